@@ -1,0 +1,105 @@
+// The eksir command line: flags in, library calls out. No logic lives here.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <iostream>
+
+#include "event/fields.h"
+#include "hunt/hunt.h"
+
+namespace {
+
+int hunt_command(CLI::App& app, eksir::hunt::HuntOptions& o, const std::string& format, const std::string& source,
+                 const std::string& since, const std::string& until) {
+  (void)app;
+  auto f = eksir::hunt::parse_format(format);
+  if (!f) {
+    std::cerr << "eksir hunt: --format must be table, json, ndjson or csv\n";
+    return 2;
+  }
+  o.format = *f;
+  if (!source.empty()) {
+    o.only = eksir::parse_source(source);
+    if (!o.only) {
+      std::cerr << fmt::format("eksir hunt: unknown --source '{}' (cloudtrail, k8s_audit, guardduty, falco, ocsf)\n",
+                               source);
+      return 2;
+    }
+  }
+  auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                 std::chrono::system_clock::now().time_since_epoch())
+                 .count();
+  std::string error;
+  if (!since.empty() && (o.since = eksir::hunt::parse_time_bound(since, now, error)) == eksir::kNoTime) {
+    std::cerr << "eksir hunt: --since: " << error << "\n";
+    return 2;
+  }
+  if (!until.empty() && (o.until = eksir::hunt::parse_time_bound(until, now, error)) == eksir::kNoTime) {
+    std::cerr << "eksir hunt: --until: " << error << "\n";
+    return 2;
+  }
+  std::ios::sync_with_stdio(false);
+  return eksir::hunt::run(o, std::cout, std::cerr);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"eksir — incident response for Amazon EKS: read the evidence, find what happened."};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("eksir ") + EKSIR_VERSION);
+
+  eksir::hunt::HuntOptions hunt;
+  std::string format = "table", source, since, until, fields_csv;
+  auto* h = app.add_subcommand("hunt", "Search every event of the evidence with a KQL query (ECS or native field names)");
+  h->add_option("query", hunt.query, "KQL query, e.g. 'event.provider:\"eks.amazonaws.com\" and event.action:Delete*'")
+      ->required();
+  h->add_option("evidence", hunt.evidence, "Evidence files or folders (read recursively, plain or gzip)")->required();
+  h->add_option("--since", since, "Only events at or after this time (ISO 8601) or duration before now (24h, 7d)");
+  h->add_option("--until", until, "Only events before this time or duration before now");
+  h->add_option("--source", source, "Only events of one source: cloudtrail, k8s_audit, guardduty, falco, ocsf");
+  h->add_option("--format", format, "Output: table, json, ndjson (each record as in the evidence) or csv")
+      ->capture_default_str();
+  h->add_option("--fields", fields_csv, "Comma-separated fields to show instead of the default columns");
+  h->add_option("--limit", hunt.limit, "Stop after this many matches (in evidence order)");
+  h->add_flag("--count", hunt.count_only, "Print only the number of matches");
+  h->add_flag("--strict", hunt.strict, "Exit 2 if any record or file had to be skipped");
+  h->add_option("--threads", hunt.threads, "Worker threads (default: all cores)");
+  h->add_flag("-q,--quiet", hunt.quiet, "No summary on stderr");
+
+  bool fields_markdown = false;
+  auto* fl = app.add_subcommand("fields", "List the field names queries can use (ECS names and native paths)");
+  fl->add_flag("--markdown", fields_markdown, "Print the table as Markdown (docs/fields.md)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : 2;
+  }
+
+  if (h->parsed()) {
+    if (!fields_csv.empty()) {
+      size_t start = 0;
+      while (start <= fields_csv.size()) {
+        size_t comma = fields_csv.find(',', start);
+        std::string f = fields_csv.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        if (!f.empty()) hunt.fields.push_back(f);
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+      }
+    }
+    return hunt_command(*h, hunt, format, source, since, until);
+  }
+  if (fl->parsed()) {
+    if (fields_markdown) {
+      std::cout << eksir::fields_markdown();
+      return 0;
+    }
+    for (const auto& f : eksir::field_table()) std::cout << fmt::format("{:<55} {}\n", f.ecs, f.description);
+    return 0;
+  }
+  return 2;
+}

@@ -1,0 +1,148 @@
+#include "event/event.h"
+
+#include <array>
+#include <cctype>
+#include <charconv>
+#include <ctime>
+
+namespace eksir {
+
+std::string_view source_name(Source s) {
+  switch (s) {
+    case Source::CloudTrail: return "cloudtrail";
+    case Source::K8sAudit: return "k8s_audit";
+    case Source::GuardDuty: return "guardduty";
+    case Source::Falco: return "falco";
+    case Source::Ocsf: return "ocsf";
+  }
+  return "unknown";
+}
+
+std::optional<Source> parse_source(std::string_view name) {
+  std::string n;
+  for (char c : name) n.push_back(c == '-' ? '_' : static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  if (n == "cloudtrail" || n == "aws" || n == "aws_cloudtrail") return Source::CloudTrail;
+  if (n == "k8s_audit" || n == "k8s" || n == "audit" || n == "kubernetes" || n == "kubernetes_audit" ||
+      n == "eks_audit")
+    return Source::K8sAudit;
+  if (n == "guardduty" || n == "gd") return Source::GuardDuty;
+  if (n == "falco" || n == "runtime") return Source::Falco;
+  if (n == "ocsf" || n == "edr" || n == "xdr") return Source::Ocsf;
+  return std::nullopt;
+}
+
+Event Event::from_view(const EventView& v) {
+  Event e;
+  e.source = v.source;
+  e.file = std::string(v.file);
+  e.line = v.line;
+  e.record = v.record;
+  e.time = v.time;
+  e.sample = v.sample;
+  e.raw = std::string(v.raw);
+  std::string normalised = simdjson::minify(v.doc);
+  if (normalised != e.raw) e.json = std::move(normalised);
+  return e;
+}
+
+namespace {
+
+// Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's algorithm).
+int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<int64_t>(doe) - 719468;
+}
+
+struct Cursor {
+  std::string_view s;
+  size_t i = 0;
+  bool digits(size_t n, int& out) {
+    if (i + n > s.size()) return false;
+    int v = 0;
+    for (size_t k = 0; k < n; ++k) {
+      char c = s[i + k];
+      if (c < '0' || c > '9') return false;
+      v = v * 10 + (c - '0');
+    }
+    out = v;
+    i += n;
+    return true;
+  }
+  bool eat(char c) {
+    if (i < s.size() && s[i] == c) {
+      ++i;
+      return true;
+    }
+    return false;
+  }
+  bool done() const { return i >= s.size(); }
+};
+
+}  // namespace
+
+TimeNs parse_time(std::string_view text) {
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+  Cursor c{text};
+  int y, mo, d, h = 0, mi = 0, se = 0;
+  if (!c.digits(4, y) || !c.eat('-') || !c.digits(2, mo) || !c.eat('-') || !c.digits(2, d)) return kNoTime;
+  if (mo < 1 || mo > 12 || d < 1 || d > 31) return kNoTime;
+  // Nanoseconds since 1970 in an int64 reach from 1677 to 2262.
+  if (y < 1678 || y > 2261) return kNoTime;
+  int64_t frac_ns = 0;
+  int64_t offset_s = 0;
+  if (!c.done()) {
+    if (!(c.eat('T') || c.eat('t') || c.eat(' '))) return kNoTime;
+    if (!c.digits(2, h) || !c.eat(':') || !c.digits(2, mi)) return kNoTime;
+    if (c.eat(':') && !c.digits(2, se)) return kNoTime;
+    if (h > 23 || mi > 59 || se > 60) return kNoTime;
+    if (c.eat('.') || c.eat(',')) {
+      int64_t scale = 100000000;
+      size_t start = c.i;
+      while (!c.done() && c.s[c.i] >= '0' && c.s[c.i] <= '9') {
+        frac_ns += (c.s[c.i] - '0') * scale;
+        scale /= 10;
+        ++c.i;
+      }
+      if (c.i == start) return kNoTime;
+    }
+    if (c.eat('Z') || c.eat('z')) {
+    } else if (!c.done() && (c.s[c.i] == '+' || c.s[c.i] == '-')) {
+      int sign = c.s[c.i] == '-' ? -1 : 1;
+      ++c.i;
+      int oh, om = 0;
+      if (!c.digits(2, oh)) return kNoTime;
+      c.eat(':');
+      if (!c.done() && !c.digits(2, om)) return kNoTime;
+      offset_s = sign * (oh * 3600 + om * 60);
+    }
+    if (!c.done()) return kNoTime;
+  }
+  int64_t days = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
+  int64_t secs = days * 86400 + h * 3600 + mi * 60 + se - offset_s;
+  return secs * 1000000000LL + frac_ns;
+}
+
+std::string format_time(TimeNs t) {
+  if (t == kNoTime) return "-";
+  int64_t secs = t / 1000000000LL;
+  int64_t ns = t % 1000000000LL;
+  if (ns < 0) {
+    ns += 1000000000LL;
+    secs -= 1;
+  }
+  std::time_t tt = static_cast<std::time_t>(secs);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  std::array<char, 48> buf{};
+  int n = std::snprintf(buf.data(), buf.size(), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                        tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                        static_cast<int>(ns / 1000000));
+  return std::string(buf.data(), static_cast<size_t>(n));
+}
+
+}  // namespace eksir

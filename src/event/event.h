@@ -1,0 +1,63 @@
+// The normalised event: one record of evidence, from any source, with where it came from.
+//
+// Readers (sources/) hand out EventViews: non-owning, valid only during the callback that
+// receives them, so the hot path allocates nothing per event. Stages that keep events past the
+// scan (findings, incidents) copy them into an owned Event.
+#pragma once
+
+#include <simdjson.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace eksir {
+
+enum class Source : uint8_t { CloudTrail, K8sAudit, GuardDuty, Falco, Ocsf };
+inline constexpr int kSourceCount = 5;
+
+// Stable lower-case names used on the command line and in output: cloudtrail, k8s_audit,
+// guardduty, falco, ocsf.
+std::string_view source_name(Source s);
+// Accepts the names above and a few spellings responders type (k8s, audit, kubernetes, edr).
+std::optional<Source> parse_source(std::string_view name);
+
+// Nanoseconds since the Unix epoch, UTC. kNoTime when the event carries no usable timestamp.
+using TimeNs = int64_t;
+inline constexpr TimeNs kNoTime = INT64_MIN;
+
+struct EventView {
+  Source source{};
+  std::string_view file;  // path of the evidence file as given (or found under a folder)
+  uint64_t line = 0;      // 1-based line of the (decompressed) file where the record starts
+  uint64_t record = 0;    // 0-based index of the record within its top-level JSON value
+                          // (the i-th element of a wrapper; 0 for a bare event)
+  TimeNs time = kNoTime;
+  bool sample = false;         // an AWS-generated sample (GuardDuty additionalInfo.sample: true)
+  std::string_view raw;        // the record exactly as in the evidence (the inner event if wrapped)
+  simdjson::dom::element doc;  // the parsed inner event, keys normalised (GuardDuty camelCase)
+};
+
+// An EventView copied so that it outlives the scan.
+struct Event {
+  Source source{};
+  std::string file;
+  uint64_t line = 0;
+  uint64_t record = 0;
+  TimeNs time = kNoTime;
+  bool sample = false;
+  std::string raw;
+  std::string json;  // normalised form; empty when identical to raw
+
+  static Event from_view(const EventView& v);
+  std::string_view normalised() const { return json.empty() ? std::string_view(raw) : json; }
+};
+
+// ISO 8601 UTC with millisecond precision ("2026-03-14T09:12:31.250Z"); "-" for kNoTime.
+std::string format_time(TimeNs t);
+// Parses RFC 3339 / ISO 8601 (with or without fraction and zone), "YYYY-MM-DD HH:MM:SS[.fff]"
+// (taken as UTC), and plain dates. Returns kNoTime on failure.
+TimeNs parse_time(std::string_view text);
+
+}  // namespace eksir

@@ -1,0 +1,459 @@
+// THE field table: ECS names (Elastic's AWS CloudTrail, GuardDuty and Kubernetes audit
+// integrations, plus the playbook's aliases) → per-source native paths or computed values.
+//
+// Notation of a cell (see fields.h, FieldInfo::native):
+//   path                   a native path; `a | b` tries a, then b (the first with a value wins)
+//   =fn(arg[,arg2])        a computed value (implemented in fields.cpp, described in docs)
+//   'text'                 a constant
+//   *                      in a prefix row (ECS name ending in ".*"): the rest of the name
+//   @name (first column)   an alias: the row is a copy of row `name`
+//   ""                     the field does not exist on that source
+#include <algorithm>
+#include <map>
+#include <stdexcept>
+
+#include "event/fields.h"
+
+namespace eksir {
+
+namespace {
+
+struct RowDef {
+  const char* ecs;
+  const char* type;
+  const char* cloudtrail;
+  const char* k8s_audit;
+  const char* guardduty;
+  const char* falco;
+  const char* ocsf;
+  const char* description;
+};
+
+// clang-format off
+constexpr RowDef kRows[] = {
+  // ---- event.* -------------------------------------------------------------------------------
+  {"@timestamp", "date",
+   "=event_time() | eventTime",
+   "=event_time() | stageTimestamp | requestReceivedTimestamp | timestamp",
+   "=event_time() | updatedAt | createdAt",
+   "=event_time() | time",
+   "=event_time() | time_dt",
+   "When the event happened: the event's time as eksir read it (UTC, ISO 8601, milliseconds or "
+   "finer), else the source's own time field."},
+  {"event.provider", "keyword",
+   "eventSource", "", "service.action.awsApiCallAction.serviceName", "source",
+   "api.service.name | metadata.product.name",
+   "The service that produced the event (CloudTrail eventSource, e.g. eks.amazonaws.com)."},
+  {"event.source", "keyword", "@event.provider", "", "", "", "",
+   "Alias of event.provider (the playbook's name for CloudTrail eventSource)."},
+  {"event.action", "keyword",
+   "eventName", "verb", "type", "rule", "finding_info.title | api.operation | activity_name",
+   "What happened: CloudTrail eventName, audit verb, GuardDuty finding type, Falco rule, OCSF "
+   "finding title (or API operation, or activity name)."},
+  {"action.event", "keyword", "@event.action", "", "", "", "",
+   "Alias of event.action (the playbook's name for CloudTrail eventName)."},
+  {"event.outcome", "keyword",
+   "=outcome_cloudtrail()", "=outcome_audit()", "", "", "=outcome_ocsf()",
+   "success, failure or unknown. CloudTrail: failure when errorCode or errorMessage is present "
+   "(ConsoleLogin: responseElements.ConsoleLogin, lower-cased), else success. Audit: "
+   "responseStatus.code >= 400 is failure, another code success; without a code the "
+   "authorization decision (allow: success, forbid: failure); else unknown. OCSF: status "
+   "Success/Failure, else api.response.code."},
+  {"event.dataset", "keyword",
+   "'aws.cloudtrail'", "'kubernetes.audit_logs'", "'aws.guardduty'", "'falco'", "'ocsf'",
+   "The kind of evidence, as Elastic's data_stream.dataset names it."},
+  {"data_stream.dataset", "keyword", "@event.dataset", "", "", "", "",
+   "Same as event.dataset."},
+  {"event.module", "keyword", "'aws'", "'kubernetes'", "'aws'", "'falco'", "'ocsf'",
+   "The integration family of the evidence."},
+  {"event.kind", "keyword", "'event'", "'event'", "'alert'", "'alert'", "=ocsf_kind()",
+   "event for logs, alert for findings and runtime alerts (OCSF: alert for finding classes "
+   "2xxx)."},
+  {"event.id", "keyword", "eventID", "auditID", "id", "uuid", "metadata.uid | finding_info.uid",
+   "The event's unique id."},
+  {"event.severity", "long", "", "", "severity", "=falco_severity()", "severity_id",
+   "Severity as a number: GuardDuty severity (1-10), Falco priority as syslog severity "
+   "(Emergency 0 ... Debug 7), OCSF severity_id."},
+  {"event.start", "date", "", "", "service.eventFirstSeen", "", "start_time_dt",
+   "First time the activity was seen."},
+  {"event.end", "date", "", "", "service.eventLastSeen", "", "end_time_dt",
+   "Last time the activity was seen."},
+  {"message", "text", "", "", "description", "output", "message",
+   "Human-readable text of the event."},
+  // ---- rule.* --------------------------------------------------------------------------------
+  {"rule.name", "keyword", "", "", "type", "rule", "finding_info.title",
+   "The detection that raised the alert."},
+  {"rule.category", "keyword", "", "", "=before(type,:)", "", "",
+   "GuardDuty threat purpose: the finding type before ':' (e.g. PrivilegeEscalation)."},
+  {"rule.ruleset", "keyword", "", "", "=before(type,/)", "", "",
+   "GuardDuty finding type before '/' (e.g. PrivilegeEscalation:Kubernetes)."},
+  // ---- source / user / user_agent ------------------------------------------------------------
+  {"source.ip", "ip",
+   "=ip(sourceIPAddress)", "sourceIPs",
+   "service.action.kubernetesApiCallAction.sourceIPs | "
+   "service.action.awsApiCallAction.remoteIpDetails.ipAddressV4 | "
+   "service.action.networkConnectionAction.remoteIpDetails.ipAddressV4",
+   "output_fields.fd.cip", "src_endpoint.ip | evidences.src_endpoint.ip",
+   "The caller's IP address (CloudTrail: sourceIPAddress when it is an address, not a service "
+   "name)."},
+  {"source.address", "keyword",
+   "sourceIPAddress", "sourceIPs",
+   "service.action.kubernetesApiCallAction.sourceIPs | "
+   "service.action.awsApiCallAction.remoteIpDetails.ipAddressV4 | "
+   "service.action.networkConnectionAction.remoteIpDetails.ipAddressV4",
+   "output_fields.fd.cip", "src_endpoint.ip | evidences.src_endpoint.ip",
+   "The caller's address as logged (CloudTrail: an IP address or a service name such as "
+   "eks.amazonaws.com)."},
+  {"user.name", "keyword",
+   "userIdentity.userName | userIdentity.sessionContext.sessionIssuer.userName | "
+   "=arn_last(userIdentity.arn)",
+   "user.username",
+   "resource.kubernetesDetails.kubernetesUserDetails.username | resource.accessKeyDetails.userName",
+   "output_fields.ka.user.name | output_fields.user.name",
+   "actor.user.name",
+   "Who acted. CloudTrail: userName, else the session issuer's (role) name, else the last part "
+   "of the ARN; audit: user.username."},
+  {"user.id", "keyword",
+   "userIdentity.principalId", "user.uid",
+   "resource.kubernetesDetails.kubernetesUserDetails.uid | resource.accessKeyDetails.principalId",
+   "output_fields.user.uid", "actor.user.uid",
+   "The actor's unique id (CloudTrail principalId, audit user.uid)."},
+  {"user.roles", "keyword", "", "user.groups",
+   "resource.kubernetesDetails.kubernetesUserDetails.groups", "", "actor.user.groups.name",
+   "Kubernetes groups of the actor."},
+  {"user.target.name", "keyword", "requestParameters.userName", "", "", "", "",
+   "The IAM user acted upon (CloudTrail requestParameters.userName)."},
+  {"group.name", "keyword", "requestParameters.groupName", "", "", "", "",
+   "The IAM group acted upon (CloudTrail requestParameters.groupName)."},
+  {"user_agent.original", "keyword",
+   "userAgent", "userAgent",
+   "service.action.kubernetesApiCallAction.userAgent | service.action.awsApiCallAction.userAgent",
+   "", "http_request.user_agent",
+   "The client's user agent."},
+  // ---- cloud / tls / url / http --------------------------------------------------------------
+  {"cloud.provider", "keyword", "'aws'", "", "'aws'", "", "=lower(cloud.provider)",
+   "Cloud provider (aws)."},
+  {"cloud.region", "keyword", "awsRegion", "", "region", "", "cloud.region",
+   "AWS region."},
+  {"cloud.account.id", "keyword",
+   "userIdentity.accountId | recipientAccountId", "", "accountId", "", "cloud.account.uid",
+   "AWS account. CloudTrail: the caller's account (userIdentity.accountId) as Elastic maps it, "
+   "else recipientAccountId (use aws.cloudtrail.recipient_account_id for the account the event "
+   "happened in)."},
+  {"tls.client.server_name", "keyword", "tlsDetails.clientProvidedHostHeader", "", "", "", "",
+   "Host header the client sent."},
+  {"tls.cipher", "keyword", "tlsDetails.cipherSuite", "", "", "", "", "TLS cipher suite."},
+  {"url.original", "keyword", "", "requestURI",
+   "service.action.kubernetesApiCallAction.requestUri", "output_fields.ka.uri",
+   "http_request.url.path", "The request URI."},
+  {"http.response.status_code", "long", "", "responseStatus.code",
+   "service.action.kubernetesApiCallAction.statusCode", "output_fields.ka.response.code",
+   "api.response.code", "HTTP status of the API call."},
+  // ---- orchestrator / container / process / host ---------------------------------------------
+  {"orchestrator.cluster.name", "keyword", "", "", "resource.eksClusterDetails.name",
+   "output_fields.k8s.cluster.name", "", "The EKS cluster."},
+  {"orchestrator.namespace", "keyword", "", "objectRef.namespace",
+   "resource.kubernetesDetails.kubernetesWorkloadDetails.namespace",
+   "output_fields.k8s.ns.name | output_fields.ka.target.namespace", "",
+   "Kubernetes namespace of the object or workload."},
+  {"orchestrator.resource.type", "keyword", "", "objectRef.resource",
+   "resource.kubernetesDetails.kubernetesWorkloadDetails.type",
+   "output_fields.ka.target.resource", "",
+   "Kubernetes resource type (pods, secrets...; GuardDuty: the workload kind)."},
+  {"orchestrator.resource.name", "keyword", "", "objectRef.name",
+   "resource.kubernetesDetails.kubernetesWorkloadDetails.name",
+   "output_fields.k8s.pod.name | output_fields.ka.target.name", "",
+   "Kubernetes object or pod name."},
+  {"container.image.name", "keyword", "", "requestObject.spec.containers.image",
+   "resource.kubernetesDetails.kubernetesWorkloadDetails.containers.image | "
+   "resource.containerDetails.image",
+   "output_fields.container.image.repository", "",
+   "Container image(s)."},
+  {"container.id", "keyword", "", "", "resource.containerDetails.id", "output_fields.container.id",
+   "", "Container id."},
+  {"process.name", "keyword", "", "", "service.runtimeDetails.process.name",
+   "output_fields.proc.name", "", "Process name."},
+  {"process.executable", "keyword", "", "", "service.runtimeDetails.process.executablePath",
+   "output_fields.proc.exepath", "", "Process executable path."},
+  {"process.command_line", "keyword", "", "", "", "output_fields.proc.cmdline", "",
+   "Process command line."},
+  {"process.pid", "long", "", "", "service.runtimeDetails.process.pid", "output_fields.proc.pid",
+   "", "Process id."},
+  {"host.hostname", "keyword", "", "", "", "hostname", "", "Host that raised the alert."},
+  // ---- aws.cloudtrail.* ----------------------------------------------------------------------
+  {"aws.cloudtrail.event_version", "keyword", "eventVersion", "", "", "", "",
+   "Record format version."},
+  {"aws.cloudtrail.event_type", "keyword", "eventType", "", "", "", "",
+   "AwsApiCall, AwsServiceEvent, AwsConsoleSignIn..."},
+  {"aws.cloudtrail.event_category", "keyword", "eventCategory", "", "", "", "",
+   "Management, Data or Insight."},
+  {"aws.cloudtrail.error_code", "keyword", "errorCode", "", "", "", "",
+   "Error code of a failed call."},
+  {"aws.cloudtrail.error_message", "keyword", "errorMessage", "", "", "", "",
+   "Error message of a failed call."},
+  {"aws.cloudtrail.request_id", "keyword", "requestID", "", "", "", "", "Request id."},
+  {"aws.cloudtrail.recipient_account_id", "keyword", "recipientAccountId", "", "", "", "",
+   "The account that received the event."},
+  {"aws.cloudtrail.shared_event_id", "keyword", "sharedEventID", "", "", "", "",
+   "Id shared by the copies of a cross-account event."},
+  {"aws.cloudtrail.vpc_endpoint_id", "keyword", "vpcEndpointId", "", "", "", "",
+   "VPC endpoint used."},
+  {"aws.cloudtrail.api_version", "keyword", "apiVersion", "", "", "", "", "API version."},
+  {"aws.cloudtrail.management_event", "boolean", "managementEvent", "", "", "", "",
+   "Whether it is a management event."},
+  {"aws.cloudtrail.read_only", "boolean", "readOnly", "", "", "", "",
+   "Whether the call only reads."},
+  {"aws.cloudtrail.session_credential_from_console", "keyword", "sessionCredentialFromConsole",
+   "", "", "", "", "Whether the session credentials came from the console."},
+  {"aws.cloudtrail.resources.arn", "keyword", "resources.ARN", "", "", "", "",
+   "ARNs of the resources involved."},
+  {"aws.cloudtrail.resources.type", "keyword", "resources.type", "", "", "", "",
+   "Types of the resources involved."},
+  {"aws.cloudtrail.resources.account_id", "keyword", "resources.accountId", "", "", "", "",
+   "Accounts of the resources involved."},
+  {"aws.cloudtrail.user_identity.type", "keyword", "userIdentity.type", "", "", "", "",
+   "Root, IAMUser, AssumedRole, AWSService, AWSAccount, Unknown..."},
+  {"aws.cloudtrail.user_identity.arn", "keyword", "userIdentity.arn", "", "", "", "",
+   "The caller's ARN."},
+  {"aws.cloudtrail.user_identity.access_key_id", "keyword", "userIdentity.accessKeyId", "", "", "",
+   "", "Access key used (AKIA... long-term, ASIA... temporary)."},
+  {"aws.cloudtrail.user_identity.invoked_by", "keyword", "userIdentity.invokedBy", "", "", "", "",
+   "The AWS service that made the call on the caller's behalf."},
+  {"aws.cloudtrail.user_identity.session_context.mfa_authenticated", "keyword",
+   "userIdentity.sessionContext.attributes.mfaAuthenticated", "", "", "", "",
+   "Whether the session was MFA-authenticated."},
+  {"aws.cloudtrail.user_identity.session_context.creation_date", "date",
+   "userIdentity.sessionContext.attributes.creationDate", "", "", "", "",
+   "When the session was created."},
+  {"aws.cloudtrail.user_identity.session_context.session_issuer.type", "keyword",
+   "userIdentity.sessionContext.sessionIssuer.type", "", "", "", "", "Role, IAMUser..."},
+  {"aws.cloudtrail.user_identity.session_context.session_issuer.arn", "keyword",
+   "userIdentity.sessionContext.sessionIssuer.arn", "", "", "", "",
+   "ARN of the role (or user) that issued the session."},
+  {"aws.cloudtrail.user_identity.session_context.session_issuer.principal_id", "keyword",
+   "userIdentity.sessionContext.sessionIssuer.principalId", "", "", "", "",
+   "Principal id of the session issuer."},
+  {"aws.cloudtrail.user_identity.session_context.session_issuer.account_id", "keyword",
+   "userIdentity.sessionContext.sessionIssuer.accountId", "", "", "", "",
+   "Account of the session issuer."},
+  {"aws.cloudtrail.user_identity.*", "keyword", "=camel(userIdentity.*)", "", "", "", "",
+   "Any other userIdentity field, snake_case segments turned to camelCase."},
+  {"aws.cloudtrail.request_parameters", "keyword", "=tostring(requestParameters)", "", "", "", "",
+   "requestParameters as one string, rendered as Elastic does ({key=value, list=[a, b]}); match "
+   "it with wildcards (*includeManagementEvents*false*)."},
+  {"aws.cloudtrail.response_elements", "keyword", "=tostring(responseElements)", "", "", "", "",
+   "responseElements as one string ({key=value, ...})."},
+  {"aws.cloudtrail.additional_eventdata", "keyword", "=tostring(additionalEventData)", "", "", "",
+   "", "additionalEventData as one string ({key=value, ...})."},
+  {"aws.cloudtrail.service_event_details", "keyword", "=tostring(serviceEventDetails)", "", "", "",
+   "", "serviceEventDetails as one string ({key=value, ...})."},
+  {"aws.cloudtrail.flattened.request_parameters.*", "object", "requestParameters.*", "", "", "", "",
+   "A request parameter (native path under requestParameters)."},
+  {"aws.cloudtrail.flattened.response_elements.*", "object", "responseElements.*", "", "", "", "",
+   "A response element (native path under responseElements)."},
+  {"aws.cloudtrail.flattened.additional_eventdata.*", "object", "additionalEventData.*", "", "", "",
+   "", "An additionalEventData field."},
+  {"aws.cloudtrail.flattened.service_event_details.*", "object", "serviceEventDetails.*", "", "",
+   "",
+   "", "A serviceEventDetails field."},
+  {"aws.cloudtrail.request_parameters.*", "object", "requestParameters.*", "", "", "", "",
+   "Same as aws.cloudtrail.flattened.request_parameters.* (a convenience; Elastic keeps only the "
+   "flattened form)."},
+  {"aws.cloudtrail.response_elements.*", "object", "responseElements.*", "", "", "", "",
+   "Same as aws.cloudtrail.flattened.response_elements.*."},
+  {"aws.cloudtrail.console_login.additional_eventdata.mfa_used", "boolean",
+   "=yes_no(additionalEventData.MFAUsed)", "", "", "", "",
+   "ConsoleLogin: whether MFA was used (additionalEventData.MFAUsed is not \"No\")."},
+  {"aws.cloudtrail.console_login.additional_eventdata.mobile_version", "boolean",
+   "=yes_no(additionalEventData.MobileVersion)", "", "", "", "",
+   "ConsoleLogin: whether the mobile console was used."},
+  {"aws.cloudtrail.console_login.additional_eventdata.login_to", "keyword",
+   "additionalEventData.LoginTo", "", "", "", "", "ConsoleLogin: the URL logged in to."},
+  // ---- kubernetes.audit.* --------------------------------------------------------------------
+  {"kubernetes.audit.objectRef.resource", "keyword", "", "=resource_sub()", "", "", "",
+   "The resource (pods, secrets...); when the request has a subresource, also "
+   "\"resource/subresource\" (pods/exec), as RBAC writes it."},
+  {"kubernetes.audit.annotations.*", "keyword", "", "=annotation(*)", "", "", "",
+   "An audit annotation. Elastic writes the dots of annotation keys as underscores "
+   "(authorization_k8s_io/decision); both spellings match."},
+  {"kubernetes.audit.*", "object", "", "*", "", "", "",
+   "Any field of the audit event by its native path (kubernetes.audit.objectRef.namespace, "
+   "kubernetes.audit.user.extra.sessionName...)."},
+  // ---- aws.guardduty.* / falco.* -------------------------------------------------------------
+  {"aws.guardduty.*", "object", "", "", "=camel(*)", "", "",
+   "Any finding field, as Elastic names it: snake_case segments turned to camelCase "
+   "(aws.guardduty.resource.eks_cluster_details.name → resource.eksClusterDetails.name)."},
+  {"falco.*", "object", "", "", "", "*", "",
+   "Any field of the Falco alert "
+   "(falco.output_fields.k8s.pod.name → output_fields.k8s.pod.name)."},
+};
+// clang-format on
+
+// Top-level keys of each source's events, as the sources stage hands them over (GuardDuty keys
+// already camelCase).
+const std::vector<std::string> kTopCloudTrail = {"eventVersion",
+                                                 "userIdentity",
+                                                 "eventTime",
+                                                 "eventSource",
+                                                 "eventName",
+                                                 "awsRegion",
+                                                 "sourceIPAddress",
+                                                 "userAgent",
+                                                 "requestParameters",
+                                                 "responseElements",
+                                                 "additionalEventData",
+                                                 "requestID",
+                                                 "eventID",
+                                                 "readOnly",
+                                                 "resources",
+                                                 "eventType",
+                                                 "apiVersion",
+                                                 "managementEvent",
+                                                 "recipientAccountId",
+                                                 "sharedEventID",
+                                                 "vpcEndpointId",
+                                                 "vpcEndpointAccountId",
+                                                 "eventCategory",
+                                                 "errorCode",
+                                                 "errorMessage",
+                                                 "tlsDetails",
+                                                 "sessionCredentialFromConsole",
+                                                 "serviceEventDetails",
+                                                 "insightDetails",
+                                                 "edgeDeviceDetails",
+                                                 "eventContext",
+                                                 "addendum"};
+const std::vector<std::string> kTopK8sAudit = {"kind",
+                                               "apiVersion",
+                                               "level",
+                                               "auditID",
+                                               "stage",
+                                               "requestURI",
+                                               "verb",
+                                               "user",
+                                               "impersonatedUser",
+                                               "sourceIPs",
+                                               "userAgent",
+                                               "objectRef",
+                                               "responseStatus",
+                                               "requestObject",
+                                               "responseObject",
+                                               "requestReceivedTimestamp",
+                                               "stageTimestamp",
+                                               "annotations",
+                                               "metadata",
+                                               "timestamp"};
+const std::vector<std::string> kTopGuardDuty = {
+    "schemaVersion", "accountId", "region",   "partition",   "id",
+    "arn",           "type",      "resource", "service",     "severity",
+    "createdAt",     "updatedAt", "title",    "description", "confidence"};
+const std::vector<std::string> kTopFalco = {"time",   "rule", "priority", "output", "output_fields",
+                                            "source", "tags", "hostname", "uuid"};
+const std::vector<std::string> kTopOcsf = {"activity_id",
+                                           "activity_name",
+                                           "category_name",
+                                           "category_uid",
+                                           "class_name",
+                                           "class_uid",
+                                           "classname",
+                                           "type_uid",
+                                           "type_name",
+                                           "time",
+                                           "time_dt",
+                                           "start_time",
+                                           "start_time_dt",
+                                           "end_time",
+                                           "end_time_dt",
+                                           "severity",
+                                           "severity_id",
+                                           "status",
+                                           "status_id",
+                                           "status_code",
+                                           "status_detail",
+                                           "state",
+                                           "state_id",
+                                           "message",
+                                           "metadata",
+                                           "observables",
+                                           "finding",
+                                           "finding_info",
+                                           "resources",
+                                           "evidences",
+                                           "cloud",
+                                           "actor",
+                                           "api",
+                                           "src_endpoint",
+                                           "dst_endpoint",
+                                           "http_request",
+                                           "http_response",
+                                           "unmapped",
+                                           "raw_data",
+                                           "count",
+                                           "confidence",
+                                           "confidence_id",
+                                           "confidence_score",
+                                           "risk_level",
+                                           "risk_level_id",
+                                           "risk_score",
+                                           "attacks",
+                                           "remediation",
+                                           "enrichments",
+                                           "device",
+                                           "process",
+                                           "file",
+                                           "disposition",
+                                           "disposition_id",
+                                           "impact",
+                                           "impact_id",
+                                           "is_alert",
+                                           "malware",
+                                           "vulnerabilities",
+                                           "analytic",
+                                           "timezone_offset"};
+
+}  // namespace
+
+const std::vector<std::string>& top_level_keys(Source s) {
+  switch (s) {
+    case Source::CloudTrail:
+      return kTopCloudTrail;
+    case Source::K8sAudit:
+      return kTopK8sAudit;
+    case Source::GuardDuty:
+      return kTopGuardDuty;
+    case Source::Falco:
+      return kTopFalco;
+    case Source::Ocsf:
+      return kTopOcsf;
+  }
+  return kTopCloudTrail;
+}
+
+const std::vector<FieldInfo>& field_table() {
+  static const std::vector<FieldInfo> table = [] {
+    std::vector<FieldInfo> out;
+    std::map<std::string, size_t> index;
+    for (const RowDef& r : kRows) {
+      FieldInfo info;
+      info.ecs = r.ecs;
+      info.type = r.type;
+      info.description = r.description;
+      const char* cells[kSourceCount] = {r.cloudtrail, r.k8s_audit, r.guardduty, r.falco, r.ocsf};
+      if (cells[0][0] == '@') {
+        auto it = index.find(cells[0] + 1);
+        if (it == index.end())
+          throw std::logic_error(std::string("field table: bad alias ") + r.ecs);
+        info.native = out[it->second].native;
+      } else {
+        for (int s = 0; s < kSourceCount; ++s) info.native[s] = cells[s];
+      }
+      if (!index.emplace(info.ecs, out.size()).second)
+        throw std::logic_error(std::string("field table: duplicate row ") + r.ecs);
+      out.push_back(std::move(info));
+    }
+    return out;
+  }();
+  return table;
+}
+
+}  // namespace eksir

@@ -1,0 +1,305 @@
+#include "hunt/hunt.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <ostream>
+
+#include "event/fields.h"
+#include "event/summary.h"
+#include "hunt/table.h"
+#include "query/query.h"
+#include "sources/sources.h"
+#include "util/text.h"
+
+namespace eksir::hunt {
+
+std::optional<Format> parse_format(std::string_view name) {
+  if (name == "table") return Format::Table;
+  if (name == "json") return Format::Json;
+  if (name == "ndjson" || name == "jsonl") return Format::Ndjson;
+  if (name == "csv") return Format::Csv;
+  return std::nullopt;
+}
+
+TimeNs parse_time_bound(std::string_view text, TimeNs now, std::string& error) {
+  if (TimeNs t = parse_time(text); t != kNoTime) return t;
+  if (text.size() >= 2) {
+    int64_t unit = 0;
+    switch (text.back()) {
+      case 's': unit = 1; break;
+      case 'm': unit = 60; break;
+      case 'h': unit = 3600; break;
+      case 'd': unit = 86400; break;
+      case 'w': unit = 7 * 86400; break;
+      default: break;
+    }
+    std::string_view digits = text.substr(0, text.size() - 1);
+    if (unit && std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
+        digits.size() < 10) {
+      return now - static_cast<int64_t>(std::stoll(std::string(digits))) * unit * 1000000000LL;
+    }
+  }
+  error = fmt::format("'{}' is neither a time (2026-03-14T09:00:00Z) nor a duration before now (30m, 24h, 7d)",
+                      text);
+  return kNoTime;
+}
+
+namespace {
+
+constexpr char kSep = '\x1f';  // separates a row's cells inside one item
+
+std::string field_text(const FieldRef& f, const EventView& ev) {
+  std::string out;
+  f.any(ev, [&](const FieldValue& v) {
+    if (!out.empty()) out += ",";
+    switch (v.type) {
+      case FieldValue::Type::String: out.append(v.str); break;
+      case FieldValue::Type::Int: out += std::to_string(v.i); break;
+      case FieldValue::Type::Uint: out += std::to_string(v.u); break;
+      case FieldValue::Type::Double: out += fmt::format("{}", v.d); break;
+      case FieldValue::Type::Bool: out += v.b ? "true" : "false"; break;
+      case FieldValue::Type::Null: out += "null"; break;
+      case FieldValue::Type::Object: out += simdjson::minify(v.elem); break;
+    }
+    return false;
+  });
+  return out;
+}
+
+std::vector<std::string> default_cells(const EventView& ev) {
+  EventSummary s = summarize(ev);
+  return {format_time(ev.time), std::string(source_name(ev.source)), s.actor, s.action, s.target, s.outcome};
+}
+
+class Renderer {
+ public:
+  Renderer(const HuntOptions& o) : o_(o) {
+    for (const auto& f : o.fields) fields_.emplace_back(f);
+  }
+
+  std::vector<std::string> header() const {
+    if (!fields_.empty()) return o_.fields;
+    return {"time", "source", "actor", "action", "target", "outcome"};
+  }
+
+  std::vector<std::string> cells(const EventView& ev) const {
+    if (fields_.empty()) return default_cells(ev);
+    std::vector<std::string> c;
+    for (const auto& f : fields_) c.push_back(field_text(f, ev));
+    return c;
+  }
+
+  // One item per match, built on the worker that parsed the event.
+  std::string item(const EventView& ev) const {
+    std::string out;
+    switch (o_.format) {
+      case Format::Ndjson:
+        // One record per line: a record pretty-printed in the evidence is written compactly.
+        if (ev.raw.find('\n') == std::string_view::npos) {
+          out.append(ev.raw);
+        } else {
+          size_t at = out.size(), n = 0;
+          out.resize(at + ev.raw.size());
+          if (simdjson::minify(ev.raw.data(), ev.raw.size(), out.data() + at, n)) n = 0;
+          out.resize(at + n);
+          if (n == 0) out += simdjson::minify(ev.doc);
+        }
+        break;
+      case Format::Table:
+        for (const auto& c : cells(ev)) {
+          out += c;
+          out.push_back(kSep);
+        }
+        break;
+      case Format::Csv: {
+        bool first = true;
+        for (const auto& c : cells(ev)) {
+          if (!first) out.push_back(',');
+          first = false;
+          util::append_csv_field(out, c);
+        }
+        break;
+      }
+      case Format::Json: {
+        out += "{\"time\":";
+        util::append_json_string(out, format_time(ev.time));
+        out += ",\"source\":";
+        util::append_json_string(out, source_name(ev.source));
+        out += ",\"file\":";
+        util::append_json_string(out, ev.file);
+        out += fmt::format(",\"line\":{},\"record\":{}", ev.line, ev.record);
+        if (ev.sample) out += ",\"sample\":true";
+        if (fields_.empty()) {
+          out += ",\"event\":";
+          out.append(ev.raw);
+        } else {
+          out += ",\"fields\":{";
+          for (size_t i = 0; i < fields_.size(); ++i) {
+            if (i) out.push_back(',');
+            util::append_json_string(out, fields_[i].name());
+            out.push_back(':');
+            util::append_json_string(out, field_text(fields_[i], ev));
+          }
+          out += "}";
+        }
+        out += "}";
+        break;
+      }
+    }
+    return out;
+  }
+
+ private:
+  const HuntOptions& o_;
+  std::vector<FieldRef> fields_;
+};
+
+std::vector<std::string> split_cells(const std::string& item) {
+  std::vector<std::string> cells;
+  size_t start = 0;
+  for (size_t i = 0; i < item.size(); ++i) {
+    if (item[i] == kSep) {
+      cells.push_back(item.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  return cells;
+}
+
+void print_summary(const HuntOptions& o, const sources::ScanStats& st, uint64_t matched, std::ostream& err) {
+  double mbps = st.seconds > 0 ? static_cast<double>(st.bytes) / 1e6 / st.seconds : 0;
+  std::string by_source;
+  for (const auto& [src, n] : st.events_by_source)
+    by_source += fmt::format("{}{} {}", by_source.empty() ? "" : ", ", util::thousands(n), source_name(src));
+  err << fmt::format("eksir hunt: {} files, {} events{}, {}, {} matched, {} skipped, {:.2f} s, {:.0f} MB/s\n",
+                     util::thousands(st.files), util::thousands(st.events),
+                     by_source.empty() ? "" : " (" + by_source + ")", util::human_bytes(st.bytes),
+                     util::thousands(matched), util::thousands(st.skipped), st.seconds, mbps);
+  if (st.filtered)
+    err << fmt::format("  {} events outside --since/--until/--source were not searched\n",
+                       util::thousands(st.filtered));
+  if (st.ignored) {
+    std::string reasons;
+    for (const auto& [r, n] : st.ignored_by_reason)
+      reasons += fmt::format("{}{}: {}", reasons.empty() ? "" : ", ", r, n);
+    err << fmt::format("  {} files or records are not event evidence and were passed over ({})\n",
+                       util::thousands(st.ignored), reasons);
+  }
+  if (st.samples) err << fmt::format("  {} GuardDuty sample findings (additionalInfo.sample) were read\n", st.samples);
+  if (st.skipped == 0) return;
+  std::string reasons;
+  for (const auto& [r, n] : st.skipped_by_reason) reasons += fmt::format("{}{}: {}", reasons.empty() ? "" : ", ", r, n);
+  err << "  skipped by reason: " << reasons << "\n";
+  const size_t kShow = o.strict ? st.skips.size() : 20;
+  for (size_t i = 0; i < st.skips.size() && i < kShow; ++i) err << "  skip: " << st.skips[i].message() << "\n";
+  if (st.skipped > kShow && kShow < st.skips.size())
+    err << fmt::format("  ... and {} more skips\n", util::thousands(st.skipped - kShow));
+}
+
+}  // namespace
+
+int run(const HuntOptions& o, std::ostream& out, std::ostream& err) {
+  auto parsed = query::parse(o.query);
+  if (!parsed) {
+    const auto& e = parsed.error();
+    err << fmt::format("eksir hunt: query error: {}\n  {}\n  {}^\n", e.message, o.query,
+                       std::string(e.column > 0 ? e.column - 1 : 0, ' '));
+    return 2;
+  }
+  for (const auto& w : parsed->warnings) err << "eksir hunt: warning: " << w << "\n";
+  query::CompiledQuery compiled = query::compile(parsed->root);
+  for (const auto& f : o.fields)
+    if (!FieldRef(f).known()) err << fmt::format("eksir hunt: warning: unknown field '{}' in --fields\n", f);
+
+  Renderer renderer(o);
+  sources::ScanOptions so;
+  so.threads = o.threads;
+  so.only = o.only;
+  so.since = o.since;
+  so.until = o.until;
+  so.progress = o.progress && !o.quiet;
+
+  std::atomic<uint64_t> matched_total{0};
+  uint64_t emitted = 0;
+  TableWriter table(out, renderer.header());
+  bool csv_header_done = false;
+  bool json_first = true;
+  if (o.format == Format::Json && !o.count_only) out << "{\"events\":[";
+
+  auto on_event = [&](const EventView& ev, sources::ChunkOutput& chunk) {
+    if (!compiled.matches(ev)) return;
+    if (o.count_only) {
+      if (!o.limit) {
+        matched_total.fetch_add(1, std::memory_order_relaxed);
+        return;
+      }
+      chunk.items.emplace_back();
+      return;
+    }
+    chunk.items.push_back(renderer.item(ev));
+  };
+  auto on_output = [&](std::vector<std::string>& items) {
+    for (auto& it : items) {
+      if (o.limit && emitted >= o.limit) return false;
+      ++emitted;
+      if (o.count_only) continue;
+      switch (o.format) {
+        case Format::Ndjson: out << it << '\n'; break;
+        case Format::Table: table.add(split_cells(it)); break;
+        case Format::Csv:
+          if (!csv_header_done) {
+            std::string h;
+            for (const auto& c : renderer.header()) {
+              if (!h.empty()) h.push_back(',');
+              util::append_csv_field(h, c);
+            }
+            out << h << "\n";
+            csv_header_done = true;
+          }
+          out << it << "\n";
+          break;
+        case Format::Json:
+          out << (json_first ? "\n" : ",\n") << it;
+          json_first = false;
+          break;
+      }
+    }
+    return !(o.limit && emitted >= o.limit);
+  };
+
+  sources::ScanStats st = sources::scan(o.evidence, so, on_event, on_output);
+  uint64_t matched = emitted + matched_total.load();
+
+  if (o.count_only) {
+    out << matched << "\n";
+  } else if (o.format == Format::Table) {
+    table.finish();
+  } else if (o.format == Format::Json) {
+    std::string summary = fmt::format(
+        "{{\"files\":{},\"events\":{},\"bytes\":{},\"matched\":{},\"skipped\":{},\"seconds\":{:.3f}}}", st.files,
+        st.events, st.bytes, matched, st.skipped, st.seconds);
+    out << (json_first ? "" : "\n") << "],\"summary\":" << summary << "}\n";
+  }
+  out.flush();
+  if (!o.quiet) print_summary(o, st, matched, err);
+
+  if (st.files == 0 && st.skipped == 0 && st.ignored == 0) {
+    err << "eksir hunt: no evidence files found in the given paths\n";
+    return 2;
+  }
+  if (st.events == 0 && st.filtered == 0 && (st.skipped > 0 || st.ignored > 0)) {
+    err << "eksir hunt: no event could be read; the result cannot be trusted\n";
+    return 2;
+  }
+  if (o.strict && st.skipped > 0) {
+    err << fmt::format("eksir hunt: --strict: {} records or files were skipped\n", st.skipped);
+    return 2;
+  }
+  return 0;
+}
+
+}  // namespace eksir::hunt

@@ -1,0 +1,58 @@
+#include "hunt/table.h"
+
+#include <algorithm>
+#include <ostream>
+
+#include "util/text.h"
+
+namespace eksir::hunt {
+
+void TableWriter::add(std::vector<std::string> row) {
+  ++rows_;
+  if (streaming_) {
+    print(row);
+    return;
+  }
+  pending_.push_back(std::move(row));
+  if (pending_.size() >= kMeasureRows) flush_pending();
+}
+
+void TableWriter::flush_pending() {
+  widths_.assign(header_.size(), 0);
+  for (size_t i = 0; i < header_.size(); ++i) widths_[i] = util::display_width(header_[i]);
+  for (const auto& r : pending_)
+    for (size_t i = 0; i < r.size() && i < widths_.size(); ++i)
+      widths_[i] = std::max(widths_[i], std::min(kMaxWidth, util::display_width(r[i])));
+  std::vector<std::string> upper;
+  for (auto h : header_) {
+    std::transform(h.begin(), h.end(), h.begin(), ::toupper);
+    upper.push_back(h);
+  }
+  print(upper);
+  for (const auto& r : pending_) print(r);
+  pending_.clear();
+  streaming_ = true;
+}
+
+void TableWriter::print(const std::vector<std::string>& row) {
+  std::string line;
+  for (size_t i = 0; i < widths_.size(); ++i) {
+    std::string cell = i < row.size() ? row[i] : "";
+    bool last = i + 1 == widths_.size();
+    if (last) {
+      line += cell;
+      break;
+    }
+    std::string f = util::fit(cell, widths_[i]);
+    line += f;
+    line.append(widths_[i] - util::display_width(f) + 2, ' ');
+  }
+  while (!line.empty() && line.back() == ' ') line.pop_back();
+  out_ << line << '\n';
+}
+
+void TableWriter::finish() {
+  if (!streaming_ && rows_ > 0) flush_pending();
+}
+
+}  // namespace eksir::hunt

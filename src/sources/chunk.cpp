@@ -1,0 +1,165 @@
+#include "sources/chunk.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace eksir::sources::detail {
+
+namespace {
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+uint64_t count_lines(const char* p, size_t n) {
+  return static_cast<uint64_t>(std::count(p, p + n, '\n'));
+}
+
+}  // namespace
+
+void ChunkParser::skip(ChunkResult& r, Skip&& s) {
+  ++r.skipped;
+  r.skips.push_back(std::move(s));
+}
+
+void ChunkParser::unwrap(const Chunk& chunk, std::string_view raw, simdjson::dom::element doc,
+                         uint64_t line, ChunkResult& r) {
+  uint64_t record = 0;
+  Position pos{chunk.file, line};
+  unwrapper_.unwrap(
+      raw, doc, pos, record,
+      [&](const EventView& ev) {
+        if (options_.only && ev.source != *options_.only) {
+          ++r.filtered;
+          return;
+        }
+        if ((options_.since != kNoTime && (ev.time == kNoTime || ev.time < options_.since)) ||
+            (options_.until != kNoTime && (ev.time == kNoTime || ev.time >= options_.until))) {
+          ++r.filtered;
+          return;
+        }
+        ++r.events;
+        ++r.by_source[static_cast<int>(ev.source)];
+        if (ev.sample) ++r.samples;
+        on_event_(ev, r.out);
+      },
+      [&](Skip&& s) { skip(r, std::move(s)); });
+}
+
+void ChunkParser::parse_line(const Chunk& chunk, const char* p, size_t n, uint64_t line,
+                             ChunkResult& r) {
+  std::string_view text = trim(std::string_view(p, n));
+  if (text.empty()) return;
+  simdjson::dom::element doc;
+  auto err = parser_.parse(text.data(), text.size(), false).get(doc);
+  if (!err) {
+    unwrap(chunk, text, doc, line, r);
+    return;
+  }
+  // Concatenated documents on one line ({...}{...}, as Firehose writes CloudWatch payloads).
+  if (text.front() == '{' || text.front() == '[') {
+    simdjson::dom::document_stream stream;
+    if (!many_parser_.parse_many(text.data(), text.size(), std::max<size_t>(text.size(), 1 << 16))
+             .get(stream)) {
+      size_t docs = 0;
+      bool ok = true;
+      for (auto it = stream.begin(); it != stream.end(); ++it) {
+        simdjson::dom::element d;
+        if ((*it).get(d)) {
+          ok = false;
+          break;
+        }
+        ++docs;
+      }
+      // A document_stream is single-pass: validate with one, emit from a fresh one.
+      if (ok && docs > 1 && stream.truncated_bytes() == 0 &&
+          !many_parser_.parse_many(text.data(), text.size(), std::max<size_t>(text.size(), 1 << 16)).get(stream)) {
+        for (auto it = stream.begin(); it != stream.end(); ++it) unwrap(chunk, it.source(), *it, line, r);
+        return;
+      }
+    }
+  }
+  skip(r, Skip{std::string(chunk.file), line, 0, "invalid JSON", simdjson::error_message(err)});
+}
+
+void ChunkParser::parse_lines(const Chunk& chunk, std::string_view text, uint64_t first_line,
+                              ChunkResult& r) {
+  const char* p = text.data();
+  size_t n = text.size();
+  size_t pos = 0;
+  uint64_t line = first_line;
+  while (pos < n) {
+    const char* nl = static_cast<const char*>(std::memchr(p + pos, '\n', n - pos));
+    size_t end = nl ? static_cast<size_t>(nl - p) : n;
+    parse_line(chunk, p + pos, end - pos, line, r);
+    pos = end + 1;
+    ++line;
+  }
+}
+
+// A whole small file: first as a stream of documents (one pretty-printed document, JSON lines
+// or concatenated objects). Returns false when that fails, so the caller reads line by line.
+bool ChunkParser::parse_documents(const Chunk& chunk, ChunkResult& r) {
+  const Buffer& buf = *chunk.buf;
+  simdjson::dom::document_stream stream;
+  size_t batch = std::max<size_t>(buf.size(), 1 << 16);
+  if (many_parser_.parse_many(buf.data(), buf.size(), batch).get(stream)) return false;
+  // Validate first, so a file that fails halfway is not half-emitted and then re-read.
+  for (auto it = stream.begin(); it != stream.end(); ++it) {
+    simdjson::dom::element d;
+    if ((*it).get(d)) return false;
+  }
+  if (stream.truncated_bytes() != 0) return false;
+  // A document_stream is single-pass: emit from a fresh one.
+  if (many_parser_.parse_many(buf.data(), buf.size(), batch).get(stream)) return false;
+  uint64_t line = chunk.first_line;
+  size_t counted_to = 0;
+  for (auto it = stream.begin(); it != stream.end(); ++it) {
+    size_t at = it.current_index();
+    line += count_lines(buf.data() + counted_to, at - counted_to);
+    counted_to = at;
+    unwrap(chunk, it.source(), *it, line, r);
+  }
+  return true;
+}
+
+void ChunkParser::parse(Chunk& chunk, ChunkResult& r) {
+  std::string_view text = chunk.buf->view();
+  r.bytes = text.size();
+  if (chunk.mode == ChunkMode::Lines) {
+    parse_lines(chunk, text, chunk.first_line, r);
+  } else if (!parse_documents(chunk, r)) {
+    // Not a clean stream of documents. If some line holds a whole JSON object or array, the file
+    // is line-oriented with bad lines; otherwise it is one document that is broken.
+    bool line_oriented = false;
+    size_t pos = 0;
+    while (pos < text.size() && !line_oriented) {
+      const char* nl = static_cast<const char*>(std::memchr(text.data() + pos, '\n', text.size() - pos));
+      size_t end = nl ? static_cast<size_t>(nl - text.data()) : text.size();
+      std::string_view l = trim(text.substr(pos, end - pos));
+      simdjson::dom::element d;
+      if (!l.empty() && (l.front() == '{' || l.front() == '[') && !parser_.parse(l.data(), l.size(), false).get(d))
+        line_oriented = true;
+      pos = end + 1;
+    }
+    if (line_oriented) {
+      parse_lines(chunk, text, chunk.first_line, r);
+    } else {
+      simdjson::dom::element d;
+      auto err = parser_.parse(text.data(), text.size(), false).get(d);
+      size_t lead = text.find_first_not_of(" \t\r\n");
+      uint64_t line = chunk.first_line + count_lines(text.data(), lead == std::string_view::npos ? 0 : lead);
+      skip(r, Skip{std::string(chunk.file), line, 0, "invalid JSON",
+                   std::string("the file is not valid JSON as a whole nor line by line (") +
+                       simdjson::error_message(err) + ")"});
+    }
+  }
+  for (auto& s : chunk.trailing_skips) skip(r, std::move(s));
+  chunk.trailing_skips.clear();
+}
+
+}  // namespace eksir::sources::detail

@@ -1,0 +1,59 @@
+// Private to sources/: parsing one chunk of evidence into events, on a worker thread.
+#pragma once
+
+#include <simdjson.h>
+
+#include <string>
+#include <vector>
+
+#include "sources/input.h"
+#include "sources/sources.h"
+#include "sources/unwrap.h"
+
+namespace eksir::sources::detail {
+
+enum class ChunkMode {
+  Lines,     // independent lines of a large line-oriented file
+  Auto,      // a whole small file: one document, concatenated documents or JSON lines
+};
+
+struct Chunk {
+  uint64_t seq = 0;
+  std::string_view file;
+  uint64_t first_line = 1;
+  ChunkMode mode = ChunkMode::Lines;
+  std::unique_ptr<Buffer> buf;
+  std::vector<Skip> trailing_skips;  // file-level problems reported after the chunk's records
+};
+
+// What a chunk produced; merged into ScanStats in evidence order.
+struct ChunkResult {
+  ChunkOutput out;
+  uint64_t events = 0, bytes = 0, skipped = 0, filtered = 0, samples = 0;
+  uint64_t by_source[kSourceCount] = {};
+  std::vector<Skip> skips;
+};
+
+// Per-worker parsing state, reused across chunks so buffers stay allocated.
+class ChunkParser {
+ public:
+  ChunkParser(const ScanOptions& options, const EventFn& on_event)
+      : options_(options), on_event_(on_event) {}
+  void parse(Chunk& chunk, ChunkResult& result);
+
+ private:
+  void parse_lines(const Chunk& chunk, std::string_view text, uint64_t first_line, ChunkResult& r);
+  bool parse_documents(const Chunk& chunk, ChunkResult& r);
+  void parse_line(const Chunk& chunk, const char* p, size_t n, uint64_t line, ChunkResult& r);
+  void unwrap(const Chunk& chunk, std::string_view raw, simdjson::dom::element doc, uint64_t line,
+              ChunkResult& r);
+  void skip(ChunkResult& r, Skip&& s);
+
+  const ScanOptions& options_;
+  const EventFn& on_event_;
+  simdjson::dom::parser parser_;
+  simdjson::dom::parser many_parser_;
+  Unwrapper unwrapper_;
+};
+
+}  // namespace eksir::sources::detail

@@ -1,0 +1,351 @@
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "sources/chunk.h"
+#include "sources/progress.h"
+#include "sources/sources.h"
+#include "sources/walk.h"
+
+namespace eksir::sources {
+using namespace detail;
+
+namespace {
+
+constexpr size_t kSniffBytes = 64 * 1024;
+
+// Decides, from the first bytes of a file, whether it can hold JSON evidence at all.
+std::optional<Skip> sniff(const std::string& file, std::string_view head, bool complete) {
+  std::string_view h = head.substr(0, kSniffBytes);
+  if (h.size() >= 3 && static_cast<unsigned char>(h[0]) == 0xEF && static_cast<unsigned char>(h[1]) == 0xBB &&
+      static_cast<unsigned char>(h[2]) == 0xBF)
+    h.remove_prefix(3);
+  if (h.find_first_not_of(" \t\r\n") == std::string_view::npos && complete)
+    return Skip{file, 0, 0, "empty file", "no records"};
+  if (h.find('\0') != std::string_view::npos)
+    return Skip{file, 0, 0, "binary file", "contains NUL bytes; not JSON evidence"};
+  // JSON evidence starts like JSON, or (JSON lines with a bad first line) most of its lines do.
+  // A Markdown, YAML or licence file is reported as such, not parsed line by line.
+  size_t lead = h.find_first_not_of(" \t\r\n");
+  if (h[lead] == '{' || h[lead] == '[') return std::nullopt;
+  size_t lines = 0, json_lines = 0, pos = 0;
+  while (pos < h.size()) {
+    size_t first = h.find_first_not_of(" \t\r", pos);
+    if (first == std::string_view::npos) break;
+    if (h[first] != '\n') {
+      ++lines;
+      if (h[first] == '{') ++json_lines;
+    }
+    size_t nl = h.find('\n', pos);
+    if (nl == std::string_view::npos) break;
+    pos = nl + 1;
+  }
+  if (json_lines * 2 >= lines && json_lines > 0) return std::nullopt;
+  return Skip{file, 0, 0, "not JSON", "no line starts a JSON object or array; not evidence eksir reads"};
+}
+
+std::string_view first_line(std::string_view text) {
+  size_t start = text.find_first_not_of(" \t\r\n");
+  if (start == std::string_view::npos) return {};
+  size_t nl = text.find('\n', start);
+  std::string_view l = text.substr(start, nl == std::string_view::npos ? text.size() - start : nl - start);
+  while (!l.empty() && (l.back() == '\r' || l.back() == ' ' || l.back() == '\t')) l.remove_suffix(1);
+  return l;
+}
+
+}  // namespace
+
+bool is_ignorable(std::string_view reason) { return reason == "not JSON" || reason == "cluster snapshot"; }
+
+namespace {
+
+class Scanner {
+ public:
+  Scanner(const ScanOptions& options, const EventFn& on_event, const OutputFn& on_output)
+      : options_(options), on_event_(on_event), on_output_(on_output) {
+    threads_ = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+    max_in_flight_ = threads_ * 2 + 2;
+  }
+
+  ScanStats run(const std::vector<std::string>& paths) {
+    auto start = std::chrono::steady_clock::now();
+    std::vector<Skip> problems;
+    files_ = walk(paths, problems);
+    for (auto& p : problems) record_skip(std::move(p));
+    uint64_t total = 0;
+    for (const auto& f : files_) total += f.size;
+    progress_.start(options_.progress, total);
+
+    if (threads_ > 1) {
+      for (unsigned i = 0; i < threads_; ++i) workers_.emplace_back([this, i] { work(i); });
+    } else {
+      inline_parser_ = std::make_unique<ChunkParser>(options_, on_event_);
+    }
+    for (const auto& f : files_) {
+      if (stopped()) break;
+      read_file(f);
+      stats_.files++;
+    }
+    finish();
+    progress_.finish();
+    stats_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return std::move(stats_);
+  }
+
+ private:
+  bool stopped() const { return stop_.load(std::memory_order_relaxed); }
+
+  void record_skip(Skip&& s) {
+    if (is_ignorable(s.reason)) {
+      stats_.ignored++;
+      stats_.ignored_by_reason[s.reason]++;
+      if (stats_.ignored_files.size() < options_.max_recorded_skips) stats_.ignored_files.push_back(std::move(s));
+      return;
+    }
+    stats_.skipped++;
+    stats_.skipped_by_reason[s.reason]++;
+    if (stats_.skips.size() < options_.max_recorded_skips) stats_.skips.push_back(std::move(s));
+  }
+
+  std::unique_ptr<Buffer> take_buffer() {
+    std::lock_guard lock(mu_);
+    if (pool_.empty()) return std::make_unique<Buffer>();
+    auto b = std::move(pool_.back());
+    pool_.pop_back();
+    b->clear();
+    return b;
+  }
+
+  void read_file(const FileEntry& f) {
+    std::string error;
+    auto in = Input::open(f.path, error);
+    if (!in) {
+      record_skip(Skip{f.path, 0, 0, "unreadable", error});
+      return;
+    }
+    const size_t chunk_bytes = std::max<size_t>(options_.chunk_bytes, 4096);
+    auto buf = take_buffer();
+    uint64_t before = in->disk_bytes();
+    while (buf->size() < chunk_bytes && in->read(*buf, chunk_bytes - buf->size())) {
+    }
+    bool complete = !in->error().empty() || buf->size() < chunk_bytes;
+    auto note_disk = [&] {
+      progress_.advance(in->disk_bytes() - before);
+      stats_.bytes_on_disk += in->disk_bytes() - before;
+      before = in->disk_bytes();
+    };
+    if (buf->empty() && !in->error().empty()) {
+      note_disk();
+      for (auto& s : file_error(f, *in, 1)) record_skip(std::move(s));
+      return;
+    }
+    if (auto bad = sniff(f.path, buf->view(), complete && in->error().empty())) {
+      if (!in->error().empty()) bad->detail += "; " + in->error();
+      note_disk();
+      record_skip(std::move(*bad));
+      return;
+    }
+    std::string_view head = first_line(buf->view());
+    bool whole_document = head == "{" || head == "[";
+    if (whole_document || complete) {
+      // Small file, or one large pretty-printed document: read it whole and parse it as a stream of
+      // documents, falling back to lines.
+      while (in->read(*buf, std::max<size_t>(chunk_bytes, buf->size()))) note_disk();
+      note_disk();
+      uint64_t end_line = 1 + static_cast<uint64_t>(std::count(buf->data(), buf->data() + buf->size(), '\n'));
+      submit(f.path, 1, ChunkMode::Auto, std::move(buf), file_error(f, *in, end_line));
+      return;
+    }
+    uint64_t line = 1;
+    for (;;) {
+      // Cut after the last complete line; a line longer than a chunk grows the buffer.
+      bool more = true;
+      const char* nl = nullptr;
+      while (more) {
+        nl = static_cast<const char*>(memrchr(buf->data(), '\n', buf->size()));
+        if (nl && buf->size() >= chunk_bytes) break;
+        more = in->read(*buf, std::max(chunk_bytes, buf->size() / 2));
+      }
+      note_disk();
+      if (!more) {
+        uint64_t lines = static_cast<uint64_t>(std::count(buf->data(), buf->data() + buf->size(), '\n'));
+        submit(f.path, line, ChunkMode::Lines, std::move(buf), file_error(f, *in, line + lines));
+        return;
+      }
+      size_t cut = static_cast<size_t>(nl - buf->data()) + 1;
+      auto next = take_buffer();
+      next->append(buf->data() + cut, buf->size() - cut);
+      uint64_t lines = static_cast<uint64_t>(std::count(buf->data(), buf->data() + cut, '\n'));
+      buf->resize(cut);
+      submit(f.path, line, ChunkMode::Lines, std::move(buf), {});
+      line += lines;
+      buf = std::move(next);
+      if (stopped()) return;
+    }
+  }
+
+  static std::vector<Skip> file_error(const FileEntry& f, const Input& in, uint64_t line) {
+    if (in.error().empty()) return {};
+    std::string reason = in.error().rfind("truncated gzip", 0) == 0 ? "truncated gzip"
+                         : in.error().rfind("corrupt gzip", 0) == 0 ? "corrupt gzip"
+                                                                     : "read error";
+    std::vector<Skip> v;
+    v.push_back(Skip{f.path, line, 0, reason, in.error() + "; records before this point were read"});
+    return v;
+  }
+
+  void submit(const std::string& file, uint64_t first_line, ChunkMode mode, std::unique_ptr<Buffer> buf,
+              std::vector<Skip> trailing) {
+    Chunk c;
+    c.seq = next_seq_++;
+    c.file = file;
+    c.first_line = first_line;
+    c.mode = mode;
+    c.buf = std::move(buf);
+    c.trailing_skips = std::move(trailing);
+    if (!inline_parser_) {
+      std::unique_lock lock(mu_);
+      queue_.push_back(std::move(c));
+      work_cv_.notify_one();
+      // Deliver what is ready while too much is in flight.
+      for (;;) {
+        deliver_ready(lock);
+        if (next_seq_ - delivered_ < max_in_flight_ || stopped()) break;
+        done_cv_.wait(lock);
+      }
+      return;
+    }
+    ChunkResult r;
+    inline_parser_->parse(c, r);
+    pool_.push_back(std::move(c.buf));
+    deliver(r);
+    ++delivered_;
+  }
+
+  void work(unsigned worker) {
+    ChunkParser parser(options_, on_event_);
+    std::unique_lock lock(mu_);
+    for (;;) {
+      work_cv_.wait(lock, [&] { return !queue_.empty() || closing_; });
+      if (queue_.empty()) return;
+      Chunk c = std::move(queue_.front());
+      queue_.pop_front();
+      lock.unlock();
+      ChunkResult r;
+      r.out.worker = worker;
+      if (!stopped()) parser.parse(c, r);
+      lock.lock();
+      pool_.push_back(std::move(c.buf));
+      results_.emplace(c.seq, std::move(r));
+      done_cv_.notify_all();
+    }
+  }
+
+  // Called with mu_ held; releases it while calling the user's OutputFn.
+  void deliver_ready(std::unique_lock<std::mutex>& lock) {
+    for (;;) {
+      auto it = results_.find(delivered_);
+      if (it == results_.end()) return;
+      ChunkResult r = std::move(it->second);
+      results_.erase(it);
+      lock.unlock();
+      deliver(r);
+      lock.lock();
+      ++delivered_;
+    }
+  }
+
+  void deliver(ChunkResult& r) {
+    stats_.events += r.events;
+    stats_.bytes += r.bytes;
+    stats_.filtered += r.filtered;
+    stats_.samples += r.samples;
+    for (int i = 0; i < kSourceCount; ++i)
+      if (r.by_source[i]) stats_.events_by_source[static_cast<Source>(i)] += r.by_source[i];
+    for (auto& s : r.skips) record_skip(std::move(s));
+    if (!r.out.items.empty() && !stopped() && !on_output_(r.out.items)) stop_ = true;
+  }
+
+  void finish() {
+    if (inline_parser_) return;
+    std::unique_lock lock(mu_);
+    while (delivered_ < next_seq_) {
+      deliver_ready(lock);
+      if (delivered_ >= next_seq_) break;
+      done_cv_.wait(lock);
+    }
+    closing_ = true;
+    work_cv_.notify_all();
+    lock.unlock();
+    for (auto& t : workers_) t.join();
+  }
+
+  const ScanOptions& options_;
+  const EventFn& on_event_;
+  const OutputFn& on_output_;
+  unsigned threads_ = 1;
+  uint64_t max_in_flight_ = 4;
+  std::vector<FileEntry> files_;
+  ScanStats stats_;
+  Progress progress_;
+
+  std::mutex mu_;
+  std::condition_variable work_cv_, done_cv_;
+  std::deque<Chunk> queue_;
+  std::map<uint64_t, ChunkResult> results_;
+  std::vector<std::unique_ptr<Buffer>> pool_;
+  std::vector<std::thread> workers_;
+  std::unique_ptr<ChunkParser> inline_parser_;
+  uint64_t next_seq_ = 0, delivered_ = 0;
+  bool closing_ = false;
+  std::atomic<bool> stop_{false};
+};
+
+}  // namespace
+
+ScanStats scan(const std::vector<std::string>& paths, const ScanOptions& options, const EventFn& on_event,
+               const OutputFn& on_output) {
+  Scanner s(options, on_event, on_output);
+  return s.run(paths);
+}
+
+std::vector<Event> read_all(const std::vector<std::string>& paths, ScanStats* stats,
+                            const ScanOptions& options) {
+  ScanOptions opts = options;
+  unsigned threads = opts.threads ? opts.threads : std::max(1u, std::thread::hardware_concurrency());
+  opts.threads = threads;
+  // Each event becomes one item holding its index in a per-worker store, so order is kept.
+  std::vector<std::deque<Event>> store(threads);
+  std::mutex store_mu;
+  std::vector<Event> out;
+  ScanStats s = scan(
+      paths, opts,
+      [&](const EventView& ev, ChunkOutput& o) {
+        Event e = Event::from_view(ev);
+        std::lock_guard lock(store_mu);
+        store[o.worker].push_back(std::move(e));
+        o.items.push_back(fmt::format("{}:{}", o.worker, store[o.worker].size() - 1));
+      },
+      [&](std::vector<std::string>& items) {
+        std::lock_guard lock(store_mu);
+        for (const auto& it : items) {
+          size_t colon = it.find(':');
+          unsigned w = static_cast<unsigned>(std::stoul(it.substr(0, colon)));
+          size_t idx = std::stoull(it.substr(colon + 1));
+          out.push_back(std::move(store[w][idx]));
+        }
+        return true;
+      });
+  if (stats) *stats = std::move(s);
+  return out;
+}
+
+}  // namespace eksir::sources

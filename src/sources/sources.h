@@ -1,0 +1,85 @@
+// Reading evidence: files and folders (recursively), plain or gzip, every form of every source,
+// detected from content. The one public header of the sources stage.
+//
+// A scan splits the evidence into chunks (a small file, or a run of whole lines of a large one),
+// processes chunks on all cores and hands each event to the caller's EventFn on the worker that
+// parsed it. Whatever the EventFn appends to ChunkOutput::items is delivered to OutputFn on the
+// calling thread in evidence order (file order, then position in file), so output is
+// deterministic whatever the thread count. Memory stays bounded: only a few chunks are in flight.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "event/event.h"
+
+namespace eksir::sources {
+
+struct ScanOptions {
+  unsigned threads = 0;                // 0 = all cores
+  std::optional<Source> only;          // keep only events of this source
+  TimeNs since = kNoTime;              // keep events at or after this time (kNoTime = no bound)
+  TimeNs until = kNoTime;              // keep events before this time
+  bool progress = false;               // draw a progress bar on stderr
+  size_t chunk_bytes = 8u << 20;       // target size of one chunk of a large line-oriented file
+  size_t max_recorded_skips = 1000;    // skips beyond this are counted but not kept one by one
+};
+
+// One record (or file) that could not be read, with enough to find it.
+struct Skip {
+  std::string file;
+  uint64_t line = 0;    // 0 when the problem concerns the whole file
+  uint64_t record = 0;
+  std::string reason;   // short category: "invalid JSON", "unrecognised format", "truncated gzip"...
+  std::string detail;   // the specific message
+
+  std::string message() const;  // "file:line: reason: detail"
+};
+
+// Skip reasons that mark input which is not event evidence rather than bad evidence.
+bool is_ignorable(std::string_view reason);
+
+struct ScanStats {
+  uint64_t files = 0;
+  uint64_t events = 0;
+  uint64_t bytes = 0;         // bytes of evidence read (decompressed)
+  uint64_t bytes_on_disk = 0; // bytes of the files as stored
+  uint64_t skipped = 0;       // records or files skipped as bad or unrecognised input
+  // Files that are not event evidence at all — text (READMEs, licences) and cluster snapshots —
+  // are reported and counted here, apart from skips: they do not fail a --strict run.
+  uint64_t ignored = 0;
+  std::map<std::string, uint64_t> ignored_by_reason;
+  std::vector<Skip> ignored_files;
+  uint64_t filtered = 0;      // events outside --since/--until/--source (not errors)
+  uint64_t samples = 0;       // GuardDuty sample findings seen
+  std::map<std::string, uint64_t> skipped_by_reason;
+  std::vector<Skip> skips;    // the first max_recorded_skips, in evidence order
+  std::map<Source, uint64_t> events_by_source;
+  double seconds = 0;
+};
+
+struct ChunkOutput {
+  unsigned worker = 0;              // 0..threads-1, for per-thread state
+  std::vector<std::string> items;   // appended by EventFn, delivered in evidence order
+};
+
+using EventFn = std::function<void(const EventView&, ChunkOutput&)>;
+// Return false to stop the scan early (e.g. --limit reached).
+using OutputFn = std::function<bool(std::vector<std::string>& items)>;
+
+// Scans every path; never throws for bad evidence (it becomes a Skip). Returns an error string
+// only when nothing could be attempted (e.g. no path given).
+ScanStats scan(const std::vector<std::string>& paths, const ScanOptions& options,
+               const EventFn& on_event, const OutputFn& on_output);
+
+// Convenience for tests and small inputs: every event of the paths, owned, in evidence order.
+std::vector<Event> read_all(const std::vector<std::string>& paths, ScanStats* stats = nullptr,
+                            const ScanOptions& options = {});
+
+}  // namespace eksir::sources

@@ -1,0 +1,23 @@
+// Small text helpers shared by the output writers.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace eksir::util {
+
+// Appends s as a JSON string literal, quotes included.
+void append_json_string(std::string& out, std::string_view s);
+// Appends s as one CSV field (RFC 4180 quoting when needed).
+void append_csv_field(std::string& out, std::string_view s);
+// Shortens s to at most width display columns, marking the cut with "…".
+std::string fit(std::string_view s, size_t width);
+// Columns the UTF-8 text takes (code points; wide characters are rare in this data).
+size_t display_width(std::string_view s);
+// "1.2 GB", "340 MB", "12 KB", "900 B".
+std::string human_bytes(uint64_t bytes);
+// 1234567 -> "1,234,567".
+std::string thousands(uint64_t n);
+
+}  // namespace eksir::util

@@ -1,0 +1,20 @@
+// Where the tests find the project, the shared samples and the built CLI.
+#pragma once
+#include <string>
+#include <vector>
+
+namespace eksir::test {
+std::string source_dir();   // the project checkout
+std::string shared_dir();   // ../shared beside the checkout (EKSIR_SHARED overrides)
+std::string samples_dir();  // shared_dir() + "/samples"
+std::string eksir_binary(); // the built `eksir`
+std::string temp_dir();     // a fresh directory for one test
+
+struct RunResult {
+  int exit_code;
+  std::string out;
+  std::string err;
+};
+// Runs the CLI with argv (no shell), capturing stdout and stderr.
+RunResult run_eksir(const std::vector<std::string>& args);
+}  // namespace eksir::test
