@@ -7,4 +7,4 @@ bash scripts/build.sh
 build="${EKSIR_BUILD_DIR:-build}"
 exec "$build/eksir" hunt \
   'event.source:"eks.amazonaws.com" AND event.action:("CreateCluster" OR "DeleteCluster" OR "DeleteNodegroup" OR "UpdateClusterConfig" OR "UpdateNodegroupConfig")' \
-  examples/ "$@"
+  examples/incident-2026-03-14/ "$@"

@@ -15,9 +15,7 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-uint64_t count_lines(const char* p, size_t n) {
-  return static_cast<uint64_t>(std::count(p, p + n, '\n'));
-}
+uint64_t count_lines(const char* p, size_t n) { return count_newlines(p, n); }
 
 }  // namespace
 

@@ -68,3 +68,19 @@ class Input {
 };
 
 }  // namespace eksir::sources::detail
+
+namespace eksir::sources::detail {
+// Number of '\n' bytes in [p, p+n). memchr runs vectorised; lines are long, so this is far
+// faster than a byte loop (which compilers do not vectorise at -O2).
+inline uint64_t count_newlines(const char* p, size_t n) {
+  uint64_t count = 0;
+  const char* end = p + n;
+  while (p < end) {
+    const void* nl = std::memchr(p, '\n', static_cast<size_t>(end - p));
+    if (!nl) break;
+    ++count;
+    p = static_cast<const char*>(nl) + 1;
+  }
+  return count;
+}
+}  // namespace eksir::sources::detail

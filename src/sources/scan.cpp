@@ -35,7 +35,13 @@ std::optional<Skip> sniff(const std::string& file, std::string_view head, bool c
   // JSON evidence starts like JSON, or (JSON lines with a bad first line) most of its lines do.
   // A Markdown, YAML or licence file is reported as such, not parsed line by line.
   size_t lead = h.find_first_not_of(" \t\r\n");
-  if (h[lead] == '{' || h[lead] == '[') return std::nullopt;
+  if (h[lead] == '{') return std::nullopt;
+  if (h[lead] == '[') {
+    // "[" opens a JSON array only if a JSON value or "]" follows; "[see below]" is prose.
+    size_t next = h.find_first_not_of(" \t\r\n", lead + 1);
+    if (next == std::string_view::npos || std::string_view("{[]\"-0123456789").find(h[next]) != std::string_view::npos)
+      return std::nullopt;
+  }
   size_t lines = 0, json_lines = 0, pos = 0;
   while (pos < h.size()) {
     size_t first = h.find_first_not_of(" \t\r", pos);
@@ -160,7 +166,7 @@ class Scanner {
       // documents, falling back to lines.
       while (in->read(*buf, std::max<size_t>(chunk_bytes, buf->size()))) note_disk();
       note_disk();
-      uint64_t end_line = 1 + static_cast<uint64_t>(std::count(buf->data(), buf->data() + buf->size(), '\n'));
+      uint64_t end_line = 1 + count_newlines(buf->data(), buf->size());
       submit(f.path, 1, ChunkMode::Auto, std::move(buf), file_error(f, *in, end_line));
       return;
     }
@@ -176,14 +182,14 @@ class Scanner {
       }
       note_disk();
       if (!more) {
-        uint64_t lines = static_cast<uint64_t>(std::count(buf->data(), buf->data() + buf->size(), '\n'));
+        uint64_t lines = count_newlines(buf->data(), buf->size());
         submit(f.path, line, ChunkMode::Lines, std::move(buf), file_error(f, *in, line + lines));
         return;
       }
       size_t cut = static_cast<size_t>(nl - buf->data()) + 1;
       auto next = take_buffer();
       next->append(buf->data() + cut, buf->size() - cut);
-      uint64_t lines = static_cast<uint64_t>(std::count(buf->data(), buf->data() + cut, '\n'));
+      uint64_t lines = count_newlines(buf->data(), cut);
       buf->resize(cut);
       submit(f.path, line, ChunkMode::Lines, std::move(buf), {});
       line += lines;

@@ -41,7 +41,7 @@ TEST(HuntE2E, PlaybookQueryAndNativeNamesAgreeOnSamples) {
 }
 
 TEST(HuntE2E, PlaybookQueryAndNativeNamesAgreeOnExamples) {
-  std::string examples = test::source_dir() + "/examples";
+  std::string examples = test::source_dir() + "/examples/incident-2026-03-14";
   auto a = run_eksir({"hunt", kPlaybookQuery, examples, "--format", "ndjson", "-q"});
   auto b = run_eksir({"hunt", kNativeQuery, examples, "--format", "ndjson", "-q"});
   ASSERT_EQ(a.exit_code, 0) << a.err;

@@ -1,0 +1,117 @@
+// Detection: every rule over every event in one parallel pass, correlations after the scan,
+// GuardDuty / Falco / OCSF alerts as findings, de-duplication, and the finding writers. The one
+// public header of the detect stage; the CLI only parses flags into DetectOptions.
+#pragma once
+
+#include <cstdint>
+#include <iosfwd>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "event/event.h"
+#include "rules/rules.h"
+
+namespace eksir::detect {
+
+using rules::Severity;
+
+// Where a finding's event is in the evidence.
+struct EvidenceRef {
+  Source source{};
+  std::string file;
+  uint64_t line = 0;
+  uint64_t record = 0;
+  TimeNs time = kNoTime;
+  std::string event_id;  // auditID, CloudTrail eventID, GuardDuty id, Falco time+rule, OCSF uid
+};
+
+struct Finding {
+  std::string id;  // stable: hash of rule id, subject and first_seen
+  std::string rule_id, rule_title, origin, author;
+  Severity severity = Severity::Info;
+  std::string title, description;
+  TimeNs first_seen = kNoTime, last_seen = kNoTime;
+  uint64_t count = 1;  // events (or correlation alerts) merged into this finding
+  std::vector<std::string> attack;
+  std::string criterion;
+  std::vector<std::pair<std::string, std::string>> subject;  // ordered key → value
+  std::vector<EvidenceRef> evidence;                         // at most kMaxEvidence kept
+  bool sample = false;  // a GuardDuty sample finding (severity capped at info)
+  std::string note;     // e.g. why severity was capped, history covered by a first_seen
+  std::string dedup_key;
+};
+inline constexpr size_t kMaxEvidence = 50;
+
+struct EngineOptions {
+  unsigned workers = 1;
+  bool alerts = true;           // GuardDuty / Falco / OCSF findings become findings
+  TimeNs dedup_window = 3600LL * 1000000000LL;
+};
+
+// Evaluates rules over events. on_event may be called from `workers` threads at once, each with
+// its own worker index; finish() runs once after the scan on one thread.
+class Engine {
+ public:
+  Engine(std::vector<rules::Rule> rules, const EngineOptions& options);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  void on_event(const EventView& ev, unsigned worker);
+  // Findings sorted by first_seen, then rule id, then subject.
+  std::vector<Finding> finish();
+  const std::vector<rules::Rule>& rules() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// The finding an alert event (GuardDuty finding, Falco alert, OCSF finding) stands for, or none.
+std::optional<Finding> alert_finding(const EventView& ev);
+// The severity band of a GuardDuty score (0-10), a Falco priority, an OCSF severity_id.
+Severity guardduty_severity(double score);
+Severity falco_severity(std::string_view priority);
+Severity ocsf_severity(int64_t severity_id);
+// The event id a finding cites.
+std::string event_id(const EventView& ev);
+
+// Rule unit tests: positives must produce a finding of the rule, negatives must not.
+struct RuleTestResult {
+  std::string rule_id;
+  size_t passed = 0, failed = 0;
+  std::vector<std::string> failures;  // one line each
+};
+RuleTestResult test_rule(const rules::Rule& rule);
+
+// Writers. `summary` is the JSON object text written as "summary".
+enum class Format { Table, Json, Ndjson, Sarif };
+std::optional<Format> parse_format(std::string_view name);
+void write_json(const std::vector<Finding>& f, const std::string& summary, std::ostream& out);
+void write_ndjson(const std::vector<Finding>& f, std::ostream& out);
+void write_table(const std::vector<Finding>& f, std::ostream& out);
+void write_sarif(const std::vector<Finding>& f, const std::vector<rules::Rule>& rules, std::ostream& out);
+std::string finding_json(const Finding& f);
+double security_severity(Severity s);  // SARIF security-severity: 9.5, 8.0, 5.5, 2.0, 0.0
+
+struct DetectOptions {
+  std::vector<std::string> evidence;
+  std::vector<std::string> rule_paths;  // --rules
+  bool builtin = true;
+  Severity min_severity = Severity::Info;
+  std::optional<Severity> fail_on;
+  Format format = Format::Table;
+  TimeNs since = kNoTime, until = kNoTime;
+  unsigned threads = 0;
+  bool progress = true;
+  bool quiet = false;
+};
+
+// Runs detection; findings to `out`, summary and problems to `err`. Exit code: 0, 1 when a
+// finding is at or above fail_on, 2 on bad rules or unreadable evidence.
+int run(const DetectOptions& options, std::ostream& out, std::ostream& err);
+
+}  // namespace eksir::detect

@@ -1,0 +1,125 @@
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+
+#include "rules/rules.h"
+
+namespace eksir::rules {
+
+std::string_view severity_name(Severity s) {
+  switch (s) {
+    case Severity::Info: return "info";
+    case Severity::Low: return "low";
+    case Severity::Medium: return "medium";
+    case Severity::High: return "high";
+    case Severity::Critical: return "critical";
+  }
+  return "info";
+}
+
+std::optional<Severity> parse_severity(std::string_view name) {
+  std::string n(name);
+  std::transform(n.begin(), n.end(), n.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (n == "info" || n == "informational") return Severity::Info;
+  if (n == "low") return Severity::Low;
+  if (n == "medium") return Severity::Medium;
+  if (n == "high") return Severity::High;
+  if (n == "critical") return Severity::Critical;
+  return std::nullopt;
+}
+
+const std::vector<std::string>& criterion_ids() {
+  static const std::vector<std::string> ids = {
+      "critical.cluster_admin",     "critical.data_exfiltration",
+      "critical.multiple_nodes",    "critical.active_exploitation",
+      "critical.production_impact", "high.privileged_pods",
+      "high.lateral_movement",      "high.unauthorised_deployment_change",
+      "high.unusual_network",       "high.sensitive_config_exposure",
+      "medium.unusual_api_calls",   "medium.policy_violation",
+      "medium.non_production",      "medium.vulnerable_component",
+      "low.minor_policy_violation", "low.expected_unusual",
+      "low.likely_false_positive"};
+  return ids;
+}
+
+bool is_criterion(std::string_view id) {
+  const auto& ids = criterion_ids();
+  return std::find(ids.begin(), ids.end(), id) != ids.end();
+}
+
+std::string_view correlation_name(CorrelationType t) {
+  switch (t) {
+    case CorrelationType::None: return "none";
+    case CorrelationType::Count: return "count";
+    case CorrelationType::DistinctCount: return "distinct_count";
+    case CorrelationType::Sequence: return "sequence";
+    case CorrelationType::FirstSeen: return "first_seen";
+  }
+  return "none";
+}
+
+std::string Diagnostic::text() const {
+  std::string out = file;
+  if (line) out += fmt::format(":{}", line);
+  out += ": ";
+  if (!rule_id.empty()) out += "[" + rule_id + "] ";
+  out += message;
+  return out;
+}
+
+void LoadResult::merge(LoadResult&& o) {
+  for (auto& r : o.rules) rules.push_back(std::move(r));
+  for (auto& e : o.errors) errors.push_back(std::move(e));
+  for (auto& w : o.warnings) warnings.push_back(std::move(w));
+  files += o.files;
+}
+
+TimeNs parse_duration(std::string_view text) {
+  if (text.size() < 2 || text.size() > 12) return 0;
+  int64_t unit = 0;
+  switch (text.back()) {
+    case 's': unit = 1; break;
+    case 'm': unit = 60; break;
+    case 'h': unit = 3600; break;
+    case 'd': unit = 86400; break;
+    case 'w': unit = 7 * 86400; break;
+    default: return 0;
+  }
+  int64_t n = 0;
+  for (char c : text.substr(0, text.size() - 1)) {
+    if (c < '0' || c > '9') return 0;
+    n = n * 10 + (c - '0');
+  }
+  return n * unit * 1000000000LL;
+}
+
+std::string format_duration(TimeNs ns) {
+  int64_t s = ns / 1000000000LL;
+  if (s > 0 && s % 86400 == 0) return fmt::format("{}d", s / 86400);
+  if (s > 0 && s % 3600 == 0) return fmt::format("{}h", s / 3600);
+  if (s > 0 && s % 60 == 0) return fmt::format("{}m", s / 60);
+  return fmt::format("{}s", s);
+}
+
+std::string builtin_rules_dir() {
+  namespace fs = std::filesystem;
+  if (const char* env = std::getenv("EKSIR_RULES_DIR"); env && *env) return env;
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    fs::path candidate = exe.parent_path() / ".." / "rules" / "builtin";
+    if (fs::is_directory(candidate, ec)) return fs::weakly_canonical(candidate, ec).string();
+    candidate = exe.parent_path() / "rules" / "builtin";
+    if (fs::is_directory(candidate, ec)) return candidate.string();
+  }
+#ifdef EKSIR_RULES_DIR
+  return EKSIR_RULES_DIR;
+#else
+  return "rules/builtin";
+#endif
+}
+
+}  // namespace eksir::rules

@@ -1,0 +1,104 @@
+// Detection rules: the one internal rule form (a KQL match tree plus metadata), the YAML loader
+// and its validation. The one public header of the rules stage.
+//
+// A rule file holds one rule (a YAML map) or several (a YAML sequence of maps); see
+// docs/rules.md for the format. Loading never throws: problems are Diagnostics in the
+// LoadResult, each naming the file, the line and the rule id.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "event/event.h"
+#include "query/query.h"
+
+namespace eksir::rules {
+
+enum class Severity : uint8_t { Info, Low, Medium, High, Critical };
+std::string_view severity_name(Severity s);  // "info" ... "critical"
+std::optional<Severity> parse_severity(std::string_view name);
+
+// The playbook criteria (PRODUCT.md §6): "critical.cluster_admin", ...
+const std::vector<std::string>& criterion_ids();
+bool is_criterion(std::string_view id);
+
+enum class CorrelationType : uint8_t { None, Count, DistinctCount, Sequence, FirstSeen };
+std::string_view correlation_name(CorrelationType t);
+
+struct Correlation {
+  CorrelationType type = CorrelationType::None;
+  std::vector<std::string> group_by;  // count/distinct_count/first_seen key; sequence join key
+  TimeNs window = 0;                  // nanoseconds; sliding window or sequence max span
+  uint64_t threshold = 1;             // count >= threshold; distinct values >= threshold
+  std::string field;                  // distinct_count: the field whose values are counted
+  std::vector<std::string> steps;     // sequence: KQL text of each step, in order
+  std::vector<query::Node> step_nodes;
+  TimeNs history = 0;                 // first_seen: history the evidence must cover
+};
+
+// One test scenario: the events (JSON text) with an optional source hint each.
+struct TestEvent {
+  std::string json;
+  std::optional<Source> hint;
+};
+struct TestCase {
+  std::vector<TestEvent> events;  // one event for single-event rules; a scenario for correlations
+  uint64_t line = 0;
+};
+
+struct Rule {
+  std::string id, title, description;
+  Severity severity = Severity::Medium;
+  std::vector<std::string> attack;  // MITRE ATT&CK technique ids
+  std::string criterion;            // a criterion id or ""
+  std::vector<Source> sources;      // routing; empty = every source the fields apply to
+  std::string condition;            // KQL text ("" = every event, for sequences)
+  query::Node match;                // parsed condition
+  std::vector<std::string> subject; // fields naming the subject (dedup key and output)
+  std::vector<std::string> false_positives, references;
+  std::string origin = "builtin";   // builtin, sigma, elastic, falco
+  std::string author;
+  Correlation correlation;
+  std::vector<TestCase> positive, negative;
+  std::string file;
+  uint64_t line = 0;
+};
+
+struct Diagnostic {
+  std::string file;
+  uint64_t line = 0;    // 1-based; 0 when unknown
+  std::string rule_id;  // "" when unknown
+  std::string message;
+  std::string text() const;  // "file:line: [rule-id] message"
+};
+
+struct LoadResult {
+  std::vector<Rule> rules;
+  std::vector<Diagnostic> errors, warnings;
+  uint64_t files = 0;
+  bool ok() const { return errors.empty(); }
+  void merge(LoadResult&& other);
+};
+
+// Loads rules from YAML text (`file` names it in diagnostics).
+LoadResult load_text(std::string_view yaml, std::string_view file);
+// Loads files and folders (recursively: every *.yml / *.yaml, in sorted order).
+LoadResult load_paths(const std::vector<std::string>& paths);
+
+// The built-in pack: $EKSIR_RULES_DIR, else <exe dir>/../rules/builtin, else the source tree's.
+std::string builtin_rules_dir();
+
+// "5m", "30s", "2h", "7d" → nanoseconds; 0 when not a duration.
+TimeNs parse_duration(std::string_view text);
+// 300 s → "5m", 7 d → "7d", 90 s → "90s".
+std::string format_duration(TimeNs ns);
+
+// Turns a test event (a JSON object text) into events through the evidence unwrapper, exactly as
+// real evidence is read. Calls fn for each event; returns an error message or "".
+std::string classify_json(std::string_view json, const std::function<void(const EventView&)>& fn);
+
+}  // namespace eksir::rules

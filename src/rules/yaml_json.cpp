@@ -1,0 +1,112 @@
+#include "rules/yaml_json.h"
+
+#include <simdjson.h>
+
+#include <charconv>
+
+#include "rules/rules.h"
+#include "sources/unwrap.h"
+#include "util/text.h"
+
+namespace eksir::rules {
+namespace {
+
+bool is_number(const std::string& s) {
+  if (s.empty()) return false;
+  double d = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), d);
+  if (ec != std::errc() || p != s.data() + s.size()) return false;
+  // JSON numbers only: no leading '+', no leading zeros, no inf/nan, no hex.
+  size_t i = s[0] == '-' ? 1 : 0;
+  if (i >= s.size() || !std::isdigit(static_cast<unsigned char>(s[i]))) return false;
+  if (s[i] == '0' && i + 1 < s.size() && std::isdigit(static_cast<unsigned char>(s[i + 1]))) return false;
+  return s.find_first_of("xXnN") == std::string::npos;
+}
+
+void write(const YAML::Node& n, std::string& out) {
+  switch (n.Type()) {
+    case YAML::NodeType::Null:
+    case YAML::NodeType::Undefined: out += "null"; return;
+    case YAML::NodeType::Scalar: {
+      const std::string& s = n.Scalar();
+      if (n.Tag() != "!") {  // plain scalar
+        if (s == "null" || s == "~" || s == "Null" || s == "NULL") return void(out += "null");
+        if (s == "true" || s == "True" || s == "TRUE") return void(out += "true");
+        if (s == "false" || s == "False" || s == "FALSE") return void(out += "false");
+        if (is_number(s)) return void(out += s);
+      }
+      util::append_json_string(out, s);
+      return;
+    }
+    case YAML::NodeType::Sequence: {
+      out += '[';
+      bool first = true;
+      for (const auto& item : n) {
+        if (!first) out += ',';
+        first = false;
+        write(item, out);
+      }
+      out += ']';
+      return;
+    }
+    case YAML::NodeType::Map: {
+      out += '{';
+      bool first = true;
+      for (const auto& kv : n) {
+        if (!first) out += ',';
+        first = false;
+        util::append_json_string(out, kv.first.Scalar());
+        out += ':';
+        write(kv.second, out);
+      }
+      out += '}';
+      return;
+    }
+  }
+}
+
+}  // namespace
+
+bool yaml_to_event_json(const YAML::Node& node, std::string& json, std::string& hint, std::string& error) {
+  if (node.IsScalar()) {
+    json = node.Scalar();
+    return true;
+  }
+  if (!node.IsMap()) {
+    error = "a test event must be a map (or a JSON text)";
+    return false;
+  }
+  json = "{";
+  bool first = true;
+  for (const auto& kv : node) {
+    if (kv.first.Scalar() == "_source") {
+      hint = kv.second.IsScalar() ? kv.second.Scalar() : "";
+      continue;
+    }
+    if (!first) json += ',';
+    first = false;
+    util::append_json_string(json, kv.first.Scalar());
+    json += ':';
+    write(kv.second, json);
+  }
+  json += '}';
+  return true;
+}
+
+std::string classify_json(std::string_view json, const std::function<void(const EventView&)>& fn) {
+  simdjson::dom::parser parser;
+  simdjson::padded_string padded(json);
+  simdjson::dom::element doc;
+  if (auto err = parser.parse(padded).get(doc)) return std::string("invalid JSON: ") + simdjson::error_message(err);
+  sources::detail::Unwrapper unwrapper;
+  sources::detail::Position pos{"<test>", 1};
+  uint64_t record = 0;
+  std::string skipped;
+  size_t n = unwrapper.unwrap(json, doc, pos, record, fn, [&](sources::Skip&& s) {
+    if (skipped.empty()) skipped = s.reason + ": " + s.detail;
+  });
+  if (n == 0) return skipped.empty() ? "not recognised as an event of any source" : skipped;
+  return {};
+}
+
+}  // namespace eksir::rules
