@@ -26,6 +26,7 @@ class Buffer {
   }
   void commit(size_t n) { size_ += n; }
   void append(const char* p, size_t n) {
+    if (n == 0) return;
     std::memcpy(grow(n), p, n);
     commit(n);
   }

@@ -176,7 +176,7 @@ class Scanner {
       bool more = true;
       const char* nl = nullptr;
       while (more) {
-        nl = static_cast<const char*>(memrchr(buf->data(), '\n', buf->size()));
+        nl = buf->empty() ? nullptr : static_cast<const char*>(memrchr(buf->data(), '\n', buf->size()));
         if (nl && buf->size() >= chunk_bytes) break;
         more = in->read(*buf, std::max(chunk_bytes, buf->size() / 2));
       }

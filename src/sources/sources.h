@@ -11,6 +11,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <iosfwd>
 #include <map>
 #include <optional>
 #include <string>
@@ -81,5 +82,15 @@ ScanStats scan(const std::vector<std::string>& paths, const ScanOptions& options
 // Convenience for tests and small inputs: every event of the paths, owned, in evidence order.
 std::vector<Event> read_all(const std::vector<std::string>& paths, ScanStats* stats = nullptr,
                             const ScanOptions& options = {});
+
+// What every command that reads evidence prints on stderr after the scan: one summary line
+// ("eksir hunt: 3 files, 120 events (...), 1.2 MB, <result>, 0 skipped, 0.10 s, 12 MB/s"), then
+// events filtered out, files passed over, samples, skips by reason and the first skips (all of
+// them under strict).
+void print_scan_summary(std::ostream& err, std::string_view command, const ScanStats& st, std::string_view result,
+                        bool strict);
+// The input checks shared by those commands: prints the problem and returns 2 when nothing was
+// found, nothing could be read, or (strict) something was skipped; else returns 0.
+int check_evidence(std::ostream& err, std::string_view command, const ScanStats& st, bool strict);
 
 }  // namespace eksir::sources

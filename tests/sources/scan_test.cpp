@@ -222,3 +222,43 @@ TEST(Scan, SinceUntilAndSourceFilterAreCountedNotSkipped) {
 
 }  // namespace
 }  // namespace eksir::sources
+
+namespace eksir::sources {
+namespace {
+
+// CloudWatch Logs subscription payloads as Firehose writes them to S3: gzip, JSON objects
+// concatenated with no separator, audit events as strings inside logEvents[].message.
+TEST(Scan, FirehoseConcatenatedSubscriptionPayloads) {
+  auto payload = [](const std::string& type, std::vector<int> ids) {
+    std::string events;
+    for (int id : ids) {
+      std::string msg = audit_line(id);
+      std::string escaped;
+      for (char ch : msg) {
+        if (ch == '"' || ch == '\\') escaped.push_back('\\');
+        escaped.push_back(ch);
+      }
+      if (!events.empty()) events += ",";
+      events += "{\"id\":\"" + std::to_string(id) + "\",\"timestamp\":1773478800000,\"message\":\"" + escaped + "\"}";
+    }
+    return "{\"messageType\":\"" + type +
+           "\",\"owner\":\"111122223333\",\"logGroup\":\"/aws/eks/prod/cluster\",\"logStream\":\"kube-apiserver-audit-1\","
+           "\"subscriptionFilters\":[\"to-firehose\"],\"logEvents\":[" +
+           events + "]}";
+  };
+  std::string dir = test::temp_dir();
+  std::string body = payload("CONTROL_MESSAGE", {}) + payload("DATA_MESSAGE", {1, 2}) + payload("DATA_MESSAGE", {3});
+  write(dir + "/firehose-object", gzip(body.substr(0, body.size() / 2)) + gzip(body.substr(body.size() / 2)));
+  auto c = collect({dir + "/firehose-object"});
+  ASSERT_EQ(c.events.size(), 3u);
+  EXPECT_EQ(c.stats.skipped, 0u);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(c.events[i].source, Source::K8sAudit);
+    EXPECT_NE(c.events[i].raw.find("\"id-" + std::to_string(i + 1) + "\""), std::string::npos);
+    EXPECT_EQ(c.events[i].raw.front(), '{');
+  }
+  EXPECT_EQ(c.events[1].record, 1u);  // second element of the first DATA_MESSAGE's logEvents
+}
+
+}  // namespace
+}  // namespace eksir::sources

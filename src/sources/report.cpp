@@ -1,0 +1,57 @@
+#include <fmt/format.h>
+
+#include <ostream>
+
+#include "sources/sources.h"
+#include "util/text.h"
+
+namespace eksir::sources {
+
+void print_scan_summary(std::ostream& err, std::string_view command, const ScanStats& st, std::string_view result,
+                        bool strict) {
+  double mbps = st.seconds > 0 ? static_cast<double>(st.bytes) / 1e6 / st.seconds : 0;
+  std::string by_source;
+  for (const auto& [src, n] : st.events_by_source)
+    by_source += fmt::format("{}{} {}", by_source.empty() ? "" : ", ", util::thousands(n), source_name(src));
+  err << fmt::format("eksir {}: {} files, {} events{}, {}, {}, {} skipped, {:.2f} s, {:.0f} MB/s\n", command,
+                     util::thousands(st.files), util::thousands(st.events),
+                     by_source.empty() ? "" : " (" + by_source + ")", util::human_bytes(st.bytes), result,
+                     util::thousands(st.skipped), st.seconds, mbps);
+  if (st.filtered)
+    err << fmt::format("  {} events outside --since/--until/--source were not searched\n",
+                       util::thousands(st.filtered));
+  if (st.ignored) {
+    std::string reasons;
+    for (const auto& [r, n] : st.ignored_by_reason)
+      reasons += fmt::format("{}{}: {}", reasons.empty() ? "" : ", ", r, n);
+    err << fmt::format("  {} files or records are not event evidence and were passed over ({})\n",
+                       util::thousands(st.ignored), reasons);
+  }
+  if (st.samples) err << fmt::format("  {} GuardDuty sample findings (additionalInfo.sample) were read\n", st.samples);
+  if (st.skipped == 0) return;
+  std::string reasons;
+  for (const auto& [r, n] : st.skipped_by_reason) reasons += fmt::format("{}{}: {}", reasons.empty() ? "" : ", ", r, n);
+  err << "  skipped by reason: " << reasons << "\n";
+  const size_t kShow = strict ? st.skips.size() : 20;
+  for (size_t i = 0; i < st.skips.size() && i < kShow; ++i) err << "  skip: " << st.skips[i].message() << "\n";
+  if (st.skipped > kShow && kShow < st.skips.size())
+    err << fmt::format("  ... and {} more skips\n", util::thousands(st.skipped - kShow));
+}
+
+int check_evidence(std::ostream& err, std::string_view command, const ScanStats& st, bool strict) {
+  if (st.files == 0 && st.skipped == 0 && st.ignored == 0) {
+    err << fmt::format("eksir {}: no evidence files found in the given paths\n", command);
+    return 2;
+  }
+  if (st.events == 0 && st.filtered == 0 && (st.skipped > 0 || st.ignored > 0)) {
+    err << fmt::format("eksir {}: no event could be read; the result cannot be trusted\n", command);
+    return 2;
+  }
+  if (strict && st.skipped > 0) {
+    err << fmt::format("eksir {}: --strict: {} records or files were skipped\n", command, st.skipped);
+    return 2;
+  }
+  return 0;
+}
+
+}  // namespace eksir::sources
