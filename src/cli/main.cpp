@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "event/fields.h"
+#include "detect/detect.h"
 #include "hunt/hunt.h"
 
 namespace {
@@ -44,6 +45,43 @@ int hunt_command(CLI::App& app, eksir::hunt::HuntOptions& o, const std::string& 
   return eksir::hunt::run(o, std::cout, std::cerr);
 }
 
+int detect_command(eksir::detect::DetectOptions& o, const std::string& format, const std::string& min_severity,
+                   const std::string& fail_on, const std::string& since, const std::string& until) {
+  auto f = eksir::detect::parse_format(format);
+  if (!f) {
+    std::cerr << "eksir detect: --format must be table, json, ndjson or sarif\n";
+    return 2;
+  }
+  o.format = *f;
+  auto sev = eksir::rules::parse_severity(min_severity);
+  if (!sev) {
+    std::cerr << "eksir detect: --min-severity must be critical, high, medium, low or info\n";
+    return 2;
+  }
+  o.min_severity = *sev;
+  if (!fail_on.empty()) {
+    o.fail_on = eksir::rules::parse_severity(fail_on);
+    if (!o.fail_on) {
+      std::cerr << "eksir detect: --fail-on must be critical, high, medium, low or info\n";
+      return 2;
+    }
+  }
+  auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                 std::chrono::system_clock::now().time_since_epoch())
+                 .count();
+  std::string error;
+  if (!since.empty() && (o.since = eksir::hunt::parse_time_bound(since, now, error)) == eksir::kNoTime) {
+    std::cerr << "eksir detect: --since: " << error << "\n";
+    return 2;
+  }
+  if (!until.empty() && (o.until = eksir::hunt::parse_time_bound(until, now, error)) == eksir::kNoTime) {
+    std::cerr << "eksir detect: --until: " << error << "\n";
+    return 2;
+  }
+  std::ios::sync_with_stdio(false);
+  return eksir::detect::run(o, std::cout, std::cerr);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -69,6 +107,35 @@ int main(int argc, char** argv) {
   h->add_option("--threads", hunt.threads, "Worker threads (default: all cores)");
   h->add_flag("-q,--quiet", hunt.quiet, "No summary on stderr");
 
+  eksir::detect::DetectOptions detect;
+  std::string d_format = "table", d_min = "info", d_fail, d_since, d_until;
+  bool no_builtin = false;
+  auto* d = app.add_subcommand("detect", "Run the rule packs and alert mappings over the evidence: findings out");
+  d->add_option("evidence", detect.evidence, "Evidence files or folders (read recursively, plain or gzip)")->required();
+  d->add_option("--rules", detect.rule_paths, "Rule files or folders (YAML) to run besides the built-in pack");
+  d->add_flag("--no-builtin", no_builtin, "Do not load the built-in rule pack");
+  d->add_option("--min-severity", d_min, "Only findings at or above: critical, high, medium, low, info")
+      ->capture_default_str();
+  d->add_option("--fail-on", d_fail, "Exit 1 when a finding is at or above this severity");
+  d->add_option("--format", d_format, "Output: table, json, ndjson or sarif")->capture_default_str();
+  d->add_option("--since", d_since, "Only events at or after this time (ISO 8601) or duration before now (24h, 7d)");
+  d->add_option("--until", d_until, "Only events before this time or duration before now");
+  d->add_option("--threads", detect.threads, "Worker threads (default: all cores)");
+  d->add_flag("-q,--quiet", detect.quiet, "No summary on stderr");
+
+  auto* rl = app.add_subcommand("rules", "Inspect, lint and unit-test rules (default: the built-in pack)");
+  rl->require_subcommand(1);
+  std::vector<std::string> rule_paths;
+  std::string rules_action;
+  for (const char* action : {"list", "validate", "test"}) {
+    const char* help = action == std::string("list")       ? "List the rules"
+                       : action == std::string("validate") ? "Check rules for errors (exit 1 on any)"
+                                                           : "Run every rule against its own test events";
+    auto* sub = rl->add_subcommand(action, help);
+    sub->add_option("paths", rule_paths, "Rule files or folders");
+    sub->callback([&rules_action, action] { rules_action = action; });
+  }
+
   bool fields_markdown = false;
   auto* fl = app.add_subcommand("fields", "List the field names queries can use (ECS names and native paths)");
   fl->add_flag("--markdown", fields_markdown, "Print the table as Markdown (docs/fields.md)");
@@ -93,6 +160,11 @@ int main(int argc, char** argv) {
     }
     return hunt_command(*h, hunt, format, source, since, until);
   }
+  if (d->parsed()) {
+    detect.builtin = !no_builtin;
+    return detect_command(detect, d_format, d_min, d_fail, d_since, d_until);
+  }
+  if (rl->parsed()) return eksir::detect::rules_command(rules_action, rule_paths, std::cout, std::cerr);
   if (fl->parsed()) {
     if (fields_markdown) {
       std::cout << eksir::fields_markdown();

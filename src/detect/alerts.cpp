@@ -131,7 +131,11 @@ Finding falco(const EventView& ev) {
   put(f, "type", rule);
   put(f, "cluster", first_path(d, {"output_fields.k8s.cluster.name"}));
   put(f, "namespace", first_path(d, {"output_fields.k8s.ns.name", "output_fields.ka.target.namespace"}));
-  put(f, "pod", first_path(d, {"output_fields.k8s.pod.name", "output_fields.ka.target.name"}));
+  put(f, "pod", first_path(d, {"output_fields.k8s.pod.name"}));
+  std::string target = path_text(d, "output_fields.ka.target.resource");
+  std::string target_name = path_text(d, "output_fields.ka.target.name");
+  if (!target_name.empty()) target += (target.empty() ? "" : "/") + target_name;
+  put(f, "target", target);
   put(f, "node", first_path(d, {"hostname"}));
   put(f, "container", first_path(d, {"output_fields.container.name", "output_fields.container.id"}));
   std::string image = first_path(d, {"output_fields.container.image.repository", "output_fields.container.image"});

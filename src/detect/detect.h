@@ -115,3 +115,12 @@ struct DetectOptions {
 int run(const DetectOptions& options, std::ostream& out, std::ostream& err);
 
 }  // namespace eksir::detect
+
+namespace eksir::detect {
+
+// `eksir rules list|validate|test [PATH...]` (no path: the built-in pack). Exit code: 0; 1 when
+// validation finds errors or a test fails; 2 for an unknown action.
+int rules_command(std::string_view action, const std::vector<std::string>& paths, std::ostream& out,
+                  std::ostream& err);
+
+}  // namespace eksir::detect

@@ -45,9 +45,7 @@ Event Event::from_view(const EventView& v) {
   return e;
 }
 
-namespace {
-
-// Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's algorithm).
+// Howard Hinnant's algorithm.
 int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
   y -= m <= 2;
   const int64_t era = (y >= 0 ? y : y - 399) / 400;
@@ -56,6 +54,27 @@ int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
   const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
   return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }
+
+TimeNs parse_duration(std::string_view text) {
+  if (text.size() < 2 || text.size() > 12) return 0;
+  int64_t unit = 0;
+  switch (text.back()) {
+    case 's': unit = 1; break;
+    case 'm': unit = 60; break;
+    case 'h': unit = 3600; break;
+    case 'd': unit = 86400; break;
+    case 'w': unit = 7 * 86400; break;
+    default: return 0;
+  }
+  int64_t n = 0;
+  for (char c : text.substr(0, text.size() - 1)) {
+    if (c < '0' || c > '9') return 0;
+    n = n * 10 + (c - '0');
+  }
+  return n * unit * 1000000000LL;
+}
+
+namespace {
 
 struct Cursor {
   std::string_view s;

@@ -10,7 +10,7 @@
 
 #include "event/fields.h"
 #include "event/summary.h"
-#include "hunt/table.h"
+#include "util/table.h"
 #include "query/query.h"
 #include "sources/sources.h"
 #include "util/text.h"
@@ -27,22 +27,7 @@ std::optional<Format> parse_format(std::string_view name) {
 
 TimeNs parse_time_bound(std::string_view text, TimeNs now, std::string& error) {
   if (TimeNs t = parse_time(text); t != kNoTime) return t;
-  if (text.size() >= 2) {
-    int64_t unit = 0;
-    switch (text.back()) {
-      case 's': unit = 1; break;
-      case 'm': unit = 60; break;
-      case 'h': unit = 3600; break;
-      case 'd': unit = 86400; break;
-      case 'w': unit = 7 * 86400; break;
-      default: break;
-    }
-    std::string_view digits = text.substr(0, text.size() - 1);
-    if (unit && std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
-        digits.size() < 10) {
-      return now - static_cast<int64_t>(std::stoll(std::string(digits))) * unit * 1000000000LL;
-    }
-  }
+  if (TimeNs span = parse_duration(text); span > 0) return now - span;
   error = fmt::format("'{}' is neither a time (2026-03-14T09:00:00Z) nor a duration before now (30m, 24h, 7d)",
                       text);
   return kNoTime;
@@ -170,36 +155,6 @@ std::vector<std::string> split_cells(const std::string& item) {
   return cells;
 }
 
-void print_summary(const HuntOptions& o, const sources::ScanStats& st, uint64_t matched, std::ostream& err) {
-  double mbps = st.seconds > 0 ? static_cast<double>(st.bytes) / 1e6 / st.seconds : 0;
-  std::string by_source;
-  for (const auto& [src, n] : st.events_by_source)
-    by_source += fmt::format("{}{} {}", by_source.empty() ? "" : ", ", util::thousands(n), source_name(src));
-  err << fmt::format("eksir hunt: {} files, {} events{}, {}, {} matched, {} skipped, {:.2f} s, {:.0f} MB/s\n",
-                     util::thousands(st.files), util::thousands(st.events),
-                     by_source.empty() ? "" : " (" + by_source + ")", util::human_bytes(st.bytes),
-                     util::thousands(matched), util::thousands(st.skipped), st.seconds, mbps);
-  if (st.filtered)
-    err << fmt::format("  {} events outside --since/--until/--source were not searched\n",
-                       util::thousands(st.filtered));
-  if (st.ignored) {
-    std::string reasons;
-    for (const auto& [r, n] : st.ignored_by_reason)
-      reasons += fmt::format("{}{}: {}", reasons.empty() ? "" : ", ", r, n);
-    err << fmt::format("  {} files or records are not event evidence and were passed over ({})\n",
-                       util::thousands(st.ignored), reasons);
-  }
-  if (st.samples) err << fmt::format("  {} GuardDuty sample findings (additionalInfo.sample) were read\n", st.samples);
-  if (st.skipped == 0) return;
-  std::string reasons;
-  for (const auto& [r, n] : st.skipped_by_reason) reasons += fmt::format("{}{}: {}", reasons.empty() ? "" : ", ", r, n);
-  err << "  skipped by reason: " << reasons << "\n";
-  const size_t kShow = o.strict ? st.skips.size() : 20;
-  for (size_t i = 0; i < st.skips.size() && i < kShow; ++i) err << "  skip: " << st.skips[i].message() << "\n";
-  if (st.skipped > kShow && kShow < st.skips.size())
-    err << fmt::format("  ... and {} more skips\n", util::thousands(st.skipped - kShow));
-}
-
 }  // namespace
 
 int run(const HuntOptions& o, std::ostream& out, std::ostream& err) {
@@ -225,7 +180,7 @@ int run(const HuntOptions& o, std::ostream& out, std::ostream& err) {
 
   std::atomic<uint64_t> matched_total{0};
   uint64_t emitted = 0;
-  TableWriter table(out, renderer.header());
+  util::TableWriter table(out, renderer.header());
   bool csv_header_done = false;
   bool json_first = true;
   if (o.format == Format::Json && !o.count_only) out << "{\"events\":[";
@@ -285,21 +240,8 @@ int run(const HuntOptions& o, std::ostream& out, std::ostream& err) {
     out << (json_first ? "" : "\n") << "],\"summary\":" << summary << "}\n";
   }
   out.flush();
-  if (!o.quiet) print_summary(o, st, matched, err);
-
-  if (st.files == 0 && st.skipped == 0 && st.ignored == 0) {
-    err << "eksir hunt: no evidence files found in the given paths\n";
-    return 2;
-  }
-  if (st.events == 0 && st.filtered == 0 && (st.skipped > 0 || st.ignored > 0)) {
-    err << "eksir hunt: no event could be read; the result cannot be trusted\n";
-    return 2;
-  }
-  if (o.strict && st.skipped > 0) {
-    err << fmt::format("eksir hunt: --strict: {} records or files were skipped\n", st.skipped);
-    return 2;
-  }
-  return 0;
+  if (!o.quiet) sources::print_scan_summary(err, "hunt", st, util::thousands(matched) + " matched", o.strict);
+  return sources::check_evidence(err, "hunt", st, o.strict);
 }
 
 }  // namespace eksir::hunt

@@ -168,7 +168,6 @@ class RuleReader {
         }
       }
     }
-    const YAML::Node none;
     switch (c.type) {
       case CorrelationType::None: error(n, "'correlation.type' is required"); break;
       case CorrelationType::Count:
@@ -202,7 +201,7 @@ class RuleReader {
     if (auto idn = n["id"]; idn && idn.IsScalar()) id_ = idn.Scalar();
     r.id = id_;
     if (id_.empty()) error(n, "'id' is required");
-    YAML::Node tests_node, cond_node, corr_node;
+    std::optional<YAML::Node> tests_node, cond_node, corr_node;
     for (const auto& kv : n) {
       std::string k = kv.first.IsScalar() ? kv.first.Scalar() : "";
       const YAML::Node& v = kv.second;
@@ -236,7 +235,7 @@ class RuleReader {
           else error(v, fmt::format("unknown source '{}' (cloudtrail, k8s_audit, guardduty, falco, ocsf)", name));
         }
       } else if (k == "condition") {
-        cond_node = v;
+        cond_node.emplace(v);
         scalar(v, k, r.condition);
       } else if (k == "subject") {
         list(v, k, r.subject);
@@ -249,26 +248,26 @@ class RuleReader {
       } else if (k == "author") {
         scalar(v, k, r.author);
       } else if (k == "correlation") {
-        corr_node = v;
+        corr_node.emplace(v);
       } else if (k == "tests") {
-        tests_node = v;
+        tests_node.emplace(v);
       }
     }
     if (r.title.empty()) error(n, "'title' is required");
     if (!n["severity"]) error(n, "'severity' is required");
-    if (corr_node) correlation(corr_node, r);
+    if (corr_node) correlation(*corr_node, r);
     bool sequence = r.correlation.type == CorrelationType::Sequence;
     if (cond_node) {
-      if (auto node = kql(cond_node, "condition", r.condition)) r.match = std::move(*node);
+      if (auto node = kql(*cond_node, "condition", r.condition)) r.match = std::move(*node);
     } else if (!sequence) {
       error(n, "'condition' is required");
     }
     if (!tests_node) {
       error(n, "'tests' are required (at least one positive event)");
     } else {
-      tests(tests_node, r.correlation.type != CorrelationType::None, r);
-      if (r.positive.empty()) error(tests_node, "'tests.positive' needs at least one case");
-      if (r.negative.empty()) warning(tests_node, "no negative test ('tests.negative')");
+      tests(*tests_node, r.correlation.type != CorrelationType::None, r);
+      if (r.positive.empty()) error(*tests_node, "'tests.positive' needs at least one case");
+      if (r.negative.empty()) warning(*tests_node, "no negative test ('tests.negative')");
     }
     if (ok_) out_.rules.push_back(std::move(r));
   }

@@ -1,11 +1,11 @@
-#include "hunt/table.h"
+#include "util/table.h"
 
 #include <algorithm>
 #include <ostream>
 
 #include "util/text.h"
 
-namespace eksir::hunt {
+namespace eksir::util {
 
 void TableWriter::add(std::vector<std::string> row) {
   ++rows_;
@@ -55,4 +55,4 @@ void TableWriter::finish() {
   if (!streaming_ && rows_ > 0) flush_pending();
 }
 
-}  // namespace eksir::hunt
+}  // namespace eksir::util

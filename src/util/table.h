@@ -1,11 +1,11 @@
-// Private to hunt/: an aligned text table that streams once its column widths are known.
+// An aligned text table that streams once its column widths are known.
 #pragma once
 
 #include <iosfwd>
 #include <string>
 #include <vector>
 
-namespace eksir::hunt {
+namespace eksir::util {
 
 class TableWriter {
  public:
@@ -27,4 +27,4 @@ class TableWriter {
   size_t rows_ = 0;
 };
 
-}  // namespace eksir::hunt
+}  // namespace eksir::util

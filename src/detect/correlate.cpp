@@ -1,0 +1,163 @@
+// Correlation over the time-ordered events of one rule: counts and distinct counts in a sliding
+// window, ordered sequences within a span, first sight of a value against the history covered.
+#include <fmt/format.h>
+
+#include <deque>
+#include <map>
+#include <unordered_map>
+
+#include "detect/engine_impl.h"
+
+namespace eksir::detect {
+namespace {
+
+using rules::CorrelationType;
+
+Subject key_subject(const CompiledRule& c, const std::string& key) {
+  Subject s;
+  size_t start = 0;
+  for (size_t i = 0; i < c.group_by.size(); ++i) {
+    size_t end = key.find('\x1f', start);
+    std::string v = key.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    if (!v.empty()) s.emplace_back(c.group_by[i].name(), v);
+    start = end == std::string::npos ? key.size() : end + 1;
+  }
+  return s;
+}
+
+Finding alert(const CompiledRule& c, const std::string& key, const std::vector<const Tuple*>& evs,
+              std::string note) {
+  Finding f = rule_finding(*c.rule);
+  f.subject = key_subject(c, key);
+  f.dedup_key = c.rule->id + "\x1f" + key;
+  f.first_seen = evs.front()->ref.time;
+  f.last_seen = evs.back()->ref.time;
+  f.count = evs.size();
+  for (const Tuple* t : evs)
+    if (f.evidence.size() < kMaxEvidence) f.evidence.push_back(t->ref);
+  f.note = std::move(note);
+  return f;
+}
+
+std::string key_text(const CompiledRule& c, const std::string& key) {
+  std::string out;
+  for (const auto& [k, v] : key_subject(c, key)) out += fmt::format("{}{}={}", out.empty() ? "" : " ", k, v);
+  return out.empty() ? "(no key)" : out;
+}
+
+void count(const CompiledRule& c, const std::vector<Tuple>& ts, std::vector<Finding>& out) {
+  const auto& cor = c.rule->correlation;
+  std::unordered_map<std::string, std::deque<const Tuple*>> win;
+  for (const Tuple& t : ts) {
+    if (t.ref.time == kNoTime) continue;
+    auto& q = win[t.key];
+    q.push_back(&t);
+    while (t.ref.time - q.front()->ref.time > cor.window) q.pop_front();
+    if (q.size() >= cor.threshold) {
+      std::vector<const Tuple*> evs(q.begin(), q.end());
+      out.push_back(alert(c, t.key, evs,
+                          fmt::format("{} matching events for {} within {} (threshold {})", evs.size(),
+                                      key_text(c, t.key), rules::format_duration(cor.window), cor.threshold)));
+      q.clear();
+    }
+  }
+}
+
+void distinct(const CompiledRule& c, const std::vector<Tuple>& ts, std::vector<Finding>& out) {
+  const auto& cor = c.rule->correlation;
+  struct Win {
+    std::deque<const Tuple*> q;
+    std::map<std::string, size_t> values;
+  };
+  std::unordered_map<std::string, Win> wins;
+  for (const Tuple& t : ts) {
+    if (t.ref.time == kNoTime) continue;
+    Win& w = wins[t.key];
+    w.q.push_back(&t);
+    ++w.values[t.value];
+    while (t.ref.time - w.q.front()->ref.time > cor.window) {
+      auto it = w.values.find(w.q.front()->value);
+      if (--it->second == 0) w.values.erase(it);
+      w.q.pop_front();
+    }
+    if (w.values.size() >= cor.threshold) {
+      std::vector<const Tuple*> evs(w.q.begin(), w.q.end());
+      std::string values;
+      for (const auto& [v, n] : w.values) values += fmt::format("{}{}", values.empty() ? "" : ", ", v);
+      out.push_back(alert(c, t.key, evs,
+                          fmt::format("{} distinct {} for {} within {} (threshold {}): {}", w.values.size(),
+                                      cor.field, key_text(c, t.key), rules::format_duration(cor.window),
+                                      cor.threshold, values)));
+      w = Win();
+    }
+  }
+}
+
+void sequence(const CompiledRule& c, const std::vector<Tuple>& ts, std::vector<Finding>& out) {
+  const auto& cor = c.rule->correlation;
+  const size_t n = c.steps.size();
+  struct Partial {
+    TimeNs start = kNoTime;
+    std::vector<const Tuple*> chain;
+  };
+  // Per key: best[k] = the chain that completed steps 0..k-1 with the latest start.
+  std::unordered_map<std::string, std::vector<std::optional<Partial>>> state;
+  for (const Tuple& t : ts) {
+    if (t.ref.time == kNoTime || t.key.empty()) continue;
+    auto& best = state[t.key];
+    if (best.empty()) best.resize(n + 1);
+    for (size_t s = n; s-- > 0;) {
+      if (!(t.steps & (1u << s))) continue;
+      Partial cand;
+      if (s == 0) {
+        cand.start = t.ref.time;
+        cand.chain = {&t};
+      } else {
+        if (!best[s] || t.ref.time - best[s]->start > cor.window) continue;
+        cand = *best[s];
+        cand.chain.push_back(&t);
+      }
+      if (s + 1 == n) {
+        out.push_back(alert(c, t.key, cand.chain,
+                            fmt::format("{} steps in order for {} within {} (span {})", n, key_text(c, t.key),
+                                        rules::format_duration(cor.window),
+                                        rules::format_duration(t.ref.time - cand.start))));
+        for (auto& b : best) b.reset();
+        break;
+      }
+      if (!best[s + 1] || cand.start >= best[s + 1]->start) best[s + 1] = std::move(cand);
+    }
+  }
+}
+
+void first_seen(const CompiledRule& c, const std::vector<Tuple>& ts, TimeNs evidence_start,
+                std::vector<Finding>& out) {
+  const auto& cor = c.rule->correlation;
+  std::unordered_map<std::string, bool> seen;
+  for (const Tuple& t : ts) {
+    if (t.ref.time == kNoTime || t.key.empty()) continue;
+    if (!seen.emplace(t.key, true).second) continue;
+    if (evidence_start == kNoTime) continue;
+    TimeNs covered = t.ref.time - evidence_start;
+    if (covered < cor.history) continue;  // not enough history to call it new
+    out.push_back(alert(c, t.key, {&t},
+                        fmt::format("first seen {} at {}; the evidence covers {} before it (since {}; history "
+                                    "required {})",
+                                    key_text(c, t.key), format_time(t.ref.time), rules::format_duration(covered),
+                                    format_time(evidence_start), rules::format_duration(cor.history))));
+  }
+}
+
+}  // namespace
+
+void correlate(const CompiledRule& c, std::vector<Tuple>& tuples, TimeNs evidence_start, std::vector<Finding>& out) {
+  switch (c.rule->correlation.type) {
+    case CorrelationType::Count: count(c, tuples, out); break;
+    case CorrelationType::DistinctCount: distinct(c, tuples, out); break;
+    case CorrelationType::Sequence: sequence(c, tuples, out); break;
+    case CorrelationType::FirstSeen: first_seen(c, tuples, evidence_start, out); break;
+    case CorrelationType::None: break;
+  }
+}
+
+}  // namespace eksir::detect

@@ -1,0 +1,58 @@
+// Private to detect/: the engine's state, shared by the scan-time and after-scan halves.
+#pragma once
+
+#include <array>
+#include <vector>
+
+#include "detect/detect.h"
+#include "event/fields.h"
+#include "query/query.h"
+
+namespace eksir::detect {
+
+using Subject = std::vector<std::pair<std::string, std::string>>;
+
+// A single-event rule's match, kept light until the scan is over.
+struct Hit {
+  uint32_t rule = 0;
+  Subject subject;
+  EvidenceRef ref;
+};
+
+// An event a correlation rule needs: its key, its distinct value, the steps it satisfies.
+struct Tuple {
+  uint32_t rule = 0;
+  uint32_t steps = 0;  // sequence: bit i set when step i matches
+  std::string key;     // group_by values joined by \x1f
+  std::string value;   // distinct_count: the counted field's value
+  EvidenceRef ref;
+};
+
+struct CompiledRule {
+  const rules::Rule* rule = nullptr;
+  query::CompiledQuery match;
+  bool has_condition = false;
+  std::vector<query::CompiledQuery> steps;
+  std::vector<FieldRef> subject, group_by;
+  FieldRef field;
+  std::array<bool, kSourceCount> applies{};
+};
+
+struct alignas(64) WorkerState {
+  std::vector<Hit> hits;
+  std::vector<Tuple> tuples;
+  std::vector<Finding> alerts;
+  std::array<TimeNs, kSourceCount> min_time;
+  WorkerState() { min_time.fill(INT64_MAX); }
+};
+
+// Correlation evaluation over the time-sorted tuples of one rule (correlate.cpp).
+void correlate(const CompiledRule& cr, std::vector<Tuple>& tuples, TimeNs evidence_start,
+               std::vector<Finding>& out);
+// A finding carrying a rule's metadata (engine.cpp).
+Finding rule_finding(const rules::Rule& r);
+// Merges findings of the same rule and subject within `window` and assigns ids (engine.cpp).
+std::vector<Finding> dedupe(std::vector<Finding> findings, TimeNs window);
+bool evidence_before(const EvidenceRef& a, const EvidenceRef& b);
+
+}  // namespace eksir::detect

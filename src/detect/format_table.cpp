@@ -1,0 +1,24 @@
+// The finding table: severity, first seen, rule, subject, count.
+#include <fmt/format.h>
+
+#include <ostream>
+
+#include "detect/detect.h"
+#include "util/table.h"
+
+namespace eksir::detect {
+
+void write_table(const std::vector<Finding>& findings, std::ostream& out) {
+  util::TableWriter table(out, {"severity", "first seen", "rule", "subject", "count"});
+  for (const auto& f : findings) {
+    std::string subject;
+    for (const auto& [k, v] : f.subject) subject += fmt::format("{}{}={}", subject.empty() ? "" : " ", k, v);
+    std::string rule = f.rule_id == f.origin ? f.rule_id + ": " + f.title : f.rule_id;
+    std::string sev(rules::severity_name(f.severity));
+    if (f.sample) sev += " (sample)";
+    table.add({sev, format_time(f.first_seen), rule, subject, std::to_string(f.count)});
+  }
+  table.finish();
+}
+
+}  // namespace eksir::detect

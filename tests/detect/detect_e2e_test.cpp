@@ -1,0 +1,197 @@
+// End to end: the built `eksir detect` and `eksir rules` on the shared samples and the bundled
+// example incident, with the engine test rules (the built-in pack has its own tests).
+#include <gtest/gtest.h>
+#include <simdjson.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "test_paths.h"
+
+namespace eksir {
+namespace {
+
+using test::run_eksir;
+
+std::string test_rules() { return test::source_dir() + "/tests/rules/data"; }
+std::string incident() { return test::source_dir() + "/examples/incident-2026-03-14"; }
+
+std::vector<std::string> detect_args(const std::string& evidence, const std::string& format) {
+  return {"detect", evidence, "--no-builtin", "--rules", test_rules(), "--format", format, "-q"};
+}
+
+TEST(DetectE2E, JsonContractOnTheSamples) {
+  auto r = run_eksir(detect_args(test::samples_dir(), "json"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  ASSERT_FALSE(parser.parse(r.out).get(doc)) << r.out.substr(0, 500);
+  simdjson::dom::array findings = doc["findings"].get_array();
+  ASSERT_GT(findings.size(), 10u);
+  const std::set<std::string> sev = {"critical", "high", "medium", "low", "info"};
+  std::string prev_first;
+  for (simdjson::dom::element f : findings) {
+    for (const char* key : {"id", "rule", "severity", "title", "description", "first_seen", "last_seen", "count",
+                            "attack", "criterion", "subject", "evidence"})
+      EXPECT_FALSE(f[key].error()) << key << " missing in " << simdjson::minify(f);
+    for (const char* key : {"id", "title", "origin"}) EXPECT_TRUE(f["rule"][key].is_string()) << key;
+    EXPECT_TRUE(sev.count(std::string(f["severity"].get_string().value())));
+    EXPECT_GE(f["count"].get_uint64().value(), 1u);
+    EXPECT_TRUE(f["attack"].is_array());
+    EXPECT_TRUE(f["subject"].is_object());
+    std::string first(f["first_seen"].get_string().value());
+    EXPECT_LE(prev_first, first) << "findings are ordered by first_seen";
+    prev_first = first;
+    simdjson::dom::array ev = f["evidence"].get_array();
+    ASSERT_GE(ev.size(), 1u);
+    for (simdjson::dom::element e : ev)
+      for (const char* key : {"source", "file", "line", "event_id"}) EXPECT_FALSE(e[key].error()) << key;
+  }
+  simdjson::dom::element summary = doc["summary"];
+  EXPECT_EQ(summary["findings"].get_uint64().value(), findings.size());
+  EXPECT_GT(summary["events"].get_uint64().value(), 0u);
+  EXPECT_EQ(summary["rules"].get_uint64().value(), 3u);
+}
+
+TEST(DetectE2E, SarifAndNdjsonCarryTheSameFindingsAsJson) {
+  auto json = run_eksir(detect_args(test::samples_dir(), "json"));
+  auto sarif = run_eksir(detect_args(test::samples_dir(), "sarif"));
+  auto ndjson = run_eksir(detect_args(test::samples_dir(), "ndjson"));
+  ASSERT_EQ(sarif.exit_code, 0) << sarif.err;
+  simdjson::dom::parser p1, p2;
+  simdjson::dom::element j, s;
+  ASSERT_FALSE(p1.parse(json.out).get(j));
+  ASSERT_FALSE(p2.parse(sarif.out).get(s)) << sarif.out.substr(0, 300);
+  EXPECT_EQ(std::string(s["version"].get_string().value()), "2.1.0");
+  simdjson::dom::array findings = j["findings"].get_array();
+  simdjson::dom::array results = s["runs"].at(0)["results"].get_array();
+  ASSERT_EQ(findings.size(), results.size());
+  size_t i = 0;
+  for (simdjson::dom::element res : results) {
+    simdjson::dom::element f = findings.at(i++);
+    EXPECT_EQ(res["ruleId"].get_string().value(), f["rule"]["id"].get_string().value());
+    std::string severity(f["severity"].get_string().value());
+    std::string level(res["level"].get_string().value());
+    EXPECT_EQ(level, severity == "critical" || severity == "high" ? "error"
+                     : severity == "medium"                       ? "warning"
+                                                                  : "note");
+    EXPECT_EQ(res["properties"]["severity"].get_string().value(), f["severity"].get_string().value());
+    EXPECT_TRUE(res["properties"]["security-severity"].is_string());
+    EXPECT_EQ(res["locations"].get_array().size(), f["evidence"].get_array().size());
+  }
+  size_t lines = 0;
+  std::istringstream in(ndjson.out);
+  for (std::string l; std::getline(in, l);) lines += !l.empty();
+  EXPECT_EQ(lines, findings.size());
+}
+
+TEST(DetectE2E, FailOnSetsExitCode) {
+  auto args = detect_args(test::samples_dir(), "ndjson");
+  args.push_back("--fail-on");
+  args.push_back("critical");  // a Falco Critical among the samples
+  EXPECT_EQ(run_eksir(args).exit_code, 1);
+  auto gd = detect_args(test::samples_dir() + "/guardduty", "ndjson");
+  gd.push_back("--fail-on");
+  gd.push_back("high");  // the sample findings are capped at info; the rest are medium
+  auto r = run_eksir(gd);
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  gd.back() = "medium";
+  EXPECT_EQ(run_eksir(gd).exit_code, 1);
+  auto min = detect_args(test::samples_dir(), "ndjson");
+  min.insert(min.end(), {"--min-severity", "critical"});
+  r = run_eksir(min);
+  ASSERT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("\"severity\":\"critical\""), std::string::npos);
+  for (const char* s : {"\"severity\":\"high\"", "\"severity\":\"medium\"", "\"severity\":\"low\"", "\"severity\":\"info\""})
+    EXPECT_EQ(r.out.find(s), std::string::npos) << s;
+}
+
+TEST(DetectE2E, ExampleIncidentRulesCarryTheEksIdentity) {
+  auto r = run_eksir(detect_args(incident(), "json"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  ASSERT_FALSE(parser.parse(r.out).get(doc));
+  bool crb = false, seq = false, guardduty = false;
+  for (simdjson::dom::element f : doc["findings"].get_array()) {
+    std::string_view rule = f["rule"]["id"].get_string().value();
+    if (rule == "test-crb-cluster-admin") {
+      crb = true;
+      auto s = f["subject"];
+      EXPECT_EQ(s["user.username"].get_string().value(), "ci-deployer");
+      EXPECT_EQ(s["objectRef.name"].get_string().value(), "backup-sa-admin");
+      EXPECT_EQ(s["arn"].get_string().value(), "arn:aws:iam::111122223333:user/ci-deployer");
+      EXPECT_EQ(s["access_key_id"].get_string().value(), "AKIARQ4WZT7KHB3D6FXQ");
+      EXPECT_EQ(s["source_ip"].get_string().value(), "203.0.113.45");
+      EXPECT_EQ(f["count"].get_uint64().value(), 1u);  // one event, found in two copies of the audit log
+      EXPECT_EQ(f["evidence"].get_array().size(), 2u);
+      EXPECT_EQ(f["criterion"].get_string().value(), "critical.cluster_admin");
+    }
+    if (rule == "test-admin-then-privileged-pod") {
+      seq = true;
+      EXPECT_EQ(f["severity"].get_string().value(), "critical");
+      EXPECT_EQ(f["subject"]["user.username"].get_string().value(), "ci-deployer");
+    }
+    if (rule == "guardduty") guardduty = true;
+  }
+  EXPECT_TRUE(crb);
+  EXPECT_TRUE(seq);
+  EXPECT_TRUE(guardduty);
+}
+
+TEST(DetectE2E, TableAndSummary) {
+  auto r = run_eksir({"detect", incident(), "--no-builtin", "--rules", test_rules()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("SEVERITY", 0), 0u) << r.out.substr(0, 200);
+  EXPECT_NE(r.out.find("test-crb-cluster-admin"), std::string::npos);
+  EXPECT_NE(r.err.find("eksir detect: "), std::string::npos);
+  EXPECT_NE(r.err.find(" 3 rules, "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("not event evidence"), std::string::npos) << r.err;  // the snapshot folder
+}
+
+TEST(DetectE2E, UsageAndInputErrorsExit2) {
+  EXPECT_EQ(run_eksir({"detect", incident(), "--no-builtin", "--format", "xml"}).exit_code, 2);
+  EXPECT_EQ(run_eksir({"detect", incident(), "--no-builtin", "--fail-on", "severe"}).exit_code, 2);
+  EXPECT_EQ(run_eksir({"detect", incident(), "--no-builtin", "--since", "yesterday"}).exit_code, 2);
+  auto none = run_eksir({"detect", test::temp_dir(), "--no-builtin"});
+  EXPECT_EQ(none.exit_code, 2);
+  EXPECT_NE(none.err.find("no evidence files found"), std::string::npos) << none.err;
+  std::string dir = test::temp_dir();
+  std::ofstream(dir + "/bad.yml") << "id: broken\ntitle: t\nseverity: urgent\ncondition: 'verb:get'\n";
+  auto bad = run_eksir({"detect", incident(), "--no-builtin", "--rules", dir + "/bad.yml"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find(dir + "/bad.yml:3: [broken] bad severity 'urgent'"), std::string::npos) << bad.err;
+}
+
+TEST(RulesE2E, ListValidateTest) {
+  auto list = run_eksir({"rules", "list", test_rules()});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_NE(list.out.find("test-forbidden-burst"), std::string::npos);
+  EXPECT_NE(list.out.find("sequence"), std::string::npos);
+  auto validate = run_eksir({"rules", "validate", test_rules()});
+  EXPECT_EQ(validate.exit_code, 0) << validate.err;
+  EXPECT_NE(validate.out.find("3 rules in 1 files: 0 errors"), std::string::npos) << validate.out;
+  auto test = run_eksir({"rules", "test", test_rules()});
+  EXPECT_EQ(test.exit_code, 0) << test.out << test.err;
+  EXPECT_NE(test.out.find("ok   test-crb-cluster-admin (2/2 cases)"), std::string::npos) << test.out;
+  EXPECT_NE(test.out.find("3 rules passed, 0 failed"), std::string::npos) << test.out;
+
+  std::string dir = test::temp_dir();
+  std::ofstream(dir + "/wrong.yml") << "id: wrong\ntitle: t\nseverity: low\ncondition: 'verb:delete'\n"
+                                       "tests:\n  positive: [{kind: Event, apiVersion: audit.k8s.io/v1, auditID: x, "
+                                       "user: {username: u}, verb: get, stageTimestamp: '2026-03-14T09:00:00Z'}]\n";
+  auto failing = run_eksir({"rules", "test", dir});
+  EXPECT_EQ(failing.exit_code, 1);
+  EXPECT_NE(failing.out.find("FAIL wrong (0/1 cases)"), std::string::npos) << failing.out;
+  EXPECT_NE(failing.out.find("wrong.yml:6: positive #1: positive case did not match"), std::string::npos)
+      << failing.out;
+  std::ofstream(dir + "/invalid.yml") << "id: invalid\ntitle: t\nseverity: low\ncondition: 'verb:(get'\n";
+  auto invalid = run_eksir({"rules", "validate", dir});
+  EXPECT_EQ(invalid.exit_code, 1);
+  EXPECT_NE(invalid.err.find("invalid.yml:4: [invalid] condition: bad KQL at column"), std::string::npos)
+      << invalid.err;
+}
+
+}  // namespace
+}  // namespace eksir

@@ -1,0 +1,291 @@
+// The engine on synthetic events: single-event rules, each correlation type at its edges,
+// de-duplication, evidence references and the EKS identity in the subject.
+#include <gtest/gtest.h>
+
+#include <fmt/format.h>
+
+#include "detect/detect.h"
+#include "rules/rules.h"
+
+namespace eksir::detect {
+namespace {
+
+rules::Rule rule(const std::string& yaml) {
+  rules::LoadResult res = rules::load_text(yaml, "t.yml");
+  EXPECT_TRUE(res.ok()) << (res.errors.empty() ? "" : res.errors[0].text());
+  EXPECT_EQ(res.rules.size(), 1u);
+  return res.rules.empty() ? rules::Rule{} : res.rules[0];
+}
+
+// A Kubernetes audit event at 2026-03-14T09:MM:SSZ (offset in seconds from 09:00:00).
+std::string audit(int offset_s, const std::string& user, const std::string& verb, const std::string& resource,
+                  int code = 200, const std::string& extra = "") {
+  static int n = 0;
+  int h = 9 + offset_s / 3600, m = (offset_s % 3600) / 60, s = offset_s % 60;
+  return fmt::format(
+      R"({{"kind":"Event","apiVersion":"audit.k8s.io/v1","auditID":"id-{}","verb":"{}","user":{{"username":"{}"}},)"
+      R"("objectRef":{{"resource":"{}","name":"n"}},"responseStatus":{{"code":{}}},)"
+      R"("stageTimestamp":"2026-03-{:02}T{:02}:{:02}:{:02}Z"{}}})",
+      ++n, verb, user, resource, code, 14 + h / 24, h % 24, m, s, extra);
+}
+
+std::vector<Finding> run_rules(const std::vector<rules::Rule>& rs, const std::vector<std::string>& events,
+                               bool alerts = false) {
+  EngineOptions eo;
+  eo.workers = 2;
+  eo.alerts = alerts;
+  Engine engine(rs, eo);
+  unsigned w = 0;
+  for (const auto& e : events) {
+    std::string err = rules::classify_json(e, [&](const EventView& ev) { engine.on_event(ev, w++ % 2); });
+    EXPECT_EQ(err, "") << e;
+  }
+  return engine.finish();
+}
+
+const char* kSingle = R"(id: crb
+title: cluster-admin binding
+description: d
+severity: high
+attack: [T1098]
+criterion: critical.cluster_admin
+condition: 'verb:create and objectRef.resource:clusterrolebindings'
+subject: [user.username]
+tests: {positive: [{verb: create}]}
+)";
+
+TEST(Engine, SingleEventRuleMatchesAndCarriesMetadataAndIdentity) {
+  std::string ev =
+      R"({"kind":"Event","apiVersion":"audit.k8s.io/v1","auditID":"abc","verb":"create","stageTimestamp":"2026-03-14T09:00:00Z",)"
+      R"("user":{"username":"mallory","extra":{"arn":["arn:aws:iam::111122223333:user/mallory"],"accessKeyId":["AKIAEXAMPLE"],)"
+      R"("sessionName":["s1"]}},"sourceIPs":["203.0.113.45"],"objectRef":{"resource":"clusterrolebindings","name":"b"}})";
+  auto f = run_rules({rule(kSingle)}, {ev, audit(10, "bob", "get", "clusterrolebindings")});
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].rule_id, "crb");
+  EXPECT_EQ(f[0].severity, Severity::High);
+  EXPECT_EQ(f[0].attack, std::vector<std::string>{"T1098"});
+  EXPECT_EQ(f[0].criterion, "critical.cluster_admin");
+  EXPECT_EQ(f[0].count, 1u);
+  EXPECT_EQ(format_time(f[0].first_seen), "2026-03-14T09:00:00.000Z");
+  using KV = std::pair<std::string, std::string>;
+  EXPECT_EQ(f[0].subject, (std::vector<KV>{{"user.username", "mallory"},
+                                           {"arn", "arn:aws:iam::111122223333:user/mallory"},
+                                           {"access_key_id", "AKIAEXAMPLE"},
+                                           {"session_name", "s1"},
+                                           {"source_ip", "203.0.113.45"}}));
+  ASSERT_EQ(f[0].evidence.size(), 1u);
+  EXPECT_EQ(f[0].evidence[0].event_id, "abc");
+  EXPECT_EQ(f[0].evidence[0].source, Source::K8sAudit);
+  EXPECT_EQ(f[0].evidence[0].file, "<test>");
+  EXPECT_EQ(f[0].id.size(), 16u);
+}
+
+TEST(Engine, RuleIsNotEvaluatedOnSourcesItsFieldsNeverHave) {
+  // A CloudTrail-only field: the rule never fires on audit events, even with `not`.
+  auto r = rule(R"(id: ct
+title: t
+severity: low
+condition: 'eventName:DeleteCluster'
+tests: {positive: [{eventName: DeleteCluster}]}
+)");
+  auto f = run_rules({r}, {audit(0, "a", "delete", "pods")});
+  EXPECT_TRUE(f.empty());
+  auto routed = rule(R"(id: routed
+title: t
+severity: low
+sources: [cloudtrail]
+condition: 'verb:create'
+tests: {positive: [{verb: create}]}
+)");
+  EXPECT_TRUE(run_rules({routed}, {audit(0, "a", "create", "pods")}).empty());
+}
+
+TEST(Engine, SameRuleSameSubjectWithinAnHourIsOneFinding) {
+  auto r = rule(kSingle);
+  std::vector<std::string> evs;
+  for (int i = 0; i < 5; ++i) evs.push_back(audit(i * 600, "mallory", "create", "clusterrolebindings"));  // 0..40 min
+  evs.push_back(audit(3 * 3600, "mallory", "create", "clusterrolebindings"));  // 3 h later: a new finding
+  evs.push_back(audit(60, "bob", "create", "clusterrolebindings"));            // another subject
+  auto f = run_rules({r}, evs);
+  ASSERT_EQ(f.size(), 3u);
+  EXPECT_EQ(f[0].subject[0].second, "mallory");
+  EXPECT_EQ(f[0].count, 5u);
+  EXPECT_EQ(format_time(f[0].first_seen), "2026-03-14T09:00:00.000Z");
+  EXPECT_EQ(format_time(f[0].last_seen), "2026-03-14T09:40:00.000Z");
+  EXPECT_EQ(f[0].evidence.size(), 5u);
+  EXPECT_EQ(f[1].subject[0].second, "bob");
+  EXPECT_EQ(f[2].count, 1u);
+  EXPECT_EQ(format_time(f[2].first_seen), "2026-03-14T12:00:00.000Z");
+  EXPECT_NE(f[0].id, f[2].id);
+}
+
+const char* kCount = R"(id: enum
+title: enumeration
+severity: medium
+condition: 'responseStatus.code:403'
+correlation: {type: count, group_by: [user.username], window: 5m, threshold: 10}
+tests: {positive: [[{verb: get}]]}
+)";
+
+TEST(Correlation, CountFiresAtThresholdWithinTheWindowInclusive) {
+  auto r = rule(kCount);
+  std::vector<std::string> evs;
+  // 10 forbidden requests spanning exactly 300 s: fires.
+  for (int i = 0; i < 10; ++i) evs.push_back(audit(i == 9 ? 300 : i * 30, "eve", "list", "secrets", 403));
+  // Allowed requests do not count.
+  for (int i = 0; i < 20; ++i) evs.push_back(audit(i, "eve", "list", "pods", 200));
+  auto f = run_rules({r}, evs);
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].count, 10u);
+  EXPECT_EQ(f[0].evidence.size(), 10u);
+  EXPECT_EQ(f[0].subject, (std::vector<std::pair<std::string, std::string>>{{"user.username", "eve"}}));
+  EXPECT_NE(f[0].note.find("10 matching events for user.username=eve within 5m (threshold 10)"), std::string::npos)
+      << f[0].note;
+}
+
+TEST(Correlation, CountDoesNotFireJustOutsideTheWindowOrBelowThreshold) {
+  auto r = rule(kCount);
+  std::vector<std::string> evs;
+  for (int i = 0; i < 10; ++i) evs.push_back(audit(i == 9 ? 301 : i * 30, "eve", "list", "secrets", 403));
+  EXPECT_TRUE(run_rules({r}, evs).empty());
+  evs.clear();
+  for (int i = 0; i < 9; ++i) evs.push_back(audit(i, "eve", "list", "secrets", 403));
+  for (int i = 0; i < 9; ++i) evs.push_back(audit(i, "mallory", "list", "secrets", 403));  // other key
+  EXPECT_TRUE(run_rules({r}, evs).empty());
+}
+
+TEST(Correlation, CountBurstsOfOneSubjectAreDeduplicated) {
+  auto r = rule(kCount);
+  std::vector<std::string> evs;
+  for (int i = 0; i < 25; ++i) evs.push_back(audit(i * 5, "eve", "list", "secrets", 403));
+  auto f = run_rules({r}, evs);
+  ASSERT_EQ(f.size(), 1u);  // two alerts of 10 within an hour: one finding
+  EXPECT_EQ(f[0].count, 20u);
+}
+
+TEST(Correlation, DistinctCount) {
+  auto r = rule(R"(id: spray
+title: many resources
+severity: medium
+condition: 'verb:list'
+correlation: {type: distinct_count, group_by: [user.username], field: objectRef.resource, window: 10m, threshold: 3}
+tests: {positive: [[{verb: get}]]}
+)");
+  // Many lists of the same resource: not distinct enough.
+  std::vector<std::string> evs;
+  for (int i = 0; i < 10; ++i) evs.push_back(audit(i, "eve", "list", "pods"));
+  evs.push_back(audit(20, "eve", "list", "secrets"));
+  EXPECT_TRUE(run_rules({r}, evs).empty());
+  // The third distinct value 11 minutes after the first: the first fell out of the window.
+  evs.push_back(audit(20 + 660, "eve", "list", "nodes"));
+  EXPECT_TRUE(run_rules({r}, evs).empty());
+  evs.push_back(audit(30, "eve", "list", "nodes"));
+  auto f = run_rules({r}, evs);
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_NE(f[0].note.find("3 distinct objectRef.resource"), std::string::npos) << f[0].note;
+  EXPECT_NE(f[0].note.find("nodes, pods, secrets"), std::string::npos) << f[0].note;
+}
+
+const char* kSequence = R"(id: seq
+title: admin then privileged pod
+severity: critical
+correlation:
+  type: sequence
+  group_by: [user.username]
+  window: 30m
+  steps:
+    - 'verb:create and objectRef.resource:clusterrolebindings'
+    - 'verb:create and objectRef.resource:pods'
+tests: {positive: [[{verb: get}]]}
+)";
+
+TEST(Correlation, SequenceInOrderWithinSpanByTheSameKey) {
+  auto r = rule(kSequence);
+  auto f = run_rules({r}, {audit(0, "mallory", "create", "clusterrolebindings"),
+                           audit(1800, "mallory", "create", "pods")});
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].evidence.size(), 2u);
+  EXPECT_EQ(f[0].evidence[0].time + 1800LL * 1000000000LL, f[0].evidence[1].time);
+  EXPECT_NE(f[0].note.find("span 30m"), std::string::npos) << f[0].note;
+  // Wrong order, too far apart, different principals: nothing.
+  EXPECT_TRUE(run_rules({r}, {audit(0, "mallory", "create", "pods"), audit(60, "mallory", "create", "clusterrolebindings")})
+                  .empty());
+  EXPECT_TRUE(run_rules({r}, {audit(0, "mallory", "create", "clusterrolebindings"), audit(1801, "mallory", "create", "pods")})
+                  .empty());
+  EXPECT_TRUE(run_rules({r}, {audit(0, "mallory", "create", "clusterrolebindings"), audit(60, "bob", "create", "pods")})
+                  .empty());
+  // A later first step restarts the span.
+  f = run_rules({r}, {audit(0, "mallory", "create", "clusterrolebindings"),
+                      audit(1700, "mallory", "create", "clusterrolebindings"), audit(3000, "mallory", "create", "pods")});
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(format_time(f[0].first_seen), "2026-03-14T09:28:20.000Z");
+}
+
+const char* kFirstSeen = R"(id: new-agent
+title: new user
+severity: low
+condition: 'verb:*'
+correlation: {type: first_seen, group_by: [user.username], history: 1d}
+tests: {positive: [[{verb: get}]]}
+)";
+
+TEST(Correlation, FirstSeenNeedsTheHistoryCoveredAndSaysHowMuch) {
+  auto r = rule(kFirstSeen);
+  // Evidence starts at 09:00 on the 14th; alice is there from the start; mallory appears 2 days later.
+  auto f = run_rules({r}, {audit(0, "alice", "get", "pods"), audit(3600, "alice", "get", "pods"),
+                           audit(2 * 86400, "mallory", "get", "pods"), audit(2 * 86400 + 60, "mallory", "get", "pods")});
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].subject[0].second, "mallory");
+  EXPECT_EQ(format_time(f[0].first_seen), "2026-03-16T09:00:00.000Z");
+  EXPECT_NE(f[0].note.find("the evidence covers 2d before it (since 2026-03-14T09:00:00.000Z; history required 1d)"),
+            std::string::npos)
+      << f[0].note;
+  // Only 12 hours of earlier evidence: cannot call anyone new.
+  EXPECT_TRUE(run_rules({r}, {audit(0, "alice", "get", "pods"), audit(12 * 3600, "mallory", "get", "pods")}).empty());
+}
+
+TEST(Engine, AlertsBecomeFindingsOnlyWhenEnabled) {
+  std::string falco =
+      R"({"time":"2026-03-14T09:00:00.000000000Z","rule":"Terminal shell in container","priority":"Warning",)"
+      R"("output":"shell","output_fields":{"k8s.ns.name":"default","k8s.pod.name":"web","proc.name":"bash"},"hostname":"node-1"})";
+  EXPECT_TRUE(run_rules({}, {falco}, false).empty());
+  auto f = run_rules({}, {falco}, true);
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].rule_id, "falco");
+  EXPECT_EQ(f[0].severity, Severity::Medium);
+  EXPECT_EQ(f[0].evidence[0].event_id, "2026-03-14T09:00:00.000000000Z Terminal shell in container");
+}
+
+TEST(RuleTests, PositivesMustMatchNegativesMustNot) {
+  auto good = rule(R"(id: g
+title: t
+severity: low
+condition: 'verb:create'
+tests:
+  positive: [{kind: Event, apiVersion: audit.k8s.io/v1, auditID: x, user: {username: u}, verb: create, stageTimestamp: "2026-03-14T09:00:00Z"}]
+  negative: [{kind: Event, apiVersion: audit.k8s.io/v1, auditID: y, user: {username: u}, verb: get, stageTimestamp: "2026-03-14T09:00:00Z"}]
+)");
+  auto res = test_rule(good);
+  EXPECT_EQ(res.passed, 2u);
+  EXPECT_EQ(res.failed, 0u);
+  auto bad = good;
+  std::swap(bad.positive, bad.negative);
+  res = test_rule(bad);
+  EXPECT_EQ(res.failed, 2u);
+  ASSERT_EQ(res.failures.size(), 2u);
+  EXPECT_NE(res.failures[0].find("positive #1: positive case did not match"), std::string::npos) << res.failures[0];
+  EXPECT_NE(res.failures[1].find("negative #1: negative case matched"), std::string::npos) << res.failures[1];
+  auto hinted = good;
+  hinted.positive[0].events[0].hint = Source::CloudTrail;
+  res = test_rule(hinted);
+  ASSERT_EQ(res.failures.size(), 1u);
+  EXPECT_NE(res.failures[0].find("was read as k8s_audit, not cloudtrail"), std::string::npos) << res.failures[0];
+  auto garbage = good;
+  garbage.positive[0].events[0].json = R"({"hello":"world"})";
+  res = test_rule(garbage);
+  ASSERT_EQ(res.failures.size(), 1u);
+  EXPECT_NE(res.failures[0].find("event 1: "), std::string::npos) << res.failures[0];
+}
+
+}  // namespace
+}  // namespace eksir::detect
