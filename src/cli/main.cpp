@@ -84,7 +84,10 @@ int detect_command(eksir::detect::DetectOptions& o, const std::string& format, c
 
 }  // namespace
 
+int posture_main(int argc, char** argv);  // eksir posture: defined at the end of this file
+
 int main(int argc, char** argv) {
+  if (argc > 1 && std::string_view(argv[1]) == "posture") return posture_main(argc - 1, argv + 1);
   CLI::App app{"eksir — incident response for Amazon EKS: read the evidence, find what happened."};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("eksir ") + EKSIR_VERSION);
@@ -174,4 +177,26 @@ int main(int argc, char** argv) {
     return 0;
   }
   return 2;
+}
+
+// ---- eksir posture (the logic is in src/cluster/posture_cmd.cpp) ----
+#include "cluster/cluster.h"
+
+int posture_main(int argc, char** argv) {
+  CLI::App app{"eksir posture: posture checks over a cluster snapshot (kubectl / aws eks output)", "eksir posture"};
+  eksir::cluster::PostureOptions o;
+  app.add_option("snapshot", o.snapshot, "Snapshot files or folders (kubectl -o json|yaml, aws eks JSON)")->required();
+  app.add_option("--config", o.config, "Organisation policy file (eksir.yaml)");
+  app.add_option("--format", o.format, "Output: table, json or sarif")->capture_default_str();
+  app.add_option("--min-severity", o.min_severity, "Show results at or above: info, low, medium, high, critical")
+      ->capture_default_str();
+  app.add_option("--fail-on", o.fail_on, "Exit 1 when a result (not exempted) is at or above this severity");
+  app.add_flag("-q,--quiet", o.quiet, "No summary on stderr");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : 2;
+  }
+  return eksir::cluster::run_posture(o, std::cout, std::cerr);
 }

@@ -2,6 +2,7 @@
 // window, ordered sequences within a span, first sight of a value against the history covered.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <deque>
 #include <map>
 #include <unordered_map>
@@ -29,6 +30,9 @@ Finding alert(const CompiledRule& c, const std::string& key, const std::vector<c
               std::string note) {
   Finding f = rule_finding(*c.rule);
   f.subject = key_subject(c, key);
+  for (const auto& kv : evs.front()->identity)
+    if (std::none_of(f.subject.begin(), f.subject.end(), [&](const auto& s) { return s.first == kv.first; }))
+      f.subject.push_back(kv);
   f.dedup_key = c.rule->id + "\x1f" + key;
   f.first_seen = evs.front()->ref.time;
   f.last_seen = evs.back()->ref.time;

@@ -7,6 +7,7 @@
 #include <unordered_set>
 #include <thread>
 
+#include "detect/bucket.h"
 #include "detect/engine_impl.h"
 #include "detect/values.h"
 
@@ -48,6 +49,8 @@ bool within(TimeNs a, TimeNs b, TimeNs window) {
   return b - a <= window;
 }
 
+}  // namespace
+
 // The identity of who acted on EKS: IAM ARN, access key, session, source IP.
 void add_identity(const EventView& ev, Subject& s) {
   auto add = [&](const char* key, std::string v) {
@@ -68,8 +71,6 @@ void add_identity(const EventView& ev, Subject& s) {
     add("source_ip", path_text(d, "sourceIPAddress"));
   }
 }
-
-}  // namespace
 
 std::vector<Finding> dedupe(std::vector<Finding> in, TimeNs window) {
   std::stable_sort(in.begin(), in.end(), [](const Finding& a, const Finding& b) {
@@ -106,6 +107,7 @@ struct Engine::Impl {
   std::vector<rules::Rule> rules;
   std::vector<CompiledRule> compiled;
   std::array<std::vector<uint32_t>, kSourceCount> single, corr;
+  std::array<Buckets, kSourceCount> single_b, corr_b;
   std::vector<WorkerState> workers;
   EngineOptions options;
 };
@@ -142,6 +144,20 @@ Engine::Engine(std::vector<rules::Rule> rules, const EngineOptions& options) : i
       if (ok) (correlation ? m.corr : m.single)[s].push_back(static_cast<uint32_t>(i));
     }
   }
+  // Route by key-field values: the trees whose constraints an event must meet.
+  std::vector<std::vector<const query::Node*>> trees(m.rules.size());
+  for (size_t i = 0; i < m.rules.size(); ++i) {
+    const rules::Rule& r = m.rules[i];
+    if (r.correlation.type == rules::CorrelationType::Sequence && r.condition.empty()) {
+      for (const auto& n : r.correlation.step_nodes) trees[i].push_back(&n);
+    } else {
+      trees[i].push_back(&r.match);
+    }
+  }
+  for (int s = 0; s < kSourceCount; ++s) {
+    m.single_b[s].build(static_cast<Source>(s), trees, m.single[s]);
+    m.corr_b[s].build(static_cast<Source>(s), trees, m.corr[s]);
+  }
 }
 
 Engine::~Engine() = default;
@@ -153,41 +169,70 @@ void Engine::on_event(const EventView& ev, unsigned worker) {
   WorkerState& w = m.workers[worker % m.workers.size()];
   const size_t s = static_cast<size_t>(ev.source);
   if (ev.time != kNoTime && ev.time < w.min_time[s]) w.min_time[s] = ev.time;
-  for (uint32_t idx : m.single[s]) {
+  m.single_b[s].for_each(ev, [&](uint32_t idx) {
     const CompiledRule& c = m.compiled[idx];
-    if (!c.match.matches(ev)) continue;
+    if (!c.match.matches(ev)) return;
     Hit h;
     h.rule = idx;
     for (const auto& f : c.subject) h.subject.emplace_back(f.name(), field_text(f, ev));
     add_identity(ev, h.subject);
     h.ref = {ev.source, std::string(ev.file), ev.line, ev.record, ev.time, event_id(ev)};
     w.hits.push_back(std::move(h));
-  }
-  for (uint32_t idx : m.corr[s]) {
+  });
+  m.corr_b[s].for_each(ev, [&](uint32_t idx) {
     const CompiledRule& c = m.compiled[idx];
     uint32_t steps = 0;
     if (!c.steps.empty()) {
-      if (c.has_condition && !c.match.matches(ev)) continue;
+      if (c.has_condition && !c.match.matches(ev)) return;
       for (size_t i = 0; i < c.steps.size(); ++i)
         if (c.steps[i].matches(ev)) steps |= 1u << i;
-      if (!steps) continue;
+      if (!steps) return;
     } else if (!c.match.matches(ev)) {
-      continue;
+      return;
+    }
+    std::string& key = w.key;
+    key.clear();
+    for (size_t i = 0; i < c.group_by.size(); ++i) {
+      if (i) key.push_back('\x1f');
+      c.group_by[i].any(ev, [&](const FieldValue& v) {
+        if (v.type == FieldValue::Type::Null) return false;
+        if (key.size() && key.back() != '\x1f') key.push_back(',');
+        append_value(key, v);
+        return false;
+      });
+    }
+    const bool first_seen = c.rule->correlation.type == rules::CorrelationType::FirstSeen;
+    if (first_seen) {
+      // Keep the earliest event of each key: one tuple per key, not one per event.
+      key.append(reinterpret_cast<const char*>(&idx), sizeof idx);
+      auto it = w.first.find(key);
+      if (it != w.first.end()) {
+        const EvidenceRef& old = it->second.ref;
+        bool earlier = ev.time != old.time   ? ev.time < old.time
+                       : ev.file != old.file ? ev.file < old.file
+                       : ev.line != old.line ? ev.line < old.line
+                                             : ev.record < old.record;
+        if (!earlier) return;
+      }
+      key.resize(key.size() - sizeof idx);
     }
     Tuple t;
     t.rule = idx;
     t.steps = steps;
-    for (size_t i = 0; i < c.group_by.size(); ++i) {
-      if (i) t.key.push_back('\x1f');
-      t.key += field_text(c.group_by[i], ev);
-    }
+    t.key = key;
     if (!c.field.name().empty()) {
       t.value = field_text(c.field, ev);
-      if (t.value.empty()) continue;
+      if (t.value.empty()) return;
     }
     t.ref = {ev.source, std::string(ev.file), ev.line, ev.record, ev.time, event_id(ev)};
+    add_identity(ev, t.identity);
+    if (first_seen) {
+      key.append(reinterpret_cast<const char*>(&idx), sizeof idx);
+      w.first.insert_or_assign(key, std::move(t));
+      return;
+    }
     w.tuples.push_back(std::move(t));
-  }
+  });
   if (m.options.alerts && ev.source != Source::CloudTrail && ev.source != Source::K8sAudit)
     if (auto f = alert_finding(ev)) w.alerts.push_back(std::move(*f));
 }
@@ -202,6 +247,7 @@ std::vector<Finding> Engine::finish() {
   for (auto& w : m.workers) {
     for (auto& h : w.hits) hits.push_back(std::move(h));
     for (auto& t : w.tuples) tuples.push_back(std::move(t));
+    for (auto& [k, t] : w.first) tuples.push_back(std::move(t));
     for (auto& a : w.alerts) raw.push_back(std::move(a));
     for (int s = 0; s < kSourceCount; ++s) start[s] = std::min(start[s], w.min_time[s]);
     w = WorkerState();

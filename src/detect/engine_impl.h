@@ -2,6 +2,8 @@
 #pragma once
 
 #include <array>
+#include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "detect/detect.h"
@@ -25,6 +27,7 @@ struct Tuple {
   uint32_t steps = 0;  // sequence: bit i set when step i matches
   std::string key;     // group_by values joined by \x1f
   std::string value;   // distinct_count: the counted field's value
+  Subject identity;    // who acted (IAM ARN, access key, session, source IP) when the event says
   EvidenceRef ref;
 };
 
@@ -42,6 +45,9 @@ struct alignas(64) WorkerState {
   std::vector<Hit> hits;
   std::vector<Tuple> tuples;
   std::vector<Finding> alerts;
+  // first_seen rules: only the earliest event per (rule, key) is kept.
+  std::unordered_map<std::string, Tuple> first;
+  std::string key;  // reused buffer
   std::array<TimeNs, kSourceCount> min_time;
   WorkerState() { min_time.fill(INT64_MAX); }
 };
@@ -54,5 +60,7 @@ Finding rule_finding(const rules::Rule& r);
 // Merges findings of the same rule and subject within `window` and assigns ids (engine.cpp).
 std::vector<Finding> dedupe(std::vector<Finding> findings, TimeNs window);
 bool evidence_before(const EvidenceRef& a, const EvidenceRef& b);
+// Adds the IAM ARN, access key, session name and source IP of an audit or CloudTrail event.
+void add_identity(const EventView& ev, Subject& s);
 
 }  // namespace eksir::detect

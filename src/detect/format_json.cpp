@@ -35,8 +35,12 @@ std::string finding_json(const Finding& f) {
   str("severity", rules::severity_name(f.severity));
   str("title", f.title);
   str("description", f.description);
-  str("first_seen", format_time(f.first_seen));
-  str("last_seen", format_time(f.last_seen));
+  auto time = [&](std::string_view key, TimeNs t) {
+    if (t == kNoTime) o += fmt::format(",\"{}\":null", key);
+    else str(key, format_time(t));
+  };
+  time("first_seen", f.first_seen);
+  time("last_seen", f.last_seen);
   o += fmt::format(",\"count\":{},\"attack\":[", f.count);
   for (size_t i = 0; i < f.attack.size(); ++i) {
     if (i) o += ',';
@@ -63,7 +67,7 @@ std::string finding_json(const Finding& f) {
     util::append_json_string(o, source_name(e.source));
     str("file", e.file);
     o += fmt::format(",\"line\":{}", e.line);
-    str("time", format_time(e.time));
+    time("time", e.time);
     o += ",\"event_id\":";
     if (e.event_id.empty()) o += "null";
     else util::append_json_string(o, e.event_id);

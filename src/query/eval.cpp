@@ -191,6 +191,7 @@ struct CNode {
   bool time_field = false;  // the field holds timestamps
   uint32_t field = 0;       // index into refs (or paths when relative)
   uint32_t matcher = 0;
+  uint32_t matchers_count = 1;  // Match: matchers[matcher, matcher + matchers_count), any may match
   uint32_t first = 0;  // children: kids[first, first + count)
   uint32_t count = 0;
 };
@@ -437,10 +438,36 @@ struct CompiledQuery::Impl {
   std::array<bool, kSourceCount> may{};
   TimeNs now = kNoTime;
 
+  // `field:(a or b or c)`: an Or of Matches on one field is one Match with several matchers, so
+  // the field is walked once, not once per value.
+  static bool same_field_matches(const Node& n) {
+    if (n.kind != NodeKind::Or || n.children.size() < 2) return false;
+    for (const Node& c : n.children)
+      if (c.kind != NodeKind::Match || c.field != n.children[0].field) return false;
+    return true;
+  }
+
   uint32_t add(const Node& n, bool relative) {
     uint32_t idx = static_cast<uint32_t>(nodes.size());
     nodes.emplace_back();
     CNode c;
+    if (same_field_matches(n)) {
+      c.kind = NodeKind::Match;
+      c.relative = relative;
+      if (relative) {
+        c.field = static_cast<uint32_t>(paths.size());
+        paths.push_back(n.children[0].field);
+      } else {
+        c.field = static_cast<uint32_t>(refs.size());
+        refs.emplace_back(n.children[0].field);
+        c.time_field = refs.back().is_time();
+      }
+      c.matcher = static_cast<uint32_t>(matchers.size());
+      c.matchers_count = static_cast<uint32_t>(n.children.size());
+      for (const Node& child : n.children) matchers.push_back(make_matcher(child.value, now));
+      nodes[idx] = c;
+      return idx;
+    }
     c.kind = n.kind;
     c.op = n.op;
     c.relative = relative;
@@ -498,9 +525,16 @@ struct CompiledQuery::Impl {
         return !eval(kids[c.first], ev, scope);
       case NodeKind::Match: {
         if (!c.relative && !refs[c.field].applies_to(ev.source)) return false;
-        const Matcher& m = matchers[c.matcher];
-        return values(c, ev, scope,
-                      [&](const FieldValue& v) { return match_value(m, c.time_field, v); });
+        if (c.matchers_count == 1) {
+          const Matcher& m = matchers[c.matcher];
+          return values(c, ev, scope,
+                        [&](const FieldValue& v) { return match_value(m, c.time_field, v); });
+        }
+        return values(c, ev, scope, [&](const FieldValue& v) {
+          for (uint32_t k = 0; k < c.matchers_count; ++k)
+            if (match_value(matchers[c.matcher + k], c.time_field, v)) return true;
+          return false;
+        });
       }
       case NodeKind::Exists:
         if (!c.relative && !refs[c.field].applies_to(ev.source)) return false;
@@ -563,6 +597,7 @@ struct CompiledQuery::Impl {
         collect_literals(kids[c.first], out);
         return;
       case NodeKind::Match: {
+        if (c.matchers_count != 1) return;  // one of several values: none is required
         const Matcher& m = matchers[c.matcher];
         if (m.is_num || m.is_bool) return;  // numbers may be written differently; bools too
         if (c.time_field) return;           // instants match in other spellings

@@ -98,10 +98,15 @@ TimeNs parse_duration(std::string_view text) {
 
 std::string format_duration(TimeNs ns) {
   int64_t s = ns / 1000000000LL;
-  if (s > 0 && s % 86400 == 0) return fmt::format("{}d", s / 86400);
-  if (s > 0 && s % 3600 == 0) return fmt::format("{}h", s / 3600);
-  if (s > 0 && s % 60 == 0) return fmt::format("{}m", s / 60);
-  return fmt::format("{}s", s);
+  if (s <= 0) return "0s";
+  std::string out;
+  for (auto [unit, name] : {std::pair<int64_t, char>{86400, 'd'}, {3600, 'h'}, {60, 'm'}, {1, 's'}}) {
+    if (s >= unit) {
+      out += fmt::format("{}{}", s / unit, name);
+      s %= unit;
+    }
+  }
+  return out;
 }
 
 std::string builtin_rules_dir() {

@@ -94,7 +94,7 @@ std::string builtin_rules_dir();
 
 // "5m", "30s", "2h", "7d" → nanoseconds; 0 when not a duration.
 TimeNs parse_duration(std::string_view text);
-// 300 s → "5m", 7 d → "7d", 90 s → "90s".
+// 300 s → "5m", 7 d → "7d", 90 s → "1m30s", 4 d 3 h → "4d3h".
 std::string format_duration(TimeNs ns);
 
 // Turns a test event (a JSON object text) into events through the evidence unwrapper, exactly as

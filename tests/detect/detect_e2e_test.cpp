@@ -132,6 +132,9 @@ TEST(DetectE2E, ExampleIncidentRulesCarryTheEksIdentity) {
       seq = true;
       EXPECT_EQ(f["severity"].get_string().value(), "critical");
       EXPECT_EQ(f["subject"]["user.username"].get_string().value(), "ci-deployer");
+      EXPECT_EQ(f["subject"]["arn"].get_string().value(), "arn:aws:iam::111122223333:user/ci-deployer");
+      EXPECT_EQ(f["subject"]["source_ip"].get_string().value(), "203.0.113.45");
+      EXPECT_EQ(f["evidence"].get_array().size(), 2u);
     }
     if (rule == "guardduty") guardduty = true;
   }
@@ -148,6 +151,17 @@ TEST(DetectE2E, TableAndSummary) {
   EXPECT_NE(r.err.find("eksir detect: "), std::string::npos);
   EXPECT_NE(r.err.find(" 3 rules, "), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("not event evidence"), std::string::npos) << r.err;  // the snapshot folder
+}
+
+TEST(DetectE2E, SinceAndUntilBoundTheEvents) {
+  auto all = run_eksir(detect_args(incident(), "ndjson"));
+  auto args = detect_args(incident(), "ndjson");
+  args.insert(args.end(), {"--since", "2026-03-14T08:47:00Z", "--until", "2026-03-14T08:48:00Z"});
+  auto window = run_eksir(args);
+  ASSERT_EQ(window.exit_code, 0) << window.err;
+  EXPECT_LT(window.out.size(), all.out.size());
+  EXPECT_NE(window.out.find("test-crb-cluster-admin"), std::string::npos);  // 08:47:20
+  EXPECT_EQ(window.out.find("test-admin-then-privileged-pod"), std::string::npos);  // its pod is at 08:49
 }
 
 TEST(DetectE2E, UsageAndInputErrorsExit2) {
@@ -191,6 +205,24 @@ TEST(RulesE2E, ListValidateTest) {
   EXPECT_EQ(invalid.exit_code, 1);
   EXPECT_NE(invalid.err.find("invalid.yml:4: [invalid] condition: bad KQL at column"), std::string::npos)
       << invalid.err;
+}
+
+}  // namespace
+}  // namespace eksir
+
+namespace eksir {
+namespace {
+
+// The built-in pack through the real engine: every rule's own test events (the pack's shape is
+// checked in tests/rules/builtin_pack_test.cpp), then a run over the example incident.
+TEST(BuiltinPackE2E, EveryRulePassesItsTestsAndTheExampleIsCritical) {
+  auto t = test::run_eksir({"rules", "test"});
+  EXPECT_EQ(t.exit_code, 0) << t.out << t.err;
+  EXPECT_NE(t.out.find(" failed, 0 could not be loaded"), std::string::npos) << t.out;
+  auto r = test::run_eksir({"detect", test::source_dir() + "/examples/incident-2026-03-14", "--format", "ndjson",
+                            "-q", "--fail-on", "critical"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;  // the incident has critical findings
+  EXPECT_NE(r.out.find("\"severity\":\"critical\""), std::string::npos);
 }
 
 }  // namespace

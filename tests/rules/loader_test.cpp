@@ -188,7 +188,8 @@ TEST(RuleModel, DurationsSeveritiesCriteria) {
   EXPECT_EQ(parse_duration("m"), 0);
   EXPECT_EQ(parse_duration("-5m"), 0);
   EXPECT_EQ(format_duration(parse_duration("7d")), "7d");
-  EXPECT_EQ(format_duration(parse_duration("90s")), "90s");
+  EXPECT_EQ(format_duration(parse_duration("90s")), "1m30s");
+  EXPECT_EQ(format_duration(parse_duration("99h")), "4d3h");
   EXPECT_EQ(format_duration(parse_duration("5m")), "5m");
   EXPECT_EQ(*parse_severity("critical"), Severity::Critical);
   EXPECT_FALSE(parse_severity("severe"));
