@@ -13,17 +13,24 @@
 
 namespace eksir::test {
 
-std::string source_dir() { return EKSIR_SOURCE_DIR; }
+std::string source_dir() {
+  return EKSIR_SOURCE_DIR;
+}
 
 std::string shared_dir() {
   if (const char* s = std::getenv("EKSIR_SHARED")) return s;
-  return std::filesystem::weakly_canonical(std::filesystem::path(EKSIR_SOURCE_DIR) / ".." / "shared")
+  return std::filesystem::weakly_canonical(std::filesystem::path(EKSIR_SOURCE_DIR) / ".." /
+                                           "shared")
       .string();
 }
 
-std::string samples_dir() { return shared_dir() + "/samples"; }
+std::string samples_dir() {
+  return shared_dir() + "/samples";
+}
 
-std::string eksir_binary() { return EKSIR_BINARY; }
+std::string eksir_binary() {
+  return EKSIR_BINARY;
+}
 
 std::string temp_dir() {
   static std::atomic<int> counter{0};

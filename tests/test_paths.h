@@ -4,11 +4,11 @@
 #include <vector>
 
 namespace eksir::test {
-std::string source_dir();   // the project checkout
-std::string shared_dir();   // ../shared beside the checkout (EKSIR_SHARED overrides)
-std::string samples_dir();  // shared_dir() + "/samples"
-std::string eksir_binary(); // the built `eksir`
-std::string temp_dir();     // a fresh directory for one test
+std::string source_dir();    // the project checkout
+std::string shared_dir();    // ../shared beside the checkout (EKSIR_SHARED overrides)
+std::string samples_dir();   // shared_dir() + "/samples"
+std::string eksir_binary();  // the built `eksir`
+std::string temp_dir();      // a fresh directory for one test
 
 struct RunResult {
   int exit_code;

@@ -1,19 +1,20 @@
 // The eksir command line: flags in, library calls out. No logic lives here.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <unistd.h>
+#include <CLI/CLI.hpp>
 
 #include <chrono>
 #include <iostream>
 
-#include "event/fields.h"
+#include "cluster/cluster.h"
 #include "detect/detect.h"
+#include "event/fields.h"
 #include "hunt/hunt.h"
 
 namespace {
 
-int hunt_command(CLI::App& app, eksir::hunt::HuntOptions& o, const std::string& format, const std::string& source,
-                 const std::string& since, const std::string& until) {
+int hunt_command(CLI::App& app, eksir::hunt::HuntOptions& o, const std::string& format,
+                 const std::string& source, const std::string& since, const std::string& until) {
   (void)app;
   auto f = eksir::hunt::parse_format(format);
   if (!f) {
@@ -24,8 +25,9 @@ int hunt_command(CLI::App& app, eksir::hunt::HuntOptions& o, const std::string& 
   if (!source.empty()) {
     o.only = eksir::parse_source(source);
     if (!o.only) {
-      std::cerr << fmt::format("eksir hunt: unknown --source '{}' (cloudtrail, k8s_audit, guardduty, falco, ocsf)\n",
-                               source);
+      std::cerr << fmt::format(
+          "eksir hunt: unknown --source '{}' (cloudtrail, k8s_audit, guardduty, falco, ocsf)\n",
+          source);
       return 2;
     }
   }
@@ -33,11 +35,13 @@ int hunt_command(CLI::App& app, eksir::hunt::HuntOptions& o, const std::string& 
                  std::chrono::system_clock::now().time_since_epoch())
                  .count();
   std::string error;
-  if (!since.empty() && (o.since = eksir::hunt::parse_time_bound(since, now, error)) == eksir::kNoTime) {
+  if (!since.empty() &&
+      (o.since = eksir::hunt::parse_time_bound(since, now, error)) == eksir::kNoTime) {
     std::cerr << "eksir hunt: --since: " << error << "\n";
     return 2;
   }
-  if (!until.empty() && (o.until = eksir::hunt::parse_time_bound(until, now, error)) == eksir::kNoTime) {
+  if (!until.empty() &&
+      (o.until = eksir::hunt::parse_time_bound(until, now, error)) == eksir::kNoTime) {
     std::cerr << "eksir hunt: --until: " << error << "\n";
     return 2;
   }
@@ -45,8 +49,9 @@ int hunt_command(CLI::App& app, eksir::hunt::HuntOptions& o, const std::string& 
   return eksir::hunt::run(o, std::cout, std::cerr);
 }
 
-int detect_command(eksir::detect::DetectOptions& o, const std::string& format, const std::string& min_severity,
-                   const std::string& fail_on, const std::string& since, const std::string& until) {
+int detect_command(eksir::detect::DetectOptions& o, const std::string& format,
+                   const std::string& min_severity, const std::string& fail_on,
+                   const std::string& since, const std::string& until) {
   auto f = eksir::detect::parse_format(format);
   if (!f) {
     std::cerr << "eksir detect: --format must be table, json, ndjson or sarif\n";
@@ -70,11 +75,13 @@ int detect_command(eksir::detect::DetectOptions& o, const std::string& format, c
                  std::chrono::system_clock::now().time_since_epoch())
                  .count();
   std::string error;
-  if (!since.empty() && (o.since = eksir::hunt::parse_time_bound(since, now, error)) == eksir::kNoTime) {
+  if (!since.empty() &&
+      (o.since = eksir::hunt::parse_time_bound(since, now, error)) == eksir::kNoTime) {
     std::cerr << "eksir detect: --since: " << error << "\n";
     return 2;
   }
-  if (!until.empty() && (o.until = eksir::hunt::parse_time_bound(until, now, error)) == eksir::kNoTime) {
+  if (!until.empty() &&
+      (o.until = eksir::hunt::parse_time_bound(until, now, error)) == eksir::kNoTime) {
     std::cerr << "eksir detect: --until: " << error << "\n";
     return 2;
   }
@@ -84,26 +91,31 @@ int detect_command(eksir::detect::DetectOptions& o, const std::string& format, c
 
 }  // namespace
 
-int posture_main(int argc, char** argv);  // eksir posture: defined at the end of this file
-
 int main(int argc, char** argv) {
-  if (argc > 1 && std::string_view(argv[1]) == "posture") return posture_main(argc - 1, argv + 1);
   CLI::App app{"eksir — incident response for Amazon EKS: read the evidence, find what happened."};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("eksir ") + EKSIR_VERSION);
 
   eksir::hunt::HuntOptions hunt;
   std::string format = "table", source, since, until, fields_csv;
-  auto* h = app.add_subcommand("hunt", "Search every event of the evidence with a KQL query (ECS or native field names)");
-  h->add_option("query", hunt.query, "KQL query, e.g. 'event.provider:\"eks.amazonaws.com\" and event.action:Delete*'")
+  auto* h = app.add_subcommand(
+      "hunt", "Search every event of the evidence with a KQL query (ECS or native field names)");
+  h->add_option("query", hunt.query,
+                "KQL query, e.g. 'event.provider:\"eks.amazonaws.com\" and event.action:Delete*'")
       ->required();
-  h->add_option("evidence", hunt.evidence, "Evidence files or folders (read recursively, plain or gzip)")->required();
-  h->add_option("--since", since, "Only events at or after this time (ISO 8601) or duration before now (24h, 7d)");
+  h->add_option("evidence", hunt.evidence,
+                "Evidence files or folders (read recursively, plain or gzip)")
+      ->required();
+  h->add_option("--since", since,
+                "Only events at or after this time (ISO 8601) or duration before now (24h, 7d)");
   h->add_option("--until", until, "Only events before this time or duration before now");
-  h->add_option("--source", source, "Only events of one source: cloudtrail, k8s_audit, guardduty, falco, ocsf");
-  h->add_option("--format", format, "Output: table, json, ndjson (each record as in the evidence) or csv")
+  h->add_option("--source", source,
+                "Only events of one source: cloudtrail, k8s_audit, guardduty, falco, ocsf");
+  h->add_option("--format", format,
+                "Output: table, json, ndjson (each record as in the evidence) or csv")
       ->capture_default_str();
-  h->add_option("--fields", fields_csv, "Comma-separated fields to show instead of the default columns");
+  h->add_option("--fields", fields_csv,
+                "Comma-separated fields to show instead of the default columns");
   h->add_option("--limit", hunt.limit, "Stop after this many matches (in evidence order)");
   h->add_flag("--count", hunt.count_only, "Print only the number of matches");
   h->add_flag("--strict", hunt.strict, "Exit 2 if any record or file had to be skipped");
@@ -113,34 +125,57 @@ int main(int argc, char** argv) {
   eksir::detect::DetectOptions detect;
   std::string d_format = "table", d_min = "info", d_fail, d_since, d_until;
   bool no_builtin = false;
-  auto* d = app.add_subcommand("detect", "Run the rule packs and alert mappings over the evidence: findings out");
-  d->add_option("evidence", detect.evidence, "Evidence files or folders (read recursively, plain or gzip)")->required();
-  d->add_option("--rules", detect.rule_paths, "Rule files or folders (YAML) to run besides the built-in pack");
+  auto* d = app.add_subcommand(
+      "detect", "Run the rule packs and alert mappings over the evidence: findings out");
+  d->add_option("evidence", detect.evidence,
+                "Evidence files or folders (read recursively, plain or gzip)")
+      ->required();
+  d->add_option("--rules", detect.rule_paths,
+                "Rule files or folders (YAML) to run besides the built-in pack");
   d->add_flag("--no-builtin", no_builtin, "Do not load the built-in rule pack");
-  d->add_option("--min-severity", d_min, "Only findings at or above: critical, high, medium, low, info")
+  d->add_option("--min-severity", d_min,
+                "Only findings at or above: critical, high, medium, low, info")
       ->capture_default_str();
   d->add_option("--fail-on", d_fail, "Exit 1 when a finding is at or above this severity");
-  d->add_option("--format", d_format, "Output: table, json, ndjson or sarif")->capture_default_str();
-  d->add_option("--since", d_since, "Only events at or after this time (ISO 8601) or duration before now (24h, 7d)");
+  d->add_option("--format", d_format, "Output: table, json, ndjson or sarif")
+      ->capture_default_str();
+  d->add_option("--since", d_since,
+                "Only events at or after this time (ISO 8601) or duration before now (24h, 7d)");
   d->add_option("--until", d_until, "Only events before this time or duration before now");
   d->add_option("--threads", detect.threads, "Worker threads (default: all cores)");
   d->add_flag("-q,--quiet", detect.quiet, "No summary on stderr");
 
-  auto* rl = app.add_subcommand("rules", "Inspect, lint and unit-test rules (default: the built-in pack)");
+  auto* rl =
+      app.add_subcommand("rules", "Inspect, lint and unit-test rules (default: the built-in pack)");
   rl->require_subcommand(1);
   std::vector<std::string> rule_paths;
   std::string rules_action;
   for (const char* action : {"list", "validate", "test"}) {
-    const char* help = action == std::string("list")       ? "List the rules"
-                       : action == std::string("validate") ? "Check rules for errors (exit 1 on any)"
-                                                           : "Run every rule against its own test events";
+    const char* help = action == std::string("list") ? "List the rules"
+                       : action == std::string("validate")
+                           ? "Check rules for errors (exit 1 on any)"
+                           : "Run every rule against its own test events";
     auto* sub = rl->add_subcommand(action, help);
     sub->add_option("paths", rule_paths, "Rule files or folders");
     sub->callback([&rules_action, action] { rules_action = action; });
   }
 
+  eksir::cluster::PostureOptions posture;
+  auto* ps = app.add_subcommand(
+      "posture", "Posture checks over a cluster snapshot (kubectl -o json|yaml, aws eks JSON)");
+  ps->add_option("snapshot", posture.snapshot, "Snapshot files or folders")->required();
+  ps->add_option("--config", posture.config, "Organisation policy file (eksir.yaml)");
+  ps->add_option("--format", posture.format, "Output: table, json or sarif")->capture_default_str();
+  ps->add_option("--min-severity", posture.min_severity,
+                 "Show results at or above: info, low, medium, high, critical")
+      ->capture_default_str();
+  ps->add_option("--fail-on", posture.fail_on,
+                 "Exit 1 when a result (not exempted) is at or above this severity");
+  ps->add_flag("-q,--quiet", posture.quiet, "No summary on stderr");
+
   bool fields_markdown = false;
-  auto* fl = app.add_subcommand("fields", "List the field names queries can use (ECS names and native paths)");
+  auto* fl = app.add_subcommand(
+      "fields", "List the field names queries can use (ECS names and native paths)");
   fl->add_flag("--markdown", fields_markdown, "Print the table as Markdown (docs/fields.md)");
 
   try {
@@ -155,7 +190,8 @@ int main(int argc, char** argv) {
       size_t start = 0;
       while (start <= fields_csv.size()) {
         size_t comma = fields_csv.find(',', start);
-        std::string f = fields_csv.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        std::string f = fields_csv.substr(
+            start, comma == std::string::npos ? std::string::npos : comma - start);
         if (!f.empty()) hunt.fields.push_back(f);
         if (comma == std::string::npos) break;
         start = comma + 1;
@@ -167,36 +203,17 @@ int main(int argc, char** argv) {
     detect.builtin = !no_builtin;
     return detect_command(detect, d_format, d_min, d_fail, d_since, d_until);
   }
-  if (rl->parsed()) return eksir::detect::rules_command(rules_action, rule_paths, std::cout, std::cerr);
+  if (ps->parsed()) return eksir::cluster::run_posture(posture, std::cout, std::cerr);
+  if (rl->parsed())
+    return eksir::detect::rules_command(rules_action, rule_paths, std::cout, std::cerr);
   if (fl->parsed()) {
     if (fields_markdown) {
       std::cout << eksir::fields_markdown();
       return 0;
     }
-    for (const auto& f : eksir::field_table()) std::cout << fmt::format("{:<55} {}\n", f.ecs, f.description);
+    for (const auto& f : eksir::field_table())
+      std::cout << fmt::format("{:<55} {}\n", f.ecs, f.description);
     return 0;
   }
   return 2;
-}
-
-// ---- eksir posture (the logic is in src/cluster/posture_cmd.cpp) ----
-#include "cluster/cluster.h"
-
-int posture_main(int argc, char** argv) {
-  CLI::App app{"eksir posture: posture checks over a cluster snapshot (kubectl / aws eks output)", "eksir posture"};
-  eksir::cluster::PostureOptions o;
-  app.add_option("snapshot", o.snapshot, "Snapshot files or folders (kubectl -o json|yaml, aws eks JSON)")->required();
-  app.add_option("--config", o.config, "Organisation policy file (eksir.yaml)");
-  app.add_option("--format", o.format, "Output: table, json or sarif")->capture_default_str();
-  app.add_option("--min-severity", o.min_severity, "Show results at or above: info, low, medium, high, critical")
-      ->capture_default_str();
-  app.add_option("--fail-on", o.fail_on, "Exit 1 when a result (not exempted) is at or above this severity");
-  app.add_flag("-q,--quiet", o.quiet, "No summary on stderr");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    int rc = app.exit(e);
-    return rc == 0 ? 0 : 2;
-  }
-  return eksir::cluster::run_posture(o, std::cout, std::cerr);
 }

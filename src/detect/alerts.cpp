@@ -19,7 +19,8 @@ Severity guardduty_severity(double score) {
 
 Severity falco_severity(std::string_view priority) {
   std::string p(priority);
-  std::transform(p.begin(), p.end(), p.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(p.begin(), p.end(), p.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (p == "emergency" || p == "alert" || p == "critical") return Severity::Critical;
   if (p == "error") return Severity::High;
   if (p == "warning") return Severity::Medium;
@@ -29,25 +30,34 @@ Severity falco_severity(std::string_view priority) {
 
 Severity ocsf_severity(int64_t id) {
   switch (id) {
-    case 2: return Severity::Low;
-    case 3: return Severity::Medium;
-    case 4: return Severity::High;
+    case 2:
+      return Severity::Low;
+    case 3:
+      return Severity::Medium;
+    case 4:
+      return Severity::High;
     case 5:
-    case 6: return Severity::Critical;
-    default: return Severity::Info;  // 0 unknown, 1 informational, 99 other
+    case 6:
+      return Severity::Critical;
+    default:
+      return Severity::Info;  // 0 unknown, 1 informational, 99 other
   }
 }
 
 std::string event_id(const EventView& ev) {
   switch (ev.source) {
-    case Source::K8sAudit: return path_text(ev.doc, "auditID");
-    case Source::CloudTrail: return path_text(ev.doc, "eventID");
-    case Source::GuardDuty: return path_text(ev.doc, "id");
+    case Source::K8sAudit:
+      return path_text(ev.doc, "auditID");
+    case Source::CloudTrail:
+      return path_text(ev.doc, "eventID");
+    case Source::GuardDuty:
+      return path_text(ev.doc, "id");
     case Source::Falco: {
       std::string t = path_text(ev.doc, "time"), r = path_text(ev.doc, "rule");
       return t.empty() && r.empty() ? std::string() : t + " " + r;
     }
-    case Source::Ocsf: return first_path(ev.doc, {"metadata.uid", "finding_info.uid", "finding.uid"});
+    case Source::Ocsf:
+      return first_path(ev.doc, {"metadata.uid", "finding_info.uid", "finding.uid"});
   }
   return {};
 }
@@ -62,7 +72,8 @@ double number_at(simdjson::dom::element root, std::string_view path, bool& found
   double out = 0;
   found = false;
   FieldRef::any_in(root, path, [&](const FieldValue& v) {
-    if (v.type == FieldValue::Type::Int || v.type == FieldValue::Type::Uint || v.type == FieldValue::Type::Double) {
+    if (v.type == FieldValue::Type::Int || v.type == FieldValue::Type::Uint ||
+        v.type == FieldValue::Type::Double) {
       out = v.d;
       found = true;
     } else if (v.type == FieldValue::Type::String) {
@@ -91,26 +102,35 @@ Finding guardduty(const EventView& ev) {
   f.severity = found ? guardduty_severity(score) : Severity::Medium;
   put(f, "type", type);
   put(f, "cluster", path_text(d, "resource.eksClusterDetails.name"));
-  put(f, "namespace", first_path(d, {"resource.kubernetesDetails.kubernetesWorkloadDetails.namespace"}));
+  put(f, "namespace",
+      first_path(d, {"resource.kubernetesDetails.kubernetesWorkloadDetails.namespace"}));
   put(f, "pod", first_path(d, {"resource.kubernetesDetails.kubernetesWorkloadDetails.name"}));
-  put(f, "workload_type", path_text(d, "resource.kubernetesDetails.kubernetesWorkloadDetails.type"));
+  put(f, "workload_type",
+      path_text(d, "resource.kubernetesDetails.kubernetesWorkloadDetails.type"));
   put(f, "user", path_text(d, "resource.kubernetesDetails.kubernetesUserDetails.username"));
   put(f, "instance", path_text(d, "resource.instanceDetails.instanceId"));
-  put(f, "node", first_path(d, {"resource.instanceDetails.privateDnsName",
-                                "resource.instanceDetails.networkInterfaces.privateDnsName"}));
-  put(f, "image", first_path(d, {"resource.kubernetesDetails.kubernetesWorkloadDetails.containers.image",
-                                 "resource.containerDetails.image", "resource.ecsClusterDetails.taskDetails.containers.image"}));
-  put(f, "process", first_path(d, {"service.runtimeDetails.process.executablePath", "service.runtimeDetails.process.name"}));
-  put(f, "source_ip", first_path(d, {"service.action.kubernetesApiCallAction.remoteIpDetails.ipAddressV4",
-                                     "service.action.awsApiCallAction.remoteIpDetails.ipAddressV4"}));
+  put(f, "node",
+      first_path(d, {"resource.instanceDetails.privateDnsName",
+                     "resource.instanceDetails.networkInterfaces.privateDnsName"}));
+  put(f, "image",
+      first_path(d, {"resource.kubernetesDetails.kubernetesWorkloadDetails.containers.image",
+                     "resource.containerDetails.image",
+                     "resource.ecsClusterDetails.taskDetails.containers.image"}));
+  put(f, "process",
+      first_path(d, {"service.runtimeDetails.process.executablePath",
+                     "service.runtimeDetails.process.name"}));
+  put(f, "source_ip",
+      first_path(d, {"service.action.kubernetesApiCallAction.remoteIpDetails.ipAddressV4",
+                     "service.action.awsApiCallAction.remoteIpDetails.ipAddressV4"}));
   put(f, "account", path_text(d, "accountId"));
   put(f, "region", path_text(d, "region"));
   if (found) f.note = fmt::format("GuardDuty severity {}", score);
   if (ev.sample) {
     f.sample = true;
-    f.note = fmt::format("GuardDuty sample finding (service.additionalInfo.sample: true): severity capped at info "
-                         "(GuardDuty severity {}, {})",
-                         found ? fmt::format("{}", score) : "unknown", rules::severity_name(f.severity));
+    f.note = fmt::format(
+        "GuardDuty sample finding (service.additionalInfo.sample: true): severity capped at info "
+        "(GuardDuty severity {}, {})",
+        found ? fmt::format("{}", score) : "unknown", rules::severity_name(f.severity));
     f.severity = Severity::Info;
   }
   return f;
@@ -130,19 +150,24 @@ Finding falco(const EventView& ev) {
   f.note = "Falco priority " + priority;
   put(f, "type", rule);
   put(f, "cluster", first_path(d, {"output_fields.k8s.cluster.name"}));
-  put(f, "namespace", first_path(d, {"output_fields.k8s.ns.name", "output_fields.ka.target.namespace"}));
+  put(f, "namespace",
+      first_path(d, {"output_fields.k8s.ns.name", "output_fields.ka.target.namespace"}));
   put(f, "pod", first_path(d, {"output_fields.k8s.pod.name"}));
   std::string target = path_text(d, "output_fields.ka.target.resource");
   std::string target_name = path_text(d, "output_fields.ka.target.name");
   if (!target_name.empty()) target += (target.empty() ? "" : "/") + target_name;
   put(f, "target", target);
   put(f, "node", first_path(d, {"hostname"}));
-  put(f, "container", first_path(d, {"output_fields.container.name", "output_fields.container.id"}));
-  std::string image = first_path(d, {"output_fields.container.image.repository", "output_fields.container.image"});
+  put(f, "container",
+      first_path(d, {"output_fields.container.name", "output_fields.container.id"}));
+  std::string image =
+      first_path(d, {"output_fields.container.image.repository", "output_fields.container.image"});
   std::string tag = path_text(d, "output_fields.container.image.tag");
   if (!image.empty() && !tag.empty()) image += ":" + tag;
   put(f, "image", image);
-  put(f, "process", first_path(d, {"output_fields.proc.cmdline", "output_fields.proc.name", "output_fields.proc.exepath"}));
+  put(f, "process",
+      first_path(d, {"output_fields.proc.cmdline", "output_fields.proc.name",
+                     "output_fields.proc.exepath"}));
   put(f, "user", first_path(d, {"output_fields.ka.user.name", "output_fields.user.name"}));
   return f;
 }
@@ -161,7 +186,8 @@ std::optional<Finding> ocsf(const EventView& ev) {
   f.severity = found ? ocsf_severity(static_cast<int64_t>(id)) : Severity::Info;
   std::string product = first_path(d, {"metadata.product.name"});
   f.note = fmt::format("OCSF {} severity_id {}{}", first_path(d, {"class_name", "classname"}),
-                       found ? fmt::format("{}", id) : "unknown", product.empty() ? "" : " from " + product);
+                       found ? fmt::format("{}", id) : "unknown",
+                       product.empty() ? "" : " from " + product);
   put(f, "type", first_path(d, {"finding_info.types", "finding.types", "type_name"}));
   put(f, "cluster", first_path(d, {"resources.cluster_uid", "container.orchestrator.cluster"}));
   put(f, "namespace", first_path(d, {"resources.namespace", "k8s.pod.namespace"}));
@@ -181,14 +207,22 @@ std::optional<Finding> ocsf(const EventView& ev) {
 std::optional<Finding> alert_finding(const EventView& ev) {
   std::optional<Finding> f;
   switch (ev.source) {
-    case Source::GuardDuty: f = guardduty(ev); break;
-    case Source::Falco: f = falco(ev); break;
-    case Source::Ocsf: f = ocsf(ev); break;
-    default: return std::nullopt;
+    case Source::GuardDuty:
+      f = guardduty(ev);
+      break;
+    case Source::Falco:
+      f = falco(ev);
+      break;
+    case Source::Ocsf:
+      f = ocsf(ev);
+      break;
+    default:
+      return std::nullopt;
   }
   if (f) {
     f->first_seen = f->last_seen = ev.time;
-    f->evidence.push_back({ev.source, std::string(ev.file), ev.line, ev.record, ev.time, event_id(ev)});
+    f->evidence.push_back(
+        {ev.source, std::string(ev.file), ev.line, ev.record, ev.time, event_id(ev)});
     f->dedup_key = f->rule_id;
     for (const auto& [k, v] : f->subject) f->dedup_key += "\x1f" + k + "=" + v;
   }

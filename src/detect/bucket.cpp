@@ -43,7 +43,8 @@ std::optional<KeyConstraint> required_values(const Node& n, const FieldRef& key,
     }
     case NodeKind::Not: {
       const Node& c = n.children[0];
-      if (c.kind == NodeKind::Exists && same_field(c.field, key, s)) return KeyConstraint{false, {kAbsent}};
+      if (c.kind == NodeKind::Exists && same_field(c.field, key, s))
+        return KeyConstraint{false, {kAbsent}};
       if (c.kind == NodeKind::Match && !c.value.has_wildcards() && same_field(c.field, key, s))
         return KeyConstraint{true, {c.value.text}};
       return std::nullopt;
@@ -66,7 +67,8 @@ std::optional<KeyConstraint> required_values(const Node& n, const FieldRef& key,
       }
       return out;
     }
-    default: return std::nullopt;
+    default:
+      return std::nullopt;
   }
 }
 
@@ -90,8 +92,11 @@ void Buckets::build(Source s, const std::vector<std::vector<const Node*>>& trees
   candidates_ = candidates;
   words_ = (candidates.size() + 63) / 64;
   std::vector<std::string> names;
-  if (s == Source::K8sAudit) names = {"verb", "objectRef.resource", "objectRef.subresource", "responseStatus.code", "user.username"};
-  else if (s == Source::CloudTrail) names = {"eventSource", "eventName"};
+  if (s == Source::K8sAudit)
+    names = {"verb", "objectRef.resource", "objectRef.subresource", "responseStatus.code",
+             "user.username"};
+  else if (s == Source::CloudTrail)
+    names = {"eventSource", "eventName"};
   for (const auto& name : names) {
     FieldRef key(name);
     std::vector<std::optional<KeyConstraint>> req(candidates.size());
@@ -117,7 +122,8 @@ void Buckets::build(Source s, const std::vector<std::vector<const Node*>>& trees
       if (u) {
         for (const auto& v : u->values) {
           if (v != kAbsent && !routable(v)) ok = false;
-          if (v != kAbsent && std::find(values.begin(), values.end(), v) == values.end()) values.push_back(v);
+          if (v != kAbsent && std::find(values.begin(), values.end(), v) == values.end())
+            values.push_back(v);
         }
         useful = true;
       }
@@ -141,7 +147,8 @@ void Buckets::build(Source s, const std::vector<std::vector<const Node*>>& trees
     // a "resource/subresource" value, the plain objectRef.resource routes the same, cheaper.
     std::string native;
     if (s == Source::K8sAudit && name == "objectRef.resource" &&
-        std::none_of(values.begin(), values.end(), [](const std::string& v) { return v.find('/') != std::string::npos; }))
+        std::none_of(values.begin(), values.end(),
+                     [](const std::string& v) { return v.find('/') != std::string::npos; }))
       native = "objectRef.resource";
     if (native.empty() && key.steps(s).size() == 1 && key.steps(s)[0].kind == FieldStep::Kind::Path)
       native = key.steps(s)[0].path;
@@ -150,16 +157,23 @@ void Buckets::build(Source s, const std::vector<std::vector<const Node*>>& trees
     values_.push_back(std::move(values));
     masks_.push_back(std::move(masks));
   }
+  index_.assign(values_.size(), {});
+  for (size_t k = 0; k < values_.size(); ++k)
+    for (size_t i = 0; i < values_[k].size(); ++i)
+      index_[k].emplace(values_[k][i], static_cast<uint32_t>(i));
   // One pass over the top-level keys when every key is a plain path of one or two keys.
   fast_ = !keys_.empty() && keys_.size() <= 8 && words_ <= kMaxWords;
   for (const auto& np : native_) {
     size_t dot = np.find('.');
-    if (np.empty() || (dot != std::string::npos && np.find('.', dot + 1) != std::string::npos)) fast_ = false;
-    paths_.push_back(dot == std::string::npos ? Path{np, ""} : Path{np.substr(0, dot), np.substr(dot + 1)});
+    if (np.empty() || (dot != std::string::npos && np.find('.', dot + 1) != std::string::npos))
+      fast_ = false;
+    paths_.push_back(dot == std::string::npos ? Path{np, ""}
+                                              : Path{np.substr(0, dot), np.substr(dot + 1)});
   }
   if (!fast_) paths_.clear();
   for (size_t k = 0; k < paths_.size(); ++k) {
-    auto it = std::find_if(tops_.begin(), tops_.end(), [&](const Top& t) { return t.name == paths_[k].first; });
+    auto it = std::find_if(tops_.begin(), tops_.end(),
+                           [&](const Top& t) { return t.name == paths_[k].first; });
     if (it == tops_.end()) {
       tops_.push_back({paths_[k].first, {}});
       it = tops_.end() - 1;
@@ -168,14 +182,13 @@ void Buckets::build(Source s, const std::vector<std::vector<const Node*>>& trees
   }
 }
 
+size_t Buckets::value_index(size_t k, std::string_view text) const {
+  auto it = index_[k].find(text);
+  return it == index_[k].end() ? values_[k].size() : it->second;
+}
+
 void Buckets::apply_value(size_t k, std::string_view text, uint64_t* any) const {
-  const auto& values = values_[k];
-  size_t idx = values.size();
-  for (size_t i = 0; i < values.size(); ++i)
-    if (values[i] == text) {
-      idx = i;
-      break;
-    }
+  size_t idx = value_index(k, text);
   const uint64_t* m = &masks_[k][idx * words_];
   for (size_t w = 0; w < words_; ++w) any[w] |= m[w];
 }
@@ -195,8 +208,11 @@ bool Buckets::fast_restrict(const EventView& ev, uint64_t* acc) const {
       return;
     }
     switch (v.type()) {
-      case simdjson::dom::element_type::NULL_VALUE: return;
-      case simdjson::dom::element_type::STRING: text[k] = v.get_string().value_unsafe(); break;
+      case simdjson::dom::element_type::NULL_VALUE:
+        return;
+      case simdjson::dom::element_type::STRING:
+        text[k] = v.get_string().value_unsafe();
+        break;
       case simdjson::dom::element_type::INT64: {
         auto r = std::to_chars(bufs[k], bufs[k] + 24, v.get_int64().value_unsafe());
         text[k] = std::string_view(bufs[k], static_cast<size_t>(r.ptr - bufs[k]));
@@ -207,20 +223,25 @@ bool Buckets::fast_restrict(const EventView& ev, uint64_t* acc) const {
         text[k] = std::string_view(bufs[k], static_cast<size_t>(r.ptr - bufs[k]));
         break;
       }
-      default: state[k] = Skip; return;  // arrays, objects, booleans, doubles
+      default:
+        state[k] = Skip;
+        return;  // arrays, objects, booleans, doubles
     }
     state[k] = One;
   };
   size_t found = 0;
   for (auto field : root) {
     std::string_view key = field.key;
-    if (key.find('.') != std::string_view::npos) return false;  // dotted keys: the slow path
     const Top* top = nullptr;
-    for (const Top& t : tops_)
+    for (const Top& t : tops_) {
       if (key == t.name) {
         top = &t;
         break;
       }
+      // A dotted key that spells a routing path ("objectRef.resource"): the slow path.
+      if (key.size() > t.name.size() && key[t.name.size()] == '.' && key.starts_with(t.name))
+        return false;
+    }
     if (!top) continue;
     for (size_t k : top->keys) {
       const Path& p = paths_[k];
@@ -235,8 +256,12 @@ bool Buckets::fast_restrict(const EventView& ev, uint64_t* acc) const {
         continue;
       }
       for (auto sub : inner) {
-        if (sub.key.find('.') != std::string_view::npos) return false;
-        if (sub.key == p.second) record(k, sub.value);
+        if (sub.key == p.second) {
+          record(k, sub.value);
+        } else if (sub.key.size() > p.second.size() && sub.key[p.second.size()] == '.' &&
+                   sub.key.starts_with(p.second)) {
+          return false;
+        }
       }
     }
     // Every routing key seen: the rest of the event (request and response bodies) is not
@@ -281,17 +306,13 @@ void Buckets::restrict(size_t k, const EventView& ev, uint64_t* acc) const {
       return true;
     }
     seen = true;
-    size_t idx = values.size();
-    for (size_t i = 0; i < values.size(); ++i)
-      if (values[i] == text) {
-        idx = i;
-        break;
-      }
-    add(idx);
+    add(value_index(k, text));
     return false;
   };
-  if (native_[k].empty()) keys_[k].any(ev, visit);
-  else FieldRef::any_in(ev.doc, native_[k], visit);
+  if (native_[k].empty())
+    keys_[k].any(ev, visit);
+  else
+    FieldRef::any_in(ev.doc, native_[k], visit);
   if (!routable) return;
   if (!seen) add(values.size() + 1);
   for (size_t w = 0; w < words_; ++w) acc[w] &= any[w];

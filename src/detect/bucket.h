@@ -9,6 +9,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "event/fields.h"
@@ -25,7 +26,8 @@ struct KeyConstraint {
 };
 inline const std::string kAbsent = std::string("\0absent", 7);
 // nullopt when the tree does not constrain the key.
-std::optional<KeyConstraint> required_values(const query::Node& node, const FieldRef& key, Source s);
+std::optional<KeyConstraint> required_values(const query::Node& node, const FieldRef& key,
+                                             Source s);
 
 class Buckets {
  public:
@@ -45,11 +47,11 @@ class Buckets {
     for (size_t w = 0; w < words_; ++w) acc[w] = ~0ULL;
     if (!fast_restrict(ev, acc))
       for (size_t k = 0; k < keys_.size(); ++k) {
-      // Look the key up only when some rule still in play is constrained by it.
-      uint64_t live = 0;
-      const uint64_t* c = &constrained_[k * words_];
-      for (size_t w = 0; w < words_; ++w) live |= acc[w] & c[w];
-      if (live) restrict(k, ev, acc);
+        // Look the key up only when some rule still in play is constrained by it.
+        uint64_t live = 0;
+        const uint64_t* c = &constrained_[k * words_];
+        for (size_t w = 0; w < words_; ++w) live |= acc[w] & c[w];
+        if (live) restrict(k, ev, acc);
       }
     for (size_t w = 0; w < words_; ++w) {
       uint64_t bits = acc[w];
@@ -86,6 +88,9 @@ class Buckets {
   std::vector<FieldRef> keys_;
   std::vector<std::string> native_;  // per key: a native path giving the same routing, or ""
   std::vector<std::vector<std::string>> values_;
+  // values_[k] by text, for one hash probe per event instead of a scan of every value.
+  std::vector<std::unordered_map<std::string_view, uint32_t>> index_;
+  size_t value_index(size_t k, std::string_view text) const;
   std::vector<std::vector<uint64_t>> masks_;  // per key: (values+1) x words_
   std::vector<uint64_t> constrained_;         // per key: the rules the key constrains (words_ each)
 };

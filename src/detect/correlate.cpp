@@ -31,7 +31,8 @@ Finding alert(const CompiledRule& c, const std::string& key, const std::vector<c
   Finding f = rule_finding(*c.rule);
   f.subject = key_subject(c, key);
   for (const auto& kv : evs.front()->identity)
-    if (std::none_of(f.subject.begin(), f.subject.end(), [&](const auto& s) { return s.first == kv.first; }))
+    if (std::none_of(f.subject.begin(), f.subject.end(),
+                     [&](const auto& s) { return s.first == kv.first; }))
       f.subject.push_back(kv);
   f.dedup_key = c.rule->id + "\x1f" + key;
   f.first_seen = evs.front()->ref.time;
@@ -45,7 +46,8 @@ Finding alert(const CompiledRule& c, const std::string& key, const std::vector<c
 
 std::string key_text(const CompiledRule& c, const std::string& key) {
   std::string out;
-  for (const auto& [k, v] : key_subject(c, key)) out += fmt::format("{}{}={}", out.empty() ? "" : " ", k, v);
+  for (const auto& [k, v] : key_subject(c, key))
+    out += fmt::format("{}{}={}", out.empty() ? "" : " ", k, v);
   return out.empty() ? "(no key)" : out;
 }
 
@@ -59,9 +61,10 @@ void count(const CompiledRule& c, const std::vector<Tuple>& ts, std::vector<Find
     while (t.ref.time - q.front()->ref.time > cor.window) q.pop_front();
     if (q.size() >= cor.threshold) {
       std::vector<const Tuple*> evs(q.begin(), q.end());
-      out.push_back(alert(c, t.key, evs,
-                          fmt::format("{} matching events for {} within {} (threshold {})", evs.size(),
-                                      key_text(c, t.key), rules::format_duration(cor.window), cor.threshold)));
+      out.push_back(alert(
+          c, t.key, evs,
+          fmt::format("{} matching events for {} within {} (threshold {})", evs.size(),
+                      key_text(c, t.key), rules::format_duration(cor.window), cor.threshold)));
       q.clear();
     }
   }
@@ -87,11 +90,12 @@ void distinct(const CompiledRule& c, const std::vector<Tuple>& ts, std::vector<F
     if (w.values.size() >= cor.threshold) {
       std::vector<const Tuple*> evs(w.q.begin(), w.q.end());
       std::string values;
-      for (const auto& [v, n] : w.values) values += fmt::format("{}{}", values.empty() ? "" : ", ", v);
+      for (const auto& [v, n] : w.values)
+        values += fmt::format("{}{}", values.empty() ? "" : ", ", v);
       out.push_back(alert(c, t.key, evs,
-                          fmt::format("{} distinct {} for {} within {} (threshold {}): {}", w.values.size(),
-                                      cor.field, key_text(c, t.key), rules::format_duration(cor.window),
-                                      cor.threshold, values)));
+                          fmt::format("{} distinct {} for {} within {} (threshold {}): {}",
+                                      w.values.size(), cor.field, key_text(c, t.key),
+                                      rules::format_duration(cor.window), cor.threshold, values)));
       w = Win();
     }
   }
@@ -123,8 +127,8 @@ void sequence(const CompiledRule& c, const std::vector<Tuple>& ts, std::vector<F
       }
       if (s + 1 == n) {
         out.push_back(alert(c, t.key, cand.chain,
-                            fmt::format("{} steps in order for {} within {} (span {})", n, key_text(c, t.key),
-                                        rules::format_duration(cor.window),
+                            fmt::format("{} steps in order for {} within {} (span {})", n,
+                                        key_text(c, t.key), rules::format_duration(cor.window),
                                         rules::format_duration(t.ref.time - cand.start))));
         for (auto& b : best) b.reset();
         break;
@@ -144,23 +148,34 @@ void first_seen(const CompiledRule& c, const std::vector<Tuple>& ts, TimeNs evid
     if (evidence_start == kNoTime) continue;
     TimeNs covered = t.ref.time - evidence_start;
     if (covered < cor.history) continue;  // not enough history to call it new
-    out.push_back(alert(c, t.key, {&t},
-                        fmt::format("first seen {} at {}; the evidence covers {} before it (since {}; history "
-                                    "required {})",
-                                    key_text(c, t.key), format_time(t.ref.time), rules::format_duration(covered),
-                                    format_time(evidence_start), rules::format_duration(cor.history))));
+    out.push_back(alert(
+        c, t.key, {&t},
+        fmt::format("first seen {} at {}; the evidence covers {} before it (since {}; history "
+                    "required {})",
+                    key_text(c, t.key), format_time(t.ref.time), rules::format_duration(covered),
+                    format_time(evidence_start), rules::format_duration(cor.history))));
   }
 }
 
 }  // namespace
 
-void correlate(const CompiledRule& c, std::vector<Tuple>& tuples, TimeNs evidence_start, std::vector<Finding>& out) {
+void correlate(const CompiledRule& c, std::vector<Tuple>& tuples, TimeNs evidence_start,
+               std::vector<Finding>& out) {
   switch (c.rule->correlation.type) {
-    case CorrelationType::Count: count(c, tuples, out); break;
-    case CorrelationType::DistinctCount: distinct(c, tuples, out); break;
-    case CorrelationType::Sequence: sequence(c, tuples, out); break;
-    case CorrelationType::FirstSeen: first_seen(c, tuples, evidence_start, out); break;
-    case CorrelationType::None: break;
+    case CorrelationType::Count:
+      count(c, tuples, out);
+      break;
+    case CorrelationType::DistinctCount:
+      distinct(c, tuples, out);
+      break;
+    case CorrelationType::Sequence:
+      sequence(c, tuples, out);
+      break;
+    case CorrelationType::FirstSeen:
+      first_seen(c, tuples, evidence_start, out);
+      break;
+    case CorrelationType::None:
+      break;
   }
 }
 

@@ -47,7 +47,7 @@ inline constexpr size_t kMaxEvidence = 50;
 
 struct EngineOptions {
   unsigned workers = 1;
-  bool alerts = true;           // GuardDuty / Falco / OCSF findings become findings
+  bool alerts = true;  // GuardDuty / Falco / OCSF findings become findings
   TimeNs dedup_window = 3600LL * 1000000000LL;
 };
 
@@ -93,7 +93,8 @@ std::optional<Format> parse_format(std::string_view name);
 void write_json(const std::vector<Finding>& f, const std::string& summary, std::ostream& out);
 void write_ndjson(const std::vector<Finding>& f, std::ostream& out);
 void write_table(const std::vector<Finding>& f, std::ostream& out);
-void write_sarif(const std::vector<Finding>& f, const std::vector<rules::Rule>& rules, std::ostream& out);
+void write_sarif(const std::vector<Finding>& f, const std::vector<rules::Rule>& rules,
+                 std::ostream& out);
 std::string finding_json(const Finding& f);
 double security_severity(Severity s);  // SARIF security-severity: 9.5, 8.0, 5.5, 2.0, 0.0
 

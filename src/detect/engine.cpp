@@ -3,9 +3,9 @@
 
 #include <algorithm>
 #include <map>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
-#include <thread>
 
 #include "detect/bucket.h"
 #include "detect/engine_impl.h"
@@ -79,10 +79,12 @@ std::vector<Finding> dedupe(std::vector<Finding> in, TimeNs window) {
   });
   std::vector<Finding> out;
   for (auto& f : in) {
-    if (!out.empty() && out.back().dedup_key == f.dedup_key && within(out.back().last_seen, f.first_seen, window)) {
+    if (!out.empty() && out.back().dedup_key == f.dedup_key &&
+        within(out.back().last_seen, f.first_seen, window)) {
       Finding& cur = out.back();
       cur.count += f.count;
-      if (f.last_seen != kNoTime && (cur.last_seen == kNoTime || f.last_seen > cur.last_seen)) cur.last_seen = f.last_seen;
+      if (f.last_seen != kNoTime && (cur.last_seen == kNoTime || f.last_seen > cur.last_seen))
+        cur.last_seen = f.last_seen;
       for (auto& e : f.evidence)
         if (cur.evidence.size() < kMaxEvidence) cur.evidence.push_back(std::move(e));
       if (f.severity > cur.severity) cur.severity = f.severity;
@@ -112,7 +114,8 @@ struct Engine::Impl {
   EngineOptions options;
 };
 
-Engine::Engine(std::vector<rules::Rule> rules, const EngineOptions& options) : impl_(std::make_unique<Impl>()) {
+Engine::Engine(std::vector<rules::Rule> rules, const EngineOptions& options)
+    : impl_(std::make_unique<Impl>()) {
   Impl& m = *impl_;
   m.rules = std::move(rules);
   m.options = options;
@@ -131,7 +134,8 @@ Engine::Engine(std::vector<rules::Rule> rules, const EngineOptions& options) : i
     bool correlation = r.correlation.type != rules::CorrelationType::None;
     for (int s = 0; s < kSourceCount; ++s) {
       Source src = static_cast<Source>(s);
-      bool ok = r.sources.empty() || std::find(r.sources.begin(), r.sources.end(), src) != r.sources.end();
+      bool ok = r.sources.empty() ||
+                std::find(r.sources.begin(), r.sources.end(), src) != r.sources.end();
       ok = ok && c.match.may_match(src);
       if (!c.steps.empty()) {
         bool any = false;
@@ -162,7 +166,9 @@ Engine::Engine(std::vector<rules::Rule> rules, const EngineOptions& options) : i
 
 Engine::~Engine() = default;
 
-const std::vector<rules::Rule>& Engine::rules() const { return impl_->rules; }
+const std::vector<rules::Rule>& Engine::rules() const {
+  return impl_->rules;
+}
 
 void Engine::on_event(const EventView& ev, unsigned worker) {
   Impl& m = *impl_;
@@ -263,8 +269,9 @@ std::vector<Finding> Engine::finish() {
   };
   std::vector<Finding> alerts = std::move(raw);
   raw.clear();
-  std::sort(alerts.begin(), alerts.end(),
-            [](const Finding& a, const Finding& b) { return evidence_before(a.evidence[0], b.evidence[0]); });
+  std::sort(alerts.begin(), alerts.end(), [](const Finding& a, const Finding& b) {
+    return evidence_before(a.evidence[0], b.evidence[0]);
+  });
   for (auto& a : alerts) {
     if (Finding* first = copy_of(a.origin, a.evidence[0])) {
       if (first->evidence.size() < kMaxEvidence) first->evidence.push_back(a.evidence[0]);
@@ -286,7 +293,8 @@ std::vector<Finding> Engine::finish() {
     f.first_seen = f.last_seen = h.ref.time;
     f.dedup_key = r.id;
     size_t keyed = r.subject.empty() ? h.subject.size() : r.subject.size();
-    for (size_t i = 0; i < keyed && i < h.subject.size(); ++i) f.dedup_key += "\x1f" + h.subject[i].second;
+    for (size_t i = 0; i < keyed && i < h.subject.size(); ++i)
+      f.dedup_key += "\x1f" + h.subject[i].second;
     for (auto& kv : h.subject)
       if (!kv.second.empty()) f.subject.push_back(std::move(kv));
     f.evidence.push_back(std::move(h.ref));
@@ -303,7 +311,8 @@ std::vector<Finding> Engine::finish() {
     std::unordered_set<std::string> ids;
     for (size_t k = i; k < j; ++k) {
       const auto& ref = tuples[k].ref;
-      if (!ref.event_id.empty() && !ids.insert(fmt::format("{}\x1f{}", static_cast<int>(ref.source), ref.event_id)).second)
+      if (!ref.event_id.empty() &&
+          !ids.insert(fmt::format("{}\x1f{}", static_cast<int>(ref.source), ref.event_id)).second)
         continue;
       mine.push_back(std::move(tuples[k]));
     }

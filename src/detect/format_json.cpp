@@ -36,8 +36,10 @@ std::string finding_json(const Finding& f) {
   str("title", f.title);
   str("description", f.description);
   auto time = [&](std::string_view key, TimeNs t) {
-    if (t == kNoTime) o += fmt::format(",\"{}\":null", key);
-    else str(key, format_time(t));
+    if (t == kNoTime)
+      o += fmt::format(",\"{}\":null", key);
+    else
+      str(key, format_time(t));
   };
   time("first_seen", f.first_seen);
   time("last_seen", f.last_seen);
@@ -47,8 +49,10 @@ std::string finding_json(const Finding& f) {
     util::append_json_string(o, f.attack[i]);
   }
   o += "],\"criterion\":";
-  if (f.criterion.empty()) o += "null";
-  else util::append_json_string(o, f.criterion);
+  if (f.criterion.empty())
+    o += "null";
+  else
+    util::append_json_string(o, f.criterion);
   o += ",\"subject\":{";
   for (size_t i = 0; i < f.subject.size(); ++i) {
     if (i) o += ',';
@@ -69,17 +73,21 @@ std::string finding_json(const Finding& f) {
     o += fmt::format(",\"line\":{}", e.line);
     time("time", e.time);
     o += ",\"event_id\":";
-    if (e.event_id.empty()) o += "null";
-    else util::append_json_string(o, e.event_id);
+    if (e.event_id.empty())
+      o += "null";
+    else
+      util::append_json_string(o, e.event_id);
     o += '}';
   }
   o += "]}";
   return o;
 }
 
-void write_json(const std::vector<Finding>& findings, const std::string& summary, std::ostream& out) {
+void write_json(const std::vector<Finding>& findings, const std::string& summary,
+                std::ostream& out) {
   out << "{\"findings\":[";
-  for (size_t i = 0; i < findings.size(); ++i) out << (i ? ",\n" : "\n") << finding_json(findings[i]);
+  for (size_t i = 0; i < findings.size(); ++i)
+    out << (i ? ",\n" : "\n") << finding_json(findings[i]);
   out << (findings.empty() ? "" : "\n") << "],\"summary\":" << summary << "}\n";
 }
 

@@ -11,11 +11,16 @@ namespace eksir::detect {
 
 double security_severity(Severity s) {
   switch (s) {
-    case Severity::Critical: return 9.5;
-    case Severity::High: return 8.0;
-    case Severity::Medium: return 5.5;
-    case Severity::Low: return 2.0;
-    case Severity::Info: return 0.0;
+    case Severity::Critical:
+      return 9.5;
+    case Severity::High:
+      return 8.0;
+    case Severity::Medium:
+      return 5.5;
+    case Severity::Low:
+      return 2.0;
+    case Severity::Info:
+      return 0.0;
   }
   return 0.0;
 }
@@ -25,17 +30,22 @@ namespace {
 std::string_view level(Severity s) {
   switch (s) {
     case Severity::Critical:
-    case Severity::High: return "error";
-    case Severity::Medium: return "warning";
-    default: return "note";
+    case Severity::High:
+      return "error";
+    case Severity::Medium:
+      return "warning";
+    default:
+      return "note";
   }
 }
 
 std::string uri(const std::string& file) {
   std::string out = file.size() && file[0] == '/' ? "file://" : "";
   for (unsigned char c : file) {
-    if (c == ' ' || c == '%' || c == '#' || c == '?' || c < 0x20) out += fmt::format("%{:02X}", c);
-    else out.push_back(static_cast<char>(c));
+    if (c == ' ' || c == '%' || c == '#' || c == '?' || c < 0x20)
+      out += fmt::format("%{:02X}", c);
+    else
+      out.push_back(static_cast<char>(c));
   }
   return out;
 }
@@ -48,7 +58,8 @@ std::string text_obj(std::string_view s) {
 
 }  // namespace
 
-void write_sarif(const std::vector<Finding>& findings, const std::vector<rules::Rule>& rules, std::ostream& out) {
+void write_sarif(const std::vector<Finding>& findings, const std::vector<rules::Rule>& rules,
+                 std::ostream& out) {
   std::map<std::string, const rules::Rule*> by_id;
   for (const auto& r : rules) by_id[r.id] = &r;
   std::map<std::string, size_t> index;
@@ -56,7 +67,9 @@ void write_sarif(const std::vector<Finding>& findings, const std::vector<rules::
   for (const auto& f : findings)
     if (index.emplace(f.rule_id, first_of_rule.size()).second) first_of_rule.push_back(&f);
 
-  std::string o = "{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\",\"runs\":[{";
+  std::string o =
+      "{\"$schema\":\"https://json.schemastore.org/"
+      "sarif-2.1.0.json\",\"version\":\"2.1.0\",\"runs\":[{";
   o += "\"tool\":{\"driver\":{\"name\":\"eksir\",\"version\":";
   util::append_json_string(o, EKSIR_VERSION);
   o += ",\"rules\":[";
@@ -87,11 +100,14 @@ void write_sarif(const std::vector<Finding>& findings, const std::vector<rules::
     if (i) o += ',';
     o += "{\"ruleId\":";
     util::append_json_string(o, f.rule_id);
-    o += fmt::format(",\"ruleIndex\":{},\"level\":\"{}\",\"message\":", index[f.rule_id], level(f.severity));
+    o += fmt::format(",\"ruleIndex\":{},\"level\":\"{}\",\"message\":", index[f.rule_id],
+                     level(f.severity));
     std::string subject;
-    for (const auto& [k, v] : f.subject) subject += fmt::format("{}{}={}", subject.empty() ? "" : ", ", k, v);
-    o += text_obj(fmt::format("{}{}{} ({} event{}, {} to {})", f.title, subject.empty() ? "" : ": ", subject, f.count,
-                              f.count == 1 ? "" : "s", format_time(f.first_seen), format_time(f.last_seen)));
+    for (const auto& [k, v] : f.subject)
+      subject += fmt::format("{}{}={}", subject.empty() ? "" : ", ", k, v);
+    o += text_obj(fmt::format("{}{}{} ({} event{}, {} to {})", f.title, subject.empty() ? "" : ": ",
+                              subject, f.count, f.count == 1 ? "" : "s", format_time(f.first_seen),
+                              format_time(f.last_seen)));
     o += ",\"locations\":[";
     for (size_t j = 0; j < f.evidence.size(); ++j) {
       const auto& e = f.evidence[j];
@@ -104,8 +120,9 @@ void write_sarif(const std::vector<Finding>& findings, const std::vector<rules::
     }
     o += "],\"partialFingerprints\":{\"eksirFinding/v1\":";
     util::append_json_string(o, f.id);
-    o += fmt::format("}},\"properties\":{{\"security-severity\":\"{:.1f}\",\"severity\":\"{}\",\"count\":{}",
-                     security_severity(f.severity), rules::severity_name(f.severity), f.count);
+    o += fmt::format(
+        "}},\"properties\":{{\"security-severity\":\"{:.1f}\",\"severity\":\"{}\",\"count\":{}",
+        security_severity(f.severity), rules::severity_name(f.severity), f.count);
     o += ",\"first_seen\":";
     util::append_json_string(o, format_time(f.first_seen));
     o += ",\"last_seen\":";

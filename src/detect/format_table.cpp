@@ -12,7 +12,8 @@ void write_table(const std::vector<Finding>& findings, std::ostream& out) {
   util::TableWriter table(out, {"severity", "first seen", "rule", "subject", "count"});
   for (const auto& f : findings) {
     std::string subject;
-    for (const auto& [k, v] : f.subject) subject += fmt::format("{}{}={}", subject.empty() ? "" : " ", k, v);
+    for (const auto& [k, v] : f.subject)
+      subject += fmt::format("{}{}={}", subject.empty() ? "" : " ", k, v);
     std::string rule = f.rule_id == f.origin ? f.rule_id + ": " + f.title : f.rule_id;
     std::string sev(rules::severity_name(f.severity));
     if (f.sample) sev += " (sample)";

@@ -16,8 +16,8 @@ std::string run_case(const rules::Rule& rule, const rules::TestCase& tc, bool po
     std::string mismatch;
     std::string err = rules::classify_json(te.json, [&](const EventView& ev) {
       if (te.hint && ev.source != *te.hint)
-        mismatch = fmt::format("event {} was read as {}, not {} (_source)", i + 1, source_name(ev.source),
-                               source_name(*te.hint));
+        mismatch = fmt::format("event {} was read as {}, not {} (_source)", i + 1,
+                               source_name(ev.source), source_name(*te.hint));
       engine.on_event(ev, 0);
     });
     if (!err.empty()) return fmt::format("event {}: {}", i + 1, err);
@@ -27,7 +27,8 @@ std::string run_case(const rules::Rule& rule, const rules::TestCase& tc, bool po
   for (const auto& f : engine.finish())
     if (f.rule_id == rule.id) ++n;
   if (positive && n == 0) return "positive case did not match";
-  if (!positive && n > 0) return fmt::format("negative case matched ({} finding{})", n, n == 1 ? "" : "s");
+  if (!positive && n > 0)
+    return fmt::format("negative case matched ({} finding{})", n, n == 1 ? "" : "s");
   return {};
 }
 

@@ -30,15 +30,15 @@ int rules_command(std::string_view action, const std::vector<std::string>& given
       std::string type = r.correlation.type == rules::CorrelationType::None
                              ? "event"
                              : std::string(rules::correlation_name(r.correlation.type));
-      t.add({r.id, std::string(rules::severity_name(r.severity)), type, srcs.empty() ? "any" : srcs, attack,
-             r.criterion, r.title});
+      t.add({r.id, std::string(rules::severity_name(r.severity)), type, srcs.empty() ? "any" : srcs,
+             attack, r.criterion, r.title});
     }
     t.finish();
     return loaded.ok() ? 0 : 1;
   }
   if (action == "validate") {
-    out << fmt::format("{} rules in {} files: {} errors, {} warnings\n", loaded.rules.size(), loaded.files,
-                       loaded.errors.size(), loaded.warnings.size());
+    out << fmt::format("{} rules in {} files: {} errors, {} warnings\n", loaded.rules.size(),
+                       loaded.files, loaded.errors.size(), loaded.warnings.size());
     return loaded.ok() ? 0 : 1;
   }
   size_t passed = 0, failed = 0;
@@ -49,7 +49,8 @@ int rules_command(std::string_view action, const std::vector<std::string>& given
     for (const auto& f : res.failures) out << "    " << f << "\n";
     (res.failed ? failed : passed) += 1;
   }
-  out << fmt::format("{} rules passed, {} failed, {} could not be loaded\n", passed, failed, loaded.errors.size());
+  out << fmt::format("{} rules passed, {} failed, {} could not be loaded\n", passed, failed,
+                     loaded.errors.size());
   return failed || !loaded.ok() ? 1 : 0;
 }
 

@@ -19,8 +19,10 @@ std::string severity_counts(const std::vector<Finding>& findings, bool json) {
   std::string out;
   for (int s = 4; s >= 0; --s) {
     auto name = rules::severity_name(static_cast<Severity>(s));
-    if (json) out += fmt::format("{}\"{}\":{}", out.empty() ? "" : ",", name, n[s]);
-    else if (n[s]) out += fmt::format("{}{} {}", out.empty() ? "" : ", ", n[s], name);
+    if (json)
+      out += fmt::format("{}\"{}\":{}", out.empty() ? "" : ",", name, n[s]);
+    else if (n[s])
+      out += fmt::format("{}{} {}", out.empty() ? "" : ", ", n[s], name);
   }
   return out;
 }
@@ -32,19 +34,22 @@ int run(const DetectOptions& o, std::ostream& out, std::ostream& err) {
   if (o.builtin) {
     std::string dir = rules::builtin_rules_dir();
     std::error_code ec;
-    if (std::filesystem::is_directory(dir, ec)) loaded = rules::load_paths({dir});
-    else err << fmt::format("eksir detect: warning: built-in rule pack not found at {}\n", dir);
+    if (std::filesystem::is_directory(dir, ec))
+      loaded = rules::load_paths({dir});
+    else
+      err << fmt::format("eksir detect: warning: built-in rule pack not found at {}\n", dir);
   }
   if (!o.rule_paths.empty()) loaded.merge(rules::load_paths(o.rule_paths));
   if (!loaded.ok()) {
     for (const auto& e : loaded.errors) err << "eksir detect: rule error: " << e.text() << "\n";
-    err << fmt::format("eksir detect: {} rule error{}; nothing was run (see `eksir rules validate`)\n",
-                       loaded.errors.size(), loaded.errors.size() == 1 ? "" : "s");
+    err << fmt::format(
+        "eksir detect: {} rule error{}; nothing was run (see `eksir rules validate`)\n",
+        loaded.errors.size(), loaded.errors.size() == 1 ? "" : "s");
     return 2;
   }
   if (!o.quiet && !loaded.warnings.empty())
-    err << fmt::format("eksir detect: {} rule warning{} (see `eksir rules validate`)\n", loaded.warnings.size(),
-                       loaded.warnings.size() == 1 ? "" : "s");
+    err << fmt::format("eksir detect: {} rule warning{} (see `eksir rules validate`)\n",
+                       loaded.warnings.size(), loaded.warnings.size() == 1 ? "" : "s");
 
   sources::ScanOptions so;
   so.threads = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
@@ -56,7 +61,9 @@ int run(const DetectOptions& o, std::ostream& out, std::ostream& err) {
   size_t rule_count = loaded.rules.size();
   Engine engine(std::move(loaded.rules), eo);
 
-  auto on_event = [&](const EventView& ev, sources::ChunkOutput& chunk) { engine.on_event(ev, chunk.worker); };
+  auto on_event = [&](const EventView& ev, sources::ChunkOutput& chunk) {
+    engine.on_event(ev, chunk.worker);
+  };
   auto on_output = [](std::vector<std::string>&) { return true; };
   sources::ScanStats st = sources::scan(o.evidence, so, on_event, on_output);
 
@@ -66,15 +73,24 @@ int run(const DetectOptions& o, std::ostream& out, std::ostream& err) {
     if (f.severity >= o.min_severity) findings.push_back(std::move(f));
 
   std::string summary = fmt::format(
-      "{{\"files\":{},\"events\":{},\"bytes\":{},\"skipped\":{},\"rules\":{},\"findings\":{},\"below_min_severity\":{},"
+      "{{\"files\":{},\"events\":{},\"bytes\":{},\"skipped\":{},\"rules\":{},\"findings\":{},"
+      "\"below_min_severity\":{},"
       "\"by_severity\":{{{}}},\"seconds\":{:.3f}}}",
-      st.files, st.events, st.bytes, st.skipped, rule_count, findings.size(), all.size() - findings.size(),
-      severity_counts(findings, true), st.seconds);
+      st.files, st.events, st.bytes, st.skipped, rule_count, findings.size(),
+      all.size() - findings.size(), severity_counts(findings, true), st.seconds);
   switch (o.format) {
-    case Format::Json: write_json(findings, summary, out); break;
-    case Format::Ndjson: write_ndjson(findings, out); break;
-    case Format::Table: write_table(findings, out); break;
-    case Format::Sarif: write_sarif(findings, engine.rules(), out); break;
+    case Format::Json:
+      write_json(findings, summary, out);
+      break;
+    case Format::Ndjson:
+      write_ndjson(findings, out);
+      break;
+    case Format::Table:
+      write_table(findings, out);
+      break;
+    case Format::Sarif:
+      write_sarif(findings, engine.rules(), out);
+      break;
   }
   out.flush();
   if (!o.quiet) {

@@ -6,13 +6,26 @@ namespace eksir::detect {
 
 void append_value(std::string& out, const FieldValue& v) {
   switch (v.type) {
-    case FieldValue::Type::String: out.append(v.str); break;
-    case FieldValue::Type::Int: out += std::to_string(v.i); break;
-    case FieldValue::Type::Uint: out += std::to_string(v.u); break;
-    case FieldValue::Type::Double: out += fmt::format("{}", v.d); break;
-    case FieldValue::Type::Bool: out += v.b ? "true" : "false"; break;
-    case FieldValue::Type::Null: break;
-    case FieldValue::Type::Object: out += simdjson::minify(v.elem); break;
+    case FieldValue::Type::String:
+      out.append(v.str);
+      break;
+    case FieldValue::Type::Int:
+      out += std::to_string(v.i);
+      break;
+    case FieldValue::Type::Uint:
+      out += std::to_string(v.u);
+      break;
+    case FieldValue::Type::Double:
+      out += fmt::format("{}", v.d);
+      break;
+    case FieldValue::Type::Bool:
+      out += v.b ? "true" : "false";
+      break;
+    case FieldValue::Type::Null:
+      break;
+    case FieldValue::Type::Object:
+      out += simdjson::minify(v.elem);
+      break;
   }
 }
 

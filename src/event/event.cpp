@@ -9,21 +9,27 @@ namespace eksir {
 
 std::string_view source_name(Source s) {
   switch (s) {
-    case Source::CloudTrail: return "cloudtrail";
-    case Source::K8sAudit: return "k8s_audit";
-    case Source::GuardDuty: return "guardduty";
-    case Source::Falco: return "falco";
-    case Source::Ocsf: return "ocsf";
+    case Source::CloudTrail:
+      return "cloudtrail";
+    case Source::K8sAudit:
+      return "k8s_audit";
+    case Source::GuardDuty:
+      return "guardduty";
+    case Source::Falco:
+      return "falco";
+    case Source::Ocsf:
+      return "ocsf";
   }
   return "unknown";
 }
 
 std::optional<Source> parse_source(std::string_view name) {
   std::string n;
-  for (char c : name) n.push_back(c == '-' ? '_' : static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  for (char c : name)
+    n.push_back(c == '-' ? '_' : static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
   if (n == "cloudtrail" || n == "aws" || n == "aws_cloudtrail") return Source::CloudTrail;
-  if (n == "k8s_audit" || n == "k8s" || n == "audit" || n == "kubernetes" || n == "kubernetes_audit" ||
-      n == "eks_audit")
+  if (n == "k8s_audit" || n == "k8s" || n == "audit" || n == "kubernetes" ||
+      n == "kubernetes_audit" || n == "eks_audit")
     return Source::K8sAudit;
   if (n == "guardduty" || n == "gd") return Source::GuardDuty;
   if (n == "falco" || n == "runtime") return Source::Falco;
@@ -59,12 +65,23 @@ TimeNs parse_duration(std::string_view text) {
   if (text.size() < 2 || text.size() > 12) return 0;
   int64_t unit = 0;
   switch (text.back()) {
-    case 's': unit = 1; break;
-    case 'm': unit = 60; break;
-    case 'h': unit = 3600; break;
-    case 'd': unit = 86400; break;
-    case 'w': unit = 7 * 86400; break;
-    default: return 0;
+    case 's':
+      unit = 1;
+      break;
+    case 'm':
+      unit = 60;
+      break;
+    case 'h':
+      unit = 3600;
+      break;
+    case 'd':
+      unit = 86400;
+      break;
+    case 'w':
+      unit = 7 * 86400;
+      break;
+    default:
+      return 0;
   }
   int64_t n = 0;
   for (char c : text.substr(0, text.size() - 1)) {
@@ -104,11 +121,14 @@ struct Cursor {
 }  // namespace
 
 TimeNs parse_time(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
+    text.remove_prefix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
+    text.remove_suffix(1);
   Cursor c{text};
   int y, mo, d, h = 0, mi = 0, se = 0;
-  if (!c.digits(4, y) || !c.eat('-') || !c.digits(2, mo) || !c.eat('-') || !c.digits(2, d)) return kNoTime;
+  if (!c.digits(4, y) || !c.eat('-') || !c.digits(2, mo) || !c.eat('-') || !c.digits(2, d))
+    return kNoTime;
   if (mo < 1 || mo > 12 || d < 1 || d > 31) return kNoTime;
   // Nanoseconds since 1970 in an int64 reach from 1677 to 2262.
   if (y < 1678 || y > 2261) return kNoTime;
@@ -158,9 +178,9 @@ std::string format_time(TimeNs t) {
   std::tm tm{};
   gmtime_r(&tt, &tm);
   std::array<char, 48> buf{};
-  int n = std::snprintf(buf.data(), buf.size(), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                        tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                        static_cast<int>(ns / 1000000));
+  int n = std::snprintf(buf.data(), buf.size(), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+                        tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+                        tm.tm_sec, static_cast<int>(ns / 1000000));
   return std::string(buf.data(), static_cast<size_t>(n));
 }
 

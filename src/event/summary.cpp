@@ -66,19 +66,29 @@ std::string join_ns_name(const std::string& ns, const std::string& name) {
 
 EventSummary cloudtrail(element d) {
   EventSummary s;
-  s.actor = first_of(d, {{"userIdentity", "arn"}, {"userIdentity", "userName"}, {"userIdentity", "invokedBy"},
-                     {"userIdentity", "principalId"}, {"userIdentity", "type"}});
+  s.actor = first_of(d, {{"userIdentity", "arn"},
+                         {"userIdentity", "userName"},
+                         {"userIdentity", "invokedBy"},
+                         {"userIdentity", "principalId"},
+                         {"userIdentity", "type"}});
   std::string svc = str(d, {"eventSource"});
   if (auto dot = svc.find('.'); dot != std::string::npos) svc.resize(dot);
   s.action = svc.empty() ? str(d, {"eventName"}) : svc + ":" + str(d, {"eventName"});
-  s.target = first_of(d, {{"requestParameters", "name"}, {"requestParameters", "clusterName"},
-                      {"requestParameters", "nodegroupName"}, {"requestParameters", "roleName"},
-                      {"requestParameters", "userName"}, {"requestParameters", "groupId"},
-                      {"requestParameters", "instancesSet", "items", "instanceId"},
-                      {"requestParameters", "bucketName"}, {"requestParameters", "name"},
-                      {"requestParameters", "secretId"}, {"requestParameters", "trailName"},
-                      {"requestParameters", "detectorId"}, {"requestParameters", "logGroupName"},
-                      {"requestParameters", "policyArn"}, {"resources", "ARN"}});
+  s.target = first_of(d, {{"requestParameters", "name"},
+                          {"requestParameters", "clusterName"},
+                          {"requestParameters", "nodegroupName"},
+                          {"requestParameters", "roleName"},
+                          {"requestParameters", "userName"},
+                          {"requestParameters", "groupId"},
+                          {"requestParameters", "instancesSet", "items", "instanceId"},
+                          {"requestParameters", "bucketName"},
+                          {"requestParameters", "name"},
+                          {"requestParameters", "secretId"},
+                          {"requestParameters", "trailName"},
+                          {"requestParameters", "detectorId"},
+                          {"requestParameters", "logGroupName"},
+                          {"requestParameters", "policyArn"},
+                          {"resources", "ARN"}});
   std::string err = str(d, {"errorCode"});
   s.outcome = err.empty() ? "success" : "failure (" + err + ")";
   s.source_ip = str(d, {"sourceIPAddress"});
@@ -94,7 +104,8 @@ EventSummary audit(element d) {
   std::string res = str(d, {"objectRef", "resource"});
   std::string sub = str(d, {"objectRef", "subresource"});
   if (!sub.empty()) res += "/" + sub;
-  std::string target = join_ns_name(str(d, {"objectRef", "namespace"}), str(d, {"objectRef", "name"}));
+  std::string target =
+      join_ns_name(str(d, {"objectRef", "namespace"}), str(d, {"objectRef", "name"}));
   s.target = res.empty() ? str(d, {"requestURI"}) : (target.empty() ? res : res + " " + target);
   std::string code = str(d, {"responseStatus", "code"});
   std::string reason = str(d, {"responseStatus", "reason"});
@@ -106,13 +117,13 @@ EventSummary audit(element d) {
 EventSummary guardduty(element d) {
   EventSummary s;
   s.actor = first_of(d, {{"resource", "kubernetesDetails", "kubernetesUserDetails", "username"},
-                     {"resource", "accessKeyDetails", "userName"},
-                     {"service", "runtimeDetails", "process", "name"}});
+                         {"resource", "accessKeyDetails", "userName"},
+                         {"service", "runtimeDetails", "process", "name"}});
   s.action = str(d, {"type"});
   std::string cluster = str(d, {"resource", "eksClusterDetails", "name"});
-  std::string workload =
-      join_ns_name(str(d, {"resource", "kubernetesDetails", "kubernetesWorkloadDetails", "namespace"}),
-                   str(d, {"resource", "kubernetesDetails", "kubernetesWorkloadDetails", "name"}));
+  std::string workload = join_ns_name(
+      str(d, {"resource", "kubernetesDetails", "kubernetesWorkloadDetails", "namespace"}),
+      str(d, {"resource", "kubernetesDetails", "kubernetesWorkloadDetails", "name"}));
   std::string instance = str(d, {"resource", "instanceDetails", "instanceId"});
   for (const std::string* part : {&cluster, &workload, &instance}) {
     if (part->empty()) continue;
@@ -120,18 +131,21 @@ EventSummary guardduty(element d) {
     s.target += *part;
   }
   s.outcome = "severity " + str(d, {"severity"});
-  s.source_ip = first_of(d, {{"service", "action", "kubernetesApiCallAction", "remoteIpDetails", "ipAddressV4"},
-                         {"service", "action", "awsApiCallAction", "remoteIpDetails", "ipAddressV4"}});
+  s.source_ip = first_of(
+      d, {{"service", "action", "kubernetesApiCallAction", "remoteIpDetails", "ipAddressV4"},
+          {"service", "action", "awsApiCallAction", "remoteIpDetails", "ipAddressV4"}});
   return s;
 }
 
 EventSummary falco(element d) {
   EventSummary s;
-  s.actor = first_of(d, {{"output_fields", "ka.user.name"}, {"output_fields", "user.name"},
-                     {"output_fields", "proc.name"}});
+  s.actor = first_of(d, {{"output_fields", "ka.user.name"},
+                         {"output_fields", "user.name"},
+                         {"output_fields", "proc.name"}});
   s.action = str(d, {"rule"});
-  std::string pod = join_ns_name(first_of(d, {{"output_fields", "k8s.ns.name"}, {"output_fields", "ka.target.namespace"}}),
-                                 first_of(d, {{"output_fields", "k8s.pod.name"}, {"output_fields", "ka.target.name"}}));
+  std::string pod = join_ns_name(
+      first_of(d, {{"output_fields", "k8s.ns.name"}, {"output_fields", "ka.target.namespace"}}),
+      first_of(d, {{"output_fields", "k8s.pod.name"}, {"output_fields", "ka.target.name"}}));
   s.target = pod.empty() ? first_of(d, {{"output_fields", "container.name"}, {"hostname"}}) : pod;
   s.outcome = str(d, {"priority"});
   return s;
@@ -139,10 +153,15 @@ EventSummary falco(element d) {
 
 EventSummary ocsf(element d) {
   EventSummary s;
-  s.actor = first_of(d, {{"actor", "user", "name"}, {"actor", "process", "name"}, {"actor", "user", "uid"}});
-  s.action = first_of(d, {{"finding_info", "title"}, {"finding", "title"}, {"activity_name"}, {"class_name"}});
-  s.target = first_of(d, {{"resources", "name"}, {"resources", "uid"}, {"device", "hostname"},
-                      {"device", "instance_uid"}, {"cloud", "account", "uid"}});
+  s.actor = first_of(
+      d, {{"actor", "user", "name"}, {"actor", "process", "name"}, {"actor", "user", "uid"}});
+  s.action = first_of(
+      d, {{"finding_info", "title"}, {"finding", "title"}, {"activity_name"}, {"class_name"}});
+  s.target = first_of(d, {{"resources", "name"},
+                          {"resources", "uid"},
+                          {"device", "hostname"},
+                          {"device", "instance_uid"},
+                          {"cloud", "account", "uid"}});
   s.outcome = first_of(d, {{"severity"}, {"status"}});
   s.source_ip = first_of(d, {{"src_endpoint", "ip"}});
   return s;
@@ -152,11 +171,16 @@ EventSummary ocsf(element d) {
 
 EventSummary summarize(const EventView& ev) {
   switch (ev.source) {
-    case Source::CloudTrail: return cloudtrail(ev.doc);
-    case Source::K8sAudit: return audit(ev.doc);
-    case Source::GuardDuty: return guardduty(ev.doc);
-    case Source::Falco: return falco(ev.doc);
-    case Source::Ocsf: return ocsf(ev.doc);
+    case Source::CloudTrail:
+      return cloudtrail(ev.doc);
+    case Source::K8sAudit:
+      return audit(ev.doc);
+    case Source::GuardDuty:
+      return guardduty(ev.doc);
+    case Source::Falco:
+      return falco(ev.doc);
+    case Source::Ocsf:
+      return ocsf(ev.doc);
   }
   return {};
 }

@@ -10,9 +10,9 @@
 
 #include "event/fields.h"
 #include "event/summary.h"
-#include "util/table.h"
 #include "query/query.h"
 #include "sources/sources.h"
+#include "util/table.h"
 #include "util/text.h"
 
 namespace eksir::hunt {
@@ -28,8 +28,9 @@ std::optional<Format> parse_format(std::string_view name) {
 TimeNs parse_time_bound(std::string_view text, TimeNs now, std::string& error) {
   if (TimeNs t = parse_time(text); t != kNoTime) return t;
   if (TimeNs span = parse_duration(text); span > 0) return now - span;
-  error = fmt::format("'{}' is neither a time (2026-03-14T09:00:00Z) nor a duration before now (30m, 24h, 7d)",
-                      text);
+  error = fmt::format(
+      "'{}' is neither a time (2026-03-14T09:00:00Z) nor a duration before now (30m, 24h, 7d)",
+      text);
   return kNoTime;
 }
 
@@ -42,13 +43,27 @@ std::string field_text(const FieldRef& f, const EventView& ev) {
   f.any(ev, [&](const FieldValue& v) {
     if (!out.empty()) out += ",";
     switch (v.type) {
-      case FieldValue::Type::String: out.append(v.str); break;
-      case FieldValue::Type::Int: out += std::to_string(v.i); break;
-      case FieldValue::Type::Uint: out += std::to_string(v.u); break;
-      case FieldValue::Type::Double: out += fmt::format("{}", v.d); break;
-      case FieldValue::Type::Bool: out += v.b ? "true" : "false"; break;
-      case FieldValue::Type::Null: out += "null"; break;
-      case FieldValue::Type::Object: out += simdjson::minify(v.elem); break;
+      case FieldValue::Type::String:
+        out.append(v.str);
+        break;
+      case FieldValue::Type::Int:
+        out += std::to_string(v.i);
+        break;
+      case FieldValue::Type::Uint:
+        out += std::to_string(v.u);
+        break;
+      case FieldValue::Type::Double:
+        out += fmt::format("{}", v.d);
+        break;
+      case FieldValue::Type::Bool:
+        out += v.b ? "true" : "false";
+        break;
+      case FieldValue::Type::Null:
+        out += "null";
+        break;
+      case FieldValue::Type::Object:
+        out += simdjson::minify(v.elem);
+        break;
     }
     return false;
   });
@@ -57,7 +72,12 @@ std::string field_text(const FieldRef& f, const EventView& ev) {
 
 std::vector<std::string> default_cells(const EventView& ev) {
   EventSummary s = summarize(ev);
-  return {format_time(ev.time), std::string(source_name(ev.source)), s.actor, s.action, s.target, s.outcome};
+  return {format_time(ev.time),
+          std::string(source_name(ev.source)),
+          s.actor,
+          s.action,
+          s.target,
+          s.outcome};
 }
 
 class Renderer {
@@ -168,7 +188,8 @@ int run(const HuntOptions& o, std::ostream& out, std::ostream& err) {
   for (const auto& w : parsed->warnings) err << "eksir hunt: warning: " << w << "\n";
   query::CompiledQuery compiled = query::compile(parsed->root);
   for (const auto& f : o.fields)
-    if (!FieldRef(f).known()) err << fmt::format("eksir hunt: warning: unknown field '{}' in --fields\n", f);
+    if (!FieldRef(f).known())
+      err << fmt::format("eksir hunt: warning: unknown field '{}' in --fields\n", f);
 
   Renderer renderer(o);
   sources::ScanOptions so;
@@ -203,8 +224,12 @@ int run(const HuntOptions& o, std::ostream& out, std::ostream& err) {
       ++emitted;
       if (o.count_only) continue;
       switch (o.format) {
-        case Format::Ndjson: out << it << '\n'; break;
-        case Format::Table: table.add(split_cells(it)); break;
+        case Format::Ndjson:
+          out << it << '\n';
+          break;
+        case Format::Table:
+          table.add(split_cells(it));
+          break;
         case Format::Csv:
           if (!csv_header_done) {
             std::string h;
@@ -235,12 +260,14 @@ int run(const HuntOptions& o, std::ostream& out, std::ostream& err) {
     table.finish();
   } else if (o.format == Format::Json) {
     std::string summary = fmt::format(
-        "{{\"files\":{},\"events\":{},\"bytes\":{},\"matched\":{},\"skipped\":{},\"seconds\":{:.3f}}}", st.files,
-        st.events, st.bytes, matched, st.skipped, st.seconds);
+        "{{\"files\":{},\"events\":{},\"bytes\":{},\"matched\":{},\"skipped\":{},\"seconds\":{:.3f}"
+        "}}",
+        st.files, st.events, st.bytes, matched, st.skipped, st.seconds);
     out << (json_first ? "" : "\n") << "],\"summary\":" << summary << "}\n";
   }
   out.flush();
-  if (!o.quiet) sources::print_scan_summary(err, "hunt", st, util::thousands(matched) + " matched", o.strict);
+  if (!o.quiet)
+    sources::print_scan_summary(err, "hunt", st, util::thousands(matched) + " matched", o.strict);
   return sources::check_evidence(err, "hunt", st, o.strict);
 }
 

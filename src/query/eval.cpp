@@ -192,7 +192,7 @@ struct CNode {
   uint32_t field = 0;       // index into refs (or paths when relative)
   uint32_t matcher = 0;
   uint32_t matchers_count = 1;  // Match: matchers[matcher, matcher + matchers_count), any may match
-  uint32_t first = 0;  // children: kids[first, first + count)
+  uint32_t first = 0;           // children: kids[first, first + count)
   uint32_t count = 0;
 };
 

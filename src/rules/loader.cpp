@@ -14,14 +14,17 @@
 namespace eksir::rules {
 namespace {
 
-const std::set<std::string> kRuleKeys = {"id",        "title",   "description",     "severity",   "attack",
-                                         "criterion", "sources", "condition",       "subject",    "false_positives",
-                                         "references", "correlation", "tests", "origin", "author"};
+const std::set<std::string> kRuleKeys = {"id",      "title",           "description", "severity",
+                                         "attack",  "criterion",       "sources",     "condition",
+                                         "subject", "false_positives", "references",  "correlation",
+                                         "tests",   "origin",          "author"};
 const std::set<std::string> kCorrelationKeys = {"type",  "group_by", "window", "threshold",
                                                 "field", "steps",    "history"};
 const std::set<std::string> kTestKeys = {"positive", "negative"};
 
-uint64_t line_of(const YAML::Node& n) { return n.Mark().line >= 0 ? static_cast<uint64_t>(n.Mark().line) + 1 : 0; }
+uint64_t line_of(const YAML::Node& n) {
+  return n.Mark().line >= 0 ? static_cast<uint64_t>(n.Mark().line) + 1 : 0;
+}
 
 class RuleReader {
  public:
@@ -63,10 +66,12 @@ class RuleReader {
     return true;
   }
 
-  std::optional<query::Node> kql(const YAML::Node& at, std::string_view key, const std::string& text) {
+  std::optional<query::Node> kql(const YAML::Node& at, std::string_view key,
+                                 const std::string& text) {
     auto parsed = query::parse(text);
     if (!parsed) {
-      error(at, fmt::format("{}: bad KQL at column {}: {}", key, parsed.error().column, parsed.error().message));
+      error(at, fmt::format("{}: bad KQL at column {}: {}", key, parsed.error().column,
+                            parsed.error().message));
       return std::nullopt;
     }
     for (const auto& w : parsed->warnings) warning(at, fmt::format("{}: {}", key, w));
@@ -94,7 +99,10 @@ class RuleReader {
         tc.line = line_of(item);
         if (scenarios) {
           if (!item.IsSequence()) {
-            error(item, fmt::format("'tests.{}': a correlation rule's test is a list of events (one scenario)", k));
+            error(
+                item,
+                fmt::format(
+                    "'tests.{}': a correlation rule's test is a list of events (one scenario)", k));
             continue;
           }
           for (const auto& ev : item) add_event(ev, k, tc);
@@ -134,24 +142,35 @@ class RuleReader {
         error(kv.first, fmt::format("unknown key 'correlation.{}'", k));
       } else if (k == "type") {
         if (!scalar(v, "correlation.type", s)) continue;
-        if (s == "count") c.type = CorrelationType::Count;
-        else if (s == "distinct_count") c.type = CorrelationType::DistinctCount;
-        else if (s == "sequence") c.type = CorrelationType::Sequence;
-        else if (s == "first_seen") c.type = CorrelationType::FirstSeen;
-        else error(v, fmt::format("bad correlation.type '{}' (count, distinct_count, sequence, first_seen)", s));
+        if (s == "count")
+          c.type = CorrelationType::Count;
+        else if (s == "distinct_count")
+          c.type = CorrelationType::DistinctCount;
+        else if (s == "sequence")
+          c.type = CorrelationType::Sequence;
+        else if (s == "first_seen")
+          c.type = CorrelationType::FirstSeen;
+        else
+          error(v,
+                fmt::format(
+                    "bad correlation.type '{}' (count, distinct_count, sequence, first_seen)", s));
       } else if (k == "group_by") {
         list(v, "correlation.group_by", c.group_by);
       } else if (k == "window" || k == "history") {
         if (!scalar(v, "correlation." + k, s)) continue;
         TimeNs d = parse_duration(s);
-        if (d <= 0) error(v, fmt::format("bad correlation.{} '{}' (a duration such as 30s, 5m, 2h, 7d)", k, s));
+        if (d <= 0)
+          error(v,
+                fmt::format("bad correlation.{} '{}' (a duration such as 30s, 5m, 2h, 7d)", k, s));
         (k == "window" ? c.window : c.history) = d;
       } else if (k == "threshold") {
         if (!scalar(v, "correlation.threshold", s)) continue;
         char* end = nullptr;
         long long t = std::strtoll(s.c_str(), &end, 10);
-        if (s.empty() || *end || t < 1) error(v, fmt::format("bad correlation.threshold '{}' (a whole number >= 1)", s));
-        else c.threshold = static_cast<uint64_t>(t);
+        if (s.empty() || *end || t < 1)
+          error(v, fmt::format("bad correlation.threshold '{}' (a whole number >= 1)", s));
+        else
+          c.threshold = static_cast<uint64_t>(t);
       } else if (k == "field") {
         scalar(v, "correlation.field", c.field);
       } else if (k == "steps") {
@@ -164,12 +183,15 @@ class RuleReader {
           ++i;
           if (!scalar(step, "correlation.steps", s)) continue;
           c.steps.push_back(s);
-          if (auto node = kql(step, fmt::format("correlation.steps[{}]", i), s)) c.step_nodes.push_back(*node);
+          if (auto node = kql(step, fmt::format("correlation.steps[{}]", i), s))
+            c.step_nodes.push_back(*node);
         }
       }
     }
     switch (c.type) {
-      case CorrelationType::None: error(n, "'correlation.type' is required"); break;
+      case CorrelationType::None:
+        error(n, "'correlation.type' is required");
+        break;
       case CorrelationType::Count:
       case CorrelationType::DistinctCount:
         if (c.group_by.empty()) error(n, "correlation: 'group_by' is required");
@@ -215,24 +237,33 @@ class RuleReader {
       } else if (k == "severity") {
         if (!scalar(v, k, s)) continue;
         auto sev = parse_severity(s);
-        if (!sev || s != severity_name(*sev)) error(v, fmt::format("bad severity '{}' (critical, high, medium, low, info)", s));
-        else r.severity = *sev;
+        if (!sev || s != severity_name(*sev))
+          error(v, fmt::format("bad severity '{}' (critical, high, medium, low, info)", s));
+        else
+          r.severity = *sev;
       } else if (k == "attack") {
         list(v, k, r.attack);
         for (const auto& t : r.attack) {
-          bool good = t.size() >= 5 && t[0] == 'T' && std::all_of(t.begin() + 1, t.begin() + 5, ::isdigit) &&
-                      (t.size() == 5 || (t.size() == 9 && t[5] == '.' && std::all_of(t.begin() + 6, t.end(), ::isdigit)));
+          bool good = t.size() >= 5 && t[0] == 'T' &&
+                      std::all_of(t.begin() + 1, t.begin() + 5, ::isdigit) &&
+                      (t.size() == 5 || (t.size() == 9 && t[5] == '.' &&
+                                         std::all_of(t.begin() + 6, t.end(), ::isdigit)));
           if (!good) error(v, fmt::format("bad ATT&CK technique id '{}' (T1234 or T1234.001)", t));
         }
       } else if (k == "criterion") {
         if (!scalar(v, k, r.criterion)) continue;
-        if (!is_criterion(r.criterion)) error(v, fmt::format("unknown criterion '{}'", r.criterion));
+        if (!is_criterion(r.criterion))
+          error(v, fmt::format("unknown criterion '{}'", r.criterion));
       } else if (k == "sources") {
         std::vector<std::string> names;
         list(v, k, names);
         for (const auto& name : names) {
-          if (auto src = parse_source(name)) r.sources.push_back(*src);
-          else error(v, fmt::format("unknown source '{}' (cloudtrail, k8s_audit, guardduty, falco, ocsf)", name));
+          if (auto src = parse_source(name))
+            r.sources.push_back(*src);
+          else
+            error(v,
+                  fmt::format("unknown source '{}' (cloudtrail, k8s_audit, guardduty, falco, ocsf)",
+                              name));
         }
       } else if (k == "condition") {
         cond_node.emplace(v);
@@ -289,7 +320,8 @@ LoadResult load_text(std::string_view yaml, std::string_view file) {
   try {
     docs = YAML::LoadAll(std::string(yaml));
   } catch (const YAML::Exception& e) {
-    out.errors.push_back({std::string(file), e.mark.line >= 0 ? static_cast<uint64_t>(e.mark.line) + 1 : 0, "",
+    out.errors.push_back({std::string(file),
+                          e.mark.line >= 0 ? static_cast<uint64_t>(e.mark.line) + 1 : 0, "",
                           "invalid YAML: " + e.msg});
     return out;
   }
@@ -303,7 +335,8 @@ LoadResult load_text(std::string_view yaml, std::string_view file) {
       }
     }
   } catch (const YAML::Exception& e) {
-    out.errors.push_back({std::string(file), e.mark.line >= 0 ? static_cast<uint64_t>(e.mark.line) + 1 : 0, "",
+    out.errors.push_back({std::string(file),
+                          e.mark.line >= 0 ? static_cast<uint64_t>(e.mark.line) + 1 : 0, "",
                           "invalid rule: " + e.msg});
   }
   return out;
@@ -316,10 +349,11 @@ LoadResult load_paths(const std::vector<std::string>& paths) {
     std::error_code ec;
     std::vector<std::string> files;
     if (fs::is_directory(p, ec)) {
-      for (auto it = fs::recursive_directory_iterator(p, ec); !ec && it != fs::recursive_directory_iterator();
-           it.increment(ec)) {
+      for (auto it = fs::recursive_directory_iterator(p, ec);
+           !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
         auto ext = it->path().extension().string();
-        if (it->is_regular_file(ec) && (ext == ".yml" || ext == ".yaml")) files.push_back(it->path().string());
+        if (it->is_regular_file(ec) && (ext == ".yml" || ext == ".yaml"))
+          files.push_back(it->path().string());
       }
       std::sort(files.begin(), files.end());
     } else if (fs::exists(p, ec)) {

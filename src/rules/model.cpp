@@ -11,18 +11,24 @@ namespace eksir::rules {
 
 std::string_view severity_name(Severity s) {
   switch (s) {
-    case Severity::Info: return "info";
-    case Severity::Low: return "low";
-    case Severity::Medium: return "medium";
-    case Severity::High: return "high";
-    case Severity::Critical: return "critical";
+    case Severity::Info:
+      return "info";
+    case Severity::Low:
+      return "low";
+    case Severity::Medium:
+      return "medium";
+    case Severity::High:
+      return "high";
+    case Severity::Critical:
+      return "critical";
   }
   return "info";
 }
 
 std::optional<Severity> parse_severity(std::string_view name) {
   std::string n(name);
-  std::transform(n.begin(), n.end(), n.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(n.begin(), n.end(), n.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (n == "info" || n == "informational") return Severity::Info;
   if (n == "low") return Severity::Low;
   if (n == "medium") return Severity::Medium;
@@ -52,11 +58,16 @@ bool is_criterion(std::string_view id) {
 
 std::string_view correlation_name(CorrelationType t) {
   switch (t) {
-    case CorrelationType::None: return "none";
-    case CorrelationType::Count: return "count";
-    case CorrelationType::DistinctCount: return "distinct_count";
-    case CorrelationType::Sequence: return "sequence";
-    case CorrelationType::FirstSeen: return "first_seen";
+    case CorrelationType::None:
+      return "none";
+    case CorrelationType::Count:
+      return "count";
+    case CorrelationType::DistinctCount:
+      return "distinct_count";
+    case CorrelationType::Sequence:
+      return "sequence";
+    case CorrelationType::FirstSeen:
+      return "first_seen";
   }
   return "none";
 }
@@ -81,12 +92,23 @@ TimeNs parse_duration(std::string_view text) {
   if (text.size() < 2 || text.size() > 12) return 0;
   int64_t unit = 0;
   switch (text.back()) {
-    case 's': unit = 1; break;
-    case 'm': unit = 60; break;
-    case 'h': unit = 3600; break;
-    case 'd': unit = 86400; break;
-    case 'w': unit = 7 * 86400; break;
-    default: return 0;
+    case 's':
+      unit = 1;
+      break;
+    case 'm':
+      unit = 60;
+      break;
+    case 'h':
+      unit = 3600;
+      break;
+    case 'd':
+      unit = 86400;
+      break;
+    case 'w':
+      unit = 7 * 86400;
+      break;
+    default:
+      return 0;
   }
   int64_t n = 0;
   for (char c : text.substr(0, text.size() - 1)) {
@@ -100,7 +122,8 @@ std::string format_duration(TimeNs ns) {
   int64_t s = ns / 1000000000LL;
   if (s <= 0) return "0s";
   std::string out;
-  for (auto [unit, name] : {std::pair<int64_t, char>{86400, 'd'}, {3600, 'h'}, {60, 'm'}, {1, 's'}}) {
+  for (auto [unit, name] :
+       {std::pair<int64_t, char>{86400, 'd'}, {3600, 'h'}, {60, 'm'}, {1, 's'}}) {
     if (s >= unit) {
       out += fmt::format("{}{}", s / unit, name);
       s %= unit;

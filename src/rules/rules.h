@@ -37,7 +37,7 @@ struct Correlation {
   std::string field;                  // distinct_count: the field whose values are counted
   std::vector<std::string> steps;     // sequence: KQL text of each step, in order
   std::vector<query::Node> step_nodes;
-  TimeNs history = 0;                 // first_seen: history the evidence must cover
+  TimeNs history = 0;  // first_seen: history the evidence must cover
 };
 
 // One test scenario: the events (JSON text) with an optional source hint each.
@@ -53,14 +53,14 @@ struct TestCase {
 struct Rule {
   std::string id, title, description;
   Severity severity = Severity::Medium;
-  std::vector<std::string> attack;  // MITRE ATT&CK technique ids
-  std::string criterion;            // a criterion id or ""
-  std::vector<Source> sources;      // routing; empty = every source the fields apply to
-  std::string condition;            // KQL text ("" = every event, for sequences)
-  query::Node match;                // parsed condition
-  std::vector<std::string> subject; // fields naming the subject (dedup key and output)
+  std::vector<std::string> attack;   // MITRE ATT&CK technique ids
+  std::string criterion;             // a criterion id or ""
+  std::vector<Source> sources;       // routing; empty = every source the fields apply to
+  std::string condition;             // KQL text ("" = every event, for sequences)
+  query::Node match;                 // parsed condition
+  std::vector<std::string> subject;  // fields naming the subject (dedup key and output)
   std::vector<std::string> false_positives, references;
-  std::string origin = "builtin";   // builtin, sigma, elastic, falco
+  std::string origin = "builtin";  // builtin, sigma, elastic, falco
   std::string author;
   Correlation correlation;
   std::vector<TestCase> positive, negative;

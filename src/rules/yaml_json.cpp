@@ -19,14 +19,17 @@ bool is_number(const std::string& s) {
   // JSON numbers only: no leading '+', no leading zeros, no inf/nan, no hex.
   size_t i = s[0] == '-' ? 1 : 0;
   if (i >= s.size() || !std::isdigit(static_cast<unsigned char>(s[i]))) return false;
-  if (s[i] == '0' && i + 1 < s.size() && std::isdigit(static_cast<unsigned char>(s[i + 1]))) return false;
+  if (s[i] == '0' && i + 1 < s.size() && std::isdigit(static_cast<unsigned char>(s[i + 1])))
+    return false;
   return s.find_first_of("xXnN") == std::string::npos;
 }
 
 void write(const YAML::Node& n, std::string& out) {
   switch (n.Type()) {
     case YAML::NodeType::Null:
-    case YAML::NodeType::Undefined: out += "null"; return;
+    case YAML::NodeType::Undefined:
+      out += "null";
+      return;
     case YAML::NodeType::Scalar: {
       const std::string& s = n.Scalar();
       if (n.Tag() != "!") {  // plain scalar
@@ -67,7 +70,8 @@ void write(const YAML::Node& n, std::string& out) {
 
 }  // namespace
 
-bool yaml_to_event_json(const YAML::Node& node, std::string& json, std::string& hint, std::string& error) {
+bool yaml_to_event_json(const YAML::Node& node, std::string& json, std::string& hint,
+                        std::string& error) {
   if (node.IsScalar()) {
     json = node.Scalar();
     return true;
@@ -97,7 +101,8 @@ std::string classify_json(std::string_view json, const std::function<void(const 
   simdjson::dom::parser parser;
   simdjson::padded_string padded(json);
   simdjson::dom::element doc;
-  if (auto err = parser.parse(padded).get(doc)) return std::string("invalid JSON: ") + simdjson::error_message(err);
+  if (auto err = parser.parse(padded).get(doc))
+    return std::string("invalid JSON: ") + simdjson::error_message(err);
   sources::detail::Unwrapper unwrapper;
   sources::detail::Position pos{"<test>", 1};
   uint64_t record = 0;

@@ -7,7 +7,9 @@ namespace eksir::sources::detail {
 
 namespace {
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
+}
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
@@ -15,7 +17,9 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-uint64_t count_lines(const char* p, size_t n) { return count_newlines(p, n); }
+uint64_t count_lines(const char* p, size_t n) {
+  return count_newlines(p, n);
+}
 
 }  // namespace
 
@@ -75,8 +79,10 @@ void ChunkParser::parse_line(const Chunk& chunk, const char* p, size_t n, uint64
       }
       // A document_stream is single-pass: validate with one, emit from a fresh one.
       if (ok && docs > 1 && stream.truncated_bytes() == 0 &&
-          !many_parser_.parse_many(text.data(), text.size(), std::max<size_t>(text.size(), 1 << 16)).get(stream)) {
-        for (auto it = stream.begin(); it != stream.end(); ++it) unwrap(chunk, it.source(), *it, line, r);
+          !many_parser_.parse_many(text.data(), text.size(), std::max<size_t>(text.size(), 1 << 16))
+               .get(stream)) {
+        for (auto it = stream.begin(); it != stream.end(); ++it)
+          unwrap(chunk, it.source(), *it, line, r);
         return;
       }
     }
@@ -136,11 +142,13 @@ void ChunkParser::parse(Chunk& chunk, ChunkResult& r) {
     bool line_oriented = false;
     size_t pos = 0;
     while (pos < text.size() && !line_oriented) {
-      const char* nl = static_cast<const char*>(std::memchr(text.data() + pos, '\n', text.size() - pos));
+      const char* nl =
+          static_cast<const char*>(std::memchr(text.data() + pos, '\n', text.size() - pos));
       size_t end = nl ? static_cast<size_t>(nl - text.data()) : text.size();
       std::string_view l = trim(text.substr(pos, end - pos));
       simdjson::dom::element d;
-      if (!l.empty() && (l.front() == '{' || l.front() == '[') && !parser_.parse(l.data(), l.size(), false).get(d))
+      if (!l.empty() && (l.front() == '{' || l.front() == '[') &&
+          !parser_.parse(l.data(), l.size(), false).get(d))
         line_oriented = true;
       pos = end + 1;
     }
@@ -150,7 +158,8 @@ void ChunkParser::parse(Chunk& chunk, ChunkResult& r) {
       simdjson::dom::element d;
       auto err = parser_.parse(text.data(), text.size(), false).get(d);
       size_t lead = text.find_first_not_of(" \t\r\n");
-      uint64_t line = chunk.first_line + count_lines(text.data(), lead == std::string_view::npos ? 0 : lead);
+      uint64_t line =
+          chunk.first_line + count_lines(text.data(), lead == std::string_view::npos ? 0 : lead);
       skip(r, Skip{std::string(chunk.file), line, 0, "invalid JSON",
                    std::string("the file is not valid JSON as a whole nor line by line (") +
                        simdjson::error_message(err) + ")"});

@@ -13,8 +13,8 @@
 namespace eksir::sources::detail {
 
 enum class ChunkMode {
-  Lines,     // independent lines of a large line-oriented file
-  Auto,      // a whole small file: one document, concatenated documents or JSON lines
+  Lines,  // independent lines of a large line-oriented file
+  Auto,   // a whole small file: one document, concatenated documents or JSON lines
 };
 
 struct Chunk {

@@ -23,7 +23,8 @@ void Progress::advance(uint64_t bytes) {
 }
 
 void Progress::draw() {
-  double frac = total_ ? std::min(1.0, static_cast<double>(done_) / static_cast<double>(total_)) : 1.0;
+  double frac =
+      total_ ? std::min(1.0, static_cast<double>(done_) / static_cast<double>(total_)) : 1.0;
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   double mbps = secs > 0 ? static_cast<double>(done_) / 1e6 / secs : 0;
   constexpr int kWidth = 30;

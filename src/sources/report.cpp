@@ -7,16 +7,17 @@
 
 namespace eksir::sources {
 
-void print_scan_summary(std::ostream& err, std::string_view command, const ScanStats& st, std::string_view result,
-                        bool strict) {
+void print_scan_summary(std::ostream& err, std::string_view command, const ScanStats& st,
+                        std::string_view result, bool strict) {
   double mbps = st.seconds > 0 ? static_cast<double>(st.bytes) / 1e6 / st.seconds : 0;
   std::string by_source;
   for (const auto& [src, n] : st.events_by_source)
-    by_source += fmt::format("{}{} {}", by_source.empty() ? "" : ", ", util::thousands(n), source_name(src));
-  err << fmt::format("eksir {}: {} files, {} events{}, {}, {}, {} skipped, {:.2f} s, {:.0f} MB/s\n", command,
-                     util::thousands(st.files), util::thousands(st.events),
-                     by_source.empty() ? "" : " (" + by_source + ")", util::human_bytes(st.bytes), result,
-                     util::thousands(st.skipped), st.seconds, mbps);
+    by_source +=
+        fmt::format("{}{} {}", by_source.empty() ? "" : ", ", util::thousands(n), source_name(src));
+  err << fmt::format("eksir {}: {} files, {} events{}, {}, {}, {} skipped, {:.2f} s, {:.0f} MB/s\n",
+                     command, util::thousands(st.files), util::thousands(st.events),
+                     by_source.empty() ? "" : " (" + by_source + ")", util::human_bytes(st.bytes),
+                     result, util::thousands(st.skipped), st.seconds, mbps);
   if (st.filtered)
     err << fmt::format("  {} events outside --since/--until/--source were not searched\n",
                        util::thousands(st.filtered));
@@ -27,15 +28,32 @@ void print_scan_summary(std::ostream& err, std::string_view command, const ScanS
     err << fmt::format("  {} files or records are not event evidence and were passed over ({})\n",
                        util::thousands(st.ignored), reasons);
   }
-  if (st.samples) err << fmt::format("  {} GuardDuty sample findings (additionalInfo.sample) were read\n", st.samples);
+  if (st.samples)
+    err << fmt::format("  {} GuardDuty sample findings (additionalInfo.sample) were read\n",
+                       st.samples);
   if (st.skipped == 0) return;
   std::string reasons;
-  for (const auto& [r, n] : st.skipped_by_reason) reasons += fmt::format("{}{}: {}", reasons.empty() ? "" : ", ", r, n);
+  for (const auto& [r, n] : st.skipped_by_reason)
+    reasons += fmt::format("{}{}: {}", reasons.empty() ? "" : ", ", r, n);
   err << "  skipped by reason: " << reasons << "\n";
+  // Runs of skips with the same file and reason (every element of one odd array) read as one
+  // line and a count; --strict lists every skip.
   const size_t kShow = strict ? st.skips.size() : 20;
-  for (size_t i = 0; i < st.skips.size() && i < kShow; ++i) err << "  skip: " << st.skips[i].message() << "\n";
-  if (st.skipped > kShow && kShow < st.skips.size())
-    err << fmt::format("  ... and {} more skips\n", util::thousands(st.skipped - kShow));
+  size_t shown = 0, listed = 0;
+  for (size_t i = 0; i < st.skips.size() && shown < kShow;) {
+    size_t j = i + 1;
+    if (!strict)
+      while (j < st.skips.size() && st.skips[j].file == st.skips[i].file &&
+             st.skips[j].reason == st.skips[i].reason)
+        ++j;
+    err << "  skip: " << st.skips[i].message() << "\n";
+    if (j - i > 1) err << fmt::format("        and {} more like it in this file\n", j - i - 1);
+    ++shown;
+    listed += j - i;
+    i = j;
+  }
+  if (st.skipped > listed)
+    err << fmt::format("  ... and {} more skips\n", util::thousands(st.skipped - listed));
 }
 
 int check_evidence(std::ostream& err, std::string_view command, const ScanStats& st, bool strict) {
@@ -48,7 +66,8 @@ int check_evidence(std::ostream& err, std::string_view command, const ScanStats&
     return 2;
   }
   if (strict && st.skipped > 0) {
-    err << fmt::format("eksir {}: --strict: {} records or files were skipped\n", command, st.skipped);
+    err << fmt::format("eksir {}: --strict: {} records or files were skipped\n", command,
+                       st.skipped);
     return 2;
   }
   return 0;

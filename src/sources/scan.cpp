@@ -25,8 +25,8 @@ constexpr size_t kSniffBytes = 64 * 1024;
 // Decides, from the first bytes of a file, whether it can hold JSON evidence at all.
 std::optional<Skip> sniff(const std::string& file, std::string_view head, bool complete) {
   std::string_view h = head.substr(0, kSniffBytes);
-  if (h.size() >= 3 && static_cast<unsigned char>(h[0]) == 0xEF && static_cast<unsigned char>(h[1]) == 0xBB &&
-      static_cast<unsigned char>(h[2]) == 0xBF)
+  if (h.size() >= 3 && static_cast<unsigned char>(h[0]) == 0xEF &&
+      static_cast<unsigned char>(h[1]) == 0xBB && static_cast<unsigned char>(h[2]) == 0xBF)
     h.remove_prefix(3);
   if (h.find_first_not_of(" \t\r\n") == std::string_view::npos && complete)
     return Skip{file, 0, 0, "empty file", "no records"};
@@ -39,7 +39,8 @@ std::optional<Skip> sniff(const std::string& file, std::string_view head, bool c
   if (h[lead] == '[') {
     // "[" opens a JSON array only if a JSON value or "]" follows; "[see below]" is prose.
     size_t next = h.find_first_not_of(" \t\r\n", lead + 1);
-    if (next == std::string_view::npos || std::string_view("{[]\"-0123456789").find(h[next]) != std::string_view::npos)
+    if (next == std::string_view::npos ||
+        std::string_view("{[]\"-0123456789").find(h[next]) != std::string_view::npos)
       return std::nullopt;
   }
   size_t lines = 0, json_lines = 0, pos = 0;
@@ -55,21 +56,26 @@ std::optional<Skip> sniff(const std::string& file, std::string_view head, bool c
     pos = nl + 1;
   }
   if (json_lines * 2 >= lines && json_lines > 0) return std::nullopt;
-  return Skip{file, 0, 0, "not JSON", "no line starts a JSON object or array; not evidence eksir reads"};
+  return Skip{file, 0, 0, "not JSON",
+              "no line starts a JSON object or array; not evidence eksir reads"};
 }
 
 std::string_view first_line(std::string_view text) {
   size_t start = text.find_first_not_of(" \t\r\n");
   if (start == std::string_view::npos) return {};
   size_t nl = text.find('\n', start);
-  std::string_view l = text.substr(start, nl == std::string_view::npos ? text.size() - start : nl - start);
-  while (!l.empty() && (l.back() == '\r' || l.back() == ' ' || l.back() == '\t')) l.remove_suffix(1);
+  std::string_view l =
+      text.substr(start, nl == std::string_view::npos ? text.size() - start : nl - start);
+  while (!l.empty() && (l.back() == '\r' || l.back() == ' ' || l.back() == '\t'))
+    l.remove_suffix(1);
   return l;
 }
 
 }  // namespace
 
-bool is_ignorable(std::string_view reason) { return reason == "not JSON" || reason == "cluster snapshot"; }
+bool is_ignorable(std::string_view reason) {
+  return reason == "not JSON" || reason == "cluster snapshot";
+}
 
 namespace {
 
@@ -77,7 +83,8 @@ class Scanner {
  public:
   Scanner(const ScanOptions& options, const EventFn& on_event, const OutputFn& on_output)
       : options_(options), on_event_(on_event), on_output_(on_output) {
-    threads_ = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+    threads_ =
+        options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
     max_in_flight_ = threads_ * 2 + 2;
   }
 
@@ -102,7 +109,8 @@ class Scanner {
     }
     finish();
     progress_.finish();
-    stats_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    stats_.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return std::move(stats_);
   }
 
@@ -113,7 +121,8 @@ class Scanner {
     if (is_ignorable(s.reason)) {
       stats_.ignored++;
       stats_.ignored_by_reason[s.reason]++;
-      if (stats_.ignored_files.size() < options_.max_recorded_skips) stats_.ignored_files.push_back(std::move(s));
+      if (stats_.ignored_files.size() < options_.max_recorded_skips)
+        stats_.ignored_files.push_back(std::move(s));
       return;
     }
     stats_.skipped++;
@@ -176,7 +185,8 @@ class Scanner {
       bool more = true;
       const char* nl = nullptr;
       while (more) {
-        nl = buf->empty() ? nullptr : static_cast<const char*>(memrchr(buf->data(), '\n', buf->size()));
+        nl = buf->empty() ? nullptr
+                          : static_cast<const char*>(memrchr(buf->data(), '\n', buf->size()));
         if (nl && buf->size() >= chunk_bytes) break;
         more = in->read(*buf, std::max(chunk_bytes, buf->size() / 2));
       }
@@ -202,14 +212,15 @@ class Scanner {
     if (in.error().empty()) return {};
     std::string reason = in.error().rfind("truncated gzip", 0) == 0 ? "truncated gzip"
                          : in.error().rfind("corrupt gzip", 0) == 0 ? "corrupt gzip"
-                                                                     : "read error";
+                                                                    : "read error";
     std::vector<Skip> v;
-    v.push_back(Skip{f.path, line, 0, reason, in.error() + "; records before this point were read"});
+    v.push_back(
+        Skip{f.path, line, 0, reason, in.error() + "; records before this point were read"});
     return v;
   }
 
-  void submit(const std::string& file, uint64_t first_line, ChunkMode mode, std::unique_ptr<Buffer> buf,
-              std::vector<Skip> trailing) {
+  void submit(const std::string& file, uint64_t first_line, ChunkMode mode,
+              std::unique_ptr<Buffer> buf, std::vector<Skip> trailing) {
     Chunk c;
     c.seq = next_seq_++;
     c.file = file;
@@ -317,8 +328,8 @@ class Scanner {
 
 }  // namespace
 
-ScanStats scan(const std::vector<std::string>& paths, const ScanOptions& options, const EventFn& on_event,
-               const OutputFn& on_output) {
+ScanStats scan(const std::vector<std::string>& paths, const ScanOptions& options,
+               const EventFn& on_event, const OutputFn& on_output) {
   Scanner s(options, on_event, on_output);
   return s.run(paths);
 }
@@ -326,7 +337,8 @@ ScanStats scan(const std::vector<std::string>& paths, const ScanOptions& options
 std::vector<Event> read_all(const std::vector<std::string>& paths, ScanStats* stats,
                             const ScanOptions& options) {
   ScanOptions opts = options;
-  unsigned threads = opts.threads ? opts.threads : std::max(1u, std::thread::hardware_concurrency());
+  unsigned threads =
+      opts.threads ? opts.threads : std::max(1u, std::thread::hardware_concurrency());
   opts.threads = threads;
   // Each event becomes one item holding its index in a per-worker store, so order is kept.
   std::vector<std::deque<Event>> store(threads);

@@ -23,22 +23,22 @@
 namespace eksir::sources {
 
 struct ScanOptions {
-  unsigned threads = 0;                // 0 = all cores
-  std::optional<Source> only;          // keep only events of this source
-  TimeNs since = kNoTime;              // keep events at or after this time (kNoTime = no bound)
-  TimeNs until = kNoTime;              // keep events before this time
-  bool progress = false;               // draw a progress bar on stderr
-  size_t chunk_bytes = 8u << 20;       // target size of one chunk of a large line-oriented file
-  size_t max_recorded_skips = 1000;    // skips beyond this are counted but not kept one by one
+  unsigned threads = 0;              // 0 = all cores
+  std::optional<Source> only;        // keep only events of this source
+  TimeNs since = kNoTime;            // keep events at or after this time (kNoTime = no bound)
+  TimeNs until = kNoTime;            // keep events before this time
+  bool progress = false;             // draw a progress bar on stderr
+  size_t chunk_bytes = 8u << 20;     // target size of one chunk of a large line-oriented file
+  size_t max_recorded_skips = 1000;  // skips beyond this are counted but not kept one by one
 };
 
 // One record (or file) that could not be read, with enough to find it.
 struct Skip {
   std::string file;
-  uint64_t line = 0;    // 0 when the problem concerns the whole file
+  uint64_t line = 0;  // 0 when the problem concerns the whole file
   uint64_t record = 0;
-  std::string reason;   // short category: "invalid JSON", "unrecognised format", "truncated gzip"...
-  std::string detail;   // the specific message
+  std::string reason;  // short category: "invalid JSON", "unrecognised format", "truncated gzip"...
+  std::string detail;  // the specific message
 
   std::string message() const;  // "file:line: reason: detail"
 };
@@ -49,25 +49,25 @@ bool is_ignorable(std::string_view reason);
 struct ScanStats {
   uint64_t files = 0;
   uint64_t events = 0;
-  uint64_t bytes = 0;         // bytes of evidence read (decompressed)
-  uint64_t bytes_on_disk = 0; // bytes of the files as stored
-  uint64_t skipped = 0;       // records or files skipped as bad or unrecognised input
+  uint64_t bytes = 0;          // bytes of evidence read (decompressed)
+  uint64_t bytes_on_disk = 0;  // bytes of the files as stored
+  uint64_t skipped = 0;        // records or files skipped as bad or unrecognised input
   // Files that are not event evidence at all — text (READMEs, licences) and cluster snapshots —
   // are reported and counted here, apart from skips: they do not fail a --strict run.
   uint64_t ignored = 0;
   std::map<std::string, uint64_t> ignored_by_reason;
   std::vector<Skip> ignored_files;
-  uint64_t filtered = 0;      // events outside --since/--until/--source (not errors)
-  uint64_t samples = 0;       // GuardDuty sample findings seen
+  uint64_t filtered = 0;  // events outside --since/--until/--source (not errors)
+  uint64_t samples = 0;   // GuardDuty sample findings seen
   std::map<std::string, uint64_t> skipped_by_reason;
-  std::vector<Skip> skips;    // the first max_recorded_skips, in evidence order
+  std::vector<Skip> skips;  // the first max_recorded_skips, in evidence order
   std::map<Source, uint64_t> events_by_source;
   double seconds = 0;
 };
 
 struct ChunkOutput {
-  unsigned worker = 0;              // 0..threads-1, for per-thread state
-  std::vector<std::string> items;   // appended by EventFn, delivered in evidence order
+  unsigned worker = 0;             // 0..threads-1, for per-thread state
+  std::vector<std::string> items;  // appended by EventFn, delivered in evidence order
 };
 
 using EventFn = std::function<void(const EventView&, ChunkOutput&)>;
@@ -87,8 +87,8 @@ std::vector<Event> read_all(const std::vector<std::string>& paths, ScanStats* st
 // ("eksir hunt: 3 files, 120 events (...), 1.2 MB, <result>, 0 skipped, 0.10 s, 12 MB/s"), then
 // events filtered out, files passed over, samples, skips by reason and the first skips (all of
 // them under strict).
-void print_scan_summary(std::ostream& err, std::string_view command, const ScanStats& st, std::string_view result,
-                        bool strict);
+void print_scan_summary(std::ostream& err, std::string_view command, const ScanStats& st,
+                        std::string_view result, bool strict);
 // The input checks shared by those commands: prints the problem and returns 2 when nothing was
 // found, nothing could be read, or (strict) something was skipped; else returns 0.
 int check_evidence(std::ostream& err, std::string_view command, const ScanStats& st, bool strict);

@@ -38,7 +38,8 @@ struct Walker {
     }
     if (S_ISDIR(st.st_mode)) {
       if (!dirs_seen.insert({st.st_dev, st.st_ino}).second) {
-        problem(path, "symlink loop", "folder already visited through another path; not entered again");
+        problem(path, "symlink loop",
+                "folder already visited through another path; not entered again");
         return;
       }
       std::vector<std::string> entries;

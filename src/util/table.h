@@ -9,7 +9,8 @@ namespace eksir::util {
 
 class TableWriter {
  public:
-  TableWriter(std::ostream& out, std::vector<std::string> header) : out_(out), header_(std::move(header)) {}
+  TableWriter(std::ostream& out, std::vector<std::string> header)
+      : out_(out), header_(std::move(header)) {}
   void add(std::vector<std::string> row);
   void finish();
 

@@ -10,15 +10,20 @@
 namespace eksir::detect {
 namespace {
 
-std::map<std::string, std::string> subject(const Finding& f) { return {f.subject.begin(), f.subject.end()}; }
+std::map<std::string, std::string> subject(const Finding& f) {
+  return {f.subject.begin(), f.subject.end()};
+}
 
 std::vector<Finding> alerts_of(const std::string& path) {
   std::vector<Finding> out;
   sources::ScanOptions so;
   so.threads = 1;
-  sources::scan({path}, so, [&](const EventView& ev, sources::ChunkOutput&) {
-    if (auto f = alert_finding(ev)) out.push_back(*f);
-  }, [](std::vector<std::string>&) { return true; });
+  sources::scan(
+      {path}, so,
+      [&](const EventView& ev, sources::ChunkOutput&) {
+        if (auto f = alert_finding(ev)) out.push_back(*f);
+      },
+      [](std::vector<std::string>&) { return true; });
   return out;
 }
 
@@ -31,7 +36,8 @@ TEST(Alerts, SeverityBands) {
   EXPECT_EQ(guardduty_severity(8.9), Severity::High);
   EXPECT_EQ(guardduty_severity(9.0), Severity::Critical);
   EXPECT_EQ(guardduty_severity(10), Severity::Critical);
-  for (auto p : {"Emergency", "Alert", "Critical", "CRITICAL"}) EXPECT_EQ(falco_severity(p), Severity::Critical) << p;
+  for (auto p : {"Emergency", "Alert", "Critical", "CRITICAL"})
+    EXPECT_EQ(falco_severity(p), Severity::Critical) << p;
   EXPECT_EQ(falco_severity("Error"), Severity::High);
   EXPECT_EQ(falco_severity("Warning"), Severity::Medium);
   EXPECT_EQ(falco_severity("Notice"), Severity::Low);
@@ -48,9 +54,10 @@ TEST(Alerts, SeverityBands) {
 }
 
 TEST(Alerts, GuardDutyPrivilegedContainerKeepsTypeAndResource) {
-  auto fs = alerts_of(test::samples_dir() +
-                      "/guardduty/cdk-eks-blueprints-patterns__cli-get-findings__PrivilegeEscalation-Kubernetes-"
-                      "PrivilegedContainer.json");
+  auto fs = alerts_of(
+      test::samples_dir() +
+      "/guardduty/cdk-eks-blueprints-patterns__cli-get-findings__PrivilegeEscalation-Kubernetes-"
+      "PrivilegedContainer.json");
   ASSERT_EQ(fs.size(), 1u);
   const Finding& f = fs[0];
   EXPECT_EQ(f.rule_id, "guardduty");
@@ -68,7 +75,8 @@ TEST(Alerts, GuardDutyPrivilegedContainerKeepsTypeAndResource) {
 }
 
 TEST(Alerts, GuardDutySamplesAreKeptMarkedAndCappedAtInfo) {
-  auto fs = alerts_of(test::samples_dir() + "/guardduty/elastic-integrations/test-guardduty.log.lines-2-3-5.jsonl");
+  auto fs = alerts_of(test::samples_dir() +
+                      "/guardduty/elastic-integrations/test-guardduty.log.lines-2-3-5.jsonl");
   ASSERT_EQ(fs.size(), 3u);
   size_t samples = 0;
   for (const auto& f : fs) {
@@ -102,7 +110,8 @@ TEST(Alerts, FalcoPrioritiesAndWorkload) {
   EXPECT_EQ(by[Severity::Medium], 3);
   EXPECT_EQ(by[Severity::Low], 10);
   EXPECT_EQ(by[Severity::Info], 1);
-  auto shell = std::find_if(fs.begin(), fs.end(), [](const Finding& f) { return f.severity == Severity::Critical; });
+  auto shell = std::find_if(fs.begin(), fs.end(),
+                            [](const Finding& f) { return f.severity == Severity::Critical; });
   auto s = subject(*shell);
   EXPECT_EQ(s["type"], "Terminal shell in container");
   EXPECT_EQ(s["namespace"], "default");
@@ -110,27 +119,35 @@ TEST(Alerts, FalcoPrioritiesAndWorkload) {
   EXPECT_EQ(s["node"], "falco-xczjd");
   EXPECT_EQ(s["image"], "docker.io/library/alpine");
   EXPECT_EQ(s["process"], "sh -c clear; (bash || ash || sh)");
-  EXPECT_EQ(shell->evidence[0].event_id, "2023-05-25T13:44:05.478445995Z Terminal shell in container");
-  auto audit = std::find_if(fs.begin(), fs.end(), [](const Finding& f) { return f.title == "Disallowed K8s User"; });
+  EXPECT_EQ(shell->evidence[0].event_id,
+            "2023-05-25T13:44:05.478445995Z Terminal shell in container");
+  auto audit = std::find_if(fs.begin(), fs.end(),
+                            [](const Finding& f) { return f.title == "Disallowed K8s User"; });
   ASSERT_NE(audit, fs.end());
   EXPECT_EQ(subject(*audit).count("pod"), 0u);
   EXPECT_NE(subject(*audit)["target"].find("volumeattachments/"), std::string::npos);
 }
 
 TEST(Alerts, OcsfFindingsButNotActivities) {
-  auto gd = alerts_of(test::samples_dir() + "/ocsf/ocsf-examples__v1.1.0__securityhub-guardduty__detection_finding.ocsf.json");
+  auto gd =
+      alerts_of(test::samples_dir() +
+                "/ocsf/ocsf-examples__v1.1.0__securityhub-guardduty__detection_finding.ocsf.json");
   ASSERT_EQ(gd.size(), 1u);
   EXPECT_EQ(gd[0].origin, "ocsf");
   EXPECT_EQ(gd[0].severity, Severity::Low);
-  EXPECT_EQ(subject(gd[0])["type"], "TTPs/Defense Evasion/Stealth:IAMUser-CloudTrailLoggingDisabled");
+  EXPECT_EQ(subject(gd[0])["type"],
+            "TTPs/Defense Evasion/Stealth:IAMUser-CloudTrailLoggingDisabled");
   EXPECT_EQ(subject(gd[0])["source_ip"], "52.94.133.131");
-  EXPECT_NE(gd[0].evidence[0].event_id.find("arn:aws:guardduty:us-east-2:111111111111:detector/"), std::string::npos);
+  EXPECT_NE(gd[0].evidence[0].event_id.find("arn:aws:guardduty:us-east-2:111111111111:detector/"),
+            std::string::npos);
   auto falco = alerts_of(test::samples_dir() + "/ocsf/ocsf-examples__falco.ocsf.json");
   ASSERT_EQ(falco.size(), 1u);
   EXPECT_EQ(falco[0].severity, Severity::Medium);
   EXPECT_EQ(falco[0].title, "Linux Kernel Module Injection Detected");
   EXPECT_EQ(falco[0].evidence[0].event_id, "ec834826-90c1-458a-8eec-a014e7266754");
-  EXPECT_TRUE(alerts_of(test::samples_dir() + "/ocsf/ocsf-examples__v1.1.0__eks-audit__api_activity.ocsf.json").empty());
+  EXPECT_TRUE(alerts_of(test::samples_dir() +
+                        "/ocsf/ocsf-examples__v1.1.0__eks-audit__api_activity.ocsf.json")
+                  .empty());
 }
 
 TEST(Alerts, ExampleIncidentEdrFinding) {

@@ -20,10 +20,11 @@ TEST(Buckets, ConstraintsFromTrees) {
   ASSERT_TRUE(c);
   EXPECT_FALSE(c->except);
   EXPECT_EQ(c->values, (std::set<std::string>{"create", "update"}));
-  EXPECT_EQ(req("verb:(create or update) and objectRef.resource:pods", "objectRef.resource")->values,
-            std::set<std::string>{"pods"});
+  EXPECT_EQ(
+      req("verb:(create or update) and objectRef.resource:pods", "objectRef.resource")->values,
+      std::set<std::string>{"pods"});
   EXPECT_FALSE(req("verb:create or objectRef.resource:pods", "verb"));  // an OR branch is free
-  EXPECT_FALSE(req("verb:cre*", "verb"));                                  // wildcard
+  EXPECT_FALSE(req("verb:cre*", "verb"));                               // wildcard
   EXPECT_FALSE(req("not verb:create and objectRef.resource:pods", "user.username"));
   auto ex = req("verb:create and not objectRef.subresource:status", "objectRef.subresource");
   ASSERT_TRUE(ex);
@@ -33,7 +34,8 @@ TEST(Buckets, ConstraintsFromTrees) {
   auto absent = req("verb:create and not objectRef.subresource:*", "objectRef.subresource");
   ASSERT_TRUE(absent);
   EXPECT_EQ(absent->values, std::set<std::string>{kAbsent});
-  EXPECT_EQ(req("verb:(create or get) and verb:(get or list)", "verb")->values, std::set<std::string>{"get"});
+  EXPECT_EQ(req("verb:(create or get) and verb:(get or list)", "verb")->values,
+            std::set<std::string>{"get"});
   // ECS names reach the same native field.
   EXPECT_EQ(req("kubernetes.audit.verb:create", "verb")->values, std::set<std::string>{"create"});
 }
@@ -61,14 +63,15 @@ TEST(Buckets, RoutingNeverHidesAMatch) {
   eo.alerts = false;
   Engine engine(loaded.rules, eo);
   auto feed = [&](const std::string& verb, const std::string& sub, int code) {
-    std::string json =
-        R"({"kind":"Event","apiVersion":"audit.k8s.io/v1","auditID":")" + verb + sub + std::to_string(code) +
-        R"(","verb":")" + verb + R"(","user":{"username":"u"},"stageTimestamp":"2026-03-14T09:00:00Z",)" +
-        R"("responseStatus":{"code":)" + std::to_string(code) + R"(},"objectRef":{"resource":"pods")" +
-        (sub.empty() ? "" : R"(,"subresource":")" + sub + "\"") + "}}";
+    std::string json = R"({"kind":"Event","apiVersion":"audit.k8s.io/v1","auditID":")" + verb +
+                       sub + std::to_string(code) + R"(","verb":")" + verb +
+                       R"(","user":{"username":"u"},"stageTimestamp":"2026-03-14T09:00:00Z",)" +
+                       R"("responseStatus":{"code":)" + std::to_string(code) +
+                       R"(},"objectRef":{"resource":"pods")" +
+                       (sub.empty() ? "" : R"(,"subresource":")" + sub + "\"") + "}}";
     EXPECT_EQ(rules::classify_json(json, [&](const EventView& ev) { engine.on_event(ev, 0); }), "");
   };
-  feed("create", "", 201);       // no-sub, not-status
+  feed("create", "", 201);        // no-sub, not-status
   feed("update", "status", 200);  // nothing
   feed("update", "exec", 200);    // not-status
   feed("create", "exec", 101);    // not-status, exec

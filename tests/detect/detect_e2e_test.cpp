@@ -14,8 +14,12 @@ namespace {
 
 using test::run_eksir;
 
-std::string test_rules() { return test::source_dir() + "/tests/rules/data"; }
-std::string incident() { return test::source_dir() + "/examples/incident-2026-03-14"; }
+std::string test_rules() {
+  return test::source_dir() + "/tests/rules/data";
+}
+std::string incident() {
+  return test::source_dir() + "/examples/incident-2026-03-14";
+}
 
 std::vector<std::string> detect_args(const std::string& evidence, const std::string& format) {
   return {"detect", evidence, "--no-builtin", "--rules", test_rules(), "--format", format, "-q"};
@@ -32,10 +36,11 @@ TEST(DetectE2E, JsonContractOnTheSamples) {
   const std::set<std::string> sev = {"critical", "high", "medium", "low", "info"};
   std::string prev_first;
   for (simdjson::dom::element f : findings) {
-    for (const char* key : {"id", "rule", "severity", "title", "description", "first_seen", "last_seen", "count",
-                            "attack", "criterion", "subject", "evidence"})
+    for (const char* key : {"id", "rule", "severity", "title", "description", "first_seen",
+                            "last_seen", "count", "attack", "criterion", "subject", "evidence"})
       EXPECT_FALSE(f[key].error()) << key << " missing in " << simdjson::minify(f);
-    for (const char* key : {"id", "title", "origin"}) EXPECT_TRUE(f["rule"][key].is_string()) << key;
+    for (const char* key : {"id", "title", "origin"})
+      EXPECT_TRUE(f["rule"][key].is_string()) << key;
     EXPECT_TRUE(sev.count(std::string(f["severity"].get_string().value())));
     EXPECT_GE(f["count"].get_uint64().value(), 1u);
     EXPECT_TRUE(f["attack"].is_array());
@@ -46,7 +51,8 @@ TEST(DetectE2E, JsonContractOnTheSamples) {
     simdjson::dom::array ev = f["evidence"].get_array();
     ASSERT_GE(ev.size(), 1u);
     for (simdjson::dom::element e : ev)
-      for (const char* key : {"source", "file", "line", "event_id"}) EXPECT_FALSE(e[key].error()) << key;
+      for (const char* key : {"source", "file", "line", "event_id"})
+        EXPECT_FALSE(e[key].error()) << key;
   }
   simdjson::dom::element summary = doc["summary"];
   EXPECT_EQ(summary["findings"].get_uint64().value(), findings.size());
@@ -76,7 +82,8 @@ TEST(DetectE2E, SarifAndNdjsonCarryTheSameFindingsAsJson) {
     EXPECT_EQ(level, severity == "critical" || severity == "high" ? "error"
                      : severity == "medium"                       ? "warning"
                                                                   : "note");
-    EXPECT_EQ(res["properties"]["severity"].get_string().value(), f["severity"].get_string().value());
+    EXPECT_EQ(res["properties"]["severity"].get_string().value(),
+              f["severity"].get_string().value());
     EXPECT_TRUE(res["properties"]["security-severity"].is_string());
     EXPECT_EQ(res["locations"].get_array().size(), f["evidence"].get_array().size());
   }
@@ -103,7 +110,8 @@ TEST(DetectE2E, FailOnSetsExitCode) {
   r = run_eksir(min);
   ASSERT_EQ(r.exit_code, 0);
   EXPECT_NE(r.out.find("\"severity\":\"critical\""), std::string::npos);
-  for (const char* s : {"\"severity\":\"high\"", "\"severity\":\"medium\"", "\"severity\":\"low\"", "\"severity\":\"info\""})
+  for (const char* s : {"\"severity\":\"high\"", "\"severity\":\"medium\"", "\"severity\":\"low\"",
+                        "\"severity\":\"info\""})
     EXPECT_EQ(r.out.find(s), std::string::npos) << s;
 }
 
@@ -124,7 +132,8 @@ TEST(DetectE2E, ExampleIncidentRulesCarryTheEksIdentity) {
       EXPECT_EQ(s["arn"].get_string().value(), "arn:aws:iam::111122223333:user/ci-deployer");
       EXPECT_EQ(s["access_key_id"].get_string().value(), "AKIARQ4WZT7KHB3D6FXQ");
       EXPECT_EQ(s["source_ip"].get_string().value(), "203.0.113.45");
-      EXPECT_EQ(f["count"].get_uint64().value(), 1u);  // one event, found in two copies of the audit log
+      EXPECT_EQ(f["count"].get_uint64().value(),
+                1u);  // one event, found in two copies of the audit log
       EXPECT_EQ(f["evidence"].get_array().size(), 2u);
       EXPECT_EQ(f["criterion"].get_string().value(), "critical.cluster_admin");
     }
@@ -132,7 +141,8 @@ TEST(DetectE2E, ExampleIncidentRulesCarryTheEksIdentity) {
       seq = true;
       EXPECT_EQ(f["severity"].get_string().value(), "critical");
       EXPECT_EQ(f["subject"]["user.username"].get_string().value(), "ci-deployer");
-      EXPECT_EQ(f["subject"]["arn"].get_string().value(), "arn:aws:iam::111122223333:user/ci-deployer");
+      EXPECT_EQ(f["subject"]["arn"].get_string().value(),
+                "arn:aws:iam::111122223333:user/ci-deployer");
       EXPECT_EQ(f["subject"]["source_ip"].get_string().value(), "203.0.113.45");
       EXPECT_EQ(f["evidence"].get_array().size(), 2u);
     }
@@ -161,7 +171,8 @@ TEST(DetectE2E, SinceAndUntilBoundTheEvents) {
   ASSERT_EQ(window.exit_code, 0) << window.err;
   EXPECT_LT(window.out.size(), all.out.size());
   EXPECT_NE(window.out.find("test-crb-cluster-admin"), std::string::npos);  // 08:47:20
-  EXPECT_EQ(window.out.find("test-admin-then-privileged-pod"), std::string::npos);  // its pod is at 08:49
+  EXPECT_EQ(window.out.find("test-admin-then-privileged-pod"),
+            std::string::npos);  // its pod is at 08:49
 }
 
 TEST(DetectE2E, UsageAndInputErrorsExit2) {
@@ -172,10 +183,12 @@ TEST(DetectE2E, UsageAndInputErrorsExit2) {
   EXPECT_EQ(none.exit_code, 2);
   EXPECT_NE(none.err.find("no evidence files found"), std::string::npos) << none.err;
   std::string dir = test::temp_dir();
-  std::ofstream(dir + "/bad.yml") << "id: broken\ntitle: t\nseverity: urgent\ncondition: 'verb:get'\n";
+  std::ofstream(dir + "/bad.yml")
+      << "id: broken\ntitle: t\nseverity: urgent\ncondition: 'verb:get'\n";
   auto bad = run_eksir({"detect", incident(), "--no-builtin", "--rules", dir + "/bad.yml"});
   EXPECT_EQ(bad.exit_code, 2);
-  EXPECT_NE(bad.err.find(dir + "/bad.yml:3: [broken] bad severity 'urgent'"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find(dir + "/bad.yml:3: [broken] bad severity 'urgent'"), std::string::npos)
+      << bad.err;
 }
 
 TEST(RulesE2E, ListValidateTest) {
@@ -188,22 +201,27 @@ TEST(RulesE2E, ListValidateTest) {
   EXPECT_NE(validate.out.find("3 rules in 1 files: 0 errors"), std::string::npos) << validate.out;
   auto test = run_eksir({"rules", "test", test_rules()});
   EXPECT_EQ(test.exit_code, 0) << test.out << test.err;
-  EXPECT_NE(test.out.find("ok   test-crb-cluster-admin (2/2 cases)"), std::string::npos) << test.out;
+  EXPECT_NE(test.out.find("ok   test-crb-cluster-admin (2/2 cases)"), std::string::npos)
+      << test.out;
   EXPECT_NE(test.out.find("3 rules passed, 0 failed"), std::string::npos) << test.out;
 
   std::string dir = test::temp_dir();
-  std::ofstream(dir + "/wrong.yml") << "id: wrong\ntitle: t\nseverity: low\ncondition: 'verb:delete'\n"
-                                       "tests:\n  positive: [{kind: Event, apiVersion: audit.k8s.io/v1, auditID: x, "
-                                       "user: {username: u}, verb: get, stageTimestamp: '2026-03-14T09:00:00Z'}]\n";
+  std::ofstream(dir + "/wrong.yml")
+      << "id: wrong\ntitle: t\nseverity: low\ncondition: 'verb:delete'\n"
+         "tests:\n  positive: [{kind: Event, apiVersion: audit.k8s.io/v1, auditID: x, "
+         "user: {username: u}, verb: get, stageTimestamp: '2026-03-14T09:00:00Z'}]\n";
   auto failing = run_eksir({"rules", "test", dir});
   EXPECT_EQ(failing.exit_code, 1);
   EXPECT_NE(failing.out.find("FAIL wrong (0/1 cases)"), std::string::npos) << failing.out;
-  EXPECT_NE(failing.out.find("wrong.yml:6: positive #1: positive case did not match"), std::string::npos)
+  EXPECT_NE(failing.out.find("wrong.yml:6: positive #1: positive case did not match"),
+            std::string::npos)
       << failing.out;
-  std::ofstream(dir + "/invalid.yml") << "id: invalid\ntitle: t\nseverity: low\ncondition: 'verb:(get'\n";
+  std::ofstream(dir + "/invalid.yml")
+      << "id: invalid\ntitle: t\nseverity: low\ncondition: 'verb:(get'\n";
   auto invalid = run_eksir({"rules", "validate", dir});
   EXPECT_EQ(invalid.exit_code, 1);
-  EXPECT_NE(invalid.err.find("invalid.yml:4: [invalid] condition: bad KQL at column"), std::string::npos)
+  EXPECT_NE(invalid.err.find("invalid.yml:4: [invalid] condition: bad KQL at column"),
+            std::string::npos)
       << invalid.err;
 }
 
@@ -219,8 +237,8 @@ TEST(BuiltinPackE2E, EveryRulePassesItsTestsAndTheExampleIsCritical) {
   auto t = test::run_eksir({"rules", "test"});
   EXPECT_EQ(t.exit_code, 0) << t.out << t.err;
   EXPECT_NE(t.out.find(" failed, 0 could not be loaded"), std::string::npos) << t.out;
-  auto r = test::run_eksir({"detect", test::source_dir() + "/examples/incident-2026-03-14", "--format", "ndjson",
-                            "-q", "--fail-on", "critical"});
+  auto r = test::run_eksir({"detect", test::source_dir() + "/examples/incident-2026-03-14",
+                            "--format", "ndjson", "-q", "--fail-on", "critical"});
   EXPECT_EQ(r.exit_code, 1) << r.err;  // the incident has critical findings
   EXPECT_NE(r.out.find("\"severity\":\"critical\""), std::string::npos);
 }

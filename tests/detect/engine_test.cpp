@@ -18,8 +18,8 @@ rules::Rule rule(const std::string& yaml) {
 }
 
 // A Kubernetes audit event at 2026-03-14T09:MM:SSZ (offset in seconds from 09:00:00).
-std::string audit(int offset_s, const std::string& user, const std::string& verb, const std::string& resource,
-                  int code = 200, const std::string& extra = "") {
+std::string audit(int offset_s, const std::string& user, const std::string& verb,
+                  const std::string& resource, int code = 200, const std::string& extra = "") {
   static int n = 0;
   int h = 9 + offset_s / 3600, m = (offset_s % 3600) / 60, s = offset_s % 60;
   return fmt::format(
@@ -29,15 +29,16 @@ std::string audit(int offset_s, const std::string& user, const std::string& verb
       ++n, verb, user, resource, code, 14 + h / 24, h % 24, m, s, extra);
 }
 
-std::vector<Finding> run_rules(const std::vector<rules::Rule>& rs, const std::vector<std::string>& events,
-                               bool alerts = false) {
+std::vector<Finding> run_rules(const std::vector<rules::Rule>& rs,
+                               const std::vector<std::string>& events, bool alerts = false) {
   EngineOptions eo;
   eo.workers = 2;
   eo.alerts = alerts;
   Engine engine(rs, eo);
   unsigned w = 0;
   for (const auto& e : events) {
-    std::string err = rules::classify_json(e, [&](const EventView& ev) { engine.on_event(ev, w++ % 2); });
+    std::string err =
+        rules::classify_json(e, [&](const EventView& ev) { engine.on_event(ev, w++ % 2); });
     EXPECT_EQ(err, "") << e;
   }
   return engine.finish();
@@ -103,9 +104,11 @@ tests: {positive: [{verb: create}]}
 TEST(Engine, SameRuleSameSubjectWithinAnHourIsOneFinding) {
   auto r = rule(kSingle);
   std::vector<std::string> evs;
-  for (int i = 0; i < 5; ++i) evs.push_back(audit(i * 600, "mallory", "create", "clusterrolebindings"));  // 0..40 min
-  evs.push_back(audit(3 * 3600, "mallory", "create", "clusterrolebindings"));  // 3 h later: a new finding
-  evs.push_back(audit(60, "bob", "create", "clusterrolebindings"));            // another subject
+  for (int i = 0; i < 5; ++i)
+    evs.push_back(audit(i * 600, "mallory", "create", "clusterrolebindings"));  // 0..40 min
+  evs.push_back(
+      audit(3 * 3600, "mallory", "create", "clusterrolebindings"));  // 3 h later: a new finding
+  evs.push_back(audit(60, "bob", "create", "clusterrolebindings"));  // another subject
   auto f = run_rules({r}, evs);
   ASSERT_EQ(f.size(), 3u);
   EXPECT_EQ(f[0].subject[0].second, "mallory");
@@ -131,26 +134,31 @@ TEST(Correlation, CountFiresAtThresholdWithinTheWindowInclusive) {
   auto r = rule(kCount);
   std::vector<std::string> evs;
   // 10 forbidden requests spanning exactly 300 s: fires.
-  for (int i = 0; i < 10; ++i) evs.push_back(audit(i == 9 ? 300 : i * 30, "eve", "list", "secrets", 403));
+  for (int i = 0; i < 10; ++i)
+    evs.push_back(audit(i == 9 ? 300 : i * 30, "eve", "list", "secrets", 403));
   // Allowed requests do not count.
   for (int i = 0; i < 20; ++i) evs.push_back(audit(i, "eve", "list", "pods", 200));
   auto f = run_rules({r}, evs);
   ASSERT_EQ(f.size(), 1u);
   EXPECT_EQ(f[0].count, 10u);
   EXPECT_EQ(f[0].evidence.size(), 10u);
-  EXPECT_EQ(f[0].subject, (std::vector<std::pair<std::string, std::string>>{{"user.username", "eve"}}));
-  EXPECT_NE(f[0].note.find("10 matching events for user.username=eve within 5m (threshold 10)"), std::string::npos)
+  EXPECT_EQ(f[0].subject,
+            (std::vector<std::pair<std::string, std::string>>{{"user.username", "eve"}}));
+  EXPECT_NE(f[0].note.find("10 matching events for user.username=eve within 5m (threshold 10)"),
+            std::string::npos)
       << f[0].note;
 }
 
 TEST(Correlation, CountDoesNotFireJustOutsideTheWindowOrBelowThreshold) {
   auto r = rule(kCount);
   std::vector<std::string> evs;
-  for (int i = 0; i < 10; ++i) evs.push_back(audit(i == 9 ? 301 : i * 30, "eve", "list", "secrets", 403));
+  for (int i = 0; i < 10; ++i)
+    evs.push_back(audit(i == 9 ? 301 : i * 30, "eve", "list", "secrets", 403));
   EXPECT_TRUE(run_rules({r}, evs).empty());
   evs.clear();
   for (int i = 0; i < 9; ++i) evs.push_back(audit(i, "eve", "list", "secrets", 403));
-  for (int i = 0; i < 9; ++i) evs.push_back(audit(i, "mallory", "list", "secrets", 403));  // other key
+  for (int i = 0; i < 9; ++i)
+    evs.push_back(audit(i, "mallory", "list", "secrets", 403));  // other key
   EXPECT_TRUE(run_rules({r}, evs).empty());
 }
 
@@ -208,15 +216,19 @@ TEST(Correlation, SequenceInOrderWithinSpanByTheSameKey) {
   EXPECT_EQ(f[0].evidence[0].time + 1800LL * 1000000000LL, f[0].evidence[1].time);
   EXPECT_NE(f[0].note.find("span 30m"), std::string::npos) << f[0].note;
   // Wrong order, too far apart, different principals: nothing.
-  EXPECT_TRUE(run_rules({r}, {audit(0, "mallory", "create", "pods"), audit(60, "mallory", "create", "clusterrolebindings")})
+  EXPECT_TRUE(run_rules({r}, {audit(0, "mallory", "create", "pods"),
+                              audit(60, "mallory", "create", "clusterrolebindings")})
                   .empty());
-  EXPECT_TRUE(run_rules({r}, {audit(0, "mallory", "create", "clusterrolebindings"), audit(1801, "mallory", "create", "pods")})
+  EXPECT_TRUE(run_rules({r}, {audit(0, "mallory", "create", "clusterrolebindings"),
+                              audit(1801, "mallory", "create", "pods")})
                   .empty());
-  EXPECT_TRUE(run_rules({r}, {audit(0, "mallory", "create", "clusterrolebindings"), audit(60, "bob", "create", "pods")})
+  EXPECT_TRUE(run_rules({r}, {audit(0, "mallory", "create", "clusterrolebindings"),
+                              audit(60, "bob", "create", "pods")})
                   .empty());
   // A later first step restarts the span.
   f = run_rules({r}, {audit(0, "mallory", "create", "clusterrolebindings"),
-                      audit(1700, "mallory", "create", "clusterrolebindings"), audit(3000, "mallory", "create", "pods")});
+                      audit(1700, "mallory", "create", "clusterrolebindings"),
+                      audit(3000, "mallory", "create", "pods")});
   ASSERT_EQ(f.size(), 1u);
   EXPECT_EQ(format_time(f[0].first_seen), "2026-03-14T09:28:20.000Z");
 }
@@ -231,17 +243,23 @@ tests: {positive: [[{verb: get}]]}
 
 TEST(Correlation, FirstSeenNeedsTheHistoryCoveredAndSaysHowMuch) {
   auto r = rule(kFirstSeen);
-  // Evidence starts at 09:00 on the 14th; alice is there from the start; mallory appears 2 days later.
+  // Evidence starts at 09:00 on the 14th; alice is there from the start; mallory appears 2 days
+  // later.
   auto f = run_rules({r}, {audit(0, "alice", "get", "pods"), audit(3600, "alice", "get", "pods"),
-                           audit(2 * 86400, "mallory", "get", "pods"), audit(2 * 86400 + 60, "mallory", "get", "pods")});
+                           audit(2 * 86400, "mallory", "get", "pods"),
+                           audit(2 * 86400 + 60, "mallory", "get", "pods")});
   ASSERT_EQ(f.size(), 1u);
   EXPECT_EQ(f[0].subject[0].second, "mallory");
   EXPECT_EQ(format_time(f[0].first_seen), "2026-03-16T09:00:00.000Z");
-  EXPECT_NE(f[0].note.find("the evidence covers 2d before it (since 2026-03-14T09:00:00.000Z; history required 1d)"),
-            std::string::npos)
+  EXPECT_NE(
+      f[0].note.find(
+          "the evidence covers 2d before it (since 2026-03-14T09:00:00.000Z; history required 1d)"),
+      std::string::npos)
       << f[0].note;
   // Only 12 hours of earlier evidence: cannot call anyone new.
-  EXPECT_TRUE(run_rules({r}, {audit(0, "alice", "get", "pods"), audit(12 * 3600, "mallory", "get", "pods")}).empty());
+  EXPECT_TRUE(
+      run_rules({r}, {audit(0, "alice", "get", "pods"), audit(12 * 3600, "mallory", "get", "pods")})
+          .empty());
 }
 
 TEST(Engine, AlertsBecomeFindingsOnlyWhenEnabled) {
@@ -253,7 +271,8 @@ TEST(Engine, AlertsBecomeFindingsOnlyWhenEnabled) {
   ASSERT_EQ(f.size(), 1u);
   EXPECT_EQ(f[0].rule_id, "falco");
   EXPECT_EQ(f[0].severity, Severity::Medium);
-  EXPECT_EQ(f[0].evidence[0].event_id, "2026-03-14T09:00:00.000000000Z Terminal shell in container");
+  EXPECT_EQ(f[0].evidence[0].event_id,
+            "2026-03-14T09:00:00.000000000Z Terminal shell in container");
 }
 
 TEST(RuleTests, PositivesMustMatchNegativesMustNot) {
@@ -273,13 +292,16 @@ tests:
   res = test_rule(bad);
   EXPECT_EQ(res.failed, 2u);
   ASSERT_EQ(res.failures.size(), 2u);
-  EXPECT_NE(res.failures[0].find("positive #1: positive case did not match"), std::string::npos) << res.failures[0];
-  EXPECT_NE(res.failures[1].find("negative #1: negative case matched"), std::string::npos) << res.failures[1];
+  EXPECT_NE(res.failures[0].find("positive #1: positive case did not match"), std::string::npos)
+      << res.failures[0];
+  EXPECT_NE(res.failures[1].find("negative #1: negative case matched"), std::string::npos)
+      << res.failures[1];
   auto hinted = good;
   hinted.positive[0].events[0].hint = Source::CloudTrail;
   res = test_rule(hinted);
   ASSERT_EQ(res.failures.size(), 1u);
-  EXPECT_NE(res.failures[0].find("was read as k8s_audit, not cloudtrail"), std::string::npos) << res.failures[0];
+  EXPECT_NE(res.failures[0].find("was read as k8s_audit, not cloudtrail"), std::string::npos)
+      << res.failures[0];
   auto garbage = good;
   garbage.positive[0].events[0].json = R"({"hello":"world"})";
   res = test_rule(garbage);

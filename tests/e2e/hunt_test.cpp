@@ -14,10 +14,12 @@ namespace {
 using test::run_eksir;
 
 const char* kPlaybookQuery =
-    "event.source:\"eks.amazonaws.com\" AND event.action:(\"CreateCluster\" OR \"DeleteCluster\" OR "
+    "event.source:\"eks.amazonaws.com\" AND event.action:(\"CreateCluster\" OR \"DeleteCluster\" "
+    "OR "
     "\"DeleteNodegroup\" OR \"UpdateClusterConfig\" OR \"UpdateNodegroupConfig\")";
 const char* kNativeQuery =
-    "eventSource:\"eks.amazonaws.com\" and eventName:(CreateCluster or DeleteCluster or DeleteNodegroup or "
+    "eventSource:\"eks.amazonaws.com\" and eventName:(CreateCluster or DeleteCluster or "
+    "DeleteNodegroup or "
     "UpdateClusterConfig or UpdateNodegroupConfig)";
 
 std::vector<std::string> lines(const std::string& s) {
@@ -59,14 +61,15 @@ TEST(HuntE2E, NdjsonPrintsRecordsExactlyAsInTheEvidence) {
   std::ifstream in(file);
   std::string original;
   std::getline(in, original);
-  auto r = run_eksir({"hunt", "verb:create and objectRef.subresource:exec", file, "--format", "ndjson", "-q"});
+  auto r = run_eksir(
+      {"hunt", "verb:create and objectRef.subresource:exec", file, "--format", "ndjson", "-q"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, original + "\n");
 }
 
 TEST(HuntE2E, CountPrintsTheNumberAlone) {
-  auto r = run_eksir({"hunt", "objectRef.resource:pods", test::samples_dir() + "/k8s-audit/falco-trace-files",
-                      "--count"});
+  auto r = run_eksir({"hunt", "objectRef.resource:pods",
+                      test::samples_dir() + "/k8s-audit/falco-trace-files", "--count"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   ASSERT_FALSE(r.out.empty());
   EXPECT_EQ(r.out.back(), '\n');
@@ -77,7 +80,8 @@ TEST(HuntE2E, CountPrintsTheNumberAlone) {
 }
 
 TEST(HuntE2E, TableShowsTheGistColumns) {
-  auto r = run_eksir({"hunt", "eventName:CreateCluster", test::samples_dir() + "/cloudtrail/eks-and-pod-identity"});
+  auto r = run_eksir({"hunt", "eventName:CreateCluster",
+                      test::samples_dir() + "/cloudtrail/eks-and-pod-identity"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto rows = lines(r.out);
   ASSERT_EQ(rows.size(), 2u) << r.out;
@@ -92,7 +96,8 @@ TEST(HuntE2E, TableShowsTheGistColumns) {
 TEST(HuntE2E, JsonAndCsvCarryTheSameMatches) {
   std::string dir = test::samples_dir() + "/k8s-audit/falco-trace-files";
   auto j = run_eksir({"hunt", "verb:delete", dir, "--format", "json", "-q"});
-  auto c = run_eksir({"hunt", "verb:delete", dir, "--format", "csv", "--fields", "auditID,objectRef.resource", "-q"});
+  auto c = run_eksir({"hunt", "verb:delete", dir, "--format", "csv", "--fields",
+                      "auditID,objectRef.resource", "-q"});
   auto n = run_eksir({"hunt", "verb:delete", dir, "--count", "-q"});
   ASSERT_EQ(j.exit_code, 0) << j.err;
   ASSERT_EQ(c.exit_code, 0) << c.err;
@@ -120,7 +125,8 @@ TEST(HuntE2E, LimitStopsInEvidenceOrder) {
 TEST(HuntE2E, SinceAndUntilBoundTheWindow) {
   std::string dir = test::samples_dir() + "/cloudtrail/stratus-red-team-detonation-logs";
   auto all = run_eksir({"hunt", "eventName:*", dir, "--count", "-q"});
-  auto none = run_eksir({"hunt", "eventName:*", dir, "--count", "-q", "--since", "2099-01-01T00:00:00Z"});
+  auto none =
+      run_eksir({"hunt", "eventName:*", dir, "--count", "-q", "--since", "2099-01-01T00:00:00Z"});
   auto recent = run_eksir({"hunt", "eventName:*", dir, "--count", "-q", "--since", "36500d"});
   EXPECT_GT(std::stoi(all.out), 100);
   EXPECT_EQ(none.out, "0\n");
@@ -131,7 +137,8 @@ TEST(HuntE2E, SinceAndUntilBoundTheWindow) {
 }
 
 TEST(HuntE2E, SourceFilter) {
-  auto r = run_eksir({"hunt", "*", test::samples_dir(), "--source", "falco", "--format", "json", "-q"});
+  auto r =
+      run_eksir({"hunt", "*", test::samples_dir(), "--source", "falco", "--format", "json", "-q"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out.find("\"source\":\"cloudtrail\""), std::string::npos);
   EXPECT_NE(r.out.find("\"source\":\"falco\""), std::string::npos);
@@ -152,9 +159,11 @@ TEST(HuntE2E, UnknownFieldIsAWarningNotASilentEmptyResult) {
 
 TEST(HuntE2E, StrictTurnsAnySkipIntoExit2) {
   std::string dir = test::temp_dir();
-  std::ofstream(dir + "/a.log") << "{\"kind\":\"Event\",\"apiVersion\":\"audit.k8s.io/v1\",\"auditID\":\"1\",\"verb\":\"get\","
-                                   "\"requestURI\":\"/api\",\"stage\":\"ResponseComplete\","
-                                   "\"requestReceivedTimestamp\":\"2026-03-14T09:00:00Z\"}\n{broken\n";
+  std::ofstream(dir + "/a.log")
+      << "{\"kind\":\"Event\",\"apiVersion\":\"audit.k8s.io/"
+         "v1\",\"auditID\":\"1\",\"verb\":\"get\","
+         "\"requestURI\":\"/api\",\"stage\":\"ResponseComplete\","
+         "\"requestReceivedTimestamp\":\"2026-03-14T09:00:00Z\"}\n{broken\n";
   auto lax = run_eksir({"hunt", "verb:get", dir, "--count"});
   auto strict = run_eksir({"hunt", "verb:get", dir, "--count", "--strict"});
   EXPECT_EQ(lax.exit_code, 0);

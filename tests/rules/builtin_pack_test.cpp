@@ -30,26 +30,26 @@ namespace {
 
 const std::set<std::string> kSeverities = {"critical", "high", "medium", "low", "info"};
 const std::set<std::string> kCriteria = {
-    "critical.cluster_admin",      "critical.data_exfiltration",
-    "critical.multiple_nodes",     "critical.active_exploitation",
-    "critical.production_impact",  "high.privileged_pods",
-    "high.lateral_movement",       "high.unauthorised_deployment_change",
-    "high.unusual_network",        "high.sensitive_config_exposure",
-    "medium.unusual_api_calls",    "medium.policy_violation",
-    "medium.non_production",       "medium.vulnerable_component",
-    "low.minor_policy_violation",  "low.expected_unusual",
+    "critical.cluster_admin",     "critical.data_exfiltration",
+    "critical.multiple_nodes",    "critical.active_exploitation",
+    "critical.production_impact", "high.privileged_pods",
+    "high.lateral_movement",      "high.unauthorised_deployment_change",
+    "high.unusual_network",       "high.sensitive_config_exposure",
+    "medium.unusual_api_calls",   "medium.policy_violation",
+    "medium.non_production",      "medium.vulnerable_component",
+    "low.minor_policy_violation", "low.expected_unusual",
     "low.likely_false_positive"};
 const std::set<std::string> kSources = {"cloudtrail", "k8s_audit", "guardduty", "falco", "ocsf"};
-const std::set<std::string> kAreas = {"eks",      "iam",          "ec2",        "cloudtrail",
-                                      "k8s-rbac", "k8s-workload", "k8s-access", "k8s-auth",
+const std::set<std::string> kAreas = {"eks",         "iam",          "ec2",        "cloudtrail",
+                                      "k8s-rbac",    "k8s-workload", "k8s-access", "k8s-auth",
                                       "k8s-network", "evidence"};
-const std::set<std::string> kKeys = {"id",       "title",          "description", "severity",
-                                     "attack",   "criterion",      "sources",     "condition",
-                                     "subject",  "false_positives", "references", "correlation",
-                                     "tests",    "origin",          "author"};
-const std::set<std::string> kRequired = {"id",       "title",     "description", "severity",
-                                         "attack",   "criterion", "sources",     "condition",
-                                         "subject",  "tests"};
+const std::set<std::string> kKeys = {"id",      "title",           "description", "severity",
+                                     "attack",  "criterion",       "sources",     "condition",
+                                     "subject", "false_positives", "references",  "correlation",
+                                     "tests",   "origin",          "author"};
+const std::set<std::string> kRequired = {"id",      "title",     "description", "severity",
+                                         "attack",  "criterion", "sources",     "condition",
+                                         "subject", "tests"};
 
 std::vector<fs::path> rule_files() {
   std::vector<fs::path> out;
@@ -113,11 +113,21 @@ void to_json(const YAML::Node& n, std::string& out) {
       out += '"';
       for (unsigned char c : s) {
         switch (c) {
-          case '"': out += "\\\""; break;
-          case '\\': out += "\\\\"; break;
-          case '\n': out += "\\n"; break;
-          case '\r': out += "\\r"; break;
-          case '\t': out += "\\t"; break;
+          case '"':
+            out += "\\\"";
+            break;
+          case '\\':
+            out += "\\\\";
+            break;
+          case '\n':
+            out += "\\n";
+            break;
+          case '\r':
+            out += "\\r";
+            break;
+          case '\t':
+            out += "\\t";
+            break;
           default:
             if (c < 0x20) {
               char buf[8];
@@ -154,9 +164,12 @@ std::unique_ptr<TestEvent> make_event(const YAML::Node& original, Source fallbac
   simdjson::dom::element doc;
   if (ev->parser->parse(ev->json).get(doc) != simdjson::SUCCESS) return nullptr;
   Source s = fallback;
-  if (hint) s = *hint;
-  else if (doc["eventVersion"].error() == simdjson::SUCCESS) s = Source::CloudTrail;
-  else if (doc["kind"].error() == simdjson::SUCCESS && doc["verb"].error() == simdjson::SUCCESS) s = Source::K8sAudit;
+  if (hint)
+    s = *hint;
+  else if (doc["eventVersion"].error() == simdjson::SUCCESS)
+    s = Source::CloudTrail;
+  else if (doc["kind"].error() == simdjson::SUCCESS && doc["verb"].error() == simdjson::SUCCESS)
+    s = Source::K8sAudit;
   ev->view.source = s;
   ev->view.file = "rule-test";
   ev->view.raw = ev->json;
@@ -167,7 +180,9 @@ std::unique_ptr<TestEvent> make_event(const YAML::Node& original, Source fallbac
   return ev;
 }
 
-std::string str_or(const YAML::Node& n) { return n && n.IsScalar() ? n.Scalar() : std::string(); }
+std::string str_or(const YAML::Node& n) {
+  return n && n.IsScalar() ? n.Scalar() : std::string();
+}
 
 // "30s", "5m", "2h", "7d" in nanoseconds; 0 when empty or malformed.
 int64_t parse_duration(const std::string& text) {
@@ -184,12 +199,23 @@ std::string first_value(const FieldRef& f, const EventView& ev) {
   bool found = false;
   f.any(ev, [&](const FieldValue& v) {
     switch (v.type) {
-      case FieldValue::Type::String: out = std::string(v.str); break;
-      case FieldValue::Type::Int: out = std::to_string(v.i); break;
-      case FieldValue::Type::Uint: out = std::to_string(v.u); break;
-      case FieldValue::Type::Double: out = std::to_string(v.d); break;
-      case FieldValue::Type::Bool: out = v.b ? "true" : "false"; break;
-      default: return false;
+      case FieldValue::Type::String:
+        out = std::string(v.str);
+        break;
+      case FieldValue::Type::Int:
+        out = std::to_string(v.i);
+        break;
+      case FieldValue::Type::Uint:
+        out = std::to_string(v.u);
+        break;
+      case FieldValue::Type::Double:
+        out = std::to_string(v.d);
+        break;
+      case FieldValue::Type::Bool:
+        out = v.b ? "true" : "false";
+        break;
+      default:
+        return false;
     }
     found = true;
     return true;
@@ -271,7 +297,9 @@ struct Correlation {
 
 class BuiltinPack : public ::testing::Test {};
 
-TEST_F(BuiltinPack, HasRules) { EXPECT_GE(rule_files().size(), 50u); }
+TEST_F(BuiltinPack, HasRules) {
+  EXPECT_GE(rule_files().size(), 50u);
+}
 
 TEST_F(BuiltinPack, EveryRuleIsValidAndMatchesItsTests) {
   std::map<std::string, std::string> ids;
@@ -285,7 +313,9 @@ TEST_F(BuiltinPack, EveryRuleIsValidAndMatchesItsTests) {
       continue;
     }
     ASSERT_TRUE(rule.IsMap());
-    for (const auto& kv : rule) EXPECT_TRUE(kKeys.count(kv.first.as<std::string>())) << "unknown key " << kv.first.as<std::string>();
+    for (const auto& kv : rule)
+      EXPECT_TRUE(kKeys.count(kv.first.as<std::string>()))
+          << "unknown key " << kv.first.as<std::string>();
     for (const auto& k : kRequired) EXPECT_TRUE(rule[k]) << "missing key " << k;
 
     const std::string id = str_or(rule["id"]);
@@ -305,20 +335,25 @@ TEST_F(BuiltinPack, EveryRuleIsValidAndMatchesItsTests) {
     EXPECT_FALSE(str_or(rule["description"]).empty());
     ASSERT_TRUE(rule["attack"].IsSequence() && rule["attack"].size() > 0);
     static const std::regex technique(R"(T[0-9]{4}(\.[0-9]{3})?)");
-    for (const auto& t : rule["attack"]) EXPECT_TRUE(std::regex_match(t.as<std::string>(), technique)) << t.as<std::string>();
+    for (const auto& t : rule["attack"])
+      EXPECT_TRUE(std::regex_match(t.as<std::string>(), technique)) << t.as<std::string>();
     ASSERT_TRUE(rule["sources"].IsSequence() && rule["sources"].size() > 0);
-    for (const auto& s : rule["sources"]) EXPECT_TRUE(kSources.count(s.as<std::string>())) << s.as<std::string>();
+    for (const auto& s : rule["sources"])
+      EXPECT_TRUE(kSources.count(s.as<std::string>())) << s.as<std::string>();
     ASSERT_TRUE(rule["subject"].IsSequence() && rule["subject"].size() > 0);
     Source fallback = parse_source(rule["sources"][0].as<std::string>()).value_or(Source::K8sAudit);
 
     auto parsed = query::parse(str_or(rule["condition"]));
     ASSERT_TRUE(parsed.ok()) << "condition: " << parsed.error().message;
-    EXPECT_TRUE(parsed->unknown_fields.empty()) << "unknown field " << (parsed->unknown_fields.empty() ? "" : parsed->unknown_fields[0]);
+    EXPECT_TRUE(parsed->unknown_fields.empty())
+        << "unknown field " << (parsed->unknown_fields.empty() ? "" : parsed->unknown_fields[0]);
     auto cond = query::compile(parsed->root);
 
     const YAML::Node tests = rule["tests"];
-    ASSERT_TRUE(tests["positive"].IsSequence() && tests["positive"].size() > 0) << "needs a positive test";
-    ASSERT_TRUE(tests["negative"].IsSequence() && tests["negative"].size() > 0) << "needs a negative test";
+    ASSERT_TRUE(tests["positive"].IsSequence() && tests["positive"].size() > 0)
+        << "needs a positive test";
+    ASSERT_TRUE(tests["negative"].IsSequence() && tests["negative"].size() > 0)
+        << "needs a negative test";
 
     const YAML::Node corr = rule["correlation"];
     if (!corr) {
@@ -412,7 +447,8 @@ TEST_F(BuiltinPack, CoversTheRealSamples) {
     if (r["correlation"]) continue;
     auto p = query::parse(r["condition"].as<std::string>());
     ASSERT_TRUE(p.ok()) << path;
-    Loaded l{r["id"].as<std::string>(), r["severity"].as<std::string>(), {}, query::compile(p->root)};
+    Loaded l{
+        r["id"].as<std::string>(), r["severity"].as<std::string>(), {}, query::compile(p->root)};
     for (const auto& s : r["sources"]) l.sources.insert(parse_source(s.as<std::string>()).value());
     rules.push_back(std::move(l));
   }
@@ -432,34 +468,51 @@ TEST_F(BuiltinPack, CoversTheRealSamples) {
     return best;
   };
   const std::vector<std::string> audit_attacks = {
-      "anonymous_creates_namespace_foo", "attach_cluster_admin_role", "attach_pod",
-      "create_cluster_role_wildcard_resources", "create_cluster_role_wildcard_verbs",
+      "anonymous_creates_namespace_foo",
+      "attach_cluster_admin_role",
+      "attach_pod",
+      "create_cluster_role_wildcard_resources",
+      "create_cluster_role_wildcard_verbs",
       "create_nginx_pod_hostnetwork",
       "create_nginx_pod_no_secctx_1st_container_privileged_2nd_container",
-      "create_nginx_pod_privileged", "create_nginx_pod_privileged_2nd_container",
-      "create_nginx_pod_sensitive_mount", "create_nginx_pod_sensitive_mount_2nd_container",
-      "create_nginx_service_nodeport", "create_pod_kube_system_namespace",
-      "create_pod_kube_public_namespace", "exec_pod", "create_configmap_sensitive_values",
-      "delete_cluster_role_kube_aggregator", "modify_cluster_role_node_problem_detector"};
+      "create_nginx_pod_privileged",
+      "create_nginx_pod_privileged_2nd_container",
+      "create_nginx_pod_sensitive_mount",
+      "create_nginx_pod_sensitive_mount_2nd_container",
+      "create_nginx_service_nodeport",
+      "create_pod_kube_system_namespace",
+      "create_pod_kube_public_namespace",
+      "exec_pod",
+      "create_configmap_sensitive_values",
+      "delete_cluster_role_kube_aggregator",
+      "modify_cluster_role_node_problem_detector"};
   const std::vector<std::string> audit_benign = {
-      "create_nginx_pod_unprivileged", "create_nginx_pod_nohostnetwork",
-      "create_nginx_service_nonodeport", "create_nginx_pod_unsensitive_mount",
+      "create_nginx_pod_unprivileged",        "create_nginx_pod_nohostnetwork",
+      "create_nginx_service_nonodeport",      "create_nginx_pod_unsensitive_mount",
       "create_configmap_no_sensitive_values", "create_configmap"};
   const std::vector<std::string> stratus_attacks = {
-      "aws.defense-evasion.cloudtrail-stop", "aws.defense-evasion.cloudtrail-delete",
-      "aws.defense-evasion.cloudtrail-event-selectors", "aws.defense-evasion.vpc-remove-flow-logs",
-      "aws.defense-evasion.dns-delete-logs", "aws.persistence.iam-create-admin-user",
-      "aws.persistence.iam-create-backdoor-role", "aws.persistence.iam-backdoor-role",
-      "aws.persistence.iam-backdoor-user", "aws.persistence.iam-create-user-login-profile",
+      "aws.defense-evasion.cloudtrail-stop",
+      "aws.defense-evasion.cloudtrail-delete",
+      "aws.defense-evasion.cloudtrail-event-selectors",
+      "aws.defense-evasion.vpc-remove-flow-logs",
+      "aws.defense-evasion.dns-delete-logs",
+      "aws.persistence.iam-create-admin-user",
+      "aws.persistence.iam-create-backdoor-role",
+      "aws.persistence.iam-backdoor-role",
+      "aws.persistence.iam-backdoor-user",
+      "aws.persistence.iam-create-user-login-profile",
       "aws.privilege-escalation.iam-update-user-login-profile",
-      "aws.exfiltration.ec2-security-group-open-port-22-ingress", "aws.execution.ssm-send-command",
-      "aws.execution.ssm-start-session", "aws.credential-access.ec2-steal-instance-credentials"};
+      "aws.exfiltration.ec2-security-group-open-port-22-ingress",
+      "aws.execution.ssm-send-command",
+      "aws.execution.ssm-start-session",
+      "aws.credential-access.ec2-steal-instance-credentials"};
   std::string which;
   for (const auto& f : audit_attacks)
     EXPECT_GE(worst(std::string(kAuditDir) + f + ".json", Source::K8sAudit, &which), 2) << f;
   for (const auto& f : audit_benign) {
     which.clear();
-    EXPECT_LE(worst(std::string(kAuditDir) + f + ".json", Source::K8sAudit, &which), 1) << f << " raised by " << which;
+    EXPECT_LE(worst(std::string(kAuditDir) + f + ".json", Source::K8sAudit, &which), 1)
+        << f << " raised by " << which;
   }
   for (const auto& f : stratus_attacks)
     EXPECT_GE(worst(std::string(kStratusDir) + f + ".json", Source::CloudTrail, &which), 2) << f;

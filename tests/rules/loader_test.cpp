@@ -8,7 +8,9 @@
 namespace eksir::rules {
 namespace {
 
-std::string data_dir() { return test::source_dir() + "/tests/rules/data"; }
+std::string data_dir() {
+  return test::source_dir() + "/tests/rules/data";
+}
 
 TEST(RuleLoader, LoadsTheTestRulesWithEveryField) {
   LoadResult res = load_paths({data_dir()});
@@ -70,41 +72,56 @@ struct BadCase {
 
 TEST(RuleLoader, ErrorsNameFileLineAndRule) {
   const std::vector<BadCase> cases = {
-      {"unknown key", with("title: T\n", "title: T\nsevertiy: high\n"), "unknown key 'severtiy'", 3, "r1"},
+      {"unknown key", with("title: T\n", "title: T\nsevertiy: high\n"), "unknown key 'severtiy'", 3,
+       "r1"},
       {"bad severity", with("severity: low", "severity: severe"), "bad severity 'severe'", 3, "r1"},
-      {"severity in capitals", with("severity: low", "severity: High"), "bad severity 'High'", 3, "r1"},
+      {"severity in capitals", with("severity: low", "severity: High"), "bad severity 'High'", 3,
+       "r1"},
       {"bad KQL", with("'verb:get'", "'verb:(get or'"), "bad KQL at column", 4, "r1"},
       {"bad criterion", with("severity: low\n", "severity: low\ncriterion: high.bogus\n"),
        "unknown criterion 'high.bogus'", 4, "r1"},
-      {"missing tests", std::string(kGood).substr(0, std::string(kGood).find("tests:")), "'tests' are required", 1,
-       "r1"},
-      {"empty positives", with("positive: [{verb: get}]", "positive: []"), "needs at least one case", 6, "r1"},
+      {"missing tests", std::string(kGood).substr(0, std::string(kGood).find("tests:")),
+       "'tests' are required", 1, "r1"},
+      {"empty positives", with("positive: [{verb: get}]", "positive: []"),
+       "needs at least one case", 6, "r1"},
       {"missing id", with("id: r1\n", ""), "'id' is required", 1, ""},
-      {"missing condition", with("condition: 'verb:get'\n", ""), "'condition' is required", 1, "r1"},
-      {"bad attack id", with("severity: low\n", "severity: low\nattack: [T12]\n"), "bad ATT&CK technique id 'T12'", 4,
+      {"missing condition", with("condition: 'verb:get'\n", ""), "'condition' is required", 1,
        "r1"},
-      {"bad source", with("severity: low\n", "severity: low\nsources: [syslog]\n"), "unknown source 'syslog'", 4, "r1"},
-      {"bad correlation type", with("severity: low\n", "severity: low\ncorrelation: {type: burst}\n"),
+      {"bad attack id", with("severity: low\n", "severity: low\nattack: [T12]\n"),
+       "bad ATT&CK technique id 'T12'", 4, "r1"},
+      {"bad source", with("severity: low\n", "severity: low\nsources: [syslog]\n"),
+       "unknown source 'syslog'", 4, "r1"},
+      {"bad correlation type",
+       with("severity: low\n", "severity: low\ncorrelation: {type: burst}\n"),
        "bad correlation.type 'burst'", 4, "r1"},
       {"count without window",
-       with("severity: low\n", "severity: low\ncorrelation: {type: count, group_by: [user.username]}\n"),
+       with("severity: low\n",
+            "severity: low\ncorrelation: {type: count, group_by: [user.username]}\n"),
        "'window' is required", 4, "r1"},
-      {"bad window", with("severity: low\n", "severity: low\ncorrelation: {type: count, group_by: [a], window: 5 min}\n"),
+      {"bad window",
+       with("severity: low\n",
+            "severity: low\ncorrelation: {type: count, group_by: [a], window: 5 min}\n"),
        "bad correlation.window '5 min'", 4, "r1"},
       {"distinct without field",
-       with("severity: low\n", "severity: low\ncorrelation: {type: distinct_count, group_by: [a], window: 5m}\n"),
+       with("severity: low\n",
+            "severity: low\ncorrelation: {type: distinct_count, group_by: [a], window: 5m}\n"),
        "distinct_count needs 'field'", 4, "r1"},
       {"sequence with one step",
-       with("severity: low\n", "severity: low\ncorrelation: {type: sequence, group_by: [a], window: 5m, steps: ['verb:get']}\n"),
+       with("severity: low\n",
+            "severity: low\ncorrelation: {type: sequence, group_by: [a], window: 5m, steps: "
+            "['verb:get']}\n"),
        "at least two 'steps'", 4, "r1"},
       {"first_seen without history",
        with("severity: low\n", "severity: low\ncorrelation: {type: first_seen, group_by: [a]}\n"),
        "first_seen needs 'history'", 4, "r1"},
       {"unknown correlation key",
-       with("severity: low\n", "severity: low\ncorrelation: {type: count, group_by: [a], window: 5m, span: 3}\n"),
+       with("severity: low\n",
+            "severity: low\ncorrelation: {type: count, group_by: [a], window: 5m, span: 3}\n"),
        "unknown key 'correlation.span'", 4, "r1"},
-      {"unknown tests key", with("  negative:", "  negatives:"), "unknown key 'tests.negatives'", 7, "r1"},
-      {"bad _source hint", with("[{verb: get}]", "[{_source: syslog, verb: get}]"), "unknown _source 'syslog'", 6, "r1"},
+      {"unknown tests key", with("  negative:", "  negatives:"), "unknown key 'tests.negatives'", 7,
+       "r1"},
+      {"bad _source hint", with("[{verb: get}]", "[{_source: syslog, verb: get}]"),
+       "unknown _source 'syslog'", 6, "r1"},
       {"invalid YAML", "id: [unclosed\n", "invalid YAML", 2, ""},
       {"not a map", "- just a string\n", "a rule must be a YAML map", 1, ""},
   };
@@ -155,7 +172,8 @@ TEST(RuleLoader, DuplicateIdsAcrossFilesAreErrors) {
 TEST(RuleLoader, SeveralRulesInOneFileAsASequence) {
   std::string two = "- " + with("id: r1", "id: a");
   std::string second = with("id: r1", "id: b");
-  for (size_t p = 0; (p = two.find('\n', p)) != std::string::npos && p + 1 < two.size(); ++p) two.insert(p + 1, "  ");
+  for (size_t p = 0; (p = two.find('\n', p)) != std::string::npos && p + 1 < two.size(); ++p)
+    two.insert(p + 1, "  ");
   std::string b = "- ";
   for (char c : second) {
     b.push_back(c);
@@ -169,14 +187,16 @@ TEST(RuleLoader, SeveralRulesInOneFileAsASequence) {
 }
 
 TEST(RuleLoader, TestEventsBecomeTypedJson) {
-  LoadResult res = load_text(with("[{verb: get}]",
-                                  "[{verb: get, code: 403, ratio: 0.5, ok: true, none: null, quoted: '403', "
-                                  "zip: 0123, list: [a, 1], obj: {k: v}}]"),
-                             "x.yml");
+  LoadResult res =
+      load_text(with("[{verb: get}]",
+                     "[{verb: get, code: 403, ratio: 0.5, ok: true, none: null, quoted: '403', "
+                     "zip: 0123, list: [a, 1], obj: {k: v}}]"),
+                "x.yml");
   ASSERT_TRUE(res.ok()) << res.errors[0].text();
-  EXPECT_EQ(res.rules[0].positive[0].events[0].json,
-            R"({"verb":"get","code":403,"ratio":0.5,"ok":true,"none":null,"quoted":"403","zip":"0123",)"
-            R"("list":["a",1],"obj":{"k":"v"}})");
+  EXPECT_EQ(
+      res.rules[0].positive[0].events[0].json,
+      R"({"verb":"get","code":403,"ratio":0.5,"ok":true,"none":null,"quoted":"403","zip":"0123",)"
+      R"("list":["a",1],"obj":{"k":"v"}})");
 }
 
 TEST(RuleModel, DurationsSeveritiesCriteria) {

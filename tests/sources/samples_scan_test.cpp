@@ -40,25 +40,33 @@ TEST(SamplesScan, EveryFileIsReadOrExplained) {
     ReasonTable expected;
     for (const char* licence :
          {"DataDog-stratus-red-team.LICENSE", "aws-eks-best-practices.LICENSE-SAMPLECODE",
-          "aws-eks-best-practices.LICENSE-SUMMARY", "aws-samples-amazon-eks-security-immersion-day.LICENSE",
-          "aws-samples-cdk-eks-blueprints-patterns.LICENSE", "awsdocs-amazon-eks-user-guide.LICENSE",
-          "awsdocs-amazon-eks-user-guide.LICENSE-SAMPLECODE", "awsdocs-amazon-eks-user-guide.LICENSE-SUMMARY",
-          "elastic-integrations.LICENSE.txt", "falcosecurity-falco-website.LICENSE", "falcosecurity-falco.COPYING",
+          "aws-eks-best-practices.LICENSE-SUMMARY",
+          "aws-samples-amazon-eks-security-immersion-day.LICENSE",
+          "aws-samples-cdk-eks-blueprints-patterns.LICENSE",
+          "awsdocs-amazon-eks-user-guide.LICENSE",
+          "awsdocs-amazon-eks-user-guide.LICENSE-SAMPLECODE",
+          "awsdocs-amazon-eks-user-guide.LICENSE-SUMMARY", "elastic-integrations.LICENSE.txt",
+          "falcosecurity-falco-website.LICENSE", "falcosecurity-falco.COPYING",
           "panther-labs-panther-analysis.LICENSE.txt"})
       expected[std::string("LICENSES/") + licence]["not JSON"] = 1;
     expected["README.md"]["not JSON"] = 1;
     expected["guardduty/eks-finding-types.md"]["not JSON"] = 1;
     expected["k8s-audit/eks/eks-best-practices__eks-audit-policy.yaml"]["not JSON"] = 1;
     // A shell prompt line, then the JSON output cut short upstream.
-    expected["k8s-audit/eks/eks-immersion-day__logs-insights-get-query-results.excerpt.txt"]["not JSON"] = 1;
+    expected["k8s-audit/eks/eks-immersion-day__logs-insights-get-query-results.excerpt.txt"]
+            ["not JSON"] = 1;
     // Upstream snippets shortened or elided: not valid events (samples README §1c, §2).
-    expected["cloudtrail/partial-snippets/stratus-docs__eks.lateral-movement.create-access-entry__1.txt"]
-            ["invalid JSON"] = 1;
-    expected["cloudtrail/partial-snippets/stratus-docs__eks.lateral-movement.create-access-entry__2.txt"]
-            ["unrecognised format"] = 1;
-    expected["guardduty/partial-snippets/"
-             "cdk-eks-blueprints-patterns__securityhub-ASFF__GuardDuty-Kubernetes-PrivilegedContainer.elided.txt"]
-            ["invalid JSON"] = 1;
+    expected
+        ["cloudtrail/partial-snippets/"
+         "stratus-docs__eks.lateral-movement.create-access-entry__1.txt"]["invalid JSON"] = 1;
+    expected
+        ["cloudtrail/partial-snippets/"
+         "stratus-docs__eks.lateral-movement.create-access-entry__2.txt"]["unrecognised format"] =
+            1;
+    expected
+        ["guardduty/partial-snippets/"
+         "cdk-eks-blueprints-patterns__securityhub-ASFF__GuardDuty-Kubernetes-PrivilegedContainer."
+         "elided.txt"]["invalid JSON"] = 1;
     for (const char* f : {"stratus-docs__k8s.credential-access.steal-serviceaccount-token__1.txt",
                           "stratus-docs__k8s.persistence.create-token__1.txt",
                           "stratus-docs__k8s.privilege-escalation.nodes-proxy__1.txt"})
@@ -69,7 +77,8 @@ TEST(SamplesScan, EveryFileIsReadOrExplained) {
       expected[std::string("k8s-audit/partial-snippets/") + f]["unrecognised format"] = 1;
     // Test-harness indexes beside the sample files: metadata per record, not events.
     expected["falco/falco-website__alerts.index.json"]["unrecognised format"] = 15;
-    expected["k8s-audit/eks/panther-normalized/panther__aws_eks_rules_tests.index.json"]["unrecognised format"] = 20;
+    expected["k8s-audit/eks/panther-normalized/panther__aws_eks_rules_tests.index.json"]
+            ["unrecognised format"] = 20;
     // The deliberate malformed input of Falco's test suite.
     expected["k8s-audit/falco-trace-files/fal_01_003.json"]["unrecognised format"] = 1;
 
@@ -81,8 +90,10 @@ TEST(SamplesScan, EveryFileIsReadOrExplained) {
 
 TEST(SamplesScan, OriginsPointBackIntoTheFiles) {
   std::string root = test::samples_dir();
-  auto events = read_all({root + "/k8s-audit/falco-trace-files/create_configmap_sensitive_values.json",
-                          root + "/cloudtrail/stratus-red-team-detonation-logs/aws.defense-evasion.cloudtrail-stop.json"});
+  auto events =
+      read_all({root + "/k8s-audit/falco-trace-files/create_configmap_sensitive_values.json",
+                root + "/cloudtrail/stratus-red-team-detonation-logs/"
+                       "aws.defense-evasion.cloudtrail-stop.json"});
   ASSERT_EQ(events.size(), 7u);
   for (int i = 0; i < 6; ++i) {
     EXPECT_EQ(events[i].source, Source::K8sAudit);

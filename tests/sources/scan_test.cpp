@@ -16,11 +16,16 @@ namespace {
 namespace fs = std::filesystem;
 
 std::string audit_line(int i, const std::string& verb = "get") {
-  return "{\"kind\":\"Event\",\"apiVersion\":\"audit.k8s.io/v1\",\"level\":\"Metadata\",\"auditID\":\"id-" +
-         std::to_string(i) + "\",\"stage\":\"ResponseComplete\",\"requestURI\":\"/api/v1/namespaces/default/pods\",\"verb\":\"" +
+  return "{\"kind\":\"Event\",\"apiVersion\":\"audit.k8s.io/"
+         "v1\",\"level\":\"Metadata\",\"auditID\":\"id-" +
+         std::to_string(i) +
+         "\",\"stage\":\"ResponseComplete\",\"requestURI\":\"/api/v1/namespaces/default/"
+         "pods\",\"verb\":\"" +
          verb +
-         "\",\"user\":{\"username\":\"alice\"},\"sourceIPs\":[\"192.0.2.1\"],\"objectRef\":{\"resource\":\"pods\","
-         "\"namespace\":\"default\"},\"responseStatus\":{\"code\":200},\"requestReceivedTimestamp\":\"2026-03-14T09:00:00.000000Z\","
+         "\",\"user\":{\"username\":\"alice\"},\"sourceIPs\":[\"192.0.2.1\"],\"objectRef\":{"
+         "\"resource\":\"pods\","
+         "\"namespace\":\"default\"},\"responseStatus\":{\"code\":200},"
+         "\"requestReceivedTimestamp\":\"2026-03-14T09:00:00.000000Z\","
          "\"stageTimestamp\":\"2026-03-14T09:00:00.100000Z\"}";
 }
 
@@ -107,7 +112,8 @@ TEST(Scan, TruncatedGzipKeepsTheGoodRecordsAndReportsTheCut) {
 
 TEST(Scan, InvalidJsonLineIsReportedWithItsLineAndNeighboursAreRead) {
   std::string dir = test::temp_dir();
-  write(dir + "/a.log", audit_line(1) + "\n" + "{\"kind\":\"Event\", broken\n" + audit_line(2) + "\n\n" + audit_line(3) + "\n");
+  write(dir + "/a.log", audit_line(1) + "\n" + "{\"kind\":\"Event\", broken\n" + audit_line(2) +
+                            "\n\n" + audit_line(3) + "\n");
   auto c = collect({dir + "/a.log"});
   ASSERT_EQ(c.events.size(), 3u);
   EXPECT_EQ(c.events[2].line, 5u);
@@ -139,7 +145,9 @@ TEST(Scan, EmptyBinaryAndTextFilesAreSkippedWithAReason) {
   std::string dir = test::temp_dir();
   write(dir + "/empty.json", "");
   write(dir + "/blank.json", "\n  \n");
-  write(dir + "/binary.bin", std::string("\x7f" "ELF\0\0\x01\x02{", 9));
+  write(dir + "/binary.bin", std::string("\x7f"
+                                         "ELF\0\0\x01\x02{",
+                                         9));
   write(dir + "/notes.md", "# notes\nnothing here\n");
   auto c = collect({dir});
   EXPECT_EQ(c.stats.files, 4u);
@@ -180,12 +188,16 @@ TEST(Scan, SymlinkLoopIsReportedOnce) {
 
 TEST(Scan, FiftyMegabyteLineIsReadOrReportedWithoutLosingNeighbours) {
   std::string dir = test::temp_dir();
-  std::string big = "{\"kind\":\"Event\",\"apiVersion\":\"audit.k8s.io/v1\",\"auditID\":\"big\",\"verb\":\"create\","
-                    "\"requestURI\":\"/api\",\"stage\":\"ResponseComplete\",\"requestReceivedTimestamp\":\"2026-03-14T09:00:00Z\","
-                    "\"requestObject\":{\"data\":\"" +
-                    std::string(50u << 20, 'x') + "\"}}";
+  std::string big =
+      "{\"kind\":\"Event\",\"apiVersion\":\"audit.k8s.io/"
+      "v1\",\"auditID\":\"big\",\"verb\":\"create\","
+      "\"requestURI\":\"/"
+      "api\",\"stage\":\"ResponseComplete\",\"requestReceivedTimestamp\":\"2026-03-14T09:00:00Z\","
+      "\"requestObject\":{\"data\":\"" +
+      std::string(50u << 20, 'x') + "\"}}";
   std::string garbage(50u << 20, 'y');
-  write(dir + "/big.log", audit_line(1) + "\n" + big + "\n" + garbage + "\n" + audit_line(2) + "\n");
+  write(dir + "/big.log",
+        audit_line(1) + "\n" + big + "\n" + garbage + "\n" + audit_line(2) + "\n");
   ScanOptions o;
   o.chunk_bytes = 1 << 20;
   auto c = collect({dir + "/big.log"}, o);
@@ -239,16 +251,20 @@ TEST(Scan, FirehoseConcatenatedSubscriptionPayloads) {
         escaped.push_back(ch);
       }
       if (!events.empty()) events += ",";
-      events += "{\"id\":\"" + std::to_string(id) + "\",\"timestamp\":1773478800000,\"message\":\"" + escaped + "\"}";
+      events += "{\"id\":\"" + std::to_string(id) +
+                "\",\"timestamp\":1773478800000,\"message\":\"" + escaped + "\"}";
     }
     return "{\"messageType\":\"" + type +
-           "\",\"owner\":\"111122223333\",\"logGroup\":\"/aws/eks/prod/cluster\",\"logStream\":\"kube-apiserver-audit-1\","
+           "\",\"owner\":\"111122223333\",\"logGroup\":\"/aws/eks/prod/"
+           "cluster\",\"logStream\":\"kube-apiserver-audit-1\","
            "\"subscriptionFilters\":[\"to-firehose\"],\"logEvents\":[" +
            events + "]}";
   };
   std::string dir = test::temp_dir();
-  std::string body = payload("CONTROL_MESSAGE", {}) + payload("DATA_MESSAGE", {1, 2}) + payload("DATA_MESSAGE", {3});
-  write(dir + "/firehose-object", gzip(body.substr(0, body.size() / 2)) + gzip(body.substr(body.size() / 2)));
+  std::string body = payload("CONTROL_MESSAGE", {}) + payload("DATA_MESSAGE", {1, 2}) +
+                     payload("DATA_MESSAGE", {3});
+  write(dir + "/firehose-object",
+        gzip(body.substr(0, body.size() / 2)) + gzip(body.substr(body.size() / 2)));
   auto c = collect({dir + "/firehose-object"});
   ASSERT_EQ(c.events.size(), 3u);
   EXPECT_EQ(c.stats.skipped, 0u);
