@@ -193,6 +193,11 @@ void Buckets::apply_value(size_t k, std::string_view text, uint64_t* any) const 
   for (size_t w = 0; w < words_; ++w) any[w] |= m[w];
 }
 
+// Most keys differ from a routing key in length or first letter: test those before memcmp.
+static inline bool same_key(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && (a.empty() || a[0] == b[0]) && a == b;
+}
+
 bool Buckets::fast_restrict(const EventView& ev, uint64_t* acc) const {
   if (!fast_) return false;
   simdjson::dom::object root;
@@ -234,7 +239,7 @@ bool Buckets::fast_restrict(const EventView& ev, uint64_t* acc) const {
     std::string_view key = field.key;
     const Top* top = nullptr;
     for (const Top& t : tops_) {
-      if (key == t.name) {
+      if (same_key(key, t.name)) {
         top = &t;
         break;
       }
@@ -256,7 +261,7 @@ bool Buckets::fast_restrict(const EventView& ev, uint64_t* acc) const {
         continue;
       }
       for (auto sub : inner) {
-        if (sub.key == p.second) {
+        if (same_key(sub.key, p.second)) {
           record(k, sub.value);
         } else if (sub.key.size() > p.second.size() && sub.key[p.second.size()] == '.' &&
                    sub.key.starts_with(p.second)) {
