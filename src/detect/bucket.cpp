@@ -38,14 +38,14 @@ KeyConstraint both(const KeyConstraint& a, const KeyConstraint& b) {
 std::optional<KeyConstraint> required_values(const Node& n, const FieldRef& key, Source s) {
   switch (n.kind) {
     case NodeKind::Match: {
-      if (n.value.has_wildcards() || !same_field(n.field, key, s)) return std::nullopt;
+      if (!n.value.plain() || !same_field(n.field, key, s)) return std::nullopt;
       return KeyConstraint{false, {n.value.text}};
     }
     case NodeKind::Not: {
       const Node& c = n.children[0];
       if (c.kind == NodeKind::Exists && same_field(c.field, key, s))
         return KeyConstraint{false, {kAbsent}};
-      if (c.kind == NodeKind::Match && !c.value.has_wildcards() && same_field(c.field, key, s))
+      if (c.kind == NodeKind::Match && c.value.plain() && same_field(c.field, key, s))
         return KeyConstraint{true, {c.value.text}};
       return std::nullopt;
     }

@@ -1,9 +1,11 @@
 // `eksir rules list|validate|test`.
 #include <fmt/format.h>
 
+#include <map>
 #include <ostream>
 
 #include "detect/detect.h"
+#include "rules/elastic.h"
 #include "util/table.h"
 
 namespace eksir::detect {
@@ -16,7 +18,27 @@ int rules_command(std::string_view action, const std::vector<std::string>& given
   }
   std::vector<std::string> paths = given;
   if (paths.empty()) paths.push_back(rules::builtin_rules_dir());
-  rules::LoadResult loaded = rules::load_paths(paths);
+  // YAML (built-in format, Sigma) through load_paths; Elastic TOML (a .toml file or a folder
+  // holding .toml files) through the Elastic loader.
+  std::vector<std::string> yaml_paths, elastic_paths;
+  for (const auto& p : paths) {
+    if (!rules::is_elastic_file(p)) yaml_paths.push_back(p);
+    if (rules::has_elastic_rules(p)) elastic_paths.push_back(p);
+  }
+  rules::LoadResult loaded;
+  if (!yaml_paths.empty()) loaded = rules::load_paths(yaml_paths);
+  const uint64_t yaml_files = loaded.files;
+  const size_t yaml_rules = loaded.rules.size(), yaml_errors = loaded.errors.size();
+  rules::ElasticLoad elastic;
+  size_t elastic_rules = 0, elastic_errors = 0;
+  uint64_t elastic_files = 0;
+  if (!elastic_paths.empty()) {
+    elastic = rules::load_elastic_paths(elastic_paths);
+    elastic_rules = elastic.result.rules.size();
+    elastic_errors = elastic.result.errors.size();
+    elastic_files = elastic.result.files;
+    loaded.merge(std::move(elastic.result));
+  }
   for (const auto& e : loaded.errors) err << "error: " << e.text() << "\n";
   if (action != "list")
     for (const auto& w : loaded.warnings) err << "warning: " << w.text() << "\n";
@@ -39,7 +61,27 @@ int rules_command(std::string_view action, const std::vector<std::string>& given
   if (action == "validate") {
     out << fmt::format("{} rules in {} files: {} errors, {} warnings\n", loaded.rules.size(),
                        loaded.files, loaded.errors.size(), loaded.warnings.size());
-    return loaded.ok() ? 0 : 1;
+    if (elastic_paths.empty()) return loaded.ok() ? 0 : 1;
+    if (yaml_files > 0)
+      out << fmt::format("yaml: {} rules loaded from {} files, {} errors\n", yaml_rules, yaml_files,
+                         yaml_errors);
+    auto by_type = [](const std::map<std::string, size_t>& m) {
+      std::string s;
+      for (const auto& [type, n] : m) s += fmt::format("{}{} {}", s.empty() ? "" : ", ", n, type);
+      return s.empty() ? std::string("none") : s;
+    };
+    out << fmt::format("elastic: {} files: {} loaded ({}), {} skipped ({}), {} errors\n",
+                       elastic_files, elastic_rules, by_type(elastic.loaded_by_type),
+                       elastic.skipped.size(), by_type(elastic.skipped_by_type()), elastic_errors);
+    for (const auto& sk : elastic.skipped)
+      out << fmt::format("  skipped: {}: [{}] {}: {}: {}\n", sk.file, sk.rule_id, sk.name, sk.type,
+                         sk.reason);
+    if (!elastic.skipped.empty())
+      out << fmt::format(
+          "not every rule loaded: {} Elastic rule{} of types eksir does not run count as not "
+          "loaded (exit 1)\n",
+          elastic.skipped.size(), elastic.skipped.size() == 1 ? "" : "s");
+    return loaded.ok() && elastic.skipped.empty() ? 0 : 1;
   }
   size_t passed = 0, failed = 0;
   for (const auto& r : loaded.rules) {
@@ -51,6 +93,9 @@ int rules_command(std::string_view action, const std::vector<std::string>& given
   }
   out << fmt::format("{} rules passed, {} failed, {} could not be loaded\n", passed, failed,
                      loaded.errors.size());
+  if (!elastic.skipped.empty())
+    out << fmt::format("{} Elastic rule{} skipped, not tested (see `eksir rules validate`)\n",
+                       elastic.skipped.size(), elastic.skipped.size() == 1 ? "" : "s");
   return failed || !loaded.ok() ? 1 : 0;
 }
 

@@ -1,10 +1,14 @@
 // Local evaluator: a query tree compiled against FieldRefs once, then matched against events
 // without allocating (see query.h for the semantics).
+#include <arpa/inet.h>
+
+#include <re2/re2.h>
 #include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <chrono>
 #include <cstring>
+#include <memory>
 
 #include "query/query.h"
 
@@ -182,7 +186,48 @@ struct Matcher {
   TimeNs time = kNoTime;  // value as an instant (timestamps, date math)
   std::string lower;      // free text: lower-cased text
   std::vector<std::string> lower_segs;
+  bool icase = false;                     // Pattern::icase
+  std::shared_ptr<const re2::RE2> regex;  // Pattern::regex (null when it does not compile)
+  bool is_regex = false;
+  std::shared_ptr<const FieldRef> ref;  // Pattern::fieldref: the other field
+  bool objects = false;                 // Pattern::objects
+  bool is_cidr = false;                 // Pattern::cidr (cidr_bits < 0: a bad prefix)
+  int cidr_family = 0;                  // AF_INET or AF_INET6
+  int cidr_bits = -1;
+  unsigned char cidr_addr[16] = {};
 };
+
+// Pattern::cidr: parses "addr/bits" into m.
+void parse_cidr(std::string_view text, Matcher& m) {
+  m.is_cidr = true;
+  size_t slash = text.find('/');
+  std::string addr(text.substr(0, slash));
+  int family = addr.find(':') != std::string::npos ? AF_INET6 : AF_INET;
+  int max = family == AF_INET ? 32 : 128;
+  int bits = max;
+  if (slash != std::string_view::npos) {
+    std::string_view b = text.substr(slash + 1);
+    auto r = std::from_chars(b.data(), b.data() + b.size(), bits);
+    if (r.ec != std::errc() || r.ptr != b.data() + b.size() || bits < 0 || bits > max) return;
+  }
+  if (inet_pton(family, addr.c_str(), m.cidr_addr) != 1) return;
+  m.cidr_family = family;
+  m.cidr_bits = bits;
+}
+
+bool cidr_match(const Matcher& m, std::string_view s) {
+  if (m.cidr_bits < 0 || s.empty() || s.size() > 45) return false;
+  char buf[46];
+  std::memcpy(buf, s.data(), s.size());
+  buf[s.size()] = 0;
+  unsigned char a[16];
+  if (inet_pton(m.cidr_family, buf, a) != 1) return false;
+  int full = m.cidr_bits / 8, rest = m.cidr_bits % 8;
+  if (std::memcmp(a, m.cidr_addr, static_cast<size_t>(full)) != 0) return false;
+  if (rest == 0) return true;
+  unsigned char mask = static_cast<unsigned char>(0xff << (8 - rest));
+  return (a[full] & mask) == (m.cidr_addr[full] & mask);
+}
 
 struct CNode {
   NodeKind kind = NodeKind::All;
@@ -293,6 +338,12 @@ bool numbers_equal(const Matcher& m, const FieldValue& v) {
 bool match_value(const Matcher& m, bool time_field, const FieldValue& v) {
   switch (v.type) {
     case FieldValue::Type::String:
+      if (m.is_cidr) return cidr_match(m, v.str);
+      if (m.is_regex) return m.regex && re2::RE2::PartialMatch(v.str, *m.regex);
+      if (m.icase) {
+        if (m.wildcard) return wild_match(m.lower_segs, v.str, true);
+        if (equal_fold(v.str, m.lower)) return true;
+      }
       if (m.wildcard) return wild_match(m.segs, v.str, false);
       if (v.str == m.text) return true;
       if (time_field && m.time != kNoTime) {
@@ -304,12 +355,23 @@ bool match_value(const Matcher& m, bool time_field, const FieldValue& v) {
     case FieldValue::Type::Uint:
     case FieldValue::Type::Double:
     case FieldValue::Type::Bool: {
+      if (m.is_cidr) return false;
+      if (m.is_regex) {
+        char buf[40];
+        std::string_view t = scalar_text(v, buf, sizeof buf);
+        return m.regex && re2::RE2::PartialMatch(t, *m.regex);
+      }
       if (m.wildcard) {
         char buf[40];
         return wild_match(m.segs, scalar_text(v, buf, sizeof buf), false);
       }
       if (v.type == FieldValue::Type::Bool) return m.is_bool && v.b == m.bval;
       return numbers_equal(m, v);
+    }
+    case FieldValue::Type::Object: {
+      if (!m.objects || !m.wildcard || !v.in_document) return false;
+      std::string text = simdjson::minify(v.elem);
+      return m.icase ? wild_match(m.lower_segs, text, true) : wild_match(m.segs, text, false);
     }
     default:
       return false;
@@ -373,6 +435,27 @@ bool free_text_value(const Matcher& m, const FieldValue& v) {
 Matcher make_matcher(const Pattern& p, TimeNs now) {
   Matcher m;
   m.text = p.text;
+  m.icase = p.icase;
+  m.objects = p.objects;
+  if (p.cidr) {
+    parse_cidr(p.text, m);
+    return m;
+  }
+  if (p.fieldref) {
+    m.ref = std::make_shared<const FieldRef>(p.text);
+    return m;
+  }
+  if (p.regex) {
+    m.is_regex = true;
+    // RE2: linear time whatever the pattern, so a rule cannot stall a scan on a crafted value.
+    re2::RE2::Options opts;
+    opts.set_log_errors(false);
+    opts.set_case_sensitive(!p.icase);
+    opts.set_dot_nl(true);
+    auto re = std::make_shared<const re2::RE2>(p.text, opts);
+    if (re->ok()) m.regex = std::move(re);
+    return m;
+  }
   m.wildcard = p.has_wildcards();
   if (m.wildcard) {
     m.segs = p.segments();
@@ -443,7 +526,8 @@ struct CompiledQuery::Impl {
   static bool same_field_matches(const Node& n) {
     if (n.kind != NodeKind::Or || n.children.size() < 2) return false;
     for (const Node& c : n.children)
-      if (c.kind != NodeKind::Match || c.field != n.children[0].field) return false;
+      if (c.kind != NodeKind::Match || c.field != n.children[0].field || c.value.fieldref)
+        return false;
     return true;
   }
 
@@ -508,6 +592,29 @@ struct CompiledQuery::Impl {
     return refs[c.field].any(ev, fn);
   }
 
+  // Pattern::fieldref: some value of the field equals (as text) some value of the other.
+  bool field_equal(const CNode& c, const EventView& ev, const element* scope) const {
+    const Matcher& m = matchers[c.matcher];
+    if (!m.ref->applies_to(ev.source)) return false;
+    return values(c, ev, scope, [&](const FieldValue& v) {
+      char buf[40];
+      std::string_view a =
+          v.type == FieldValue::Type::String ? v.str : scalar_text(v, buf, sizeof buf);
+      if (a.empty() && v.type != FieldValue::Type::String) return false;
+      return m.ref->any(ev, [&](const FieldValue& w) {
+        char buf2[40];
+        std::string_view b =
+            w.type == FieldValue::Type::String ? w.str : scalar_text(w, buf2, sizeof buf2);
+        if (b.empty() && w.type != FieldValue::Type::String) return false;
+        if (!m.icase) return a == b;
+        if (a.size() != b.size()) return false;
+        for (size_t k = 0; k < a.size(); ++k)
+          if (fold(a[k]) != fold(b[k])) return false;
+        return true;
+      });
+    });
+  }
+
   bool eval(uint32_t idx, const EventView& ev, const element* scope) const {
     const CNode& c = nodes[idx];
     switch (c.kind) {
@@ -525,6 +632,7 @@ struct CompiledQuery::Impl {
         return !eval(kids[c.first], ev, scope);
       case NodeKind::Match: {
         if (!c.relative && !refs[c.field].applies_to(ev.source)) return false;
+        if (c.matchers_count == 1 && matchers[c.matcher].ref) return field_equal(c, ev, scope);
         if (c.matchers_count == 1) {
           const Matcher& m = matchers[c.matcher];
           return values(c, ev, scope,
@@ -600,7 +708,8 @@ struct CompiledQuery::Impl {
         if (c.matchers_count != 1) return;  // one of several values: none is required
         const Matcher& m = matchers[c.matcher];
         if (m.is_num || m.is_bool) return;  // numbers may be written differently; bools too
-        if (c.time_field) return;           // instants match in other spellings
+        if (m.icase || m.is_regex || m.ref || m.is_cidr) return;  // not matched as bytes
+        if (c.time_field) return;  // instants match in other spellings
         if (!c.relative) {
           const FieldRef& ref = refs[c.field];
           for (int s = 0; s < kSourceCount; ++s) {
@@ -663,6 +772,18 @@ CompiledQuery compile(const Node& root, const CompileOptions& options) {
     if (!redundant) impl->literals.push_back(l);
   }
   return CompiledQuery(std::move(impl));
+}
+
+}  // namespace eksir::query
+
+namespace eksir::query {
+
+std::string regex_error(const std::string& pattern, bool icase) {
+  re2::RE2::Options opts;
+  opts.set_log_errors(false);
+  opts.set_case_sensitive(!icase);
+  re2::RE2 re(pattern, opts);
+  return re.ok() ? std::string() : re.error();
 }
 
 }  // namespace eksir::query

@@ -65,8 +65,23 @@ struct Pattern {
   bool quoted = false;
   // Byte offsets in text of the wildcard '*'s (a '*' not listed is a literal star).
   std::vector<uint32_t> wildcards;
+  // Set by rule translators (Sigma), never by the KQL parser: compare strings ignoring ASCII
+  // case; `regex`: text is an RE2 regular expression searched in string values.
+  // `fieldref`: text names another field; matches when a value of the field equals a value of
+  // that one (compared as text; top-level fields only).
+  bool icase = false;
+  bool regex = false;
+  bool fieldref = false;
+  // `cidr`: text is an IPv4 or IPv6 prefix (10.0.0.0/8, 2001:db8::/32); matches string values
+  // holding an address inside it.
+  bool cidr = false;
+  // A wildcard pattern also matches an object through its minified JSON text (allocates).
+  bool objects = false;
 
   bool has_wildcards() const { return !wildcards.empty(); }
+  // A plain value: equal text is the only way to match (no wildcard, regex, case folding or
+  // field reference), so routing and prefilters may key on it.
+  bool plain() const { return wildcards.empty() && !icase && !regex && !fieldref && !cidr; }
   bool is_wildcard(size_t offset) const;
   // The literal runs between wildcards (with a leading/trailing "" when the pattern starts/ends
   // with a wildcard): "a*b*" → {"a", "b", ""}.
@@ -158,6 +173,10 @@ class CompiledQuery {
 };
 
 CompiledQuery compile(const Node& root, const CompileOptions& options = {});
+
+// Why a Pattern::regex would not compile (RE2 syntax: no backreferences or lookaround); empty
+// when it compiles. Loaders report such rules instead of running a pattern that never matches.
+std::string regex_error(const std::string& pattern, bool icase);
 
 // Date math: "now", "now-24h", "now+1d", "now-7d/d" (units y M w d h H m s; /unit rounds down).
 // Returns kNoTime when the text is not date math.

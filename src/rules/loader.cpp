@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "rules/rules.h"
+#include "rules/sigma.h"
 #include "rules/yaml_json.h"
 
 namespace eksir::rules {
@@ -330,6 +331,8 @@ LoadResult load_text(std::string_view yaml, std::string_view file) {
       if (doc.IsNull()) continue;
       if (doc.IsSequence()) {
         for (const auto& item : doc) RuleReader(file, out).read(item);
+      } else if (is_sigma(doc)) {
+        load_sigma(doc, file, out);
       } else {
         RuleReader(file, out).read(doc);
       }

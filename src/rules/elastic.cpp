@@ -1,0 +1,321 @@
+// The Elastic detection-rules (TOML) loader.
+#include "rules/elastic.h"
+
+#include <fmt/format.h>
+
+#include <toml++/toml.h>
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace eksir::rules {
+namespace {
+
+uint64_t line_of(const toml::node* n) {
+  return n && n->source().begin.line ? static_cast<uint64_t>(n->source().begin.line) : 0;
+}
+
+std::string str_of(const toml::table& t, std::string_view key) {
+  if (auto v = t[key].value<std::string>()) return *v;
+  return "";
+}
+
+std::vector<std::string> strings_of(const toml::node_view<const toml::node>& v) {
+  std::vector<std::string> out;
+  if (auto s = v.value<std::string>()) {
+    out.push_back(*s);
+  } else if (const auto* arr = v.as_array()) {
+    for (const auto& item : *arr)
+      if (auto s2 = item.value<std::string>()) out.push_back(*s2);
+  }
+  return out;
+}
+
+// Collapses runs of whitespace (TOML multi-line strings) into single spaces, trimmed.
+std::string one_line(std::string_view s) {
+  std::string out;
+  bool space = false;
+  for (char c : s) {
+    if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    out += c;
+  }
+  return out;
+}
+
+// "now-6m" → 6m; "now-7d" → 7d; 0 when not of that form.
+TimeNs now_minus(std::string_view text) {
+  if (text.substr(0, 4) != "now-") return 0;
+  return parse_duration(text.substr(4));
+}
+
+void add_source(std::vector<Source>& into, Source s) {
+  if (std::find(into.begin(), into.end(), s) == into.end()) into.push_back(s);
+}
+
+// Routing from the index patterns, else from the dataset the query names.
+std::vector<Source> route(const std::vector<std::string>& index, std::string_view query) {
+  std::vector<Source> out;
+  for (const auto& i : index) {
+    if (i.rfind("logs-aws.cloudtrail", 0) == 0 || i.rfind("aws-", 0) == 0)
+      add_source(out, Source::CloudTrail);
+    else if (i.rfind("logs-kubernetes.audit_logs", 0) == 0)
+      add_source(out, Source::K8sAudit);
+  }
+  if (query.find("aws.cloudtrail") != std::string_view::npos) add_source(out, Source::CloudTrail);
+  if (query.find("kubernetes.audit_logs") != std::string_view::npos ||
+      query.find("kubernetes.audit.") != std::string_view::npos)
+    add_source(out, Source::K8sAudit);
+  return out;
+}
+
+class Reader {
+ public:
+  Reader(std::string_view file, ElasticLoad& out) : file_(file), out_(out) {}
+
+  void error(uint64_t line, std::string msg) {
+    out_.result.errors.push_back({file_, line ? line : line_, id_, std::move(msg)});
+  }
+  void warning(uint64_t line, std::string msg) {
+    out_.result.warnings.push_back({file_, line ? line : line_, id_, std::move(msg)});
+  }
+  void skip(std::string type, std::string reason) {
+    out_.skipped.push_back({file_, id_, name_, std::move(type), std::move(reason)});
+  }
+
+  void read(const toml::table& doc) {
+    const toml::table* rule = doc["rule"].as_table();
+    if (!rule) {
+      error(1, "no [rule] table (not an Elastic detection rule)");
+      return;
+    }
+    line_ = line_of(rule);
+    id_ = str_of(*rule, "rule_id");
+    name_ = str_of(*rule, "name");
+    std::string type = str_of(*rule, "type");
+    std::string language = str_of(*rule, "language");
+    if (id_.empty()) error(line_, "'rule.rule_id' is required");
+    if (name_.empty()) error(line_, "'rule.name' is required");
+    if (type.empty()) {
+      error(line_, "'rule.type' is required");
+      return;
+    }
+    if (type == "eql" || type == "esql" || type == "machine_learning") {
+      skip(type, type == "eql"    ? "EQL rules are not supported (KQL only)"
+                 : type == "esql" ? "ES|QL rules are not supported (KQL only)"
+                                  : "machine-learning rules need an Elastic ML job");
+      return;
+    }
+    if (type != "query" && type != "new_terms" && type != "threshold") {
+      skip(type, fmt::format("rule type '{}' is not supported", type));
+      return;
+    }
+    if (language == "lucene" || (language != "kuery" && !language.empty())) {
+      skip(type + "/" + language,
+           fmt::format("query language '{}' is not supported (KQL only)", language));
+      return;
+    }
+    if (language.empty()) {
+      skip(type + "/(none)", "no 'rule.language' (KQL rules say language = \"kuery\")");
+      return;
+    }
+
+    Rule r;
+    r.origin = "elastic";
+    r.file = file_;
+    r.line = line_;
+    r.id = id_;
+    r.title = name_;
+    r.description = one_line(str_of(*rule, "description"));
+    std::string sev = str_of(*rule, "severity");
+    if (auto s = parse_severity(sev); s && sev == severity_name(*s))
+      r.severity = *s;
+    else
+      error(line_of((*rule)["severity"].node()),
+            fmt::format("bad severity '{}' (critical, high, medium, low)", sev));
+    std::vector<std::string> authors = strings_of((*rule)["author"]);
+    for (const auto& a : authors) r.author += (r.author.empty() ? "" : ", ") + a;
+    for (const auto& fp : strings_of((*rule)["false_positives"]))
+      r.false_positives.push_back(one_line(fp));
+    r.references = strings_of((*rule)["references"]);
+    if (const auto* threats = (*rule)["threat"].as_array()) {
+      for (const auto& th : *threats) {
+        const auto* techniques = th.as_table() ? (*th.as_table())["technique"].as_array() : nullptr;
+        if (!techniques) continue;
+        for (const auto& te : *techniques) {
+          const auto* tt = te.as_table();
+          if (!tt) continue;
+          if (auto tid = (*tt)["id"].value<std::string>()) r.attack.push_back(*tid);
+          if (const auto* subs = (*tt)["subtechnique"].as_array())
+            for (const auto& st : *subs)
+              if (const auto* stt = st.as_table())
+                if (auto sid = (*stt)["id"].value<std::string>()) r.attack.push_back(*sid);
+        }
+      }
+    }
+    r.condition = str_of(*rule, "query");
+    uint64_t qline = line_of((*rule)["query"].node());
+    r.sources = route(strings_of((*rule)["index"]), r.condition);
+    auto parsed = query::parse(r.condition);
+    if (!parsed) {
+      error(qline, fmt::format("{}: query: bad KQL at column {}: {}", name_, parsed.error().column,
+                               parsed.error().message));
+      return;
+    }
+    for (const auto& w : parsed->warnings) warning(qline, fmt::format("query: {}", w));
+    r.match = std::move(parsed->root);
+
+    if (type == "new_terms") {
+      const toml::table* nt = (*rule)["new_terms"].as_table();
+      Correlation& c = r.correlation;
+      c.type = CorrelationType::FirstSeen;
+      if (nt) {
+        c.group_by = strings_of((*nt)["value"]);
+        if (const auto* hist = (*nt)["history_window_start"].as_array())
+          for (const auto& h : *hist)
+            if (const auto* ht = h.as_table())
+              if (auto v = (*ht)["value"].value<std::string>()) c.history = now_minus(*v);
+      }
+      if (c.group_by.empty())
+        error(line_, "new_terms: 'rule.new_terms.value' (fields) is required");
+      if (c.history <= 0)
+        error(line_, "new_terms: 'history_window_start' must be a look-back such as now-7d");
+      r.subject = c.group_by;
+    } else if (type == "threshold") {
+      const toml::table* th = (*rule)["threshold"].as_table();
+      Correlation& c = r.correlation;
+      c.type = CorrelationType::Count;
+      std::string from = str_of(*rule, "from");
+      c.window = from.empty() ? parse_duration("5m") : now_minus(from);
+      if (c.window <= 0) error(line_, fmt::format("threshold: bad look-back 'from = {}'", from));
+      int64_t value = 0;
+      if (th) {
+        c.group_by = strings_of((*th)["field"]);
+        value = (*th)["value"].value<int64_t>().value_or(0);
+        if (const auto* card = (*th)["cardinality"].as_array()) {
+          for (const auto& cd : *card) {
+            const auto* ct = cd.as_table();
+            if (!ct) continue;
+            c.type = CorrelationType::DistinctCount;
+            c.field = (*ct)["field"].value<std::string>().value_or("");
+            value = (*ct)["value"].value<int64_t>().value_or(0);
+          }
+          int64_t base = (*th)["value"].value<int64_t>().value_or(1);
+          if (c.type == CorrelationType::DistinctCount && base > 1)
+            warning(line_, fmt::format("threshold: the event count ({}) is not checked beside "
+                                       "the cardinality",
+                                       base));
+        }
+      }
+      if (value < 1) error(line_, "threshold: 'rule.threshold.value' must be a whole number >= 1");
+      c.threshold = static_cast<uint64_t>(std::max<int64_t>(value, 1));
+      if (c.group_by.empty())
+        error(line_,
+              "threshold: no 'rule.threshold.field' (counting over all events is not "
+              "supported)");
+      if (c.type == CorrelationType::DistinctCount && c.field.empty())
+        error(line_, "threshold: cardinality without a field");
+      r.subject = c.group_by;
+    }
+    bool ok = std::none_of(out_.result.errors.begin(), out_.result.errors.end(),
+                           [&](const Diagnostic& d) { return d.file == file_; });
+    if (ok) {
+      out_.result.rules.push_back(std::move(r));
+      ++out_.loaded_by_type[type];
+    }
+  }
+
+ private:
+  std::string file_;
+  ElasticLoad& out_;
+  std::string id_, name_;
+  uint64_t line_ = 0;
+};
+
+}  // namespace
+
+std::map<std::string, size_t> ElasticLoad::skipped_by_type() const {
+  std::map<std::string, size_t> out;
+  for (const auto& s : skipped) ++out[s.type];
+  return out;
+}
+
+void ElasticLoad::merge(ElasticLoad&& o) {
+  result.merge(std::move(o.result));
+  for (auto& s : o.skipped) skipped.push_back(std::move(s));
+  for (const auto& [k, v] : o.loaded_by_type) loaded_by_type[k] += v;
+}
+
+bool is_elastic_file(std::string_view path) {
+  return path.size() > 5 && path.substr(path.size() - 5) == ".toml";
+}
+
+ElasticLoad load_elastic_text(std::string_view text, std::string_view file) {
+  ElasticLoad out;
+  out.result.files = 1;
+  toml::table doc;
+  try {
+    doc = toml::parse(text, file);
+  } catch (const toml::parse_error& e) {
+    out.result.errors.push_back({std::string(file), static_cast<uint64_t>(e.source().begin.line),
+                                 "", fmt::format("invalid TOML: {}", e.description())});
+    return out;
+  }
+  Reader(file, out).read(doc);
+  return out;
+}
+
+namespace {
+std::vector<std::string> toml_files(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> files;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(dir, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
+    if (it->is_regular_file(ec) && is_elastic_file(it->path().string()))
+      files.push_back(it->path().string());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+}  // namespace
+
+bool has_elastic_rules(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) return !toml_files(path).empty();
+  return is_elastic_file(path);
+}
+
+ElasticLoad load_elastic_paths(const std::vector<std::string>& paths) {
+  namespace fs = std::filesystem;
+  ElasticLoad out;
+  for (const auto& p : paths) {
+    std::error_code ec;
+    std::vector<std::string> files;
+    if (fs::is_directory(p, ec)) {
+      files = toml_files(p);
+    } else if (fs::exists(p, ec)) {
+      files.push_back(p);
+    } else {
+      out.result.errors.push_back({p, 0, "", "no such file or folder"});
+      continue;
+    }
+    for (const auto& f : files) {
+      std::ifstream in(f, std::ios::binary);
+      if (!in) {
+        out.result.errors.push_back({f, 0, "", "cannot read the file"});
+        continue;
+      }
+      std::stringstream ss;
+      ss << in.rdbuf();
+      out.merge(load_elastic_text(ss.str(), f));
+    }
+  }
+  return out;
+}
+
+}  // namespace eksir::rules
