@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <iostream>
+#include <tuple>
 
 #include "cluster/cluster.h"
 #include "detect/detect.h"
@@ -12,6 +13,25 @@
 #include "hunt/hunt.h"
 
 namespace {
+
+// Reads --since/--until into bounds; prints the problem and returns false when one is unreadable.
+bool time_window(std::string_view command, const std::string& since, const std::string& until,
+                 eksir::TimeNs& from, eksir::TimeNs& to) {
+  auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                 std::chrono::system_clock::now().time_since_epoch())
+                 .count();
+  std::string error;
+  for (auto [flag, text, bound] :
+       {std::tuple{"--since", &since, &from}, std::tuple{"--until", &until, &to}}) {
+    if (text->empty()) continue;
+    *bound = eksir::hunt::parse_time_bound(*text, now, error);
+    if (*bound == eksir::kNoTime) {
+      std::cerr << "eksir " << command << ": " << flag << ": " << error << "\n";
+      return false;
+    }
+  }
+  return true;
+}
 
 int hunt_command(CLI::App& app, eksir::hunt::HuntOptions& o, const std::string& format,
                  const std::string& source, const std::string& since, const std::string& until) {
@@ -31,20 +51,7 @@ int hunt_command(CLI::App& app, eksir::hunt::HuntOptions& o, const std::string& 
       return 2;
     }
   }
-  auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                 std::chrono::system_clock::now().time_since_epoch())
-                 .count();
-  std::string error;
-  if (!since.empty() &&
-      (o.since = eksir::hunt::parse_time_bound(since, now, error)) == eksir::kNoTime) {
-    std::cerr << "eksir hunt: --since: " << error << "\n";
-    return 2;
-  }
-  if (!until.empty() &&
-      (o.until = eksir::hunt::parse_time_bound(until, now, error)) == eksir::kNoTime) {
-    std::cerr << "eksir hunt: --until: " << error << "\n";
-    return 2;
-  }
+  if (!time_window("hunt", since, until, o.since, o.until)) return 2;
   std::ios::sync_with_stdio(false);
   return eksir::hunt::run(o, std::cout, std::cerr);
 }
@@ -71,20 +78,7 @@ int detect_command(eksir::detect::DetectOptions& o, const std::string& format,
       return 2;
     }
   }
-  auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                 std::chrono::system_clock::now().time_since_epoch())
-                 .count();
-  std::string error;
-  if (!since.empty() &&
-      (o.since = eksir::hunt::parse_time_bound(since, now, error)) == eksir::kNoTime) {
-    std::cerr << "eksir detect: --since: " << error << "\n";
-    return 2;
-  }
-  if (!until.empty() &&
-      (o.until = eksir::hunt::parse_time_bound(until, now, error)) == eksir::kNoTime) {
-    std::cerr << "eksir detect: --until: " << error << "\n";
-    return 2;
-  }
+  if (!time_window("detect", since, until, o.since, o.until)) return 2;
   std::ios::sync_with_stdio(false);
   return eksir::detect::run(o, std::cout, std::cerr);
 }

@@ -9,10 +9,6 @@
 
 namespace eksir::detect {
 
-// Appends one value as text (objects minified).
-void append_value(std::string& out, const FieldValue& v);
-// Every value of the field as text, joined with ","; "" when absent.
-std::string field_text(const FieldRef& f, const EventView& ev);
 // The first non-empty value at a native path (arrays flattened), as text.
 std::string path_text(simdjson::dom::element root, std::string_view path);
 // The first non-empty of several native paths.

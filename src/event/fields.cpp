@@ -1,5 +1,7 @@
 #include "event/fields.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -971,6 +973,46 @@ std::string fields_markdown() {
     md += "\n";
   }
   return md;
+}
+
+}  // namespace eksir
+
+namespace eksir {
+
+void append_value(std::string& out, const FieldValue& v) {
+  switch (v.type) {
+    case FieldValue::Type::String:
+      out.append(v.str);
+      break;
+    case FieldValue::Type::Int:
+      out += std::to_string(v.i);
+      break;
+    case FieldValue::Type::Uint:
+      out += std::to_string(v.u);
+      break;
+    case FieldValue::Type::Double:
+      out += fmt::format("{}", v.d);
+      break;
+    case FieldValue::Type::Bool:
+      out += v.b ? "true" : "false";
+      break;
+    case FieldValue::Type::Null:
+      break;
+    case FieldValue::Type::Object:
+      out += simdjson::minify(v.elem);
+      break;
+  }
+}
+
+std::string field_text(const FieldRef& f, const EventView& ev) {
+  std::string out;
+  f.any(ev, [&](const FieldValue& v) {
+    if (v.type == FieldValue::Type::Null) return false;
+    if (!out.empty()) out += ",";
+    append_value(out, v);
+    return false;
+  });
+  return out;
 }
 
 }  // namespace eksir

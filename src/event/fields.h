@@ -175,4 +175,9 @@ bool walk_path(simdjson::dom::element root, std::string_view path, ValueSink& si
 // Calls sink for every leaf value of the element (objects and arrays descended).
 bool walk_leaves(simdjson::dom::element root, ValueSink& sink);
 
+// Appends one value as text (nothing for null, objects minified).
+void append_value(std::string& out, const FieldValue& v);
+// Every non-null value of the field as text, joined with ","; "" when absent.
+std::string field_text(const FieldRef& f, const EventView& ev);
+
 }  // namespace eksir

@@ -38,38 +38,6 @@ namespace {
 
 constexpr char kSep = '\x1f';  // separates a row's cells inside one item
 
-std::string field_text(const FieldRef& f, const EventView& ev) {
-  std::string out;
-  f.any(ev, [&](const FieldValue& v) {
-    if (!out.empty()) out += ",";
-    switch (v.type) {
-      case FieldValue::Type::String:
-        out.append(v.str);
-        break;
-      case FieldValue::Type::Int:
-        out += std::to_string(v.i);
-        break;
-      case FieldValue::Type::Uint:
-        out += std::to_string(v.u);
-        break;
-      case FieldValue::Type::Double:
-        out += fmt::format("{}", v.d);
-        break;
-      case FieldValue::Type::Bool:
-        out += v.b ? "true" : "false";
-        break;
-      case FieldValue::Type::Null:
-        out += "null";
-        break;
-      case FieldValue::Type::Object:
-        out += simdjson::minify(v.elem);
-        break;
-    }
-    return false;
-  });
-  return out;
-}
-
 std::vector<std::string> default_cells(const EventView& ev) {
   EventSummary s = summarize(ev);
   return {format_time(ev.time),

@@ -89,33 +89,7 @@ void LoadResult::merge(LoadResult&& o) {
 }
 
 TimeNs parse_duration(std::string_view text) {
-  if (text.size() < 2 || text.size() > 12) return 0;
-  int64_t unit = 0;
-  switch (text.back()) {
-    case 's':
-      unit = 1;
-      break;
-    case 'm':
-      unit = 60;
-      break;
-    case 'h':
-      unit = 3600;
-      break;
-    case 'd':
-      unit = 86400;
-      break;
-    case 'w':
-      unit = 7 * 86400;
-      break;
-    default:
-      return 0;
-  }
-  int64_t n = 0;
-  for (char c : text.substr(0, text.size() - 1)) {
-    if (c < '0' || c > '9') return 0;
-    n = n * 10 + (c - '0');
-  }
-  return n * unit * 1000000000LL;
+  return eksir::parse_duration(text);
 }
 
 std::string format_duration(TimeNs ns) {
