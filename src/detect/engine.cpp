@@ -261,10 +261,11 @@ std::vector<Finding> Engine::finish() {
   // The same event read twice (an S3 delivery and a lookup-events export, two copies of an audit
   // log) counts once; its other locations are kept as evidence.
   std::unordered_map<std::string, size_t> first_copy;
-  auto copy_of = [&](const std::string& rule, const EvidenceRef& ref) -> Finding* {
+  // `holder`: the index in raw of the finding that will hold the event if it is a first copy.
+  auto copy_of = [&](const std::string& rule, const EvidenceRef& ref, size_t holder) -> Finding* {
     if (ref.event_id.empty()) return nullptr;
     auto key = fmt::format("{}\x1f{}\x1f{}", rule, static_cast<int>(ref.source), ref.event_id);
-    auto [it, fresh] = first_copy.emplace(std::move(key), raw.size());
+    auto [it, fresh] = first_copy.emplace(std::move(key), holder);
     return fresh ? nullptr : &raw[it->second];
   };
   std::vector<Finding> alerts = std::move(raw);
@@ -273,7 +274,7 @@ std::vector<Finding> Engine::finish() {
     return evidence_before(a.evidence[0], b.evidence[0]);
   });
   for (auto& a : alerts) {
-    if (Finding* first = copy_of(a.origin, a.evidence[0])) {
+    if (Finding* first = copy_of(a.origin, a.evidence[0], raw.size())) {
       if (first->evidence.size() < kMaxEvidence) first->evidence.push_back(a.evidence[0]);
       continue;
     }
@@ -283,22 +284,49 @@ std::vector<Finding> Engine::finish() {
     if (a.rule != b.rule) return a.rule < b.rule;
     return evidence_before(a.ref, b.ref);
   });
-  for (auto& h : hits) {
+  // Hits of one rule on one subject within the dedup window become one finding here, rather than
+  // a finding each for dedupe() to fold: a rule matching thousands of events builds a handful.
+  // The order and the merge rule are dedupe()'s, so the result is the same.
+  std::vector<std::string> keys(hits.size());
+  for (size_t i = 0; i < hits.size(); ++i) {
+    const rules::Rule& r = m.rules[hits[i].rule];
+    keys[i] = r.id;
+    size_t keyed = r.subject.empty() ? hits[i].subject.size() : r.subject.size();
+    for (size_t k = 0; k < keyed && k < hits[i].subject.size(); ++k)
+      keys[i] += "\x1f" + hits[i].subject[k].second;
+  }
+  std::vector<size_t> order(hits.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    if (keys[a] != keys[b]) return keys[a] < keys[b];
+    return hits[a].ref.time < hits[b].ref.time;
+  });
+  size_t open = SIZE_MAX;  // the finding in raw that the current run of hits adds to
+  for (size_t i : order) {
+    Hit& h = hits[i];
     const rules::Rule& r = m.rules[h.rule];
-    if (Finding* first = copy_of(r.id, h.ref)) {
+    bool joins = open != SIZE_MAX && raw[open].dedup_key == keys[i] &&
+                 within(raw[open].last_seen, h.ref.time, m.options.dedup_window);
+    if (Finding* first = copy_of(r.id, h.ref, joins ? open : raw.size())) {
       if (first->evidence.size() < kMaxEvidence) first->evidence.push_back(std::move(h.ref));
+      continue;
+    }
+    if (joins) {
+      Finding& cur = raw[open];
+      cur.count += 1;
+      if (h.ref.time != kNoTime && (cur.last_seen == kNoTime || h.ref.time > cur.last_seen))
+        cur.last_seen = h.ref.time;
+      if (cur.evidence.size() < kMaxEvidence) cur.evidence.push_back(std::move(h.ref));
       continue;
     }
     Finding f = rule_finding(r);
     f.first_seen = f.last_seen = h.ref.time;
-    f.dedup_key = r.id;
-    size_t keyed = r.subject.empty() ? h.subject.size() : r.subject.size();
-    for (size_t i = 0; i < keyed && i < h.subject.size(); ++i)
-      f.dedup_key += "\x1f" + h.subject[i].second;
+    f.dedup_key = std::move(keys[i]);
     for (auto& kv : h.subject)
       if (!kv.second.empty()) f.subject.push_back(std::move(kv));
     f.evidence.push_back(std::move(h.ref));
     raw.push_back(std::move(f));
+    open = raw.size() - 1;
   }
   std::sort(tuples.begin(), tuples.end(), [](const Tuple& a, const Tuple& b) {
     if (a.rule != b.rule) return a.rule < b.rule;
