@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "sources/unwrap_raw.h"
+#include "util/text.h"
 
 namespace eksir::sources::detail {
 
@@ -48,7 +49,7 @@ struct Node {
     if (value.empty()) return;
     Node& n = at(key);
     n.json.clear();
-    append_json_string(n.json, value);
+    util::append_json_string(n.json, value);
   }
   void write(std::string& out) const {
     if (kids.empty()) {
@@ -58,7 +59,7 @@ struct Node {
     out.push_back('{');
     for (size_t i = 0; i < kids.size(); ++i) {
       if (i) out.push_back(',');
-      append_json_string(out, kids[i].name);
+      util::append_json_string(out, kids[i].name);
       out.push_back(':');
       kids[i].write(out);
     }

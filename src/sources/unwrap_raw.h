@@ -32,7 +32,4 @@ class RawArray {
 // ("SchemaVersion" -> "schemaVersion"); values are copied untouched.
 void lower_first_letter_of_keys(std::string_view text, std::string& out);
 
-// Appends `s` to `out` as a JSON string literal (quoted and escaped).
-void append_json_string(std::string& out, std::string_view s);
-
 }  // namespace eksir::sources::detail

@@ -21,6 +21,7 @@
 #include "event/fields.h"
 #include "query/query.h"
 #include "query/sample_events.h"
+#include "rules/yaml_json.h"
 #include "test_paths.h"
 
 namespace fs = std::filesystem;
@@ -61,89 +62,6 @@ std::vector<fs::path> rule_files() {
   return out;
 }
 
-// JSON text of a YAML node; plain scalars that read as numbers, booleans or null become those.
-void to_json(const YAML::Node& n, std::string& out) {
-  switch (n.Type()) {
-    case YAML::NodeType::Null:
-    case YAML::NodeType::Undefined:
-      out += "null";
-      return;
-    case YAML::NodeType::Sequence: {
-      out += '[';
-      bool first = true;
-      for (const auto& e : n) {
-        if (!first) out += ',';
-        first = false;
-        to_json(e, out);
-      }
-      out += ']';
-      return;
-    }
-    case YAML::NodeType::Map: {
-      out += '{';
-      bool first = true;
-      for (const auto& kv : n) {
-        if (!first) out += ',';
-        first = false;
-        std::string key = kv.first.as<std::string>();
-        out += '"';
-        for (char c : key) {
-          if (c == '"' || c == '\\') out += '\\';
-          out += c;
-        }
-        out += "\":";
-        to_json(kv.second, out);
-      }
-      out += '}';
-      return;
-    }
-    case YAML::NodeType::Scalar: {
-      const std::string& s = n.Scalar();
-      if (n.Tag() != "!") {  // plain scalar
-        static const std::regex number(R"(-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?)");
-        if (s == "true" || s == "false" || s == "null" || s == "~") {
-          out += (s == "~" ? "null" : s);
-          return;
-        }
-        if (std::regex_match(s, number)) {
-          out += s;
-          return;
-        }
-      }
-      out += '"';
-      for (unsigned char c : s) {
-        switch (c) {
-          case '"':
-            out += "\\\"";
-            break;
-          case '\\':
-            out += "\\\\";
-            break;
-          case '\n':
-            out += "\\n";
-            break;
-          case '\r':
-            out += "\\r";
-            break;
-          case '\t':
-            out += "\\t";
-            break;
-          default:
-            if (c < 0x20) {
-              char buf[8];
-              snprintf(buf, sizeof buf, "\\u%04x", c);
-              out += buf;
-            } else {
-              out += static_cast<char>(c);
-            }
-        }
-      }
-      out += '"';
-      return;
-    }
-  }
-}
-
 // One test event held as JSON with its parsed view.
 struct TestEvent {
   std::string json;
@@ -154,13 +72,10 @@ struct TestEvent {
 std::unique_ptr<TestEvent> make_event(const YAML::Node& original, Source fallback) {
   auto ev = std::make_unique<TestEvent>();
   // `_source: <name>` in a test event names its source; it is not part of the event.
-  YAML::Node node = YAML::Clone(original);
+  std::string hint_name, error;
+  if (!rules::yaml_to_event_json(original, ev->json, hint_name, error)) return nullptr;
   std::optional<Source> hint;
-  if (node.IsMap() && node["_source"]) {
-    hint = parse_source(node["_source"].as<std::string>());
-    node.remove("_source");
-  }
-  to_json(node, ev->json);
+  if (!hint_name.empty()) hint = parse_source(hint_name);
   simdjson::dom::element doc;
   if (ev->parser->parse(ev->json).get(doc) != simdjson::SUCCESS) return nullptr;
   Source s = fallback;
@@ -182,16 +97,6 @@ std::unique_ptr<TestEvent> make_event(const YAML::Node& original, Source fallbac
 
 std::string str_or(const YAML::Node& n) {
   return n && n.IsScalar() ? n.Scalar() : std::string();
-}
-
-// "30s", "5m", "2h", "7d" in nanoseconds; 0 when empty or malformed.
-int64_t parse_duration(const std::string& text) {
-  static const std::regex re(R"(([0-9]+)([smhd]))");
-  std::smatch m;
-  if (!std::regex_match(text, m, re)) return 0;
-  int64_t n = std::stoll(m[1].str());
-  int64_t unit = m[2] == "s" ? 1 : m[2] == "m" ? 60 : m[2] == "h" ? 3600 : 86400;
-  return n * unit * 1000000000LL;
 }
 
 std::string first_value(const FieldRef& f, const EventView& ev) {
@@ -384,7 +289,7 @@ TEST_F(BuiltinPack, EveryRuleIsValidAndMatchesItsTests) {
     c.type = type;
     ASSERT_TRUE(corr["group_by"].IsSequence() && corr["group_by"].size() > 0);
     for (const auto& g : corr["group_by"]) c.group_by.emplace_back(g.as<std::string>());
-    c.window = parse_duration(str_or(corr["window"]));
+    c.window = eksir::parse_duration(str_or(corr["window"]));
     if (type != "first_seen") {
       EXPECT_GT(c.window, 0) << "window";
     }
@@ -399,7 +304,7 @@ TEST_F(BuiltinPack, EveryRuleIsValidAndMatchesItsTests) {
       c.field = FieldRef(str_or(corr["field"]));
     }
     if (type == "first_seen") {
-      c.history = parse_duration(str_or(corr["history"]));
+      c.history = eksir::parse_duration(str_or(corr["history"]));
       EXPECT_GT(c.history, 0) << "history";
     }
     if (type == "sequence") {
