@@ -3,14 +3,21 @@
 #include <unistd.h>
 #include <CLI/CLI.hpp>
 
+#include <charconv>
 #include <chrono>
 #include <iostream>
 #include <tuple>
 
+#include "backend/backend.h"
 #include "cluster/cluster.h"
+#include "collect/collect.h"
 #include "detect/detect.h"
 #include "event/fields.h"
 #include "hunt/hunt.h"
+#include "incident/incident.h"
+#include "report/report.h"
+#include "respond/respond.h"
+#include "store/store.h"
 
 namespace {
 
@@ -34,7 +41,8 @@ bool time_window(std::string_view command, const std::string& since, const std::
 }
 
 int hunt_command(CLI::App& app, eksir::hunt::HuntOptions& o, const std::string& format,
-                 const std::string& source, const std::string& since, const std::string& until) {
+                 const std::string& source, const std::string& since, const std::string& until,
+                 const std::string& on = {}) {
   (void)app;
   auto f = eksir::hunt::parse_format(format);
   if (!f) {
@@ -53,12 +61,17 @@ int hunt_command(CLI::App& app, eksir::hunt::HuntOptions& o, const std::string& 
   }
   if (!time_window("hunt", since, until, o.since, o.until)) return 2;
   std::ios::sync_with_stdio(false);
+  if (!on.empty()) return eksir::backend::hunt_on(o, on, std::cout, std::cerr);
+  if (o.evidence.empty()) {
+    std::cerr << "eksir hunt: give evidence files or folders, or --on clickhouse://...\n";
+    return 2;
+  }
   return eksir::hunt::run(o, std::cout, std::cerr);
 }
 
 int detect_command(eksir::detect::DetectOptions& o, const std::string& format,
                    const std::string& min_severity, const std::string& fail_on,
-                   const std::string& since, const std::string& until) {
+                   const std::string& since, const std::string& until, const std::string& on = {}) {
   auto f = eksir::detect::parse_format(format);
   if (!f) {
     std::cerr << "eksir detect: --format must be table, json, ndjson or sarif\n";
@@ -80,7 +93,119 @@ int detect_command(eksir::detect::DetectOptions& o, const std::string& format,
   }
   if (!time_window("detect", since, until, o.since, o.until)) return 2;
   std::ios::sync_with_stdio(false);
+  if (!on.empty()) return eksir::backend::detect_on(o, on, std::cout, std::cerr);
+  if (o.evidence.empty()) {
+    std::cerr << "eksir detect: give evidence files or folders, or --on clickhouse://...\n";
+    return 2;
+  }
   return eksir::detect::run(o, std::cout, std::cerr);
+}
+
+// `eksir case list|show|note|close|reopen`: fills cmd, whose action is set by the subcommand.
+CLI::App* add_case_command(CLI::App& app, eksir::store::CaseCommand& cmd) {
+  auto* cs =
+      app.add_subcommand("case", "Cases kept by `eksir investigate`: list, show, note, close");
+  cs->require_subcommand(1);
+  auto action = [&cmd](CLI::App* sub, const char* name) {
+    sub->callback([&cmd, name] { cmd.action = name; });
+  };
+  auto* list = cs->add_subcommand("list", "The cases under the case root, newest first");
+  list->add_option("--root", cmd.root, "Case root (default: $EKSIR_CASES, else ./eksir-cases)");
+  list->add_option("--format", cmd.format, "Output: text or json")->capture_default_str();
+  action(list, "list");
+  auto* show = cs->add_subcommand("show", "A case: header, runs, the incident, notes, journal");
+  show->add_option("case", cmd.target, "Case directory or id")->required();
+  show->add_option("--format", cmd.format, "Output: text or json")->capture_default_str();
+  action(show, "show");
+  auto* note = cs->add_subcommand("note", "Add an analyst note to a case");
+  note->add_option("case", cmd.target, "Case directory or id")->required();
+  note->add_option("text", cmd.text, "The note (quote it)")->required();
+  note->add_option("--author", cmd.author, "Author (default: $EKSIR_OPERATOR, else login)");
+  action(note, "note");
+  auto* close = cs->add_subcommand("close", "Close a case with a reason");
+  close->add_option("case", cmd.target, "Case directory or id")->required();
+  close->add_option("--reason", cmd.text, "Why the case is closed")->required();
+  action(close, "close");
+  auto* reopen = cs->add_subcommand("reopen", "Reopen a closed case");
+  reopen->add_option("case", cmd.target, "Case directory or id")->required();
+  action(reopen, "reopen");
+  return cs;
+}
+
+// `eksir plan` and `eksir respond`: the response to a case's incident, one phase at a time.
+struct ResponseCli {
+  CLI::App* plan = nullptr;
+  CLI::App* respond = nullptr;
+  eksir::respond::PlanCommand plan_cmd;
+  eksir::respond::RespondOptions run;
+  std::string plan_phase, run_phase, config;
+  eksir::respond::PlanOptions common;
+};
+
+void add_response_commands(CLI::App& app, ResponseCli& r) {
+  auto shared = [&r](CLI::App* sub) {
+    sub->add_option("case", r.plan_cmd.case_dir, "Case directory or id")->required();
+    sub->add_option("--trusted-cidr", r.common.trusted_cidrs,
+                    "Source range that keeps API access when the endpoint is restricted "
+                    "(repeatable; also trusted_cidrs in --config)");
+    sub->add_option("--isolation-sg", r.common.isolation_sg,
+                    "Security group (no rules) that isolates a compromised node");
+    sub->add_option("--context", r.common.kube_context, "kubectl context of the cluster");
+    sub->add_option("--config", r.config, "Organisation policy (eksir.yaml): trusted CIDRs, CI/CD");
+    sub->add_flag("--gatekeeper", r.common.gatekeeper, "Gatekeeper is installed in the cluster");
+  };
+  r.plan = app.add_subcommand(
+      "plan", "The containment, eradication or recovery steps for the case's incident");
+  shared(r.plan);
+  r.plan->add_option("--phase", r.plan_phase, "contain, eradicate or recover")->required();
+  r.plan->add_option("--format", r.plan_cmd.format, "Output: text, json or script")
+      ->capture_default_str();
+  r.plan->add_option("--schemas", r.plan_cmd.schemas_dir,
+                     "Validate every manifest against these JSON schemas (default: "
+                     "$EKSIR_SCHEMAS_DIR)");
+  r.respond = app.add_subcommand(
+      "respond", "Carry out a phase's plan: dry run unless --execute; journaled in the case");
+  shared(r.respond);
+  r.respond->add_option("--phase", r.run_phase, "contain, eradicate or recover")->required();
+  r.respond->add_flag("--execute", r.run.execute, "Run the steps (each asked for first)");
+  r.respond->add_flag("--yes", r.run.yes, "Do not ask before each step (automation)");
+  r.respond->add_option("--step", r.run.only_step, "Only this step (1-based)");
+  r.respond->add_option("--aws", r.run.aws, "aws program (default: $EKSIR_AWS, else aws)");
+  r.respond->add_option("--kubectl", r.run.kubectl,
+                        "kubectl program (default: $EKSIR_KUBECTL, else kubectl)");
+  r.respond->add_option("--endpoint-url", r.run.endpoint_url, "Passed to every aws command");
+}
+
+int run_response_command(ResponseCli& r) {
+  bool is_plan = r.plan->parsed();
+  const char* name = is_plan ? "plan" : "respond";
+  auto phase = eksir::respond::parse_phase(is_plan ? r.plan_phase : r.run_phase);
+  if (!phase) {
+    std::cerr << "eksir " << name << ": --phase must be contain, eradicate or recover\n";
+    return 2;
+  }
+  if (!r.config.empty()) {
+    auto policy = eksir::cluster::load_policy(r.config);
+    for (const auto& e : policy.errors) std::cerr << "eksir " << name << ": " << e << "\n";
+    if (!policy.ok()) return 2;
+    for (const auto& c : policy.policy.trusted_cidrs) r.common.trusted_cidrs.push_back(c);
+    r.common.cicd_identities = policy.policy.cicd_identities;
+  }
+  if (is_plan) {
+    r.plan_cmd.phase = *phase;
+    r.plan_cmd.plan = r.common;
+    if (r.plan_cmd.schemas_dir.empty())
+      if (const char* env = std::getenv("EKSIR_SCHEMAS_DIR")) r.plan_cmd.schemas_dir = env;
+    return eksir::respond::plan_command(r.plan_cmd, std::cout, std::cerr);
+  }
+  r.run.case_dir = r.plan_cmd.case_dir;
+  r.run.phase = *phase;
+  r.run.plan = r.common;
+  if (r.run.aws == "aws")
+    if (const char* env = std::getenv("EKSIR_AWS"); env && *env) r.run.aws = env;
+  if (r.run.kubectl == "kubectl")
+    if (const char* env = std::getenv("EKSIR_KUBECTL"); env && *env) r.run.kubectl = env;
+  return eksir::respond::respond(r.run, std::cin, std::cout, std::cerr);
 }
 
 }  // namespace
@@ -98,8 +223,11 @@ int main(int argc, char** argv) {
                 "KQL query, e.g. 'event.provider:\"eks.amazonaws.com\" and event.action:Delete*'")
       ->required();
   h->add_option("evidence", hunt.evidence,
-                "Evidence files or folders (read recursively, plain or gzip)")
-      ->required();
+                "Evidence files or folders (read recursively, plain or gzip)");
+  std::string hunt_on;
+  h->add_option("--on", hunt_on,
+                "Search a ClickHouse store filled by `eksir load` instead of files: "
+                "clickhouse://HOST:PORT/DB");
   h->add_option("--since", since,
                 "Only events at or after this time (ISO 8601) or duration before now (24h, 7d)");
   h->add_option("--until", until, "Only events before this time or duration before now");
@@ -122,8 +250,11 @@ int main(int argc, char** argv) {
   auto* d = app.add_subcommand(
       "detect", "Run the rule packs and alert mappings over the evidence: findings out");
   d->add_option("evidence", detect.evidence,
-                "Evidence files or folders (read recursively, plain or gzip)")
-      ->required();
+                "Evidence files or folders (read recursively, plain or gzip)");
+  std::string detect_on;
+  d->add_option("--on", detect_on,
+                "Run on a ClickHouse store filled by `eksir load` instead of files: "
+                "clickhouse://HOST:PORT/DB");
   d->add_option("--rules", detect.rule_paths,
                 "Rule files or folders (YAML) to run besides the built-in pack");
   d->add_flag("--no-builtin", no_builtin, "Do not load the built-in rule pack");
@@ -167,6 +298,105 @@ int main(int argc, char** argv) {
                  "Exit 1 when a result (not exempted) is at or above this severity");
   ps->add_flag("-q,--quiet", posture.quiet, "No summary on stderr");
 
+  eksir::collect::CollectOptions collect;
+  auto* co = app.add_subcommand(
+      "collect", "Gather a live cluster's and account's evidence into a hashed bundle (read-only)");
+  co->add_option("--cluster", collect.cluster, "EKS cluster name");
+  co->add_option("--region", collect.region, "AWS region of the cluster");
+  co->add_option("--since", collect.since,
+                 "Window start: ISO 8601 time or duration before now (24h, 7d)")
+      ->capture_default_str();
+  co->add_option("--until", collect.until,
+                 "Window end: time or duration before now (default: now)");
+  co->add_option("--namespace", collect.namespaces,
+                 "Only this namespace (repeatable; default: all namespaces)");
+  co->add_option("--profile", collect.profile, "AWS CLI profile");
+  co->add_option("-o,--out", collect.out_dir, "New or empty folder for the bundle");
+  co->add_option("--endpoint-url", collect.endpoint_url,
+                 "Endpoint URL passed to every aws command");
+  co->add_option("--aws", collect.aws, "aws CLI program (default: $EKSIR_AWS, else aws on PATH)");
+  co->add_option("--kubectl", collect.kubectl,
+                 "kubectl program (default: $EKSIR_KUBECTL, else kubectl on PATH)");
+  co->add_option("--kubeconfig", collect.kubeconfig, "kubeconfig file passed to kubectl");
+  co->add_option("--context", collect.context, "kubeconfig context passed to kubectl");
+  co->add_option("--config", collect.config,
+                 "Organisation policy (eksir.yaml) for the checks that choose pods for logs");
+  co->add_option("--logs-min-severity", collect.logs_min_severity,
+                 "Collect logs of pods with a posture result at or above this severity")
+      ->capture_default_str();
+  co->add_option("--max-pod-logs", collect.max_pod_logs, "Collect logs of at most this many pods")
+      ->capture_default_str();
+  co->add_option("--page-items", collect.page_items,
+                 "Write CloudTrail and audit logs in files of this many items (0: one file)")
+      ->capture_default_str();
+  co->add_option("--timeout", collect.timeout_seconds, "Seconds each command may run")
+      ->capture_default_str();
+  co->add_option("--verify", collect.verify_dir,
+                 "Re-hash the bundle in this folder against its manifest (exit 1 on a mismatch)");
+  co->add_flag("-q,--quiet", collect.quiet, "No line per command on stderr");
+  auto* co_verify = co->add_subcommand("verify", "Re-hash a bundle against its manifest");
+  co_verify->add_option("dir", collect.verify_dir, "The bundle folder")->required();
+
+  eksir::incident::InvestigateOptions inv;
+  std::string inv_since, inv_until, inv_fail;
+  bool inv_no_builtin = false, inv_no_report = false;
+  auto* iv = app.add_subcommand(
+      "investigate",
+      "The main job: read every source, run all rules and posture checks, build the incident "
+      "(severity, timeline, scope) and write the case");
+  iv->add_option("evidence", inv.evidence,
+                 "Evidence files or folders: events of every source and cluster snapshots, mixed")
+      ->required();
+  iv->add_option("-o,--case", inv.case_dir,
+                 "Case directory (created or added to; default: $EKSIR_CASES or ./eksir-cases, "
+                 "then the incident id)");
+  iv->add_option("--config", inv.config, "Organisation policy (eksir.yaml, see docs/config.md)");
+  iv->add_option("--format", inv.format, "Output: text or json (the incident JSON contract)")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  iv->add_option("--rules", inv.rule_paths, "Rule files or folders to run besides the built-in pack");
+  iv->add_flag("--no-builtin", inv_no_builtin, "Do not load the built-in rule pack");
+  iv->add_flag("--no-report", inv_no_report, "Do not write report.md and report.html");
+  iv->add_option("--since", inv_since, "Only events at or after this time or duration before now");
+  iv->add_option("--until", inv_until, "Only events before this time or duration before now");
+  iv->add_option("--fail-on", inv_fail, "Exit 1 when the incident is at or above: critical, high, medium, low");
+  iv->add_option("--threads", inv.threads, "Worker threads (default: all cores)");
+  iv->add_flag("-q,--quiet", inv.quiet, "No scan summary on stderr");
+
+  eksir::backend::LoadOptions load;
+  auto* ld = app.add_subcommand(
+      "load", "Load evidence into ClickHouse for hunt/detect --on (see docs/clickhouse.md)");
+  ld->add_option("evidence", load.evidence,
+                 "Evidence files or folders (read recursively, plain or gzip)")
+      ->required();
+  ld->add_option("--to", load.to,
+                 "clickhouse://HOST:PORT/DB, or clickhouse://H1:P1,H2:P2/DB?cluster=NAME")
+      ->required();
+  ld->add_option("--batch-mb", load.batch_bytes, "Megabytes of rows per INSERT")
+      ->transform([](std::string s) {
+        unsigned mb = 0;
+        auto r = std::from_chars(s.data(), s.data() + s.size(), mb);
+        if (r.ec != std::errc() || r.ptr != s.data() + s.size() || mb == 0 || mb > 4096)
+          throw CLI::ValidationError("--batch-mb", "a number of megabytes from 1 to 4096");
+        return std::to_string(static_cast<uint64_t>(mb) << 20);
+      });
+  ld->add_option("--threads", load.threads, "Worker threads (default: all cores)");
+  ld->add_flag("--strict", load.strict, "Exit 2 if any record or file had to be skipped");
+  ld->add_flag("-q,--quiet", load.quiet, "No summary on stderr");
+
+  eksir::store::CaseCommand case_cmd;
+  auto* cs = add_case_command(app, case_cmd);
+
+  ResponseCli response;
+  add_response_commands(app, response);
+
+  eksir::report::ReportCommand report_cmd;
+  auto* rp = app.add_subcommand(
+      "report", "The incident report of a case: Markdown, self-contained HTML or JSON");
+  rp->add_option("case", report_cmd.target, "Case directory or id")->required();
+  rp->add_option("--format", report_cmd.format, "Output: md, html or json")->capture_default_str();
+  rp->add_option("-o,--output", report_cmd.output, "Write to this file instead of stdout");
+
   bool fields_markdown = false;
   auto* fl = app.add_subcommand(
       "fields", "List the field names queries can use (ECS names and native paths)");
@@ -191,15 +421,34 @@ int main(int argc, char** argv) {
         start = comma + 1;
       }
     }
-    return hunt_command(*h, hunt, format, source, since, until);
+    return hunt_command(*h, hunt, format, source, since, until, hunt_on);
   }
   if (d->parsed()) {
     detect.builtin = !no_builtin;
-    return detect_command(detect, d_format, d_min, d_fail, d_since, d_until);
+    return detect_command(detect, d_format, d_min, d_fail, d_since, d_until, detect_on);
   }
+  if (iv->parsed()) {
+    inv.builtin = !inv_no_builtin;
+    inv.reports = !inv_no_report;
+    inv.progress = isatty(STDERR_FILENO);
+    if (!inv_fail.empty()) {
+      inv.fail_on = eksir::incident::parse_level(inv_fail);
+      if (!inv.fail_on) {
+        std::cerr << "eksir investigate: --fail-on: expected critical, high, medium or low\n";
+        return 2;
+      }
+    }
+    if (!time_window("investigate", inv_since, inv_until, inv.since, inv.until)) return 2;
+    return eksir::incident::run(inv, std::cout, std::cerr);
+  }
+  if (response.plan->parsed() || response.respond->parsed()) return run_response_command(response);
+  if (cs->parsed()) return eksir::store::case_command(case_cmd, std::cout, std::cerr);
+  if (ld->parsed()) return eksir::backend::load(load, std::cout, std::cerr);
   if (ps->parsed()) return eksir::cluster::run_posture(posture, std::cout, std::cerr);
+  if (co->parsed()) return eksir::collect::run(collect, std::cout, std::cerr);
   if (rl->parsed())
     return eksir::detect::rules_command(rules_action, rule_paths, std::cout, std::cerr);
+  if (rp->parsed()) return eksir::report::report_command(report_cmd, std::cout, std::cerr);
   if (fl->parsed()) {
     if (fields_markdown) {
       std::cout << eksir::fields_markdown();

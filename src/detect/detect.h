@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <iosfwd>
 #include <memory>
 #include <optional>
@@ -13,6 +14,7 @@
 
 #include "event/event.h"
 #include "rules/rules.h"
+#include "sources/sources.h"
 
 namespace eksir::detect {
 
@@ -60,7 +62,8 @@ class Engine {
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
-  void on_event(const EventView& ev, unsigned worker);
+  // True when the event fed a finding: a rule hit, a correlation tuple or an alert.
+  bool on_event(const EventView& ev, unsigned worker);
   // Findings sorted by first_seen, then rule id, then subject.
   std::vector<Finding> finish();
   const std::vector<rules::Rule>& rules() const;
@@ -109,7 +112,15 @@ struct DetectOptions {
   unsigned threads = 0;
   bool progress = true;
   bool quiet = false;
+  // When set, events come from it instead of the evidence files; it is given the loaded rules.
+  std::function<sources::ScanFn(const std::vector<rules::Rule>&)> scan;
 };
+
+// Loads the built-in pack (when builtin) and every --rules path (YAML, Sigma, Elastic TOML) into
+// loaded, reporting skipped and unsupported rules on err as `eksir <command>: ...`. Returns 0, or 2
+// when a rule has errors (nothing should run then).
+int load_rules(const std::vector<std::string>& rule_paths, bool builtin, bool quiet,
+               std::string_view command, std::ostream& err, rules::LoadResult& loaded);
 
 // Runs detection; findings to `out`, summary and problems to `err`. Exit code: 0, 1 when a
 // finding is at or above fail_on, 2 on bad rules or unreadable evidence.

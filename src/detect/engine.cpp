@@ -170,11 +170,12 @@ const std::vector<rules::Rule>& Engine::rules() const {
   return impl_->rules;
 }
 
-void Engine::on_event(const EventView& ev, unsigned worker) {
+bool Engine::on_event(const EventView& ev, unsigned worker) {
   Impl& m = *impl_;
   WorkerState& w = m.workers[worker % m.workers.size()];
   const size_t s = static_cast<size_t>(ev.source);
   if (ev.time != kNoTime && ev.time < w.min_time[s]) w.min_time[s] = ev.time;
+  bool used = false;
   m.single_b[s].for_each(ev, [&](uint32_t idx) {
     const CompiledRule& c = m.compiled[idx];
     if (!c.match.matches(ev)) return;
@@ -183,7 +184,9 @@ void Engine::on_event(const EventView& ev, unsigned worker) {
     for (const auto& f : c.subject) h.subject.emplace_back(f.name(), field_text(f, ev));
     add_identity(ev, h.subject);
     h.ref = {ev.source, std::string(ev.file), ev.line, ev.record, ev.time, event_id(ev)};
+    if (c.rule->render) h.description = c.rule->render(ev);
     w.hits.push_back(std::move(h));
+    used = true;
   });
   m.corr_b[s].for_each(ev, [&](uint32_t idx) {
     const CompiledRule& c = m.compiled[idx];
@@ -235,12 +238,18 @@ void Engine::on_event(const EventView& ev, unsigned worker) {
     if (first_seen) {
       key.append(reinterpret_cast<const char*>(&idx), sizeof idx);
       w.first.insert_or_assign(key, std::move(t));
+      used = true;
       return;
     }
     w.tuples.push_back(std::move(t));
+    used = true;
   });
   if (m.options.alerts && ev.source != Source::CloudTrail && ev.source != Source::K8sAudit)
-    if (auto f = alert_finding(ev)) w.alerts.push_back(std::move(*f));
+    if (auto f = alert_finding(ev)) {
+      w.alerts.push_back(std::move(*f));
+      used = true;
+    }
+  return used;
 }
 
 std::vector<Finding> Engine::finish() {
@@ -320,6 +329,7 @@ std::vector<Finding> Engine::finish() {
       continue;
     }
     Finding f = rule_finding(r);
+    if (!h.description.empty()) f.description = std::move(h.description);
     f.first_seen = f.last_seen = h.ref.time;
     f.dedup_key = std::move(keys[i]);
     for (auto& kv : h.subject)

@@ -19,6 +19,7 @@ struct Hit {
   uint32_t rule = 0;
   Subject subject;
   EvidenceRef ref;
+  std::string description;  // the rule's render() of the event, when it has one
 };
 
 // An event a correlation rule needs: its key, its distinct value, the steps it satisfies.

@@ -61,7 +61,40 @@ int rules_command(std::string_view action, const std::vector<std::string>& given
   if (action == "validate") {
     out << fmt::format("{} rules in {} files: {} errors, {} warnings\n", loaded.rules.size(),
                        loaded.files, loaded.errors.size(), loaded.warnings.size());
-    if (elastic_paths.empty()) return loaded.ok() ? 0 : 1;
+    // Public formats read through the YAML loader (Falco): loaded, skipped by reason, disabled.
+    std::map<std::string, size_t> loaded_by_format;
+    for (const auto& r : loaded.rules) ++loaded_by_format[r.origin];
+    std::map<std::string, std::map<std::string, size_t>> skipped_by_format;
+    std::map<std::string, size_t> disabled_by_format;
+    size_t not_loaded = 0;
+    for (const auto& n : loaded.not_loaded) {
+      if (n.disabled) {
+        ++disabled_by_format[n.format];
+        continue;
+      }
+      ++skipped_by_format[n.format][n.reason];
+      ++not_loaded;
+    }
+    for (const std::string format : {"falco"}) {
+      size_t skipped = 0;
+      std::string reasons;
+      for (const auto& [reason, n] : skipped_by_format[format]) {
+        skipped += n;
+        reasons += fmt::format("{}{} {}", reasons.empty() ? "" : "; ", n, reason);
+      }
+      if (!loaded_by_format[format] && !skipped && !disabled_by_format[format]) continue;
+      out << fmt::format("{}: {} loaded, {} skipped{}, {} disabled\n", format,
+                         loaded_by_format[format], skipped,
+                         reasons.empty() ? "" : " (" + reasons + ")", disabled_by_format[format]);
+      for (const auto& n : loaded.not_loaded)
+        if (n.format == format)
+          out << fmt::format("  {}: {}:{}: [{}] {}\n", n.disabled ? "disabled" : "skipped", n.file,
+                             n.line, n.rule, n.reason);
+    }
+    if (not_loaded)
+      out << fmt::format("not every rule loaded: {} rule{} skipped (exit 1)\n", not_loaded,
+                         not_loaded == 1 ? "" : "s");
+    if (elastic_paths.empty()) return loaded.ok() && !not_loaded ? 0 : 1;
     if (yaml_files > 0)
       out << fmt::format("yaml: {} rules loaded from {} files, {} errors\n", yaml_rules, yaml_files,
                          yaml_errors);
@@ -81,7 +114,7 @@ int rules_command(std::string_view action, const std::vector<std::string>& given
           "not every rule loaded: {} Elastic rule{} of types eksir does not run count as not "
           "loaded (exit 1)\n",
           elastic.skipped.size(), elastic.skipped.size() == 1 ? "" : "s");
-    return loaded.ok() && elastic.skipped.empty() ? 0 : 1;
+    return loaded.ok() && elastic.skipped.empty() && !not_loaded ? 0 : 1;
   }
   size_t passed = 0, failed = 0;
   for (const auto& r : loaded.rules) {

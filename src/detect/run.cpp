@@ -32,63 +32,7 @@ std::string severity_counts(const std::vector<Finding>& findings, bool json) {
 
 int run(const DetectOptions& o, std::ostream& out, std::ostream& err) {
   rules::LoadResult loaded;
-  if (o.builtin) {
-    std::string dir = rules::builtin_rules_dir();
-    std::error_code ec;
-    if (std::filesystem::is_directory(dir, ec))
-      loaded = rules::load_paths({dir});
-    else
-      err << fmt::format("eksir detect: warning: built-in rule pack not found at {}\n", dir);
-  }
-  if (!o.rule_paths.empty()) {
-    // Elastic TOML rules: a .toml file, or a folder holding .toml files (beside any YAML).
-    std::vector<std::string> yaml_paths, elastic_paths;
-    for (const auto& p : o.rule_paths) {
-      if (!rules::is_elastic_file(p)) yaml_paths.push_back(p);
-      if (rules::has_elastic_rules(p)) elastic_paths.push_back(p);
-    }
-    if (!yaml_paths.empty()) loaded.merge(rules::load_paths(yaml_paths));
-    if (!elastic_paths.empty()) {
-      rules::ElasticLoad el = rules::load_elastic_paths(elastic_paths);
-      if (!o.quiet && !el.skipped.empty()) {
-        std::string by_type;
-        for (const auto& [type, n] : el.skipped_by_type())
-          by_type += fmt::format("{}{} {}", by_type.empty() ? "" : ", ", n, type);
-        err << fmt::format(
-            "eksir detect: {} Elastic rule{} skipped, not run ({}; see `eksir rules validate`)\n",
-            el.skipped.size(), el.skipped.size() == 1 ? "" : "s", by_type);
-      }
-      size_t new_terms = 0;
-      TimeNs shortest = 0, longest = 0;
-      for (const auto& r : el.result.rules) {
-        if (r.correlation.type != rules::CorrelationType::FirstSeen) continue;
-        ++new_terms;
-        TimeNs h = r.correlation.history;
-        shortest = shortest == 0 ? h : std::min(shortest, h);
-        longest = std::max(longest, h);
-      }
-      if (!o.quiet && new_terms)
-        err << fmt::format(
-            "eksir detect: {} Elastic new_terms rule{} run as first_seen: a value is reported as "
-            "new only when the evidence covers the rule's history window ({}) before it; values "
-            "first seen earlier are withheld, not reported\n",
-            new_terms, new_terms == 1 ? "" : "s",
-            shortest == longest
-                ? rules::format_duration(longest)
-                : rules::format_duration(shortest) + " to " + rules::format_duration(longest));
-      loaded.merge(std::move(el.result));
-    }
-  }
-  if (!loaded.ok()) {
-    for (const auto& e : loaded.errors) err << "eksir detect: rule error: " << e.text() << "\n";
-    err << fmt::format(
-        "eksir detect: {} rule error{}; nothing was run (see `eksir rules validate`)\n",
-        loaded.errors.size(), loaded.errors.size() == 1 ? "" : "s");
-    return 2;
-  }
-  if (!o.quiet && !loaded.warnings.empty())
-    err << fmt::format("eksir detect: {} rule warning{} (see `eksir rules validate`)\n",
-                       loaded.warnings.size(), loaded.warnings.size() == 1 ? "" : "s");
+  if (int rc = load_rules(o.rule_paths, o.builtin, o.quiet, "detect", err, loaded)) return rc;
 
   sources::ScanOptions so;
   so.threads = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
@@ -104,7 +48,8 @@ int run(const DetectOptions& o, std::ostream& out, std::ostream& err) {
     engine.on_event(ev, chunk.worker);
   };
   auto on_output = [](std::vector<std::string>&) { return true; };
-  sources::ScanStats st = sources::scan(o.evidence, so, on_event, on_output);
+  sources::ScanStats st = o.scan ? o.scan(engine.rules())(so, on_event, on_output)
+                                 : sources::scan(o.evidence, so, on_event, on_output);
 
   std::vector<Finding> all = engine.finish();
   std::vector<Finding> findings;

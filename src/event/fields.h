@@ -19,6 +19,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -179,5 +180,10 @@ bool walk_leaves(simdjson::dom::element root, ValueSink& sink);
 void append_value(std::string& out, const FieldValue& v);
 // Every non-null value of the field as text, joined with ","; "" when absent.
 std::string field_text(const FieldRef& f, const EventView& ev);
+
+// The first non-null value at a native path (arrays flattened), as text ("" when none).
+std::string path_text(simdjson::dom::element root, std::string_view path);
+// The first non-empty of several native paths.
+std::string first_path(simdjson::dom::element root, std::initializer_list<std::string_view> paths);
 
 }  // namespace eksir

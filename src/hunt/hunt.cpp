@@ -219,7 +219,8 @@ int run(const HuntOptions& o, std::ostream& out, std::ostream& err) {
     return !(o.limit && emitted >= o.limit);
   };
 
-  sources::ScanStats st = sources::scan(o.evidence, so, on_event, on_output);
+  sources::ScanStats st =
+      o.scan ? o.scan(so, on_event, on_output) : sources::scan(o.evidence, so, on_event, on_output);
   uint64_t matched = emitted + matched_total.load();
 
   if (o.count_only) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "event/event.h"
+#include "sources/sources.h"
 
 namespace eksir::hunt {
 
@@ -28,6 +29,7 @@ struct HuntOptions {
   unsigned threads = 0;
   bool progress = true;  // drawn only when stderr is a terminal
   bool quiet = false;    // no summary on stderr
+  sources::ScanFn scan;  // when set, events come from it instead of the evidence files
 };
 
 // Runs the hunt, writing rows to `out` and the summary, warnings and errors to `err`.

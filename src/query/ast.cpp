@@ -123,6 +123,9 @@ void put(const Node& n, std::string& out) {
       put_pattern(n.value, out);
       out.push_back(')');
       return;
+    case NodeKind::Custom:
+      out += "(custom " + (n.predicate ? n.predicate->text() : std::string()) + ")";
+      return;
   }
 }
 

@@ -517,6 +517,7 @@ struct CompiledQuery::Impl {
   std::vector<FieldRef> refs;
   std::vector<std::string> paths;
   std::vector<Matcher> matchers;
+  std::vector<std::shared_ptr<const Predicate>> predicates;  // Custom: CNode::matcher indexes
   std::vector<std::string> literals;
   std::array<bool, kSourceCount> may{};
   TimeNs now = kNoTime;
@@ -575,6 +576,10 @@ struct CompiledQuery::Impl {
     if (n.kind == NodeKind::Match || n.kind == NodeKind::Range || n.kind == NodeKind::FreeText) {
       c.matcher = static_cast<uint32_t>(matchers.size());
       matchers.push_back(make_matcher(n.value, now));
+    }
+    if (n.kind == NodeKind::Custom) {
+      c.matcher = static_cast<uint32_t>(predicates.size());
+      predicates.push_back(n.predicate);
     }
     std::vector<uint32_t> children;
     for (const Node& child : n.children)
@@ -670,6 +675,10 @@ struct CompiledQuery::Impl {
         ValueSink sink(fn);
         return walk_leaves(scope ? *scope : ev.doc, sink);
       }
+      case NodeKind::Custom: {
+        const auto& p = predicates[c.matcher];
+        return p && p->matches(ev);
+      }
     }
     return false;
   }
@@ -690,6 +699,8 @@ struct CompiledQuery::Impl {
       case NodeKind::Range:
       case NodeKind::Nested:
         return c.relative || refs[c.field].applies_to(s);
+      case NodeKind::Custom:
+        return predicates[c.matcher] && predicates[c.matcher]->applies_to(s);
       default:
         return true;  // All, Not, FreeText
     }

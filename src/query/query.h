@@ -88,9 +88,20 @@ struct Pattern {
   std::vector<std::string> segments() const;
 };
 
-enum class NodeKind : uint8_t { All, And, Or, Not, Match, Exists, Range, Nested, FreeText };
+enum class NodeKind : uint8_t { All, And, Or, Not, Match, Exists, Range, Nested, FreeText, Custom };
 enum class RangeOp : uint8_t { Lt, Le, Gt, Ge };
 std::string_view range_op_text(RangeOp op);  // "<", "<=", ">", ">="
+
+// A test a rule translator supplies for semantics no other node has (Falco's filter fields):
+// evaluated on the whole event (also inside a nested query), never routed or prefiltered.
+class Predicate {
+ public:
+  virtual ~Predicate() = default;
+  virtual bool matches(const EventView& ev) const = 0;
+  // False when no event of that source can satisfy it.
+  virtual bool applies_to(Source s) const = 0;
+  virtual std::string text() const = 0;  // for to_string
+};
 
 // The backend-neutral tree. And/Or have two or more children, Not and Nested one.
 struct Node {
@@ -100,6 +111,7 @@ struct Node {
   Pattern value;             // Match, Range, FreeText
   RangeOp op = RangeOp::Lt;  // Range
   std::vector<Node> children;
+  std::shared_ptr<const Predicate> predicate;  // Custom
 };
 
 // Debugging/tests: (and (match verb create) (not (exists x)) (range code >= 400) ...).

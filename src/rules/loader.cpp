@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "rules/falco.h"
 #include "rules/rules.h"
 #include "rules/sigma.h"
 #include "rules/yaml_json.h"
@@ -314,9 +315,12 @@ class RuleReader {
 
 }  // namespace
 
-LoadResult load_text(std::string_view yaml, std::string_view file) {
-  LoadResult out;
-  out.files = 1;
+namespace {
+
+// One file's documents into out; Falco documents into `falco`, compiled by the caller.
+void load_documents(std::string_view yaml, std::string_view file, LoadResult& out,
+                    FalcoSet& falco) {
+  out.files += 1;
   std::vector<YAML::Node> docs;
   try {
     docs = YAML::LoadAll(std::string(yaml));
@@ -324,12 +328,14 @@ LoadResult load_text(std::string_view yaml, std::string_view file) {
     out.errors.push_back({std::string(file),
                           e.mark.line >= 0 ? static_cast<uint64_t>(e.mark.line) + 1 : 0, "",
                           "invalid YAML: " + e.msg});
-    return out;
+    return;
   }
   try {
     for (const auto& doc : docs) {
       if (doc.IsNull()) continue;
-      if (doc.IsSequence()) {
+      if (is_falco(doc)) {
+        falco.add(doc, file, out);
+      } else if (doc.IsSequence()) {
         for (const auto& item : doc) RuleReader(file, out).read(item);
       } else if (is_sigma(doc)) {
         load_sigma(doc, file, out);
@@ -342,12 +348,23 @@ LoadResult load_text(std::string_view yaml, std::string_view file) {
                           e.mark.line >= 0 ? static_cast<uint64_t>(e.mark.line) + 1 : 0, "",
                           "invalid rule: " + e.msg});
   }
+}
+
+}  // namespace
+
+LoadResult load_text(std::string_view yaml, std::string_view file) {
+  LoadResult out;
+  FalcoSet falco;
+  load_documents(yaml, file, out, falco);
+  falco.finish(out);
   return out;
 }
 
 LoadResult load_paths(const std::vector<std::string>& paths) {
   namespace fs = std::filesystem;
   LoadResult out;
+  // Falco files make one rule set across files (later files extend earlier ones).
+  FalcoSet falco;
   for (const auto& p : paths) {
     std::error_code ec;
     std::vector<std::string> files;
@@ -373,9 +390,10 @@ LoadResult load_paths(const std::vector<std::string>& paths) {
       }
       std::stringstream ss;
       ss << in.rdbuf();
-      out.merge(load_text(ss.str(), f));
+      load_documents(ss.str(), f, out, falco);
     }
   }
+  falco.finish(out);
   std::set<std::string> seen;
   std::vector<Rule> unique;
   for (auto& r : out.rules) {

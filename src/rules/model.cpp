@@ -85,6 +85,7 @@ void LoadResult::merge(LoadResult&& o) {
   for (auto& r : o.rules) rules.push_back(std::move(r));
   for (auto& e : o.errors) errors.push_back(std::move(e));
   for (auto& w : o.warnings) warnings.push_back(std::move(w));
+  for (auto& n : o.not_loaded) not_loaded.push_back(std::move(n));
   files += o.files;
 }
 

@@ -66,6 +66,9 @@ struct Rule {
   std::vector<TestCase> positive, negative;
   std::string file;
   uint64_t line = 0;
+  std::string level;  // the severity word as the rule's own format writes it (Falco: WARNING)
+  // When set, the finding's description for the event that matched (Falco: the rendered output).
+  std::function<std::string(const EventView&)> render;
 };
 
 struct Diagnostic {
@@ -76,9 +79,21 @@ struct Diagnostic {
   std::string text() const;  // "file:line: [rule-id] message"
 };
 
+// A rule of a public format that was read but not loaded: disabled by the rule itself, or skipped
+// (another event source, a feature eksir does not support).
+struct NotLoaded {
+  std::string format;  // "falco"
+  std::string file;
+  uint64_t line = 0;
+  std::string rule;
+  bool disabled = false;  // `enabled: false`: not run by choice, not a failure to load
+  std::string reason;     // one line
+};
+
 struct LoadResult {
   std::vector<Rule> rules;
   std::vector<Diagnostic> errors, warnings;
+  std::vector<NotLoaded> not_loaded;
   uint64_t files = 0;
   bool ok() const { return errors.empty(); }
   void merge(LoadResult&& other);

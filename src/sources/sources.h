@@ -79,6 +79,11 @@ using OutputFn = std::function<bool(std::vector<std::string>& items)>;
 ScanStats scan(const std::vector<std::string>& paths, const ScanOptions& options,
                const EventFn& on_event, const OutputFn& on_output);
 
+// Where events come from when not from files (a database, for instance): called like scan()
+// without the paths, it hands events to on_event and delivers items through on_output.
+using ScanFn = std::function<ScanStats(const ScanOptions& options, const EventFn& on_event,
+                                       const OutputFn& on_output)>;
+
 // Convenience for tests and small inputs: every event of the paths, owned, in evidence order.
 std::vector<Event> read_all(const std::vector<std::string>& paths, ScanStats* stats = nullptr,
                             const ScanOptions& options = {});

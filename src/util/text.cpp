@@ -98,4 +98,12 @@ std::string thousands(uint64_t n) {
   return out;
 }
 
+std::string human_duration(int64_t seconds) {
+  if (seconds < 0) return "-" + human_duration(-seconds);
+  if (seconds < 60) return fmt::format("{}s", seconds);
+  if (seconds < 3600) return fmt::format("{}m {}s", seconds / 60, seconds % 60);
+  if (seconds < 86400) return fmt::format("{}h {}m", seconds / 3600, seconds % 3600 / 60);
+  return fmt::format("{}d {}h", seconds / 86400, seconds % 86400 / 3600);
+}
+
 }  // namespace eksir::util

@@ -20,4 +20,7 @@ std::string human_bytes(uint64_t bytes);
 // 1234567 -> "1,234,567".
 std::string thousands(uint64_t n);
 
+// A duration for people: 45s, 9m 20s, 2h 5m, 3d 4h.
+std::string human_duration(int64_t seconds);
+
 }  // namespace eksir::util

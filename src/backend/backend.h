@@ -1,0 +1,75 @@
+// ClickHouse as a scale-out store: `eksir load` writes events into a table layout of typed
+// columns plus the full event, and `hunt` / `detect` run against it with the same query language
+// and rules. The one public header of the backend stage; the layout is in docs/clickhouse.md.
+//
+// Target URL: clickhouse://HOST:PORT/DB for one server (PORT is the HTTP interface, 8123 by
+// default), clickhouse://HOST:PORT,HOST:PORT.../DB?cluster=NAME for shards: each shard holds
+// `events_local` and the first one a `Distributed` table `events` over the server-side cluster
+// NAME (its <remote_servers> entry lists the same shards in the same order).
+//
+// Queries: the KQL tree is translated to a WHERE clause that every matching event satisfies (a
+// superset where the exact semantics cannot be said in the server's SQL); the rows it returns are
+// re-checked with the local compiled query, so results equal a local run on the same evidence.
+#pragma once
+
+#include <cstdint>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "detect/detect.h"
+#include "hunt/hunt.h"
+#include "query/query.h"
+
+namespace eksir::backend {
+
+struct Endpoint {
+  std::string host;
+  uint16_t port = 8123;
+};
+
+struct Target {
+  std::vector<Endpoint> shards;  // one for a single server
+  std::string database;
+  std::string cluster;  // server-side cluster name of the Distributed table ("" = one server)
+  std::string url;      // as given
+  bool distributed() const { return shards.size() > 1; }
+};
+
+// Parses clickhouse://HOST[:PORT][,HOST[:PORT]...]/DB[?cluster=NAME]; sets error on failure.
+std::optional<Target> parse_target(std::string_view url, std::string& error);
+
+// A KQL tree as SQL. `where` is "1" when nothing could be said on the server.
+struct Translation {
+  std::string where;
+  bool exact = false;                  // where alone decides (no local re-check needed)
+  std::vector<std::string> on_server;  // the query parts the server evaluates exactly
+  std::vector<std::string> local;      // parts only the local engine decides (prefiltered)
+};
+Translation translate(const query::Node& root);
+
+struct LoadOptions {
+  std::vector<std::string> evidence;
+  std::string to;                  // target URL
+  size_t batch_bytes = 32u << 20;  // rows per INSERT, by size of their text
+  unsigned threads = 0;
+  bool progress = true;  // drawn only when stderr is a terminal
+  bool quiet = false;
+  bool strict = false;
+};
+
+// `eksir load`: creates or checks the tables, inserts every event of the files not already
+// loaded, records each file once all its rows are in. Exit code 0; 2 usage, unreachable server,
+// rejected batch or unreadable evidence.
+int load(const LoadOptions& options, std::ostream& out, std::ostream& err);
+
+// `eksir hunt QUERY --on URL` and `eksir detect --on URL`: the same options, outputs and exit
+// codes as on files (options.evidence is ignored).
+int hunt_on(const hunt::HuntOptions& options, const std::string& url, std::ostream& out,
+            std::ostream& err);
+int detect_on(const detect::DetectOptions& options, const std::string& url, std::ostream& out,
+              std::ostream& err);
+
+}  // namespace eksir::backend

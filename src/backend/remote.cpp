@@ -1,0 +1,299 @@
+// hunt and detect on ClickHouse: the translated WHERE runs on the server, the rows it returns
+// become events again and go through the same local engine and writers as events from files.
+#include <fmt/format.h>
+
+#include <ostream>
+
+#include "backend/store.h"
+#include "util/text.h"
+
+namespace eksir::backend {
+namespace {
+
+constexpr const char* kRowColumns = "source, time, file, line, record, sample, raw, norm";
+constexpr size_t kRowFields = 8;
+constexpr size_t kItemsPerDelivery = 1024;
+
+struct FetchCounters {
+  uint64_t rows = 0;
+};
+
+std::string bounds_sql(const sources::ScanOptions& so) {
+  std::string out;
+  if (so.only) out += fmt::format(" AND source = {}", sql_string(source_name(*so.only)));
+  if (so.since != kNoTime) out += fmt::format(" AND time >= {}", so.since);
+  if (so.until != kNoTime) out += fmt::format(" AND time < {}", so.until);
+  return out;
+}
+
+// Streams the rows of each query (in order) into on_event, delivering items like a scan.
+class Fetcher {
+ public:
+  Fetcher(const Store& store, const sources::EventFn& on_event, const sources::OutputFn& on_output,
+          sources::ScanStats& st)
+      : store_(store), on_event_(on_event), on_output_(on_output), st_(st) {}
+
+  // Returns "" or the error; stops quietly when on_output asks to.
+  std::string run(const std::string& sql) {
+    std::string pending;
+    std::string failure;
+    std::string e = store_.exec(sql, 0, [&](std::string_view piece) {
+      pending.append(piece);
+      size_t start = 0;
+      for (size_t nl; (nl = pending.find('\n', start)) != std::string::npos; start = nl + 1) {
+        if (!row(std::string_view(pending).substr(start, nl - start), failure)) {
+          pending.erase(0, nl + 1);
+          return false;
+        }
+      }
+      pending.erase(0, start);
+      return true;
+    });
+    if (!failure.empty()) return failure;
+    if (!e.empty()) return e;
+    if (!pending.empty() && !stopped_)
+      return fmt::format("the reply ended inside a row: {}", pending.substr(0, 200));
+    return deliver() ? "" : "";
+  }
+
+  bool stopped() const { return stopped_; }
+
+ private:
+  bool row(std::string_view line, std::string& failure) {
+    if (stopped_) return false;
+    std::vector<std::string_view> f;
+    size_t start = 0;
+    for (size_t tab; (tab = line.find('\t', start)) != std::string_view::npos; start = tab + 1)
+      f.push_back(line.substr(start, tab - start));
+    f.push_back(line.substr(start));
+    if (f.size() != kRowFields) {
+      failure = fmt::format("the server's reply broke off: {}", line.substr(0, 300));
+      return false;
+    }
+    auto src = parse_source(f[0]);
+    if (!src) {
+      failure = fmt::format("row of unknown source '{}'", f[0]);
+      return false;
+    }
+    std::string file = unescape_tsv(f[2]);
+    raw_ = unescape_tsv(f[6]);
+    std::string norm = unescape_tsv(f[7]);
+    const std::string& json = norm.empty() ? raw_ : norm;
+    auto doc = parser_.parse(json);
+    if (doc.error()) {
+      failure = fmt::format("{}:{}: stored event is not JSON: {}", file, f[3],
+                            simdjson::error_message(doc.error()));
+      return false;
+    }
+    EventView ev;
+    ev.source = *src;
+    ev.file = file;
+    ev.time = std::strtoll(std::string(f[1]).c_str(), nullptr, 10);
+    ev.line = std::strtoull(std::string(f[3]).c_str(), nullptr, 10);
+    ev.record = std::strtoull(std::string(f[4]).c_str(), nullptr, 10);
+    ev.sample = f[5] == "1";
+    ev.raw = raw_;
+    ev.doc = doc.value();
+    ++st_.events;
+    ++st_.events_by_source[*src];
+    st_.bytes += raw_.size();
+    on_event_(ev, chunk_);
+    if (chunk_.items.size() >= kItemsPerDelivery && !deliver()) return false;
+    return true;
+  }
+
+  bool deliver() {
+    if (chunk_.items.empty() || stopped_) return !stopped_;
+    if (!on_output_(chunk_.items)) stopped_ = true;
+    chunk_.items.clear();
+    return !stopped_;
+  }
+
+  const Store& store_;
+  const sources::EventFn& on_event_;
+  const sources::OutputFn& on_output_;
+  sources::ScanStats& st_;
+  sources::ChunkOutput chunk_;
+  simdjson::dom::parser parser_;
+  std::string raw_;
+  bool stopped_ = false;
+};
+
+// The stats of a run against the store, with the files the table holds.
+sources::ScanStats base_stats(const Store& store, std::string& error) {
+  sources::ScanStats st;
+  std::string n =
+      store.query(fmt::format("SELECT count() FROM {} FINAL", store.files_table()), error);
+  st.files = std::strtoull(n.c_str(), nullptr, 10);
+  return st;
+}
+
+std::string select_sql(const Store& store, const std::string& where, const std::string& bounds,
+                       const std::string& order) {
+  return fmt::format("SELECT {} FROM {} WHERE ({}){} {} FORMAT TabSeparated", kRowColumns,
+                     store.events_table(), where, bounds, order);
+}
+
+std::string describe_parts(const std::vector<std::string>& parts) {
+  std::string out;
+  for (const auto& p : parts) out += (out.empty() ? "" : ", ") + p;
+  return out;
+}
+
+std::optional<Store> open_store(std::string_view command, const std::string& url,
+                                std::ostream& err) {
+  std::string error;
+  auto target = parse_target(url, error);
+  if (!target) {
+    err << fmt::format("eksir {}: --on: {}\n", command, error);
+    return std::nullopt;
+  }
+  Store store(*target);
+  std::string exists = store.query(fmt::format("EXISTS TABLE {}", store.events_table()), error);
+  if (error.empty() && exists.substr(0, 1) != "1")
+    error = fmt::format("no table {} (run `eksir load EVIDENCE --to {}` first)",
+                        store.events_table(), url);
+  if (!error.empty()) {
+    err << fmt::format("eksir {}: {}: {}\n", command, url, error);
+    return std::nullopt;
+  }
+  return store;
+}
+
+}  // namespace
+
+int hunt_on(const hunt::HuntOptions& options, const std::string& url, std::ostream& out,
+            std::ostream& err) {
+  auto store = open_store("hunt", url, err);
+  if (!store) return 2;
+  auto parsed = query::parse(options.query);
+  if (!parsed) return hunt::run(options, out, err);  // reports the query error the usual way
+  Translation t = translate(parsed->root);
+  std::string failure;
+  hunt::HuntOptions o = options;
+  o.scan = [&](const sources::ScanOptions& so, const sources::EventFn& on_event,
+               const sources::OutputFn& on_output) {
+    sources::ScanStats st = base_stats(*store, failure);
+    if (!failure.empty()) return st;
+    Fetcher f(*store, on_event, on_output, st);
+    failure = f.run(select_sql(*store, t.where, bounds_sql(so), "ORDER BY file_seq, line, record"));
+    return st;
+  };
+  if (!o.quiet) {
+    err << fmt::format("eksir hunt: on {} ({} shard{}): {}\n", url, store->target().shards.size(),
+                       store->target().shards.size() == 1 ? "" : "s",
+                       t.exact ? "the whole query runs on the server"
+                               : "the server prefilters, the local engine decides");
+    if (!t.on_server.empty())
+      err << "  on the server, exactly: " << describe_parts(t.on_server) << "\n";
+    if (!t.local.empty())
+      err << "  locally, on the rows the server returns: " << describe_parts(t.local) << "\n";
+    err << "  SQL: WHERE " << t.where << "\n";
+  }
+  int rc = 0;
+  if (t.exact && o.count_only && !o.limit) {
+    // The server alone decides: count there, fetch nothing.
+    sources::ScanOptions so;
+    so.only = o.only;
+    so.since = o.since;
+    so.until = o.until;
+    sources::ScanStats st = base_stats(*store, failure);
+    std::string n;
+    if (failure.empty())
+      n = store->query(fmt::format("SELECT count() FROM {} WHERE ({}){} FORMAT TabSeparated",
+                                   store->events_table(), t.where, bounds_sql(so)),
+                       failure);
+    if (failure.empty()) {
+      uint64_t matched = std::strtoull(n.c_str(), nullptr, 10);
+      out << matched << "\n";
+      out.flush();
+      st.events = matched;
+      if (!o.quiet)
+        sources::print_scan_summary(err, "hunt", st, util::thousands(matched) + " matched",
+                                    o.strict);
+    }
+  } else {
+    rc = hunt::run(o, out, err);
+  }
+  if (!failure.empty()) {
+    err << fmt::format("eksir hunt: {}: {}\n", url, failure);
+    return 2;
+  }
+  return rc;
+}
+
+namespace {
+
+// Rows that can feed a finding: alerts, and the superset of each rule's events.
+std::string candidate_where(const std::vector<rules::Rule>& rules) {
+  std::string out = "source IN ('guardduty', 'falco', 'ocsf')";
+  for (const auto& r : rules) {
+    std::string w = translate(r.match).where;
+    if (!r.correlation.step_nodes.empty()) {
+      std::string steps;
+      for (const auto& s : r.correlation.step_nodes) {
+        std::string sw = translate(s).where;
+        if (sw == "1") {
+          steps.clear();
+          break;
+        }
+        steps += (steps.empty() ? "" : " OR ") + sw;
+      }
+      if (!steps.empty()) w = w == "1" ? "(" + steps + ")" : w + " AND (" + steps + ")";
+    }
+    if (w == "1") return "1";
+    out += " OR " + w;
+  }
+  return out;
+}
+
+}  // namespace
+
+int detect_on(const detect::DetectOptions& options, const std::string& url, std::ostream& out,
+              std::ostream& err) {
+  auto store = open_store("detect", url, err);
+  if (!store) return 2;
+  std::string failure, where;
+  uint64_t context_rows = 0;
+  detect::DetectOptions o = options;
+  o.scan = [&](const std::vector<rules::Rule>& rules) -> sources::ScanFn {
+    where = candidate_where(rules);
+    bool first_seen = false;
+    for (const auto& r : rules)
+      first_seen = first_seen || r.correlation.type == rules::CorrelationType::FirstSeen;
+    return [&, first_seen](const sources::ScanOptions& so, const sources::EventFn& on_event,
+                           const sources::OutputFn& on_output) {
+      sources::ScanStats st = base_stats(*store, failure);
+      if (!failure.empty()) return st;
+      Fetcher f(*store, on_event, on_output, st);
+      std::string bounds = bounds_sql(so);
+      // first_seen needs how far back the evidence of each source reaches: the earliest event
+      // of each source outside the candidates (it matches no rule) marks that start.
+      if (first_seen && where != "1") {
+        failure =
+            f.run(select_sql(*store, fmt::format("NOT ({}) AND time != {}", where, kNoTime), bounds,
+                             "ORDER BY time, file_seq, line, record LIMIT 1 BY source"));
+        context_rows = st.events;
+      }
+      if (failure.empty())
+        failure = f.run(select_sql(*store, where, bounds, "ORDER BY file_seq, line, record"));
+      return st;
+    };
+  };
+  int rc = detect::run(o, out, err);
+  if (!failure.empty()) {
+    err << fmt::format("eksir detect: {}: {}\n", url, failure);
+    return 2;
+  }
+  if (!o.quiet)
+    err << fmt::format(
+        "eksir detect: on {}: the server selected the candidate rows (alerts and each rule's "
+        "prefilter{}); rules and correlations ran locally on them{}\n",
+        url, where == "1" ? ": a rule needs every event, so all rows" : "",
+        context_rows ? fmt::format(" ({} earliest rows per source fetched for first_seen history)",
+                                   context_rows)
+                     : "");
+  return rc;
+}
+
+}  // namespace eksir::backend

@@ -1,0 +1,372 @@
+#include "collect/collect.h"
+
+#include <fmt/format.h>
+#include <pwd.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <ostream>
+#include <set>
+
+#include "cluster/cluster.h"
+#include "collect/commands.h"
+#include "collect/exec.h"
+#include "collect/manifest.h"
+#include "collect/outputs.h"
+#include "hunt/hunt.h"
+#include "util/sha256.h"
+#include "util/text.h"
+
+namespace eksir::collect {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+TimeNs now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string program_for(const std::string& option, const char* env, const char* fallback) {
+  if (!option.empty()) return option;
+  if (const char* e = std::getenv(env); e && *e) return e;
+  return fallback;
+}
+
+Operator local_operator() {
+  Operator op;
+  op.uid = static_cast<int64_t>(::geteuid());
+  if (const passwd* pw = ::getpwuid(::geteuid()); pw && pw->pw_name) op.user = pw->pw_name;
+  for (const char* var : {"USER", "LOGNAME"})
+    if (const char* v = std::getenv(var); op.user.empty() && v) op.user = v;
+  // Under sudo the account that asked matters as much as the one that ran.
+  if (const char* s = std::getenv("SUDO_USER"); s && *s && op.user != s)
+    op.user += fmt::format(" (sudo from {})", s);
+  char host[256] = {};
+  if (::gethostname(host, sizeof host - 1) == 0) op.host = host;
+  return op;
+}
+
+// The line of a stderr file that says most about a failure: the first naming an error, else the
+// first non-blank one.
+std::string telling_line(const std::string& path) {
+  std::ifstream in(path);
+  std::string line, first;
+  while (std::getline(in, line)) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    if (first.empty()) first = line;
+    if (line.find("rror") != std::string::npos) {
+      if (line.find("Invalid choice") != std::string::npos)
+        line += " (this aws CLI predates the operation; a newer one has it)";
+      return line;
+    }
+  }
+  return first;
+}
+
+class Collector {
+ public:
+  Collector(const CollectOptions& o, const Target& t, std::ostream& err)
+      : o_(o),
+        t_(t),
+        err_(err),
+        aws_(program_for(o.aws, "EKSIR_AWS", "aws")),
+        kubectl_(program_for(o.kubectl, "EKSIR_KUBECTL", "kubectl")) {}
+
+  Manifest& manifest() { return m_; }
+  const Record& run(Command c);
+  // Runs c, following NextToken into further files when paging is on.
+  void run_paged(Command c);
+  bool all_ok() const { return failed_.empty(); }
+  const std::vector<size_t>& failed() const { return failed_; }
+  std::string path(const std::string& rel) const { return o_.out_dir + "/" + rel; }
+
+ private:
+  std::string unique_output(const std::string& rel);
+
+  const CollectOptions& o_;
+  const Target& t_;
+  std::ostream& err_;
+  std::string aws_, kubectl_;
+  Manifest m_;
+  std::set<std::string> used_;
+  std::vector<size_t> failed_;
+};
+
+std::string Collector::unique_output(const std::string& rel) {
+  if (used_.insert(rel).second) return rel;
+  size_t dot = rel.rfind('.');
+  if (dot == std::string::npos || dot < rel.rfind('/')) dot = rel.size();
+  for (int n = 2;; ++n) {
+    std::string alt = fmt::format("{}-{}{}", rel.substr(0, dot), n, rel.substr(dot));
+    if (used_.insert(alt).second) return alt;
+  }
+}
+
+const Record& Collector::run(Command c) {
+  Record r;
+  r.program = c.tool == Tool::aws ? aws_ : kubectl_;
+  c.output = unique_output(c.output);
+  r.command = c;
+  std::string shown = util::fit(display(tool_name(c.tool), c.args), 150);
+  if (!is_read_only(c.tool, c.args)) {
+    r.refused = true;
+    r.result.error = "refused: not a read-only operation";
+    r.result.start = r.result.end = now_ns();
+  } else {
+    std::string err_rel = "stderr/" + c.output + ".err";
+    std::error_code ec;
+    fs::create_directories(fs::path(path(c.output)).parent_path(), ec);
+    fs::create_directories(fs::path(path(err_rel)).parent_path(), ec);
+    std::vector<std::string> argv = {r.program};
+    argv.insert(argv.end(), c.args.begin(), c.args.end());
+    r.result = exec(argv, path(c.output), path(err_rel), std::chrono::seconds(o_.timeout_seconds));
+    r.out = seal(o_.out_dir, c.output);
+    r.err = seal(o_.out_dir, err_rel);
+  }
+  bool ok = r.result.ok();
+  if (!ok) failed_.push_back(m_.records.size());
+  if (!o_.quiet)
+    err_ << fmt::format("  [{}] {}: {}, {:.1f} s\n", m_.records.size() + 1, shown,
+                        r.result.describe(),
+                        static_cast<double>(r.result.end - r.result.start) / 1e9);
+  m_.records.push_back(std::move(r));
+  return m_.records.back();
+}
+
+void Collector::run_paged(Command c) {
+  if (o_.page_items == 0 || !c.paginate) {
+    run(std::move(c));
+    return;
+  }
+  std::string base = c.output.substr(0, c.output.rfind('.'));
+  std::vector<std::string> first = c.args;
+  first.insert(first.end(), {"--max-items", std::to_string(o_.page_items)});
+  std::string token;
+  for (int page = 1; page <= 100000; ++page) {
+    Command p = c;
+    p.args = first;
+    if (page > 1) {
+      p.args.insert(p.args.end(), {"--starting-token", token});
+      p.output = fmt::format("{}.p{:04}.json", base, page);
+    }
+    const Record& r = run(std::move(p));
+    if (!r.result.ok() || !r.out || r.out->path.empty()) return;
+    token = json_string(path(r.out->path), "NextToken");
+    if (token.empty()) return;
+  }
+}
+
+// Pods the posture checks flag at or above the threshold, in snapshot order.
+std::vector<std::pair<std::string, std::string>> flagged_pods(const std::string& snapshot_dir,
+                                                              const cluster::Policy& policy,
+                                                              cluster::Severity min) {
+  cluster::Snapshot snap;
+  cluster::load_snapshot({snapshot_dir}, snap);
+  std::vector<std::pair<std::string, std::string>> pods;
+  std::set<std::pair<std::string, std::string>> seen;
+  for (const auto& f : cluster::run_checks(snap, policy)) {
+    if (f.kind != "Pod" || f.exempted || f.severity < min) continue;
+    if (seen.insert({f.ns, f.name}).second) pods.emplace_back(f.ns, f.name);
+  }
+  return pods;
+}
+
+bool empty_or_absent(const std::string& dir, std::string& problem) {
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) return true;
+  if (!fs::is_directory(dir, ec)) {
+    problem = "exists and is not a folder";
+    return false;
+  }
+  if (!fs::is_empty(dir, ec)) {
+    problem = "already holds files; collect into a new folder so the bundle holds only this run";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+int run(const CollectOptions& o, std::ostream& out, std::ostream& err) {
+  if (!o.verify_dir.empty()) return verify(o.verify_dir, out, err);
+  std::vector<std::string> missing;
+  if (o.cluster.empty()) missing.push_back("--cluster");
+  if (o.region.empty()) missing.push_back("--region");
+  if (o.out_dir.empty()) missing.push_back("-o");
+  if (!missing.empty()) {
+    std::string list;
+    for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
+    err << "eksir collect: missing " << list << " (or --verify DIR)\n";
+    return 2;
+  }
+  if (o.timeout_seconds <= 0) {
+    err << "eksir collect: --timeout must be a positive number of seconds\n";
+    return 2;
+  }
+  auto min_sev = cluster::parse_severity(o.logs_min_severity);
+  if (!min_sev) {
+    err << "eksir collect: --logs-min-severity must be info, low, medium, high or critical\n";
+    return 2;
+  }
+  cluster::Policy policy;
+  if (!o.config.empty()) {
+    auto pr = cluster::load_policy(o.config);
+    if (!pr.ok()) {
+      for (const auto& e : pr.errors) err << "eksir collect: " << e << "\n";
+      return 2;
+    }
+    policy = std::move(pr.policy);
+  }
+
+  Target t;
+  t.cluster = o.cluster;
+  t.region = o.region;
+  t.profile = o.profile;
+  t.endpoint_url = o.endpoint_url;
+  t.kubeconfig = o.kubeconfig;
+  t.context = o.context;
+  t.namespaces = o.namespaces;
+  TimeNs now = now_ns();
+  std::string error;
+  t.since = hunt::parse_time_bound(o.since.empty() ? "24h" : o.since, now, error);
+  if (t.since == kNoTime) {
+    err << "eksir collect: --since: " << error << "\n";
+    return 2;
+  }
+  t.until = o.until.empty() ? now : hunt::parse_time_bound(o.until, now, error);
+  if (t.until == kNoTime) {
+    err << "eksir collect: --until: " << error << "\n";
+    return 2;
+  }
+  if (t.since >= t.until) {
+    err << "eksir collect: --since must be before --until\n";
+    return 2;
+  }
+
+  std::string problem;
+  if (!empty_or_absent(o.out_dir, problem)) {
+    err << "eksir collect: " << o.out_dir << ": " << problem << "\n";
+    return 2;
+  }
+  std::error_code ec;
+  fs::create_directories(o.out_dir, ec);
+  if (ec) {
+    err << "eksir collect: " << o.out_dir << ": " << ec.message() << "\n";
+    return 2;
+  }
+
+  Collector c(o, t, err);
+  Manifest& m = c.manifest();
+  m.version = EKSIR_VERSION;
+  m.cluster = t.cluster;
+  m.region = t.region;
+  m.profile = t.profile;
+  m.endpoint_url = t.endpoint_url;
+  m.namespaces = t.namespaces;
+  m.since = t.since;
+  m.until = t.until;
+  m.started = now;
+  m.op = local_operator();
+  if (!o.quiet)
+    err << fmt::format("eksir collect: {} in {}, {} to {}\n", t.cluster, t.region,
+                       iso_seconds(t.since), iso_seconds(t.until));
+
+  // Who is collecting, as AWS sees it.
+  if (const auto& r = c.run(caller_identity_command(t)); r.result.ok() && r.out) {
+    auto words = text_words(c.path(r.out->path));
+    if (words.size() == 3) {
+      m.op.aws_account = words[0];
+      m.op.aws_arn = words[1];
+      m.op.aws_user_id = words[2];
+    }
+  }
+
+  // The cluster as EKS describes it, who may reach it, and its node groups.
+  c.run(describe_cluster_command(t));
+  if (const auto& r = c.run(list_access_entries_command(t)); r.result.ok() && r.out) {
+    for (const auto& arn : json_strings(c.path(r.out->path), "accessEntries"))
+      for (auto& cmd : access_entry_commands(t, arn)) c.run(std::move(cmd));
+  }
+  if (const auto& r = c.run(list_nodegroups_command(t)); r.result.ok() && r.out) {
+    for (const auto& ng : json_strings(c.path(r.out->path), "nodegroups"))
+      c.run(describe_nodegroup_command(t, ng));
+  }
+
+  // The cluster's objects.
+  for (auto& cmd : snapshot_commands(t)) c.run(std::move(cmd));
+
+  // Control-plane activity in the window.
+  for (auto& cmd : cloudtrail_commands(t)) c.run_paged(std::move(cmd));
+  c.run_paged(audit_log_command(t));
+
+  // GuardDuty findings about this cluster.
+  if (const auto& r = c.run(list_detectors_command(t)); r.result.ok() && r.out) {
+    std::vector<std::string> detectors =
+        r.out->path.empty() ? std::vector<std::string>{} : text_words(c.path(r.out->path));
+    for (const auto& d : detectors) {
+      const auto& lr = c.run(list_findings_command(t, d));
+      if (!lr.result.ok() || !lr.out || lr.out->path.empty()) continue;
+      auto ids = text_words(c.path(lr.out->path));
+      for (auto& cmd : get_findings_commands(t, d, ids)) c.run(std::move(cmd));
+    }
+  }
+
+  // Logs of the pods the checks flag.
+  auto pods = flagged_pods(c.path("snapshot"), policy, *min_sev);
+  size_t logged = std::min(pods.size(), o.max_pod_logs);
+  for (size_t i = 0; i < logged; ++i) c.run(pod_logs_command(t, pods[i].first, pods[i].second));
+
+  m.finished = now_ns();
+  std::string manifest = manifest_json(m);
+  std::string digest = sha256_hex(manifest);
+  {
+    std::ofstream mf(c.path(kManifestFile), std::ios::binary);
+    mf << manifest;
+    std::ofstream hf(c.path(kManifestHashFile), std::ios::binary);
+    hf << digest << "  " << kManifestFile << "\n";
+    if (!mf || !hf) {
+      err << "eksir collect: cannot write the manifest in " << o.out_dir << "\n";
+      return 2;
+    }
+  }
+
+  uint64_t files = 0, bytes = 0;
+  for (const auto& r : m.records)
+    for (const auto* f : {&r.out, &r.err})
+      if (*f && !(*f)->path.empty()) {
+        ++files;
+        bytes += (*f)->size;
+      }
+  size_t n = m.records.size(), failed = c.failed().size();
+  err << fmt::format(
+      "eksir collect: {} commands, {} succeeded, {} failed; {} files, {}, {:.1f} s -> {}\n", n,
+      n - failed, failed, files, util::human_bytes(bytes),
+      static_cast<double>(m.finished - m.started) / 1e9, o.out_dir);
+  for (size_t i : c.failed()) {
+    const Record& r = m.records[i];
+    std::string why = r.result.describe();
+    std::string where;
+    if (r.err && !r.err->path.empty()) {
+      std::string line = telling_line(c.path(r.err->path));
+      if (!line.empty()) why += ": " + util::fit(line, 200);
+      where = " (" + r.err->path + ")";
+    }
+    err << fmt::format("  failed: {}: {}{}\n",
+                       util::fit(display(tool_name(r.command.tool), r.command.args), 120), why,
+                       where);
+  }
+  err << fmt::format("eksir collect: pod logs of {} flagged pods{}\n", logged,
+                     pods.size() > logged ? fmt::format(" ({} more not collected, --max-pod-logs)",
+                                                        pods.size() - logged)
+                                          : "");
+  err << fmt::format("eksir collect: manifest {} sha256 {}\n", c.path(kManifestFile), digest);
+  return c.all_ok() ? 0 : 1;
+}
+
+}  // namespace eksir::collect

@@ -1,0 +1,76 @@
+// Loading the rules a run uses: the built-in pack and the --rules paths of every format.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <ostream>
+
+#include "detect/detect.h"
+#include "rules/elastic.h"
+
+namespace eksir::detect {
+
+int load_rules(const std::vector<std::string>& rule_paths, bool builtin, bool quiet,
+               std::string_view command, std::ostream& err, rules::LoadResult& loaded) {
+  if (builtin) {
+    std::string dir = rules::builtin_rules_dir();
+    std::error_code ec;
+    if (std::filesystem::is_directory(dir, ec))
+      loaded = rules::load_paths({dir});
+    else
+      err << fmt::format("eksir {}: warning: built-in rule pack not found at {}\n", command, dir);
+  }
+  if (!rule_paths.empty()) {
+    // Elastic TOML rules: a .toml file, or a folder holding .toml files (beside any YAML).
+    std::vector<std::string> yaml_paths, elastic_paths;
+    for (const auto& p : rule_paths) {
+      if (!rules::is_elastic_file(p)) yaml_paths.push_back(p);
+      if (rules::has_elastic_rules(p)) elastic_paths.push_back(p);
+    }
+    if (!yaml_paths.empty()) loaded.merge(rules::load_paths(yaml_paths));
+    if (!elastic_paths.empty()) {
+      rules::ElasticLoad el = rules::load_elastic_paths(elastic_paths);
+      if (!quiet && !el.skipped.empty()) {
+        std::string by_type;
+        for (const auto& [type, n] : el.skipped_by_type())
+          by_type += fmt::format("{}{} {}", by_type.empty() ? "" : ", ", n, type);
+        err << fmt::format(
+            "eksir {}: {} Elastic rule{} skipped, not run ({}; see `eksir rules validate`)\n",
+            command, el.skipped.size(), el.skipped.size() == 1 ? "" : "s", by_type);
+      }
+      size_t new_terms = 0;
+      TimeNs shortest = 0, longest = 0;
+      for (const auto& r : el.result.rules) {
+        if (r.correlation.type != rules::CorrelationType::FirstSeen) continue;
+        ++new_terms;
+        TimeNs h = r.correlation.history;
+        shortest = shortest == 0 ? h : std::min(shortest, h);
+        longest = std::max(longest, h);
+      }
+      if (!quiet && new_terms)
+        err << fmt::format(
+            "eksir {}: {} Elastic new_terms rule{} run as first_seen: a value is reported as "
+            "new only when the evidence covers the rule's history window ({}) before it; values "
+            "first seen earlier are withheld, not reported\n",
+            command, new_terms, new_terms == 1 ? "" : "s",
+            shortest == longest
+                ? rules::format_duration(longest)
+                : rules::format_duration(shortest) + " to " + rules::format_duration(longest));
+      loaded.merge(std::move(el.result));
+    }
+  }
+  if (!loaded.ok()) {
+    for (const auto& e : loaded.errors)
+      err << "eksir " << command << ": rule error: " << e.text() << "\n";
+    err << fmt::format("eksir {}: {} rule error{}; nothing was run (see `eksir rules validate`)\n",
+                       command, loaded.errors.size(), loaded.errors.size() == 1 ? "" : "s");
+    return 2;
+  }
+  if (!quiet && !loaded.warnings.empty())
+    err << fmt::format("eksir {}: {} rule warning{} (see `eksir rules validate`)\n", command,
+                       loaded.warnings.size(), loaded.warnings.size() == 1 ? "" : "s");
+
+  return 0;
+}
+
+}  // namespace eksir::detect

@@ -1,0 +1,799 @@
+// Correlation: findings → the entities their events name → groups of findings that share an
+// entity (the incident and the leads), each with its criteria, scope, timeline and metrics.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <numeric>
+#include <set>
+#include <unordered_map>
+
+#include "incident/internal.h"
+#include "util/text.h"
+
+namespace eksir::incident {
+namespace {
+
+std::string ref_key(std::string_view file, uint64_t line, uint64_t record) {
+  return fmt::format("{}\x1f{}\x1f{}", file, line, record);
+}
+
+struct UnionFind {
+  std::unordered_map<std::string, std::string> parent;
+  std::string find(const std::string& k) {
+    auto it = parent.find(k);
+    if (it == parent.end()) {
+      parent[k] = k;
+      return k;
+    }
+    if (it->second == k) return k;
+    std::string root = find(it->second);
+    parent[k] = root;
+    return root;
+  }
+  void unite(const std::string& a, const std::string& b) {
+    std::string ra = find(a), rb = find(b);
+    if (ra != rb) parent[std::max(ra, rb)] = std::min(ra, rb);
+  }
+};
+
+bool strong_relation(const Link& l) {
+  static const std::set<std::string> strong = {"key of",
+                                               "authenticated as",
+                                               "mapped from (aws-auth)",
+                                               "mapped from (access entry)",
+                                               "grants cluster access to",
+                                               "runs as"};
+  if (strong.count(l.relation)) return true;
+  return l.relation.rfind("grants ", 0) == 0;
+}
+
+std::string sentence_of(const EventSummary& s, Source src) {
+  std::string out = s.actor.empty() ? std::string(source_label(src)) : s.actor;
+  if (!s.action.empty()) out += " " + s.action;
+  if (!s.target.empty()) out += " " + s.target;
+  int code = std::atoi(s.outcome.c_str());
+  bool ok = s.outcome.empty() || s.outcome == "success" || (code > 0 && code < 400);
+  if (!ok) out += " (" + s.outcome + ")";
+  if (!s.source_ip.empty()) out += " from " + s.source_ip;
+  return out;
+}
+
+bool affected_kind(const std::string& kind) {
+  static const std::set<std::string> kinds = {
+      "cluster",    "node",         "instance",       "pod",       "workload", "service_account",
+      "binding",    "role",         "secret",         "configmap", "iam_user", "iam_role",
+      "access_key", "access_entry", "security_group", "image",     "ip"};
+  return kinds.count(kind) > 0;
+}
+
+int kind_order(const std::string& k) {
+  static const std::vector<std::string> order = {
+      "cluster",  "iam_user",     "iam_role",      "access_key", "ip",
+      "k8s_user", "access_entry", "binding",       "role",       "service_account",
+      "secret",   "configmap",    "workload",      "pod",        "image",
+      "node",     "instance",     "security_group"};
+  auto it = std::find(order.begin(), order.end(), k);
+  return static_cast<int>(it - order.begin());
+}
+
+std::string hex6(std::string_view s) {
+  uint64_t h = 1469598103934665603ULL;
+  for (unsigned char c : s) h = (h ^ c) * 1099511628211ULL;
+  return fmt::format("{:06x}", h & 0xffffff);
+}
+
+std::string date_of(TimeNs t) {
+  std::string s = format_time(t);
+  if (s.size() < 10) return "00000000";
+  return s.substr(0, 4) + s.substr(5, 2) + s.substr(8, 2);
+}
+
+struct Group {
+  std::vector<const FindingFacts*> findings;
+  std::set<std::string> keys;
+};
+
+}  // namespace
+
+std::string_view tag_name(Tag t) {
+  switch (t) {
+    case Tag::Incident:
+      return "INCIDENT";
+    case Tag::Detection:
+      return "DETECTION";
+    case Tag::Response:
+      return "RESPONSE";
+  }
+  return "INCIDENT";
+}
+
+std::string timeline_line(const TimelineEntry& e) {
+  std::string t = format_time(e.time);
+  // Whole seconds, as the documentation standard writes them.
+  if (t.size() > 20 && t[19] == '.') t = t.substr(0, 19) + "Z";
+  return fmt::format("{} [{}] {} ({} confidence, {})", t, tag_name(e.tag), e.text, e.confidence,
+                     e.source);
+}
+
+namespace {
+
+void build_incident(const std::vector<const FindingFacts*>& group, Graph& g,
+                    const CorrelationInput& in,
+                    const std::map<std::string, const EventFacts*>& binding_by_pod, Incident& inc) {
+  const cluster::Policy& policy = *in.policy;
+  // Cluster and production-ness.
+  inc.cluster = g.cluster;
+  if (const Entity* c = g.find("cluster:" + inc.cluster.name)) {
+    if (c->attributes.count("region")) inc.cluster.region = c->attributes.at("region");
+    if (c->attributes.count("account")) inc.cluster.account = c->attributes.at("account");
+    if (c->attributes.count("arn")) inc.cluster.arn = c->attributes.at("arn");
+  }
+  if (inc.cluster.arn.empty() && !inc.cluster.name.empty() && !inc.cluster.region.empty())
+    inc.cluster.arn = fmt::format("arn:aws:eks:{}:{}:cluster/{}", inc.cluster.region,
+                                  inc.cluster.account, inc.cluster.name);
+  bool non_production = false;
+  if (!in.policy_given) {
+    inc.assumptions.push_back(
+        "no eksir.yaml given: every cluster and namespace is assumed production, and no CI/CD "
+        "identity, admin principal, trusted CIDR or maintenance window is known, so no finding "
+        "could be recognised as a likely false positive");
+  } else if (policy.production_clusters.empty() && policy.production_namespaces.empty()) {
+    inc.assumptions.push_back(
+        "eksir.yaml names no production cluster: " +
+        (inc.cluster.name.empty() ? std::string("the cluster") : inc.cluster.name) +
+        " is assumed production");
+  } else {
+    bool prod = false;
+    for (const auto& p : policy.production_clusters)
+      if (!inc.cluster.name.empty() && cluster::policy_glob(p, inc.cluster.name)) prod = true;
+    if (!prod && !policy.production_namespaces.empty()) {
+      for (const FindingFacts* ff : group)
+        for (const auto& k : ff->entities)
+          if (const Entity* e = g.find(k))
+            for (const auto& p : policy.production_namespaces)
+              if (!e->ns.empty() && cluster::policy_glob(p, e->ns)) prod = true;
+    }
+    if (!prod && inc.cluster.name.empty()) {
+      prod = true;
+      inc.assumptions.push_back("the evidence names no cluster: assumed production");
+    }
+    inc.production = prod;
+    non_production = !prod;
+  }
+
+  inc.criteria = assess(group, g, non_production);
+  inc.severity = level_of(inc.criteria);
+  size_t benign = 0, counted = 0;
+  for (const FindingFacts* ff : group) {
+    inc.findings.push_back(ff->finding->id);
+    if (ff->benign) {
+      ++benign;
+      inc.likely_benign.push_back(*ff->benign);
+    } else {
+      ++counted;
+    }
+  }
+  bool any_counted = std::any_of(inc.criteria.begin(), inc.criteria.end(),
+                                 [](const Criterion& c) { return !c.likely_benign; });
+  if (!any_counted) {
+    Criterion fp;
+    fp.id = "low.likely_false_positive";
+    fp.level = Level::Low;
+    fp.criterion = std::string(criterion_text(fp.id));
+    for (const auto& b : inc.likely_benign) {
+      Evidence e;
+      e.finding = b.finding;
+      e.rule = b.rule;
+      e.text = fmt::format("{}: {}", b.title, b.reason);
+      fp.evidence.push_back(std::move(e));
+    }
+    if (fp.evidence.empty()) {
+      Evidence e;
+      e.text = "no finding in the evidence";
+      fp.evidence.push_back(std::move(e));
+    }
+    inc.criteria.insert(inc.criteria.begin(), std::move(fp));
+    inc.severity = Level::Low;
+  }
+
+  // Scope: every entity the group's findings name, then one hop to where pods ran and what
+  // keys belong to.
+  std::map<std::string, std::vector<std::string>> why_findings;  // key → finding ids
+  std::map<std::string, std::set<std::string>> why_titles;
+  for (const FindingFacts* ff : group) {
+    if (ff->benign) continue;
+    for (const auto& k : ff->entities) {
+      auto& v = why_findings[k];
+      if (std::find(v.begin(), v.end(), ff->finding->id) == v.end()) v.push_back(ff->finding->id);
+      why_titles[k].insert(ff->finding->title);
+    }
+  }
+  std::map<std::string, std::string> scope;  // key → why
+  auto titles = [&](const std::string& k) {
+    const auto& t = why_titles[k];
+    std::vector<std::string> v(t.begin(), t.end());
+    if (v.size() > 3) {
+      size_t more = v.size() - 3;
+      v.resize(3);
+      v.push_back(fmt::format("{} more", more));
+    }
+    return fmt::format("{}", fmt::join(v, "; "));
+  };
+  for (const auto& [k, ids] : why_findings) {
+    const Entity* e = g.find(k);
+    if (!e || !affected_kind(e->kind)) continue;
+    if (e->kind == "ip")
+      scope[k] = fmt::format("source address of flagged activity: {}", titles(k));
+    else
+      scope[k] = fmt::format("named by {} finding{}: {}", ids.size(), ids.size() == 1 ? "" : "s",
+                             titles(k));
+  }
+  std::vector<std::string> seeds;
+  for (const auto& [k, why] : scope) seeds.push_back(k);
+  for (const auto& k : seeds) {
+    const Entity* e = g.find(k);
+    for (const auto& [other, link] : g.neighbours(k)) {
+      const Entity* o = g.find(other);
+      if (!o || scope.count(other) || !affected_kind(o->kind)) continue;
+      bool hop = false;
+      if (e->kind == "pod" && link->from == k &&
+          (o->kind == "node" || (o->kind == "service_account" && o->name != "default")))
+        hop = true;
+      if (e->kind == "access_key" && (o->kind == "iam_user" || o->kind == "iam_role")) hop = true;
+      if (e->kind == "binding" && o->kind == "service_account") hop = true;
+      if (hop) scope[other] = fmt::format("{} {} {}", display(*e), link->relation, display(*o));
+    }
+  }
+  // Nodes bring their instances.
+  std::vector<std::string> nodes;
+  for (const auto& [k, why] : scope)
+    if (k.rfind("node:", 0) == 0) nodes.push_back(k);
+  for (const auto& k : nodes)
+    for (const auto& [other, link] : g.neighbours(k))
+      if (other.rfind("instance:", 0) == 0 && !scope.count(other))
+        scope[other] = fmt::format("EC2 instance of node {}", g.find(k)->name);
+  if (!inc.cluster.name.empty() && !scope.count("cluster:" + inc.cluster.name) && counted)
+    scope["cluster:" + inc.cluster.name] = "the cluster the activity targeted";
+
+  for (const auto& [k, why] : scope) {
+    const Entity* e = g.find(k);
+    if (!e) continue;
+    Affected a;
+    a.kind = e->kind;
+    a.name = e->name;
+    a.ns = e->ns;
+    a.id = e->id;
+    a.why = why;
+    a.attributes = e->attributes;
+    a.labels = e->labels;
+    if (why_findings.count(k)) a.findings = why_findings[k];
+    if (a.kind == "cluster") {
+      a.attributes["region"] = inc.cluster.region;
+      a.attributes["account"] = inc.cluster.account;
+      if (!inc.cluster.arn.empty()) a.attributes["arn"] = inc.cluster.arn;
+    }
+    if (a.kind == "service_account") {
+      std::vector<std::string> pods;
+      for (const auto& [other, link] : g.neighbours(k))
+        if (other.rfind("pod:", 0) == 0 && link->relation == "runs as")
+          pods.push_back(other.substr(4));
+      std::sort(pods.begin(), pods.end());
+      if (!pods.empty()) a.attributes["pods"] = fmt::format("{}", fmt::join(pods, ","));
+    }
+    inc.affected.push_back(std::move(a));
+  }
+  std::stable_sort(inc.affected.begin(), inc.affected.end(),
+                   [](const Affected& a, const Affected& b) {
+                     int ka = kind_order(a.kind), kb = kind_order(b.kind);
+                     if (ka != kb) return ka < kb;
+                     return std::tie(a.ns, a.name) < std::tie(b.ns, b.name);
+                   });
+  inc.metrics.affected_resources = inc.affected.size();
+
+  // Entities and links of the incident (for the graph in the report).
+  std::set<std::string> ek;
+  for (const auto& [k, why] : scope) ek.insert(k);
+  for (const FindingFacts* ff : group)
+    for (const auto& k : ff->actors) ek.insert(k);
+  for (const auto& k : ek)
+    if (const Entity* e = g.find(k)) inc.entities.push_back(*e);
+  for (const auto& l : g.links)
+    if (ek.count(l.from) && ek.count(l.to)) inc.links.push_back(l);
+
+  // Timeline: one line per event behind the group's findings.
+  std::map<const EventFacts*, std::vector<const FindingFacts*>> by_event;
+  for (const FindingFacts* ff : group)
+    for (const auto* e : ff->events) by_event[e].push_back(ff);
+  for (const auto& [ef, ffs] : by_event) {
+    std::vector<std::string> rule_titles;
+    bool all_benign = true;
+    const FindingFacts* top = ffs.front();
+    for (const auto* ff : ffs) {
+      if (std::find(rule_titles.begin(), rule_titles.end(), ff->finding->title) ==
+          rule_titles.end())
+        rule_titles.push_back(ff->finding->title);
+      if (!ff->benign) all_benign = false;
+      if (ff->finding->severity > top->finding->severity) top = ff;
+    }
+    TimelineEntry t;
+    t.source = std::string(source_label(ef->event->source));
+    t.evidence.finding = top->finding->id;
+    t.evidence.rule = top->finding->rule_id;
+    t.evidence.file = ef->event->file;
+    t.evidence.line = ef->event->line;
+    t.evidence.event_id = ef->event_id;
+    t.evidence.source = t.source;
+    t.confidence = confidence_of(*top->finding, all_benign);
+    t.informational = top->finding->severity == detect::Severity::Info;
+    std::string suffix = all_benign ? " — likely benign: " + top->benign->reason : "";
+    if (top->alert) {
+      t.tag = Tag::Detection;
+      t.time = ef->detected != kNoTime ? ef->detected : ef->event->time;
+      t.text = fmt::format("{}: {}{}{}", t.source, top->finding->title,
+                           ef->summary.target.empty() ? "" : " — " + ef->summary.target, suffix);
+      t.evidence.time = t.time;
+      inc.timeline.push_back(t);
+      if (ef->first_seen != kNoTime && ef->first_seen < t.time) {
+        TimelineEntry a = t;
+        a.tag = Tag::Incident;
+        a.time = ef->first_seen;
+        a.text =
+            fmt::format("activity {} later reported ({}){}", t.source, top->finding->title, suffix);
+        a.evidence.time = a.time;
+        inc.timeline.push_back(std::move(a));
+      }
+      continue;
+    }
+    t.tag = Tag::Incident;
+    t.time = ef->event->time;
+    t.evidence.time = t.time;
+    if (rule_titles.size() > 4) {
+      size_t more = rule_titles.size() - 4;
+      rule_titles.resize(4);
+      rule_titles.push_back(fmt::format("{} more", more));
+    }
+    t.text = fmt::format("{} — {}{}", ef->sentence, fmt::join(rule_titles, "; "), suffix);
+    inc.timeline.push_back(std::move(t));
+  }
+  // Where the affected pods were scheduled.
+  for (const auto& a : inc.affected) {
+    if (a.kind != "pod") continue;
+    auto it = binding_by_pod.find(a.ns + "/" + a.name);
+    if (it == binding_by_pod.end()) continue;
+    const EventFacts* ef = it->second;
+    TimelineEntry t;
+    t.tag = Tag::Incident;
+    t.time = ef->event->time;
+    t.source = std::string(source_label(ef->event->source));
+    t.confidence = "High";
+    t.text = fmt::format("pod {}/{} scheduled on node {}", a.ns, a.name,
+                         a.attributes.count("node") ? a.attributes.at("node") : "?");
+    t.evidence.file = ef->event->file;
+    t.evidence.line = ef->event->line;
+    t.evidence.event_id = ef->event_id;
+    t.evidence.source = t.source;
+    t.evidence.time = t.time;
+    inc.timeline.push_back(std::move(t));
+  }
+  std::stable_sort(inc.timeline.begin(), inc.timeline.end(),
+                   [](const TimelineEntry& a, const TimelineEntry& b) {
+                     if (a.time != b.time) return a.time < b.time;
+                     return a.tag < b.tag;
+                   });
+
+  for (const auto& t : inc.timeline) {
+    bool benign = t.confidence == "Low" && t.text.find("likely benign") != std::string::npos;
+    if (t.tag == Tag::Incident && !benign && t.time != kNoTime) {
+      if (inc.metrics.first_malicious == kNoTime || t.time < inc.metrics.first_malicious)
+        inc.metrics.first_malicious = t.time;
+      inc.metrics.last_malicious = std::max(inc.metrics.last_malicious, t.time);
+    }
+    if (t.tag == Tag::Detection && !benign && t.time != kNoTime && !t.informational &&
+        (inc.metrics.first_detection == kNoTime || t.time < inc.metrics.first_detection))
+      inc.metrics.first_detection = t.time;
+  }
+}
+
+void describe(Incident& inc, const std::vector<const FindingFacts*>& group, const Graph& g,
+              const CorrelationInput& in) {
+  // Entry point and type from the scope.
+  const Affected* key = nullptr;
+  const Affected* user = nullptr;
+  const Affected* pod = nullptr;
+  std::vector<std::string> ips;
+  for (const auto& a : inc.affected) {
+    if (a.kind == "access_key" && !key && !a.findings.empty()) key = &a;
+    if ((a.kind == "iam_user" || a.kind == "iam_role") && !user && !a.findings.empty()) user = &a;
+    if (a.kind == "pod" && !a.findings.empty()) {
+      bool runtime = false;
+      for (const FindingFacts* ff : group)
+        if (ff->alert && !ff->benign &&
+            std::find(a.findings.begin(), a.findings.end(), ff->finding->id) != a.findings.end())
+          runtime = true;
+      if (runtime && !pod) pod = &a;
+    }
+    if (a.kind == "ip") ips.push_back(a.name);
+  }
+  bool admin = false;
+  for (const auto& c : inc.criteria)
+    if (c.id == "critical.cluster_admin" && !c.likely_benign) admin = true;
+  std::string cluster = inc.cluster.name.empty() ? "the cluster" : inc.cluster.name;
+  if (inc.severity == Level::Low && !inc.likely_benign.empty() &&
+      std::all_of(inc.criteria.begin(), inc.criteria.end(), [](const Criterion& c) {
+        return c.likely_benign || c.id == "low.likely_false_positive";
+      })) {
+    inc.type = "Likely false positive";
+    std::set<std::string> kinds;
+    for (const auto& b : inc.likely_benign) kinds.insert(b.kind);
+    std::vector<std::string> words;
+    for (const auto& k : kinds)
+      words.push_back(k == "cicd"          ? "CI/CD deployments"
+                      : k == "maintenance" ? "administrative maintenance"
+                      : k == "autoscaling" ? "autoscaling"
+                      : k == "expected"    ? "node agents"
+                                           : k);
+    inc.title = fmt::format("Expected activity on {}: {}", cluster, fmt::join(words, ", "));
+  } else if (key && user) {
+    inc.type = "Credential compromise";
+    inc.title = fmt::format("IAM access key {} of {} used {}{} on {}", key->name, user->name,
+                            ips.empty() ? "" : "from " + ips.front() + " ",
+                            admin ? "to gain cluster-admin" : "for suspicious activity", cluster);
+  } else if (pod && inc.severity >= Level::High) {
+    inc.type = "Workload compromise";
+    std::set<std::string> what;
+    for (const FindingFacts* ff : group)
+      if (ff->alert && !ff->benign && what.size() < 3) what.insert(ff->finding->title);
+    inc.title = fmt::format("Compromised pod {}/{} on {}", pod->ns, pod->name, cluster);
+  } else if (user) {
+    inc.type = admin ? "Privilege escalation" : "Suspicious activity";
+    inc.title =
+        fmt::format("{} by {} on {}",
+                    inc.criteria.empty() ? "Suspicious activity" : inc.criteria.front().criterion,
+                    user->name, cluster);
+  } else {
+    inc.type = "Suspicious activity";
+    const detect::Finding* top = nullptr;
+    for (const FindingFacts* ff : group)
+      if (!top || ff->finding->severity > top->severity) top = ff->finding;
+    inc.title = top ? fmt::format("{} on {}", top->title, cluster) : "No finding";
+  }
+
+  TimeNs first = inc.metrics.first_malicious;
+  for (const FindingFacts* ff : group)
+    if (first == kNoTime || (ff->finding->first_seen != kNoTime && ff->finding->first_seen < first))
+      first = ff->finding->first_seen;
+  inc.id = fmt::format("INC-{}-{}", date_of(first != kNoTime ? first : 0),
+                       hex6(inc.cluster.name + "|" + inc.title));
+
+  // Gaps in the evidence.
+  if (in.stats) {
+    const auto& by = in.stats->events_by_source;
+    auto count = [&](Source s) {
+      auto it = by.find(s);
+      return it == by.end() ? uint64_t{0} : it->second;
+    };
+    if (!count(Source::CloudTrail))
+      inc.gaps.push_back(
+          "no CloudTrail events in the evidence: the AWS side (IAM, EKS, EC2 API "
+          "calls) is not seen");
+    if (!count(Source::K8sAudit))
+      inc.gaps.push_back(
+          "no Kubernetes audit events in the evidence: what was done inside the "
+          "cluster is not seen (is control-plane audit logging enabled?)");
+    if (!count(Source::GuardDuty)) inc.gaps.push_back("no GuardDuty findings in the evidence");
+    if (!count(Source::Falco) && !count(Source::Ocsf))
+      inc.gaps.push_back(
+          "no runtime alerts (Falco, EDR) in the evidence: process and network "
+          "activity inside containers is not seen");
+  }
+  for (const FindingFacts* ff : group) {
+    const auto& r = ff->finding->rule_id;
+    if (r.find("audit-logging-disabled") != std::string::npos ||
+        (r.find("logging-disabled") != std::string::npos && inc.gaps.size() < 8)) {
+      inc.gaps.push_back(fmt::format(
+          "control-plane logging was turned off at {} ({}): Kubernetes audit events after that "
+          "time are missing, not absent",
+          format_time(ff->finding->first_seen), ff->finding->title));
+      break;
+    }
+  }
+  if (!in.snapshot || in.snapshot->objects == 0)
+    inc.gaps.push_back(
+        "no cluster snapshot: pods, nodes and RBAC as they are now were not "
+        "checked (`eksir collect` gathers one)");
+
+  // Summary and next steps.
+  size_t counted = 0;
+  std::set<std::string> sources;
+  for (const FindingFacts* ff : group) {
+    if (ff->benign) continue;
+    ++counted;
+    for (const auto* e : ff->events) sources.insert(std::string(source_label(e->event->source)));
+  }
+  std::vector<std::string> met;
+  for (const auto& c : inc.criteria)
+    if (!c.likely_benign && c.level == inc.severity) met.push_back(c.criterion);
+  std::map<std::string, size_t> kinds;
+  for (const auto& a : inc.affected) ++kinds[a.kind];
+  std::vector<std::string> scope_words;
+  for (const auto& [k, n] : kinds) scope_words.push_back(fmt::format("{} {}", n, k));
+  std::string detection;
+  if (inc.metrics.first_detection != kNoTime && inc.metrics.first_malicious != kNoTime)
+    detection = fmt::format(
+        " The first detector alert came at {}, {} after the first malicious event.",
+        format_time(inc.metrics.first_detection),
+        util::human_duration((inc.metrics.first_detection - inc.metrics.first_malicious) /
+                             1000000000LL));
+  else if (counted)
+    detection = " No detector (GuardDuty, Falco, EDR) reported this activity in the evidence.";
+  if (counted)
+    inc.summary = fmt::format(
+        "{}. Between {} and {}, {} finding{} from {} point to this; severity {} because: {}. In "
+        "scope: {}.{}{}",
+        inc.title, format_time(inc.metrics.first_malicious),
+        format_time(inc.metrics.last_malicious), counted, counted == 1 ? "" : "s",
+        fmt::join(sources, ", "), level_name(inc.severity), fmt::join(met, "; "),
+        fmt::join(scope_words, ", "), detection,
+        inc.likely_benign.empty()
+            ? ""
+            : fmt::format(" {} further finding{} were recognised as likely benign.",
+                          inc.likely_benign.size(), inc.likely_benign.size() == 1 ? "" : "s"));
+  else
+    inc.summary = fmt::format(
+        "{}. {} finding{} were all recognised as likely benign ({}); nothing in the evidence "
+        "points to a compromise.",
+        inc.title, inc.likely_benign.size(), inc.likely_benign.size() == 1 ? "" : "s",
+        inc.likely_benign.empty() ? "none" : inc.likely_benign.front().reason);
+
+  if (counted && inc.severity >= Level::Medium) {
+    inc.next_steps.push_back(
+        "Contain: review and run `eksir plan CASE --phase contain` (dry run: `eksir respond CASE "
+        "--phase contain`; only `--execute` changes anything)");
+    std::vector<std::string> terms;
+    for (const auto& a : inc.affected) {
+      if (a.kind == "ip") terms.push_back(fmt::format("source.ip:\"{}\"", a.name));
+      if (a.kind == "access_key")
+        terms.push_back(fmt::format("aws.cloudtrail.user_identity.access_key_id:\"{}\"", a.name));
+    }
+    for (const auto& e : inc.entities)
+      if (e.kind == "k8s_user" && !e.name.empty() && e.name.rfind("system:", 0) != 0)
+        terms.push_back(fmt::format("user.name:\"{}\"", e.name));
+    if (!terms.empty()) {
+      if (terms.size() > 6) terms.resize(6);
+      inc.next_steps.push_back(fmt::format(
+          "Hunt for everything the attacker did, not only what rules flagged: `eksir hunt '{}' "
+          "EVIDENCE`",
+          fmt::join(terms, " or ")));
+    }
+    inc.next_steps.push_back(
+        "Preserve evidence before deleting anything: pod logs and specs, node EBS snapshot "
+        "(the contain plan starts with these)");
+    if (!inc.gaps.empty())
+      inc.next_steps.push_back(
+          "Close the gaps listed below (collect the missing sources with "
+          "`eksir collect`) and re-run `eksir investigate` on the case");
+  } else if (counted) {
+    inc.next_steps.push_back(
+        "Review the low-severity findings above; nothing points to a compromise that needs "
+        "containment. Record the conclusion with `eksir case note CASE ...`");
+  } else {
+    inc.next_steps.push_back(
+        "Confirm the likely-benign reasons with the owners named; close the "
+        "case with `eksir case close CASE --reason ...`");
+  }
+  (void)g;
+}
+
+}  // namespace
+
+void build(const CorrelationInput& in, Investigation& out) {
+  static const cluster::Policy default_policy;
+  CorrelationInput input = in;
+  if (!input.policy) input.policy = &default_policy;
+  Graph g;
+  if (input.snapshot) add_snapshot(g, *input.snapshot);
+
+  // Facts of every captured event.
+  std::vector<EventFacts> facts;
+  std::unordered_map<std::string, size_t> by_ref;
+  simdjson::dom::parser parser;
+  std::unordered_map<std::string, size_t> by_event_id;  // the same event exported twice
+  if (input.events) {
+    facts.reserve(input.events->size());
+    for (const Event& e : *input.events) {
+      simdjson::dom::element doc;
+      std::string_view text = e.normalised();
+      simdjson::padded_string padded(text);
+      if (parser.parse(padded).get(doc) != simdjson::SUCCESS) continue;
+      EventView v{e.source, e.file, e.line, e.record, e.time, e.sample, e.raw, doc};
+      EventFacts f;
+      f.event = &e;
+      f.event_id = detect::event_id(v);
+      if (!f.event_id.empty()) {
+        auto [it, fresh] = by_event_id.try_emplace(f.event_id, facts.size());
+        if (!fresh) {
+          by_ref[ref_key(e.file, e.line, e.record)] = it->second;
+          continue;
+        }
+      }
+      f.summary = summarize(v);
+      f.sentence = sentence_of(f.summary, e.source);
+      Evidence ev;
+      ev.text = f.sentence;
+      ev.source = std::string(source_label(e.source));
+      ev.file = e.file;
+      ev.line = e.line;
+      ev.event_id = f.event_id;
+      ev.time = e.time;
+      f.entities = add_event(g, v, ev);
+      f.pod_binding =
+          e.source == Source::K8sAudit && path_text(doc, "objectRef.subresource") == "binding";
+      if (e.source == Source::GuardDuty) {
+        f.detected = parse_time(path_text(doc, "createdAt"));
+        f.first_seen = parse_time(path_text(doc, "service.eventFirstSeen"));
+      } else if (e.source == Source::Falco || e.source == Source::Ocsf) {
+        f.detected = e.time;
+      }
+      by_ref[ref_key(e.file, e.line, e.record)] = facts.size();
+      facts.push_back(std::move(f));
+    }
+  }
+  g.index();
+  std::map<std::string, const EventFacts*> binding_by_pod;
+  for (const auto& f : facts)
+    if (f.pod_binding)
+      for (const auto& t : f.entities.targets)
+        if (t.rfind("pod:", 0) == 0) binding_by_pod.emplace(t.substr(4), &f);
+
+  // Facts of every finding.
+  std::vector<FindingFacts> ffs;
+  if (input.findings) {
+    ffs.reserve(input.findings->size());
+    for (const auto& f : *input.findings) {
+      FindingFacts ff;
+      ff.finding = &f;
+      for (const auto& r : f.evidence) {
+        auto it = by_ref.find(ref_key(r.file, r.line, r.record));
+        if (it == by_ref.end()) continue;
+        const EventFacts* ef = &facts[it->second];
+        if (std::find(ff.events.begin(), ff.events.end(), ef) == ff.events.end())
+          ff.events.push_back(ef);
+      }
+      ff.alert = !f.evidence.empty() &&
+                 (f.evidence[0].source == Source::GuardDuty ||
+                  f.evidence[0].source == Source::Falco || f.evidence[0].source == Source::Ocsf);
+      auto add = [&](std::vector<std::string>& v, const std::string& k) {
+        if (!k.empty() && std::find(v.begin(), v.end(), k) == v.end()) v.push_back(k);
+      };
+      for (const auto* ef : ff.events) {
+        for (const auto& a : ef->entities.actors) {
+          add(ff.actors, a);
+          add(ff.entities, a);
+        }
+        for (const auto& t : ef->entities.targets) add(ff.entities, t);
+        if (!ef->entities.source_ip.empty()) add(ff.entities, "ip:" + ef->entities.source_ip);
+      }
+      if (ff.events.empty()) {
+        // Evidence events beyond what was kept: fall back on the finding's subject.
+        for (const auto& [k, v] : f.subject) {
+          std::string key;
+          if (k == "arn" || k == "userIdentity.arn")
+            key = iam_key(v);
+          else if (k == "access_key_id")
+            key = "key:" + v;
+          else if (k == "user.username")
+            key = k8s_user_key(v);
+          else if (k == "source_ip" && is_public_ip(v))
+            key = "ip:" + v;
+          if (key.empty() || !g.find(key)) continue;
+          add(ff.actors, key);
+          add(ff.entities, key);
+        }
+      }
+      ff.criterion = alert_criterion(f);
+      ffs.push_back(std::move(ff));
+    }
+  }
+  for (auto& ff : ffs) ff.benign = likely_benign(ff, g, *input.policy);
+  // A detector's alert that names no actor, about a pod a benign action touched minutes before
+  // (a shell after an admin's exec in a maintenance window), shares that action's reason.
+  constexpr TimeNs kFollowWindow = 10LL * 60 * 1000000000LL;
+  for (auto& ff : ffs) {
+    if (ff.benign || !ff.alert || !ff.actors.empty() ||
+        criterion_level(ff.criterion) == Level::Critical)
+      continue;
+    for (const auto& other : ffs) {
+      if (!other.benign || other.alert || &other == &ff) continue;
+      TimeNs dt = ff.finding->first_seen - other.finding->first_seen;
+      if (dt < 0 || dt > kFollowWindow) continue;
+      bool same_pod = false;
+      for (const auto& k : ff.entities)
+        if (k.rfind("pod:", 0) == 0 &&
+            std::find(other.entities.begin(), other.entities.end(), k) != other.entities.end())
+          same_pod = true;
+      if (!same_pod) continue;
+      Benign b = *other.benign;
+      b.finding = ff.finding->id;
+      b.rule = ff.finding->rule_id;
+      b.title = ff.finding->title;
+      b.severity = ff.finding->severity;
+      b.reason = fmt::format("follows \"{}\" on the same pod {}s earlier, which is {}",
+                             other.finding->title, dt / 1000000000LL, other.benign->reason);
+      ff.benign = std::move(b);
+      break;
+    }
+  }
+
+  // Group findings: entities they share, and strong links between entities.
+  UnionFind uf;
+  for (const auto& l : g.links)
+    if (strong_relation(l)) {
+      const Entity* a = g.find(l.from);
+      const Entity* b = g.find(l.to);
+      if (a && b && links_findings(*a) && links_findings(*b) &&
+          !(b->kind == "service_account" && b->name == "default"))
+        uf.unite(l.from, l.to);
+    }
+  std::vector<std::string> group_of(ffs.size());
+  for (size_t i = 0; i < ffs.size(); ++i) {
+    std::string anchor;
+    for (const auto& k : ffs[i].entities) {
+      const Entity* e = g.find(k);
+      if (!e || !links_findings(*e)) continue;
+      if (anchor.empty())
+        anchor = k;
+      else
+        uf.unite(anchor, k);
+    }
+    group_of[i] = anchor.empty() ? "finding:" + ffs[i].finding->id : anchor;
+  }
+  std::map<std::string, Group> groups;
+  for (size_t i = 0; i < ffs.size(); ++i) {
+    std::string root = group_of[i].rfind("finding:", 0) == 0 ? group_of[i] : uf.find(group_of[i]);
+    groups[root].findings.push_back(&ffs[i]);
+  }
+  struct Ranked {
+    Level level;
+    size_t counted;
+    TimeNs first;
+    const Group* group;
+  };
+  std::vector<Ranked> ranked;
+  for (const auto& [root, grp] : groups) {
+    auto crit = assess(grp.findings, g, false);
+    size_t counted = 0;
+    TimeNs first = INT64_MAX;
+    for (const auto* ff : grp.findings) {
+      if (!ff->benign) ++counted;
+      first = std::min(first, ff->finding->first_seen);
+    }
+    Level l = counted ? level_of(crit) : Level::Low;
+    ranked.push_back({l, counted, first, &grp});
+  }
+  std::sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) {
+    if (a.level != b.level) return a.level > b.level;
+    if (a.counted != b.counted) return a.counted > b.counted;
+    return a.first < b.first;
+  });
+
+  if (input.findings) out.findings = *input.findings;
+  if (input.posture) out.posture = *input.posture;
+  if (ranked.empty()) {
+    build_incident({}, g, input, binding_by_pod, out.incident);
+    describe(out.incident, {}, g, input);
+    return;
+  }
+  build_incident(ranked[0].group->findings, g, input, binding_by_pod, out.incident);
+  describe(out.incident, ranked[0].group->findings, g, input);
+  for (size_t i = 1; i < ranked.size(); ++i) {
+    Incident lead;
+    build_incident(ranked[i].group->findings, g, input, binding_by_pod, lead);
+    describe(lead, ranked[i].group->findings, g, input);
+    lead.id = fmt::format("LEAD-{}", i);
+    out.leads.push_back(std::move(lead));
+  }
+}
+
+}  // namespace eksir::incident

@@ -1,0 +1,738 @@
+#include "incident/graph.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "event/fields.h"
+
+namespace eksir::incident {
+namespace {
+
+bool starts_with(std::string_view s, std::string_view p) {
+  return s.substr(0, p.size()) == p;
+}
+
+std::string join(const std::vector<std::string>& v, std::string_view sep = ",") {
+  std::string out;
+  for (const auto& s : v) {
+    if (s.empty()) continue;
+    if (!out.empty()) out += sep;
+    out += s;
+  }
+  return out;
+}
+
+void add_to_list(std::string& list, std::string_view item) {
+  if (item.empty()) return;
+  size_t pos = 0;
+  while (pos <= list.size()) {
+    size_t end = list.find(',', pos);
+    if (end == std::string::npos) end = list.size();
+    if (std::string_view(list).substr(pos, end - pos) == item) return;
+    pos = end + 1;
+  }
+  if (!list.empty()) list += ',';
+  list += item;
+}
+
+std::vector<std::string> all_texts(simdjson::dom::element root, std::string_view path) {
+  std::vector<std::string> out;
+  FieldRef::any_in(root, path, [&](const FieldValue& v) {
+    if (v.type == FieldValue::Type::Null) return false;
+    std::string s;
+    append_value(s, v);
+    if (!s.empty() && std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);
+    return false;
+  });
+  return out;
+}
+
+std::string account_of(std::string_view arn) {
+  // arn:aws:iam::111122223333:user/x
+  size_t a = 0;
+  for (int i = 0; i < 4 && a != std::string_view::npos; ++i) a = arn.find(':', a + 1);
+  if (a == std::string_view::npos) return {};
+  size_t b = arn.find(':', a + 1);
+  return b == std::string_view::npos ? std::string() : std::string(arn.substr(a + 1, b - a - 1));
+}
+
+std::string instance_of_provider(std::string_view provider_id) {
+  size_t p = provider_id.rfind('/');
+  if (p == std::string_view::npos) return {};
+  auto id = provider_id.substr(p + 1);
+  return starts_with(id, "i-") ? std::string(id) : std::string();
+}
+
+std::string zone_of_provider(std::string_view provider_id) {  // aws:///us-east-1a/i-...
+  size_t p = provider_id.rfind('/');
+  if (p == std::string_view::npos || p == 0) return {};
+  size_t q = provider_id.rfind('/', p - 1);
+  return q == std::string_view::npos ? std::string()
+                                     : std::string(provider_id.substr(q + 1, p - q - 1));
+}
+
+std::string_view relation_for_verb(std::string_view verb, std::string_view subresource) {
+  if (subresource == "exec" || subresource == "attach") return "exec into";
+  if (subresource == "portforward") return "port-forwarded to";
+  if (subresource == "token") return "minted a token for";
+  if (subresource == "log") return "read logs of";
+  if (verb == "create") return "created";
+  if (verb == "update" || verb == "patch") return "changed";
+  if (verb == "delete" || verb == "deletecollection") return "deleted";
+  if (verb == "get" || verb == "list" || verb == "watch") return "read";
+  return "acted on";
+}
+
+std::string role_arn_of(std::string_view account, std::string_view name) {
+  return fmt::format("arn:aws:iam::{}:role/{}", account, name);
+}
+
+std::string user_arn_of(std::string_view account, std::string_view name) {
+  return fmt::format("arn:aws:iam::{}:user/{}", account, name);
+}
+
+// The pod details of a pod object (request/response object, snapshot) become attributes.
+void pod_attributes(Graph& g, Entity& pod, simdjson::dom::element obj, const Evidence& ev) {
+  const std::string key = pod.key;
+  std::string node = path_text(obj, "spec.nodeName");
+  std::string sa = path_text(obj, "spec.serviceAccountName");
+  std::string uid = path_text(obj, "metadata.uid");
+  if (!uid.empty()) pod.id = uid;
+  auto images = all_texts(obj, "spec.containers.image");
+  for (const auto& i : all_texts(obj, "spec.initContainers.image")) images.push_back(i);
+  simdjson::dom::object labels;
+  if (obj["metadata"]["labels"].get(labels) == simdjson::SUCCESS)
+    for (auto [k, v] : labels) {
+      std::string_view s;
+      if (v.get(s) == simdjson::SUCCESS) pod.labels[std::string(k)] = std::string(s);
+    }
+  std::string owner_kind = path_text(obj, "metadata.ownerReferences.kind");
+  std::string owner_name = path_text(obj, "metadata.ownerReferences.name");
+  const std::string ns = pod.ns;
+  if (!owner_kind.empty()) {
+    pod.attributes["owner_kind"] = owner_kind;
+    pod.attributes["owner_name"] = owner_name;
+  }
+  if (!images.empty()) pod.attributes["images"] = join(images);
+  if (!sa.empty()) pod.attributes["service_account"] = sa;
+  if (!node.empty()) pod.attributes["node"] = node;
+  if (!sa.empty()) {
+    Entity& s = g.add("service_account", ns + "/" + sa, sa, ns);
+    g.link(key, s.key, "runs as", ev);
+  }
+  if (!node.empty()) g.link(key, g.add("node", node, node).key, "ran on", ev);
+  for (const auto& i : images) g.link(key, g.add("image", i, i).key, "runs image", ev);
+}
+
+void binding_attributes(Graph& g, const std::string& key, simdjson::dom::element obj,
+                        const Evidence& ev) {
+  std::string role = path_text(obj, "roleRef.name");
+  std::string role_kind = path_text(obj, "roleRef.kind");
+  std::vector<std::string> subjects;
+  simdjson::dom::array subs;
+  std::vector<std::string> subject_keys;
+  if (obj["subjects"].get(subs) == simdjson::SUCCESS)
+    for (auto s : subs) {
+      std::string kind = path_text(s, "kind"), name = path_text(s, "name"),
+                  ns = path_text(s, "namespace");
+      if (name.empty()) continue;
+      subjects.push_back(fmt::format("{}:{}{}", kind, ns.empty() ? "" : ns + "/", name));
+      if (kind == "ServiceAccount")
+        subject_keys.push_back(g.add("service_account", ns + "/" + name, name, ns).key);
+      else if (kind == "User")
+        subject_keys.push_back(k8s_user_key(name));
+    }
+  {
+    Entity& b = g.entities[key];
+    if (!role.empty()) b.attributes["role"] = role;
+    if (!role_kind.empty()) b.attributes["role_kind"] = role_kind;
+    if (!subjects.empty()) b.attributes["subjects"] = join(subjects);
+  }
+  for (const auto& s : subject_keys) {
+    if (starts_with(s, "k8suser:")) g.add("k8s_user", s.substr(8), s.substr(8));
+    g.link(key, s, role.empty() ? "grants to" : "grants " + role + " to", ev);
+  }
+}
+
+}  // namespace
+
+Entity& Graph::add(std::string_view kind, std::string_view id, std::string_view name,
+                   std::string_view ns) {
+  std::string prefix;
+  if (kind == "iam_user" || kind == "iam_role" || kind == "iam_principal")
+    prefix = "iam";
+  else if (kind == "access_key")
+    prefix = "key";
+  else if (kind == "k8s_user")
+    prefix = "k8suser";
+  else if (kind == "service_account")
+    prefix = "sa";
+  else if (kind == "security_group")
+    prefix = "sg";
+  else
+    prefix = std::string(kind);
+  std::string key = prefix + ":" + std::string(id);
+  auto [it, inserted] = entities.try_emplace(key);
+  Entity& e = it->second;
+  if (inserted) {
+    e.key = key;
+    e.kind = std::string(kind);
+    e.id = std::string(id);
+    e.name = name.empty() ? std::string(id) : std::string(name);
+    e.ns = std::string(ns);
+  }
+  return e;
+}
+
+void Graph::link(const std::string& from, const std::string& to, std::string_view relation,
+                 const Evidence& ev) {
+  if (from == to || from.empty() || to.empty()) return;
+  std::string k = from + "|" + to + "|" + std::string(relation);
+  if (!link_keys.insert(k).second) return;
+  links.push_back({from, to, std::string(relation), ev});
+}
+
+const Entity* Graph::find(const std::string& key) const {
+  auto it = entities.find(key);
+  return it == entities.end() ? nullptr : &it->second;
+}
+
+void Graph::index() {
+  adjacency.clear();
+  for (size_t i = 0; i < links.size(); ++i) {
+    adjacency.emplace(links[i].from, i);
+    adjacency.emplace(links[i].to, i);
+  }
+}
+
+std::vector<std::pair<std::string, const Link*>> Graph::neighbours(const std::string& key) const {
+  std::vector<std::pair<std::string, const Link*>> out;
+  auto [b, e] = adjacency.equal_range(key);
+  for (auto it = b; it != e; ++it) {
+    const Link& l = links[it->second];
+    out.emplace_back(l.from == key ? l.to : l.from, &l);
+  }
+  return out;
+}
+
+std::string iam_key(std::string_view arn) {
+  // arn:aws:sts::ACCT:assumed-role/ROLE/SESSION → arn:aws:iam::ACCT:role/ROLE
+  size_t p = arn.find(":assumed-role/");
+  if (p != std::string_view::npos) {
+    auto rest = arn.substr(p + 14);
+    auto role = rest.substr(0, rest.find('/'));
+    return "iam:" + role_arn_of(account_of(arn), role);
+  }
+  return "iam:" + std::string(arn);
+}
+
+std::string k8s_user_key(std::string_view u) {
+  if (starts_with(u, "system:serviceaccount:")) {
+    auto rest = u.substr(22);
+    size_t c = rest.find(':');
+    if (c != std::string_view::npos)
+      return "sa:" + std::string(rest.substr(0, c)) + "/" + std::string(rest.substr(c + 1));
+  }
+  if (starts_with(u, "system:node:")) return "node:" + std::string(u.substr(12));
+  return "k8suser:" + std::string(u);
+}
+
+bool is_public_ip(std::string_view ip) {
+  unsigned a = 0, b = 0, c = 0, d = 0;
+  char tail = 0;
+  std::string s(ip);
+  if (std::sscanf(s.c_str(), "%u.%u.%u.%u%c", &a, &b, &c, &d, &tail) != 4) return false;
+  if (a > 255 || b > 255 || c > 255 || d > 255) return false;
+  if (a == 10 || a == 127 || a == 0 || a >= 224) return false;
+  if (a == 172 && b >= 16 && b <= 31) return false;
+  if (a == 192 && b == 168) return false;
+  if (a == 169 && b == 254) return false;
+  if (a == 100 && b >= 64 && b <= 127) return false;
+  return true;
+}
+
+bool links_findings(const Entity& e) {
+  if (e.kind == "cluster" || e.kind == "namespace" || e.kind == "node" || e.kind == "instance")
+    return false;
+  if (e.kind == "k8s_user" && (starts_with(e.name, "system:") || starts_with(e.name, "eks:")))
+    return false;
+  if (e.kind == "service_account" && e.ns == "kube-system") return false;
+  if (e.kind == "ip") return is_public_ip(e.id);
+  if (e.kind == "image" || e.kind == "user_agent") return false;
+  return true;
+}
+
+std::string display(const Entity& e) {
+  if (!e.ns.empty()) return e.ns + "/" + e.name;
+  return e.name;
+}
+
+EventEntities add_event(Graph& g, const EventView& view, const Evidence& ev) {
+  EventEntities out;
+  auto d = view.doc;
+  auto actor = [&](const std::string& key) {
+    if (!key.empty() && std::find(out.actors.begin(), out.actors.end(), key) == out.actors.end())
+      out.actors.push_back(key);
+  };
+  auto target = [&](const std::string& key) {
+    if (!key.empty() && std::find(out.targets.begin(), out.targets.end(), key) == out.targets.end())
+      out.targets.push_back(key);
+  };
+  auto iam = [&](std::string_view arn) -> std::string {
+    if (arn.empty() || !starts_with(arn, "arn:")) return {};
+    std::string key = iam_key(arn);
+    std::string id = key.substr(4);
+    bool role = id.find(":role/") != std::string::npos;
+    std::string name = id.substr(id.rfind('/') == std::string::npos ? 0 : id.rfind('/') + 1);
+    if (id.find(":root") != std::string::npos) name = "root";
+    Entity& e = g.add(role ? "iam_role" : "iam_user", id, name);
+    size_t p = arn.find(":assumed-role/");
+    if (p != std::string_view::npos) {
+      auto rest = arn.substr(p + 14);
+      size_t slash = rest.find('/');
+      if (slash != std::string_view::npos)
+        add_to_list(e.attributes["session_names"], rest.substr(slash + 1));
+    }
+    return key;
+  };
+  auto access_key = [&](std::string_view id, const std::string& owner) -> std::string {
+    if (!starts_with(id, "AKIA")) return {};  // session keys (ASIA) die with the session
+    Entity& k = g.add("access_key", id, id);
+    std::string key = k.key;
+    if (!owner.empty()) {
+      const Entity* o = g.find(owner);
+      if (o) {
+        g.entities[key].attributes["user"] = o->name;
+        g.entities[key].attributes["user_arn"] = o->id;
+      }
+      g.link(key, owner, "key of", ev);
+    }
+    return key;
+  };
+  auto ip = [&](std::string_view addr, const std::string& who) {
+    if (!is_public_ip(addr)) return;
+    out.source_ip = std::string(addr);
+    std::string key = g.add("ip", addr, addr).key;
+    for (const auto& a : out.actors) g.link(key, a, "source of", ev);
+    (void)who;
+  };
+  auto cluster = [&](std::string_view name, std::string_view arn) {
+    if (name.empty()) return;
+    Entity& c = g.add("cluster", name, name);
+    if (!arn.empty()) {
+      c.attributes["arn"] = std::string(arn);
+      // arn:aws:eks:REGION:ACCOUNT:cluster/NAME
+      std::vector<std::string> parts;
+      size_t pos = 0;
+      for (int i = 0; i < 5; ++i) {
+        size_t n = arn.find(':', pos);
+        if (n == std::string_view::npos) break;
+        parts.emplace_back(arn.substr(pos, n - pos));
+        pos = n + 1;
+      }
+      if (parts.size() >= 5) {
+        c.attributes["region"] = parts[3];
+        c.attributes["account"] = parts[4];
+      }
+    }
+    if (g.cluster.name.empty()) g.cluster.name = std::string(name);
+  };
+
+  switch (view.source) {
+    case Source::CloudTrail: {
+      std::string account = path_text(d, "recipientAccountId");
+      if (account.empty()) account = path_text(d, "userIdentity.accountId");
+      std::string region = path_text(d, "awsRegion");
+      if (g.cluster.region.empty()) g.cluster.region = region;
+      if (g.cluster.account.empty()) g.cluster.account = account;
+      std::string who = iam(path_text(d, "userIdentity.arn"));
+      if (who.empty()) who = iam(path_text(d, "userIdentity.sessionContext.sessionIssuer.arn"));
+      actor(who);
+      std::string key = access_key(path_text(d, "userIdentity.accessKeyId"), who);
+      if (!key.empty()) actor(key);
+      std::string name = path_text(d, "eventName");
+      out.verb = name;
+      ip(path_text(d, "sourceIPAddress"), who);
+      auto rp = [&](std::string_view p) {
+        return path_text(d, fmt::format("requestParameters.{}", p));
+      };
+      std::string rel = name;
+      auto act_on = [&](const std::string& t) {
+        if (t.empty()) return;
+        target(t);
+        for (const auto& a : out.actors) g.link(a, t, rel, ev);
+      };
+      if (std::string n = rp("userName"); !n.empty()) {
+        std::string u = iam(user_arn_of(account, n));
+        act_on(u);
+        if (std::string k = path_text(d, "responseElements.accessKey.accessKeyId"); !k.empty())
+          act_on(access_key(k, u));
+        if (std::string k = rp("accessKeyId"); !k.empty()) act_on(access_key(k, u));
+      }
+      if (std::string r = rp("roleName"); !r.empty()) act_on(iam(role_arn_of(account, r)));
+      if (std::string r = rp("roleArn"); !r.empty()) act_on(iam(r));
+      if (std::string p = rp("principalArn"); !p.empty()) {
+        std::string principal = iam(p);
+        act_on(principal);
+        std::string cn = rp("clusterName");
+        if (!cn.empty()) {
+          Entity& ae = g.add("access_entry", cn + "/" + p, p);
+          ae.attributes["principal_arn"] = p;
+          if (std::string pol = rp("policyArn"); !pol.empty())
+            add_to_list(ae.attributes["policies"], pol.substr(pol.rfind('/') + 1));
+          std::string aek = ae.key;
+          act_on(aek);
+          g.link(aek, principal, "grants cluster access to", ev);
+        }
+      }
+      if (std::string sg = rp("groupId"); starts_with(sg, "sg-")) {
+        std::string sgk = g.add("security_group", sg, sg).key;
+        for (const auto& r :
+             all_texts(d, "responseElements.securityGroupRuleSet.items.securityGroupRuleId"))
+          add_to_list(g.entities[sgk].attributes["rules"], r);
+        for (const auto& c :
+             all_texts(d, "requestParameters.ipPermissions.items.ipRanges.items.cidrIp")) {
+          std::string port = path_text(d, "requestParameters.ipPermissions.items.fromPort");
+          add_to_list(g.entities[sgk].attributes["opened"], port.empty() ? c : port + " from " + c);
+        }
+        act_on(sgk);
+      }
+      for (const auto& i : all_texts(d, "requestParameters.instancesSet.items.instanceId"))
+        act_on(g.add("instance", i, i).key);
+      std::string src = path_text(d, "eventSource");
+      if (src == "eks.amazonaws.com") {
+        std::string cn = rp("name");
+        if (cn.empty()) cn = rp("clusterName");
+        if (!cn.empty()) {
+          std::string arn = fmt::format("arn:aws:eks:{}:{}:cluster/{}", region, account, cn);
+          cluster(cn, arn);
+          target("cluster:" + cn);
+        }
+      }
+      break;
+    }
+    case Source::K8sAudit: {
+      std::string user = path_text(d, "user.username");
+      std::string uk = k8s_user_key(user);
+      if (starts_with(uk, "k8suser:"))
+        g.add("k8s_user", user, user);
+      else if (starts_with(uk, "sa:")) {
+        auto slash = uk.find('/');
+        g.add("service_account", uk.substr(3), uk.substr(slash + 1), uk.substr(3, slash - 3));
+      } else if (starts_with(uk, "node:"))
+        g.add("node", uk.substr(5), uk.substr(5));
+      std::string subresource = path_text(d, "objectRef.subresource");
+      std::string resource = path_text(d, "objectRef.resource");
+      std::string ns = path_text(d, "objectRef.namespace");
+      std::string name = path_text(d, "objectRef.name");
+      std::string verb = path_text(d, "verb");
+      out.verb = verb;
+      if (resource == "pods" && subresource == "binding") {
+        // The scheduler placing a pod: the pod → node link, nothing about the scheduler.
+        std::string node = path_text(d, "requestObject.target.name");
+        if (!node.empty() && !name.empty()) {
+          std::string pk = g.add("pod", ns + "/" + name, name, ns).key;
+          g.entities[pk].attributes["node"] = node;
+          g.link(pk, g.add("node", node, node).key, "scheduled on", ev);
+          target(pk);
+        }
+        break;
+      }
+      actor(uk);
+      std::string arn = first_path(d, {"user.extra.arn", "user.extra.canonicalArn"});
+      if (!arn.empty()) {
+        std::string ik = iam(arn);
+        g.link(uk, ik, "authenticated as", ev);
+        actor(ik);
+        std::string k = access_key(path_text(d, "user.extra.accessKeyId"), ik);
+        if (!k.empty()) actor(k);
+      }
+      ip(path_text(d, "sourceIPs"), uk);
+      if (name.empty()) name = path_text(d, "responseObject.metadata.name");
+      if (name.empty()) name = path_text(d, "requestObject.metadata.name");
+      std::string t;
+      simdjson::dom::element obj;
+      bool has_obj = d["requestObject"].get(obj) == simdjson::SUCCESS && obj.is_object();
+      simdjson::dom::element resp;
+      bool has_resp = d["responseObject"].get(resp) == simdjson::SUCCESS && resp.is_object() &&
+                      path_text(resp, "kind") != "Status";
+      simdjson::dom::element spec_obj = has_resp ? resp : obj;
+      bool has_spec = has_resp || has_obj;
+      if (resource == "pods" && !name.empty()) {
+        Entity& p = g.add("pod", ns + "/" + name, name, ns);
+        t = p.key;
+        if (has_spec && (verb == "create" || verb == "update" || verb == "patch"))
+          pod_attributes(g, g.entities[t], spec_obj, ev);
+      } else if ((resource == "clusterrolebindings" || resource == "rolebindings") &&
+                 !name.empty()) {
+        std::string kind = resource == "clusterrolebindings" ? "ClusterRoleBinding" : "RoleBinding";
+        Entity& b = g.add("binding", kind + "/" + (ns.empty() ? "" : ns + "/") + name, name, ns);
+        b.attributes["kind"] = kind;
+        t = b.key;
+        if (has_obj) binding_attributes(g, t, obj, ev);
+      } else if ((resource == "clusterroles" || resource == "roles") && !name.empty()) {
+        Entity& r = g.add("role",
+                          (resource == "clusterroles" ? "ClusterRole/" : "Role/") +
+                              (ns.empty() ? "" : ns + "/") + name,
+                          name, ns);
+        r.attributes["kind"] = resource == "clusterroles" ? "ClusterRole" : "Role";
+        t = r.key;
+      } else if (resource == "serviceaccounts" && !name.empty()) {
+        t = g.add("service_account", ns + "/" + name, name, ns).key;
+      } else if (resource == "secrets" && !name.empty()) {
+        t = g.add("secret", ns + "/" + name, name, ns).key;
+      } else if (resource == "configmaps" && !name.empty()) {
+        t = g.add("configmap", ns + "/" + name, name, ns).key;
+      } else if ((resource == "deployments" || resource == "daemonsets" ||
+                  resource == "statefulsets" || resource == "replicasets" || resource == "jobs" ||
+                  resource == "cronjobs") &&
+                 !name.empty()) {
+        static const std::map<std::string, std::string> kinds = {{"deployments", "Deployment"},
+                                                                 {"daemonsets", "DaemonSet"},
+                                                                 {"statefulsets", "StatefulSet"},
+                                                                 {"replicasets", "ReplicaSet"},
+                                                                 {"jobs", "Job"},
+                                                                 {"cronjobs", "CronJob"}};
+        const std::string& kind = kinds.at(resource);
+        Entity& w = g.add("workload", kind + "/" + ns + "/" + name, name, ns);
+        w.attributes["kind"] = kind;
+        t = w.key;
+      } else if (resource == "nodes" && !name.empty()) {
+        t = g.add("node", name, name).key;
+      }
+      if (!t.empty() && t != uk) {
+        target(t);
+        std::string rel(relation_for_verb(verb, subresource));
+        g.link(uk, t, rel, ev);
+      }
+      break;
+    }
+    case Source::GuardDuty: {
+      std::string cn = path_text(d, "resource.eksClusterDetails.name");
+      cluster(cn, path_text(d, "resource.eksClusterDetails.arn"));
+      if (g.cluster.region.empty()) g.cluster.region = path_text(d, "region");
+      if (g.cluster.account.empty()) g.cluster.account = path_text(d, "accountId");
+      std::string account = path_text(d, "accountId");
+      std::string user = path_text(d, "resource.kubernetesDetails.kubernetesUserDetails.username");
+      std::string uk;
+      if (!user.empty()) {
+        uk = k8s_user_key(user);
+        if (starts_with(uk, "k8suser:")) g.add("k8s_user", user, user);
+        actor(uk);
+      }
+      std::string key_id = path_text(d, "resource.accessKeyDetails.accessKeyId");
+      std::string key_user = path_text(d, "resource.accessKeyDetails.userName");
+      std::string key_type = path_text(d, "resource.accessKeyDetails.userType");
+      std::string owner;
+      if (!key_user.empty() && key_type == "IAMUser") owner = iam(user_arn_of(account, key_user));
+      if (!owner.empty()) actor(owner);
+      if (!owner.empty() && !uk.empty()) g.link(uk, owner, "authenticated as", ev);
+      if (std::string k = access_key(key_id, owner); !k.empty()) actor(k);
+      ip(first_path(d, {"service.action.kubernetesApiCallAction.remoteIpDetails.ipAddressV4",
+                        "service.action.awsApiCallAction.remoteIpDetails.ipAddressV4"}),
+         uk);
+      std::string wtype = path_text(d, "resource.kubernetesDetails.kubernetesWorkloadDetails.type");
+      std::string wname = path_text(d, "resource.kubernetesDetails.kubernetesWorkloadDetails.name");
+      std::string wns =
+          path_text(d, "resource.kubernetesDetails.kubernetesWorkloadDetails.namespace");
+      std::string pod_key;
+      if (!wname.empty()) {
+        if (wtype == "pods" || wtype == "Pod" || wtype.empty()) {
+          Entity& p = g.add("pod", wns + "/" + wname, wname, wns);
+          pod_key = p.key;
+          std::string uid =
+              path_text(d, "resource.kubernetesDetails.kubernetesWorkloadDetails.uid");
+          if (!uid.empty()) p.id = uid;
+        } else {
+          Entity& w = g.add("workload", wtype + "/" + wns + "/" + wname, wname, wns);
+          w.attributes["kind"] = wtype;
+          pod_key = w.key;
+        }
+        target(pod_key);
+        for (const auto& i : all_texts(
+                 d, "resource.kubernetesDetails.kubernetesWorkloadDetails.containers.image")) {
+          add_to_list(g.entities[pod_key].attributes["images"], i);
+          g.link(pod_key, g.add("image", i, i).key, "runs image", ev);
+        }
+        for (const auto& a : out.actors) g.link(a, pod_key, "acted on", ev);
+      }
+      std::string instance = path_text(d, "resource.instanceDetails.instanceId");
+      std::string node = path_text(d, "resource.instanceDetails.networkInterfaces.privateDnsName");
+      if (!instance.empty()) {
+        Entity& in = g.add("instance", instance, instance);
+        std::string az = path_text(d, "resource.instanceDetails.availabilityZone");
+        if (!az.empty()) in.attributes["availability_zone"] = az;
+        std::string ik = in.key;
+        target(ik);
+        if (!node.empty()) {
+          std::string nk = g.add("node", node, node).key;
+          g.entities[nk].attributes["instance_id"] = instance;
+          g.link(nk, ik, "is instance", ev);
+          if (!pod_key.empty()) g.link(pod_key, nk, "ran on", ev);
+          target(nk);
+        }
+      }
+      break;
+    }
+    case Source::Falco: {
+      std::string pod = path_text(d, "output_fields.k8s.pod.name");
+      std::string ns = path_text(d, "output_fields.k8s.ns.name");
+      std::string host = path_text(d, "hostname");
+      std::string pk;
+      if (!pod.empty()) {
+        pk = g.add("pod", ns + "/" + pod, pod, ns).key;
+        target(pk);
+        std::string repo = path_text(d, "output_fields.container.image.repository");
+        std::string tag = path_text(d, "output_fields.container.image.tag");
+        if (!repo.empty()) {
+          std::string img = tag.empty() ? repo : repo + ":" + tag;
+          g.link(pk, g.add("image", img, img).key, "runs image", ev);
+        }
+      }
+      if (!host.empty()) {
+        std::string nk = g.add("node", host, host).key;
+        if (!pk.empty()) g.link(pk, nk, "ran on", ev);
+        target(nk);
+      }
+      std::string kuser = path_text(d, "output_fields.ka.user.name");
+      if (!kuser.empty()) actor(k8s_user_key(kuser));
+      break;
+    }
+    case Source::Ocsf: {
+      std::string host = path_text(d, "device.hostname");
+      std::string instance = path_text(d, "device.instance_uid");
+      std::string nk, ik;
+      if (!host.empty()) nk = g.add("node", host, host).key;
+      if (!instance.empty()) ik = g.add("instance", instance, instance).key;
+      if (!nk.empty() && !ik.empty()) {
+        g.entities[nk].attributes["instance_id"] = instance;
+        g.link(nk, ik, "is instance", ev);
+      }
+      if (!nk.empty()) target(nk);
+      if (!ik.empty()) target(ik);
+      simdjson::dom::array res;
+      if (d["resources"].get(res) == simdjson::SUCCESS)
+        for (auto r : res) {
+          if (path_text(r, "type") != "Kubernetes Pod") continue;
+          std::string full = path_text(r, "name");
+          size_t slash = full.find('/');
+          if (slash == std::string::npos) continue;
+          std::string pk = g.add("pod", full, full.substr(slash + 1), full.substr(0, slash)).key;
+          std::string uid = path_text(r, "uid");
+          if (!uid.empty()) g.entities[pk].id = uid;
+          target(pk);
+          if (!nk.empty()) g.link(pk, nk, "ran on", ev);
+        }
+      break;
+    }
+  }
+  return out;
+}
+
+void add_snapshot(Graph& g, const cluster::Snapshot& snap) {
+  Evidence ev;
+  ev.source = "snapshot";
+  if (snap.cluster) {
+    Entity& c = g.add("cluster", snap.cluster->name, snap.cluster->name);
+    c.attributes["version"] = snap.cluster->version;
+    c.attributes["public_endpoint"] = snap.cluster->public_endpoint ? "true" : "false";
+    c.attributes["public_access_cidrs"] = join(snap.cluster->public_cidrs);
+    if (g.cluster.name.empty()) g.cluster.name = snap.cluster->name;
+  }
+  for (const auto& n : snap.nodes) {
+    std::string nk = g.add("node", n.name, n.name).key;
+    std::string instance = instance_of_provider(n.provider_id);
+    Entity& node = g.entities[nk];
+    node.attributes["provider_id"] = n.provider_id;
+    auto ng = n.labels.find("eks.amazonaws.com/nodegroup");
+    if (ng != n.labels.end()) node.attributes["nodegroup"] = ng->second;
+    if (!instance.empty()) {
+      node.attributes["instance_id"] = instance;
+      Entity& in = g.add("instance", instance, instance);
+      in.attributes["node"] = n.name;
+      std::string zone = zone_of_provider(n.provider_id);
+      if (!zone.empty()) in.attributes["availability_zone"] = zone;
+      ev.text = "node " + n.name + " providerID " + n.provider_id;
+      g.link(nk, in.key, "is instance", ev);
+    }
+  }
+  // Top controller of each ReplicaSet (Deployment) for pods' workload attributes.
+  std::map<std::string, std::pair<std::string, std::string>> rs_owner;
+  for (const auto& w : snap.workloads)
+    if (w.kind == "ReplicaSet")
+      for (const auto& o : w.owners) rs_owner[w.ns + "/" + w.name] = {o.kind, o.name};
+  for (const auto& w : snap.workloads) {
+    if (w.kind != "Pod") continue;
+    std::string pk = g.add("pod", w.ns + "/" + w.name, w.name, w.ns).key;
+    {
+      Entity& p = g.entities[pk];
+      for (const auto& [k, v] : w.labels) p.labels[k] = v;
+      if (!w.pod.node_name.empty()) p.attributes["node"] = w.pod.node_name;
+      if (!w.pod.service_account.empty()) p.attributes["service_account"] = w.pod.service_account;
+      std::vector<std::string> images;
+      for (const auto& c : w.pod.containers) images.push_back(c.image);
+      if (!images.empty()) p.attributes["images"] = join(images);
+      if (!w.owners.empty()) {
+        p.attributes["owner_kind"] = w.owners[0].kind;
+        p.attributes["owner_name"] = w.owners[0].name;
+        std::string wk = w.owners[0].kind, wn = w.owners[0].name;
+        if (wk == "ReplicaSet") {
+          auto it = rs_owner.find(w.ns + "/" + wn);
+          if (it != rs_owner.end()) {
+            wk = it->second.first;
+            wn = it->second.second;
+          } else {
+            // pod-template-hash suffix: web-7d4b9c8f6 belongs to Deployment web.
+            auto h = w.labels.find("pod-template-hash");
+            if (h != w.labels.end() && wn.size() > h->second.size() + 1 &&
+                wn.substr(wn.size() - h->second.size()) == h->second) {
+              wk = "Deployment";
+              wn = wn.substr(0, wn.size() - h->second.size() - 1);
+            }
+          }
+        }
+        p.attributes["workload_kind"] = wk;
+        p.attributes["workload_name"] = wn;
+      }
+    }
+    ev.text = "pod " + w.ns + "/" + w.name + " in the cluster snapshot";
+    if (!w.pod.node_name.empty())
+      g.link(pk, g.add("node", w.pod.node_name, w.pod.node_name).key, "ran on", ev);
+    if (!w.pod.service_account.empty())
+      g.link(
+          pk,
+          g.add("service_account", w.ns + "/" + w.pod.service_account, w.pod.service_account, w.ns)
+              .key,
+          "runs as", ev);
+  }
+  for (const auto& sa : snap.service_accounts) {
+    Entity& s = g.add("service_account", sa.ns + "/" + sa.name, sa.name, sa.ns);
+    if (!sa.role_arn.empty()) s.attributes["role_arn"] = sa.role_arn;
+  }
+  for (const auto& a : snap.aws_auth) {
+    if (a.username.empty() || a.arn.empty()) continue;
+    ev.text = "kube-system/aws-auth maps " + a.arn + " to " + a.username;
+    std::string uk = k8s_user_key(a.username);
+    if (a.username.find("{{") != std::string::npos) continue;  // node role templates
+    if (starts_with(uk, "k8suser:")) g.add("k8s_user", a.username, a.username);
+    Entity& i = g.add(a.user ? "iam_user" : "iam_role", a.arn, a.arn.substr(a.arn.rfind('/') + 1));
+    if (!a.groups.empty()) i.attributes["k8s_groups"] = join(a.groups);
+    g.link(uk, "iam:" + a.arn, "mapped from (aws-auth)", ev);
+  }
+  for (const auto& e : snap.access_entries) {
+    if (e.principal_arn.empty()) continue;
+    ev.text = "EKS access entry for " + e.principal_arn;
+    bool role = e.principal_arn.find(":role/") != std::string::npos;
+    g.add(role ? "iam_role" : "iam_user", e.principal_arn,
+          e.principal_arn.substr(e.principal_arn.rfind('/') + 1));
+    if (!e.username.empty() && e.username.find("{{") == std::string::npos) {
+      std::string uk = k8s_user_key(e.username);
+      if (starts_with(uk, "k8suser:")) g.add("k8s_user", e.username, e.username);
+      g.link(uk, "iam:" + e.principal_arn, "mapped from (access entry)", ev);
+    }
+  }
+}
+
+}  // namespace eksir::incident

@@ -1,0 +1,172 @@
+// The incident: findings, posture results and the entities they touch, correlated across the AWS
+// and Kubernetes layers into one incident (and separate leads), with the playbook's severity and
+// the criteria met, the timeline, the affected resources and the metrics. The one public header
+// of the incident stage; docs/incident-json.md is its JSON contract.
+#pragma once
+
+#include <cstdint>
+#include <iosfwd>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cluster/cluster.h"
+#include "detect/detect.h"
+#include "event/event.h"
+
+namespace eksir::incident {
+
+enum class Level { Low, Medium, High, Critical };
+std::string_view level_name(Level l);  // "Low" .. "Critical"
+std::optional<Level> parse_level(std::string_view s);
+
+// One fact behind a criterion, an affected resource, a link or a timeline line.
+struct Evidence {
+  std::string text;
+  std::string finding, rule;  // the finding it came from ("" for snapshot facts)
+  std::string source;         // "Kubernetes audit", "CloudTrail", "GuardDuty", "Falco", ...
+  std::string file;
+  uint64_t line = 0;
+  std::string event_id;
+  TimeNs time = kNoTime;
+};
+
+struct Criterion {
+  Level level = Level::Low;
+  std::string id;         // critical.cluster_admin, ... (rules::criterion_ids())
+  std::string criterion;  // the playbook's words
+  std::vector<Evidence> evidence;
+  bool likely_benign = false;  // every piece of evidence is likely benign: not counted
+};
+
+// An entity of the graph. Keys are "<kind>:<id>" (iam:ARN, key:AKIA..., k8suser:NAME,
+// pod:NS/NAME, node:NAME, instance:i-..., sa:NS/NAME, binding:KIND/NS/NAME, image:REF, ip:ADDR,
+// ...); see entity_kind() for the affected-resource kind of each.
+struct Entity {
+  std::string key, kind, name, ns, id;
+  std::map<std::string, std::string> attributes;
+  std::map<std::string, std::string> labels;  // pods and workloads
+};
+
+struct Link {
+  std::string from, to, relation;
+  Evidence evidence;
+};
+
+struct Affected {
+  std::string kind, name, ns, id, why;
+  std::vector<std::string> findings;
+  std::map<std::string, std::string> attributes;
+  std::map<std::string, std::string> labels;
+};
+
+enum class Tag { Incident, Detection, Response };
+std::string_view tag_name(Tag t);  // INCIDENT, DETECTION, RESPONSE
+
+struct TimelineEntry {
+  TimeNs time = kNoTime;
+  Tag tag = Tag::Incident;
+  std::string text, source, confidence;  // confidence: High | Medium | Low
+  Evidence evidence;
+  bool informational = false;  // an info-level alert: a record, not a detection (metrics)
+};
+// `2026-03-14T09:12:31Z [INCIDENT] text (High confidence, Kubernetes audit)`
+std::string timeline_line(const TimelineEntry& e);
+
+struct Metrics {
+  TimeNs first_malicious = kNoTime, last_malicious = kNoTime, first_detection = kNoTime;
+  size_t affected_resources = 0;
+  TimeNs contained = kNoTime, recovered = kNoTime;
+};
+
+struct Benign {
+  std::string finding, rule, title, reason;
+  std::string kind;  // cicd | maintenance | autoscaling | expected
+  detect::Severity severity = detect::Severity::Info;
+};
+
+struct ClusterRef {
+  std::string name, region, account, arn;
+};
+
+struct Incident {
+  std::string id, title, type;
+  Level severity = Level::Low;
+  ClusterRef cluster;
+  bool production = true;
+  std::vector<Criterion> criteria;  // met, highest level first
+  std::vector<Affected> affected;
+  std::vector<TimelineEntry> timeline;
+  Metrics metrics;
+  std::vector<Benign> likely_benign;
+  std::vector<std::string> assumptions, gaps, next_steps;
+  std::string summary;
+  std::vector<std::string> findings;  // ids
+  std::vector<Entity> entities;
+  std::vector<Link> links;
+};
+
+struct Input {
+  std::string path, sha256;
+  uint64_t size = 0;
+};
+
+struct RunInfo {
+  int64_t id = 0;
+  std::string case_id, case_dir, tool_version, operator_name;
+  TimeNs started = kNoTime, finished = kNoTime;
+  std::vector<Input> inputs;
+  size_t builtin_rules = 0, rules_loaded = 0;
+  std::vector<std::string> rule_paths;
+  sources::ScanStats stats;
+  uint64_t snapshot_files = 0, snapshot_objects = 0;
+};
+
+struct Investigation {
+  RunInfo run;
+  Incident incident;
+  std::vector<Incident> leads;
+  std::vector<detect::Finding> findings;
+  std::vector<cluster::Finding> posture;
+};
+
+// What the correlation reads besides findings: the events that fed them, the snapshot, policy.
+struct CorrelationInput {
+  const std::vector<detect::Finding>* findings = nullptr;
+  const std::vector<Event>* events = nullptr;  // events behind findings and pod bindings
+  const cluster::Snapshot* snapshot = nullptr;
+  const std::vector<cluster::Finding>* posture = nullptr;
+  const cluster::Policy* policy = nullptr;
+  bool policy_given = false;
+  const sources::ScanStats* stats = nullptr;
+};
+
+// Builds the incident and the leads. Pure: no I/O.
+void build(const CorrelationInput& in, Investigation& out);
+
+// docs/incident-json.md
+std::string to_json(const Investigation& inv);
+// The terminal summary a responder reads in 30 seconds.
+void write_summary(const Investigation& inv, std::ostream& out, bool color);
+
+struct InvestigateOptions {
+  std::vector<std::string> evidence;
+  std::string case_dir;         // "" = <default case root>/<incident id>
+  std::string config;           // eksir.yaml
+  std::string format = "text";  // text | json
+  std::vector<std::string> rule_paths;
+  bool builtin = true;
+  TimeNs since = kNoTime, until = kNoTime;
+  unsigned threads = 0;
+  bool progress = true;
+  bool quiet = false;
+  bool reports = true;  // write report.md / report.html into the case
+  std::optional<Level> fail_on;
+};
+// `eksir investigate`. Exit code 0; 1 when the incident's severity is at or above fail_on;
+// 2 on a usage, rule, policy, evidence or case-store error.
+int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err);
+
+}  // namespace eksir::incident

@@ -1,0 +1,54 @@
+// Private to incident/: what the correlation knows about each finding while it builds.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "event/summary.h"
+#include "incident/graph.h"
+#include "incident/incident.h"
+
+namespace eksir::incident {
+
+// One event behind findings, parsed once.
+struct EventFacts {
+  const Event* event = nullptr;
+  EventEntities entities;
+  EventSummary summary;
+  std::string event_id;
+  std::string
+      sentence;  // "ci-deployer create clusterrolebindings backup-sa-admin from 203.0.113.45"
+  TimeNs detected = kNoTime;    // GuardDuty createdAt, Falco / OCSF time
+  TimeNs first_seen = kNoTime;  // GuardDuty service.eventFirstSeen
+  bool pod_binding = false;     // the scheduler placing a pod on a node
+};
+
+struct FindingFacts {
+  const detect::Finding* finding = nullptr;
+  std::vector<const EventFacts*> events;  // in evidence order (captured ones)
+  std::vector<std::string> entities;      // keys: actors, targets, source IPs
+  std::vector<std::string> actors;
+  std::string criterion;  // the rule's, or the one an alert maps to
+  bool alert = false;     // GuardDuty / Falco / OCSF
+  std::optional<Benign> benign;
+};
+
+std::string_view source_label(Source s);
+std::string_view criterion_text(std::string_view id);
+Level criterion_level(std::string_view id);
+// The criterion a detector's alert stands for, by its type and severity.
+std::string alert_criterion(const detect::Finding& f);
+std::string confidence_of(const detect::Finding& f, bool benign);
+
+// The false positives the investigation pattern names (CI/CD, maintenance, autoscaling),
+// recognised from the policy. Never for critical-criterion findings on identity alone.
+std::optional<Benign> likely_benign(const FindingFacts& ff, const Graph& g,
+                                    const cluster::Policy& policy);
+
+// Severity of a group of findings by the playbook's table: criteria met (highest first).
+std::vector<Criterion> assess(const std::vector<const FindingFacts*>& group, const Graph& g,
+                              bool production_known_non_prod);
+Level level_of(const std::vector<Criterion>& criteria);
+
+}  // namespace eksir::incident

@@ -1,0 +1,319 @@
+// The incident JSON contract (docs/incident-json.md).
+#include <fmt/format.h>
+
+#include "incident/internal.h"
+#include "util/text.h"
+
+namespace eksir::incident {
+namespace {
+
+struct Json {
+  std::string o;
+  bool first = true;
+  void raw(std::string_view s) { o += s; }
+  void str(std::string_view s) { util::append_json_string(o, s); }
+  void key(std::string_view k) {
+    if (!first) o += ',';
+    first = false;
+    str(k);
+    o += ':';
+  }
+  void open(char c) {
+    o += c;
+    first = true;
+  }
+  void close(char c) {
+    o += c;
+    first = false;
+  }
+  void item() {
+    if (!first) o += ',';
+    first = false;
+  }
+  void kv(std::string_view k, std::string_view v) {
+    key(k);
+    str(v);
+  }
+  void kv_time(std::string_view k, TimeNs t) {
+    key(k);
+    if (t == kNoTime)
+      raw("null");
+    else
+      str(format_time(t));
+  }
+  void kv_num(std::string_view k, int64_t v) {
+    key(k);
+    raw(std::to_string(v));
+  }
+  void kv_bool(std::string_view k, bool v) {
+    key(k);
+    raw(v ? "true" : "false");
+  }
+  void kv_map(std::string_view k, const std::map<std::string, std::string>& m) {
+    key(k);
+    open('{');
+    for (const auto& [a, b] : m) kv(a, b);
+    close('}');
+  }
+  void kv_list(std::string_view k, const std::vector<std::string>& v) {
+    key(k);
+    open('[');
+    for (const auto& s : v) {
+      item();
+      str(s);
+    }
+    close(']');
+  }
+};
+
+void evidence(Json& j, const Evidence& e, bool with_text) {
+  j.open('{');
+  if (with_text) j.kv("text", e.text);
+  j.kv("finding", e.finding);
+  j.kv("rule", e.rule);
+  j.kv("source", e.source);
+  j.kv_time("time", e.time);
+  j.kv("file", e.file);
+  j.kv_num("line", static_cast<int64_t>(e.line));
+  j.kv("event_id", e.event_id);
+  j.close('}');
+}
+
+void criteria(Json& j, const std::vector<Criterion>& cs) {
+  j.key("criteria");
+  j.open('[');
+  for (const auto& c : cs) {
+    j.item();
+    j.open('{');
+    j.kv("level", level_name(c.level));
+    j.kv("id", c.id);
+    j.kv("criterion", c.criterion);
+    j.kv_bool("likely_benign", c.likely_benign);
+    j.key("evidence");
+    j.open('[');
+    for (const auto& e : c.evidence) {
+      j.item();
+      evidence(j, e, true);
+    }
+    j.close(']');
+    j.close('}');
+  }
+  j.close(']');
+}
+
+void affected(Json& j, const std::vector<Affected>& as) {
+  j.key("affected");
+  j.open('[');
+  for (const auto& a : as) {
+    j.item();
+    j.open('{');
+    j.kv("kind", a.kind);
+    j.kv("name", a.name);
+    j.kv("namespace", a.ns);
+    j.kv("id", a.id);
+    j.kv("why", a.why);
+    j.kv_list("findings", a.findings);
+    j.kv_map("attributes", a.attributes);
+    j.kv_map("labels", a.labels);
+    j.close('}');
+  }
+  j.close(']');
+}
+
+void duration(Json& j, std::string_view k, TimeNs from, TimeNs to) {
+  j.key(k);
+  if (from == kNoTime || to == kNoTime)
+    j.raw("null");
+  else
+    j.raw(std::to_string((to - from) / 1000000000LL));
+}
+
+void incident(Json& j, const Incident& inc, bool lead) {
+  j.open('{');
+  j.kv("id", inc.id);
+  j.kv("title", inc.title);
+  j.kv("type", inc.type);
+  j.kv("severity", level_name(inc.severity));
+  if (!lead) {
+    j.key("cluster");
+    j.open('{');
+    j.kv("name", inc.cluster.name);
+    j.kv("region", inc.cluster.region);
+    j.kv("account", inc.cluster.account);
+    j.kv("arn", inc.cluster.arn);
+    j.close('}');
+    j.kv_bool("production", inc.production);
+  }
+  criteria(j, inc.criteria);
+  affected(j, inc.affected);
+  if (!lead) {
+    j.key("timeline");
+    j.open('[');
+    for (const auto& t : inc.timeline) {
+      j.item();
+      j.open('{');
+      j.kv_time("time", t.time);
+      j.kv("tag", tag_name(t.tag));
+      j.kv("text", t.text);
+      j.kv("source", t.source);
+      j.kv("confidence", t.confidence);
+      j.kv("line", timeline_line(t));
+      j.key("evidence");
+      evidence(j, t.evidence, false);
+      j.close('}');
+    }
+    j.close(']');
+    const Metrics& m = inc.metrics;
+    j.key("metrics");
+    j.open('{');
+    j.kv_time("first_malicious_event", m.first_malicious);
+    j.kv_time("first_detection", m.first_detection);
+    duration(j, "time_to_detection_seconds", m.first_malicious, m.first_detection);
+    j.kv_time("last_malicious_event", m.last_malicious);
+    j.kv_num("affected_resources", static_cast<int64_t>(m.affected_resources));
+    j.kv_time("contained", m.contained);
+    duration(j, "time_to_containment_seconds", m.first_malicious, m.contained);
+    j.kv_time("recovered", m.recovered);
+    duration(j, "time_to_recovery_seconds", m.first_malicious, m.recovered);
+    j.close('}');
+  }
+  j.key("likely_benign");
+  j.open('[');
+  for (const auto& b : inc.likely_benign) {
+    j.item();
+    j.open('{');
+    j.kv("finding", b.finding);
+    j.kv("rule", b.rule);
+    j.kv("title", b.title);
+    j.kv("reason", b.reason);
+    j.kv("kind", b.kind);
+    j.kv("severity", rules::severity_name(b.severity));
+    j.close('}');
+  }
+  j.close(']');
+  if (!lead) {
+    j.kv_list("assumptions", inc.assumptions);
+    j.kv_list("gaps", inc.gaps);
+  }
+  j.kv("summary", inc.summary);
+  if (!lead) j.kv_list("next_steps", inc.next_steps);
+  j.kv_list("findings", inc.findings);
+  if (!lead) {
+    j.key("entities");
+    j.open('[');
+    for (const auto& e : inc.entities) {
+      j.item();
+      j.open('{');
+      j.kv("key", e.key);
+      j.kv("kind", e.kind);
+      j.kv("name", e.name);
+      j.kv("namespace", e.ns);
+      j.kv("id", e.id);
+      j.close('}');
+    }
+    j.close(']');
+    j.key("links");
+    j.open('[');
+    for (const auto& l : inc.links) {
+      j.item();
+      j.open('{');
+      j.kv("from", l.from);
+      j.kv("to", l.to);
+      j.kv("relation", l.relation);
+      j.key("evidence");
+      evidence(j, l.evidence, true);
+      j.close('}');
+    }
+    j.close(']');
+  }
+  j.close('}');
+}
+
+}  // namespace
+
+std::string to_json(const Investigation& inv) {
+  Json j;
+  j.open('{');
+  j.kv("schema", "eksir.incident/1");
+  j.key("case");
+  j.open('{');
+  j.kv("id", inv.run.case_id);
+  j.kv("dir", inv.run.case_dir);
+  j.close('}');
+  const RunInfo& r = inv.run;
+  j.key("run");
+  j.open('{');
+  j.kv_num("id", r.id);
+  j.kv("tool_version", r.tool_version);
+  j.kv_time("started", r.started);
+  j.kv_time("finished", r.finished);
+  j.kv("operator", r.operator_name);
+  j.key("inputs");
+  j.open('[');
+  for (const auto& in : r.inputs) {
+    j.item();
+    j.open('{');
+    j.kv("path", in.path);
+    j.kv("sha256", in.sha256);
+    j.kv_num("size", static_cast<int64_t>(in.size));
+    j.close('}');
+  }
+  j.close(']');
+  j.key("rules");
+  j.open('{');
+  j.kv_num("builtin", static_cast<int64_t>(r.builtin_rules));
+  j.kv_num("loaded", static_cast<int64_t>(r.rules_loaded));
+  j.kv_list("paths", r.rule_paths);
+  j.close('}');
+  j.key("events");
+  j.open('{');
+  j.kv_num("total", static_cast<int64_t>(r.stats.events));
+  for (const auto& [s, n] : r.stats.events_by_source)
+    j.kv_num(source_name(s), static_cast<int64_t>(n));
+  j.close('}');
+  j.key("snapshot");
+  j.open('{');
+  j.kv_num("files", static_cast<int64_t>(r.snapshot_files));
+  j.kv_num("objects", static_cast<int64_t>(r.snapshot_objects));
+  j.close('}');
+  j.kv_num("skipped", static_cast<int64_t>(r.stats.skipped));
+  j.close('}');
+  j.key("incident");
+  incident(j, inv.incident, false);
+  j.key("leads");
+  j.open('[');
+  for (const auto& l : inv.leads) {
+    j.item();
+    incident(j, l, true);
+  }
+  j.close(']');
+  j.key("findings");
+  j.open('[');
+  for (const auto& f : inv.findings) {
+    j.item();
+    j.raw(detect::finding_json(f));
+  }
+  j.close(']');
+  j.key("posture");
+  j.open('[');
+  for (const auto& p : inv.posture) {
+    j.item();
+    j.open('{');
+    j.kv("check", p.check);
+    j.kv("severity", cluster::severity_name(p.severity));
+    j.kv("kind", p.kind);
+    j.kv("namespace", p.ns);
+    j.kv("name", p.name);
+    j.kv("field", p.field);
+    j.kv("message", p.message);
+    j.kv("why", p.why);
+    j.kv_bool("exempted", p.exempted);
+    j.close('}');
+  }
+  j.close(']');
+  j.close('}');
+  j.o += '\n';
+  return j.o;
+}
+
+}  // namespace eksir::incident

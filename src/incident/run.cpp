@@ -1,0 +1,258 @@
+// `eksir investigate`: one scan for every rule, the snapshot and its checks, the correlation,
+// the case written in one transaction, and the summary.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <ostream>
+#include <thread>
+
+#include "incident/incident.h"
+#include "report/report.h"
+#include "sources/sources.h"
+#include "store/store.h"
+#include "util/sha256.h"
+#include "util/text.h"
+
+namespace eksir::incident {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Events kept for correlation: those behind findings, and pod placements. Bounded, so that a
+// rule matching millions of events cannot exhaust memory; past the bound the correlation falls
+// back on the findings' subjects, and the run says so.
+constexpr size_t kMaxKeptEvents = 200000;
+
+std::vector<std::string> evidence_files(const std::vector<std::string>& paths) {
+  std::vector<std::string> out;
+  for (const auto& p : paths) {
+    std::error_code ec;
+    if (fs::is_directory(p, ec)) {
+      std::vector<std::string> files;
+      for (auto it = fs::recursive_directory_iterator(
+               p, fs::directory_options::skip_permission_denied, ec);
+           !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
+        if (it->is_regular_file(ec)) files.push_back(it->path().string());
+      std::sort(files.begin(), files.end());
+      out.insert(out.end(), files.begin(), files.end());
+    } else if (fs::is_regular_file(p, ec)) {
+      out.push_back(p);
+    }
+  }
+  return out;
+}
+
+bool is_pod_binding(const EventView& ev) {
+  if (ev.source != Source::K8sAudit) return false;
+  std::string_view sub;
+  auto ref = ev.doc["objectRef"];
+  if (ref["subresource"].get(sub) != simdjson::SUCCESS || sub != "binding") return false;
+  std::string_view res;
+  return ref["resource"].get(res) == simdjson::SUCCESS && res == "pods";
+}
+
+TimeNs now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
+  Investigation inv;
+  RunInfo& info = inv.run;
+  info.started = now_ns();
+  info.tool_version = EKSIR_VERSION;
+  info.operator_name = store::operator_name();
+  if (o.evidence.empty()) {
+    err << "eksir investigate: no evidence given\n";
+    return 2;
+  }
+
+  cluster::Policy policy;
+  bool policy_given = !o.config.empty();
+  if (policy_given) {
+    cluster::PolicyResult pr = cluster::load_policy(o.config);
+    if (!pr.ok()) {
+      for (const auto& e : pr.errors) err << "eksir investigate: " << e << "\n";
+      return 2;
+    }
+    policy = std::move(pr.policy);
+  }
+
+  rules::LoadResult loaded;
+  if (int rc = detect::load_rules(o.rule_paths, o.builtin, o.quiet, "investigate", err, loaded))
+    return rc;
+  info.rules_loaded = loaded.rules.size();
+  info.builtin_rules = static_cast<size_t>(
+      std::count_if(loaded.rules.begin(), loaded.rules.end(),
+                    [](const rules::Rule& r) { return r.id.rfind("eksir-", 0) == 0; }));
+  info.rule_paths = o.rule_paths;
+
+  // Hash the inputs on a thread of its own while the scan runs.
+  std::vector<std::string> files = evidence_files(o.evidence);
+  info.inputs.resize(files.size());
+  std::thread hasher([&] {
+    for (size_t i = 0; i < files.size(); ++i) {
+      FileDigest d = sha256_file(files[i]);
+      info.inputs[i] = {files[i], d.hex, d.size};
+    }
+  });
+
+  sources::ScanOptions so;
+  so.threads = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
+  so.since = o.since;
+  so.until = o.until;
+  so.progress = o.progress && !o.quiet;
+  detect::EngineOptions eo;
+  eo.workers = so.threads;
+  detect::Engine engine(std::move(loaded.rules), eo);
+  std::vector<std::vector<Event>> kept(so.threads);
+  std::atomic<size_t> kept_total{0};
+  std::atomic<bool> kept_full{false};
+  auto on_event = [&](const EventView& ev, sources::ChunkOutput& chunk) {
+    bool used = engine.on_event(ev, chunk.worker);
+    if (!used && !is_pod_binding(ev)) return;
+    if (kept_total.fetch_add(1, std::memory_order_relaxed) >= kMaxKeptEvents) {
+      kept_full = true;
+      return;
+    }
+    kept[chunk.worker % kept.size()].push_back(Event::from_view(ev));
+  };
+  auto on_output = [](std::vector<std::string>&) { return true; };
+  info.stats = sources::scan(o.evidence, so, on_event, on_output);
+  std::vector<detect::Finding> findings = engine.finish();
+
+  cluster::Snapshot snap;
+  cluster::load_snapshot(o.evidence, snap);
+  info.snapshot_files = snap.files;
+  info.snapshot_objects = snap.objects;
+  std::vector<cluster::Finding> posture;
+  if (snap.objects) posture = cluster::run_checks(snap, policy);
+
+  std::vector<Event> events;
+  for (auto& k : kept)
+    for (auto& e : k) events.push_back(std::move(e));
+  hasher.join();
+
+  CorrelationInput in;
+  in.findings = &findings;
+  in.events = &events;
+  in.snapshot = &snap;
+  in.posture = &posture;
+  in.policy = &policy;
+  in.policy_given = policy_given;
+  in.stats = &info.stats;
+  build(in, inv);
+  if (kept_full)
+    inv.incident.gaps.push_back(fmt::format(
+        "more than {} events fed findings: the correlation used the first {} and the findings' "
+        "subjects for the rest",
+        kMaxKeptEvents, kMaxKeptEvents));
+  for (const auto& i : info.inputs)
+    if (i.sha256.empty())
+      inv.incident.gaps.push_back(fmt::format("{}: could not be hashed (unreadable)", i.path));
+
+  // The case.
+  std::string dir = o.case_dir.empty()
+                        ? (fs::path(store::default_case_root()) / inv.incident.id).string()
+                        : o.case_dir;
+  store::Status st;
+  auto kase = store::Case::open(dir, true, st);
+  if (!kase) {
+    err << "eksir investigate: " << st.error << "\n";
+    return 2;
+  }
+  store::CaseInfo ci = kase->info();
+  info.case_dir = dir;
+  info.case_id = ci.id.empty() ? inv.incident.id : ci.id;
+  info.finished = now_ns();
+
+  store::RunRecord rec;
+  rec.started = info.started;
+  rec.finished = info.finished;
+  rec.tool_version = info.tool_version;
+  rec.operator_name = info.operator_name;
+  for (const auto& i : info.inputs) rec.inputs.push_back({i.path, i.sha256, i.size});
+  rec.rule_sources.push_back(fmt::format("built-in pack ({} rules)", info.builtin_rules));
+  for (const auto& p : o.rule_paths) rec.rule_sources.push_back(p);
+  rec.incident_id = inv.incident.id;
+  rec.title = inv.incident.title;
+  rec.severity = std::string(level_name(inv.incident.severity));
+  for (const auto& f : inv.findings)
+    rec.findings.push_back({f.id, f.rule_id, std::string(rules::severity_name(f.severity)), f.title,
+                            f.first_seen, f.last_seen, detect::finding_json(f)});
+  for (const auto& e : inv.incident.entities) {
+    std::string j = "{\"key\":";
+    util::append_json_string(j, e.key);
+    j += ",\"kind\":";
+    util::append_json_string(j, e.kind);
+    j += ",\"id\":";
+    util::append_json_string(j, e.id);
+    j += "}";
+    rec.entities.push_back({e.key, e.kind, e.name, e.ns, j});
+  }
+  for (const auto& t : inv.incident.timeline) {
+    std::string j = "{\"file\":";
+    util::append_json_string(j, t.evidence.file);
+    j += fmt::format(",\"line\":{},\"event_id\":", t.evidence.line);
+    util::append_json_string(j, t.evidence.event_id);
+    j += ",\"finding\":";
+    util::append_json_string(j, t.evidence.finding);
+    j += "}";
+    rec.timeline.push_back(
+        {t.time, std::string(tag_name(t.tag)), t.text, t.source, t.confidence, j});
+  }
+  // The run id is known only once saved; the document records it, so save in two steps within
+  // the store's transaction: first compute the id the store will assign.
+  info.id = static_cast<int64_t>(kase->runs().size()) + 1;
+  rec.incident_json = to_json(inv);
+  st = kase->save_run(rec);
+  if (!st) {
+    err << "eksir investigate: " << st.error << "\n";
+    return 2;
+  }
+  {
+    std::ofstream f(fs::path(dir) / "incident.json", std::ios::binary | std::ios::trunc);
+    f << rec.incident_json;
+    if (!f) {
+      err << fmt::format("eksir investigate: {}/incident.json: cannot write\n", dir);
+      return 2;
+    }
+  }
+  if (o.reports) {
+    std::string error;
+    if (!report::write_case_reports(dir, error))
+      err << "eksir investigate: warning: the report was not written: " << error << "\n";
+  }
+
+  if (o.format == "json") {
+    out << rec.incident_json;
+  } else {
+    bool color = isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
+    write_summary(inv, out, color);
+  }
+  out.flush();
+  if (!o.quiet) {
+    sources::print_scan_summary(
+        err, "investigate", info.stats,
+        fmt::format("{} rules, {} findings, {} posture results, severity {}", info.rules_loaded,
+                    util::thousands(inv.findings.size()), inv.posture.size(),
+                    level_name(inv.incident.severity)),
+        false);
+    err << fmt::format("eksir investigate: case {} (run {}): incident.json{}\n", dir, rec.id,
+                       o.reports ? ", report.md, report.html" : "");
+  }
+  if (int rc = sources::check_evidence(err, "investigate", info.stats, false)) return rc;
+  if (o.fail_on && inv.incident.severity >= *o.fail_on) return 1;
+  return 0;
+}
+
+}  // namespace eksir::incident

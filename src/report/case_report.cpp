@@ -1,0 +1,119 @@
+// The report of a case in the store: what `eksir report` and `eksir
+// investigate` write.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <ostream>
+
+#include "report/report.h"
+
+namespace eksir::report {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Writes through a temporary file and a rename, so a reader never sees half a
+// report.
+bool write_file(const fs::path& path, const ReportInput& input, Format format, std::string& error) {
+  fs::path tmp = path;
+  tmp += ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) {
+      error = fmt::format("{}: cannot write", tmp.string());
+      return false;
+    }
+    write(input, format, out);
+    out.flush();
+    if (!out) {
+      error = fmt::format("{}: write failed", tmp.string());
+      std::error_code ec;
+      fs::remove(tmp, ec);
+      return false;
+    }
+  }
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  if (ec) {
+    error = fmt::format("{}: {}", path.string(), ec.message());
+    fs::remove(tmp, ec);
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::optional<ReportInput> load_case(const std::string& case_dir, std::string& error) {
+  store::Status status;
+  auto c = store::Case::open(case_dir, false, status);
+  if (!c) {
+    error = status.error.empty() ? case_dir + ": not a case" : status.error;
+    return std::nullopt;
+  }
+  ReportInput in;
+  std::string text = c->latest_incident_json();
+  if (!text.empty()) {
+    std::string why;
+    if (!parse_incident(text, in.incident, why)) {
+      error = fmt::format("{}: the latest run's incident: {}", case_dir, why);
+      return std::nullopt;
+    }
+  }
+  in.notes = c->notes();
+  in.journal = c->journal();
+  in.runs = c->runs();
+  std::stable_sort(
+      in.runs.begin(), in.runs.end(),
+      [](const store::RunRecord& a, const store::RunRecord& b) { return a.id < b.id; });
+  in.info = c->info();
+  if (in.info.dir.empty()) in.info.dir = case_dir;
+  return in;
+}
+
+bool write_case_reports(const std::string& case_dir, std::string& error) {
+  auto input = load_case(case_dir, error);
+  if (!input) return false;
+  for (Format f : {Format::Markdown, Format::Html}) {
+    fs::path path = fs::path(case_dir) / ("report." + std::string(format_extension(f)));
+    if (!write_file(path, *input, f, error)) return false;
+  }
+  return true;
+}
+
+int report_command(const ReportCommand& cmd, std::ostream& out, std::ostream& err) {
+  auto format = parse_format(cmd.format);
+  if (!format) {
+    err << "eksir report: --format must be md, html or json\n";
+    return 2;
+  }
+  std::string dir = store::resolve_case(cmd.target);
+  std::string error;
+  auto input = load_case(dir, error);
+  if (!input) {
+    err << "eksir report: " << error << "\n";
+    return 2;
+  }
+  if (input->incident.is_null()) {
+    err << fmt::format(
+        "eksir report: {}: the case holds no investigation yet "
+        "(run `eksir investigate ... -o "
+        "{}`)\n",
+        dir, dir);
+    return 2;
+  }
+  if (cmd.output.empty() || cmd.output == "-") {
+    write(*input, *format, out);
+    out.flush();
+    return out ? 0 : 2;
+  }
+  if (!write_file(cmd.output, *input, *format, error)) {
+    err << "eksir report: " << error << "\n";
+    return 2;
+  }
+  return 0;
+}
+
+}  // namespace eksir::report

@@ -1,0 +1,296 @@
+// The Markdown report. Evidence text is escaped so that it reads as text in any
+// renderer: no attacker-controlled string can open a link, an HTML tag or a
+// table cell.
+#include <fmt/format.h>
+
+#include <ostream>
+
+#include "report/model.h"
+
+namespace eksir::report {
+namespace {
+
+std::string md(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 8);
+  for (char c : s) {
+    switch (c) {
+      case '\n':
+      case '\r':
+        out += ' ';
+        break;
+      case '\\':
+      case '`':
+      case '*':
+      case '_':
+      case '[':
+      case ']':
+      case '<':
+      case '>':
+      case '|':
+      case '#':
+      case '~':
+      case '!':
+      case '&':
+        out += '\\';
+        out += c;
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+std::string code(std::string_view s) {
+  // A code span whose fence is longer than any backtick run inside it; newlines
+  // flattened.
+  size_t run = 0, longest = 0;
+  for (char c : s) {
+    run = c == '`' ? run + 1 : 0;
+    longest = std::max(longest, run);
+  }
+  std::string fence(longest + 1, '`');
+  std::string body;
+  for (char c : s) body += (c == '\n' || c == '\r' || c == '|') ? (c == '|' ? '/' : ' ') : c;
+  return fence + (body.starts_with('`') ? " " : "") + body + (body.ends_with('`') ? " " : "") +
+         fence;
+}
+
+std::string marker(const Statement& s) {
+  if (s.kind == "fact") return "**[fact]**";
+  if (s.kind == "hypothesis")
+    return s.confidence.empty() ? "**[hypothesis]**"
+                                : fmt::format("**[hypothesis, {} confidence]**", s.confidence);
+  if (s.kind == "unknown") return "**[not known]**";
+  if (s.kind == "recommendation") return "**[recommendation]**";
+  return "**[" + md(s.kind) + "]**";
+}
+
+std::string where(const EvidenceRef& e) {
+  std::string loc = evidence_location(e);
+  return loc.empty() ? "" : " (" + code(loc) + ")";
+}
+
+void statements(std::ostream& out, const std::vector<Statement>& items) {
+  for (const auto& s : items)
+    out << "- " << marker(s) << ' ' << md(s.text) << where(s.evidence) << '\n';
+  if (!items.empty()) out << '\n';
+}
+
+void notes(std::ostream& out, const Report& r, const std::string& section) {
+  auto it = r.notes.find(section);
+  if (it == r.notes.end() || it->second.empty()) return;
+  out << "**Analyst notes**\n\n";
+  for (const auto& n : it->second)
+    out << "- **[analyst note, " << md(n.author.empty() ? "unknown" : n.author) << ", "
+        << time_seconds(n.time) << "]** " << md(n.text) << '\n';
+  out << '\n';
+}
+
+void bullets(std::ostream& out, const std::string& title, const std::vector<std::string>& items,
+             const char* none = nullptr) {
+  if (items.empty() && !none) return;
+  out << "### " << title << "\n\n";
+  if (items.empty()) out << none << "\n";
+  for (const auto& i : items) out << "- " << md(i) << '\n';
+  out << '\n';
+}
+
+std::string cell(std::string_view s) {
+  return s.empty() ? "—" : md(s);
+}
+
+}  // namespace
+
+void write_markdown(const Report& r, std::ostream& out) {
+  out << "# Incident report: " << md(r.id.empty() ? "(no incident)" : r.id);
+  if (!r.title.empty()) out << " — " << md(r.title);
+  out << "\n\n";
+  out << "_Generated " << time_seconds(r.generated) << " by eksir from the case"
+      << (r.case_dir.empty() ? "" : " " + code(r.case_dir))
+      << ". Statements are marked **[fact]** (shown by the evidence records "
+         "cited), "
+         "**[hypothesis]** (with a confidence), **[not known]** (the evidence "
+         "does not tell) or "
+         "**[analyst note]**. Times are UTC._\n\n";
+
+  // 1. Incident summary
+  out << "## 1. Incident summary\n\n| | |\n|---|---|\n";
+  out << "| Incident ID | " << cell(r.id) << " |\n";
+  out << "| Title | " << cell(r.title) << " |\n";
+  out << "| Severity | " << (r.severity.empty() ? "not known" : "**" + md(r.severity) + "**")
+      << " |\n";
+  out << "| Incident type | " << cell(r.type) << " |\n";
+  out << "| Discovered | " << time_seconds(r.discovered) << " |\n";
+  out << "| Contained | " << time_seconds(r.contained)
+      << (r.contained_basis.empty() ? "" : " (" + md(r.contained_basis) + ")") << " |\n";
+  out << "| Resolved | " << time_seconds(r.resolved)
+      << (r.resolved_basis.empty() ? "" : " (" + md(r.resolved_basis) + ")") << " |\n";
+  out << "| Case status | " << cell(r.case_status.empty() ? "open" : r.case_status) << " |\n\n";
+
+  out << "### Severity criteria met\n\n";
+  if (r.criteria.empty()) out << "No criterion of the playbook's severity table is met.\n";
+  for (const auto& c : r.criteria) {
+    out << "- **" << md(c.level) << "** — " << md(c.text)
+        << (c.likely_benign ? " _(likely benign)_" : "") << (c.id.empty() ? "" : " " + code(c.id))
+        << '\n';
+    for (const auto& e : c.evidence) out << "  - " << md(e.text) << where(e.ref) << '\n';
+  }
+  out << '\n';
+  bullets(out, "Affected systems", r.affected_systems, "None identified.");
+  out << "### Executive summary\n\n" << md(r.executive_summary) << "\n\n";
+  if (!r.investigation_summary.empty())
+    out << "Investigation summary: " << md(r.investigation_summary) << "\n\n";
+  notes(out, r, "summary");
+
+  // 2. Timeline
+  out << "## 2. Timeline\n\n";
+  if (r.timeline.empty()) {
+    out << "No timeline events.\n\n";
+  } else {
+    size_t longest = 0;
+    std::vector<std::string> lines;
+    for (const auto& l : r.timeline) {
+      std::string line = timeline_line(l);
+      for (auto& c : line)
+        if (c == '\n' || c == '\r') c = ' ';
+      size_t run = 0;
+      for (char c : line) longest = std::max(longest, run = c == '`' ? run + 1 : 0);
+      lines.push_back(std::move(line));
+    }
+    std::string fence(std::max<size_t>(3, longest + 1), '`');
+    out << fence << "text\n";
+    for (const auto& l : lines) out << l << '\n';
+    out << fence << "\n\n";
+  }
+  notes(out, r, "timeline");
+
+  // 3. Technical investigation
+  out << "## 3. Technical investigation\n\n### Investigation runs\n\n";
+  if (r.runs.empty())
+    out << "No investigation run is recorded.\n\n";
+  else {
+    out << "| Run | Started | Finished | Operator | Inputs | Findings | "
+           "Severity |\n"
+           "|---|---|---|---|---|---|---|\n";
+    for (const auto& ri : r.runs)
+      out << "| " << ri.id << " | " << time_seconds(ri.started) << " | "
+          << time_seconds(ri.finished) << " | " << cell(ri.operator_name) << " | " << ri.inputs
+          << " | " << ri.findings << " | " << cell(ri.severity) << " |\n";
+    out << '\n';
+  }
+  if (!r.events_by_source.empty()) {
+    out << "Events read: ";
+    for (size_t i = 0; i < r.events_by_source.size(); ++i)
+      out << (i ? ", " : "") << md(r.events_by_source[i].first) << ' '
+          << r.events_by_source[i].second;
+    out << "; records skipped: " << r.skipped << ".\n\n";
+  }
+  bullets(out, "Inputs", r.inputs);
+  out << "### Rules that fired\n\n";
+  if (r.rules.empty())
+    out << "No rule fired on this incident.\n\n";
+  else {
+    out << "| Rule | Title | Severity | Findings | Events | First fired | Last "
+           "fired | Evidence |\n"
+           "|---|---|---|---|---|---|---|---|\n";
+    for (const auto& rr : r.rules) {
+      std::string ev;
+      for (size_t i = 0; i < rr.evidence.size() && i < 2; ++i)
+        ev += (i ? "<br>" : "") + code(evidence_location(rr.evidence[i]));
+      out << "| " << code(rr.rule) << " | " << cell(rr.title) << " | " << cell(rr.severity) << " | "
+          << rr.findings << " | " << rr.hits << " | " << time_seconds(rr.first) << " | "
+          << time_seconds(rr.last) << " | " << (ev.empty() ? "—" : ev) << " |\n";
+    }
+    out << '\n';
+  }
+  out << "### Key evidence records\n\n";
+  if (r.key_evidence.empty())
+    out << "No evidence record is cited.\n\n";
+  else {
+    out << "| Time | Source | Record | What it shows |\n|---|---|---|---|\n";
+    for (const auto& e : r.key_evidence)
+      out << "| " << time_seconds(e.ref.time) << " | " << cell(e.ref.source) << " | "
+          << code(evidence_location(e.ref)) << " | " << cell(e.text) << " |\n";
+    out << '\n';
+  }
+  bullets(out, "Recognised as likely benign", r.likely_benign);
+  bullets(out, "Assumptions", r.assumptions);
+  bullets(out, "Leads (not part of this incident)", r.leads);
+  bullets(out, "Posture results (high and critical)", r.posture);
+  notes(out, r, "investigation");
+
+  // 4. Impact
+  out << "## 4. Impact\n\n";
+  statements(out, r.impact);
+  out << "### Affected resources\n\n";
+  if (r.affected.empty())
+    out << "None identified.\n\n";
+  else {
+    out << "| Kind | Namespace | Name | ID | Why | Findings "
+           "|\n|---|---|---|---|---|---|\n";
+    for (const auto& a : r.affected)
+      out << "| " << cell(a.kind) << " | " << cell(a.ns) << " | " << cell(a.name) << " | "
+          << cell(a.id == a.name ? "" : a.id) << " | " << cell(a.why) << " | " << a.findings
+          << " |\n";
+    out << '\n';
+  }
+  notes(out, r, "impact");
+
+  // 5. Containment and remediation
+  out << "## 5. Containment and remediation actions\n\n";
+  if (r.actions.empty()) {
+    out << "No response action is journaled in this case.";
+    if (r.dry_runs) out << " " << r.dry_runs << " step(s) were shown as a dry run only.";
+    out << "\n\n";
+    if (!r.next_steps.empty()) {
+      out << "Planned next steps:\n\n";
+      for (const auto& s : r.next_steps) out << "- " << md(s) << '\n';
+      out << '\n';
+    }
+  } else {
+    out << "| When | Phase | What | Who | Command | Verification | Evidence |\n"
+           "|---|---|---|---|---|---|---|\n";
+    for (const auto& a : r.actions)
+      out << "| " << time_seconds(a.started) << " | " << cell(a.phase) << " | "
+          << cell(a.action + (a.target.empty() ? "" : " " + a.target)) << " | "
+          << cell(a.operator_name) << " | " << (a.command.empty() ? "—" : code(a.command)) << " | "
+          << cell(a.verification) << " | " << cell(a.evidence) << " |\n";
+    out << '\n';
+    if (r.dry_runs) out << r.dry_runs << " further step(s) were shown as a dry run only.\n\n";
+  }
+  notes(out, r, "actions");
+
+  // 6. Root cause
+  out << "## 6. Root cause\n\n";
+  statements(out, r.root_cause);
+  notes(out, r, "root_cause");
+
+  // 7. Lessons learned
+  out << "## 7. Lessons learned and detection improvements\n\n### Lessons "
+         "learned\n\n";
+  if (r.lessons.empty() && !r.notes.count("lessons")) out << "None derived from the evidence.\n\n";
+  statements(out, r.lessons);
+  notes(out, r, "lessons");
+  out << "### Detection timing\n\n";
+  if (r.detection_timing.empty()) out << "No rule fired on this incident.\n\n";
+  statements(out, r.detection_timing);
+  bullets(out, "Attack steps no rule fired on", r.undetected,
+          "Every attack step had a rule fire on it.");
+  bullets(out, "Missing log sources", r.missing_sources, "None found.");
+  out << "### Playbook detection improvements\n\n";
+  for (const auto& p : r.playbook)
+    out << "- [" << (p.applies ? "x" : " ") << "] " << md(p.item) << " — "
+        << (p.applies ? "applies: " : "not needed: ") << md(p.why) << '\n';
+  out << '\n';
+
+  // 8. Key metrics
+  out << "## 8. Key metrics\n\n| Metric | Value | Basis |\n|---|---|---|\n";
+  for (const auto& m : r.metrics)
+    out << "| " << md(m.name) << " | " << md(m.value) << " | " << md(m.basis) << " |\n";
+  out << '\n';
+  notes(out, r, "metrics");
+}
+
+}  // namespace eksir::report

@@ -1,0 +1,180 @@
+// The report as data: every section of the documentation standard, computed
+// once from the case and then written out by the Markdown, HTML and JSON
+// writers. Internal to the stage.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "event/event.h"
+#include "report/report.h"
+
+namespace eksir::report {
+
+// Where a statement comes from in the evidence.
+struct EvidenceRef {
+  std::string source, file, event_id, finding, rule;
+  uint64_t line = 0;
+  TimeNs time = kNoTime;
+  bool empty() const { return file.empty() && event_id.empty() && finding.empty(); }
+};
+
+struct EvidenceItem {
+  std::string text;
+  EvidenceRef ref;
+};
+
+struct Criterion {
+  std::string level, id, text;
+  bool likely_benign = false;
+  std::vector<EvidenceItem> evidence;
+};
+
+struct TimelineLine {
+  TimeNs time = kNoTime;
+  std::string tag;  // INCIDENT | DETECTION | RESPONSE
+  std::string text, source, confidence;
+  std::string layer;  // the chart row: Kubernetes audit, CloudTrail, GuardDuty,
+                      // Falco, EDR, ...
+  EvidenceRef evidence;
+};
+
+struct Affected {
+  std::string kind, name, ns, id, why;
+  size_t findings = 0;
+  std::vector<std::pair<std::string, std::string>> attributes;
+};
+
+// One rule's results in this incident.
+struct RuleResult {
+  std::string rule, title, origin, severity;
+  size_t findings = 0;
+  uint64_t hits = 0;
+  TimeNs first = kNoTime, last = kNoTime;
+  std::vector<EvidenceRef> evidence;
+};
+
+struct RunInfo {
+  int64_t id = 0;
+  TimeNs started = kNoTime, finished = kNoTime;
+  std::string operator_name, tool_version, severity;
+  size_t inputs = 0, findings = 0;
+  std::vector<std::string> rule_sources;
+};
+
+struct Action {
+  std::string phase, step_id, action, target, command, operator_name;
+  TimeNs started = kNoTime, finished = kNoTime;
+  int exit_status = 0;
+  std::string result, verification, evidence;
+};
+
+// A sentence of the report, marked as established by evidence or not.
+struct Statement {
+  std::string kind;  // fact | hypothesis | analyst | recommendation
+  std::string text;
+  std::string confidence;  // High | Medium | Low | ""
+  EvidenceRef evidence;
+};
+
+struct NoteRef {
+  TimeNs time = kNoTime;
+  std::string author, text;
+};
+
+struct Metric {
+  std::string name, value, basis;
+  bool known = false;
+  int64_t seconds = -1;  // durations only
+};
+
+struct Improvement {
+  std::string item;  // the playbook's words
+  bool applies = false;
+  std::string why;
+};
+
+struct GraphNode {
+  std::string key, kind, name, ns;
+  int layer = 0;
+  bool affected = false;
+};
+
+struct GraphEdge {
+  std::string from, to, relation;
+};
+
+struct Report {
+  std::string case_dir, case_status, close_reason;
+  TimeNs generated = kNoTime;
+  bool has_incident = false;
+
+  // Incident summary
+  std::string id, title, type, severity, cluster, region, account, cluster_arn;
+  bool production = false, production_known = false;
+  std::vector<Criterion> criteria;
+  TimeNs discovered = kNoTime, contained = kNoTime, resolved = kNoTime;
+  std::string contained_basis, resolved_basis;
+  std::vector<std::string> affected_systems;
+  std::string executive_summary, investigation_summary;
+
+  std::vector<TimelineLine> timeline;
+
+  // Technical investigation
+  std::vector<RunInfo> runs;
+  std::vector<std::pair<std::string, int64_t>> events_by_source;
+  std::vector<std::string> inputs;  // "path (size bytes, sha256 …)"
+  std::vector<RuleResult> rules;
+  std::vector<EvidenceItem> key_evidence;
+  std::vector<std::string> likely_benign, assumptions, gaps, leads, posture;
+  int64_t skipped = 0, findings_total = 0;
+
+  // Impact
+  std::vector<Statement> impact;
+  std::vector<Affected> affected;
+
+  // Containment and remediation
+  std::vector<Action> actions;
+  size_t dry_runs = 0;
+  std::vector<std::string> next_steps;
+
+  // Root cause
+  std::vector<Statement> root_cause;
+
+  // Lessons learned and detection improvements
+  std::vector<Statement> lessons;
+  std::vector<Statement> detection_timing;  // how late each rule fired
+  std::vector<std::string> undetected;      // attack steps no rule fired on
+  std::vector<std::string> missing_sources;
+  std::vector<Improvement> playbook;
+
+  std::vector<Metric> metrics;
+
+  // Analyst notes by section key: summary, timeline, investigation, impact,
+  // actions, root_cause, lessons, metrics.
+  std::map<std::string, std::vector<NoteRef>> notes;
+
+  std::vector<GraphNode> graph_nodes;
+  std::vector<GraphEdge> graph_edges;
+};
+
+Report build_report(const ReportInput& input);
+
+// Writers (one file each).
+void write_markdown(const Report& r, std::ostream& out);
+void write_html(const Report& r, std::ostream& out);
+void write_json(const Report& r, std::ostream& out);
+
+// Shared text helpers.
+std::string time_seconds(TimeNs t);        // "2026-03-14T09:12:31Z"; "not known" for kNoTime
+std::string human_duration(int64_t secs);  // "9 min 20 s"
+std::string timeline_line(const TimelineLine& l);     // the documentation standard's line
+std::string evidence_location(const EvidenceRef& e);  // "file:line, event id …"
+std::string valid_utf8(std::string_view s);           // invalid bytes and controls replaced
+extern const char* const kSectionTitles[8][2];        // {key, title}
+
+}  // namespace eksir::report

@@ -1,0 +1,59 @@
+// The incident report (the organisation's documentation standard): Markdown, a
+// self-contained HTML page with a timeline chart and an entity graph, and JSON.
+// Built from what the case holds: the incident document
+// (docs/incident-json.md), the analyst's notes, the action journal and the
+// investigation runs. The one public header of the report stage.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "event/event.h"
+#include "store/store.h"
+
+namespace eksir::report {
+
+enum class Format { Markdown, Html, Json };
+// "md" / "markdown", "html", "json".
+std::optional<Format> parse_format(std::string_view name);
+std::string_view format_extension(Format f);  // "md", "html", "json"
+
+struct ReportInput {
+  nlohmann::json incident;  // the whole incident document; null when the case has no run
+  std::vector<store::Note> notes;
+  std::vector<store::JournalEntry> journal;  // in order of execution
+  std::vector<store::RunRecord> runs;        // summaries, oldest first
+  store::CaseInfo info;                      // status, closed time
+  TimeNs generated = kNoTime;                // when the report is written; kNoTime = now
+};
+
+// Parses the incident document. Returns false (and says why) when text is not a
+// JSON object.
+bool parse_incident(std::string_view text, nlohmann::json& incident, std::string& error);
+
+// Writes the report. Missing or malformed parts of the input become "not known"
+// in the report, never an error.
+void write(const ReportInput& input, Format format, std::ostream& out);
+
+// Reads everything the report needs from the case in case_dir.
+std::optional<ReportInput> load_case(const std::string& case_dir, std::string& error);
+
+// Writes CASE_DIR/report.md and CASE_DIR/report.html. False (and why) on a
+// store or file error.
+bool write_case_reports(const std::string& case_dir, std::string& error);
+
+// `eksir report CASE [--format md|html|json] [-o FILE]`. Exit 0, 2 on usage or
+// case errors.
+struct ReportCommand {
+  std::string target;  // case directory or id
+  std::string format = "md";
+  std::string output;  // "" = stdout
+};
+int report_command(const ReportCommand& cmd, std::ostream& out, std::ostream& err);
+
+}  // namespace eksir::report

@@ -1,0 +1,556 @@
+// Containment: preserve the evidence, isolate pods and nodes, revoke credentials, close what the
+// attacker opened and restrict the API endpoint — in that order, so that each step still has the
+// access it needs.
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <set>
+
+#include "respond/plan_internal.h"
+
+namespace eksir::respond {
+
+namespace {
+
+using nlohmann::json;
+
+std::string join(const std::vector<std::string>& v, std::string_view sep = ", ") {
+  std::string out;
+  for (const auto& s : v) {
+    if (!out.empty()) out += sep;
+    out += s;
+  }
+  return out;
+}
+
+std::string selector_text(const std::map<std::string, std::string>& labels) {
+  std::string out;
+  for (const auto& [k, v] : labels) {
+    if (!out.empty()) out += ",";
+    out += k + "=" + v;
+  }
+  return out;
+}
+
+// A NetworkPolicy name from the first pod's name, within the 63 characters kubectl shows.
+std::string policy_name(const std::string& pod) {
+  std::string name = "eksir-isolate-" + pod;
+  if (name.size() > 63) name.resize(63);
+  while (!name.empty() && name.back() == '-') name.pop_back();
+  return name;
+}
+
+std::string iso_seconds(TimeNs t) {
+  std::string s = format_time(t);
+  return s.size() >= 19 ? s.substr(0, 19) + "Z" : s;
+}
+
+bool is_cicd(const PlanOptions& o, const std::string& user, const std::string& arn) {
+  return std::any_of(o.cicd_identities.begin(), o.cicd_identities.end(),
+                     [&](const std::string& c) { return c == user || c == arn; });
+}
+
+void evidence_steps(PlanContext& ctx, const Affected& pod) {
+  Step logs;
+  logs.id = "contain/evidence/pod-logs/" + pod.ns + "/" + pod.name;
+  logs.kind = "evidence";
+  logs.action = "Preserve the pod's logs (all containers, with timestamps) in the journal";
+  logs.target = "pod " + pod.ns + "/" + pod.name;
+  logs.command = ctx.kubectl(
+      {"logs", "--namespace", pod.ns, pod.name, "--all-containers", "--timestamps", "--prefix"});
+  logs.reason = pod.why;
+  logs.findings = pod.findings;
+  logs.expected = "the container logs are kept in the case before anything restarts the pod";
+  logs.impact = "none (read-only)";
+  logs.undo_text = "nothing to undo";
+  logs.permanent = true;
+  ctx.add(logs);
+
+  Step spec;
+  spec.id = "contain/evidence/pod-spec/" + pod.ns + "/" + pod.name;
+  spec.kind = "evidence";
+  spec.action = "Preserve the pod's full spec and status in the journal";
+  spec.target = "pod " + pod.ns + "/" + pod.name;
+  spec.command = ctx.kubectl({"get", "pod", "--namespace", pod.ns, pod.name, "--output", "yaml"});
+  spec.reason = pod.why;
+  spec.findings = pod.findings;
+  spec.expected = "the pod's spec (image, mounts, security context, node) is kept in the case";
+  spec.impact = "none (read-only)";
+  spec.undo_text = "nothing to undo";
+  spec.permanent = true;
+  ctx.add(spec);
+}
+
+void snapshot_step(PlanContext& ctx, const std::string& instance, const std::string& node,
+                   const std::vector<std::string>& findings, const std::string& why) {
+  Step s;
+  s.id = "contain/evidence/ebs-snapshot/" + instance;
+  s.kind = "evidence";
+  s.action = "Snapshot every EBS volume of the node's instance (crash-consistent, for forensics)";
+  s.target = "instance " + instance + (node.empty() ? "" : " (node " + node + ")");
+  std::string description = "eksir evidence of " + instance;
+  if (!ctx.incident.id.empty() &&
+      std::all_of(ctx.incident.id.begin(), ctx.incident.id.end(),
+                  [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-'; }))
+    description += " for " + ctx.incident.id;
+  s.command = ctx.aws({"ec2", "create-snapshots", "--instance-specification",
+                       "InstanceId=" + instance + ",ExcludeBootVolume=false", "--description",
+                       description, "--copy-tags-from-source", "volume"});
+  s.reason = why;
+  s.findings = findings;
+  s.expected = "one snapshot per attached volume, taken before the node is drained or replaced";
+  s.impact = "none on the workloads; snapshot storage is billed";
+  s.undo_text =
+      "keep the snapshots for the retention period, then delete them (aws ec2 delete-snapshot)";
+  s.permanent = true;
+  ctx.add(s);
+}
+
+void isolate_pods(PlanContext& ctx, const std::string& ns,
+                  const std::vector<const Affected*>& pods) {
+  Selector sel = narrowest_selector(ctx.incident, pods);
+  std::vector<std::string> names;
+  std::vector<std::string> findings;
+  for (const auto* p : pods) {
+    names.push_back(p->name);
+    findings.insert(findings.end(), p->findings.begin(), p->findings.end());
+  }
+  Step s;
+  std::string name = policy_name(pods.front()->name);
+  s.id = "contain/netpol/" + ns + "/" + name;
+  s.kind = "change";
+  s.action = "Isolate the compromised pod(s) with a deny-all ingress and egress NetworkPolicy";
+  s.target = "pod " + ns + "/" + join(names, ", " + ns + "/");
+  s.reason = pods.front()->why;
+  s.findings = findings;
+  if (sel.labels.empty()) {
+    s.blocked = "the pod has no labels to select it by: label it first (kubectl label pod -n " +
+                ns + " " + pods.front()->name + " eksir-quarantine=true) and re-plan";
+    s.command = ctx.kubectl({"apply", "--filename", "-"});
+    ctx.add(s);
+    return;
+  }
+  json match = json::object();
+  for (const auto& [k, v] : sel.labels) match[k] = v;
+  json manifest = {{"apiVersion", "networking.k8s.io/v1"},
+                   {"kind", "NetworkPolicy"},
+                   {"metadata",
+                    {{"name", name},
+                     {"namespace", ns},
+                     {"labels", {{"app.kubernetes.io/managed-by", "eksir"}}}}},
+                   {"spec",
+                    {{"podSelector", {{"matchLabels", match}}},
+                     {"policyTypes", {"Ingress", "Egress"}},
+                     {"ingress", json::array()},
+                     {"egress", json::array()}}}};
+  if (!ctx.incident.id.empty())
+    manifest["metadata"]["annotations"] = {{"eksir/incident", ctx.incident.id}};
+  s.command = ctx.kubectl({"apply", "--filename", "-"});
+  ctx.set_manifest(s, manifest);
+  std::string sel_text = selector_text(sel.labels);
+  s.expected = "pods matching " + sel_text + " in " + ns +
+               " can neither receive nor send any traffic (DNS included) once the network "
+               "policy engine applies it (VPC CNI network policy, Calico or Cilium)";
+  s.impact = "the selected pods lose all network access; their service stops answering";
+  if (!sel.known)
+    s.warning = "no snapshot of the namespace's pods: cannot tell whether other pods carry " +
+                sel_text + " — check with kubectl get pods -n " + ns + " -l " + sel_text + ". ";
+  else if (!sel.others.empty())
+    s.warning = "the selector also picks pods outside the incident: " + join(sel.others) +
+                " — they are isolated too. ";
+  else
+    s.warning = "the selector " + sel_text + " picks only the affected pod(s) in the snapshot. ";
+  s.warning += production_warning(ctx.incident, ns);
+  s.undo = ctx.kubectl({"delete", "networkpolicy", "--namespace", ns, name, "--ignore-not-found"});
+  s.undo_text = "delete the NetworkPolicy " + ns + "/" + name;
+  ctx.add(s);
+}
+
+void isolate_node(PlanContext& ctx, const std::string& node,
+                  const std::vector<const Affected*>& pods_on_node,
+                  const std::vector<std::string>& findings, const std::string& why) {
+  Step cordon;
+  cordon.id = "contain/cordon/" + node;
+  cordon.kind = "change";
+  cordon.action = "Cordon the node the compromised pod ran on (no new pods are scheduled there)";
+  cordon.target = "node " + node;
+  cordon.command = ctx.kubectl({"cordon", node});
+  cordon.capture = ctx.kubectl({"get", "node", node, "--output", "jsonpath={.spec.unschedulable}"});
+  cordon.reason = why;
+  cordon.findings = findings;
+  cordon.expected = "node " + node + " is SchedulingDisabled";
+  cordon.impact = "the cluster loses the node's capacity for new pods";
+  cordon.warning = production_warning(ctx.incident, "");
+  cordon.undo = ctx.kubectl({"uncordon", node});
+  cordon.undo_from = UndoFrom::uncordon_if_was_schedulable;
+  cordon.undo_text = "uncordon the node (only if it was schedulable before)";
+  ctx.add(cordon);
+
+  Step drain;
+  drain.id = "contain/drain/" + node;
+  drain.kind = "change";
+  drain.action = "Drain the node: move its other workloads off it";
+  drain.target = "node " + node;
+  std::vector<std::string> args{"drain", node, "--ignore-daemonsets", "--delete-emptydir-data",
+                                "--timeout=300s"};
+  // Keep the compromised pod where it is (isolated, for forensics); drain the rest.
+  std::string kept;
+  if (pods_on_node.size() == 1) {
+    Selector sel = narrowest_selector(ctx.incident, pods_on_node);
+    if (!sel.labels.empty()) {
+      const auto& [k, v] = *sel.labels.begin();
+      args.push_back("--pod-selector=" + k + "!=" + v);
+      kept = pods_on_node.front()->ns + "/" + pods_on_node.front()->name;
+    }
+  }
+  drain.command = ctx.kubectl(args);
+  drain.reason = why;
+  drain.findings = findings;
+  drain.expected = "every pod but DaemonSet pods" +
+                   (kept.empty() ? std::string() : " and the isolated " + kept) +
+                   " is evicted and rescheduled on other nodes";
+  drain.impact =
+      "evicted pods restart elsewhere (PodDisruptionBudgets are respected; drain waits up to 5 "
+      "minutes); emptyDir data on the node is lost";
+  drain.warning = production_warning(ctx.incident, "");
+  if (kept.empty() && !pods_on_node.empty())
+    drain.warning +=
+        " The compromised pod is evicted too when it has a controller; a pod "
+        "without one makes drain refuse until it is deleted (eradication).";
+  drain.undo_text = "evicted pods do not move back; uncordoning (recovery) lets the node take pods";
+  drain.permanent = true;
+  ctx.add(drain);
+}
+
+void isolate_instance(PlanContext& ctx, const std::string& instance, const std::string& node,
+                      const std::vector<std::string>& findings, const std::string& why) {
+  Step s;
+  s.id = "contain/isolation-sg/" + instance;
+  s.kind = "change";
+  s.action = "Replace the node's security groups with an isolation group (host compromise)";
+  s.target = "instance " + instance + (node.empty() ? "" : " (node " + node + ")");
+  std::string sg = ctx.options.isolation_sg;
+  if (sg.empty() || !is_security_group_id(sg)) {
+    s.blocked =
+        "no isolation security group: create one in the node's VPC with no inbound and "
+        "no outbound rules and pass --isolation-sg sg-…";
+    sg = "sg-ISOLATION";
+  }
+  s.command =
+      ctx.aws({"ec2", "modify-instance-attribute", "--instance-id", instance, "--groups", sg});
+  s.capture = ctx.aws({"ec2", "describe-instances", "--instance-ids", instance});
+  s.reason = why;
+  s.findings = findings;
+  s.expected =
+      "the instance's primary network interface allows no traffic: the attacker's "
+      "sessions and the miner lose the network";
+  s.impact =
+      "the node goes NotReady and every pod on it loses the network (pods using other "
+      "interfaces keep theirs: check with describe-network-interfaces)";
+  s.warning = production_warning(ctx.incident, "");
+  s.undo = ctx.aws(
+      {"ec2", "modify-instance-attribute", "--instance-id", instance, "--groups", "CAPTURED"});
+  s.undo_from = UndoFrom::instance_groups;
+  s.undo_text = "put back the security groups captured before the change";
+  ctx.add(s);
+}
+
+}  // namespace
+
+void build_contain(PlanContext& ctx) {
+  const IncidentView& inc = ctx.incident;
+  if (inc.severity == "Low") {
+    ctx.plan.notes.push_back(
+        "severity Low: nothing to contain — the playbook's containment is for incidents of "
+        "Medium severity and above; review the findings and close or escalate the case");
+    return;
+  }
+  // Pods by namespace, and the nodes they ran on.
+  std::map<std::string, std::vector<const Affected*>> pods_by_ns;
+  std::map<std::string, std::vector<const Affected*>> pods_by_node;
+  for (const auto* p : inc.of_kind("pod")) {
+    if (!ctx.check(is_dns1123_label(p->ns), "namespace", p->ns) ||
+        !ctx.check(is_dns1123_subdomain(p->name), "pod", p->name))
+      continue;
+    pods_by_ns[p->ns].push_back(p);
+    std::string node = p->attr("node");
+    if (!node.empty() && ctx.check(is_dns1123_subdomain(node), "node", node))
+      pods_by_node[node].push_back(p);
+  }
+  // Nodes and instances named by the incident (host compromise evidence).
+  struct NodeInfo {
+    std::string instance;
+    std::vector<std::string> findings;
+    std::string why;
+    bool host = false;  // the node or its instance is itself affected
+  };
+  std::map<std::string, NodeInfo> nodes;
+  for (const auto& [node, pods] : pods_by_node) {
+    nodes[node].why = "node of " + pods.front()->ns + "/" + pods.front()->name;
+    for (const auto* p : pods)
+      nodes[node].findings.insert(nodes[node].findings.end(), p->findings.begin(),
+                                  p->findings.end());
+  }
+  for (const auto* n : inc.of_kind("node")) {
+    if (!ctx.check(is_dns1123_subdomain(n->name), "node", n->name)) continue;
+    // A name the evidence calls a node (a runtime alert's hostname) is only acted on when it is
+    // tied to an instance or hosts an affected pod.
+    if (!is_instance_id(n->attr("instance_id")) && !pods_by_node.count(n->name)) {
+      ctx.plan.notes.push_back("node " + n->name +
+                               " is named by the evidence but tied to no instance or affected "
+                               "pod: not cordoned (check with kubectl get node " +
+                               n->name + ")");
+      continue;
+    }
+    auto& info = nodes[n->name];
+    info.host = true;
+    info.why = n->why;
+    info.findings.insert(info.findings.end(), n->findings.begin(), n->findings.end());
+    std::string id = n->attr("instance_id");
+    if (is_instance_id(id)) info.instance = id;
+  }
+  std::vector<std::pair<std::string, const Affected*>> lone_instances;
+  for (const auto* i : inc.of_kind("instance")) {
+    std::string id = is_instance_id(i->name) ? i->name : i->id;
+    if (!ctx.check(is_instance_id(id), "instance", id)) continue;
+    std::string node = i->attr("node");
+    if (!node.empty() && nodes.count(node)) {
+      nodes[node].instance = id;
+      nodes[node].host = true;
+    } else {
+      lone_instances.push_back({id, i});
+    }
+  }
+
+  // 1. Evidence first.
+  for (const auto& [ns, pods] : pods_by_ns)
+    for (const auto* p : pods) evidence_steps(ctx, *p);
+  for (const auto& [node, info] : nodes)
+    if (!info.instance.empty()) snapshot_step(ctx, info.instance, node, info.findings, info.why);
+  for (const auto& [id, a] : lone_instances) snapshot_step(ctx, id, "", a->findings, a->why);
+
+  // 2. Network isolation of the pods, then the nodes.
+  for (const auto& [ns, pods] : pods_by_ns) isolate_pods(ctx, ns, pods);
+  for (const auto& [node, info] : nodes) {
+    auto it = pods_by_node.find(node);
+    isolate_node(ctx, node, it == pods_by_node.end() ? std::vector<const Affected*>{} : it->second,
+                 info.findings, info.why);
+  }
+  for (const auto& [node, info] : nodes)
+    if (info.host && !info.instance.empty())
+      isolate_instance(ctx, info.instance, node, info.findings, info.why);
+  for (const auto& [id, a] : lone_instances)
+    isolate_instance(ctx, id, a->attr("node"), a->findings, a->why);
+
+  // 3. Credentials: access keys, role sessions, service account tokens.
+  for (const auto* k : inc.of_kind("access_key")) {
+    std::string key = is_access_key_id(k->name) ? k->name : k->id;
+    if (!ctx.check(is_access_key_id(key), "access key", key)) continue;
+    std::string user = k->attr("user");
+    Step s;
+    s.id = "contain/deactivate-key/" + key;
+    s.kind = "change";
+    s.action = "Deactivate the IAM access key seen in CloudTrail";
+    s.target = "access key " + key + (user.empty() ? "" : " of IAM user " + user);
+    s.reason = k->why;
+    s.findings = k->findings;
+    if (user.empty() || !is_iam_name(user)) {
+      s.blocked =
+          "the key's IAM user is not known: find it with aws iam get-access-key-last-used "
+          "--access-key-id " +
+          key;
+      s.command =
+          ctx.aws({"iam", "update-access-key", "--access-key-id", key, "--status", "Inactive"});
+    } else {
+      s.command = ctx.aws({"iam", "update-access-key", "--user-name", user, "--access-key-id", key,
+                           "--status", "Inactive"});
+      s.capture = ctx.aws({"iam", "list-access-keys", "--user-name", user});
+      s.undo = ctx.aws({"iam", "update-access-key", "--user-name", user, "--access-key-id", key,
+                        "--status", "Active"});
+    }
+    s.expected = "every request signed with " + key + " is denied (InvalidClientTokenId)";
+    s.impact = "anything legitimately using this key stops working until it gets a new key";
+    if (is_cicd(ctx.options, user, k->attr("user_arn")))
+      s.warning = user +
+                  " is a CI/CD identity: its pipelines fail until they are given a new "
+                  "key — tell the team that owns them. ";
+    s.undo_text =
+        "the key stays inactive (it is compromised): issue a new key instead; "
+        "reactivating is possible with update-access-key --status Active";
+    s.permanent = true;
+    ctx.add(s);
+  }
+  for (const auto* r : inc.of_kind("iam_role")) {
+    std::string role = r->name;
+    if (role.find('/') != std::string::npos) role = role.substr(role.rfind('/') + 1);
+    if (!ctx.check(is_iam_name(role), "IAM role", role)) continue;
+    std::string issued_before = iso_seconds(ctx.plan.generated);
+    json policy = {
+        {"Version", "2012-10-17"},
+        {"Statement",
+         {{{"Sid", "EksirRevokeOlderSessions"},
+           {"Effect", "Deny"},
+           {"Action", "*"},
+           {"Resource", "*"},
+           {"Condition", {{"DateLessThan", {{"aws:TokenIssueTime", issued_before}}}}}}}}};
+    Step s;
+    s.id = "contain/revoke-sessions/" + role;
+    s.kind = "change";
+    s.action = "Revoke the role's active sessions (inline deny for tokens issued before now)";
+    s.target = "IAM role " + role;
+    s.command = ctx.aws({"iam", "put-role-policy", "--role-name", role, "--policy-name",
+                         "eksir-revoke-older-sessions", "--policy-document", policy.dump()});
+    s.reason = r->why;
+    s.findings = r->findings;
+    s.expected = "temporary credentials of " + role + " issued before " + issued_before +
+                 " are denied everything; new sessions still work";
+    s.impact = "workloads using the role re-authenticate once (SDKs do it on the next refresh)";
+    s.undo = ctx.aws({"iam", "delete-role-policy", "--role-name", role, "--policy-name",
+                      "eksir-revoke-older-sessions"});
+    s.undo_text =
+        "remove the inline policy once the longest session duration (up to 12 h) has "
+        "passed — recovery leaves it in place";
+    s.permanent = true;
+    ctx.add(s);
+  }
+  for (const auto* sa : inc.of_kind("service_account")) {
+    if (!ctx.check(is_dns1123_label(sa->ns), "namespace", sa->ns) ||
+        !ctx.check(is_dns1123_subdomain(sa->name), "service account", sa->name))
+      continue;
+    std::vector<std::string> users = split_list(sa->attr("pods"));
+    std::string who = users.empty() ? "no pod in the evidence uses it"
+                                    : "pods using it: " + join(users) +
+                                          " — their API calls fail until they are restarted";
+    Step del;
+    del.id = "contain/sa-delete/" + sa->ns + "/" + sa->name;
+    del.kind = "change";
+    del.action = "Delete the compromised service account (invalidates every token issued to it)";
+    del.target = "service account " + sa->ns + "/" + sa->name;
+    del.command = ctx.kubectl(
+        {"delete", "serviceaccount", "--namespace", sa->ns, sa->name, "--ignore-not-found"});
+    del.capture =
+        ctx.kubectl({"get", "serviceaccount", "--namespace", sa->ns, sa->name, "--output", "json"});
+    del.reason = sa->why;
+    del.findings = sa->findings;
+    del.expected = "tokens of " + sa->ns + "/" + sa->name +
+                   " are rejected (bound tokens name the deleted account's UID)";
+    del.impact = who;
+    del.warning = production_warning(ctx.incident, sa->ns);
+    del.undo_text = "the old tokens stay revoked; the next step recreates the account";
+    del.permanent = true;
+    ctx.add(del);
+
+    Step add;
+    add.id = "contain/sa-recreate/" + sa->ns + "/" + sa->name;
+    add.kind = "change";
+    add.action = "Recreate the service account with a new identity";
+    add.target = del.target;
+    json manifest = {{"apiVersion", "v1"},
+                     {"kind", "ServiceAccount"},
+                     {"metadata", {{"name", sa->name}, {"namespace", sa->ns}}}};
+    std::string role_arn = sa->attr("role_arn");
+    if (!role_arn.empty() && is_iam_arn(role_arn))
+      manifest["metadata"]["annotations"] = {{"eks.amazonaws.com/role-arn", role_arn}};
+    add.command = ctx.kubectl({"apply", "--filename", "-"});
+    ctx.set_manifest(add, manifest);
+    add.reason = sa->why;
+    add.findings = sa->findings;
+    add.expected = "a new " + sa->ns + "/" + sa->name + " exists; old tokens stay invalid";
+    add.impact = who;
+    add.warning = production_warning(ctx.incident, sa->ns) +
+                  (users.empty() ? "" : " Restart the pods that use it to give them new tokens.");
+    add.undo = ctx.kubectl(
+        {"delete", "serviceaccount", "--namespace", sa->ns, sa->name, "--ignore-not-found"});
+    add.undo_text = "delete the recreated account (eradication does when it is unauthorised)";
+    add.permanent = true;
+    ctx.add(add);
+  }
+
+  // 4. What the attacker opened on security groups.
+  for (const auto* g : inc.of_kind("security_group")) {
+    std::string sg = is_security_group_id(g->name) ? g->name : g->id;
+    if (!ctx.check(is_security_group_id(sg), "security group", sg)) continue;
+    std::vector<std::string> rules;
+    for (const auto& r : split_list(g->attr("rules")))
+      if (ctx.check(is_sg_rule_id(r), "security group rule", r)) rules.push_back(r);
+    Step s;
+    s.id = "contain/revoke-sg-rules/" + sg;
+    s.kind = "change";
+    s.action = "Revoke the ingress rules opened on the security group during the incident";
+    s.target = "security group " + sg + (rules.empty() ? "" : " rules " + join(rules));
+    std::vector<std::string> args{"ec2", "revoke-security-group-ingress", "--group-id", sg,
+                                  "--security-group-rule-ids"};
+    args.insert(args.end(), rules.begin(), rules.end());
+    s.command = ctx.aws(args);
+    std::vector<std::string> cap{"ec2", "describe-security-group-rules",
+                                 "--security-group-rule-ids"};
+    cap.insert(cap.end(), rules.begin(), rules.end());
+    s.capture = ctx.aws(cap);
+    if (rules.empty()) {
+      s.blocked = "the evidence names no rule ids for " + sg +
+                  ": list them with aws ec2 describe-security-group-rules --filters "
+                  "Name=group-id,Values=" +
+                  sg;
+      s.capture = {};
+    }
+    s.reason = g->why + (g->attr("opened").empty() ? "" : " (opened: " + g->attr("opened") + ")");
+    s.findings = g->findings;
+    s.expected = "the ports opened to the attacker are closed again";
+    s.impact = "none expected: the rules were added during the incident";
+    s.undo_text =
+        "the revoked rules are in the journal (captured); recovery does not re-open "
+        "them because the attacker added them";
+    s.permanent = true;
+    ctx.add(s);
+  }
+
+  // 5. The API endpoint, last: once restricted, only trusted ranges reach the cluster.
+  bool credentials = !inc.of_kind("access_key").empty() || !inc.of_kind("iam_role").empty() ||
+                     !inc.of_kind("iam_user").empty() || !inc.of_kind("access_entry").empty();
+  bool open_endpoint = std::find(inc.public_access_cidrs.begin(), inc.public_access_cidrs.end(),
+                                 "0.0.0.0/0") != inc.public_access_cidrs.end() ||
+                       inc.has_rule("eksir-eks-endpoint-public");
+  if ((credentials || open_endpoint) && !inc.cluster.empty() &&
+      ctx.check(is_cluster_name(inc.cluster), "cluster", inc.cluster)) {
+    std::vector<std::string> cidrs;
+    for (const auto& c : ctx.options.trusted_cidrs)
+      if (ctx.check(is_ipv4_cidr(c), "trusted CIDR", c)) cidrs.push_back(c);
+    Step s;
+    s.id = "contain/restrict-endpoint/" + inc.cluster;
+    s.kind = "change";
+    s.action = "Restrict the cluster's public API endpoint to trusted source ranges";
+    s.target = "EKS cluster " + inc.cluster;
+    std::string value = "endpointPublicAccess=true,publicAccessCidrs=" +
+                        (cidrs.empty() ? std::string("TRUSTED-CIDR") : join(cidrs, ","));
+    if (cidrs.empty())
+      s.blocked = "no trusted CIDR: pass --trusted-cidr (or set trusted_cidrs in eksir.yaml)";
+    s.command = ctx.aws(
+        {"eks", "update-cluster-config", "--name", inc.cluster, "--resources-vpc-config", value});
+    s.capture = ctx.aws({"eks", "describe-cluster", "--name", inc.cluster});
+    s.reason = open_endpoint ? "the API endpoint is open to 0.0.0.0/0 and the incident's "
+                               "credentials reached it from outside"
+                             : "the incident's credentials reached the API from outside";
+    s.expected = "only " + (cidrs.empty() ? std::string("the trusted ranges") : join(cidrs)) +
+                 " reach the public endpoint (the update takes a few minutes: aws eks "
+                 "describe-update)";
+    s.impact =
+        "clients outside these ranges (CI/CD, developers, SaaS tools) lose API access "
+        "until recovery";
+    s.warning =
+        "the machine running eksir must be inside these ranges or reach the private "
+        "endpoint, or later kubectl steps fail. " +
+        production_warning(ctx.incident, "");
+    s.undo = ctx.aws({"eks", "update-cluster-config", "--name", inc.cluster,
+                      "--resources-vpc-config", "CAPTURED"});
+    s.undo_from = UndoFrom::endpoint_cidrs;
+    s.undo_text = "restore the public access ranges captured before the change";
+    ctx.add(s);
+  }
+
+  if (ctx.plan.steps.empty())
+    ctx.plan.notes.push_back(
+        "nothing to contain: the incident names no pod, node, credential, security group or "
+        "endpoint exposure");
+}
+
+}  // namespace eksir::respond

@@ -1,0 +1,306 @@
+// `eksir respond`: the plan of one phase, dry-run unless --execute; with it, every step is shown,
+// confirmed, run (settings it overwrites captured first) and journaled; the first failure stops
+// the run and says what is left.
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <istream>
+#include <ostream>
+#include <sstream>
+
+#include "respond/case_io.h"
+#include "respond/process.h"
+#include "respond/respond.h"
+
+namespace eksir::respond {
+
+namespace {
+
+using nlohmann::json;
+
+TimeNs now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// The argv as it is executed: the configured programs, and the endpoint override for aws.
+std::vector<std::string> exec_argv(const std::vector<std::string>& argv, const RespondOptions& o) {
+  std::vector<std::string> out;
+  if (argv.empty()) return out;
+  if (argv.front() == "aws") {
+    out.push_back(o.aws.empty() ? "aws" : o.aws);
+    if (!o.endpoint_url.empty()) {
+      out.push_back("--endpoint-url");
+      out.push_back(o.endpoint_url);
+    }
+  } else if (argv.front() == "kubectl") {
+    out.push_back(o.kubectl.empty() ? "kubectl" : o.kubectl);
+  } else {
+    return {};  // the planner only ever writes aws and kubectl steps
+  }
+  out.insert(out.end(), argv.begin() + 1, argv.end());
+  return out;
+}
+
+std::string last_lines(const std::string& text, size_t max_lines = 6) {
+  size_t end = text.size();
+  while (end > 0 && text[end - 1] == '\n') --end;
+  size_t start = end, lines = 0;
+  while (start > 0 && lines < max_lines) {
+    --start;
+    if (text[start] == '\n') ++lines;
+  }
+  if (start > 0 || (start < end && text[start] == '\n')) ++start;
+  return text.substr(start, end - start);
+}
+
+void print_step(std::ostream& out, int n, const Step& s, const RespondOptions& o) {
+  out << fmt::format("\n{:>2}. [{}] {}\n    target:   {}\n", n, s.kind, s.action, s.target);
+  if (!s.capture.empty())
+    out << "    capture:  " << shell_join(exec_argv(s.capture.argv, o)) << "\n";
+  out << "    command:  " << shell_join(exec_argv(s.command.argv, o)) << "\n";
+  if (!s.command.stdin_text.empty()) {
+    std::istringstream lines(s.command.stdin_text);
+    std::string line;
+    out << "    stdin:\n";
+    while (std::getline(lines, line)) out << "      " << line << "\n";
+  }
+  out << "    expected: " << s.expected << "\n    impact:   " << s.impact << "\n";
+  if (!s.warning.empty()) out << "    WARNING:  " << s.warning << "\n";
+}
+
+std::string left_text(const Plan& plan, const std::vector<size_t>& left) {
+  std::string out;
+  for (size_t i : left)
+    out += fmt::format("\n    {:>2}. {} — {}", i + 1, plan.steps[i].action, plan.steps[i].target);
+  return out;
+}
+
+}  // namespace
+
+LoadedCase load_case(const std::string& arg, bool create) {
+  namespace fs = std::filesystem;
+  LoadedCase lc;
+  lc.dir = store::resolve_case(arg);
+  std::error_code ec;
+  bool has_db = fs::exists(fs::path(lc.dir) / "case.db", ec);
+  bool has_file = fs::is_regular_file(fs::path(lc.dir) / "incident.json", ec);
+  if (has_db || (create && has_file)) {
+    store::Status st;
+    lc.store = store::Case::open(lc.dir, !has_db && create, st);
+    if (!lc.store) {
+      lc.error = st.error;
+      return lc;
+    }
+    lc.incident_json = lc.store->latest_incident_json();
+    lc.journal = lc.store->journal();
+  }
+  if (lc.incident_json.empty() && has_file) {
+    std::ifstream in(fs::path(lc.dir) / "incident.json", std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    lc.incident_json = ss.str();
+  }
+  if (lc.incident_json.empty())
+    lc.error = lc.dir + ": no investigation in this case (run eksir investigate EVIDENCE -o " +
+               lc.dir + ")";
+  return lc;
+}
+
+int respond(const RespondOptions& o, std::istream& in, std::ostream& out, std::ostream& err) {
+  LoadedCase lc = load_case(o.case_dir, o.execute);
+  if (!lc.error.empty()) {
+    err << "eksir respond: " << lc.error << "\n";
+    return 2;
+  }
+  if (o.execute && !lc.store) {
+    err << "eksir respond: " << lc.dir << ": no case database to journal into\n";
+    return 2;
+  }
+  PlanOptions po = o.plan;
+  if (po.base_dir.empty()) po.base_dir = lc.dir;
+  PlanResult pr = build_plan(lc.incident_json, o.phase, po, lc.journal);
+  if (!pr.ok()) {
+    err << "eksir respond: " << lc.dir << ": " << pr.error << "\n";
+    return 2;
+  }
+  const Plan& plan = pr.plan;
+  std::string phase(phase_name(o.phase));
+  if (o.only_step < 0 || o.only_step > static_cast<int>(plan.steps.size())) {
+    err << fmt::format("eksir respond: --step {}: the {} plan has {} steps\n", o.only_step, phase,
+                       plan.steps.size());
+    return 2;
+  }
+  if (o.execute) {
+    if (auto st = lc.store->save_plan(phase, plan_json(plan)); !st) {
+      err << "eksir respond: " << st.error << "\n";
+      return 2;
+    }
+  }
+  out << fmt::format("{} plan for {} ({} steps){}\n", phase,
+                     plan.incident_id.empty() ? lc.dir : plan.incident_id, plan.steps.size(),
+                     o.execute ? "" : " — dry run: nothing is run or changed; add --execute");
+  for (const auto& n : plan.notes) out << "note: " << n << "\n";
+
+  auto done_at = [&](const std::string& id) -> const store::JournalEntry* {
+    const store::JournalEntry* found = nullptr;
+    for (const auto& e : lc.journal)
+      if (e.phase == phase && e.step_id == id && e.exit_status == 0 && !e.dry_run) found = &e;
+    return found;
+  };
+  std::vector<size_t> todo;
+  for (size_t i = 0; i < plan.steps.size(); ++i)
+    if (o.only_step == 0 || static_cast<int>(i) + 1 == o.only_step) todo.push_back(i);
+
+  int ran = 0, skipped = 0;
+  std::vector<size_t> blocked;
+  for (size_t k = 0; k < todo.size(); ++k) {
+    size_t i = todo[k];
+    const Step& s = plan.steps[i];
+    int n = static_cast<int>(i) + 1;
+    if (const auto* e = done_at(s.id)) {
+      out << fmt::format("\n{:>2}. {} — {}: already done at {} by {}; skipped\n", n, s.action,
+                         s.target, format_time(e->finished), e->operator_name);
+      ++skipped;
+      continue;
+    }
+    if (!s.blocked.empty()) {
+      out << fmt::format("\n{:>2}. {} — {}: BLOCKED: {}\n", n, s.action, s.target, s.blocked);
+      blocked.push_back(i);
+      continue;
+    }
+    print_step(out, n, s, o);
+    if (!o.execute) continue;
+    if (!o.yes) {
+      out << fmt::format("    run step {}? [y/N] ", n) << std::flush;
+      std::string answer;
+      if (!std::getline(in, answer) || (answer != "y" && answer != "yes" && answer != "Y")) {
+        std::vector<size_t> left(todo.begin() + k, todo.end());
+        left.insert(left.end(), blocked.begin(), blocked.end());
+        err << fmt::format("eksir respond: step {} declined; stopped. Left:{}\n", n,
+                           left_text(plan, left));
+        return 1;
+      }
+    }
+    store::JournalEntry e;
+    e.phase = phase;
+    e.step_id = s.id;
+    e.action = s.action;
+    e.target = s.target;
+    e.manifest = s.command.stdin_text;
+    e.operator_name = store::operator_name();
+    e.started = now_ns();
+    std::string captured;
+    bool capture_failed = false;
+    if (!s.capture.empty()) {
+      ProcessResult c = run_process(exec_argv(s.capture.argv, o), "");
+      captured = c.out;
+      if (c.exit_status != 0) {
+        // Restoring needs the capture; for the others it is evidence, and its absence is noted.
+        if (s.undo_from != UndoFrom::fixed) {
+          capture_failed = true;
+          e.argv = exec_argv(s.capture.argv, o);
+          e.exit_status = c.exit_status;
+          e.stdout_text = c.out;
+          e.stderr_text = c.err;
+        } else {
+          captured = json({{"capture_failed", c.exit_status}, {"stderr", c.err}}).dump();
+        }
+      }
+    }
+    if (!capture_failed) {
+      Command undo = concrete_undo(s, captured);
+      e.undo_json = json({{"argv", undo.argv},
+                          {"stdin", undo.stdin_text},
+                          {"text", s.undo_text},
+                          {"permanent", s.permanent}})
+                        .dump(-1, ' ', false, json::error_handler_t::replace);
+      e.argv = exec_argv(s.command.argv, o);
+      ProcessResult r = run_process(e.argv, s.command.stdin_text);
+      e.exit_status = r.exit_status;
+      e.stdout_text = std::move(r.out);
+      e.stderr_text = std::move(r.err);
+    }
+    e.captured_state = captured;
+    e.finished = now_ns();
+    if (auto st = lc.store->append_journal(e); !st) {
+      err << "eksir respond: step " << n << " ran but could not be journaled: " << st.error << "\n";
+      return 2;
+    }
+    if (e.exit_status != 0) {
+      std::vector<size_t> left(todo.begin() + k, todo.end());
+      left.insert(left.end(), blocked.begin(), blocked.end());
+      err << fmt::format(
+          "eksir respond: step {} failed ({}exit {}): {}\n{}\nStopped; nothing after it ran. "
+          "Left:{}\n",
+          n, capture_failed ? "capturing the current settings, " : "", e.exit_status,
+          shell_join(e.argv), last_lines(e.stderr_text.empty() ? e.stdout_text : e.stderr_text),
+          left_text(plan, left));
+      return 1;
+    }
+    ++ran;
+    out << "    done (exit 0)\n";
+  }
+  if (!o.execute) {
+    out << fmt::format("\ndry run: {} step(s) would run, {} already done, {} blocked\n",
+                       todo.size() - skipped - blocked.size(), skipped, blocked.size());
+    return 0;
+  }
+  out << fmt::format("\n{}: {} step(s) ran, {} already done, {} blocked\n", phase, ran, skipped,
+                     blocked.size());
+  if (!blocked.empty()) {
+    err << "eksir respond: blocked steps need more input (see above); re-run after providing "
+           "it. Left:"
+        << left_text(plan, blocked) << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+int plan_command(const PlanCommand& c, std::ostream& out, std::ostream& err) {
+  if (c.format != "text" && c.format != "json" && c.format != "script") {
+    err << "eksir plan: --format must be text, json or script\n";
+    return 2;
+  }
+  LoadedCase lc = load_case(c.case_dir, true);
+  if (!lc.error.empty()) {
+    err << "eksir plan: " << lc.error << "\n";
+    return 2;
+  }
+  PlanOptions po = c.plan;
+  if (po.base_dir.empty()) po.base_dir = lc.dir;
+  PlanResult pr = build_plan(lc.incident_json, c.phase, po, lc.journal);
+  if (!pr.ok()) {
+    err << "eksir plan: " << lc.dir << ": " << pr.error << "\n";
+    return 2;
+  }
+  if (!c.schemas_dir.empty()) {
+    bool bad = false;
+    for (const auto& s : pr.plan.steps) {
+      if (s.manifest_json.empty()) continue;
+      for (const auto& p : validate_manifest(s.manifest_json, c.schemas_dir)) {
+        err << "eksir plan: step " << s.id << ": manifest invalid: " << p << "\n";
+        bad = true;
+      }
+    }
+    if (bad) return 2;
+  }
+  std::string json_text = plan_json(pr.plan);
+  if (lc.store) {
+    if (auto st = lc.store->save_plan(phase_name(c.phase), json_text); !st)
+      err << "eksir plan: the plan could not be saved in the case: " << st.error << "\n";
+  }
+  if (c.format == "json")
+    out << json_text;
+  else if (c.format == "script")
+    out << plan_script(pr.plan);
+  else
+    out << plan_text(pr.plan);
+  return 0;
+}
+
+}  // namespace eksir::respond

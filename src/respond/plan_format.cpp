@@ -1,0 +1,178 @@
+// The plan as JSON (kept in the case), as text for the terminal and as a bash script a human
+// reviews before running.
+#include <fmt/format.h>
+
+#include "respond/plan_internal.h"
+
+namespace eksir::respond {
+
+namespace {
+
+using nlohmann::json;
+
+json command_json(const Command& c) {
+  json j = {{"argv", c.argv}};
+  if (!c.stdin_text.empty()) j["stdin"] = c.stdin_text;
+  return j;
+}
+
+std::string_view undo_from_name(UndoFrom u) {
+  switch (u) {
+    case UndoFrom::fixed:
+      return "fixed";
+    case UndoFrom::uncordon_if_was_schedulable:
+      return "uncordon_if_was_schedulable";
+    case UndoFrom::endpoint_cidrs:
+      return "endpoint_cidrs";
+    case UndoFrom::instance_groups:
+      return "instance_groups";
+  }
+  return "fixed";
+}
+
+// Text from the evidence is printed, never run; still, keep control characters out of terminals
+// and out of script comments.
+std::string clean(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? ' ' : c;
+  return out;
+}
+
+std::string heredoc_marker(const std::string& text) {
+  std::string marker = "EKSIR_MANIFEST";
+  while (text.find(marker) != std::string::npos) marker += "_";
+  return marker;
+}
+
+}  // namespace
+
+std::string plan_json(const Plan& plan) {
+  json steps = json::array();
+  int n = 0;
+  for (const auto& s : plan.steps) {
+    json j = {{"number", ++n},
+              {"id", s.id},
+              {"kind", s.kind},
+              {"action", s.action},
+              {"target", s.target},
+              {"command", command_json(s.command)},
+              {"reason", s.reason},
+              {"findings", s.findings},
+              {"expected", s.expected},
+              {"impact", s.impact},
+              {"warning", s.warning},
+              {"undo", {{"text", s.undo_text}, {"from", undo_from_name(s.undo_from)}}},
+              {"permanent", s.permanent},
+              {"blocked", s.blocked.empty() ? json(nullptr) : json(s.blocked)}};
+    if (!s.manifest_kind.empty()) {
+      j["manifest"] = {{"kind", s.manifest_kind}, {"yaml", s.command.stdin_text}};
+    }
+    if (!s.capture.empty()) j["capture"] = command_json(s.capture);
+    if (!s.undo.empty()) j["undo"]["command"] = command_json(s.undo);
+    steps.push_back(std::move(j));
+  }
+  json doc = {{"schema", "eksir.plan/1"},
+              {"phase", phase_name(plan.phase)},
+              {"case", plan.case_dir},
+              {"incident", plan.incident_id},
+              {"title", plan.title},
+              {"severity", plan.severity},
+              {"cluster", plan.cluster},
+              {"region", plan.region},
+              {"generated", format_time(plan.generated)},
+              {"notes", plan.notes},
+              {"steps", steps}};
+  return doc.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+std::string plan_text(const Plan& plan) {
+  std::string out = fmt::format("{} plan for {} — {} ({})\n", phase_name(plan.phase),
+                                clean(plan.incident_id.empty() ? "the incident" : plan.incident_id),
+                                clean(plan.title), clean(plan.severity));
+  if (!plan.cluster.empty())
+    out += fmt::format("cluster {} in {}\n", clean(plan.cluster), clean(plan.region));
+  out += fmt::format("generated {}; nothing runs without eksir respond --execute\n",
+                     format_time(plan.generated));
+  for (const auto& n : plan.notes) out += "note: " + clean(n) + "\n";
+  int i = 0;
+  for (const auto& s : plan.steps) {
+    out += fmt::format("\n{:>2}. [{}] {}\n", ++i, s.kind, clean(s.action));
+    out += "    target:   " + clean(s.target) + "\n";
+    if (!s.capture.empty()) out += "    capture:  " + shell_join(s.capture.argv) + "\n";
+    out += "    command:  " + shell_join(s.command.argv) + "\n";
+    if (!s.command.stdin_text.empty()) {
+      out += "    manifest (stdin):\n";
+      size_t start = 0;
+      const std::string& m = s.command.stdin_text;
+      while (start < m.size()) {
+        size_t nl = m.find('\n', start);
+        out += "      " + clean(m.substr(start, nl == std::string::npos ? nl : nl - start)) + "\n";
+        if (nl == std::string::npos) break;
+        start = nl + 1;
+      }
+    }
+    if (!s.reason.empty()) out += "    why:      " + clean(s.reason) + "\n";
+    if (!s.findings.empty()) {
+      std::string f;
+      for (const auto& id : s.findings) f += (f.empty() ? "" : ", ") + clean(id);
+      out += "    findings: " + f + "\n";
+    }
+    out += "    expected: " + clean(s.expected) + "\n";
+    out += "    impact:   " + clean(s.impact) + "\n";
+    if (!s.warning.empty()) out += "    WARNING:  " + clean(s.warning) + "\n";
+    std::string undo = s.undo.empty() ? clean(s.undo_text)
+                                      : shell_join(s.undo.argv) + "  (" + clean(s.undo_text) + ")";
+    out += "    undo:     " + undo + "\n";
+    if (!s.blocked.empty()) out += "    BLOCKED:  " + clean(s.blocked) + "\n";
+  }
+  if (plan.steps.empty()) out += "\nno steps\n";
+  return out;
+}
+
+std::string plan_script(const Plan& plan) {
+  std::string out = "#!/usr/bin/env bash\n";
+  out += fmt::format("# eksir {} plan for {} — {} ({})\n", phase_name(plan.phase),
+                     clean(plan.incident_id), clean(plan.title), clean(plan.severity));
+  out += "# Generated " + format_time(plan.generated) +
+         ". Review every step before running it; each runs only after you confirm.\n";
+  out += "# `eksir respond CASE --phase " + std::string(phase_name(plan.phase)) +
+         " --execute` does the same and journals each step in the case.\n";
+  for (const auto& n : plan.notes) out += "# note: " + clean(n) + "\n";
+  out += "set -euo pipefail\n\n";
+  out += "confirm() { read -r -p \"$1 [y/N] \" answer </dev/tty; [ \"$answer\" = y ]; }\n";
+  int i = 0;
+  for (const auto& s : plan.steps) {
+    out += fmt::format("\n# {:>2}. [{}] {}\n", ++i, s.kind, clean(s.action));
+    out += "#     target:   " + clean(s.target) + "\n";
+    if (!s.reason.empty()) out += "#     why:      " + clean(s.reason) + "\n";
+    out += "#     expected: " + clean(s.expected) + "\n";
+    out += "#     impact:   " + clean(s.impact) + "\n";
+    if (!s.warning.empty()) out += "#     WARNING:  " + clean(s.warning) + "\n";
+    out += "#     undo:     " +
+           (s.undo.empty() ? clean(s.undo_text) : clean(shell_join(s.undo.argv))) + "\n";
+    if (!s.blocked.empty()) {
+      out += "#     BLOCKED:  " + clean(s.blocked) + "\n";
+      out += "#     " + clean(shell_join(s.command.argv)) + "\n";
+      continue;
+    }
+    out += fmt::format("if confirm {}; then\n",
+                       shell_quote(fmt::format("Step {}: {}", i, clean(s.action))));
+    if (!s.capture.empty())
+      out += "  " + shell_join(s.capture.argv) + " > " +
+             shell_quote(fmt::format("eksir-step-{}-before.out", i)) + "\n";
+    if (s.command.stdin_text.empty()) {
+      out += "  " + shell_join(s.command.argv) + "\n";
+    } else {
+      std::string marker = heredoc_marker(s.command.stdin_text);
+      // A quoted here-document marker: the shell expands nothing inside the manifest.
+      out += "  " + shell_join(s.command.argv) + " <<'" + marker + "'\n" + s.command.stdin_text;
+      if (s.command.stdin_text.back() != '\n') out += "\n";
+      out += marker + "\n";
+    }
+    out += "fi\n";
+  }
+  return out;
+}
+
+}  // namespace eksir::respond

@@ -1,0 +1,154 @@
+// Response: the containment, eradication and recovery steps for one incident, as exact kubectl
+// and aws argv with their manifests, and the executor that carries them out one approved step at
+// a time, journaling each into the case so that recovery can undo exactly what was done. The
+// one public header of the respond stage.
+#pragma once
+
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "event/event.h"
+#include "store/store.h"
+
+namespace eksir::respond {
+
+enum class Phase { contain, eradicate, recover };
+std::optional<Phase> parse_phase(std::string_view s);
+std::string_view phase_name(Phase p);
+
+// One program run: argv[0] is "kubectl" or "aws"; stdin_text is piped in (manifests, -f -).
+struct Command {
+  std::vector<std::string> argv;
+  std::string stdin_text;
+  bool empty() const { return argv.empty(); }
+};
+
+// How the undo of a step is made concrete from the settings captured before it ran.
+enum class UndoFrom {
+  fixed,                        // the undo command as planned
+  uncordon_if_was_schedulable,  // capture: the node's .spec.unschedulable
+  endpoint_cidrs,               // capture: aws eks describe-cluster
+  instance_groups,              // capture: aws ec2 describe-instances
+};
+
+struct Step {
+  std::string id;      // stable across re-plans: "contain/netpol/kube-system/backup-agent"
+  std::string kind;    // evidence | change | verify
+  std::string action;  // what it does, one line
+  std::string target;  // the resource it acts on
+  Command command;
+  std::string manifest_kind;  // Kubernetes kind of command.stdin_text ("" when none)
+  std::string manifest_json;  // the same manifest as JSON, for schema validation
+  std::string reason;         // the finding / entity that calls for it
+  std::vector<std::string> findings;
+  std::string expected, impact, warning;
+  Command capture;  // read-only, run first; its output is kept as the captured state
+  Command undo;     // what reverses the step (recovery runs it unless permanent)
+  UndoFrom undo_from = UndoFrom::fixed;
+  std::string undo_text;   // the undo in words (also when there is no command)
+  bool permanent = false;  // recovery leaves it in place (a revoked credential)
+  std::string blocked;     // why it cannot run as planned; "" when it can
+};
+
+struct Plan {
+  Phase phase = Phase::contain;
+  std::string case_dir, incident_id, title, severity, cluster, region;
+  TimeNs generated = kNoTime;
+  std::vector<std::string> notes;  // what the plan could not tell, what it assumed
+  std::vector<Step> steps;
+};
+
+struct PlanOptions {
+  std::vector<std::string> trusted_cidrs;    // for the API endpoint restriction
+  std::vector<std::string> cicd_identities;  // user names or ARNs whose keys pipelines use
+  std::string isolation_sg;                  // pre-made security group for a compromised node
+  std::string kube_context;                  // inserted into every kubectl argv when set
+  bool gatekeeper = false;                   // Gatekeeper is installed (also found in the snapshot)
+  std::string base_dir;                      // where relative run.inputs paths are resolved
+  TimeNs now = kNoTime;                      // the time revocations take effect (default: now)
+};
+
+struct PlanResult {
+  Plan plan;
+  std::string error;  // the incident JSON could not be used
+  bool ok() const { return error.empty(); }
+};
+
+// The plan for one phase from the incident JSON (docs/incident-json.md). Recovery is derived
+// from the journal: it undoes, in reverse order, what containment and eradication did.
+PlanResult build_plan(std::string_view incident_json, Phase phase, const PlanOptions& options,
+                      const std::vector<store::JournalEntry>& journal = {});
+
+std::string plan_json(const Plan& plan);
+std::string plan_text(const Plan& plan);
+std::string plan_script(const Plan& plan);  // a commented bash script, every word quoted
+
+// Single-quotes s for a POSIX shell when it holds anything but safe characters.
+std::string shell_quote(std::string_view s);
+std::string shell_join(const std::vector<std::string>& argv);
+
+// Kubernetes naming rules (apimachinery validation).
+bool is_dns1123_label(std::string_view s);      // namespaces, most names of 63 or fewer
+bool is_dns1123_subdomain(std::string_view s);  // object names, node names
+bool is_label_key(std::string_view s);          // [prefix/]name
+bool is_label_value(std::string_view s);
+
+// JSON schema validation of a manifest against ../shared/schemas (Kubernetes v1.31.0
+// standalone-strict, and Gatekeeper constraints through their template's parameter schema).
+// Returns the problems, empty when valid.
+std::vector<std::string> validate_manifest(std::string_view manifest_json,
+                                           const std::string& schemas_dir);
+
+// The concrete undo of a step once its capture ran (captured = the capture's stdout).
+Command concrete_undo(const Step& step, std::string_view captured);
+
+// ---------------------------------------------------------------- execution
+
+struct RespondOptions {
+  std::string case_dir;
+  Phase phase = Phase::contain;
+  bool execute = false;
+  bool yes = false;
+  int only_step = 0;                             // 1-based step number; 0 = all
+  std::string aws = "aws", kubectl = "kubectl";  // programs (EKSIR_AWS / EKSIR_KUBECTL)
+  std::string endpoint_url;                      // passed to every aws command
+  std::string format = "text";
+  PlanOptions plan;
+};
+
+// `eksir respond`: exit 0 when every step ran or was already done, 1 when a step failed or was
+// declined, 2 on usage or case errors.
+int respond(const RespondOptions& o, std::istream& in, std::ostream& out, std::ostream& err);
+
+struct PlanCommand {
+  std::string case_dir;
+  Phase phase = Phase::contain;
+  std::string format = "text";  // text | json | script
+  std::string schemas_dir;      // validate every manifest when set
+  PlanOptions plan;
+};
+int plan_command(const PlanCommand& c, std::ostream& out, std::ostream& err);
+
+// [RESPONSE] timeline entries from the journal, for the report and the investigation.
+struct TimelineEntry {
+  TimeNs time = kNoTime;
+  std::string text;
+  std::string source = "eksir respond";
+  std::string confidence = "High";
+  std::string step_id;
+};
+std::vector<TimelineEntry> response_timeline(const store::Case& c);
+std::vector<TimelineEntry> response_timeline(const std::vector<store::JournalEntry>& journal);
+
+struct ResponseMetrics {
+  TimeNs contained = kNoTime;  // the last successful containment step
+  TimeNs recovered = kNoTime;  // the last successful recovery step
+  int executed = 0, failed = 0;
+};
+ResponseMetrics response_metrics(const store::Case& c);
+ResponseMetrics response_metrics(const std::vector<store::JournalEntry>& journal);
+
+}  // namespace eksir::respond

@@ -1,0 +1,521 @@
+// Falco's k8s_audit fields (see falco_fields.h).
+#include "rules/falco_fields.h"
+
+#include <fmt/format.h>
+#include <simdjson.h>
+
+#include <algorithm>
+#include <charconv>
+#include <map>
+
+namespace eksir::rules::falco {
+
+using simdjson::dom::element;
+using simdjson::dom::element_type;
+
+namespace {
+
+enum class Arg : uint8_t { None, Index, Key };
+
+struct Def {
+  FieldKind kind;
+  bool list;
+  Arg arg;
+  std::vector<std::string> keys;
+  std::string extra;
+  std::string native;
+  bool repository = false;
+};
+
+using Table = std::map<std::string, Def, std::less<>>;
+
+const Table& table() {
+  static const Table t = [] {
+    Table m;
+    auto keys = [&](const char* name, std::vector<std::string> k, std::string native = "") {
+      m[name] = Def{FieldKind::Keys, false, Arg::None, std::move(k), "", std::move(native)};
+    };
+    auto klist = [&](const char* name, std::vector<std::string> k) {
+      m[name] = Def{FieldKind::KeysList, true, Arg::Index, std::move(k), "", ""};
+    };
+    keys("ka.auditid", {"auditID"}, "auditID");
+    keys("ka.stage", {"stage"}, "stage");
+    keys("ka.auth.decision", {"annotations", "authorization.k8s.io/decision"});
+    keys("ka.auth.reason", {"annotations", "authorization.k8s.io/reason"});
+    keys("ka.auth.openshift.decision", {"annotations", "authentication.openshift.io/decision"});
+    keys("ka.auth.openshift.username", {"annotations", "authentication.openshift.io/username"});
+    keys("ka.validations.admission.policy.failure",
+         {"annotations", "validation.policy.admission.k8s.io/validation_failure"});
+    keys("ka.user.name", {"user", "username"}, "user.username");
+    klist("ka.user.groups", {"user", "groups"});
+    keys("ka.impuser.name", {"impersonatedUser", "username"});
+    keys("ka.verb", {"verb"}, "verb");
+    keys("ka.uri", {"requestURI"}, "requestURI");
+    m["ka.uri.param"] = Def{FieldKind::UriParam, false, Arg::Key, {}, "", ""};
+    keys("ka.target.name", {"objectRef", "name"}, "objectRef.name");
+    keys("ka.target.namespace", {"objectRef", "namespace"}, "objectRef.namespace");
+    keys("ka.target.resource", {"objectRef", "resource"}, "objectRef.resource");
+    keys("ka.target.subresource", {"objectRef", "subresource"}, "objectRef.subresource");
+    m["ka.target.pod.name"] = Def{FieldKind::TargetPodName, false, Arg::None, {}, "", ""};
+    klist("ka.req.binding.subjects", {"requestObject", "subjects"});
+    m["ka.req.binding.subjects.user_names"] =
+        Def{FieldKind::Subjects, true, Arg::None, {}, "User", ""};
+    m["ka.req.binding.subjects.group_names"] =
+        Def{FieldKind::Subjects, true, Arg::None, {}, "Group", ""};
+    m["ka.req.binding.subjects.serviceaccount_names"] =
+        Def{FieldKind::Subjects, true, Arg::None, {}, "ServiceAccount", ""};
+    m["ka.req.binding.subjects.serviceaccount_ns_names"] =
+        Def{FieldKind::Subjects, true, Arg::None, {}, "ns", ""};
+    keys("ka.req.binding.role", {"requestObject", "roleRef", "name"});
+    m["ka.req.binding.subject.has_name"] =
+        Def{FieldKind::Constant, false, Arg::Key, {}, "true", ""};
+    keys("ka.req.configmap.name", {"objectRef", "name"});
+    keys("ka.req.configmap.obj", {"requestObject", "data"});
+    for (const char* kind : {"containers", "initContainers", "ephemeralContainers"}) {
+      std::string p = fmt::format("ka.req.pod.{}.", kind);
+      auto pod = [&](const std::string& suffix, std::vector<std::string> path) {
+        path.insert(path.begin(), kind);
+        m[p + suffix] = Def{FieldKind::PodList, true, Arg::Index, std::move(path), "", ""};
+      };
+      m[p + "image"] = Def{FieldKind::Images, true, Arg::Index, {kind}, "", ""};
+      m[p + "image.repository"] = Def{FieldKind::Images, true, Arg::Index, {kind}, "", "", true};
+      m[p + "host_port"] = Def{FieldKind::HostPorts, true, Arg::Index, {kind}, "", ""};
+      pod("privileged", {"securityContext", "privileged"});
+      pod("allow_privilege_escalation", {"securityContext", "allowPrivilegeEscalation"});
+      pod("read_only_fs", {"securityContext", "readOnlyRootFilesystem"});
+      pod("run_as_user", {"securityContext", "runAsUser"});
+      pod("run_as_group", {"securityContext", "runAsGroup"});
+      pod("proc_mount", {"securityContext", "procMount"});
+      pod("add_capabilities", {"securityContext", "capabilities", "add"});
+      m[p + "eff_run_as_user"] =
+          Def{FieldKind::EffRunAs, true, Arg::Index, {kind}, "runAsUser", ""};
+      m[p + "eff_run_as_group"] =
+          Def{FieldKind::EffRunAs, true, Arg::Index, {kind}, "runAsGroup", ""};
+    }
+    m["ka.req.container.image"] =
+        Def{FieldKind::FirstImage, false, Arg::None, {"containers"}, "", ""};
+    m["ka.req.container.image.repository"] =
+        Def{FieldKind::FirstImage, false, Arg::None, {"containers"}, "", "", true};
+    keys("ka.req.pod.host_ipc", {"requestObject", "spec", "hostIPC"});
+    keys("ka.req.pod.host_network", {"requestObject", "spec", "hostNetwork"});
+    keys("ka.req.container.host_network", {"requestObject", "spec", "hostNetwork"});
+    keys("ka.req.pod.host_pid", {"requestObject", "spec", "hostPID"});
+    m["ka.req.container.privileged"] = Def{FieldKind::AnyPrivileged, false, Arg::None, {}, "", ""};
+    keys("ka.req.pod.run_as_user", {"requestObject", "spec", "securityContext", "runAsUser"});
+    keys("ka.req.pod.run_as_group", {"requestObject", "spec", "securityContext", "runAsGroup"});
+    keys("ka.req.pod.fs_group", {"requestObject", "spec", "securityContext", "fsGroup"});
+    klist("ka.req.pod.supplemental_groups",
+          {"requestObject", "spec", "securityContext", "supplementalGroups"});
+    klist("ka.req.role.rules", {"requestObject", "rules"});
+    for (const char* part : {"apiGroups", "nonResourceURLs", "verbs", "resources"})
+      m[fmt::format("ka.req.role.rules.{}", part)] =
+          Def{FieldKind::RoleRules, true, Arg::Index, {part}, "", ""};
+    keys("ka.req.service.type", {"requestObject", "spec", "type"});
+    klist("ka.req.service.ports", {"requestObject", "spec", "ports"});
+    m["ka.req.pod.volumes.hostpath"] =
+        Def{FieldKind::PodList, true, Arg::Index, {"volumes", "hostPath", "path"}, "volumes", ""};
+    m["ka.req.volume.hostpath"] = Def{FieldKind::HostpathArg, false, Arg::Key, {}, "", ""};
+    m["ka.req.pod.volumes.flexvolume_driver"] = Def{
+        FieldKind::PodList, true, Arg::Index, {"volumes", "flexVolume", "driver"}, "volumes", ""};
+    m["ka.req.pod.volumes.volume_type"] = Def{FieldKind::VolumeTypes, true, Arg::Index, {}, "", ""};
+    keys("ka.resp.name", {"responseObject", "metadata", "name"});
+    keys("ka.response.code", {"responseStatus", "code"}, "responseStatus.code");
+    keys("ka.response.reason", {"responseStatus", "reason"});
+    keys("ka.useragent", {"userAgent"}, "userAgent");
+    klist("ka.sourceips", {"sourceIPs"});
+    m["ka.cluster.name"] = Def{FieldKind::Unavailable, false, Arg::None, {}, "", ""};
+    for (const char* j : {"jevt", "json"}) {
+      m[fmt::format("{}.value", j)] = Def{FieldKind::JsonPointer, false, Arg::Key, {}, "", ""};
+      m[fmt::format("{}.obj", j)] = Def{FieldKind::JsonObj, false, Arg::None, {}, "", ""};
+      m[fmt::format("{}.rawtime", j)] = Def{FieldKind::RawTime, false, Arg::None, {}, "", ""};
+      m[fmt::format("{}.time", j)] = Def{FieldKind::Time, false, Arg::None, {}, "", ""};
+      m[fmt::format("{}.time.iso8601", j)] = Def{FieldKind::Time, false, Arg::None, {}, "", ""};
+    }
+    return m;
+  }();
+  return t;
+}
+
+bool key(element e, std::string_view k, element& out) {
+  simdjson::dom::object o;
+  if (e.get_object().get(o) != simdjson::SUCCESS) return false;
+  return o.at_key(k).get(out) == simdjson::SUCCESS;
+}
+
+bool keys_at(element e, const std::vector<std::string>& ks, size_t from, element& out) {
+  for (size_t i = from; i < ks.size(); ++i)
+    if (!key(e, ks[i], e)) return false;
+  out = e;
+  return true;
+}
+
+void add_text(element e, Values& out) {
+  if (e.type() == element_type::STRING) {
+    out.add(e.get_string().value_unsafe());
+    return;
+  }
+  out.add(simdjson::minify(e));
+}
+
+bool array_of(element e, simdjson::dom::array& out) {
+  return e.get_array().get(out) == simdjson::SUCCESS;
+}
+
+// requestObject.spec.<kind> as an array (the pod's containers, volumes...).
+bool spec_array(const EventView& ev, const std::string& kind, simdjson::dom::array& out) {
+  element e;
+  return key(ev.doc, "requestObject", e) && key(e, "spec", e) && key(e, kind, e) &&
+         array_of(e, out);
+}
+
+// Calls fn for each element of arr, or only the index-th one.
+template <class Fn>
+bool each(simdjson::dom::array arr, int index, Fn&& fn) {
+  int i = 0;
+  bool any = false;
+  for (element item : arr) {
+    if (index < 0 || i == index) {
+      fn(item);
+      any = true;
+    }
+    ++i;
+  }
+  return index < 0 || any;
+}
+
+std::string_view repository_of(std::string_view image) {
+  image = image.substr(0, image.find(':'));
+  return image.substr(0, image.find('@'));
+}
+
+int hex(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string url_decode(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') {
+      out.push_back(' ');
+    } else if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+bool Field::extract(const EventView& ev, Values& out) const {
+  out.clear();
+  const bool audit = base.rfind("ka.", 0) == 0;
+  element tmp;
+  if (audit && !key(ev.doc, "auditID", tmp)) return false;  // not an audit event
+  switch (kind) {
+    case FieldKind::Keys: {
+      element e;
+      if (!keys_at(ev.doc, keys, 0, e)) return false;
+      add_text(e, out);
+      return true;
+    }
+    case FieldKind::KeysList: {
+      element e;
+      simdjson::dom::array arr;
+      if (!keys_at(ev.doc, keys, 0, e) || !array_of(e, arr)) return false;
+      each(arr, index, [&](element item) { add_text(item, out); });
+      return !out.empty();
+    }
+    case FieldKind::UriParam: {
+      element e;
+      if (!key(ev.doc, "requestURI", e) || e.type() != element_type::STRING) return false;
+      std::string_view uri = e.get_string().value_unsafe();
+      size_t q = uri.find('?');
+      if (q == std::string_view::npos) return false;
+      std::string_view query = uri.substr(q + 1);
+      query = query.substr(0, query.find('#'));
+      while (!query.empty()) {
+        size_t amp = query.find_first_of("&;");
+        std::string_view pair = query.substr(0, amp);
+        size_t eq = pair.find('=');
+        if (url_decode(pair.substr(0, eq)) == arg) {
+          out.add(eq == std::string_view::npos ? std::string() : url_decode(pair.substr(eq + 1)));
+          return true;
+        }
+        if (amp == std::string_view::npos) break;
+        query = query.substr(amp + 1);
+      }
+      return false;
+    }
+    case FieldKind::PodList: {
+      simdjson::dom::array arr;
+      if (!spec_array(ev, keys[0], arr)) return false;
+      each(arr, index, [&](element item) {
+        element v;
+        if (!keys_at(item, keys, 1, v)) return;
+        simdjson::dom::array inner;
+        if (array_of(v, inner)) {
+          for (element x : inner) add_text(x, out);
+        } else {
+          add_text(v, out);
+        }
+      });
+      return !out.empty();
+    }
+    case FieldKind::Images:
+    case FieldKind::FirstImage: {
+      simdjson::dom::array arr;
+      if (!spec_array(ev, keys[0], arr)) return false;
+      bool broken = false;
+      each(arr, kind == FieldKind::FirstImage ? 0 : index, [&](element item) {
+        element img;
+        if (!key(item, "image", img) || img.type() != element_type::STRING) {
+          broken = true;
+          return;
+        }
+        std::string_view s = img.get_string().value_unsafe();
+        out.add(repository ? repository_of(s) : s);
+      });
+      if (broken) out.clear();
+      return !out.empty();
+    }
+    case FieldKind::HostPorts: {
+      simdjson::dom::array arr;
+      if (!spec_array(ev, keys[0], arr)) return false;
+      each(arr, index, [&](element item) {
+        element ports;
+        simdjson::dom::array pa;
+        if (!key(item, "ports", ports) || !array_of(ports, pa)) return;
+        for (element p : pa) {
+          element v;
+          if (key(p, "hostPort", v) || key(p, "containerPort", v)) add_text(v, out);
+        }
+      });
+      return !out.empty();
+    }
+    case FieldKind::AnyPrivileged: {
+      simdjson::dom::array arr;
+      if (!spec_array(ev, "containers", arr)) return false;
+      bool any = false;
+      for (element item : arr) {
+        element v;
+        bool b = false;
+        if (key(item, "securityContext", v) && key(v, "privileged", v) &&
+            v.get_bool().get(b) == simdjson::SUCCESS && b)
+          any = true;
+      }
+      out.add(any ? "true" : "false");
+      return true;
+    }
+    case FieldKind::EffRunAs: {
+      simdjson::dom::array arr;
+      if (!spec_array(ev, keys[0], arr)) return false;
+      std::string pod = "0";
+      element sc, v;
+      if (key(ev.doc, "requestObject", sc) && key(sc, "spec", sc) &&
+          key(sc, "securityContext", sc) && key(sc, extra, v)) {
+        Values one;
+        add_text(v, one);
+        pod = std::string(one[0]);
+      }
+      each(arr, index, [&](element item) {
+        element c;
+        if (key(item, "securityContext", c) && key(c, extra, c))
+          add_text(c, out);
+        else
+          out.add(pod);
+      });
+      return !out.empty();
+    }
+    case FieldKind::RoleRules: {
+      element e;
+      simdjson::dom::array arr;
+      if (!key(ev.doc, "requestObject", e) || !key(e, "rules", e) || !array_of(e, arr))
+        return false;
+      each(arr, index, [&](element rule) {
+        element v;
+        simdjson::dom::array inner;
+        if (!key(rule, keys[0], v) || !array_of(v, inner)) return;
+        for (element x : inner)
+          if (x.type() != element_type::NULL_VALUE) add_text(x, out);
+      });
+      return !out.empty();
+    }
+    case FieldKind::Subjects: {
+      element e;
+      simdjson::dom::array arr;
+      if (!key(ev.doc, "requestObject", e) || !key(e, "subjects", e) || !array_of(e, arr))
+        return false;
+      for (element s : arr) {
+        element k, n, ns;
+        std::string_view kind_s, name_s;
+        if (!key(s, "kind", k) || k.get_string().get(kind_s) != simdjson::SUCCESS) continue;
+        if (!key(s, "name", n) || n.get_string().get(name_s) != simdjson::SUCCESS) continue;
+        if (extra == "ns") {
+          if (kind_s != "ServiceAccount") continue;
+          std::string_view ns_s;
+          if (key(s, "namespace", ns) && ns.get_string().get(ns_s) == simdjson::SUCCESS)
+            out.add(fmt::format("{}:{}", ns_s, name_s));
+          else
+            out.add(fmt::format(":{}", name_s));
+        } else if (kind_s == extra) {
+          out.add(name_s);
+        }
+      }
+      return !out.empty();
+    }
+    case FieldKind::HostpathArg: {
+      simdjson::dom::array arr;
+      if (!spec_array(ev, "volumes", arr)) return false;
+      const bool prefix = !arg.empty() && arg.back() == '*';
+      std::string_view want = prefix ? std::string_view(arg).substr(0, arg.size() - 1) : arg;
+      bool hit = false;
+      for (element v : arr) {
+        element p;
+        std::string_view path;
+        if (!key(v, "hostPath", p) || !key(p, "path", p) ||
+            p.get_string().get(path) != simdjson::SUCCESS)
+          continue;
+        if (prefix ? path.substr(0, want.size()) == want : path == want) hit = true;
+      }
+      out.add(hit ? "true" : "false");
+      return true;
+    }
+    case FieldKind::VolumeTypes: {
+      simdjson::dom::array arr;
+      if (!spec_array(ev, "volumes", arr)) return false;
+      each(arr, index, [&](element v) {
+        simdjson::dom::object o;
+        if (v.get_object().get(o) != simdjson::SUCCESS) return;
+        for (auto kv : o)
+          if (kv.key != "name") out.add(kv.key);
+      });
+      return !out.empty();
+    }
+    case FieldKind::TargetPodName: {
+      element r, n;
+      std::string_view res;
+      if (!keys_at(ev.doc, {"objectRef", "resource"}, 0, r) ||
+          r.get_string().get(res) != simdjson::SUCCESS || res != "pods")
+        return false;
+      if (!keys_at(ev.doc, {"objectRef", "name"}, 0, n)) return false;
+      add_text(n, out);
+      return true;
+    }
+    case FieldKind::Constant:
+      out.add(extra);
+      return true;
+    case FieldKind::JsonPointer: {
+      element e;
+      if (ev.doc.at_pointer(arg).get(e) != simdjson::SUCCESS) return false;
+      add_text(e, out);
+      return true;
+    }
+    case FieldKind::JsonObj:
+      out.add(simdjson::minify(ev.doc));
+      return true;
+    case FieldKind::RawTime: {
+      char buf[24];
+      auto r = std::to_chars(buf, buf + sizeof buf, ev.time);
+      out.add(ev.time == kNoTime ? std::string_view() : std::string_view(buf, r.ptr - buf));
+      return true;
+    }
+    case FieldKind::Time:
+      out.add(format_time(ev.time));
+      return true;
+    case FieldKind::Unavailable:
+      return false;
+  }
+  return false;
+}
+
+std::optional<Field> bind_field(std::string_view name, std::string& error) {
+  Field f;
+  f.name = std::string(name);
+  std::string_view base = name;
+  if (size_t open = name.find('['); open != std::string_view::npos) {
+    if (name.back() != ']') {
+      error = fmt::format("field '{}': unterminated '['", name);
+      return std::nullopt;
+    }
+    base = name.substr(0, open);
+    f.arg = std::string(name.substr(open + 1, name.size() - open - 2));
+    f.has_arg = true;
+  }
+  f.base = std::string(base);
+  auto it = table().find(base);
+  if (it == table().end()) {
+    error = fmt::format("unknown field '{}'", base);
+    return std::nullopt;
+  }
+  const Def& d = it->second;
+  f.kind = d.kind;
+  f.list = d.list;
+  f.keys = d.keys;
+  f.extra = d.extra;
+  f.repository = d.repository;
+  f.native = d.native;
+  if (d.kind == FieldKind::PodList && d.extra == "volumes") f.keys[0] = "volumes";
+  switch (d.arg) {
+    case Arg::None:
+      if (f.has_arg) {
+        error = fmt::format("field '{}' takes no argument", base);
+        return std::nullopt;
+      }
+      break;
+    case Arg::Key:
+      if (!f.has_arg || f.arg.empty()) {
+        error = fmt::format("field '{}' needs an argument in [ ]", base);
+        return std::nullopt;
+      }
+      if (d.kind == FieldKind::JsonPointer && f.arg[0] != '/') {
+        error = fmt::format("field '{}': '{}' is not a JSON pointer", base, f.arg);
+        return std::nullopt;
+      }
+      break;
+    case Arg::Index:
+      if (f.has_arg) {
+        int n = -1;
+        auto r = std::from_chars(f.arg.data(), f.arg.data() + f.arg.size(), n);
+        if (r.ec != std::errc() || r.ptr != f.arg.data() + f.arg.size() || n < 0) {
+          error = fmt::format("field '{}': index '{}' is not a number", base, f.arg);
+          return std::nullopt;
+        }
+        f.index = n;
+      }
+      break;
+  }
+  if (f.has_arg) f.native.clear();
+  // jevt.value[/stage] reads the same single string as the native path.
+  static const std::vector<std::string> kScalarTop = {"/stage", "/verb",       "/auditID",
+                                                      "/level", "/requestURI", "/userAgent"};
+  if (d.kind == FieldKind::JsonPointer &&
+      std::find(kScalarTop.begin(), kScalarTop.end(), f.arg) != kScalarTop.end())
+    f.native = f.arg.substr(1);
+  return f;
+}
+
+size_t field_length(std::string_view text) {
+  size_t best = 0;
+  for (const auto& [name, def] : table()) {
+    if (name.size() <= best || text.substr(0, name.size()) != name) continue;
+    char next = name.size() < text.size() ? text[name.size()] : ' ';
+    size_t len = name.size();
+    if (next == '[') {
+      size_t close = text.find(']', len);
+      if (close == std::string_view::npos) continue;
+      len = close + 1;
+    } else if (std::isalnum(static_cast<unsigned char>(next)) || next == '_') {
+      continue;
+    }
+    best = std::max(best, len);
+  }
+  return best;
+}
+
+}  // namespace eksir::rules::falco

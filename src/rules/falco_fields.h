@@ -1,0 +1,78 @@
+// Private to rules/: Falco's k8s_audit filter fields (the k8saudit plugin's `ka.*` and the json
+// plugin's `jevt.*` / `json.*`) extracted from an audit event the way Falco extracts them: every
+// value as a string (JSON strings as they are, anything else as its JSON text), list fields as
+// several strings, "not available" when the event lacks the value.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "event/event.h"
+
+namespace eksir::rules::falco {
+
+// Reused string storage: extraction allocates nothing once warm.
+struct Values {
+  std::vector<std::string> items;
+  size_t n = 0;
+  void clear() { n = 0; }
+  void add(std::string_view s) {
+    if (n == items.size()) items.emplace_back();
+    items[n++].assign(s.data(), s.size());
+  }
+  std::string_view operator[](size_t i) const { return items[i]; }
+  size_t size() const { return n; }
+  bool empty() const { return n == 0; }
+};
+
+enum class FieldKind : uint8_t {
+  Keys,           // a value at a fixed key path, stringified
+  KeysList,       // an array at a key path: each element stringified
+  UriParam,       // a query parameter of requestURI
+  PodList,        // a value of every container (keys[0] = containers kind) at keys[1..]
+  Images,         // container images (repository = true: the repository part)
+  FirstImage,     // the first container's image (or repository)
+  HostPorts,      // every container port's hostPort, else containerPort
+  AnyPrivileged,  // "true" when any container is privileged, else "false"
+  EffRunAs,       // the container's runAsUser/Group, else the pod's, else "0"
+  RoleRules,      // the rules' apiGroups/verbs/resources/nonResourceURLs, flattened
+  Subjects,       // binding subject names of one kind (extra: User, Group, ServiceAccount, ns)
+  HostpathArg,    // "true" when a hostPath equals the argument (or starts with it, arg ending *)
+  VolumeTypes,    // the keys of every volume other than name
+  TargetPodName,  // objectRef.name when the target is a pod
+  Constant,       // always extra
+  JsonPointer,    // jevt.value[/a/b]
+  JsonObj,        // the whole event as JSON
+  RawTime,        // the event time in nanoseconds
+  Time,           // the event time as text
+  Unavailable,    // a known field the evidence never carries (ka.cluster.name)
+};
+
+struct Field {
+  std::string name;  // as written, with its argument: ka.uri.param[command]
+  std::string base;  // without the argument
+  std::string arg;
+  bool has_arg = false;
+  bool list = false;  // Falco list field: only exists, in, intersects compare
+  FieldKind kind = FieldKind::Keys;
+  std::vector<std::string> keys;
+  std::string extra;
+  int index = -1;           // list fields: [n] keeps the n-th element only
+  bool repository = false;  // Images / FirstImage
+  std::string native;       // a native audit path giving the same single string, or ""
+
+  // Falco's extraction; false when the field is not available on the event.
+  bool extract(const EventView& ev, Values& out) const;
+};
+
+// Binds `name` (with its `[arg]`, if any); nullopt with `error` set for an unknown field or a
+// bad argument.
+std::optional<Field> bind_field(std::string_view name, std::string& error);
+
+// Length of the longest field name at the start of text (for output strings, where a field ends
+// at the first character that cannot continue a known name), including a `[arg]`; 0 when none.
+size_t field_length(std::string_view text);
+
+}  // namespace eksir::rules::falco

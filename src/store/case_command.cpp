@@ -1,0 +1,292 @@
+// `eksir case list|show|note|close|reopen`.
+#include <fmt/format.h>
+#include <simdjson.h>
+
+#include <ostream>
+
+#include "store/store.h"
+#include "util/table.h"
+#include "util/text.h"
+
+namespace eksir::store {
+namespace {
+
+std::string json_str(std::string_view s) {
+  std::string out;
+  util::append_json_string(out, s);
+  return out;
+}
+
+std::string json_time(TimeNs t) {
+  return t == kNoTime ? "null" : json_str(format_time(t));
+}
+
+std::string info_json(const CaseInfo& c) {
+  std::string o = "{";
+  o += "\"id\":" + json_str(c.id) + ",\"dir\":" + json_str(c.dir);
+  o += ",\"title\":" + json_str(c.title) + ",\"severity\":" + json_str(c.severity);
+  o += ",\"status\":" + json_str(c.status) + ",\"created\":" + json_time(c.created);
+  o += ",\"updated\":" + json_time(c.updated) + ",\"closed\":" + json_time(c.closed);
+  o += ",\"close_reason\":" + json_str(c.close_reason);
+  o += fmt::format(",\"runs\":{},\"findings\":{},\"notes\":{},\"journal\":{}", c.runs, c.findings,
+                   c.notes, c.journal);
+  if (!c.error.empty()) o += ",\"error\":" + json_str(c.error);
+  return o + "}";
+}
+
+// What `case show` reads from the latest incident document.
+struct IncidentView {
+  bool present = false;
+  std::string error;  // the document could not be read
+  std::string severity, summary;
+  struct Criterion {
+    std::string level, id, criterion;
+    size_t evidence = 0;
+    bool likely_benign = false;
+  };
+  std::vector<Criterion> criteria;
+};
+
+std::string field(simdjson::dom::object o, std::string_view key) {
+  std::string_view s;
+  if (o[key].get_string().get(s)) return {};
+  return std::string(s);
+}
+
+IncidentView read_incident(const std::string& json) {
+  IncidentView v;
+  if (json.empty()) return v;
+  v.present = true;
+  simdjson::dom::parser parser;
+  simdjson::dom::object root, inc;
+  if (auto e = parser.parse(json).get_object().get(root); e) {
+    v.error = simdjson::error_message(e);
+    return v;
+  }
+  if (root["incident"].get_object().get(inc)) {
+    v.error = "no \"incident\" object";
+    return v;
+  }
+  v.severity = field(inc, "severity");
+  v.summary = field(inc, "summary");
+  simdjson::dom::array crits;
+  if (!inc["criteria"].get_array().get(crits)) {
+    for (auto c : crits) {
+      simdjson::dom::object co;
+      if (c.get_object().get(co)) continue;
+      IncidentView::Criterion k{field(co, "level"), field(co, "id"), field(co, "criterion")};
+      simdjson::dom::array ev;
+      if (!co["evidence"].get_array().get(ev)) k.evidence = ev.size();
+      bool benign = false;
+      if (!co["likely_benign"].get_bool().get(benign)) k.likely_benign = benign;
+      v.criteria.push_back(std::move(k));
+    }
+  }
+  return v;
+}
+
+std::string or_dash(const std::string& s) {
+  return s.empty() ? "-" : s;
+}
+
+int list(const CaseCommand& cmd, std::ostream& out, std::ostream& err) {
+  std::string root = cmd.root.empty() ? default_case_root() : cmd.root;
+  auto cases = list_cases(root);
+  if (cmd.format == "json") {
+    std::string o = "{\"root\":" + json_str(root) + ",\"cases\":[";
+    for (size_t i = 0; i < cases.size(); ++i) o += (i ? "," : "") + info_json(cases[i]);
+    out << o << "]}\n";
+    return 0;
+  }
+  if (cases.empty()) {
+    err << "eksir case list: no cases under " << root << "\n";
+    return 0;
+  }
+  util::TableWriter t(
+      out, {"id", "status", "severity", "title", "runs", "findings", "notes", "updated"});
+  for (const auto& c : cases) {
+    if (!c.error.empty()) {
+      t.add({c.id, "error", "-", c.error, "-", "-", "-", "-"});
+      continue;
+    }
+    t.add({c.id, c.status, or_dash(c.severity), or_dash(c.title), std::to_string(c.runs),
+           std::to_string(c.findings), std::to_string(c.notes), format_time(c.updated)});
+  }
+  t.finish();
+  return 0;
+}
+
+void show_text(const Case& c, std::ostream& out) {
+  CaseInfo info = c.info();
+  out << "Case " << info.id << (info.title.empty() ? "" : " — " + info.title) << "\n";
+  out << "  dir       " << info.dir << "\n";
+  out << "  status    " << info.status << "\n";
+  out << "  severity  " << or_dash(info.severity) << "\n";
+  out << "  created   " << format_time(info.created) << "\n";
+  out << "  updated   " << format_time(info.updated) << "\n";
+  if (info.status == "closed")
+    out << "  closed    " << format_time(info.closed) << " — " << or_dash(info.close_reason)
+        << "\n";
+
+  auto runs = c.runs();
+  out << "\nRuns (" << runs.size() << ")\n";
+  if (runs.empty()) {
+    out << "  no investigation run yet\n";
+  } else {
+    util::TableWriter t(out, {"run", "started", "finished", "operator", "version", "inputs",
+                              "findings", "severity"});
+    for (const auto& r : runs)
+      t.add({std::to_string(r.id), format_time(r.started), format_time(r.finished),
+             or_dash(r.operator_name), or_dash(r.tool_version), std::to_string(r.inputs.size()),
+             std::to_string(r.finding_count), or_dash(r.severity)});
+    t.finish();
+  }
+
+  if (!runs.empty()) {
+    IncidentView inc = read_incident(c.latest_incident_json());
+    out << "\nIncident (run " << runs.back().id << ")\n";
+    if (!inc.present) {
+      out << "  the run kept no incident document\n";
+    } else if (!inc.error.empty()) {
+      out << "  the incident document is unreadable: " << inc.error << "\n";
+    } else {
+      out << "  severity  " << or_dash(inc.severity) << "\n";
+      out << (inc.criteria.empty() ? "  criteria  none met\n" : "  criteria\n");
+      for (const auto& k : inc.criteria)
+        out << "    " << fmt::format("{:<9} {}", k.level, or_dash(k.criterion))
+            << fmt::format(" ({} evidence{})", k.evidence, k.likely_benign ? ", likely benign" : "")
+            << "\n";
+      if (!inc.summary.empty()) out << "  summary   " << inc.summary << "\n";
+    }
+  }
+
+  auto notes = c.notes();
+  out << "\nNotes (" << notes.size() << ")\n";
+  for (const auto& n : notes)
+    out << "  " << format_time(n.time) << "  " << or_dash(n.author) << ": " << n.text << "\n";
+
+  auto journal = c.journal();
+  out << "\nJournal (" << journal.size() << ")\n";
+  if (!journal.empty()) {
+    util::TableWriter t(
+        out, {"id", "started", "phase", "step", "action", "target", "exit", "mode", "operator"});
+    for (const auto& j : journal)
+      t.add({std::to_string(j.id), format_time(j.started), or_dash(j.phase), or_dash(j.step_id),
+             or_dash(j.action), or_dash(j.target), std::to_string(j.exit_status),
+             j.dry_run ? "dry-run" : "executed", or_dash(j.operator_name)});
+    t.finish();
+  }
+}
+
+void show_json(const Case& c, std::ostream& out) {
+  std::string o = "{\"case\":" + info_json(c.info()) + ",\"runs\":[";
+  auto runs = c.runs();
+  for (size_t i = 0; i < runs.size(); ++i) {
+    const auto& r = runs[i];
+    o += i ? "," : "";
+    o += fmt::format("{{\"id\":{},\"started\":{},\"finished\":{},\"operator\":{},", r.id,
+                     json_time(r.started), json_time(r.finished), json_str(r.operator_name));
+    o += fmt::format("\"tool_version\":{},\"incident_id\":{},\"severity\":{},\"inputs\":{},",
+                     json_str(r.tool_version), json_str(r.incident_id), json_str(r.severity),
+                     r.inputs.size());
+    o += fmt::format("\"findings\":{}}}", r.finding_count);
+  }
+  o += "],\"incident\":";
+  IncidentView inc = read_incident(c.latest_incident_json());
+  if (!inc.present) {
+    o += "null";
+  } else if (!inc.error.empty()) {
+    o += "{\"error\":" + json_str(inc.error) + "}";
+  } else {
+    o += "{\"severity\":" + json_str(inc.severity) + ",\"criteria\":[";
+    for (size_t i = 0; i < inc.criteria.size(); ++i) {
+      const auto& k = inc.criteria[i];
+      o += i ? "," : "";
+      o += fmt::format(
+          "{{\"level\":{},\"id\":{},\"criterion\":{},\"evidence\":{},\"likely_benign\":{}}}",
+          json_str(k.level), json_str(k.id), json_str(k.criterion), k.evidence,
+          k.likely_benign ? "true" : "false");
+    }
+    o += "],\"summary\":" + json_str(inc.summary) + "}";
+  }
+  o += ",\"notes\":[";
+  auto notes = c.notes();
+  for (size_t i = 0; i < notes.size(); ++i)
+    o += fmt::format("{}{{\"id\":{},\"time\":{},\"author\":{},\"text\":{}}}", i ? "," : "",
+                     notes[i].id, json_time(notes[i].time), json_str(notes[i].author),
+                     json_str(notes[i].text));
+  o += "],\"journal\":[";
+  auto journal = c.journal();
+  for (size_t i = 0; i < journal.size(); ++i) {
+    const auto& j = journal[i];
+    o += i ? "," : "";
+    o +=
+        fmt::format("{{\"id\":{},\"phase\":{},\"step_id\":{},\"action\":{},\"target\":{},", j.id,
+                    json_str(j.phase), json_str(j.step_id), json_str(j.action), json_str(j.target));
+    o += "\"argv\":[";
+    for (size_t a = 0; a < j.argv.size(); ++a) o += (a ? "," : "") + json_str(j.argv[a]);
+    o += fmt::format("],\"started\":{},\"finished\":{},\"exit_status\":{},\"operator\":{},",
+                     json_time(j.started), json_time(j.finished), j.exit_status,
+                     json_str(j.operator_name));
+    o += fmt::format("\"dry_run\":{}}}", j.dry_run ? "true" : "false");
+  }
+  out << o << "]}\n";
+}
+
+}  // namespace
+
+int case_command(const CaseCommand& cmd, std::ostream& out, std::ostream& err) {
+  const std::string prefix = "eksir case " + cmd.action + ": ";
+  if (cmd.format != "text" && cmd.format != "json") {
+    err << prefix << "--format must be text or json\n";
+    return 2;
+  }
+  if (cmd.action == "list") return list(cmd, out, err);
+  if (cmd.action != "show" && cmd.action != "note" && cmd.action != "close" &&
+      cmd.action != "reopen") {
+    err << "eksir case: unknown action '" << cmd.action << "' (list, show, note, close, reopen)\n";
+    return 2;
+  }
+  if (cmd.target.empty()) {
+    err << prefix << "which case? (a case directory or id)\n";
+    return 2;
+  }
+  if ((cmd.action == "note" || cmd.action == "close") && cmd.text.empty()) {
+    err << prefix << (cmd.action == "note" ? "the note is empty" : "--reason is required") << "\n";
+    return 2;
+  }
+  std::string dir = resolve_case(cmd.target);
+  Status st;
+  auto c = Case::open(dir, false, st);
+  if (!c) {
+    err << prefix << st.error << "\n";
+    return 2;
+  }
+  if (cmd.action == "show") {
+    if (cmd.format == "json")
+      show_json(*c, out);
+    else
+      show_text(*c, out);
+    return 0;
+  }
+  if (cmd.action == "note") {
+    Note n;
+    n.author = cmd.author;
+    n.text = cmd.text;
+    st = c->add_note(n);
+    if (st) out << "note " << n.id << " added to " << dir << "\n";
+  } else if (cmd.action == "close") {
+    st = c->close(cmd.text);
+    if (st) out << "closed " << dir << "\n";
+  } else {
+    st = c->reopen();
+    if (st) out << "reopened " << dir << "\n";
+  }
+  if (!st) {
+    err << prefix << st.error << "\n";
+    return 2;
+  }
+  return 0;
+}
+
+}  // namespace eksir::store

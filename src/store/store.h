@@ -1,0 +1,159 @@
+// The case store: one SQLite database (CASE_DIR/case.db) per case, holding every investigation
+// run, its findings, entities and timeline, the analyst's notes, the response plans and the
+// action journal. Schema versioned (PRAGMA user_version) with forward migrations; every write is
+// one transaction, so a case written by a crashed run is still readable. The one public header
+// of the store stage.
+#pragma once
+
+#include <cstdint>
+#include <iosfwd>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "event/event.h"
+
+namespace eksir::store {
+
+inline constexpr int kSchemaVersion = 1;
+
+struct Status {
+  bool ok = true;
+  std::string error;  // "CASE_DIR/case.db: what failed"
+  explicit operator bool() const { return ok; }
+};
+
+struct Input {
+  std::string path, sha256;
+  uint64_t size = 0;
+};
+
+struct FindingRow {
+  std::string id, rule_id, severity, title;
+  TimeNs first_seen = kNoTime, last_seen = kNoTime;
+  std::string json;  // the finding as `eksir detect --format json` writes it
+};
+
+struct EntityRow {
+  std::string key, kind, name, ns;
+  std::string json;
+};
+
+struct TimelineRow {
+  TimeNs time = kNoTime;
+  std::string tag;  // INCIDENT | DETECTION | RESPONSE
+  std::string text, source, confidence;
+  std::string evidence_json;
+};
+
+// One `eksir investigate` run, written in one transaction.
+struct RunRecord {
+  int64_t id = 0;  // assigned by save_run
+  TimeNs started = kNoTime, finished = kNoTime;
+  std::string tool_version, operator_name;
+  std::vector<Input> inputs;
+  std::vector<std::string> rule_sources;
+  std::string incident_id, title, severity;
+  std::string incident_json;  // the whole docs/incident-json.md document
+  std::vector<FindingRow> findings;
+  std::vector<EntityRow> entities;
+  std::vector<TimelineRow> timeline;
+  int64_t finding_count = 0;  // filled by runs(), latest_run() and save_run
+};
+
+struct Note {
+  int64_t id = 0;
+  TimeNs time = kNoTime;
+  std::string author, text;
+};
+
+struct CaseInfo {
+  std::string dir, id, title, severity;
+  std::string status;  // open | closed
+  TimeNs created = kNoTime, updated = kNoTime, closed = kNoTime;
+  std::string close_reason;
+  int64_t runs = 0, findings = 0, notes = 0, journal = 0;  // findings: of the latest run
+  std::string error;  // list_cases: why the case could not be opened ("" when it could)
+};
+
+// One executed (or attempted) response step.
+struct JournalEntry {
+  int64_t id = 0;
+  std::string phase;    // contain | eradicate | recover
+  std::string step_id;  // stable id of the plan step (re-runs skip steps already done)
+  std::string action, target;
+  std::vector<std::string> argv;
+  std::string manifest;  // YAML/JSON applied, when any
+  TimeNs started = kNoTime, finished = kNoTime;
+  int exit_status = 0;
+  std::string stdout_text, stderr_text;
+  std::string operator_name;
+  std::string captured_state;  // JSON of the settings the step overwrote, for recovery
+  std::string undo_json;       // the step that undoes it
+  bool dry_run = false;
+};
+
+class Case {
+ public:
+  // Opens CASE_DIR/case.db, creating the directory and database when create is true, and
+  // migrating an older schema forward. A database newer than kSchemaVersion is an error.
+  static std::unique_ptr<Case> open(const std::string& dir, bool create, Status& status);
+  ~Case();
+  Case(const Case&) = delete;
+  Case& operator=(const Case&) = delete;
+
+  int schema_version() const;
+  const std::string& dir() const;
+
+  Status save_run(RunRecord& run);              // sets run.id; updates the case title/severity
+  std::optional<RunRecord> latest_run() const;  // with incident_json; findings etc. left empty
+  std::vector<RunRecord> runs() const;          // summaries (no incident_json)
+  std::string latest_incident_json() const;     // "" when the case has no run
+  // One run whole: incident_json, inputs, findings, entities and timeline.
+  std::optional<RunRecord> load_run(int64_t id) const;
+  // Each finding id once, as the latest run that produced it saw it.
+  std::vector<FindingRow> latest_findings() const;
+
+  Status add_note(Note& note);  // sets note.id (and time when unset)
+  std::vector<Note> notes() const;
+
+  Status close(std::string_view reason, TimeNs when = kNoTime);
+  Status reopen();
+  CaseInfo info() const;
+
+  Status save_plan(std::string_view phase, std::string_view plan_json);
+  std::string latest_plan(std::string_view phase) const;  // "" when none
+
+  Status append_journal(JournalEntry& entry);  // sets entry.id
+  std::vector<JournalEntry> journal() const;   // in order of execution
+
+ private:
+  struct Impl;
+  explicit Case(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Case directories under root (those holding a case.db), newest first.
+std::vector<CaseInfo> list_cases(const std::string& root);
+// Where cases live when no -o is given: $EKSIR_CASES, else ./eksir-cases.
+std::string default_case_root();
+// A case given on the command line: a directory, or an id under default_case_root().
+std::string resolve_case(std::string_view arg);
+
+// `eksir case list|show|note|close`. Exit code 0, 2 on usage or store errors.
+struct CaseCommand {
+  std::string action;           // list | show | note | close | reopen
+  std::string target;           // case dir or id (not for list)
+  std::string root;             // for list; "" = default_case_root()
+  std::string text;             // note text / close reason
+  std::string author;           // "" = the operator from the environment
+  std::string format = "text";  // text | json
+};
+int case_command(const CaseCommand& cmd, std::ostream& out, std::ostream& err);
+
+// The operator running eksir: $EKSIR_OPERATOR, else the login name.
+std::string operator_name();
+
+}  // namespace eksir::store

@@ -1,0 +1,301 @@
+// eksir investigate end to end on the three scenarios: a stolen IAM key reaching cluster-admin,
+// a compromised web pod mining crypto, and a noisy but benign day of CI/CD and autoscaling. Each
+// asserts the severity, the criteria, the affected set and key timeline lines.
+#include <gtest/gtest.h>
+#include <simdjson.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "store/store.h"
+#include "test_paths.h"
+
+using eksir::test::run_eksir;
+
+namespace {
+
+struct Scenario {
+  std::string evidence, config;
+};
+
+Scenario scenario(const std::string& name) {
+  std::string ex = eksir::test::source_dir() + "/examples/";
+  if (name == "stolen-key") return {ex + "incident-2026-03-14", ex + "eksir.yaml"};
+  return {ex + "scenarios/" + name, ex + "scenarios/" + name + ".eksir.yaml"};
+}
+
+class Investigated {
+ public:
+  explicit Investigated(const std::string& name, bool with_config = true) {
+    Scenario s = scenario(name);
+    dir = eksir::test::temp_dir() + "/case";
+    std::vector<std::string> args = {"investigate", s.evidence, "-o", dir, "--format", "json"};
+    if (with_config) args.insert(args.end(), {"--config", s.config});
+    result = run_eksir(args);
+    text = simdjson::padded_string(result.out);
+    ok = parser.parse(text).get(doc) == simdjson::SUCCESS;
+  }
+  std::string str(simdjson::dom::element e, const char* key) const {
+    std::string_view v;
+    return e[key].get(v) == simdjson::SUCCESS ? std::string(v) : std::string();
+  }
+  simdjson::dom::element incident() const { return doc["incident"]; }
+  std::string severity() const { return str(incident(), "severity"); }
+  // criterion id → likely_benign
+  std::map<std::string, bool> criteria() const {
+    std::map<std::string, bool> out;
+    for (auto c : incident()["criteria"].get_array())
+      out[str(c, "id")] = c["likely_benign"].get_bool().value();
+    return out;
+  }
+  std::set<std::string> affected() const {
+    std::set<std::string> out;
+    for (auto a : incident()["affected"].get_array()) {
+      std::string ns = str(a, "namespace");
+      out.insert(str(a, "kind") + " " + (ns.empty() ? "" : ns + "/") + str(a, "name"));
+    }
+    return out;
+  }
+  simdjson::dom::element affected_item(const std::string& kind, const std::string& name) const {
+    for (auto a : incident()["affected"].get_array())
+      if (str(a, "kind") == kind && str(a, "name") == name) return a;
+    return {};
+  }
+  std::vector<std::string> timeline() const {
+    std::vector<std::string> out;
+    for (auto t : incident()["timeline"].get_array()) out.push_back(str(t, "line"));
+    return out;
+  }
+  bool timeline_has(const std::string& a, const std::string& b = "") const {
+    for (const auto& l : timeline())
+      if (l.find(a) != std::string::npos && l.find(b) != std::string::npos) return true;
+    return false;
+  }
+
+  std::string dir;
+  eksir::test::RunResult result;
+  simdjson::padded_string text;
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  bool ok = false;
+};
+
+TEST(InvestigateE2E, StolenKeyReachesClusterAdmin) {
+  Investigated inv("stolen-key");
+  ASSERT_EQ(inv.result.exit_code, 0) << inv.result.err;
+  ASSERT_TRUE(inv.ok) << inv.result.out.substr(0, 2000);
+  EXPECT_EQ(inv.severity(), "Critical");
+  auto crit = inv.criteria();
+  ASSERT_TRUE(crit.count("critical.cluster_admin"));
+  EXPECT_FALSE(crit["critical.cluster_admin"]);
+  EXPECT_TRUE(crit.count("critical.active_exploitation"));
+  EXPECT_TRUE(crit.count("high.privileged_pods"));
+  // The cluster-admin criterion cites the binding, its actor and the audit record.
+  bool cited = false;
+  for (auto c : inv.incident()["criteria"].get_array()) {
+    if (inv.str(c, "id") != "critical.cluster_admin") continue;
+    for (auto e : c["evidence"].get_array()) {
+      std::string t = inv.str(e, "text");
+      if (t.find("backup-sa-admin") != std::string::npos &&
+          t.find("ci-deployer") != std::string::npos && !inv.str(e, "event_id").empty() &&
+          e["line"].get_int64().value() > 0)
+        cited = true;
+    }
+  }
+  EXPECT_TRUE(cited) << inv.result.out.substr(0, 4000);
+
+  auto affected = inv.affected();
+  for (const char* want :
+       {"cluster prod-payments", "iam_user ci-deployer", "access_key AKIARQ4WZT7KHB3D6FXQ",
+        "access_key AKIARQ4WZT7KM8JY2CVE", "ip 203.0.113.45", "iam_role eks-backup-operator",
+        "binding backup-sa-admin", "service_account default/backup-sa",
+        "pod kube-system/backup-agent", "node ip-10-42-11-27.ec2.internal",
+        "instance i-0abc1234def567890", "security_group sg-0a7b9c1d2e3f40516"})
+    EXPECT_TRUE(affected.count(want)) << want;
+  // The benign lookalikes stay out of the incident.
+  for (const auto& a : affected) {
+    EXPECT_EQ(a.find("github-actions"), std::string::npos) << a;
+    EXPECT_EQ(a.find("cert-manager"), std::string::npos) << a;
+    EXPECT_EQ(a.find("198.51.100.20"), std::string::npos) << a;
+  }
+  auto pod = inv.affected_item("pod", "backup-agent");
+  EXPECT_EQ(inv.str(pod["attributes"], "node"), "ip-10-42-11-27.ec2.internal");
+  EXPECT_EQ(inv.str(pod["labels"], "app"), "backup-agent");
+  auto key = inv.affected_item("access_key", "AKIARQ4WZT7KHB3D6FXQ");
+  EXPECT_EQ(inv.str(key["attributes"], "user_arn"), "arn:aws:iam::111122223333:user/ci-deployer");
+
+  EXPECT_TRUE(
+      inv.timeline_has("[INCIDENT] ci-deployer", "create clusterrolebindings backup-sa-admin"));
+  EXPECT_TRUE(
+      inv.timeline_has("[INCIDENT] pod kube-system/backup-agent scheduled on node "
+                       "ip-10-42-11-27.ec2.internal"));
+  EXPECT_TRUE(inv.timeline_has("[DETECTION] GuardDuty:"));
+  EXPECT_TRUE(inv.timeline_has("[DETECTION] Falco: Detect crypto miners"));
+  EXPECT_TRUE(inv.timeline_has("eks:AssociateAccessPolicy"));
+  // Sorted, and each line carries its confidence and source.
+  auto lines = inv.timeline();
+  ASSERT_GT(lines.size(), 20u);
+  EXPECT_TRUE(std::is_sorted(lines.begin(), lines.end(), [](const auto& a, const auto& b) {
+    return a.substr(0, 20) < b.substr(0, 20);
+  }));
+  for (const auto& l : lines) EXPECT_NE(l.find(" confidence, "), std::string::npos) << l;
+  // The same record exported twice (S3 and lookup-events, log file and CloudWatch) is one line.
+  std::set<std::string> unique(lines.begin(), lines.end());
+  EXPECT_EQ(unique.size(), lines.size());
+
+  simdjson::dom::element m = inv.incident()["metrics"];
+  EXPECT_EQ(inv.str(m, "first_malicious_event"), "2026-03-14T08:44:02.309Z");
+  EXPECT_EQ(inv.str(m, "first_detection"),
+            "2026-03-14T08:47:20.530Z");  // Falco: Attach to cluster-admin Role
+  EXPECT_EQ(int64_t(m["time_to_detection_seconds"].get_int64()), 198);
+  bool logging_gap = false;
+  for (auto g : inv.incident()["gaps"].get_array())
+    if (std::string(g.get_string().value()).find("logging was turned off") != std::string::npos)
+      logging_gap = true;
+  EXPECT_TRUE(logging_gap);
+  // The GitHub Actions rollouts are a separate lead, recognised as CI/CD.
+  bool cicd_lead = false;
+  for (auto l : inv.doc["leads"].get_array())
+    for (auto b : l["likely_benign"].get_array())
+      if (inv.str(b, "kind") == "cicd" &&
+          inv.str(b, "reason").find("github-actions-deploy") != std::string::npos)
+        cicd_lead = true;
+  EXPECT_TRUE(cicd_lead);
+  EXPECT_TRUE(std::filesystem::exists(inv.dir + "/case.db"));
+  EXPECT_TRUE(std::filesystem::exists(inv.dir + "/incident.json"));
+}
+
+TEST(InvestigateE2E, CompromisedWebPodMiningCrypto) {
+  Investigated inv("web-pod-miner");
+  ASSERT_EQ(inv.result.exit_code, 0) << inv.result.err;
+  ASSERT_TRUE(inv.ok);
+  EXPECT_EQ(inv.severity(), "Critical");
+  auto crit = inv.criteria();
+  EXPECT_TRUE(crit.count("critical.active_exploitation"));
+  EXPECT_TRUE(crit.count("high.unusual_network"));
+  // Every secret read was refused (403): no exfiltration, no cluster-admin.
+  EXPECT_FALSE(crit.count("critical.data_exfiltration"));
+  EXPECT_FALSE(crit.count("critical.cluster_admin"));
+  EXPECT_EQ(inv.str(inv.incident(), "type"), "Workload compromise");
+  auto affected = inv.affected();
+  for (const char* want :
+       {"cluster prod-shop", "pod shop/web-7d4b9c8f6-x2k9p", "service_account shop/web",
+        "node ip-10-20-3-14.us-west-2.compute.internal", "instance i-0f1e2d3c4b5a69788"})
+    EXPECT_TRUE(affected.count(want)) << want;
+  for (const auto& a : affected) {
+    EXPECT_EQ(a.find("shop/cart"), std::string::npos) << a;
+    EXPECT_TRUE(a.rfind("node ", 0) != 0 || a.find("ip-10-20-3-14") != std::string::npos) << a;
+  }
+  auto pod = inv.affected_item("pod", "web-7d4b9c8f6-x2k9p");
+  EXPECT_EQ(inv.str(pod["labels"], "app"), "web");
+  EXPECT_EQ(inv.str(pod["labels"], "tier"), "frontend");
+  EXPECT_EQ(inv.str(pod["attributes"], "workload_kind"), "Deployment");
+  EXPECT_EQ(inv.str(pod["attributes"], "workload_name"), "web");
+  EXPECT_EQ(inv.str(pod["attributes"], "node"), "ip-10-20-3-14.us-west-2.compute.internal");
+  EXPECT_TRUE(
+      inv.timeline_has("[DETECTION] GuardDuty: A process in a container has created a "
+                       "reverse shell"));
+  EXPECT_TRUE(inv.timeline_has("[DETECTION] Falco: Drop and execute new binary in container",
+                               "shop/web-7d4b9c8f6-x2k9p"));
+  EXPECT_TRUE(inv.timeline_has("[INCIDENT] system:serviceaccount:shop:web list secrets",
+                               "(403 Forbidden)"));
+}
+
+TEST(InvestigateE2E, BenignDayComesOutLowWithReasons) {
+  Investigated inv("benign-cicd-day");
+  ASSERT_EQ(inv.result.exit_code, 0) << inv.result.err;
+  ASSERT_TRUE(inv.ok);
+  EXPECT_EQ(inv.severity(), "Low");
+  auto crit = inv.criteria();
+  EXPECT_TRUE(crit.count("low.likely_false_positive"));
+  for (const auto& [id, benign] : crit) {
+    if (id.rfind("low.", 0) != 0) {
+      EXPECT_TRUE(benign) << id << " counted on a benign day";
+    }
+  }
+  // Every lead is Low too, and the reasons name CI/CD, maintenance and autoscaling/node agents.
+  std::set<std::string> kinds;
+  auto collect = [&](simdjson::dom::element inc) {
+    EXPECT_EQ(inv.str(inc, "severity"), "Low") << inv.str(inc, "title");
+    for (auto b : inc["likely_benign"].get_array()) {
+      kinds.insert(inv.str(b, "kind"));
+      EXPECT_FALSE(inv.str(b, "reason").empty());
+    }
+  };
+  collect(inv.incident());
+  for (auto l : inv.doc["leads"].get_array()) collect(l);
+  EXPECT_TRUE(kinds.count("cicd"));
+  EXPECT_TRUE(kinds.count("maintenance"));
+  EXPECT_TRUE(kinds.count("autoscaling") || kinds.count("expected"));
+  EXPECT_TRUE(inv.timeline_has("likely benign: CI/CD deployment", "github-actions-deploy"));
+}
+
+TEST(InvestigateE2E, WithoutPolicyTheAssumptionIsStated) {
+  Investigated inv("stolen-key", /*with_config=*/false);
+  ASSERT_EQ(inv.result.exit_code, 0) << inv.result.err;
+  ASSERT_TRUE(inv.ok);
+  EXPECT_EQ(inv.severity(), "Critical");
+  bool said = false;
+  for (auto a : inv.incident()["assumptions"].get_array())
+    if (std::string(a.get_string().value()).find("assumed production") != std::string::npos)
+      said = true;
+  EXPECT_TRUE(said);
+}
+
+TEST(InvestigateE2E, TextSummaryAndRerunKeepsNotes) {
+  Scenario s = scenario("web-pod-miner");
+  std::string dir = eksir::test::temp_dir() + "/case";
+  auto r = run_eksir({"investigate", s.evidence, "-o", dir, "--config", s.config});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find(" Critical "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Why Critical"), std::string::npos);
+  EXPECT_NE(r.out.find("Active exploitation of critical vulnerabilities"), std::string::npos);
+  EXPECT_NE(r.out.find("Next steps"), std::string::npos);
+  EXPECT_NE(r.err.find("eksir investigate: case " + dir), std::string::npos) << r.err;
+  {
+    eksir::store::Status st;
+    auto c = eksir::store::Case::open(dir, false, st);
+    ASSERT_TRUE(c) << st.error;
+    eksir::store::Note n;
+    n.author = "analyst";
+    n.text = "pod isolated by hand at 02:40";
+    ASSERT_TRUE(c->add_note(n)) << st.error;
+  }
+  // More evidence on the same case: a second run, the note kept, inputs hashed.
+  auto r2 = run_eksir({"investigate", s.evidence,
+                       eksir::test::source_dir() + "/examples/incident-2026-03-14/falco", "-o", dir,
+                       "--config", s.config, "--format", "json"});
+  ASSERT_EQ(r2.exit_code, 0) << r2.err;
+  eksir::store::Status st;
+  auto c = eksir::store::Case::open(dir, false, st);
+  ASSERT_TRUE(c) << st.error;
+  EXPECT_EQ(c->runs().size(), 2u);
+  ASSERT_EQ(c->notes().size(), 1u);
+  EXPECT_EQ(c->notes()[0].text, "pod isolated by hand at 02:40");
+  simdjson::dom::parser p;
+  simdjson::padded_string text(r2.out);
+  simdjson::dom::element doc;
+  ASSERT_EQ(p.parse(text).get(doc), simdjson::SUCCESS);
+  EXPECT_EQ(doc["run"]["id"].get_int64().value(), 2);
+  size_t hashed = 0;
+  for (auto in : doc["run"]["inputs"].get_array()) {
+    std::string_view h = in["sha256"].get_string().value();
+    if (h.size() == 64) ++hashed;
+  }
+  EXPECT_GT(hashed, 20u);
+}
+
+TEST(InvestigateE2E, BadInputIsAClearError) {
+  auto r = run_eksir({"investigate", eksir::test::temp_dir() + "/missing"});
+  EXPECT_EQ(r.exit_code, 2);
+  std::string cfg = eksir::test::temp_dir() + "/bad.yaml";
+  std::ofstream(cfg) << "production: [oops\n";
+  auto r2 = run_eksir({"investigate", scenario("web-pod-miner").evidence, "--config", cfg, "-o",
+                       eksir::test::temp_dir() + "/c"});
+  EXPECT_EQ(r2.exit_code, 2);
+  EXPECT_NE(r2.err.find("bad.yaml"), std::string::npos) << r2.err;
+}
+
+}  // namespace
