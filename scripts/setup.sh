@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config clang-format
   libgtest-dev libgmock-dev libbenchmark-dev
-  libsimdjson-dev libyaml-cpp-dev libcli11-dev libfmt-dev libsqlite3-dev
+  libsimdjson-dev libyaml-cpp-dev libcli11-dev libfmt-dev libsqlite3-dev libssl-dev
   libdeflate-dev libisal-dev zlib1g-dev libre2-dev libtomlplusplus-dev nlohmann-json3-dev
   libvalijson-dev
   jq python3 pigz bc chromium awscli clickhouse-server clickhouse-client

@@ -47,6 +47,8 @@ struct Finding {
 };
 inline constexpr size_t kMaxEvidence = 50;
 
+inline constexpr unsigned kFedHit = 1, kFedCorrelation = 2;
+
 struct EngineOptions {
   unsigned workers = 1;
   bool alerts = true;  // GuardDuty / Falco / OCSF findings become findings
@@ -62,8 +64,9 @@ class Engine {
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
-  // True when the event fed a finding: a rule hit, a correlation tuple or an alert.
-  bool on_event(const EventView& ev, unsigned worker);
+  // What the event fed: kFedHit (a single-event rule matched it, or it is an alert) and/or
+  // kFedCorrelation (a correlation rule counted it); 0 for most events.
+  unsigned on_event(const EventView& ev, unsigned worker);
   // Findings sorted by first_seen, then rule id, then subject.
   std::vector<Finding> finish();
   const std::vector<rules::Rule>& rules() const;

@@ -170,12 +170,12 @@ const std::vector<rules::Rule>& Engine::rules() const {
   return impl_->rules;
 }
 
-bool Engine::on_event(const EventView& ev, unsigned worker) {
+unsigned Engine::on_event(const EventView& ev, unsigned worker) {
   Impl& m = *impl_;
   WorkerState& w = m.workers[worker % m.workers.size()];
   const size_t s = static_cast<size_t>(ev.source);
   if (ev.time != kNoTime && ev.time < w.min_time[s]) w.min_time[s] = ev.time;
-  bool used = false;
+  unsigned used = 0;
   m.single_b[s].for_each(ev, [&](uint32_t idx) {
     const CompiledRule& c = m.compiled[idx];
     if (!c.match.matches(ev)) return;
@@ -186,7 +186,7 @@ bool Engine::on_event(const EventView& ev, unsigned worker) {
     h.ref = {ev.source, std::string(ev.file), ev.line, ev.record, ev.time, event_id(ev)};
     if (c.rule->render) h.description = c.rule->render(ev);
     w.hits.push_back(std::move(h));
-    used = true;
+    used |= kFedHit;
   });
   m.corr_b[s].for_each(ev, [&](uint32_t idx) {
     const CompiledRule& c = m.compiled[idx];
@@ -238,16 +238,16 @@ bool Engine::on_event(const EventView& ev, unsigned worker) {
     if (first_seen) {
       key.append(reinterpret_cast<const char*>(&idx), sizeof idx);
       w.first.insert_or_assign(key, std::move(t));
-      used = true;
+      used |= kFedCorrelation;
       return;
     }
     w.tuples.push_back(std::move(t));
-    used = true;
+    used |= kFedCorrelation;
   });
   if (m.options.alerts && ev.source != Source::CloudTrail && ev.source != Source::K8sAudit)
     if (auto f = alert_finding(ev)) {
       w.alerts.push_back(std::move(*f));
-      used = true;
+      used |= kFedHit;
     }
   return used;
 }

@@ -111,6 +111,7 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
   so.since = o.since;
   so.until = o.until;
   so.progress = o.progress && !o.quiet;
+  so.max_recorded_skips = 1000000;  // every passed-over file: the snapshot is read from them
   detect::EngineOptions eo;
   eo.workers = so.threads;
   detect::Engine engine(std::move(loaded.rules), eo);
@@ -118,8 +119,10 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
   std::atomic<size_t> kept_total{0};
   std::atomic<bool> kept_full{false};
   auto on_event = [&](const EventView& ev, sources::ChunkOutput& chunk) {
-    bool used = engine.on_event(ev, chunk.worker);
-    if (!used && !is_pod_binding(ev)) return;
+    // Events behind single-event findings and alerts; a correlation's own events (often
+    // thousands of ordinary calls it counts) are named by its subject instead.
+    unsigned fed = engine.on_event(ev, chunk.worker);
+    if (!(fed & detect::kFedHit) && !is_pod_binding(ev)) return;
     if (kept_total.fetch_add(1, std::memory_order_relaxed) >= kMaxKeptEvents) {
       kept_full = true;
       return;
@@ -130,8 +133,17 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
   info.stats = sources::scan(o.evidence, so, on_event, on_output);
   std::vector<detect::Finding> findings = engine.finish();
 
+  // The snapshot is read from the files the scan passed over as not event evidence (kubectl
+  // JSON, YAML), not by reading every event file a second time.
+  std::vector<std::string> snapshot_files;
+  for (const auto& f : info.stats.ignored_files) snapshot_files.push_back(f.file);
+  for (const auto& f : info.stats.skips)
+    if (f.line <= 1) snapshot_files.push_back(f.file);
+  std::sort(snapshot_files.begin(), snapshot_files.end());
+  snapshot_files.erase(std::unique(snapshot_files.begin(), snapshot_files.end()),
+                       snapshot_files.end());
   cluster::Snapshot snap;
-  cluster::load_snapshot(o.evidence, snap);
+  if (!snapshot_files.empty()) cluster::load_snapshot(snapshot_files, snap);
   info.snapshot_files = snap.files;
   info.snapshot_objects = snap.objects;
   std::vector<cluster::Finding> posture;

@@ -8,20 +8,20 @@
 
 namespace eksir {
 
-// Incremental digest: update() any number of times, then hex() once.
+// Incremental digest: update() any number of times, then hex() once. libcrypto's SHA-256, which
+// uses the CPU's SHA extensions where present (evidence is hashed at disk speed).
 class Sha256 {
  public:
   Sha256();
+  ~Sha256();
+  Sha256(const Sha256&) = delete;
+  Sha256& operator=(const Sha256&) = delete;
   void update(std::string_view data);
   std::array<uint8_t, 32> digest();  // finishes the digest; the object must not be updated after
   std::string hex();                 // digest() as 64 lower-case hex digits
 
  private:
-  void block(const uint8_t* p);
-  std::array<uint32_t, 8> h_;
-  std::array<uint8_t, 64> buf_{};
-  size_t used_ = 0;
-  uint64_t total_ = 0;
+  void* ctx_;  // EVP_MD_CTX
 };
 
 // The SHA-256 of data as 64 lower-case hex digits.

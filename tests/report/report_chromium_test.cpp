@@ -211,16 +211,20 @@ class ReportChromium : public ::testing::Test {
                       "Debian's chromium)";
     // A blank page first: if that does not render, Chromium cannot run in this
     // sandbox.
+    // Tests run in parallel (ctest -j): every file and profile of the probe is the test's own,
+    // since two Chromium processes on one profile directory refuse to start.
     fs::path dir = artifacts();
-    fs::path blank = dir / "blank.html";
+    std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    fs::path blank = dir / ("blank-" + name + ".html");
     std::ofstream(blank) << "<!DOCTYPE html><title>blank</title><p>ok</p>\n";
-    auto args = chromium_args(chromium_, dir / "profile-probe");
+    auto args = chromium_args(chromium_, dir / ("profile-probe-" + name));
     args.push_back("--dump-dom");
     args.push_back("file://" + fs::absolute(blank).string());
-    int rc = run(args, dir / "probe.out", dir / "probe.err");
-    if (rc != 0 || slurp(dir / "probe.out").find("<p>ok</p>") == std::string::npos)
+    fs::path out = dir / ("probe-" + name + ".out"), err = dir / ("probe-" + name + ".err");
+    int rc = run(args, out, err);
+    if (rc != 0 || slurp(out).find("<p>ok</p>") == std::string::npos)
       GTEST_SKIP() << "chromium cannot start here (exit " << rc
-                   << "): " << slurp(dir / "probe.err").substr(0, 1500);
+                   << "): " << slurp(err).substr(0, 1500);
   }
   std::string chromium_;
 };
