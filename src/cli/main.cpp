@@ -71,7 +71,8 @@ int hunt_command(CLI::App& app, eksir::hunt::HuntOptions& o, const std::string& 
 
 int detect_command(eksir::detect::DetectOptions& o, const std::string& format,
                    const std::string& min_severity, const std::string& fail_on,
-                   const std::string& since, const std::string& until, const std::string& on = {}) {
+                   const std::string& since, const std::string& until, const std::string& on,
+                   const std::string& config) {
   auto f = eksir::detect::parse_format(format);
   if (!f) {
     std::cerr << "eksir detect: --format must be table, json, ndjson or sarif\n";
@@ -92,6 +93,19 @@ int detect_command(eksir::detect::DetectOptions& o, const std::string& format,
     }
   }
   if (!time_window("detect", since, until, o.since, o.until)) return 2;
+  static eksir::cluster::Policy policy;
+  if (!config.empty()) {
+    eksir::cluster::PolicyResult pr = eksir::cluster::load_policy(config);
+    if (!pr.ok()) {
+      for (const auto& e : pr.errors) std::cerr << "eksir detect: " << e << "\n";
+      return 2;
+    }
+    policy = std::move(pr.policy);
+    o.keep = [](const eksir::detect::Finding& f) {
+      return !eksir::incident::suppressed(f, policy);
+    };
+    o.after = [config] { return eksir::incident::suppression_report(policy, config); };
+  }
   std::ios::sync_with_stdio(false);
   if (!on.empty()) return eksir::backend::detect_on(o, on, std::cout, std::cerr);
   if (o.evidence.empty()) {
@@ -247,6 +261,7 @@ int main(int argc, char** argv) {
   eksir::detect::DetectOptions detect;
   std::string d_format = "table", d_min = "info", d_fail, d_since, d_until;
   bool no_builtin = false;
+  std::string d_config;
   auto* d = app.add_subcommand(
       "detect", "Run the rule packs and alert mappings over the evidence: findings out");
   d->add_option("evidence", detect.evidence,
@@ -258,6 +273,8 @@ int main(int argc, char** argv) {
   d->add_option("--rules", detect.rule_paths,
                 "Rule files or folders (YAML) to run besides the built-in pack");
   d->add_flag("--no-builtin", no_builtin, "Do not load the built-in rule pack");
+  d->add_option("--config", d_config,
+                "Organisation policy (eksir.yaml): its suppressions hide findings, counted");
   d->add_option("--min-severity", d_min,
                 "Only findings at or above: critical, high, medium, low, info")
       ->capture_default_str();
@@ -354,12 +371,14 @@ int main(int argc, char** argv) {
   iv->add_option("--format", inv.format, "Output: text or json (the incident JSON contract)")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
-  iv->add_option("--rules", inv.rule_paths, "Rule files or folders to run besides the built-in pack");
+  iv->add_option("--rules", inv.rule_paths,
+                 "Rule files or folders to run besides the built-in pack");
   iv->add_flag("--no-builtin", inv_no_builtin, "Do not load the built-in rule pack");
   iv->add_flag("--no-report", inv_no_report, "Do not write report.md and report.html");
   iv->add_option("--since", inv_since, "Only events at or after this time or duration before now");
   iv->add_option("--until", inv_until, "Only events before this time or duration before now");
-  iv->add_option("--fail-on", inv_fail, "Exit 1 when the incident is at or above: critical, high, medium, low");
+  iv->add_option("--fail-on", inv_fail,
+                 "Exit 1 when the incident is at or above: critical, high, medium, low");
   iv->add_option("--threads", inv.threads, "Worker threads (default: all cores)");
   iv->add_flag("-q,--quiet", inv.quiet, "No scan summary on stderr");
 
@@ -425,7 +444,7 @@ int main(int argc, char** argv) {
   }
   if (d->parsed()) {
     detect.builtin = !no_builtin;
-    return detect_command(detect, d_format, d_min, d_fail, d_since, d_until, detect_on);
+    return detect_command(detect, d_format, d_min, d_fail, d_since, d_until, detect_on, d_config);
   }
   if (iv->parsed()) {
     inv.builtin = !inv_no_builtin;

@@ -117,6 +117,10 @@ struct DetectOptions {
   bool quiet = false;
   // When set, events come from it instead of the evidence files; it is given the loaded rules.
   std::function<sources::ScanFn(const std::vector<rules::Rule>&)> scan;
+  // Findings for which this returns false are left out (eksir.yaml suppressions).
+  std::function<bool(const Finding&)> keep;
+  // Lines printed on err after the run (what each suppression hid).
+  std::function<std::vector<std::string>()> after;
 };
 
 // Loads the built-in pack (when builtin) and every --rules path (YAML, Sigma, Elastic TOML) into

@@ -54,7 +54,7 @@ int run(const DetectOptions& o, std::ostream& out, std::ostream& err) {
   std::vector<Finding> all = engine.finish();
   std::vector<Finding> findings;
   for (auto& f : all)
-    if (f.severity >= o.min_severity) findings.push_back(std::move(f));
+    if (f.severity >= o.min_severity && (!o.keep || o.keep(f))) findings.push_back(std::move(f));
 
   std::string summary = fmt::format(
       "{{\"files\":{},\"events\":{},\"bytes\":{},\"skipped\":{},\"rules\":{},\"findings\":{},"
@@ -85,6 +85,8 @@ int run(const DetectOptions& o, std::ostream& out, std::ostream& err) {
                     counts.empty() ? "" : " (" + counts + ")"),
         false);
   }
+  if (o.after && !o.quiet)
+    for (const auto& line : o.after()) err << "eksir detect: " << line << "\n";
   if (int rc = sources::check_evidence(err, "detect", st, false)) return rc;
   if (o.fail_on)
     for (const auto& f : findings)

@@ -143,6 +143,12 @@ struct CorrelationInput {
   const sources::ScanStats* stats = nullptr;
 };
 
+// True when an unexpired suppression of the policy covers the finding: by rule id, and by the
+// namespace, name and principal its subject names. Counts the suppression's hit.
+bool suppressed(const detect::Finding& f, const cluster::Policy& policy);
+// The run's account of suppressions: one line per suppression that hid something.
+std::vector<std::string> suppression_report(const cluster::Policy& policy, std::string_view file);
+
 // Builds the incident and the leads. Pure: no I/O.
 void build(const CorrelationInput& in, Investigation& out);
 

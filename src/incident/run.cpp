@@ -131,7 +131,9 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
   };
   auto on_output = [](std::vector<std::string>&) { return true; };
   info.stats = sources::scan(o.evidence, so, on_event, on_output);
-  std::vector<detect::Finding> findings = engine.finish();
+  std::vector<detect::Finding> findings;
+  for (auto& f : engine.finish())
+    if (!suppressed(f, policy)) findings.push_back(std::move(f));
 
   // The snapshot is read from the files the scan passed over as not event evidence (kubectl
   // JSON, YAML), not by reading every event file a second time.
@@ -163,6 +165,10 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
   in.policy_given = policy_given;
   in.stats = &info.stats;
   build(in, inv);
+  for (const auto& line : suppression_report(policy, o.config)) {
+    inv.incident.assumptions.push_back(line);
+    if (!o.quiet) err << "eksir investigate: " << line << "\n";
+  }
   if (kept_full)
     inv.incident.gaps.push_back(fmt::format(
         "more than {} events fed findings: the correlation used the first {} and the findings' "
