@@ -579,7 +579,11 @@ EventEntities add_event(Graph& g, const EventView& view, const Evidence& ev) {
     case Source::Falco: {
       std::string pod = path_text(d, "output_fields.k8s.pod.name");
       std::string ns = path_text(d, "output_fields.k8s.ns.name");
-      std::string host = path_text(d, "hostname");
+      std::string kuser = path_text(d, "output_fields.ka.user.name");
+      // A k8s_audit alert's hostname is the Falco pod that read the audit log, not a node.
+      std::string host = kuser.empty() && path_text(d, "source") != "k8s_audit"
+                             ? path_text(d, "hostname")
+                             : std::string();
       std::string pk;
       if (!pod.empty()) {
         pk = g.add("pod", ns + "/" + pod, pod, ns).key;
@@ -596,7 +600,6 @@ EventEntities add_event(Graph& g, const EventView& view, const Evidence& ev) {
         if (!pk.empty()) g.link(pk, nk, "ran on", ev);
         target(nk);
       }
-      std::string kuser = path_text(d, "output_fields.ka.user.name");
       if (!kuser.empty()) actor(k8s_user_key(kuser));
       break;
     }

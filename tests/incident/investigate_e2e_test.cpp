@@ -119,6 +119,8 @@ TEST(InvestigateE2E, StolenKeyReachesClusterAdmin) {
     EXPECT_EQ(a.find("github-actions"), std::string::npos) << a;
     EXPECT_EQ(a.find("cert-manager"), std::string::npos) << a;
     EXPECT_EQ(a.find("198.51.100.20"), std::string::npos) << a;
+    // A Falco k8s_audit alert's hostname is the Falco pod, not a node.
+    EXPECT_EQ(a.find("falco-k8saudit"), std::string::npos) << a;
   }
   auto pod = inv.affected_item("pod", "backup-agent");
   EXPECT_EQ(inv.str(pod["attributes"], "node"), "ip-10-42-11-27.ec2.internal");
