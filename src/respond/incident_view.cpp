@@ -1,4 +1,5 @@
 #include "respond/incident_view.h"
+#include "respond/plan_internal.h"
 
 #include <nlohmann/json.hpp>
 
@@ -40,14 +41,6 @@ std::map<std::string, std::string> string_map(const json& j) {
   return out;
 }
 
-std::vector<std::string> string_list(const json& j) {
-  std::vector<std::string> out;
-  if (!j.is_array()) return out;
-  for (const auto& v : j)
-    if (v.is_string()) out.push_back(v.get<std::string>());
-  return out;
-}
-
 Affected parse_affected(const json& a) {
   Affected r;
   r.kind = str(a, "kind");
@@ -62,6 +55,14 @@ Affected parse_affected(const json& a) {
 }
 
 }  // namespace
+
+std::vector<std::string> string_list(const nlohmann::json& j) {
+  std::vector<std::string> out;
+  if (!j.is_array()) return out;
+  for (const auto& v : j)
+    if (v.is_string()) out.push_back(v.get<std::string>());
+  return out;
+}
 
 std::vector<const Affected*> IncidentView::of_kind(std::string_view kind) const {
   std::vector<const Affected*> out;

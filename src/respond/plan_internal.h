@@ -25,6 +25,8 @@ bool is_ipv4_cidr(std::string_view s);
 
 // Block-style YAML of a JSON value; strings are quoted whenever YAML could read them otherwise.
 std::string to_yaml(const nlohmann::json& value);
+// The strings of a JSON array (other elements and non-arrays give nothing).
+std::vector<std::string> string_list(const nlohmann::json& j);
 
 // What every phase builder gets.
 struct PlanContext {

@@ -12,14 +12,6 @@ namespace {
 
 using nlohmann::json;
 
-std::vector<std::string> string_list(const json& j) {
-  std::vector<std::string> out;
-  if (!j.is_array()) return out;
-  for (const auto& v : j)
-    if (v.is_string()) out.push_back(v.get<std::string>());
-  return out;
-}
-
 // Replaces the CAPTURED placeholder of the planned undo by values.
 Command fill(const Command& planned, const std::vector<std::string>& values) {
   Command c = planned;
