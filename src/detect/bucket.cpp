@@ -35,24 +35,44 @@ KeyConstraint both(const KeyConstraint& a, const KeyConstraint& b) {
 
 }  // namespace
 
-std::optional<KeyConstraint> required_values(const Node& n, const FieldRef& key, Source s) {
+namespace {
+
+std::string lower(std::string_view v) {
+  std::string out(v);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+// A match that equal text decides, up to ASCII case when folding.
+bool keyable(const query::Pattern& p, bool fold) {
+  if (p.plain()) return true;
+  return fold && p.icase && p.wildcards.empty() && !p.regex && !p.fieldref && !p.cidr;
+}
+
+}  // namespace
+
+std::optional<KeyConstraint> required_values(const Node& n, const FieldRef& key, Source s,
+                                             bool fold) {
   switch (n.kind) {
     case NodeKind::Match: {
-      if (!n.value.plain() || !same_field(n.field, key, s)) return std::nullopt;
-      return KeyConstraint{false, {n.value.text}};
+      if (!keyable(n.value, fold) || !same_field(n.field, key, s)) return std::nullopt;
+      return KeyConstraint{false, {fold ? lower(n.value.text) : n.value.text}};
     }
     case NodeKind::Not: {
       const Node& c = n.children[0];
       if (c.kind == NodeKind::Exists && same_field(c.field, key, s))
         return KeyConstraint{false, {kAbsent}};
-      if (c.kind == NodeKind::Match && c.value.plain() && same_field(c.field, key, s))
-        return KeyConstraint{true, {c.value.text}};
+      // Folded, only a case-insensitive "not" excludes every spelling of its value.
+      bool excludes = fold ? keyable(c.value, true) && c.value.icase : c.value.plain();
+      if (c.kind == NodeKind::Match && excludes && same_field(c.field, key, s))
+        return KeyConstraint{true, {fold ? lower(c.value.text) : c.value.text}};
       return std::nullopt;
     }
     case NodeKind::And: {
       std::optional<KeyConstraint> out;
       for (const auto& c : n.children) {
-        auto v = required_values(c, key, s);
+        auto v = required_values(c, key, s, fold);
         if (!v) continue;
         out = out ? both(*out, *v) : std::move(*v);
       }
@@ -61,7 +81,7 @@ std::optional<KeyConstraint> required_values(const Node& n, const FieldRef& key,
     case NodeKind::Or: {
       KeyConstraint out;
       for (const auto& c : n.children) {
-        auto v = required_values(c, key, s);
+        auto v = required_values(c, key, s, fold);
         if (!v || v->except) return std::nullopt;
         out.values.insert(v->values.begin(), v->values.end());
       }
@@ -99,6 +119,18 @@ void Buckets::build(Source s, const std::vector<std::vector<const Node*>>& trees
     names = {"eventSource", "eventName"};
   for (const auto& name : names) {
     FieldRef key(name);
+    // Folding when that lets more rules be routed (Sigma's matches ignore case).
+    auto constrained = [&](bool fold) {
+      size_t n = 0;
+      for (uint32_t c : candidates)
+        for (const Node* t : trees[c])
+          if (required_values(*t, key, s, fold)) {
+            ++n;
+            break;
+          }
+      return n;
+    };
+    const bool fold = constrained(true) > constrained(false);
     std::vector<std::optional<KeyConstraint>> req(candidates.size());
     std::vector<std::string> values;
     bool useful = false, ok = true;
@@ -107,10 +139,10 @@ void Buckets::build(Source s, const std::vector<std::vector<const Node*>>& trees
       std::optional<KeyConstraint> u;
       const auto& ts = trees[candidates[i]];
       if (ts.size() == 1) {
-        u = required_values(*ts[0], key, s);
+        u = required_values(*ts[0], key, s, fold);
       } else {
         for (const Node* t : ts) {
-          auto v = required_values(*t, key, s);
+          auto v = required_values(*t, key, s, fold);
           if (!v || v->except) {
             u.reset();
             break;
@@ -153,6 +185,7 @@ void Buckets::build(Source s, const std::vector<std::vector<const Node*>>& trees
     if (native.empty() && key.steps(s).size() == 1 && key.steps(s)[0].kind == FieldStep::Kind::Path)
       native = key.steps(s)[0].path;
     native_.push_back(std::move(native));
+    fold_.push_back(fold);
     keys_.push_back(std::move(key));
     values_.push_back(std::move(values));
     masks_.push_back(std::move(masks));
@@ -183,6 +216,12 @@ void Buckets::build(Source s, const std::vector<std::vector<const Node*>>& trees
 }
 
 size_t Buckets::value_index(size_t k, std::string_view text) const {
+  std::string folded;
+  if (fold_[k] &&
+      std::any_of(text.begin(), text.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) {
+    folded = lower(text);
+    text = folded;
+  }
   auto it = index_[k].find(text);
   return it == index_[k].end() ? values_[k].size() : it->second;
 }

@@ -25,9 +25,11 @@ struct KeyConstraint {
   bool allows(const std::string& v) const { return except != (values.count(v) > 0); }
 };
 inline const std::string kAbsent = std::string("\0absent", 7);
-// nullopt when the tree does not constrain the key.
-std::optional<KeyConstraint> required_values(const query::Node& node, const FieldRef& key,
-                                             Source s);
+// nullopt when the tree does not constrain the key. With `fold`, values are lower-cased and
+// ASCII-case-insensitive matches (Sigma's) constrain too: the event's value is then looked up
+// lower-cased, which can only let more rules through (an exact-case "not" is not a constraint).
+std::optional<KeyConstraint> required_values(const query::Node& node, const FieldRef& key, Source s,
+                                             bool fold = false);
 
 class Buckets {
  public:
@@ -86,6 +88,7 @@ class Buckets {
   std::vector<uint32_t> candidates_;
   size_t words_ = 0;
   std::vector<FieldRef> keys_;
+  std::vector<bool> fold_;           // per key: values looked up lower-cased
   std::vector<std::string> native_;  // per key: a native path giving the same routing, or ""
   std::vector<std::vector<std::string>> values_;
   // values_[k] by text, for one hash probe per event instead of a scan of every value.

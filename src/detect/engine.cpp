@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 #include <thread>
 #include <unordered_map>
@@ -51,25 +52,47 @@ bool within(TimeNs a, TimeNs b, TimeNs window) {
 
 }  // namespace
 
-// The identity of who acted on EKS: IAM ARN, access key, session, source IP.
+namespace {
+
+// Calls add(name, text) for the IAM ARN, access key, session name and source IP of an audit or
+// CloudTrail event, each when present; `text` is reused. Native paths are read through the
+// event's cache: the rules have often read them already.
+template <class Add>
+void for_identity(const EventView& ev, std::string& text, Add&& add) {
+  static const FieldRef audit_arn("user.extra.arn"), audit_canonical("user.extra.canonicalArn"),
+      audit_key("user.extra.accessKeyId"), audit_session("user.extra.sessionName"),
+      audit_ip("sourceIPs"), ct_arn("userIdentity.arn"), ct_key("userIdentity.accessKeyId"),
+      ct_ip("sourceIPAddress");
+  auto first = [&](const FieldRef& f) {
+    text.clear();
+    f.any(ev, [&](const FieldValue& v) {
+      if (v.type == FieldValue::Type::Null) return false;
+      append_value(text, v);
+      return !text.empty();
+    });
+    return !text.empty();
+  };
+  if (ev.source == Source::K8sAudit) {
+    if (first(audit_arn) || first(audit_canonical)) add("arn", text);
+    if (first(audit_key)) add("access_key_id", text);
+    if (first(audit_session)) add("session_name", text);
+    if (first(audit_ip)) add("source_ip", text);
+  } else if (ev.source == Source::CloudTrail) {
+    if (first(ct_arn)) add("arn", text);
+    if (first(ct_key)) add("access_key_id", text);
+    if (first(ct_ip)) add("source_ip", text);
+  }
+}
+
+}  // namespace
+
 void add_identity(const EventView& ev, Subject& s) {
-  auto add = [&](const char* key, std::string v) {
-    if (v.empty()) return;
+  std::string text;
+  for_identity(ev, text, [&](const char* key, const std::string& v) {
     for (const auto& kv : s)
       if (kv.first == key) return;
-    s.emplace_back(key, std::move(v));
-  };
-  auto d = ev.doc;
-  if (ev.source == Source::K8sAudit) {
-    add("arn", first_path(d, {"user.extra.arn", "user.extra.canonicalArn"}));
-    add("access_key_id", path_text(d, "user.extra.accessKeyId"));
-    add("session_name", path_text(d, "user.extra.sessionName"));
-    add("source_ip", path_text(d, "sourceIPs"));
-  } else if (ev.source == Source::CloudTrail) {
-    add("arn", path_text(d, "userIdentity.arn"));
-    add("access_key_id", path_text(d, "userIdentity.accessKeyId"));
-    add("source_ip", path_text(d, "sourceIPAddress"));
-  }
+    s.emplace_back(key, v);
+  });
 }
 
 std::vector<Finding> dedupe(std::vector<Finding> in, TimeNs window) {
@@ -109,7 +132,7 @@ struct Engine::Impl {
   std::vector<rules::Rule> rules;
   std::vector<CompiledRule> compiled;
   std::array<std::vector<uint32_t>, kSourceCount> single, corr;
-  std::array<Buckets, kSourceCount> single_b, corr_b;
+  std::array<Buckets, kSourceCount> routes;  // single-event rules first, then correlations
   std::vector<WorkerState> workers;
   EngineOptions options;
 };
@@ -131,7 +154,7 @@ Engine::Engine(std::vector<rules::Rule> rules, const EngineOptions& options)
     for (const auto& f : r.subject) c.subject.emplace_back(f);
     for (const auto& f : r.correlation.group_by) c.group_by.emplace_back(f);
     if (!r.correlation.field.empty()) c.field = FieldRef(r.correlation.field);
-    bool correlation = r.correlation.type != rules::CorrelationType::None;
+    bool correlation = c.correlation = r.correlation.type != rules::CorrelationType::None;
     for (int s = 0; s < kSourceCount; ++s) {
       Source src = static_cast<Source>(s);
       bool ok = r.sources.empty() ||
@@ -159,8 +182,10 @@ Engine::Engine(std::vector<rules::Rule> rules, const EngineOptions& options)
     }
   }
   for (int s = 0; s < kSourceCount; ++s) {
-    m.single_b[s].build(static_cast<Source>(s), trees, m.single[s]);
-    m.corr_b[s].build(static_cast<Source>(s), trees, m.corr[s]);
+    // One routing for both kinds: the event's key fields are read once.
+    std::vector<uint32_t> both = m.single[s];
+    both.insert(both.end(), m.corr[s].begin(), m.corr[s].end());
+    m.routes[s].build(static_cast<Source>(s), trees, both);
   }
 }
 
@@ -170,25 +195,53 @@ const std::vector<rules::Rule>& Engine::rules() const {
   return impl_->rules;
 }
 
-unsigned Engine::on_event(const EventView& ev, unsigned worker) {
+unsigned Engine::on_event(const EventView& event, unsigned worker) {
   Impl& m = *impl_;
   WorkerState& w = m.workers[worker % m.workers.size()];
+  EventView ev = event;
+  ev.cache = &w.cache;
+  w.cache.next();
   const size_t s = static_cast<size_t>(ev.source);
   if (ev.time != kNoTime && ev.time < w.min_time[s]) w.min_time[s] = ev.time;
   unsigned used = 0;
-  m.single_b[s].for_each(ev, [&](uint32_t idx) {
+  auto on_single = [&](uint32_t idx) {
     const CompiledRule& c = m.compiled[idx];
     if (!c.match.matches(ev)) return;
-    Hit h;
+    Hit& h = w.hits.emplace_back(w.arena.get());
     h.rule = idx;
-    for (const auto& f : c.subject) h.subject.emplace_back(f.name(), field_text(f, ev));
-    add_identity(ev, h.subject);
-    h.ref = {ev.source, std::string(ev.file), ev.line, ev.record, ev.time, event_id(ev)};
+    h.source = ev.source;
+    h.line = ev.line;
+    h.record = ev.record;
+    h.time = ev.time;
+    if (w.files.empty() || w.files.back() != ev.file) w.files.emplace_back(ev.file);
+    h.file = w.files.back();
+    std::string& text = w.text;
+    for (const auto& f : c.subject) {
+      text.clear();
+      f.any(ev, [&](const FieldValue& v) {
+        if (v.type == FieldValue::Type::Null) return false;
+        if (!text.empty()) text += ",";
+        append_value(text, v);
+        return false;
+      });
+      h.subject.emplace_back(f.name(), text);
+    }
+    for_identity(ev, text, [&](const char* key, const std::string& v) {
+      for (const auto& kv : h.subject)
+        if (kv.first == key) return;
+      h.subject.emplace_back(key, v);
+    });
+    h.key = c.rule->id;
+    const size_t keyed = c.subject.empty() ? h.subject.size() : c.subject.size();
+    for (size_t k = 0; k < keyed && k < h.subject.size(); ++k) {
+      h.key.push_back('\x1f');
+      h.key += h.subject[k].second;
+    }
+    h.event_id = event_id(ev);
     if (c.rule->render) h.description = c.rule->render(ev);
-    w.hits.push_back(std::move(h));
     used |= kFedHit;
-  });
-  m.corr_b[s].for_each(ev, [&](uint32_t idx) {
+  };
+  auto on_correlation = [&](uint32_t idx) {
     const CompiledRule& c = m.compiled[idx];
     uint32_t steps = 0;
     if (!c.steps.empty()) {
@@ -243,6 +296,12 @@ unsigned Engine::on_event(const EventView& ev, unsigned worker) {
     }
     w.tuples.push_back(std::move(t));
     used |= kFedCorrelation;
+  };
+  m.routes[s].for_each(ev, [&](uint32_t idx) {
+    if (m.compiled[idx].correlation)
+      on_correlation(idx);
+    else
+      on_single(idx);
   });
   if (m.options.alerts && ev.source != Source::CloudTrail && ev.source != Source::K8sAudit)
     if (auto f = alert_finding(ev)) {
@@ -255,26 +314,56 @@ unsigned Engine::on_event(const EventView& ev, unsigned worker) {
 std::vector<Finding> Engine::finish() {
   Impl& m = *impl_;
   std::vector<Finding> raw;
+  // The hits' arenas and file names outlive `hits` (declared before them).
+  std::vector<std::unique_ptr<std::pmr::monotonic_buffer_resource>> arenas;
+  std::vector<std::deque<std::string>> files;
   std::vector<Hit> hits;
   std::vector<Tuple> tuples;
   std::array<TimeNs, kSourceCount> start;
   start.fill(INT64_MAX);
+  size_t hit_count = 0, tuple_count = 0;
   for (auto& w : m.workers) {
-    for (auto& h : w.hits) hits.push_back(std::move(h));
-    for (auto& t : w.tuples) tuples.push_back(std::move(t));
+    hit_count += w.hits.size();
+    tuple_count += w.tuples.size() + w.first.size();
+  }
+  hits.reserve(hit_count);
+  tuples.reserve(tuple_count);
+  for (auto& w : m.workers) {
+    std::move(w.hits.begin(), w.hits.end(), std::back_inserter(hits));
+    std::move(w.tuples.begin(), w.tuples.end(), std::back_inserter(tuples));
     for (auto& [k, t] : w.first) tuples.push_back(std::move(t));
     for (auto& a : w.alerts) raw.push_back(std::move(a));
     for (int s = 0; s < kSourceCount; ++s) start[s] = std::min(start[s], w.min_time[s]);
+    w.hits.clear();
+    arenas.push_back(std::move(w.arena));
+    files.push_back(std::move(w.files));
     w = WorkerState();
   }
   // The same event read twice (an S3 delivery and a lookup-events export, two copies of an audit
-  // log) counts once; its other locations are kept as evidence.
-  std::unordered_map<std::string, size_t> first_copy;
+  // log) counts once; its other locations are kept as evidence. For alerts, keyed by (origin,
+  // source, event id), views into `alerts`, which stays in place until the end of finish().
+  struct CopyKey {
+    std::string_view rule;
+    Source source;
+    std::string_view event_id;
+    bool operator==(const CopyKey&) const = default;
+  };
+  struct CopyHash {
+    size_t operator()(const CopyKey& k) const {
+      return fnv1a(k.event_id, fnv1a(k.rule) + static_cast<uint64_t>(k.source));
+    }
+  };
+  struct SourceIdHash {
+    size_t operator()(const std::pair<Source, std::string_view>& k) const {
+      return std::hash<std::string_view>()(k.second) ^ static_cast<size_t>(k.first);
+    }
+  };
+  std::unordered_map<CopyKey, size_t, CopyHash> first_copy;
   // `holder`: the index in raw of the finding that will hold the event if it is a first copy.
-  auto copy_of = [&](const std::string& rule, const EvidenceRef& ref, size_t holder) -> Finding* {
-    if (ref.event_id.empty()) return nullptr;
-    auto key = fmt::format("{}\x1f{}\x1f{}", rule, static_cast<int>(ref.source), ref.event_id);
-    auto [it, fresh] = first_copy.emplace(std::move(key), holder);
+  auto copy_of = [&](std::string_view rule, Source source, std::string_view event_id,
+                     size_t holder) -> Finding* {
+    if (event_id.empty()) return nullptr;
+    auto [it, fresh] = first_copy.emplace(CopyKey{rule, source, event_id}, holder);
     return fresh ? nullptr : &raw[it->second];
   };
   std::vector<Finding> alerts = std::move(raw);
@@ -283,60 +372,87 @@ std::vector<Finding> Engine::finish() {
     return evidence_before(a.evidence[0], b.evidence[0]);
   });
   for (auto& a : alerts) {
-    if (Finding* first = copy_of(a.origin, a.evidence[0], raw.size())) {
+    const EvidenceRef& ref = a.evidence[0];
+    if (Finding* first = copy_of(a.origin, ref.source, ref.event_id, raw.size())) {
       if (first->evidence.size() < kMaxEvidence) first->evidence.push_back(a.evidence[0]);
       continue;
     }
-    raw.push_back(std::move(a));
+    raw.push_back(a);  // a copy: copy_of's views point into `alerts`
   }
-  std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) {
-    if (a.rule != b.rule) return a.rule < b.rule;
-    return evidence_before(a.ref, b.ref);
-  });
+
   // Hits of one rule on one subject within the dedup window become one finding here, rather than
   // a finding each for dedupe() to fold: a rule matching thousands of events builds a handful.
-  // The order and the merge rule are dedupe()'s, so the result is the same.
-  std::vector<std::string> keys(hits.size());
-  for (size_t i = 0; i < hits.size(); ++i) {
-    const rules::Rule& r = m.rules[hits[i].rule];
-    keys[i] = r.id;
-    size_t keyed = r.subject.empty() ? hits[i].subject.size() : r.subject.size();
-    for (size_t k = 0; k < keyed && k < hits[i].subject.size(); ++k)
-      keys[i] += "\x1f" + hits[i].subject[k].second;
+  // Hits are grouped by key with a hash (not a sort of every hit by its key string), groups
+  // taken in key order, each group's hits in evidence order: dedupe()'s order and merge rule,
+  // so the result is the same.
+  std::unordered_map<std::string_view, uint32_t> group_of;
+  std::vector<std::vector<uint32_t>> groups;
+  for (uint32_t i = 0; i < hits.size(); ++i) {
+    auto [it, fresh] = group_of.emplace(hits[i].key, static_cast<uint32_t>(groups.size()));
+    if (fresh) groups.emplace_back();
+    groups[it->second].push_back(i);
   }
-  std::vector<size_t> order(hits.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    if (keys[a] != keys[b]) return keys[a] < keys[b];
-    return hits[a].ref.time < hits[b].ref.time;
+  std::vector<uint32_t> group_order(groups.size());
+  for (uint32_t g = 0; g < group_order.size(); ++g) group_order[g] = g;
+  std::sort(group_order.begin(), group_order.end(), [&](uint32_t a, uint32_t b) {
+    return hits[groups[a].front()].key < hits[groups[b].front()].key;
   });
-  size_t open = SIZE_MAX;  // the finding in raw that the current run of hits adds to
-  for (size_t i : order) {
-    Hit& h = hits[i];
-    const rules::Rule& r = m.rules[h.rule];
-    bool joins = open != SIZE_MAX && raw[open].dedup_key == keys[i] &&
-                 within(raw[open].last_seen, h.ref.time, m.options.dedup_window);
-    if (Finding* first = copy_of(r.id, h.ref, joins ? open : raw.size())) {
-      if (first->evidence.size() < kMaxEvidence) first->evidence.push_back(std::move(h.ref));
-      continue;
+  std::vector<uint32_t> same_time;
+  std::unordered_set<std::pair<Source, std::string_view>, SourceIdHash> ids;  // long instants
+  auto copy_in = [&](const std::vector<uint32_t>& run, const Hit& h) {
+    if (run.size() < 32) {
+      for (uint32_t j : run)
+        if (hits[j].event_id == h.event_id && hits[j].source == h.source) return true;
+      return false;
     }
-    if (joins) {
-      Finding& cur = raw[open];
-      cur.count += 1;
-      if (h.ref.time != kNoTime && (cur.last_seen == kNoTime || h.ref.time > cur.last_seen))
-        cur.last_seen = h.ref.time;
-      if (cur.evidence.size() < kMaxEvidence) cur.evidence.push_back(std::move(h.ref));
-      continue;
+    if (run.size() == 32) {  // many hits at one instant (or none timed): switch to a set
+      ids.clear();
+      for (uint32_t j : run) ids.emplace(hits[j].source, hits[j].event_id);
     }
-    Finding f = rule_finding(r);
-    if (!h.description.empty()) f.description = std::move(h.description);
-    f.first_seen = f.last_seen = h.ref.time;
-    f.dedup_key = std::move(keys[i]);
-    for (auto& kv : h.subject)
-      if (!kv.second.empty()) f.subject.push_back(std::move(kv));
-    f.evidence.push_back(std::move(h.ref));
-    raw.push_back(std::move(f));
-    open = raw.size() - 1;
+    return !ids.emplace(h.source, h.event_id).second;
+  };
+  for (uint32_t g : group_order) {
+    std::vector<uint32_t>& members = groups[g];
+    std::sort(members.begin(), members.end(), [&](uint32_t a, uint32_t b) {
+      const Hit &x = hits[a], &y = hits[b];
+      if (x.time != y.time) return x.time < y.time;
+      if (x.file != y.file) return x.file < y.file;
+      if (x.line != y.line) return x.line < y.line;
+      return x.record < y.record;
+    });
+    size_t open = SIZE_MAX;  // the finding in raw that the current run of hits adds to
+    // Copies of one event have the same time and subject: they meet in this group, among the
+    // hits of one instant, and join the finding of the first copy (always `open` then).
+    same_time.clear();
+    for (uint32_t i : members) {
+      Hit& h = hits[i];
+      const rules::Rule& r = m.rules[h.rule];
+      if (!same_time.empty() && hits[same_time.front()].time != h.time) same_time.clear();
+      if (!h.event_id.empty() && copy_in(same_time, h)) {
+        Finding& holder = raw[open];
+        if (holder.evidence.size() < kMaxEvidence) holder.evidence.push_back(h.ref());
+        continue;
+      }
+      same_time.push_back(i);
+      bool joins = open != SIZE_MAX && within(raw[open].last_seen, h.time, m.options.dedup_window);
+      if (joins) {
+        Finding& cur = raw[open];
+        cur.count += 1;
+        if (h.time != kNoTime && (cur.last_seen == kNoTime || h.time > cur.last_seen))
+          cur.last_seen = h.time;
+        if (cur.evidence.size() < kMaxEvidence) cur.evidence.push_back(h.ref());
+        continue;
+      }
+      Finding f = rule_finding(r);
+      if (!h.description.empty()) f.description = h.description;
+      f.first_seen = f.last_seen = h.time;
+      f.dedup_key = h.key;
+      for (const auto& [name, value] : h.subject)
+        if (!value.empty()) f.subject.emplace_back(name, value);
+      f.evidence.push_back(h.ref());
+      raw.push_back(std::move(f));
+      open = raw.size() - 1;
+    }
   }
   std::sort(tuples.begin(), tuples.end(), [](const Tuple& a, const Tuple& b) {
     if (a.rule != b.rule) return a.rule < b.rule;

@@ -2,6 +2,9 @@
 #pragma once
 
 #include <array>
+#include <deque>
+#include <memory>
+#include <memory_resource>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -14,12 +17,23 @@ namespace eksir::detect {
 
 using Subject = std::vector<std::pair<std::string, std::string>>;
 
-// A single-event rule's match, kept light until the scan is over.
+// A single-event rule's match, kept light until the scan is over: its strings live in the
+// worker's arena (a pointer bump to allocate, released all at once after finish()), the file
+// name in the worker's file list. Hundreds of thousands of hits are common on big evidence.
 struct Hit {
   uint32_t rule = 0;
-  Subject subject;
-  EvidenceRef ref;
-  std::string description;  // the rule's render() of the event, when it has one
+  Source source{};
+  uint64_t line = 0, record = 0;
+  TimeNs time = kNoTime;
+  std::string_view file;
+  std::pmr::string event_id, key, description;  // key: rule id and keyed subject values, \x1f
+  std::pmr::vector<std::pair<std::string_view, std::pmr::string>> subject;  // names outlive it
+
+  explicit Hit(std::pmr::memory_resource* arena)
+      : event_id(arena), key(arena), description(arena), subject(arena) {}
+  EvidenceRef ref() const {
+    return {source, std::string(file), line, record, time, std::string(event_id)};
+  }
 };
 
 // An event a correlation rule needs: its key, its distinct value, the steps it satisfies.
@@ -36,6 +50,7 @@ struct CompiledRule {
   const rules::Rule* rule = nullptr;
   query::CompiledQuery match;
   bool has_condition = false;
+  bool correlation = false;
   std::vector<query::CompiledQuery> steps;
   std::vector<FieldRef> subject, group_by;
   FieldRef field;
@@ -43,12 +58,17 @@ struct CompiledRule {
 };
 
 struct alignas(64) WorkerState {
+  std::unique_ptr<std::pmr::monotonic_buffer_resource> arena =
+      std::make_unique<std::pmr::monotonic_buffer_resource>(1 << 20);
+  std::deque<std::string> files;  // the files hits were found in (stable addresses)
+  std::string text;               // reused buffer
   std::vector<Hit> hits;
   std::vector<Tuple> tuples;
   std::vector<Finding> alerts;
   // first_seen rules: only the earliest event per (rule, key) is kept.
   std::unordered_map<std::string, Tuple> first;
   std::string key;  // reused buffer
+  FieldCache cache;
   std::array<TimeNs, kSourceCount> min_time;
   WorkerState() { min_time.fill(INT64_MAX); }
 };

@@ -27,6 +27,8 @@ std::optional<Source> parse_source(std::string_view name);
 using TimeNs = int64_t;
 inline constexpr TimeNs kNoTime = INT64_MIN;
 
+struct FieldCache;
+
 struct EventView {
   Source source{};
   std::string_view file;  // path of the evidence file as given (or found under a folder)
@@ -37,6 +39,9 @@ struct EventView {
   bool sample = false;         // an AWS-generated sample (GuardDuty additionalInfo.sample: true)
   std::string_view raw;        // the record exactly as in the evidence (the inner event if wrapped)
   simdjson::dom::element doc;  // the parsed inner event, keys normalised (GuardDuty camelCase)
+  // Values already looked up on this event (field lookups by many rules); owned by the caller,
+  // which resets it for each event. Null: no caching.
+  FieldCache* cache = nullptr;
 };
 
 // An EventView copied so that it outlives the scan.

@@ -7,6 +7,7 @@
 #include <cctype>
 #include <charconv>
 #include <cstring>
+#include <mutex>
 #include <stdexcept>
 #include <unordered_map>
 
@@ -86,8 +87,9 @@ bool emit_flat(element e, ValueSink& sink) {
 struct ExactKey {
   // Returns the number of path bytes the key consumes, or npos.
   static size_t match(std::string_view key, std::string_view rest) {
-    if (key.empty() || key.size() > rest.size()) return std::string_view::npos;
-    if (std::memcmp(key.data(), rest.data(), key.size()) != 0) return std::string_view::npos;
+    if (key.empty() || key.size() > rest.size() || key[0] != rest[0]) return std::string_view::npos;
+    if (std::memcmp(key.data() + 1, rest.data() + 1, key.size() - 1) != 0)
+      return std::string_view::npos;
     return key.size();
   }
 };
@@ -683,6 +685,15 @@ std::vector<FieldStep> parse_cell(std::string_view cell, std::string_view rest) 
   return steps;
 }
 
+// Native paths by number, for FieldCache slots. Ids start at 1 (0: not a cached path).
+uint32_t path_number(const std::string& path) {
+  static std::mutex mu;
+  static std::unordered_map<std::string, uint32_t> ids;
+  std::lock_guard<std::mutex> lock(mu);
+  auto [it, fresh] = ids.emplace(path, static_cast<uint32_t>(ids.size() + 1));
+  return it->second;
+}
+
 struct Registry {
   struct Row {
     const FieldInfo* info;
@@ -763,6 +774,7 @@ FieldRef::FieldRef(std::string_view name) : name_(name) {
     known_ = ecs_ = true;
     time_ = info->type == "date";
     for (int s = 0; s < kSourceCount; ++s) steps_[s] = parse_cell(info->native[s], rest);
+    number_paths();
     return;
   }
   // A native path.
@@ -799,6 +811,33 @@ FieldRef::FieldRef(std::string_view name) : name_(name) {
   for (int s = 0; s < kSourceCount && !time_; ++s)
     for (std::string_view p : kTimePaths[s])
       if (!p.empty() && p == name_ && on[s]) time_ = true;
+  number_paths();
+}
+
+void FieldRef::number_paths() {
+  for (auto& steps : steps_)
+    for (FieldStep& step : steps)
+      if (step.kind == FieldStep::Kind::Path) step.path_id = path_number(step.path);
+}
+
+bool FieldCache::visit(const EventView& ev, const FieldStep& step, ValueSink& sink) {
+  if (step.path_id >= slots_.size()) slots_.resize(step.path_id + 64);
+  Slot& slot = slots_[step.path_id];
+  if (slot.generation != generation_) {
+    const uint32_t begin = static_cast<uint32_t>(values_.size());
+    auto keep = [this](const FieldValue& v) { values_.push_back(v); };
+    ValueSink collect(keep);
+    walk_path(ev.doc, step.path, collect);
+    // slots_ does not move during the walk (no lookups are made from inside it).
+    slot = {generation_, begin, static_cast<uint32_t>(values_.size() - begin)};
+  }
+  // By index and by copy: the sink may look up other fields, which appends to values_.
+  const uint32_t begin = slot.begin, count = slot.count;
+  for (uint32_t i = 0; i < count; ++i) {
+    FieldValue v = values_[begin + i];
+    if (sink(v)) return true;
+  }
+  return false;
 }
 
 bool FieldRef::verbatim(Source s) const {
@@ -838,7 +877,8 @@ bool FieldRef::visit(const EventView& ev, ValueSink& sink) const {
     bool stop = false;
     switch (step.kind) {
       case FieldStep::Kind::Path:
-        stop = walk_path(ev.doc, step.path, sink);
+        stop = ev.cache && step.path_id ? ev.cache->visit(ev, step, sink)
+                                        : walk_path(ev.doc, step.path, sink);
         break;
       case FieldStep::Kind::Computed:
         stop = step.fn(ev, step, sink);

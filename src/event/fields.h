@@ -100,8 +100,34 @@ struct FieldStep {
   Kind kind = Kind::Path;
   bool verbatim = true;  // every value is (a substring of) a JSON string of the event, unescaped
   ComputeFn fn = nullptr;
-  std::string path;  // Path: the native path; Computed: its argument; Constant: the value
-  std::string arg2;  // Computed: second argument, if any
+  std::string path;      // Path: the native path; Computed: its argument; Constant: the value
+  std::string arg2;      // Computed: second argument, if any
+  uint32_t path_id = 0;  // Path: the path's number in FieldCache (the same path, the same id)
+};
+
+// The leaves of the native paths already walked on one event. Hundreds of rules read the same
+// few fields (verb, objectRef.resource, user.username...); each path is walked once per event and
+// its values replayed after that. One cache per thread; next() before each event.
+class FieldCache {
+ public:
+  void next() {
+    if (++generation_ == 0) {  // wrapped: forget every slot
+      for (auto& s : slots_) s.generation = 0;
+      generation_ = 1;
+    }
+    values_.clear();
+  }
+  // Calls sink with the leaves of `path` on ev.doc, walking it only on the first call per event.
+  bool visit(const EventView& ev, const FieldStep& step, ValueSink& sink);
+
+ private:
+  struct Slot {
+    uint32_t generation = 0;
+    uint32_t begin = 0, count = 0;
+  };
+  uint32_t generation_ = 1;
+  std::vector<Slot> slots_;  // by path id
+  std::vector<FieldValue> values_;
 };
 
 class FieldRef {
@@ -148,6 +174,7 @@ class FieldRef {
   static bool visit_in(simdjson::dom::element root, std::string_view path, ValueSink& sink);
 
  private:
+  void number_paths();
   std::string name_;
   bool known_ = false;
   bool ecs_ = false;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <iosfwd>
 #include <map>
 #include <optional>
@@ -170,6 +171,11 @@ struct InvestigateOptions {
   bool quiet = false;
   bool reports = true;  // write report.md / report.html into the case
   std::optional<Level> fail_on;
+  // When set (`--on clickhouse://...`), events also come from it: it is given the loaded rules,
+  // and `source` names it in the run's inputs. Local evidence, when given too (a snapshot, alert
+  // files), is scanned as well.
+  std::function<sources::ScanFn(const std::vector<rules::Rule>&)> scan;
+  std::string source;
 };
 // `eksir investigate`. Exit code 0; 1 when the incident's severity is at or above fail_on;
 // 2 on a usage, rule, policy, evidence or case-store error.

@@ -57,6 +57,24 @@ bool is_pod_binding(const EventView& ev) {
   return ref["resource"].get(res) == simdjson::SUCCESS && res == "pods";
 }
 
+// Adds the counts of a second scan (local files beside a --on store) to the first.
+void merge_stats(sources::ScanStats& a, sources::ScanStats b) {
+  a.files += b.files;
+  a.events += b.events;
+  a.bytes += b.bytes;
+  a.bytes_on_disk += b.bytes_on_disk;
+  a.skipped += b.skipped;
+  a.ignored += b.ignored;
+  for (auto& [k, v] : b.ignored_by_reason) a.ignored_by_reason[k] += v;
+  for (auto& f : b.ignored_files) a.ignored_files.push_back(std::move(f));
+  a.filtered += b.filtered;
+  a.samples += b.samples;
+  for (auto& [k, v] : b.skipped_by_reason) a.skipped_by_reason[k] += v;
+  for (auto& f : b.skips) a.skips.push_back(std::move(f));
+  for (auto& [k, v] : b.events_by_source) a.events_by_source[k] += v;
+  a.seconds += b.seconds;
+}
+
 TimeNs now_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -71,7 +89,7 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
   info.started = now_ns();
   info.tool_version = EKSIR_VERSION;
   info.operator_name = store::operator_name();
-  if (o.evidence.empty()) {
+  if (o.evidence.empty() && !o.scan) {
     err << "eksir investigate: no evidence given\n";
     return 2;
   }
@@ -130,7 +148,13 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
     kept[chunk.worker % kept.size()].push_back(Event::from_view(ev));
   };
   auto on_output = [](std::vector<std::string>&) { return true; };
-  info.stats = sources::scan(o.evidence, so, on_event, on_output);
+  if (o.scan) {
+    info.stats = o.scan(engine.rules())(so, on_event, on_output);
+    if (!o.evidence.empty())
+      merge_stats(info.stats, sources::scan(o.evidence, so, on_event, on_output));
+  } else {
+    info.stats = sources::scan(o.evidence, so, on_event, on_output);
+  }
   std::vector<detect::Finding> findings;
   for (auto& f : engine.finish())
     if (!suppressed(f, policy)) findings.push_back(std::move(f));
@@ -169,6 +193,11 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
     inv.incident.assumptions.push_back(line);
     if (!o.quiet) err << "eksir investigate: " << line << "\n";
   }
+  if (!o.source.empty())
+    inv.incident.assumptions.push_back(fmt::format(
+        "events were read from {}, not from files: their inputs and hashes are those `eksir load` "
+        "recorded there",
+        o.source));
   if (kept_full)
     inv.incident.gaps.push_back(fmt::format(
         "more than {} events fed findings: the correlation used the first {} and the findings' "

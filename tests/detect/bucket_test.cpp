@@ -82,5 +82,82 @@ TEST(Buckets, RoutingNeverHidesAMatch) {
   EXPECT_EQ(n["exec"], 1);
 }
 
+TEST(Buckets, CaseInsensitiveMatchesConstrainWhenFolded) {
+  auto match = [](const char* field, const char* text, bool icase) {
+    query::Node n;
+    n.kind = query::NodeKind::Match;
+    n.field = field;
+    n.value.text = text;
+    n.value.icase = icase;
+    return n;
+  };
+  auto negate = [](query::Node c) {
+    query::Node n;
+    n.kind = query::NodeKind::Not;
+    n.children.push_back(std::move(c));
+    return n;
+  };
+  FieldRef verb("verb");
+  query::Node sigma = match("verb", "LIST", true);
+  EXPECT_FALSE(required_values(sigma, verb, Source::K8sAudit));  // exact routing: not plain
+  auto folded = required_values(sigma, verb, Source::K8sAudit, true);
+  ASSERT_TRUE(folded);
+  EXPECT_EQ(folded->values, std::set<std::string>{"list"});
+  // Folded, an exact-case "not" says nothing ("LIST" is not "list" but folds to it)...
+  EXPECT_FALSE(required_values(negate(match("verb", "list", false)), verb, Source::K8sAudit, true));
+  // ...while a case-insensitive one excludes every spelling.
+  auto excluded =
+      required_values(negate(match("verb", "List", true)), verb, Source::K8sAudit, true);
+  ASSERT_TRUE(excluded);
+  EXPECT_TRUE(excluded->except);
+  EXPECT_EQ(excluded->values, std::set<std::string>{"list"});
+  // Exact values fold too: routing lets more through, never fewer.
+  EXPECT_EQ(required_values(match("verb", "Get", false), verb, Source::K8sAudit, true)->values,
+            std::set<std::string>{"get"});
+}
+
+TEST(Buckets, FoldedRoutingNeverHidesAMatch) {
+  // A Sigma rule (values compared ignoring case) beside an exact-case negation on the same key.
+  auto loaded = rules::load_text(R"(title: secrets listed
+id: 0b9f2a8e-1d7c-4c55-9a57-6a1f0e0c0001
+status: test
+author: eksir tests
+logsource:
+  product: kubernetes
+  service: audit
+detection:
+  selection:
+    verb: 'list'
+    objectRef.resource: 'secrets'
+  condition: selection
+level: medium
+---
+- id: not-list
+  title: t
+  severity: low
+  condition: 'objectRef.resource:secrets and not verb:list'
+  tests: {positive: [{verb: get, objectRef: {resource: secrets}}]}
+)",
+                                 "t.yml");
+  ASSERT_TRUE(loaded.ok()) << loaded.errors[0].text();
+  EngineOptions eo;
+  eo.alerts = false;
+  Engine engine(loaded.rules, eo);
+  int n = 0;
+  for (const char* verb : {"list", "LIST", "List", "get"}) {
+    ++n;
+    std::string json =
+        std::string(R"({"kind":"Event","apiVersion":"audit.k8s.io/v1","auditID":"a)") +
+        std::to_string(n) + R"(","verb":")" + verb +
+        R"(","user":{"username":"u"},"stageTimestamp":"2026-03-14T09:00:0)" + std::to_string(n) +
+        R"(Z","objectRef":{"resource":"secrets"}})";
+    EXPECT_EQ(rules::classify_json(json, [&](const EventView& ev) { engine.on_event(ev, 0); }), "");
+  }
+  std::map<std::string, int> count;
+  for (const auto& f : engine.finish()) count[f.rule_id] += static_cast<int>(f.count);
+  EXPECT_EQ(count["0b9f2a8e-1d7c-4c55-9a57-6a1f0e0c0001"], 3);  // list, LIST, List
+  EXPECT_EQ(count["not-list"], 3);                              // LIST, List, get
+}
+
 }  // namespace
 }  // namespace eksir::detect

@@ -555,6 +555,35 @@ TEST(NativePaths, DottedKeyAndPlainKeyBothWalked) {
   EXPECT_EQ(values_of("x.y", (*events)[0]), "1,2,3");
 }
 
+TEST(NativePaths, CachedLookupsGiveTheSameValuesPerEvent) {
+  // Every path case, looked up twice through one cache (walked, then replayed), then on the
+  // next event: the same values as without the cache, and nothing carried over between events.
+  FieldCache cache;
+  for (const PathCase& c : kPathCases) {
+    SCOPED_TRACE(std::string(c.field) + " on " + c.fixture);
+    EventView ev = fixture(c.fixture);
+    ev.cache = &cache;
+    cache.next();
+    EXPECT_EQ(values_of(c.field, ev), c.expected);
+    EXPECT_EQ(values_of(c.field, ev), c.expected);
+  }
+  // Stopping early works on replayed values too.
+  EventView priv = fixture("audit.priv2");
+  priv.cache = &cache;
+  cache.next();
+  FieldRef images("requestObject.spec.containers.image");
+  EXPECT_EQ(values_of("requestObject.spec.containers.image", priv), "nginx,mysql:latest");
+  int calls = 0;
+  EXPECT_TRUE(images.any(priv, [&](const FieldValue&) { return ++calls == 1; }));
+  EXPECT_EQ(calls, 1);
+  EventView a = fixture("audit.exec"), b = fixture("audit.priv2");
+  a.cache = b.cache = &cache;
+  cache.next();
+  EXPECT_EQ(values_of("verb", a), "create");
+  cache.next();
+  EXPECT_EQ(values_of("verb", b), values_of("verb", fixture("audit.priv2")));
+}
+
 // ---- docs/fields.md --------------------------------------------------------------------------
 
 TEST(FieldDocs, MarkdownIsUpToDate) {
