@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstring>
 #include <iterator>
 #include <map>
 #include <thread>
@@ -43,11 +44,6 @@ uint64_t fnv1a(std::string_view s, uint64_t h = 1469598103934665603ULL) {
     h *= 1099511628211ULL;
   }
   return h;
-}
-
-bool within(TimeNs a, TimeNs b, TimeNs window) {
-  if (a == kNoTime || b == kNoTime) return true;
-  return b - a <= window;
 }
 
 }  // namespace
@@ -231,12 +227,26 @@ unsigned Engine::on_event(const EventView& event, unsigned worker) {
         if (kv.first == key) return;
       h.subject.emplace_back(key, v);
     });
-    h.key = c.rule->id;
+    std::string& key = w.key;
+    key = c.rule->id;
     const size_t keyed = c.subject.empty() ? h.subject.size() : c.subject.size();
     for (size_t k = 0; k < keyed && k < h.subject.size(); ++k) {
-      h.key.push_back('\x1f');
-      h.key += h.subject[k].second;
+      key.push_back('\x1f');
+      key.append(h.subject[k].second);
     }
+    // Grouped by key here, on the worker: finish() only merges the workers' groups.
+    auto group = w.group_of.find(key);
+    if (group == w.group_of.end()) {
+      char* stable = static_cast<char*>(w.arena->allocate(key.size(), 1));
+      std::memcpy(stable, key.data(), key.size());
+      group =
+          w.group_of
+              .emplace(std::string_view(stable, key.size()), static_cast<uint32_t>(w.groups.size()))
+              .first;
+      w.groups.emplace_back();
+    }
+    h.key = group->first;
+    w.groups[group->second].push_back(static_cast<uint32_t>(w.hits.size() - 1));
     h.event_id = event_id(ev);
     if (c.rule->render) h.description = c.rule->render(ev);
     used |= kFedHit;
@@ -314,146 +324,42 @@ unsigned Engine::on_event(const EventView& event, unsigned worker) {
 std::vector<Finding> Engine::finish() {
   Impl& m = *impl_;
   std::vector<Finding> raw;
-  // The hits' arenas and file names outlive `hits` (declared before them).
-  std::vector<std::unique_ptr<std::pmr::monotonic_buffer_resource>> arenas;
-  std::vector<std::deque<std::string>> files;
-  std::vector<Hit> hits;
   std::vector<Tuple> tuples;
   std::array<TimeNs, kSourceCount> start;
   start.fill(INT64_MAX);
-  size_t hit_count = 0, tuple_count = 0;
-  for (auto& w : m.workers) {
-    hit_count += w.hits.size();
-    tuple_count += w.tuples.size() + w.first.size();
-  }
-  hits.reserve(hit_count);
+  size_t tuple_count = 0;
+  for (auto& w : m.workers) tuple_count += w.tuples.size() + w.first.size();
   tuples.reserve(tuple_count);
+  std::vector<Finding> alerts;
   for (auto& w : m.workers) {
-    std::move(w.hits.begin(), w.hits.end(), std::back_inserter(hits));
     std::move(w.tuples.begin(), w.tuples.end(), std::back_inserter(tuples));
     for (auto& [k, t] : w.first) tuples.push_back(std::move(t));
-    for (auto& a : w.alerts) raw.push_back(std::move(a));
+    for (auto& a : w.alerts) alerts.push_back(std::move(a));
     for (int s = 0; s < kSourceCount; ++s) start[s] = std::min(start[s], w.min_time[s]);
-    w.hits.clear();
-    arenas.push_back(std::move(w.arena));
-    files.push_back(std::move(w.files));
-    w = WorkerState();
   }
-  // The same event read twice (an S3 delivery and a lookup-events export, two copies of an audit
-  // log) counts once; its other locations are kept as evidence. For alerts, keyed by (origin,
-  // source, event id), views into `alerts`, which stays in place until the end of finish().
-  struct CopyKey {
-    std::string_view rule;
-    Source source;
-    std::string_view event_id;
-    bool operator==(const CopyKey&) const = default;
-  };
-  struct CopyHash {
-    size_t operator()(const CopyKey& k) const {
-      return fnv1a(k.event_id, fnv1a(k.rule) + static_cast<uint64_t>(k.source));
-    }
-  };
-  struct SourceIdHash {
-    size_t operator()(const std::pair<Source, std::string_view>& k) const {
-      return std::hash<std::string_view>()(k.second) ^ static_cast<size_t>(k.first);
-    }
-  };
-  std::unordered_map<CopyKey, size_t, CopyHash> first_copy;
-  // `holder`: the index in raw of the finding that will hold the event if it is a first copy.
-  auto copy_of = [&](std::string_view rule, Source source, std::string_view event_id,
-                     size_t holder) -> Finding* {
-    if (event_id.empty()) return nullptr;
-    auto [it, fresh] = first_copy.emplace(CopyKey{rule, source, event_id}, holder);
-    return fresh ? nullptr : &raw[it->second];
-  };
-  std::vector<Finding> alerts = std::move(raw);
-  raw.clear();
+  // The same alert read twice (two exports of the same findings) counts once; its other
+  // locations are kept as evidence.
   std::sort(alerts.begin(), alerts.end(), [](const Finding& a, const Finding& b) {
     return evidence_before(a.evidence[0], b.evidence[0]);
   });
+  std::unordered_map<std::string, size_t> first_copy;
   for (auto& a : alerts) {
     const EvidenceRef& ref = a.evidence[0];
-    if (Finding* first = copy_of(a.origin, ref.source, ref.event_id, raw.size())) {
-      if (first->evidence.size() < kMaxEvidence) first->evidence.push_back(a.evidence[0]);
-      continue;
+    if (!ref.event_id.empty()) {
+      auto key =
+          fmt::format("{}\x1f{}\x1f{}", a.origin, static_cast<int>(ref.source), ref.event_id);
+      auto [it, fresh] = first_copy.emplace(std::move(key), raw.size());
+      if (!fresh) {
+        Finding& first = raw[it->second];
+        if (first.evidence.size() < kMaxEvidence) first.evidence.push_back(ref);
+        continue;
+      }
     }
-    raw.push_back(a);  // a copy: copy_of's views point into `alerts`
+    raw.push_back(std::move(a));
   }
+  findings_from_hits(m.rules, m.workers, m.options.dedup_window, raw);
+  for (auto& w : m.workers) w.reset();
 
-  // Hits of one rule on one subject within the dedup window become one finding here, rather than
-  // a finding each for dedupe() to fold: a rule matching thousands of events builds a handful.
-  // Hits are grouped by key with a hash (not a sort of every hit by its key string), groups
-  // taken in key order, each group's hits in evidence order: dedupe()'s order and merge rule,
-  // so the result is the same.
-  std::unordered_map<std::string_view, uint32_t> group_of;
-  std::vector<std::vector<uint32_t>> groups;
-  for (uint32_t i = 0; i < hits.size(); ++i) {
-    auto [it, fresh] = group_of.emplace(hits[i].key, static_cast<uint32_t>(groups.size()));
-    if (fresh) groups.emplace_back();
-    groups[it->second].push_back(i);
-  }
-  std::vector<uint32_t> group_order(groups.size());
-  for (uint32_t g = 0; g < group_order.size(); ++g) group_order[g] = g;
-  std::sort(group_order.begin(), group_order.end(), [&](uint32_t a, uint32_t b) {
-    return hits[groups[a].front()].key < hits[groups[b].front()].key;
-  });
-  std::vector<uint32_t> same_time;
-  std::unordered_set<std::pair<Source, std::string_view>, SourceIdHash> ids;  // long instants
-  auto copy_in = [&](const std::vector<uint32_t>& run, const Hit& h) {
-    if (run.size() < 32) {
-      for (uint32_t j : run)
-        if (hits[j].event_id == h.event_id && hits[j].source == h.source) return true;
-      return false;
-    }
-    if (run.size() == 32) {  // many hits at one instant (or none timed): switch to a set
-      ids.clear();
-      for (uint32_t j : run) ids.emplace(hits[j].source, hits[j].event_id);
-    }
-    return !ids.emplace(h.source, h.event_id).second;
-  };
-  for (uint32_t g : group_order) {
-    std::vector<uint32_t>& members = groups[g];
-    std::sort(members.begin(), members.end(), [&](uint32_t a, uint32_t b) {
-      const Hit &x = hits[a], &y = hits[b];
-      if (x.time != y.time) return x.time < y.time;
-      if (x.file != y.file) return x.file < y.file;
-      if (x.line != y.line) return x.line < y.line;
-      return x.record < y.record;
-    });
-    size_t open = SIZE_MAX;  // the finding in raw that the current run of hits adds to
-    // Copies of one event have the same time and subject: they meet in this group, among the
-    // hits of one instant, and join the finding of the first copy (always `open` then).
-    same_time.clear();
-    for (uint32_t i : members) {
-      Hit& h = hits[i];
-      const rules::Rule& r = m.rules[h.rule];
-      if (!same_time.empty() && hits[same_time.front()].time != h.time) same_time.clear();
-      if (!h.event_id.empty() && copy_in(same_time, h)) {
-        Finding& holder = raw[open];
-        if (holder.evidence.size() < kMaxEvidence) holder.evidence.push_back(h.ref());
-        continue;
-      }
-      same_time.push_back(i);
-      bool joins = open != SIZE_MAX && within(raw[open].last_seen, h.time, m.options.dedup_window);
-      if (joins) {
-        Finding& cur = raw[open];
-        cur.count += 1;
-        if (h.time != kNoTime && (cur.last_seen == kNoTime || h.time > cur.last_seen))
-          cur.last_seen = h.time;
-        if (cur.evidence.size() < kMaxEvidence) cur.evidence.push_back(h.ref());
-        continue;
-      }
-      Finding f = rule_finding(r);
-      if (!h.description.empty()) f.description = h.description;
-      f.first_seen = f.last_seen = h.time;
-      f.dedup_key = h.key;
-      for (const auto& [name, value] : h.subject)
-        if (!value.empty()) f.subject.emplace_back(name, value);
-      f.evidence.push_back(h.ref());
-      raw.push_back(std::move(f));
-      open = raw.size() - 1;
-    }
-  }
   std::sort(tuples.begin(), tuples.end(), [](const Tuple& a, const Tuple& b) {
     if (a.rule != b.rule) return a.rule < b.rule;
     return evidence_before(a.ref, b.ref);

@@ -26,11 +26,12 @@ struct Hit {
   uint64_t line = 0, record = 0;
   TimeNs time = kNoTime;
   std::string_view file;
-  std::pmr::string event_id, key, description;  // key: rule id and keyed subject values, \x1f
+  std::string_view key;  // rule id and keyed subject values joined by \x1f, in the arena
+  std::pmr::string event_id, description;
   std::pmr::vector<std::pair<std::string_view, std::pmr::string>> subject;  // names outlive it
 
   explicit Hit(std::pmr::memory_resource* arena)
-      : event_id(arena), key(arena), description(arena), subject(arena) {}
+      : event_id(arena), description(arena), subject(arena) {}
   EvidenceRef ref() const {
     return {source, std::string(file), line, record, time, std::string(event_id)};
   }
@@ -61,18 +62,34 @@ struct alignas(64) WorkerState {
   std::unique_ptr<std::pmr::monotonic_buffer_resource> arena =
       std::make_unique<std::pmr::monotonic_buffer_resource>(1 << 20);
   std::deque<std::string> files;  // the files hits were found in (stable addresses)
-  std::string text;               // reused buffer
+  std::string text, key;          // reused buffers
   std::vector<Hit> hits;
+  std::unordered_map<std::string_view, uint32_t> group_of;  // hit key -> index in groups
+  std::vector<std::vector<uint32_t>> groups;                // indices of hits, by key
   std::vector<Tuple> tuples;
   std::vector<Finding> alerts;
   // first_seen rules: only the earliest event per (rule, key) is kept.
   std::unordered_map<std::string, Tuple> first;
-  std::string key;  // reused buffer
   FieldCache cache;
   std::array<TimeNs, kSourceCount> min_time;
   WorkerState() { min_time.fill(INT64_MAX); }
+  // Empty again. The hits go before their arena (assignment would free the arena first).
+  void reset() {
+    hits.clear();
+    group_of.clear();
+    groups.clear();
+    *this = WorkerState();
+  }
 };
 
+// True when b follows a by at most `window` (or either has no time): one finding holds both.
+inline bool within(TimeNs a, TimeNs b, TimeNs window) {
+  return a == kNoTime || b == kNoTime || b - a <= window;
+}
+// Hits of single-event rules become findings, appended to out (hits.cpp): one per rule and
+// subject and run of hits no further apart than `window`. Leaves the workers' hits in place.
+void findings_from_hits(const std::vector<rules::Rule>& rules, std::vector<WorkerState>& workers,
+                        TimeNs window, std::vector<Finding>& out);
 // Correlation evaluation over the time-sorted tuples of one rule (correlate.cpp).
 void correlate(const CompiledRule& cr, std::vector<Tuple>& tuples, TimeNs evidence_start,
                std::vector<Finding>& out);

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <future>
 #include <ostream>
 
 #include "detect/detect.h"
@@ -12,6 +13,17 @@ namespace eksir::detect {
 
 int load_rules(const std::vector<std::string>& rule_paths, bool builtin, bool quiet,
                std::string_view command, std::ostream& err, rules::LoadResult& loaded) {
+  // Elastic TOML rules: a .toml file, or a folder holding .toml files (beside any YAML). They
+  // load on a thread of their own while the YAML formats load here; merged in the same order.
+  std::vector<std::string> yaml_paths, elastic_paths;
+  for (const auto& p : rule_paths) {
+    if (!rules::is_elastic_file(p)) yaml_paths.push_back(p);
+    if (rules::has_elastic_rules(p)) elastic_paths.push_back(p);
+  }
+  std::future<rules::ElasticLoad> elastic;
+  if (!elastic_paths.empty())
+    elastic = std::async(std::launch::async,
+                         [&elastic_paths] { return rules::load_elastic_paths(elastic_paths); });
   if (builtin) {
     std::string dir = rules::builtin_rules_dir();
     std::error_code ec;
@@ -21,15 +33,9 @@ int load_rules(const std::vector<std::string>& rule_paths, bool builtin, bool qu
       err << fmt::format("eksir {}: warning: built-in rule pack not found at {}\n", command, dir);
   }
   if (!rule_paths.empty()) {
-    // Elastic TOML rules: a .toml file, or a folder holding .toml files (beside any YAML).
-    std::vector<std::string> yaml_paths, elastic_paths;
-    for (const auto& p : rule_paths) {
-      if (!rules::is_elastic_file(p)) yaml_paths.push_back(p);
-      if (rules::has_elastic_rules(p)) elastic_paths.push_back(p);
-    }
     if (!yaml_paths.empty()) loaded.merge(rules::load_paths(yaml_paths));
-    if (!elastic_paths.empty()) {
-      rules::ElasticLoad el = rules::load_elastic_paths(elastic_paths);
+    if (elastic.valid()) {
+      rules::ElasticLoad el = elastic.get();
       if (!quiet && !el.skipped.empty()) {
         std::string by_type;
         for (const auto& [type, n] : el.skipped_by_type())

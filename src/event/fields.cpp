@@ -827,7 +827,26 @@ bool FieldCache::visit(const EventView& ev, const FieldStep& step, ValueSink& si
     const uint32_t begin = static_cast<uint32_t>(values_.size());
     auto keep = [this](const FieldValue& v) { values_.push_back(v); };
     ValueSink collect(keep);
-    walk_path(ev.doc, step.path, collect);
+    simdjson::dom::object root;
+    if (step.path.empty() || ev.doc.get_object().get(root)) {
+      walk_path(ev.doc, step.path, collect);
+    } else {
+      if (!top_ready_) {
+        top_.clear();
+        for (auto kv : root) top_.emplace_back(kv.key, kv.value);
+        top_ready_ = true;
+      }
+      // walk<ExactKey>'s object step, over the cached keys.
+      const std::string_view rest = step.path;
+      for (const auto& [key, value] : top_) {
+        size_t n = ExactKey::match(key, rest);
+        if (n == std::string_view::npos) continue;
+        if (n == rest.size())
+          emit_flat(value, collect);
+        else if (rest[n] == '.')
+          walk<ExactKey>(value, rest.substr(n + 1), collect);
+      }
+    }
     // slots_ does not move during the walk (no lookups are made from inside it).
     slot = {generation_, begin, static_cast<uint32_t>(values_.size() - begin)};
   }

@@ -116,6 +116,7 @@ class FieldCache {
       generation_ = 1;
     }
     values_.clear();
+    top_ready_ = false;
   }
   // Calls sink with the leaves of `path` on ev.doc, walking it only on the first call per event.
   bool visit(const EventView& ev, const FieldStep& step, ValueSink& sink);
@@ -128,6 +129,9 @@ class FieldCache {
   uint32_t generation_ = 1;
   std::vector<Slot> slots_;  // by path id
   std::vector<FieldValue> values_;
+  // The event's top-level keys and values, read from the tape once: every path starts there.
+  std::vector<std::pair<std::string_view, simdjson::dom::element>> top_;
+  bool top_ready_ = false;
 };
 
 class FieldRef {
