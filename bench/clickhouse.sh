@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Load throughput and hunt latency on ClickHouse beside the local `eksir hunt` on the same file.
+# Load throughput, hunt latency and detection on ClickHouse beside the local `eksir hunt` and
+# `eksir detect` on the same file.
 #
 #   bench/clickhouse.sh                     # 1 GiB audit log (bench/gen-logs.py), private server
 #   BENCH_SIZE=100M bench/clickhouse.sh     # quick run
@@ -131,6 +132,17 @@ read -r ls lc < <(time_runs bash -c "$(printf '%q ' "$eksir" hunt "$q" "$file" -
 read -r ss sc < <(time_runs bash -c "$(printf '%q ' "$eksir" hunt "$q" --on "$url" --format ndjson -q) | wc -l")
 printf '%-72s %10.3f %10.3f %8s\n' "$q (ndjson rows)" "$ls" "$ss" "$lc"
 if [[ $lc != "$sc" ]]; then echo "clickhouse: row counts differ: local $lc, server $sc" >&2; status=1; fi
+# Detection: the built-in pack locally and --on the server (correlation rules aggregated there).
+a=$(now); "$eksir" detect "$file" --format ndjson -q > "$tmp/detect.local"; b=$(now)
+local_detect=$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", b - a }')
+a=$(now); "$eksir" detect --on "$url" --format ndjson > "$tmp/detect.server" 2> "$tmp/detect.err"; b=$(now)
+server_detect=$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", b - a }')
+printf '%-72s %10.3f %10.3f %8s\n' "detect (built-in pack, findings)" "$local_detect" "$server_detect" \
+  "$(wc -l < "$tmp/detect.local")"
+if ! cmp -s "$tmp/detect.local" "$tmp/detect.server"; then
+  echo "clickhouse: detect findings differ between the file and the server" >&2; status=1
+fi
+sed -n '/correlation rules\? aggregated/,$p' "$tmp/detect.err" | grep -E 'aggregated|^  ' >&2 || true
 printf '\nload: %s in %s s = %s MB/s (%s events; %s MB on disk); re-load of the same file: %s s, %s\n' \
   "$(awk -v b="$bytes" 'BEGIN{printf "%.2f GB", b/1e9}')" "$load_s" "$(mbps "$load_s")" "$rows" \
   "$(awk -v b="$stored" 'BEGIN{printf "%.0f", b/1e6}')" "$reload_s" "$(cat "$tmp/reload.out")"

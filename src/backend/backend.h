@@ -1,6 +1,7 @@
 // ClickHouse as a scale-out store: `eksir load` writes events into a table layout of typed
-// columns plus the full event, and `hunt` / `detect` run against it with the same query language
-// and rules. The one public header of the backend stage; the layout is in docs/clickhouse.md.
+// columns plus the full event, and `hunt` / `detect` / `investigate` run against it with the same
+// query language and rules. The one public header of the backend stage; the layout is in
+// docs/clickhouse.md.
 //
 // Target URL: clickhouse://HOST:PORT/DB for one server (PORT is the HTTP interface, 8123 by
 // default), clickhouse://HOST:PORT,HOST:PORT.../DB?cluster=NAME for shards: each shard holds
@@ -13,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <iosfwd>
 #include <optional>
 #include <string>
@@ -21,6 +23,7 @@
 
 #include "detect/detect.h"
 #include "hunt/hunt.h"
+#include "incident/incident.h"
 #include "query/query.h"
 
 namespace eksir::backend {
@@ -53,7 +56,7 @@ Translation translate(const query::Node& root);
 struct LoadOptions {
   std::vector<std::string> evidence;
   std::string to;                  // target URL
-  size_t batch_bytes = 32u << 20;  // rows per INSERT, by size of their text
+  size_t batch_bytes = 64u << 20;  // rows per INSERT, by size of their text
   unsigned threads = 0;
   bool progress = true;  // drawn only when stderr is a terminal
   bool quiet = false;
@@ -71,5 +74,21 @@ int hunt_on(const hunt::HuntOptions& options, const std::string& url, std::ostre
             std::ostream& err);
 int detect_on(const detect::DetectOptions& options, const std::string& url, std::ostream& out,
               std::ostream& err);
+
+// The events of a store as a scan for incident::InvestigateOptions::scan: what detect --on
+// fetches for the rules (correlation rules aggregated on the server, see docs/clickhouse.md) and
+// the audit pods/binding events the incident places pods on nodes with.
+struct StoreScan {
+  std::function<sources::ScanFn(const std::vector<rules::Rule>&)> scan;
+  std::function<std::string()> failure;  // after the scan: "" or why the store failed
+  std::function<std::string()> summary;  // after the scan: the line saying what ran where
+};
+// Checks that the store answers and holds the tables; else says why on err.
+std::optional<StoreScan> investigate_scan(const std::string& url, std::ostream& err);
+
+// `eksir investigate --on URL [LOCAL_EVIDENCE...]`: the incident from the store's events and any
+// local evidence (a snapshot folder, alert files). Exit codes as on files; 2 when the store fails.
+int investigate_on(const incident::InvestigateOptions& options, const std::string& url,
+                   std::ostream& out, std::ostream& err);
 
 }  // namespace eksir::backend

@@ -11,6 +11,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "backend/batch_sender.h"
 #include "backend/store.h"
 #include "detect/detect.h"
 #include "event/summary.h"
@@ -210,37 +211,23 @@ int load(const LoadOptions& o, std::ostream& out, std::ostream& err) {
   FileState current;
   bool have_current = false, skipping = false;
   std::vector<FileState> pending;  // finished files whose rows may still be unsent
-  uint64_t inserted = 0, files_loaded = 0, files_skipped = 0, batches_sent = 0;
+  uint64_t inserted = 0, files_skipped = 0;
   std::string failure;
+  BatchSender sender(store, table);
 
-  auto record_pending = [&]() -> bool {
-    if (pending.empty()) return true;
+  // Hands the batches to the sender with the files they complete; the next batch is built
+  // meanwhile.
+  auto flush = [&]() -> bool {
     std::string rows;
     for (const auto& f : pending) {
       rows += fmt::format("{}\t", f.key);
       append_tsv(rows, f.path);
       rows += fmt::format("\t{}\t{}\t{}\t{}\t{}\n", f.size, f.mtime, f.events, f.seq, loaded_at);
     }
-    if (std::string e = store.insert(store.files_table(), rows); !e.empty()) {
-      failure = e;
-      return false;
-    }
-    files_loaded += pending.size();
+    bool ok = sender.submit(batches, std::move(rows), pending.size());
     pending.clear();
-    return true;
-  };
-  auto flush = [&]() -> bool {
-    for (size_t s = 0; s < shards; ++s) {
-      if (batches[s].empty()) continue;
-      if (std::string e = store.insert(table, batches[s], s); !e.empty()) {
-        failure = e;
-        return false;
-      }
-      batches[s].clear();
-      ++batches_sent;
-    }
     batch_size = 0;
-    return record_pending();
+    return ok;
   };
   auto finish_file = [&] {
     if (have_current && !skipping) pending.push_back(current);
@@ -291,10 +278,10 @@ int load(const LoadOptions& o, std::ostream& out, std::ostream& err) {
   so.threads = o.threads;
   so.progress = o.progress && !o.quiet;
   sources::ScanStats st = sources::scan(o.evidence, so, on_event, on_output);
-  if (failure.empty()) {
-    finish_file();
-    flush();
-  }
+  finish_file();
+  flush();
+  failure = sender.finish();
+  const uint64_t files_loaded = sender.files_recorded();
   // Rows of the same event at the same place collapse when parts merge; queries read without
   // FINAL, so merge now when this load may have added such rows.
   for (size_t s = 0; failure.empty() && merge_needed && s < shards; ++s)
@@ -310,10 +297,10 @@ int load(const LoadOptions& o, std::ostream& out, std::ostream& err) {
       "loaded {} events from {} files into {}{}\n", util::thousands(inserted), files_loaded, o.to,
       files_skipped ? fmt::format("; {} files already loaded, skipped", files_skipped) : "");
   if (!o.quiet)
-    sources::print_scan_summary(
-        err, "load", st,
-        fmt::format("{} events inserted in {} batches", util::thousands(inserted), batches_sent),
-        o.strict);
+    sources::print_scan_summary(err, "load", st,
+                                fmt::format("{} events inserted in {} batches",
+                                            util::thousands(inserted), sender.batches_sent()),
+                                o.strict);
   return sources::check_evidence(err, "load", st, o.strict);
 }
 

@@ -2,9 +2,12 @@
 // become events again and go through the same local engine and writers as events from files.
 #include <fmt/format.h>
 
+#include <memory>
 #include <ostream>
 
+#include "backend/fetch_plan.h"
 #include "backend/store.h"
+#include "incident/incident.h"
 #include "util/text.h"
 
 namespace eksir::backend {
@@ -13,10 +16,6 @@ namespace {
 constexpr const char* kRowColumns = "source, time, file, line, record, sample, raw, norm";
 constexpr size_t kRowFields = 8;
 constexpr size_t kItemsPerDelivery = 1024;
-
-struct FetchCounters {
-  uint64_t rows = 0;
-};
 
 std::string bounds_sql(const sources::ScanOptions& so) {
   std::string out;
@@ -130,8 +129,12 @@ sources::ScanStats base_stats(const Store& store, std::string& error) {
 
 std::string select_sql(const Store& store, const std::string& where, const std::string& bounds,
                        const std::string& order) {
-  return fmt::format("SELECT {} FROM {} WHERE ({}){} {} FORMAT TabSeparated", kRowColumns,
-                     store.events_table(), where, bounds, order);
+  // Rows come back sorted with their text: past 256 MB the server sorts on disk instead of
+  // failing on its memory limit.
+  return fmt::format(
+      "SELECT {} FROM {} WHERE ({}){} {} SETTINGS max_bytes_before_external_sort = 268435456 "
+      "FORMAT TabSeparated",
+      kRowColumns, store.events_table(), where, bounds, order);
 }
 
 std::string describe_parts(const std::vector<std::string>& parts) {
@@ -224,26 +227,44 @@ int hunt_on(const hunt::HuntOptions& options, const std::string& url, std::ostre
 
 namespace {
 
-// Rows that can feed a finding: alerts, and the superset of each rule's events.
-std::string candidate_where(const std::vector<rules::Rule>& rules) {
-  std::string out = "source IN ('guardduty', 'falco', 'ocsf')";
-  for (const auto& r : rules) {
-    std::string w = translate(r.match).where;
-    if (!r.correlation.step_nodes.empty()) {
-      std::string steps;
-      for (const auto& s : r.correlation.step_nodes) {
-        std::string sw = translate(s).where;
-        if (sw == "1") {
-          steps.clear();
-          break;
-        }
-        steps += (steps.empty() ? "" : " OR ") + sw;
-      }
-      if (!steps.empty()) w = w == "1" ? "(" + steps + ")" : w + " AND (" + steps + ")";
-    }
-    if (w == "1") return "1";
-    out += " OR " + w;
-  }
+// A run's reads from the store: the plan of the fetch, the rows fetched, a failure.
+struct ScanState {
+  explicit ScanState(Store s) : store(std::move(s)) {}
+  Store store;
+  std::string extra;  // rows fetched besides the rules' (OR-ed into the plan)
+  FetchPlan plan;
+  uint64_t rows = 0;
+  std::string failure;
+};
+
+// The events detect and investigate read from the store: the fetch is planned for the loaded
+// rules (the correlation rules aggregated on the server), then the rows stream in evidence order.
+std::function<sources::ScanFn(const std::vector<rules::Rule>&)> store_scan(
+    std::shared_ptr<ScanState> state) {
+  return [state](const std::vector<rules::Rule>& rules) -> sources::ScanFn {
+    return [state, rules](const sources::ScanOptions& so, const sources::EventFn& on_event,
+                          const sources::OutputFn& on_output) {
+      ScanState& s = *state;
+      sources::ScanStats st = base_stats(s.store, s.failure);
+      if (!s.failure.empty()) return st;
+      std::string bounds = bounds_sql(so);
+      s.failure = plan_fetch(s.store, rules, bounds, s.extra, s.plan);
+      if (!s.failure.empty()) return st;
+      Fetcher f(s.store, on_event, on_output, st);
+      // Unsorted: the engine orders what it found itself (its scan of files is parallel too),
+      // and sorting the rows with their text would cost the server more than the query.
+      s.failure = f.run(select_sql(s.store, s.plan.where, bounds, ""));
+      s.rows = st.events;
+      return st;
+    };
+  };
+}
+
+// What ran where: one line, then one per correlation rule aggregated on the server.
+std::string plan_line(std::string_view command, const std::string& url, const ScanState& s) {
+  std::string out = fmt::format("eksir {}: on {}: {}; {} rows fetched in all\n", command, url,
+                                describe_plan(s.plan), util::thousands(s.rows));
+  for (const auto& line : s.plan.correlations.per_rule) out += "  " + line + "\n";
   return out;
 }
 
@@ -253,46 +274,44 @@ int detect_on(const detect::DetectOptions& options, const std::string& url, std:
               std::ostream& err) {
   auto store = open_store("detect", url, err);
   if (!store) return 2;
-  std::string failure, where;
-  uint64_t context_rows = 0;
+  auto state = std::make_shared<ScanState>(std::move(*store));
   detect::DetectOptions o = options;
-  o.scan = [&](const std::vector<rules::Rule>& rules) -> sources::ScanFn {
-    where = candidate_where(rules);
-    bool first_seen = false;
-    for (const auto& r : rules)
-      first_seen = first_seen || r.correlation.type == rules::CorrelationType::FirstSeen;
-    return [&, first_seen](const sources::ScanOptions& so, const sources::EventFn& on_event,
-                           const sources::OutputFn& on_output) {
-      sources::ScanStats st = base_stats(*store, failure);
-      if (!failure.empty()) return st;
-      Fetcher f(*store, on_event, on_output, st);
-      std::string bounds = bounds_sql(so);
-      // first_seen needs how far back the evidence of each source reaches: the earliest event
-      // of each source outside the candidates (it matches no rule) marks that start.
-      if (first_seen && where != "1") {
-        failure =
-            f.run(select_sql(*store, fmt::format("NOT ({}) AND time != {}", where, kNoTime), bounds,
-                             "ORDER BY time, file_seq, line, record LIMIT 1 BY source"));
-        context_rows = st.events;
-      }
-      if (failure.empty())
-        failure = f.run(select_sql(*store, where, bounds, "ORDER BY file_seq, line, record"));
-      return st;
-    };
-  };
+  o.scan = store_scan(state);
   int rc = detect::run(o, out, err);
-  if (!failure.empty()) {
-    err << fmt::format("eksir detect: {}: {}\n", url, failure);
+  if (!state->failure.empty()) {
+    err << fmt::format("eksir detect: {}: {}\n", url, state->failure);
     return 2;
   }
-  if (!o.quiet)
-    err << fmt::format(
-        "eksir detect: on {}: the server selected the candidate rows (alerts and each rule's "
-        "prefilter{}); rules and correlations ran locally on them{}\n",
-        url, where == "1" ? ": a rule needs every event, so all rows" : "",
-        context_rows ? fmt::format(" ({} earliest rows per source fetched for first_seen history)",
-                                   context_rows)
-                     : "");
+  if (!o.quiet) err << plan_line("detect", url, *state);
+  return rc;
+}
+
+std::optional<StoreScan> investigate_scan(const std::string& url, std::ostream& err) {
+  auto store = open_store("investigate", url, err);
+  if (!store) return std::nullopt;
+  auto state = std::make_shared<ScanState>(std::move(*store));
+  // Audit pods/binding writes: the incident places pods on nodes with them.
+  state->extra = "(source = 'k8s_audit' AND has(f_k8s_subresource, 'binding'))";
+  StoreScan s;
+  s.scan = store_scan(state);
+  s.failure = [state] { return state->failure; };
+  s.summary = [state, url] { return plan_line("investigate", url, *state); };
+  return s;
+}
+
+int investigate_on(const incident::InvestigateOptions& options, const std::string& url,
+                   std::ostream& out, std::ostream& err) {
+  auto scan = investigate_scan(url, err);
+  if (!scan) return 2;
+  incident::InvestigateOptions o = options;
+  o.scan = scan->scan;
+  o.source = url;
+  int rc = incident::run(o, out, err);
+  if (std::string failure = scan->failure(); !failure.empty()) {
+    err << fmt::format("eksir investigate: {}: {}\n", url, failure);
+    return 2;
+  }
+  if (!o.quiet) err << scan->summary();
   return rc;
 }
 

@@ -362,8 +362,12 @@ int main(int argc, char** argv) {
       "The main job: read every source, run all rules and posture checks, build the incident "
       "(severity, timeline, scope) and write the case");
   iv->add_option("evidence", inv.evidence,
-                 "Evidence files or folders: events of every source and cluster snapshots, mixed")
-      ->required();
+                 "Evidence files or folders: events of every source and cluster snapshots, mixed "
+                 "(with --on: local evidence besides the store, e.g. a snapshot folder)");
+  std::string inv_on;
+  iv->add_option("--on", inv_on,
+                 "Read the events from ClickHouse (clickhouse://HOST:PORT/DB, see "
+                 "docs/clickhouse.md) instead of event files");
   iv->add_option("-o,--case", inv.case_dir,
                  "Case directory (created or added to; default: $EKSIR_CASES or ./eksir-cases, "
                  "then the incident id)");
@@ -458,6 +462,7 @@ int main(int argc, char** argv) {
       }
     }
     if (!time_window("investigate", inv_since, inv_until, inv.since, inv.until)) return 2;
+    if (!inv_on.empty()) return eksir::backend::investigate_on(inv, inv_on, std::cout, std::cerr);
     return eksir::incident::run(inv, std::cout, std::cerr);
   }
   if (response.plan->parsed() || response.respond->parsed()) return run_response_command(response);
