@@ -199,6 +199,7 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
         "more than {} events fed findings: the correlation used the first {} and the findings' "
         "subjects for the rest",
         kMaxKeptEvents, kMaxKeptEvents));
+  for (const auto& w : engine.withheld()) inv.incident.gaps.push_back("withheld: " + w.text());
   for (const auto& i : info.inputs)
     if (i.sha256.empty())
       inv.incident.gaps.push_back(fmt::format("{}: could not be hashed (unreadable)", i.path));
