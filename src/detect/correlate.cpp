@@ -139,15 +139,19 @@ void sequence(const CompiledRule& c, const std::vector<Tuple>& ts, std::vector<F
 }
 
 void first_seen(const CompiledRule& c, const std::vector<Tuple>& ts, TimeNs evidence_start,
-                std::vector<Finding>& out) {
+                std::vector<Finding>& out, std::vector<Withheld>& withheld) {
   const auto& cor = c.rule->correlation;
   std::unordered_map<std::string, bool> seen;
+  Withheld w;
   for (const Tuple& t : ts) {
     if (t.ref.time == kNoTime || t.key.empty()) continue;
     if (!seen.emplace(t.key, true).second) continue;
     if (evidence_start == kNoTime) continue;
     TimeNs covered = t.ref.time - evidence_start;
-    if (covered < cor.history) continue;  // not enough history to call it new
+    if (covered < cor.history) {  // not enough history to call it new: said once per rule
+      if (w.values++ < 3) w.examples.push_back(key_text(c, t.key));
+      continue;
+    }
     out.push_back(alert(
         c, t.key, {&t},
         fmt::format("first seen {} at {}; the evidence covers {} before it (since {}; history "
@@ -155,12 +159,29 @@ void first_seen(const CompiledRule& c, const std::vector<Tuple>& ts, TimeNs evid
                     key_text(c, t.key), format_time(t.ref.time), rules::format_duration(covered),
                     format_time(evidence_start), rules::format_duration(cor.history))));
   }
+  if (w.values) {
+    w.rule_id = c.rule->id;
+    w.rule_title = c.rule->title;
+    w.history = cor.history;
+    w.evidence_start = evidence_start;
+    withheld.push_back(std::move(w));
+  }
 }
 
 }  // namespace
 
+std::string Withheld::text() const {
+  std::string ex;
+  for (const auto& e : examples) ex += (ex.empty() ? "" : "; ") + e;
+  return fmt::format(
+      "{} ({}): {} value{} first seen less than {} after the evidence starts ({}): whether they "
+      "are new cannot be told, so none was reported (e.g. {})",
+      rule_title, rule_id, values, values == 1 ? "" : "s", rules::format_duration(history),
+      format_time(evidence_start), ex);
+}
+
 void correlate(const CompiledRule& c, std::vector<Tuple>& tuples, TimeNs evidence_start,
-               std::vector<Finding>& out) {
+               std::vector<Finding>& out, std::vector<Withheld>& withheld) {
   switch (c.rule->correlation.type) {
     case CorrelationType::Count:
       count(c, tuples, out);
@@ -172,7 +193,7 @@ void correlate(const CompiledRule& c, std::vector<Tuple>& tuples, TimeNs evidenc
       sequence(c, tuples, out);
       break;
     case CorrelationType::FirstSeen:
-      first_seen(c, tuples, evidence_start, out);
+      first_seen(c, tuples, evidence_start, out, withheld);
       break;
     case CorrelationType::None:
       break;

@@ -55,6 +55,18 @@ struct EngineOptions {
   TimeNs dedup_window = 3600LL * 1000000000LL;
 };
 
+// A first_seen (Elastic new_terms) rule whose history window the evidence did not cover for some
+// values: those values were seen, but whether they are new cannot be told, so no finding was
+// made for them. Reported per rule so that the silence is not mistaken for "nothing new".
+struct Withheld {
+  std::string rule_id, rule_title;
+  TimeNs history = 0;         // the rule's history window
+  TimeNs evidence_start = 0;  // the first event of the sources the rule reads
+  size_t values = 0;          // values first seen with less history than required before them
+  std::vector<std::string> examples;  // the first few, as "field=value" text
+  std::string text() const;           // one line for a responder
+};
+
 // Evaluates rules over events. on_event may be called from `workers` threads at once, each with
 // its own worker index; finish() runs once after the scan on one thread.
 class Engine {
@@ -69,6 +81,8 @@ class Engine {
   unsigned on_event(const EventView& ev, unsigned worker);
   // Findings sorted by first_seen, then rule id, then subject.
   std::vector<Finding> finish();
+  // After finish(): the first_seen rules that withheld values for want of history.
+  const std::vector<Withheld>& withheld() const;
   const std::vector<rules::Rule>& rules() const;
 
  private:

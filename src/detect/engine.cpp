@@ -131,6 +131,7 @@ struct Engine::Impl {
   std::array<Buckets, kSourceCount> routes;  // single-event rules first, then correlations
   std::vector<WorkerState> workers;
   EngineOptions options;
+  std::vector<Withheld> withheld;
 };
 
 Engine::Engine(std::vector<rules::Rule> rules, const EngineOptions& options)
@@ -186,6 +187,10 @@ Engine::Engine(std::vector<rules::Rule> rules, const EngineOptions& options)
 }
 
 Engine::~Engine() = default;
+
+const std::vector<Withheld>& Engine::withheld() const {
+  return impl_->withheld;
+}
 
 const std::vector<rules::Rule>& Engine::rules() const {
   return impl_->rules;
@@ -323,6 +328,7 @@ unsigned Engine::on_event(const EventView& event, unsigned worker) {
 
 std::vector<Finding> Engine::finish() {
   Impl& m = *impl_;
+  m.withheld.clear();
   std::vector<Finding> raw;
   std::vector<Tuple> tuples;
   std::array<TimeNs, kSourceCount> start;
@@ -380,7 +386,7 @@ std::vector<Finding> Engine::finish() {
     TimeNs ev_start = INT64_MAX;
     for (int s = 0; s < kSourceCount; ++s)
       if (c.applies[s]) ev_start = std::min(ev_start, start[s]);
-    correlate(c, mine, ev_start == INT64_MAX ? kNoTime : ev_start, raw);
+    correlate(c, mine, ev_start == INT64_MAX ? kNoTime : ev_start, raw, m.withheld);
     i = j;
   }
   return dedupe(std::move(raw), m.options.dedup_window);

@@ -92,7 +92,7 @@ void findings_from_hits(const std::vector<rules::Rule>& rules, std::vector<Worke
                         TimeNs window, std::vector<Finding>& out);
 // Correlation evaluation over the time-sorted tuples of one rule (correlate.cpp).
 void correlate(const CompiledRule& cr, std::vector<Tuple>& tuples, TimeNs evidence_start,
-               std::vector<Finding>& out);
+               std::vector<Finding>& out, std::vector<Withheld>& withheld);
 // A finding carrying a rule's metadata (engine.cpp).
 Finding rule_finding(const rules::Rule& r);
 // Merges findings of the same rule and subject within `window` and assigns ids (engine.cpp).

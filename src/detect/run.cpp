@@ -56,12 +56,23 @@ int run(const DetectOptions& o, std::ostream& out, std::ostream& err) {
   for (auto& f : all)
     if (f.severity >= o.min_severity && (!o.keep || o.keep(f))) findings.push_back(std::move(f));
 
+  std::string withheld;
+  for (const auto& w : engine.withheld()) {
+    withheld += withheld.empty() ? "" : ",";
+    withheld += "{\"rule_id\":";
+    util::append_json_string(withheld, w.rule_id);
+    withheld += fmt::format(",\"history_seconds\":{},\"evidence_start\":", w.history / 1000000000);
+    util::append_json_string(withheld, format_time(w.evidence_start));
+    withheld += fmt::format(",\"values\":{},\"text\":", w.values);
+    util::append_json_string(withheld, w.text());
+    withheld += "}";
+  }
   std::string summary = fmt::format(
       "{{\"files\":{},\"events\":{},\"bytes\":{},\"skipped\":{},\"rules\":{},\"findings\":{},"
       "\"below_min_severity\":{},"
-      "\"by_severity\":{{{}}},\"seconds\":{:.3f}}}",
+      "\"by_severity\":{{{}}},\"withheld\":[{}],\"seconds\":{:.3f}}}",
       st.files, st.events, st.bytes, st.skipped, rule_count, findings.size(),
-      all.size() - findings.size(), severity_counts(findings, true), st.seconds);
+      all.size() - findings.size(), severity_counts(findings, true), withheld, st.seconds);
   switch (o.format) {
     case Format::Json:
       write_json(findings, summary, out);
@@ -84,6 +95,18 @@ int run(const DetectOptions& o, std::ostream& out, std::ostream& err) {
         fmt::format("{} rules, {} findings{}", rule_count, util::thousands(findings.size()),
                     counts.empty() ? "" : " (" + counts + ")"),
         false);
+  }
+  if (!o.quiet && !engine.withheld().empty()) {
+    // Said per rule: a silent first_seen rule is not a rule that found nothing new.
+    const auto& ws = engine.withheld();
+    constexpr size_t kShown = 5;
+    for (size_t i = 0; i < ws.size() && i < kShown; ++i)
+      err << "eksir detect: withheld: " << ws[i].text() << "\n";
+    if (ws.size() > kShown)
+      err << fmt::format(
+          "eksir detect: withheld: {} more first_seen rules likewise (all in the JSON summary's "
+          "\"withheld\")\n",
+          ws.size() - kShown);
   }
   if (o.after && !o.quiet)
     for (const auto& line : o.after()) err << "eksir detect: " << line << "\n";

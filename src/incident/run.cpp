@@ -114,22 +114,13 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
                     [](const rules::Rule& r) { return r.id.rfind("eksir-", 0) == 0; }));
   info.rule_paths = o.rule_paths;
 
-  // Hash the inputs on a thread of its own while the scan runs.
-  std::vector<std::string> files = evidence_files(o.evidence);
-  info.inputs.resize(files.size());
-  std::thread hasher([&] {
-    for (size_t i = 0; i < files.size(); ++i) {
-      FileDigest d = sha256_file(files[i]);
-      info.inputs[i] = {files[i], d.hex, d.size};
-    }
-  });
-
   sources::ScanOptions so;
   so.threads = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
   so.since = o.since;
   so.until = o.until;
   so.progress = o.progress && !o.quiet;
   so.max_recorded_skips = 1000000;  // every passed-over file: the snapshot is read from them
+  so.digests = true;  // each input's SHA-256 from the bytes the scan reads: read once, not twice
   detect::EngineOptions eo;
   eo.workers = so.threads;
   detect::Engine engine(std::move(loaded.rules), eo);
@@ -178,7 +169,12 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
   std::vector<Event> events;
   for (auto& k : kept)
     for (auto& e : k) events.push_back(std::move(e));
-  hasher.join();
+  // Inputs with their hashes; a file the scan did not open (none, today) is hashed here.
+  for (const auto& file : evidence_files(o.evidence)) {
+    auto it = info.stats.digests.find(file);
+    FileDigest d = it != info.stats.digests.end() ? it->second : sha256_file(file);
+    info.inputs.push_back({file, d.hex, d.size});
+  }
 
   CorrelationInput in;
   in.findings = &findings;
@@ -203,6 +199,7 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
         "more than {} events fed findings: the correlation used the first {} and the findings' "
         "subjects for the rest",
         kMaxKeptEvents, kMaxKeptEvents));
+  for (const auto& w : engine.withheld()) inv.incident.gaps.push_back("withheld: " + w.text());
   for (const auto& i : info.inputs)
     if (i.sha256.empty())
       inv.incident.gaps.push_back(fmt::format("{}: could not be hashed (unreadable)", i.path));
@@ -266,27 +263,37 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
     err << "eksir investigate: " << st.error << "\n";
     return 2;
   }
+  // The reports render from the saved case on a thread of their own while incident.json and the
+  // summary are written.
+  std::string report_error;
+  bool report_ok = true;
+  std::thread reporter;
+  if (o.reports)
+    reporter = std::thread([&] { report_ok = report::write_case_reports(dir, report_error); });
+  bool json_ok = true;
   {
     std::ofstream f(fs::path(dir) / "incident.json", std::ios::binary | std::ios::trunc);
     f << rec.incident_json;
-    if (!f) {
-      err << fmt::format("eksir investigate: {}/incident.json: cannot write\n", dir);
-      return 2;
+    json_ok = static_cast<bool>(f);
+  }
+  if (json_ok) {
+    if (o.format == "json") {
+      out << rec.incident_json;
+    } else {
+      bool color = isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
+      write_summary(inv, out, color);
     }
+    out.flush();
   }
-  if (o.reports) {
-    std::string error;
-    if (!report::write_case_reports(dir, error))
-      err << "eksir investigate: warning: the report was not written: " << error << "\n";
+  events.clear();
+  events.shrink_to_fit();
+  if (reporter.joinable()) reporter.join();
+  if (!json_ok) {
+    err << fmt::format("eksir investigate: {}/incident.json: cannot write\n", dir);
+    return 2;
   }
-
-  if (o.format == "json") {
-    out << rec.incident_json;
-  } else {
-    bool color = isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
-    write_summary(inv, out, color);
-  }
-  out.flush();
+  if (!report_ok)
+    err << "eksir investigate: warning: the report was not written: " << report_error << "\n";
   if (!o.quiet) {
     sources::print_scan_summary(
         err, "investigate", info.stats,

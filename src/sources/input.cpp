@@ -77,7 +77,33 @@ bool Input::read_raw(char* dst, size_t max, size_t& got) {
     got += static_cast<size_t>(n);
   }
   disk_bytes_ += got;
+  if (digest_ && got) digest_->update({dst, got});
   return true;
+}
+
+void Input::keep_digest() {
+  digest_ = std::make_unique<Sha256>();
+}
+
+FileDigest Input::finish_digest() {
+  FileDigest d;
+  if (!digest_) {
+    d.error = "not hashed";
+    return d;
+  }
+  std::vector<char> block(1u << 20);
+  for (;;) {
+    size_t got = 0;
+    if (!read_raw(block.data(), block.size(), got)) {
+      d.error = error_;
+      return d;
+    }
+    if (got == 0) break;
+  }
+  d.size = disk_bytes_;
+  d.hex = digest_->hex();
+  digest_.reset();
+  return d;
 }
 
 bool Input::read(Buffer& out, size_t max) {

@@ -8,6 +8,8 @@
 #include <memory>
 #include <string>
 
+#include "util/sha256.h"
+
 namespace eksir::sources::detail {
 
 // A growable byte buffer that always keeps simdjson's padding readable past its end.
@@ -53,6 +55,10 @@ class Input {
   bool read(Buffer& out, size_t max);
   const std::string& error() const { return error_; }
   uint64_t disk_bytes() const { return disk_bytes_; }
+  // Hashes the file's bytes as read() takes them; finish_digest() reads whatever was not taken
+  // (a file passed over after its first chunk) and gives the SHA-256 of the whole file.
+  void keep_digest();
+  FileDigest finish_digest();
 
  private:
   Input() = default;
@@ -66,6 +72,7 @@ class Input {
   uint64_t disk_bytes_ = 0;
   struct Gz;
   std::unique_ptr<Gz> gz_;
+  std::unique_ptr<Sha256> digest_;
 };
 
 }  // namespace eksir::sources::detail

@@ -144,8 +144,16 @@ class Scanner {
     auto in = Input::open(f.path, error);
     if (!in) {
       record_skip(Skip{f.path, 0, 0, "unreadable", error});
+      if (options_.digests) stats_.digests[f.path].error = error;
       return;
     }
+    if (options_.digests) in->keep_digest();
+    read_content(f, *in);
+    if (options_.digests) stats_.digests[f.path] = in->finish_digest();
+  }
+
+  void read_content(const FileEntry& f, Input& input) {
+    Input* in = &input;
     const size_t chunk_bytes = std::max<size_t>(options_.chunk_bytes, 4096);
     auto buf = take_buffer();
     uint64_t before = in->disk_bytes();

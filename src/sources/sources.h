@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "event/event.h"
+#include "util/sha256.h"
 
 namespace eksir::sources {
 
@@ -30,6 +31,8 @@ struct ScanOptions {
   bool progress = false;             // draw a progress bar on stderr
   size_t chunk_bytes = 8u << 20;     // target size of one chunk of a large line-oriented file
   size_t max_recorded_skips = 1000;  // skips beyond this are counted but not kept one by one
+  // SHA-256 of every file as stored, computed from the bytes as they are read (ScanStats::digests).
+  bool digests = false;
 };
 
 // One record (or file) that could not be read, with enough to find it.
@@ -62,6 +65,7 @@ struct ScanStats {
   std::map<std::string, uint64_t> skipped_by_reason;
   std::vector<Skip> skips;  // the first max_recorded_skips, in evidence order
   std::map<Source, uint64_t> events_by_source;
+  std::map<std::string, FileDigest> digests;  // by path, when ScanOptions::digests
   double seconds = 0;
 };
 

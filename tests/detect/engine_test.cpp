@@ -256,10 +256,23 @@ TEST(Correlation, FirstSeenNeedsTheHistoryCoveredAndSaysHowMuch) {
           "the evidence covers 2d before it (since 2026-03-14T09:00:00.000Z; history required 1d)"),
       std::string::npos)
       << f[0].note;
-  // Only 12 hours of earlier evidence: cannot call anyone new.
-  EXPECT_TRUE(
-      run_rules({r}, {audit(0, "alice", "get", "pods"), audit(12 * 3600, "mallory", "get", "pods")})
-          .empty());
+  // Only 12 hours of earlier evidence: cannot call anyone new, and the run says so for the rule.
+  EngineOptions eo;
+  eo.alerts = false;
+  Engine engine({r}, eo);
+  for (const auto& e :
+       {audit(0, "alice", "get", "pods"), audit(12 * 3600, "mallory", "get", "pods")})
+    EXPECT_EQ(rules::classify_json(e, [&](const EventView& ev) { engine.on_event(ev, 0); }), "");
+  EXPECT_TRUE(engine.finish().empty());
+  ASSERT_EQ(engine.withheld().size(), 1u);
+  const Withheld& w = engine.withheld()[0];
+  EXPECT_EQ(w.rule_id, r.id);
+  EXPECT_EQ(w.values, 2u);  // alice at the start, mallory 12 h in: both under the 1d history
+  EXPECT_EQ(format_time(w.evidence_start), "2026-03-14T09:00:00.000Z");
+  EXPECT_NE(w.text().find("2 values first seen less than 1d after the evidence starts"),
+            std::string::npos)
+      << w.text();
+  EXPECT_NE(w.text().find("mallory"), std::string::npos) << w.text();
 }
 
 TEST(Engine, AlertsBecomeFindingsOnlyWhenEnabled) {

@@ -91,6 +91,18 @@ TEST(Scan, GzipPlainAndMultiMemberGiveTheSameEvents) {
     EXPECT_EQ(plain.events[i].raw, multi.events[i].raw);
     EXPECT_EQ(plain.events[i].line, multi.events[i].line);
   }
+  // Digests are of the files as stored (compressed bytes for gzip), whole even when the scan
+  // stops early (a truncated member) or reads in many chunks.
+  std::string gz = gzip(a);
+  write(dir + "/cut.log.gz", gz.substr(0, gz.size() / 2));
+  o.digests = true;
+  auto hashed = collect({dir}, o);
+  ASSERT_EQ(hashed.stats.digests.size(), 3u);
+  for (const char* name : {"/plain.log", "/multi.log.gz", "/cut.log.gz"}) {
+    const FileDigest& d = hashed.stats.digests.at(dir + name);
+    EXPECT_EQ(d.hex, sha256_file(dir + name).hex) << name;
+    EXPECT_EQ(d.size, sha256_file(dir + name).size) << name;
+  }
 }
 
 TEST(Scan, TruncatedGzipKeepsTheGoodRecordsAndReportsTheCut) {
