@@ -144,9 +144,11 @@ void first_seen(const CompiledRule& c, const std::vector<Tuple>& ts, TimeNs evid
   std::unordered_map<std::string, bool> seen;
   Withheld w;
   for (const Tuple& t : ts) {
-    if (t.ref.time == kNoTime || t.key.empty()) continue;
+    if (t.key.empty()) continue;
+    // A value seen in an event without a time (sorted first) is seen: a later sight of it is not
+    // new. Skipping it would make the result depend on which worker kept which copy.
     if (!seen.emplace(t.key, true).second) continue;
-    if (evidence_start == kNoTime) continue;
+    if (t.ref.time == kNoTime || evidence_start == kNoTime) continue;
     TimeNs covered = t.ref.time - evidence_start;
     if (covered < cor.history) {  // not enough history to call it new: said once per rule
       if (w.values++ < 3) w.examples.push_back(key_text(c, t.key));

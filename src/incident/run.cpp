@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -49,7 +50,12 @@ std::vector<std::string> evidence_files(const std::vector<std::string>& paths) {
 }
 
 bool is_pod_binding(const EventView& ev) {
-  if (ev.source != Source::K8sAudit) return false;
+  // Every audit event is asked: the raw text decides most of them without a lookup (the API
+  // server writes "binding" as such, never with escapes).
+  static constexpr std::string_view kNeedle = "binding\"";
+  if (ev.source != Source::K8sAudit ||
+      !memmem(ev.raw.data(), ev.raw.size(), kNeedle.data(), kNeedle.size()))
+    return false;
   std::string_view sub;
   auto ref = ev.doc["objectRef"];
   if (ref["subresource"].get(sub) != simdjson::SUCCESS || sub != "binding") return false;

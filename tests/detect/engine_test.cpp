@@ -275,6 +275,27 @@ TEST(Correlation, FirstSeenNeedsTheHistoryCoveredAndSaysHowMuch) {
   EXPECT_NE(w.text().find("mallory"), std::string::npos) << w.text();
 }
 
+TEST(Correlation, FirstSeenValueAlsoSeenWithoutATimeIsNotNew) {
+  // mallory appears two days in, and also in an event that carries no time. Whichever worker
+  // keeps which copy, the timeless sight counts as seen: no finding, with one worker or two.
+  auto r = rule(kFirstSeen);
+  std::string timeless =
+      R"({"kind":"Event","apiVersion":"audit.k8s.io/v1","auditID":"no-time","verb":"get",)"
+      R"("user":{"username":"mallory"},"objectRef":{"resource":"pods","name":"n"},)"
+      R"("responseStatus":{"code":200}})";
+  std::vector<std::string> events = {audit(0, "alice", "get", "pods"),
+                                     audit(2 * 86400, "mallory", "get", "pods"), timeless};
+  EXPECT_TRUE(run_rules({r}, events).empty());  // two workers, events alternating
+  std::swap(events[1], events[2]);
+  EXPECT_TRUE(run_rules({r}, events).empty());
+  EngineOptions eo;
+  eo.alerts = false;
+  Engine one({r}, eo);
+  for (const auto& e : events)
+    EXPECT_EQ(rules::classify_json(e, [&](const EventView& ev) { one.on_event(ev, 0); }), "");
+  EXPECT_TRUE(one.finish().empty());
+}
+
 TEST(Engine, AlertsBecomeFindingsOnlyWhenEnabled) {
   std::string falco =
       R"({"time":"2026-03-14T09:00:00.000000000Z","rule":"Terminal shell in container","priority":"Warning",)"
