@@ -245,17 +245,25 @@ std::function<sources::ScanFn(const std::vector<rules::Rule>&)> store_scan(
     return [state, rules](const sources::ScanOptions& so, const sources::EventFn& on_event,
                           const sources::OutputFn& on_output) {
       ScanState& s = *state;
+      // A failure is also a skip of the scan: whatever is built from the rows read before it
+      // (an incident, a case) says that the store's evidence is incomplete.
+      auto failed = [&](sources::ScanStats& st) {
+        st.skipped++;
+        st.skipped_by_reason["store error"]++;
+        st.skips.push_back({s.store.target().url, 0, 0, "store error", s.failure});
+        return st;
+      };
       sources::ScanStats st = base_stats(s.store, s.failure);
-      if (!s.failure.empty()) return st;
+      if (!s.failure.empty()) return failed(st);
       std::string bounds = bounds_sql(so);
       s.failure = plan_fetch(s.store, rules, bounds, s.extra, s.plan);
-      if (!s.failure.empty()) return st;
+      if (!s.failure.empty()) return failed(st);
       Fetcher f(s.store, on_event, on_output, st);
       // Unsorted: the engine orders what it found itself (its scan of files is parallel too),
       // and sorting the rows with their text would cost the server more than the query.
       s.failure = f.run(select_sql(s.store, s.plan.where, bounds, ""));
       s.rows = st.events;
-      return st;
+      return s.failure.empty() ? st : failed(st);
     };
   };
 }

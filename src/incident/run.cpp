@@ -206,6 +206,19 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
         "subjects for the rest",
         kMaxKeptEvents, kMaxKeptEvents));
   for (const auto& w : engine.withheld()) inv.incident.gaps.push_back("withheld: " + w.text());
+  // Evidence that could not be read is evidence missing from the incident.
+  for (const auto& [reason, n] : info.stats.skipped_by_reason) {
+    std::string where;
+    for (const auto& sk : info.stats.skips)
+      if (sk.reason == reason) {
+        where = sk.message();
+        break;
+      }
+    inv.incident.gaps.push_back(fmt::format(
+        "{} record{} or file{} skipped ({}): what they held is missing from this incident; first: "
+        "{}",
+        n, n == 1 ? "" : "s", n == 1 ? "" : "s", reason, where));
+  }
   for (const auto& i : info.inputs)
     if (i.sha256.empty())
       inv.incident.gaps.push_back(fmt::format("{}: could not be hashed (unreadable)", i.path));

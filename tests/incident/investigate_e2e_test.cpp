@@ -289,6 +289,29 @@ TEST(InvestigateE2E, TextSummaryAndRerunKeepsNotes) {
   EXPECT_GT(hashed, 20u);
 }
 
+TEST(InvestigateE2E, UnreadableRecordsAreGapsOfTheIncident) {
+  // The web-pod-miner evidence plus one audit file with a broken line between two good ones: the
+  // incident is still built, and its gaps name what could not be read, with file and line.
+  std::string dir = eksir::test::temp_dir();
+  std::filesystem::copy(scenario("web-pod-miner").evidence, dir + "/evidence",
+                        std::filesystem::copy_options::recursive);
+  std::string good =
+      R"({"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"Metadata","auditID":"a-1",)"
+      R"("stage":"ResponseComplete","verb":"get","user":{"username":"u"},)"
+      R"("objectRef":{"resource":"pods","namespace":"web","name":"p"},)"
+      R"("responseStatus":{"code":200},"stageTimestamp":"2026-03-14T09:00:00Z"})";
+  std::ofstream(dir + "/evidence/extra-audit.jsonl") << good << "\n{\"kind\":\"Event\",\n"
+                                                     << good << "\n";
+  auto r = run_eksir({"investigate", dir + "/evidence", "-o", dir + "/case", "--format", "json",
+                      "--config", scenario("web-pod-miner").config});
+  ASSERT_EQ(r.exit_code, 0) << r.err;  // Critical, but --fail-on was not asked
+  EXPECT_NE(r.out.find("record or file skipped (invalid JSON): what they held is missing from "
+                       "this incident; first: " +
+                       dir + "/evidence/extra-audit.jsonl:2"),
+            std::string::npos)
+      << r.out.substr(0, 2000);
+}
+
 TEST(InvestigateE2E, BadInputIsAClearError) {
   auto r = run_eksir({"investigate", eksir::test::temp_dir() + "/missing"});
   EXPECT_EQ(r.exit_code, 2);
