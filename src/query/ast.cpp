@@ -149,6 +149,34 @@ void collect(const Node& n, const std::string& prefix, std::vector<std::string>&
 
 }  // namespace
 
+Node combine(NodeKind kind, std::vector<Node> children) {
+  if (children.size() == 1) return std::move(children[0]);
+  Node n;
+  n.kind = kind;
+  for (auto& c : children) {
+    if (c.kind == kind) {
+      for (auto& g : c.children) n.children.push_back(std::move(g));
+    } else {
+      n.children.push_back(std::move(c));
+    }
+  }
+  return n;
+}
+
+Node negate(Node child) {
+  Node n;
+  n.kind = NodeKind::Not;
+  n.children.push_back(std::move(child));
+  return n;
+}
+
+Node exists_node(const std::string& field) {
+  Node n;
+  n.kind = NodeKind::Exists;
+  n.field = field;
+  return n;
+}
+
 std::string to_string(const Node& node) {
   std::string out;
   put(node, out);

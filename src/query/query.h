@@ -114,6 +114,12 @@ struct Node {
   std::shared_ptr<const Predicate> predicate;  // Custom
 };
 
+// Building trees (rule translators): `kind` (And or Or) over the children, flattening children of
+// the same kind ((a and (b and c)) is (a and b and c)); one child is returned as it is.
+Node combine(NodeKind kind, std::vector<Node> children);
+Node negate(Node child);
+Node exists_node(const std::string& field);
+
 // Debugging/tests: (and (match verb create) (not (exists x)) (range code >= 400) ...).
 std::string to_string(const Node& node);
 // Field names in order of first use, without repeats; a field inside a nested query is given

@@ -182,25 +182,9 @@ class Check final : public query::Predicate {
   std::string empty_;
 };
 
-Node combine(NodeKind kind, std::vector<Node> kids) {
-  if (kids.size() == 1) return std::move(kids[0]);
-  Node n;
-  n.kind = kind;
-  for (auto& c : kids) {
-    if (c.kind == kind)
-      for (auto& g : c.children) n.children.push_back(std::move(g));
-    else
-      n.children.push_back(std::move(c));
-  }
-  return n;
-}
-
-Node negate(Node child) {
-  Node n;
-  n.kind = NodeKind::Not;
-  n.children.push_back(std::move(child));
-  return n;
-}
+using query::combine;
+using query::exists_node;
+using query::negate;
 
 Node match(const std::string& field, std::string text, std::vector<uint32_t> wild = {}) {
   Node n;
@@ -209,13 +193,6 @@ Node match(const std::string& field, std::string text, std::vector<uint32_t> wil
   n.value.text = std::move(text);
   n.value.quoted = true;
   n.value.wildcards = std::move(wild);
-  return n;
-}
-
-Node exists(const std::string& field) {
-  Node n;
-  n.kind = NodeKind::Exists;
-  n.field = field;
   return n;
 }
 
@@ -279,11 +256,11 @@ Node Compiler::check(const Expr& e) {
   if (!nat.empty() && !f->list) {
     switch (op) {
       case Op::Exists:
-        return exists(nat);
+        return exists_node(nat);
       case Op::Eq:
         return match(nat, rhs[0]);
       case Op::Ne: {
-        std::vector<Node> both{exists(nat), negate(match(nat, rhs[0]))};
+        std::vector<Node> both{exists_node(nat), negate(match(nat, rhs[0]))};
         return combine(NodeKind::And, std::move(both));
       }
       case Op::In:

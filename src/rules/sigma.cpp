@@ -31,33 +31,13 @@ std::string lower(std::string_view s) {
   return out;
 }
 
-Node combine(NodeKind kind, std::vector<Node> children) {
-  if (children.size() == 1) return std::move(children[0]);
+using query::exists_node;
+using query::negate;
+
+// query::combine, refusing what Sigma leaves undefined (nothing to combine).
+Node combine_nonempty(NodeKind kind, std::vector<Node> children) {
   if (children.empty()) throw Unsupported{"an empty selection or value list"};
-  Node n;
-  n.kind = kind;
-  for (auto& c : children) {
-    if (c.kind == kind) {  // flatten a and (b and c)
-      for (auto& g : c.children) n.children.push_back(std::move(g));
-    } else {
-      n.children.push_back(std::move(c));
-    }
-  }
-  return n;
-}
-
-Node negate(Node child) {
-  Node n;
-  n.kind = NodeKind::Not;
-  n.children.push_back(std::move(child));
-  return n;
-}
-
-Node exists(const std::string& field) {
-  Node n;
-  n.kind = NodeKind::Exists;
-  n.field = field;
-  return n;
+  return query::combine(kind, std::move(children));
 }
 
 struct Modifiers {
@@ -180,12 +160,12 @@ class Translator {
   Node parse_or() {
     std::vector<Node> kids{parse_and()};
     while (accept("or")) kids.push_back(parse_and());
-    return combine(NodeKind::Or, std::move(kids));
+    return combine_nonempty(NodeKind::Or, std::move(kids));
   }
   Node parse_and() {
     std::vector<Node> kids{parse_not()};
     while (accept("and")) kids.push_back(parse_not());
-    return combine(NodeKind::And, std::move(kids));
+    return combine_nonempty(NodeKind::And, std::move(kids));
   }
   Node parse_not() {
     if (accept("not")) return negate(parse_not());
@@ -210,7 +190,7 @@ class Translator {
       for (const auto& name : matching(target)) kids.push_back(selection(name));
       if (kids.empty())
         throw Unsupported{fmt::format("condition: no selection matches '{}'", target)};
-      return combine(all ? NodeKind::And : NodeKind::Or, std::move(kids));
+      return combine_nonempty(all ? NodeKind::And : NodeKind::Or, std::move(kids));
     }
     static const std::set<std::string> kKeywords = {"and", "or", "not", ")", "of"};
     if (kKeywords.count(lower(tok)))
@@ -239,7 +219,7 @@ class Translator {
     if (sel.IsMap()) {
       std::vector<Node> kids;
       for (const auto& kv : sel) kids.push_back(field_node(kv.first.Scalar(), kv.second));
-      return combine(NodeKind::And, std::move(kids));
+      return combine_nonempty(NodeKind::And, std::move(kids));
     }
     if (sel.IsSequence()) {
       std::vector<Node> kids;
@@ -256,7 +236,7 @@ class Translator {
           throw Unsupported{"nested lists in a selection"};
         }
       }
-      return combine(NodeKind::Or, std::move(kids));
+      return combine_nonempty(NodeKind::Or, std::move(kids));
     }
     if (sel.IsScalar()) {
       Node n;
@@ -313,12 +293,12 @@ class Translator {
       if (!value.IsScalar()) throw Unsupported{"'|exists' needs true or false"};
       std::string v = lower(value.Scalar());
       if (v != "true" && v != "false") throw Unsupported{"'|exists' needs true or false"};
-      return v == "true" ? exists(field) : negate(exists(field));
+      return v == "true" ? exists_node(field) : negate(exists_node(field));
     }
     std::vector<Node> kids;
     auto one = [&](const YAML::Node& v) {
       if (!v || v.IsNull()) {  // null: absent or null
-        kids.push_back(negate(exists(field)));
+        kids.push_back(negate(exists_node(field)));
         return;
       }
       if (!v.IsScalar()) throw Unsupported{"a map as a field value"};
@@ -346,7 +326,7 @@ class Translator {
       } else {
         n.value = sigma_pattern(v.Scalar(), m);
         if (n.value.text == "*" && n.value.wildcards.size() == 1) {  // any value, objects too
-          kids.push_back(exists(field));
+          kids.push_back(exists_node(field));
           return;
         }
         n.value.objects = true;  // `requestObject|contains: x` searches the object's JSON text
@@ -358,7 +338,7 @@ class Translator {
     } else {
       one(value);
     }
-    return combine(m.all ? NodeKind::And : NodeKind::Or, std::move(kids));
+    return combine_nonempty(m.all ? NodeKind::And : NodeKind::Or, std::move(kids));
   }
 
   YAML::Node detection_;
