@@ -219,12 +219,7 @@ unsigned Engine::on_event(const EventView& event, unsigned worker) {
     std::string& text = w.text;
     for (const auto& f : c.subject) {
       text.clear();
-      f.any(ev, [&](const FieldValue& v) {
-        if (v.type == FieldValue::Type::Null) return false;
-        if (!text.empty()) text += ",";
-        append_value(text, v);
-        return false;
-      });
+      append_field_text(text, f, ev);
       h.subject.emplace_back(f.name(), text);
     }
     for_identity(ev, text, [&](const char* key, const std::string& v) {

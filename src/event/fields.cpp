@@ -1065,13 +1065,18 @@ void append_value(std::string& out, const FieldValue& v) {
 
 std::string field_text(const FieldRef& f, const EventView& ev) {
   std::string out;
+  append_field_text(out, f, ev);
+  return out;
+}
+
+void append_field_text(std::string& out, const FieldRef& f, const EventView& ev) {
+  const size_t start = out.size();
   f.any(ev, [&](const FieldValue& v) {
     if (v.type == FieldValue::Type::Null) return false;
-    if (!out.empty()) out += ",";
+    if (out.size() > start) out += ",";
     append_value(out, v);
     return false;
   });
-  return out;
 }
 
 std::string path_text(simdjson::dom::element root, std::string_view path) {

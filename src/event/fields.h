@@ -211,6 +211,8 @@ bool walk_leaves(simdjson::dom::element root, ValueSink& sink);
 void append_value(std::string& out, const FieldValue& v);
 // Every non-null value of the field as text, joined with ","; "" when absent.
 std::string field_text(const FieldRef& f, const EventView& ev);
+// The same, appended to out (a reused buffer on hot paths).
+void append_field_text(std::string& out, const FieldRef& f, const EventView& ev);
 
 // The first non-null value at a native path (arrays flattened), as text ("" when none).
 std::string path_text(simdjson::dom::element root, std::string_view path);
