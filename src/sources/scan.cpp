@@ -152,26 +152,25 @@ class Scanner {
     if (options_.digests) stats_.digests[f.path] = in->finish_digest();
   }
 
-  void read_content(const FileEntry& f, Input& input) {
-    Input* in = &input;
+  void read_content(const FileEntry& f, Input& in) {
     const size_t chunk_bytes = std::max<size_t>(options_.chunk_bytes, 4096);
     auto buf = take_buffer();
-    uint64_t before = in->disk_bytes();
-    while (buf->size() < chunk_bytes && in->read(*buf, chunk_bytes - buf->size())) {
+    uint64_t before = in.disk_bytes();
+    while (buf->size() < chunk_bytes && in.read(*buf, chunk_bytes - buf->size())) {
     }
-    bool complete = !in->error().empty() || buf->size() < chunk_bytes;
+    bool complete = !in.error().empty() || buf->size() < chunk_bytes;
     auto note_disk = [&] {
-      progress_.advance(in->disk_bytes() - before);
-      stats_.bytes_on_disk += in->disk_bytes() - before;
-      before = in->disk_bytes();
+      progress_.advance(in.disk_bytes() - before);
+      stats_.bytes_on_disk += in.disk_bytes() - before;
+      before = in.disk_bytes();
     };
-    if (buf->empty() && !in->error().empty()) {
+    if (buf->empty() && !in.error().empty()) {
       note_disk();
-      for (auto& s : file_error(f, *in, 1)) record_skip(std::move(s));
+      for (auto& s : file_error(f, in, 1)) record_skip(std::move(s));
       return;
     }
-    if (auto bad = sniff(f.path, buf->view(), complete && in->error().empty())) {
-      if (!in->error().empty()) bad->detail += "; " + in->error();
+    if (auto bad = sniff(f.path, buf->view(), complete && in.error().empty())) {
+      if (!in.error().empty()) bad->detail += "; " + in.error();
       note_disk();
       record_skip(std::move(*bad));
       return;
@@ -181,10 +180,10 @@ class Scanner {
     if (whole_document || complete) {
       // Small file, or one large pretty-printed document: read it whole and parse it as a stream of
       // documents, falling back to lines.
-      while (in->read(*buf, std::max<size_t>(chunk_bytes, buf->size()))) note_disk();
+      while (in.read(*buf, std::max<size_t>(chunk_bytes, buf->size()))) note_disk();
       note_disk();
       uint64_t end_line = 1 + count_newlines(buf->data(), buf->size());
-      submit(f.path, 1, ChunkMode::Auto, std::move(buf), file_error(f, *in, end_line));
+      submit(f.path, 1, ChunkMode::Auto, std::move(buf), file_error(f, in, end_line));
       return;
     }
     uint64_t line = 1;
@@ -196,12 +195,12 @@ class Scanner {
         nl = buf->empty() ? nullptr
                           : static_cast<const char*>(memrchr(buf->data(), '\n', buf->size()));
         if (nl && buf->size() >= chunk_bytes) break;
-        more = in->read(*buf, std::max(chunk_bytes, buf->size() / 2));
+        more = in.read(*buf, std::max(chunk_bytes, buf->size() / 2));
       }
       note_disk();
       if (!more) {
         uint64_t lines = count_newlines(buf->data(), buf->size());
-        submit(f.path, line, ChunkMode::Lines, std::move(buf), file_error(f, *in, line + lines));
+        submit(f.path, line, ChunkMode::Lines, std::move(buf), file_error(f, in, line + lines));
         return;
       }
       size_t cut = static_cast<size_t>(nl - buf->data()) + 1;
