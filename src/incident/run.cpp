@@ -78,6 +78,7 @@ void merge_stats(sources::ScanStats& a, sources::ScanStats b) {
   for (auto& [k, v] : b.skipped_by_reason) a.skipped_by_reason[k] += v;
   for (auto& f : b.skips) a.skips.push_back(std::move(f));
   for (auto& [k, v] : b.events_by_source) a.events_by_source[k] += v;
+  a.digests.merge(b.digests);
   a.seconds += b.seconds;
 }
 
