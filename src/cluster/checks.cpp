@@ -7,6 +7,7 @@
 #include <set>
 
 #include "cluster/cluster.h"
+#include "util/text.h"
 
 namespace eksir::cluster {
 namespace {
@@ -27,11 +28,6 @@ bool any_glob(const std::vector<std::string>& pats, SV s) {
 std::string upper(SV s) {
   std::string o(s);
   for (auto& c : o) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return o;
-}
-std::string lower(SV s) {
-  std::string o(s);
-  for (auto& c : o) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return o;
 }
 
@@ -333,7 +329,7 @@ constexpr SV kShellWords[] = {"revshell", "reverse-shell", "reverseshell", "netc
                               "ngrok",    "meterpreter",   "sliver"};
 
 std::optional<std::string> suspicious_word(SV text) {
-  std::string l = lower(text);
+  std::string l = util::ascii_lower(text);
   for (SV w : kMinerWords)
     if (l.find(w) != std::string::npos) return fmt::format("crypto-miner name '{}'", w);
   for (SV w : kShellWords)
@@ -574,7 +570,7 @@ void check_roles(const Snapshot& snap, const Index& ix, Out& o) {
 
 std::string subject_id(const Subject& s) {
   return s.kind == "ServiceAccount" ? fmt::format("serviceaccount:{}:{}", s.ns, s.name)
-                                    : fmt::format("{}:{}", lower(s.kind), s.name);
+                                    : fmt::format("{}:{}", util::ascii_lower(s.kind), s.name);
 }
 
 void check_bindings(const Snapshot& snap, const Index& ix, const Policy& pol, Out& o,

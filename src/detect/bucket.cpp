@@ -1,4 +1,5 @@
 #include "detect/bucket.h"
+#include "util/text.h"
 
 #include <algorithm>
 #include <charconv>
@@ -37,13 +38,6 @@ KeyConstraint both(const KeyConstraint& a, const KeyConstraint& b) {
 
 namespace {
 
-std::string lower(std::string_view v) {
-  std::string out(v);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
-
 // A match that equal text decides, up to ASCII case when folding.
 bool keyable(const query::Pattern& p, bool fold) {
   if (p.plain()) return true;
@@ -57,7 +51,7 @@ std::optional<KeyConstraint> required_values(const Node& n, const FieldRef& key,
   switch (n.kind) {
     case NodeKind::Match: {
       if (!keyable(n.value, fold) || !same_field(n.field, key, s)) return std::nullopt;
-      return KeyConstraint{false, {fold ? lower(n.value.text) : n.value.text}};
+      return KeyConstraint{false, {fold ? util::ascii_lower(n.value.text) : n.value.text}};
     }
     case NodeKind::Not: {
       const Node& c = n.children[0];
@@ -66,7 +60,7 @@ std::optional<KeyConstraint> required_values(const Node& n, const FieldRef& key,
       // Folded, only a case-insensitive "not" excludes every spelling of its value.
       bool excludes = fold ? keyable(c.value, true) && c.value.icase : c.value.plain();
       if (c.kind == NodeKind::Match && excludes && same_field(c.field, key, s))
-        return KeyConstraint{true, {fold ? lower(c.value.text) : c.value.text}};
+        return KeyConstraint{true, {fold ? util::ascii_lower(c.value.text) : c.value.text}};
       return std::nullopt;
     }
     case NodeKind::And: {
@@ -219,7 +213,7 @@ size_t Buckets::value_index(size_t k, std::string_view text) const {
   std::string folded;
   if (fold_[k] &&
       std::any_of(text.begin(), text.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) {
-    folded = lower(text);
+    folded = util::ascii_lower(text);
     text = folded;
   }
   auto it = index_[k].find(text);

@@ -11,6 +11,7 @@
 #include "report/json_get.h"
 #include "report/model.h"
 #include "respond/respond.h"
+#include "util/text.h"
 
 namespace eksir::report {
 namespace {
@@ -24,14 +25,9 @@ using nlohmann::json;
 // An alert later than this after the attack began is called late.
 constexpr int64_t kLateSeconds = 300;
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 bool contains(std::string_view hay, std::string_view needle) {
-  return !needle.empty() && lower(hay).find(lower(needle)) != std::string::npos;
+  return !needle.empty() &&
+         util::ascii_lower(hay).find(util::ascii_lower(needle)) != std::string::npos;
 }
 
 std::string join(const std::vector<std::string>& items, std::string_view sep) {
@@ -52,7 +48,7 @@ std::string list_some(const std::vector<std::string>& items, size_t max = 5) {
 
 std::string layer_of(std::string_view source, std::string_view tag) {
   if (tag == "RESPONSE") return "Response";
-  std::string s = lower(source);
+  std::string s = util::ascii_lower(source);
   if (s.find("cloudtrail") != std::string::npos) return "CloudTrail";
   if (s.find("guardduty") != std::string::npos) return "GuardDuty";
   if (s.find("falco") != std::string::npos) return "Falco";
@@ -120,7 +116,7 @@ std::pair<std::string, std::string> note_section(const std::string& text) {
   };
   size_t colon = text.find(':');
   if (colon != std::string::npos && colon <= 20) {
-    std::string head = lower(text.substr(0, colon));
+    std::string head = util::ascii_lower(text.substr(0, colon));
     while (!head.empty() && head.front() == ' ') head.erase(0, 1);
     while (!head.empty() && head.back() == ' ') head.pop_back();
     for (const auto& [p, section] : prefixes) {

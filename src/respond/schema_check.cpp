@@ -17,18 +17,13 @@
 #include <sstream>
 
 #include "respond/plan_internal.h"
+#include "util/text.h"
 
 namespace eksir::respond {
 
 namespace {
 
 using nlohmann::json;
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 json yaml_to_json(const YAML::Node& n) {
   switch (n.Type()) {
@@ -160,7 +155,7 @@ void check_selector_labels(const json& m, std::vector<std::string>& problems) {
 void check_gatekeeper(const json& m, const std::string& schemas_dir,
                       std::vector<std::string>& problems) {
   std::string kind = m.value("kind", "");
-  auto tmpl = load(schemas_dir + "/gatekeeper/" + lower(kind) + "/template.yaml", true);
+  auto tmpl = load(schemas_dir + "/gatekeeper/" + util::ascii_lower(kind) + "/template.yaml", true);
   if (!tmpl->error.empty()) {
     problems.push_back(tmpl->error);
     return;
@@ -219,7 +214,7 @@ std::vector<std::string> validate_manifest(std::string_view manifest_json,
     group = api.substr(0, slash);
     version = api.substr(slash + 1);
   }
-  std::string file = lower(kind);
+  std::string file = util::ascii_lower(kind);
   if (!group.empty()) file += "-" + group.substr(0, group.find('.'));
   file += "-" + version + ".json";
   auto schema = load(schemas_dir + "/kubernetes/v1.31.0/" + file, false);

@@ -10,6 +10,7 @@
 
 #include "rules/falco_check.h"
 #include "rules/falco_condition.h"
+#include "util/text.h"
 
 namespace eksir::rules {
 
@@ -20,11 +21,6 @@ namespace {
 
 uint64_t line_of(const YAML::Node& n) {
   return n.Mark().line >= 0 ? static_cast<uint64_t>(n.Mark().line) + 1 : 0;
-}
-
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
 }
 
 std::string scalar(const YAML::Node& n) {
@@ -39,7 +35,7 @@ void scalars(const YAML::Node& n, std::vector<std::string>& out) {
 }
 
 bool truthy(const YAML::Node& n) {
-  std::string s = lower(scalar(n));
+  std::string s = util::ascii_lower(scalar(n));
   return s == "true" || s == "yes" || s == "on";
 }
 
@@ -188,7 +184,7 @@ bool exceptions_expr(const std::vector<Exception>& exceptions, Expr& out) {
 }
 
 std::optional<Severity> priority_severity(const std::string& p) {
-  std::string s = lower(p);
+  std::string s = util::ascii_lower(p);
   if (s == "emergency" || s == "alert" || s == "critical") return Severity::Critical;
   if (s == "error") return Severity::High;
   if (s == "warning") return Severity::Medium;
@@ -250,7 +246,7 @@ struct FalcoSet::Impl {
     std::map<std::string, std::string> m;
     const YAML::Node o = item["override"];
     if (o && o.IsMap())
-      for (const auto& kv : o) m[kv.first.Scalar()] = lower(scalar(kv.second));
+      for (const auto& kv : o) m[kv.first.Scalar()] = util::ascii_lower(scalar(kv.second));
     return m;
   }
 

@@ -1,5 +1,6 @@
 // Sigma rules translated to the internal rule form (see sigma.h).
 #include "rules/sigma.h"
+#include "util/text.h"
 
 #include <fmt/format.h>
 
@@ -23,12 +24,6 @@ struct Unsupported {
 
 uint64_t line_of(const YAML::Node& n) {
   return n.Mark().line >= 0 ? static_cast<uint64_t>(n.Mark().line) + 1 : 0;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 using query::exists_node;
@@ -150,7 +145,7 @@ class Translator {
     return pos_ < tokens_.size() ? tokens_[pos_] : kEnd;
   }
   bool accept(std::string_view kw) {
-    if (pos_ < tokens_.size() && lower(tokens_[pos_]) == kw) {
+    if (pos_ < tokens_.size() && util::ascii_lower(tokens_[pos_]) == kw) {
       ++pos_;
       return true;
     }
@@ -179,9 +174,9 @@ class Translator {
     }
     std::string tok = peek();
     if (tok.empty()) throw Unsupported{"condition syntax: unexpected end"};
-    if ((tok == "1" || lower(tok) == "all" || lower(tok) == "any") && pos_ + 1 < tokens_.size() &&
-        lower(tokens_[pos_ + 1]) == "of") {
-      bool all = lower(tok) == "all";
+    if ((tok == "1" || util::ascii_lower(tok) == "all" || util::ascii_lower(tok) == "any") &&
+        pos_ + 1 < tokens_.size() && util::ascii_lower(tokens_[pos_ + 1]) == "of") {
+      bool all = util::ascii_lower(tok) == "all";
       pos_ += 2;
       std::string target = peek();
       if (target.empty()) throw Unsupported{"condition syntax: 'of' without a target"};
@@ -193,7 +188,7 @@ class Translator {
       return combine_nonempty(all ? NodeKind::And : NodeKind::Or, std::move(kids));
     }
     static const std::set<std::string> kKeywords = {"and", "or", "not", ")", "of"};
-    if (kKeywords.count(lower(tok)))
+    if (kKeywords.count(util::ascii_lower(tok)))
       throw Unsupported{fmt::format("condition syntax near '{}'", tok)};
     ++pos_;
     return selection(tok);
@@ -291,7 +286,7 @@ class Translator {
     }
     if (m.exists) {
       if (!value.IsScalar()) throw Unsupported{"'|exists' needs true or false"};
-      std::string v = lower(value.Scalar());
+      std::string v = util::ascii_lower(value.Scalar());
       if (v != "true" && v != "false") throw Unsupported{"'|exists' needs true or false"};
       return v == "true" ? exists_node(field) : negate(exists_node(field));
     }
@@ -376,13 +371,13 @@ void aggregation(std::string text, const YAML::Node& timeframe, Rule& r) {
   }
   if (!cur.empty()) tok.push_back(std::move(cur));
   if (tok.empty()) throw Unsupported{"an empty aggregation after '|'"};
-  if (lower(tok[0]) == "near") throw Unsupported{"the 'near' aggregation"};
+  if (util::ascii_lower(tok[0]) == "near") throw Unsupported{"the 'near' aggregation"};
   if (tok[0].rfind("count(", 0) != 0 || tok[0].back() != ')')
     throw Unsupported{fmt::format("the aggregation '{}'", text)};
   std::string counted = tok[0].substr(6, tok[0].size() - 7);
   size_t i = 1;
   std::vector<std::string> group_by;
-  if (i < tok.size() && lower(tok[i]) == "by") {
+  if (i < tok.size() && util::ascii_lower(tok[i]) == "by") {
     if (i + 1 >= tok.size()) throw Unsupported{"aggregation syntax: 'by' without a field"};
     group_by.push_back(tok[i + 1]);
     i += 2;
@@ -432,14 +427,14 @@ void load_sigma(const YAML::Node& doc, std::string_view file, LoadResult& out) {
     r.author = scalar_or_empty(doc["author"]);
     r.references = list_of(doc["references"]);
     r.false_positives = list_of(doc["falsepositives"]);
-    std::string level = lower(scalar_or_empty(doc["level"]));
+    std::string level = util::ascii_lower(scalar_or_empty(doc["level"]));
     if (level == "informational") level = "info";
     if (level.empty()) level = "medium";
     auto sev = parse_severity(level);
     if (!sev) throw Unsupported{fmt::format("level '{}'", level)};
     r.severity = *sev;
     for (const auto& tag : list_of(doc["tags"])) {
-      std::string t = lower(tag);
+      std::string t = util::ascii_lower(tag);
       if (t.rfind("attack.t", 0) != 0 || t.size() < 12) continue;
       std::string id = "T" + t.substr(8);
       bool good = std::all_of(id.begin() + 1, id.begin() + 5, ::isdigit) &&
@@ -449,8 +444,8 @@ void load_sigma(const YAML::Node& doc, std::string_view file, LoadResult& out) {
     }
 
     const YAML::Node ls = doc["logsource"];
-    std::string product = lower(scalar_or_empty(ls["product"]));
-    std::string service = lower(scalar_or_empty(ls["service"]));
+    std::string product = util::ascii_lower(scalar_or_empty(ls["product"]));
+    std::string service = util::ascii_lower(scalar_or_empty(ls["service"]));
     if (product == "kubernetes" && (service.empty() || service == "audit"))
       r.sources.push_back(Source::K8sAudit);
     else if (product == "aws" && (service.empty() || service == "cloudtrail"))

@@ -106,4 +106,11 @@ std::string human_duration(int64_t seconds) {
   return fmt::format("{}d {}h", seconds / 86400, seconds % 86400 / 3600);
 }
 
+std::string ascii_lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
 }  // namespace eksir::util

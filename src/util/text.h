@@ -9,6 +9,8 @@ namespace eksir::util {
 
 // Appends s as a JSON string literal, quotes included.
 void append_json_string(std::string& out, std::string_view s);
+// s with ASCII letters lower-cased (other bytes as they are).
+std::string ascii_lower(std::string_view s);
 // Appends s as one CSV field (RFC 4180 quoting when needed).
 void append_csv_field(std::string& out, std::string_view s);
 // Shortens s to at most width display columns, marking the cut with "…".
