@@ -8,7 +8,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libsimdjson-dev libyaml-cpp-dev libcli11-dev libfmt-dev libsqlite3-dev libssl-dev
   libdeflate-dev libisal-dev zlib1g-dev libre2-dev libtomlplusplus-dev nlohmann-json3-dev
-  libvalijson-dev
+  libvalijson-dev libjemalloc-dev
   jq python3 pigz bc chromium awscli clickhouse-server clickhouse-client
 )
 case "$(uname -m)" in

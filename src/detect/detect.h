@@ -47,12 +47,15 @@ struct Finding {
 };
 inline constexpr size_t kMaxEvidence = 50;
 
-inline constexpr unsigned kFedHit = 1, kFedCorrelation = 2;
+inline constexpr unsigned kFedHit = 1, kFedCorrelation = 2, kFedWatch = 4;
 
 struct EngineOptions {
   unsigned workers = 1;
   bool alerts = true;  // GuardDuty / Falco / OCSF findings become findings
   TimeNs dedup_window = 3600LL * 1000000000LL;
+  // Queries the caller wants told about (kFedWatch) without making findings: routed with the
+  // rules, so an event none can match costs nothing more.
+  std::vector<query::Node> watch;
 };
 
 // A first_seen (Elastic new_terms) rule whose history window the evidence did not cover for some
@@ -77,7 +80,8 @@ class Engine {
   Engine& operator=(const Engine&) = delete;
 
   // What the event fed: kFedHit (a single-event rule matched it, or it is an alert) and/or
-  // kFedCorrelation (a correlation rule counted it); 0 for most events.
+  // kFedCorrelation (a correlation rule counted it) and/or kFedWatch (a watch query matched it);
+  // 0 for most events.
   unsigned on_event(const EventView& ev, unsigned worker);
   // Findings sorted by first_seen, then rule id, then subject.
   std::vector<Finding> finish();

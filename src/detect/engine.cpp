@@ -140,7 +140,7 @@ Engine::Engine(std::vector<rules::Rule> rules, const EngineOptions& options)
   m.rules = std::move(rules);
   m.options = options;
   m.workers.resize(std::max(1u, options.workers));
-  m.compiled.resize(m.rules.size());
+  m.compiled.resize(m.rules.size() + options.watch.size());
   for (size_t i = 0; i < m.rules.size(); ++i) {
     const rules::Rule& r = m.rules[i];
     CompiledRule& c = m.compiled[i];
@@ -168,8 +168,17 @@ Engine::Engine(std::vector<rules::Rule> rules, const EngineOptions& options)
       if (ok) (correlation ? m.corr : m.single)[s].push_back(static_cast<uint32_t>(i));
     }
   }
+  // Watch queries come after the rules: compiled[i] with no rule.
+  std::array<std::vector<uint32_t>, kSourceCount> watched;
+  for (size_t i = 0; i < m.options.watch.size(); ++i) {
+    CompiledRule& c = m.compiled[m.rules.size() + i];
+    c.match = query::compile(m.options.watch[i]);
+    for (int s = 0; s < kSourceCount; ++s)
+      if ((c.applies[s] = c.match.may_match(static_cast<Source>(s))))
+        watched[s].push_back(static_cast<uint32_t>(m.rules.size() + i));
+  }
   // Route by key-field values: the trees whose constraints an event must meet.
-  std::vector<std::vector<const query::Node*>> trees(m.rules.size());
+  std::vector<std::vector<const query::Node*>> trees(m.compiled.size());
   for (size_t i = 0; i < m.rules.size(); ++i) {
     const rules::Rule& r = m.rules[i];
     if (r.correlation.type == rules::CorrelationType::Sequence && r.condition.empty()) {
@@ -178,10 +187,13 @@ Engine::Engine(std::vector<rules::Rule> rules, const EngineOptions& options)
       trees[i].push_back(&r.match);
     }
   }
+  for (size_t i = 0; i < m.options.watch.size(); ++i)
+    trees[m.rules.size() + i].push_back(&m.options.watch[i]);
   for (int s = 0; s < kSourceCount; ++s) {
     // One routing for both kinds: the event's key fields are read once.
     std::vector<uint32_t> both = m.single[s];
     both.insert(both.end(), m.corr[s].begin(), m.corr[s].end());
+    both.insert(both.end(), watched[s].begin(), watched[s].end());
     m.routes[s].build(static_cast<Source>(s), trees, both);
   }
 }
@@ -307,8 +319,11 @@ unsigned Engine::on_event(const EventView& event, unsigned worker) {
     w.tuples.push_back(std::move(t));
     used |= kFedCorrelation;
   };
+  const size_t watch_from = m.rules.size();
   m.routes[s].for_each(ev, [&](uint32_t idx) {
-    if (m.compiled[idx].correlation)
+    if (idx >= watch_from) {
+      if (!(used & kFedWatch) && m.compiled[idx].match.matches(ev)) used |= kFedWatch;
+    } else if (m.compiled[idx].correlation)
       on_correlation(idx);
     else
       on_single(idx);

@@ -46,8 +46,12 @@ Event Event::from_view(const EventView& v) {
   e.time = v.time;
   e.sample = v.sample;
   e.raw = std::string(v.raw);
-  std::string normalised = simdjson::minify(v.doc);
-  if (normalised != e.raw) e.json = std::move(normalised);
+  // Only GuardDuty findings are re-keyed (CLI output, ASFF) so that raw no longer parses to doc;
+  // every other record's raw is its event's own text.
+  if (v.source == Source::GuardDuty) {
+    std::string normalised = simdjson::minify(v.doc);
+    if (normalised != e.raw) e.json = std::move(normalised);
+  }
   return e;
 }
 

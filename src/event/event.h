@@ -53,7 +53,7 @@ struct Event {
   TimeNs time = kNoTime;
   bool sample = false;
   std::string raw;
-  std::string json;  // normalised form; empty when identical to raw
+  std::string json;  // doc as JSON when raw does not parse to it (re-keyed GuardDuty); else empty
 
   static Event from_view(const EventView& v);
   std::string_view normalised() const { return json.empty() ? std::string_view(raw) : json; }

@@ -15,9 +15,21 @@
 namespace eksir::incident {
 namespace {
 
-std::string ref_key(std::string_view file, uint64_t line, uint64_t record) {
-  return fmt::format("{}\x1f{}\x1f{}", file, line, record);
-}
+// Where a record is: the key findings' evidence names events by. The file is viewed, not copied:
+// it lives in the events (or the findings) for as long as the map.
+struct RecordRef {
+  std::string_view file;
+  uint64_t line = 0, record = 0;
+  bool operator==(const RecordRef&) const = default;
+};
+struct RecordRefHash {
+  size_t operator()(const RecordRef& r) const {
+    size_t h = std::hash<std::string_view>()(r.file);
+    h ^= (r.line + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2));
+    h ^= (r.record + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2));
+    return h;
+  }
+};
 
 struct UnionFind {
   std::unordered_map<std::string, std::string> parent;
@@ -597,27 +609,45 @@ void build(const CorrelationInput& in, Investigation& out) {
 
   // Facts of every captured event.
   std::vector<EventFacts> facts;
-  std::unordered_map<std::string, size_t> by_ref;
+  std::unordered_map<RecordRef, size_t, RecordRefHash> by_ref;
+  // The same event exported twice: keyed by views of facts[i].event_id, which stay put (reserved).
+  std::unordered_map<std::string_view, size_t> by_event_id;
   simdjson::dom::parser parser;
-  std::unordered_map<std::string, size_t> by_event_id;  // the same event exported twice
+  std::string padded;  // the event's text with simdjson's padding after it, reused
   if (input.events) {
     facts.reserve(input.events->size());
-    for (const Event& e : *input.events) {
+    by_ref.reserve(input.events->size());
+    by_event_id.reserve(input.events->size());
+    // In evidence order, whatever order the scan's workers delivered them in: of an event
+    // exported twice, the first copy is the one cited, run after run.
+    std::vector<const Event*> order;
+    order.reserve(input.events->size());
+    for (const Event& e : *input.events) order.push_back(&e);
+    std::sort(order.begin(), order.end(), [](const Event* a, const Event* b) {
+      if (a->file != b->file) return a->file < b->file;
+      if (a->line != b->line) return a->line < b->line;
+      return a->record < b->record;
+    });
+    for (const Event* ep : order) {
+      const Event& e = *ep;
       simdjson::dom::element doc;
       std::string_view text = e.normalised();
-      simdjson::padded_string padded(text);
-      if (parser.parse(padded).get(doc) != simdjson::SUCCESS) continue;
+      padded.assign(text);
+      padded.append(simdjson::SIMDJSON_PADDING, '\0');
+      if (parser.parse(padded.data(), text.size(), false).get(doc) != simdjson::SUCCESS) continue;
       EventView v{e.source, e.file, e.line, e.record, e.time, e.sample, e.raw, doc};
-      EventFacts f;
-      f.event = &e;
-      f.event_id = detect::event_id(v);
-      if (!f.event_id.empty()) {
-        auto [it, fresh] = by_event_id.try_emplace(f.event_id, facts.size());
-        if (!fresh) {
-          by_ref[ref_key(e.file, e.line, e.record)] = it->second;
+      const RecordRef ref{e.file, e.line, e.record};
+      std::string event_id = detect::event_id(v);
+      if (!event_id.empty()) {
+        auto it = by_event_id.find(event_id);
+        if (it != by_event_id.end()) {
+          by_ref[ref] = it->second;
           continue;
         }
       }
+      EventFacts f;
+      f.event = &e;
+      f.event_id = std::move(event_id);
       f.summary = summarize(v);
       f.sentence = sentence_of(f.summary, e.source);
       Evidence ev;
@@ -636,8 +666,10 @@ void build(const CorrelationInput& in, Investigation& out) {
       } else if (e.source == Source::Falco || e.source == Source::Ocsf) {
         f.detected = e.time;
       }
-      by_ref[ref_key(e.file, e.line, e.record)] = facts.size();
+      by_ref[ref] = facts.size();
       facts.push_back(std::move(f));
+      if (!facts.back().event_id.empty())
+        by_event_id.emplace(facts.back().event_id, facts.size() - 1);
     }
   }
   g.index();
@@ -655,7 +687,7 @@ void build(const CorrelationInput& in, Investigation& out) {
       FindingFacts ff;
       ff.finding = &f;
       for (const auto& r : f.evidence) {
-        auto it = by_ref.find(ref_key(r.file, r.line, r.record));
+        auto it = by_ref.find(RecordRef{r.file, r.line, r.record});
         if (it == by_ref.end()) continue;
         const EventFacts* ef = &facts[it->second];
         if (std::find(ff.events.begin(), ff.events.end(), ef) == ff.events.end())

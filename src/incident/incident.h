@@ -155,6 +155,8 @@ void build(const CorrelationInput& in, Investigation& out);
 
 // docs/incident-json.md
 std::string to_json(const Investigation& inv);
+// The same, with the findings' JSON already rendered (detect::finding_json, in order).
+std::string to_json(const Investigation& inv, const std::vector<std::string>& findings_json);
 // The terminal summary a responder reads in 30 seconds.
 void write_summary(const Investigation& inv, std::ostream& out, bool color);
 

@@ -232,6 +232,13 @@ void incident(Json& j, const Incident& inc, bool lead) {
 }  // namespace
 
 std::string to_json(const Investigation& inv) {
+  std::vector<std::string> findings;
+  findings.reserve(inv.findings.size());
+  for (const auto& f : inv.findings) findings.push_back(detect::finding_json(f));
+  return to_json(inv, findings);
+}
+
+std::string to_json(const Investigation& inv, const std::vector<std::string>& findings_json) {
   Json j;
   j.open('{');
   j.kv("schema", "eksir.incident/1");
@@ -289,9 +296,9 @@ std::string to_json(const Investigation& inv) {
   j.close(']');
   j.key("findings");
   j.open('[');
-  for (const auto& f : inv.findings) {
+  for (const auto& f : findings_json) {
     j.item();
-    j.raw(detect::finding_json(f));
+    j.raw(f);
   }
   j.close(']');
   j.key("posture");

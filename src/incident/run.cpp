@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <mutex>
 #include <ostream>
 #include <thread>
@@ -29,6 +30,9 @@ namespace fs = std::filesystem;
 // rule matching millions of events cannot exhaust memory; past the bound the correlation falls
 // back on the findings' subjects, and the run says so.
 constexpr size_t kMaxKeptEvents = 200000;
+// About what one core hashes (2 GB/s with SHA extensions) while the findings are merged and
+// correlated; also the most read twice (from the page cache: the scan has just read it).
+constexpr uint64_t kDeferredDigestBytes = 192ull << 20;
 
 std::vector<std::string> evidence_files(const std::vector<std::string>& paths) {
   std::vector<std::string> out;
@@ -49,18 +53,11 @@ std::vector<std::string> evidence_files(const std::vector<std::string>& paths) {
   return out;
 }
 
-bool is_pod_binding(const EventView& ev) {
-  // Every audit event is asked: the raw text decides most of them without a lookup (the API
-  // server writes "binding" as such, never with escapes).
-  static constexpr std::string_view kNeedle = "binding\"";
-  if (ev.source != Source::K8sAudit ||
-      !memmem(ev.raw.data(), ev.raw.size(), kNeedle.data(), kNeedle.size()))
-    return false;
-  std::string_view sub;
-  auto ref = ev.doc["objectRef"];
-  if (ref["subresource"].get(sub) != simdjson::SUCCESS || sub != "binding") return false;
-  std::string_view res;
-  return ref["resource"].get(res) == simdjson::SUCCESS && res == "pods";
+// The scheduler placing a pod on a node: the pod → node link the correlation needs, read from
+// the audit events that record it (the snapshot may no longer hold the pod).
+query::Node pod_binding_query() {
+  auto parsed = query::parse("objectRef.resource:pods and objectRef.subresource:binding");
+  return std::move(parsed.value().root);
 }
 
 // Adds the counts of a second scan (local files beside a --on store) to the first.
@@ -79,6 +76,12 @@ void merge_stats(sources::ScanStats& a, sources::ScanStats b) {
   for (auto& f : b.skips) a.skips.push_back(std::move(f));
   for (auto& [k, v] : b.events_by_source) a.events_by_source[k] += v;
   a.digests.merge(b.digests);
+  if (b.deferred) {
+    if (a.deferred)
+      a.deferred->absorb(*b.deferred);
+    else
+      a.deferred = std::move(b.deferred);
+  }
   a.seconds += b.seconds;
 }
 
@@ -112,6 +115,9 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
     policy = std::move(pr.policy);
   }
 
+  // While the rules load, a core that would be idle starts hashing the evidence.
+  std::optional<sources::DigestAhead> ahead;
+  if (!o.evidence.empty()) ahead.emplace(o.evidence);
   rules::LoadResult loaded;
   if (int rc = detect::load_rules(o.rule_paths, o.builtin, o.quiet, "investigate", err, loaded))
     return rc;
@@ -127,9 +133,14 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
   so.until = o.until;
   so.progress = o.progress && !o.quiet;
   so.max_recorded_skips = 1000000;  // every passed-over file: the snapshot is read from them
-  so.digests = true;  // each input's SHA-256 from the bytes the scan reads: read once, not twice
+  // Each input's SHA-256 from the bytes the scan reads (read once, not twice), except the last
+  // kDeferredDigestBytes: those are hashed after the scan beside the correlation, which leaves a
+  // core free.
+  so.digests = true;
+  so.digest_defer = kDeferredDigestBytes;
   detect::EngineOptions eo;
   eo.workers = so.threads;
+  eo.watch.push_back(pod_binding_query());
   detect::Engine engine(std::move(loaded.rules), eo);
   std::vector<std::vector<Event>> kept(so.threads);
   std::atomic<size_t> kept_total{0};
@@ -138,7 +149,8 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
     // Events behind single-event findings and alerts; a correlation's own events (often
     // thousands of ordinary calls it counts) are named by its subject instead.
     unsigned fed = engine.on_event(ev, chunk.worker);
-    if (!(fed & detect::kFedHit) && !is_pod_binding(ev)) return;
+    if (!(fed & detect::kFedHit) && !((fed & detect::kFedWatch) && ev.source == Source::K8sAudit))
+      return;
     if (kept_total.fetch_add(1, std::memory_order_relaxed) >= kMaxKeptEvents) {
       kept_full = true;
       return;
@@ -146,6 +158,10 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
     kept[chunk.worker % kept.size()].push_back(Event::from_view(ev));
   };
   auto on_output = [](std::vector<std::string>&) { return true; };
+  if (ahead) {
+    ahead->stop();
+    so.ahead = &*ahead;
+  }
   if (o.scan) {
     info.stats = o.scan(engine.rules())(so, on_event, on_output);
     if (!o.evidence.empty())
@@ -153,6 +169,11 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
   } else {
     info.stats = sources::scan(o.evidence, so, on_event, on_output);
   }
+  std::map<std::string, FileDigest> deferred_digests;
+  std::jthread digester;  // joined on every way out
+  if (auto deferred = std::move(info.stats.deferred))
+    digester =
+        std::jthread([&deferred_digests, deferred] { deferred_digests = deferred->finish(); });
   std::vector<detect::Finding> findings;
   for (auto& f : engine.finish())
     if (!suppressed(f, policy)) findings.push_back(std::move(f));
@@ -176,13 +197,6 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
   std::vector<Event> events;
   for (auto& k : kept)
     for (auto& e : k) events.push_back(std::move(e));
-  // Inputs with their hashes; a file the scan did not open (none, today) is hashed here.
-  for (const auto& file : evidence_files(o.evidence)) {
-    auto it = info.stats.digests.find(file);
-    FileDigest d = it != info.stats.digests.end() ? it->second : sha256_file(file);
-    info.inputs.push_back({file, d.hex, d.size});
-  }
-
   CorrelationInput in;
   in.findings = &findings;
   in.events = &events;
@@ -220,9 +234,6 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
         "{}",
         n, n == 1 ? "" : "s", n == 1 ? "" : "s", reason, where));
   }
-  for (const auto& i : info.inputs)
-    if (i.sha256.empty())
-      inv.incident.gaps.push_back(fmt::format("{}: could not be hashed (unreadable)", i.path));
 
   // The case.
   std::string dir = o.case_dir.empty()
@@ -244,15 +255,18 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
   rec.finished = info.finished;
   rec.tool_version = info.tool_version;
   rec.operator_name = info.operator_name;
-  for (const auto& i : info.inputs) rec.inputs.push_back({i.path, i.sha256, i.size});
   rec.rule_sources.push_back(fmt::format("built-in pack ({} rules)", info.builtin_rules));
   for (const auto& p : o.rule_paths) rec.rule_sources.push_back(p);
   rec.incident_id = inv.incident.id;
   rec.title = inv.incident.title;
   rec.severity = std::string(level_name(inv.incident.severity));
-  for (const auto& f : inv.findings)
+  std::vector<std::string> findings_json;
+  findings_json.reserve(inv.findings.size());
+  for (const auto& f : inv.findings) {
+    findings_json.push_back(detect::finding_json(f));
     rec.findings.push_back({f.id, f.rule_id, std::string(rules::severity_name(f.severity)), f.title,
-                            f.first_seen, f.last_seen, detect::finding_json(f)});
+                            f.first_seen, f.last_seen, findings_json.back()});
+  }
   for (const auto& e : inv.incident.entities) {
     std::string j = "{\"key\":";
     util::append_json_string(j, e.key);
@@ -274,22 +288,42 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
     rec.timeline.push_back(
         {t.time, std::string(tag_name(t.tag)), t.text, t.source, t.confidence, j});
   }
+  if (digester.joinable()) digester.join();
+  info.stats.digests.merge(deferred_digests);
+  // Inputs with their hashes; a file the scan did not open (none, today) is hashed here.
+  for (const auto& file : evidence_files(o.evidence)) {
+    auto it = info.stats.digests.find(file);
+    FileDigest d = it != info.stats.digests.end() ? it->second : sha256_file(file);
+    info.inputs.push_back({file, d.hex, d.size});
+  }
+  for (const auto& i : info.inputs)
+    if (i.sha256.empty())
+      inv.incident.gaps.push_back(fmt::format("{}: could not be hashed (unreadable)", i.path));
+  for (const auto& i : info.inputs) rec.inputs.push_back({i.path, i.sha256, i.size});
   // The run id is known only once saved; the document records it, so save in two steps within
   // the store's transaction: first compute the id the store will assign.
   info.id = static_cast<int64_t>(kase->runs().size()) + 1;
-  rec.incident_json = to_json(inv);
+  rec.incident_json = to_json(inv, findings_json);
+  // The reports render on a thread of their own: it parses the incident while the run is saved,
+  // then reads the rest of the case from the store once the run is there.
+  std::string report_error;
+  bool report_ok = true;
+  std::promise<bool> saved;
+  std::jthread reporter;
+  if (o.reports)
+    reporter = std::jthread([&, saved_run = saved.get_future()]() mutable {
+      nlohmann::json incident;
+      bool parsed = report::parse_incident(rec.incident_json, incident, report_error);
+      if (!saved_run.get()) return;
+      report_ok = parsed && report::write_case_reports(dir, report_error, std::move(incident));
+    });
   st = kase->save_run(rec);
+  saved.set_value(static_cast<bool>(st));
   if (!st) {
+    if (reporter.joinable()) reporter.join();
     err << "eksir investigate: " << st.error << "\n";
     return 2;
   }
-  // The reports render from the saved case on a thread of their own while incident.json and the
-  // summary are written.
-  std::string report_error;
-  bool report_ok = true;
-  std::thread reporter;
-  if (o.reports)
-    reporter = std::thread([&] { report_ok = report::write_case_reports(dir, report_error); });
   bool json_ok = true;
   {
     std::ofstream f(fs::path(dir) / "incident.json", std::ios::binary | std::ios::trunc);

@@ -11,6 +11,7 @@
 #include "report/json_get.h"
 #include "report/model.h"
 #include "respond/respond.h"
+#include "util/json_dom.h"
 #include "util/text.h"
 
 namespace eksir::report {
@@ -324,7 +325,7 @@ class Builder {
       ri.tool_version = valid_utf8(rr.tool_version);
       ri.severity = valid_utf8(rr.severity);
       ri.inputs = rr.inputs.size();
-      ri.findings = rr.findings.size();
+      ri.findings = static_cast<size_t>(rr.finding_count);
       for (const auto& s : rr.rule_sources) ri.rule_sources.push_back(valid_utf8(s));
       r_.runs.push_back(std::move(ri));
     }
@@ -997,7 +998,7 @@ Report build_report(const ReportInput& input) {
 }
 
 bool parse_incident(std::string_view text, nlohmann::json& incident, std::string& error) {
-  incident = json::parse(text.begin(), text.end(), nullptr, false);
+  incident = util::parse_json(text);
   if (incident.is_discarded() || !incident.is_object()) {
     incident = json();
     error = "the incident document is not a JSON object";
@@ -1007,7 +1008,10 @@ bool parse_incident(std::string_view text, nlohmann::json& incident, std::string
 }
 
 void write(const ReportInput& input, Format format, std::ostream& out) {
-  Report r = build_report(input);
+  render(build_report(input), format, out);
+}
+
+void render(const Report& r, Format format, std::ostream& out) {
   switch (format) {
     case Format::Markdown:
       write_markdown(r, out);

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <ostream>
 
+#include "report/model.h"
 #include "report/report.h"
 
 namespace eksir::report {
@@ -18,7 +19,7 @@ namespace fs = std::filesystem;
 
 // Writes through a temporary file and a rename, so a reader never sees half a
 // report.
-bool write_file(const fs::path& path, const ReportInput& input, Format format, std::string& error) {
+bool write_file(const fs::path& path, const Report& report, Format format, std::string& error) {
   fs::path tmp = path;
   tmp += ".tmp";
   {
@@ -27,7 +28,7 @@ bool write_file(const fs::path& path, const ReportInput& input, Format format, s
       error = fmt::format("{}: cannot write", tmp.string());
       return false;
     }
-    write(input, format, out);
+    render(report, format, out);
     out.flush();
     if (!out) {
       error = fmt::format("{}: write failed", tmp.string());
@@ -48,7 +49,8 @@ bool write_file(const fs::path& path, const ReportInput& input, Format format, s
 
 }  // namespace
 
-std::optional<ReportInput> load_case(const std::string& case_dir, std::string& error) {
+std::optional<ReportInput> load_case(const std::string& case_dir, std::string& error,
+                                     std::optional<nlohmann::json> incident) {
   store::Status status;
   auto c = store::Case::open(case_dir, false, status);
   if (!c) {
@@ -56,8 +58,10 @@ std::optional<ReportInput> load_case(const std::string& case_dir, std::string& e
     return std::nullopt;
   }
   ReportInput in;
-  std::string text = c->latest_incident_json();
-  if (!text.empty()) {
+  std::string text = incident ? std::string() : c->latest_incident_json();
+  if (incident) {
+    in.incident = std::move(*incident);
+  } else if (!text.empty()) {
     std::string why;
     if (!parse_incident(text, in.incident, why)) {
       error = fmt::format("{}: the latest run's incident: {}", case_dir, why);
@@ -75,18 +79,23 @@ std::optional<ReportInput> load_case(const std::string& case_dir, std::string& e
   return in;
 }
 
-bool write_case_reports(const std::string& case_dir, std::string& error) {
-  auto input = load_case(case_dir, error);
+bool write_case_reports(const std::string& case_dir, std::string& error,
+                        std::optional<nlohmann::json> incident) {
+  auto input = load_case(case_dir, error, std::move(incident));
   if (!input) return false;
+  const Report report = build_report(*input);
   auto path = [&](Format f) {
     return fs::path(case_dir) / ("report." + std::string(format_extension(f)));
   };
-  // The two renderings only read the input: Markdown on a thread beside HTML.
+  // The two renderings of one report only read it: Markdown on a thread beside HTML, which then
+  // frees the input (the report holds copies) while HTML, the longer one, is still rendering.
   std::string md_error;
   bool md_ok = false;
-  std::thread md(
-      [&] { md_ok = write_file(path(Format::Markdown), *input, Format::Markdown, md_error); });
-  bool html_ok = write_file(path(Format::Html), *input, Format::Html, error);
+  std::thread md([&, spent = std::move(*input)]() mutable {
+    md_ok = write_file(path(Format::Markdown), report, Format::Markdown, md_error);
+    ReportInput drop = std::move(spent);
+  });
+  bool html_ok = write_file(path(Format::Html), report, Format::Html, error);
   md.join();
   if (!md_ok) error = md_error;
   return md_ok && html_ok;
@@ -118,7 +127,7 @@ int report_command(const ReportCommand& cmd, std::ostream& out, std::ostream& er
     out.flush();
     return out ? 0 : 2;
   }
-  if (!write_file(cmd.output, *input, *format, error)) {
+  if (!write_file(cmd.output, build_report(*input), *format, error)) {
     err << "eksir report: " << error << "\n";
     return 2;
   }

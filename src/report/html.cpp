@@ -175,29 +175,36 @@ H kv(const std::string& k, const H& v) {
 }  // namespace
 
 std::string html_escape(std::string_view s) {
+  const std::string text = valid_utf8(s);
   std::string out;
-  out.reserve(s.size() + 16);
-  for (char c : valid_utf8(s)) {
-    switch (c) {
+  out.reserve(text.size() + 16);
+  size_t run = 0;  // start of the characters not yet copied
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char* entity = nullptr;
+    switch (text[i]) {
       case '&':
-        out += "&amp;";
+        entity = "&amp;";
         break;
       case '<':
-        out += "&lt;";
+        entity = "&lt;";
         break;
       case '>':
-        out += "&gt;";
+        entity = "&gt;";
         break;
       case '"':
-        out += "&quot;";
+        entity = "&quot;";
         break;
       case '\'':
-        out += "&#39;";
+        entity = "&#39;";
         break;
       default:
-        out += c;
+        continue;
     }
+    out.append(text, run, i - run);
+    out += entity;
+    run = i + 1;
   }
+  out.append(text, run, std::string::npos);
   return out;
 }
 

@@ -168,6 +168,7 @@ Report build_report(const ReportInput& input);
 void write_markdown(const Report& r, std::ostream& out);
 void write_html(const Report& r, std::ostream& out);
 void write_json(const Report& r, std::ostream& out);
+void render(const Report& r, Format format, std::ostream& out);
 
 // Shared text helpers.
 std::string time_seconds(TimeNs t);        // "2026-03-14T09:12:31Z"; "not known" for kNoTime

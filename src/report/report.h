@@ -40,12 +40,15 @@ bool parse_incident(std::string_view text, nlohmann::json& incident, std::string
 // in the report, never an error.
 void write(const ReportInput& input, Format format, std::ostream& out);
 
-// Reads everything the report needs from the case in case_dir.
-std::optional<ReportInput> load_case(const std::string& case_dir, std::string& error);
+// Reads everything the report needs from the case in case_dir. `incident`, when given, is the
+// latest run's incident document already parsed (by a caller that parsed it while saving it).
+std::optional<ReportInput> load_case(const std::string& case_dir, std::string& error,
+                                     std::optional<nlohmann::json> incident = std::nullopt);
 
 // Writes CASE_DIR/report.md and CASE_DIR/report.html. False (and why) on a
 // store or file error.
-bool write_case_reports(const std::string& case_dir, std::string& error);
+bool write_case_reports(const std::string& case_dir, std::string& error,
+                        std::optional<nlohmann::json> incident = std::nullopt);
 
 // `eksir report CASE [--format md|html|json] [-o FILE]`. Exit 0, 2 on usage or
 // case errors.

@@ -71,11 +71,28 @@ std::string evidence_location(const EvidenceRef& e) {
   return out;
 }
 
+namespace {
+// Printable ASCII, tab and newline: kept as they are.
+bool plain(unsigned char c) {
+  return (c >= 0x20 && c < 0x7f) || c == '\t' || c == '\n';
+}
+}  // namespace
+
 std::string valid_utf8(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size() && plain(static_cast<unsigned char>(s[i]))) ++i;
+  if (i == s.size()) return std::string(s);
   std::string out;
   out.reserve(s.size());
-  size_t i = 0;
+  out.append(s.substr(0, i));
   while (i < s.size()) {
+    size_t run = i;
+    while (run < s.size() && plain(static_cast<unsigned char>(s[run]))) ++run;
+    if (run > i) {
+      out.append(s.substr(i, run - i));
+      i = run;
+      if (i == s.size()) break;
+    }
     auto c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) {
       // Control characters other than tab and newline could hide text or break

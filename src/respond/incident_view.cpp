@@ -8,6 +8,7 @@
 #include <system_error>
 
 #include "cluster/cluster.h"
+#include "util/json_dom.h"
 
 namespace eksir::respond {
 
@@ -93,7 +94,7 @@ std::vector<std::string> split_list(std::string_view s) {
 
 IncidentView parse_incident(std::string_view text, std::string& error) {
   IncidentView v;
-  json doc = json::parse(text.begin(), text.end(), nullptr, false);
+  json doc = util::parse_json(text);
   if (doc.is_discarded() || !doc.is_object()) {
     error = "the incident is not a JSON object";
     return v;

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <isa-l.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -73,36 +74,124 @@ bool Input::read_raw(char* dst, size_t max, size_t& got) {
       error_ = std::strerror(errno);
       return false;
     }
-    if (n == 0) break;
+    if (n == 0) {
+      raw_eof_ = true;
+      break;
+    }
     got += static_cast<size_t>(n);
   }
+  // The block is [disk_bytes_, disk_bytes_ + got); what of it lies past what is already hashed
+  // and before the stop is hashed now.
+  const uint64_t pos = disk_bytes_;
+  if (digest_ && got && hashed_ >= pos && hashed_ < pos + got && hashed_ < digest_stop_) {
+    const uint64_t end = std::min<uint64_t>(pos + got, digest_stop_);
+    digest_->update({dst + (hashed_ - pos), static_cast<size_t>(end - hashed_)});
+    hashed_ = end;
+  }
   disk_bytes_ += got;
-  if (digest_ && got) digest_->update({dst, got});
   return true;
 }
 
-void Input::keep_digest() {
+void Input::keep_digest(uint64_t stop, std::unique_ptr<PartialDigest> ahead) {
+  digest_stop_ = stop;
+  if (ahead && ahead->sha && ahead->same_file(fd_)) {
+    digest_ = std::move(ahead->sha);
+    hashed_ = ahead->hashed;
+    return;
+  }
   digest_ = std::make_unique<Sha256>();
+  hashed_ = 0;
 }
 
-FileDigest Input::finish_digest() {
+std::optional<FileDigest> Input::finish_digest() {
   FileDigest d;
   if (!digest_) {
     d.error = "not hashed";
     return d;
   }
   std::vector<char> block(1u << 20);
-  for (;;) {
+  while (!raw_eof_ && hashed_ >= disk_bytes_ && hashed_ < digest_stop_) {
     size_t got = 0;
     if (!read_raw(block.data(), block.size(), got)) {
       d.error = error_;
       return d;
     }
-    if (got == 0) break;
   }
-  d.size = disk_bytes_;
-  d.hex = digest_->hex();
-  digest_.reset();
+  if (raw_eof_ && hashed_ == disk_bytes_) {
+    d.size = disk_bytes_;
+    d.hex = digest_->hex();
+    digest_.reset();
+    return d;
+  }
+  if (raw_eof_ && hashed_ > disk_bytes_) {
+    d.error = "the file became shorter while it was read";
+    return d;
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+// Hashes fd from p.hashed until the end, or until *stop is set.
+bool hash_rest(PartialDigest& p, const std::atomic<bool>* stop, std::atomic<uint64_t>* bytes,
+               std::string& error) {
+  std::vector<char> block(1u << 20);
+  while (!stop || !stop->load(std::memory_order_relaxed)) {
+    ssize_t n = ::pread(p.fd, block.data(), block.size(), static_cast<off_t>(p.hashed));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      error = std::strerror(errno);
+      return false;
+    }
+    if (n == 0) break;
+    p.sha->update({block.data(), static_cast<size_t>(n)});
+    p.hashed += static_cast<uint64_t>(n);
+    if (bytes) bytes->fetch_add(static_cast<uint64_t>(n), std::memory_order_relaxed);
+  }
+  return true;
+}
+
+}  // namespace
+
+std::unique_ptr<PartialDigest> Input::take_partial_digest(const std::string& path) {
+  auto p = std::make_unique<PartialDigest>();
+  p->path = path;
+  p->fd = fd_;
+  fd_ = -1;
+  p->hashed = hashed_;
+  p->sha = std::move(digest_);
+  return p;
+}
+
+PartialDigest::~PartialDigest() {
+  if (fd >= 0) ::close(fd);
+}
+
+std::unique_ptr<PartialDigest> PartialDigest::start(const std::string& path,
+                                                    const std::atomic<bool>& stop,
+                                                    std::atomic<uint64_t>& bytes) {
+  auto p = std::make_unique<PartialDigest>();
+  p->fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (p->fd < 0) return nullptr;
+  p->path = path;
+  p->sha = std::make_unique<Sha256>();
+  std::string error;
+  if (!hash_rest(*p, &stop, &bytes, error)) return nullptr;
+  return p;
+}
+
+bool PartialDigest::same_file(int other_fd) const {
+  struct stat a {
+  }, b{};
+  return ::fstat(fd, &a) == 0 && ::fstat(other_fd, &b) == 0 && a.st_dev == b.st_dev &&
+         a.st_ino == b.st_ino;
+}
+
+FileDigest PartialDigest::finish() {
+  FileDigest d;
+  if (!hash_rest(*this, nullptr, nullptr, d.error)) return d;
+  d.size = hashed;
+  d.hex = sha->hex();
   return d;
 }
 

@@ -3,9 +3,11 @@
 
 #include <simdjson.h>
 
+#include <atomic>
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "util/sha256.h"
@@ -43,6 +45,8 @@ class Buffer {
   size_t capacity_ = 0;
 };
 
+struct PartialDigest;
+
 class Input {
  public:
   ~Input();
@@ -55,10 +59,14 @@ class Input {
   bool read(Buffer& out, size_t max);
   const std::string& error() const { return error_; }
   uint64_t disk_bytes() const { return disk_bytes_; }
-  // Hashes the file's bytes as read() takes them; finish_digest() reads whatever was not taken
-  // (a file passed over after its first chunk) and gives the SHA-256 of the whole file.
-  void keep_digest();
-  FileDigest finish_digest();
+  // Hashes the file's bytes as read() takes them, up to offset `stop`; `ahead`, when it is a
+  // prefix of this same file hashed before, is carried on instead of starting over. finish_digest()
+  // reads whatever was not taken (a file passed over after its first chunk) and gives the SHA-256
+  // of the whole file; or nullopt when hashing reached the stop first, and take_partial_digest()
+  // carries it on later.
+  void keep_digest(uint64_t stop = UINT64_MAX, std::unique_ptr<PartialDigest> ahead = nullptr);
+  std::optional<FileDigest> finish_digest();
+  std::unique_ptr<PartialDigest> take_partial_digest(const std::string& path);
 
  private:
   Input() = default;
@@ -73,6 +81,28 @@ class Input {
   struct Gz;
   std::unique_ptr<Gz> gz_;
   std::unique_ptr<Sha256> digest_;
+  uint64_t hashed_ = 0, digest_stop_ = UINT64_MAX;
+  bool raw_eof_ = false;  // read() of the file returned 0
+};
+
+// A digest whose hashing stopped partway through the file. It holds the file open, so that the
+// rest finish() hashes is of the same file even if it was renamed or replaced since.
+struct PartialDigest {
+  std::string path;
+  int fd = -1;
+  uint64_t hashed = 0;
+  std::unique_ptr<Sha256> sha;
+  PartialDigest() = default;
+  PartialDigest(const PartialDigest&) = delete;
+  PartialDigest& operator=(const PartialDigest&) = delete;
+  ~PartialDigest();
+  // Opens path and hashes from its start until `stop` is set or the end; nullptr if it cannot be
+  // opened or read.
+  static std::unique_ptr<PartialDigest> start(const std::string& path,
+                                              const std::atomic<bool>& stop,
+                                              std::atomic<uint64_t>& bytes);
+  bool same_file(int other_fd) const;
+  FileDigest finish();
 };
 
 }  // namespace eksir::sources::detail

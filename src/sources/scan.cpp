@@ -21,6 +21,8 @@ using namespace detail;
 namespace {
 
 constexpr size_t kSniffBytes = 64 * 1024;
+// Files whose digests are left unfinished (deferred, or hashed ahead) hold a descriptor each.
+constexpr size_t kMaxDeferredFiles = 256, kMaxAheadFiles = 256;
 
 // Decides, from the first bytes of a file, whether it can hold JSON evidence at all.
 std::optional<Skip> sniff(const std::string& file, std::string_view head, bool complete) {
@@ -95,6 +97,7 @@ class Scanner {
     for (auto& p : problems) record_skip(std::move(p));
     uint64_t total = 0;
     for (const auto& f : files_) total += f.size;
+    digest_from_ = total > options_.digest_defer ? total - options_.digest_defer : 0;
     progress_.start(options_.progress, total);
 
     if (threads_ > 1) {
@@ -106,6 +109,7 @@ class Scanner {
       if (stopped()) break;
       read_file(f);
       stats_.files++;
+      walked_ += f.size;
     }
     finish();
     progress_.finish();
@@ -147,9 +151,23 @@ class Scanner {
       if (options_.digests) stats_.digests[f.path].error = error;
       return;
     }
-    if (options_.digests) in->keep_digest();
+    if (!options_.digests) {
+      read_content(f, *in);
+      return;
+    }
+    // Bytes past digest_from_ (counted over the whole input) are left for the deferred digests,
+    // each of which holds its file open: a bounded number.
+    uint64_t stop = UINT64_MAX;
+    if (!stats_.deferred || stats_.deferred->size() < kMaxDeferredFiles)
+      stop = digest_from_ > walked_ ? digest_from_ - walked_ : 0;
+    in->keep_digest(stop, options_.ahead ? options_.ahead->take(f.path) : nullptr);
     read_content(f, *in);
-    if (options_.digests) stats_.digests[f.path] = in->finish_digest();
+    if (auto d = in->finish_digest()) {
+      stats_.digests[f.path] = std::move(*d);
+      return;
+    }
+    if (!stats_.deferred) stats_.deferred = std::make_shared<DeferredDigests>();
+    stats_.deferred->add(in->take_partial_digest(f.path));
   }
 
   void read_content(const FileEntry& f, Input& in) {
@@ -329,11 +347,69 @@ class Scanner {
   std::vector<std::thread> workers_;
   std::unique_ptr<ChunkParser> inline_parser_;
   uint64_t next_seq_ = 0, delivered_ = 0;
+  uint64_t walked_ = 0, digest_from_ = 0;
+  // sizes of the files read so far; where deferral starts
   bool closing_ = false;
   std::atomic<bool> stop_{false};
 };
 
 }  // namespace
+
+DigestAhead::DigestAhead(std::vector<std::string> paths)
+    : thread_([this, paths = std::move(paths)] { run(paths); }) {}
+
+DigestAhead::~DigestAhead() {
+  stop();
+}
+
+void DigestAhead::stop() {
+  stop_ = true;
+  if (thread_.joinable()) thread_.join();
+}
+
+uint64_t DigestAhead::bytes() const {
+  return bytes_.load(std::memory_order_relaxed);
+}
+
+void DigestAhead::run(const std::vector<std::string>& paths) {
+  std::vector<Skip> problems;
+  for (const auto& f : walk(paths, problems)) {
+    if (stop_.load(std::memory_order_relaxed) || parts_.size() >= kMaxAheadFiles) return;
+    if (auto part = PartialDigest::start(f.path, stop_, bytes_)) parts_[f.path] = std::move(part);
+  }
+}
+
+std::unique_ptr<detail::PartialDigest> DigestAhead::take(const std::string& path) {
+  if (thread_.joinable()) return nullptr;  // still hashing: stop() first
+  auto it = parts_.find(path);
+  if (it == parts_.end()) return nullptr;
+  auto p = std::move(it->second);
+  parts_.erase(it);
+  return p;
+}
+
+DeferredDigests::DeferredDigests() = default;
+DeferredDigests::~DeferredDigests() = default;
+
+void DeferredDigests::add(std::unique_ptr<detail::PartialDigest> part) {
+  parts_.push_back(std::move(part));
+}
+
+void DeferredDigests::absorb(DeferredDigests& other) {
+  for (auto& p : other.parts_) parts_.push_back(std::move(p));
+  other.parts_.clear();
+}
+
+size_t DeferredDigests::size() const {
+  return parts_.size();
+}
+
+std::map<std::string, FileDigest> DeferredDigests::finish() {
+  std::map<std::string, FileDigest> out;
+  for (auto& p : parts_) out[p->path] = p->finish();
+  parts_.clear();
+  return out;
+}
 
 ScanStats scan(const std::vector<std::string>& paths, const ScanOptions& options,
                const EventFn& on_event, const OutputFn& on_output) {

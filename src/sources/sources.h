@@ -16,12 +16,15 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "event/event.h"
 #include "util/sha256.h"
 
 namespace eksir::sources {
+
+class DigestAhead;
 
 struct ScanOptions {
   unsigned threads = 0;              // 0 = all cores
@@ -33,6 +36,52 @@ struct ScanOptions {
   size_t max_recorded_skips = 1000;  // skips beyond this are counted but not kept one by one
   // SHA-256 of every file as stored, computed from the bytes as they are read (ScanStats::digests).
   bool digests = false;
+  // The last digest_defer bytes of the input, in scan order, are left unhashed by the scan: their
+  // digests are finished by ScanStats::deferred, on a core the caller has free after the scan.
+  uint64_t digest_defer = 0;
+  // Prefixes hashed before the scan began (stopped by then): the scan carries each one on.
+  DigestAhead* ahead = nullptr;
+};
+
+namespace detail {
+struct PartialDigest;
+}
+
+// Hashes the first files of a scan, in the scan's order, on a thread of its own while the caller
+// prepares the scan (loads rules): a core that would be idle. stop() before the scan starts.
+class DigestAhead {
+ public:
+  explicit DigestAhead(std::vector<std::string> paths);
+  ~DigestAhead();
+  DigestAhead(const DigestAhead&) = delete;
+  DigestAhead& operator=(const DigestAhead&) = delete;
+  void stop();             // at the end of the block being hashed; waits for the thread
+  uint64_t bytes() const;  // hashed so far
+  // The prefix hashed of `path`, if any; once.
+  std::unique_ptr<detail::PartialDigest> take(const std::string& path);
+
+ private:
+  void run(const std::vector<std::string>& paths);
+  std::atomic<bool> stop_{false};
+  std::atomic<uint64_t> bytes_{0};
+  std::map<std::string, std::unique_ptr<detail::PartialDigest>> parts_;
+  std::thread thread_;
+};
+
+// Digests the scan left unfinished (ScanOptions::digest_defer). finish() reads the rest of each
+// file again, from where hashing stopped, through the descriptor the scan opened.
+class DeferredDigests {
+ public:
+  DeferredDigests();
+  ~DeferredDigests();
+  void add(std::unique_ptr<detail::PartialDigest> part);
+  void absorb(DeferredDigests& other);
+  size_t size() const;
+  // The digests by path; once.
+  std::map<std::string, FileDigest> finish();
+
+ private:
+  std::vector<std::unique_ptr<detail::PartialDigest>> parts_;
 };
 
 // One record (or file) that could not be read, with enough to find it.
@@ -66,6 +115,7 @@ struct ScanStats {
   std::vector<Skip> skips;  // the first max_recorded_skips, in evidence order
   std::map<Source, uint64_t> events_by_source;
   std::map<std::string, FileDigest> digests;  // by path, when ScanOptions::digests
+  std::shared_ptr<DeferredDigests> deferred;  // digests still to finish (ScanOptions::digest_defer)
   double seconds = 0;
 };
 

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "detect/detect.h"
+#include "query/query.h"
 #include "rules/rules.h"
 
 namespace eksir::detect {
@@ -341,6 +342,34 @@ tests:
   res = test_rule(garbage);
   ASSERT_EQ(res.failures.size(), 1u);
   EXPECT_NE(res.failures[0].find("event 1: "), std::string::npos) << res.failures[0];
+}
+
+// A watch query tells the caller which events match it (the pod placements investigate keeps),
+// routed with the rules, and makes no finding; the rules' findings are unchanged beside it.
+TEST(Engine, WatchQueriesAreReportedNotFound) {
+  auto q = query::parse("objectRef.resource:pods and objectRef.subresource:binding");
+  ASSERT_TRUE(q) << q.error().message;
+  EngineOptions eo;
+  eo.watch.push_back(q->root);
+  Engine engine({rule(kSingle)}, eo);
+  std::string binding =
+      R"({"kind":"Event","apiVersion":"audit.k8s.io/v1","auditID":"b1","verb":"create",)"
+      R"("user":{"username":"system:kube-scheduler"},"stageTimestamp":"2026-03-14T09:00:00Z",)"
+      R"("objectRef":{"resource":"pods","subresource":"binding","namespace":"web","name":"w-1"}})";
+  auto create_crb = audit(1, "mallory", "create", "clusterrolebindings");
+  auto get_pods = audit(2, "alice", "get", "pods");
+  std::vector<unsigned> fed;
+  for (const auto& e : {binding, create_crb, get_pods})
+    EXPECT_EQ(rules::classify_json(
+                  e, [&](const EventView& ev) { fed.push_back(engine.on_event(ev, 0)); }),
+              "");
+  ASSERT_EQ(fed.size(), 3u);
+  EXPECT_EQ(fed[0], kFedWatch);
+  EXPECT_EQ(fed[1], kFedHit);
+  EXPECT_EQ(fed[2], 0u);
+  auto findings = engine.finish();
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].rule_id, "crb");
 }
 
 }  // namespace

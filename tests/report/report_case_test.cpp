@@ -39,6 +39,10 @@ std::string make_case() {
   run.title = "Stolen IAM access key of ci-deployer used to gain cluster-admin on prod-payments";
   run.severity = "Critical";
   run.incident_json = slurp(test::source_dir() + "/tests/report/fixtures/incident-2026-03-14.json");
+  run.findings.push_back({"f1", "eksir-k8s-cluster-admin-binding", "critical",
+                          "cluster-admin bound", kNoTime, kNoTime, "{}"});
+  run.findings.push_back(
+      {"f2", "eksir-ct-new-access-key", "high", "access key created", kNoTime, kNoTime, "{}"});
   EXPECT_TRUE(c->save_run(run)) << dir;
   store::Note n;
   n.time = parse_time("2026-03-14T10:05:00Z");
@@ -82,6 +86,9 @@ TEST(ReportCase, CommandWritesEachFormat) {
   ASSERT_FALSE(doc.is_discarded());
   EXPECT_EQ(doc["summary"]["severity"], "Critical");
   EXPECT_EQ(doc["actions"]["actions"].size(), 1u);
+  // The runs table counts each run's findings as stored (it once said 0 for every run).
+  ASSERT_EQ(doc["investigation"]["runs"].size(), 1u);
+  EXPECT_EQ(doc["investigation"]["runs"][0]["findings"], 2);
 }
 
 TEST(ReportCase, UsageAndCaseErrorsExitTwo) {
@@ -110,6 +117,43 @@ TEST(ReportCase, WriteCaseReportsWritesMarkdownAndHtml) {
   EXPECT_FALSE(fs::exists(fs::path(dir) / "report.md.tmp"));
   EXPECT_FALSE(report::write_case_reports(test::temp_dir() + "/nothing-here", error));
   EXPECT_FALSE(error.empty());
+}
+
+// investigate hands the reports the incident it parsed while saving the run: the reports are
+// the ones the stored case gives.
+TEST(ReportCase, ReportsFromAnIncidentParsedAheadAreTheStoredCasesReports) {
+  std::string dir = make_case();
+  std::string error;
+  report::ReportInput stored_input;
+  {
+    auto in = report::load_case(dir, error);
+    ASSERT_TRUE(in) << error;
+    stored_input = std::move(*in);
+  }
+  nlohmann::json incident;
+  ASSERT_TRUE(report::parse_incident(
+      slurp(test::source_dir() + "/tests/report/fixtures/incident-2026-03-14.json"), incident,
+      error));
+  auto ahead = report::load_case(dir, error, incident);
+  ASSERT_TRUE(ahead) << error;
+  stored_input.generated = ahead->generated = parse_time("2026-03-14T12:00:00Z");
+  for (auto f : {report::Format::Markdown, report::Format::Html, report::Format::Json}) {
+    std::ostringstream a, b;
+    report::write(stored_input, f, a);
+    report::write(*ahead, f, b);
+    EXPECT_EQ(a.str(), b.str()) << report::format_extension(f);
+  }
+  ASSERT_TRUE(report::write_case_reports(dir, error, incident)) << error;
+  std::ostringstream md;
+  report::write(stored_input, report::Format::Markdown, md);
+  std::string written = slurp(fs::path(dir) / "report.md");
+  // Equal but for the instant each was generated.
+  auto without_generated = [](std::string s) {
+    size_t p = s.find("Generated ");
+    if (p != std::string::npos) s.erase(p, s.find(' ', p + 10) - p);
+    return s;
+  };
+  EXPECT_EQ(without_generated(written), without_generated(md.str()));
 }
 
 }  // namespace
