@@ -1,6 +1,7 @@
 #include "test_paths.h"
 
 #include <fcntl.h>
+#include <libdeflate.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -30,6 +31,15 @@ std::string samples_dir() {
 
 std::string eksir_binary() {
   return EKSIR_BINARY;
+}
+
+std::string gzip(const std::string& data) {
+  libdeflate_compressor* c = libdeflate_alloc_compressor(6);
+  std::string out(libdeflate_gzip_compress_bound(c, data.size()), '\0');
+  size_t n = libdeflate_gzip_compress(c, data.data(), data.size(), out.data(), out.size());
+  libdeflate_free_compressor(c);
+  out.resize(n);
+  return out;
 }
 
 std::string temp_dir() {

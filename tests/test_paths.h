@@ -9,6 +9,7 @@ std::string shared_dir();    // ../shared beside the checkout (EKSIR_SHARED over
 std::string samples_dir();   // shared_dir() + "/samples"
 std::string eksir_binary();  // the built `eksir`
 std::string temp_dir();      // a fresh directory for one test
+std::string gzip(const std::string& data);  // data as one gzip member
 
 struct RunResult {
   int exit_code;

@@ -2,7 +2,6 @@
 // reads, and a rest finished after it. Whatever the split, the digest is the file's SHA-256.
 #include <fcntl.h>
 #include <gtest/gtest.h>
-#include <libdeflate.h>
 #include <sys/stat.h>
 
 #include <filesystem>
@@ -29,15 +28,6 @@ std::string lines(int n) {
     s += "{\"kind\":\"Event\",\"apiVersion\":\"audit.k8s.io/v1\",\"auditID\":\"id-" +
          std::to_string(i) + "\",\"verb\":\"get\",\"user\":{\"username\":\"alice\"}}\n";
   return s;
-}
-
-std::string gzip(const std::string& data) {
-  libdeflate_compressor* c = libdeflate_alloc_compressor(6);
-  std::string out(libdeflate_gzip_compress_bound(c, data.size()), '\0');
-  size_t n = libdeflate_gzip_compress(c, data.data(), data.size(), out.data(), out.size());
-  libdeflate_free_compressor(c);
-  out.resize(n);
-  return out;
 }
 
 // A prefix of `path` hashed as DigestAhead would have: its first `bytes` bytes.
@@ -78,7 +68,7 @@ FileDigest read_and_digest(const std::string& path, uint64_t stop,
 TEST(Digest, AnySplitOfAheadScanAndDeferredGivesTheFilesSha256) {
   std::string dir = test::temp_dir();
   write(dir + "/plain.log", lines(400));
-  write(dir + "/events.log.gz", gzip(lines(300)));
+  write(dir + "/events.log.gz", test::gzip(lines(300)));
   write(dir + "/empty.log", "");
   for (const char* name : {"/plain.log", "/events.log.gz", "/empty.log"}) {
     const std::string path = dir + name;
@@ -144,7 +134,7 @@ TEST(Digest, ScanWithAheadAndDeferralHashesEveryFileOnce) {
   std::string dir = test::temp_dir();
   std::filesystem::create_directories(dir + "/ct");
   write(dir + "/audit.log", lines(3000));
-  for (int i = 0; i < 20; ++i) write(dir + "/ct/" + std::to_string(i) + ".log.gz", gzip(lines(40)));
+  for (int i = 0; i < 20; ++i) write(dir + "/ct/" + std::to_string(i) + ".log.gz", test::gzip(lines(40)));
   write(dir + "/README.md", "# not evidence\n");
   std::vector<std::string> files;
   uint64_t total = 0;

@@ -1,6 +1,5 @@
 // The scanner over files and folders: chunking, gzip, ordering, and every kind of bad input.
 #include <gtest/gtest.h>
-#include <libdeflate.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -31,15 +30,6 @@ std::string audit_line(int i, const std::string& verb = "get") {
 
 void write(const std::string& path, const std::string& content) {
   std::ofstream(path, std::ios::binary) << content;
-}
-
-std::string gzip(const std::string& data) {
-  libdeflate_compressor* c = libdeflate_alloc_compressor(6);
-  std::string out(libdeflate_gzip_compress_bound(c, data.size()), '\0');
-  size_t n = libdeflate_gzip_compress(c, data.data(), data.size(), out.data(), out.size());
-  libdeflate_free_compressor(c);
-  out.resize(n);
-  return out;
 }
 
 struct Collected {
@@ -79,7 +69,7 @@ TEST(Scan, GzipPlainAndMultiMemberGiveTheSameEvents) {
   for (int i = 0; i < 300; ++i) a += audit_line(i) + "\n";
   for (int i = 300; i < 600; ++i) b += audit_line(i) + "\n";
   write(dir + "/plain.log", a + b);
-  write(dir + "/multi.log.gz", gzip(a) + gzip(b));
+  write(dir + "/multi.log.gz", test::gzip(a) + test::gzip(b));
   ScanOptions o;
   o.chunk_bytes = 16 * 1024;
   auto plain = collect({dir + "/plain.log"}, o);
@@ -93,7 +83,7 @@ TEST(Scan, GzipPlainAndMultiMemberGiveTheSameEvents) {
   }
   // Digests are of the files as stored (compressed bytes for gzip), whole even when the scan
   // stops early (a truncated member) or reads in many chunks.
-  std::string gz = gzip(a);
+  std::string gz = test::gzip(a);
   write(dir + "/cut.log.gz", gz.substr(0, gz.size() / 2));
   o.digests = true;
   auto hashed = collect({dir}, o);
@@ -109,7 +99,7 @@ TEST(Scan, TruncatedGzipKeepsTheGoodRecordsAndReportsTheCut) {
   std::string dir = test::temp_dir();
   std::string content;
   for (int i = 0; i < 2000; ++i) content += audit_line(i) + "\n";
-  std::string gz = gzip(content);
+  std::string gz = test::gzip(content);
   write(dir + "/cut.log.gz", gz.substr(0, gz.size() * 2 / 3));
   auto c = collect({dir + "/cut.log.gz"});
   EXPECT_GT(c.events.size(), 100u);
@@ -276,7 +266,7 @@ TEST(Scan, FirehoseConcatenatedSubscriptionPayloads) {
   std::string body = payload("CONTROL_MESSAGE", {}) + payload("DATA_MESSAGE", {1, 2}) +
                      payload("DATA_MESSAGE", {3});
   write(dir + "/firehose-object",
-        gzip(body.substr(0, body.size() / 2)) + gzip(body.substr(body.size() / 2)));
+        test::gzip(body.substr(0, body.size() / 2)) + test::gzip(body.substr(body.size() / 2)));
   auto c = collect({dir + "/firehose-object"});
   ASSERT_EQ(c.events.size(), 3u);
   EXPECT_EQ(c.stats.skipped, 0u);
