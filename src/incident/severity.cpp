@@ -1,6 +1,5 @@
 // The playbook's severity table, its criteria, and the false positives of the investigation
 // pattern.
-#include <arpa/inet.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -9,6 +8,7 @@
 #include <set>
 
 #include "incident/internal.h"
+#include "util/cidr.h"
 
 namespace eksir::incident {
 namespace {
@@ -55,25 +55,8 @@ bool contains(std::string_view s, std::string_view p) {
 }
 
 bool in_cidr(std::string_view ip, std::string_view cidr) {
-  size_t slash = cidr.find('/');
-  std::string net(cidr.substr(0, slash));
-  std::string addr(ip);
-  unsigned char a[16] = {}, n[16] = {};
-  int family = addr.find(':') != std::string::npos ? AF_INET6 : AF_INET;
-  if (inet_pton(family, addr.c_str(), a) != 1 || inet_pton(family, net.c_str(), n) != 1)
-    return false;
-  int max = family == AF_INET ? 32 : 128;
-  int bits = slash == std::string_view::npos
-                 ? max
-                 : std::atoi(std::string(cidr.substr(slash + 1)).c_str());
-  if (bits < 0 || bits > max) return false;
-  for (int i = 0; i < bits / 8; ++i)
-    if (a[i] != n[i]) return false;
-  if (bits % 8) {
-    unsigned char mask = static_cast<unsigned char>(0xff << (8 - bits % 8));
-    if ((a[bits / 8] & mask) != (n[bits / 8] & mask)) return false;
-  }
-  return true;
+  auto range = util::parse_cidr(cidr);
+  return range && util::cidr_contains(*range, ip);
 }
 
 bool matches_any(const std::vector<std::string>& patterns, const std::vector<std::string>& names,

@@ -1,6 +1,5 @@
 // Local evaluator: a query tree compiled against FieldRefs once, then matched against events
 // without allocating (see query.h for the semantics).
-#include <arpa/inet.h>
 
 #include <re2/re2.h>
 #include <algorithm>
@@ -11,6 +10,7 @@
 #include <memory>
 
 #include "query/query.h"
+#include "util/cidr.h"
 
 namespace eksir::query {
 
@@ -191,43 +191,9 @@ struct Matcher {
   bool is_regex = false;
   std::shared_ptr<const FieldRef> ref;  // Pattern::fieldref: the other field
   bool objects = false;                 // Pattern::objects
-  bool is_cidr = false;                 // Pattern::cidr (cidr_bits < 0: a bad prefix)
-  int cidr_family = 0;                  // AF_INET or AF_INET6
-  int cidr_bits = -1;
-  unsigned char cidr_addr[16] = {};
+  bool is_cidr = false;                 // Pattern::cidr
+  std::optional<util::Cidr> cidr;       // none: a bad range, which matches nothing
 };
-
-// Pattern::cidr: parses "addr/bits" into m.
-void parse_cidr(std::string_view text, Matcher& m) {
-  m.is_cidr = true;
-  size_t slash = text.find('/');
-  std::string addr(text.substr(0, slash));
-  int family = addr.find(':') != std::string::npos ? AF_INET6 : AF_INET;
-  int max = family == AF_INET ? 32 : 128;
-  int bits = max;
-  if (slash != std::string_view::npos) {
-    std::string_view b = text.substr(slash + 1);
-    auto r = std::from_chars(b.data(), b.data() + b.size(), bits);
-    if (r.ec != std::errc() || r.ptr != b.data() + b.size() || bits < 0 || bits > max) return;
-  }
-  if (inet_pton(family, addr.c_str(), m.cidr_addr) != 1) return;
-  m.cidr_family = family;
-  m.cidr_bits = bits;
-}
-
-bool cidr_match(const Matcher& m, std::string_view s) {
-  if (m.cidr_bits < 0 || s.empty() || s.size() > 45) return false;
-  char buf[46];
-  std::memcpy(buf, s.data(), s.size());
-  buf[s.size()] = 0;
-  unsigned char a[16];
-  if (inet_pton(m.cidr_family, buf, a) != 1) return false;
-  int full = m.cidr_bits / 8, rest = m.cidr_bits % 8;
-  if (std::memcmp(a, m.cidr_addr, static_cast<size_t>(full)) != 0) return false;
-  if (rest == 0) return true;
-  unsigned char mask = static_cast<unsigned char>(0xff << (8 - rest));
-  return (a[full] & mask) == (m.cidr_addr[full] & mask);
-}
 
 struct CNode {
   NodeKind kind = NodeKind::All;
@@ -338,7 +304,7 @@ bool numbers_equal(const Matcher& m, const FieldValue& v) {
 bool match_value(const Matcher& m, bool time_field, const FieldValue& v) {
   switch (v.type) {
     case FieldValue::Type::String:
-      if (m.is_cidr) return cidr_match(m, v.str);
+      if (m.is_cidr) return m.cidr && util::cidr_contains(*m.cidr, v.str);
       if (m.is_regex) return m.regex && re2::RE2::PartialMatch(v.str, *m.regex);
       if (m.icase) {
         if (m.wildcard) return wild_match(m.lower_segs, v.str, true);
@@ -438,7 +404,8 @@ Matcher make_matcher(const Pattern& p, TimeNs now) {
   m.icase = p.icase;
   m.objects = p.objects;
   if (p.cidr) {
-    parse_cidr(p.text, m);
+    m.is_cidr = true;
+    m.cidr = util::parse_cidr(p.text);
     return m;
   }
   if (p.fieldref) {

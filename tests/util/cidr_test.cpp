@@ -1,0 +1,44 @@
+// util::parse_cidr / cidr_contains: the one address-range test behind KQL's CIDR values, Sigma's
+// |cidr and the policy's known networks.
+#include <gtest/gtest.h>
+
+#include "util/cidr.h"
+
+namespace eksir::util {
+namespace {
+
+bool in(std::string_view ip, std::string_view range) {
+  auto r = parse_cidr(range);
+  return r && cidr_contains(*r, ip);
+}
+
+TEST(Cidr, Ipv4AndIpv6Ranges) {
+  EXPECT_TRUE(in("10.1.2.3", "10.0.0.0/8"));
+  EXPECT_FALSE(in("11.1.2.3", "10.0.0.0/8"));
+  EXPECT_TRUE(in("192.168.1.130", "192.168.1.128/25"));
+  EXPECT_FALSE(in("192.168.1.127", "192.168.1.128/25"));
+  EXPECT_TRUE(in("203.0.113.45", "203.0.113.45"));  // one address
+  EXPECT_FALSE(in("203.0.113.46", "203.0.113.45/32"));
+  EXPECT_TRUE(in("1.2.3.4", "0.0.0.0/0"));
+  EXPECT_TRUE(in("2001:db8::1", "2001:db8::/32"));
+  EXPECT_FALSE(in("2001:db9::1", "2001:db8::/32"));
+  EXPECT_TRUE(in("fe80::1", "fe80::/10"));
+}
+
+TEST(Cidr, OtherFamilyOrNotAnAddressIsOutside) {
+  EXPECT_FALSE(in("2001:db8::1", "10.0.0.0/8"));
+  EXPECT_FALSE(in("10.0.0.1", "::/0"));
+  EXPECT_FALSE(in("", "10.0.0.0/8"));
+  EXPECT_FALSE(in("10.0.0", "10.0.0.0/8"));
+  EXPECT_FALSE(in("not an ip", "0.0.0.0/0"));
+  EXPECT_FALSE(in(std::string(100, '1'), "0.0.0.0/0"));
+}
+
+TEST(Cidr, BadRangesAreRefused) {
+  for (std::string_view bad : {"10.0.0.0/33", "10.0.0.0/-1", "10.0.0.0/8x", "10.0.0.0/", "10.0/8",
+                               "::/129", "host/24", ""})
+    EXPECT_FALSE(parse_cidr(bad)) << bad;
+}
+
+}  // namespace
+}  // namespace eksir::util
