@@ -176,8 +176,8 @@ std::string Withheld::text() const {
   std::string ex;
   for (const auto& e : examples) ex += (ex.empty() ? "" : "; ") + e;
   return fmt::format(
-      "{} ({}): {} value{} first seen less than {} after the evidence starts ({}): whether they "
-      "are new cannot be told, so none was reported (e.g. {})",
+      "{} ({}): {} value{} first seen within {} of the evidence start ({}): too soon to tell if "
+      "new, not reported (e.g. {})",
       rule_title, rule_id, values, values == 1 ? "" : "s", rules::format_duration(history),
       format_time(evidence_start), ex);
 }

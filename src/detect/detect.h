@@ -59,7 +59,7 @@ struct EngineOptions {
 };
 
 // A first_seen (Elastic new_terms) rule whose history window the evidence did not cover for some
-// values: those values were seen, but whether they are new cannot be told, so no finding was
+// values: those values were seen, but too soon to tell whether they are new, so no finding was
 // made for them. Reported per rule so that the silence is not mistaken for "nothing new".
 struct Withheld {
   std::string rule_id, rule_title;

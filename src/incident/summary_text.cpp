@@ -128,7 +128,13 @@ void write_summary(const Investigation& inv, std::ostream& out, bool color) {
   }
   if (!inc.gaps.empty()) {
     out << "\n" << s("1", "Gaps in the evidence") << "\n";
-    for (const auto& g : inc.gaps) out << "  " << g << "\n";
+    // One line each: a first_seen rule's example values stay in incident.json and the report.
+    for (const auto& g : inc.gaps) {
+      std::string_view line = g;
+      size_t eg = line.rfind(" (e.g. ");
+      if (line.starts_with("withheld: ") && eg != std::string_view::npos) line = line.substr(0, eg);
+      out << "  " << util::fit(line, 220) << "\n";
+    }
   }
   if (!inv.leads.empty()) {
     out << "\n"

@@ -270,8 +270,7 @@ TEST(Correlation, FirstSeenNeedsTheHistoryCoveredAndSaysHowMuch) {
   EXPECT_EQ(w.rule_id, r.id);
   EXPECT_EQ(w.values, 2u);  // alice at the start, mallory 12 h in: both under the 1d history
   EXPECT_EQ(format_time(w.evidence_start), "2026-03-14T09:00:00.000Z");
-  EXPECT_NE(w.text().find("2 values first seen less than 1d after the evidence starts"),
-            std::string::npos)
+  EXPECT_NE(w.text().find("2 values first seen within 1d of the evidence start"), std::string::npos)
       << w.text();
   EXPECT_NE(w.text().find("mallory"), std::string::npos) << w.text();
 }

@@ -289,6 +289,24 @@ TEST(InvestigateE2E, TextSummaryAndRerunKeepsNotes) {
   EXPECT_GT(hashed, 20u);
 }
 
+// The summary is read in 30 seconds: a gap is one line there, its example values in the case.
+TEST(InvestigateE2E, SummaryGapsAreOneLineEachAndTheCaseKeepsTheDetail) {
+  std::string dir = eksir::test::temp_dir() + "/case";
+  auto r = run_eksir({"investigate", eksir::test::source_dir() + "/examples/incident-2026-03-14",
+                      "-o", dir, "--no-report"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  size_t at = r.out.find("Gaps in the evidence");
+  ASSERT_NE(at, std::string::npos) << r.out;
+  std::string gaps = r.out.substr(at, r.out.find("\n\n", at) - at);
+  EXPECT_NE(gaps.find("withheld: "), std::string::npos) << gaps;
+  EXPECT_EQ(gaps.find("(e.g. "), std::string::npos) << gaps;
+  std::istringstream lines(gaps);
+  for (std::string line; std::getline(lines, line);) EXPECT_LE(line.size(), 280u) << line;
+  std::ifstream json(dir + "/incident.json");
+  std::string doc((std::istreambuf_iterator<char>(json)), std::istreambuf_iterator<char>());
+  EXPECT_NE(doc.find("too soon to tell if new, not reported (e.g. "), std::string::npos);
+}
+
 TEST(InvestigateE2E, UnreadableRecordsAreGapsOfTheIncident) {
   // The web-pod-miner evidence plus one audit file with a broken line between two good ones: the
   // incident is still built, and its gaps name what could not be read, with file and line.

@@ -163,7 +163,7 @@ TEST(ElasticE2E, NewTermsFiresOnlyWhenTheEvidenceCoversTheHistoryWindow) {
       << r.err;
   // ...and says, for the rule, what it withheld.
   EXPECT_NE(r.err.find("withheld: Test New Identity Lists Buckets (00000000-0000-4000-8000-"
-                       "00000000e1e1): 2 values first seen less than 7d after the evidence starts "
+                       "00000000e1e1): 2 values first seen within 7d of the evidence start "
                        "(2026-03-01T10:00:00.000Z)"),
             std::string::npos)
       << r.err;
