@@ -189,36 +189,35 @@ class Parser {
 
   // ---- queries ---------------------------------------------------------------------------
 
-  Node or_query() {
-    Node first = and_query();
-    if (!peek_binary("or")) return first;
+  // One level of a left-associative chain: operand (word operand)*, flattened into one node.
+  // `after(keyword)` checks what follows the keyword before the next operand is read.
+  template <class Operand, class After>
+  Node chain(NodeKind kind, std::string_view word, Operand operand, After after) {
+    Node first = operand();
+    if (!peek_binary(word)) return first;
     Node n;
-    n.kind = NodeKind::Or;
+    n.kind = kind;
     n.column = first.column;
     n.children.push_back(std::move(first));
     while (true) {
       size_t kw = skip_ws_from(pos_);
-      if (!eat_binary("or")) break;
-      need_operand(s_.substr(kw, 2));
-      n.children.push_back(and_query());
+      if (!eat_binary(word)) break;
+      after(s_.substr(kw, word.size()));
+      n.children.push_back(operand());
     }
     return n;
   }
 
+  Node or_query() {
+    return chain(
+        NodeKind::Or, "or", [&] { return and_query(); },
+        [&](std::string_view kw) { need_operand(kw); });
+  }
+
   Node and_query() {
-    Node first = not_query();
-    if (!peek_binary("and")) return first;
-    Node n;
-    n.kind = NodeKind::And;
-    n.column = first.column;
-    n.children.push_back(std::move(first));
-    while (true) {
-      size_t kw = skip_ws_from(pos_);
-      if (!eat_binary("and")) break;
-      need_operand(s_.substr(kw, 3));
-      n.children.push_back(not_query());
-    }
-    return n;
+    return chain(
+        NodeKind::And, "and", [&] { return not_query(); },
+        [&](std::string_view kw) { need_operand(kw); });
   }
 
   bool peek_binary(std::string_view word) const {
@@ -380,38 +379,21 @@ class Parser {
     return value(field, field_start, top);
   }
 
+  // After 'and'/'or' in a value list, a value must follow.
+  void need_value(std::string_view kw) {
+    if (at_end() || peek() == ')') fail(pos_, "expected a value after '" + std::string(kw) + "'");
+  }
+
   Node or_values(const std::string& field, size_t field_start) {
-    Node first = and_values(field, field_start);
-    if (!peek_binary("or")) return first;
-    Node n;
-    n.kind = NodeKind::Or;
-    n.column = first.column;
-    n.children.push_back(std::move(first));
-    while (true) {
-      size_t kw = skip_ws_from(pos_);
-      if (!eat_binary("or")) break;
-      if (at_end() || peek() == ')')
-        fail(pos_, "expected a value after '" + std::string(s_.substr(kw, 2)) + "'");
-      n.children.push_back(and_values(field, field_start));
-    }
-    return n;
+    return chain(
+        NodeKind::Or, "or", [&] { return and_values(field, field_start); },
+        [&](std::string_view kw) { need_value(kw); });
   }
 
   Node and_values(const std::string& field, size_t field_start) {
-    Node first = not_values(field, field_start);
-    if (!peek_binary("and")) return first;
-    Node n;
-    n.kind = NodeKind::And;
-    n.column = first.column;
-    n.children.push_back(std::move(first));
-    while (true) {
-      size_t kw = skip_ws_from(pos_);
-      if (!eat_binary("and")) break;
-      if (at_end() || peek() == ')')
-        fail(pos_, "expected a value after '" + std::string(s_.substr(kw, 3)) + "'");
-      n.children.push_back(not_values(field, field_start));
-    }
-    return n;
+    return chain(
+        NodeKind::And, "and", [&] { return not_values(field, field_start); },
+        [&](std::string_view kw) { need_value(kw); });
   }
 
   Node not_values(const std::string& field, size_t field_start) {
