@@ -18,16 +18,19 @@ if [ ! -d "$dir" ]; then
 fi
 bytes=$(du -sb "$dir" | cut -f1)
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-time_of() {
-  for _ in $(seq "$runs"); do
-    /usr/bin/time -f "%e %M" "$@" >/dev/null 2>/tmp/eksir-bench.err || true
-    tail -1 /tmp/eksir-bench.err
-  done
+seconds() {
+  /usr/bin/time -f "%e" "$@" >/dev/null 2>/tmp/eksir-bench.err || true
+  tail -1 /tmp/eksir-bench.err
 }
+# The two commands in turn, so that a machine slowing down or speeding up weighs on both alike.
 case_dir=$(mktemp -d)
-det=$(time_of "$build/eksir" detect "$dir" -q --format json | awk '{print $1}' | median)
-inv=$(time_of "$build/eksir" investigate "$dir" -q --format json -o "$case_dir/c" |
-  awk '{print $1}' | median)
+det_times=() inv_times=()
+for i in $(seq "$runs"); do
+  det_times+=("$(seconds "$build/eksir" detect "$dir" -q --format json)")
+  inv_times+=("$(seconds "$build/eksir" investigate "$dir" -q --format json -o "$case_dir/c$i")")
+done
+det=$(printf '%s\n' "${det_times[@]}" | median)
+inv=$(printf '%s\n' "${inv_times[@]}" | median)
 rm -rf "$case_dir"
 echo "evidence: $dir, $((bytes / 1048576)) MiB"
 echo "eksir detect      ${det} s"
