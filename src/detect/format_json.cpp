@@ -4,7 +4,7 @@
 #include <ostream>
 
 #include "detect/detect.h"
-#include "util/text.h"
+#include "util/json_writer.h"
 
 namespace eksir::detect {
 
@@ -17,70 +17,45 @@ std::optional<Format> parse_format(std::string_view name) {
 }
 
 std::string finding_json(const Finding& f) {
-  std::string o;
-  auto str = [&](std::string_view key, std::string_view v) {
-    o += ',';
-    util::append_json_string(o, key);
-    o += ':';
-    util::append_json_string(o, v);
-  };
-  o += "{\"id\":";
-  util::append_json_string(o, f.id);
-  o += ",\"rule\":{\"id\":";
-  util::append_json_string(o, f.rule_id);
-  str("title", f.rule_title);
-  str("origin", f.origin);
-  if (!f.author.empty()) str("author", f.author);
-  o += '}';
-  str("severity", rules::severity_name(f.severity));
-  str("title", f.title);
-  str("description", f.description);
-  auto time = [&](std::string_view key, TimeNs t) {
-    if (t == kNoTime)
-      o += fmt::format(",\"{}\":null", key);
-    else
-      str(key, format_time(t));
-  };
-  time("first_seen", f.first_seen);
-  time("last_seen", f.last_seen);
-  o += fmt::format(",\"count\":{},\"attack\":[", f.count);
-  for (size_t i = 0; i < f.attack.size(); ++i) {
-    if (i) o += ',';
-    util::append_json_string(o, f.attack[i]);
+  util::JsonWriter j;
+  j.open('{');
+  j.kv("id", f.id);
+  j.key("rule");
+  j.open('{');
+  j.kv("id", f.rule_id);
+  j.kv("title", f.rule_title);
+  j.kv("origin", f.origin);
+  if (!f.author.empty()) j.kv("author", f.author);
+  j.close('}');
+  j.kv("severity", rules::severity_name(f.severity));
+  j.kv("title", f.title);
+  j.kv("description", f.description);
+  j.kv_time("first_seen", f.first_seen);
+  j.kv_time("last_seen", f.last_seen);
+  j.kv_num("count", static_cast<int64_t>(f.count));
+  j.kv_list("attack", f.attack);
+  j.kv_or_null("criterion", f.criterion);
+  j.key("subject");
+  j.open('{');
+  for (const auto& [k, v] : f.subject) j.kv(k, v);
+  j.close('}');
+  if (f.sample) j.kv_bool("sample", true);
+  if (!f.note.empty()) j.kv("note", f.note);
+  j.key("evidence");
+  j.open('[');
+  for (const auto& e : f.evidence) {
+    j.item();
+    j.open('{');
+    j.kv("source", source_name(e.source));
+    j.kv("file", e.file);
+    j.kv_num("line", static_cast<int64_t>(e.line));
+    j.kv_time("time", e.time);
+    j.kv_or_null("event_id", e.event_id);
+    j.close('}');
   }
-  o += "],\"criterion\":";
-  if (f.criterion.empty())
-    o += "null";
-  else
-    util::append_json_string(o, f.criterion);
-  o += ",\"subject\":{";
-  for (size_t i = 0; i < f.subject.size(); ++i) {
-    if (i) o += ',';
-    util::append_json_string(o, f.subject[i].first);
-    o += ':';
-    util::append_json_string(o, f.subject[i].second);
-  }
-  o += '}';
-  if (f.sample) o += ",\"sample\":true";
-  if (!f.note.empty()) str("note", f.note);
-  o += ",\"evidence\":[";
-  for (size_t i = 0; i < f.evidence.size(); ++i) {
-    const auto& e = f.evidence[i];
-    if (i) o += ',';
-    o += "{\"source\":";
-    util::append_json_string(o, source_name(e.source));
-    str("file", e.file);
-    o += fmt::format(",\"line\":{}", e.line);
-    time("time", e.time);
-    o += ",\"event_id\":";
-    if (e.event_id.empty())
-      o += "null";
-    else
-      util::append_json_string(o, e.event_id);
-    o += '}';
-  }
-  o += "]}";
-  return o;
+  j.close(']');
+  j.close('}');
+  return std::move(j.o);
 }
 
 void write_json(const std::vector<Finding>& findings, const std::string& summary,

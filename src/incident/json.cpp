@@ -2,69 +2,13 @@
 #include <fmt/format.h>
 
 #include "incident/internal.h"
+#include "util/json_writer.h"
 #include "util/text.h"
 
 namespace eksir::incident {
 namespace {
 
-struct Json {
-  std::string o;
-  bool first = true;
-  void raw(std::string_view s) { o += s; }
-  void str(std::string_view s) { util::append_json_string(o, s); }
-  void key(std::string_view k) {
-    if (!first) o += ',';
-    first = false;
-    str(k);
-    o += ':';
-  }
-  void open(char c) {
-    o += c;
-    first = true;
-  }
-  void close(char c) {
-    o += c;
-    first = false;
-  }
-  void item() {
-    if (!first) o += ',';
-    first = false;
-  }
-  void kv(std::string_view k, std::string_view v) {
-    key(k);
-    str(v);
-  }
-  void kv_time(std::string_view k, TimeNs t) {
-    key(k);
-    if (t == kNoTime)
-      raw("null");
-    else
-      str(format_time(t));
-  }
-  void kv_num(std::string_view k, int64_t v) {
-    key(k);
-    raw(std::to_string(v));
-  }
-  void kv_bool(std::string_view k, bool v) {
-    key(k);
-    raw(v ? "true" : "false");
-  }
-  void kv_map(std::string_view k, const std::map<std::string, std::string>& m) {
-    key(k);
-    open('{');
-    for (const auto& [a, b] : m) kv(a, b);
-    close('}');
-  }
-  void kv_list(std::string_view k, const std::vector<std::string>& v) {
-    key(k);
-    open('[');
-    for (const auto& s : v) {
-      item();
-      str(s);
-    }
-    close(']');
-  }
-};
+using Json = util::JsonWriter;
 
 void evidence(Json& j, const Evidence& e, bool with_text) {
   j.open('{');

@@ -18,6 +18,7 @@
 #include "report/report.h"
 #include "sources/sources.h"
 #include "store/store.h"
+#include "util/json_writer.h"
 #include "util/sha256.h"
 #include "util/text.h"
 
@@ -268,25 +269,24 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
                             f.first_seen, f.last_seen, findings_json.back()});
   }
   for (const auto& e : inv.incident.entities) {
-    std::string j = "{\"key\":";
-    util::append_json_string(j, e.key);
-    j += ",\"kind\":";
-    util::append_json_string(j, e.kind);
-    j += ",\"id\":";
-    util::append_json_string(j, e.id);
-    j += "}";
-    rec.entities.push_back({e.key, e.kind, e.name, e.ns, j});
+    util::JsonWriter j;
+    j.open('{');
+    j.kv("key", e.key);
+    j.kv("kind", e.kind);
+    j.kv("id", e.id);
+    j.close('}');
+    rec.entities.push_back({e.key, e.kind, e.name, e.ns, std::move(j.o)});
   }
   for (const auto& t : inv.incident.timeline) {
-    std::string j = "{\"file\":";
-    util::append_json_string(j, t.evidence.file);
-    j += fmt::format(",\"line\":{},\"event_id\":", t.evidence.line);
-    util::append_json_string(j, t.evidence.event_id);
-    j += ",\"finding\":";
-    util::append_json_string(j, t.evidence.finding);
-    j += "}";
+    util::JsonWriter j;
+    j.open('{');
+    j.kv("file", t.evidence.file);
+    j.kv_num("line", static_cast<int64_t>(t.evidence.line));
+    j.kv("event_id", t.evidence.event_id);
+    j.kv("finding", t.evidence.finding);
+    j.close('}');
     rec.timeline.push_back(
-        {t.time, std::string(tag_name(t.tag)), t.text, t.source, t.confidence, j});
+        {t.time, std::string(tag_name(t.tag)), t.text, t.source, t.confidence, std::move(j.o)});
   }
   if (digester.joinable()) digester.join();
   info.stats.digests.merge(deferred_digests);
