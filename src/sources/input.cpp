@@ -171,7 +171,8 @@ std::unique_ptr<PartialDigest> PartialDigest::start(const std::string& path,
                                                     const std::atomic<bool>& stop,
                                                     std::atomic<uint64_t>& bytes) {
   auto p = std::make_unique<PartialDigest>();
-  p->fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // Non-blocking: a path that became a pipe since the walk must not hold the thread.
+  p->fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (p->fd < 0) return nullptr;
   p->path = path;
   p->sha = std::make_unique<Sha256>();
