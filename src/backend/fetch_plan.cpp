@@ -239,18 +239,12 @@ class Planner {
       return first_seen_rows(q, error, local);
     }
     std::string agg = aggregation(q, table_, bounds_);
-    std::string text = store_.query(
+    auto f = summary_row(
         fmt::format("SELECT count(), sum(n), sum(fires), sum(fires ? length(rows) : 0), max(irr) "
-                    "FROM ({}) FORMAT TabSeparated",
+                    "FROM ({})",
                     agg),
-        error);
-    if (!error.empty()) return "";
-    auto lines = tsv_lines(text);
-    auto f = split_tabs(lines.empty() ? "" : lines.front());
-    if (f.size() != 5) {
-      error = "unexpected aggregation reply: " + text.substr(0, 200);
-      return "";
-    }
+        5, error);
+    if (f.empty()) return "";
     if (f[4] == "1") return local("a group_by or counted field holds a value that is not a string");
     count_rule(q, number(f[0]), number(f[2]), number(f[1]), number(f[3]));
     if (number(f[2]) == 0) return "";
@@ -260,6 +254,21 @@ class Planner {
   }
 
  private:
+  // The one row of an aggregation over the server's groups, as `fields` text fields; empty with
+  // `error` set when the server fails or replies otherwise.
+  std::vector<std::string> summary_row(const std::string& select, size_t fields,
+                                       std::string& error) {
+    std::string text = store_.query(select + " FORMAT TabSeparated", error);
+    if (!error.empty()) return {};
+    auto lines = tsv_lines(text);
+    auto f = split_tabs(lines.empty() ? "" : lines.front());
+    if (f.size() != fields) {
+      error = "unexpected aggregation reply: " + text.substr(0, 200);
+      return {};
+    }
+    return f;
+  }
+
   void count_rule(const RuleSql& q, uint64_t groups, uint64_t firing, uint64_t rows,
                   uint64_t pulled) {
     CorrelationCounts& c = plan_.correlations;
@@ -290,16 +299,10 @@ class Planner {
     // A key without an event time never fires (the engine keeps the timeless event as first).
     std::string fires =
         start == INT64_MAX ? "0" : fmt::format("m != {} AND m - {} >= {}", kNoTime, start, history);
-    std::string text = store_.query(
-        fmt::format("SELECT count(), sum({}), sum(n), max(irr) FROM ({}) FORMAT TabSeparated",
-                    fires, by_key),
+    auto f = summary_row(
+        fmt::format("SELECT count(), sum({}), sum(n), max(irr) FROM ({})", fires, by_key), 4,
         error);
-    if (!error.empty()) return "";
-    auto f = split_tabs(tsv_lines(text).empty() ? "" : tsv_lines(text).front());
-    if (f.size() != 4) {
-      error = "unexpected aggregation reply: " + text.substr(0, 200);
-      return "";
-    }
+    if (f.empty()) return "";
     if (f[3] == "1") return local("a group_by field holds a value that is not a string");
     count_rule(q, number(f[0]), number(f[1]), number(f[2]), number(f[0]));
     if (number(f[0]) == 0) return "";
