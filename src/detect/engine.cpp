@@ -174,7 +174,7 @@ Engine::Engine(std::vector<rules::Rule> rules, const EngineOptions& options)
     CompiledRule& c = m.compiled[m.rules.size() + i];
     c.match = query::compile(m.options.watch[i]);
     for (int s = 0; s < kSourceCount; ++s)
-      if ((c.applies[s] = c.match.may_match(static_cast<Source>(s))))
+      if (c.match.may_match(static_cast<Source>(s)))
         watched[s].push_back(static_cast<uint32_t>(m.rules.size() + i));
   }
   // Route by key-field values: the trees whose constraints an event must meet.

@@ -58,10 +58,9 @@ std::optional<ReportInput> load_case(const std::string& case_dir, std::string& e
     return std::nullopt;
   }
   ReportInput in;
-  std::string text = incident ? std::string() : c->latest_incident_json();
   if (incident) {
     in.incident = std::move(*incident);
-  } else if (!text.empty()) {
+  } else if (std::string text = c->latest_incident_json(); !text.empty()) {
     std::string why;
     if (!parse_incident(text, in.incident, why)) {
       error = fmt::format("{}: the latest run's incident: {}", case_dir, why);

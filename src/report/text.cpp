@@ -79,12 +79,9 @@ bool plain(unsigned char c) {
 }  // namespace
 
 std::string valid_utf8(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size() && plain(static_cast<unsigned char>(s[i]))) ++i;
-  if (i == s.size()) return std::string(s);
   std::string out;
   out.reserve(s.size());
-  out.append(s.substr(0, i));
+  size_t i = 0;
   while (i < s.size()) {
     size_t run = i;
     while (run < s.size() && plain(static_cast<unsigned char>(s[run]))) ++run;

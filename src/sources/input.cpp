@@ -133,8 +133,7 @@ std::optional<FileDigest> Input::finish_digest() {
 namespace {
 
 // Hashes fd from p.hashed until the end, or until *stop is set.
-bool hash_rest(PartialDigest& p, const std::atomic<bool>* stop, std::atomic<uint64_t>* bytes,
-               std::string& error) {
+bool hash_rest(PartialDigest& p, const std::atomic<bool>* stop, std::string& error) {
   std::vector<char> block(1u << 20);
   while (!stop || !stop->load(std::memory_order_relaxed)) {
     ssize_t n = ::pread(p.fd, block.data(), block.size(), static_cast<off_t>(p.hashed));
@@ -146,7 +145,6 @@ bool hash_rest(PartialDigest& p, const std::atomic<bool>* stop, std::atomic<uint
     if (n == 0) break;
     p.sha->update({block.data(), static_cast<size_t>(n)});
     p.hashed += static_cast<uint64_t>(n);
-    if (bytes) bytes->fetch_add(static_cast<uint64_t>(n), std::memory_order_relaxed);
   }
   return true;
 }
@@ -168,8 +166,7 @@ PartialDigest::~PartialDigest() {
 }
 
 std::unique_ptr<PartialDigest> PartialDigest::start(const std::string& path,
-                                                    const std::atomic<bool>& stop,
-                                                    std::atomic<uint64_t>& bytes) {
+                                                    const std::atomic<bool>& stop) {
   auto p = std::make_unique<PartialDigest>();
   // Non-blocking: a path that became a pipe since the walk must not hold the thread.
   p->fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
@@ -177,7 +174,7 @@ std::unique_ptr<PartialDigest> PartialDigest::start(const std::string& path,
   p->path = path;
   p->sha = std::make_unique<Sha256>();
   std::string error;
-  if (!hash_rest(*p, &stop, &bytes, error)) return nullptr;
+  if (!hash_rest(*p, &stop, error)) return nullptr;
   return p;
 }
 
@@ -190,7 +187,7 @@ bool PartialDigest::same_file(int other_fd) const {
 
 FileDigest PartialDigest::finish() {
   FileDigest d;
-  if (!hash_rest(*this, nullptr, nullptr, d.error)) return d;
+  if (!hash_rest(*this, nullptr, d.error)) return d;
   d.size = hashed;
   d.hex = sha->hex();
   return d;

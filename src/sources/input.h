@@ -99,8 +99,7 @@ struct PartialDigest {
   // Opens path and hashes from its start until `stop` is set or the end; nullptr if it cannot be
   // opened or read.
   static std::unique_ptr<PartialDigest> start(const std::string& path,
-                                              const std::atomic<bool>& stop,
-                                              std::atomic<uint64_t>& bytes);
+                                              const std::atomic<bool>& stop);
   bool same_file(int other_fd) const;
   FileDigest finish();
 };

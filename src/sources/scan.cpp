@@ -347,8 +347,8 @@ class Scanner {
   std::vector<std::thread> workers_;
   std::unique_ptr<ChunkParser> inline_parser_;
   uint64_t next_seq_ = 0, delivered_ = 0;
-  uint64_t walked_ = 0, digest_from_ = 0;
-  // sizes of the files read so far; where deferral starts
+  uint64_t walked_ = 0;       // sizes of the files read so far
+  uint64_t digest_from_ = 0;  // where, over the whole input, hashing is left to the deferred
   bool closing_ = false;
   std::atomic<bool> stop_{false};
 };
@@ -367,15 +367,11 @@ void DigestAhead::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-uint64_t DigestAhead::bytes() const {
-  return bytes_.load(std::memory_order_relaxed);
-}
-
 void DigestAhead::run(const std::vector<std::string>& paths) {
   std::vector<Skip> problems;
   for (const auto& f : walk(paths, problems)) {
     if (stop_.load(std::memory_order_relaxed) || parts_.size() >= kMaxAheadFiles) return;
-    if (auto part = PartialDigest::start(f.path, stop_, bytes_)) parts_[f.path] = std::move(part);
+    if (auto part = PartialDigest::start(f.path, stop_)) parts_[f.path] = std::move(part);
   }
 }
 

@@ -55,15 +55,13 @@ class DigestAhead {
   ~DigestAhead();
   DigestAhead(const DigestAhead&) = delete;
   DigestAhead& operator=(const DigestAhead&) = delete;
-  void stop();             // at the end of the block being hashed; waits for the thread
-  uint64_t bytes() const;  // hashed so far
+  void stop();  // at the end of the block being hashed; waits for the thread
   // The prefix hashed of `path`, if any; once.
   std::unique_ptr<detail::PartialDigest> take(const std::string& path);
 
  private:
   void run(const std::vector<std::string>& paths);
   std::atomic<bool> stop_{false};
-  std::atomic<uint64_t> bytes_{0};
   std::map<std::string, std::unique_ptr<detail::PartialDigest>> parts_;
   std::thread thread_;
 };
