@@ -298,8 +298,19 @@ std::optional<StoreScan> investigate_scan(const std::string& url, std::ostream& 
   auto store = open_store("investigate", url, err);
   if (!store) return std::nullopt;
   auto state = std::make_shared<ScanState>(std::move(*store));
-  // Audit pods/binding writes: the incident places pods on nodes with them.
-  state->extra = "(source = 'k8s_audit' AND has(f_k8s_subresource, 'binding'))";
+  // Audit pods/binding writes: the incident places pods on nodes with them. And the records the
+  // scope may pull from (incident::scope_candidate, which filters them again exactly): CloudTrail
+  // calls, and audit requests by anyone but the cluster's machinery — controllers making pods and
+  // jobs, kubelets running pods, anonymous requests included.
+  state->extra =
+      "(source = 'k8s_audit' AND has(f_k8s_subresource, 'binding'))"
+      " OR source = 'cloudtrail'"
+      " OR (source = 'k8s_audit' AND (has(f_k8s_user, 'system:anonymous')"
+      " OR NOT arrayExists(u -> u LIKE 'system:%' OR u LIKE 'eks:%', f_k8s_user)"
+      " OR (arrayExists(u -> u LIKE 'system:serviceaccount:kube-system:%', f_k8s_user)"
+      " AND has(f_k8s_verb, 'create') AND hasAny(f_k8s_resource, ['pods', 'jobs', 'replicasets']))"
+      " OR (arrayExists(u -> u LIKE 'system:node:%', f_k8s_user)"
+      " AND (has(f_k8s_resource, 'pods') OR has(f_k8s_subresource, 'token')))))";
   StoreScan s;
   s.scan = store_scan(state);
   s.failure = [state] { return state->failure; };

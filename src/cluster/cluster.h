@@ -126,6 +126,11 @@ struct AwsAuthEntry {  // one mapRoles / mapUsers item of kube-system/aws-auth
   bool user = false;  // mapUsers
 };
 
+// The entries of one aws-auth mapRoles (users = false) or mapUsers value, a YAML list in a string.
+// error is set, and the entries read so far returned, when the text is not such a list.
+std::vector<AwsAuthEntry> parse_aws_auth_list(std::string_view yaml, bool users,
+                                              std::string& error);
+
 struct AccessPolicy {
   std::string policy_arn, scope_type;
   std::vector<std::string> namespaces;

@@ -287,25 +287,12 @@ void read_aws_auth(Snapshot& snap, const N& data, std::string_view file) {
   for (const char* key : {"mapRoles", "mapUsers"}) {
     std::string text = str(get(data, key));
     if (text.empty()) continue;
-    try {
-      YAML::Node list = YAML::Load(text);
-      if (!list.IsSequence()) {
-        snap.skips.push_back({std::string(file), 0, 0, "invalid aws-auth",
-                              std::string(key) + " is not a YAML list"});
-        continue;
-      }
-      for (const auto& e : list) {
-        AwsAuthEntry a;
-        a.user = key == std::string_view("mapUsers");
-        a.arn = str(get(e, a.user ? "userarn" : "rolearn"));
-        a.username = str(get(e, "username"));
-        a.groups = strings(get(e, "groups"));
-        snap.aws_auth.push_back(std::move(a));
-      }
-    } catch (const YAML::Exception& ex) {
-      snap.skips.push_back({std::string(file), static_cast<uint64_t>(ex.mark.line + 1), 0,
-                            "invalid aws-auth", std::string(key) + ": " + ex.msg});
-    }
+    std::string error;
+    auto entries = parse_aws_auth_list(text, key == std::string_view("mapUsers"), error);
+    for (auto& a : entries) snap.aws_auth.push_back(std::move(a));
+    if (!error.empty())
+      snap.skips.push_back({std::string(file), 0, 0, "invalid aws-auth",
+                            key + ((error.rfind("is ", 0) == 0 ? " " : ": ") + error)});
   }
 }
 
@@ -636,6 +623,29 @@ void add_file(Snapshot& snap, const fs::path& p) {
 }
 
 }  // namespace
+
+std::vector<AwsAuthEntry> parse_aws_auth_list(std::string_view yaml, bool users,
+                                              std::string& error) {
+  std::vector<AwsAuthEntry> out;
+  try {
+    YAML::Node list = YAML::Load(std::string(yaml));
+    if (!list.IsSequence()) {
+      error = "is not a YAML list";
+      return out;
+    }
+    for (const auto& e : list) {
+      AwsAuthEntry a;
+      a.user = users;
+      a.arn = str(get(e, users ? "userarn" : "rolearn"));
+      a.username = str(get(e, "username"));
+      a.groups = strings(get(e, "groups"));
+      out.push_back(std::move(a));
+    }
+  } catch (const YAML::Exception& ex) {
+    error = fmt::format("line {}: {}", ex.mark.line + 1, ex.msg);
+  }
+  return out;
+}
 
 void add_text(Snapshot& snap, std::string_view text, std::string_view file) {
   add_text_impl(snap, text, file, false);

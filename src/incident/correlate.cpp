@@ -3,12 +3,14 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <deque>
 #include <functional>
 #include <map>
 #include <numeric>
 #include <set>
 #include <unordered_map>
 
+#include "incident/context.h"
 #include "incident/internal.h"
 #include "util/text.h"
 
@@ -73,19 +75,53 @@ std::string sentence_of(const EventSummary& s, Source src) {
 }
 
 bool affected_kind(const std::string& kind) {
-  static const std::set<std::string> kinds = {
-      "cluster",    "node",         "instance",       "pod",       "workload", "service_account",
-      "binding",    "role",         "secret",         "configmap", "iam_user", "iam_role",
-      "access_key", "access_entry", "security_group", "image",     "ip"};
+  static const std::set<std::string> kinds = {"cluster",
+                                              "node",
+                                              "instance",
+                                              "pod",
+                                              "workload",
+                                              "service_account",
+                                              "binding",
+                                              "role",
+                                              "secret",
+                                              "configmap",
+                                              "iam_user",
+                                              "iam_role",
+                                              "access_key",
+                                              "access_entry",
+                                              "security_group",
+                                              "image",
+                                              "ip",
+                                              "s3_bucket",
+                                              "cloudtrail_trail",
+                                              "aws_account",
+                                              "aws_auth_entry"};
   return kinds.count(kind) > 0;
 }
 
 int kind_order(const std::string& k) {
-  static const std::vector<std::string> order = {
-      "cluster",  "iam_user",     "iam_role",      "access_key", "ip",
-      "k8s_user", "access_entry", "binding",       "role",       "service_account",
-      "secret",   "configmap",    "workload",      "pod",        "image",
-      "node",     "instance",     "security_group"};
+  static const std::vector<std::string> order = {"cluster",
+                                                 "cloudtrail_trail",
+                                                 "aws_account",
+                                                 "iam_user",
+                                                 "iam_role",
+                                                 "access_key",
+                                                 "ip",
+                                                 "k8s_user",
+                                                 "access_entry",
+                                                 "aws_auth_entry",
+                                                 "binding",
+                                                 "role",
+                                                 "service_account",
+                                                 "secret",
+                                                 "configmap",
+                                                 "s3_bucket",
+                                                 "workload",
+                                                 "pod",
+                                                 "image",
+                                                 "node",
+                                                 "instance",
+                                                 "security_group"};
   auto it = std::find(order.begin(), order.end(), k);
   return static_cast<int>(it - order.begin());
 }
@@ -133,7 +169,8 @@ namespace {
 
 void build_incident(const std::vector<const FindingFacts*>& group, Graph& g,
                     const CorrelationInput& in,
-                    const std::map<std::string, const EventFacts*>& binding_by_pod, Incident& inc) {
+                    const std::map<std::string, const EventFacts*>& binding_by_pod,
+                    const ScopeFacts* sc, Incident& inc) {
   const cluster::Policy& policy = *in.policy;
   // Cluster and production-ness.
   inc.cluster = g.cluster;
@@ -242,10 +279,62 @@ void build_incident(const std::vector<const FindingFacts*>& group, Graph& g,
       scope[k] = fmt::format("named by {} finding{}: {}", ids.size(), ids.size() == 1 ? "" : "s",
                              titles(k));
   }
-  std::vector<std::string> seeds;
-  for (const auto& [k, why] : scope) seeds.push_back(k);
-  for (const auto& k : seeds) {
+  // What the scope pulled in: the credentials, addresses and principals the attacker's records
+  // used, and what they created, changed or read — each with the record that shows it.
+  if (sc) {
+    ScopeContext hub_ctx;
+    hub_ctx.policy = in.policy;
+    hub_ctx.account = inc.cluster.account;
+    auto cite = [](const EventFacts& ef) {
+      return fmt::format("{}:{}", ef.event->file.substr(ef.event->file.rfind('/') + 1),
+                         ef.event->line);
+    };
+    auto read_only = [](const EventFacts& ef) {
+      const std::string& v = ef.entities.verb;
+      return v == "get" || v == "list" || v == "watch" || v.rfind("Describe", 0) == 0 ||
+             v.rfind("Get", 0) == 0 || v.rfind("List", 0) == 0 || v.rfind("Head", 0) == 0;
+    };
+    for (const auto& [ef, why] : sc->pulled) {
+      auto consider = [&](const std::string& k, bool acted) {
+        if (scope.count(k)) return;
+        const Entity* e = g.find(k);
+        if (!e || !affected_kind(e->kind)) return;
+        if (!hub_reason(k, hub_ctx).empty() && e->kind != "node" && e->kind != "instance") return;
+        if ((e->kind == "node" || e->kind == "instance") &&
+            (acted || read_only(*ef) || !ef->pod_binding))
+          return;
+        auto seed = sc->result.seeds.find(k);
+        if (seed != sc->result.seeds.end())
+          scope[k] = fmt::format("{} [{}]", seed->second.why, cite(*ef));
+        else if (acted)
+          scope[k] = fmt::format("used by the attacker: {} [{}]", ef->sentence, cite(*ef));
+        else
+          scope[k] = fmt::format("{} by the attacker: {} [{}]",
+                                 read_only(*ef) ? "read" : "acted on", ef->sentence, cite(*ef));
+      };
+      if (ef->event->source == Source::K8sAudit || ef->event->source == Source::CloudTrail) {
+        for (const auto& k : ef->entities.actors) consider(k, true);
+        if (!ef->entities.source_ip.empty()) consider("ip:" + ef->entities.source_ip, true);
+      }
+      for (const auto& k : ef->entities.targets) consider(k, false);
+    }
+    // Everything the attacker created or was handed, though no record of its use was pulled.
+    for (const auto& [k, seed] : sc->result.seeds) {
+      if (scope.count(k) || !seed.owned) continue;
+      const Entity* e = g.find(k);
+      if (!e || !affected_kind(e->kind)) continue;
+      scope[k] = seed.why;
+    }
+  }
+  // One hop from what is in scope: where pods ran, whose keys they are, who a binding grants;
+  // and down the ownership chain of a workload (CronJob → Job → Pod), as far as it goes.
+  std::vector<std::string> work;
+  for (const auto& [k, why] : scope) work.push_back(k);
+  while (!work.empty()) {
+    std::string k = std::move(work.back());
+    work.pop_back();
     const Entity* e = g.find(k);
+    if (!e) continue;
     for (const auto& [other, link] : g.neighbours(k)) {
       const Entity* o = g.find(other);
       if (!o || scope.count(other) || !affected_kind(o->kind)) continue;
@@ -255,7 +344,16 @@ void build_incident(const std::vector<const FindingFacts*>& group, Graph& g,
         hop = true;
       if (e->kind == "access_key" && (o->kind == "iam_user" || o->kind == "iam_role")) hop = true;
       if (e->kind == "binding" && o->kind == "service_account") hop = true;
+      bool owned = e->kind == "workload" && link->to == k && link->relation == "owned by" &&
+                   (o->kind == "pod" || o->kind == "workload") &&
+                   ((sc && sc->result.seeds.count(k)) || why_findings.count(k));
       if (hop) scope[other] = fmt::format("{} {} {}", display(*e), link->relation, display(*o));
+      if (owned) {
+        scope[other] =
+            fmt::format("{} is owned by {} {}", display(*o),
+                        e->attributes.count("kind") ? e->attributes.at("kind") : "", display(*e));
+        work.push_back(other);
+      }
     }
   }
   // Nodes bring their instances.
@@ -295,6 +393,44 @@ void build_incident(const std::vector<const FindingFacts*>& group, Graph& g,
       if (!pods.empty()) a.attributes["pods"] = fmt::format("{}", fmt::join(pods, ","));
     }
     inc.affected.push_back(std::move(a));
+  }
+  if (sc) {
+    // The exact aws-auth entries the attacker's writes added, with the write that added them.
+    for (const auto& [entry, rec] : sc->result.aws_auth_added) {
+      std::vector<std::string> parts;
+      std::string_view e = entry;
+      for (size_t bar; (bar = e.find('|')) != std::string_view::npos && parts.size() < 3;
+           e.remove_prefix(bar + 1))
+        parts.emplace_back(e.substr(0, bar));
+      parts.emplace_back(e);
+      if (parts.size() < 4) continue;
+      const EventFacts* by = nullptr;
+      for (const auto& [ef, why] : sc->pulled)
+        if (ef->record == static_cast<long>(rec)) by = ef;
+      Affected a;
+      a.kind = "aws_auth_entry";
+      a.name = parts[1];
+      a.ns = "kube-system";
+      a.id = entry;
+      a.why = by ? fmt::format("added to kube-system/aws-auth by the attacker: {} [{}:{}]",
+                               by->sentence, by->event->file.substr(by->event->file.rfind('/') + 1),
+                               by->event->line)
+                 : "added to kube-system/aws-auth by the attacker";
+      a.attributes["map"] = parts[0] == "user" ? "mapUsers" : "mapRoles";
+      a.attributes["arn"] = parts[1];
+      a.attributes["username"] = parts[2];
+      a.attributes["groups"] = parts[3];
+      if (by) {
+        a.attributes["file"] = by->event->file;
+        a.attributes["line"] = std::to_string(by->event->line);
+        a.attributes["event_id"] = by->event_id;
+        a.attributes["time"] = format_time(by->event->time);
+      }
+      inc.affected.push_back(std::move(a));
+    }
+    for (const auto& [k, why] : sc->result.not_expanded)
+      inc.not_expanded.emplace_back(key_display(k), why);
+    for (const auto& n : sc->result.notes) inc.assumptions.push_back(n);
   }
   std::stable_sort(inc.affected.begin(), inc.affected.end(),
                    [](const Affected& a, const Affected& b) {
@@ -368,6 +504,29 @@ void build_incident(const std::vector<const FindingFacts*>& group, Graph& g,
     }
     t.text = fmt::format("{} — {}{}", ef->sentence, fmt::join(rule_titles, "; "), suffix);
     inc.timeline.push_back(std::move(t));
+  }
+  // The records the scope pulled in that no finding of the incident cites.
+  if (sc) {
+    std::set<const EventFacts*> seen;
+    for (const auto& [ef, ffs] : by_event) seen.insert(ef);
+    for (const auto& [ef, why] : sc->pulled) {
+      if (!seen.insert(ef).second || ef->pod_binding || !ef->event) continue;
+      Source src = ef->event->source;
+      if (src != Source::CloudTrail && src != Source::K8sAudit) continue;
+      TimelineEntry t;
+      t.tag = Tag::Incident;
+      t.time = ef->event->time;
+      t.source = std::string(source_label(src));
+      t.confidence = "Medium";
+      t.text = fmt::format("{} — no rule fired; {}", ef->sentence, why);
+      t.evidence.file = ef->event->file;
+      t.evidence.line = ef->event->line;
+      t.evidence.event_id = ef->event_id;
+      t.evidence.source = t.source;
+      t.evidence.time = t.time;
+      t.evidence.text = why;
+      inc.timeline.push_back(std::move(t));
+    }
   }
   // Where the affected pods were scheduled.
   for (const auto& a : inc.affected) {
@@ -607,13 +766,60 @@ void build(const CorrelationInput& in, Investigation& out) {
   Graph g;
   if (input.snapshot) add_snapshot(g, *input.snapshot);
 
-  // Facts of every captured event.
+  // Facts of every captured event, and the scope's view of each record.
   std::vector<EventFacts> facts;
+  std::vector<ScopeRecord> records;
   std::unordered_map<RecordRef, size_t, RecordRefHash> by_ref;
-  // The same event exported twice: keyed by views of facts[i].event_id, which stay put (reserved).
-  std::unordered_map<std::string_view, size_t> by_event_id;
+  // The same event exported twice: keyed by views of event ids that stay put (facts is reserved;
+  // pulled facts live in a deque).
+  std::unordered_map<std::string_view, const EventFacts*> by_event_id;
   simdjson::dom::parser parser;
   std::string padded;  // the event's text with simdjson's padding after it, reused
+  // Parses an event into facts (its entities and links added to the graph). Returns the facts of
+  // an earlier copy when the same event was exported twice; null when it does not parse.
+  auto make_facts = [&](const Event& e, EventFacts& f, bool& duplicate) -> bool {
+    duplicate = false;
+    simdjson::dom::element doc;
+    std::string_view text = e.normalised();
+    padded.assign(text);
+    padded.append(simdjson::SIMDJSON_PADDING, '\0');
+    if (parser.parse(padded.data(), text.size(), false).get(doc) != simdjson::SUCCESS) return false;
+    EventView v{e.source, e.file, e.line, e.record, e.time, e.sample, e.raw, doc};
+    std::string event_id = detect::event_id(v);
+    if (!event_id.empty()) {
+      auto it = by_event_id.find(event_id);
+      if (it != by_event_id.end()) {
+        duplicate = true;
+        f.record = it->second->record;
+        return true;
+      }
+    }
+    f.event = &e;
+    f.event_id = std::move(event_id);
+    f.summary = summarize(v);
+    f.sentence = sentence_of(f.summary, e.source);
+    Evidence ev;
+    ev.text = f.sentence;
+    ev.source = std::string(source_label(e.source));
+    ev.file = e.file;
+    ev.line = e.line;
+    ev.event_id = f.event_id;
+    ev.time = e.time;
+    f.entities = add_event(g, v, ev);
+    f.pod_binding =
+        e.source == Source::K8sAudit && path_text(doc, "objectRef.subresource") == "binding";
+    if (e.source == Source::GuardDuty) {
+      f.detected = parse_time(path_text(doc, "createdAt"));
+      f.first_seen = parse_time(path_text(doc, "service.eventFirstSeen"));
+    } else if (e.source == Source::Falco || e.source == Source::Ocsf) {
+      f.detected = e.time;
+    }
+    if (f.record < 0) {
+      f.record = static_cast<long>(records.size());
+      records.push_back({record_facets(v), e.time});
+    }
+    return true;
+  };
   if (input.events) {
     facts.reserve(input.events->size());
     by_ref.reserve(input.events->size());
@@ -628,50 +834,28 @@ void build(const CorrelationInput& in, Investigation& out) {
       if (a->line != b->line) return a->line < b->line;
       return a->record < b->record;
     });
+    std::vector<size_t> fact_of_record;
     for (const Event* ep : order) {
       const Event& e = *ep;
-      simdjson::dom::element doc;
-      std::string_view text = e.normalised();
-      padded.assign(text);
-      padded.append(simdjson::SIMDJSON_PADDING, '\0');
-      if (parser.parse(padded.data(), text.size(), false).get(doc) != simdjson::SUCCESS) continue;
-      EventView v{e.source, e.file, e.line, e.record, e.time, e.sample, e.raw, doc};
       const RecordRef ref{e.file, e.line, e.record};
-      std::string event_id = detect::event_id(v);
-      if (!event_id.empty()) {
-        auto it = by_event_id.find(event_id);
-        if (it != by_event_id.end()) {
-          by_ref[ref] = it->second;
-          continue;
-        }
-      }
       EventFacts f;
-      f.event = &e;
-      f.event_id = std::move(event_id);
-      f.summary = summarize(v);
-      f.sentence = sentence_of(f.summary, e.source);
-      Evidence ev;
-      ev.text = f.sentence;
-      ev.source = std::string(source_label(e.source));
-      ev.file = e.file;
-      ev.line = e.line;
-      ev.event_id = f.event_id;
-      ev.time = e.time;
-      f.entities = add_event(g, v, ev);
-      f.pod_binding =
-          e.source == Source::K8sAudit && path_text(doc, "objectRef.subresource") == "binding";
-      if (e.source == Source::GuardDuty) {
-        f.detected = parse_time(path_text(doc, "createdAt"));
-        f.first_seen = parse_time(path_text(doc, "service.eventFirstSeen"));
-      } else if (e.source == Source::Falco || e.source == Source::Ocsf) {
-        f.detected = e.time;
+      bool duplicate = false;
+      if (!make_facts(e, f, duplicate)) continue;
+      if (duplicate) {
+        by_ref[ref] = fact_of_record[static_cast<size_t>(f.record)];
+        continue;
       }
       by_ref[ref] = facts.size();
+      fact_of_record.push_back(facts.size());
       facts.push_back(std::move(f));
-      if (!facts.back().event_id.empty())
-        by_event_id.emplace(facts.back().event_id, facts.size() - 1);
+      if (!facts.back().event_id.empty()) by_event_id.emplace(facts.back().event_id, &facts.back());
     }
   }
+  // The rest of the evidence the scope may pull from: records no rule fired on.
+  const size_t context_base = records.size();
+  if (input.context)
+    for (size_t i = 0; i < input.context->size(); ++i)
+      records.push_back({input.context->facets(i), input.context->at(i).time});
   g.index();
   std::map<std::string, const EventFacts*> binding_by_pod;
   for (const auto& f : facts)
@@ -813,17 +997,112 @@ void build(const CorrelationInput& in, Investigation& out) {
   if (input.findings) out.findings = *input.findings;
   if (input.posture) out.posture = *input.posture;
   if (ranked.empty()) {
-    build_incident({}, g, input, binding_by_pod, out.incident);
+    build_incident({}, g, input, binding_by_pod, nullptr, out.incident);
     describe(out.incident, {}, g, input);
     return;
   }
-  build_incident(ranked[0].group->findings, g, input, binding_by_pod, out.incident);
-  describe(out.incident, ranked[0].group->findings, g, input);
+
+  // The scope: from the top group's findings, everything the attacker did; leads that share
+  // what the attacker touched join the incident, and the pivot runs again from them.
+  std::vector<const FindingFacts*> main = ranked[0].group->findings;
+  std::vector<bool> merged(ranked.size(), false);
+  merged[0] = true;
+  ScopeContext sctx;
+  sctx.policy = input.policy;
+  sctx.account = g.cluster.account;
+  for (const auto& [k, e] : g.entities)
+    if (e.attributes.count("node_role")) sctx.node_roles.insert(k);
+  ScopeFacts scope;
+  std::deque<Event> pulled_events;
+  std::deque<EventFacts> pulled_facts;
+  std::map<size_t, const EventFacts*> fact_of;  // record → its facts
+  for (auto& f : facts) fact_of[static_cast<size_t>(f.record)] = &f;
+  for (int round = 0; round < 8; ++round) {
+    std::vector<size_t> seeds;
+    for (const FindingFacts* ff : main) {
+      if (ff->benign) continue;
+      for (const auto* ef : ff->events)
+        if (ef->record >= 0) seeds.push_back(static_cast<size_t>(ef->record));
+    }
+    scope.result = pivot(records, seeds, {}, sctx);
+    // The pulled records no rule fired on are read back and added to the graph.
+    for (const auto& [idx, why] : scope.result.pulled) {
+      if (idx < context_base || fact_of.count(idx)) continue;
+      bool ok = false;
+      pulled_events.push_back(input.context->load(idx - context_base, ok));
+      if (!ok) {
+        pulled_events.pop_back();
+        continue;
+      }
+      EventFacts f;
+      f.record = static_cast<long>(idx);
+      bool duplicate = false;
+      if (!make_facts(pulled_events.back(), f, duplicate)) {
+        pulled_events.pop_back();
+        continue;
+      }
+      if (duplicate) {
+        // The same record exported twice: cite the first copy.
+        auto it = fact_of.find(static_cast<size_t>(f.record));
+        if (it != fact_of.end()) fact_of[idx] = it->second;
+        pulled_events.pop_back();
+        continue;
+      }
+      f.record = static_cast<long>(idx);
+      pulled_facts.push_back(std::move(f));
+      fact_of[idx] = &pulled_facts.back();
+      if (!pulled_facts.back().event_id.empty())
+        by_event_id.emplace(pulled_facts.back().event_id, &pulled_facts.back());
+    }
+    g.index();
+    // Nodes where the attacker's pods ran, and their instances.
+    std::set<std::string> scope_hosts;
+    for (const auto& [key, seed] : scope.result.seeds) {
+      if (key.rfind("pod:", 0) != 0) continue;
+      for (const auto& [other, link] : g.neighbours(key))
+        if (other.rfind("node:", 0) == 0) {
+          scope_hosts.insert(other);
+          for (const auto& [inst, l2] : g.neighbours(other))
+            if (inst.rfind("instance:", 0) == 0) scope_hosts.insert(inst);
+        }
+    }
+    bool grew = false;
+    for (size_t r = 1; r < ranked.size(); ++r) {
+      if (merged[r]) continue;
+      bool joins = false;
+      for (const FindingFacts* ff : ranked[r].group->findings) {
+        if (ff->benign) continue;
+        for (const auto* ef : ff->events)
+          if (ef->record >= 0 && scope.result.pulled.count(static_cast<size_t>(ef->record)))
+            joins = true;
+        for (const auto& k : ff->entities) {
+          if (scope.result.seeds.count(k)) joins = true;
+          // A detector's alert about a node or instance the attacker's workload ran on.
+          if (ff->alert && scope_hosts.count(k)) joins = true;
+        }
+        if (joins) break;
+      }
+      if (!joins) continue;
+      merged[r] = true;
+      grew = true;
+      for (const FindingFacts* ff : ranked[r].group->findings) main.push_back(ff);
+    }
+    if (!grew) break;
+  }
+  for (const auto& [idx, why] : scope.result.pulled) {
+    auto it = fact_of.find(idx);
+    if (it != fact_of.end()) scope.pulled.emplace_back(it->second, why);
+  }
+  std::sort(main.begin(), main.end());  // the findings' own order
+  build_incident(main, g, input, binding_by_pod, &scope, out.incident);
+  describe(out.incident, main, g, input);
+  size_t n = 0;
   for (size_t i = 1; i < ranked.size(); ++i) {
+    if (merged[i]) continue;
     Incident lead;
-    build_incident(ranked[i].group->findings, g, input, binding_by_pod, lead);
+    build_incident(ranked[i].group->findings, g, input, binding_by_pod, nullptr, lead);
     describe(lead, ranked[i].group->findings, g, input);
-    lead.id = fmt::format("LEAD-{}", i);
+    lead.id = fmt::format("LEAD-{}", ++n);
     out.leads.push_back(std::move(lead));
   }
 }

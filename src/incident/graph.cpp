@@ -5,7 +5,10 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "cluster/cluster.h"
 #include "event/fields.h"
+#include "incident/facets.h"
+#include "util/text.h"
 
 namespace eksir::incident {
 namespace {
@@ -114,6 +117,13 @@ void pod_attributes(Graph& g, Entity& pod, simdjson::dom::element obj, const Evi
   if (!owner_kind.empty()) {
     pod.attributes["owner_kind"] = owner_kind;
     pod.attributes["owner_name"] = owner_name;
+    std::string ok = workload_key(owner_kind, ns, owner_name);
+    if (ok.rfind("workload:", 0) == 0) {
+      std::string wk = workload_kind(owner_kind);
+      Entity& w = g.add("workload", ok.substr(9), owner_name, ns);
+      w.attributes["kind"] = wk;
+      g.link(key, w.key, "owned by", ev);
+    }
   }
   if (!images.empty()) pod.attributes["images"] = join(images);
   if (!sa.empty()) pod.attributes["service_account"] = sa;
@@ -171,6 +181,12 @@ Entity& Graph::add(std::string_view kind, std::string_view id, std::string_view 
     prefix = "sa";
   else if (kind == "security_group")
     prefix = "sg";
+  else if (kind == "s3_bucket")
+    prefix = "bucket";
+  else if (kind == "cloudtrail_trail")
+    prefix = "trail";
+  else if (kind == "aws_account")
+    prefix = "account";
   else
     prefix = std::string(kind);
   std::string key = prefix + ":" + std::string(id);
@@ -347,16 +363,32 @@ EventEntities add_event(Graph& g, const EventView& view, const Evidence& ev) {
       std::string region = path_text(d, "awsRegion");
       if (g.cluster.region.empty()) g.cluster.region = region;
       if (g.cluster.account.empty()) g.cluster.account = account;
-      std::string who = iam(path_text(d, "userIdentity.arn"));
+      std::string arn = path_text(d, "userIdentity.arn");
+      std::string who = iam(arn);
       if (who.empty()) who = iam(path_text(d, "userIdentity.sessionContext.sessionIssuer.arn"));
+      std::string caller_account = path_text(d, "userIdentity.accountId");
+      if (who.empty() && path_text(d, "userIdentity.type") == "AWSAccount" &&
+          !caller_account.empty() && caller_account != account) {
+        // Another account calling in: CloudTrail names only the account.
+        Entity& a = g.add("aws_account", caller_account, caller_account);
+        a.attributes["external"] = "true";
+        who = a.key;
+      }
       actor(who);
       std::string key = access_key(path_text(d, "userIdentity.accessKeyId"), who);
       if (!key.empty()) actor(key);
+      // A node's instance-profile session is named after its instance.
+      if (std::string inst = session_instance(arn); !inst.empty() && !who.empty()) {
+        std::string ik = g.add("instance", inst, inst).key;
+        g.entities[who].attributes["node_role"] = "true";
+        g.link(who, ik, "instance role of", ev);
+      }
       std::string name = path_text(d, "eventName");
       out.verb = name;
       ip(path_text(d, "sourceIPAddress"), who);
       auto rp = [&](std::string_view p) {
-        return path_text(d, fmt::format("requestParameters.{}", p));
+        std::string v = path_text(d, fmt::format("requestParameters.{}", p));
+        return v.find('%') == std::string::npos ? v : util::percent_decode(v);
       };
       std::string rel = name;
       auto act_on = [&](const std::string& t) {
@@ -371,20 +403,60 @@ EventEntities add_event(Graph& g, const EventView& view, const Evidence& ev) {
           act_on(access_key(k, u));
         if (std::string k = rp("accessKeyId"); !k.empty()) act_on(access_key(k, u));
       }
-      if (std::string r = rp("roleName"); !r.empty()) act_on(iam(role_arn_of(account, r)));
-      if (std::string r = rp("roleArn"); !r.empty()) act_on(iam(r));
-      if (std::string p = rp("principalArn"); !p.empty()) {
+      std::string role_key;
+      if (std::string r = rp("roleName"); !r.empty())
+        act_on(role_key = iam(role_arn_of(account, r)));
+      if (std::string r = rp("roleArn"); !r.empty()) act_on(role_key = iam(r));
+      if (!role_key.empty()) {
+        // The accounts a role's trust policy lets in (CreateRole, UpdateAssumeRolePolicy).
+        std::string doc = rp("assumeRolePolicyDocument");
+        if (doc.empty()) doc = rp("policyDocument");
+        if (doc.find('%') != std::string::npos) doc = util::percent_decode(doc);
+        for (size_t p = doc.find("arn:aws:iam::"); p != std::string::npos;
+             p = doc.find("arn:aws:iam::", p + 1)) {
+          std::string trusted = doc.substr(p + 13, 12);
+          if (trusted.size() != 12 || trusted == account ||
+              !std::all_of(trusted.begin(), trusted.end(), ::isdigit))
+            continue;
+          add_to_list(g.entities[role_key].attributes["trusted_accounts"], trusted);
+          Entity& ta = g.add("aws_account", trusted, trusted);
+          ta.attributes["external"] = "true";
+          g.link(role_key, ta.key, "trusts", ev);
+        }
+        if (name.rfind("AssumeRole", 0) == 0) {
+          std::string session = path_text(d, "responseElements.assumedRoleUser.arn");
+          size_t slash = session.rfind('/');
+          if (slash != std::string::npos)
+            add_to_list(g.entities[role_key].attributes["session_names"],
+                        session.substr(slash + 1));
+        }
+      }
+      if (std::string p = rp("principalArn"); p.rfind("arn:", 0) == 0) {
         std::string principal = iam(p);
         act_on(principal);
         std::string cn = rp("clusterName");
+        if (cn.empty()) cn = rp("name");
+        if (cn.empty()) cn = path_text(d, "responseElements.accessEntry.clusterName");
         if (!cn.empty()) {
           Entity& ae = g.add("access_entry", cn + "/" + p, p);
           ae.attributes["principal_arn"] = p;
+          ae.attributes["cluster"] = cn;
           if (std::string pol = rp("policyArn"); !pol.empty())
             add_to_list(ae.attributes["policies"], pol.substr(pol.rfind('/') + 1));
+          std::string username = path_text(d, "responseElements.accessEntry.username");
+          if (username.empty()) username = rp("username");
+          if (!username.empty()) ae.attributes["username"] = username;
           std::string aek = ae.key;
           act_on(aek);
           g.link(aek, principal, "grants cluster access to", ev);
+          if (!username.empty() && username.find("{{") == std::string::npos) {
+            std::string uk = k8s_user_key(username);
+            if (uk.rfind("k8suser:", 0) == 0) g.add("k8s_user", username, username);
+            g.link(uk, principal, "mapped from (access entry)", ev);
+          }
+          if (std::string acct = account_of(p); !acct.empty() && acct != account) {
+            g.entities[principal].attributes["external_account"] = acct;
+          }
         }
       }
       if (std::string sg = rp("groupId"); starts_with(sg, "sg-")) {
@@ -401,13 +473,28 @@ EventEntities add_event(Graph& g, const EventView& view, const Evidence& ev) {
       }
       for (const auto& i : all_texts(d, "requestParameters.instancesSet.items.instanceId"))
         act_on(g.add("instance", i, i).key);
+      if (std::string b = rp("bucketName"); !b.empty()) {
+        Entity& bucket = g.add("s3_bucket", b, b);
+        if (std::string k = rp("key"); !k.empty()) add_to_list(bucket.attributes["objects"], k);
+        act_on(bucket.key);
+      }
       std::string src = path_text(d, "eventSource");
+      if (src == "cloudtrail.amazonaws.com") {
+        std::string t = rp("name");
+        if (!t.empty()) {
+          Entity& trail =
+              g.add("cloudtrail_trail", t.substr(t.rfind('/') + 1), t.substr(t.rfind('/') + 1));
+          if (t.rfind("arn:", 0) == 0) trail.attributes["arn"] = t;
+          trail.attributes["region"] = region;
+          act_on(trail.key);
+        }
+      }
       if (src == "eks.amazonaws.com") {
         std::string cn = rp("name");
         if (cn.empty()) cn = rp("clusterName");
         if (!cn.empty()) {
-          std::string arn = fmt::format("arn:aws:eks:{}:{}:cluster/{}", region, account, cn);
-          cluster(cn, arn);
+          std::string carn = fmt::format("arn:aws:eks:{}:{}:cluster/{}", region, account, cn);
+          cluster(cn, carn);
           target("cluster:" + cn);
         }
       }
@@ -485,20 +572,22 @@ EventEntities add_event(Graph& g, const EventView& view, const Evidence& ev) {
         t = g.add("secret", ns + "/" + name, name, ns).key;
       } else if (resource == "configmaps" && !name.empty()) {
         t = g.add("configmap", ns + "/" + name, name, ns).key;
-      } else if ((resource == "deployments" || resource == "daemonsets" ||
-                  resource == "statefulsets" || resource == "replicasets" || resource == "jobs" ||
-                  resource == "cronjobs") &&
-                 !name.empty()) {
-        static const std::map<std::string, std::string> kinds = {{"deployments", "Deployment"},
-                                                                 {"daemonsets", "DaemonSet"},
-                                                                 {"statefulsets", "StatefulSet"},
-                                                                 {"replicasets", "ReplicaSet"},
-                                                                 {"jobs", "Job"},
-                                                                 {"cronjobs", "CronJob"}};
-        const std::string& kind = kinds.at(resource);
-        Entity& w = g.add("workload", kind + "/" + ns + "/" + name, name, ns);
-        w.attributes["kind"] = kind;
+      } else if (std::string wk = workload_kind(resource);
+                 !wk.empty() && wk != "Pod" && !name.empty()) {
+        Entity& w = g.add("workload", wk + "/" + ns + "/" + name, name, ns);
+        w.attributes["kind"] = wk;
         t = w.key;
+        // A workload made by another (a CronJob's Job, a Deployment's ReplicaSet).
+        if (has_spec && verb == "create") {
+          std::string owner_kind = path_text(spec_obj, "metadata.ownerReferences.kind");
+          std::string owner_name = path_text(spec_obj, "metadata.ownerReferences.name");
+          std::string owk = workload_kind(owner_kind);
+          if (!owk.empty() && owk != "Pod" && !owner_name.empty()) {
+            Entity& o = g.add("workload", owk + "/" + ns + "/" + owner_name, owner_name, ns);
+            o.attributes["kind"] = owk;
+            g.link(t, o.key, "owned by", ev);
+          }
+        }
       } else if (resource == "nodes" && !name.empty()) {
         t = g.add("node", name, name).key;
       }
@@ -506,6 +595,37 @@ EventEntities add_event(Graph& g, const EventView& view, const Evidence& ev) {
         target(t);
         std::string rel(relation_for_verb(verb, subresource));
         g.link(uk, t, rel, ev);
+      }
+      // The binding that let the request through, as the API server recorded it.
+      if (std::string b =
+              binding_from_reason(path_text(d, "annotations.authorization.k8s.io/reason"));
+          !b.empty()) {
+        std::string bname = b.substr(b.rfind('/') + 1);
+        bool cluster_binding = b.rfind("binding:ClusterRoleBinding/", 0) == 0;
+        std::string bns = cluster_binding ? "" : b.substr(20, b.rfind('/') - 20);
+        Entity& be = g.add("binding", b.substr(8), bname, bns);
+        be.attributes["kind"] = cluster_binding ? "ClusterRoleBinding" : "RoleBinding";
+        if (!starts_with(uk, "k8suser:system:") || user == "system:anonymous")
+          g.link(uk, be.key, "allowed by", ev);
+      }
+      // aws-auth written: the IAM principals it maps to Kubernetes users.
+      if (resource == "configmaps" && ns == "kube-system" && name == "aws-auth" && has_spec &&
+          (verb == "create" || verb == "update" || verb == "patch")) {
+        for (bool users : {false, true}) {
+          std::string text = path_text(obj, users ? "data.mapUsers" : "data.mapRoles");
+          if (text.empty()) continue;
+          std::string error;
+          for (const auto& e : cluster::parse_aws_auth_list(text, users, error)) {
+            if (e.arn.empty() || e.username.empty() || e.username.find("{{") != std::string::npos)
+              continue;
+            std::string pk = iam(e.arn);
+            std::string mk = k8s_user_key(e.username);
+            if (mk.rfind("k8suser:", 0) == 0) g.add("k8s_user", e.username, e.username);
+            Evidence mev = ev;
+            mev.text = fmt::format("kube-system/aws-auth maps {} to {}", e.arn, e.username);
+            if (!pk.empty()) g.link(mk, pk, "mapped from (aws-auth)", mev);
+          }
+        }
       }
       break;
     }
@@ -529,7 +649,20 @@ EventEntities add_event(Graph& g, const EventView& view, const Evidence& ev) {
       if (!key_user.empty() && key_type == "IAMUser") owner = iam(user_arn_of(account, key_user));
       if (!owner.empty()) actor(owner);
       if (!owner.empty() && !uk.empty()) g.link(uk, owner, "authenticated as", ev);
+      if (!key_user.empty() && (key_type == "AssumedRole" || key_type == "Role")) {
+        owner = iam(role_arn_of(account, key_user));
+        actor(owner);
+        std::string principal = path_text(d, "resource.accessKeyDetails.principalId");
+        std::string session = principal.substr(
+            principal.find(':') == std::string::npos ? principal.size() : principal.find(':') + 1);
+        if (std::string inst = session_instance("/" + session); !inst.empty()) {
+          g.entities[owner].attributes["node_role"] = "true";
+          g.link(owner, g.add("instance", inst, inst).key, "instance role of", ev);
+        }
+      }
       if (std::string k = access_key(key_id, owner); !k.empty()) actor(k);
+      if (std::string b = path_text(d, "resource.s3BucketDetails.name"); !b.empty())
+        target(g.add("s3_bucket", b, b).key);
       ip(first_path(d, {"service.action.kubernetesApiCallAction.remoteIpDetails.ipAddressV4",
                         "service.action.awsApiCallAction.remoteIpDetails.ipAddressV4"}),
          uk);
@@ -539,15 +672,17 @@ EventEntities add_event(Graph& g, const EventView& view, const Evidence& ev) {
           path_text(d, "resource.kubernetesDetails.kubernetesWorkloadDetails.namespace");
       std::string pod_key;
       if (!wname.empty()) {
-        if (wtype == "pods" || wtype == "Pod" || wtype.empty()) {
+        std::string wk = workload_kind(wtype);
+        if (wk == "Pod" || wtype.empty()) {
           Entity& p = g.add("pod", wns + "/" + wname, wname, wns);
           pod_key = p.key;
           std::string uid =
               path_text(d, "resource.kubernetesDetails.kubernetesWorkloadDetails.uid");
           if (!uid.empty()) p.id = uid;
         } else {
-          Entity& w = g.add("workload", wtype + "/" + wns + "/" + wname, wname, wns);
-          w.attributes["kind"] = wtype;
+          if (wk.empty()) wk = wtype;
+          Entity& w = g.add("workload", wk + "/" + wns + "/" + wname, wname, wns);
+          w.attributes["kind"] = wk;
           pod_key = w.key;
         }
         target(pod_key);
@@ -666,6 +801,20 @@ void add_snapshot(Graph& g, const cluster::Snapshot& snap) {
   for (const auto& w : snap.workloads)
     if (w.kind == "ReplicaSet")
       for (const auto& o : w.owners) rs_owner[w.ns + "/" + w.name] = {o.kind, o.name};
+  // Ownership as the snapshot records it: ReplicaSet → Deployment, Job → CronJob, Pod → any.
+  for (const auto& w : snap.workloads) {
+    if (w.owners.empty() || w.kind == "Pod") continue;
+    std::string wk = workload_kind(w.kind), ok = workload_kind(w.owners[0].kind);
+    if (wk.empty() || ok.empty() || ok == "Pod") continue;
+    Entity& child = g.add("workload", wk + "/" + w.ns + "/" + w.name, w.name, w.ns);
+    child.attributes["kind"] = wk;
+    Entity& owner =
+        g.add("workload", ok + "/" + w.ns + "/" + w.owners[0].name, w.owners[0].name, w.ns);
+    owner.attributes["kind"] = ok;
+    ev.text = fmt::format("{} {}/{} is owned by {} {} in the cluster snapshot", wk, w.ns, w.name,
+                          ok, w.owners[0].name);
+    g.link(child.key, owner.key, "owned by", ev);
+  }
   for (const auto& w : snap.workloads) {
     if (w.kind != "Pod") continue;
     std::string pk = g.add("pod", w.ns + "/" + w.name, w.name, w.ns).key;
@@ -701,6 +850,13 @@ void add_snapshot(Graph& g, const cluster::Snapshot& snap) {
       }
     }
     ev.text = "pod " + w.ns + "/" + w.name + " in the cluster snapshot";
+    if (!w.owners.empty())
+      if (std::string ok = workload_kind(w.owners[0].kind); !ok.empty() && ok != "Pod") {
+        Entity& owner =
+            g.add("workload", ok + "/" + w.ns + "/" + w.owners[0].name, w.owners[0].name, w.ns);
+        owner.attributes["kind"] = ok;
+        g.link(pk, owner.key, "owned by", ev);
+      }
     if (!w.pod.node_name.empty())
       g.link(pk, g.add("node", w.pod.node_name, w.pod.node_name).key, "ran on", ev);
     if (!w.pod.service_account.empty())
@@ -718,6 +874,11 @@ void add_snapshot(Graph& g, const cluster::Snapshot& snap) {
     if (a.username.empty() || a.arn.empty()) continue;
     ev.text = "kube-system/aws-auth maps " + a.arn + " to " + a.username;
     std::string uk = k8s_user_key(a.username);
+    if (a.username.find("{{EC2PrivateDNSName}}") != std::string::npos) {
+      Entity& r =
+          g.add(a.user ? "iam_user" : "iam_role", a.arn, a.arn.substr(a.arn.rfind('/') + 1));
+      r.attributes["node_role"] = "true";
+    }
     if (a.username.find("{{") != std::string::npos) continue;  // node role templates
     if (starts_with(uk, "k8suser:")) g.add("k8s_user", a.username, a.username);
     Entity& i = g.add(a.user ? "iam_user" : "iam_role", a.arn, a.arn.substr(a.arn.rfind('/') + 1));
@@ -728,8 +889,22 @@ void add_snapshot(Graph& g, const cluster::Snapshot& snap) {
     if (e.principal_arn.empty()) continue;
     ev.text = "EKS access entry for " + e.principal_arn;
     bool role = e.principal_arn.find(":role/") != std::string::npos;
-    g.add(role ? "iam_role" : "iam_user", e.principal_arn,
-          e.principal_arn.substr(e.principal_arn.rfind('/') + 1));
+    std::string pk = g.add(role ? "iam_role" : "iam_user", e.principal_arn,
+                           e.principal_arn.substr(e.principal_arn.rfind('/') + 1))
+                         .key;
+    if (e.type == "EC2_LINUX" || e.type == "EC2_WINDOWS" || e.type == "EC2")
+      g.entities[pk].attributes["node_role"] = "true";
+    if (snap.cluster && !snap.cluster->name.empty()) {
+      Entity& ae =
+          g.add("access_entry", snap.cluster->name + "/" + e.principal_arn, e.principal_arn);
+      ae.attributes["principal_arn"] = e.principal_arn;
+      ae.attributes["cluster"] = snap.cluster->name;
+      if (!e.type.empty()) ae.attributes["type"] = e.type;
+      if (!e.username.empty()) ae.attributes["username"] = e.username;
+      for (const auto& p : e.policies)
+        add_to_list(ae.attributes["policies"], p.policy_arn.substr(p.policy_arn.rfind('/') + 1));
+      g.link(ae.key, pk, "grants cluster access to", ev);
+    }
     if (!e.username.empty() && e.username.find("{{") == std::string::npos) {
       std::string uk = k8s_user_key(e.username);
       if (starts_with(uk, "k8suser:")) g.add("k8s_user", e.username, e.username);

@@ -103,6 +103,9 @@ struct Incident {
   Metrics metrics;
   std::vector<Benign> likely_benign;
   std::vector<std::string> assumptions, gaps, next_steps;
+  // Entities the scope reached but did not follow, and why (hubs: the cluster, nodes, system
+  // identities, trusted addresses; pre-existing principals whose credential the attacker used).
+  std::vector<std::pair<std::string, std::string>> not_expanded;
   std::string summary;
   std::vector<std::string> findings;  // ids
   std::vector<Entity> entities;
@@ -133,6 +136,8 @@ struct Investigation {
   std::vector<cluster::Finding> posture;
 };
 
+class ContextStore;
+
 // What the correlation reads besides findings: the events that fed them, the snapshot, policy.
 struct CorrelationInput {
   const std::vector<detect::Finding>* findings = nullptr;
@@ -142,6 +147,9 @@ struct CorrelationInput {
   const cluster::Policy* policy = nullptr;
   bool policy_given = false;
   const sources::ScanStats* stats = nullptr;
+  // Every other record that could be the attacker's (incident/context.h): the scope pulls from
+  // it what touches the attacker's credentials, addresses and objects.
+  const ContextStore* context = nullptr;
 };
 
 // True when an unexpired suppression of the policy covers the finding: by rule id, and by the

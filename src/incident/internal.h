@@ -8,6 +8,7 @@
 #include "event/summary.h"
 #include "incident/graph.h"
 #include "incident/incident.h"
+#include "incident/scope.h"
 
 namespace eksir::incident {
 
@@ -22,6 +23,7 @@ struct EventFacts {
   TimeNs detected = kNoTime;    // GuardDuty createdAt, Falco / OCSF time
   TimeNs first_seen = kNoTime;  // GuardDuty service.eventFirstSeen
   bool pod_binding = false;     // the scheduler placing a pod on a node
+  long record = -1;             // index of its ScopeRecord
 };
 
 struct FindingFacts {
@@ -32,6 +34,13 @@ struct FindingFacts {
   std::string criterion;  // the rule's, or the one an alert maps to
   bool alert = false;     // GuardDuty / Falco / OCSF
   std::optional<Benign> benign;
+};
+
+// What the scope found for the incident: the records pulled in beyond the findings' own, and
+// why each key is in it.
+struct ScopeFacts {
+  ScopeResult result;
+  std::vector<std::pair<const EventFacts*, std::string>> pulled;  // in evidence order, with why
 };
 
 std::string_view source_label(Source s);

@@ -138,6 +138,16 @@ void incident(Json& j, const Incident& inc, bool lead) {
   if (!lead) {
     j.kv_list("assumptions", inc.assumptions);
     j.kv_list("gaps", inc.gaps);
+    j.key("not_expanded");
+    j.open('[');
+    for (const auto& [entity, why] : inc.not_expanded) {
+      j.item();
+      j.open('{');
+      j.kv("entity", entity);
+      j.kv("why", why);
+      j.close('}');
+    }
+    j.close(']');
   }
   j.kv("summary", inc.summary);
   if (!lead) j.kv_list("next_steps", inc.next_steps);

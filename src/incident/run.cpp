@@ -14,6 +14,7 @@
 #include <ostream>
 #include <thread>
 
+#include "incident/context.h"
 #include "incident/incident.h"
 #include "report/report.h"
 #include "sources/sources.h"
@@ -146,12 +147,16 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
   std::vector<std::vector<Event>> kept(so.threads);
   std::atomic<size_t> kept_total{0};
   std::atomic<bool> kept_full{false};
+  // Every other record that could be the attacker's, for the scope to pull from.
+  ContextStore context(so.threads);
   auto on_event = [&](const EventView& ev, sources::ChunkOutput& chunk) {
     // Events behind single-event findings and alerts; a correlation's own events (often
     // thousands of ordinary calls it counts) are named by its subject instead.
     unsigned fed = engine.on_event(ev, chunk.worker);
-    if (!(fed & detect::kFedHit) && !((fed & detect::kFedWatch) && ev.source == Source::K8sAudit))
+    if (!(fed & detect::kFedHit) && !((fed & detect::kFedWatch) && ev.source == Source::K8sAudit)) {
+      context.offer(ev, chunk.worker);
       return;
+    }
     if (kept_total.fetch_add(1, std::memory_order_relaxed) >= kMaxKeptEvents) {
       kept_full = true;
       return;
@@ -198,7 +203,9 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
   std::vector<Event> events;
   for (auto& k : kept)
     for (auto& e : k) events.push_back(std::move(e));
+  context.seal();
   CorrelationInput in;
+  in.context = &context;
   in.findings = &findings;
   in.events = &events;
   in.snapshot = &snap;
@@ -221,6 +228,12 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
         "more than {} events fed findings: the correlation used the first {} and the findings' "
         "subjects for the rest",
         kMaxKeptEvents, kMaxKeptEvents));
+  if (context.dropped())
+    inv.incident.gaps.push_back(fmt::format(
+        "{} of {} records that could be the attacker's were not kept for the scope ({}): the "
+        "incident may miss activity among them",
+        util::thousands(context.dropped()), util::thousands(context.candidates()),
+        context.error().empty() ? "too many" : context.error()));
   for (const auto& w : engine.withheld()) inv.incident.gaps.push_back("withheld: " + w.text());
   // Evidence that could not be read is evidence missing from the incident.
   for (const auto& [reason, n] : info.stats.skipped_by_reason) {

@@ -1,5 +1,6 @@
 // Falco's k8s_audit fields (see falco_fields.h).
 #include "rules/falco_fields.h"
+#include "util/text.h"
 
 #include <fmt/format.h>
 #include <simdjson.h>
@@ -188,28 +189,6 @@ std::string_view repository_of(std::string_view image) {
   return image.substr(0, image.find('@'));
 }
 
-int hex(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::string url_decode(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
-      out.push_back(' ');
-    } else if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2])));
-      i += 2;
-    } else {
-      out.push_back(s[i]);
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 bool Field::extract(const EventView& ev, Values& out) const {
@@ -243,8 +222,9 @@ bool Field::extract(const EventView& ev, Values& out) const {
         size_t amp = query.find_first_of("&;");
         std::string_view pair = query.substr(0, amp);
         size_t eq = pair.find('=');
-        if (url_decode(pair.substr(0, eq)) == arg) {
-          out.add(eq == std::string_view::npos ? std::string() : url_decode(pair.substr(eq + 1)));
+        if (util::percent_decode(pair.substr(0, eq), true) == arg) {
+          out.add(eq == std::string_view::npos ? std::string()
+                                               : util::percent_decode(pair.substr(eq + 1), true));
           return true;
         }
         if (amp == std::string_view::npos) break;

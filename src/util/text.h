@@ -22,6 +22,10 @@ std::string human_bytes(uint64_t bytes);
 // 1234567 -> "1,234,567".
 std::string thousands(uint64_t n);
 
+// s with %XX escapes decoded (CloudTrail writes some request parameters URL-encoded); with
+// plus_is_space, '+' decodes to a space as in a query string. Malformed escapes stay as they are.
+std::string percent_decode(std::string_view s, bool plus_is_space = false);
+
 // A duration for people: 45s, 9m 20s, 2h 5m, 3d 4h.
 std::string human_duration(int64_t seconds);
 

@@ -147,11 +147,21 @@ TEST(InvestigateE2E, StolenKeyReachesClusterAdmin) {
   std::set<std::string> unique(lines.begin(), lines.end());
   EXPECT_EQ(unique.size(), lines.size());
 
+  // The scope: what no rule flagged is the attacker's too — the reconnaissance with the stolen
+  // key before the first finding, the backdoor role assumed from the other account, the new key
+  // tried last. The whole window, 08:41:07 to 09:09:03.
+  EXPECT_TRUE(inv.timeline_has("sts:GetCallerIdentity from 203.0.113.45 — no rule fired"));
+  EXPECT_TRUE(inv.timeline_has("iam:CreateRole eks-backup-operator", "no rule fired"));
+  EXPECT_TRUE(inv.timeline_has("sts:AssumeRole arn:aws:iam::111122223333:role/eks-backup-operator"));
+  EXPECT_TRUE(inv.timeline_has("assumed-role/eks-backup-operator/backup eks:DescribeCluster"));
+  EXPECT_FALSE(inv.timeline_has("198.51.100.20"));  // the nightly Jenkins job: the key's owner
+  EXPECT_TRUE(inv.affected().count("aws_account 444455556666"));
   simdjson::dom::element m = inv.incident()["metrics"];
-  EXPECT_EQ(inv.str(m, "first_malicious_event"), "2026-03-14T08:44:02.309Z");
+  EXPECT_EQ(inv.str(m, "first_malicious_event"), "2026-03-14T08:41:07.000Z");
+  EXPECT_EQ(inv.str(m, "last_malicious_event"), "2026-03-14T09:09:03.000Z");
   EXPECT_EQ(inv.str(m, "first_detection"),
             "2026-03-14T08:47:20.530Z");  // Falco: Attach to cluster-admin Role
-  EXPECT_EQ(int64_t(m["time_to_detection_seconds"].get_int64()), 198);
+  EXPECT_EQ(int64_t(m["time_to_detection_seconds"].get_int64()), 373);
   bool logging_gap = false;
   for (auto g : inv.incident()["gaps"].get_array())
     if (std::string(g.get_string().value()).find("logging was turned off") != std::string::npos)

@@ -1,0 +1,71 @@
+// Private to incident/: what one record says about who acted and on what, as entity keys — the
+// facts the scope pivots on. Cheap enough to run on every candidate record during the scan
+// (the document is already parsed); the full graph of a record (add_event) is built only for
+// the records the pivot pulls.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "event/event.h"
+
+namespace eksir::incident {
+
+struct RecordFacets {
+  // Credentials the actor used: access keys (AKIA/ASIA), role sessions
+  // ("session:arn:aws:sts::A:assumed-role/R/S"), and an external account calling in
+  // ("account:ID"). Whoever holds one of these is the same actor.
+  std::vector<std::string> credentials;
+  // Who the actor is: IAM principals (roles for sessions), Kubernetes users, service accounts,
+  // the pod a service-account token was bound to, a node.
+  std::vector<std::string> identities;
+  std::string source_ip;  // as recorded ("" when none or not an address)
+  std::string user_agent;
+  std::string actor_account;  // the caller's AWS account (CloudTrail)
+  // The objects acted on, and those of them the record created or changed.
+  std::vector<std::string> targets;
+  std::vector<std::string> created;  // created by this record
+  std::vector<std::string> changed;  // changed (not created) by this record
+  // Credentials the record hands out: the session and temporary key of an AssumeRole, the key
+  // of a CreateAccessKey, the principal an access entry admits.
+  std::vector<std::string> revealed;
+  // The workload that owns the object this record created (ownerReferences), as a key.
+  std::string owner;
+  // The RBAC binding that authorised the request (authorization.k8s.io/reason).
+  std::string granted_by;
+  // aws-auth entries a create/update/patch of kube-system/aws-auth sets, as
+  // "role|ARN|username|group,group" or "user|…" (the whole mapRoles / mapUsers it writes).
+  std::vector<std::string> aws_auth;
+  std::string verb;  // Kubernetes verb or API action
+  bool read_only = false;
+  bool failed = false;       // the request was denied or failed
+  bool aws_service = false;  // an AWS service acting on its own behalf
+};
+
+RecordFacets record_facets(const EventView& ev);
+
+// Whether a record could belong to an attacker's activity at all: records of the cluster's own
+// machinery (kubelets, controllers' routine calls, EKS internals, AWS services) are not kept for
+// the pivot, except controllers creating pods and jobs (ownership) and anonymous requests.
+// Decided from a few fields of the parsed document, on the scan's workers.
+bool scope_candidate(const EventView& ev);
+
+// Keys.
+std::string workload_kind(std::string_view kind_or_resource);  // "cronjobs" → "CronJob"
+std::string workload_key(std::string_view kind, std::string_view ns, std::string_view name);
+// "arn:aws:sts::A:assumed-role/R/S" → "session:<that arn>"; "" for anything else.
+std::string session_key(std::string_view arn);
+// The instance id a role session is named after (node instance profiles: "i-0abc…"), or "".
+std::string session_instance(std::string_view session_arn);
+// A key as a responder reads it: "access key AKIA…", "session eks-backup-operator/backup",
+// "address 203.0.113.45", "role eks-backup-operator", "CronJob batch/log-rotate".
+std::string key_display(std::string_view key);
+// Kind of a key: the part before the first ':'.
+std::string_view key_kind(std::string_view key);
+// The binding a request's authorization.k8s.io/reason names: `RBAC: allowed by
+// ClusterRoleBinding "x" of ClusterRole "y" to Group "z"` → "binding:ClusterRoleBinding/x";
+// `RoleBinding "x/ns"` → "binding:RoleBinding/ns/x".
+std::string binding_from_reason(std::string_view reason);
+
+}  // namespace eksir::incident

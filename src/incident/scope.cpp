@@ -1,0 +1,333 @@
+#include "incident/scope.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <deque>
+#include <unordered_map>
+
+#include "cluster/cluster.h"
+#include "incident/graph.h"
+#include "util/cidr.h"
+
+namespace eksir::incident {
+namespace {
+
+bool starts_with(std::string_view s, std::string_view p) {
+  return s.substr(0, p.size()) == p;
+}
+
+bool trusted_ip(std::string_view ip, const cluster::Policy* policy) {
+  if (!policy || ip.empty()) return false;
+  for (const auto& c : policy->trusted_cidrs) {
+    auto range = util::parse_cidr(c);
+    if (range && util::cidr_contains(*range, ip)) return true;
+  }
+  return false;
+}
+
+bool is_address(std::string_view ip) {
+  unsigned a, b, c, d;
+  char tail;
+  std::string s(ip);
+  return std::sscanf(s.c_str(), "%u.%u.%u.%u%c", &a, &b, &c, &d, &tail) == 4 ||
+         s.find(':') != std::string::npos;
+}
+
+// The account of an IAM key ("iam:arn:aws:iam::ACCOUNT:role/x"), or "".
+std::string key_account(std::string_view key) {
+  size_t p = key.find("arn:");
+  if (p == std::string_view::npos) return {};
+  std::string_view arn = key.substr(p);
+  size_t a = 0;
+  for (int i = 0; i < 4; ++i) {
+    a = arn.find(':', a);
+    if (a == std::string_view::npos) return {};
+    ++a;
+  }
+  size_t b = arn.find(':', a);
+  return b == std::string_view::npos ? std::string() : std::string(arn.substr(a, b - a));
+}
+
+bool hub_identity(std::string_view key) {
+  if (starts_with(key, "k8suser:system:") || starts_with(key, "k8suser:eks:")) return true;
+  return false;
+}
+
+// The workload controllers and the machinery acting on objects they do not own.
+bool machinery(const RecordFacets& f) {
+  for (const auto& i : f.identities)
+    if (starts_with(i, "k8suser:system:") || starts_with(i, "k8suser:eks:") ||
+        starts_with(i, "sa:kube-system/") || starts_with(i, "node:"))
+      return true;
+  return false;
+}
+
+struct AwsAuthEntry {
+  std::string kind, arn, username, groups;
+};
+
+AwsAuthEntry split_entry(std::string_view e) {
+  AwsAuthEntry out;
+  std::string* parts[] = {&out.kind, &out.arn, &out.username, &out.groups};
+  for (int i = 0; i < 4; ++i) {
+    size_t bar = i < 3 ? e.find('|') : std::string_view::npos;
+    *parts[i] = std::string(e.substr(0, bar));
+    if (bar == std::string_view::npos) break;
+    e.remove_prefix(bar + 1);
+  }
+  return out;
+}
+
+bool node_mapping(const AwsAuthEntry& e) {
+  return e.username.find("{{EC2PrivateDNSName}}") != std::string::npos ||
+         e.groups.find("system:nodes") != std::string::npos;
+}
+
+}  // namespace
+
+std::string hub_reason(const std::string& key, const ScopeContext& ctx) {
+  std::string_view kind = key_kind(key);
+  if (kind == "cluster" || kind == "namespace") return "the cluster itself: everything touches it";
+  if (kind == "node" || kind == "instance")
+    return "a node: its other workloads and agents are not the attacker's";
+  if (kind == "image") return "an image: other workloads run it too";
+  if (hub_identity(key)) return "a system identity of Kubernetes or EKS";
+  if (kind == "ip") {
+    std::string ip = key.substr(3);
+    if (trusted_ip(ip, ctx.policy)) return "a trusted address (trusted_cidrs in the policy)";
+    if (!is_public_ip(ip)) return "a private address: shared by the VPC's workloads";
+  }
+  if (kind == "iam") {
+    std::string name = key.substr(key.rfind('/') + 1);
+    if (starts_with(name, "AWSServiceRole") || starts_with(name, "aws-service-role") ||
+        key.find(":role/aws-service-role/") != std::string::npos)
+      return "an AWS service-linked role";
+    if (ctx.node_roles.count(key)) return "the nodes' instance role: every node uses it";
+  }
+  if (kind == "account" && key.substr(8) == ctx.account) return "the cluster's own account";
+  return {};
+}
+
+ScopeResult pivot(const std::vector<ScopeRecord>& records, const std::vector<size_t>& seed_records,
+                  const std::vector<ScopeSeed>& seed_keys, const ScopeContext& in_ctx) {
+  ScopeContext ctx = in_ctx;
+  using Index = std::unordered_map<std::string_view, std::vector<uint32_t>>;
+  Index by_actor, by_target, by_owner, by_grant;
+  for (size_t i = 0; i < records.size(); ++i) {
+    const RecordFacets& f = records[i].facets;
+    auto u = static_cast<uint32_t>(i);
+    for (const auto& k : f.credentials) by_actor[k].push_back(u);
+    for (const auto& k : f.identities) by_actor[k].push_back(u);
+    for (const auto& k : f.targets) by_target[k].push_back(u);
+    if (!f.owner.empty()) by_owner[f.owner].push_back(u);
+    if (!f.granted_by.empty()) by_grant[f.granted_by].push_back(u);
+    // A role whose sessions are named after instances is the nodes' instance role.
+    for (const auto& c : f.credentials)
+      if (starts_with(c, "session:") && !session_instance(c).empty())
+        for (const auto& id : f.identities)
+          if (starts_with(id, "iam:")) ctx.node_roles.insert(id);
+  }
+  // aws-auth writes in time order, for telling what a write added.
+  std::vector<size_t> aws_auth_writes;
+  for (size_t i = 0; i < records.size(); ++i)
+    if (!records[i].facets.aws_auth.empty()) aws_auth_writes.push_back(i);
+  std::stable_sort(aws_auth_writes.begin(), aws_auth_writes.end(),
+                   [&](size_t a, size_t b) { return records[a].time < records[b].time; });
+
+  ScopeResult out;
+  std::deque<std::string> queue;
+
+  auto add_seed = [&](ScopeSeed s) {
+    if (s.key.empty()) return;
+    std::string hub = hub_reason(s.key, ctx);
+    if (!hub.empty()) {
+      out.not_expanded.emplace(s.key, hub);
+      return;
+    }
+    auto [it, inserted] = out.seeds.try_emplace(s.key, s);
+    if (inserted) {
+      queue.push_back(s.key);
+      return;
+    }
+    // Seen before: a stronger reason (owned, or followed as an actor) is followed again.
+    bool again = (s.owned && !it->second.owned) || (s.as_actor && !it->second.as_actor);
+    if (!again) return;
+    it->second.owned = it->second.owned || s.owned;
+    it->second.as_actor = it->second.as_actor || s.as_actor;
+    if (s.owned) it->second.why = s.why;
+    queue.push_back(s.key);
+  };
+  auto pull = [&](size_t i, std::string why) {
+    return out.pulled.emplace(i, std::move(why)).second;
+  };
+  auto note_once = [&](const std::string& key, std::string why) {
+    if (!out.seeds.count(key)) out.not_expanded.emplace(key, std::move(why));
+  };
+
+  // What a record of the attacker's shows: the credentials and address it used, what it created
+  // or changed, what it handed out.
+  auto expand = [&](size_t i) {
+    const RecordFacets& f = records[i].facets;
+    const long rec = static_cast<long>(i);
+    for (const auto& c : f.credentials) {
+      ScopeSeed s{c, "used by the attacker", rec};
+      // An account calling in from outside, or an address: anything from it is the attacker's.
+      s.owned = starts_with(c, "account:") || starts_with(c, "ip:");
+      add_seed(std::move(s));
+    }
+    for (const auto& id : f.identities) {
+      if (out.seeds.count(id)) continue;
+      std::string acct = key_account(id);
+      if (starts_with(id, "iam:") && !acct.empty() && !ctx.account.empty() && acct != ctx.account) {
+        add_seed({id, fmt::format("a principal of account {} acting as the attacker", acct), rec,
+                  true, true});
+        continue;
+      }
+      std::string hub = hub_reason(id, ctx);
+      note_once(id, hub.empty() ? "an identity that existed before: only the credentials, "
+                                  "sessions and addresses the attacker used are followed"
+                                : hub);
+    }
+    for (const auto& c : f.created)
+      add_seed({c, fmt::format("created by the attacker ({})", f.verb), rec, true, true});
+    for (const auto& c : f.changed)
+      add_seed({c, fmt::format("changed by the attacker ({})", f.verb), rec, false, false});
+    for (const auto& r : f.revealed) {
+      std::string acct = key_account(r);
+      bool external = starts_with(r, "iam:") && !acct.empty() && acct != ctx.account;
+      bool credential = starts_with(r, "key:") || starts_with(r, "session:");
+      std::string why = credential ? fmt::format("credentials the attacker obtained ({})", f.verb)
+                        : external
+                            ? fmt::format(
+                                  "a principal of account {} the attacker let "
+                                  "into the cluster ({})",
+                                  acct, f.verb)
+                            : fmt::format("let into the cluster by the attacker ({})", f.verb);
+      add_seed({r, why, rec, credential || external, true});
+    }
+    if (!f.aws_auth.empty()) {
+      // What this write added: its entries less those of the last write before it.
+      std::set<std::string> before;
+      bool known = false;
+      for (size_t w : aws_auth_writes) {
+        if (w == i || records[w].time > records[i].time ||
+            (records[w].time == records[i].time && w > i))
+          continue;
+        before = {records[w].facets.aws_auth.begin(), records[w].facets.aws_auth.end()};
+        known = true;
+      }
+      for (const auto& e : f.aws_auth) {
+        if (before.count(e)) continue;
+        AwsAuthEntry a = split_entry(e);
+        if (node_mapping(a)) continue;
+        std::string pk = iam_key(a.arn);
+        std::string acct = key_account(pk);
+        bool tied = out.seeds.count(pk) || (!acct.empty() && acct != ctx.account);
+        if (!known && !tied) {
+          out.notes.push_back(fmt::format(
+              "aws-auth entry for {} is in the attacker's write, but no earlier aws-auth content "
+              "is in the evidence to tell whether it was added",
+              a.arn));
+          continue;
+        }
+        out.aws_auth_added.emplace_back(e, i);
+        add_seed({pk,
+                  fmt::format("mapped into the cluster by the attacker's aws-auth change (as "
+                              "{})",
+                              a.username.empty() ? a.arn : a.username),
+                  rec, true, true});
+        if (!a.username.empty() && a.username.find("{{") == std::string::npos)
+          add_seed({k8s_user_key(a.username), "Kubernetes user of the attacker's aws-auth entry",
+                    rec, true, true});
+      }
+    }
+  };
+
+  // A pre-existing credential (a stolen key, a node's session) is also used by its owner: records
+  // from trusted addresses — and, for a node's session, from the VPC — are the owner's.
+  auto owner_use = [&](size_t i, const ScopeSeed& s) {
+    if (s.owned) return false;
+    const RecordFacets& f = records[i].facets;
+    if (f.aws_service) return true;
+    if (trusted_ip(f.source_ip, ctx.policy)) return true;
+    if (starts_with(s.key, "session:") && !session_instance(s.key).empty() &&
+        (f.source_ip.empty() || !is_public_ip(f.source_ip) || !is_address(f.source_ip)))
+      return true;
+    return false;
+  };
+
+  for (size_t r : seed_records) {
+    if (r >= records.size()) continue;
+    pull(r, "flagged by a finding");
+    expand(r);
+  }
+  for (const auto& s : seed_keys) add_seed(s);
+
+  size_t owner_skipped = 0;
+  while (!queue.empty()) {
+    std::string key = std::move(queue.front());
+    queue.pop_front();
+    const ScopeSeed seed = out.seeds.at(key);
+    const std::string_view k = out.seeds.find(key)->first;
+    if (seed.as_actor)
+      if (auto it = by_actor.find(k); it != by_actor.end())
+        for (uint32_t i : it->second) {
+          if (out.pulled.count(i)) continue;
+          if (owner_use(i, seed)) {
+            ++owner_skipped;
+            continue;
+          }
+          pull(i, fmt::format("{} ({})", key_display(key), seed.why));
+          expand(i);
+        }
+    if (auto it = by_target.find(k); it != by_target.end())
+      for (uint32_t i : it->second) {
+        if (out.pulled.count(i)) continue;
+        const RecordFacets& f = records[i].facets;
+        if (starts_with(f.verb, "AssumeRole")) {
+          // Into a role the attacker made or changed: the caller is the attacker, unless it is
+          // the role's own account acting from a trusted address on a role the attacker only
+          // changed.
+          bool external = !f.actor_account.empty() && f.actor_account != ctx.account;
+          bool untrusted = !f.source_ip.empty() && is_public_ip(f.source_ip) &&
+                           !trusted_ip(f.source_ip, ctx.policy);
+          if (!seed.owned && !external && !untrusted) continue;
+          if (f.failed) {
+            pull(i, fmt::format("tried to assume {} ({})", key_display(key), seed.why));
+            continue;
+          }
+          pull(i, fmt::format("assumed {} ({})", key_display(key), seed.why));
+          expand(i);
+        } else if (machinery(f)) {
+          pull(i, fmt::format("the cluster acting on {} ({})", key_display(key), seed.why));
+        }
+      }
+    if (auto it = by_owner.find(k); it != by_owner.end())
+      for (uint32_t i : it->second) {
+        const RecordFacets& f = records[i].facets;
+        if (!out.pulled.count(i))
+          pull(i, fmt::format("made for {} ({})", key_display(key), seed.why));
+        for (const auto& c : f.created)
+          add_seed({c, fmt::format("made by its owner {}", key_display(key)), static_cast<long>(i),
+                    true, true});
+      }
+    if (auto it = by_grant.find(k); it != by_grant.end())
+      for (uint32_t i : it->second) {
+        if (out.pulled.count(i)) continue;
+        pull(i, fmt::format("allowed by {} ({})", key_display(key), seed.why));
+        expand(i);
+      }
+  }
+  if (owner_skipped)
+    out.notes.push_back(fmt::format(
+        "{} record{} of stolen or node credentials from trusted or VPC addresses were left out as "
+        "their owner's own use",
+        owner_skipped, owner_skipped == 1 ? "" : "s"));
+  // A key followed after all is not "not expanded".
+  for (auto it = out.not_expanded.begin(); it != out.not_expanded.end();)
+    it = out.seeds.count(it->first) ? out.not_expanded.erase(it) : std::next(it);
+  return out;
+}
+
+}  // namespace eksir::incident

@@ -1,0 +1,59 @@
+// Private to incident/: the attacker's scope, pivoted to a fixed point. From the seeds (the
+// credentials, addresses and sessions of the incident's findings, and everything the attacker
+// created), every record that touches them is pulled; what those records create or hand out is
+// added to the seeds; repeat until nothing new. Hubs — the cluster, nodes, system identities,
+// EKS-managed and node roles, trusted addresses, pre-existing principals whose credential was
+// used — are never expanded through, and the result says which were left and why.
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "event/event.h"
+#include "incident/facets.h"
+
+namespace eksir::cluster {
+struct Policy;
+}
+
+namespace eksir::incident {
+
+struct ScopeRecord {
+  RecordFacets facets;
+  TimeNs time = kNoTime;
+};
+
+// Why a key is in the attacker's scope.
+struct ScopeSeed {
+  std::string key;
+  std::string why;       // "created by the attacker (CreateRole)", "used by the attacker", ...
+  long record = -1;      // the record that revealed it (-1: a finding's own record)
+  bool owned = false;    // created or handed out by the attacker: any use of it is the attacker's
+  bool as_actor = true;  // records where it acts are the attacker's; false: only records on it
+};
+
+struct ScopeResult {
+  std::map<size_t, std::string> pulled;  // record index → why it is the attacker's
+  std::map<std::string, ScopeSeed> seeds;
+  std::map<std::string, std::string> not_expanded;  // key → why it was not followed
+  // aws-auth entries the attacker's writes added ("role|ARN|user|groups"), with the record.
+  std::vector<std::pair<std::string, size_t>> aws_auth_added;
+  std::vector<std::string> notes;  // inferences the responder should know about
+};
+
+struct ScopeContext {
+  const cluster::Policy* policy = nullptr;
+  std::string account;               // the cluster's account
+  std::set<std::string> node_roles;  // role keys ("iam:arn…") the cluster's nodes use
+};
+
+// seeds: the records of the incident's findings (indices into records) and explicit keys.
+ScopeResult pivot(const std::vector<ScopeRecord>& records, const std::vector<size_t>& seed_records,
+                  const std::vector<ScopeSeed>& seed_keys, const ScopeContext& ctx);
+
+// Why a key is never expanded through ("" when it may be).
+std::string hub_reason(const std::string& key, const ScopeContext& ctx);
+
+}  // namespace eksir::incident
