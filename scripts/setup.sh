@@ -9,7 +9,7 @@ packages=(
   libsimdjson-dev libyaml-cpp-dev libcli11-dev libfmt-dev libsqlite3-dev libssl-dev
   libdeflate-dev libisal-dev zlib1g-dev libre2-dev libtomlplusplus-dev nlohmann-json3-dev
   libvalijson-dev libjemalloc-dev
-  jq python3 pigz bc chromium awscli clickhouse-server clickhouse-client
+  jq python3 pigz bc chromium cmark-gfm awscli clickhouse-server clickhouse-client
 )
 case "$(uname -m)" in
   x86_64) packages+=(libhyperscan-dev) ;;

@@ -17,6 +17,7 @@
 #include "event/summary.h"
 #include "sources/sources.h"
 #include "util/text.h"
+#include "util/visible.h"
 
 namespace eksir::backend {
 namespace {
@@ -111,12 +112,12 @@ int load(const LoadOptions& o, std::ostream& out, std::ostream& err) {
   std::string error;
   auto target = parse_target(o.to, error);
   if (!target) {
-    err << "eksir load: --to: " << error << "\n";
+    err << "eksir load: --to: " << util::visible(error) << "\n";
     return 2;
   }
   Store store(*target);
   if (std::string e = store.ensure_schema(); !e.empty()) {
-    err << fmt::format("eksir load: {}: {}\n", o.to, e);
+    err << fmt::format("eksir load: {}: {}\n", util::visible(o.to), util::visible(e));
     return 2;
   }
   // Files already loaded: key → (size, mtime).
@@ -126,7 +127,7 @@ int load(const LoadOptions& o, std::ostream& out, std::ostream& err) {
                               store.files_table()),
                   error);
   if (!error.empty()) {
-    err << fmt::format("eksir load: {}: {}\n", o.to, error);
+    err << fmt::format("eksir load: {}: {}\n", util::visible(o.to), util::visible(error));
     return 2;
   }
   uint64_t max_seq = 0;
@@ -149,7 +150,7 @@ int load(const LoadOptions& o, std::ostream& out, std::ostream& err) {
                     target->distributed() ? "events_local" : "events"),
         error, s);
     if (!error.empty()) {
-      err << fmt::format("eksir load: {}: {}\n", o.to, error);
+      err << fmt::format("eksir load: {}: {}\n", util::visible(o.to), util::visible(error));
       return 2;
     }
     for (size_t start = 0; start < keys.size();) {
@@ -290,11 +291,12 @@ int load(const LoadOptions& o, std::ostream& out, std::ostream& err) {
     err << fmt::format(
         "eksir load: {}: {}\neksir load: stopped; {} files were recorded as loaded, the rest "
         "were not (loading again resumes without duplicates)\n",
-        o.to, failure, files_loaded);
+        util::visible(o.to), util::visible(failure), files_loaded);
     return 2;
   }
   out << fmt::format(
-      "loaded {} events from {} files into {}{}\n", util::thousands(inserted), files_loaded, o.to,
+      "loaded {} events from {} files into {}{}\n", util::thousands(inserted), files_loaded,
+      util::visible(o.to),
       files_skipped ? fmt::format("; {} files already loaded, skipped", files_skipped) : "");
   if (!o.quiet)
     sources::print_scan_summary(err, "load", st,

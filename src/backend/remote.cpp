@@ -9,6 +9,7 @@
 #include "backend/store.h"
 #include "incident/incident.h"
 #include "util/text.h"
+#include "util/visible.h"
 
 namespace eksir::backend {
 namespace {
@@ -139,7 +140,7 @@ std::string select_sql(const Store& store, const std::string& where, const std::
 
 std::string describe_parts(const std::vector<std::string>& parts) {
   std::string out;
-  for (const auto& p : parts) out += (out.empty() ? "" : ", ") + p;
+  for (const auto& p : parts) out += (out.empty() ? "" : ", ") + util::visible(p);
   return out;
 }
 
@@ -148,7 +149,7 @@ std::optional<Store> open_store(std::string_view command, const std::string& url
   std::string error;
   auto target = parse_target(url, error);
   if (!target) {
-    err << fmt::format("eksir {}: --on: {}\n", command, error);
+    err << fmt::format("eksir {}: --on: {}\n", command, util::visible(error));
     return std::nullopt;
   }
   Store store(*target);
@@ -157,7 +158,7 @@ std::optional<Store> open_store(std::string_view command, const std::string& url
     error = fmt::format("no table {} (run `eksir load EVIDENCE --to {}` first)",
                         store.events_table(), url);
   if (!error.empty()) {
-    err << fmt::format("eksir {}: {}: {}\n", command, url, error);
+    err << fmt::format("eksir {}: {}: {}\n", command, util::visible(url), util::visible(error));
     return std::nullopt;
   }
   return store;
@@ -183,15 +184,15 @@ int hunt_on(const hunt::HuntOptions& options, const std::string& url, std::ostre
     return st;
   };
   if (!o.quiet) {
-    err << fmt::format("eksir hunt: on {} ({} shard{}): {}\n", url, store->target().shards.size(),
-                       store->target().shards.size() == 1 ? "" : "s",
+    err << fmt::format("eksir hunt: on {} ({} shard{}): {}\n", util::visible(url),
+                       store->target().shards.size(), store->target().shards.size() == 1 ? "" : "s",
                        t.exact ? "the whole query runs on the server"
                                : "the server prefilters, the local engine decides");
     if (!t.on_server.empty())
       err << "  on the server, exactly: " << describe_parts(t.on_server) << "\n";
     if (!t.local.empty())
       err << "  locally, on the rows the server returns: " << describe_parts(t.local) << "\n";
-    err << "  SQL: WHERE " << t.where << "\n";
+    err << "  SQL: WHERE " << util::visible(t.where) << "\n";
   }
   int rc = 0;
   if (t.exact && o.count_only && !o.limit) {
@@ -219,7 +220,7 @@ int hunt_on(const hunt::HuntOptions& options, const std::string& url, std::ostre
     rc = hunt::run(o, out, err);
   }
   if (!failure.empty()) {
-    err << fmt::format("eksir hunt: {}: {}\n", url, failure);
+    err << fmt::format("eksir hunt: {}: {}\n", util::visible(url), util::visible(failure));
     return 2;
   }
   return rc;
@@ -270,9 +271,10 @@ std::function<sources::ScanFn(const std::vector<rules::Rule>&)> store_scan(
 
 // What ran where: one line, then one per correlation rule aggregated on the server.
 std::string plan_line(std::string_view command, const std::string& url, const ScanState& s) {
-  std::string out = fmt::format("eksir {}: on {}: {}; {} rows fetched in all\n", command, url,
-                                describe_plan(s.plan), util::thousands(s.rows));
-  for (const auto& line : s.plan.correlations.per_rule) out += "  " + line + "\n";
+  std::string out =
+      fmt::format("eksir {}: on {}: {}; {} rows fetched in all\n", command, util::visible(url),
+                  util::visible(describe_plan(s.plan)), util::thousands(s.rows));
+  for (const auto& line : s.plan.correlations.per_rule) out += "  " + util::visible(line) + "\n";
   return out;
 }
 
@@ -287,7 +289,7 @@ int detect_on(const detect::DetectOptions& options, const std::string& url, std:
   o.scan = store_scan(state);
   int rc = detect::run(o, out, err);
   if (!state->failure.empty()) {
-    err << fmt::format("eksir detect: {}: {}\n", url, state->failure);
+    err << fmt::format("eksir detect: {}: {}\n", util::visible(url), util::visible(state->failure));
     return 2;
   }
   if (!o.quiet) err << plan_line("detect", url, *state);
@@ -327,7 +329,7 @@ int investigate_on(const incident::InvestigateOptions& options, const std::strin
   o.source = url;
   int rc = incident::run(o, out, err);
   if (std::string failure = scan->failure(); !failure.empty()) {
-    err << fmt::format("eksir investigate: {}: {}\n", url, failure);
+    err << fmt::format("eksir investigate: {}: {}\n", util::visible(url), util::visible(failure));
     return 2;
   }
   if (!o.quiet) err << scan->summary();

@@ -18,6 +18,7 @@
 #include "report/report.h"
 #include "respond/respond.h"
 #include "store/store.h"
+#include "util/visible.h"
 
 namespace {
 
@@ -33,7 +34,8 @@ bool time_window(std::string_view command, const std::string& since, const std::
     if (text->empty()) continue;
     *bound = eksir::hunt::parse_time_bound(*text, now, error);
     if (*bound == eksir::kNoTime) {
-      std::cerr << "eksir " << command << ": " << flag << ": " << error << "\n";
+      std::cerr << "eksir " << command << ": " << flag << ": " << eksir::util::visible(error)
+                << "\n";
       return false;
     }
   }
@@ -55,7 +57,7 @@ int hunt_command(CLI::App& app, eksir::hunt::HuntOptions& o, const std::string& 
     if (!o.only) {
       std::cerr << fmt::format(
           "eksir hunt: unknown --source '{}' (cloudtrail, k8s_audit, guardduty, falco, ocsf)\n",
-          source);
+          eksir::util::visible(source));
       return 2;
     }
   }
@@ -97,7 +99,8 @@ int detect_command(eksir::detect::DetectOptions& o, const std::string& format,
   if (!config.empty()) {
     eksir::cluster::PolicyResult pr = eksir::cluster::load_policy(config);
     if (!pr.ok()) {
-      for (const auto& e : pr.errors) std::cerr << "eksir detect: " << e << "\n";
+      for (const auto& e : pr.errors)
+        std::cerr << "eksir detect: " << eksir::util::visible(e) << "\n";
       return 2;
     }
     policy = std::move(pr.policy);
@@ -200,7 +203,8 @@ int run_response_command(ResponseCli& r) {
   }
   if (!r.config.empty()) {
     auto policy = eksir::cluster::load_policy(r.config);
-    for (const auto& e : policy.errors) std::cerr << "eksir " << name << ": " << e << "\n";
+    for (const auto& e : policy.errors)
+      std::cerr << "eksir " << name << ": " << eksir::util::visible(e) << "\n";
     if (!policy.ok()) return 2;
     for (const auto& c : policy.policy.trusted_cidrs) r.common.trusted_cidrs.push_back(c);
     r.common.cicd_identities = policy.policy.cicd_identities;

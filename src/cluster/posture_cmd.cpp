@@ -9,6 +9,7 @@
 #include "cluster/cluster.h"
 #include "util/table.h"
 #include "util/text.h"
+#include "util/visible.h"
 
 namespace eksir::cluster {
 namespace {
@@ -192,7 +193,7 @@ int run_posture(const PostureOptions& opts, std::ostream& out, std::ostream& err
   if (!opts.config.empty()) {
     PolicyResult pr = load_policy(opts.config);
     if (!pr.ok()) {
-      for (const auto& e : pr.errors) err << e << "\n";
+      for (const auto& e : pr.errors) err << util::visible(e) << "\n";
       return 2;
     }
     policy = std::move(pr.policy);
@@ -200,7 +201,7 @@ int run_posture(const PostureOptions& opts, std::ostream& out, std::ostream& err
   Snapshot snap;
   load_snapshot(opts.snapshot, snap);
   if (snap.objects == 0) {
-    for (const auto& s : snap.skips) err << s.message() << "\n";
+    for (const auto& s : snap.skips) err << util::visible(s.message()) << "\n";
     err << "eksir posture: no Kubernetes or EKS objects could be read\n";
     return 2;
   }
@@ -232,14 +233,15 @@ int run_posture(const PostureOptions& opts, std::ostream& out, std::ostream& err
         snap.files, snap.objects, snap.other, shown.size(), exempted);
     if (!admins.empty()) {
       err << "cluster-admin holders:\n";
-      for (const auto& a : admins) err << "  " << a << "\n";
+      for (const auto& a : admins) err << "  " << util::visible(a) << "\n";
     }
     for (const auto& s : policy.suppressions)
       err << fmt::format(
-          "suppression {} ({}): {} {}{}\n", s.rule, s.reason, s.hits,
+          "suppression {} ({}): {} {}{}\n", util::visible(s.rule), util::visible(s.reason), s.hits,
           s.hits == 1 ? "finding hidden" : "findings hidden",
-          s.expired ? fmt::format(" — EXPIRED {}, not applied", s.expires) : std::string());
-    for (const auto& s : snap.skips) err << "skipped " << s.message() << "\n";
+          s.expired ? fmt::format(" — EXPIRED {}, not applied", util::visible(s.expires))
+                    : std::string());
+    for (const auto& s : snap.skips) err << "skipped " << util::visible(s.message()) << "\n";
   }
   if (fail_on)
     for (const auto& f : shown)

@@ -19,6 +19,7 @@
 #include "hunt/hunt.h"
 #include "util/sha256.h"
 #include "util/text.h"
+#include "util/visible.h"
 
 namespace eksir::collect {
 
@@ -133,7 +134,7 @@ const Record& Collector::run(Command c) {
   if (!ok) failed_.push_back(m_.records.size());
   if (!o_.quiet)
     err_ << fmt::format("  [{}] {}: {}, {:.1f} s\n", m_.records.size() + 1, shown,
-                        r.result.describe(),
+                        util::visible(r.result.describe()),
                         static_cast<double>(r.result.end - r.result.start) / 1e9);
   m_.records.push_back(std::move(r));
   return m_.records.back();
@@ -218,7 +219,7 @@ int run(const CollectOptions& o, std::ostream& out, std::ostream& err) {
   if (!o.config.empty()) {
     auto pr = cluster::load_policy(o.config);
     if (!pr.ok()) {
-      for (const auto& e : pr.errors) err << "eksir collect: " << e << "\n";
+      for (const auto& e : pr.errors) err << "eksir collect: " << util::visible(e) << "\n";
       return 2;
     }
     policy = std::move(pr.policy);
@@ -236,12 +237,12 @@ int run(const CollectOptions& o, std::ostream& out, std::ostream& err) {
   std::string error;
   t.since = hunt::parse_time_bound(o.since.empty() ? "24h" : o.since, now, error);
   if (t.since == kNoTime) {
-    err << "eksir collect: --since: " << error << "\n";
+    err << "eksir collect: --since: " << util::visible(error) << "\n";
     return 2;
   }
   t.until = o.until.empty() ? now : hunt::parse_time_bound(o.until, now, error);
   if (t.until == kNoTime) {
-    err << "eksir collect: --until: " << error << "\n";
+    err << "eksir collect: --until: " << util::visible(error) << "\n";
     return 2;
   }
   if (t.since >= t.until) {
@@ -251,13 +252,13 @@ int run(const CollectOptions& o, std::ostream& out, std::ostream& err) {
 
   std::string problem;
   if (!empty_or_absent(o.out_dir, problem)) {
-    err << "eksir collect: " << o.out_dir << ": " << problem << "\n";
+    err << "eksir collect: " << util::visible(o.out_dir) << ": " << problem << "\n";
     return 2;
   }
   std::error_code ec;
   fs::create_directories(o.out_dir, ec);
   if (ec) {
-    err << "eksir collect: " << o.out_dir << ": " << ec.message() << "\n";
+    err << "eksir collect: " << util::visible(o.out_dir) << ": " << ec.message() << "\n";
     return 2;
   }
 
@@ -274,8 +275,8 @@ int run(const CollectOptions& o, std::ostream& out, std::ostream& err) {
   m.started = now;
   m.op = local_operator();
   if (!o.quiet)
-    err << fmt::format("eksir collect: {} in {}, {} to {}\n", t.cluster, t.region,
-                       iso_seconds(t.since), iso_seconds(t.until));
+    err << fmt::format("eksir collect: {} in {}, {} to {}\n", util::visible(t.cluster),
+                       util::visible(t.region), iso_seconds(t.since), iso_seconds(t.until));
 
   // Who is collecting, as AWS sees it.
   if (const auto& r = c.run(caller_identity_command(t)); r.result.ok() && r.out) {
@@ -331,7 +332,7 @@ int run(const CollectOptions& o, std::ostream& out, std::ostream& err) {
     std::ofstream hf(c.path(kManifestHashFile), std::ios::binary);
     hf << digest << "  " << kManifestFile << "\n";
     if (!mf || !hf) {
-      err << "eksir collect: cannot write the manifest in " << o.out_dir << "\n";
+      err << "eksir collect: cannot write the manifest in " << util::visible(o.out_dir) << "\n";
       return 2;
     }
   }
@@ -347,15 +348,15 @@ int run(const CollectOptions& o, std::ostream& out, std::ostream& err) {
   err << fmt::format(
       "eksir collect: {} commands, {} succeeded, {} failed; {} files, {}, {:.1f} s -> {}\n", n,
       n - failed, failed, files, util::human_bytes(bytes),
-      static_cast<double>(m.finished - m.started) / 1e9, o.out_dir);
+      static_cast<double>(m.finished - m.started) / 1e9, util::visible(o.out_dir));
   for (size_t i : c.failed()) {
     const Record& r = m.records[i];
-    std::string why = r.result.describe();
+    std::string why = util::visible(r.result.describe());
     std::string where;
     if (r.err && !r.err->path.empty()) {
       std::string line = telling_line(c.path(r.err->path));
       if (!line.empty()) why += ": " + util::fit(line, 200);
-      where = " (" + r.err->path + ")";
+      where = " (" + util::visible(r.err->path) + ")";
     }
     err << fmt::format("  failed: {}: {}{}\n",
                        util::fit(display(tool_name(r.command.tool), r.command.args), 120), why,
@@ -365,7 +366,8 @@ int run(const CollectOptions& o, std::ostream& out, std::ostream& err) {
                      pods.size() > logged ? fmt::format(" ({} more not collected, --max-pod-logs)",
                                                         pods.size() - logged)
                                           : "");
-  err << fmt::format("eksir collect: manifest {} sha256 {}\n", c.path(kManifestFile), digest);
+  err << fmt::format("eksir collect: manifest {} sha256 {}\n", util::visible(c.path(kManifestFile)),
+                     digest);
   return c.all_ok() ? 0 : 1;
 }
 

@@ -9,6 +9,7 @@
 #include "collect/collect.h"
 #include "collect/manifest.h"
 #include "util/sha256.h"
+#include "util/visible.h"
 
 namespace eksir::collect {
 
@@ -36,13 +37,14 @@ int verify(const std::string& dir, std::ostream& out, std::ostream& err) {
   std::string manifest_path = dir + "/" + kManifestFile;
   simdjson::padded_string text;
   if (simdjson::padded_string::load(manifest_path).get(text)) {
-    err << "eksir collect --verify: " << manifest_path << ": cannot read\n";
+    err << "eksir collect --verify: " << util::visible(manifest_path) << ": cannot read\n";
     return 2;
   }
   simdjson::dom::parser parser;
   simdjson::dom::array files;
   if (parser.parse(text)["files"].get_array().get(files)) {
-    err << "eksir collect --verify: " << manifest_path << ": not an eksir collection manifest\n";
+    err << "eksir collect --verify: " << util::visible(manifest_path)
+        << ": not an eksir collection manifest\n";
     return 2;
   }
   std::map<std::string, Expected> expected;
@@ -51,7 +53,8 @@ int verify(const std::string& dir, std::ostream& out, std::ostream& err) {
     uint64_t size = 0;
     if (f["path"].get_string().get(path) || f["sha256"].get_string().get(sha) ||
         f["size"].get_uint64().get(size) || !inside(path)) {
-      err << "eksir collect --verify: " << manifest_path << ": malformed file entry\n";
+      err << "eksir collect --verify: " << util::visible(manifest_path)
+          << ": malformed file entry\n";
       return 2;
     }
     expected[std::string(path)] = {size, std::string(sha)};
@@ -59,7 +62,7 @@ int verify(const std::string& dir, std::ostream& out, std::ostream& err) {
 
   size_t problems = 0;
   auto report = [&](const std::string& line) {
-    out << line << "\n";
+    out << util::visible(line) << "\n";  // file names in the bundle are anyone's
     ++problems;
   };
   // The manifest itself, against the digest written beside it when it is there.
@@ -94,7 +97,7 @@ int verify(const std::string& dir, std::ostream& out, std::ostream& err) {
     return 0;
   }
   err << fmt::format("eksir collect --verify: {} problem{} in {}\n", problems,
-                     problems == 1 ? "" : "s", dir);
+                     problems == 1 ? "" : "s", util::visible(dir));
   return 1;
 }
 

@@ -8,6 +8,7 @@
 
 #include "detect/detect.h"
 #include "rules/elastic.h"
+#include "util/visible.h"
 
 namespace eksir::detect {
 
@@ -30,7 +31,8 @@ int load_rules(const std::vector<std::string>& rule_paths, bool builtin, bool qu
     if (std::filesystem::is_directory(dir, ec))
       loaded = rules::load_paths({dir});
     else
-      err << fmt::format("eksir {}: warning: built-in rule pack not found at {}\n", command, dir);
+      err << fmt::format("eksir {}: warning: built-in rule pack not found at {}\n", command,
+                         util::visible(dir));
   }
   if (!rule_paths.empty()) {
     if (!yaml_paths.empty()) loaded.merge(rules::load_paths(yaml_paths));
@@ -39,7 +41,7 @@ int load_rules(const std::vector<std::string>& rule_paths, bool builtin, bool qu
       if (!quiet && !el.skipped.empty()) {
         std::string by_type;
         for (const auto& [type, n] : el.skipped_by_type())
-          by_type += fmt::format("{}{} {}", by_type.empty() ? "" : ", ", n, type);
+          by_type += fmt::format("{}{} {}", by_type.empty() ? "" : ", ", n, util::visible(type));
         err << fmt::format(
             "eksir {}: {} Elastic rule{} skipped, not run ({}; see `eksir rules validate`)\n",
             command, el.skipped.size(), el.skipped.size() == 1 ? "" : "s", by_type);
@@ -67,7 +69,7 @@ int load_rules(const std::vector<std::string>& rule_paths, bool builtin, bool qu
   }
   if (!loaded.ok()) {
     for (const auto& e : loaded.errors)
-      err << "eksir " << command << ": rule error: " << e.text() << "\n";
+      err << "eksir " << command << ": rule error: " << util::visible(e.text()) << "\n";
     err << fmt::format("eksir {}: {} rule error{}; nothing was run (see `eksir rules validate`)\n",
                        command, loaded.errors.size(), loaded.errors.size() == 1 ? "" : "s");
     return 2;

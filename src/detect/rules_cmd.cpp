@@ -7,13 +7,15 @@
 #include "detect/detect.h"
 #include "rules/elastic.h"
 #include "util/table.h"
+#include "util/visible.h"
 
 namespace eksir::detect {
 
 int rules_command(std::string_view action, const std::vector<std::string>& given, std::ostream& out,
                   std::ostream& err) {
   if (action != "list" && action != "validate" && action != "test") {
-    err << fmt::format("eksir rules: unknown action '{}' (list, validate, test)\n", action);
+    err << fmt::format("eksir rules: unknown action '{}' (list, validate, test)\n",
+                       util::visible(action));
     return 2;
   }
   std::vector<std::string> paths = given;
@@ -39,9 +41,9 @@ int rules_command(std::string_view action, const std::vector<std::string>& given
     elastic_files = elastic.result.files;
     loaded.merge(std::move(elastic.result));
   }
-  for (const auto& e : loaded.errors) err << "error: " << e.text() << "\n";
+  for (const auto& e : loaded.errors) err << "error: " << util::visible(e.text()) << "\n";
   if (action != "list")
-    for (const auto& w : loaded.warnings) err << "warning: " << w.text() << "\n";
+    for (const auto& w : loaded.warnings) err << "warning: " << util::visible(w.text()) << "\n";
 
   if (action == "list") {
     util::TableWriter t(out, {"id", "severity", "type", "sources", "attack", "criterion", "title"});
@@ -80,7 +82,7 @@ int rules_command(std::string_view action, const std::vector<std::string>& given
       std::string reasons;
       for (const auto& [reason, n] : skipped_by_format[format]) {
         skipped += n;
-        reasons += fmt::format("{}{} {}", reasons.empty() ? "" : "; ", n, reason);
+        reasons += fmt::format("{}{} {}", reasons.empty() ? "" : "; ", n, util::visible(reason));
       }
       if (!loaded_by_format[format] && !skipped && !disabled_by_format[format]) continue;
       out << fmt::format("{}: {} loaded, {} skipped{}, {} disabled\n", format,
@@ -88,8 +90,9 @@ int rules_command(std::string_view action, const std::vector<std::string>& given
                          reasons.empty() ? "" : " (" + reasons + ")", disabled_by_format[format]);
       for (const auto& n : loaded.not_loaded)
         if (n.format == format)
-          out << fmt::format("  {}: {}:{}: [{}] {}\n", n.disabled ? "disabled" : "skipped", n.file,
-                             n.line, n.rule, n.reason);
+          out << fmt::format("  {}: {}:{}: [{}] {}\n", n.disabled ? "disabled" : "skipped",
+                             util::visible(n.file), n.line, util::visible(n.rule),
+                             util::visible(n.reason));
     }
     if (not_loaded)
       out << fmt::format("not every rule loaded: {} rule{} skipped (exit 1)\n", not_loaded,
@@ -100,15 +103,17 @@ int rules_command(std::string_view action, const std::vector<std::string>& given
                          yaml_errors);
     auto by_type = [](const std::map<std::string, size_t>& m) {
       std::string s;
-      for (const auto& [type, n] : m) s += fmt::format("{}{} {}", s.empty() ? "" : ", ", n, type);
+      for (const auto& [type, n] : m)
+        s += fmt::format("{}{} {}", s.empty() ? "" : ", ", n, util::visible(type));
       return s.empty() ? std::string("none") : s;
     };
     out << fmt::format("elastic: {} files: {} loaded ({}), {} skipped ({}), {} errors\n",
                        elastic_files, elastic_rules, by_type(elastic.loaded_by_type),
                        elastic.skipped.size(), by_type(elastic.skipped_by_type()), elastic_errors);
     for (const auto& sk : elastic.skipped)
-      out << fmt::format("  skipped: {}: [{}] {}: {}: {}\n", sk.file, sk.rule_id, sk.name, sk.type,
-                         sk.reason);
+      out << fmt::format("  skipped: {}: [{}] {}: {}: {}\n", util::visible(sk.file),
+                         util::visible(sk.rule_id), util::visible(sk.name), util::visible(sk.type),
+                         util::visible(sk.reason));
     if (!elastic.skipped.empty())
       out << fmt::format(
           "not every rule loaded: {} Elastic rule{} of types eksir does not run count as not "
@@ -119,9 +124,9 @@ int rules_command(std::string_view action, const std::vector<std::string>& given
   size_t passed = 0, failed = 0;
   for (const auto& r : loaded.rules) {
     RuleTestResult res = test_rule(r);
-    out << fmt::format("{} {} ({}/{} cases)\n", res.failed ? "FAIL" : "ok  ", r.id, res.passed,
-                       res.passed + res.failed);
-    for (const auto& f : res.failures) out << "    " << f << "\n";
+    out << fmt::format("{} {} ({}/{} cases)\n", res.failed ? "FAIL" : "ok  ", util::visible(r.id),
+                       res.passed, res.passed + res.failed);
+    for (const auto& f : res.failures) out << "    " << util::visible(f) << "\n";
     (res.failed ? failed : passed) += 1;
   }
   out << fmt::format("{} rules passed, {} failed, {} could not be loaded\n", passed, failed,

@@ -10,6 +10,7 @@
 #include "rules/elastic.h"
 #include "sources/sources.h"
 #include "util/text.h"
+#include "util/visible.h"
 
 namespace eksir::detect {
 namespace {
@@ -101,7 +102,7 @@ int run(const DetectOptions& o, std::ostream& out, std::ostream& err) {
     const auto& ws = engine.withheld();
     constexpr size_t kShown = 5;
     for (size_t i = 0; i < ws.size() && i < kShown; ++i)
-      err << "eksir detect: withheld: " << ws[i].text() << "\n";
+      err << "eksir detect: withheld: " << util::visible(ws[i].text()) << "\n";
     if (ws.size() > kShown)
       err << fmt::format(
           "eksir detect: withheld: {} more first_seen rules likewise (all in the JSON summary's "
@@ -109,7 +110,7 @@ int run(const DetectOptions& o, std::ostream& out, std::ostream& err) {
           ws.size() - kShown);
   }
   if (o.after && !o.quiet)
-    for (const auto& line : o.after()) err << "eksir detect: " << line << "\n";
+    for (const auto& line : o.after()) err << "eksir detect: " << util::visible(line) << "\n";
   if (int rc = sources::check_evidence(err, "detect", st, false)) return rc;
   if (o.fail_on)
     for (const auto& f : findings)

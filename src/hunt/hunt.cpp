@@ -14,6 +14,7 @@
 #include "sources/sources.h"
 #include "util/table.h"
 #include "util/text.h"
+#include "util/visible.h"
 
 namespace eksir::hunt {
 
@@ -35,8 +36,6 @@ TimeNs parse_time_bound(std::string_view text, TimeNs now, std::string& error) {
 }
 
 namespace {
-
-constexpr char kSep = '\x1f';  // separates a row's cells inside one item
 
 std::vector<std::string> default_cells(const EventView& ev) {
   EventSummary s = summarize(ev);
@@ -83,9 +82,11 @@ class Renderer {
         }
         break;
       case Format::Table:
+        // Each cell as "<bytes>:<text>": any byte of the evidence may be in the text.
         for (const auto& c : cells(ev)) {
+          out += std::to_string(c.size());
+          out.push_back(':');
           out += c;
-          out.push_back(kSep);
         }
         break;
       case Format::Csv: {
@@ -133,12 +134,11 @@ class Renderer {
 
 std::vector<std::string> split_cells(const std::string& item) {
   std::vector<std::string> cells;
-  size_t start = 0;
-  for (size_t i = 0; i < item.size(); ++i) {
-    if (item[i] == kSep) {
-      cells.push_back(item.substr(start, i - start));
-      start = i + 1;
-    }
+  for (size_t at = 0; at < item.size();) {
+    size_t colon = item.find(':', at);
+    size_t n = std::stoul(item.substr(at, colon - at));
+    cells.push_back(item.substr(colon + 1, n));
+    at = colon + 1 + n;
   }
   return cells;
 }
@@ -149,15 +149,22 @@ int run(const HuntOptions& o, std::ostream& out, std::ostream& err) {
   auto parsed = query::parse(o.query);
   if (!parsed) {
     const auto& e = parsed.error();
-    err << fmt::format("eksir hunt: query error: {}\n  {}\n  {}^\n", e.message, o.query,
-                       std::string(e.column > 0 ? e.column - 1 : 0, ' '));
+    // The caret goes under the column (counted in code points) as the query is shown.
+    size_t before = 0;
+    for (size_t chars = 1; before < o.query.size() && chars < e.column; ++chars) do
+        ++before;
+      while (before < o.query.size() &&
+             (static_cast<unsigned char>(o.query[before]) & 0xC0) == 0x80);
+    err << fmt::format("eksir hunt: query error: {}\n  {}\n  {}^\n", util::visible(e.message),
+                       util::visible(o.query),
+                       std::string(util::display_width(o.query.substr(0, before)), ' '));
     return 2;
   }
-  for (const auto& w : parsed->warnings) err << "eksir hunt: warning: " << w << "\n";
+  for (const auto& w : parsed->warnings) err << "eksir hunt: warning: " << util::visible(w) << "\n";
   query::CompiledQuery compiled = query::compile(parsed->root);
   for (const auto& f : o.fields)
     if (!FieldRef(f).known())
-      err << fmt::format("eksir hunt: warning: unknown field '{}' in --fields\n", f);
+      err << fmt::format("eksir hunt: warning: unknown field '{}' in --fields\n", util::visible(f));
 
   Renderer renderer(o);
   sources::ScanOptions so;

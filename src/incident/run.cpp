@@ -22,6 +22,7 @@
 #include "util/json_writer.h"
 #include "util/sha256.h"
 #include "util/text.h"
+#include "util/visible.h"
 
 namespace eksir::incident {
 namespace {
@@ -111,7 +112,7 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
   if (policy_given) {
     cluster::PolicyResult pr = cluster::load_policy(o.config);
     if (!pr.ok()) {
-      for (const auto& e : pr.errors) err << "eksir investigate: " << e << "\n";
+      for (const auto& e : pr.errors) err << "eksir investigate: " << util::visible(e) << "\n";
       return 2;
     }
     policy = std::move(pr.policy);
@@ -216,7 +217,7 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
   build(in, inv);
   for (const auto& line : suppression_report(policy, o.config)) {
     inv.incident.assumptions.push_back(line);
-    if (!o.quiet) err << "eksir investigate: " << line << "\n";
+    if (!o.quiet) err << "eksir investigate: " << util::visible(line) << "\n";
   }
   if (!o.source.empty())
     inv.incident.assumptions.push_back(fmt::format(
@@ -256,7 +257,7 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
   store::Status st;
   auto kase = store::Case::open(dir, true, st);
   if (!kase) {
-    err << "eksir investigate: " << st.error << "\n";
+    err << "eksir investigate: " << util::visible(st.error) << "\n";
     return 2;
   }
   store::CaseInfo ci = kase->info();
@@ -334,7 +335,7 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
   saved.set_value(static_cast<bool>(st));
   if (!st) {
     if (reporter.joinable()) reporter.join();
-    err << "eksir investigate: " << st.error << "\n";
+    err << "eksir investigate: " << util::visible(st.error) << "\n";
     return 2;
   }
   bool json_ok = true;
@@ -356,11 +357,12 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
   events.shrink_to_fit();
   if (reporter.joinable()) reporter.join();
   if (!json_ok) {
-    err << fmt::format("eksir investigate: {}/incident.json: cannot write\n", dir);
+    err << fmt::format("eksir investigate: {}/incident.json: cannot write\n", util::visible(dir));
     return 2;
   }
   if (!report_ok)
-    err << "eksir investigate: warning: the report was not written: " << report_error << "\n";
+    err << "eksir investigate: warning: the report was not written: " << util::visible(report_error)
+        << "\n";
   if (!o.quiet) {
     sources::print_scan_summary(
         err, "investigate", info.stats,
@@ -368,8 +370,8 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
                     util::thousands(inv.findings.size()), inv.posture.size(),
                     level_name(inv.incident.severity)),
         false);
-    err << fmt::format("eksir investigate: case {} (run {}): incident.json{}\n", dir, rec.id,
-                       o.reports ? ", report.md, report.html" : "");
+    err << fmt::format("eksir investigate: case {} (run {}): incident.json{}\n", util::visible(dir),
+                       rec.id, o.reports ? ", report.md, report.html" : "");
   }
   if (int rc = sources::check_evidence(err, "investigate", info.stats, false)) return rc;
   if (o.fail_on && inv.incident.severity >= *o.fail_on) return 1;

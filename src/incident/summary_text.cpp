@@ -1,11 +1,13 @@
 // The summary `eksir investigate` prints: severity and why, the key timeline, the scope, what to
-// do next — what a responder reads in the first 30 seconds.
+// do next — what a responder reads in the first 30 seconds. Every text that can hold evidence goes
+// through util::visible() (or fit()/pad(), which apply it).
 #include <fmt/format.h>
 
 #include <ostream>
 
 #include "incident/internal.h"
 #include "util/text.h"
+#include "util/visible.h"
 
 namespace eksir::incident {
 namespace {
@@ -32,11 +34,11 @@ std::string_view level_color(Level l) {
 }
 
 std::string where(const Evidence& e) {
-  if (e.file.empty()) return e.source;
+  if (e.file.empty()) return util::visible(e.source);
   std::string f = e.file;
   size_t slash = f.rfind('/');
   if (slash != std::string::npos) f = f.substr(slash + 1);
-  return e.line ? fmt::format("{}:{}", f, e.line) : f;
+  return util::visible(e.line ? fmt::format("{}:{}", f, e.line) : f);
 }
 
 }  // namespace
@@ -45,9 +47,9 @@ void write_summary(const Investigation& inv, std::ostream& out, bool color) {
   Style s{color};
   const Incident& inc = inv.incident;
   out << s(level_color(inc.severity), fmt::format(" {} ", level_name(inc.severity))) << "  "
-      << s("1", inc.title) << "\n";
-  out << fmt::format("{}  {}  case {}\n", inc.id, inc.type,
-                     inv.run.case_dir.empty() ? "(not saved)" : inv.run.case_dir);
+      << s("1", util::visible(inc.title)) << "\n";
+  out << fmt::format("{}  {}  case {}\n", util::visible(inc.id), util::visible(inc.type),
+                     inv.run.case_dir.empty() ? "(not saved)" : util::visible(inv.run.case_dir));
   std::string by_source;
   for (const auto& [src, n] : inv.run.stats.events_by_source)
     by_source +=
@@ -62,7 +64,8 @@ void write_summary(const Investigation& inv, std::ostream& out, bool color) {
   for (const auto& c : inc.criteria) {
     if (c.likely_benign) continue;
     out << fmt::format("  {} {} — {}\n", c.level == inc.severity ? "■" : "□",
-                       s(level_color(c.level), std::string(level_name(c.level))), c.criterion);
+                       s(level_color(c.level), std::string(level_name(c.level))),
+                       util::visible(c.criterion));
     size_t shown = 0;
     for (const auto& e : c.evidence) {
       if (shown == (c.level == inc.severity ? 3u : 1u)) {
@@ -79,8 +82,8 @@ void write_summary(const Investigation& inv, std::ostream& out, bool color) {
   for (const auto& c : inc.criteria)
     if (c.likely_benign)
       out << fmt::format("  – {} — {} (not counted: likely benign)\n", level_name(c.level),
-                         c.criterion);
-  for (const auto& a : inc.assumptions) out << "  assumed: " << a << "\n";
+                         util::visible(c.criterion));
+  for (const auto& a : inc.assumptions) out << "  assumed: " << util::visible(a) << "\n";
 
   out << "\n" << s("1", "Timeline") << "\n";
   const size_t max_lines = 18;
@@ -103,7 +106,8 @@ void write_summary(const Investigation& inv, std::ostream& out, bool color) {
       break;
     }
     std::string name = a.ns.empty() ? a.name : a.ns + "/" + a.name;
-    out << fmt::format("  {:<16} {:<44} {}\n", a.kind, util::fit(name, 44), util::fit(a.why, 90));
+    out << fmt::format("  {} {} {}\n", fmt::format("{:<16}", util::visible(a.kind)),
+                       util::pad(name, 44), util::fit(a.why, 90));
   }
 
   const Metrics& m = inc.metrics;
@@ -123,7 +127,7 @@ void write_summary(const Investigation& inv, std::ostream& out, bool color) {
         out << fmt::format("  … {} more\n", inc.likely_benign.size() - 6);
         break;
       }
-      out << fmt::format("  {} — {}\n", util::fit(b.title, 60), b.reason);
+      out << fmt::format("  {} — {}\n", util::fit(b.title, 60), util::visible(b.reason));
     }
   }
   if (!inc.gaps.empty()) {
@@ -146,14 +150,15 @@ void write_summary(const Investigation& inv, std::ostream& out, bool color) {
         out << fmt::format("  … {} more (incident.json)\n", inv.leads.size() - 6);
         break;
       }
-      out << fmt::format("  {:<7} {:<8} {} ({} finding{})\n", l.id, level_name(l.severity),
-                         util::fit(l.title, 100), l.findings.size(),
+      out << fmt::format("  {:<7} {:<8} {} ({} finding{})\n", util::visible(l.id),
+                         level_name(l.severity), util::fit(l.title, 100), l.findings.size(),
                          l.findings.size() == 1 ? "" : "s");
     }
   }
   out << "\n" << s("1", "Next steps") << "\n";
   size_t i = 1;
-  for (const auto& step : inc.next_steps) out << fmt::format("  {}. {}\n", i++, step);
+  for (const auto& step : inc.next_steps)
+    out << fmt::format("  {}. {}\n", i++, util::visible(step));
 }
 
 }  // namespace eksir::incident

@@ -153,7 +153,11 @@ std::string first_line(std::string_view s, size_t max = 160) {
   while (!s.empty() && (s.front() == '\n' || s.front() == ' ')) s.remove_prefix(1);
   s = s.substr(0, s.find('\n'));
   std::string out = valid_utf8(s);
-  if (out.size() > max) out = out.substr(0, max) + "…";
+  if (out.size() > max) {
+    size_t cut = max;  // at a character boundary
+    while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
+    out = out.substr(0, cut) + "…";
+  }
   return out;
 }
 

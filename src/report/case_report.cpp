@@ -11,6 +11,7 @@
 
 #include "report/model.h"
 #include "report/report.h"
+#include "util/visible.h"
 
 namespace eksir::report {
 namespace {
@@ -110,7 +111,7 @@ int report_command(const ReportCommand& cmd, std::ostream& out, std::ostream& er
   std::string error;
   auto input = load_case(dir, error);
   if (!input) {
-    err << "eksir report: " << error << "\n";
+    err << "eksir report: " << util::visible(error) << "\n";
     return 2;
   }
   if (input->incident.is_null()) {
@@ -118,7 +119,7 @@ int report_command(const ReportCommand& cmd, std::ostream& out, std::ostream& er
         "eksir report: {}: the case holds no investigation yet "
         "(run `eksir investigate ... -o "
         "{}`)\n",
-        dir, dir);
+        util::visible(dir), util::visible(dir));
     return 2;
   }
   if (cmd.output.empty() || cmd.output == "-") {
@@ -127,7 +128,7 @@ int report_command(const ReportCommand& cmd, std::ostream& out, std::ostream& er
     return out ? 0 : 2;
   }
   if (!write_file(cmd.output, build_report(*input), *format, error)) {
-    err << "eksir report: " << error << "\n";
+    err << "eksir report: " << util::visible(error) << "\n";
     return 2;
   }
   return 0;

@@ -8,6 +8,7 @@
 
 #include "report/html_text.h"
 #include "util/sha256.h"
+#include "util/visible.h"
 
 namespace eksir::report {
 namespace {
@@ -175,7 +176,8 @@ H kv(const std::string& k, const H& v) {
 }  // namespace
 
 std::string html_escape(std::string_view s) {
-  const std::string text = valid_utf8(s);
+  // Controls, bidi overrides and invisible characters are shown, not obeyed (util::visible).
+  const std::string text = util::visible(s);
   std::string out;
   out.reserve(text.size() + 16);
   size_t run = 0;  // start of the characters not yet copied
@@ -287,10 +289,7 @@ void write_html(const Report& r, std::ostream& out) {
   else {
     h += "<pre class=\"timeline\">";
     for (const auto& l : r.timeline) {
-      std::string line = timeline_line(l);
-      for (auto& c : line)
-        if (c == '\n') c = ' ';
-      h += "<span class=\"t-" + e(l.tag) + "\">" + e(line) + "</span>\n";
+      h += "<span class=\"t-" + e(l.tag) + "\">" + e(timeline_line(l)) + "</span>\n";
     }
     h += "</pre>\n";
   }

@@ -1,67 +1,31 @@
 // The Markdown report. Evidence text is escaped so that it reads as text in any
 // renderer: no attacker-controlled string can open a link, an HTML tag or a
-// table cell.
+// table cell, start a block or reach the reader as a control or bidi character.
 #include <fmt/format.h>
 
 #include <ostream>
 
 #include "report/model.h"
+#include "util/markdown.h"
+#include "util/visible.h"
 
 namespace eksir::report {
 namespace {
 
+// Every text from the case goes through util::md_text (prose, table cells) or util::md_code.
 std::string md(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() + 8);
-  for (char c : s) {
-    switch (c) {
-      case '\n':
-      case '\r':
-        out += ' ';
-        break;
-      case '\\':
-      case '`':
-      case '*':
-      case '_':
-      case '[':
-      case ']':
-      case '<':
-      case '>':
-      case '|':
-      case '#':
-      case '~':
-      case '!':
-      case '&':
-        out += '\\';
-        out += c;
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
+  return util::md_text(s);
 }
 
 std::string code(std::string_view s) {
-  // A code span whose fence is longer than any backtick run inside it; newlines
-  // flattened.
-  size_t run = 0, longest = 0;
-  for (char c : s) {
-    run = c == '`' ? run + 1 : 0;
-    longest = std::max(longest, run);
-  }
-  std::string fence(longest + 1, '`');
-  std::string body;
-  for (char c : s) body += (c == '\n' || c == '\r' || c == '|') ? (c == '|' ? '/' : ' ') : c;
-  return fence + (body.starts_with('`') ? " " : "") + body + (body.ends_with('`') ? " " : "") +
-         fence;
+  return util::md_code(s);
 }
 
 std::string marker(const Statement& s) {
   if (s.kind == "fact") return "**[fact]**";
   if (s.kind == "hypothesis")
     return s.confidence.empty() ? "**[hypothesis]**"
-                                : fmt::format("**[hypothesis, {} confidence]**", s.confidence);
+                                : fmt::format("**[hypothesis, {} confidence]**", md(s.confidence));
   if (s.kind == "unknown") return "**[not known]**";
   if (s.kind == "recommendation") return "**[recommendation]**";
   return "**[" + md(s.kind) + "]**";
@@ -152,9 +116,7 @@ void write_markdown(const Report& r, std::ostream& out) {
     size_t longest = 0;
     std::vector<std::string> lines;
     for (const auto& l : r.timeline) {
-      std::string line = timeline_line(l);
-      for (auto& c : line)
-        if (c == '\n' || c == '\r') c = ' ';
+      std::string line = util::visible(timeline_line(l));  // one line, verbatim in the block
       size_t run = 0;
       for (char c : line) longest = std::max(longest, run = c == '`' ? run + 1 : 0);
       lines.push_back(std::move(line));

@@ -175,7 +175,7 @@ std::string time_seconds(TimeNs t);        // "2026-03-14T09:12:31Z"; "not known
 std::string human_duration(int64_t secs);  // "9 min 20 s"
 std::string timeline_line(const TimelineLine& l);     // the documentation standard's line
 std::string evidence_location(const EvidenceRef& e);  // "file:line, event id …"
-std::string valid_utf8(std::string_view s);           // invalid bytes and controls replaced
+std::string valid_utf8(std::string_view s);           // bytes that are not UTF-8 replaced
 extern const char* const kSectionTitles[8][2];        // {key, title}
 
 }  // namespace eksir::report

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "report/model.h"
+#include "util/visible.h"
 
 namespace eksir::report {
 
@@ -71,53 +72,21 @@ std::string evidence_location(const EvidenceRef& e) {
   return out;
 }
 
-namespace {
-// Printable ASCII, tab and newline: kept as they are.
-bool plain(unsigned char c) {
-  return (c >= 0x20 && c < 0x7f) || c == '\t' || c == '\n';
-}
-}  // namespace
-
+// Evidence can hold any byte; the report's model keeps every valid character (controls too: each
+// writer shows them through util::visible) and replaces only what is not UTF-8.
 std::string valid_utf8(std::string_view s) {
   std::string out;
   out.reserve(s.size());
-  size_t i = 0;
-  while (i < s.size()) {
+  for (size_t i = 0; i < s.size();) {
     size_t run = i;
-    while (run < s.size() && plain(static_cast<unsigned char>(s[run]))) ++run;
-    if (run > i) {
-      out.append(s.substr(i, run - i));
-      i = run;
-      if (i == s.size()) break;
-    }
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      // Control characters other than tab and newline could hide text or break
-      // a line format.
-      if (c < 0x20 && c != '\t' && c != '\n')
-        out += ' ';
-      else if (c == 0x7f)
-        out += ' ';
-      else
-        out += static_cast<char>(c);
-      ++i;
-      continue;
-    }
-    size_t len = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c < 0xe0 ? 2 : 0;
-    bool ok = len > 0 && i + len <= s.size();
-    for (size_t k = 1; ok && k < len; ++k)
-      ok = (static_cast<unsigned char>(s[i + k]) & 0xc0) == 0x80;
-    if (ok && len == 3) {
-      auto c1 = static_cast<unsigned char>(s[i + 1]);
-      ok = !(c == 0xe0 && c1 < 0xa0) && !(c == 0xed && c1 >= 0xa0);  // overlong, surrogates
-    }
-    if (ok && len == 4) {
-      auto c1 = static_cast<unsigned char>(s[i + 1]);
-      ok = !(c == 0xf0 && c1 < 0x90) && !(c == 0xf4 && c1 >= 0x90);
-    }
-    if (ok) {
-      out.append(s.substr(i, len));
-      i += len;
+    while (run < s.size() && static_cast<unsigned char>(s[run]) < 0x80) ++run;
+    out.append(s.substr(i, run - i));
+    if (run == s.size()) break;
+    i = run;
+    util::CodePoint cp = util::decode_utf8(s, i);
+    if (cp.length) {
+      out.append(s.substr(i, cp.length));
+      i += cp.length;
     } else {
       out += "\xEF\xBF\xBD";
       ++i;

@@ -4,6 +4,7 @@
 
 #include "sources/sources.h"
 #include "util/text.h"
+#include "util/visible.h"
 
 namespace eksir::sources {
 
@@ -24,7 +25,7 @@ void print_scan_summary(std::ostream& err, std::string_view command, const ScanS
   if (st.ignored) {
     std::string reasons;
     for (const auto& [r, n] : st.ignored_by_reason)
-      reasons += fmt::format("{}{}: {}", reasons.empty() ? "" : ", ", r, n);
+      reasons += fmt::format("{}{}: {}", reasons.empty() ? "" : ", ", util::visible(r), n);
     err << fmt::format("  {} files or records are not event evidence and were passed over ({})\n",
                        util::thousands(st.ignored), reasons);
   }
@@ -34,7 +35,7 @@ void print_scan_summary(std::ostream& err, std::string_view command, const ScanS
   if (st.skipped == 0) return;
   std::string reasons;
   for (const auto& [r, n] : st.skipped_by_reason)
-    reasons += fmt::format("{}{}: {}", reasons.empty() ? "" : ", ", r, n);
+    reasons += fmt::format("{}{}: {}", reasons.empty() ? "" : ", ", util::visible(r), n);
   err << "  skipped by reason: " << reasons << "\n";
   // Runs of skips with the same file and reason (every element of one odd array) read as one
   // line and a count; --strict lists every skip.
@@ -46,7 +47,8 @@ void print_scan_summary(std::ostream& err, std::string_view command, const ScanS
       while (j < st.skips.size() && st.skips[j].file == st.skips[i].file &&
              st.skips[j].reason == st.skips[i].reason)
         ++j;
-    err << "  skip: " << st.skips[i].message() << "\n";
+    // File names and details quote the evidence.
+    err << "  skip: " << util::visible(st.skips[i].message()) << "\n";
     if (j - i > 1) err << fmt::format("        and {} more like it in this file\n", j - i - 1);
     ++shown;
     listed += j - i;

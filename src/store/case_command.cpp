@@ -7,6 +7,7 @@
 #include "store/store.h"
 #include "util/table.h"
 #include "util/text.h"
+#include "util/visible.h"
 
 namespace eksir::store {
 namespace {
@@ -89,6 +90,11 @@ std::string or_dash(const std::string& s) {
   return s.empty() ? "-" : s;
 }
 
+// Text from the case (titles, names, notes: evidence and what people typed) as it may be shown.
+std::string shown(std::string_view s) {
+  return util::visible(s);
+}
+
 int list(const CaseCommand& cmd, std::ostream& out, std::ostream& err) {
   std::string root = cmd.root.empty() ? default_case_root() : cmd.root;
   auto cases = list_cases(root);
@@ -99,7 +105,7 @@ int list(const CaseCommand& cmd, std::ostream& out, std::ostream& err) {
     return 0;
   }
   if (cases.empty()) {
-    err << "eksir case list: no cases under " << root << "\n";
+    err << "eksir case list: no cases under " << shown(root) << "\n";
     return 0;
   }
   util::TableWriter t(
@@ -118,14 +124,14 @@ int list(const CaseCommand& cmd, std::ostream& out, std::ostream& err) {
 
 void show_text(const Case& c, std::ostream& out) {
   CaseInfo info = c.info();
-  out << "Case " << info.id << (info.title.empty() ? "" : " — " + info.title) << "\n";
-  out << "  dir       " << info.dir << "\n";
-  out << "  status    " << info.status << "\n";
-  out << "  severity  " << or_dash(info.severity) << "\n";
+  out << "Case " << shown(info.id) << (info.title.empty() ? "" : " — " + shown(info.title)) << "\n";
+  out << "  dir       " << shown(info.dir) << "\n";
+  out << "  status    " << shown(info.status) << "\n";
+  out << "  severity  " << shown(or_dash(info.severity)) << "\n";
   out << "  created   " << format_time(info.created) << "\n";
   out << "  updated   " << format_time(info.updated) << "\n";
   if (info.status == "closed")
-    out << "  closed    " << format_time(info.closed) << " — " << or_dash(info.close_reason)
+    out << "  closed    " << format_time(info.closed) << " — " << shown(or_dash(info.close_reason))
         << "\n";
 
   auto runs = c.runs();
@@ -148,22 +154,23 @@ void show_text(const Case& c, std::ostream& out) {
     if (!inc.present) {
       out << "  the run kept no incident document\n";
     } else if (!inc.error.empty()) {
-      out << "  the incident document is unreadable: " << inc.error << "\n";
+      out << "  the incident document is unreadable: " << shown(inc.error) << "\n";
     } else {
-      out << "  severity  " << or_dash(inc.severity) << "\n";
+      out << "  severity  " << shown(or_dash(inc.severity)) << "\n";
       out << (inc.criteria.empty() ? "  criteria  none met\n" : "  criteria\n");
       for (const auto& k : inc.criteria)
-        out << "    " << fmt::format("{:<9} {}", k.level, or_dash(k.criterion))
+        out << "    " << fmt::format("{:<9} {}", shown(k.level), shown(or_dash(k.criterion)))
             << fmt::format(" ({} evidence{})", k.evidence, k.likely_benign ? ", likely benign" : "")
             << "\n";
-      if (!inc.summary.empty()) out << "  summary   " << inc.summary << "\n";
+      if (!inc.summary.empty()) out << "  summary   " << shown(inc.summary) << "\n";
     }
   }
 
   auto notes = c.notes();
   out << "\nNotes (" << notes.size() << ")\n";
   for (const auto& n : notes)
-    out << "  " << format_time(n.time) << "  " << or_dash(n.author) << ": " << n.text << "\n";
+    out << "  " << format_time(n.time) << "  " << shown(or_dash(n.author)) << ": " << shown(n.text)
+        << "\n";
 
   auto journal = c.journal();
   out << "\nJournal (" << journal.size() << ")\n";
@@ -236,7 +243,7 @@ void show_json(const Case& c, std::ostream& out) {
 }  // namespace
 
 int case_command(const CaseCommand& cmd, std::ostream& out, std::ostream& err) {
-  const std::string prefix = "eksir case " + cmd.action + ": ";
+  const std::string prefix = "eksir case " + shown(cmd.action) + ": ";
   if (cmd.format != "text" && cmd.format != "json") {
     err << prefix << "--format must be text or json\n";
     return 2;
@@ -244,7 +251,8 @@ int case_command(const CaseCommand& cmd, std::ostream& out, std::ostream& err) {
   if (cmd.action == "list") return list(cmd, out, err);
   if (cmd.action != "show" && cmd.action != "note" && cmd.action != "close" &&
       cmd.action != "reopen") {
-    err << "eksir case: unknown action '" << cmd.action << "' (list, show, note, close, reopen)\n";
+    err << "eksir case: unknown action '" << shown(cmd.action)
+        << "' (list, show, note, close, reopen)\n";
     return 2;
   }
   if (cmd.target.empty()) {
@@ -259,7 +267,7 @@ int case_command(const CaseCommand& cmd, std::ostream& out, std::ostream& err) {
   Status st;
   auto c = Case::open(dir, false, st);
   if (!c) {
-    err << prefix << st.error << "\n";
+    err << prefix << shown(st.error) << "\n";
     return 2;
   }
   if (cmd.action == "show") {
@@ -274,16 +282,16 @@ int case_command(const CaseCommand& cmd, std::ostream& out, std::ostream& err) {
     n.author = cmd.author;
     n.text = cmd.text;
     st = c->add_note(n);
-    if (st) out << "note " << n.id << " added to " << dir << "\n";
+    if (st) out << "note " << n.id << " added to " << shown(dir) << "\n";
   } else if (cmd.action == "close") {
     st = c->close(cmd.text);
-    if (st) out << "closed " << dir << "\n";
+    if (st) out << "closed " << shown(dir) << "\n";
   } else {
     st = c->reopen();
-    if (st) out << "reopened " << dir << "\n";
+    if (st) out << "reopened " << shown(dir) << "\n";
   }
   if (!st) {
-    err << prefix << st.error << "\n";
+    err << prefix << shown(st.error) << "\n";
     return 2;
   }
   return 0;

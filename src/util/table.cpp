@@ -4,6 +4,7 @@
 #include <ostream>
 
 #include "util/text.h"
+#include "util/visible.h"
 
 namespace eksir::util {
 
@@ -25,7 +26,8 @@ void TableWriter::flush_pending() {
       widths_[i] = std::max(widths_[i], std::min(kMaxWidth, util::display_width(r[i])));
   std::vector<std::string> upper;
   for (auto h : header_) {
-    std::transform(h.begin(), h.end(), h.begin(), ::toupper);
+    for (char& c : h)
+      if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
     upper.push_back(h);
   }
   print(upper);
@@ -34,18 +36,18 @@ void TableWriter::flush_pending() {
   streaming_ = true;
 }
 
+// Every cell is shown through visible(): a value from the evidence cannot move the cursor, end
+// the row or reorder the text, and the widths are those of what is printed.
 void TableWriter::print(const std::vector<std::string>& row) {
   std::string line;
   for (size_t i = 0; i < widths_.size(); ++i) {
-    std::string cell = i < row.size() ? row[i] : "";
-    bool last = i + 1 == widths_.size();
-    if (last) {
-      line += cell;
+    std::string_view cell = i < row.size() ? std::string_view(row[i]) : std::string_view();
+    if (i + 1 == widths_.size()) {
+      util::append_visible(line, cell);
       break;
     }
-    std::string f = util::fit(cell, widths_[i]);
-    line += f;
-    line.append(widths_[i] - util::display_width(f) + 2, ' ');
+    size_t cols = util::append_fit(line, cell, widths_[i]);
+    line.append(widths_[i] - cols + 2, ' ');
   }
   while (!line.empty() && line.back() == ' ') line.pop_back();
   out_ << line << '\n';

@@ -1,4 +1,5 @@
-// An aligned text table that streams once its column widths are known.
+// An aligned text table that streams once its column widths are known. Cells are given as they
+// are (evidence included) and printed through util::visible().
 #pragma once
 
 #include <iosfwd>

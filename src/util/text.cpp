@@ -2,11 +2,14 @@
 
 #include <fmt/format.h>
 
+#include "util/visible.h"
+
 namespace eksir::util {
 
 void append_json_string(std::string& out, std::string_view s) {
   out.push_back('"');
-  for (char c : s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
     switch (c) {
       case '"':
         out += "\\\"";
@@ -32,8 +35,14 @@ void append_json_string(std::string& out, std::string_view s) {
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           out += fmt::format("\\u{:04x}", static_cast<unsigned>(static_cast<unsigned char>(c)));
-        } else {
+        } else if (static_cast<unsigned char>(c) < 0x80) {
           out.push_back(c);
+        } else if (CodePoint cp = decode_utf8(s, i); cp.length) {
+          out.append(s.substr(i, cp.length));
+          i += cp.length - 1;
+        } else {
+          // JSON is UTF-8: a byte that is not (a file name, a YAML value) cannot be carried.
+          out += "\\ufffd";
         }
     }
   }
@@ -41,12 +50,17 @@ void append_json_string(std::string& out, std::string_view s) {
 }
 
 void append_csv_field(std::string& out, std::string_view s) {
-  if (s.find_first_of(",\"\r\n") == std::string_view::npos) {
-    out.append(s);
+  std::string field;
+  if (!s.empty() &&
+      (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r'))
+    field.push_back('\'');
+  append_visible(field, s);
+  if (field.find_first_of(",\"") == std::string::npos) {
+    out += field;
     return;
   }
   out.push_back('"');
-  for (char c : s) {
+  for (char c : field) {
     if (c == '"') out.push_back('"');
     out.push_back(c);
   }
@@ -54,6 +68,15 @@ void append_csv_field(std::string& out, std::string_view s) {
 }
 
 namespace {
+
+bool plain_ascii(std::string_view s) {
+  for (char ch : s) {
+    auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c >= 0x7F || c == '\\') return false;
+  }
+  return true;
+}
+
 int hex_digit(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -80,26 +103,49 @@ std::string percent_decode(std::string_view s, bool plus_is_space) {
 }
 
 size_t display_width(std::string_view s) {
-  size_t n = 0;
-  for (char c : s)
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
-  return n;
+  if (plain_ascii(s)) return s.size();
+  size_t cols = 0;
+  std::string scratch;
+  for (size_t i = 0; i < s.size();) {
+    scratch.clear();
+    VisibleUnit u = append_visible_unit(scratch, s, i);
+    cols += u.columns;
+    i += u.bytes;
+  }
+  return cols;
+}
+
+size_t append_fit(std::string& out, std::string_view s, size_t width) {
+  size_t total = display_width(s);
+  if (total <= width) {
+    append_visible(out, s);
+    return total;
+  }
+  if (width == 0) return 0;
+  size_t cols = 0;
+  std::string unit;
+  for (size_t i = 0; i < s.size();) {
+    unit.clear();
+    VisibleUnit u = append_visible_unit(unit, s, i);
+    if (cols + u.columns > width - 1) break;
+    out += unit;
+    cols += u.columns;
+    i += u.bytes;
+  }
+  out += "…";
+  return cols + 1;
 }
 
 std::string fit(std::string_view s, size_t width) {
-  if (display_width(s) <= width) return std::string(s);
-  if (width == 0) return {};
   std::string out;
-  size_t cols = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    bool starts = (static_cast<unsigned char>(s[i]) & 0xC0) != 0x80;
-    if (starts) {
-      if (cols + 1 == width) break;
-      ++cols;
-    }
-    out.push_back(s[i]);
-  }
-  out += "…";
+  append_fit(out, s, width);
+  return out;
+}
+
+std::string pad(std::string_view s, size_t width) {
+  std::string out;
+  size_t cols = append_fit(out, s, width);
+  out.append(width - cols, ' ');
   return out;
 }
 

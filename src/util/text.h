@@ -7,15 +7,22 @@
 
 namespace eksir::util {
 
-// Appends s as a JSON string literal, quotes included.
+// Appends s as a JSON string literal, quotes included; bytes that are not UTF-8 become \ufffd.
 void append_json_string(std::string& out, std::string_view s);
 // s with ASCII letters lower-cased (other bytes as they are).
 std::string ascii_lower(std::string_view s);
-// Appends s as one CSV field (RFC 4180 quoting when needed).
+// Appends s as one CSV field for a spreadsheet: control and invisible characters made visible
+// (util::visible), a field starting with = + - @ tab or CR prefixed with ' so that no spreadsheet
+// reads it as a formula (OWASP's rule for CSV injection), then RFC 4180 quoting when needed.
 void append_csv_field(std::string& out, std::string_view s);
-// Shortens s to at most width display columns, marking the cut with "…".
+// visible(s) shortened to at most width terminal columns, the cut marked with "…". A character or
+// an escape is kept or dropped whole, never cut.
 std::string fit(std::string_view s, size_t width);
-// Columns the UTF-8 text takes (code points; wide characters are rare in this data).
+// Appends fit(s, width) to out; returns the columns it takes.
+size_t append_fit(std::string& out, std::string_view s, size_t width);
+// fit(s, width) padded with spaces to exactly width columns.
+std::string pad(std::string_view s, size_t width);
+// Terminal columns visible(s) takes (wide characters 2, combining marks 0).
 size_t display_width(std::string_view s);
 // "1.2 GB", "340 MB", "12 KB", "900 B".
 std::string human_bytes(uint64_t bytes);

@@ -485,12 +485,13 @@ TEST(Report, FormatNames) {
 
 }  // namespace
 // Text is copied in runs between the bytes that need care; each of those is still replaced.
+// Controls stay in the model: the writers show them (util::visible), JSON escapes them.
 TEST(Report, ValidUtf8KeepsTextAndReplacesOnlyBadBytes) {
   using report::valid_utf8;
   EXPECT_EQ(valid_utf8("plain text\tand a tab\n"), "plain text\tand a tab\n");
   EXPECT_EQ(valid_utf8("a \xE2\x80\x94 dash"), "a \xE2\x80\x94 dash");
-  EXPECT_EQ(valid_utf8("bell\x07here"), "bell here");
-  EXPECT_EQ(valid_utf8("del\x7f"), "del ");
+  EXPECT_EQ(valid_utf8("bell\x07here"), "bell\x07here");
+  EXPECT_EQ(valid_utf8("del\x7f"), "del\x7f");
   EXPECT_EQ(valid_utf8("bad \xFF byte"), "bad \xEF\xBF\xBD byte");
   EXPECT_EQ(valid_utf8("cut \xE2\x80"), "cut \xEF\xBF\xBD\xEF\xBF\xBD");
   EXPECT_EQ(valid_utf8("\xC3\xA9t\xC3\xA9 \xF0\x9F\x98\x80!"),
@@ -505,7 +506,8 @@ TEST(Report, HtmlEscapeReplacesEachSpecialCharacterWhereverItStands) {
             "&lt;a href=&quot;x&quot;&gt;it&#39;s &amp; that&lt;/a&gt;");
   EXPECT_EQ(html_escape("&"), "&amp;");
   EXPECT_EQ(html_escape("<<>>"), "&lt;&lt;&gt;&gt;");
-  EXPECT_EQ(html_escape("bad \xFF<"), "bad \xEF\xBF\xBD&lt;");
+  EXPECT_EQ(html_escape("bad \xFF<"), "bad \\xff&lt;");
+  EXPECT_EQ(html_escape("esc\x1b[2Jrlo\xE2\x80\xAE"), "esc\\x1b[2Jrlo\\u202e");
   EXPECT_EQ(html_escape(""), "");
 }
 

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <utility>
+#include <vector>
+
 namespace eksir::util {
 namespace {
 
@@ -42,7 +45,16 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{"surrogate", "\xED\xA0\x80", "\\xed\\xa0\\x80"},
                       Case{"literal_escape_text_is_doubled", "a\\x1b", "a\\\\x1b"},
                       Case{"other_backslashes_stay", "C:\\Windows", "C:\\Windows"},
-                      Case{"trailing_backslash", "a\\", "a\\"}),
+                      Case{"trailing_backslash", "a\\", "a\\"},
+                      Case{"osc_hyperlink",
+                           "\x1b]8;;http://evil\x07"
+                           "click\x1b]8;;\x07",
+                           "\\x1b]8;;http://evil\\x07click\\x1b]8;;\\x07"},
+                      Case{"variation_selector", "admin\xEF\xB8\x8F", "admin\\ufe0f"},
+                      Case{"variation_selector_supplement", "a\xF3\xA0\x84\x80", "a\\U000e0100"},
+                      Case{"hangul_filler", "\xE3\x85\xA4root", "\\u3164root"},
+                      Case{"combining_grapheme_joiner", "a\xCD\x8F", "a\\u034f"},
+                      Case{"combining_mark_stays", "e\xCC\x81", "e\xCC\x81"}),
     [](const auto& info) { return std::string(info.param.name); });
 
 TEST(Visible, EscapedTextHasNoControlBytes) {
@@ -52,6 +64,30 @@ TEST(Visible, EscapedTextHasNoControlBytes) {
   for (unsigned char c : v) {
     EXPECT_FALSE(c < 0x20 || c == 0x7F) << static_cast<int>(c);
   }
+}
+
+TEST(Visible, UnitsAreWholeCharactersOrEscapesWithTheirColumns) {
+  std::string s = "a\x1b\xE6\x97\xA5\xCC\x81\xFF\xE2\x80\xAE";
+  std::vector<std::pair<std::string, size_t>> units;
+  for (size_t i = 0; i < s.size();) {
+    std::string out;
+    VisibleUnit u = append_visible_unit(out, s, i);
+    units.emplace_back(out, u.columns);
+    i += u.bytes;
+  }
+  std::vector<std::pair<std::string, size_t>> want = {
+      {"a", 1}, {"\\x1b", 4}, {"\xE6\x97\xA5", 2}, {"\xCC\x81", 0}, {"\\xff", 4}, {"\\u202e", 6}};
+  EXPECT_EQ(units, want);
+}
+
+TEST(Visible, CharColumns) {
+  EXPECT_EQ(char_columns(U'a'), 1u);
+  EXPECT_EQ(char_columns(U'\u00e9'), 1u);
+  EXPECT_EQ(char_columns(U'\u65e5'), 2u);      // CJK
+  EXPECT_EQ(char_columns(U'\uff21'), 2u);      // fullwidth A
+  EXPECT_EQ(char_columns(U'\U0001F600'), 2u);  // emoji
+  EXPECT_EQ(char_columns(U'\u0301'), 0u);      // combining acute
+  EXPECT_EQ(char_columns(U'\u2026'), 1u);      // the ellipsis fit() appends
 }
 
 TEST(DecodeUtf8, RejectsTruncatedSequences) {
