@@ -39,6 +39,11 @@ struct Scenario {
   fs::path truth;
 };
 
+// gtest prints the parameter in test listings: the scenario's name, not its bytes.
+void PrintTo(const Scenario& s, std::ostream* os) {
+  *os << s.name;
+}
+
 std::vector<Scenario> discover() {
   std::vector<Scenario> out;
   fs::path root = fs::path(source_dir()) / "examples";
