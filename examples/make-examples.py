@@ -2068,13 +2068,15 @@ STEPS = {
 }
 
 
-def expect(recs):
+def expect(recs, ocsf):
     """What tests/scenarios scores eksir's incident and plans against (examples/README.md)."""
     timeline, seen = [], {}
     for r in recs:
         if r["label"] == "attack" and (r["id"] not in seen or r["time"] < seen[r["id"]]["time"]):
             seen[r["id"]] = {"time": r["time"], "tag": "DETECTION" if r["source"] in ("guardduty", "falco", "ocsf") else "INCIDENT",
                              "event_id": r["id"], "what": f'{r["source"]} {r["name"]}'}
+            if r["source"] == "ocsf":   # an OCSF finding also goes by its metadata.uid
+                seen[r["id"]]["alt_event_ids"] = [ocsf["metadata"]["uid"]]
     timeline = sorted(seen.values(), key=lambda e: (e["time"], e["event_id"]))
     lookalike = ("nightly-jenkins", "ci-deploy-0611", "ci-deploy-0748", "ci-deploy-1318", "sre-console")
     timeline_not, ids = [], set()
@@ -2191,7 +2193,7 @@ def write_truth(path, ocsf, files):
             "Falco 'Contact K8S API Server From Container' for cert-manager at 07:12",
         ],
         "steps": STEPS,
-        "expect": expect(recs),
+        "expect": expect(recs, ocsf),
         "files": files,
         "records": recs,
     }

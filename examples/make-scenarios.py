@@ -1366,6 +1366,8 @@ def expected_timeline(recs):
             continue
         seen[r["id"]] = {"time": r["time"], "tag": "DETECTION" if r["source"] in DETECTION_SOURCES else "INCIDENT",
                          "event_id": r["id"], "what": f'{r["source"]} {r["name"]}'}
+        if r["source"] == "ocsf":   # an OCSF finding also goes by its metadata.uid
+            seen[r["id"]]["alt_event_ids"] = [o["metadata"]["uid"] for o, _, _ in S.OCSF if o["finding_info"]["uid"] == r["id"]]
     return sorted(seen.values(), key=lambda e: (e["time"], e["event_id"]))
 
 

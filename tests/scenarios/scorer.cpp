@@ -433,11 +433,16 @@ Score score(const json& truth, const json& incident_doc, const std::map<std::str
   // timeline: every attack record, at its time, with its tag
   const json& tl = member(inc, "timeline");
   std::set<std::string> benign = likely_benign_findings(inc);
-  auto entries_for = [&](const std::string& id) {
+  // The entries of a record: by its id, or another id the same record goes by (an OCSF finding's
+  // metadata.uid beside its finding_info.uid).
+  auto entries_for = [&](const json& want) {
+    std::vector<std::string> ids = strings(member(want, "alt_event_ids"));
+    ids.push_back(text(want, "event_id"));
     std::vector<const json*> out;
     if (tl.is_array())
       for (const auto& t : tl)
-        if (text(member(t, "evidence"), "event_id") == id) out.push_back(&t);
+        if (std::find(ids.begin(), ids.end(), text(member(t, "evidence"), "event_id")) != ids.end())
+          out.push_back(&t);
     return out;
   };
   for (const auto& want : member(e, "timeline")) {
@@ -446,7 +451,7 @@ Score score(const json& truth, const json& incident_doc, const std::map<std::str
     if (want.contains("what")) label += " (" + text(want, "what") + ")";
     bool pass = false;
     std::string detail = "not in the timeline";
-    for (const json* t : entries_for(id)) {
+    for (const json* t : entries_for(want)) {
       bool same_time = to_second(text(*t, "time")) == to_second(when);
       bool same_tag = tag.empty() || text(*t, "tag") == tag;
       if (same_time && same_tag) {
@@ -463,7 +468,7 @@ Score score(const json& truth, const json& incident_doc, const std::map<std::str
     std::string label = id + (want.contains("what") ? " (" + text(want, "what") + ")" : "");
     std::string detail = "not in the timeline";
     bool pass = true;
-    for (const json* t : entries_for(id)) {
+    for (const json* t : entries_for(want)) {
       std::string finding = text(member(*t, "evidence"), "finding");
       bool marked =
           (member(*t, "likely_benign").is_boolean() && (*t)["likely_benign"].get<bool>()) ||

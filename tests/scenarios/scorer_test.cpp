@@ -167,7 +167,11 @@ TEST(ScorerScore, EveryCategory) {
         {"timeline",
          {{{"time", "2026-03-14T08:41:07.100Z"}, {"tag", "INCIDENT"}, {"event_id", "e1"}},
           {{"time", "2026-03-14T08:50:00Z"}, {"tag", "INCIDENT"}, {"event_id", "e2"}},
-          {{"time", "2026-03-14T08:55:00Z"}, {"tag", "INCIDENT"}, {"event_id", "e3"}}}},
+          {{"time", "2026-03-14T08:55:00Z"}, {"tag", "INCIDENT"}, {"event_id", "e3"}},
+          {{"time", "2026-03-14T08:50:00Z"},
+           {"tag", "DETECTION"},
+           {"event_id", "finding-uid"},
+           {"alt_event_ids", {"e2"}}}}},
         {"timeline_not", {{{"event_id", "b1"}}, {{"event_id", "b2"}}, {{"event_id", "b3"}}}},
         {"affected",
          {{{"kind", "pod"},
@@ -229,6 +233,7 @@ TEST(ScorerScore, EveryCategory) {
   EXPECT_TRUE(find(s, "timeline", "2026-03-14T08:41:07 INCIDENT e1")->pass);
   EXPECT_FALSE(find(s, "timeline", "2026-03-14T08:50:00 INCIDENT e2")->pass);  // tagged DETECTION
   EXPECT_FALSE(find(s, "timeline", "2026-03-14T08:55:00 INCIDENT e3")->pass);
+  EXPECT_TRUE(find(s, "timeline", "2026-03-14T08:50:00 DETECTION finding-uid")->pass);  // other id
   EXPECT_FALSE(find(s, "timeline_not", "b1")->pass);
   EXPECT_TRUE(find(s, "timeline_not", "b2")->pass);  // marked likely benign
   EXPECT_TRUE(find(s, "timeline_not", "b3")->pass);
