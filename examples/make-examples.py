@@ -2068,6 +2068,85 @@ STEPS = {
 }
 
 
+def expect(recs, ocsf):
+    """What tests/scenarios scores eksir's incident and plans against (examples/README.md)."""
+    timeline, seen = [], {}
+    for r in recs:
+        if r["label"] == "attack" and (r["id"] not in seen or r["time"] < seen[r["id"]]["time"]):
+            seen[r["id"]] = {"time": r["time"], "tag": "DETECTION" if r["source"] in ("guardduty", "falco", "ocsf") else "INCIDENT",
+                             "event_id": r["id"], "what": f'{r["source"]} {r["name"]}'}
+            if r["source"] == "ocsf":   # an OCSF finding also goes by its metadata.uid
+                seen[r["id"]]["alt_event_ids"] = [ocsf["metadata"]["uid"]]
+    timeline = sorted(seen.values(), key=lambda e: (e["time"], e["event_id"]))
+    lookalike = ("nightly-jenkins", "ci-deploy-0611", "ci-deploy-0748", "ci-deploy-1318", "sre-console")
+    timeline_not, ids = [], set()
+    for r in recs:
+        if r["label"] == "benign" and r["step"] in lookalike and r["id"] not in ids:
+            ids.add(r["id"])
+            timeline_not.append({"event_id": r["id"], "what": f'{r["source"]} {r["name"]} ({r["step"]})'})
+    key = lambda k: ["aws", "iam", "update-access-key", "--access-key-id", k, "--status", "Inactive"]
+    return {
+        "pending": True,
+        "severity": "Critical",
+        "criteria": ["critical.cluster_admin", "high.privileged_pods", "high.sensitive_config_exposure"],
+        "criteria_not": ["critical.multiple_nodes"],
+        "window": {"first": "2026-03-14T08:41:07Z", "last": "2026-03-14T09:09:03Z"},
+        "gaps": ["2026-03-14T09:05:12"],
+        "timeline": timeline,
+        "timeline_not": timeline_not,
+        "affected": [
+            {"kind": "iam_user", "name": CI_USER}, {"kind": "access_key", "name": CI_KEY}, {"kind": "access_key", "name": CI_KEY_NEW},
+            {"kind": "iam_role", "name": EVIL_ROLE}, {"kind": "access_entry", "name": EVIL_ROLE_ARN},
+            {"kind": "binding", "name": BACKUP_CRB}, {"kind": "service_account", "name": BACKUP_SA, "namespace": "default"},
+            {"kind": "pod", "name": EVIL_POD, "namespace": EVIL_NS, "attributes": {"node": EVIL_NODE.name}},
+            {"kind": "node", "name": EVIL_NODE.name}, {"kind": "instance", "name": EVIL_NODE.instance},
+            {"kind": "security_group", "name": CLUSTER_SG},
+            {"kind": "secret", "name": "payments-db-credentials", "namespace": "payments"},
+            {"kind": "secret", "name": "stripe-api-key", "namespace": "payments"},
+            {"kind": "ip", "name": ATTACKER_IP}, {"kind": "cluster", "name": CLUSTER},
+        ],
+        "not_affected": [
+            {"kind": "node", "name": NODES[1].name}, {"kind": "node", "name": NODES[2].name},
+            {"kind": "iam_role", "name": GHA_ROLE}, {"kind": "ip", "name": JENKINS_IP}, {"kind": "ip", "name": GHA_IP},
+            {"kind": "ip", "name": SRE_IP},
+        ],
+        "recover_after": ["contain", "eradicate"],
+        "plan": [
+            {"phase": "contain", "argv": key(CI_KEY), "flags": {"--user-name": CI_USER}, "blocked": False},
+            {"phase": "contain", "argv": key(CI_KEY_NEW), "flags": {"--user-name": CI_USER}, "blocked": False},
+            {"phase": "contain", "argv": ["aws", "iam", "put-role-policy", "--role-name", EVIL_ROLE], "blocked": False},
+            {"phase": "contain", "argv": ["kubectl", "apply"], "stdin_contains": ["kind: NetworkPolicy", f"namespace: {EVIL_NS}", "app: backup-agent"]},
+            {"phase": "contain", "argv": ["kubectl", "cordon", EVIL_NODE.name], "blocked": False},
+            {"phase": "contain", "argv": ["kubectl", "delete", "serviceaccount", BACKUP_SA], "flags": {"--namespace": "default"}},
+            {"phase": "contain", "argv": ["aws", "ec2", "revoke-security-group-ingress", "--group-id", CLUSTER_SG,
+                                          "--security-group-rule-ids", "sgr-0e1f2a3b4c5d6e7f8", "sgr-0f2a3b4c5d6e7f809"], "blocked": False},
+            {"phase": "contain", "argv": ["aws", "eks", "update-cluster-config", "--name", CLUSTER, "--resources-vpc-config"], "blocked": False},
+            {"phase": "contain|eradicate", "argv": ["aws", "eks", "delete-access-entry", "--cluster-name", CLUSTER, "--principal-arn", EVIL_ROLE_ARN],
+             "blocked": False},
+            {"phase": "contain|eradicate", "argv": ["aws", "eks", "update-cluster-config", "--name", CLUSTER, "--logging"], "blocked": False},
+            {"phase": "eradicate", "argv": ["kubectl", "delete", "pod", EVIL_POD], "flags": {"--namespace": EVIL_NS}},
+            {"phase": "eradicate", "argv": ["kubectl", "delete", "clusterrolebinding", BACKUP_CRB]},
+            {"phase": "eradicate", "argv": ["aws", "iam", "delete-role", "--role-name", EVIL_ROLE]},
+            {"phase": "eradicate", "argv": ["aws", "iam", "delete-access-key", "--access-key-id", CI_KEY_NEW]},
+            {"phase": "recover", "argv": ["kubectl", "uncordon", EVIL_NODE.name]},
+        ],
+        "plan_not": [
+            {"phase": "eradicate", "argv": ["kubectl", "delete", "clusterrolebinding", "ci-deployers-admin"],
+             "why": "the over-permissive binding is the root cause but predates the incident: a change for its owners, not eradication"},
+            {"phase": "eradicate", "argv": ["iam", "delete-user", "--user-name", CI_USER]},
+            {"phase": "contain", "argv": ["kubectl", "cordon", NODES[1].name]},
+            {"phase": "contain", "argv": ["kubectl", "cordon", NODES[2].name]},
+            {"phase": "recover", "argv": ["eks", "update-cluster-config", "*0.0.0.0/0*"],
+             "why": "the attacker reached the API through the endpoint open to everyone"},
+            {"phase": "recover", "argv": ["ec2", "authorize-security-group-ingress"], "why": "the attacker opened those rules"},
+        ],
+        "plan_order": [
+            [{"phase": "eradicate", "argv": ["iam", "delete-role-policy", "--role-name", EVIL_ROLE]},
+             {"phase": "eradicate", "argv": ["iam", "delete-role", "--role-name", EVIL_ROLE]}],
+        ],
+    }
+
+
 def write_truth(path, ocsf, files):
     recs = []
     for r, label, step in CT:
@@ -2114,6 +2193,7 @@ def write_truth(path, ocsf, files):
             "Falco 'Contact K8S API Server From Container' for cert-manager at 07:12",
         ],
         "steps": STEPS,
+        "expect": expect(recs, ocsf),
         "files": files,
         "records": recs,
     }

@@ -1354,9 +1354,38 @@ def truth_records():
     return recs
 
 
+DETECTION_SOURCES = ("guardduty", "falco", "ocsf")
+
+
+def expected_timeline(recs):
+    """The `expect` timeline: one entry per attack record (an audit event logged at two stages counts
+    once, at its first), tagged as eksir's timeline tags it."""
+    seen = {}
+    for r in recs:
+        if r["label"] != "attack" or (r["id"] in seen and seen[r["id"]]["time"] <= r["time"]):
+            continue
+        seen[r["id"]] = {"time": r["time"], "tag": "DETECTION" if r["source"] in DETECTION_SOURCES else "INCIDENT",
+                         "event_id": r["id"], "what": f'{r["source"]} {r["name"]}'}
+        if r["source"] == "ocsf":   # an OCSF finding also goes by its metadata.uid
+            seen[r["id"]]["alt_event_ids"] = [o["metadata"]["uid"] for o, _, _ in S.OCSF if o["finding_info"]["uid"] == r["id"]]
+    return sorted(seen.values(), key=lambda e: (e["time"], e["event_id"]))
+
+
+def lookalike_records(recs, keep):
+    """`expect` timeline_not entries: the benign records `keep(record)` picks, once each."""
+    out, seen = [], set()
+    for r in recs:
+        if r["label"] == "benign" and keep(r) and r["id"] not in seen:
+            seen.add(r["id"])
+            out.append({"event_id": r["id"], "what": f'{r["source"]} {r["name"]} ({r["step"]})'})
+    return out
+
+
 def write_truth(path, head, files):
     recs = truth_records()
     truth = dict(head)
+    if callable(truth.get("expect")):
+        truth["expect"] = truth["expect"](recs)   # the scorer's expectations (tests/scenarios), from the records
     truth["files"] = files
     truth["counts"] = {"attack": sum(1 for r in recs if r["label"] == "attack"),
                        "benign": sum(1 for r in recs if r["label"] == "benign")}
@@ -1549,6 +1578,41 @@ def build_web_pod_miner(out):
             "CloudTrail: node role DescribeInstances / DescribeNetworkInterfaces (VPC CNI), ECR GetAuthorizationToken, cart's IRSA AssumeRoleWithWebIdentity, GuardDuty's service-linked role",
         ],
         "steps": WPM_STEPS,
+    }
+    others = [n for n, _, _ in W["web_pods"][1:]] + [n for n, _, _ in W["cart_pods"]]
+    head["expect"] = lambda recs: {
+        "pending": True,
+        "severity": "Critical",
+        "criteria": ["critical.active_exploitation", "critical.production_impact", "high.unusual_network"],
+        "criteria_not": ["critical.cluster_admin", "critical.multiple_nodes", "critical.data_exfiltration"],
+        # from the reverse shell to the miner's last pool query GuardDuty saw (eventLastSeen)
+        "window": {"first": "2026-03-20T02:13:41Z", "last": "2026-03-20T02:41:17Z"},
+        "timeline": expected_timeline(recs),
+        # the compromised replica's own peer discovery: same pod, same service account, same Role
+        "timeline_not": lookalike_records(recs, lambda r: r["step"] == "app-peer-discovery"
+                                          and any(ev["auditID"] == r["id"] and ev["sourceIPs"] == [W["pod_ip"]] for ev, _, _ in S.AUDIT)),
+        "affected": [{"kind": "pod", "name": W["pod"], "namespace": "shop", "attributes": {"node": A.name}},
+                     {"kind": "node", "name": A.name}, {"kind": "instance", "name": A.instance},
+                     {"kind": "service_account", "name": "web", "namespace": "shop"},
+                     {"kind": "ip", "name": W["attacker"]}],
+        "not_affected": [{"kind": "pod", "name": n, "namespace": "shop"} for n in others]
+                        + [{"kind": "node", "name": B.name}, {"kind": "instance", "name": B.instance}],
+        "recover_after": ["contain", "eradicate"],
+        "plan": [
+            {"phase": "contain", "argv": ["kubectl", "apply"], "stdin_contains": ["kind: NetworkPolicy", "namespace: shop"]},
+            {"phase": "contain", "argv": ["kubectl", "cordon", A.name], "blocked": False},
+            {"phase": "contain", "argv": ["kubectl", "delete", "serviceaccount", "web"], "flags": {"--namespace": "shop"},
+             "why": "the pod's token was used from the shell: tokens of the account must die"},
+            {"phase": "eradicate", "argv": ["kubectl", "delete", "pod", W["pod"]], "flags": {"--namespace": "shop"},
+             "why": "its ReplicaSet replaces it with a clean pod"},
+            {"phase": "recover", "argv": ["kubectl", "uncordon", A.name]},
+        ],
+        "plan_not": [
+            {"phase": "eradicate", "argv": ["kubectl", "delete", "deployment", "web"],
+             "why": "the production Deployment is not the attacker's: delete the compromised pod, not its owner"},
+            {"phase": "contain", "argv": ["kubectl", "cordon", B.name]},
+            {"phase": "eradicate", "argv": ["ec2", "terminate-instances", "--instance-ids", B.instance]},
+        ],
     }
     counts = write_truth(os.path.join(out, "web-pod-miner.truth.json"), head, files)
     return base, files, counts, check(base, wpm_consistency)
@@ -2328,6 +2392,27 @@ def build_benign_day(out):
             "kube-proxy is privileged and aws-node uses hostNetwork and hostPath (EKS defaults)",
         ],
         "steps": BCD_STEPS,
+    }
+    actors = lambda r: r["source"] in ("cloudtrail", "guardduty", "falco") or not r.get("actor", "").startswith("system:")
+    head["expect"] = lambda recs: {
+        "severity": "Low",
+        "criteria_not": ["critical.cluster_admin", "critical.data_exfiltration", "critical.multiple_nodes",
+                         "critical.active_exploitation", "critical.production_impact", "high.privileged_pods",
+                         "high.lateral_movement", "high.unauthorised_deployment_change", "high.unusual_network",
+                         "high.sensitive_config_exposure"],
+        "timeline": [],
+        # what people and pipelines did (not the controllers' churn): never in the incident unless marked likely benign
+        "timeline_not": lookalike_records(recs, lambda r: r["step"] != "background" and actors(r)),
+        "not_affected": [{"kind": "iam_role", "name": B["gha_role"]}, {"kind": "iam_role", "name": B["tf_role"]},
+                         {"kind": "iam_role", "name": B["admin_role"]}, {"kind": "node", "name": n4.name},
+                         {"kind": "node", "name": n5.name}, {"kind": "security_group", "name": B["node_sg"]}],
+        "plan_not": [
+            {"phase": "contain", "argv": ["kubectl", "cordon"]},
+            {"phase": "contain", "argv": ["iam", "update-access-key"]},
+            {"phase": "contain", "argv": ["iam", "put-role-policy"]},
+            {"phase": "contain", "argv": ["eks", "update-cluster-config"]},
+            {"phase": "contain", "argv": ["ec2", "revoke-security-group-ingress"]},
+        ],
     }
     for r in S.CT + S.AUDIT + S.FALCO + S.FINDINGS:
         assert r[1] == "benign"
