@@ -429,6 +429,30 @@ const std::vector<std::string>& top_level_keys(Source s) {
   return kTopCloudTrail;
 }
 
+bool is_ip_field(std::string_view name) {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const FieldInfo& f : field_table()) {
+      if (f.type != "ip") continue;
+      out.push_back(f.ecs);
+      for (const auto& native : f.native) {
+        std::string_view n = native;
+        while (!n.empty()) {
+          size_t bar = n.find('|');
+          std::string_view one = n.substr(0, bar);
+          while (!one.empty() && one.front() == ' ') one.remove_prefix(1);
+          while (!one.empty() && one.back() == ' ') one.remove_suffix(1);
+          if (!one.empty() && one.front() != '=' && one.front() != '\'') out.emplace_back(one);
+          if (bar == std::string_view::npos) break;
+          n.remove_prefix(bar + 1);
+        }
+      }
+    }
+    return out;
+  }();
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
 const std::vector<FieldInfo>& field_table() {
   static const std::vector<FieldInfo> table = [] {
     std::vector<FieldInfo> out;

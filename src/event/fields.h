@@ -196,6 +196,10 @@ struct FieldInfo {
   std::string type;  // keyword, date, long, ip, boolean, object, text
 };
 const std::vector<FieldInfo>& field_table();
+// True when the name is an ECS field of type ip, or a native path one of them reads
+// (source.ip, sourceIPs, sourceIPAddress, ...): a value written as a prefix (10.0.0.0/8) on it is
+// a range of addresses, as in Kibana.
+bool is_ip_field(std::string_view name);
 // Known top-level keys of each source's events (native paths starting with one are "known").
 const std::vector<std::string>& top_level_keys(Source s);
 // Renders docs/fields.md.

@@ -213,6 +213,7 @@ void build_incident(const std::vector<const FindingFacts*>& group, Graph& g,
   }
 
   inc.criteria = assess(group, g, non_production);
+  if (sc) scope_criteria(*sc, g, in, group, inc.criteria);
   inc.severity = level_of(inc.criteria);
   size_t benign = 0, counted = 0;
   for (const FindingFacts* ff : group) {
@@ -294,7 +295,7 @@ void build_incident(const std::vector<const FindingFacts*>& group, Graph& g,
       return v == "get" || v == "list" || v == "watch" || v.rfind("Describe", 0) == 0 ||
              v.rfind("Get", 0) == 0 || v.rfind("List", 0) == 0 || v.rfind("Head", 0) == 0;
     };
-    for (const auto& [ef, why] : sc->pulled) {
+    for (const auto& [ef, pulled] : sc->pulled) {
       auto consider = [&](const std::string& k, bool acted) {
         if (scope.count(k)) return;
         const Entity* e = g.find(k);
@@ -312,6 +313,13 @@ void build_incident(const std::vector<const FindingFacts*>& group, Graph& g,
           scope[k] = fmt::format("{} by the attacker: {} [{}]",
                                  read_only(*ef) ? "read" : "acted on", ef->sentence, cite(*ef));
       };
+      if (!pulled.by_attacker) {
+        // The machinery acting for the attacker's objects names only where their pods ran.
+        if (ef->pod_binding)
+          for (const auto& k : ef->entities.targets)
+            if (k.rfind("node:", 0) == 0) consider(k, false);
+        continue;
+      }
       if (ef->event->source == Source::K8sAudit || ef->event->source == Source::CloudTrail) {
         for (const auto& k : ef->entities.actors) consider(k, true);
         if (!ef->entities.source_ip.empty()) consider("ip:" + ef->entities.source_ip, true);
@@ -344,6 +352,7 @@ void build_incident(const std::vector<const FindingFacts*>& group, Graph& g,
         hop = true;
       if (e->kind == "access_key" && (o->kind == "iam_user" || o->kind == "iam_role")) hop = true;
       if (e->kind == "binding" && o->kind == "service_account") hop = true;
+      if (e->kind == "pod" && o->kind == "ip" && link->relation == "connected to") hop = true;
       bool owned = e->kind == "workload" && link->to == k && link->relation == "owned by" &&
                    (o->kind == "pod" || o->kind == "workload") &&
                    ((sc && sc->result.seeds.count(k)) || why_findings.count(k));
@@ -379,6 +388,30 @@ void build_incident(const std::vector<const FindingFacts*>& group, Graph& g,
     a.attributes = e->attributes;
     a.labels = e->labels;
     if (why_findings.count(k)) a.findings = why_findings[k];
+    // What the attacker did with it, for the planner: only what the attacker created may be
+    // deleted; a changed thing is put back; a used credential is revoked.
+    if (sc) {
+      auto seed = sc->result.seeds.find(k);
+      if (seed != sc->result.seeds.end()) {
+        a.attributes["attacker"] = seed->second.role;
+        if (seed->second.record >= 0)
+          for (const auto& [ef, pulled] : sc->pulled)
+            if (ef->record == seed->second.record) {
+              a.attributes["attacker_record"] =
+                  fmt::format("{}:{}", ef->event->file, ef->event->line);
+              a.attributes["attacker_time"] = format_time(ef->event->time);
+              break;
+            }
+      }
+    }
+    if (a.kind == "iam_role" || a.kind == "iam_user") {
+      // arn:aws:iam::ACCOUNT:role/x — the account that owns it, and so the one that can act.
+      std::string arn = a.id;
+      size_t c4 = 0;
+      for (int i = 0; i < 4 && c4 != std::string::npos; ++i) c4 = arn.find(':', c4 + 1);
+      size_t c5 = c4 == std::string::npos ? c4 : arn.find(':', c4 + 1);
+      if (c5 != std::string::npos) a.attributes["account"] = arn.substr(c4 + 1, c5 - c4 - 1);
+    }
     if (a.kind == "cluster") {
       a.attributes["region"] = inc.cluster.region;
       a.attributes["account"] = inc.cluster.account;
@@ -405,7 +438,7 @@ void build_incident(const std::vector<const FindingFacts*>& group, Graph& g,
       parts.emplace_back(e);
       if (parts.size() < 4) continue;
       const EventFacts* by = nullptr;
-      for (const auto& [ef, why] : sc->pulled)
+      for (const auto& [ef, pulled] : sc->pulled)
         if (ef->record == static_cast<long>(rec)) by = ef;
       Affected a;
       a.kind = "aws_auth_entry";
@@ -492,6 +525,16 @@ void build_incident(const std::vector<const FindingFacts*>& group, Graph& g,
         a.evidence.time = a.time;
         inc.timeline.push_back(std::move(a));
       }
+      if (ef->last_seen != kNoTime && ef->first_seen != kNoTime && ef->last_seen > ef->first_seen) {
+        // The activity went on until GuardDuty last saw it.
+        TimelineEntry a = t;
+        a.tag = Tag::Incident;
+        a.time = ef->last_seen;
+        a.text = fmt::format("activity {} reported still going on ({}){}", t.source,
+                             top->finding->title, suffix);
+        a.evidence.time = a.time;
+        inc.timeline.push_back(std::move(a));
+      }
       continue;
     }
     t.tag = Tag::Incident;
@@ -509,7 +552,7 @@ void build_incident(const std::vector<const FindingFacts*>& group, Graph& g,
   if (sc) {
     std::set<const EventFacts*> seen;
     for (const auto& [ef, ffs] : by_event) seen.insert(ef);
-    for (const auto& [ef, why] : sc->pulled) {
+    for (const auto& [ef, pulled] : sc->pulled) {
       if (!seen.insert(ef).second || ef->pod_binding || !ef->event) continue;
       Source src = ef->event->source;
       if (src != Source::CloudTrail && src != Source::K8sAudit) continue;
@@ -518,13 +561,13 @@ void build_incident(const std::vector<const FindingFacts*>& group, Graph& g,
       t.time = ef->event->time;
       t.source = std::string(source_label(src));
       t.confidence = "Medium";
-      t.text = fmt::format("{} — no rule fired; {}", ef->sentence, why);
+      t.text = fmt::format("{} — no rule fired; {}", ef->sentence, pulled.why);
       t.evidence.file = ef->event->file;
       t.evidence.line = ef->event->line;
       t.evidence.event_id = ef->event_id;
       t.evidence.source = t.source;
       t.evidence.time = t.time;
-      t.evidence.text = why;
+      t.evidence.text = pulled.why;
       inc.timeline.push_back(std::move(t));
     }
   }
@@ -808,9 +851,17 @@ void build(const CorrelationInput& in, Investigation& out) {
     f.entities = add_event(g, v, ev);
     f.pod_binding =
         e.source == Source::K8sAudit && path_text(doc, "objectRef.subresource") == "binding";
+    if (e.source == Source::K8sAudit) {
+      f.granted_role = role_from_reason(path_text(doc, "annotations.authorization.k8s.io/reason"));
+      std::string code = path_text(doc, "responseStatus.code");
+      f.failed = !code.empty() && std::atoi(code.c_str()) >= 400;
+    } else if (e.source == Source::CloudTrail) {
+      f.failed = !path_text(doc, "errorCode").empty();
+    }
     if (e.source == Source::GuardDuty) {
       f.detected = parse_time(path_text(doc, "createdAt"));
       f.first_seen = parse_time(path_text(doc, "service.eventFirstSeen"));
+      f.last_seen = parse_time(path_text(doc, "service.eventLastSeen"));
     } else if (e.source == Source::Falco || e.source == Source::Ocsf) {
       f.detected = e.time;
     }
@@ -1026,7 +1077,7 @@ void build(const CorrelationInput& in, Investigation& out) {
     }
     scope.result = pivot(records, seeds, {}, sctx);
     // The pulled records no rule fired on are read back and added to the graph.
-    for (const auto& [idx, why] : scope.result.pulled) {
+    for (const auto& [idx, pulled] : scope.result.pulled) {
       if (idx < context_base || fact_of.count(idx)) continue;
       bool ok = false;
       pulled_events.push_back(input.context->load(idx - context_base, ok));
@@ -1089,9 +1140,9 @@ void build(const CorrelationInput& in, Investigation& out) {
     }
     if (!grew) break;
   }
-  for (const auto& [idx, why] : scope.result.pulled) {
+  for (const auto& [idx, pulled] : scope.result.pulled) {
     auto it = fact_of.find(idx);
-    if (it != fact_of.end()) scope.pulled.emplace_back(it->second, why);
+    if (it != fact_of.end()) scope.pulled.emplace_back(it->second, pulled);
   }
   std::sort(main.begin(), main.end());  // the findings' own order
   build_incident(main, g, input, binding_by_pod, &scope, out.incident);

@@ -200,6 +200,10 @@ void k8s_audit(const EventView& ev, RecordFacets& f) {
   if (std::string_view k = text_at(extra, {"accessKeyId"});
       starts_with(k, "AKIA") || starts_with(k, "ASIA"))
     add(f.credentials, "key:" + std::string(k));
+  // A service-account token is a credential of its own: its id names it wherever it is used.
+  if (std::string_view jti = text_at(extra, {"authentication.kubernetes.io/credential-id"});
+      starts_with(jti, "JTI="))
+    add(f.credentials, "token:" + std::string(jti.substr(4)));
   if (std::string_view pod = text_at(extra, {"authentication.kubernetes.io/pod-name"});
       !pod.empty() && starts_with(user, "system:serviceaccount:")) {
     std::string_view rest = user.substr(22);
@@ -342,6 +346,7 @@ std::string key_display(std::string_view key) {
   }
   if (kind == "access_entry") return fmt::format("access entry {}", rest);
   if (kind == "bucket") return fmt::format("S3 bucket {}", rest);
+  if (kind == "token") return fmt::format("service-account token {}", rest);
   if (kind == "trail") return fmt::format("trail {}", rest);
   return fmt::format("{} {}", kind, rest);
 }
@@ -408,6 +413,19 @@ std::string binding_from_reason(std::string_view reason) {
   return {};
 }
 
+std::string role_from_reason(std::string_view reason) {
+  for (std::string_view kind : {"ClusterRole", "Role"}) {
+    std::string marker = fmt::format(" of {} \"", kind);
+    size_t p = reason.find(marker);
+    if (p == std::string_view::npos) continue;
+    size_t b = p + marker.size();
+    size_t e = reason.find('"', b);
+    if (e == std::string_view::npos) return {};
+    return fmt::format("{}/{}", kind, reason.substr(b, e - b));
+  }
+  return {};
+}
+
 RecordFacets record_facets(const EventView& ev) {
   RecordFacets f;
   switch (ev.source) {
@@ -435,10 +453,17 @@ bool scope_candidate(const EventView& ev) {
       std::string_view user = text_at(d, {"user", "username"});
       if (user == "system:anonymous") return true;
       if (starts_with(user, "system:serviceaccount:kube-system:")) {
-        // Controllers: only what makes pods and jobs (ownership of an attacker's workload).
+        // A system token used from outside the cluster is someone else holding it.
+        std::string_view ip = text_at(d, {"sourceIPs"});
+        if (!ip.empty() && is_public_ip(ip)) return true;
+        // Controllers: what makes pods, jobs and replica sets (ownership of an attacker's
+        // workload) and the status they keep of workloads (a CronJob's runs).
         std::string_view verb = text_at(d, {"verb"});
         std::string_view res = text_at(d, {"objectRef", "resource"});
-        return verb == "create" && (res == "pods" || res == "jobs" || res == "replicasets");
+        if (verb == "create") return res == "pods" || res == "jobs" || res == "replicasets";
+        return (verb == "update" || verb == "patch") &&
+               text_at(d, {"objectRef", "subresource"}) == "status" && res != "pods" &&
+               !workload_kind(res).empty();
       }
       if (starts_with(user, "system:node:")) {
         // A kubelet running a pod (its status, the pod's token): where the attacker's pods ran.

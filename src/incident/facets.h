@@ -67,5 +67,7 @@ std::string_view key_kind(std::string_view key);
 // ClusterRoleBinding "x" of ClusterRole "y" to Group "z"` → "binding:ClusterRoleBinding/x";
 // `RoleBinding "x/ns"` → "binding:RoleBinding/ns/x".
 std::string binding_from_reason(std::string_view reason);
+// The role the same reason names: `… of ClusterRole "y" …` → "ClusterRole/y"; "" when none.
+std::string role_from_reason(std::string_view reason);
 
 }  // namespace eksir::incident

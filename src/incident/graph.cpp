@@ -693,6 +693,10 @@ EventEntities add_event(Graph& g, const EventView& view, const Evidence& ev) {
         }
         for (const auto& a : out.actors) g.link(a, pod_key, "acted on", ev);
       }
+      if (std::string remote =
+              path_text(d, "service.action.networkConnectionAction.remoteIpDetails.ipAddressV4");
+          !pod_key.empty() && is_public_ip(remote))
+        g.link(pod_key, g.add("ip", remote, remote).key, "connected to", ev);
       std::string instance = path_text(d, "resource.instanceDetails.instanceId");
       std::string node = path_text(d, "resource.instanceDetails.networkInterfaces.privateDnsName");
       if (!instance.empty()) {
@@ -720,6 +724,22 @@ EventEntities add_event(Graph& g, const EventView& view, const Evidence& ev) {
                              ? path_text(d, "hostname")
                              : std::string();
       std::string pk;
+      if (pod.empty() && path_text(d, "source") == "k8s_audit") {
+        // k8saudit rules name the object of the request.
+        std::string res = path_text(d, "output_fields.ka.target.resource");
+        std::string tname = path_text(d, "output_fields.ka.target.name");
+        std::string tns = path_text(d, "output_fields.ka.target.namespace");
+        if (tname.empty()) tname = path_text(d, "output_fields.ka.resp.name");
+        if (res == "pods" && !tname.empty()) {
+          pod = tname;
+          ns = tns;
+        } else if (std::string wk = workload_kind(res);
+                   !wk.empty() && wk != "Pod" && !tname.empty()) {
+          Entity& w = g.add("workload", wk + "/" + tns + "/" + tname, tname, tns);
+          w.attributes["kind"] = wk;
+          target(w.key);
+        }
+      }
       if (!pod.empty()) {
         pk = g.add("pod", ns + "/" + pod, pod, ns).key;
         target(pk);
@@ -735,6 +755,10 @@ EventEntities add_event(Graph& g, const EventView& view, const Evidence& ev) {
         if (!pk.empty()) g.link(pk, nk, "ran on", ev);
         target(nk);
       }
+      // The remote end of a connection the workload made (a reverse shell, a download).
+      std::string remote = first_path(d, {"output_fields.fd.sip", "output_fields.fd.rip"});
+      if (!pk.empty() && is_public_ip(remote))
+        g.link(pk, g.add("ip", remote, remote).key, "connected to", ev);
       if (!kuser.empty()) actor(k8s_user_key(kuser));
       break;
     }

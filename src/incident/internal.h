@@ -22,8 +22,11 @@ struct EventFacts {
       sentence;  // "ci-deployer create clusterrolebindings backup-sa-admin from 203.0.113.45"
   TimeNs detected = kNoTime;    // GuardDuty createdAt, Falco / OCSF time
   TimeNs first_seen = kNoTime;  // GuardDuty service.eventFirstSeen
+  TimeNs last_seen = kNoTime;   // GuardDuty service.eventLastSeen
   bool pod_binding = false;     // the scheduler placing a pod on a node
   long record = -1;             // index of its ScopeRecord
+  std::string granted_role;     // the ClusterRole / Role the API server said allowed it
+  bool failed = false;          // denied or failed
 };
 
 struct FindingFacts {
@@ -40,7 +43,7 @@ struct FindingFacts {
 // why each key is in it.
 struct ScopeFacts {
   ScopeResult result;
-  std::vector<std::pair<const EventFacts*, std::string>> pulled;  // in evidence order, with why
+  std::vector<std::pair<const EventFacts*, Pulled>> pulled;  // in evidence order
 };
 
 std::string_view source_label(Source s);
@@ -54,6 +57,12 @@ std::string confidence_of(const detect::Finding& f, bool benign);
 // recognised from the policy. Never for critical-criterion findings on identity alone.
 std::optional<Benign> likely_benign(const FindingFacts& ff, const Graph& g,
                                     const cluster::Policy& policy);
+
+// Criteria the attacker's scope shows beyond what rules flagged: cluster-admin held, secrets
+// read, S3 objects taken, a production workload exploited. Added to criteria (evidence cited).
+void scope_criteria(const ScopeFacts& scope, const Graph& g, const CorrelationInput& in,
+                    const std::vector<const FindingFacts*>& group,
+                    std::vector<Criterion>& criteria);
 
 // Severity of a group of findings by the playbook's table: criteria met (highest first).
 std::vector<Criterion> assess(const std::vector<const FindingFacts*>& group, const Graph& g,

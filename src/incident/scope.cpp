@@ -155,11 +155,14 @@ ScopeResult pivot(const std::vector<ScopeRecord>& records, const std::vector<siz
     if (!again) return;
     it->second.owned = it->second.owned || s.owned;
     it->second.as_actor = it->second.as_actor || s.as_actor;
-    if (s.owned) it->second.why = s.why;
+    if (s.owned) {
+      it->second.why = s.why;
+      if (s.role == "created" || it->second.role != "created") it->second.role = s.role;
+    }
     queue.push_back(s.key);
   };
-  auto pull = [&](size_t i, std::string why) {
-    return out.pulled.emplace(i, std::move(why)).second;
+  auto pull = [&](size_t i, std::string why, bool by_attacker = true) {
+    return out.pulled.emplace(i, Pulled{std::move(why), by_attacker}).second;
   };
   auto note_once = [&](const std::string& key, std::string why) {
     if (!out.seeds.count(key)) out.not_expanded.emplace(key, std::move(why));
@@ -181,7 +184,7 @@ ScopeResult pivot(const std::vector<ScopeRecord>& records, const std::vector<siz
       std::string acct = key_account(id);
       if (starts_with(id, "iam:") && !acct.empty() && !ctx.account.empty() && acct != ctx.account) {
         add_seed({id, fmt::format("a principal of account {} acting as the attacker", acct), rec,
-                  true, true});
+                  true, true, "used"});
         continue;
       }
       std::string hub = hub_reason(id, ctx);
@@ -189,10 +192,19 @@ ScopeResult pivot(const std::vector<ScopeRecord>& records, const std::vector<siz
                                   "sessions and addresses the attacker used are followed"
                                 : hub);
     }
+    // An anonymous request gets through only because a binding lets it: that binding is the
+    // attacker's way in, whoever made it.
+    if (!f.granted_by.empty() && !f.failed && !f.targets.empty() &&
+        std::find(f.identities.begin(), f.identities.end(), "k8suser:system:anonymous") !=
+            f.identities.end())
+      add_seed({f.granted_by, "let the attacker's anonymous requests through", rec, false, false,
+                "used"});
     for (const auto& c : f.created)
-      add_seed({c, fmt::format("created by the attacker ({})", f.verb), rec, true, true});
+      add_seed(
+          {c, fmt::format("created by the attacker ({})", f.verb), rec, true, true, "created"});
     for (const auto& c : f.changed)
-      add_seed({c, fmt::format("changed by the attacker ({})", f.verb), rec, false, false});
+      add_seed(
+          {c, fmt::format("changed by the attacker ({})", f.verb), rec, false, false, "changed"});
     for (const auto& r : f.revealed) {
       std::string acct = key_account(r);
       bool external = starts_with(r, "iam:") && !acct.empty() && acct != ctx.account;
@@ -204,7 +216,9 @@ ScopeResult pivot(const std::vector<ScopeRecord>& records, const std::vector<siz
                                   "into the cluster ({})",
                                   acct, f.verb)
                             : fmt::format("let into the cluster by the attacker ({})", f.verb);
-      add_seed({r, why, rec, credential || external, true});
+      bool made = starts_with(f.verb, "Create");  // CreateAccessKey: a key of the attacker's
+      add_seed({r, why, rec, credential || external, true,
+                credential ? (made ? "created" : "used") : "admitted"});
     }
     if (!f.aws_auth.empty()) {
       // What this write added: its entries less those of the last write before it.
@@ -251,8 +265,10 @@ ScopeResult pivot(const std::vector<ScopeRecord>& records, const std::vector<siz
     const RecordFacets& f = records[i].facets;
     if (f.aws_service) return true;
     if (trusted_ip(f.source_ip, ctx.policy)) return true;
-    if (starts_with(s.key, "session:") && !session_instance(s.key).empty() &&
-        (f.source_ip.empty() || !is_public_ip(f.source_ip) || !is_address(f.source_ip)))
+    // A node's session and a pod's token are used all day from the VPC by their owner.
+    bool vpc = f.source_ip.empty() || !is_address(f.source_ip) || !is_public_ip(f.source_ip);
+    if (vpc && ((starts_with(s.key, "session:") && !session_instance(s.key).empty()) ||
+                starts_with(s.key, "token:")))
       return true;
     return false;
   };
@@ -300,7 +316,7 @@ ScopeResult pivot(const std::vector<ScopeRecord>& records, const std::vector<siz
           pull(i, fmt::format("assumed {} ({})", key_display(key), seed.why));
           expand(i);
         } else if (machinery(f)) {
-          pull(i, fmt::format("the cluster acting on {} ({})", key_display(key), seed.why));
+          pull(i, fmt::format("the cluster acting on {} ({})", key_display(key), seed.why), false);
         }
       }
     if (auto it = by_owner.find(k); it != by_owner.end())

@@ -32,10 +32,22 @@ struct ScopeSeed {
   long record = -1;      // the record that revealed it (-1: a finding's own record)
   bool owned = false;    // created or handed out by the attacker: any use of it is the attacker's
   bool as_actor = true;  // records where it acts are the attacker's; false: only records on it
+  // What the attacker did with it: "created" (a record shows the attacker creating it, or it
+  // was made for something the attacker created), "changed", "used" (a credential, session or
+  // address the attacker used), "admitted" (a principal the attacker let into the cluster).
+  std::string role = "used";
+};
+
+// A record the scope pulled in.
+struct Pulled {
+  std::string why;
+  // The attacker made the request (with their credentials, address or a binding they planted);
+  // false for the cluster's machinery acting on the attacker's objects (scheduling their pod).
+  bool by_attacker = true;
 };
 
 struct ScopeResult {
-  std::map<size_t, std::string> pulled;  // record index → why it is the attacker's
+  std::map<size_t, Pulled> pulled;  // record index → why it is the attacker's
   std::map<std::string, ScopeSeed> seeds;
   std::map<std::string, std::string> not_expanded;  // key → why it was not followed
   // aws-auth entries the attacker's writes added ("role|ARN|user|groups"), with the record.

@@ -4,7 +4,9 @@
 #include <cctype>
 #include <string>
 
+#include "event/fields.h"
 #include "query/query.h"
+#include "util/cidr.h"
 
 namespace eksir::query {
 
@@ -434,6 +436,10 @@ class Parser {
     } else {
       n.kind = NodeKind::Match;
       n.value = std::move(lit.pattern);
+      // On an address field, a prefix is a range of addresses (Kibana's ip type).
+      if (!n.value.has_wildcards() && n.value.text.find('/') != std::string::npos &&
+          util::parse_cidr(n.value.text) && is_ip_field(field))
+        n.value.cidr = true;
     }
     return n;
   }

@@ -73,7 +73,8 @@ struct Pattern {
   bool regex = false;
   bool fieldref = false;
   // `cidr`: text is an IPv4 or IPv6 prefix (10.0.0.0/8, 2001:db8::/32); matches string values
-  // holding an address inside it.
+  // holding an address inside it. Set by Sigma's |cidr, and by the KQL parser for a prefix on an
+  // address field (event/fields.h is_ip_field).
   bool cidr = false;
   // A wildcard pattern also matches an object through its minified JSON text (allocates).
   bool objects = false;

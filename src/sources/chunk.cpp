@@ -29,8 +29,7 @@ void ChunkParser::skip(ChunkResult& r, Skip&& s) {
 }
 
 void ChunkParser::unwrap(const Chunk& chunk, std::string_view raw, simdjson::dom::element doc,
-                         uint64_t line, ChunkResult& r) {
-  uint64_t record = 0;
+                         uint64_t line, uint64_t& record, ChunkResult& r) {
   Position pos{chunk.file, line};
   unwrapper_.unwrap(
       raw, doc, pos, record,
@@ -59,7 +58,8 @@ void ChunkParser::parse_line(const Chunk& chunk, const char* p, size_t n, uint64
   simdjson::dom::element doc;
   auto err = parser_.parse(text.data(), text.size(), false).get(doc);
   if (!err) {
-    unwrap(chunk, text, doc, line, r);
+    uint64_t record = 0;
+    unwrap(chunk, text, doc, line, record, r);
     return;
   }
   // Concatenated documents on one line ({...}{...}, as Firehose writes CloudWatch payloads).
@@ -81,8 +81,9 @@ void ChunkParser::parse_line(const Chunk& chunk, const char* p, size_t n, uint64
       if (ok && docs > 1 && stream.truncated_bytes() == 0 &&
           !many_parser_.parse_many(text.data(), text.size(), std::max<size_t>(text.size(), 1 << 16))
                .get(stream)) {
+        uint64_t record = 0;
         for (auto it = stream.begin(); it != stream.end(); ++it)
-          unwrap(chunk, it.source(), *it, line, r);
+          unwrap(chunk, it.source(), *it, line, record, r);
         return;
       }
     }
@@ -122,11 +123,14 @@ bool ChunkParser::parse_documents(const Chunk& chunk, ChunkResult& r) {
   if (many_parser_.parse_many(buf.data(), buf.size(), batch).get(stream)) return false;
   uint64_t line = chunk.first_line;
   size_t counted_to = 0;
+  uint64_t record = 0;
   for (auto it = stream.begin(); it != stream.end(); ++it) {
     size_t at = it.current_index();
-    line += count_lines(buf.data() + counted_to, at - counted_to);
+    uint64_t lines = count_lines(buf.data() + counted_to, at - counted_to);
+    line += lines;
+    if (lines) record = 0;  // documents sharing a line share its record numbering
     counted_to = at;
-    unwrap(chunk, it.source(), *it, line, r);
+    unwrap(chunk, it.source(), *it, line, record, r);
   }
   return true;
 }

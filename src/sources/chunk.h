@@ -45,8 +45,10 @@ class ChunkParser {
   void parse_lines(const Chunk& chunk, std::string_view text, uint64_t first_line, ChunkResult& r);
   bool parse_documents(const Chunk& chunk, ChunkResult& r);
   void parse_line(const Chunk& chunk, const char* p, size_t n, uint64_t line, ChunkResult& r);
+  // record: the index of the next record on this line; carried across documents that share a
+  // line (concatenated JSON), so that (file, line, record) names one record.
   void unwrap(const Chunk& chunk, std::string_view raw, simdjson::dom::element doc, uint64_t line,
-              ChunkResult& r);
+              uint64_t& record, ChunkResult& r);
   void skip(ChunkResult& r, Skip&& s);
 
   const ScanOptions& options_;
