@@ -103,9 +103,10 @@ TEST(RespondHostileCli, BindingNamedLikeAnOptionIsBlockedInEveryPhase) {
     ASSERT_EQ(p.exit_code, 0) << p.err;
     json doc = json::parse(p.out);
     for (const auto& s : doc["steps"])
-      for (const char* part : {"command", "capture"}) {
-        if (!s.contains(part)) continue;
-        auto argv = s[part]["argv"].get<std::vector<std::string>>();
+      for (const json* part : {&s["command"], s.contains("capture") ? &s["capture"] : nullptr,
+                               s["undo"].contains("command") ? &s["undo"]["command"] : nullptr}) {
+        if (!part) continue;
+        auto argv = (*part)["argv"].get<std::vector<std::string>>();
         EXPECT_EQ(dash_values(argv), std::vector<std::string>{}) << phase << " " << s["id"];
         for (const auto& a : argv) EXPECT_EQ(a.find(hostile), std::string::npos) << s["id"];
       }
