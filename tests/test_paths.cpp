@@ -58,7 +58,7 @@ static std::string slurp(const std::string& path) {
   return ss.str();
 }
 
-RunResult run_eksir(const std::vector<std::string>& args) {
+RunResult run_eksir(const std::vector<std::string>& args, const std::string& cwd) {
   std::string dir = temp_dir();
   std::string out_path = dir + "/stdout", err_path = dir + "/stderr";
   pid_t pid = ::fork();
@@ -70,6 +70,7 @@ RunResult run_eksir(const std::vector<std::string>& args) {
     ::dup2(out, 1);
     ::dup2(err, 2);
     ::dup2(in, 0);
+    if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) ::_exit(126);
     std::vector<char*> argv;
     std::string bin = eksir_binary();
     argv.push_back(bin.data());

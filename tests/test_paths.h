@@ -16,6 +16,6 @@ struct RunResult {
   std::string out;
   std::string err;
 };
-// Runs the CLI with argv (no shell), capturing stdout and stderr.
-RunResult run_eksir(const std::vector<std::string>& args);
+// Runs the CLI with argv (no shell), capturing stdout and stderr; in cwd when given.
+RunResult run_eksir(const std::vector<std::string>& args, const std::string& cwd = "");
 }  // namespace eksir::test

@@ -157,6 +157,8 @@ struct ResponseCli {
   eksir::respond::RespondOptions run;
   std::string plan_phase, run_phase, config;
   eksir::respond::PlanOptions common;
+  int step = 0;
+  CLI::Option* step_option = nullptr;
 };
 
 void add_response_commands(CLI::App& app, ResponseCli& r) {
@@ -186,7 +188,7 @@ void add_response_commands(CLI::App& app, ResponseCli& r) {
   r.respond->add_option("--phase", r.run_phase, "contain, eradicate or recover")->required();
   r.respond->add_flag("--execute", r.run.execute, "Run the steps (each asked for first)");
   r.respond->add_flag("--yes", r.run.yes, "Do not ask before each step (automation)");
-  r.respond->add_option("--step", r.run.only_step, "Only this step (1-based)");
+  r.step_option = r.respond->add_option("--step", r.step, "Only this step (1-based)");
   r.respond->add_option("--aws", r.run.aws, "aws program (default: $EKSIR_AWS, else aws)");
   r.respond->add_option("--kubectl", r.run.kubectl,
                         "kubectl program (default: $EKSIR_KUBECTL, else kubectl)");
@@ -218,6 +220,7 @@ int run_response_command(ResponseCli& r) {
   }
   r.run.case_dir = r.plan_cmd.case_dir;
   r.run.phase = *phase;
+  if (r.step_option->count()) r.run.only_step = r.step;
   r.run.plan = r.common;
   if (r.run.aws == "aws")
     if (const char* env = std::getenv("EKSIR_AWS"); env && *env) r.run.aws = env;

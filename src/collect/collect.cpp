@@ -114,10 +114,11 @@ const Record& Collector::run(Command c) {
   r.program = c.tool == Tool::aws ? aws_ : kubectl_;
   c.output = unique_output(c.output);
   r.command = c;
-  std::string shown = util::fit(display(tool_name(c.tool), c.args), 150);
-  if (!is_read_only(c.tool, c.args)) {
-    r.refused = true;
-    r.result.error = "refused: not a read-only operation";
+  std::string shown = c.refused.empty() ? util::fit(display(tool_name(c.tool), c.args), 150)
+                                        : std::string(tool_name(c.tool)) + " (refused)";
+  if (!c.refused.empty() || !is_read_only(c.tool, c.args)) {
+    r.refused = c.refused.empty() ? "not a read-only operation" : c.refused;
+    r.result.error = "refused: " + r.refused;
     r.result.start = r.result.end = now_ns();
   } else {
     std::string err_rel = "stderr/" + c.output + ".err";
@@ -146,16 +147,11 @@ void Collector::run_paged(Command c) {
     return;
   }
   std::string base = c.output.substr(0, c.output.rfind('.'));
-  std::vector<std::string> first = c.args;
-  first.insert(first.end(), {"--max-items", std::to_string(o_.page_items)});
   std::string token;
   for (int page = 1; page <= 100000; ++page) {
-    Command p = c;
-    p.args = first;
-    if (page > 1) {
-      p.args.insert(p.args.end(), {"--starting-token", token});
-      p.output = fmt::format("{}.p{:04}.json", base, page);
-    }
+    // The token comes from the previous reply: it is checked like any other value.
+    Command p = page_command(c, o_.page_items, token);
+    if (page > 1) p.output = fmt::format("{}.p{:04}.json", base, page);
     const Record& r = run(std::move(p));
     if (!r.result.ok() || !r.out || r.out->path.empty()) return;
     token = json_string(path(r.out->path), "NextToken");
@@ -233,6 +229,10 @@ int run(const CollectOptions& o, std::ostream& out, std::ostream& err) {
   t.kubeconfig = o.kubeconfig;
   t.context = o.context;
   t.namespaces = o.namespaces;
+  if (auto e = check_target(t); !e.empty()) {
+    err << "eksir collect: " << e << "\n";
+    return 2;
+  }
   TimeNs now = now_ns();
   std::string error;
   t.since = hunt::parse_time_bound(o.since.empty() ? "24h" : o.since, now, error);
@@ -358,9 +358,10 @@ int run(const CollectOptions& o, std::ostream& out, std::ostream& err) {
       if (!line.empty()) why += ": " + util::fit(line, 200);
       where = " (" + util::visible(r.err->path) + ")";
     }
-    err << fmt::format("  failed: {}: {}{}\n",
-                       util::fit(display(tool_name(r.command.tool), r.command.args), 120), why,
-                       where);
+    std::string shown = r.command.args.empty()
+                            ? std::string(tool_name(r.command.tool))
+                            : util::fit(display(tool_name(r.command.tool), r.command.args), 120);
+    err << fmt::format("  failed: {}: {}{}\n", shown, util::visible(why), where);
   }
   err << fmt::format("eksir collect: pod logs of {} flagged pods{}\n", logged,
                      pods.size() > logged ? fmt::format(" ({} more not collected, --max-pod-logs)",

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <tuple>
 
 #include "util/text.h"
 
@@ -60,45 +61,69 @@ std::string iso_seconds(TimeNs t) {
 }
 
 std::string display(std::string_view program, const std::vector<std::string>& args) {
-  std::string out(program);
-  for (const auto& a : args) {
-    out.push_back(' ');
-    bool plain = !a.empty() && std::all_of(a.begin(), a.end(), [](char c) {
-      return std::string_view("@%+=:,./-_").find(c) != std::string_view::npos ||
-             (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-    });
-    if (plain) {
-      out += a;
-      continue;
-    }
-    out.push_back('\'');
-    for (char c : a) {
-      if (c == '\'')
-        out += "'\\''";
-      else
-        out.push_back(c);
-    }
-    out.push_back('\'');
-  }
+  std::string out = command::shell_quote(program);
+  for (const auto& a : args) out += " " + command::shell_quote(a);
   return out;
 }
 
-Command kubectl_command(const Target& t, std::vector<std::string> args, std::string output) {
-  Command c{Tool::kubectl, std::move(args), std::move(output)};
-  if (!t.kubeconfig.empty()) c.args.insert(c.args.end(), {"--kubeconfig", t.kubeconfig});
-  if (!t.context.empty()) c.args.insert(c.args.end(), {"--context", t.context});
+std::string check_target(const Target& t) {
+  using command::Type;
+  std::vector<std::tuple<Type, std::string_view, std::string_view>> values = {
+      {Type::cluster_name, t.cluster, "--cluster"}, {Type::region, t.region, "--region"}};
+  if (!t.profile.empty()) values.emplace_back(Type::aws_profile, t.profile, "--profile");
+  if (!t.endpoint_url.empty()) values.emplace_back(Type::url, t.endpoint_url, "--endpoint-url");
+  if (!t.kubeconfig.empty()) values.emplace_back(Type::file_path, t.kubeconfig, "--kubeconfig");
+  if (!t.context.empty()) values.emplace_back(Type::kube_context, t.context, "--context");
+  for (const auto& ns : t.namespaces) values.emplace_back(Type::k8s_label_name, ns, "--namespace");
+  for (const auto& [type, value, what] : values)
+    if (auto e = command::explain(type, value, what); !e.empty()) return e;
+  return {};
+}
+
+namespace {
+
+Command built(Tool tool, const command::Builder& b, std::string output) {
+  Command c;
+  c.tool = tool;
+  c.output = std::move(output);
+  command::Argv a = b.build();
+  if (a.ok())
+    c.args.assign(a.words.begin() + 1, a.words.end());
+  else
+    c.refused = a.error;
   return c;
 }
 
-Command aws_command(const Target& t, std::string_view service, std::string_view operation,
-                    std::vector<std::string> args, std::string output, bool text) {
-  Command c{Tool::aws, {std::string(service), std::string(operation)}, std::move(output)};
-  c.args.insert(c.args.end(), args.begin(), args.end());
-  c.args.insert(c.args.end(), {"--region", t.region});
-  if (!t.profile.empty()) c.args.insert(c.args.end(), {"--profile", t.profile});
-  if (!t.endpoint_url.empty()) c.args.insert(c.args.end(), {"--endpoint-url", t.endpoint_url});
-  c.args.insert(c.args.end(), {"--output", text ? "text" : "json"});
-  return c;
+}  // namespace
+
+Command kubectl_command(const Target& t, command::Builder b, std::string output) {
+  if (!t.kubeconfig.empty()) b.opt("--kubeconfig", t.kubeconfig);
+  if (!t.context.empty()) b.opt("--context", t.context);
+  return built(Tool::kubectl, b, std::move(output));
+}
+
+Command aws_command(const Target& t, command::Builder b, std::string output, bool text) {
+  b.opt("--region", t.region);
+  if (!t.profile.empty()) b.opt("--profile", t.profile);
+  if (!t.endpoint_url.empty()) b.opt("--endpoint-url", t.endpoint_url);
+  b.opt("--output", text ? "text" : "json");
+  return built(Tool::aws, b, std::move(output));
+}
+
+Command page_command(const Command& c, size_t items, const std::string& token) {
+  Command p = c;
+  if (!c.refused.empty()) return p;
+  std::vector<std::string> argv = {std::string(tool_name(c.tool))};
+  argv.insert(argv.end(), c.args.begin(), c.args.end());
+  argv.push_back("--max-items=" + std::to_string(items));
+  if (!token.empty()) argv.push_back("--starting-token=" + token);
+  if (auto e = command::validate(argv); !e.empty()) {
+    p.args.clear();
+    p.refused = e;
+    return p;
+  }
+  p.args.assign(argv.begin() + 1, argv.end());
+  return p;
 }
 
 std::vector<Command> snapshot_commands(const Target& t) {
@@ -108,59 +133,66 @@ std::vector<Command> snapshot_commands(const Target& t) {
       "rolebindings", "configmaps"};
   static const char* const kClusterScoped[] = {"nodes", "namespaces", "clusterroles",
                                                "clusterrolebindings"};
+  auto get = [](const char* kind) { return command::Builder::kubectl().word("get").word(kind); };
   std::vector<Command> cmds;
   for (const char* kind : kClusterScoped)
-    cmds.push_back(
-        kubectl_command(t, {"get", kind, "-o", "json"}, fmt::format("snapshot/{}.json", kind)));
+    cmds.push_back(kubectl_command(t, get(kind).opt("--output", "json"),
+                                   fmt::format("snapshot/{}.json", kind)));
   bool kube_system = t.namespaces.empty();
   for (const char* kind : kNamespaced) {
     if (t.namespaces.empty()) {
-      cmds.push_back(kubectl_command(t, {"get", kind, "--all-namespaces", "-o", "json"},
+      cmds.push_back(kubectl_command(t, get(kind).flag("--all-namespaces").opt("--output", "json"),
                                      fmt::format("snapshot/{}.json", kind)));
       continue;
     }
     for (const auto& ns : t.namespaces) {
       if (ns == "kube-system") kube_system = true;
-      cmds.push_back(kubectl_command(t, {"get", kind, "--namespace", ns, "-o", "json"},
+      cmds.push_back(kubectl_command(t, get(kind).opt("--namespace", ns).opt("--output", "json"),
                                      fmt::format("snapshot/{}-{}.json", kind, safe_name(ns))));
     }
   }
   // aws-auth decides who is cluster-admin, whatever namespaces the responder asked for.
   if (!kube_system)
     cmds.push_back(kubectl_command(
-        t, {"get", "configmap", "aws-auth", "--namespace", "kube-system", "-o", "json"},
+        t,
+        get("configmap").opt("--namespace", "kube-system").opt("--output", "json").name("aws-auth"),
         "snapshot/configmap-kube-system-aws-auth.json"));
   return cmds;
 }
 
 Command caller_identity_command(const Target& t) {
-  return aws_command(t, "sts", "get-caller-identity", {"--query", "[Account,Arn,UserId]"},
-                     "operator/caller-identity.txt", true);
+  return aws_command(
+      t, command::Builder::aws("sts", "get-caller-identity").opt("--query", "[Account,Arn,UserId]"),
+      "operator/caller-identity.txt", true);
 }
 
 Command describe_cluster_command(const Target& t) {
-  return aws_command(t, "eks", "describe-cluster", {"--name", t.cluster},
+  return aws_command(t, command::Builder::aws("eks", "describe-cluster").opt("--name", t.cluster),
                      "snapshot/eks-describe-cluster.json");
 }
 
 Command list_access_entries_command(const Target& t) {
-  return aws_command(t, "eks", "list-access-entries", {"--cluster-name", t.cluster},
-                     "snapshot/eks-list-access-entries.json");
+  return aws_command(
+      t, command::Builder::aws("eks", "list-access-entries").opt("--cluster-name", t.cluster),
+      "snapshot/eks-list-access-entries.json");
 }
 
 Command list_nodegroups_command(const Target& t) {
-  return aws_command(t, "eks", "list-nodegroups", {"--cluster-name", t.cluster},
-                     "eks/list-nodegroups.json");
+  return aws_command(
+      t, command::Builder::aws("eks", "list-nodegroups").opt("--cluster-name", t.cluster),
+      "eks/list-nodegroups.json");
 }
 
 std::vector<Command> cloudtrail_commands(const Target& t) {
   std::vector<Command> cmds;
   auto lookup = [&](const Target& where, std::string_view source, std::string output) {
     Command c = aws_command(
-        where, "cloudtrail", "lookup-events",
-        {"--lookup-attributes",
-         fmt::format("AttributeKey=EventSource,AttributeValue={}.amazonaws.com", source),
-         "--start-time", iso_seconds(t.since), "--end-time", iso_seconds(t.until)},
+        where,
+        command::Builder::aws("cloudtrail", "lookup-events")
+            .opt("--lookup-attributes",
+                 fmt::format("AttributeKey=EventSource,AttributeValue={}.amazonaws.com", source))
+            .opt("--start-time", iso_seconds(t.since))
+            .opt("--end-time", iso_seconds(t.until)),
         std::move(output));
     c.paginate = true;
     cmds.push_back(std::move(c));
@@ -177,34 +209,40 @@ std::vector<Command> cloudtrail_commands(const Target& t) {
 }
 
 Command audit_log_command(const Target& t) {
-  Command c = aws_command(
-      t, "logs", "filter-log-events",
-      {"--log-group-name", fmt::format("/aws/eks/{}/cluster", t.cluster),
-       "--log-stream-name-prefix", "kube-apiserver-audit", "--start-time",
-       std::to_string(t.since / 1000000), "--end-time", std::to_string(t.until / 1000000)},
-      "k8s-audit/filter-log-events.json");
+  Command c =
+      aws_command(t,
+                  command::Builder::aws("logs", "filter-log-events")
+                      .opt("--log-group-name", fmt::format("/aws/eks/{}/cluster", t.cluster))
+                      .opt("--log-stream-name-prefix", "kube-apiserver-audit")
+                      .opt("--start-time", std::to_string(t.since / 1000000))
+                      .opt("--end-time", std::to_string(t.until / 1000000)),
+                  "k8s-audit/filter-log-events.json");
   c.paginate = true;
   return c;
 }
 
 Command list_detectors_command(const Target& t) {
-  return aws_command(t, "guardduty", "list-detectors", {"--query", "DetectorIds"},
-                     "guardduty/list-detectors.txt", true);
+  return aws_command(
+      t, command::Builder::aws("guardduty", "list-detectors").opt("--query", "DetectorIds"),
+      "guardduty/list-detectors.txt", true);
 }
 
 std::vector<Command> access_entry_commands(const Target& t, const std::string& principal_arn) {
   std::string base = "snapshot/access-entries/" + safe_name(principal_arn);
-  return {
-      aws_command(t, "eks", "describe-access-entry",
-                  {"--cluster-name", t.cluster, "--principal-arn", principal_arn}, base + ".json"),
-      aws_command(t, "eks", "list-associated-access-policies",
-                  {"--cluster-name", t.cluster, "--principal-arn", principal_arn},
-                  base + "-policies.json")};
+  auto op = [&](const char* operation) {
+    return command::Builder::aws("eks", operation)
+        .opt("--cluster-name", t.cluster)
+        .opt("--principal-arn", principal_arn);
+  };
+  return {aws_command(t, op("describe-access-entry"), base + ".json"),
+          aws_command(t, op("list-associated-access-policies"), base + "-policies.json")};
 }
 
 Command describe_nodegroup_command(const Target& t, const std::string& nodegroup) {
-  return aws_command(t, "eks", "describe-nodegroup",
-                     {"--cluster-name", t.cluster, "--nodegroup-name", nodegroup},
+  return aws_command(t,
+                     command::Builder::aws("eks", "describe-nodegroup")
+                         .opt("--cluster-name", t.cluster)
+                         .opt("--nodegroup-name", nodegroup),
                      "eks/nodegroups/" + safe_name(nodegroup) + ".json");
 }
 
@@ -215,10 +253,12 @@ Command list_findings_command(const Target& t, const std::string& detector) {
       fmt::format(R"({{"Criterion":{{"resource.eksClusterDetails.name":{{"Equals":[{}]}},)"
                   R"("updatedAt":{{"GreaterThanOrEqual":{}}}}}}})",
                   cluster, t.since / 1000000);
-  return aws_command(
-      t, "guardduty", "list-findings",
-      {"--detector-id", detector, "--finding-criteria", criteria, "--query", "FindingIds"},
-      "guardduty/list-findings-" + safe_name(detector) + ".txt", true);
+  return aws_command(t,
+                     command::Builder::aws("guardduty", "list-findings")
+                         .opt("--detector-id", detector)
+                         .opt("--finding-criteria", criteria)
+                         .opt("--query", "FindingIds"),
+                     "guardduty/list-findings-" + safe_name(detector) + ".txt", true);
 }
 
 std::vector<Command> get_findings_commands(const Target& t, const std::string& detector,
@@ -226,20 +266,30 @@ std::vector<Command> get_findings_commands(const Target& t, const std::string& d
   constexpr size_t kBatch = 50;  // the most GetFindings accepts
   std::vector<Command> cmds;
   for (size_t i = 0; i < finding_ids.size(); i += kBatch) {
-    std::vector<std::string> args = {"--detector-id", detector, "--finding-ids"};
-    for (size_t j = i; j < std::min(finding_ids.size(), i + kBatch); ++j)
-      args.push_back(finding_ids[j]);
+    std::vector<std::string> ids(finding_ids.begin() + static_cast<std::ptrdiff_t>(i),
+                                 finding_ids.begin() + static_cast<std::ptrdiff_t>(std::min(
+                                                           finding_ids.size(), i + kBatch)));
     std::string output = "guardduty/get-findings-" + safe_name(detector);
     if (finding_ids.size() > kBatch) output += fmt::format("-{:03}", i / kBatch + 1);
-    cmds.push_back(aws_command(t, "guardduty", "get-findings", std::move(args), output + ".json"));
+    cmds.push_back(aws_command(t,
+                               command::Builder::aws("guardduty", "get-findings")
+                                   .opt("--detector-id", detector)
+                                   .list("--finding-ids", ids),
+                               output + ".json"));
   }
   return cmds;
 }
 
 Command pod_logs_command(const Target& t, const std::string& ns, const std::string& pod) {
   return kubectl_command(t,
-                         {"logs", pod, "--namespace", ns, "--all-containers", "--timestamps",
-                          "--prefix", "--since-time", iso_seconds(t.since)},
+                         command::Builder::kubectl()
+                             .word("logs")
+                             .opt("--namespace", ns)
+                             .flag("--all-containers")
+                             .flag("--timestamps")
+                             .flag("--prefix")
+                             .opt("--since-time", iso_seconds(t.since))
+                             .name(pod),
                          "logs/" + safe_name(ns) + "/" + safe_name(pod) + ".log");
 }
 

@@ -1,12 +1,14 @@
 // The commands eksir collect may run: a fixed table of read-only operations, and builders that
-// turn the target (cluster, region, window...) into argument lists. Nothing outside the table
-// is ever executed.
+// turn the target (cluster, region, window...) and the names earlier commands returned into
+// argument lists through the command stage's typed builder. Nothing outside the table is ever
+// executed, and a name that fails its rule refuses its command.
 #pragma once
 
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "command/command.h"
 #include "event/event.h"
 
 namespace eksir::collect {
@@ -34,19 +36,26 @@ struct Target {
 
 struct Command {
   Tool tool = Tool::aws;
-  std::vector<std::string> args;  // after the program name
+  std::vector<std::string> args;  // after the program name; empty when refused
   std::string output;             // where stdout goes, relative to the bundle
   bool paginate = false;          // the aws CLI's --max-items / --starting-token apply
+  std::string refused;            // why it is not run: a value failed its rule
 };
+
+// The values of the target the operator gave: "" when each meets its rule, else the first that
+// does not (a usage error).
+std::string check_target(const Target& t);
 
 // `kubectl get KIND -o json` for every kind the snapshot reader knows, per namespace when the
 // target names namespaces (cluster-scoped kinds once), plus kube-system/aws-auth.
 std::vector<Command> snapshot_commands(const Target& t);
-Command kubectl_command(const Target& t, std::vector<std::string> args, std::string output);
-// `aws SERVICE OPERATION ARGS... --region R [--profile P] [--endpoint-url U] --output json`;
-// text selects `--output text` (used for id lists, which are not evidence themselves).
-Command aws_command(const Target& t, std::string_view service, std::string_view operation,
-                    std::vector<std::string> args, std::string output, bool text = false);
+// kubectl ARGS... [--kubeconfig=F] [--context=C]
+Command kubectl_command(const Target& t, command::Builder b, std::string output);
+// `aws SERVICE OPERATION ARGS... --region=R [--profile=P] [--endpoint-url=U] --output=json`;
+// text selects `--output=text` (used for id lists, which are not evidence themselves).
+Command aws_command(const Target& t, command::Builder b, std::string output, bool text = false);
+// c with --max-items and, after the first page, --starting-token (checked like every value).
+Command page_command(const Command& c, size_t items, const std::string& token);
 
 // The evidence commands that need nothing but the target.
 Command caller_identity_command(const Target& t);
@@ -68,7 +77,7 @@ Command pod_logs_command(const Target& t, const std::string& ns, const std::stri
 std::string safe_name(std::string_view s);
 // "2026-03-14T09:12:31Z"
 std::string iso_seconds(TimeNs t);
-// The command as a shell would show it, each word quoted when needed (for messages only).
+// The command as bash words, exactly (command::shell_join), for messages.
 std::string display(std::string_view program, const std::vector<std::string>& args);
 
 }  // namespace eksir::collect

@@ -55,7 +55,10 @@ void record_json(std::string& o, const Record& r) {
     o += ", \"error\": ";
     str(o, r.result.error);
   }
-  if (r.refused) o += ", \"refused\": \"not a read-only operation\"";
+  if (!r.refused.empty()) {
+    o += ", \"refused\": ";
+    str(o, r.refused);
+  }
   o += ",\n     \"stdout\": ";
   file_json(o, r.out);
   o += ",\n     \"stderr\": ";

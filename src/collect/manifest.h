@@ -23,7 +23,8 @@ struct Record {
   Command command;
   ExecResult result;
   std::optional<OutputFile> out, err;  // nullopt: the stream could not be read
-  bool refused = false;                // not in the read-only table: never run
+  std::string refused;  // why it was never run (outside the read-only table, a value failing
+                        // its rule); "" when it ran
 };
 
 struct Operator {

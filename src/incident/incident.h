@@ -120,6 +120,7 @@ struct Input {
 struct RunInfo {
   int64_t id = 0;
   std::string case_id, case_dir, tool_version, operator_name;
+  std::string cwd;  // where investigate ran: relative input paths start there
   TimeNs started = kNoTime, finished = kNoTime;
   std::vector<Input> inputs;
   size_t builtin_rules = 0, rules_loaded = 0;

@@ -209,6 +209,7 @@ std::string to_json(const Investigation& inv, const std::vector<std::string>& fi
   j.kv_time("started", r.started);
   j.kv_time("finished", r.finished);
   j.kv("operator", r.operator_name);
+  j.kv("cwd", r.cwd);
   j.key("inputs");
   j.open('[');
   for (const auto& in : r.inputs) {

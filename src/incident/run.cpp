@@ -102,6 +102,8 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
   info.started = now_ns();
   info.tool_version = EKSIR_VERSION;
   info.operator_name = store::operator_name();
+  std::error_code cwd_error;
+  info.cwd = fs::current_path(cwd_error).string();  // plans find relative inputs from here
   if (o.evidence.empty() && !o.scan) {
     err << "eksir investigate: no evidence given\n";
     return 2;

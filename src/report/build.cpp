@@ -8,6 +8,7 @@
 #include <cstring>
 #include <set>
 
+#include "command/command.h"
 #include "report/json_get.h"
 #include "report/model.h"
 #include "respond/respond.h"
@@ -129,24 +130,6 @@ std::pair<std::string, std::string> note_section(const std::string& text) {
     }
   }
   return {"investigation", text};
-}
-
-std::string shell_join(const std::vector<std::string>& argv) {
-  std::string out;
-  for (const auto& a : argv) {
-    if (!out.empty()) out += ' ';
-    bool plain = !a.empty() && std::all_of(a.begin(), a.end(), [](char c) {
-      return std::isalnum(static_cast<unsigned char>(c)) || std::strchr("-_./=:,@%+", c);
-    });
-    if (plain) {
-      out += a;
-    } else {
-      out += '\'';
-      for (char c : a) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-      out += '\'';
-    }
-  }
-  return out;
 }
 
 std::string first_line(std::string_view s, size_t max = 160) {
@@ -476,7 +459,7 @@ class Builder {
       a.step_id = valid_utf8(j.step_id);
       a.action = valid_utf8(j.action);
       a.target = valid_utf8(j.target);
-      a.command = valid_utf8(shell_join(j.argv));
+      a.command = valid_utf8(command::shell_join(j.argv));  // exact bash words
       a.operator_name = valid_utf8(j.operator_name);
       a.started = j.started;
       a.finished = j.finished;

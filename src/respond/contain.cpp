@@ -36,7 +36,7 @@ std::string selector_text(const std::map<std::string, std::string>& labels) {
 std::string policy_name(const std::string& pod) {
   std::string name = "eksir-isolate-" + pod;
   if (name.size() > 63) name.resize(63);
-  while (!name.empty() && name.back() == '-') name.pop_back();
+  while (!name.empty() && (name.back() == '-' || name.back() == '.')) name.pop_back();
   return name;
 }
 
@@ -56,8 +56,13 @@ void evidence_steps(PlanContext& ctx, const Affected& pod) {
   logs.kind = "evidence";
   logs.action = "Preserve the pod's logs (all containers, with timestamps) in the journal";
   logs.target = "pod " + pod.ns + "/" + pod.name;
-  logs.command = ctx.kubectl(
-      {"logs", "--namespace", pod.ns, pod.name, "--all-containers", "--timestamps", "--prefix"});
+  logs.command = ctx.finish(logs, ctx.kubectl()
+                                      .word("logs")
+                                      .opt("--namespace", pod.ns)
+                                      .flag("--all-containers")
+                                      .flag("--timestamps")
+                                      .flag("--prefix")
+                                      .name(pod.name));
   logs.reason = pod.why;
   logs.findings = pod.findings;
   logs.expected = "the container logs are kept in the case before anything restarts the pod";
@@ -71,7 +76,12 @@ void evidence_steps(PlanContext& ctx, const Affected& pod) {
   spec.kind = "evidence";
   spec.action = "Preserve the pod's full spec and status in the journal";
   spec.target = "pod " + pod.ns + "/" + pod.name;
-  spec.command = ctx.kubectl({"get", "pod", "--namespace", pod.ns, pod.name, "--output", "yaml"});
+  spec.command = ctx.finish(spec, ctx.kubectl()
+                                      .word("get")
+                                      .word("pod")
+                                      .opt("--namespace", pod.ns)
+                                      .opt("--output", "yaml")
+                                      .name(pod.name));
   spec.reason = pod.why;
   spec.findings = pod.findings;
   spec.expected = "the pod's spec (image, mounts, security context, node) is kept in the case";
@@ -93,9 +103,11 @@ void snapshot_step(PlanContext& ctx, const std::string& instance, const std::str
       std::all_of(ctx.incident.id.begin(), ctx.incident.id.end(),
                   [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-'; }))
     description += " for " + ctx.incident.id;
-  s.command = ctx.aws({"ec2", "create-snapshots", "--instance-specification",
-                       "InstanceId=" + instance + ",ExcludeBootVolume=false", "--description",
-                       description, "--copy-tags-from-source", "volume"});
+  s.command = ctx.finish(
+      s, ctx.aws("ec2", "create-snapshots")
+             .opt("--instance-specification", "InstanceId=" + instance + ",ExcludeBootVolume=false")
+             .opt("--description", description)
+             .opt("--copy-tags-from-source", "volume"));
   s.reason = why;
   s.findings = findings;
   s.expected = "one snapshot per attached volume, taken before the node is drained or replaced";
@@ -106,32 +118,105 @@ void snapshot_step(PlanContext& ctx, const std::string& instance, const std::str
   ctx.add(s);
 }
 
-void isolate_pods(PlanContext& ctx, const std::string& ns,
-                  const std::vector<const Affected*>& pods) {
-  Selector sel = narrowest_selector(ctx.incident, pods);
+// How the incident's pods of one namespace are isolated: by their own labels when those pick
+// nothing they must not, else by a quarantine label eksir puts on just those pods.
+struct Isolation {
+  Selector sel;
+  std::string policy;                         // the NetworkPolicy's name
+  std::map<std::string, std::string> labels;  // what the policy selects
+  bool quarantine = false;
+  std::string why_quarantine;
+  std::string blocked;  // the snapshot it relies on cannot be trusted
+};
+
+Isolation plan_isolation(const PlanContext& ctx, const std::string& ns,
+                         const std::vector<const Affected*>& pods) {
+  Isolation iso;
+  iso.policy = policy_name(pods.front()->name);
+  if (!ctx.incident.snapshot_problem.empty()) {
+    iso.blocked =
+        "the selector relies on the cluster snapshot, and " + ctx.incident.snapshot_problem;
+    return iso;
+  }
+  iso.sel = narrowest_selector(ctx.incident, pods);
+  const Selector& sel = iso.sel;
+  if (sel.labels.empty())
+    iso.why_quarantine = "the pods have no label that can select them";
+  else if (!sel.protected_others.empty())
+    iso.why_quarantine = "their own labels (" + selector_text(sel.labels) + ") also select " +
+                         join(sel.protected_others) +
+                         (system_namespace(ns) ? ", system pods"
+                                               : ", production pods of workloads the incident "
+                                                 "does not name");
+  else if (!sel.known && (system_namespace(ns) || ctx.incident.production))
+    iso.why_quarantine = "without a snapshot of " + ns +
+                         "'s pods nothing shows that their labels (" + selector_text(sel.labels) +
+                         ") select no " +
+                         (system_namespace(ns) ? "system pod" : "other production pod");
+  iso.quarantine = !iso.why_quarantine.empty();
+  if (iso.quarantine)
+    iso.labels = {{std::string(kQuarantineLabel), iso.policy}};
+  else
+    iso.labels = sel.labels;
+  return iso;
+}
+
+// Returns why the label step is blocked ("" when it is not).
+std::string quarantine_label(PlanContext& ctx, const std::string& ns,
+                             const std::vector<const Affected*>& pods, const Isolation& iso) {
+  Step s;
+  s.id = "contain/quarantine-label/" + ns + "/" + iso.policy;
+  s.kind = "change";
+  s.action =
+      "Label the compromised pod(s) so that the isolation policy selects them and nothing else";
+  std::vector<std::string> names;
+  for (const auto* p : pods) {
+    names.push_back(p->name);
+    s.findings.insert(s.findings.end(), p->findings.begin(), p->findings.end());
+  }
+  s.target = "pod " + ns + "/" + join(names, ", " + ns + "/");
+  std::string label = std::string(kQuarantineLabel) + "=" + iso.policy;
+  command::Builder set =
+      ctx.kubectl().word("label").word("pod").opt("--namespace", ns).flag("--overwrite");
+  command::Builder unset = ctx.kubectl().word("label").word("pod").opt("--namespace", ns);
+  for (const auto& n : names) set.name(n), unset.name(n);
+  set.name(label);
+  unset.name(std::string(kQuarantineLabel) + "-");
+  s.command = ctx.finish(s, set);
+  s.undo = ctx.finish(s, unset);
+  s.reason = iso.why_quarantine;
+  s.expected = "the incident's pods, and only they, carry " + label;
+  s.impact = "none by itself: a label no controller selects by";
+  s.warning = production_warning(ctx.incident, ns);
+  s.undo_text = "remove the label " + std::string(kQuarantineLabel);
+  std::string blocked = s.blocked;
+  ctx.add(s);
+  return blocked;
+}
+
+void isolate_pods(PlanContext& ctx, const std::string& ns, const std::vector<const Affected*>& pods,
+                  const Isolation& iso) {
   std::vector<std::string> names;
   std::vector<std::string> findings;
   for (const auto* p : pods) {
     names.push_back(p->name);
     findings.insert(findings.end(), p->findings.begin(), p->findings.end());
   }
+  std::string label_blocked;
+  if (iso.quarantine && iso.blocked.empty()) label_blocked = quarantine_label(ctx, ns, pods, iso);
   Step s;
-  std::string name = policy_name(pods.front()->name);
+  const std::string& name = iso.policy;
   s.id = "contain/netpol/" + ns + "/" + name;
   s.kind = "change";
   s.action = "Isolate the compromised pod(s) with a deny-all ingress and egress NetworkPolicy";
   s.target = "pod " + ns + "/" + join(names, ", " + ns + "/");
   s.reason = pods.front()->why;
   s.findings = findings;
-  if (sel.labels.empty()) {
-    s.blocked = "the pod has no labels to select it by: label it first (kubectl label pod -n " +
-                ns + " " + pods.front()->name + " eksir-quarantine=true) and re-plan";
-    s.command = ctx.kubectl({"apply", "--filename", "-"});
-    ctx.add(s);
-    return;
-  }
+  s.blocked = iso.blocked;
+  if (!label_blocked.empty())
+    s.blocked = "the quarantine label cannot be put on the pods: " + label_blocked;
   json match = json::object();
-  for (const auto& [k, v] : sel.labels) match[k] = v;
+  for (const auto& [k, v] : iso.labels) match[k] = v;
   json manifest = {{"apiVersion", "networking.k8s.io/v1"},
                    {"kind", "NetworkPolicy"},
                    {"metadata",
@@ -145,14 +230,20 @@ void isolate_pods(PlanContext& ctx, const std::string& ns,
                      {"egress", json::array()}}}};
   if (!ctx.incident.id.empty())
     manifest["metadata"]["annotations"] = {{"eksir/incident", ctx.incident.id}};
-  s.command = ctx.kubectl({"apply", "--filename", "-"});
-  ctx.set_manifest(s, manifest);
-  std::string sel_text = selector_text(sel.labels);
+  s.command = ctx.finish(s, ctx.kubectl().word("apply").opt("--filename", "-"));
+  if (iso.blocked.empty()) ctx.set_manifest(s, manifest);
+  std::string sel_text = selector_text(iso.labels);
   s.expected = "pods matching " + sel_text + " in " + ns +
                " can neither receive nor send any traffic (DNS included) once the network "
                "policy engine applies it (VPC CNI network policy, Calico or Cilium)";
   s.impact = "the selected pods lose all network access; their service stops answering";
-  if (!sel.known)
+  const Selector& sel = iso.sel;
+  if (!iso.blocked.empty())
+    s.warning.clear();
+  else if (iso.quarantine)
+    s.warning = iso.why_quarantine + ": the policy selects " + sel_text +
+                ", which the previous step puts on the incident's pods only. ";
+  else if (!sel.known)
     s.warning = "no snapshot of the namespace's pods: cannot tell whether other pods carry " +
                 sel_text + " — check with kubectl get pods -n " + ns + " -l " + sel_text + ". ";
   else if (!sel.others.empty())
@@ -160,28 +251,40 @@ void isolate_pods(PlanContext& ctx, const std::string& ns,
                 " — they are isolated too. ";
   else
     s.warning = "the selector " + sel_text + " picks only the affected pod(s) in the snapshot. ";
+  if (!sel.unusable.empty())
+    s.warning += "Labels left out of the selector: " + join(sel.unusable, "; ") + ". ";
   s.warning += production_warning(ctx.incident, ns);
-  s.undo = ctx.kubectl({"delete", "networkpolicy", "--namespace", ns, name, "--ignore-not-found"});
+  s.undo = ctx.finish(s, ctx.kubectl()
+                             .word("delete")
+                             .word("networkpolicy")
+                             .opt("--namespace", ns)
+                             .flag("--ignore-not-found")
+                             .name(name));
   s.undo_text = "delete the NetworkPolicy " + ns + "/" + name;
   ctx.add(s);
 }
 
 void isolate_node(PlanContext& ctx, const std::string& node,
                   const std::vector<const Affected*>& pods_on_node,
+                  const std::map<std::string, Isolation>& isolation,
                   const std::vector<std::string>& findings, const std::string& why) {
   Step cordon;
   cordon.id = "contain/cordon/" + node;
   cordon.kind = "change";
   cordon.action = "Cordon the node the compromised pod ran on (no new pods are scheduled there)";
   cordon.target = "node " + node;
-  cordon.command = ctx.kubectl({"cordon", node});
-  cordon.capture = ctx.kubectl({"get", "node", node, "--output", "jsonpath={.spec.unschedulable}"});
+  cordon.command = ctx.finish(cordon, ctx.kubectl().word("cordon").name(node));
+  cordon.capture = ctx.finish(cordon, ctx.kubectl()
+                                          .word("get")
+                                          .word("node")
+                                          .opt("--output", "jsonpath={.spec.unschedulable}")
+                                          .name(node));
   cordon.reason = why;
   cordon.findings = findings;
   cordon.expected = "node " + node + " is SchedulingDisabled";
   cordon.impact = "the cluster loses the node's capacity for new pods";
   cordon.warning = production_warning(ctx.incident, "");
-  cordon.undo = ctx.kubectl({"uncordon", node});
+  cordon.undo = ctx.finish(cordon, ctx.kubectl().word("uncordon").name(node));
   cordon.undo_from = UndoFrom::uncordon_if_was_schedulable;
   cordon.undo_text = "uncordon the node (only if it was schedulable before)";
   ctx.add(cordon);
@@ -191,19 +294,28 @@ void isolate_node(PlanContext& ctx, const std::string& node,
   drain.kind = "change";
   drain.action = "Drain the node: move its other workloads off it";
   drain.target = "node " + node;
-  std::vector<std::string> args{"drain", node, "--ignore-daemonsets", "--delete-emptydir-data",
-                                "--timeout=300s"};
+  command::Builder args = ctx.kubectl()
+                              .word("drain")
+                              .flag("--ignore-daemonsets")
+                              .flag("--delete-emptydir-data")
+                              .opt("--timeout", "300s");
   // Keep the compromised pod where it is (isolated, for forensics); drain the rest.
   std::string kept;
   if (pods_on_node.size() == 1) {
-    Selector sel = narrowest_selector(ctx.incident, pods_on_node);
-    if (!sel.labels.empty()) {
-      const auto& [k, v] = *sel.labels.begin();
-      args.push_back("--pod-selector=" + k + "!=" + v);
+    auto it = isolation.find(pods_on_node.front()->ns);
+    if (it != isolation.end() && !it->second.blocked.empty()) {
+      drain.blocked =
+          "keeping the compromised pod on the node relies on the cluster snapshot, "
+          "and " +
+          ctx.incident.snapshot_problem;
+    } else if (it != isolation.end() && !it->second.labels.empty()) {
+      const auto& [k, v] = *it->second.labels.begin();
+      args.opt("--pod-selector", k + "!=" + v);
       kept = pods_on_node.front()->ns + "/" + pods_on_node.front()->name;
     }
   }
-  drain.command = ctx.kubectl(args);
+  args.name(node);
+  drain.command = ctx.finish(drain, args);
   drain.reason = why;
   drain.findings = findings;
   drain.expected = "every pod but DaemonSet pods" +
@@ -229,16 +341,17 @@ void isolate_instance(PlanContext& ctx, const std::string& instance, const std::
   s.kind = "change";
   s.action = "Replace the node's security groups with an isolation group (host compromise)";
   s.target = "instance " + instance + (node.empty() ? "" : " (node " + node + ")");
-  std::string sg = ctx.options.isolation_sg;
-  if (sg.empty() || !is_security_group_id(sg)) {
+  const std::string& sg = ctx.options.isolation_sg;
+  if (sg.empty())
     s.blocked =
         "no isolation security group: create one in the node's VPC with no inbound and "
         "no outbound rules and pass --isolation-sg sg-…";
-    sg = "sg-ISOLATION";
-  }
-  s.command =
-      ctx.aws({"ec2", "modify-instance-attribute", "--instance-id", instance, "--groups", sg});
-  s.capture = ctx.aws({"ec2", "describe-instances", "--instance-ids", instance});
+  else
+    s.command = ctx.finish(s, ctx.aws("ec2", "modify-instance-attribute")
+                                  .opt("--instance-id", instance)
+                                  .list("--groups", {sg}));
+  s.capture =
+      ctx.finish(s, ctx.aws("ec2", "describe-instances").list("--instance-ids", {instance}));
   s.reason = why;
   s.findings = findings;
   s.expected =
@@ -248,11 +361,19 @@ void isolate_instance(PlanContext& ctx, const std::string& instance, const std::
       "the node goes NotReady and every pod on it loses the network (pods using other "
       "interfaces keep theirs: check with describe-network-interfaces)";
   s.warning = production_warning(ctx.incident, "");
-  s.undo = ctx.aws(
-      {"ec2", "modify-instance-attribute", "--instance-id", instance, "--groups", "CAPTURED"});
   s.undo_from = UndoFrom::instance_groups;
   s.undo_text = "put back the security groups captured before the change";
   ctx.add(s);
+}
+
+// The first of the candidates that is a valid value of t, else the first non-empty one (whose
+// step is then blocked, saying why).
+std::string pick(Type t, std::initializer_list<std::string> candidates) {
+  for (const auto& c : candidates)
+    if (command::valid(t, c)) return c;
+  for (const auto& c : candidates)
+    if (!c.empty()) return c;
+  return {};
 }
 
 }  // namespace
@@ -265,17 +386,14 @@ void build_contain(PlanContext& ctx) {
         "Medium severity and above; review the findings and close or escalate the case");
     return;
   }
-  // Pods by namespace, and the nodes they ran on.
+  // Pods by namespace, and the nodes they ran on. A name that breaks its rule still gets its
+  // steps: they are blocked and say which value failed.
   std::map<std::string, std::vector<const Affected*>> pods_by_ns;
   std::map<std::string, std::vector<const Affected*>> pods_by_node;
   for (const auto* p : inc.of_kind("pod")) {
-    if (!ctx.check(is_dns1123_label(p->ns), "namespace", p->ns) ||
-        !ctx.check(is_dns1123_subdomain(p->name), "pod", p->name))
-      continue;
     pods_by_ns[p->ns].push_back(p);
     std::string node = p->attr("node");
-    if (!node.empty() && ctx.check(is_dns1123_subdomain(node), "node", node))
-      pods_by_node[node].push_back(p);
+    if (!node.empty()) pods_by_node[node].push_back(p);
   }
   // Nodes and instances named by the incident (host compromise evidence).
   struct NodeInfo {
@@ -292,27 +410,26 @@ void build_contain(PlanContext& ctx) {
                                   p->findings.end());
   }
   for (const auto* n : inc.of_kind("node")) {
-    if (!ctx.check(is_dns1123_subdomain(n->name), "node", n->name)) continue;
+    std::string id = n->attr("instance_id");
+    bool tied = command::valid(Type::instance_id, id);
     // A name the evidence calls a node (a runtime alert's hostname) is only acted on when it is
     // tied to an instance or hosts an affected pod.
-    if (!is_instance_id(n->attr("instance_id")) && !pods_by_node.count(n->name)) {
+    if (!tied && !pods_by_node.count(n->name)) {
       ctx.plan.notes.push_back("node " + n->name +
                                " is named by the evidence but tied to no instance or affected "
                                "pod: not cordoned (check with kubectl get node " +
-                               n->name + ")");
+                               command::shell_quote(n->name) + ")");
       continue;
     }
     auto& info = nodes[n->name];
     info.host = true;
     info.why = n->why;
     info.findings.insert(info.findings.end(), n->findings.begin(), n->findings.end());
-    std::string id = n->attr("instance_id");
-    if (is_instance_id(id)) info.instance = id;
+    if (tied) info.instance = id;
   }
   std::vector<std::pair<std::string, const Affected*>> lone_instances;
   for (const auto* i : inc.of_kind("instance")) {
-    std::string id = is_instance_id(i->name) ? i->name : i->id;
-    if (!ctx.check(is_instance_id(id), "instance", id)) continue;
+    std::string id = pick(Type::instance_id, {i->name, i->id});
     std::string node = i->attr("node");
     if (!node.empty() && nodes.count(node)) {
       nodes[node].instance = id;
@@ -330,11 +447,13 @@ void build_contain(PlanContext& ctx) {
   for (const auto& [id, a] : lone_instances) snapshot_step(ctx, id, "", a->findings, a->why);
 
   // 2. Network isolation of the pods, then the nodes.
-  for (const auto& [ns, pods] : pods_by_ns) isolate_pods(ctx, ns, pods);
+  std::map<std::string, Isolation> isolation;
+  for (const auto& [ns, pods] : pods_by_ns) isolation[ns] = plan_isolation(ctx, ns, pods);
+  for (const auto& [ns, pods] : pods_by_ns) isolate_pods(ctx, ns, pods, isolation[ns]);
   for (const auto& [node, info] : nodes) {
     auto it = pods_by_node.find(node);
     isolate_node(ctx, node, it == pods_by_node.end() ? std::vector<const Affected*>{} : it->second,
-                 info.findings, info.why);
+                 isolation, info.findings, info.why);
   }
   for (const auto& [node, info] : nodes)
     if (info.host && !info.instance.empty())
@@ -344,8 +463,7 @@ void build_contain(PlanContext& ctx) {
 
   // 3. Credentials: access keys, role sessions, service account tokens.
   for (const auto* k : inc.of_kind("access_key")) {
-    std::string key = is_access_key_id(k->name) ? k->name : k->id;
-    if (!ctx.check(is_access_key_id(key), "access key", key)) continue;
+    std::string key = pick(Type::access_key_id, {k->name, k->id});
     std::string user = k->attr("user");
     Step s;
     s.id = "contain/deactivate-key/" + key;
@@ -354,19 +472,24 @@ void build_contain(PlanContext& ctx) {
     s.target = "access key " + key + (user.empty() ? "" : " of IAM user " + user);
     s.reason = k->why;
     s.findings = k->findings;
-    if (user.empty() || !is_iam_name(user)) {
+    if (user.empty()) {
       s.blocked =
           "the key's IAM user is not known: find it with aws iam get-access-key-last-used "
           "--access-key-id " +
-          key;
-      s.command =
-          ctx.aws({"iam", "update-access-key", "--access-key-id", key, "--status", "Inactive"});
+          command::shell_quote(key);
+      s.command = ctx.finish(s, ctx.aws("iam", "update-access-key")
+                                    .opt("--access-key-id", key)
+                                    .opt("--status", "Inactive"));
     } else {
-      s.command = ctx.aws({"iam", "update-access-key", "--user-name", user, "--access-key-id", key,
-                           "--status", "Inactive"});
-      s.capture = ctx.aws({"iam", "list-access-keys", "--user-name", user});
-      s.undo = ctx.aws({"iam", "update-access-key", "--user-name", user, "--access-key-id", key,
-                        "--status", "Active"});
+      s.command = ctx.finish(s, ctx.aws("iam", "update-access-key")
+                                    .opt("--user-name", user)
+                                    .opt("--access-key-id", key)
+                                    .opt("--status", "Inactive"));
+      s.capture = ctx.finish(s, ctx.aws("iam", "list-access-keys").opt("--user-name", user));
+      s.undo = ctx.finish(s, ctx.aws("iam", "update-access-key")
+                                 .opt("--user-name", user)
+                                 .opt("--access-key-id", key)
+                                 .opt("--status", "Active"));
     }
     s.expected = "every request signed with " + key + " is denied (InvalidClientTokenId)";
     s.impact = "anything legitimately using this key stops working until it gets a new key";
@@ -383,7 +506,6 @@ void build_contain(PlanContext& ctx) {
   for (const auto* r : inc.of_kind("iam_role")) {
     std::string role = r->name;
     if (role.find('/') != std::string::npos) role = role.substr(role.rfind('/') + 1);
-    if (!ctx.check(is_iam_name(role), "IAM role", role)) continue;
     std::string issued_before = iso_seconds(ctx.plan.generated);
     json policy = {
         {"Version", "2012-10-17"},
@@ -398,15 +520,18 @@ void build_contain(PlanContext& ctx) {
     s.kind = "change";
     s.action = "Revoke the role's active sessions (inline deny for tokens issued before now)";
     s.target = "IAM role " + role;
-    s.command = ctx.aws({"iam", "put-role-policy", "--role-name", role, "--policy-name",
-                         "eksir-revoke-older-sessions", "--policy-document", policy.dump()});
+    s.command = ctx.finish(s, ctx.aws("iam", "put-role-policy")
+                                  .opt("--role-name", role)
+                                  .opt("--policy-name", "eksir-revoke-older-sessions")
+                                  .opt("--policy-document", policy.dump()));
     s.reason = r->why;
     s.findings = r->findings;
     s.expected = "temporary credentials of " + role + " issued before " + issued_before +
                  " are denied everything; new sessions still work";
     s.impact = "workloads using the role re-authenticate once (SDKs do it on the next refresh)";
-    s.undo = ctx.aws({"iam", "delete-role-policy", "--role-name", role, "--policy-name",
-                      "eksir-revoke-older-sessions"});
+    s.undo = ctx.finish(s, ctx.aws("iam", "delete-role-policy")
+                               .opt("--role-name", role)
+                               .opt("--policy-name", "eksir-revoke-older-sessions"));
     s.undo_text =
         "remove the inline policy once the longest session duration (up to 12 h) has "
         "passed — recovery leaves it in place";
@@ -414,9 +539,6 @@ void build_contain(PlanContext& ctx) {
     ctx.add(s);
   }
   for (const auto* sa : inc.of_kind("service_account")) {
-    if (!ctx.check(is_dns1123_label(sa->ns), "namespace", sa->ns) ||
-        !ctx.check(is_dns1123_subdomain(sa->name), "service account", sa->name))
-      continue;
     std::vector<std::string> users = split_list(sa->attr("pods"));
     std::string who = users.empty() ? "no pod in the evidence uses it"
                                     : "pods using it: " + join(users) +
@@ -426,10 +548,18 @@ void build_contain(PlanContext& ctx) {
     del.kind = "change";
     del.action = "Delete the compromised service account (invalidates every token issued to it)";
     del.target = "service account " + sa->ns + "/" + sa->name;
-    del.command = ctx.kubectl(
-        {"delete", "serviceaccount", "--namespace", sa->ns, sa->name, "--ignore-not-found"});
-    del.capture =
-        ctx.kubectl({"get", "serviceaccount", "--namespace", sa->ns, sa->name, "--output", "json"});
+    del.command = ctx.finish(del, ctx.kubectl()
+                                      .word("delete")
+                                      .word("serviceaccount")
+                                      .opt("--namespace", sa->ns)
+                                      .flag("--ignore-not-found")
+                                      .name(sa->name));
+    del.capture = ctx.finish(del, ctx.kubectl()
+                                      .word("get")
+                                      .word("serviceaccount")
+                                      .opt("--namespace", sa->ns)
+                                      .opt("--output", "json")
+                                      .name(sa->name));
     del.reason = sa->why;
     del.findings = sa->findings;
     del.expected = "tokens of " + sa->ns + "/" + sa->name +
@@ -449,9 +579,9 @@ void build_contain(PlanContext& ctx) {
                      {"kind", "ServiceAccount"},
                      {"metadata", {{"name", sa->name}, {"namespace", sa->ns}}}};
     std::string role_arn = sa->attr("role_arn");
-    if (!role_arn.empty() && is_iam_arn(role_arn))
+    if (!role_arn.empty())
       manifest["metadata"]["annotations"] = {{"eks.amazonaws.com/role-arn", role_arn}};
-    add.command = ctx.kubectl({"apply", "--filename", "-"});
+    add.command = ctx.finish(add, ctx.kubectl().word("apply").opt("--filename", "-"));
     ctx.set_manifest(add, manifest);
     add.reason = sa->why;
     add.findings = sa->findings;
@@ -459,8 +589,12 @@ void build_contain(PlanContext& ctx) {
     add.impact = who;
     add.warning = production_warning(ctx.incident, sa->ns) +
                   (users.empty() ? "" : " Restart the pods that use it to give them new tokens.");
-    add.undo = ctx.kubectl(
-        {"delete", "serviceaccount", "--namespace", sa->ns, sa->name, "--ignore-not-found"});
+    add.undo = ctx.finish(add, ctx.kubectl()
+                                   .word("delete")
+                                   .word("serviceaccount")
+                                   .opt("--namespace", sa->ns)
+                                   .flag("--ignore-not-found")
+                                   .name(sa->name));
     add.undo_text = "delete the recreated account (eradication does when it is unauthorised)";
     add.permanent = true;
     ctx.add(add);
@@ -468,30 +602,25 @@ void build_contain(PlanContext& ctx) {
 
   // 4. What the attacker opened on security groups.
   for (const auto* g : inc.of_kind("security_group")) {
-    std::string sg = is_security_group_id(g->name) ? g->name : g->id;
-    if (!ctx.check(is_security_group_id(sg), "security group", sg)) continue;
-    std::vector<std::string> rules;
-    for (const auto& r : split_list(g->attr("rules")))
-      if (ctx.check(is_sg_rule_id(r), "security group rule", r)) rules.push_back(r);
+    std::string sg = pick(Type::security_group_id, {g->name, g->id});
+    std::vector<std::string> rules = split_list(g->attr("rules"));
     Step s;
     s.id = "contain/revoke-sg-rules/" + sg;
     s.kind = "change";
     s.action = "Revoke the ingress rules opened on the security group during the incident";
     s.target = "security group " + sg + (rules.empty() ? "" : " rules " + join(rules));
-    std::vector<std::string> args{"ec2", "revoke-security-group-ingress", "--group-id", sg,
-                                  "--security-group-rule-ids"};
-    args.insert(args.end(), rules.begin(), rules.end());
-    s.command = ctx.aws(args);
-    std::vector<std::string> cap{"ec2", "describe-security-group-rules",
-                                 "--security-group-rule-ids"};
-    cap.insert(cap.end(), rules.begin(), rules.end());
-    s.capture = ctx.aws(cap);
     if (rules.empty()) {
       s.blocked = "the evidence names no rule ids for " + sg +
                   ": list them with aws ec2 describe-security-group-rules --filters "
                   "Name=group-id,Values=" +
-                  sg;
-      s.capture = {};
+                  command::shell_quote(sg);
+    } else {
+      s.command = ctx.finish(s, ctx.aws("ec2", "revoke-security-group-ingress")
+                                    .opt("--group-id", sg)
+                                    .list("--security-group-rule-ids", rules));
+      s.capture = ctx.finish(
+          s,
+          ctx.aws("ec2", "describe-security-group-rules").list("--security-group-rule-ids", rules));
     }
     s.reason = g->why + (g->attr("opened").empty() ? "" : " (opened: " + g->attr("opened") + ")");
     s.findings = g->findings;
@@ -510,23 +639,24 @@ void build_contain(PlanContext& ctx) {
   bool open_endpoint = std::find(inc.public_access_cidrs.begin(), inc.public_access_cidrs.end(),
                                  "0.0.0.0/0") != inc.public_access_cidrs.end() ||
                        inc.has_rule("eksir-eks-endpoint-public");
-  if ((credentials || open_endpoint) && !inc.cluster.empty() &&
-      ctx.check(is_cluster_name(inc.cluster), "cluster", inc.cluster)) {
-    std::vector<std::string> cidrs;
-    for (const auto& c : ctx.options.trusted_cidrs)
-      if (ctx.check(is_ipv4_cidr(c), "trusted CIDR", c)) cidrs.push_back(c);
+  if ((credentials || open_endpoint) && !inc.cluster.empty()) {
+    const std::vector<std::string>& cidrs = ctx.options.trusted_cidrs;
     Step s;
     s.id = "contain/restrict-endpoint/" + inc.cluster;
     s.kind = "change";
     s.action = "Restrict the cluster's public API endpoint to trusted source ranges";
     s.target = "EKS cluster " + inc.cluster;
-    std::string value = "endpointPublicAccess=true,publicAccessCidrs=" +
-                        (cidrs.empty() ? std::string("TRUSTED-CIDR") : join(cidrs, ","));
-    if (cidrs.empty())
+    if (cidrs.empty()) {
       s.blocked = "no trusted CIDR: pass --trusted-cidr (or set trusted_cidrs in eksir.yaml)";
-    s.command = ctx.aws(
-        {"eks", "update-cluster-config", "--name", inc.cluster, "--resources-vpc-config", value});
-    s.capture = ctx.aws({"eks", "describe-cluster", "--name", inc.cluster});
+    } else {
+      for (const auto& c : cidrs) ctx.require(s, Type::ipv4_cidr, c, "trusted CIDR");
+      s.command = ctx.finish(
+          s, ctx.aws("eks", "update-cluster-config")
+                 .opt("--name", inc.cluster)
+                 .opt("--resources-vpc-config",
+                      "endpointPublicAccess=true,publicAccessCidrs=" + join(cidrs, ",")));
+    }
+    s.capture = ctx.finish(s, ctx.aws("eks", "describe-cluster").opt("--name", inc.cluster));
     s.reason = open_endpoint ? "the API endpoint is open to 0.0.0.0/0 and the incident's "
                                "credentials reached it from outside"
                              : "the incident's credentials reached the API from outside";
@@ -540,8 +670,6 @@ void build_contain(PlanContext& ctx) {
         "the machine running eksir must be inside these ranges or reach the private "
         "endpoint, or later kubectl steps fail. " +
         production_warning(ctx.incident, "");
-    s.undo = ctx.aws({"eks", "update-cluster-config", "--name", inc.cluster,
-                      "--resources-vpc-config", "CAPTURED"});
     s.undo_from = UndoFrom::endpoint_cidrs;
     s.undo_text = "restore the public access ranges captured before the change";
     ctx.add(s);

@@ -48,21 +48,11 @@ void delete_step(PlanContext& ctx, const std::string& kind, const std::string& n
   s.kind = "change";
   s.action = std::move(action);
   s.target = kind + " " + (ns.empty() ? "" : ns + "/") + name;
-  std::vector<std::string> args{"delete", k};
-  std::vector<std::string> cap{"get", k};
-  if (!ns.empty()) {
-    for (auto* v : {&args, &cap}) {
-      v->push_back("--namespace");
-      v->push_back(ns);
-    }
-  }
-  args.push_back(name);
-  args.push_back("--ignore-not-found");
-  cap.push_back(name);
-  cap.push_back("--output");
-  cap.push_back("yaml");
-  s.command = ctx.kubectl(args);
-  s.capture = ctx.kubectl(cap);
+  command::Builder del = ctx.kubectl().word("delete").word(k);
+  command::Builder get = ctx.kubectl().word("get").word(k);
+  if (!ns.empty()) del.opt("--namespace", ns), get.opt("--namespace", ns);
+  s.command = ctx.finish(s, del.flag("--ignore-not-found").name(name));
+  s.capture = ctx.finish(s, get.opt("--output", "yaml").name(name));
   s.reason = why.why;
   s.findings = why.findings;
   s.expected = s.target + " no longer exists";
@@ -95,14 +85,10 @@ void build_eradicate(PlanContext& ctx, const std::vector<store::JournalEntry>& j
 
   // 1. Workloads: the top controller of each compromised pod, else the pod itself.
   for (const auto* p : inc.of_kind("pod")) {
-    if (!ctx.check(is_dns1123_label(p->ns), "namespace", p->ns) ||
-        !ctx.check(is_dns1123_subdomain(p->name), "pod", p->name))
-      continue;
     namespaces.insert(p->ns);
     std::string kind = p->attr("workload_kind"), name = p->attr("workload_name");
     if (kind.empty() || name.empty()) kind = p->attr("owner_kind"), name = p->attr("owner_name");
-    if (!kind.empty() && !name.empty() && deletable_workload_kind(lower_kind(kind)) &&
-        ctx.check(is_dns1123_subdomain(name), kind, name)) {
+    if (!kind.empty() && !name.empty() && deletable_workload_kind(lower_kind(kind))) {
       delete_step(ctx, kind, p->ns, name, *p,
                   "Delete the workload that owns the compromised pod (its pods go with it)",
                   "every pod of " + kind + " " + p->ns + "/" + name +
@@ -115,9 +101,6 @@ void build_eradicate(PlanContext& ctx, const std::vector<store::JournalEntry>& j
   for (const auto* w : inc.of_kind("workload")) {
     std::string kind = w->attr("kind");
     if (kind.empty() || !deletable_workload_kind(lower_kind(kind))) continue;
-    if (!ctx.check(is_dns1123_label(w->ns), "namespace", w->ns) ||
-        !ctx.check(is_dns1123_subdomain(w->name), kind, w->name))
-      continue;
     namespaces.insert(w->ns);
     delete_step(ctx, kind, w->ns, w->name, *w,
                 "Delete the unauthorised " + kind + " (with every pod it runs)",
@@ -129,11 +112,10 @@ void build_eradicate(PlanContext& ctx, const std::vector<store::JournalEntry>& j
   for (const auto* b : inc.of_kind("binding")) {
     std::string kind = b->attr("kind");
     bool cluster = kind == "ClusterRoleBinding" || (kind.empty() && b->ns.empty());
-    if (!ctx.check(is_dns1123_subdomain(b->name) || b->name.find(':') != std::string::npos,
-                   "binding", b->name) ||
-        b->name.find_first_of(" /\\'\"") != std::string::npos || builtin_role(b->name))
+    if (builtin_role(b->name)) {
+      ctx.plan.notes.push_back("binding " + b->name + " is built in: not deleted");
       continue;
-    if (!cluster && !ctx.check(is_dns1123_label(b->ns), "namespace", b->ns)) continue;
+    }
     for (const auto& subject : split_list(b->attr("subjects")))
       if (subject.rfind("ServiceAccount:", 0) == 0) bound_accounts.insert(subject.substr(15));
     delete_step(ctx, cluster ? "ClusterRoleBinding" : "RoleBinding", cluster ? "" : b->ns, b->name,
@@ -147,8 +129,6 @@ void build_eradicate(PlanContext& ctx, const std::vector<store::JournalEntry>& j
       continue;
     }
     bool cluster = r->ns.empty() || r->attr("kind") == "ClusterRole";
-    if (!ctx.check(is_dns1123_subdomain(r->name), "role", r->name)) continue;
-    if (!cluster && !ctx.check(is_dns1123_label(r->ns), "namespace", r->ns)) continue;
     delete_step(ctx, cluster ? "ClusterRole" : "Role", cluster ? "" : r->ns, r->name, *r,
                 "Delete the unauthorised role", "bindings to it grant nothing any more");
   }
@@ -157,9 +137,6 @@ void build_eradicate(PlanContext& ctx, const std::vector<store::JournalEntry>& j
     bool unauthorised = bound_accounts.count(sa->ns + "/" + sa->name) ||
                         contains_ci(sa->why, "creat") || !sa->attr("created_by").empty();
     if (!unauthorised) continue;
-    if (!ctx.check(is_dns1123_label(sa->ns), "namespace", sa->ns) ||
-        !ctx.check(is_dns1123_subdomain(sa->name), "service account", sa->name))
-      continue;
     std::string users = sa->attr("pods");
     delete_step(ctx, "ServiceAccount", sa->ns, sa->name, *sa,
                 "Delete the unauthorised service account",
@@ -169,21 +146,22 @@ void build_eradicate(PlanContext& ctx, const std::vector<store::JournalEntry>& j
 
   // 3. AWS: access entries, the roles behind them, access keys.
   std::set<std::string> entry_principals;
-  if (!inc.cluster.empty() && ctx.check(is_cluster_name(inc.cluster), "cluster", inc.cluster)) {
+  if (!inc.cluster.empty()) {
     for (const auto* e : inc.of_kind("access_entry")) {
       std::string arn = e->attr("principal_arn");
       if (arn.empty()) arn = e->name.rfind("arn:", 0) == 0 ? e->name : e->id;
-      if (!ctx.check(is_iam_arn(arn), "access entry principal", arn)) continue;
       entry_principals.insert(arn);
       Step s;
       s.id = "eradicate/delete-access-entry/" + arn;
       s.kind = "change";
       s.action = "Delete the unauthorised EKS access entry (and its access policies)";
       s.target = "access entry " + arn + " on " + inc.cluster;
-      s.command = ctx.aws(
-          {"eks", "delete-access-entry", "--cluster-name", inc.cluster, "--principal-arn", arn});
-      s.capture = ctx.aws({"eks", "list-associated-access-policies", "--cluster-name", inc.cluster,
-                           "--principal-arn", arn});
+      s.command = ctx.finish(s, ctx.aws("eks", "delete-access-entry")
+                                    .opt("--cluster-name", inc.cluster)
+                                    .opt("--principal-arn", arn));
+      s.capture = ctx.finish(s, ctx.aws("eks", "list-associated-access-policies")
+                                    .opt("--cluster-name", inc.cluster)
+                                    .opt("--principal-arn", arn));
       s.reason = e->why;
       s.findings = e->findings;
       s.expected = arn + " can no longer authenticate to " + inc.cluster;
@@ -207,15 +185,15 @@ void build_eradicate(PlanContext& ctx, const std::vector<store::JournalEntry>& j
                                "trust policy (aws iam get-role) rather than deleting it");
       continue;
     }
-    if (!ctx.check(is_iam_name(role), "IAM role", role)) continue;
     if (journal_done(journal, "contain/revoke-sessions/" + role)) {
       Step p;
       p.id = "eradicate/delete-role-policy/" + role;
       p.kind = "change";
       p.action = "Remove containment's inline deny policy so that the role can be deleted";
       p.target = "IAM role " + role;
-      p.command = ctx.aws({"iam", "delete-role-policy", "--role-name", role, "--policy-name",
-                           "eksir-revoke-older-sessions"});
+      p.command = ctx.finish(p, ctx.aws("iam", "delete-role-policy")
+                                    .opt("--role-name", role)
+                                    .opt("--policy-name", "eksir-revoke-older-sessions"));
       p.reason = "IAM refuses to delete a role that still has inline policies";
       p.expected = "the role has no eksir policy left";
       p.impact = "none";
@@ -228,8 +206,8 @@ void build_eradicate(PlanContext& ctx, const std::vector<store::JournalEntry>& j
     s.kind = "change";
     s.action = "Delete the IAM role created for the attacker";
     s.target = "IAM role " + role;
-    s.command = ctx.aws({"iam", "delete-role", "--role-name", role});
-    s.capture = ctx.aws({"iam", "get-role", "--role-name", role});
+    s.command = ctx.finish(s, ctx.aws("iam", "delete-role").opt("--role-name", role));
+    s.capture = ctx.finish(s, ctx.aws("iam", "get-role").opt("--role-name", role));
     s.reason = r->why;
     s.findings = r->findings;
     s.expected = "the role no longer exists: nobody can assume it";
@@ -238,29 +216,30 @@ void build_eradicate(PlanContext& ctx, const std::vector<store::JournalEntry>& j
         "IAM refuses while managed policies are attached or other inline policies exist: "
         "detach them first (aws iam list-attached-role-policies / list-role-policies "
         "--role-name " +
-        role + ")";
+        command::shell_quote(role) + ")";
     s.undo_text = "re-create from the captured role if it was legitimate";
     s.permanent = true;
     ctx.add(s);
   }
   for (const auto* k : inc.of_kind("access_key")) {
-    std::string key = is_access_key_id(k->name) ? k->name : k->id;
+    std::string key =
+        command::valid(Type::access_key_id, k->name) || k->id.empty() ? k->name : k->id;
     std::string user = k->attr("user");
-    if (!ctx.check(is_access_key_id(key), "access key", key) ||
-        !ctx.check(is_iam_name(user), "IAM user", user))
-      continue;
     Step s;
     s.id = "eradicate/delete-key/" + key;
     s.kind = "change";
     s.action = "Delete the compromised access key";
     s.target = "access key " + key + " of IAM user " + user;
-    s.command = ctx.aws({"iam", "delete-access-key", "--user-name", user, "--access-key-id", key});
-    s.capture = ctx.aws({"iam", "list-access-keys", "--user-name", user});
+    if (user.empty()) s.blocked = "the key's IAM user is not known";
+    s.command = ctx.finish(
+        s,
+        ctx.aws("iam", "delete-access-key").opt("--user-name", user).opt("--access-key-id", key));
+    s.capture = ctx.finish(s, ctx.aws("iam", "list-access-keys").opt("--user-name", user));
     s.reason = k->why;
     s.findings = k->findings;
     s.expected = key + " is gone for good";
     s.impact = "whatever used the key needs a new one (aws iam create-access-key --user-name " +
-               user + ")";
+               command::shell_quote(user) + ")";
     if (std::any_of(ctx.options.cicd_identities.begin(), ctx.options.cicd_identities.end(),
                     [&](const std::string& c) { return c == user || c == k->attr("user_arn"); }))
       s.warning = user +
@@ -274,14 +253,14 @@ void build_eradicate(PlanContext& ctx, const std::vector<store::JournalEntry>& j
   // 4. A compromised host is replaced, not cleaned.
   for (const auto* n : inc.of_kind("node")) {
     std::string id = n->attr("instance_id");
-    if (!is_instance_id(id)) continue;
+    if (id.empty()) continue;
     Step s;
     s.id = "eradicate/terminate-instance/" + id;
     s.kind = "change";
     s.action = "Terminate the compromised node's instance (its node group replaces it)";
     s.target = "instance " + id + " (node " + n->name + ")";
-    s.command = ctx.aws({"ec2", "terminate-instances", "--instance-ids", id});
-    s.capture = ctx.aws({"ec2", "describe-instances", "--instance-ids", id});
+    s.command = ctx.finish(s, ctx.aws("ec2", "terminate-instances").list("--instance-ids", {id}));
+    s.capture = ctx.finish(s, ctx.aws("ec2", "describe-instances").list("--instance-ids", {id}));
     s.reason = n->why;
     s.findings = n->findings;
     s.expected =
@@ -290,8 +269,8 @@ void build_eradicate(PlanContext& ctx, const std::vector<store::JournalEntry>& j
     s.impact = "the node's capacity is missing until its replacement joins";
     s.warning =
         "make sure the EBS snapshot of containment completed first (aws ec2 "
-        "describe-snapshots --filters Name=description,Values='eksir evidence of " +
-        id + "*')";
+        "describe-snapshots --filters " +
+        command::shell_quote("Name=description,Values=eksir evidence of " + id + "*") + ")";
     s.undo_text = "a terminated instance cannot come back";
     s.permanent = true;
     ctx.add(s);
@@ -303,7 +282,7 @@ void build_eradicate(PlanContext& ctx, const std::vector<store::JournalEntry>& j
                      std::any_of(inc.gaps.begin(), inc.gaps.end(), [](const std::string& g) {
                        return contains_ci(g, "logging") && contains_ci(g, "disabled");
                      });
-  if (logging_off && !inc.cluster.empty() && is_cluster_name(inc.cluster)) {
+  if (logging_off && !inc.cluster.empty()) {
     Step s;
     s.id = "eradicate/enable-logging/" + inc.cluster;
     s.kind = "change";
@@ -315,9 +294,10 @@ void build_eradicate(PlanContext& ctx, const std::vector<store::JournalEntry>& j
         {"clusterLogging",
          {{{"types", {"api", "audit", "authenticator", "controllerManager", "scheduler"}},
            {"enabled", true}}}}};
-    s.command = ctx.aws(
-        {"eks", "update-cluster-config", "--name", inc.cluster, "--logging", logging.dump()});
-    s.capture = ctx.aws({"eks", "describe-cluster", "--name", inc.cluster});
+    s.command = ctx.finish(s, ctx.aws("eks", "update-cluster-config")
+                                  .opt("--name", inc.cluster)
+                                  .opt("--logging", logging.dump()));
+    s.capture = ctx.finish(s, ctx.aws("eks", "describe-cluster").opt("--name", inc.cluster));
     s.reason = "the incident shows control-plane logging was disabled";
     s.expected = "audit events reach CloudWatch Logs again (/aws/eks/" + inc.cluster + "/cluster)";
     s.impact =
@@ -327,8 +307,7 @@ void build_eradicate(PlanContext& ctx, const std::vector<store::JournalEntry>& j
     s.permanent = true;
     ctx.add(s);
   }
-  for (const auto* ns : inc.of_kind("namespace"))
-    if (is_dns1123_label(ns->name)) namespaces.insert(ns->name);
+  for (const auto* ns : inc.of_kind("namespace")) namespaces.insert(ns->name);
   for (const auto& ns : namespaces) {
     bool system = ns == "kube-system";
     json labels = {{"pod-security.kubernetes.io/warn", "restricted"},
@@ -348,9 +327,14 @@ void build_eradicate(PlanContext& ctx, const std::vector<store::JournalEntry>& j
                       : "Enforce the baseline Pod Security Standard on the namespace (warn and "
                         "audit restricted)";
     s.target = "namespace " + ns;
-    s.command = ctx.kubectl({"apply", "--server-side", "--field-manager=eksir", "--filename", "-"});
+    s.command = ctx.finish(s, ctx.kubectl()
+                                  .word("apply")
+                                  .flag("--server-side")
+                                  .opt("--field-manager", "eksir")
+                                  .opt("--filename", "-"));
     ctx.set_manifest(s, manifest);
-    s.capture = ctx.kubectl({"get", "namespace", ns, "--output", "json"});
+    s.capture =
+        ctx.finish(s, ctx.kubectl().word("get").word("namespace").opt("--output", "json").name(ns));
     s.reason = "the incident's pods ran in " + ns;
     s.expected = system
                      ? "privileged pods in kube-system are reported (warnings, audit "
@@ -360,7 +344,7 @@ void build_eradicate(PlanContext& ctx, const std::vector<store::JournalEntry>& j
                       : "existing pods keep running; new pods that break the baseline are "
                         "rejected — check with kubectl label --dry-run=server first";
     s.warning = production_warning(ctx.incident, ns);
-    s.undo_text = "remove the labels with kubectl label namespace " + ns +
+    s.undo_text = "remove the labels with kubectl label namespace " + command::shell_quote(ns) +
                   " pod-security.kubernetes.io/enforce- (recovery keeps them)";
     s.permanent = true;
     ctx.add(s);
@@ -368,7 +352,7 @@ void build_eradicate(PlanContext& ctx, const std::vector<store::JournalEntry>& j
   bool privileged_pod = !inc.of_kind("pod").empty();
   if ((ctx.options.gatekeeper || inc.gatekeeper) && privileged_pod) {
     json exempt = json::array();
-    if (is_region(inc.region))
+    if (command::valid(Type::region, inc.region))
       exempt.push_back("602401143452.dkr.ecr." + inc.region + ".amazonaws.com/*");
     json manifest = {{"apiVersion", "constraints.gatekeeper.sh/v1beta1"},
                      {"kind", "K8sPSPPrivilegedContainer"},
@@ -382,10 +366,13 @@ void build_eradicate(PlanContext& ctx, const std::vector<store::JournalEntry>& j
     s.kind = "change";
     s.action = "Deny privileged containers cluster-wide with the Gatekeeper constraint";
     s.target = "K8sPSPPrivilegedContainer psp-privileged-container";
-    s.command = ctx.kubectl({"apply", "--filename", "-"});
+    s.command = ctx.finish(s, ctx.kubectl().word("apply").opt("--filename", "-"));
     ctx.set_manifest(s, manifest);
-    s.capture =
-        ctx.kubectl({"get", "constrainttemplate", "k8spspprivilegedcontainer", "--output", "name"});
+    s.capture = ctx.finish(s, ctx.kubectl()
+                                  .word("get")
+                                  .word("constrainttemplate")
+                                  .opt("--output", "name")
+                                  .name("k8spspprivilegedcontainer"));
     s.reason = "a privileged pod was part of the incident and Gatekeeper is installed";
     s.expected = "new pods with privileged containers are denied, except the EKS add-on images";
     s.impact =
@@ -394,8 +381,11 @@ void build_eradicate(PlanContext& ctx, const std::vector<store::JournalEntry>& j
     s.warning =
         "the ConstraintTemplate k8spspprivilegedcontainer must be installed before the "
         "constraint (gatekeeper-library).";
-    s.undo = ctx.kubectl(
-        {"delete", "k8spspprivilegedcontainer", "psp-privileged-container", "--ignore-not-found"});
+    s.undo = ctx.finish(s, ctx.kubectl()
+                               .word("delete")
+                               .word("k8spspprivilegedcontainer")
+                               .flag("--ignore-not-found")
+                               .name("psp-privileged-container"));
     s.undo_text = "delete the constraint (recovery keeps it)";
     s.permanent = true;
     ctx.add(s);

@@ -11,9 +11,11 @@
 #include <ostream>
 #include <sstream>
 
+#include "command/command.h"
 #include "respond/case_io.h"
 #include "respond/process.h"
 #include "respond/respond.h"
+#include "util/visible.h"
 
 namespace eksir::respond {
 
@@ -27,22 +29,35 @@ TimeNs now_ns() {
       .count();
 }
 
-// The argv as it is executed: the configured programs, and the endpoint override for aws.
-std::vector<std::string> exec_argv(const std::vector<std::string>& argv, const RespondOptions& o) {
-  std::vector<std::string> out;
-  if (argv.empty()) return out;
+// The argv as it is executed: checked again by the grammar the plan was built with (a plan is
+// data, and recovery's comes from the journal), then the configured program in argv[0] and, for
+// aws, the endpoint override.
+command::Argv exec_argv(const std::vector<std::string>& argv, const RespondOptions& o) {
+  command::Argv a;
+  a.error = command::validate(argv);
+  if (!a.ok()) return a;
+  a.words = argv;
   if (argv.front() == "aws") {
-    out.push_back(o.aws.empty() ? "aws" : o.aws);
-    if (!o.endpoint_url.empty()) {
-      out.push_back("--endpoint-url");
-      out.push_back(o.endpoint_url);
-    }
-  } else if (argv.front() == "kubectl") {
-    out.push_back(o.kubectl.empty() ? "kubectl" : o.kubectl);
+    a.words.front() = o.aws.empty() ? "aws" : o.aws;
+    if (!o.endpoint_url.empty())
+      a.words.insert(a.words.begin() + 1, "--endpoint-url=" + o.endpoint_url);
   } else {
-    return {};  // the planner only ever writes aws and kubectl steps
+    a.words.front() = o.kubectl.empty() ? "kubectl" : o.kubectl;
   }
-  out.insert(out.end(), argv.begin() + 1, argv.end());
+  return a;
+}
+
+// Output of a program, which may echo the evidence's names: each line made visible.
+std::string visible_lines(const std::string& text) {
+  std::string out;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t nl = text.find('\n', start);
+    if (!out.empty()) out += '\n';
+    out += util::visible(text.substr(start, nl == std::string::npos ? nl : nl - start));
+    if (nl == std::string::npos) break;
+    start = nl + 1;
+  }
   return out;
 }
 
@@ -58,26 +73,42 @@ std::string last_lines(const std::string& text, size_t max_lines = 6) {
   return text.substr(start, end - start);
 }
 
-void print_step(std::ostream& out, int n, const Step& s, const RespondOptions& o) {
-  out << fmt::format("\n{:>2}. [{}] {}\n    target:   {}\n", n, s.kind, s.action, s.target);
-  if (!s.capture.empty())
-    out << "    capture:  " << shell_join(exec_argv(s.capture.argv, o)) << "\n";
-  out << "    command:  " << shell_join(exec_argv(s.command.argv, o)) << "\n";
+// What the operator confirms: the argv exactly as they run (bash words), the rest made visible.
+void print_step(std::ostream& out, int n, const Step& s, const command::Argv& capture,
+                const command::Argv& run) {
+  out << fmt::format("\n{:>2}. [{}] {}\n    target:   {}\n", n, s.kind, util::visible(s.action),
+                     util::visible(s.target));
+  if (!capture.words.empty()) out << "    capture:  " << command::shell_join(capture.words) << "\n";
+  out << "    command:  " << command::shell_join(run.words) << "\n";
   if (!s.command.stdin_text.empty()) {
     std::istringstream lines(s.command.stdin_text);
     std::string line;
     out << "    stdin:\n";
-    while (std::getline(lines, line)) out << "      " << line << "\n";
+    while (std::getline(lines, line)) out << "      " << util::visible(line) << "\n";
   }
-  out << "    expected: " << s.expected << "\n    impact:   " << s.impact << "\n";
-  if (!s.warning.empty()) out << "    WARNING:  " << s.warning << "\n";
+  out << "    expected: " << util::visible(s.expected)
+      << "\n    impact:   " << util::visible(s.impact) << "\n";
+  if (!s.warning.empty()) out << "    WARNING:  " << util::visible(s.warning) << "\n";
 }
 
 std::string left_text(const Plan& plan, const std::vector<size_t>& left) {
   std::string out;
   for (size_t i : left)
-    out += fmt::format("\n    {:>2}. {} — {}", i + 1, plan.steps[i].action, plan.steps[i].target);
+    out += fmt::format("\n    {:>2}. {} — {}", i + 1, util::visible(plan.steps[i].action),
+                       util::visible(plan.steps[i].target));
   return out;
+}
+
+// Values the operator gave: a bad one is a usage error before anything is planned.
+std::string operator_values(const PlanOptions& p, const std::string& endpoint_url) {
+  if (!p.kube_context.empty())
+    if (auto e = command::explain(command::Type::kube_context, p.kube_context, "--context");
+        !e.empty())
+      return e;
+  if (!endpoint_url.empty())
+    if (auto e = command::explain(command::Type::url, endpoint_url, "--endpoint-url"); !e.empty())
+      return e;
+  return {};
 }
 
 }  // namespace
@@ -96,9 +127,17 @@ LoadedCase load_case(const std::string& arg, bool create) {
       lc.error = st.error;
       return lc;
     }
-    lc.incident_json = lc.store->latest_incident_json();
-    lc.journal = lc.store->journal();
+    // A database that cannot be read stops the command: incident.json may be older than it, and
+    // the journal is what says what was done.
+    lc.incident_json = lc.store->latest_incident_json(&st);
+    if (st) lc.journal = lc.store->journal(&st);
+    if (!st) {
+      lc.error = st.error;
+      lc.store.reset();
+      return lc;
+    }
   }
+  // A case without an investigation run in its database (made from incident.json by respond).
   if (lc.incident_json.empty() && has_file) {
     std::ifstream in(fs::path(lc.dir) / "incident.json", std::ios::binary);
     std::stringstream ss;
@@ -112,6 +151,14 @@ LoadedCase load_case(const std::string& arg, bool create) {
 }
 
 int respond(const RespondOptions& o, std::istream& in, std::ostream& out, std::ostream& err) {
+  if (o.only_step && *o.only_step < 1) {
+    err << fmt::format("eksir respond: --step {}: steps are numbered from 1\n", *o.only_step);
+    return 2;
+  }
+  if (auto e = operator_values(o.plan, o.endpoint_url); !e.empty()) {
+    err << "eksir respond: " << e << "\n";
+    return 2;
+  }
   LoadedCase lc = load_case(o.case_dir, o.execute);
   if (!lc.error.empty()) {
     err << "eksir respond: " << lc.error << "\n";
@@ -130,8 +177,8 @@ int respond(const RespondOptions& o, std::istream& in, std::ostream& out, std::o
   }
   const Plan& plan = pr.plan;
   std::string phase(phase_name(o.phase));
-  if (o.only_step < 0 || o.only_step > static_cast<int>(plan.steps.size())) {
-    err << fmt::format("eksir respond: --step {}: the {} plan has {} steps\n", o.only_step, phase,
+  if (o.only_step && *o.only_step > static_cast<int>(plan.steps.size())) {
+    err << fmt::format("eksir respond: --step {}: the {} plan has {} steps\n", *o.only_step, phase,
                        plan.steps.size());
     return 2;
   }
@@ -144,7 +191,7 @@ int respond(const RespondOptions& o, std::istream& in, std::ostream& out, std::o
   out << fmt::format("{} plan for {} ({} steps){}\n", phase,
                      plan.incident_id.empty() ? lc.dir : plan.incident_id, plan.steps.size(),
                      o.execute ? "" : " — dry run: nothing is run or changed; add --execute");
-  for (const auto& n : plan.notes) out << "note: " << n << "\n";
+  for (const auto& n : plan.notes) out << "note: " << util::visible(n) << "\n";
 
   auto done_at = [&](const std::string& id) -> const store::JournalEntry* {
     const store::JournalEntry* found = nullptr;
@@ -154,7 +201,7 @@ int respond(const RespondOptions& o, std::istream& in, std::ostream& out, std::o
   };
   std::vector<size_t> todo;
   for (size_t i = 0; i < plan.steps.size(); ++i)
-    if (o.only_step == 0 || static_cast<int>(i) + 1 == o.only_step) todo.push_back(i);
+    if (!o.only_step || static_cast<int>(i) + 1 == *o.only_step) todo.push_back(i);
 
   int ran = 0, skipped = 0;
   std::vector<size_t> blocked;
@@ -163,17 +210,24 @@ int respond(const RespondOptions& o, std::istream& in, std::ostream& out, std::o
     const Step& s = plan.steps[i];
     int n = static_cast<int>(i) + 1;
     if (const auto* e = done_at(s.id)) {
-      out << fmt::format("\n{:>2}. {} — {}: already done at {} by {}; skipped\n", n, s.action,
-                         s.target, format_time(e->finished), e->operator_name);
+      out << fmt::format("\n{:>2}. {} — {}: already done at {} by {}; skipped\n", n,
+                         util::visible(s.action), util::visible(s.target), format_time(e->finished),
+                         util::visible(e->operator_name));
       ++skipped;
       continue;
     }
-    if (!s.blocked.empty()) {
-      out << fmt::format("\n{:>2}. {} — {}: BLOCKED: {}\n", n, s.action, s.target, s.blocked);
+    command::Argv run = exec_argv(s.command.argv, o), capture;
+    if (!s.capture.empty()) capture = exec_argv(s.capture.argv, o);
+    std::string why = s.blocked;
+    if (why.empty() && !run.ok()) why = "unsafe to run: " + run.error;
+    if (why.empty() && !capture.ok()) why = "unsafe to run (capture): " + capture.error;
+    if (!why.empty()) {
+      out << fmt::format("\n{:>2}. {} — {}: BLOCKED: {}\n", n, util::visible(s.action),
+                         util::visible(s.target), util::visible(why));
       blocked.push_back(i);
       continue;
     }
-    print_step(out, n, s, o);
+    print_step(out, n, s, capture, run);
     if (!o.execute) continue;
     if (!o.yes) {
       out << fmt::format("    run step {}? [y/N] ", n) << std::flush;
@@ -196,14 +250,14 @@ int respond(const RespondOptions& o, std::istream& in, std::ostream& out, std::o
     e.started = now_ns();
     std::string captured;
     bool capture_failed = false;
-    if (!s.capture.empty()) {
-      ProcessResult c = run_process(exec_argv(s.capture.argv, o), "");
+    if (!capture.words.empty()) {
+      ProcessResult c = run_process(capture.words, "");
       captured = c.out;
       if (c.exit_status != 0) {
         // Restoring needs the capture; for the others it is evidence, and its absence is noted.
         if (s.undo_from != UndoFrom::fixed) {
           capture_failed = true;
-          e.argv = exec_argv(s.capture.argv, o);
+          e.argv = capture.words;
           e.exit_status = c.exit_status;
           e.stdout_text = c.out;
           e.stderr_text = c.err;
@@ -214,12 +268,13 @@ int respond(const RespondOptions& o, std::istream& in, std::ostream& out, std::o
     }
     if (!capture_failed) {
       Command undo = concrete_undo(s, captured);
+      if (!undo.empty() && !command::validate(undo.argv).empty()) undo = {};
       e.undo_json = json({{"argv", undo.argv},
                           {"stdin", undo.stdin_text},
                           {"text", s.undo_text},
                           {"permanent", s.permanent}})
                         .dump(-1, ' ', false, json::error_handler_t::replace);
-      e.argv = exec_argv(s.command.argv, o);
+      e.argv = run.words;
       ProcessResult r = run_process(e.argv, s.command.stdin_text);
       e.exit_status = r.exit_status;
       e.stdout_text = std::move(r.out);
@@ -238,7 +293,8 @@ int respond(const RespondOptions& o, std::istream& in, std::ostream& out, std::o
           "eksir respond: step {} failed ({}exit {}): {}\n{}\nStopped; nothing after it ran. "
           "Left:{}\n",
           n, capture_failed ? "capturing the current settings, " : "", e.exit_status,
-          shell_join(e.argv), last_lines(e.stderr_text.empty() ? e.stdout_text : e.stderr_text),
+          command::shell_join(e.argv),
+          visible_lines(last_lines(e.stderr_text.empty() ? e.stdout_text : e.stderr_text)),
           left_text(plan, left));
       return 1;
     }
@@ -266,6 +322,10 @@ int plan_command(const PlanCommand& c, std::ostream& out, std::ostream& err) {
     err << "eksir plan: --format must be text, json or script\n";
     return 2;
   }
+  if (auto e = operator_values(c.plan, ""); !e.empty()) {
+    err << "eksir plan: " << e << "\n";
+    return 2;
+  }
   LoadedCase lc = load_case(c.case_dir, true);
   if (!lc.error.empty()) {
     err << "eksir plan: " << lc.error << "\n";
@@ -283,7 +343,7 @@ int plan_command(const PlanCommand& c, std::ostream& out, std::ostream& err) {
     for (const auto& s : pr.plan.steps) {
       if (s.manifest_json.empty()) continue;
       for (const auto& p : validate_manifest(s.manifest_json, c.schemas_dir)) {
-        err << "eksir plan: step " << s.id << ": manifest invalid: " << p << "\n";
+        err << "eksir plan: step " << util::visible(s.id) << ": manifest invalid: " << p << "\n";
         bad = true;
       }
     }
@@ -291,8 +351,10 @@ int plan_command(const PlanCommand& c, std::ostream& out, std::ostream& err) {
   }
   std::string json_text = plan_json(pr.plan);
   if (lc.store) {
-    if (auto st = lc.store->save_plan(phase_name(c.phase), json_text); !st)
+    if (auto st = lc.store->save_plan(phase_name(c.phase), json_text); !st) {
       err << "eksir plan: the plan could not be saved in the case: " << st.error << "\n";
+      return 2;
+    }
   }
   if (c.format == "json")
     out << json_text;

@@ -5,10 +5,13 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <system_error>
 
 #include "cluster/cluster.h"
 #include "util/json_dom.h"
+#include "util/sha256.h"
 
 namespace eksir::respond {
 
@@ -105,9 +108,13 @@ IncidentView parse_incident(std::string_view text, std::string& error) {
     return v;
   }
   v.case_dir = str(member(doc, "case"), "dir");
-  for (const auto& in : member(member(doc, "run"), "inputs")) {
-    std::string p = str(in, "path");
-    if (!p.empty()) v.input_paths.push_back(p);
+  const json& run = member(doc, "run");
+  v.run_cwd = str(run, "cwd");
+  for (const auto& in : member(run, "inputs")) {
+    InputFile f{str(in, "path"), str(in, "sha256"), 0};
+    const json& size = member(in, "size");
+    if (size.is_number_unsigned()) f.size = size.get<uint64_t>();
+    if (!f.path.empty()) v.inputs.push_back(std::move(f));
   }
   const json& inc = member(doc, "incident");
   if (!inc.is_object()) {
@@ -160,30 +167,62 @@ IncidentView parse_incident(std::string_view text, std::string& error) {
 
 void read_snapshot(IncidentView& view, const std::string& base_dir) {
   namespace fs = std::filesystem;
-  constexpr uintmax_t kMaxSnapshotFile = 64ull << 20;  // evidence logs are not snapshots
-  std::vector<std::string> files;
-  for (const auto& p : view.input_paths) {
-    std::vector<fs::path> candidates{fs::path(p)};
-    if (fs::path(p).is_relative()) {
-      if (!base_dir.empty()) candidates.push_back(fs::path(base_dir) / p);
-      if (!view.case_dir.empty()) candidates.push_back(fs::path(view.case_dir) / p);
-    }
-    for (const auto& c : candidates) {
-      std::error_code ec;
-      if (!fs::is_regular_file(c, ec)) continue;
-      auto size = fs::file_size(c, ec);
-      if (ec || size > kMaxSnapshotFile) break;
-      files.push_back(c.string());
-      break;
-    }
-  }
-  if (files.empty()) return;
+  constexpr uint64_t kMaxSnapshotFile = 64ull << 20;  // evidence logs are not snapshots
+  const std::string& root = view.run_cwd.empty() ? base_dir : view.run_cwd;
   cluster::Snapshot snap;
-  cluster::load_snapshot(files, snap);
+  std::vector<std::string> problems;
+  for (const auto& in : view.inputs) {
+    if (in.size > kMaxSnapshotFile) continue;
+    fs::path p(in.path);
+    if (p.is_relative()) {
+      if (root.empty()) {
+        problems.push_back(in.path +
+                           ": relative, and the investigation did not record where it ran");
+        continue;
+      }
+      p = fs::path(root) / p;
+    }
+    std::error_code ec;
+    auto size = fs::file_size(p, ec);
+    if (ec) {
+      problems.push_back(p.string() + ": missing (" + ec.message() + ")");
+      continue;
+    }
+    if (size > kMaxSnapshotFile) {
+      problems.push_back(p.string() + ": changed (now " + std::to_string(size) + " bytes)");
+      continue;
+    }
+    // Read once: the bytes hashed are the bytes parsed.
+    std::ifstream f(p, std::ios::binary);
+    if (!f) {
+      problems.push_back(p.string() + ": unreadable");
+      continue;
+    }
+    std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    if (in.sha256.empty()) {
+      problems.push_back(p.string() + ": the investigation recorded no SHA-256 for it");
+      continue;
+    }
+    if (sha256_hex(text) != in.sha256) {
+      problems.push_back(p.string() + ": changed since the investigation (SHA-256 differs)");
+      continue;
+    }
+    cluster::add_text(snap, text, p.string());
+  }
+  if (!problems.empty()) {
+    view.snapshot_problem =
+        "the investigation's inputs cannot be read as they were: " + problems.front() +
+        (problems.size() > 1 ? " (and " + std::to_string(problems.size() - 1) + " more)" : "");
+    return;
+  }
   for (const auto& w : snap.workloads) {
     if (w.kind != "Pod") continue;
     view.have_snapshot_pods = true;
-    SnapshotPod p{w.ns, w.name, w.pod.node_name, {}};
+    SnapshotPod p{w.ns, w.name, w.pod.node_name, "", "", {}};
+    if (!w.owners.empty()) {
+      p.owner_kind = w.owners.front().kind;
+      p.owner_name = w.owners.front().name;
+    }
     for (const auto& [k, val] : w.labels) p.labels[k] = val;
     view.snapshot_pods.push_back(std::move(p));
   }

@@ -1,6 +1,7 @@
 // The parts of the incident JSON (docs/incident-json.md) the planner reads, as plain values.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <string_view>
@@ -21,7 +22,14 @@ struct Affected {
 // A pod of the cluster snapshot the investigation read (for label sharing).
 struct SnapshotPod {
   std::string ns, name, node;
+  std::string owner_kind, owner_name;  // its controller, when it has one
   std::map<std::string, std::string> labels;
+};
+
+// One input of the investigation (run.inputs[]), as recorded.
+struct InputFile {
+  std::string path, sha256;
+  uint64_t size = 0;
 };
 
 struct IncidentView {
@@ -31,8 +39,11 @@ struct IncidentView {
   std::vector<Affected> affected;
   std::vector<std::string> finding_rules;  // rule ids of the incident's findings
   std::vector<std::string> gaps;
-  std::vector<std::string> input_paths;  // run.inputs[].path
-  // From the snapshot files among the inputs, when they could be read.
+  std::vector<InputFile> inputs;  // run.inputs[]
+  std::string run_cwd;            // run.cwd: where investigate ran (relative inputs start there)
+  // From the snapshot files among the inputs, when they could be read and still hash to what
+  // the investigation recorded; snapshot_problem says why not (a file missing or changed).
+  std::string snapshot_problem;
   bool have_snapshot_pods = false;
   std::vector<SnapshotPod> snapshot_pods;
   std::vector<std::string> public_access_cidrs;
@@ -44,7 +55,9 @@ struct IncidentView {
 
 // Parses the incident document; error is set (and the view partial) when it is not one.
 IncidentView parse_incident(std::string_view json, std::string& error);
-// Reads the snapshot files among input_paths (relative ones against base_dir and the case dir).
+// Reads the snapshot files among the inputs: relative paths from run_cwd (base_dir when the
+// incident does not record it), never from the current directory; each file only when it still
+// has the SHA-256 the investigation recorded.
 void read_snapshot(IncidentView& view, const std::string& base_dir);
 
 // Comma-separated attribute values, trimmed, empties dropped.

@@ -25,32 +25,60 @@ std::string_view phase_name(Phase p) {
   return "contain";
 }
 
-Command PlanContext::kubectl(std::vector<std::string> args) const {
-  Command c;
-  c.argv.push_back("kubectl");
-  if (!options.kube_context.empty()) {
-    c.argv.push_back("--context");
-    c.argv.push_back(options.kube_context);
+command::Builder PlanContext::kubectl() const {
+  command::Builder b = command::Builder::kubectl();
+  if (!options.kube_context.empty()) b.opt("--context", options.kube_context);
+  return b;
+}
+
+command::Builder PlanContext::aws(std::string_view service, std::string_view operation) const {
+  return command::Builder::aws(service, operation);
+}
+
+Command PlanContext::finish(Step& step, command::Builder b) const {
+  if (b.tool() == command::Tool::aws) {
+    if (!incident.region.empty()) b.opt("--region", incident.region);
+    b.opt("--output", "json");
   }
-  for (auto& a : args) c.argv.push_back(std::move(a));
+  command::Argv a = b.build();
+  Command c;
+  if (!a.ok()) {
+    if (step.blocked.empty()) step.blocked = "unsafe to run: " + a.error;
+    return c;
+  }
+  c.argv = std::move(a.words);
   return c;
 }
 
-Command PlanContext::aws(std::vector<std::string> args) const {
-  Command c;
-  c.argv.push_back("aws");
-  for (auto& a : args) c.argv.push_back(std::move(a));
-  if (!incident.region.empty() && is_region(incident.region)) {
-    c.argv.push_back("--region");
-    c.argv.push_back(incident.region);
-  }
-  c.argv.push_back("--output");
-  c.argv.push_back("json");
-  return c;
+bool PlanContext::require(Step& step, Type t, std::string_view value, std::string_view what) const {
+  std::string e = command::explain(t, value, what);
+  if (!e.empty() && step.blocked.empty()) step.blocked = "unsafe to run: " + e;
+  return e.empty();
 }
 
 void PlanContext::set_manifest(Step& step, const nlohmann::json& manifest) const {
-  step.manifest_kind = manifest.value("kind", "");
+  std::string kind = manifest.value("kind", "");
+  const nlohmann::json& meta = manifest.value("metadata", nlohmann::json::object());
+  require(step, kind == "Namespace" ? Type::k8s_label_name : Type::k8s_name, meta.value("name", ""),
+          kind + " name");
+  if (meta.contains("namespace"))
+    require(step, Type::k8s_label_name, meta.value("namespace", ""), "namespace");
+  auto labels = [&](const nlohmann::json& map, std::string_view what) {
+    if (!map.is_object()) return;
+    for (auto it = map.begin(); it != map.end(); ++it) {
+      require(step, Type::label_key, it.key(), std::string(what) + " key");
+      require(step, Type::label_value, it.value().is_string() ? it.value().get<std::string>() : "",
+              std::string(what) + " value");
+    }
+  };
+  labels(meta.value("labels", nlohmann::json::object()), "label");
+  if (manifest.contains("spec") && manifest["spec"].contains("podSelector"))
+    labels(manifest["spec"]["podSelector"].value("matchLabels", nlohmann::json::object()),
+           "selector label");
+  std::string role =
+      meta.value("annotations", nlohmann::json::object()).value("eks.amazonaws.com/role-arn", "");
+  if (!role.empty()) require(step, Type::iam_role_arn, role, "role ARN annotation");
+  step.manifest_kind = kind;
   step.manifest_json = manifest.dump(2);
   step.command.stdin_text = to_yaml(manifest);
 }
@@ -63,19 +91,13 @@ void PlanContext::add(Step step) {
   plan.steps.push_back(std::move(step));
 }
 
-bool PlanContext::check(bool ok, std::string_view what, std::string_view value) {
-  if (!ok) {
-    std::string v(value.substr(0, 80));
-    for (char& c : v)
-      if (static_cast<unsigned char>(c) < 0x20) c = '?';
-    skipped.push_back(std::string(what) + " \"" + v + "\" is not a valid name: left out");
-  }
-  return ok;
+bool system_namespace(std::string_view ns) {
+  return ns == "kube-system" || ns == "kube-public" || ns == "kube-node-lease";
 }
 
 std::string production_warning(const IncidentView& incident, std::string_view ns) {
   std::string w;
-  if (ns == "kube-system" || ns == "kube-public" || ns == "kube-node-lease")
+  if (system_namespace(ns))
     w = std::string(ns) +
         " holds the cluster's system components: check no add-on (CNI, DNS, "
         "kube-proxy) is affected. ";
@@ -84,6 +106,24 @@ std::string production_warning(const IncidentView& incident, std::string_view ns
          ": coordinate with the application owners before running this step.";
   return w;
 }
+
+namespace {
+
+// A pod outside the incident whose controller the incident names (another replica of the
+// compromised Deployment) is part of what is being contained.
+bool workload_named(const IncidentView& incident, const SnapshotPod& pod) {
+  if (pod.owner_name.empty()) return false;
+  for (const auto& a : incident.affected) {
+    if (a.ns != pod.ns) continue;
+    if (a.kind == "pod" &&
+        (a.attr("owner_name") == pod.owner_name || a.attr("workload_name") == pod.owner_name))
+      return true;
+    if (a.kind == "workload" && a.name == pod.owner_name) return true;
+  }
+  return false;
+}
+
+}  // namespace
 
 Selector narrowest_selector(const IncidentView& incident,
                             const std::vector<const Affected*>& pods) {
@@ -100,12 +140,15 @@ Selector narrowest_selector(const IncidentView& incident,
         ++it;
     }
   for (auto it = common.begin(); it != common.end();) {
-    if (!is_label_key(it->first) || !is_label_value(it->second))
+    std::string e = command::explain(Type::label_key, it->first, "label key");
+    if (e.empty()) e = command::explain(Type::label_value, it->second, "label value");
+    if (!e.empty()) {
+      sel.unusable.push_back(e);
       it = common.erase(it);
-    else
+    } else {
       ++it;
+    }
   }
-  if (common.empty()) return sel;
   const std::string& ns = pods.front()->ns;
   std::set<std::string> affected;
   for (const auto* p : pods) affected.insert(p->name);
@@ -113,15 +156,16 @@ Selector narrowest_selector(const IncidentView& incident,
   for (const auto& sp : incident.snapshot_pods)
     if (sp.ns == ns) in_ns.push_back(&sp);
   sel.known = incident.have_snapshot_pods && !in_ns.empty();
+  if (common.empty()) return sel;
   auto selected_others = [&](const std::map<std::string, std::string>& labels) {
-    std::vector<std::string> others;
+    std::vector<const SnapshotPod*> others;
     for (const auto* sp : in_ns) {
       if (affected.count(sp->name)) continue;
       bool match = std::all_of(labels.begin(), labels.end(), [&](const auto& kv) {
         auto f = sp->labels.find(kv.first);
         return f != sp->labels.end() && f->second == kv.second;
       });
-      if (match) others.push_back(ns + "/" + sp->name);
+      if (match) others.push_back(sp);
     }
     return others;
   };
@@ -147,7 +191,11 @@ Selector narrowest_selector(const IncidentView& incident,
     }
   }
   sel.labels = best;
-  sel.others = selected_others(best);
+  for (const auto* sp : selected_others(best)) {
+    sel.others.push_back(ns + "/" + sp->name);
+    if (system_namespace(ns) || (incident.production && !workload_named(incident, *sp)))
+      sel.protected_others.push_back(ns + "/" + sp->name);
+  }
   return sel;
 }
 
@@ -174,7 +222,12 @@ PlanResult build_plan(std::string_view incident_json, Phase phase, const PlanOpt
                                                 std::chrono::system_clock::now().time_since_epoch())
                                                     .count() *
                                                 1000000;
-  PlanContext ctx{incident, options, plan, {}};
+  if (!incident.snapshot_problem.empty())
+    plan.notes.push_back(incident.snapshot_problem +
+                         ": the steps that rely on the snapshot (isolation selectors, the pods "
+                         "kept on a drained node) are blocked until it is back or investigate "
+                         "runs again");
+  PlanContext ctx{incident, options, plan};
   switch (phase) {
     case Phase::contain:
       build_contain(ctx);
@@ -186,10 +239,10 @@ PlanResult build_plan(std::string_view incident_json, Phase phase, const PlanOpt
       build_recover(ctx, journal);
       break;
   }
-  for (auto& s : ctx.skipped) plan.notes.push_back(std::move(s));
-  if (options.kube_context.empty() && !plan.steps.empty() &&
-      std::any_of(plan.steps.begin(), plan.steps.end(),
-                  [](const Step& s) { return s.command.argv.front() == "kubectl"; }))
+  if (options.kube_context.empty() &&
+      std::any_of(plan.steps.begin(), plan.steps.end(), [](const Step& s) {
+        return !s.command.argv.empty() && s.command.argv.front() == "kubectl";
+      }))
     plan.notes.push_back(
         "kubectl uses the current context: check it is " +
         (incident.cluster.empty() ? std::string("the incident's cluster") : incident.cluster) +

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "respond/plan_internal.h"
+#include "util/visible.h"
 
 namespace eksir::respond {
 
@@ -30,13 +31,10 @@ std::string_view undo_from_name(UndoFrom u) {
   return "fixed";
 }
 
-// Text from the evidence is printed, never run; still, keep control characters out of terminals
-// and out of script comments.
-std::string clean(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? ' ' : c;
-  return out;
+// Text carries evidence (names, reasons) and goes through util::visible; argv are shown as bash
+// words by shell_join, exactly as they run.
+std::string argv_text(const Command& c) {
+  return c.argv.empty() ? std::string("(none)") : command::shell_join(c.argv);
 }
 
 std::string heredoc_marker(const std::string& text) {
@@ -87,44 +85,48 @@ std::string plan_json(const Plan& plan) {
 }
 
 std::string plan_text(const Plan& plan) {
-  std::string out = fmt::format("{} plan for {} — {} ({})\n", phase_name(plan.phase),
-                                clean(plan.incident_id.empty() ? "the incident" : plan.incident_id),
-                                clean(plan.title), clean(plan.severity));
+  std::string out =
+      fmt::format("{} plan for {} — {} ({})\n", phase_name(plan.phase),
+                  util::visible(plan.incident_id.empty() ? "the incident" : plan.incident_id),
+                  util::visible(plan.title), util::visible(plan.severity));
   if (!plan.cluster.empty())
-    out += fmt::format("cluster {} in {}\n", clean(plan.cluster), clean(plan.region));
+    out +=
+        fmt::format("cluster {} in {}\n", util::visible(plan.cluster), util::visible(plan.region));
   out += fmt::format("generated {}; nothing runs without eksir respond --execute\n",
                      format_time(plan.generated));
-  for (const auto& n : plan.notes) out += "note: " + clean(n) + "\n";
+  for (const auto& n : plan.notes) out += "note: " + util::visible(n) + "\n";
   int i = 0;
   for (const auto& s : plan.steps) {
-    out += fmt::format("\n{:>2}. [{}] {}\n", ++i, s.kind, clean(s.action));
-    out += "    target:   " + clean(s.target) + "\n";
-    if (!s.capture.empty()) out += "    capture:  " + shell_join(s.capture.argv) + "\n";
-    out += "    command:  " + shell_join(s.command.argv) + "\n";
+    out += fmt::format("\n{:>2}. [{}] {}\n", ++i, s.kind, util::visible(s.action));
+    out += "    target:   " + util::visible(s.target) + "\n";
+    if (!s.capture.empty()) out += "    capture:  " + argv_text(s.capture) + "\n";
+    out += "    command:  " + argv_text(s.command) + "\n";
     if (!s.command.stdin_text.empty()) {
       out += "    manifest (stdin):\n";
       size_t start = 0;
       const std::string& m = s.command.stdin_text;
       while (start < m.size()) {
         size_t nl = m.find('\n', start);
-        out += "      " + clean(m.substr(start, nl == std::string::npos ? nl : nl - start)) + "\n";
+        out += "      " +
+               util::visible(m.substr(start, nl == std::string::npos ? nl : nl - start)) + "\n";
         if (nl == std::string::npos) break;
         start = nl + 1;
       }
     }
-    if (!s.reason.empty()) out += "    why:      " + clean(s.reason) + "\n";
+    if (!s.reason.empty()) out += "    why:      " + util::visible(s.reason) + "\n";
     if (!s.findings.empty()) {
       std::string f;
-      for (const auto& id : s.findings) f += (f.empty() ? "" : ", ") + clean(id);
+      for (const auto& id : s.findings) f += (f.empty() ? "" : ", ") + util::visible(id);
       out += "    findings: " + f + "\n";
     }
-    out += "    expected: " + clean(s.expected) + "\n";
-    out += "    impact:   " + clean(s.impact) + "\n";
-    if (!s.warning.empty()) out += "    WARNING:  " + clean(s.warning) + "\n";
-    std::string undo = s.undo.empty() ? clean(s.undo_text)
-                                      : shell_join(s.undo.argv) + "  (" + clean(s.undo_text) + ")";
+    out += "    expected: " + util::visible(s.expected) + "\n";
+    out += "    impact:   " + util::visible(s.impact) + "\n";
+    if (!s.warning.empty()) out += "    WARNING:  " + util::visible(s.warning) + "\n";
+    std::string undo = s.undo.empty()
+                           ? util::visible(s.undo_text)
+                           : argv_text(s.undo) + "  (" + util::visible(s.undo_text) + ")";
     out += "    undo:     " + undo + "\n";
-    if (!s.blocked.empty()) out += "    BLOCKED:  " + clean(s.blocked) + "\n";
+    if (!s.blocked.empty()) out += "    BLOCKED:  " + util::visible(s.blocked) + "\n";
   }
   if (plan.steps.empty()) out += "\nno steps\n";
   return out;
@@ -133,40 +135,42 @@ std::string plan_text(const Plan& plan) {
 std::string plan_script(const Plan& plan) {
   std::string out = "#!/usr/bin/env bash\n";
   out += fmt::format("# eksir {} plan for {} — {} ({})\n", phase_name(plan.phase),
-                     clean(plan.incident_id), clean(plan.title), clean(plan.severity));
+                     util::visible(plan.incident_id), util::visible(plan.title),
+                     util::visible(plan.severity));
   out += "# Generated " + format_time(plan.generated) +
          ". Review every step before running it; each runs only after you confirm.\n";
   out += "# `eksir respond CASE --phase " + std::string(phase_name(plan.phase)) +
          " --execute` does the same and journals each step in the case.\n";
-  for (const auto& n : plan.notes) out += "# note: " + clean(n) + "\n";
+  for (const auto& n : plan.notes) out += "# note: " + util::visible(n) + "\n";
   out += "set -euo pipefail\n\n";
   out += "confirm() { read -r -p \"$1 [y/N] \" answer </dev/tty; [ \"$answer\" = y ]; }\n";
   int i = 0;
   for (const auto& s : plan.steps) {
-    out += fmt::format("\n# {:>2}. [{}] {}\n", ++i, s.kind, clean(s.action));
-    out += "#     target:   " + clean(s.target) + "\n";
-    if (!s.reason.empty()) out += "#     why:      " + clean(s.reason) + "\n";
-    out += "#     expected: " + clean(s.expected) + "\n";
-    out += "#     impact:   " + clean(s.impact) + "\n";
-    if (!s.warning.empty()) out += "#     WARNING:  " + clean(s.warning) + "\n";
-    out += "#     undo:     " +
-           (s.undo.empty() ? clean(s.undo_text) : clean(shell_join(s.undo.argv))) + "\n";
-    if (!s.blocked.empty()) {
-      out += "#     BLOCKED:  " + clean(s.blocked) + "\n";
-      out += "#     " + clean(shell_join(s.command.argv)) + "\n";
+    out += fmt::format("\n# {:>2}. [{}] {}\n", ++i, s.kind, util::visible(s.action));
+    out += "#     target:   " + util::visible(s.target) + "\n";
+    if (!s.reason.empty()) out += "#     why:      " + util::visible(s.reason) + "\n";
+    out += "#     expected: " + util::visible(s.expected) + "\n";
+    out += "#     impact:   " + util::visible(s.impact) + "\n";
+    if (!s.warning.empty()) out += "#     WARNING:  " + util::visible(s.warning) + "\n";
+    out += "#     undo:     " + (s.undo.empty() ? util::visible(s.undo_text) : argv_text(s.undo)) +
+           "\n";
+    if (!s.blocked.empty() || s.command.empty()) {
+      out += "#     BLOCKED:  " + util::visible(s.blocked) + "\n";
+      if (!s.command.empty()) out += "#     " + argv_text(s.command) + "\n";
       continue;
     }
-    out += fmt::format("if confirm {}; then\n",
-                       shell_quote(fmt::format("Step {}: {}", i, clean(s.action))));
+    out +=
+        fmt::format("if confirm {}; then\n",
+                    command::shell_quote(fmt::format("Step {}: {}", i, util::visible(s.action))));
     if (!s.capture.empty())
-      out += "  " + shell_join(s.capture.argv) + " > " +
-             shell_quote(fmt::format("eksir-step-{}-before.out", i)) + "\n";
+      out += "  " + argv_text(s.capture) + " > " +
+             command::shell_quote(fmt::format("eksir-step-{}-before.out", i)) + "\n";
     if (s.command.stdin_text.empty()) {
-      out += "  " + shell_join(s.command.argv) + "\n";
+      out += "  " + argv_text(s.command) + "\n";
     } else {
       std::string marker = heredoc_marker(s.command.stdin_text);
       // A quoted here-document marker: the shell expands nothing inside the manifest.
-      out += "  " + shell_join(s.command.argv) + " <<'" + marker + "'\n" + s.command.stdin_text;
+      out += "  " + argv_text(s.command) + " <<'" + marker + "'\n" + s.command.stdin_text;
       if (s.command.stdin_text.back() != '\n') out += "\n";
       out += marker + "\n";
     }

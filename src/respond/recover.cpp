@@ -2,6 +2,7 @@
 // first, with the settings captured before each one, then checks that the workloads are back.
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "respond/plan_internal.h"
@@ -12,13 +13,9 @@ namespace {
 
 using nlohmann::json;
 
-// Replaces the CAPTURED placeholder of the planned undo by values.
-Command fill(const Command& planned, const std::vector<std::string>& values) {
-  Command c = planned;
-  auto it = std::find(c.argv.begin(), c.argv.end(), "CAPTURED");
-  if (it == c.argv.end() || values.empty()) return {};
-  it = c.argv.erase(it);
-  c.argv.insert(it, values.begin(), values.end());
+Command argv_command(command::Argv a) {
+  Command c;
+  if (a.ok()) c.argv = std::move(a.words);
   return c;
 }
 
@@ -26,6 +23,48 @@ bool done(const std::vector<store::JournalEntry>& journal, const std::string& st
   return std::any_of(journal.begin(), journal.end(), [&](const store::JournalEntry& e) {
     return e.step_id == step_id && e.exit_status == 0 && !e.dry_run;
   });
+}
+
+// Recovery runs only the undo containment writes for the step the journal names, on the same
+// target: whatever else a journal says is not run.
+std::string undo_shape(const std::string& step_id, const std::vector<std::string>& argv) {
+  auto has = [&](const std::string& w) {
+    return std::find(argv.begin(), argv.end(), w) != argv.end();
+  };
+  auto verb = [&](std::string_view a, std::string_view b) {
+    std::vector<std::string_view> words;
+    for (size_t i = 1; i < argv.size() && argv[i] != "--"; ++i)
+      if (argv[i].rfind("--", 0) != 0) words.push_back(argv[i]);
+    return words.size() >= (b.empty() ? 1u : 2u) && words[0] == a && (b.empty() || words[1] == b);
+  };
+  auto rest = [&](std::string_view prefix) -> std::optional<std::string> {
+    if (step_id.rfind(prefix, 0) != 0) return std::nullopt;
+    return step_id.substr(prefix.size());
+  };
+  auto split = [](const std::string& s) {
+    size_t slash = s.find('/');
+    return std::pair(s.substr(0, slash), slash == s.npos ? std::string() : s.substr(slash + 1));
+  };
+  bool ok = false;
+  if (auto node = rest("contain/cordon/")) {
+    ok = verb("uncordon", "") && argv.back() == *node;
+  } else if (auto r = rest("contain/netpol/")) {
+    auto [ns, name] = split(*r);
+    ok = verb("delete", "networkpolicy") && has("--namespace=" + ns) && argv.back() == name;
+  } else if (auto r = rest("contain/quarantine-label/")) {
+    ok = verb("label", "pod") && has("--namespace=" + split(*r).first) &&
+         argv.back() == std::string(kQuarantineLabel) + "-";
+  } else if (auto id = rest("contain/isolation-sg/")) {
+    ok = verb("ec2", "modify-instance-attribute") && has("--instance-id=" + *id);
+  } else if (auto cluster = rest("contain/restrict-endpoint/")) {
+    ok = verb("eks", "update-cluster-config") && has("--name=" + *cluster) &&
+         std::any_of(
+             argv.begin(), argv.end(),
+             [](const std::string& a) { return a.rfind("--resources-vpc-config=", 0) == 0; }) &&
+         std::none_of(argv.begin(), argv.end(),
+                      [](const std::string& a) { return a.rfind("--logging", 0) == 0; });
+  }
+  return ok ? std::string() : "it is not the undo containment writes for step " + step_id;
 }
 
 }  // namespace
@@ -47,9 +86,7 @@ Command concrete_undo(const Step& step, std::string_view captured) {
       if (doc.is_discarded() || !doc.is_object()) return {};
       const json& vpc =
           doc.value("cluster", json::object()).value("resourcesVpcConfig", json::object());
-      std::vector<std::string> cidrs;
-      for (const auto& c : string_list(vpc.value("publicAccessCidrs", json::array())))
-        if (is_ipv4_cidr(c)) cidrs.push_back(c);
+      std::vector<std::string> cidrs = string_list(vpc.value("publicAccessCidrs", json::array()));
       bool public_access = vpc.value("endpointPublicAccess", true);
       std::string value = std::string("endpointPublicAccess=") + (public_access ? "true" : "false");
       if (public_access) {
@@ -57,7 +94,10 @@ Command concrete_undo(const Step& step, std::string_view captured) {
         value += ",publicAccessCidrs=";
         for (size_t i = 0; i < cidrs.size(); ++i) value += (i ? "," : "") + cidrs[i];
       }
-      return fill(step.undo, {value});
+      // Made from the step's own command, and checked again: a captured range that is not a
+      // CIDR leaves no undo rather than a changed one.
+      return argv_command(
+          command::with_option(step.command.argv, "--resources-vpc-config", {value}));
     }
     case UndoFrom::instance_groups: {
       json doc = json::parse(captured.begin(), captured.end(), nullptr, false);
@@ -65,11 +105,11 @@ Command concrete_undo(const Step& step, std::string_view captured) {
       std::vector<std::string> groups;
       for (const auto& r : doc.value("Reservations", json::array()))
         for (const auto& i : r.value("Instances", json::array()))
-          for (const auto& g : i.value("SecurityGroups", json::array())) {
-            std::string id = g.is_object() ? g.value("GroupId", "") : "";
-            if (is_security_group_id(id)) groups.push_back(id);
-          }
-      return fill(step.undo, groups);
+          for (const auto& g : i.value("SecurityGroups", json::array()))
+            if (g.is_object() && g.contains("GroupId") && g["GroupId"].is_string())
+              groups.push_back(g["GroupId"].get<std::string>());
+      if (groups.empty()) return {};
+      return argv_command(command::with_option(step.command.argv, "--groups", groups));
     }
   }
   return {};
@@ -96,10 +136,19 @@ void build_recover(PlanContext& ctx, const std::vector<store::JournalEntry>& jou
   for (size_t i : order) {
     const auto& e = journal[i];
     json undo = json::parse(e.undo_json.begin(), e.undo_json.end(), nullptr, false);
-    if (undo.is_discarded() || !undo.is_object()) continue;
+    if (undo.is_discarded() || !undo.is_object()) {
+      ctx.plan.notes.push_back("the journal's undo of " + e.step_id +
+                               " cannot be read: it is not recovered");
+      continue;
+    }
+    auto text_of = [&](const char* key) {
+      auto it = undo.find(key);
+      return it != undo.end() && it->is_string() ? it->get<std::string>() : std::string();
+    };
     std::vector<std::string> argv = string_list(undo.value("argv", json::array()));
-    std::string text = undo.value("text", "");
-    if (undo.value("permanent", false)) {
+    std::string text = text_of("text");
+    auto permanent = undo.find("permanent");
+    if (permanent != undo.end() && permanent->is_boolean() && permanent->get<bool>()) {
       if (e.step_id.find("/evidence/") == std::string::npos)
         ctx.plan.notes.push_back("kept: " + e.action + " (" + e.target + "): " + text);
       continue;
@@ -108,14 +157,21 @@ void build_recover(PlanContext& ctx, const std::vector<store::JournalEntry>& jou
       if (!text.empty()) ctx.plan.notes.push_back("nothing to undo for " + e.target + ": " + text);
       continue;
     }
-    if (argv.front() != "kubectl" && argv.front() != "aws") continue;
     Step s;
     s.id = "recover/undo/" + e.step_id;
     s.kind = "change";
     s.action = "Undo: " + e.action;
     s.target = e.target;
-    s.command.argv = argv;
-    s.command.stdin_text = undo.value("stdin", "");
+    // The journal is a file in the case directory: what it says to run is checked again, by the
+    // same grammar and rules the plan was built with, before it becomes a step.
+    std::string problem = command::validate(argv);
+    if (problem.empty()) problem = undo_shape(e.step_id, argv);
+    if (problem.empty() && !text_of("stdin").empty())
+      problem = "it carries input on stdin, which no undo command takes";
+    if (problem.empty())
+      s.command.argv = argv;
+    else
+      s.blocked = "the journal's undo command is not run: " + problem;
     s.reason =
         "step " + e.step_id + " ran at " + format_time(e.finished) + " by " + e.operator_name;
     s.expected = text.empty() ? e.target + " as it was before containment" : text;
@@ -128,13 +184,11 @@ void build_recover(PlanContext& ctx, const std::vector<store::JournalEntry>& jou
   // Verification: the workloads of the incident's namespaces are back.
   std::set<std::string> namespaces;
   for (const auto* p : ctx.incident.of_kind("pod")) {
-    if (!is_dns1123_label(p->ns)) continue;
     namespaces.insert(p->ns);
     std::string kind = p->attr("workload_kind"), name = p->attr("workload_name");
     std::string k = kind;
     std::transform(k.begin(), k.end(), k.begin(), [](unsigned char c) { return std::tolower(c); });
-    if ((k != "deployment" && k != "daemonset" && k != "statefulset") ||
-        !is_dns1123_subdomain(name) ||
+    if ((k != "deployment" && k != "daemonset" && k != "statefulset") || name.empty() ||
         done(journal, "eradicate/delete-" + k + "/" + p->ns + "/" + name))
       continue;
     Step s;
@@ -142,8 +196,13 @@ void build_recover(PlanContext& ctx, const std::vector<store::JournalEntry>& jou
     s.kind = "verify";
     s.action = "Check the workload's rollout is complete and its pods are ready";
     s.target = kind + " " + p->ns + "/" + name;
-    s.command =
-        ctx.kubectl({"rollout", "status", k + "/" + name, "--namespace", p->ns, "--timeout=300s"});
+    s.command = ctx.finish(s, ctx.kubectl()
+                                  .word("rollout")
+                                  .word("status")
+                                  .word(k)
+                                  .opt("--namespace", p->ns)
+                                  .opt("--timeout", "300s")
+                                  .name(name));
     s.reason = "the workload of " + p->ns + "/" + p->name;
     s.expected = "\"successfully rolled out\"";
     s.impact = "none (read-only)";
@@ -157,7 +216,8 @@ void build_recover(PlanContext& ctx, const std::vector<store::JournalEntry>& jou
     s.kind = "verify";
     s.action = "List the namespace's pods: all Running and Ready, none restarting";
     s.target = "namespace " + ns;
-    s.command = ctx.kubectl({"get", "pods", "--namespace", ns, "--output", "wide"});
+    s.command = ctx.finish(
+        s, ctx.kubectl().word("get").word("pods").opt("--namespace", ns).opt("--output", "wide"));
     s.reason = "the incident's pods ran in " + ns;
     s.expected = "every pod Running with all containers ready";
     s.impact = "none (read-only)";
@@ -172,7 +232,7 @@ void build_recover(PlanContext& ctx, const std::vector<store::JournalEntry>& jou
     s.kind = "verify";
     s.action = "List the nodes: all Ready, none SchedulingDisabled";
     s.target = "nodes";
-    s.command = ctx.kubectl({"get", "nodes", "--output", "wide"});
+    s.command = ctx.finish(s, ctx.kubectl().word("get").word("nodes").opt("--output", "wide"));
     s.reason = "nodes were cordoned during containment";
     s.expected = "every node Ready and schedulable";
     s.impact = "none (read-only)";

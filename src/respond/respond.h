@@ -46,7 +46,8 @@ struct Step {
   std::vector<std::string> findings;
   std::string expected, impact, warning;
   Command capture;  // read-only, run first; its output is kept as the captured state
-  Command undo;     // what reverses the step (recovery runs it unless permanent)
+  Command undo;     // what reverses the step (recovery runs it unless permanent); made from the
+                    // command and the captured settings instead when undo_from is not fixed
   UndoFrom undo_from = UndoFrom::fixed;
   std::string undo_text;   // the undo in words (also when there is no command)
   bool permanent = false;  // recovery leaves it in place (a revoked credential)
@@ -67,8 +68,8 @@ struct PlanOptions {
   std::string isolation_sg;                  // pre-made security group for a compromised node
   std::string kube_context;                  // inserted into every kubectl argv when set
   bool gatekeeper = false;                   // Gatekeeper is installed (also found in the snapshot)
-  std::string base_dir;                      // where relative run.inputs paths are resolved
-  TimeNs now = kNoTime;                      // the time revocations take effect (default: now)
+  std::string base_dir;  // relative run.inputs start here when the incident has no run.cwd
+  TimeNs now = kNoTime;  // the time revocations take effect (default: now)
 };
 
 struct PlanResult {
@@ -86,16 +87,6 @@ std::string plan_json(const Plan& plan);
 std::string plan_text(const Plan& plan);
 std::string plan_script(const Plan& plan);  // a commented bash script, every word quoted
 
-// Single-quotes s for a POSIX shell when it holds anything but safe characters.
-std::string shell_quote(std::string_view s);
-std::string shell_join(const std::vector<std::string>& argv);
-
-// Kubernetes naming rules (apimachinery validation).
-bool is_dns1123_label(std::string_view s);      // namespaces, most names of 63 or fewer
-bool is_dns1123_subdomain(std::string_view s);  // object names, node names
-bool is_label_key(std::string_view s);          // [prefix/]name
-bool is_label_value(std::string_view s);
-
 // JSON schema validation of a manifest against ../shared/schemas (Kubernetes v1.31.0
 // standalone-strict, and Gatekeeper constraints through their template's parameter schema).
 // Returns the problems, empty when valid.
@@ -112,17 +103,18 @@ struct RespondOptions {
   Phase phase = Phase::contain;
   bool execute = false;
   bool yes = false;
-  int only_step = 0;                             // 1-based step number; 0 = all
+  std::optional<int> only_step;                  // 1-based step number; unset = all
   std::string aws = "aws", kubectl = "kubectl";  // programs (EKSIR_AWS / EKSIR_KUBECTL)
   std::string endpoint_url;                      // passed to every aws command
   std::string format = "text";
   PlanOptions plan;
 };
 
-// `eksir respond`: exit 0 when every step ran or was already done, 1 when a step failed or was
-// declined, 2 on usage or case errors.
+// `eksir respond`: exit 0 when every step ran or was already done, 1 when a step failed, was
+// declined or is blocked, 2 on usage or case errors (a case database that cannot be read).
 int respond(const RespondOptions& o, std::istream& in, std::ostream& out, std::ostream& err);
 
+// `eksir plan`: exit 0, 2 on usage or case errors, or when the plan cannot be saved in the case.
 struct PlanCommand {
   std::string case_dir;
   Phase phase = Phase::contain;

@@ -18,6 +18,7 @@
 
 #include "respond/plan_internal.h"
 #include "util/text.h"
+#include "util/visible.h"
 
 namespace eksir::respond {
 
@@ -121,21 +122,24 @@ void check_metadata(const json& m, bool namespaced_allowed, std::vector<std::str
     return;
   }
   std::string name = meta->value("name", "");
-  if (!is_dns1123_subdomain(name))
-    problems.push_back("metadata.name \"" + name + "\" is not a DNS-1123 subdomain");
+  if (!command::valid(Type::k8s_name, name))
+    problems.push_back("metadata.name \"" + util::visible(name) + "\" is not a DNS-1123 subdomain");
   if (meta->contains("namespace")) {
     if (!namespaced_allowed) problems.push_back("metadata.namespace on a cluster-scoped kind");
     std::string ns =
         (*meta)["namespace"].is_string() ? (*meta)["namespace"].get<std::string>() : "";
-    if (!is_dns1123_label(ns))
-      problems.push_back("metadata.namespace \"" + ns + "\" is not a DNS-1123 label");
+    if (!command::valid(Type::k8s_label_name, ns))
+      problems.push_back("metadata.namespace \"" + util::visible(ns) +
+                         "\" is not a DNS-1123 label");
   }
   for (const char* field : {"labels"}) {
     if (!meta->contains(field)) continue;
     for (auto it = (*meta)[field].begin(); it != (*meta)[field].end(); ++it) {
-      if (!is_label_key(it.key())) problems.push_back("label key \"" + it.key() + "\" is invalid");
-      if (!it.value().is_string() || !is_label_value(it.value().get<std::string>()))
-        problems.push_back("label value of \"" + it.key() + "\" is invalid");
+      if (!command::valid(Type::label_key, it.key()))
+        problems.push_back("label key \"" + util::visible(it.key()) + "\" is invalid");
+      if (!it.value().is_string() ||
+          !command::valid(Type::label_value, it.value().get<std::string>()))
+        problems.push_back("label value of \"" + util::visible(it.key()) + "\" is invalid");
     }
   }
 }
@@ -146,9 +150,11 @@ void check_selector_labels(const json& m, std::vector<std::string>& problems) {
   if (!spec.contains("podSelector") || !spec["podSelector"].contains("matchLabels")) return;
   for (auto it = spec["podSelector"]["matchLabels"].begin();
        it != spec["podSelector"]["matchLabels"].end(); ++it) {
-    if (!is_label_key(it.key())) problems.push_back("selector key \"" + it.key() + "\" is invalid");
-    if (!it.value().is_string() || !is_label_value(it.value().get<std::string>()))
-      problems.push_back("selector value of \"" + it.key() + "\" is invalid");
+    if (!command::valid(Type::label_key, it.key()))
+      problems.push_back("selector key \"" + util::visible(it.key()) + "\" is invalid");
+    if (!it.value().is_string() ||
+        !command::valid(Type::label_value, it.value().get<std::string>()))
+      problems.push_back("selector value of \"" + util::visible(it.key()) + "\" is invalid");
   }
 }
 

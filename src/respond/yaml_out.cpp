@@ -1,6 +1,6 @@
 // A small block-style YAML writer for the manifests eksir generates. Any string YAML could read
 // as something else (a boolean, a number, null, a flow or comment character) is double-quoted
-// with JSON escapes, which YAML reads back unchanged.
+// with JSON escapes (non-ASCII too), which YAML reads back unchanged.
 #include <algorithm>
 #include <cctype>
 #include <string>
@@ -32,7 +32,8 @@ bool plain_safe(const std::string& s) {
 std::string scalar(const json& v) {
   if (v.is_string()) {
     const auto& s = v.get_ref<const std::string&>();
-    return plain_safe(s) ? s : v.dump();
+    // ASCII only: a bidi or zero-width character in a manifest shown for review is escaped.
+    return plain_safe(s) ? s : v.dump(-1, ' ', true);
   }
   return v.dump();  // numbers, booleans, null
 }

@@ -94,14 +94,15 @@ Status Case::append_journal(JournalEntry& entry) {
   return {};
 }
 
-std::vector<JournalEntry> Case::journal() const {
+std::vector<JournalEntry> Case::journal(Status* status) const {
   std::vector<JournalEntry> out;
   simdjson::dom::parser parser;
   sql::Stmt s(impl_->db,
               "SELECT id, phase, step_id, action, target, argv_json, manifest, started, "
               "finished, exit_status, stdout, stderr, operator, captured_state, undo_json, "
               "dry_run FROM journal ORDER BY id");
-  while (s.step() == SQLITE_ROW) {
+  int rc;
+  while ((rc = s.step()) == SQLITE_ROW) {
     JournalEntry j;
     j.id = s.integer(0);
     j.phase = s.text(1);
@@ -121,6 +122,7 @@ std::vector<JournalEntry> Case::journal() const {
     j.dry_run = s.integer(15) != 0;
     out.push_back(std::move(j));
   }
+  if (rc != SQLITE_DONE && status) *status = impl_->fail_db("cannot read the journal");
   return out;
 }
 

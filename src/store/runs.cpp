@@ -169,9 +169,12 @@ std::vector<RunRecord> Case::runs() const {
   return out;
 }
 
-std::string Case::latest_incident_json() const {
+std::string Case::latest_incident_json(Status* status) const {
   sql::Stmt s(impl_->db, "SELECT incident_json FROM runs ORDER BY id DESC LIMIT 1");
-  return s.step() == SQLITE_ROW ? s.text(0) : std::string();
+  int rc = s.step();
+  if (rc == SQLITE_ROW) return s.text(0);
+  if (rc != SQLITE_DONE && status) *status = impl_->fail_db("cannot read the latest run");
+  return {};
 }
 
 std::vector<FindingRow> Case::latest_findings() const {

@@ -110,7 +110,8 @@ class Case {
   Status save_run(RunRecord& run);              // sets run.id; updates the case title/severity
   std::optional<RunRecord> latest_run() const;  // with incident_json; findings etc. left empty
   std::vector<RunRecord> runs() const;          // summaries (no incident_json)
-  std::string latest_incident_json() const;     // "" when the case has no run
+  // "" when the case has no run; status (when given) says when the database could not be read.
+  std::string latest_incident_json(Status* status = nullptr) const;
   // One run whole: incident_json, inputs, findings, entities and timeline.
   std::optional<RunRecord> load_run(int64_t id) const;
   // Each finding id once, as the latest run that produced it saw it.
@@ -127,7 +128,8 @@ class Case {
   std::string latest_plan(std::string_view phase) const;  // "" when none
 
   Status append_journal(JournalEntry& entry);  // sets entry.id
-  std::vector<JournalEntry> journal() const;   // in order of execution
+  // In order of execution; status (when given) says when the database could not be read.
+  std::vector<JournalEntry> journal(Status* status = nullptr) const;
 
  private:
   struct Impl;

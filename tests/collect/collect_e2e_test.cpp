@@ -333,12 +333,69 @@ TEST_F(CollectE2E, FailureRecordedRelativeWindowAndNamespaces) {
   bool pods = false, nodes = false, aws_auth = false;
   for (const auto& l : lines(tmp_ + "/kubectl.log")) {
     EXPECT_FALSE(has(l, "--all-namespaces")) << l;
-    pods |= has(l, R"("get", "pods", "--namespace", "payments")");
+    pods |= has(l, R"("get", "pods", "--namespace=payments")");
     nodes |= has(l, R"("get", "nodes")");
-    aws_auth |= has(l, R"("configmap", "aws-auth", "--namespace", "kube-system")");
+    aws_auth |=
+        has(l, R"("configmap", "--namespace=kube-system", "--output=json", "--", "aws-auth")");
   }
   EXPECT_TRUE(pods && nodes && aws_auth);
   EXPECT_EQ(kubectl_verbs(), (std::set<std::string>{"get"}));  // payments pods pass the checks
+}
+
+// A cluster whose node group and pod names are written by the attacker: the commands that would
+// carry them are refused and recorded with the reason; nothing runs with them.
+TEST_F(CollectE2E, HostileNamesFromTheClusterAreRefused) {
+  std::string copy = tmp_ + "/incident";
+  fs::copy(incident_, copy, fs::copy_options::recursive);
+  const std::string nodegroup = "--nodegroup-name=x\x1b[2J";
+  {
+    std::string nodes = slurp(copy + "/snapshot/nodes.json");
+    size_t at = nodes.find("\"prod-payments-general\"");
+    ASSERT_NE(at, std::string::npos);
+    nodes.replace(at, 23, "\"--nodegroup-name=x\\u001b[2J\"");
+    std::ofstream(copy + "/snapshot/nodes.json") << nodes;
+    std::string pods = slurp(copy + "/snapshot/pods.json");
+    size_t items = pods.find("\"items\"");
+    size_t open = pods.find('[', items);
+    ASSERT_NE(open, std::string::npos);
+    pods.insert(open + 1,
+                R"({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "-evil",
+                   "namespace": "payments"}, "spec": {"containers": [{"name": "c",
+                   "image": "203.0.113.45:5000/x:latest", "securityContext":
+                   {"privileged": true}}]}},)");
+    std::ofstream(copy + "/snapshot/pods.json") << pods;
+  }
+  incident_ = copy;
+  setenv("KUBECTL_RECORD_SNAPSHOT", (copy + "/snapshot").c_str(), 1);
+  start_server();
+  auto r = collect({"--since", "2026-03-14T00:00:00Z", "--until", "2026-03-15T00:00:00Z"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(r.err.find('\x1b'), std::string::npos);
+  EXPECT_TRUE(has(r.err, "refused: --nodegroup-name \"--nodegroup-name=x\\x1b[2J\"")) << r.err;
+  EXPECT_TRUE(has(r.err, "refused: Pod name \"-evil\"")) << r.err;
+
+  // The manifest records each refusal with its reason and an argv holding nothing unchecked.
+  simdjson::dom::parser p;
+  simdjson::dom::element m;
+  ASSERT_FALSE(p.load(bundle() + "/manifest.json").get(m));
+  size_t refusals = 0;
+  for (auto c : m["commands"].get_array()) {
+    std::string_view why;
+    if (c["refused"].get_string().get(why)) continue;
+    ++refusals;
+    EXPECT_EQ(c["argv"].get_array().size(), 1u);
+  }
+  EXPECT_EQ(refusals, 2u);
+  // Nothing ran with the names; the rest of the bundle was collected.
+  for (const auto& l : requests("DescribeNodegroup")) EXPECT_FALSE(has(l, "nodegroup-name")) << l;
+  EXPECT_EQ(slurp(tmp_ + "/kubectl.log").find("-evil"), std::string::npos);
+  EXPECT_TRUE(fs::exists(bundle() + "/logs/kube-system/backup-agent.log"));
+  EXPECT_EQ(eksir::test::run_eksir({"collect", "--verify", bundle()}).exit_code, 0);
+
+  // The operator's own values are checked before anything runs.
+  auto usage = eksir::test::run_eksir(
+      {"collect", "--cluster", "--name=x", "--region", "us-east-1", "-o", tmp_ + "/other"});
+  EXPECT_EQ(usage.exit_code, 2) << usage.err;
 }
 
 TEST_F(CollectE2E, RefusesAFolderThatHoldsFiles) {

@@ -57,6 +57,7 @@ TEST(CollectCommands, TableHoldsOnlyReadOnlyVerbs) {
 TEST(CollectCommands, EveryBuiltCommandIsInTheTable) {
   for (const auto& t : {target(), target({"payments", "default"})})
     for (const auto& c : all_commands(t)) {
+      EXPECT_TRUE(c.refused.empty()) << c.refused;
       EXPECT_TRUE(eksir::collect::is_read_only(c.tool, c.args))
           << eksir::collect::display(eksir::collect::tool_name(c.tool), c.args);
       EXPECT_FALSE(c.output.empty());
@@ -112,7 +113,7 @@ TEST(CollectCommands, SnapshotCoversEveryKindAndNamespaces) {
       EXPECT_EQ(c.output, "snapshot/pods-payments.json");
     }
     nodes += c.args[1] == "nodes";
-    aws_auth += c.args.size() > 2 && c.args[2] == "aws-auth";
+    aws_auth += c.args.back() == "aws-auth";
     for (const auto& a : c.args) EXPECT_NE(a, "--all-namespaces");
   }
   EXPECT_EQ(pods, 1u);
@@ -125,15 +126,15 @@ TEST(CollectCommands, WindowAndTargetOptions) {
   auto ct = eksir::collect::cloudtrail_commands(t);
   ASSERT_EQ(ct.size(), 5u);  // eks, iam, ec2, sts, and iam again in us-east-1
   std::string s = eksir::collect::display("aws", ct[0].args);
-  EXPECT_NE(s.find("--start-time 2026-03-14T00:00:00Z --end-time 2026-03-15T00:00:00Z"),
+  EXPECT_NE(s.find("--start-time=2026-03-14T00:00:00Z --end-time=2026-03-15T00:00:00Z"),
             std::string::npos)
       << s;
-  EXPECT_NE(s.find("--region eu-west-1 --profile ir"), std::string::npos) << s;
-  EXPECT_NE(eksir::collect::display("aws", ct[4].args).find("--region us-east-1"),
+  EXPECT_NE(s.find("--region=eu-west-1 --profile=ir"), std::string::npos) << s;
+  EXPECT_NE(eksir::collect::display("aws", ct[4].args).find("--region=us-east-1"),
             std::string::npos);
   std::string logs = eksir::collect::display("aws", eksir::collect::audit_log_command(t).args);
-  EXPECT_NE(logs.find("--log-group-name /aws/eks/prod-payments/cluster"), std::string::npos);
-  EXPECT_NE(logs.find("--start-time 1773446400000 --end-time 1773532800000"), std::string::npos)
+  EXPECT_NE(logs.find("--log-group-name=/aws/eks/prod-payments/cluster"), std::string::npos);
+  EXPECT_NE(logs.find("--start-time=1773446400000 --end-time=1773532800000"), std::string::npos)
       << logs;
   auto gf = eksir::collect::get_findings_commands(t, "det", std::vector<std::string>(120, "f"));
   ASSERT_EQ(gf.size(), 3u);  // at most 50 ids a call
@@ -145,6 +146,45 @@ TEST(CollectCommands, NamesAndQuoting) {
   EXPECT_EQ(eksir::collect::safe_name(".."), "_..");
   EXPECT_EQ(eksir::collect::display("aws", {"x", "{\"a\": 1}", "it's"}),
             R"(aws x '{"a": 1}' 'it'\''s')");
+}
+
+// Names read from the cluster and the account (access entries, node groups, detector and
+// finding ids, flagged pods, page tokens) and the operator's own values: each checked by its
+// rule; a bad one refuses its command with the reason, it never reaches an argv.
+TEST(CollectCommands, HostileNamesRefuseTheirCommand) {
+  using namespace eksir::collect;
+  auto t = target();
+  auto refused = [](const Command& c, const std::string& why) {
+    EXPECT_TRUE(c.args.empty()) << display(tool_name(c.tool), c.args);
+    EXPECT_NE(c.refused.find(why), std::string::npos) << c.refused;
+  };
+  for (const auto& c : access_entry_commands(t, "--cluster-name=other"))
+    refused(c, "--principal-arn \"--cluster-name=other\" is not a valid IAM user or role ARN");
+  refused(describe_nodegroup_command(t, "-ng\x1b[2J"),
+          "--nodegroup-name \"-ng\\x1b[2J\" is not a valid EKS node group name: starts with '-'");
+  refused(list_findings_command(t, "--all"), "--detector-id \"--all\"");
+  refused(get_findings_commands(t, "det", {"f1", "-f"})[0], "--finding-ids \"-f\"");
+  refused(pod_logs_command(t, "payments", "--all-namespaces"),
+          "Pod name \"--all-namespaces\" is not a valid Kubernetes object name");
+  refused(pod_logs_command(t, "-n", "api-1"), "--namespace \"-n\"");
+  refused(pod_logs_command(t, "payments", "api\u202e1"), "holds '\\u202e'");
+
+  Command lookup = cloudtrail_commands(t)[0];
+  refused(page_command(lookup, 10, "--max-items=1"), "--starting-token \"--max-items=1\"");
+  Command next = page_command(lookup, 10, "eyJ0b2tlbiI6IDF9");
+  ASSERT_TRUE(next.refused.empty()) << next.refused;
+  EXPECT_EQ(next.args.back(), "--starting-token=eyJ0b2tlbiI6IDF9");
+
+  auto bad = t;
+  bad.cluster = "--name=other";
+  EXPECT_NE(check_target(bad).find("--cluster \"--name=other\""), std::string::npos);
+  bad = t;
+  bad.namespaces = {"--all-namespaces"};
+  EXPECT_NE(check_target(bad).find("--namespace"), std::string::npos);
+  bad = t;
+  bad.context = "prod\x1b[2J";
+  EXPECT_NE(check_target(bad).find("--context"), std::string::npos);
+  EXPECT_EQ(check_target(t), "");
 }
 
 TEST(CollectExec, CapturesStatusOutputAndTimesOut) {

@@ -91,6 +91,33 @@ TEST(ReportCase, CommandWritesEachFormat) {
   EXPECT_EQ(doc["investigation"]["runs"][0]["findings"], 2);
 }
 
+// A journaled argv holding a name with terminal escapes is reported as the exact bash words that
+// ran, the escape shown, never the raw byte.
+TEST(ReportCase, JournaledArgvIsShownExactly) {
+  std::string dir = make_case();
+  store::Status st;
+  auto c = store::Case::open(dir, false, st);
+  ASSERT_TRUE(c) << st.error;
+  store::JournalEntry j;
+  j.phase = "eradicate";
+  j.step_id = "eradicate/delete-clusterrolebinding/x";
+  j.argv = {"kubectl",
+            "delete",
+            "clusterrolebinding",
+            "--ignore-not-found",
+            "--",
+            "harmless\x1b[35D\x1b[K"};
+  j.started = j.finished = parse_time("2026-03-14T10:00:00Z");
+  ASSERT_TRUE(c->append_journal(j));
+  c.reset();
+  auto r = test::run_eksir({"report", dir, "--format", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto doc = nlohmann::json::parse(r.out);
+  ASSERT_EQ(doc["actions"]["actions"].size(), 2u);
+  EXPECT_EQ(doc["actions"]["actions"][1]["command"],
+            "kubectl delete clusterrolebinding --ignore-not-found -- $'harmless\\x1b[35D\\x1b[K'");
+}
+
 TEST(ReportCase, UsageAndCaseErrorsExitTwo) {
   std::string dir = make_case();
   EXPECT_EQ(test::run_eksir({"report", dir, "--format", "pdf"}).exit_code, 2);

