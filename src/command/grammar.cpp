@@ -159,7 +159,7 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 33> kAwsOper
 
 // The value as a message shows it: escaped, and cut when long.
 std::string shown(std::string_view v) {
-  return "\"" + util::fit(util::visible(v), 100) + "\"";
+  return "\"" + util::fit(v, 100) + "\"";
 }
 
 std::string failed(std::string_view what, std::string_view value, Type t, const std::string& why) {

@@ -72,7 +72,7 @@ namespace {
 bool plain_ascii(std::string_view s) {
   for (char ch : s) {
     auto c = static_cast<unsigned char>(ch);
-    if (c < 0x20 || c >= 0x7F || c == '\\') return false;
+    if (c < 0x20 || c >= 0x7F) return false;
   }
   return true;
 }

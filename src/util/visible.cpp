@@ -29,13 +29,6 @@ bool invisible_format(char32_t c) {
          (c >= 0xE0100 && c <= 0xE01EF);    // variation selectors supplement
 }
 
-// The escape a backslash would start in our own output: \n \r \t \xNN \uNNNN \UNNNNNNNN \\.
-bool starts_escape(std::string_view s, size_t i) {
-  if (i + 1 >= s.size()) return false;
-  char n = s[i + 1];
-  return n == 'n' || n == 'r' || n == 't' || n == 'x' || n == 'u' || n == 'U' || n == '\\';
-}
-
 struct Range {
   char32_t from, to;
 };
@@ -110,7 +103,6 @@ bool is_visible(std::string_view s) {
   for (size_t i = 0; i < s.size();) {
     unsigned char b = static_cast<unsigned char>(s[i]);
     if (b >= 0x20 && b < 0x7F) {
-      if (b == '\\' && starts_escape(s, i)) return false;
       ++i;
       continue;
     }
@@ -127,7 +119,6 @@ VisibleUnit append_visible_unit(std::string& out, std::string_view s, size_t i) 
   unsigned char b = static_cast<unsigned char>(s[i]);
   if (b >= 0x20 && b < 0x7F) {
     out.push_back(static_cast<char>(b));
-    if (b == '\\' && starts_escape(s, i)) out.push_back('\\');
     return {1, out.size() - before};
   }
   if (b < 0x80) {

@@ -14,9 +14,10 @@ namespace eksir::util {
 // s with every character that could change how the rest is displayed written as an escape:
 // C0 controls and DEL as \n \r \t or \xNN; C1 controls, bidi controls, zero-width and other
 // invisible characters (variation selectors, fillers, tags), line and paragraph separators and
-// the BOM as \uNNNN or \UNNNNNNNN; bytes that are not valid UTF-8 as \xNN. A backslash that would
-// start such an escape is doubled, so the output reads back exactly. Printable text (any script)
-// passes unchanged.
+// the BOM as \uNNNN or \UNNNNNNNN; bytes that are not valid UTF-8 as \xNN. Printable text (any
+// script) passes unchanged. Idempotent — visible(visible(s)) == visible(s) — so a message that
+// quotes an escaped name can cross another boundary unchanged; a literal "\x1b" in the evidence
+// therefore reads like an escape, which is harmless text either way.
 std::string visible(std::string_view s);
 // Appends visible(s) to out.
 void append_visible(std::string& out, std::string_view s);
