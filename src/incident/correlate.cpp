@@ -301,6 +301,11 @@ void build_incident(const std::vector<const FindingFacts*>& group, Graph& g,
         const Entity* e = g.find(k);
         if (!e || !affected_kind(e->kind)) return;
         if (!hub_reason(k, hub_ctx).empty() && e->kind != "node" && e->kind != "instance") return;
+        // Reading an object does not touch it, except where reading is the harm: secrets,
+        // configuration, stored objects.
+        if (!acted && read_only(*ef) && e->kind != "secret" && e->kind != "configmap" &&
+            e->kind != "s3_bucket")
+          return;
         if ((e->kind == "node" || e->kind == "instance") &&
             (acted || read_only(*ef) || !ef->pod_binding))
           return;
@@ -611,7 +616,7 @@ void build_incident(const std::vector<const FindingFacts*>& group, Graph& g,
 }
 
 void describe(Incident& inc, const std::vector<const FindingFacts*>& group, const Graph& g,
-              const CorrelationInput& in) {
+              const CorrelationInput& in, const ScopeFacts* sc) {
   // Entry point and type from the scope.
   const Affected* key = nullptr;
   const Affected* user = nullptr;
@@ -711,6 +716,33 @@ void describe(Incident& inc, const std::vector<const FindingFacts*>& group, cons
           "time are missing, not absent",
           format_time(ff->finding->first_seen), ff->finding->title));
       break;
+    }
+  }
+  // Logging the attacker turned off: a gap in the evidence, and an act of the attacker.
+  if (sc) {
+    std::set<std::string> said;
+    for (const auto& [ef, pulled] : sc->pulled) {
+      if (!pulled.by_attacker || ef->failed || ef->event->source != Source::CloudTrail) continue;
+      const std::string& action = ef->entities.verb;
+      std::string what;
+      if (action == "StopLogging")
+        what = "stopped";
+      else if (action == "DeleteTrail")
+        what = "deleted";
+      else if (action == "PutEventSelectors" || action == "PutInsightSelectors")
+        what = "narrowed (its event selectors changed)";
+      else if (action == "UpdateTrail")
+        what = "changed";
+      if (what.empty()) continue;
+      std::string trail = ef->summary.target.empty() ? "?" : ef->summary.target;
+      for (const auto& t : ef->entities.targets)
+        if (t.rfind("trail:", 0) == 0) trail = t.substr(6);
+      std::string line = fmt::format(
+          "CloudTrail trail {} was {} by the attacker at {} ({}): management events after that "
+          "are missing from its delivery, not absent — lookup-events (90 days of management "
+          "events) and other trails may still hold them",
+          trail, what, format_time(ef->event->time), action);
+      if (said.insert(trail + what).second) inc.gaps.push_back(std::move(line));
     }
   }
   if (!in.snapshot || in.snapshot->objects == 0)
@@ -1049,7 +1081,7 @@ void build(const CorrelationInput& in, Investigation& out) {
   if (input.posture) out.posture = *input.posture;
   if (ranked.empty()) {
     build_incident({}, g, input, binding_by_pod, nullptr, out.incident);
-    describe(out.incident, {}, g, input);
+    describe(out.incident, {}, g, input, nullptr);
     return;
   }
 
@@ -1106,17 +1138,54 @@ void build(const CorrelationInput& in, Investigation& out) {
         by_event_id.emplace(pulled_facts.back().event_id, &pulled_facts.back());
     }
     g.index();
-    // Nodes where the attacker's pods ran, and their instances.
+    // Compromised hosts: the nodes where the attacker's pods ran, and the nodes and instances a
+    // detector's alert of the incident names; each with its counterpart (node ↔ instance).
     std::set<std::string> scope_hosts;
+    auto add_host = [&](const std::string& key) {
+      if (!scope_hosts.insert(key).second) return;
+      for (const auto& [other, link] : g.neighbours(key))
+        if ((other.rfind("instance:", 0) == 0 || other.rfind("node:", 0) == 0) &&
+            link->relation == "is instance")
+          scope_hosts.insert(other);
+    };
     for (const auto& [key, seed] : scope.result.seeds) {
       if (key.rfind("pod:", 0) != 0) continue;
       for (const auto& [other, link] : g.neighbours(key))
-        if (other.rfind("node:", 0) == 0) {
-          scope_hosts.insert(other);
-          for (const auto& [inst, l2] : g.neighbours(other))
-            if (inst.rfind("instance:", 0) == 0) scope_hosts.insert(inst);
-        }
+        if (other.rfind("node:", 0) == 0) add_host(other);
     }
+    for (const FindingFacts* ff : main)
+      if (ff->alert && !ff->benign && ff->finding->severity >= detect::Severity::High)
+        for (const auto& k : ff->entities)
+          if (k.rfind("node:", 0) == 0 || k.rfind("instance:", 0) == 0) add_host(k);
+    // What the incident's workloads belong to: a compromised pod's ReplicaSet, Deployment,
+    // DaemonSet or Job and CronJob. A lead about the workload that made them (its creation by
+    // a stolen token) is the same attack.
+    std::set<std::string> owners;
+    std::vector<std::string> work;
+    for (const FindingFacts* ff : main)
+      if (!ff->benign)
+        for (const auto& k : ff->entities)
+          if (k.rfind("pod:", 0) == 0 || k.rfind("workload:", 0) == 0) work.push_back(k);
+    for (const auto& [key, seed] : scope.result.seeds)
+      if (key.rfind("pod:", 0) == 0 || key.rfind("workload:", 0) == 0) work.push_back(key);
+    while (!work.empty()) {
+      std::string k = std::move(work.back());
+      work.pop_back();
+      for (const auto& [other, link] : g.neighbours(k))
+        if (link->from == k && link->relation == "owned by" && owners.insert(other).second)
+          work.push_back(other);
+    }
+    // The attacker's window so far: the records of the scope and the findings of the incident.
+    TimeNs window_first = kNoTime, window_last = kNoTime;
+    auto widen = [&](TimeNs t) {
+      if (t == kNoTime) return;
+      if (window_first == kNoTime || t < window_first) window_first = t;
+      if (window_last == kNoTime || t > window_last) window_last = t;
+    };
+    for (const auto& [idx, pulled] : scope.result.pulled) widen(records[idx].time);
+    for (const FindingFacts* ff : main)
+      if (!ff->benign) widen(ff->finding->first_seen);
+    constexpr TimeNs kHostMargin = 30LL * 60 * 1000000000LL;
     bool grew = false;
     for (size_t r = 1; r < ranked.size(); ++r) {
       if (merged[r]) continue;
@@ -1128,8 +1197,14 @@ void build(const CorrelationInput& in, Investigation& out) {
             joins = true;
         for (const auto& k : ff->entities) {
           if (scope.result.seeds.count(k)) joins = true;
-          // A detector's alert about a node or instance the attacker's workload ran on.
-          if (ff->alert && scope_hosts.count(k)) joins = true;
+          // A detector's alert about a host the incident already holds as compromised, while
+          // the attacker was active there.
+          if (ff->alert && scope_hosts.count(k) && ff->finding->first_seen != kNoTime &&
+              window_first != kNoTime && ff->finding->first_seen >= window_first - kHostMargin &&
+              ff->finding->first_seen <= window_last + kHostMargin)
+            joins = true;
+          // A finding about the workload that made the incident's pods.
+          if (k.rfind("workload:", 0) == 0 && owners.count(k)) joins = true;
         }
         if (joins) break;
       }
@@ -1146,13 +1221,13 @@ void build(const CorrelationInput& in, Investigation& out) {
   }
   std::sort(main.begin(), main.end());  // the findings' own order
   build_incident(main, g, input, binding_by_pod, &scope, out.incident);
-  describe(out.incident, main, g, input);
+  describe(out.incident, main, g, input, &scope);
   size_t n = 0;
   for (size_t i = 1; i < ranked.size(); ++i) {
     if (merged[i]) continue;
     Incident lead;
     build_incident(ranked[i].group->findings, g, input, binding_by_pod, nullptr, lead);
-    describe(lead, ranked[i].group->findings, g, input);
+    describe(lead, ranked[i].group->findings, g, input, nullptr);
     lead.id = fmt::format("LEAD-{}", ++n);
     out.leads.push_back(std::move(lead));
   }
