@@ -844,7 +844,7 @@ void build(const CorrelationInput& in, Investigation& out) {
   // Facts of every captured event, and the scope's view of each record.
   std::vector<EventFacts> facts;
   std::vector<ScopeRecord> records;
-  std::unordered_map<RecordRef, size_t, RecordRefHash> by_ref;
+  std::unordered_map<RecordRef, const EventFacts*, RecordRefHash> by_ref;
   // The same event exported twice: keyed by views of event ids that stay put (facts is reserved;
   // pulled facts live in a deque).
   std::unordered_map<std::string_view, const EventFacts*> by_event_id;
@@ -899,7 +899,7 @@ void build(const CorrelationInput& in, Investigation& out) {
     }
     if (f.record < 0) {
       f.record = static_cast<long>(records.size());
-      records.push_back({record_facets(v), e.time});
+      records.push_back({record_facets(v), e.time, e.source});
     }
     return true;
   };
@@ -925,12 +925,12 @@ void build(const CorrelationInput& in, Investigation& out) {
       bool duplicate = false;
       if (!make_facts(e, f, duplicate)) continue;
       if (duplicate) {
-        by_ref[ref] = fact_of_record[static_cast<size_t>(f.record)];
+        by_ref[ref] = &facts[fact_of_record[static_cast<size_t>(f.record)]];
         continue;
       }
-      by_ref[ref] = facts.size();
       fact_of_record.push_back(facts.size());
       facts.push_back(std::move(f));
+      by_ref[ref] = &facts.back();
       if (!facts.back().event_id.empty()) by_event_id.emplace(facts.back().event_id, &facts.back());
     }
   }
@@ -938,7 +938,60 @@ void build(const CorrelationInput& in, Investigation& out) {
   const size_t context_base = records.size();
   if (input.context)
     for (size_t i = 0; i < input.context->size(); ++i)
-      records.push_back({input.context->facets(i), input.context->at(i).time});
+      records.push_back(
+          {input.context->facets(i), input.context->at(i).time, input.context->at(i).source});
+  // Records no rule fired on are read back when the scope (or a finding of the policy's)
+  // needs them.
+  std::deque<Event> pulled_events;
+  std::deque<EventFacts> pulled_facts;
+  std::map<size_t, const EventFacts*> fact_of;  // record → its facts
+  for (auto& f : facts) fact_of[static_cast<size_t>(f.record)] = &f;
+  auto load_context = [&](size_t idx) -> const EventFacts* {
+    if (auto it = fact_of.find(idx); it != fact_of.end()) return it->second;
+    if (idx < context_base || !input.context) return nullptr;
+    bool ok = false;
+    pulled_events.push_back(input.context->load(idx - context_base, ok));
+    EventFacts f;
+    f.record = static_cast<long>(idx);
+    bool duplicate = false;
+    if (!ok || !make_facts(pulled_events.back(), f, duplicate)) {
+      pulled_events.pop_back();
+      return nullptr;
+    }
+    if (duplicate) {
+      // The same record exported twice: cite the first copy.
+      pulled_events.pop_back();
+      auto first = fact_of.find(static_cast<size_t>(f.record));
+      const EventFacts* ef = first == fact_of.end() ? nullptr : first->second;
+      if (ef) fact_of[idx] = ef;
+      return ef;
+    }
+    f.record = static_cast<long>(idx);
+    pulled_facts.push_back(std::move(f));
+    fact_of[idx] = &pulled_facts.back();
+    if (!pulled_facts.back().event_id.empty())
+      by_event_id.emplace(pulled_facts.back().event_id, &pulled_facts.back());
+    return &pulled_facts.back();
+  };
+
+  // Findings of the policy's (a CI/CD credential used from elsewhere), over every record.
+  std::vector<detect::Finding> all_findings;
+  if (input.findings) all_findings = *input.findings;
+  auto place = [&](size_t i) -> RecordPlace {
+    if (auto it = fact_of.find(i); it != fact_of.end()) {
+      const EventFacts& f = *it->second;
+      return {f.event->source, f.event->file, f.event->line, f.event->record, f.event_id};
+    }
+    const auto& r = input.context->at(i - context_base);
+    return {r.source, input.context->file_of(i - context_base), r.line, r.record, ""};
+  };
+  for (auto& d : cicd_findings(records, place, *input.policy)) {
+    // The cited records are read back, so the finding's events resolve like any other's.
+    for (size_t i : d.records)
+      if (const EventFacts* ef = load_context(i))
+        by_ref[RecordRef{ef->event->file, ef->event->line, ef->event->record}] = ef;
+    all_findings.push_back(std::move(d.finding));
+  }
   g.index();
   std::map<std::string, const EventFacts*> binding_by_pod;
   for (const auto& f : facts)
@@ -948,15 +1001,15 @@ void build(const CorrelationInput& in, Investigation& out) {
 
   // Facts of every finding.
   std::vector<FindingFacts> ffs;
-  if (input.findings) {
-    ffs.reserve(input.findings->size());
-    for (const auto& f : *input.findings) {
+  {
+    ffs.reserve(all_findings.size());
+    for (const auto& f : all_findings) {
       FindingFacts ff;
       ff.finding = &f;
       for (const auto& r : f.evidence) {
         auto it = by_ref.find(RecordRef{r.file, r.line, r.record});
         if (it == by_ref.end()) continue;
-        const EventFacts* ef = &facts[it->second];
+        const EventFacts* ef = it->second;
         if (std::find(ff.events.begin(), ff.events.end(), ef) == ff.events.end())
           ff.events.push_back(ef);
       }
@@ -1077,7 +1130,7 @@ void build(const CorrelationInput& in, Investigation& out) {
     return a.first < b.first;
   });
 
-  if (input.findings) out.findings = *input.findings;
+  out.findings = all_findings;
   if (input.posture) out.posture = *input.posture;
   if (ranked.empty()) {
     build_incident({}, g, input, binding_by_pod, nullptr, out.incident);
@@ -1096,10 +1149,6 @@ void build(const CorrelationInput& in, Investigation& out) {
   for (const auto& [k, e] : g.entities)
     if (e.attributes.count("node_role")) sctx.node_roles.insert(k);
   ScopeFacts scope;
-  std::deque<Event> pulled_events;
-  std::deque<EventFacts> pulled_facts;
-  std::map<size_t, const EventFacts*> fact_of;  // record → its facts
-  for (auto& f : facts) fact_of[static_cast<size_t>(f.record)] = &f;
   for (int round = 0; round < 8; ++round) {
     std::vector<size_t> seeds;
     for (const FindingFacts* ff : main) {
@@ -1109,34 +1158,7 @@ void build(const CorrelationInput& in, Investigation& out) {
     }
     scope.result = pivot(records, seeds, {}, sctx);
     // The pulled records no rule fired on are read back and added to the graph.
-    for (const auto& [idx, pulled] : scope.result.pulled) {
-      if (idx < context_base || fact_of.count(idx)) continue;
-      bool ok = false;
-      pulled_events.push_back(input.context->load(idx - context_base, ok));
-      if (!ok) {
-        pulled_events.pop_back();
-        continue;
-      }
-      EventFacts f;
-      f.record = static_cast<long>(idx);
-      bool duplicate = false;
-      if (!make_facts(pulled_events.back(), f, duplicate)) {
-        pulled_events.pop_back();
-        continue;
-      }
-      if (duplicate) {
-        // The same record exported twice: cite the first copy.
-        auto it = fact_of.find(static_cast<size_t>(f.record));
-        if (it != fact_of.end()) fact_of[idx] = it->second;
-        pulled_events.pop_back();
-        continue;
-      }
-      f.record = static_cast<long>(idx);
-      pulled_facts.push_back(std::move(f));
-      fact_of[idx] = &pulled_facts.back();
-      if (!pulled_facts.back().event_id.empty())
-        by_event_id.emplace(pulled_facts.back().event_id, &pulled_facts.back());
-    }
+    for (const auto& [idx, pulled] : scope.result.pulled) load_context(idx);
     g.index();
     // Compromised hosts: the nodes where the attacker's pods ran, and the nodes and instances a
     // detector's alert of the incident names; each with its counterpart (node ↔ instance).
