@@ -262,10 +262,10 @@ ScopeResult pivot(const std::vector<ScopeRecord>& records, const std::vector<siz
                   fmt::format("mapped into the cluster by the attacker's aws-auth change (as "
                               "{})",
                               a.username.empty() ? a.arn : a.username),
-                  rec, true, true});
+                  rec, true, true, "admitted"});
         if (!a.username.empty() && a.username.find("{{") == std::string::npos)
           add_seed({k8s_user_key(a.username), "Kubernetes user of the attacker's aws-auth entry",
-                    rec, true, true});
+                    rec, true, true, "admitted"});
       }
     }
   };
@@ -277,11 +277,13 @@ ScopeResult pivot(const std::vector<ScopeRecord>& records, const std::vector<siz
     const RecordFacets& f = records[i].facets;
     if (f.aws_service) return true;
     if (trusted_ip(f.source_ip, ctx.policy)) return true;
-    // A node's session and a pod's token are used all day from the VPC by their owner.
+    // A node's session (and its temporary key) and a pod's token are used all day from the VPC
+    // by their owner.
     bool vpc = f.source_ip.empty() || !is_address(f.source_ip) || !is_public_ip(f.source_ip);
-    if (vpc && ((starts_with(s.key, "session:") && !session_instance(s.key).empty()) ||
-                starts_with(s.key, "token:")))
-      return true;
+    bool node_session = false;
+    for (const auto& c : f.credentials)
+      if (starts_with(c, "session:") && !session_instance(c).empty()) node_session = true;
+    if (vpc && (node_session || starts_with(s.key, "token:"))) return true;
     return false;
   };
 
