@@ -95,7 +95,12 @@ std::vector<DerivedFinding> cicd_findings(const std::vector<ScopeRecord>& record
                !trusted(ip, policy))
         groups[{"client", u.client}].push_back(&u);
     }
-    for (const auto& [kind, list] : groups) {
+    for (auto& [kind, list] : groups) {
+      // In time order, so that the records cited (at most kMaxEvidence) are the first ones
+      // whatever order the evidence came in.
+      std::stable_sort(list.begin(), list.end(), [&](const Use* a, const Use* b) {
+        return records[a->record].time < records[b->record].time;
+      });
       DerivedFinding d;
       detect::Finding& f = d.finding;
       f.rule_id = "eksir-cicd-credential-misuse";
@@ -120,19 +125,20 @@ std::vector<DerivedFinding> cicd_findings(const std::vector<ScopeRecord>& record
           "hands: revoke it, then review everything it did.";
       f.subject = {{"cicd_identity", who},
                    {kind.first == "outside" ? "source_ip" : "user_agent", kind.second}};
+      std::set<std::string> ids;  // the same record exported twice is cited once
       for (const Use* u : list) {
+        RecordPlace p = place(u->record);
+        if (!p.event_id.empty() && !ids.insert(p.event_id).second) continue;
         TimeNs t = records[u->record].time;
         d.records.push_back(u->record);
         if (t != kNoTime) {
           if (f.first_seen == kNoTime || t < f.first_seen) f.first_seen = t;
           if (f.last_seen == kNoTime || t > f.last_seen) f.last_seen = t;
         }
-        if (f.evidence.size() < detect::kMaxEvidence) {
-          RecordPlace p = place(u->record);
+        if (f.evidence.size() < detect::kMaxEvidence)
           f.evidence.push_back({p.source, p.file, p.line, p.record, t, p.event_id});
-        }
       }
-      f.count = list.size();
+      f.count = d.records.size();
       f.id = stable_id(fmt::format("{}|{}|{}|{}", f.rule_id, who, kind.second, f.first_seen));
       out.push_back(std::move(d));
     }

@@ -1,5 +1,8 @@
 #include "incident/context.h"
 
+#include "detect/detect.h"
+#include "incident/graph.h"
+
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -30,12 +33,16 @@ enum : char {
   kVerb = 'v',
   kFlags = 'f',
   kAwsAuth = 'w',
+  kDetail = 'd',
 };
 
 void put(std::string& out, char tag, std::string_view v) {
   if (v.empty()) return;
   out.push_back(tag);
-  for (char c : v) out.push_back(c == '\n' ? ' ' : c);
+  size_t at = out.size();
+  out.append(v);
+  if (std::memchr(v.data(), '\n', v.size()))
+    std::replace(out.begin() + static_cast<std::ptrdiff_t>(at), out.end(), '\n', ' ');
   out.push_back('\n');
 }
 
@@ -43,6 +50,7 @@ void put(std::string& out, char tag, std::string_view v) {
 
 std::string encode_facets(const RecordFacets& f) {
   std::string out;
+  out.reserve(256);
   for (const auto& k : f.credentials) put(out, kCredential, k);
   for (const auto& k : f.identities) put(out, kIdentity, k);
   for (const auto& k : f.targets) put(out, kTarget, k);
@@ -56,11 +64,24 @@ std::string encode_facets(const RecordFacets& f) {
   put(out, kAgent, f.user_agent);
   put(out, kAccount, f.actor_account);
   put(out, kVerb, f.verb);
+  put(out, kDetail, f.detail);
   std::string flags;
   if (f.read_only) flags += 'r';
   if (f.failed) flags += 'f';
   if (f.aws_service) flags += 's';
   put(out, kFlags, flags);
+  return out;
+}
+
+std::string activity_key(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  while (!s.empty()) {
+    size_t nl = s.find('\n');
+    std::string_view item = s.substr(0, nl == std::string_view::npos ? s.size() : nl + 1);
+    s.remove_prefix(item.size());
+    if (!item.empty() && item[0] != kCredential && item[0] != kAgent) out.append(item);
+  }
   return out;
 }
 
@@ -112,6 +133,9 @@ RecordFacets decode_facets(std::string_view s) {
       case kVerb:
         f.verb = std::move(v);
         break;
+      case kDetail:
+        f.detail = std::move(v);
+        break;
       case kFlags:
         f.read_only = v.find('r') != std::string::npos;
         f.failed = v.find('f') != std::string::npos;
@@ -136,6 +160,28 @@ void ContextStore::offer(const EventView& ev, unsigned worker) {
   if (!scope_candidate(ev)) return;
   Worker& w = workers_[worker % workers_.size()];
   ++w.candidates;
+  // A node's session through an address several nodes use: the VPC's egress, the node's own call.
+  std::string_view ip;
+  if (std::string instance = node_session_of(ev, ip); !instance.empty() && is_public_ip(ip)) {
+    auto& nodes = w.node_addresses[std::string(ip)];
+    if (nodes.size() >= kEgressNodes) {
+      ++w.egress_skipped[std::string(ip)];
+      return;
+    }
+    nodes.insert(std::move(instance));
+  }
+  w.scratch = encode_facets(record_facets(ev));
+  // The same request again: counted on the copies kept.
+  auto [seen, first] = w.seen.try_emplace(w.scratch, w.records.size(), 0);
+  if (!first && seen->second.second >= kCopiesKept) {
+    Record& kept = w.records[seen->second.first];
+    ++kept.repeats;
+    if (kept.repeat_ids.size() < kRepeatIdsKept) kept.repeat_ids.push_back(detect::event_id(ev));
+    if (ev.time != kNoTime && (kept.last == kNoTime || ev.time > kept.last)) kept.last = ev.time;
+    if (ev.time != kNoTime && (kept.first == kNoTime || ev.time < kept.first)) kept.first = ev.time;
+    ++w.repeats;
+    return;
+  }
   if (w.records.size() >= max_per_worker_) {
     ++w.dropped;
     return;
@@ -174,26 +220,50 @@ void ContextStore::offer(const EventView& ev, unsigned worker) {
     w.memory.append(text);
   }
   w.written += text.size();
-  r.facets = encode_facets(record_facets(ev));
+  r.facets = w.scratch;
+  r.event_id = detect::event_id(ev);
+  if (first) seen->second.first = w.records.size();
+  ++seen->second.second;
   w.records.push_back(std::move(r));
 }
 
 void ContextStore::seal() {
   order_.clear();
-  candidates_ = dropped_ = 0;
-  for (auto& w : workers_) {
+  candidates_ = dropped_ = repeats_ = 0;
+  egress_.clear();
+  // Files in one order for all workers, so that records sort by integers.
+  std::vector<std::string> names;
+  for (auto& w : workers_) names.insert(names.end(), w.files.begin(), w.files.end());
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  std::vector<std::vector<uint32_t>> rank(workers_.size());
+  std::unordered_map<std::string, std::set<std::string>> nodes_at;
+  for (size_t k = 0; k < workers_.size(); ++k) {
+    Worker& w = workers_[k];
     if (w.spill) std::fflush(w.spill);
     candidates_ += w.candidates;
     dropped_ += w.dropped;
+    repeats_ += w.repeats;
+    for (const auto& f : w.files)
+      rank[k].push_back(
+          static_cast<uint32_t>(std::lower_bound(names.begin(), names.end(), f) - names.begin()));
     for (const auto& r : w.records) order_.push_back(&r);
+    for (const auto& [ip, nodes] : w.node_addresses)
+      nodes_at[ip].insert(nodes.begin(), nodes.end());
+    for (const auto& [ip, n] : w.egress_skipped) egress_[ip] += n;
   }
+  for (const auto& [ip, nodes] : nodes_at)
+    if (nodes.size() >= kEgressNodes) egress_.try_emplace(ip, 0);
   std::sort(order_.begin(), order_.end(), [&](const Record* a, const Record* b) {
-    const std::string& fa = workers_[a->worker].files[a->file];
-    const std::string& fb = workers_[b->worker].files[b->file];
+    uint32_t fa = rank[a->worker][a->file], fb = rank[b->worker][b->file];
     if (fa != fb) return fa < fb;
     if (a->line != b->line) return a->line < b->line;
     return a->record < b->record;
   });
+  for (auto& w : workers_) {
+    w.seen = {};
+    w.node_addresses = {};
+  }
 }
 
 RecordFacets ContextStore::facets(size_t i) const {

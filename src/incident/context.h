@@ -2,15 +2,22 @@
 // the scan — every record that could be part of an attacker's activity, whether or not a rule
 // fired on it. Filled on the scan's workers: each candidate's facets are kept in memory in a
 // compact form and its text is written to a temporary file, so memory grows with the number of
-// candidates (about a hundred bytes each), not with their size; the text of the few records the
-// pivot pulls is read back afterwards.
+// distinct activities, not with the size of the evidence; the text of the few records the pivot
+// pulls is read back afterwards.
+//
+// Two things keep the count down on busy evidence, both stated in the incident:
+// - the same request again (same credential, address, action and object: identical facets) is
+//   counted on the first copies kept, not kept again;
+// - a public address from which the sessions of several nodes act is the VPC's egress (a NAT
+//   gateway): the nodes' own calls through it are their owner's, not kept.
 #pragma once
 
 #include <cstdint>
 #include <cstdio>
-#include <memory>
-#include <mutex>
+#include <map>
+#include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "event/event.h"
@@ -39,6 +46,11 @@ class ContextStore {
     uint64_t offset = 0;  // of the text in the worker's spill
     uint32_t length = 0;
     std::string facets;  // encoded RecordFacets
+    // The same request seen again after this copy and not kept: how many, and the last time.
+    uint64_t repeats = 0;
+    TimeNs first = kNoTime, last = kNoTime;  // of the repeats
+    std::string event_id;                    // auditID, CloudTrail eventID
+    std::vector<std::string> repeat_ids;     // the repeats' ids (the first kRepeatIdsKept)
   };
   size_t size() const { return order_.size(); }
   const Record& at(size_t i) const { return *order_[i]; }
@@ -50,7 +62,17 @@ class ContextStore {
 
   uint64_t candidates() const { return candidates_; }
   uint64_t dropped() const { return dropped_; }  // past max_records, or the spill failed
-  std::string error() const;                     // why the spill failed, if it did
+  uint64_t repeats() const { return repeats_; }  // counted on an earlier copy, not kept
+  // Public addresses the sessions of several nodes act from, with how many records of nodes'
+  // sessions from each were not kept.
+  const std::map<std::string, uint64_t>& egress() const { return egress_; }
+  std::string error() const;  // why the spill failed, if it did
+
+  // Copies of one request kept before the rest are only counted.
+  static constexpr uint32_t kCopiesKept = 3;
+  // Distinct nodes whose sessions act from one address before it counts as the VPC's egress.
+  static constexpr size_t kEgressNodes = 3;
+  static constexpr size_t kRepeatIdsKept = 10000;
 
  private:
   struct Worker {
@@ -60,17 +82,28 @@ class ContextStore {
     std::vector<std::string> files;
     std::string last_file;
     uint32_t last_index = 0;
-    uint64_t candidates = 0, dropped = 0;
+    uint64_t candidates = 0, dropped = 0, repeats = 0;
     std::string memory;  // the text when no temporary file could be made
     std::string error;
+    std::string scratch;  // the facets being encoded
+    // Identical facets → (first kept copy, copies kept).
+    std::unordered_map<std::string, std::pair<size_t, uint32_t>> seen;
+    // Address → the nodes whose sessions act from it; and records not kept from egress ones.
+    std::unordered_map<std::string, std::set<std::string>> node_addresses;
+    std::map<std::string, uint64_t> egress_skipped;
   };
   std::vector<Worker> workers_;
   std::vector<const Record*> order_;
   size_t max_per_worker_;
-  uint64_t candidates_ = 0, dropped_ = 0;
+  uint64_t candidates_ = 0, dropped_ = 0, repeats_ = 0;
+  std::map<std::string, uint64_t> egress_;
 };
 
 std::string encode_facets(const RecordFacets& f);
+// What a request did, whoever's credential it used: the encoded facets without the credentials
+// and the client (two sessions of one role listing the same thing from one address are the same
+// activity in a timeline).
+std::string activity_key(std::string_view encoded);
 RecordFacets decode_facets(std::string_view s);
 
 }  // namespace eksir::incident

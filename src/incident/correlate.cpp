@@ -567,6 +567,19 @@ void build_incident(const std::vector<const FindingFacts*>& group, Graph& g,
       t.source = std::string(source_label(src));
       t.confidence = "Medium";
       t.text = fmt::format("{} — no rule fired; {}", ef->sentence, pulled.why);
+      if (ef->repeats) {
+        t.repeats = ef->repeats;
+        t.from = ef->repeats_from;
+        t.until = ef->repeats_until;
+        t.also = ef->also;
+        if (t.from != kNoTime && t.from < t.time)
+          t.text +=
+              fmt::format(" — and {} more time{} between {} and {}", ef->repeats,
+                          ef->repeats == 1 ? "" : "s", format_time(t.from), format_time(t.until));
+        else
+          t.text += fmt::format(" — and {} more time{} until {}", ef->repeats,
+                                ef->repeats == 1 ? "" : "s", format_time(t.until));
+      }
       t.evidence.file = ef->event->file;
       t.evidence.line = ef->event->line;
       t.evidence.event_id = ef->event_id;
@@ -596,10 +609,13 @@ void build_incident(const std::vector<const FindingFacts*>& group, Graph& g,
     t.evidence.time = t.time;
     inc.timeline.push_back(std::move(t));
   }
+  // Ties broken by the text, so that the order does not depend on where the records came from
+  // (files or a store).
   std::stable_sort(inc.timeline.begin(), inc.timeline.end(),
                    [](const TimelineEntry& a, const TimelineEntry& b) {
                      if (a.time != b.time) return a.time < b.time;
-                     return a.tag < b.tag;
+                     if (a.tag != b.tag) return a.tag < b.tag;
+                     return a.text < b.text;
                    });
 
   for (const auto& t : inc.timeline) {
@@ -608,6 +624,10 @@ void build_incident(const std::vector<const FindingFacts*>& group, Graph& g,
       if (inc.metrics.first_malicious == kNoTime || t.time < inc.metrics.first_malicious)
         inc.metrics.first_malicious = t.time;
       inc.metrics.last_malicious = std::max(inc.metrics.last_malicious, t.time);
+      if (t.until != kNoTime)
+        inc.metrics.last_malicious = std::max(inc.metrics.last_malicious, t.until);
+      if (t.from != kNoTime && t.from < inc.metrics.first_malicious)
+        inc.metrics.first_malicious = t.from;
     }
     if (t.tag == Tag::Detection && !benign && t.time != kNoTime && !t.informational &&
         (inc.metrics.first_detection == kNoTime || t.time < inc.metrics.first_detection))
@@ -967,6 +987,11 @@ void build(const CorrelationInput& in, Investigation& out) {
       return ef;
     }
     f.record = static_cast<long>(idx);
+    const auto& kept = input.context->at(idx - context_base);
+    f.repeats = kept.repeats;
+    f.repeats_from = kept.first;
+    f.repeats_until = kept.last;
+    f.also = kept.repeat_ids;
     pulled_facts.push_back(std::move(f));
     fact_of[idx] = &pulled_facts.back();
     if (!pulled_facts.back().event_id.empty())
@@ -983,13 +1008,20 @@ void build(const CorrelationInput& in, Investigation& out) {
       return {f.event->source, f.event->file, f.event->line, f.event->record, f.event_id};
     }
     const auto& r = input.context->at(i - context_base);
-    return {r.source, input.context->file_of(i - context_base), r.line, r.record, ""};
+    return {r.source, input.context->file_of(i - context_base), r.line, r.record, r.event_id};
   };
   for (auto& d : cicd_findings(records, place, *input.policy)) {
     // The cited records are read back, so the finding's events resolve like any other's.
     for (size_t i : d.records)
-      if (const EventFacts* ef = load_context(i))
-        by_ref[RecordRef{ef->event->file, ef->event->line, ef->event->record}] = ef;
+      if (const EventFacts* ef = load_context(i)) {
+        // Under the place the finding cites, which may be a second copy of the record.
+        if (i >= context_base) {
+          const auto& r = input.context->at(i - context_base);
+          by_ref[RecordRef{input.context->file_of(i - context_base), r.line, r.record}] = ef;
+        } else {
+          by_ref[RecordRef{ef->event->file, ef->event->line, ef->event->record}] = ef;
+        }
+      }
     all_findings.push_back(std::move(d.finding));
   }
   g.index();
@@ -1146,9 +1178,14 @@ void build(const CorrelationInput& in, Investigation& out) {
   ScopeContext sctx;
   sctx.policy = input.policy;
   sctx.account = g.cluster.account;
+  if (input.context)
+    for (const auto& [ip, n] : input.context->egress()) sctx.egress.insert(ip);
   for (const auto& [k, e] : g.entities)
     if (e.attributes.count("node_role")) sctx.node_roles.insert(k);
   ScopeFacts scope;
+  std::map<size_t, size_t> activity_rep;  // pulled record → the record of its activity shown
+  std::map<std::string, size_t> first_of_activity;
+  std::set<size_t> grouped;
   for (int round = 0; round < 8; ++round) {
     std::vector<size_t> seeds;
     for (const FindingFacts* ff : main) {
@@ -1157,8 +1194,28 @@ void build(const CorrelationInput& in, Investigation& out) {
         if (ef->record >= 0) seeds.push_back(static_cast<size_t>(ef->record));
     }
     scope.result = pivot(records, seeds, {}, sctx);
-    // The pulled records no rule fired on are read back and added to the graph.
-    for (const auto& [idx, pulled] : scope.result.pulled) load_context(idx);
+    // The pulled records no rule fired on are read back and added to the graph — one of each
+    // activity: the others that did the same (another session of the same role listing the same
+    // thing from the same address) are counted on it.
+    for (const auto& [idx, pulled] : scope.result.pulled) {
+      // Records a finding cites are shown as its evidence, not folded into an activity.
+      if (idx < context_base || fact_of.count(idx) || !grouped.insert(idx).second) continue;
+      const auto& r = input.context->at(idx - context_base);
+      std::string key = activity_key(r.facets) + (pulled.by_attacker ? "a" : "m");
+      auto [it, first] = first_of_activity.try_emplace(std::move(key), idx);
+      if (!first && records[idx].time >= records[it->second].time) {
+        activity_rep[idx] = it->second;
+        continue;
+      }
+      if (!first) {
+        activity_rep[it->second] = idx;
+        it->second = idx;
+      }
+    }
+    for (auto& [other, rep] : activity_rep)
+      while (activity_rep.count(rep)) rep = activity_rep.at(rep);
+    for (const auto& [idx, pulled] : scope.result.pulled)
+      if (!activity_rep.count(idx)) load_context(idx);
     g.index();
     // Compromised hosts: the nodes where the attacker's pods ran, and the nodes and instances a
     // detector's alert of the incident names; each with its counterpart (node ↔ instance).
@@ -1237,7 +1294,24 @@ void build(const CorrelationInput& in, Investigation& out) {
     }
     if (!grew) break;
   }
+  // The same activity done again is counted on its first record.
+  for (const auto& [idx, rep] : activity_rep) {
+    auto it = fact_of.find(rep);
+    if (it == fact_of.end() || !scope.result.pulled.count(idx)) continue;
+    auto* ef = const_cast<EventFacts*>(it->second);
+    const auto& r = input.context->at(idx - context_base);
+    ef->repeats += 1 + r.repeats;
+    TimeNs until = r.last != kNoTime ? std::max(r.last, r.time) : r.time;
+    TimeNs from = r.first != kNoTime ? std::min(r.first, r.time) : r.time;
+    if (until != kNoTime && (ef->repeats_until == kNoTime || until > ef->repeats_until))
+      ef->repeats_until = until;
+    if (from != kNoTime && (ef->repeats_from == kNoTime || from < ef->repeats_from))
+      ef->repeats_from = from;
+    if (!r.event_id.empty()) ef->also.push_back(r.event_id);
+    ef->also.insert(ef->also.end(), r.repeat_ids.begin(), r.repeat_ids.end());
+  }
   for (const auto& [idx, pulled] : scope.result.pulled) {
+    if (activity_rep.count(idx)) continue;
     auto it = fact_of.find(idx);
     if (it != fact_of.end()) scope.pulled.emplace_back(it->second, pulled);
   }

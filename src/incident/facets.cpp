@@ -34,6 +34,49 @@ std::string_view text_at(Res r, std::initializer_list<std::string_view> path) {
   return {};
 }
 
+// The members of an object that a function reads, found in one pass over its keys (records have
+// twenty-odd top-level keys; looking each of a dozen up by name would scan them a dozen times).
+class Members {
+ public:
+  Members(Res r, std::initializer_list<std::string_view> wanted) {
+    for (auto w : wanted)
+      if (n_ < kMax && !w.empty()) {
+        first_[static_cast<unsigned char>(w[0])] |= uint16_t(1u << n_);
+        keys_[n_++] = w;
+      }
+    simdjson::dom::object o;
+    if (r.get(o) != simdjson::SUCCESS) return;
+    size_t found = 0;
+    for (auto [k, v] : o) {
+      if (k.empty()) continue;
+      // Only the wanted keys starting with the same letter are compared.
+      for (uint16_t m = first_[static_cast<unsigned char>(k[0])]; m; m &= uint16_t(m - 1)) {
+        size_t i = static_cast<size_t>(__builtin_ctz(m));
+        if (!has_[i] && k == keys_[i]) {
+          values_[i] = v;
+          has_[i] = true;
+          ++found;
+          break;
+        }
+      }
+      if (found == n_) break;
+    }
+  }
+  Res operator[](std::string_view key) const {
+    for (size_t i = 0; i < n_; ++i)
+      if (keys_[i] == key) return has_[i] ? Res(element(values_[i])) : Res(simdjson::NO_SUCH_FIELD);
+    return Res(simdjson::NO_SUCH_FIELD);
+  }
+
+ private:
+  static constexpr size_t kMax = 16;
+  std::string_view keys_[kMax];  // views of string literals
+  element values_[kMax];
+  bool has_[kMax] = {};
+  uint16_t first_[256] = {};
+  size_t n_ = 0;
+};
+
 bool starts_with(std::string_view s, std::string_view p) {
   return s.substr(0, p.size()) == p;
 }
@@ -47,8 +90,8 @@ std::string decoded(std::string_view s) {
 }
 
 // An IAM ARN named by a request parameter, percent-decoded; "" when it is not one.
-std::string arn_param(Res rp, std::string_view key) {
-  std::string v = decoded(text_at(rp, {key}));
+std::string arn_param(Res value) {
+  std::string v = decoded(text_at(value, {}));
   return starts_with(v, "arn:") ? v : std::string();
 }
 
@@ -67,30 +110,33 @@ bool creates(std::string_view name) {
 
 // CloudTrail: the caller, its credentials and what the call acted on.
 void cloudtrail(const EventView& ev, RecordFacets& f) {
-  Res d(element(ev.doc));
-  Res ui = at(d, {"userIdentity"});
-  std::string_view type = text_at(ui, {"type"});
-  std::string_view arn = text_at(ui, {"arn"});
-  std::string_view key = text_at(ui, {"accessKeyId"});
-  std::string account(text_at(ui, {"accountId"}));
-  std::string recipient(text_at(d, {"recipientAccountId"}));
+  Members d(Res(element(ev.doc)),
+            {"userIdentity", "eventName", "sourceIPAddress", "userAgent", "readOnly", "errorCode",
+             "requestParameters", "responseElements", "eventSource", "recipientAccountId"});
+  Members ui(d["userIdentity"],
+             {"type", "arn", "accessKeyId", "accountId", "invokedBy", "sessionContext"});
+  std::string_view type = text_at(ui["type"], {});
+  std::string_view arn = text_at(ui["arn"], {});
+  std::string_view key = text_at(ui["accessKeyId"], {});
+  std::string account(text_at(ui["accountId"], {}));
+  std::string recipient(text_at(d["recipientAccountId"], {}));
   f.actor_account = account;
-  f.aws_service = type == "AWSService" || !text_at(ui, {"invokedBy"}).empty();
-  f.verb = std::string(text_at(d, {"eventName"}));
-  f.source_ip = std::string(text_at(d, {"sourceIPAddress"}));
-  f.user_agent = std::string(text_at(d, {"userAgent"}));
+  f.aws_service = type == "AWSService" || !text_at(ui["invokedBy"], {}).empty();
+  f.verb = std::string(text_at(d["eventName"], {}));
+  f.source_ip = std::string(text_at(d["sourceIPAddress"], {}));
+  f.user_agent = std::string(text_at(d["userAgent"], {}));
   bool ro = false;
-  if (at(d, {"readOnly"}).get(ro) == simdjson::SUCCESS)
+  if (d["readOnly"].get(ro) == simdjson::SUCCESS)
     f.read_only = ro;
   else
     f.read_only = read_only_name(f.verb);
-  f.failed = !text_at(d, {"errorCode"}).empty();
+  f.failed = !text_at(d["errorCode"], {}).empty();
   if (starts_with(key, "AKIA") || starts_with(key, "ASIA"))
     add(f.credentials, "key:" + std::string(key));
   if (!arn.empty()) {
     add(f.identities, iam_key(arn));
     add(f.credentials, session_key(arn));
-  } else if (std::string_view issuer = text_at(ui, {"sessionContext", "sessionIssuer", "arn"});
+  } else if (std::string_view issuer = text_at(ui["sessionContext"], {"sessionIssuer", "arn"});
              !issuer.empty()) {
     add(f.identities, iam_key(issuer));
   } else if (type == "AWSAccount" && !account.empty() && account != recipient) {
@@ -98,8 +144,10 @@ void cloudtrail(const EventView& ev, RecordFacets& f) {
     add(f.credentials, "account:" + account);
   }
 
-  Res rp = at(d, {"requestParameters"});
-  Res re = at(d, {"responseElements"});
+  Members rp(d["requestParameters"],
+             {"userName", "accessKeyId", "roleName", "roleArn", "principalArn", "clusterName",
+              "name", "groupId", "instancesSet", "bucketName", "key"});
+  Members re(d["responseElements"], {"accessKey", "assumedRoleUser", "credentials"});
   std::string acct = recipient.empty() ? account : recipient;
   const std::string_view name = f.verb;
   bool create = creates(name);
@@ -109,57 +157,59 @@ void cloudtrail(const EventView& ev, RecordFacets& f) {
     if (f.read_only || f.failed || !mutate) return;
     add(create ? f.created : f.changed, k);
   };
-  if (std::string_view u = text_at(rp, {"userName"}); !u.empty()) {
+  if (std::string_view u = text_at(rp["userName"], {}); !u.empty()) {
     target(iam_key(fmt::format("arn:aws:iam::{}:user/{}", acct, decoded(u))),
            name != "CreateAccessKey" && name != "UpdateAccessKey" && name != "DeleteAccessKey");
-    if (std::string_view k = text_at(re, {"accessKey", "accessKeyId"}); !k.empty() && !f.failed) {
+    if (std::string_view k = text_at(re["accessKey"], {"accessKeyId"}); !k.empty() && !f.failed) {
       add(f.targets, "key:" + std::string(k));
       add(f.created, "key:" + std::string(k));
       add(f.revealed, "key:" + std::string(k));
     }
   }
-  if (std::string_view k = text_at(rp, {"accessKeyId"}); starts_with(k, "AKIA"))
+  if (std::string_view k = text_at(rp["accessKeyId"], {}); starts_with(k, "AKIA"))
     target("key:" + std::string(k));
-  if (std::string_view r = text_at(rp, {"roleName"}); !r.empty())
+  if (std::string_view r = text_at(rp["roleName"], {}); !r.empty())
     target(iam_key(fmt::format("arn:aws:iam::{}:role/{}", acct, decoded(r))));
-  if (std::string r = arn_param(rp, "roleArn"); !r.empty()) {
+  if (std::string r = arn_param(rp["roleArn"]); !r.empty()) {
     bool assume = starts_with(name, "AssumeRole");
     target(iam_key(r), !assume);
     if (assume && !f.failed) {
-      if (std::string_view s = text_at(re, {"assumedRoleUser", "arn"}); !s.empty())
+      if (std::string_view s = text_at(re["assumedRoleUser"], {"arn"}); !s.empty())
         add(f.revealed, session_key(s));
-      if (std::string_view k = text_at(re, {"credentials", "accessKeyId"}); !k.empty())
+      if (std::string_view k = text_at(re["credentials"], {"accessKeyId"}); !k.empty())
         add(f.revealed, "key:" + std::string(k));
     }
   }
-  if (std::string p = arn_param(rp, "principalArn"); !p.empty()) {
-    std::string cluster(text_at(rp, {"clusterName"}));
-    if (cluster.empty()) cluster = text_at(rp, {"name"});
+  if (std::string p = arn_param(rp["principalArn"]); !p.empty()) {
+    std::string cluster(text_at(rp["clusterName"], {}));
+    if (cluster.empty()) cluster = text_at(rp["name"], {});
     if (!cluster.empty()) target("access_entry:" + decoded(cluster) + "/" + p);
     // An access entry admits its principal to the cluster.
     if (!f.read_only && !f.failed && !starts_with(name, "Delete") &&
         !starts_with(name, "Disassociate"))
       add(f.revealed, iam_key(p));
   }
-  if (std::string_view sg = text_at(rp, {"groupId"}); starts_with(sg, "sg-"))
+  if (std::string_view sg = text_at(rp["groupId"], {}); starts_with(sg, "sg-"))
     target("sg:" + std::string(sg));
   simdjson::dom::array items;
-  if (at(rp, {"instancesSet", "items"}).get(items) == simdjson::SUCCESS)
+  if (at(rp["instancesSet"], {"items"}).get(items) == simdjson::SUCCESS)
     for (element i : items)
       if (std::string_view id = text_at(Res(element(i)), {"instanceId"}); !id.empty())
         target("instance:" + std::string(id));
-  if (std::string_view b = text_at(rp, {"bucketName"}); !b.empty())
+  if (std::string_view b = text_at(rp["bucketName"], {}); !b.empty()) {
     target("bucket:" + std::string(b));
-  std::string_view src = text_at(d, {"eventSource"});
+    f.detail = std::string(text_at(rp["key"], {}));
+  }
+  std::string_view src = text_at(d["eventSource"], {});
   if (src == "cloudtrail.amazonaws.com")
-    if (std::string_view t = text_at(rp, {"name"}); !t.empty()) {
+    if (std::string_view t = text_at(rp["name"], {}); !t.empty()) {
       std::string_view trail =
           t.substr(t.rfind('/') == std::string_view::npos ? 0 : t.rfind('/') + 1);
       target("trail:" + std::string(trail));
     }
   if (src == "eks.amazonaws.com") {
-    std::string cluster(text_at(rp, {"name"}));
-    if (cluster.empty()) cluster = text_at(rp, {"clusterName"});
+    std::string cluster(text_at(rp["name"], {}));
+    if (cluster.empty()) cluster = text_at(rp["clusterName"], {});
     if (!cluster.empty()) add(f.targets, "cluster:" + decoded(cluster));
   }
 }
@@ -181,16 +231,17 @@ void aws_auth_entries(Res obj, RecordFacets& f) {
 }
 
 void k8s_audit(const EventView& ev, RecordFacets& f) {
-  Res d(element(ev.doc));
-  std::string_view user = text_at(d, {"user", "username"});
-  f.verb = std::string(text_at(d, {"verb"}));
+  Members d(Res(element(ev.doc)), {"user", "verb", "sourceIPs", "userAgent", "responseStatus",
+                                   "annotations", "objectRef", "requestObject", "responseObject"});
+  std::string_view user = text_at(d["user"], {"username"});
+  f.verb = std::string(text_at(d["verb"], {}));
   f.read_only = f.verb == "get" || f.verb == "list" || f.verb == "watch";
-  f.source_ip = std::string(text_at(d, {"sourceIPs"}));
-  f.user_agent = std::string(text_at(d, {"userAgent"}));
+  f.source_ip = std::string(text_at(d["sourceIPs"], {}));
+  f.user_agent = std::string(text_at(d["userAgent"], {}));
   int64_t code = 0;
-  if (at(d, {"responseStatus", "code"}).get(code) == simdjson::SUCCESS) f.failed = code >= 400;
+  if (at(d["responseStatus"], {"code"}).get(code) == simdjson::SUCCESS) f.failed = code >= 400;
   if (!user.empty()) add(f.identities, k8s_user_key(user));
-  Res extra = at(d, {"user", "extra"});
+  Res extra = at(d["user"], {"extra"});
   std::string_view arn = text_at(extra, {"arn"});
   if (arn.empty()) arn = text_at(extra, {"canonicalArn"});
   if (!arn.empty()) {
@@ -210,18 +261,24 @@ void k8s_audit(const EventView& ev, RecordFacets& f) {
     add(f.identities,
         "pod:" + std::string(rest.substr(0, rest.find(':'))) + "/" + std::string(pod));
   }
-  f.granted_by = binding_from_reason(text_at(d, {"annotations", "authorization.k8s.io/reason"}));
+  f.granted_by = binding_from_reason(text_at(d["annotations"], {"authorization.k8s.io/reason"}));
 
-  std::string_view resource = text_at(d, {"objectRef", "resource"});
-  std::string_view sub = text_at(d, {"objectRef", "subresource"});
-  std::string ns(text_at(d, {"objectRef", "namespace"}));
-  std::string name(text_at(d, {"objectRef", "name"}));
-  Res obj = at(d, {"responseObject"});
+  Members ref(d["objectRef"], {"resource", "subresource", "namespace", "name"});
+  std::string_view resource = text_at(ref["resource"], {});
+  std::string_view sub = text_at(ref["subresource"], {});
+  std::string ns(text_at(ref["namespace"], {}));
+  std::string name(text_at(ref["name"], {}));
+  Res obj = d["responseObject"];
   simdjson::dom::object probe;
   if (obj.get(probe) != simdjson::SUCCESS || text_at(obj, {"kind"}) == "Status")
-    obj = at(d, {"requestObject"});
+    obj = d["requestObject"];
   if (name.empty()) name = text_at(obj, {"metadata", "name"});
   if (ns.empty()) ns = text_at(obj, {"metadata", "namespace"});
+  // What tells two requests of one identity apart when they name no object (list pods vs list
+  // nodes): the resource and namespace.
+  f.detail = std::string(resource);
+  if (!sub.empty()) f.detail += "/" + std::string(sub);
+  if (name.empty() && !ns.empty()) f.detail += " in " + ns;
   if (name.empty() || resource.empty()) return;
   std::string t;
   if (resource == "pods")
@@ -247,13 +304,13 @@ void k8s_audit(const EventView& ev, RecordFacets& f) {
   if (t.empty()) return;
   add(f.targets, t);
   if (resource == "serviceaccounts" && sub == "token") {
-    Res bound = at(d, {"requestObject", "spec", "boundObjectRef"});
+    Res bound = at(d["requestObject"], {"spec", "boundObjectRef"});
     if (text_at(bound, {"kind"}) == "Pod")
       if (std::string_view pod = text_at(bound, {"name"}); !pod.empty())
         add(f.targets, "pod:" + ns + "/" + std::string(pod));
   }
   if (resource == "pods" && sub == "binding") {
-    if (std::string_view node = text_at(d, {"requestObject", "target", "name"}); !node.empty())
+    if (std::string_view node = text_at(d["requestObject"], {"target", "name"}); !node.empty())
       add(f.targets, "node:" + std::string(node));
     return;
   }
@@ -444,6 +501,16 @@ RecordFacets record_facets(const EventView& ev) {
   }
   if (!f.source_ip.empty() && is_public_ip(f.source_ip)) add(f.credentials, "ip:" + f.source_ip);
   return f;
+}
+
+std::string node_session_of(const EventView& ev, std::string_view& source_ip) {
+  if (ev.source != Source::CloudTrail) return {};
+  Res d(element(ev.doc));
+  std::string_view arn = text_at(d, {"userIdentity", "arn"});
+  if (arn.find(":assumed-role/") == std::string_view::npos) return {};
+  std::string instance = session_instance(arn);
+  if (!instance.empty()) source_ip = text_at(d, {"sourceIPAddress"});
+  return instance;
 }
 
 bool scope_candidate(const EventView& ev) {

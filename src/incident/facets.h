@@ -37,7 +37,8 @@ struct RecordFacets {
   // aws-auth entries a create/update/patch of kube-system/aws-auth sets, as
   // "role|ARN|username|group,group" or "user|…" (the whole mapRoles / mapUsers it writes).
   std::vector<std::string> aws_auth;
-  std::string verb;  // Kubernetes verb or API action
+  std::string verb;    // Kubernetes verb or API action
+  std::string detail;  // what else tells two requests apart (the S3 object key)
   bool read_only = false;
   bool failed = false;       // the request was denied or failed
   bool aws_service = false;  // an AWS service acting on its own behalf
@@ -50,6 +51,9 @@ RecordFacets record_facets(const EventView& ev);
 // the pivot, except controllers creating pods and jobs (ownership) and anonymous requests.
 // Decided from a few fields of the parsed document, on the scan's workers.
 bool scope_candidate(const EventView& ev);
+// For a CloudTrail call made with a node's instance-profile session: the instance the session is
+// named after, and the call's source address. "" otherwise.
+std::string node_session_of(const EventView& ev, std::string_view& source_ip);
 
 // Keys.
 std::string workload_kind(std::string_view kind_or_resource);  // "cronjobs" → "CronJob"

@@ -256,11 +256,23 @@ std::string k8s_user_key(std::string_view u) {
 }
 
 bool is_public_ip(std::string_view ip) {
-  unsigned a = 0, b = 0, c = 0, d = 0;
-  char tail = 0;
-  std::string s(ip);
-  if (std::sscanf(s.c_str(), "%u.%u.%u.%u%c", &a, &b, &c, &d, &tail) != 4) return false;
-  if (a > 255 || b > 255 || c > 255 || d > 255) return false;
+  // Dotted quad, each part 0-255 without sign or space; nothing after it.
+  unsigned part[4] = {};
+  size_t i = 0;
+  for (int n = 0; n < 4; ++n) {
+    if (n > 0) {
+      if (i >= ip.size() || ip[i] != '.') return false;
+      ++i;
+    }
+    size_t start = i;
+    unsigned v = 0;
+    while (i < ip.size() && ip[i] >= '0' && ip[i] <= '9' && i - start < 3)
+      v = v * 10 + (ip[i++] - '0');
+    if (i == start || v > 255) return false;
+    part[n] = v;
+  }
+  if (i != ip.size()) return false;
+  unsigned a = part[0], b = part[1];
   if (a == 10 || a == 127 || a == 0 || a >= 224) return false;
   if (a == 172 && b >= 16 && b <= 31) return false;
   if (a == 192 && b == 168) return false;

@@ -72,6 +72,11 @@ struct TimelineEntry {
   std::string text, source, confidence;  // confidence: High | Medium | Low
   Evidence evidence;
   bool informational = false;  // an info-level alert: a record, not a detection (metrics)
+  // The same request again after this one (same credential, address, action and object):
+  // how many, and when the last was. Counted, not listed one by one.
+  uint64_t repeats = 0;
+  TimeNs from = kNoTime, until = kNoTime;  // when the repeats were (from may precede time)
+  std::vector<std::string> also;           // event ids of the repeats that were kept
 };
 // `2026-03-14T09:12:31Z [INCIDENT] text (High confidence, Kubernetes audit)`
 std::string timeline_line(const TimelineEntry& e);

@@ -26,8 +26,13 @@ struct EventFacts {
   TimeNs last_seen = kNoTime;   // GuardDuty service.eventLastSeen
   bool pod_binding = false;     // the scheduler placing a pod on a node
   long record = -1;             // index of its ScopeRecord
-  std::string granted_role;     // the ClusterRole / Role the API server said allowed it
-  bool failed = false;          // denied or failed
+  // The same activity again (ContextStore repeats, and other records of the scope that did the
+  // same thing with another credential): how many, until when, and their ids where kept.
+  uint64_t repeats = 0;
+  TimeNs repeats_from = kNoTime, repeats_until = kNoTime;
+  std::vector<std::string> also;
+  std::string granted_role;  // the ClusterRole / Role the API server said allowed it
+  bool failed = false;       // denied or failed
 };
 
 struct FindingFacts {

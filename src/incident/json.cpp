@@ -102,6 +102,12 @@ void incident(Json& j, const Incident& inc, bool lead) {
       j.kv("source", t.source);
       j.kv("confidence", t.confidence);
       j.kv("line", timeline_line(t));
+      if (t.repeats) {
+        j.kv_num("repeats", static_cast<int64_t>(t.repeats));
+        j.kv_time("from", t.from);
+        j.kv_time("until", t.until);
+        j.kv_list("also_event_ids", t.also);
+      }
       j.key("evidence");
       evidence(j, t.evidence, false);
       j.close('}');

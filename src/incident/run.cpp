@@ -231,6 +231,17 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
         "more than {} events fed findings: the correlation used the first {} and the findings' "
         "subjects for the rest",
         kMaxKeptEvents, kMaxKeptEvents));
+  if (context.repeats())
+    inv.incident.assumptions.push_back(fmt::format(
+        "{} requests repeated an earlier one exactly (same credential, address, action and "
+        "object) and were counted on it rather than kept one by one",
+        util::thousands(context.repeats())));
+  for (const auto& [ip, n] : context.egress())
+    if (n)
+      inv.incident.assumptions.push_back(fmt::format(
+          "{} is the VPC's egress address (the sessions of several nodes act from it): {} calls "
+          "of nodes' sessions through it were taken as the nodes' own and not kept",
+          ip, util::thousands(n)));
   if (context.dropped())
     inv.incident.gaps.push_back(fmt::format(
         "{} of {} records that could be the attacker's were not kept for the scope ({}): the "

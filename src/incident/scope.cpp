@@ -3,8 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cstdio>
-#include <cstdlib>
 #include <deque>
 #include <unordered_map>
 
@@ -102,6 +100,8 @@ std::string hub_reason(const std::string& key, const ScopeContext& ctx) {
   if (kind == "ip") {
     std::string ip = key.substr(3);
     if (trusted_ip(ip, ctx.policy)) return "a trusted address (trusted_cidrs in the policy)";
+    if (ctx.egress.count(ip))
+      return "the VPC's egress address: the sessions of several nodes act from it";
     if (!is_public_ip(ip)) return "a private address: shared by the VPC's workloads";
   }
   if (kind == "iam") {
@@ -276,7 +276,7 @@ ScopeResult pivot(const std::vector<ScopeRecord>& records, const std::vector<siz
     if (s.owned) return false;
     const RecordFacets& f = records[i].facets;
     if (f.aws_service) return true;
-    if (trusted_ip(f.source_ip, ctx.policy)) return true;
+    if (trusted_ip(f.source_ip, ctx.policy) || ctx.egress.count(f.source_ip)) return true;
     // A node's session (and its temporary key) and a pod's token are used all day from the VPC
     // by their owner.
     bool vpc = f.source_ip.empty() || !is_address(f.source_ip) || !is_public_ip(f.source_ip);
@@ -360,10 +360,6 @@ ScopeResult pivot(const std::vector<ScopeRecord>& records, const std::vector<siz
         "{} record{} of stolen or node credentials from trusted or VPC addresses were left out as "
         "their owner's own use",
         owner_skipped, owner_skipped == 1 ? "" : "s"));
-  if (std::getenv("EKSIR_DEBUG_SCOPE"))
-    for (const auto& [k, sd] : out.seeds)
-      std::fprintf(stderr, "seed %s role=%s owned=%d actor=%d rec=%ld why=%s\n", k.c_str(),
-                   sd.role.c_str(), sd.owned, sd.as_actor, sd.record, sd.why.c_str());
   // A key followed after all is not "not expanded".
   for (auto it = out.not_expanded.begin(); it != out.not_expanded.end();)
     it = out.seeds.count(it->first) ? out.not_expanded.erase(it) : std::next(it);

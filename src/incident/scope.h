@@ -60,6 +60,7 @@ struct ScopeContext {
   const cluster::Policy* policy = nullptr;
   std::string account;               // the cluster's account
   std::set<std::string> node_roles;  // role keys ("iam:arn…") the cluster's nodes use
+  std::set<std::string> egress;      // public addresses several nodes' sessions act from (NAT)
 };
 
 // seeds: the records of the incident's findings (indices into records) and explicit keys.

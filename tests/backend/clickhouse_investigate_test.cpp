@@ -83,7 +83,14 @@ TEST(ClickHouseInvestigate, IncidentFromTheStoreEqualsTheFiles) {
   auto remote =
       incident_lines(investigate({incident_dir() + "/snapshot"}, url, remote_rc, remote_err));
   EXPECT_EQ(remote_rc, local_rc) << remote_err;
-  EXPECT_EQ(remote, local) << remote_err;
+  EXPECT_EQ(remote.size(), local.size());
+  for (size_t i = 0; i < std::min(remote.size(), local.size()); ++i)
+    if (remote[i] != local[i]) {
+      ADD_FAILURE() << "line " << i << " differs:\n  store: " << remote[i]
+                    << "\n  files: " << local[i] << "\n"
+                    << remote_err;
+      break;
+    }
   // A pod is placed on its node from the audit pods/binding event the store returned.
   EXPECT_NE(std::find(remote.begin(), remote.end(),
                       "affected pod kube-system/backup-agent node ip-10-42-11-27.ec2.internal"),

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "cluster/cluster.h"
+#include "incident/graph.h"
 
 namespace eksir::incident {
 namespace {
@@ -409,6 +410,32 @@ TEST(Scope, AwsAuthWithoutEarlierContentNamesOnlyWhatIsTiedToTheAttacker) {
   ASSERT_EQ(r.aws_auth_added.size(), 2u);  // the attacker's own role, and another account's
   ASSERT_EQ(r.notes.size(), 1u);
   EXPECT_NE(r.notes[0].find("platform-admin"), std::string::npos);
+}
+
+TEST(FacetKeys, PublicAddresses) {
+  for (const char* ip : {"203.0.113.45", "8.8.8.8", "1.2.3.4", "100.128.0.1"})
+    EXPECT_TRUE(is_public_ip(ip)) << ip;
+  for (const char* ip : {"10.0.0.1",
+                         "172.16.5.4",
+                         "172.31.255.255",
+                         "192.168.1.1",
+                         "127.0.0.1",
+                         "169.254.169.254",
+                         "100.64.0.1",
+                         "0.0.0.0",
+                         "224.0.0.1",
+                         "256.1.1.1",
+                         "1.2.3",
+                         "1.2.3.4.5",
+                         "1.2.3.4 ",
+                         " 1.2.3.4",
+                         "1.2.3.x",
+                         "",
+                         "1..2.3",
+                         "1234.1.1.1",
+                         "eks.amazonaws.com",
+                         "2001:db8::1"})
+    EXPECT_FALSE(is_public_ip(ip)) << ip;
 }
 
 TEST(FacetKeys, DisplayAndKinds) {

@@ -443,9 +443,14 @@ Score score(const json& truth, const json& incident_doc, const std::map<std::str
     ids.push_back(text(want, "event_id"));
     std::vector<const json*> out;
     if (tl.is_array())
-      for (const auto& t : tl)
-        if (std::find(ids.begin(), ids.end(), text(member(t, "evidence"), "event_id")) != ids.end())
-          out.push_back(&t);
+      for (const auto& t : tl) {
+        bool hit =
+            std::find(ids.begin(), ids.end(), text(member(t, "evidence"), "event_id")) != ids.end();
+        // A line that stands for the same activity done again lists the ids of the repeats.
+        for (const auto& also : strings(member(t, "also_event_ids")))
+          hit = hit || std::find(ids.begin(), ids.end(), also) != ids.end();
+        if (hit) out.push_back(&t);
+      }
     return out;
   };
   for (const auto& want : member(e, "timeline")) {
@@ -457,8 +462,11 @@ Score score(const json& truth, const json& incident_doc, const std::map<std::str
     for (const json* t : entries_for(want)) {
       // An audit record carries two times (received and completed); either is its time.
       TimeNs a = parse_time(text(*t, "time")), b = parse_time(when);
-      bool same_time = to_second(text(*t, "time")) == to_second(when) ||
-                       (a != kNoTime && b != kNoTime && std::llabs(a - b) <= 1000000000LL);
+      TimeNs until = parse_time(text(*t, "until"));
+      bool same_time =
+          to_second(text(*t, "time")) == to_second(when) ||
+          (a != kNoTime && b != kNoTime && std::llabs(a - b) <= 1000000000LL) ||
+          (until != kNoTime && b != kNoTime && b >= a - 1000000000LL && b <= until + 1000000000LL);
       bool same_tag = tag.empty() || text(*t, "tag") == tag;
       if (same_time && same_tag) {
         pass = true;
