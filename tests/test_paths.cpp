@@ -2,10 +2,12 @@
 
 #include <fcntl.h>
 #include <libdeflate.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -58,7 +60,7 @@ static std::string slurp(const std::string& path) {
   return ss.str();
 }
 
-RunResult run_eksir(const std::vector<std::string>& args) {
+RunResult run_eksir(const std::vector<std::string>& args, uint64_t max_file_bytes) {
   std::string dir = temp_dir();
   std::string out_path = dir + "/stdout", err_path = dir + "/stderr";
   pid_t pid = ::fork();
@@ -70,6 +72,12 @@ RunResult run_eksir(const std::vector<std::string>& args) {
     ::dup2(out, 1);
     ::dup2(err, 2);
     ::dup2(in, 0);
+    if (max_file_bytes) {
+      // stdout and stderr were opened before the limit and stay below it in these tests.
+      ::signal(SIGXFSZ, SIG_IGN);
+      rlimit lim{max_file_bytes, max_file_bytes};
+      ::setrlimit(RLIMIT_FSIZE, &lim);
+    }
     std::vector<char*> argv;
     std::string bin = eksir_binary();
     argv.push_back(bin.data());

@@ -1,5 +1,6 @@
 // Where the tests find the project, the shared samples and the built CLI.
 #pragma once
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,8 @@ struct RunResult {
   std::string out;
   std::string err;
 };
-// Runs the CLI with argv (no shell), capturing stdout and stderr.
-RunResult run_eksir(const std::vector<std::string>& args);
+// Runs the CLI with argv (no shell), capturing stdout and stderr. max_file_bytes, when not 0,
+// is the child's RLIMIT_FSIZE (SIGXFSZ ignored, so a write past it fails with EFBIG): a disk
+// that fills up, for every file the child writes but the captured stdout and stderr.
+RunResult run_eksir(const std::vector<std::string>& args, uint64_t max_file_bytes = 0);
 }  // namespace eksir::test
