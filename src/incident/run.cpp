@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <future>
@@ -66,11 +65,6 @@ void merge_stats(sources::ScanStats& a, sources::ScanStats b) {
       a.deferred = std::move(b.deferred);
   }
   a.seconds += b.seconds;
-}
-
-// Files beside the case database that say what was written, for the last line of the run.
-std::string written_list(const std::vector<std::string>& files) {
-  return files.empty() ? "nothing written" : fmt::format("{}", fmt::join(files, ", "));
 }
 
 }  // namespace
@@ -347,7 +341,7 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
             inv.incident.undetermined.empty() ? level_name(inv.incident.severity) : "undetermined"),
         false);
     err << fmt::format("eksir investigate: case {} (run {}): {}\n", dir, rec.id,
-                       written_list(written));
+                       fmt::join(written, ", "));
   }
   bool write_failed = !json_error.empty() || !report_ok;
   if (!json_error.empty()) err << "eksir investigate: " << json_error << "\n";
