@@ -24,7 +24,8 @@ constexpr size_t kSniffBytes = 64 * 1024;
 // Files whose digests are left unfinished (deferred, or hashed ahead) hold a descriptor each.
 constexpr size_t kMaxDeferredFiles = 256, kMaxAheadFiles = 256;
 
-// True when some line of text is a whole, non-empty JSON object.
+// True when some line of text is a whole, non-empty JSON object (one failing only on a number
+// is one too: the reader rewrites integers wider than 64 bits).
 bool has_json_object_line(std::string_view text) {
   thread_local simdjson::dom::parser parser;
   size_t pos = 0;
@@ -36,9 +37,10 @@ bool has_json_object_line(std::string_view text) {
     if (first != std::string_view::npos && line[first] == '{') {
       size_t key = line.find_first_not_of(" \t\r", first + 1);
       simdjson::dom::element doc;
-      if (key != std::string_view::npos && line[key] == '"' &&
-          !parser.parse(line.data() + first, line.size() - first, false).get(doc))
-        return true;
+      if (key != std::string_view::npos && line[key] == '"') {
+        auto err = parser.parse(line.data() + first, line.size() - first, false).get(doc);
+        if (!err || err == simdjson::NUMBER_ERROR) return true;
+      }
     }
     if (nl == std::string_view::npos) break;
     pos = nl + 1;
@@ -56,8 +58,7 @@ std::optional<Skip> sniff(const std::string& file, std::string_view head, bool c
     return Skip{file, 0, 0, "empty file", "no records"};
   if (h.find('\0') != std::string_view::npos)
     return Skip{file, 0, 0, "binary file", "contains NUL bytes; not JSON evidence"};
-  // JSON evidence starts like JSON, or (JSON lines with a bad first line) most of its lines do.
-  // A Markdown, YAML or licence file is reported as such, not parsed line by line.
+  // JSON evidence mostly starts like JSON.
   size_t lead = h.find_first_not_of(" \t\r\n");
   if (lead == std::string_view::npos) lead = h.size() - 1;  // blank so far, the file goes on
   if (h[lead] == '{') return std::nullopt;
