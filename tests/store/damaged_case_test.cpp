@@ -102,6 +102,31 @@ TEST(DamagedCase, AnOverwrittenPageFailsTheIntegrityCheck) {
   EXPECT_NE(st.error.find(db), std::string::npos) << st.error;
 }
 
+// Damage after the open's check (the file overwritten while a command holds it open): the reads
+// that fail are kept, not taken for tables that end there.
+TEST(DamagedCase, AReadThatFailsAfterTheOpenIsReported) {
+  std::string root = eksir::test::temp_dir();
+  std::string db = real_case(root + "/later");
+  Status st;
+  auto c = Case::open_readonly(root + "/later", st);
+  ASSERT_TRUE(c) << st.error;
+  EXPECT_TRUE(c->read_status());
+  EXPECT_EQ(c->runs().size(), 1u);
+  {
+    std::fstream f(db, std::ios::binary | std::ios::in | std::ios::out);
+    f.seekp(4096);  // every page past the first
+    for (uintmax_t i = 4096; i < fs::file_size(db); ++i) f.put(static_cast<char>(0xA5));
+    // A new file change counter, as any writer leaves it: the reader's page cache is stale.
+    f.seekp(24);
+    for (int i = 0; i < 4; ++i) f.put(static_cast<char>(0x5A));
+  }
+  c->latest_findings();
+  c->notes();
+  Status read = c->read_status();
+  EXPECT_FALSE(read);
+  EXPECT_NE(read.error.find(db), std::string::npos) << read.error;
+}
+
 TEST(DamagedCase, ListingAndShowingLeaveTheDatabaseByteForByte) {
   std::string root = eksir::test::temp_dir();
   std::string db = real_case(root + "/INC-1");
