@@ -2,10 +2,12 @@
 
 #include <fcntl.h>
 #include <libdeflate.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -58,7 +60,9 @@ static std::string slurp(const std::string& path) {
   return ss.str();
 }
 
-RunResult run_eksir(const std::vector<std::string>& args, const std::string& cwd) {
+namespace {
+RunResult run_eksir_in(const std::vector<std::string>& args, const std::string& cwd,
+                       uint64_t max_file_bytes) {
   std::string dir = temp_dir();
   std::string out_path = dir + "/stdout", err_path = dir + "/stderr";
   pid_t pid = ::fork();
@@ -71,6 +75,12 @@ RunResult run_eksir(const std::vector<std::string>& args, const std::string& cwd
     ::dup2(err, 2);
     ::dup2(in, 0);
     if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) ::_exit(126);
+    if (max_file_bytes) {
+      // stdout and stderr were opened before the limit and stay below it in these tests.
+      ::signal(SIGXFSZ, SIG_IGN);
+      rlimit lim{max_file_bytes, max_file_bytes};
+      ::setrlimit(RLIMIT_FSIZE, &lim);
+    }
     std::vector<char*> argv;
     std::string bin = eksir_binary();
     argv.push_back(bin.data());
@@ -88,6 +98,15 @@ RunResult run_eksir(const std::vector<std::string>& args, const std::string& cwd
   r.err = slurp(err_path);
   std::filesystem::remove_all(dir);
   return r;
+}
+}  // namespace
+
+RunResult run_eksir(const std::vector<std::string>& args, const std::string& cwd) {
+  return run_eksir_in(args, cwd, 0);
+}
+
+RunResult run_eksir(const std::vector<std::string>& args, uint64_t max_file_bytes) {
+  return run_eksir_in(args, "", max_file_bytes);
 }
 
 }  // namespace eksir::test

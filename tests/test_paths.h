@@ -1,5 +1,6 @@
 // Where the tests find the project, the shared samples and the built CLI.
 #pragma once
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -18,4 +19,8 @@ struct RunResult {
 };
 // Runs the CLI with argv (no shell), capturing stdout and stderr; in cwd when given.
 RunResult run_eksir(const std::vector<std::string>& args, const std::string& cwd = "");
+// The same with a file-size limit: max_file_bytes is the child's RLIMIT_FSIZE (SIGXFSZ ignored,
+// so a write past it fails with EFBIG): a disk that fills up, for every file the child writes but
+// the captured stdout and stderr.
+RunResult run_eksir(const std::vector<std::string>& args, uint64_t max_file_bytes);
 }  // namespace eksir::test

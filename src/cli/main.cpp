@@ -22,6 +22,44 @@
 
 namespace {
 
+// --threads: a usage error outside 1..1024, never a thread the system cannot start.
+void add_threads_option(CLI::App* app, unsigned& threads) {
+  app->add_option("--threads", threads, "Worker threads, 1 to 1024 (default: all cores)")
+      ->check(CLI::Range(1u, 1024u));
+}
+
+// --keep-going: an evidence path that cannot be read is reported and skipped instead of stopping.
+void add_keep_going_option(CLI::App* app, bool& keep_going) {
+  app->add_flag("--keep-going", keep_going,
+                "Read the other evidence paths when one cannot be read (it is reported as missing "
+                "evidence); without it, exit 2");
+}
+
+int dispatch(int argc, char** argv);
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // A failure no command handles (a thread or memory the system refuses) ends the run with a
+  // message and exit 2, not an abort.
+  try {
+    int rc = dispatch(argc, argv);
+    std::cout.flush();
+    if (!std::cout) {
+      std::cerr << "eksir: cannot write to standard output (disk full or closed)\n";
+      return 2;
+    }
+    return rc;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "eksir: out of memory\n";
+  } catch (const std::exception& e) {
+    std::cerr << "eksir: " << e.what() << "\n";
+  }
+  return 2;
+}
+
+namespace {
+
 // Reads --since/--until into bounds; prints the problem and returns false when one is unreadable.
 bool time_window(std::string_view command, const std::string& since, const std::string& until,
                  eksir::TimeNs& from, eksir::TimeNs& to) {
@@ -229,9 +267,7 @@ int run_response_command(ResponseCli& r) {
   return eksir::respond::respond(r.run, std::cin, std::cout, std::cerr);
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int dispatch(int argc, char** argv) {
   CLI::App app{"eksir — incident response for Amazon EKS: read the evidence, find what happened."};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("eksir ") + EKSIR_VERSION);
@@ -262,7 +298,8 @@ int main(int argc, char** argv) {
   h->add_option("--limit", hunt.limit, "Stop after this many matches (in evidence order)");
   h->add_flag("--count", hunt.count_only, "Print only the number of matches");
   h->add_flag("--strict", hunt.strict, "Exit 2 if any record or file had to be skipped");
-  h->add_option("--threads", hunt.threads, "Worker threads (default: all cores)");
+  add_keep_going_option(h, hunt.keep_going);
+  add_threads_option(h, hunt.threads);
   h->add_flag("-q,--quiet", hunt.quiet, "No summary on stderr");
 
   eksir::detect::DetectOptions detect;
@@ -291,7 +328,8 @@ int main(int argc, char** argv) {
   d->add_option("--since", d_since,
                 "Only events at or after this time (ISO 8601) or duration before now (24h, 7d)");
   d->add_option("--until", d_until, "Only events before this time or duration before now");
-  d->add_option("--threads", detect.threads, "Worker threads (default: all cores)");
+  add_keep_going_option(d, detect.keep_going);
+  add_threads_option(d, detect.threads);
   d->add_flag("-q,--quiet", detect.quiet, "No summary on stderr");
 
   auto* rl =
@@ -390,7 +428,8 @@ int main(int argc, char** argv) {
   iv->add_option("--until", inv_until, "Only events before this time or duration before now");
   iv->add_option("--fail-on", inv_fail,
                  "Exit 1 when the incident is at or above: critical, high, medium, low");
-  iv->add_option("--threads", inv.threads, "Worker threads (default: all cores)");
+  add_keep_going_option(iv, inv.keep_going);
+  add_threads_option(iv, inv.threads);
   iv->add_flag("-q,--quiet", inv.quiet, "No scan summary on stderr");
 
   eksir::backend::LoadOptions load;
@@ -410,7 +449,7 @@ int main(int argc, char** argv) {
           throw CLI::ValidationError("--batch-mb", "a number of megabytes from 1 to 4096");
         return std::to_string(static_cast<uint64_t>(mb) << 20);
       });
-  ld->add_option("--threads", load.threads, "Worker threads (default: all cores)");
+  add_threads_option(ld, load.threads);
   ld->add_flag("--strict", load.strict, "Exit 2 if any record or file had to be skipped");
   ld->add_flag("-q,--quiet", load.quiet, "No summary on stderr");
 
@@ -491,3 +530,5 @@ int main(int argc, char** argv) {
   }
   return 2;
 }
+
+}  // namespace

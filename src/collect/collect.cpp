@@ -20,6 +20,7 @@
 #include "util/sha256.h"
 #include "util/text.h"
 #include "util/visible.h"
+#include "util/write_file.h"
 
 namespace eksir::collect {
 
@@ -326,16 +327,13 @@ int run(const CollectOptions& o, std::ostream& out, std::ostream& err) {
   m.finished = now_ns();
   std::string manifest = manifest_json(m);
   std::string digest = sha256_hex(manifest);
-  {
-    std::ofstream mf(c.path(kManifestFile), std::ios::binary);
-    mf << manifest;
-    std::ofstream hf(c.path(kManifestHashFile), std::ios::binary);
-    hf << digest << "  " << kManifestFile << "\n";
-    if (!mf || !hf) {
-      err << "eksir collect: cannot write the manifest in " << util::visible(o.out_dir) << "\n";
+  for (auto [file, text] :
+       {std::pair{kManifestFile, manifest},
+        std::pair{kManifestHashFile, fmt::format("{}  {}\n", digest, kManifestFile)}})
+    if (std::string e = util::write_file_atomic(c.path(file), text); !e.empty()) {
+      err << "eksir collect: the manifest was not written: " << util::visible(e) << "\n";
       return 2;
     }
-  }
 
   uint64_t files = 0, bytes = 0;
   for (const auto& r : m.records)

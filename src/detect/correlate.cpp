@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "detect/engine_impl.h"
+#include "util/time_math.h"
 
 namespace eksir::detect {
 namespace {
@@ -58,7 +59,7 @@ void count(const CompiledRule& c, const std::vector<Tuple>& ts, std::vector<Find
     if (t.ref.time == kNoTime) continue;
     auto& q = win[t.key];
     q.push_back(&t);
-    while (t.ref.time - q.front()->ref.time > cor.window) q.pop_front();
+    while (util::span_ns(q.front()->ref.time, t.ref.time) > cor.window) q.pop_front();
     if (q.size() >= cor.threshold) {
       std::vector<const Tuple*> evs(q.begin(), q.end());
       out.push_back(alert(
@@ -82,7 +83,7 @@ void distinct(const CompiledRule& c, const std::vector<Tuple>& ts, std::vector<F
     Win& w = wins[t.key];
     w.q.push_back(&t);
     ++w.values[t.value];
-    while (t.ref.time - w.q.front()->ref.time > cor.window) {
+    while (util::span_ns(w.q.front()->ref.time, t.ref.time) > cor.window) {
       auto it = w.values.find(w.q.front()->value);
       if (--it->second == 0) w.values.erase(it);
       w.q.pop_front();
@@ -121,15 +122,16 @@ void sequence(const CompiledRule& c, const std::vector<Tuple>& ts, std::vector<F
         cand.start = t.ref.time;
         cand.chain = {&t};
       } else {
-        if (!best[s] || t.ref.time - best[s]->start > cor.window) continue;
+        if (!best[s] || util::span_ns(best[s]->start, t.ref.time) > cor.window) continue;
         cand = *best[s];
         cand.chain.push_back(&t);
       }
       if (s + 1 == n) {
-        out.push_back(alert(c, t.key, cand.chain,
-                            fmt::format("{} steps in order for {} within {} (span {})", n,
-                                        key_text(c, t.key), rules::format_duration(cor.window),
-                                        rules::format_duration(t.ref.time - cand.start))));
+        out.push_back(
+            alert(c, t.key, cand.chain,
+                  fmt::format("{} steps in order for {} within {} (span {})", n, key_text(c, t.key),
+                              rules::format_duration(cor.window),
+                              rules::format_duration(util::span_ns(cand.start, t.ref.time)))));
         for (auto& b : best) b.reset();
         break;
       }
@@ -149,7 +151,7 @@ void first_seen(const CompiledRule& c, const std::vector<Tuple>& ts, TimeNs evid
     // new. Skipping it would make the result depend on which worker kept which copy.
     if (!seen.emplace(t.key, true).second) continue;
     if (t.ref.time == kNoTime || evidence_start == kNoTime) continue;
-    TimeNs covered = t.ref.time - evidence_start;
+    TimeNs covered = util::span_ns(evidence_start, t.ref.time);
     if (covered < cor.history) {  // not enough history to call it new: said once per rule
       if (w.values++ < 3) w.examples.push_back(key_text(c, t.key));
       continue;

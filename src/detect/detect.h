@@ -133,6 +133,7 @@ struct DetectOptions {
   unsigned threads = 0;
   bool progress = true;
   bool quiet = false;
+  bool keep_going = false;  // an evidence path that cannot be read is skipped, not fatal
   // When set, events come from it instead of the evidence files; it is given the loaded rules.
   std::function<sources::ScanFn(const std::vector<rules::Rule>&)> scan;
   // Findings for which this returns false are left out (eksir.yaml suppressions).

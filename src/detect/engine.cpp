@@ -12,6 +12,7 @@
 #include "detect/bucket.h"
 #include "detect/engine_impl.h"
 #include "detect/values.h"
+#include "util/time_math.h"
 
 namespace eksir::detect {
 
@@ -132,6 +133,9 @@ struct Engine::Impl {
   std::vector<WorkerState> workers;
   EngineOptions options;
   std::vector<Withheld> withheld;
+  // Where the evidence starts, for first_seen's history, counts only times evidence can carry:
+  // one record dated 1700 must not make every value look new after centuries of history.
+  util::PlausibleRange plausible = util::plausible_range(util::now_ns());
 };
 
 Engine::Engine(std::vector<rules::Rule> rules, const EngineOptions& options)
@@ -215,7 +219,7 @@ unsigned Engine::on_event(const EventView& event, unsigned worker) {
   ev.cache = &w.cache;
   w.cache.next();
   const size_t s = static_cast<size_t>(ev.source);
-  if (ev.time != kNoTime && ev.time < w.min_time[s]) w.min_time[s] = ev.time;
+  if (ev.time < w.min_time[s] && m.plausible.contains(ev.time)) w.min_time[s] = ev.time;
   unsigned used = 0;
   auto on_single = [&](uint32_t idx) {
     const CompiledRule& c = m.compiled[idx];

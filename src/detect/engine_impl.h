@@ -12,6 +12,7 @@
 #include "detect/detect.h"
 #include "event/fields.h"
 #include "query/query.h"
+#include "util/time_math.h"
 
 namespace eksir::detect {
 
@@ -84,7 +85,7 @@ struct alignas(64) WorkerState {
 
 // True when b follows a by at most `window` (or either has no time): one finding holds both.
 inline bool within(TimeNs a, TimeNs b, TimeNs window) {
-  return a == kNoTime || b == kNoTime || b - a <= window;
+  return a == kNoTime || b == kNoTime || util::span_ns(a, b) <= window;
 }
 // Hits of single-event rules become findings, appended to out (hits.cpp): one per rule and
 // subject and run of hits no further apart than `window`. Leaves the workers' hits in place.

@@ -32,6 +32,8 @@ std::string severity_counts(const std::vector<Finding>& findings, bool json) {
 }  // namespace
 
 int run(const DetectOptions& o, std::ostream& out, std::ostream& err) {
+  if (!o.scan)
+    if (int rc = sources::check_paths(err, "detect", o.evidence, o.keep_going)) return rc;
   rules::LoadResult loaded;
   if (int rc = load_rules(o.rule_paths, o.builtin, o.quiet, "detect", err, loaded)) return rc;
 

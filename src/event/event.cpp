@@ -46,9 +46,10 @@ Event Event::from_view(const EventView& v) {
   e.time = v.time;
   e.sample = v.sample;
   e.raw = std::string(v.raw);
-  // Only GuardDuty findings are re-keyed (CLI output, ASFF) so that raw no longer parses to doc;
-  // every other record's raw is its event's own text.
-  if (v.source == Source::GuardDuty) {
+  // Only GuardDuty findings are re-keyed (CLI output, ASFF) and records with integers wider than
+  // 64 bits rewritten, so that raw no longer parses to doc; every other record's raw is its
+  // event's own text.
+  if (v.source == Source::GuardDuty || v.rewritten) {
     std::string normalised = simdjson::minify(v.doc);
     if (normalised != e.raw) e.json = std::move(normalised);
   }
@@ -92,7 +93,10 @@ TimeNs parse_duration(std::string_view text) {
     if (c < '0' || c > '9') return 0;
     n = n * 10 + (c - '0');
   }
-  return n * unit * 1000000000LL;
+  // A span longer than int64 nanoseconds hold (292 years) is not a span evidence can have.
+  int64_t ns = 0;
+  if (__builtin_mul_overflow(n, unit * 1000000000LL, &ns)) return 0;
+  return ns;
 }
 
 namespace {

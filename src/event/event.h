@@ -42,6 +42,8 @@ struct EventView {
   // Values already looked up on this event (field lookups by many rules); owned by the caller,
   // which resets it for each event. Null: no caching.
   FieldCache* cache = nullptr;
+  // raw does not parse as it is: integers wider than 64 bits in it were read as doubles.
+  bool rewritten = false;
 };
 
 // An EventView copied so that it outlives the scan.
@@ -53,7 +55,9 @@ struct Event {
   TimeNs time = kNoTime;
   bool sample = false;
   std::string raw;
-  std::string json;  // doc as JSON when raw does not parse to it (re-keyed GuardDuty); else empty
+  // doc as JSON when raw does not parse to it (re-keyed GuardDuty, numbers wider than 64 bits);
+  // else empty
+  std::string json;
 
   static Event from_view(const EventView& v);
   std::string_view normalised() const { return json.empty() ? std::string_view(raw) : json; }

@@ -15,6 +15,7 @@
 #include "util/table.h"
 #include "util/text.h"
 #include "util/visible.h"
+#include "util/time_math.h"
 
 namespace eksir::hunt {
 
@@ -28,7 +29,7 @@ std::optional<Format> parse_format(std::string_view name) {
 
 TimeNs parse_time_bound(std::string_view text, TimeNs now, std::string& error) {
   if (TimeNs t = parse_time(text); t != kNoTime) return t;
-  if (TimeNs span = parse_duration(text); span > 0) return now - span;
+  if (TimeNs span = parse_duration(text); span > 0) return util::add_ns(now, -span);
   error = fmt::format(
       "'{}' is neither a time (2026-03-14T09:00:00Z) nor a duration before now (30m, 24h, 7d)",
       text);
@@ -166,6 +167,8 @@ int run(const HuntOptions& o, std::ostream& out, std::ostream& err) {
     if (!FieldRef(f).known())
       err << fmt::format("eksir hunt: warning: unknown field '{}' in --fields\n", util::visible(f));
 
+  if (!o.scan)
+    if (int rc = sources::check_paths(err, "hunt", o.evidence, o.keep_going)) return rc;
   Renderer renderer(o);
   sources::ScanOptions so;
   so.threads = o.threads;

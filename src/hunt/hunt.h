@@ -24,6 +24,7 @@ struct HuntOptions {
   uint64_t limit = 0;               // 0 = no limit
   bool count_only = false;          // print the number of matches alone
   bool strict = false;              // any skipped record or file makes the run fail (exit 2)
+  bool keep_going = false;          // an evidence path that cannot be read is skipped, not fatal
   std::optional<Source> only;
   TimeNs since = kNoTime, until = kNoTime;
   unsigned threads = 0;

@@ -13,6 +13,7 @@
 #include "incident/context.h"
 #include "incident/internal.h"
 #include "util/text.h"
+#include "util/time_math.h"
 
 namespace eksir::incident {
 namespace {
@@ -143,6 +144,86 @@ struct Group {
   std::set<std::string> keys;
 };
 
+// The evidence's implausible times, by value (util::implausible_times over every time the
+// correlation saw: its events' and its findings' first and last sight, which also stand for
+// events it did not keep or kept in another copy).
+using Implausibles = std::unordered_map<TimeNs, util::Implausible>;
+
+Implausibles implausible_values(const std::vector<EventFacts>& facts,
+                                const std::deque<EventFacts>& pulled,
+                                const std::vector<detect::Finding>* findings, TimeNs now) {
+  std::vector<TimeNs> times;
+  times.reserve(facts.size() + pulled.size());
+  for (const auto* list : {&facts})
+    for (const auto& f : *list)
+      for (TimeNs t : {f.event->time, f.detected, f.first_seen})
+        if (t != kNoTime) times.push_back(t);
+  for (const auto& f : pulled)
+    for (TimeNs t : {f.event->time, f.repeats_from, f.repeats_until})
+      if (t != kNoTime) times.push_back(t);
+  if (findings)
+    for (const auto& f : *findings)
+      for (TimeNs t : {f.first_seen, f.last_seen})
+        if (t != kNoTime) times.push_back(t);
+  auto verdicts = util::implausible_times(times, now == kNoTime ? util::now_ns() : now);
+  Implausibles out;
+  for (size_t i = 0; i < times.size(); ++i)
+    if (verdicts[i] != util::Implausible::No) out.emplace(times[i], verdicts[i]);
+  return out;
+}
+
+bool implausible(const Implausibles& bad, TimeNs t) {
+  return t != kNoTime && bad.count(t) > 0;
+}
+
+// "N timeline events carry implausible times ...: file:line (time, why), ..."; "" when none.
+std::string implausible_gap(const Incident& inc, const Implausibles& bad) {
+  size_t n = 0, untimed = 0;
+  std::vector<std::string> where;
+  for (const auto& t : inc.timeline) {
+    if (t.time == kNoTime) ++untimed;
+    if (!t.implausible_time && t.time != kNoTime) continue;
+    if (t.time != kNoTime) ++n;
+    if (where.size() == 5) continue;
+    std::string why = t.time == kNoTime ? "no readable time"
+                      : bad.at(t.time) == util::Implausible::Isolated
+                          ? format_time(t.time) + ", more than a year from the rest"
+                          : format_time(t.time) + ", outside 2006 to a day after this run";
+    where.push_back(fmt::format("{}:{} ({})", t.evidence.file, t.evidence.line, why));
+  }
+  if (n + untimed == 0) return {};
+  size_t total = n + untimed;
+  return fmt::format(
+      "{} timeline event{} carr{} implausible times{}: left out of the metrics and the report's "
+      "chart, their real time is not known: {}{}",
+      total, total == 1 ? "" : "s", total == 1 ? "ies" : "y",
+      untimed ? fmt::format(" ({} with no readable time)", untimed) : "", fmt::join(where, ", "),
+      total > where.size() ? ", …" : "");
+}
+
+// Why nothing can be assessed when no event was read.
+std::string no_event_reason(const sources::ScanStats& st) {
+  if (st.filtered)
+    return fmt::format("all {} events read are outside --since/--until", st.filtered);
+  if (st.files == 0 && st.skipped == 0 && st.ignored == 0)
+    return "no evidence file was found in the paths given";
+  std::vector<std::string> parts;
+  if (st.skipped)
+    parts.push_back(fmt::format("{} skipped{}", st.skipped,
+                                st.skips.empty() ? "" : " (first: " + st.skips[0].message() + ")"));
+  if (st.ignored) {
+    std::vector<std::string> reasons;
+    for (const auto& [r, k] : st.ignored_by_reason) reasons.push_back(fmt::format("{} {}", k, r));
+    parts.push_back(fmt::format("{} passed over as not event evidence ({})", st.ignored,
+                                fmt::join(reasons, ", ")));
+  }
+  if (parts.empty()) parts.push_back("they hold no records");
+  if (st.files == 0)
+    return fmt::format("no evidence file could be read: {}", fmt::join(parts, "; "));
+  return fmt::format("none of the {} evidence file{} read held an event eksir reads: {}", st.files,
+                     st.files == 1 ? "" : "s", fmt::join(parts, "; "));
+}
+
 }  // namespace
 
 std::string_view tag_name(Tag t) {
@@ -161,8 +242,8 @@ std::string timeline_line(const TimelineEntry& e) {
   std::string t = format_time(e.time);
   // Whole seconds, as the documentation standard writes them.
   if (t.size() > 20 && t[19] == '.') t = t.substr(0, 19) + "Z";
-  return fmt::format("{} [{}] {} ({} confidence, {})", t, tag_name(e.tag), e.text, e.confidence,
-                     e.source);
+  return fmt::format("{} [{}] {} ({} confidence, {}){}", t, tag_name(e.tag), e.text, e.confidence,
+                     e.source, e.implausible_time ? " [implausible time]" : "");
 }
 
 namespace {
@@ -170,7 +251,7 @@ namespace {
 void build_incident(const std::vector<const FindingFacts*>& group, Graph& g,
                     const CorrelationInput& in,
                     const std::map<std::string, const EventFacts*>& binding_by_pod,
-                    const ScopeFacts* sc, Incident& inc) {
+                    const ScopeFacts* sc, const Implausibles& bad, Incident& inc) {
   const cluster::Policy& policy = *in.policy;
   // Cluster and production-ness.
   inc.cluster = g.cluster;
@@ -618,7 +699,12 @@ void build_incident(const std::vector<const FindingFacts*>& group, Graph& g,
                      return a.text < b.text;
                    });
 
-  for (const auto& t : inc.timeline) {
+  for (auto& t : inc.timeline) {
+    t.implausible_time = implausible(bad, t.time);
+    if (t.implausible_time) {
+      ++inc.metrics.implausible_times;
+      continue;
+    }
     bool benign = t.confidence == "Low" && t.text.find("likely benign") != std::string::npos;
     if (t.tag == Tag::Incident && !benign && t.time != kNoTime) {
       if (inc.metrics.first_malicious == kNoTime || t.time < inc.metrics.first_malicious)
@@ -636,7 +722,7 @@ void build_incident(const std::vector<const FindingFacts*>& group, Graph& g,
 }
 
 void describe(Incident& inc, const std::vector<const FindingFacts*>& group, const Graph& g,
-              const CorrelationInput& in, const ScopeFacts* sc) {
+              const CorrelationInput& in, const ScopeFacts* sc, const Implausibles& bad) {
   // Entry point and type from the scope.
   const Affected* key = nullptr;
   const Affected* user = nullptr;
@@ -700,9 +786,11 @@ void describe(Incident& inc, const std::vector<const FindingFacts*>& group, cons
   }
 
   TimeNs first = inc.metrics.first_malicious;
-  for (const FindingFacts* ff : group)
-    if (first == kNoTime || (ff->finding->first_seen != kNoTime && ff->finding->first_seen < first))
-      first = ff->finding->first_seen;
+  for (const FindingFacts* ff : group) {
+    TimeNs seen = ff->finding->first_seen;
+    if (seen != kNoTime && !implausible(bad, seen) && (first == kNoTime || seen < first))
+      first = seen;
+  }
   inc.id = fmt::format("INC-{}-{}", date_of(first != kNoTime ? first : 0),
                        hex6(inc.cluster.name + "|" + inc.title));
 
@@ -769,6 +857,33 @@ void describe(Incident& inc, const std::vector<const FindingFacts*>& group, cons
     inc.gaps.push_back(
         "no cluster snapshot: pods, nodes and RBAC as they are now were not "
         "checked (`eksir collect` gathers one)");
+  if (std::string gap = implausible_gap(inc, bad); !gap.empty()) inc.gaps.push_back(gap);
+
+  if (in.stats && in.stats->events == 0) {
+    // Nothing was read, so nothing can be concluded: no severity, and no advice to close.
+    inc.undetermined = no_event_reason(*in.stats);
+    inc.criteria.clear();
+    inc.type = "Undetermined";
+    inc.title = fmt::format("No event read: the severity of {} is undetermined", cluster);
+    // No evidence time to date it by: the day of the run.
+    inc.id = fmt::format("INC-{}-{}", date_of(in.now != kNoTime ? in.now : util::now_ns()),
+                         hex6(inc.cluster.name + "|" + inc.title));
+    inc.summary = fmt::format(
+        "Nothing can be concluded about a compromise: {}. The severity is undetermined, not "
+        "Low.{}",
+        inc.undetermined,
+        in.posture && !in.posture->empty()
+            ? fmt::format(" The cluster snapshot's {} posture results describe the cluster as it "
+                          "is, not what happened.",
+                          in.posture->size())
+            : "");
+    inc.next_steps.push_back("Check the evidence given: " + inc.undetermined);
+    inc.next_steps.push_back(
+        "Collect the evidence — CloudTrail, the EKS audit log, GuardDuty findings, runtime "
+        "alerts (Falco, EDR) and a cluster snapshot — with `eksir collect --cluster NAME --region "
+        "REGION -o DIR`, then run `eksir investigate DIR -o CASE` again");
+    return;
+  }
 
   // Summary and next steps.
   size_t counted = 0;
@@ -787,11 +902,11 @@ void describe(Incident& inc, const std::vector<const FindingFacts*>& group, cons
   for (const auto& [k, n] : kinds) scope_words.push_back(fmt::format("{} {}", n, k));
   std::string detection;
   if (inc.metrics.first_detection != kNoTime && inc.metrics.first_malicious != kNoTime)
-    detection = fmt::format(
-        " The first detector alert came at {}, {} after the first malicious event.",
-        format_time(inc.metrics.first_detection),
-        util::human_duration((inc.metrics.first_detection - inc.metrics.first_malicious) /
-                             1000000000LL));
+    detection =
+        fmt::format(" The first detector alert came at {}, {} after the first malicious event.",
+                    format_time(inc.metrics.first_detection),
+                    util::human_duration(*util::seconds_between(inc.metrics.first_malicious,
+                                                                inc.metrics.first_detection)));
   else if (counted)
     detection = " No detector (GuardDuty, Falco, EDR) reported this activity in the evidence.";
   if (counted)
@@ -1090,7 +1205,8 @@ void build(const CorrelationInput& in, Investigation& out) {
       continue;
     for (const auto& other : ffs) {
       if (!other.benign || other.alert || &other == &ff) continue;
-      TimeNs dt = ff.finding->first_seen - other.finding->first_seen;
+      if (ff.finding->first_seen == kNoTime || other.finding->first_seen == kNoTime) continue;
+      TimeNs dt = util::span_ns(other.finding->first_seen, ff.finding->first_seen);
       if (dt < 0 || dt > kFollowWindow) continue;
       bool same_pod = false;
       for (const auto& k : ff.entities)
@@ -1165,8 +1281,9 @@ void build(const CorrelationInput& in, Investigation& out) {
   out.findings = all_findings;
   if (input.posture) out.posture = *input.posture;
   if (ranked.empty()) {
-    build_incident({}, g, input, binding_by_pod, nullptr, out.incident);
-    describe(out.incident, {}, g, input, nullptr);
+    const Implausibles bad = implausible_values(facts, pulled_facts, input.findings, input.now);
+    build_incident({}, g, input, binding_by_pod, nullptr, bad, out.incident);
+    describe(out.incident, {}, g, input, nullptr, bad);
     return;
   }
 
@@ -1316,14 +1433,15 @@ void build(const CorrelationInput& in, Investigation& out) {
     if (it != fact_of.end()) scope.pulled.emplace_back(it->second, pulled);
   }
   std::sort(main.begin(), main.end());  // the findings' own order
-  build_incident(main, g, input, binding_by_pod, &scope, out.incident);
-  describe(out.incident, main, g, input, &scope);
+  const Implausibles bad = implausible_values(facts, pulled_facts, input.findings, input.now);
+  build_incident(main, g, input, binding_by_pod, &scope, bad, out.incident);
+  describe(out.incident, main, g, input, &scope, bad);
   size_t n = 0;
   for (size_t i = 1; i < ranked.size(); ++i) {
     if (merged[i]) continue;
     Incident lead;
-    build_incident(ranked[i].group->findings, g, input, binding_by_pod, nullptr, lead);
-    describe(lead, ranked[i].group->findings, g, input, nullptr);
+    build_incident(ranked[i].group->findings, g, input, binding_by_pod, nullptr, bad, lead);
+    describe(lead, ranked[i].group->findings, g, input, nullptr, bad);
     lead.id = fmt::format("LEAD-{}", ++n);
     out.leads.push_back(std::move(lead));
   }

@@ -77,6 +77,9 @@ struct TimelineEntry {
   uint64_t repeats = 0;
   TimeNs from = kNoTime, until = kNoTime;  // when the repeats were (from may precede time)
   std::vector<std::string> also;           // event ids of the repeats that were kept
+  // The time is outside what evidence can carry (util::implausible_times) or could not be read:
+  // the line is kept, but the metrics and the report's chart leave it out.
+  bool implausible_time = false;
 };
 // `2026-03-14T09:12:31Z [INCIDENT] text (High confidence, Kubernetes audit)`
 std::string timeline_line(const TimelineEntry& e);
@@ -85,6 +88,7 @@ struct Metrics {
   TimeNs first_malicious = kNoTime, last_malicious = kNoTime, first_detection = kNoTime;
   size_t affected_resources = 0;
   TimeNs contained = kNoTime, recovered = kNoTime;
+  size_t implausible_times = 0;  // timeline lines left out of the metrics (implausible_time)
 };
 
 struct Benign {
@@ -100,6 +104,9 @@ struct ClusterRef {
 struct Incident {
   std::string id, title, type;
   Level severity = Level::Low;
+  // Set when no event was read: there is nothing to assess, so the incident has no severity (the
+  // JSON writes null) and this says why.
+  std::string undetermined;
   ClusterRef cluster;
   bool production = true;
   std::vector<Criterion> criteria;  // met, highest level first
@@ -156,6 +163,8 @@ struct CorrelationInput {
   // Every other record that could be the attacker's (incident/context.h): the scope pulls from
   // it what touches the attacker's credentials, addresses and objects.
   const ContextStore* context = nullptr;
+  // The run's wall clock: times more than a day after it are implausible. kNoTime = the clock now.
+  TimeNs now = kNoTime;
 };
 
 // True when an unexpired suppression of the policy covers the finding: by rule id, and by the
@@ -185,7 +194,8 @@ struct InvestigateOptions {
   unsigned threads = 0;
   bool progress = true;
   bool quiet = false;
-  bool reports = true;  // write report.md / report.html into the case
+  bool keep_going = false;  // an evidence path that cannot be read is a gap, not an error
+  bool reports = true;      // write report.md / report.html into the case
   std::optional<Level> fail_on;
   // When set (`--on clickhouse://...`), events also come from it: it is given the loaded rules,
   // and `source` names it in the run's inputs. Local evidence, when given too (a snapshot, alert

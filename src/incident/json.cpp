@@ -4,6 +4,7 @@
 #include "incident/internal.h"
 #include "util/json_writer.h"
 #include "util/text.h"
+#include "util/time_math.h"
 
 namespace eksir::incident {
 namespace {
@@ -66,10 +67,10 @@ void affected(Json& j, const std::vector<Affected>& as) {
 
 void duration(Json& j, std::string_view k, TimeNs from, TimeNs to) {
   j.key(k);
-  if (from == kNoTime || to == kNoTime)
-    j.raw("null");
+  if (auto s = util::seconds_between(from, to))
+    j.raw(std::to_string(*s));
   else
-    j.raw(std::to_string((to - from) / 1000000000LL));
+    j.raw("null");
 }
 
 void incident(Json& j, const Incident& inc, bool lead) {
@@ -77,8 +78,14 @@ void incident(Json& j, const Incident& inc, bool lead) {
   j.kv("id", inc.id);
   j.kv("title", inc.title);
   j.kv("type", inc.type);
-  j.kv("severity", level_name(inc.severity));
+  j.key("severity");
+  if (inc.undetermined.empty())
+    j.str(level_name(inc.severity));
+  else
+    j.raw("null");
   if (!lead) {
+    j.kv("assessment", inc.undetermined.empty() ? "assessed" : "undetermined");
+    j.kv("assessment_reason", inc.undetermined);
     j.key("cluster");
     j.open('{');
     j.kv("name", inc.cluster.name);
@@ -108,6 +115,7 @@ void incident(Json& j, const Incident& inc, bool lead) {
         j.kv_time("until", t.until);
         j.kv_list("also_event_ids", t.also);
       }
+      j.kv_bool("implausible_time", t.implausible_time);
       j.key("evidence");
       evidence(j, t.evidence, false);
       j.close('}');
@@ -125,6 +133,7 @@ void incident(Json& j, const Incident& inc, bool lead) {
     duration(j, "time_to_containment_seconds", m.first_malicious, m.contained);
     j.kv_time("recovered", m.recovered);
     duration(j, "time_to_recovery_seconds", m.first_malicious, m.recovered);
+    j.kv_num("implausible_times_ignored", static_cast<int64_t>(m.implausible_times));
     j.close('}');
   }
   j.key("likely_benign");

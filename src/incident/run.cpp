@@ -5,10 +5,8 @@
 
 #include <algorithm>
 #include <atomic>
-#include <chrono>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <future>
 #include <mutex>
 #include <ostream>
@@ -23,6 +21,8 @@
 #include "util/sha256.h"
 #include "util/text.h"
 #include "util/visible.h"
+#include "util/time_math.h"
+#include "util/write_file.h"
 
 namespace eksir::incident {
 namespace {
@@ -36,25 +36,6 @@ constexpr size_t kMaxKeptEvents = 200000;
 // About what one core hashes (2 GB/s with SHA extensions) while the findings are merged and
 // correlated; also the most read twice (from the page cache: the scan has just read it).
 constexpr uint64_t kDeferredDigestBytes = 192ull << 20;
-
-std::vector<std::string> evidence_files(const std::vector<std::string>& paths) {
-  std::vector<std::string> out;
-  for (const auto& p : paths) {
-    std::error_code ec;
-    if (fs::is_directory(p, ec)) {
-      std::vector<std::string> files;
-      for (auto it = fs::recursive_directory_iterator(
-               p, fs::directory_options::skip_permission_denied, ec);
-           !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
-        if (it->is_regular_file(ec)) files.push_back(it->path().string());
-      std::sort(files.begin(), files.end());
-      out.insert(out.end(), files.begin(), files.end());
-    } else if (fs::is_regular_file(p, ec)) {
-      out.push_back(p);
-    }
-  }
-  return out;
-}
 
 // The scheduler placing a pod on a node: the pod → node link the correlation needs, read from
 // the audit events that record it (the snapshot may no longer hold the pod).
@@ -88,18 +69,12 @@ void merge_stats(sources::ScanStats& a, sources::ScanStats b) {
   a.seconds += b.seconds;
 }
 
-TimeNs now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 }  // namespace
 
 int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
   Investigation inv;
   RunInfo& info = inv.run;
-  info.started = now_ns();
+  info.started = util::now_ns();
   info.tool_version = EKSIR_VERSION;
   info.operator_name = store::operator_name();
   std::error_code cwd_error;
@@ -108,6 +83,12 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
     err << "eksir investigate: no evidence given\n";
     return 2;
   }
+  if (!o.case_dir.empty())
+    if (std::string why = store::check_case_dir(o.case_dir); !why.empty()) {
+      err << "eksir investigate: -o " << why << "\n";
+      return 2;
+    }
+  if (int rc = sources::check_paths(err, "investigate", o.evidence, o.keep_going)) return rc;
 
   cluster::Policy policy;
   bool policy_given = !o.config.empty();
@@ -190,9 +171,11 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
   // The snapshot is read from the files the scan passed over as not event evidence (kubectl
   // JSON, YAML), not by reading every event file a second time.
   std::vector<std::string> snapshot_files;
-  for (const auto& f : info.stats.ignored_files) snapshot_files.push_back(f.file);
+  for (const auto& f : info.stats.ignored_files)
+    if (f.reason != "eksir case") snapshot_files.push_back(f.file);
   for (const auto& f : info.stats.skips)
-    if (f.line <= 1) snapshot_files.push_back(f.file);
+    if (f.line <= 1 && f.reason != "unreadable" && f.reason != "not a JSON line")
+      snapshot_files.push_back(f.file);
   std::sort(snapshot_files.begin(), snapshot_files.end());
   snapshot_files.erase(std::unique(snapshot_files.begin(), snapshot_files.end()),
                        snapshot_files.end());
@@ -216,6 +199,7 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
   in.policy = &policy;
   in.policy_given = policy_given;
   in.stats = &info.stats;
+  in.now = info.started;
   build(in, inv);
   for (const auto& line : suppression_report(policy, o.config)) {
     inv.incident.assumptions.push_back(line);
@@ -267,6 +251,10 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
   std::string dir = o.case_dir.empty()
                         ? (fs::path(store::default_case_root()) / inv.incident.id).string()
                         : o.case_dir;
+  if (std::string why = store::check_case_dir(dir); !why.empty()) {
+    err << "eksir investigate: " << why << "\n";
+    return 2;
+  }
   store::Status st;
   auto kase = store::Case::open(dir, true, st);
   if (!kase) {
@@ -276,7 +264,7 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
   store::CaseInfo ci = kase->info();
   info.case_dir = dir;
   info.case_id = ci.id.empty() ? inv.incident.id : ci.id;
-  info.finished = now_ns();
+  info.finished = util::now_ns();
 
   store::RunRecord rec;
   rec.started = info.started;
@@ -287,7 +275,8 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
   for (const auto& p : o.rule_paths) rec.rule_sources.push_back(p);
   rec.incident_id = inv.incident.id;
   rec.title = inv.incident.title;
-  rec.severity = std::string(level_name(inv.incident.severity));
+  rec.severity =
+      inv.incident.undetermined.empty() ? std::string(level_name(inv.incident.severity)) : "";
   std::vector<std::string> findings_json;
   findings_json.reserve(inv.findings.size());
   for (const auto& f : inv.findings) {
@@ -318,7 +307,7 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
   if (digester.joinable()) digester.join();
   info.stats.digests.merge(deferred_digests);
   // Inputs with their hashes; a file the scan did not open (none, today) is hashed here.
-  for (const auto& file : evidence_files(o.evidence)) {
+  for (const auto& file : sources::list_files(o.evidence)) {
     auto it = info.stats.digests.find(file);
     FileDigest d = it != info.stats.digests.end() ? it->second : sha256_file(file);
     info.inputs.push_back({file, d.hex, d.size});
@@ -335,6 +324,7 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
   // then reads the rest of the case from the store once the run is there.
   std::string report_error;
   bool report_ok = true;
+  std::vector<std::string> reports_written;
   std::promise<bool> saved;
   std::jthread reporter;
   if (o.reports)
@@ -342,7 +332,8 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
       nlohmann::json incident;
       bool parsed = report::parse_incident(rec.incident_json, incident, report_error);
       if (!saved_run.get()) return;
-      report_ok = parsed && report::write_case_reports(dir, report_error, std::move(incident));
+      report_ok = parsed && report::write_case_reports(dir, report_error, std::move(incident),
+                                                       &reports_written);
     });
   st = kase->save_run(rec);
   saved.set_value(static_cast<bool>(st));
@@ -351,42 +342,43 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
     err << "eksir investigate: " << util::visible(st.error) << "\n";
     return 2;
   }
-  bool json_ok = true;
-  {
-    std::ofstream f(fs::path(dir) / "incident.json", std::ios::binary | std::ios::trunc);
-    f << rec.incident_json;
-    json_ok = static_cast<bool>(f);
+  // Every file is written whole or not at all (util::write_file_atomic); only those written are
+  // named at the end.
+  std::string json_error =
+      util::write_file_atomic((fs::path(dir) / "incident.json").string(), rec.incident_json);
+  if (o.format == "json") {
+    out << rec.incident_json;
+  } else {
+    bool color = isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
+    write_summary(inv, out, color);
   }
-  if (json_ok) {
-    if (o.format == "json") {
-      out << rec.incident_json;
-    } else {
-      bool color = isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
-      write_summary(inv, out, color);
-    }
-    out.flush();
-  }
+  out.flush();
   events.clear();
   events.shrink_to_fit();
   if (reporter.joinable()) reporter.join();
-  if (!json_ok) {
-    err << fmt::format("eksir investigate: {}/incident.json: cannot write\n", util::visible(dir));
-    return 2;
-  }
-  if (!report_ok)
-    err << "eksir investigate: warning: the report was not written: " << util::visible(report_error)
-        << "\n";
+  std::vector<std::string> written = {"case.db"};
+  if (json_error.empty()) written.push_back("incident.json");
+  for (const auto& r : reports_written) written.push_back(r);
   if (!o.quiet) {
     sources::print_scan_summary(
         err, "investigate", info.stats,
-        fmt::format("{} rules, {} findings, {} posture results, severity {}", info.rules_loaded,
-                    util::thousands(inv.findings.size()), inv.posture.size(),
-                    level_name(inv.incident.severity)),
+        fmt::format(
+            "{} rules, {} findings, {} posture results, severity {}", info.rules_loaded,
+            util::thousands(inv.findings.size()), inv.posture.size(),
+            inv.incident.undetermined.empty() ? level_name(inv.incident.severity) : "undetermined"),
         false);
-    err << fmt::format("eksir investigate: case {} (run {}): incident.json{}\n", util::visible(dir),
-                       rec.id, o.reports ? ", report.md, report.html" : "");
+    err << fmt::format("eksir investigate: case {} (run {}): {}\n", util::visible(dir), rec.id,
+                       fmt::join(written, ", "));
   }
+  bool write_failed = !json_error.empty() || !report_ok;
+  if (!json_error.empty()) err << "eksir investigate: " << util::visible(json_error) << "\n";
+  if (!report_ok)
+    err << "eksir investigate: the report was not written: " << util::visible(report_error)
+        << "\n";
+  if (!out) err << "eksir investigate: cannot write the output (standard output)\n";
+  if (write_failed || !out) return 2;
   if (int rc = sources::check_evidence(err, "investigate", info.stats, false)) return rc;
+  if (!inv.incident.undetermined.empty()) return 2;
   if (o.fail_on && inv.incident.severity >= *o.fail_on) return 1;
   return 0;
 }

@@ -8,6 +8,7 @@
 #include "incident/internal.h"
 #include "util/text.h"
 #include "util/visible.h"
+#include "util/time_math.h"
 
 namespace eksir::incident {
 namespace {
@@ -46,8 +47,12 @@ std::string where(const Evidence& e) {
 void write_summary(const Investigation& inv, std::ostream& out, bool color) {
   Style s{color};
   const Incident& inc = inv.incident;
-  out << s(level_color(inc.severity), fmt::format(" {} ", level_name(inc.severity))) << "  "
-      << s("1", util::visible(inc.title)) << "\n";
+  bool undetermined = !inc.undetermined.empty();
+  if (undetermined)
+    out << s("1;7", " UNDETERMINED ") << "  " << s("1", util::visible(inc.title)) << "\n";
+  else
+    out << s(level_color(inc.severity), fmt::format(" {} ", level_name(inc.severity))) << "  "
+        << s("1", util::visible(inc.title)) << "\n";
   out << fmt::format("{}  {}  case {}\n", util::visible(inc.id), util::visible(inc.type),
                      inv.run.case_dir.empty() ? "(not saved)" : util::visible(inv.run.case_dir));
   std::string by_source;
@@ -55,12 +60,16 @@ void write_summary(const Investigation& inv, std::ostream& out, bool color) {
     by_source +=
         fmt::format("{}{} {}", by_source.empty() ? "" : ", ", util::thousands(n), source_name(src));
   out << fmt::format(
-      "evidence: {} files, {} events ({}), snapshot {} objects; {} findings, {} "
+      "evidence: {} files, {} events{}, snapshot {} objects; {} findings, {} "
       "posture results\n\n",
-      inv.run.stats.files, util::thousands(inv.run.stats.events), by_source,
-      inv.run.snapshot_objects, inv.findings.size(), inv.posture.size());
+      inv.run.stats.files, util::thousands(inv.run.stats.events),
+      by_source.empty() ? "" : " (" + by_source + ")", inv.run.snapshot_objects,
+      inv.findings.size(), inv.posture.size());
 
-  out << s("1", fmt::format("Why {}", level_name(inc.severity))) << "\n";
+  if (undetermined)
+    out << s("1", "Why undetermined") << "\n  " << inc.undetermined << "\n";
+  else
+    out << s("1", fmt::format("Why {}", level_name(inc.severity))) << "\n";
   for (const auto& c : inc.criteria) {
     if (c.likely_benign) continue;
     out << fmt::format("  {} {} — {}\n", c.level == inc.severity ? "■" : "□",
@@ -118,7 +127,10 @@ void write_summary(const Investigation& inv, std::ostream& out, bool color) {
       m.first_detection == kNoTime ? "none in the evidence" : format_time(m.first_detection),
       m.first_malicious == kNoTime || m.first_detection == kNoTime
           ? "not known"
-          : util::human_duration((m.first_detection - m.first_malicious) / 1000000000LL));
+          : util::human_duration(*util::seconds_between(m.first_malicious, m.first_detection)));
+  if (m.implausible_times)
+    out << fmt::format("  {} timeline line{} with implausible times left out (see the gaps)\n",
+                       m.implausible_times, m.implausible_times == 1 ? "" : "s");
   if (!inc.likely_benign.empty()) {
     out << "\n" << s("1", fmt::format("Likely benign ({})", inc.likely_benign.size())) << "\n";
     size_t k = 0;

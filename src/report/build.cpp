@@ -14,6 +14,7 @@
 #include "respond/respond.h"
 #include "util/json_dom.h"
 #include "util/text.h"
+#include "util/time_math.h"
 
 namespace eksir::report {
 namespace {
@@ -194,7 +195,12 @@ class Builder {
     if (r_.title.empty()) r_.title = valid_utf8(in_.info.title);
     r_.type = str(inc_, "type");
     r_.severity = str(inc_, "severity");
-    if (r_.severity.empty()) r_.severity = valid_utf8(in_.info.severity);
+    if (str(inc_, "assessment") == "undetermined") {
+      r_.undetermined = str(inc_, "assessment_reason");
+      if (r_.undetermined.empty()) r_.undetermined = "no event was read";
+    } else if (r_.severity.empty()) {
+      r_.severity = valid_utf8(in_.info.severity);
+    }
     const json& cl = at(inc_, "cluster");
     r_.cluster = str(cl, "name");
     r_.region = str(cl, "region");
@@ -269,8 +275,17 @@ class Builder {
       if (l.evidence.source.empty()) l.evidence.source = l.source;
       if (l.evidence.time == kNoTime) l.evidence.time = l.time;
       l.layer = layer_of(l.source, l.tag);
+      l.implausible =
+          at(t, "implausible_time").is_boolean() && at(t, "implausible_time").get<bool>();
       r_.timeline.push_back(std::move(l));
     }
+    // Whatever the incident says (an older run, a hand-edited document), no time outside what
+    // evidence can carry sets the metrics or the chart's axis.
+    std::vector<TimeNs> times;
+    for (const auto& l : r_.timeline) times.push_back(l.time);
+    auto verdicts = util::implausible_times(times, now());
+    for (size_t i = 0; i < r_.timeline.size(); ++i)
+      if (verdicts[i] != util::Implausible::No) r_.timeline[i].implausible = true;
     for (const auto& t : respond::response_timeline(in_.journal)) {
       TimelineLine l;
       l.time = t.time;
@@ -291,7 +306,7 @@ class Builder {
                        return a.time < b.time;
                      });
     for (const auto& l : r_.timeline) {
-      if (l.time == kNoTime) continue;
+      if (l.time == kNoTime || l.implausible) continue;
       if (l.tag == "INCIDENT") {
         if (first_incident_ == nullptr) first_incident_ = &l;
         last_incident_ = &l;
@@ -360,6 +375,7 @@ class Builder {
     for (const json& f : array(inc_, "findings")) incident_ids.insert(jget::text(f));
     std::map<std::string, RuleResult> by_rule;
     std::vector<std::string> order;
+    const util::PlausibleRange plausible = util::plausible_range(now());
     for (const json& f : array(doc_, "findings")) {
       std::string fid = str(f, "id");
       if (!incident_ids.empty() && !incident_ids.count(fid)) continue;
@@ -381,6 +397,9 @@ class Builder {
       int64_t count = num(f, "count", 1);
       rr.hits += count > 0 ? static_cast<uint64_t>(count) : 1;
       TimeNs first = jget::time(f, "first_seen"), last = jget::time(f, "last_seen");
+      // A rule's first and last match as the evidence dates them, implausible dates left out.
+      if (!plausible.contains(first)) first = kNoTime;
+      if (!plausible.contains(last)) last = kNoTime;
       if (first != kNoTime && (rr.first == kNoTime || first < rr.first)) rr.first = first;
       if (last != kNoTime && (rr.last == kNoTime || last > rr.last)) rr.last = last;
       for (const json& e : array(f, "evidence")) {
@@ -656,11 +675,11 @@ class Builder {
   void lessons() {
     // How long the alerts that reached a responder took, counted from the attack's start.
     for (const auto& l : r_.timeline) {
-      if (l.tag != "DETECTION" || l.time == kNoTime) continue;
+      if (l.tag != "DETECTION" || l.time == kNoTime || l.implausible) continue;
       std::string when = "at " + time_seconds(l.time);
       bool late = false;
       if (first_malicious_ != kNoTime) {
-        int64_t lag = (l.time - first_malicious_) / 1000000000LL;
+        int64_t lag = *util::seconds_between(first_malicious_, l.time);
         late = lag > kLateSeconds;
         when += fmt::format(", {} after the first malicious event",
                             human_duration(std::max<int64_t>(lag, 0)));
@@ -680,7 +699,7 @@ class Builder {
           {"fact",
            fmt::format("{} ({}) matched at {}, {} before the first detection", rr.rule, rr.title,
                        time_seconds(rr.first),
-                       human_duration((r_.discovered - rr.first) / 1000000000LL)),
+                       human_duration(*util::seconds_between(rr.first, r_.discovered))),
            "High", rr.evidence.empty() ? EvidenceRef{} : rr.evidence.front()});
     }
     for (const auto& l : r_.timeline) {
@@ -813,7 +832,7 @@ class Builder {
   void metrics() {
     auto duration = [](TimeNs a, TimeNs b) -> int64_t {
       if (a == kNoTime || b == kNoTime || b < a) return -1;
-      return (b - a) / 1000000000LL;
+      return *util::seconds_between(a, b);
     };
     auto add = [&](std::string name, int64_t secs, std::string basis) {
       Metric m{std::move(name), "not known", std::move(basis), secs >= 0, secs};
@@ -896,7 +915,12 @@ class Builder {
     }
     std::string also =
         lower ? fmt::format(" ({} criteria of lower levels are met too)", lower) : "";
-    if (!r_.severity.empty())
+    if (!r_.undetermined.empty())
+      parts.push_back(fmt::format(
+          "The severity is undetermined, not Low: {}. Nothing in this report can rule a "
+          "compromise in or out until the evidence is read.",
+          r_.undetermined));
+    else if (!r_.severity.empty())
       parts.push_back(met.empty()
                           ? fmt::format("Severity {}{}.", r_.severity, also)
                           : fmt::format("Severity {}: {}{}.", r_.severity, join(met, "; "), also));
@@ -907,8 +931,7 @@ class Builder {
       std::string by = first_detection_ && !first_detection_->source.empty()
                            ? " by " + first_detection_->source
                            : "";
-      int64_t lag =
-          first_malicious_ != kNoTime ? (r_.discovered - first_malicious_) / 1000000000LL : -1;
+      int64_t lag = util::seconds_between(first_malicious_, r_.discovered).value_or(-1);
       parts.push_back(fmt::format("It was first detected at {}{}{}.", time_seconds(r_.discovered),
                                   by,
                                   lag >= 0 ? ", " + human_duration(lag) + " after it began" : ""));
@@ -965,6 +988,13 @@ class Builder {
       }
       r_.graph_edges.push_back(std::move(e));
     }
+  }
+
+  // The latest of the report's and the investigation's time: evidence is not dated more than a
+  // day after both.
+  TimeNs now() const {
+    TimeNs run = jget::time(at(doc_, "run"), "finished");
+    return run == kNoTime ? r_.generated : std::max(r_.generated, run);
   }
 
   const ReportInput& in_;

@@ -6,46 +6,25 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <ostream>
+#include <sstream>
 
 #include "report/model.h"
 #include "report/report.h"
 #include "util/visible.h"
+#include "util/write_file.h"
 
 namespace eksir::report {
 namespace {
 
 namespace fs = std::filesystem;
 
-// Writes through a temporary file and a rename, so a reader never sees half a
-// report.
+// Renders the whole report, then writes it whole or not at all.
 bool write_file(const fs::path& path, const Report& report, Format format, std::string& error) {
-  fs::path tmp = path;
-  tmp += ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) {
-      error = fmt::format("{}: cannot write", tmp.string());
-      return false;
-    }
-    render(report, format, out);
-    out.flush();
-    if (!out) {
-      error = fmt::format("{}: write failed", tmp.string());
-      std::error_code ec;
-      fs::remove(tmp, ec);
-      return false;
-    }
-  }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    error = fmt::format("{}: {}", path.string(), ec.message());
-    fs::remove(tmp, ec);
-    return false;
-  }
-  return true;
+  std::ostringstream out;
+  render(report, format, out);
+  error = util::write_file_atomic(path.string(), out.view());
+  return error.empty();
 }
 
 }  // namespace
@@ -53,7 +32,7 @@ bool write_file(const fs::path& path, const Report& report, Format format, std::
 std::optional<ReportInput> load_case(const std::string& case_dir, std::string& error,
                                      std::optional<nlohmann::json> incident) {
   store::Status status;
-  auto c = store::Case::open(case_dir, false, status);
+  auto c = store::Case::open_readonly(case_dir, status);
   if (!c) {
     error = status.error.empty() ? case_dir + ": not a case" : status.error;
     return std::nullopt;
@@ -76,11 +55,15 @@ std::optional<ReportInput> load_case(const std::string& case_dir, std::string& e
       [](const store::RunRecord& a, const store::RunRecord& b) { return a.id < b.id; });
   in.info = c->info();
   if (in.info.dir.empty()) in.info.dir = case_dir;
+  if (store::Status read = c->read_status(); !read) {
+    error = read.error;
+    return std::nullopt;
+  }
   return in;
 }
 
 bool write_case_reports(const std::string& case_dir, std::string& error,
-                        std::optional<nlohmann::json> incident) {
+                        std::optional<nlohmann::json> incident, std::vector<std::string>* written) {
   auto input = load_case(case_dir, error, std::move(incident));
   if (!input) return false;
   const Report report = build_report(*input);
@@ -97,7 +80,11 @@ bool write_case_reports(const std::string& case_dir, std::string& error,
   });
   bool html_ok = write_file(path(Format::Html), report, Format::Html, error);
   md.join();
-  if (!md_ok) error = md_error;
+  if (written) {
+    if (md_ok) written->push_back("report.md");
+    if (html_ok) written->push_back("report.html");
+  }
+  if (!md_ok) error = html_ok ? md_error : md_error + "; " + error;
   return md_ok && html_ok;
 }
 

@@ -244,9 +244,11 @@ void write_html(const Report& r, std::ostream& out) {
        "class=\"kv\">\n";
   h += kv("Incident ID", na(r.id));
   h += kv("Title", na(r.title));
-  h += kv("Severity", r.severity.empty() ? "not known"
-                                         : "<span class=\"sev sev-" + e(r.severity) + "\">" +
-                                               e(r.severity) + "</span>");
+  h += kv("Severity",
+          !r.undetermined.empty() ? "<strong>undetermined</strong> — " + e(r.undetermined)
+          : r.severity.empty()
+              ? "not known"
+              : "<span class=\"sev sev-" + e(r.severity) + "\">" + e(r.severity) + "</span>");
   h += kv("Incident type", na(r.type));
   h += kv("Discovered", e(time_seconds(r.discovered)));
   h += kv("Contained", e(time_seconds(r.contained)) +
@@ -259,7 +261,9 @@ void write_html(const Report& r, std::ostream& out) {
                                : " <span class=\"basis\">(" + e(r.resolved_basis) + ")</span>"));
   h += kv("Case status", e(r.case_status.empty() ? "open" : r.case_status));
   h += "</table>\n<h3>Severity criteria met</h3>\n";
-  if (r.criteria.empty())
+  if (!r.undetermined.empty())
+    h += "<p>Not assessed: no event was read, so no criterion can be met or ruled out.</p>\n";
+  else if (r.criteria.empty())
     h += "<p>No criterion of the playbook's severity table is met.</p>\n";
   else {
     h += "<ul>\n";

@@ -78,6 +78,8 @@ void write_json(const Report& r, std::ostream& out) {
       {"id", r.id},
       {"incident_title", r.title},
       {"severity", r.severity.empty() ? json(nullptr) : json(r.severity)},
+      {"assessment", r.undetermined.empty() ? "assessed" : "undetermined"},
+      {"assessment_reason", r.undetermined},
       {"criteria", std::move(criteria)},
       {"type", r.type},
       {"cluster",
@@ -102,6 +104,7 @@ void write_json(const Report& r, std::ostream& out) {
                      {"confidence", l.confidence},
                      {"layer", l.layer},
                      {"line", timeline_line(l)},
+                     {"implausible_time", l.implausible},
                      {"evidence", evidence_json(l.evidence)}});
   doc["timeline"] = {
       {"title", "Timeline"}, {"events", std::move(lines)}, {"notes", notes_json(r, "timeline")}};

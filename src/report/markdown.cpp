@@ -83,7 +83,10 @@ void write_markdown(const Report& r, std::ostream& out) {
   out << "## 1. Incident summary\n\n| | |\n|---|---|\n";
   out << "| Incident ID | " << cell(r.id) << " |\n";
   out << "| Title | " << cell(r.title) << " |\n";
-  out << "| Severity | " << (r.severity.empty() ? "not known" : "**" + md(r.severity) + "**")
+  out << "| Severity | "
+      << (!r.undetermined.empty() ? "**undetermined** — " + md(r.undetermined)
+          : r.severity.empty()    ? std::string("not known")
+                                  : "**" + md(r.severity) + "**")
       << " |\n";
   out << "| Incident type | " << cell(r.type) << " |\n";
   out << "| Discovered | " << time_seconds(r.discovered) << " |\n";
@@ -94,7 +97,10 @@ void write_markdown(const Report& r, std::ostream& out) {
   out << "| Case status | " << cell(r.case_status.empty() ? "open" : r.case_status) << " |\n\n";
 
   out << "### Severity criteria met\n\n";
-  if (r.criteria.empty()) out << "No criterion of the playbook's severity table is met.\n";
+  if (!r.undetermined.empty())
+    out << "Not assessed: no event was read, so no criterion can be met or ruled out.\n";
+  else if (r.criteria.empty())
+    out << "No criterion of the playbook's severity table is met.\n";
   for (const auto& c : r.criteria) {
     out << "- **" << md(c.level) << "** — " << md(c.text)
         << (c.likely_benign ? " _(likely benign)_" : "") << (c.id.empty() ? "" : " " + code(c.id))

@@ -41,6 +41,9 @@ struct TimelineLine {
   std::string layer;  // the chart row: Kubernetes audit, CloudTrail, GuardDuty,
                       // Falco, EDR, ...
   EvidenceRef evidence;
+  // An implausible time (util::implausible_times, or so marked in the incident):
+  // listed, but not drawn and not used for the metrics.
+  bool implausible = false;
 };
 
 struct Affected {
@@ -115,6 +118,7 @@ struct Report {
 
   // Incident summary
   std::string id, title, type, severity, cluster, region, account, cluster_arn;
+  std::string undetermined;  // why no severity could be assessed ("" when it was)
   bool production = false, production_known = false;
   std::vector<Criterion> criteria;
   TimeNs discovered = kNoTime, contained = kNoTime, resolved = kNoTime;

@@ -45,10 +45,12 @@ void write(const ReportInput& input, Format format, std::ostream& out);
 std::optional<ReportInput> load_case(const std::string& case_dir, std::string& error,
                                      std::optional<nlohmann::json> incident = std::nullopt);
 
-// Writes CASE_DIR/report.md and CASE_DIR/report.html. False (and why) on a
-// store or file error.
+// Writes CASE_DIR/report.md and CASE_DIR/report.html, each whole or not at
+// all. False (and why) on a store or file error; `written`, when given, gets
+// the names of those written.
 bool write_case_reports(const std::string& case_dir, std::string& error,
-                        std::optional<nlohmann::json> incident = std::nullopt);
+                        std::optional<nlohmann::json> incident = std::nullopt,
+                        std::vector<std::string>* written = nullptr);
 
 // `eksir report CASE [--format md|html|json] [-o FILE]`. Exit 0, 2 on usage or
 // case errors.

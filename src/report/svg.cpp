@@ -7,11 +7,17 @@
 #include <set>
 
 #include "report/html_text.h"
+#include "util/time_math.h"
 
 namespace eksir::report {
 namespace {
 
 constexpr int64_t kSec = 1000000000LL;
+// However wide the axis, no more tick lines than this per segment.
+constexpr int kMaxTicks = 24;
+
+using util::add_ns;
+using util::span_ns;
 
 std::string short_text(std::string_view s, size_t max) {
   // Cut at a code-point boundary.
@@ -34,8 +40,8 @@ struct Axis {
     for (const auto& s : segments) {
       if (t < s.from || t > s.to) continue;
       if (s.to == s.from) return (s.x0 + s.x1) / 2;
-      return s.x0 +
-             (s.x1 - s.x0) * static_cast<double>(t - s.from) / static_cast<double>(s.to - s.from);
+      return s.x0 + (s.x1 - s.x0) * static_cast<double>(span_ns(s.from, t)) /
+                        static_cast<double>(span_ns(s.from, s.to));
     }
     if (!segments.empty() && t < segments.front().from) return segments.front().x0;
     return segments.empty() ? 0 : segments.back().x1;
@@ -45,6 +51,7 @@ struct Axis {
 std::string tick_label(TimeNs t, int64_t step, int64_t span) {
   std::string iso = format_time(t);  // 2026-03-14T09:12:31.250Z
   if (iso.size() < 19) return iso;
+  if (span > 366 * 86400 * kSec) return iso.substr(0, 10);
   if (span > 86400 * kSec) return iso.substr(5, 5) + " " + iso.substr(11, 5);
   if (step < 60 * kSec) return iso.substr(11, 8);
   return iso.substr(11, 5);
@@ -54,20 +61,26 @@ void ticks(std::string& svg, const Axis::Segment& s, double y0, double y1) {
   static const int64_t steps[] = {1,     5,     10,     30,     60,      120,     300,
                                   600,   900,   1800,   3600,   7200,    10800,   21600,
                                   43200, 86400, 172800, 604800, 2592000, 31536000};
-  int64_t span = s.to - s.from;
-  int64_t step = steps[std::size(steps) - 1] * kSec;
-  int max_ticks = std::max(2, static_cast<int>((s.x1 - s.x0) / 90));
+  int64_t span = span_ns(s.from, s.to);
+  int max_ticks = std::clamp(static_cast<int>((s.x1 - s.x0) / 90), 2, kMaxTicks);
+  int64_t step = 0;
   for (int64_t st : steps)
     if (span / (st * kSec) <= max_ticks) {
       step = st * kSec;
       break;
     }
-  TimeNs first = s.from - (s.from % step + step) % step;
-  if (first < s.from) first += step;
-  for (TimeNs t = first; t <= s.to && step > 0; t += step) {
-    double x =
-        s.x0 +
-        (s.x1 - s.x0) * (span ? static_cast<double>(t - s.from) / static_cast<double>(span) : 0.5);
+  // Wider than the longest step covers: whole years, as many as keep to max_ticks.
+  if (step == 0) {
+    int64_t year = steps[std::size(steps) - 1] * kSec;
+    step = (span / max_ticks / year + 1) * year;
+  }
+  TimeNs first = add_ns(s.from, -((s.from % step + step) % step));
+  if (first < s.from) first = add_ns(first, step);
+  int drawn = 0;
+  for (TimeNs t = first; t <= s.to && drawn <= max_ticks; t = add_ns(t, step), ++drawn) {
+    double x = s.x0 + (s.x1 - s.x0) * (span ? static_cast<double>(span_ns(s.from, t)) /
+                                                  static_cast<double>(span)
+                                            : 0.5);
     svg += fmt::format(
         "<line x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{0:.1f}\" "
         "y2=\"{2:.1f}\" class=\"grid\"/>"
@@ -101,9 +114,24 @@ std::string mark_end(const std::string& tag) {
 
 std::string timeline_svg(const Report& r) {
   std::vector<const TimelineLine*> lines;
-  for (const auto& l : r.timeline)
-    if (l.time != kNoTime) lines.push_back(&l);
-  if (lines.empty()) return "<p>No timed events to draw.</p>";
+  size_t left_out = 0;
+  for (const auto& l : r.timeline) {
+    if (l.time == kNoTime) continue;
+    if (l.implausible)
+      ++left_out;
+    else
+      lines.push_back(&l);
+  }
+  std::string note =
+      left_out == 0 ? ""
+      : left_out == 1
+          ? "<p class=\"basis\">1 event with an implausible time is not drawn (listed below, "
+            "marked).</p>\n"
+          : fmt::format(
+                "<p class=\"basis\">{} events with implausible times are not drawn "
+                "(listed below, marked).</p>\n",
+                left_out);
+  if (lines.empty()) return "<p>No timed events to draw.</p>\n" + note;
 
   static const std::vector<std::string> order = {
       "Kubernetes audit", "CloudTrail", "GuardDuty", "Falco", "EDR", "Other", "Response"};
@@ -134,16 +162,16 @@ std::string timeline_svg(const Report& r) {
     a1 = b1;
     b0 = INT64_MAX;
   }
-  int64_t span_a = std::max<int64_t>(a1 - a0, 60 * kSec);
-  bool split = b0 != INT64_MAX && b0 > a1 + span_a / 2;
+  int64_t span_a = std::max<int64_t>(span_ns(a0, a1), 60 * kSec);
+  bool split = b0 != INT64_MAX && b0 > add_ns(a1, span_a / 2);
   if (!split && b0 != INT64_MAX) {
     a0 = std::min(a0, b0);
     a1 = std::max(a1, b1);
   }
   auto pad = [](TimeNs& lo, TimeNs& hi) {
-    int64_t p = std::max<int64_t>((hi - lo) / 40, 30 * kSec);
-    lo -= p;
-    hi += p;
+    int64_t p = std::max<int64_t>(span_ns(lo, hi) / 40, 30 * kSec);
+    lo = add_ns(lo, -p);
+    hi = add_ns(hi, p);
   };
   pad(a0, a1);
   if (split) {
@@ -212,7 +240,7 @@ std::string timeline_svg(const Report& r) {
   svg += fmt::format("<text x=\"{:.0f}\" y=\"{:.0f}\" class=\"legend\">response</text>", left + 206,
                      ly + 4);
   svg += "</svg>\n";
-  return svg;
+  return svg + note;
 }
 
 std::string graph_svg(const Report& r) {

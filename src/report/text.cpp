@@ -61,6 +61,7 @@ std::string timeline_line(const TimelineLine& l) {
     out += fmt::format(" ({}, {})", conf, l.source);
   else if (!conf.empty() || !l.source.empty())
     out += fmt::format(" ({})", conf.empty() ? l.source : conf);
+  if (l.implausible) out += " [implausible time]";
   return out;
 }
 

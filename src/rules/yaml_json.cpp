@@ -107,7 +107,7 @@ std::string classify_json(std::string_view json, const std::function<void(const 
   sources::detail::Position pos{"<test>", 1};
   uint64_t record = 0;
   std::string skipped;
-  size_t n = unwrapper.unwrap(json, doc, pos, record, fn, [&](sources::Skip&& s) {
+  size_t n = unwrapper.unwrap(json, doc, pos, record, false, fn, [&](sources::Skip&& s) {
     if (skipped.empty()) skipped = s.reason + ": " + s.detail;
   });
   if (n == 0) return skipped.empty() ? "not recognised as an event of any source" : skipped;

@@ -1,5 +1,7 @@
 #include "sources/chunk.h"
 
+#include "sources/wide_numbers.h"
+
 #include <algorithm>
 #include <cstring>
 
@@ -28,11 +30,28 @@ void ChunkParser::skip(ChunkResult& r, Skip&& s) {
   r.skips.push_back(std::move(s));
 }
 
+bool ChunkParser::widened_copy(std::string_view text) {
+  wide_.assign(text);
+  wide_.append(simdjson::SIMDJSON_PADDING, '\0');
+  return widen_big_integers(wide_.data(), text.size()) > 0;
+}
+
+simdjson::error_code ChunkParser::parse_one(std::string_view text, simdjson::dom::element& doc,
+                                            bool& rewritten) {
+  rewritten = false;
+  auto err = parser_.parse(text.data(), text.size(), false).get(doc);
+  if (err != simdjson::NUMBER_ERROR || !widened_copy(text)) return err;
+  auto again = parser_.parse(wide_.data(), text.size(), false).get(doc);
+  if (again) return err;
+  rewritten = true;
+  return simdjson::SUCCESS;
+}
+
 void ChunkParser::unwrap(const Chunk& chunk, std::string_view raw, simdjson::dom::element doc,
-                         uint64_t line, uint64_t& record, ChunkResult& r) {
+                         uint64_t line, uint64_t& record, ChunkResult& r, bool rewritten) {
   Position pos{chunk.file, line};
   unwrapper_.unwrap(
-      raw, doc, pos, record,
+      raw, doc, pos, record, rewritten,
       [&](const EventView& ev) {
         if (options_.only && ev.source != *options_.only) {
           ++r.filtered;
@@ -56,10 +75,11 @@ void ChunkParser::parse_line(const Chunk& chunk, const char* p, size_t n, uint64
   std::string_view text = trim(std::string_view(p, n));
   if (text.empty()) return;
   simdjson::dom::element doc;
-  auto err = parser_.parse(text.data(), text.size(), false).get(doc);
+  bool rewritten = false;
+  auto err = parse_one(text, doc, rewritten);
   if (!err) {
     uint64_t record = 0;
-    unwrap(chunk, text, doc, line, record, r);
+    unwrap(chunk, text, doc, line, record, r, rewritten);
     return;
   }
   // Concatenated documents on one line ({...}{...}, as Firehose writes CloudWatch payloads).
@@ -88,6 +108,11 @@ void ChunkParser::parse_line(const Chunk& chunk, const char* p, size_t n, uint64
       }
     }
   }
+  if (text.front() != '{' && text.front() != '[') {
+    skip(r, Skip{std::string(chunk.file), line, 0, "not a JSON line",
+                 "text among JSON lines (a banner or a log message): " + excerpt(text)});
+    return;
+  }
   skip(r, Skip{std::string(chunk.file), line, 0, "invalid JSON", simdjson::error_message(err)});
 }
 
@@ -108,11 +133,11 @@ void ChunkParser::parse_lines(const Chunk& chunk, std::string_view text, uint64_
 
 // A whole small file: first as a stream of documents (one pretty-printed document, JSON lines
 // or concatenated objects). Returns false when that fails, so the caller reads line by line.
-bool ChunkParser::parse_documents(const Chunk& chunk, ChunkResult& r) {
-  const Buffer& buf = *chunk.buf;
+bool ChunkParser::parse_documents(const Chunk& chunk, std::string_view text, const char* raw,
+                                  bool rewritten, ChunkResult& r) {
   simdjson::dom::document_stream stream;
-  size_t batch = std::max<size_t>(buf.size(), 1 << 16);
-  if (many_parser_.parse_many(buf.data(), buf.size(), batch).get(stream)) return false;
+  size_t batch = std::max<size_t>(text.size(), 1 << 16);
+  if (many_parser_.parse_many(text.data(), text.size(), batch).get(stream)) return false;
   // Validate first, so a file that fails halfway is not half-emitted and then re-read.
   for (auto it = stream.begin(); it != stream.end(); ++it) {
     simdjson::dom::element d;
@@ -120,17 +145,19 @@ bool ChunkParser::parse_documents(const Chunk& chunk, ChunkResult& r) {
   }
   if (stream.truncated_bytes() != 0) return false;
   // A document_stream is single-pass: emit from a fresh one.
-  if (many_parser_.parse_many(buf.data(), buf.size(), batch).get(stream)) return false;
+  if (many_parser_.parse_many(text.data(), text.size(), batch).get(stream)) return false;
   uint64_t line = chunk.first_line;
   size_t counted_to = 0;
   uint64_t record = 0;
   for (auto it = stream.begin(); it != stream.end(); ++it) {
     size_t at = it.current_index();
-    uint64_t lines = count_lines(buf.data() + counted_to, at - counted_to);
+    uint64_t lines = count_lines(raw + counted_to, at - counted_to);
     line += lines;
     if (lines) record = 0;  // documents sharing a line share its record numbering
     counted_to = at;
-    unwrap(chunk, it.source(), *it, line, record, r);
+    std::string_view source = it.source();
+    unwrap(chunk, std::string_view(raw + (source.data() - text.data()), source.size()), *it, line,
+           record, r, rewritten);
   }
   return true;
 }
@@ -140,7 +167,10 @@ void ChunkParser::parse(Chunk& chunk, ChunkResult& r) {
   r.bytes = text.size();
   if (chunk.mode == ChunkMode::Lines) {
     parse_lines(chunk, text, chunk.first_line, r);
-  } else if (!parse_documents(chunk, r)) {
+  } else if (!parse_documents(chunk, text, text.data(), false, r) &&
+             !(widened_copy(text) &&
+               parse_documents(chunk, std::string_view(wide_.data(), text.size()), text.data(),
+                               true, r))) {
     // Not a clean stream of documents. If some line holds a whole JSON object or array, the file
     // is line-oriented with bad lines; otherwise it is one document that is broken.
     bool line_oriented = false;
@@ -151,8 +181,8 @@ void ChunkParser::parse(Chunk& chunk, ChunkResult& r) {
       size_t end = nl ? static_cast<size_t>(nl - text.data()) : text.size();
       std::string_view l = trim(text.substr(pos, end - pos));
       simdjson::dom::element d;
-      if (!l.empty() && (l.front() == '{' || l.front() == '[') &&
-          !parser_.parse(l.data(), l.size(), false).get(d))
+      bool rewritten = false;
+      if (!l.empty() && (l.front() == '{' || l.front() == '[') && !parse_one(l, d, rewritten))
         line_oriented = true;
       pos = end + 1;
     }

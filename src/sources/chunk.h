@@ -43,12 +43,21 @@ class ChunkParser {
 
  private:
   void parse_lines(const Chunk& chunk, std::string_view text, uint64_t first_line, ChunkResult& r);
-  bool parse_documents(const Chunk& chunk, ChunkResult& r);
+  // A whole chunk as a stream of documents; text is what is parsed, raw the evidence's own text
+  // of the same length (they differ when wide integers were rewritten in text).
+  bool parse_documents(const Chunk& chunk, std::string_view text, const char* raw, bool rewritten,
+                       ChunkResult& r);
   void parse_line(const Chunk& chunk, const char* p, size_t n, uint64_t line, ChunkResult& r);
+  // Parses text with parser_; a text that fails only on integers wider than 64 bits is parsed
+  // again from a copy with them rewritten (wide_numbers.h), and `rewritten` is set.
+  simdjson::error_code parse_one(std::string_view text, simdjson::dom::element& doc,
+                                 bool& rewritten);
+  // A copy of text in wide_ with its wide integers rewritten; false when it has none.
+  bool widened_copy(std::string_view text);
   // record: the index of the next record on this line; carried across documents that share a
   // line (concatenated JSON), so that (file, line, record) names one record.
   void unwrap(const Chunk& chunk, std::string_view raw, simdjson::dom::element doc, uint64_t line,
-              uint64_t& record, ChunkResult& r);
+              uint64_t& record, ChunkResult& r, bool rewritten = false);
   void skip(ChunkResult& r, Skip&& s);
 
   const ScanOptions& options_;
@@ -56,6 +65,7 @@ class ChunkParser {
   simdjson::dom::parser parser_;
   simdjson::dom::parser many_parser_;
   Unwrapper unwrapper_;
+  std::string wide_;  // widened_copy(), with simdjson's padding after it
 };
 
 }  // namespace eksir::sources::detail

@@ -28,6 +28,10 @@ void print_scan_summary(std::ostream& err, std::string_view command, const ScanS
       reasons += fmt::format("{}{}: {}", reasons.empty() ? "" : ", ", util::visible(r), n);
     err << fmt::format("  {} files or records are not event evidence and were passed over ({})\n",
                        util::thousands(st.ignored), reasons);
+    for (const auto& f : st.ignored_files)
+      if (f.reason == "eksir case")
+        err << fmt::format("  passed over {}: an eksir case folder (case.db), not evidence\n",
+                           f.file);
   }
   if (st.samples)
     err << fmt::format("  {} GuardDuty sample findings (additionalInfo.sample) were read\n",

@@ -24,6 +24,30 @@ constexpr size_t kSniffBytes = 64 * 1024;
 // Files whose digests are left unfinished (deferred, or hashed ahead) hold a descriptor each.
 constexpr size_t kMaxDeferredFiles = 256, kMaxAheadFiles = 256;
 
+// True when some line of text is a whole, non-empty JSON object (one failing only on a number
+// is one too: the reader rewrites integers wider than 64 bits).
+bool has_json_object_line(std::string_view text) {
+  thread_local simdjson::dom::parser parser;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t nl = text.find('\n', pos);
+    size_t end = nl == std::string_view::npos ? text.size() : nl;
+    std::string_view line = text.substr(pos, end - pos);
+    size_t first = line.find_first_not_of(" \t\r");
+    if (first != std::string_view::npos && line[first] == '{') {
+      size_t key = line.find_first_not_of(" \t\r", first + 1);
+      simdjson::dom::element doc;
+      if (key != std::string_view::npos && line[key] == '"') {
+        auto err = parser.parse(line.data() + first, line.size() - first, false).get(doc);
+        if (!err || err == simdjson::NUMBER_ERROR) return true;
+      }
+    }
+    if (nl == std::string_view::npos) break;
+    pos = nl + 1;
+  }
+  return false;
+}
+
 // Decides, from the first bytes of a file, whether it can hold JSON evidence at all.
 std::optional<Skip> sniff(const std::string& file, std::string_view head, bool complete) {
   std::string_view h = head.substr(0, kSniffBytes);
@@ -34,9 +58,9 @@ std::optional<Skip> sniff(const std::string& file, std::string_view head, bool c
     return Skip{file, 0, 0, "empty file", "no records"};
   if (h.find('\0') != std::string_view::npos)
     return Skip{file, 0, 0, "binary file", "contains NUL bytes; not JSON evidence"};
-  // JSON evidence starts like JSON, or (JSON lines with a bad first line) most of its lines do.
-  // A Markdown, YAML or licence file is reported as such, not parsed line by line.
+  // JSON evidence mostly starts like JSON.
   size_t lead = h.find_first_not_of(" \t\r\n");
+  if (lead == std::string_view::npos) lead = h.size() - 1;  // blank so far, the file goes on
   if (h[lead] == '{') return std::nullopt;
   if (h[lead] == '[') {
     // "[" opens a JSON array only if a JSON value or "]" follows; "[see below]" is prose.
@@ -45,21 +69,12 @@ std::optional<Skip> sniff(const std::string& file, std::string_view head, bool c
         std::string_view("{[]\"-0123456789").find(h[next]) != std::string_view::npos)
       return std::nullopt;
   }
-  size_t lines = 0, json_lines = 0, pos = 0;
-  while (pos < h.size()) {
-    size_t first = h.find_first_not_of(" \t\r", pos);
-    if (first == std::string_view::npos) break;
-    if (h[first] != '\n') {
-      ++lines;
-      if (h[first] == '{') ++json_lines;
-    }
-    size_t nl = h.find('\n', pos);
-    if (nl == std::string_view::npos) break;
-    pos = nl + 1;
-  }
-  if (json_lines * 2 >= lines && json_lines > 0) return std::nullopt;
-  return Skip{file, 0, 0, "not JSON",
-              "no line starts a JSON object or array; not evidence eksir reads"};
+  // Otherwise the file is read if any line in what was read so far (not only the first 64 KiB:
+  // a rotated log may begin with a long partial line) holds a whole JSON object: its other lines
+  // become counted skips, so a banner before JSON alerts hides nothing. A YAML, Markdown or
+  // licence file has no such line and is reported as passed over.
+  if (has_json_object_line(head)) return std::nullopt;
+  return Skip{file, 0, 0, "not JSON", "no line holds a JSON object; not evidence eksir reads"};
 }
 
 std::string_view first_line(std::string_view text) {
@@ -76,7 +91,7 @@ std::string_view first_line(std::string_view text) {
 }  // namespace
 
 bool is_ignorable(std::string_view reason) {
-  return reason == "not JSON" || reason == "cluster snapshot";
+  return reason == "not JSON" || reason == "cluster snapshot" || reason == "eksir case";
 }
 
 namespace {

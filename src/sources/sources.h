@@ -140,6 +140,19 @@ using ScanFn = std::function<ScanStats(const ScanOptions& options, const EventFn
 std::vector<Event> read_all(const std::vector<std::string>& paths, ScanStats* stats = nullptr,
                             const ScanOptions& options = {});
 
+// The files scan() reads for these paths, in its order (folders walked as it walks them).
+std::vector<std::string> list_files(const std::vector<std::string>& paths);
+
+// The evidence paths given that cannot be read at all, each as "PATH: the system's reason": a
+// path that does not exist, or a file or folder that cannot be opened.
+std::vector<std::string> unreadable_paths(const std::vector<std::string>& paths);
+// What hunt, detect and investigate do with them before reading anything: each is printed; without
+// keep_going the command stops (returns 2), since a verdict on part of the evidence the responder
+// meant to give would be wrong; with it, the rest is read and the scan reports them as skipped.
+// Returns 0 to go on.
+int check_paths(std::ostream& err, std::string_view command, const std::vector<std::string>& paths,
+                bool keep_going);
+
 // What every command that reads evidence prints on stderr after the scan: one summary line
 // ("eksir hunt: 3 files, 120 events (...), 1.2 MB, <result>, 0 skipped, 0.10 s, 12 MB/s"), then
 // events filtered out, files passed over, samples, skips by reason and the first skips (all of

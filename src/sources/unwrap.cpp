@@ -9,6 +9,7 @@
 #include "sources/unwrap_guardduty.h"
 #include "sources/unwrap_raw.h"
 #include "sources/unwrap_shape.h"
+#include "sources/wide_numbers.h"
 
 // Shape decisions beyond the obvious ones:
 // - OCSF: any record with a numeric class_uid and a metadata object is emitted as Source::Ocsf,
@@ -48,14 +49,6 @@ const char* type_name(element_type t) {
     default:
       return "JSON number";
   }
-}
-
-std::string excerpt(std::string_view s) {
-  constexpr size_t kMax = 60;
-  std::string out;
-  for (char c : s.substr(0, kMax)) out.push_back(static_cast<unsigned char>(c) < 0x20 ? ' ' : c);
-  if (s.size() > kMax) out += "...";
-  return "\"" + out + "\"";
 }
 
 // "JSON object with keys: a, b, c", with a hint when it nearly is an event.
@@ -98,6 +91,7 @@ struct Unwrapper::Impl {
   uint64_t* record = nullptr;
   const EmitFn* emit = nullptr;
   const SkipFn* skip = nullptr;
+  bool rewritten = false;  // the text being unwrapped had integers wider than 64 bits rewritten
 
   size_t value(std::string_view raw, dom::element el, unsigned depth, unsigned sdepth);
   size_t object(std::string_view raw, dom::element el, unsigned depth, unsigned sdepth);
@@ -121,13 +115,22 @@ struct Unwrapper::Impl {
   }
 };
 
+std::string excerpt(std::string_view s) {
+  constexpr size_t kMax = 60;
+  std::string out;
+  for (char c : s.substr(0, kMax)) out.push_back(static_cast<unsigned char>(c) < 0x20 ? ' ' : c);
+  if (s.size() > kMax) out += "...";
+  return "\"" + out + "\"";
+}
+
 Unwrapper::Unwrapper() : impl_(new Impl) {}
 Unwrapper::~Unwrapper() {
   delete impl_;
 }
 
 size_t Unwrapper::unwrap(std::string_view raw, dom::element doc, const Position& pos,
-                         uint64_t& record, const EmitFn& emit, const SkipFn& skip) {
+                         uint64_t& record, bool rewritten, const EmitFn& emit, const SkipFn& skip) {
+  impl_->rewritten = rewritten;
   impl_->pos = &pos;
   impl_->record = &record;
   impl_->emit = &emit;
@@ -299,12 +302,20 @@ size_t Unwrapper::Impl::nested(std::string_view text, std::string_view label, un
     l.buf.append(simdjson::SIMDJSON_PADDING, '\0');
     dom::element doc;
     auto error = l.parser.parse(l.buf.data(), text.size(), false).get(doc);
+    bool outer = rewritten;
+    // The string is a copy already: its wide integers are rewritten in place.
+    if (error == simdjson::NUMBER_ERROR && widen_big_integers(l.buf.data(), text.size()) > 0 &&
+        !l.parser.parse(l.buf.data(), text.size(), false).get(doc)) {
+      error = simdjson::SUCCESS;
+      rewritten = true;
+    }
     if (error) {
       report("invalid JSON",
              fmt::format("not JSON ({}): {}", simdjson::error_message(error), excerpt(text)));
     } else {
       n = value(std::string_view(l.buf.data(), text.size()), doc, depth + 1, sdepth + 1);
     }
+    rewritten = outer;
   }
   path.resize(mark);
   return n;
@@ -340,6 +351,8 @@ size_t Unwrapper::Impl::asff(std::string_view raw, dom::element el) {
 bool Unwrapper::Impl::parse_normalised(size_t len, dom::element& doc) {
   norm_buf.append(simdjson::SIMDJSON_PADDING, '\0');
   auto error = norm_parser.parse(norm_buf.data(), len, false).get(doc);
+  if (error == simdjson::NUMBER_ERROR && widen_big_integers(norm_buf.data(), len) > 0)
+    error = norm_parser.parse(norm_buf.data(), len, false).get(doc);
   if (error)
     report("invalid JSON",
            fmt::format("normalised GuardDuty finding: {}", simdjson::error_message(error)));
@@ -357,6 +370,7 @@ size_t Unwrapper::Impl::emit_event(Source s, std::string_view raw, dom::element 
   v.sample = sample;
   v.raw = raw;
   v.doc = doc;
+  v.rewritten = rewritten;
   (*emit)(v);
   return 1;
 }

@@ -26,6 +26,9 @@ struct Position {
   uint64_t line = 0;  // line where the top-level value starts
 };
 
+// The first 60 bytes of s, quoted, control characters as spaces: for skip messages.
+std::string excerpt(std::string_view s);
+
 // Receives each event; the EventView is valid only during the call. file, line, record, source,
 // time, sample, raw and doc are filled in by the Unwrapper.
 using EmitFn = std::function<void(const EventView&)>;
@@ -40,11 +43,11 @@ class Unwrapper {
   Unwrapper(const Unwrapper&) = delete;
   Unwrapper& operator=(const Unwrapper&) = delete;
 
-  // raw: the exact text of the top-level value; doc: its parse. `record` is the file's running
-  // record counter, advanced once per event emitted or record skipped.
-  // Returns the number of events emitted.
+  // raw: the exact text of the top-level value; doc: its parse (of a copy with wide integers
+  // rewritten when `rewritten`). `record` is the file's running record counter, advanced once
+  // per event emitted or record skipped. Returns the number of events emitted.
   size_t unwrap(std::string_view raw, simdjson::dom::element doc, const Position& pos,
-                uint64_t& record, const EmitFn& emit, const SkipFn& skip);
+                uint64_t& record, bool rewritten, const EmitFn& emit, const SkipFn& skip);
 
  private:
   struct Impl;

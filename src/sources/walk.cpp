@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <set>
@@ -13,6 +14,21 @@ namespace eksir::sources::detail {
 namespace fs = std::filesystem;
 
 namespace {
+
+// A folder eksir keeps a case in: it holds case.db, an SQLite database (or the empty file a case
+// starts as). Its reports and incident.json are eksir's own output, not evidence.
+bool is_case_folder(const std::string& dir) {
+  std::string db = dir + "/case.db";
+  struct stat st {};
+  if (::stat(db.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return false;
+  if (st.st_size == 0) return true;
+  char head[16] = {};
+  FILE* f = std::fopen(db.c_str(), "rb");
+  if (!f) return true;  // named like a case database: passed over, not read
+  size_t n = std::fread(head, 1, sizeof head, f);
+  std::fclose(f);
+  return n == sizeof head && std::memcmp(head, "SQLite format 3", 16) == 0;
+}
 
 struct Walker {
   std::vector<FileEntry>& files;
@@ -37,6 +53,11 @@ struct Walker {
       return;
     }
     if (S_ISDIR(st.st_mode)) {
+      if (is_case_folder(path)) {
+        problem(path, "eksir case",
+                "a case folder (case.db): eksir's own output, not evidence; not read");
+        return;
+      }
       if (!dirs_seen.insert({st.st_dev, st.st_ino}).second) {
         problem(path, "symlink loop",
                 "folder already visited through another path; not entered again");

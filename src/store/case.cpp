@@ -1,3 +1,5 @@
+#include <fmt/format.h>
+
 #include <filesystem>
 
 #include "store/case_impl.h"
@@ -29,19 +31,53 @@ bool Case::Impl::touch(TimeNs when) const {
 Case::Case(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Case::~Case() = default;
 
+namespace {
+
+enum class Mode { Create, Write, Read };
+
+// SQLite's own check of every page and index, cheap at the size of a case: a truncated or damaged
+// database is refused when it is opened, not half-read later.
+std::string integrity(sqlite3* db) {
+  sql::Stmt s(db, "PRAGMA quick_check(1)");
+  int rc = s.step();
+  if (rc != SQLITE_ROW) return sql::last_error(db);
+  std::string verdict = s.text(0);
+  return verdict == "ok" ? std::string() : "damaged database: " + verdict;
+}
+
+}  // namespace
+
 std::unique_ptr<Case> Case::open(const std::string& dir, bool create, Status& status) {
+  return open_as(dir, static_cast<int>(create ? Mode::Create : Mode::Write), status, nullptr);
+}
+
+std::unique_ptr<Case> Case::open_readonly(const std::string& dir, Status& status,
+                                          bool* needs_migration) {
+  return open_as(dir, static_cast<int>(Mode::Read), status, needs_migration);
+}
+
+Status Case::read_status() const {
+  std::string e = impl_->reads.get();
+  if (e.empty()) return {};
+  return impl_->fail("cannot be read whole: " + e);
+}
+
+std::unique_ptr<Case> Case::open_as(const std::string& dir, int how, Status& status,
+                                    bool* needs_migration) {
   namespace fs = std::filesystem;
+  Mode mode = static_cast<Mode>(how);
   auto impl = std::make_unique<Impl>();
   impl->dir = dir;
   impl->path = (fs::path(dir) / "case.db").string();
   status = {};
+  if (needs_migration) *needs_migration = false;
   auto fail = [&](const std::string& what) -> std::unique_ptr<Case> {
     status = impl->fail(what);
     return nullptr;
   };
 
   std::error_code ec;
-  if (create) {
+  if (mode == Mode::Create) {
     fs::create_directories(dir, ec);
     if (ec) return fail("cannot create the case directory: " + ec.message());
   } else if (!fs::exists(impl->path, ec)) {
@@ -50,14 +86,45 @@ std::unique_ptr<Case> Case::open(const std::string& dir, bool create, Status& st
   }
   if (fs::is_directory(impl->path, ec)) return fail("is a directory, not a case database");
 
-  int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+  int flags = mode == Mode::Read    ? SQLITE_OPEN_READONLY
+              : mode == Mode::Write ? SQLITE_OPEN_READWRITE
+                                    : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
   if (sqlite3_open_v2(impl->path.c_str(), &impl->db, flags, nullptr) != SQLITE_OK)
     return fail("cannot open: " + sql::last_error(impl->db));
   sqlite3_busy_timeout(impl->db, kBusyTimeoutMs);
 
   // The first read of the file: a file that is not SQLite fails here.
-  if (sql::Stmt probe(impl->db, "SELECT count(*) FROM sqlite_master"); probe.step() != SQLITE_ROW)
+  if (sql::Stmt probe(impl->db, "SELECT count(*) FROM sqlite_master"); probe.step() != SQLITE_ROW) {
+    if (sqlite3_extended_errcode(impl->db) == SQLITE_READONLY_ROLLBACK)
+      return fail(
+          "a write to the case was interrupted (case.db-journal is beside it); the next eksir "
+          "command that writes to the case restores its last complete state, which this "
+          "read-only command does not do");
     return fail(sql::last_error(impl->db));
+  }
+  if (std::string e = integrity(impl->db); !e.empty()) return fail(e);
+
+  if (mode == Mode::Read) {
+    int64_t app_id = sql::scalar(impl->db, "PRAGMA application_id", -1);
+    int64_t version = sql::scalar(impl->db, "PRAGMA user_version", -1);
+    if (version < 0 || app_id < 0) return fail(sql::last_error(impl->db));
+    if (app_id != 0 && app_id != kApplicationId)
+      return fail("not an eksir case database (another program's SQLite file)");
+    if (version > kSchemaVersion)
+      return fail(fmt::format(
+          "the case was written by a newer eksir (schema version {}, this eksir reads up to {}); "
+          "upgrade eksir to open it",
+          version, kSchemaVersion));
+    if (version < kSchemaVersion) {
+      if (needs_migration) *needs_migration = true;
+      return fail(fmt::format(
+          "schema version {} needs migrating to version {}, which any eksir command that writes "
+          "to the case does (this one only reads)",
+          version, kSchemaVersion));
+    }
+    impl->version = static_cast<int>(version);
+    return std::unique_ptr<Case>(new Case(std::move(impl)));
+  }
 
   bool readonly = sqlite3_db_readonly(impl->db, "main") == 1;
   // A rollback journal keeps a case one self-contained file between writes (a case directory
@@ -96,7 +163,8 @@ CaseInfo Case::info() const {
   c.status = "open";
   sql::Stmt s(impl_->db,
               "SELECT case_id, title, severity, status, created, updated, closed, close_reason "
-              "FROM case_meta WHERE singleton = 1");
+              "FROM case_meta WHERE singleton = 1",
+              &impl_->reads);
   if (s.step() == SQLITE_ROW) {
     c.id = s.text(0);
     c.title = s.text(1);
@@ -110,11 +178,12 @@ CaseInfo Case::info() const {
     c.id = case_id_of(impl_->dir);
   }
   auto* db = impl_->db;
-  c.runs = sql::scalar(db, "SELECT count(*) FROM runs");
-  c.findings =
-      sql::scalar(db, "SELECT count(*) FROM findings WHERE run_id = (SELECT max(id) FROM runs)");
-  c.notes = sql::scalar(db, "SELECT count(*) FROM notes");
-  c.journal = sql::scalar(db, "SELECT count(*) FROM journal");
+  auto* sink = &impl_->reads;
+  c.runs = sql::scalar(db, "SELECT count(*) FROM runs", 0, sink);
+  c.findings = sql::scalar(
+      db, "SELECT count(*) FROM findings WHERE run_id = (SELECT max(id) FROM runs)", 0, sink);
+  c.notes = sql::scalar(db, "SELECT count(*) FROM notes", 0, sink);
+  c.journal = sql::scalar(db, "SELECT count(*) FROM journal", 0, sink);
   return c;
 }
 

@@ -3,6 +3,7 @@
 #include <simdjson.h>
 
 #include <ostream>
+#include <sstream>
 
 #include "store/store.h"
 #include "util/table.h"
@@ -40,6 +41,7 @@ struct IncidentView {
   bool present = false;
   std::string error;  // the document could not be read
   std::string severity, summary;
+  std::string undetermined;  // why the run could not assess a severity
   struct Criterion {
     std::string level, id, criterion;
     size_t evidence = 0;
@@ -69,6 +71,10 @@ IncidentView read_incident(const std::string& json) {
     return v;
   }
   v.severity = field(inc, "severity");
+  if (field(inc, "assessment") == "undetermined") {
+    v.undetermined = field(inc, "assessment_reason");
+    if (v.undetermined.empty()) v.undetermined = "no event was read";
+  }
   v.summary = field(inc, "summary");
   simdjson::dom::array crits;
   if (!inc["criteria"].get_array().get(crits)) {
@@ -112,7 +118,7 @@ int list(const CaseCommand& cmd, std::ostream& out, std::ostream& err) {
       out, {"id", "status", "severity", "title", "runs", "findings", "notes", "updated"});
   for (const auto& c : cases) {
     if (!c.error.empty()) {
-      t.add({c.id, "error", "-", c.error, "-", "-", "-", "-"});
+      t.add({c.id, c.status, "-", c.error, "-", "-", "-", "-"});
       continue;
     }
     t.add({c.id, c.status, or_dash(c.severity), or_dash(c.title), std::to_string(c.runs),
@@ -156,7 +162,10 @@ void show_text(const Case& c, std::ostream& out) {
     } else if (!inc.error.empty()) {
       out << "  the incident document is unreadable: " << shown(inc.error) << "\n";
     } else {
-      out << "  severity  " << shown(or_dash(inc.severity)) << "\n";
+      if (inc.undetermined.empty())
+        out << "  severity  " << shown(or_dash(inc.severity)) << "\n";
+      else
+        out << "  severity  undetermined: " << shown(inc.undetermined) << "\n";
       out << (inc.criteria.empty() ? "  criteria  none met\n" : "  criteria\n");
       for (const auto& k : inc.criteria)
         out << "    " << fmt::format("{:<9} {}", shown(k.level), shown(or_dash(k.criterion)))
@@ -205,7 +214,9 @@ void show_json(const Case& c, std::ostream& out) {
   } else if (!inc.error.empty()) {
     o += "{\"error\":" + json_str(inc.error) + "}";
   } else {
-    o += "{\"severity\":" + json_str(inc.severity) + ",\"criteria\":[";
+    o += "{\"severity\":" + (inc.severity.empty() ? "null" : json_str(inc.severity)) +
+         ",\"assessment\":" + json_str(inc.undetermined.empty() ? "assessed" : "undetermined") +
+         ",\"assessment_reason\":" + json_str(inc.undetermined) + ",\"criteria\":[";
     for (size_t i = 0; i < inc.criteria.size(); ++i) {
       const auto& k = inc.criteria[i];
       o += i ? "," : "";
@@ -265,16 +276,24 @@ int case_command(const CaseCommand& cmd, std::ostream& out, std::ostream& err) {
   }
   std::string dir = resolve_case(cmd.target);
   Status st;
-  auto c = Case::open(dir, false, st);
+  // show only reads: the case is not migrated or otherwise written by it.
+  auto c = cmd.action == "show" ? Case::open_readonly(dir, st) : Case::open(dir, false, st);
   if (!c) {
     err << prefix << shown(st.error) << "\n";
     return 2;
   }
   if (cmd.action == "show") {
+    // Shown only once every read succeeded: a damaged case is not shown as an empty one.
+    std::ostringstream text;
     if (cmd.format == "json")
-      show_json(*c, out);
+      show_json(*c, text);
     else
-      show_text(*c, out);
+      show_text(*c, text);
+    if (Status read = c->read_status(); !read) {
+      err << prefix << read.error << "\n";
+      return 2;
+    }
+    out << text.str();
     return 0;
   }
   if (cmd.action == "note") {

@@ -14,6 +14,7 @@ struct Case::Impl {
   std::string dir, path;
   sqlite3* db = nullptr;
   int version = 0;
+  mutable sql::ErrorSink reads;  // the first failed read (Case::read_status)
 
   ~Impl() { sqlite3_close_v2(db); }
   Status fail(std::string_view what) const {

@@ -34,6 +34,22 @@ std::string operator_name() {
   return "uid:" + std::to_string(geteuid());
 }
 
+std::string check_case_dir(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::file_status st = fs::status(dir, ec);
+  if (ec == std::errc::no_such_file_or_directory || st.type() == fs::file_type::not_found)
+    return {};
+  if (ec) return dir + ": " + ec.message();
+  if (st.type() != fs::file_type::directory) return dir + ": exists and is not a folder";
+  if (fs::exists(fs::path(dir) / "case.db", ec)) return {};
+  if (fs::is_empty(dir, ec) && !ec) return {};
+  if (ec) return dir + ": " + ec.message();
+  return dir +
+         ": exists, holds other files and is not an eksir case (no case.db); give a new or empty "
+         "folder, or an existing case";
+}
+
 std::vector<CaseInfo> list_cases(const std::string& root) {
   namespace fs = std::filesystem;
   std::vector<CaseInfo> out;
@@ -44,17 +60,23 @@ std::vector<CaseInfo> list_cases(const std::string& root) {
     if (!it->is_directory(e2) || !fs::exists(it->path() / "case.db", e2)) continue;
     std::string dir = it->path().string();
     Status st;
-    auto c = Case::open(dir, false, st);
+    bool needs_migration = false;
+    // Listing only reads: no case is migrated or otherwise written by it.
+    auto c = Case::open_readonly(dir, st, &needs_migration);
     if (c) {
-      out.push_back(c->info());
-    } else {
-      CaseInfo bad;
-      bad.dir = dir;
-      bad.id = it->path().filename().string();
-      bad.status = "error";
-      bad.error = st.error;
-      out.push_back(std::move(bad));
+      CaseInfo info = c->info();
+      st = c->read_status();
+      if (st) {
+        out.push_back(std::move(info));
+        continue;
+      }
     }
+    CaseInfo bad;
+    bad.dir = dir;
+    bad.id = it->path().filename().string();
+    bad.status = needs_migration ? "needs migration" : "error";
+    bad.error = st.error;
+    out.push_back(std::move(bad));
   }
   std::stable_sort(out.begin(), out.end(), [](const CaseInfo& a, const CaseInfo& b) {
     if (a.updated != b.updated) return a.updated > b.updated;

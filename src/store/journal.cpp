@@ -48,7 +48,7 @@ Status Case::add_note(Note& note) {
 
 std::vector<Note> Case::notes() const {
   std::vector<Note> out;
-  sql::Stmt s(impl_->db, "SELECT id, time, author, text FROM notes ORDER BY id");
+  sql::Stmt s(impl_->db, "SELECT id, time, author, text FROM notes ORDER BY id", &impl_->reads);
   while (s.step() == SQLITE_ROW) out.push_back({s.integer(0), s.time(1), s.text(2), s.text(3)});
   return out;
 }
@@ -66,7 +66,8 @@ Status Case::save_plan(std::string_view phase, std::string_view plan_json) {
 }
 
 std::string Case::latest_plan(std::string_view phase) const {
-  sql::Stmt s(impl_->db, "SELECT plan_json FROM plans WHERE phase = ? ORDER BY id DESC LIMIT 1");
+  sql::Stmt s(impl_->db, "SELECT plan_json FROM plans WHERE phase = ? ORDER BY id DESC LIMIT 1",
+              &impl_->reads);
   s.bind(1, phase);
   return s.step() == SQLITE_ROW ? s.text(0) : std::string();
 }
@@ -100,7 +101,8 @@ std::vector<JournalEntry> Case::journal(Status* status) const {
   sql::Stmt s(impl_->db,
               "SELECT id, phase, step_id, action, target, argv_json, manifest, started, "
               "finished, exit_status, stdout, stderr, operator, captured_state, undo_json, "
-              "dry_run FROM journal ORDER BY id");
+              "dry_run FROM journal ORDER BY id",
+              &impl_->reads);
   int rc;
   while ((rc = s.step()) == SQLITE_ROW) {
     JournalEntry j;

@@ -72,12 +72,12 @@ RunRecord read_run_row(const sql::Stmt& s) {
   return r;
 }
 
-void read_inputs(sqlite3* db, RunRecord& r) {
-  sql::Stmt in(db, "SELECT path, sha256, size FROM run_inputs WHERE run_id = ? ORDER BY seq");
+void read_inputs(sqlite3* db, RunRecord& r, sql::ErrorSink* sink) {
+  sql::Stmt in(db, "SELECT path, sha256, size FROM run_inputs WHERE run_id = ? ORDER BY seq", sink);
   in.bind(1, r.id);
   while (in.step() == SQLITE_ROW)
     r.inputs.push_back({in.text(0), in.text(1), static_cast<uint64_t>(in.integer(2))});
-  sql::Stmt rs(db, "SELECT source FROM run_rule_sources WHERE run_id = ? ORDER BY seq");
+  sql::Stmt rs(db, "SELECT source FROM run_rule_sources WHERE run_id = ? ORDER BY seq", sink);
   rs.bind(1, r.id);
   while (rs.step() == SQLITE_ROW) r.rule_sources.push_back(rs.text(0));
 }
@@ -123,38 +123,44 @@ Status Case::save_run(RunRecord& run) {
 }
 
 std::optional<RunRecord> Case::latest_run() const {
-  sql::Stmt s(impl_->db, std::string("SELECT ") + kRunColumns +
-                             ", incident_json FROM runs ORDER BY id DESC LIMIT 1");
+  sql::Stmt s(
+      impl_->db,
+      std::string("SELECT ") + kRunColumns + ", incident_json FROM runs ORDER BY id DESC LIMIT 1",
+      &impl_->reads);
   if (s.step() != SQLITE_ROW) return std::nullopt;
   RunRecord r = read_run_row(s);
   r.incident_json = s.text(9);
-  read_inputs(impl_->db, r);
+  read_inputs(impl_->db, r, &impl_->reads);
   return r;
 }
 
 std::optional<RunRecord> Case::load_run(int64_t id) const {
   sql::Stmt s(impl_->db,
-              std::string("SELECT ") + kRunColumns + ", incident_json FROM runs WHERE id = ?");
+              std::string("SELECT ") + kRunColumns + ", incident_json FROM runs WHERE id = ?",
+              &impl_->reads);
   s.bind(1, id);
   if (s.step() != SQLITE_ROW) return std::nullopt;
   RunRecord r = read_run_row(s);
   r.incident_json = s.text(9);
-  read_inputs(impl_->db, r);
+  read_inputs(impl_->db, r, &impl_->reads);
   auto* db = impl_->db;
   sql::Stmt f(db,
               "SELECT finding_id, rule_id, severity, title, first_seen, last_seen, json "
-              "FROM findings WHERE run_id = ? ORDER BY seq");
+              "FROM findings WHERE run_id = ? ORDER BY seq",
+              &impl_->reads);
   f.bind(1, id);
   while (f.step() == SQLITE_ROW) r.findings.push_back(read_finding(f));
   sql::Stmt e(db,
               "SELECT key, kind, name, namespace, json FROM entities WHERE run_id = ? ORDER BY "
-              "seq");
+              "seq",
+              &impl_->reads);
   e.bind(1, id);
   while (e.step() == SQLITE_ROW)
     r.entities.push_back({e.text(0), e.text(1), e.text(2), e.text(3), e.text(4)});
   sql::Stmt t(db,
               "SELECT time, tag, text, source, confidence, evidence_json FROM timeline "
-              "WHERE run_id = ? ORDER BY seq");
+              "WHERE run_id = ? ORDER BY seq",
+              &impl_->reads);
   t.bind(1, id);
   while (t.step() == SQLITE_ROW)
     r.timeline.push_back({t.time(0), t.text(1), t.text(2), t.text(3), t.text(4), t.text(5)});
@@ -163,14 +169,15 @@ std::optional<RunRecord> Case::load_run(int64_t id) const {
 
 std::vector<RunRecord> Case::runs() const {
   std::vector<RunRecord> out;
-  sql::Stmt s(impl_->db, std::string("SELECT ") + kRunColumns + " FROM runs ORDER BY id");
+  sql::Stmt s(impl_->db, std::string("SELECT ") + kRunColumns + " FROM runs ORDER BY id",
+              &impl_->reads);
   while (s.step() == SQLITE_ROW) out.push_back(read_run_row(s));
-  for (auto& r : out) read_inputs(impl_->db, r);
+  for (auto& r : out) read_inputs(impl_->db, r, &impl_->reads);
   return out;
 }
 
 std::string Case::latest_incident_json(Status* status) const {
-  sql::Stmt s(impl_->db, "SELECT incident_json FROM runs ORDER BY id DESC LIMIT 1");
+  sql::Stmt s(impl_->db, "SELECT incident_json FROM runs ORDER BY id DESC LIMIT 1", &impl_->reads);
   int rc = s.step();
   if (rc == SQLITE_ROW) return s.text(0);
   if (rc != SQLITE_DONE && status) *status = impl_->fail_db("cannot read the latest run");
@@ -181,7 +188,8 @@ std::vector<FindingRow> Case::latest_findings() const {
   std::vector<FindingRow> out;
   sql::Stmt s(impl_->db,
               "SELECT finding_id, rule_id, severity, title, first_seen, last_seen, json "
-              "FROM latest_findings ORDER BY run_id, seq");
+              "FROM latest_findings ORDER BY run_id, seq",
+              &impl_->reads);
   while (s.step() == SQLITE_ROW) out.push_back(read_finding(s));
   return out;
 }

@@ -1,12 +1,26 @@
 #include "store/sqlite.h"
 
 #include <chrono>
+#include <cstring>
 
 namespace eksir::store::sql {
 
-Stmt::Stmt(sqlite3* db, std::string_view sql) : db_(db) {
+namespace {
+// SQLite's message; for an I/O failure, with the system's reason ("disk I/O error (No space left
+// on device)").
+std::string with_os_error(sqlite3* db, std::string message) {
+  int code = db ? sqlite3_errcode(db) : SQLITE_OK;
+  int os = db ? sqlite3_system_errno(db) : 0;
+  if (os != 0 && (code == SQLITE_IOERR || code == SQLITE_FULL || code == SQLITE_CANTOPEN))
+    message += std::string(" (") + std::strerror(os) + ")";
+  return message;
+}
+}  // namespace
+
+Stmt::Stmt(sqlite3* db, std::string_view sql, ErrorSink* sink) : db_(db), sink_(sink) {
   if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr) !=
       SQLITE_OK) {
+    if (sink_) sink_->set(last_error(db));
     sqlite3_finalize(stmt_);
     stmt_ = nullptr;
   }
@@ -37,7 +51,9 @@ Stmt& Stmt::bind_time(int i, TimeNs t) {
 
 int Stmt::step() {
   if (!stmt_) return SQLITE_ERROR;
-  return sqlite3_step(stmt_);
+  int rc = sqlite3_step(stmt_);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE && sink_) sink_->set(last_error(db_));
+  return rc;
 }
 
 void Stmt::reset() {
@@ -69,18 +85,19 @@ std::string exec(sqlite3* db, std::string_view sql) {
   std::string text(sql);
   char* msg = nullptr;
   if (sqlite3_exec(db, text.c_str(), nullptr, nullptr, &msg) == SQLITE_OK) return {};
-  std::string error = msg ? msg : last_error(db);
+  std::string error = msg ? with_os_error(db, msg) : last_error(db);
   sqlite3_free(msg);
   return error.empty() ? "unknown SQLite error" : error;
 }
 
 std::string last_error(sqlite3* db) {
   const char* m = db ? sqlite3_errmsg(db) : nullptr;
-  return m ? m : "out of memory";
+  if (!m) return "out of memory";
+  return with_os_error(db, m);
 }
 
-int64_t scalar(sqlite3* db, std::string_view sql, int64_t fallback) {
-  Stmt s(db, sql);
+int64_t scalar(sqlite3* db, std::string_view sql, int64_t fallback, ErrorSink* sink) {
+  Stmt s(db, sql, sink);
   if (s.step() != SQLITE_ROW || s.is_null(0)) return fallback;
   return s.integer(0);
 }

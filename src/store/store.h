@@ -98,14 +98,25 @@ struct JournalEntry {
 class Case {
  public:
   // Opens CASE_DIR/case.db, creating the directory and database when create is true, and
-  // migrating an older schema forward. A database newer than kSchemaVersion is an error.
+  // migrating an older schema forward. A database newer than kSchemaVersion is an error, and so
+  // is one that is not SQLite, truncated or failing SQLite's integrity check (SQLite's message).
   static std::unique_ptr<Case> open(const std::string& dir, bool create, Status& status);
+  // Opens CASE_DIR/case.db to read only: nothing is written, not even a migration or the
+  // roll-back of an interrupted write, so the file stays byte for byte as it was. A case whose
+  // schema is older than kSchemaVersion is an error that says so (`needs_migration` set): any
+  // command that writes to the case migrates it.
+  static std::unique_ptr<Case> open_readonly(const std::string& dir, Status& status,
+                                             bool* needs_migration = nullptr);
   ~Case();
   Case(const Case&) = delete;
   Case& operator=(const Case&) = delete;
 
   int schema_version() const;
   const std::string& dir() const;
+  // The first read that failed since the case was opened (the database was damaged after the
+  // open's check, or could not be read): the lists and values the reads returned may be
+  // incomplete, so a caller that shows them must report this instead.
+  Status read_status() const;
 
   Status save_run(RunRecord& run);              // sets run.id; updates the case title/severity
   std::optional<RunRecord> latest_run() const;  // with incident_json; findings etc. left empty
@@ -134,9 +145,15 @@ class Case {
  private:
   struct Impl;
   explicit Case(std::unique_ptr<Impl> impl);
+  static std::unique_ptr<Case> open_as(const std::string& dir, int mode, Status& status,
+                                       bool* needs_migration);
   std::unique_ptr<Impl> impl_;
 };
 
+// Whether `dir` may receive a case (`investigate -o DIR`): "" when it does not exist, is an empty
+// folder or already holds a case (case.db); else why not, so that a folder of other files is never
+// written into.
+std::string check_case_dir(const std::string& dir);
 // Case directories under root (those holding a case.db), newest first.
 std::vector<CaseInfo> list_cases(const std::string& root);
 // Where cases live when no -o is given: $EKSIR_CASES, else ./eksir-cases.

@@ -171,6 +171,7 @@ std::string thousands(uint64_t n) {
 }
 
 std::string human_duration(int64_t seconds) {
+  if (seconds == INT64_MIN) seconds = -INT64_MAX;  // its negation does not fit
   if (seconds < 0) return "-" + human_duration(-seconds);
   if (seconds < 60) return fmt::format("{}s", seconds);
   if (seconds < 3600) return fmt::format("{}m {}s", seconds / 60, seconds % 60);

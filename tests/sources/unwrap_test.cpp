@@ -57,7 +57,7 @@ Outcome run(std::string_view text, std::string_view file = "test.json") {
       return out;
     }
     Position pos{file, line};
-    out.returned += unwrapper.unwrap(it.source(), doc, pos, record, emit, skip);
+    out.returned += unwrapper.unwrap(it.source(), doc, pos, record, false, emit, skip);
   }
   if (stream.truncated_bytes() > 0) invalid(0, "truncated document at end of file");
   return out;
@@ -783,7 +783,7 @@ TEST(UnwrapBare, OneUnwrapperServesManyValues) {
     simdjson::dom::parser p;
     simdjson::dom::element doc = p.parse(text);
     Position pos{"f", 1};
-    EXPECT_EQ(u.unwrap(text, doc, pos, record, emit, skip), 1u);
+    EXPECT_EQ(u.unwrap(text, doc, pos, record, false, emit, skip), 1u);
     EXPECT_NE(raws.back().find("a-" + std::to_string(i)), std::string::npos);
   }
   EXPECT_EQ(record, 3u);
