@@ -64,12 +64,19 @@ void affected(Json& j, const std::vector<Affected>& as) {
   j.close(']');
 }
 
+// Times are written to the millisecond: the duration between them is that of the times as
+// written, so that a reader of the document computes the same.
+TimeNs to_millisecond(TimeNs t) {
+  TimeNs rest = t % 1000000;
+  return t - (rest < 0 ? rest + 1000000 : rest);
+}
+
 void duration(Json& j, std::string_view k, TimeNs from, TimeNs to) {
   j.key(k);
   if (from == kNoTime || to == kNoTime)
     j.raw("null");
   else
-    j.raw(std::to_string((to - from) / 1000000000LL));
+    j.raw(std::to_string((to_millisecond(to) - to_millisecond(from)) / 1000000000LL));
 }
 
 void incident(Json& j, const Incident& inc, bool lead) {
