@@ -1,4 +1,5 @@
-// The parts of the incident JSON (docs/incident-json.md) the planner reads, as plain values.
+// The parts of the incident (docs/incident-json.md, read by incident::read_json) the planner
+// reads, with what it adds from the cluster snapshot.
 #pragma once
 
 #include <cstdint>
@@ -7,17 +8,11 @@
 #include <string_view>
 #include <vector>
 
+#include "incident/incident.h"
+
 namespace eksir::respond {
 
-struct Affected {
-  std::string kind, name, ns, id, why;
-  std::vector<std::string> findings;
-  std::map<std::string, std::string> attributes, labels;
-  std::string attr(const std::string& key) const {
-    auto it = attributes.find(key);
-    return it == attributes.end() ? std::string() : it->second;
-  }
-};
+using Affected = incident::Affected;
 
 // A pod of the cluster snapshot the investigation read (for label sharing).
 struct SnapshotPod {
@@ -39,8 +34,9 @@ struct IncidentView {
   std::vector<Affected> affected;
   std::vector<std::string> finding_rules;  // rule ids of the incident's findings
   std::vector<std::string> gaps;
-  std::vector<InputFile> inputs;  // run.inputs[]
-  std::string run_cwd;            // run.cwd: where investigate ran (relative inputs start there)
+  std::vector<std::pair<std::string, std::string>> not_expanded;  // entity, why
+  std::vector<InputFile> inputs;                                  // run.inputs[]
+  std::string run_cwd;  // run.cwd: where investigate ran (relative inputs start there)
   // From the snapshot files among the inputs, when they could be read and still hash to what
   // the investigation recorded; snapshot_problem says why not (a file missing or changed).
   std::string snapshot_problem;
@@ -53,7 +49,7 @@ struct IncidentView {
   bool has_rule(std::string_view rule) const;
 };
 
-// Parses the incident document; error is set (and the view partial) when it is not one.
+// Reads the incident document (incident::read_json); error is set when it is not one.
 IncidentView parse_incident(std::string_view json, std::string& error);
 // Reads the snapshot files among the inputs: relative paths from run_cwd (base_dir when the
 // incident does not record it), never from the current directory; each file only when it still
