@@ -31,6 +31,12 @@ std::vector<const Affected*> IncidentView::of_kind(std::string_view kind) const 
   return out;
 }
 
+const SnapshotPod* IncidentView::snapshot_pod(std::string_view ns, std::string_view name) const {
+  for (const auto& p : snapshot_pods)
+    if (p.ns == ns && p.name == name) return &p;
+  return nullptr;
+}
+
 bool IncidentView::has_rule(std::string_view rule) const {
   return std::find(finding_rules.begin(), finding_rules.end(), rule) != finding_rules.end();
 }
@@ -94,8 +100,11 @@ IncidentView parse_incident(std::string_view text, std::string& error) {
   v.not_expanded = inc.not_expanded;
   // Rules of the incident's findings, and those the criteria and the timeline cite.
   std::set<std::string> ids(inc.findings.begin(), inc.findings.end());
-  for (const auto& f : inv.findings)
-    if (ids.count(f.id) && !f.rule_id.empty()) v.finding_rules.push_back(f.rule_id);
+  for (const auto& f : inv.findings) {
+    if (!ids.count(f.id)) continue;
+    if (!f.rule_id.empty()) v.finding_rules.push_back(f.rule_id);
+    v.findings.push_back(f);
+  }
   for (const auto& c : inc.criteria)
     for (const auto& e : c.evidence)
       if (!e.rule.empty()) v.finding_rules.push_back(e.rule);
@@ -166,8 +175,27 @@ void read_snapshot(IncidentView& view, const std::string& base_dir) {
       p.owner_name = w.owners.front().name;
     }
     for (const auto& [k, val] : w.labels) p.labels[k] = val;
+    const cluster::PodSpec& spec = w.pod;
+    p.host_access = spec.host_pid || spec.host_ipc || spec.host_network ||
+                    std::any_of(spec.volumes.begin(), spec.volumes.end(),
+                                [](const cluster::Volume& v) { return v.source == "hostPath"; });
+    for (const auto* list : {&spec.containers, &spec.init_containers, &spec.ephemeral_containers})
+      for (const auto& c : *list)
+        if (c.sc.privileged.value_or(false) ||
+            std::find(c.sc.cap_add.begin(), c.sc.cap_add.end(), "SYS_ADMIN") != c.sc.cap_add.end())
+          p.host_access = true;
     view.snapshot_pods.push_back(std::move(p));
   }
+  for (const auto& w : snap.workloads) {
+    if (w.kind == "Pod") continue;
+    SnapshotController c{w.kind, w.ns, w.name, "", ""};
+    if (!w.owners.empty()) {
+      c.owner_kind = w.owners.front().kind;
+      c.owner_name = w.owners.front().name;
+    }
+    view.snapshot_controllers.push_back(std::move(c));
+  }
+  view.aws_auth = snap.aws_auth_configmap;
   for (const auto& ns : snap.namespaces)
     if (ns.name == "gatekeeper-system") view.gatekeeper = true;
   for (const auto& w : snap.workloads)

@@ -4,10 +4,12 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "cluster/cluster.h"
 #include "incident/incident.h"
 
 namespace eksir::respond {
@@ -19,6 +21,14 @@ struct SnapshotPod {
   std::string ns, name, node;
   std::string owner_kind, owner_name;  // its controller, when it has one
   std::map<std::string, std::string> labels;
+  // It can reach its node: a privileged container, SYS_ADMIN, a host namespace or a hostPath.
+  bool host_access = false;
+};
+
+// A controller of the cluster snapshot (Deployment, ReplicaSet, Job, CronJob...) and its owner.
+struct SnapshotController {
+  std::string kind, ns, name;
+  std::string owner_kind, owner_name;
 };
 
 // One input of the investigation (run.inputs[]), as recorded.
@@ -33,6 +43,7 @@ struct IncidentView {
   bool production = true;
   std::vector<Affected> affected;
   std::vector<std::string> finding_rules;  // rule ids of the incident's findings
+  std::vector<detect::Finding> findings;   // the incident's findings
   std::vector<std::string> gaps;
   std::vector<std::pair<std::string, std::string>> not_expanded;  // entity, why
   std::vector<InputFile> inputs;                                  // run.inputs[]
@@ -42,10 +53,13 @@ struct IncidentView {
   std::string snapshot_problem;
   bool have_snapshot_pods = false;
   std::vector<SnapshotPod> snapshot_pods;
+  std::vector<SnapshotController> snapshot_controllers;
+  std::optional<cluster::ConfigMapCopy> aws_auth;  // kube-system/aws-auth as the snapshot holds it
   std::vector<std::string> public_access_cidrs;
   bool gatekeeper = false;
 
   std::vector<const Affected*> of_kind(std::string_view kind) const;
+  const SnapshotPod* snapshot_pod(std::string_view ns, std::string_view name) const;
   bool has_rule(std::string_view rule) const;
 };
 
