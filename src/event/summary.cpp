@@ -66,11 +66,16 @@ std::string join_ns_name(const std::string& ns, const std::string& name) {
 
 EventSummary cloudtrail(element d) {
   EventSummary s;
-  s.actor = first_of(d, {{"userIdentity", "arn"},
-                         {"userIdentity", "userName"},
-                         {"userIdentity", "invokedBy"},
-                         {"userIdentity", "principalId"},
-                         {"userIdentity", "type"}});
+  s.actor = first_of(
+      d, {{"userIdentity", "arn"}, {"userIdentity", "userName"}, {"userIdentity", "invokedBy"}});
+  if (s.actor.empty() && str(d, {"userIdentity", "type"}) == "AWSAccount") {
+    // Another account calling in: CloudTrail names only the account and a principal id.
+    std::string account = str(d, {"userIdentity", "accountId"});
+    std::string principal = str(d, {"userIdentity", "principalId"});
+    s.actor = "account " + account + (principal.empty() ? "" : " (" + principal + ")");
+  }
+  if (s.actor.empty())
+    s.actor = first_of(d, {{"userIdentity", "principalId"}, {"userIdentity", "type"}});
   std::string svc = str(d, {"eventSource"});
   if (auto dot = svc.find('.'); dot != std::string::npos) svc.resize(dot);
   s.action = svc.empty() ? str(d, {"eventName"}) : svc + ":" + str(d, {"eventName"});

@@ -301,6 +301,11 @@ void build_incident(const std::vector<const FindingFacts*>& group, Graph& g,
         const Entity* e = g.find(k);
         if (!e || !affected_kind(e->kind)) return;
         if (!hub_reason(k, hub_ctx).empty() && e->kind != "node" && e->kind != "instance") return;
+        // Reading an object does not touch it, except where reading is the harm: secrets,
+        // configuration, stored objects.
+        if (!acted && read_only(*ef) && e->kind != "secret" && e->kind != "configmap" &&
+            e->kind != "s3_bucket")
+          return;
         if ((e->kind == "node" || e->kind == "instance") &&
             (acted || read_only(*ef) || !ef->pod_binding))
           return;
@@ -611,7 +616,7 @@ void build_incident(const std::vector<const FindingFacts*>& group, Graph& g,
 }
 
 void describe(Incident& inc, const std::vector<const FindingFacts*>& group, const Graph& g,
-              const CorrelationInput& in) {
+              const CorrelationInput& in, const ScopeFacts* sc) {
   // Entry point and type from the scope.
   const Affected* key = nullptr;
   const Affected* user = nullptr;
@@ -713,6 +718,33 @@ void describe(Incident& inc, const std::vector<const FindingFacts*>& group, cons
       break;
     }
   }
+  // Logging the attacker turned off: a gap in the evidence, and an act of the attacker.
+  if (sc) {
+    std::set<std::string> said;
+    for (const auto& [ef, pulled] : sc->pulled) {
+      if (!pulled.by_attacker || ef->failed || ef->event->source != Source::CloudTrail) continue;
+      const std::string& action = ef->entities.verb;
+      std::string what;
+      if (action == "StopLogging")
+        what = "stopped";
+      else if (action == "DeleteTrail")
+        what = "deleted";
+      else if (action == "PutEventSelectors" || action == "PutInsightSelectors")
+        what = "narrowed (its event selectors changed)";
+      else if (action == "UpdateTrail")
+        what = "changed";
+      if (what.empty()) continue;
+      std::string trail = ef->summary.target.empty() ? "?" : ef->summary.target;
+      for (const auto& t : ef->entities.targets)
+        if (t.rfind("trail:", 0) == 0) trail = t.substr(6);
+      std::string line = fmt::format(
+          "CloudTrail trail {} was {} by the attacker at {} ({}): management events after that "
+          "are missing from its delivery, not absent — lookup-events (90 days of management "
+          "events) and other trails may still hold them",
+          trail, what, format_time(ef->event->time), action);
+      if (said.insert(trail + what).second) inc.gaps.push_back(std::move(line));
+    }
+  }
   if (!in.snapshot || in.snapshot->objects == 0)
     inc.gaps.push_back(
         "no cluster snapshot: pods, nodes and RBAC as they are now were not "
@@ -812,7 +844,7 @@ void build(const CorrelationInput& in, Investigation& out) {
   // Facts of every captured event, and the scope's view of each record.
   std::vector<EventFacts> facts;
   std::vector<ScopeRecord> records;
-  std::unordered_map<RecordRef, size_t, RecordRefHash> by_ref;
+  std::unordered_map<RecordRef, const EventFacts*, RecordRefHash> by_ref;
   // The same event exported twice: keyed by views of event ids that stay put (facts is reserved;
   // pulled facts live in a deque).
   std::unordered_map<std::string_view, const EventFacts*> by_event_id;
@@ -867,7 +899,7 @@ void build(const CorrelationInput& in, Investigation& out) {
     }
     if (f.record < 0) {
       f.record = static_cast<long>(records.size());
-      records.push_back({record_facets(v), e.time});
+      records.push_back({record_facets(v), e.time, e.source});
     }
     return true;
   };
@@ -893,12 +925,12 @@ void build(const CorrelationInput& in, Investigation& out) {
       bool duplicate = false;
       if (!make_facts(e, f, duplicate)) continue;
       if (duplicate) {
-        by_ref[ref] = fact_of_record[static_cast<size_t>(f.record)];
+        by_ref[ref] = &facts[fact_of_record[static_cast<size_t>(f.record)]];
         continue;
       }
-      by_ref[ref] = facts.size();
       fact_of_record.push_back(facts.size());
       facts.push_back(std::move(f));
+      by_ref[ref] = &facts.back();
       if (!facts.back().event_id.empty()) by_event_id.emplace(facts.back().event_id, &facts.back());
     }
   }
@@ -906,7 +938,60 @@ void build(const CorrelationInput& in, Investigation& out) {
   const size_t context_base = records.size();
   if (input.context)
     for (size_t i = 0; i < input.context->size(); ++i)
-      records.push_back({input.context->facets(i), input.context->at(i).time});
+      records.push_back(
+          {input.context->facets(i), input.context->at(i).time, input.context->at(i).source});
+  // Records no rule fired on are read back when the scope (or a finding of the policy's)
+  // needs them.
+  std::deque<Event> pulled_events;
+  std::deque<EventFacts> pulled_facts;
+  std::map<size_t, const EventFacts*> fact_of;  // record → its facts
+  for (auto& f : facts) fact_of[static_cast<size_t>(f.record)] = &f;
+  auto load_context = [&](size_t idx) -> const EventFacts* {
+    if (auto it = fact_of.find(idx); it != fact_of.end()) return it->second;
+    if (idx < context_base || !input.context) return nullptr;
+    bool ok = false;
+    pulled_events.push_back(input.context->load(idx - context_base, ok));
+    EventFacts f;
+    f.record = static_cast<long>(idx);
+    bool duplicate = false;
+    if (!ok || !make_facts(pulled_events.back(), f, duplicate)) {
+      pulled_events.pop_back();
+      return nullptr;
+    }
+    if (duplicate) {
+      // The same record exported twice: cite the first copy.
+      pulled_events.pop_back();
+      auto first = fact_of.find(static_cast<size_t>(f.record));
+      const EventFacts* ef = first == fact_of.end() ? nullptr : first->second;
+      if (ef) fact_of[idx] = ef;
+      return ef;
+    }
+    f.record = static_cast<long>(idx);
+    pulled_facts.push_back(std::move(f));
+    fact_of[idx] = &pulled_facts.back();
+    if (!pulled_facts.back().event_id.empty())
+      by_event_id.emplace(pulled_facts.back().event_id, &pulled_facts.back());
+    return &pulled_facts.back();
+  };
+
+  // Findings of the policy's (a CI/CD credential used from elsewhere), over every record.
+  std::vector<detect::Finding> all_findings;
+  if (input.findings) all_findings = *input.findings;
+  auto place = [&](size_t i) -> RecordPlace {
+    if (auto it = fact_of.find(i); it != fact_of.end()) {
+      const EventFacts& f = *it->second;
+      return {f.event->source, f.event->file, f.event->line, f.event->record, f.event_id};
+    }
+    const auto& r = input.context->at(i - context_base);
+    return {r.source, input.context->file_of(i - context_base), r.line, r.record, ""};
+  };
+  for (auto& d : cicd_findings(records, place, *input.policy)) {
+    // The cited records are read back, so the finding's events resolve like any other's.
+    for (size_t i : d.records)
+      if (const EventFacts* ef = load_context(i))
+        by_ref[RecordRef{ef->event->file, ef->event->line, ef->event->record}] = ef;
+    all_findings.push_back(std::move(d.finding));
+  }
   g.index();
   std::map<std::string, const EventFacts*> binding_by_pod;
   for (const auto& f : facts)
@@ -916,15 +1001,15 @@ void build(const CorrelationInput& in, Investigation& out) {
 
   // Facts of every finding.
   std::vector<FindingFacts> ffs;
-  if (input.findings) {
-    ffs.reserve(input.findings->size());
-    for (const auto& f : *input.findings) {
+  {
+    ffs.reserve(all_findings.size());
+    for (const auto& f : all_findings) {
       FindingFacts ff;
       ff.finding = &f;
       for (const auto& r : f.evidence) {
         auto it = by_ref.find(RecordRef{r.file, r.line, r.record});
         if (it == by_ref.end()) continue;
-        const EventFacts* ef = &facts[it->second];
+        const EventFacts* ef = it->second;
         if (std::find(ff.events.begin(), ff.events.end(), ef) == ff.events.end())
           ff.events.push_back(ef);
       }
@@ -1045,11 +1130,11 @@ void build(const CorrelationInput& in, Investigation& out) {
     return a.first < b.first;
   });
 
-  if (input.findings) out.findings = *input.findings;
+  out.findings = all_findings;
   if (input.posture) out.posture = *input.posture;
   if (ranked.empty()) {
     build_incident({}, g, input, binding_by_pod, nullptr, out.incident);
-    describe(out.incident, {}, g, input);
+    describe(out.incident, {}, g, input, nullptr);
     return;
   }
 
@@ -1064,10 +1149,6 @@ void build(const CorrelationInput& in, Investigation& out) {
   for (const auto& [k, e] : g.entities)
     if (e.attributes.count("node_role")) sctx.node_roles.insert(k);
   ScopeFacts scope;
-  std::deque<Event> pulled_events;
-  std::deque<EventFacts> pulled_facts;
-  std::map<size_t, const EventFacts*> fact_of;  // record → its facts
-  for (auto& f : facts) fact_of[static_cast<size_t>(f.record)] = &f;
   for (int round = 0; round < 8; ++round) {
     std::vector<size_t> seeds;
     for (const FindingFacts* ff : main) {
@@ -1077,46 +1158,56 @@ void build(const CorrelationInput& in, Investigation& out) {
     }
     scope.result = pivot(records, seeds, {}, sctx);
     // The pulled records no rule fired on are read back and added to the graph.
-    for (const auto& [idx, pulled] : scope.result.pulled) {
-      if (idx < context_base || fact_of.count(idx)) continue;
-      bool ok = false;
-      pulled_events.push_back(input.context->load(idx - context_base, ok));
-      if (!ok) {
-        pulled_events.pop_back();
-        continue;
-      }
-      EventFacts f;
-      f.record = static_cast<long>(idx);
-      bool duplicate = false;
-      if (!make_facts(pulled_events.back(), f, duplicate)) {
-        pulled_events.pop_back();
-        continue;
-      }
-      if (duplicate) {
-        // The same record exported twice: cite the first copy.
-        auto it = fact_of.find(static_cast<size_t>(f.record));
-        if (it != fact_of.end()) fact_of[idx] = it->second;
-        pulled_events.pop_back();
-        continue;
-      }
-      f.record = static_cast<long>(idx);
-      pulled_facts.push_back(std::move(f));
-      fact_of[idx] = &pulled_facts.back();
-      if (!pulled_facts.back().event_id.empty())
-        by_event_id.emplace(pulled_facts.back().event_id, &pulled_facts.back());
-    }
+    for (const auto& [idx, pulled] : scope.result.pulled) load_context(idx);
     g.index();
-    // Nodes where the attacker's pods ran, and their instances.
+    // Compromised hosts: the nodes where the attacker's pods ran, and the nodes and instances a
+    // detector's alert of the incident names; each with its counterpart (node ↔ instance).
     std::set<std::string> scope_hosts;
+    auto add_host = [&](const std::string& key) {
+      if (!scope_hosts.insert(key).second) return;
+      for (const auto& [other, link] : g.neighbours(key))
+        if ((other.rfind("instance:", 0) == 0 || other.rfind("node:", 0) == 0) &&
+            link->relation == "is instance")
+          scope_hosts.insert(other);
+    };
     for (const auto& [key, seed] : scope.result.seeds) {
       if (key.rfind("pod:", 0) != 0) continue;
       for (const auto& [other, link] : g.neighbours(key))
-        if (other.rfind("node:", 0) == 0) {
-          scope_hosts.insert(other);
-          for (const auto& [inst, l2] : g.neighbours(other))
-            if (inst.rfind("instance:", 0) == 0) scope_hosts.insert(inst);
-        }
+        if (other.rfind("node:", 0) == 0) add_host(other);
     }
+    for (const FindingFacts* ff : main)
+      if (ff->alert && !ff->benign && ff->finding->severity >= detect::Severity::High)
+        for (const auto& k : ff->entities)
+          if (k.rfind("node:", 0) == 0 || k.rfind("instance:", 0) == 0) add_host(k);
+    // What the incident's workloads belong to: a compromised pod's ReplicaSet, Deployment,
+    // DaemonSet or Job and CronJob. A lead about the workload that made them (its creation by
+    // a stolen token) is the same attack.
+    std::set<std::string> owners;
+    std::vector<std::string> work;
+    for (const FindingFacts* ff : main)
+      if (!ff->benign)
+        for (const auto& k : ff->entities)
+          if (k.rfind("pod:", 0) == 0 || k.rfind("workload:", 0) == 0) work.push_back(k);
+    for (const auto& [key, seed] : scope.result.seeds)
+      if (key.rfind("pod:", 0) == 0 || key.rfind("workload:", 0) == 0) work.push_back(key);
+    while (!work.empty()) {
+      std::string k = std::move(work.back());
+      work.pop_back();
+      for (const auto& [other, link] : g.neighbours(k))
+        if (link->from == k && link->relation == "owned by" && owners.insert(other).second)
+          work.push_back(other);
+    }
+    // The attacker's window so far: the records of the scope and the findings of the incident.
+    TimeNs window_first = kNoTime, window_last = kNoTime;
+    auto widen = [&](TimeNs t) {
+      if (t == kNoTime) return;
+      if (window_first == kNoTime || t < window_first) window_first = t;
+      if (window_last == kNoTime || t > window_last) window_last = t;
+    };
+    for (const auto& [idx, pulled] : scope.result.pulled) widen(records[idx].time);
+    for (const FindingFacts* ff : main)
+      if (!ff->benign) widen(ff->finding->first_seen);
+    constexpr TimeNs kHostMargin = 30LL * 60 * 1000000000LL;
     bool grew = false;
     for (size_t r = 1; r < ranked.size(); ++r) {
       if (merged[r]) continue;
@@ -1128,8 +1219,14 @@ void build(const CorrelationInput& in, Investigation& out) {
             joins = true;
         for (const auto& k : ff->entities) {
           if (scope.result.seeds.count(k)) joins = true;
-          // A detector's alert about a node or instance the attacker's workload ran on.
-          if (ff->alert && scope_hosts.count(k)) joins = true;
+          // A detector's alert about a host the incident already holds as compromised, while
+          // the attacker was active there.
+          if (ff->alert && scope_hosts.count(k) && ff->finding->first_seen != kNoTime &&
+              window_first != kNoTime && ff->finding->first_seen >= window_first - kHostMargin &&
+              ff->finding->first_seen <= window_last + kHostMargin)
+            joins = true;
+          // A finding about the workload that made the incident's pods.
+          if (k.rfind("workload:", 0) == 0 && owners.count(k)) joins = true;
         }
         if (joins) break;
       }
@@ -1146,13 +1243,13 @@ void build(const CorrelationInput& in, Investigation& out) {
   }
   std::sort(main.begin(), main.end());  // the findings' own order
   build_incident(main, g, input, binding_by_pod, &scope, out.incident);
-  describe(out.incident, main, g, input);
+  describe(out.incident, main, g, input, &scope);
   size_t n = 0;
   for (size_t i = 1; i < ranked.size(); ++i) {
     if (merged[i]) continue;
     Incident lead;
     build_incident(ranked[i].group->findings, g, input, binding_by_pod, nullptr, lead);
-    describe(lead, ranked[i].group->findings, g, input);
+    describe(lead, ranked[i].group->findings, g, input, nullptr);
     lead.id = fmt::format("LEAD-{}", ++n);
     out.leads.push_back(std::move(lead));
   }

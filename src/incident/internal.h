@@ -1,6 +1,7 @@
 // Private to incident/: what the correlation knows about each finding while it builds.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -45,6 +46,23 @@ struct ScopeFacts {
   ScopeResult result;
   std::vector<std::pair<const EventFacts*, Pulled>> pulled;  // in evidence order
 };
+
+// Where a record is, for citing it as a finding's evidence.
+struct RecordPlace {
+  Source source{};
+  std::string file;
+  uint64_t line = 0, record = 0;
+  std::string event_id;
+};
+// Findings the policy makes possible: a CI/CD identity acting from outside trusted_cidrs, or
+// with a client it never used from them (incident/cicd.cpp).
+struct DerivedFinding {
+  detect::Finding finding;
+  std::vector<size_t> records;  // the records it cites (indices of ScopeRecords)
+};
+std::vector<DerivedFinding> cicd_findings(const std::vector<ScopeRecord>& records,
+                                          const std::function<RecordPlace(size_t)>& place,
+                                          const cluster::Policy& policy);
 
 std::string_view source_label(Source s);
 std::string_view criterion_text(std::string_view id);

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <deque>
 #include <unordered_map>
 
@@ -56,10 +58,14 @@ bool hub_identity(std::string_view key) {
 
 // The workload controllers and the machinery acting on objects they do not own.
 bool machinery(const RecordFacets& f) {
-  for (const auto& i : f.identities)
+  for (const auto& i : f.identities) {
+    if (i == "k8suser:system:anonymous") continue;
     if (starts_with(i, "k8suser:system:") || starts_with(i, "k8suser:eks:") ||
-        starts_with(i, "sa:kube-system/") || starts_with(i, "node:"))
+        starts_with(i, "node:"))
       return true;
+    // A system service account acting from the cluster; from the internet it is a stolen token.
+    if (starts_with(i, "sa:kube-system/") && !is_public_ip(f.source_ip)) return true;
+  }
   return false;
 }
 
@@ -164,6 +170,10 @@ ScopeResult pivot(const std::vector<ScopeRecord>& records, const std::vector<siz
   auto pull = [&](size_t i, std::string why, bool by_attacker = true) {
     return out.pulled.emplace(i, Pulled{std::move(why), by_attacker}).second;
   };
+  auto note_unique = [&](std::string n) {
+    if (std::find(out.notes.begin(), out.notes.end(), n) == out.notes.end())
+      out.notes.push_back(std::move(n));
+  };
   auto note_once = [&](const std::string& key, std::string why) {
     if (!out.seeds.count(key)) out.not_expanded.emplace(key, std::move(why));
   };
@@ -239,21 +249,23 @@ ScopeResult pivot(const std::vector<ScopeRecord>& records, const std::vector<siz
         std::string acct = key_account(pk);
         bool tied = out.seeds.count(pk) || (!acct.empty() && acct != ctx.account);
         if (!known && !tied) {
-          out.notes.push_back(fmt::format(
+          note_unique(fmt::format(
               "aws-auth entry for {} is in the attacker's write, but no earlier aws-auth content "
               "is in the evidence to tell whether it was added",
               a.arn));
           continue;
         }
-        out.aws_auth_added.emplace_back(e, i);
+        if (std::none_of(out.aws_auth_added.begin(), out.aws_auth_added.end(),
+                         [&](const auto& x) { return x.first == e; }))
+          out.aws_auth_added.emplace_back(e, i);
         add_seed({pk,
                   fmt::format("mapped into the cluster by the attacker's aws-auth change (as "
                               "{})",
                               a.username.empty() ? a.arn : a.username),
-                  rec, true, true});
+                  rec, true, true, "admitted"});
         if (!a.username.empty() && a.username.find("{{") == std::string::npos)
           add_seed({k8s_user_key(a.username), "Kubernetes user of the attacker's aws-auth entry",
-                    rec, true, true});
+                    rec, true, true, "admitted"});
       }
     }
   };
@@ -265,16 +277,24 @@ ScopeResult pivot(const std::vector<ScopeRecord>& records, const std::vector<siz
     const RecordFacets& f = records[i].facets;
     if (f.aws_service) return true;
     if (trusted_ip(f.source_ip, ctx.policy)) return true;
-    // A node's session and a pod's token are used all day from the VPC by their owner.
+    // A node's session (and its temporary key) and a pod's token are used all day from the VPC
+    // by their owner.
     bool vpc = f.source_ip.empty() || !is_address(f.source_ip) || !is_public_ip(f.source_ip);
-    if (vpc && ((starts_with(s.key, "session:") && !session_instance(s.key).empty()) ||
-                starts_with(s.key, "token:")))
-      return true;
+    bool node_session = false;
+    for (const auto& c : f.credentials)
+      if (starts_with(c, "session:") && !session_instance(c).empty()) node_session = true;
+    if (vpc && (node_session || starts_with(s.key, "token:"))) return true;
     return false;
   };
 
   for (size_t r : seed_records) {
     if (r >= records.size()) continue;
+    // A finding on the cluster's machinery (a controller making a flagged pod) names what it
+    // acted on, not an attacker: the scope reaches it through what the attacker made.
+    if (machinery(records[r].facets)) {
+      pull(r, "flagged by a finding", false);
+      continue;
+    }
     pull(r, "flagged by a finding");
     expand(r);
   }
@@ -323,10 +343,10 @@ ScopeResult pivot(const std::vector<ScopeRecord>& records, const std::vector<siz
       for (uint32_t i : it->second) {
         const RecordFacets& f = records[i].facets;
         if (!out.pulled.count(i))
-          pull(i, fmt::format("made for {} ({})", key_display(key), seed.why));
+          pull(i, fmt::format("made for {} ({})", key_display(key), seed.why), false);
         for (const auto& c : f.created)
           add_seed({c, fmt::format("made by its owner {}", key_display(key)), static_cast<long>(i),
-                    true, true});
+                    true, true, seed.role == "created" ? "created" : "changed"});
       }
     if (auto it = by_grant.find(k); it != by_grant.end())
       for (uint32_t i : it->second) {
@@ -340,6 +360,10 @@ ScopeResult pivot(const std::vector<ScopeRecord>& records, const std::vector<siz
         "{} record{} of stolen or node credentials from trusted or VPC addresses were left out as "
         "their owner's own use",
         owner_skipped, owner_skipped == 1 ? "" : "s"));
+  if (std::getenv("EKSIR_DEBUG_SCOPE"))
+    for (const auto& [k, sd] : out.seeds)
+      std::fprintf(stderr, "seed %s role=%s owned=%d actor=%d rec=%ld why=%s\n", k.c_str(),
+                   sd.role.c_str(), sd.owned, sd.as_actor, sd.record, sd.why.c_str());
   // A key followed after all is not "not expanded".
   for (auto it = out.not_expanded.begin(); it != out.not_expanded.end();)
     it = out.seeds.count(it->first) ? out.not_expanded.erase(it) : std::next(it);

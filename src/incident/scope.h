@@ -23,6 +23,7 @@ namespace eksir::incident {
 struct ScopeRecord {
   RecordFacets facets;
   TimeNs time = kNoTime;
+  Source source{};
 };
 
 // Why a key is in the attacker's scope.

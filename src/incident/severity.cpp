@@ -236,6 +236,8 @@ std::optional<Benign> likely_benign(const FindingFacts& ff, const Graph& g,
                                     const cluster::Policy& policy) {
   const detect::Finding& f = *ff.finding;
   if (criterion_level(ff.criterion) == Level::Critical) return std::nullopt;
+  // A pipeline credential used from elsewhere is never the pipeline.
+  if (f.rule_id == "eksir-cicd-credential-misuse") return std::nullopt;
   std::vector<std::string> names = actor_names(ff, g);
   std::string ip = source_ip_of(ff);
   bool ip_trusted =

@@ -150,9 +150,16 @@ TEST(InvestigateE2E, StolenKeyReachesClusterAdmin) {
   // The scope: what no rule flagged is the attacker's too — the reconnaissance with the stolen
   // key before the first finding, the backdoor role assumed from the other account, the new key
   // tried last. The whole window, 08:41:07 to 09:09:03.
-  EXPECT_TRUE(inv.timeline_has("sts:GetCallerIdentity from 203.0.113.45 — no rule fired"));
-  EXPECT_TRUE(inv.timeline_has("iam:CreateRole eks-backup-operator", "no rule fired"));
-  EXPECT_TRUE(inv.timeline_has("sts:AssumeRole arn:aws:iam::111122223333:role/eks-backup-operator"));
+  // ci-deployer is a CI/CD identity of the policy: used from outside trusted_cidrs, each of its
+  // records is a finding of its own, never waived as CI/CD.
+  EXPECT_TRUE(inv.timeline_has("sts:GetCallerIdentity from 203.0.113.45",
+                               "CI/CD identity arn:aws:iam::111122223333:user/ci-deployer used "
+                               "from 203.0.113.45, outside trusted_cidrs"));
+  EXPECT_TRUE(inv.timeline_has("iam:CreateRole eks-backup-operator from 203.0.113.45"));
+  EXPECT_TRUE(inv.timeline_has("assumed-role/eks-backup-operator/backup eks:DescribeCluster",
+                               "no rule fired"));
+  EXPECT_TRUE(
+      inv.timeline_has("sts:AssumeRole arn:aws:iam::111122223333:role/eks-backup-operator"));
   EXPECT_TRUE(inv.timeline_has("assumed-role/eks-backup-operator/backup eks:DescribeCluster"));
   EXPECT_FALSE(inv.timeline_has("198.51.100.20"));  // the nightly Jenkins job: the key's owner
   EXPECT_TRUE(inv.affected().count("aws_account 444455556666"));
