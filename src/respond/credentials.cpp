@@ -39,6 +39,22 @@ bool controller_identity(const Affected& sa) {
          sa.name.compare(sa.name.size() - 11, 11, "-controller") == 0;
 }
 
+// A finding of the incident shows the account's token used where only the cluster should use it
+// (from outside the cluster's networks, or a CI/CD identity's from outside its trusted ranges):
+// read while the incident does not yet mark the account attacker "used".
+bool token_used_from_outside(const IncidentView& inc, const Affected& sa) {
+  std::string user = "system:serviceaccount:" + sa.ns + ":" + sa.name;
+  for (const auto& f : inc.findings) {
+    if (f.rule_id != "eksir-k8s-serviceaccount-token-outside" &&
+        f.rule_id != "eksir-cicd-credential-misuse")
+      continue;
+    if (std::find(sa.findings.begin(), sa.findings.end(), f.id) == sa.findings.end()) continue;
+    for (const auto& [k, v] : f.subject)
+      if ((k == "user.username" || k == "cicd_identity") && v == user) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 void contain_access_keys(PlanContext& ctx) {
@@ -304,7 +320,8 @@ void contain_service_accounts(PlanContext& ctx) {
           return incident_pods.count(u);
         });
     std::string a = attacker(*sa);
-    bool held = a == "used" || a == "created" || a == "changed" || pod_of_incident;
+    bool held = a == "used" || a == "created" || a == "changed" || pod_of_incident ||
+                token_used_from_outside(inc, *sa);
     if (!held) {
       if (!controller_identity(*sa)) passed_over.push_back(key);
       continue;

@@ -417,6 +417,9 @@ TEST(RespondScope, ServiceAccountsWhoseTokensTheAttackerHeldAreDeleted) {
   // The attacker's own account: deleted, not recreated.
   EXPECT_TRUE(find(c, "contain/sa-delete/ops/relay-sa"));
   EXPECT_FALSE(find(c, "contain/sa-recreate/ops/relay-sa"));
+  // An account whose token a finding shows used from outside the cluster: deleted.
+  EXPECT_TRUE(find(c, "contain/sa-delete/kube-system/deployer"));
+  EXPECT_TRUE(find(c, "contain/sa-recreate/kube-system/deployer"));
   // A controller that made the attacker's pods, or an account nothing shows it held: kept.
   EXPECT_FALSE(find(c, "contain/sa-delete/kube-system/job-controller"));
   EXPECT_FALSE(find(c, "contain/sa-delete/billing/billing"));
