@@ -142,6 +142,13 @@ struct AccessEntry {
   std::vector<AccessPolicy> policies;
 };
 
+// A ConfigMap as the snapshot holds it: its data, and the resourceVersion a replace of it must
+// match (so that it fails, rather than overwrite, when the live object changed since).
+struct ConfigMapCopy {
+  std::string ns, name, resource_version, file;
+  Labels data;
+};
+
 struct ClusterInfo {
   std::string name, version, auth_mode;
   bool public_endpoint = false, private_endpoint = false;
@@ -159,6 +166,7 @@ struct Snapshot {
   std::vector<ServiceAccount> service_accounts;
   std::vector<Namespace> namespaces;
   std::vector<AwsAuthEntry> aws_auth;
+  std::optional<ConfigMapCopy> aws_auth_configmap;  // kube-system/aws-auth itself
   std::vector<AccessEntry> access_entries;
   std::optional<ClusterInfo> cluster;
   std::vector<sources::Skip> skips;

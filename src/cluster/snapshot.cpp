@@ -470,6 +470,8 @@ void add_object(Snapshot& snap, const N& obj, std::string_view file) {
     snap.namespaces.push_back({name, labels_of(get(meta, "labels"))});
   } else if (kind == "ConfigMap" && ns == "kube-system" && name == "aws-auth") {
     read_aws_auth(snap, get(obj, "data"), file);
+    snap.aws_auth_configmap = ConfigMapCopy{ns, name, str(get(meta, "resourceVersion")),
+                                            std::string(file), labels_of(get(obj, "data"))};
   } else {
     ++snap.other;
   }

@@ -37,6 +37,7 @@ enum class Type {
   iam_policy_name,
   iam_principal_arn,  // arn:PARTITION:iam::ACCOUNT:user/... or role/...
   iam_role_arn,
+  iam_policy_arn,  // arn:PARTITION:iam::aws|ACCOUNT:policy/[PATH/]NAME
   access_key_id,
   access_key_status,  // Active | Inactive
   instance_id,
@@ -44,6 +45,7 @@ enum class Type {
   sg_rule_id,
   snapshot_id,
   cluster_name,  // EKS cluster
+  trail_name,    // CloudTrail trail: its name or its ARN
   nodegroup_name,
   region,
   ipv4_cidr,

@@ -79,6 +79,7 @@ constexpr std::array kVerbs = {
     Verb{"drain", "", false, 1, 1, false, "Node"},
     Verb{"label", "", true, 1, 64, true, ""},
     Verb{"rollout", "status", true, 1, 1, false, ""},
+    Verb{"replace", "", false, 0, 0, false, ""},
 };
 
 constexpr std::array kAwsOptions = {
@@ -118,10 +119,18 @@ constexpr std::array kAwsOptions = {
     Option{"--finding-ids", Type::guardduty_id, true},
     Option{"--max-items", Type::count},
     Option{"--starting-token", Type::page_token},
+    Option{"--policy-arn", Type::iam_policy_arn},
+    Option{"--trail-name", Type::trail_name},
+    Option{"--event-selectors", Type::json_document},
 };
 
+// Options whose value has another type for one service: cloudtrail's --name is a trail.
+constexpr std::array<std::pair<std::string_view, Option>, 1> kAwsServiceOptions = {{
+    {"cloudtrail", Option{"--name", Type::trail_name}},
+}};
+
 // Every aws operation eksir runs: the response steps and collect's read-only table.
-constexpr std::array<std::pair<std::string_view, std::string_view>, 33> kAwsOperations = {{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 45> kAwsOperations = {{
     {"iam", "update-access-key"},
     {"iam", "list-access-keys"},
     {"iam", "delete-access-key"},
@@ -155,6 +164,18 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 33> kAwsOper
     {"iam", "list-role-policies"},
     {"eks", "describe-update"},
     {"ec2", "describe-security-groups"},
+    {"iam", "get-user"},
+    {"iam", "delete-user"},
+    {"iam", "list-attached-user-policies"},
+    {"iam", "detach-user-policy"},
+    {"iam", "list-user-policies"},
+    {"iam", "delete-user-policy"},
+    {"iam", "delete-login-profile"},
+    {"iam", "detach-role-policy"},
+    {"cloudtrail", "get-trail-status"},
+    {"cloudtrail", "start-logging"},
+    {"cloudtrail", "get-event-selectors"},
+    {"cloudtrail", "put-event-selectors"},
 }};
 
 // The value as a message shows it: escaped, and cut when long.
@@ -201,6 +222,10 @@ std::string check_value(Tool tool, const Option& o, std::string_view v) {
 // options take the words that follow them up to the next option.
 std::string read_options(Tool tool, const std::vector<std::string>& argv, size_t end,
                          std::vector<std::string_view>& words) {
+  // An aws command's service comes first (the builder writes it there).
+  std::string_view service = tool == Tool::aws && argv.size() > 1 && argv[1].rfind('-', 0) != 0
+                                 ? std::string_view(argv[1])
+                                 : std::string_view();
   std::set<std::string_view> seen;
   for (size_t i = 1; i < end; ++i) {
     std::string_view a = argv[i];
@@ -219,8 +244,13 @@ std::string read_options(Tool tool, const std::vector<std::string>& argv, size_t
       if (eq != a.npos) return "a value given to the flag " + std::string(name);
       continue;
     }
-    const Option* o =
-        tool == Tool::kubectl ? find_option(kKubectlOptions, name) : find_option(kAwsOptions, name);
+    const Option* o = nullptr;
+    if (tool == Tool::aws)
+      for (const auto& [svc, opt] : kAwsServiceOptions)
+        if (svc == service && opt.name == name) o = &opt;
+    if (!o)
+      o = tool == Tool::kubectl ? find_option(kKubectlOptions, name)
+                                : find_option(kAwsOptions, name);
     if (!o) return "an option eksir does not write: " + shown(name);
     if (o->list) {
       if (eq != a.npos) return std::string(name) + " takes its values as separate words";

@@ -184,11 +184,15 @@ std::string aws_id(std::string_view s, std::string_view prefix) {
   return only(rest, lower_hex);
 }
 
+bool aws_partition(std::string_view p) {
+  static constexpr std::array<std::string_view, 8> partitions = {
+      "aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"};
+  return std::find(partitions.begin(), partitions.end(), p) != partitions.end();
+}
+
 // arn:PARTITION:iam::ACCOUNT:(user|role)/[PATH/]NAME
 std::string iam_arn(std::string_view s, bool roles_only) {
   if (s.size() > 2048) return longer(2048);
-  static constexpr std::array<std::string_view, 8> partitions = {
-      "aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"};
   std::vector<std::string_view> parts;
   size_t start = 0;
   for (int i = 0; i < 5; ++i) {
@@ -199,8 +203,7 @@ std::string iam_arn(std::string_view s, bool roles_only) {
   }
   std::string_view resource = s.substr(start);
   if (parts[0] != "arn") return "does not start with 'arn:'";
-  if (std::find(partitions.begin(), partitions.end(), parts[1]) == partitions.end())
-    return "names no AWS partition";
+  if (!aws_partition(parts[1])) return "names no AWS partition";
   if (parts[2] != "iam") return "is not an IAM ARN";
   if (!parts[3].empty()) return "names a region (IAM ARNs have none)";
   if (parts[4].size() != 12 || !all_digits(parts[4])) return "has no 12-digit account";
@@ -216,6 +219,67 @@ std::string iam_arn(std::string_view s, bool roles_only) {
     if (path[i] == '/' && path[i - 1] == '/') return "has an empty path part";
     if (path[i] != '/' && !iam_char(path[i])) return holds(path, i);
   }
+  return {};
+}
+
+// arn:PARTITION:iam::aws|ACCOUNT:policy/[PATH/]NAME: a managed policy (AWS's or the account's).
+std::string iam_policy_arn(std::string_view s) {
+  if (s.size() > 2048) return longer(2048);
+  std::vector<std::string_view> parts;
+  size_t start = 0;
+  for (int i = 0; i < 5; ++i) {
+    size_t colon = s.find(':', start);
+    if (colon == s.npos) return "is not arn:PARTITION:iam::ACCOUNT:policy/NAME";
+    parts.push_back(s.substr(start, colon - start));
+    start = colon + 1;
+  }
+  if (parts[0] != "arn" || !aws_partition(parts[1])) return "is not an AWS ARN";
+  if (parts[2] != "iam") return "is not an IAM ARN";
+  if (!parts[3].empty()) return "names a region (IAM ARNs have none)";
+  if (parts[4] != "aws" && (parts[4].size() != 12 || !all_digits(parts[4])))
+    return "has neither 'aws' nor a 12-digit account";
+  std::string_view resource = s.substr(start);
+  if (resource.substr(0, 7) != "policy/") return "is not a policy ARN";
+  auto path = resource.substr(6);
+  size_t name_start = path.rfind('/') + 1;
+  if (name_start == path.size()) return "has no name";
+  if (path.size() - name_start > 128) return "has a name longer than 128 characters";
+  for (size_t i = 1; i < path.size(); ++i) {
+    if (path[i] == '/' && path[i - 1] == '/') return "has an empty path part";
+    if (path[i] != '/' && !iam_char(path[i])) return holds(path, i);
+  }
+  return {};
+}
+
+// A CloudTrail trail name (3 to 128 letters, digits, '.', '_', '-', starting and ending with a
+// letter or digit, no two of '.', '_', '-' in a row) or its ARN
+// (arn:PARTITION:cloudtrail:REGION:ACCOUNT:trail/NAME).
+std::string trail_name(std::string_view s) {
+  if (s.substr(0, 4) == "arn:") {
+    std::vector<std::string_view> parts;
+    size_t start = 0;
+    for (int i = 0; i < 5; ++i) {
+      size_t colon = s.find(':', start);
+      if (colon == s.npos) return "is not arn:PARTITION:cloudtrail:REGION:ACCOUNT:trail/NAME";
+      parts.push_back(s.substr(start, colon - start));
+      start = colon + 1;
+    }
+    if (!aws_partition(parts[1]) || parts[2] != "cloudtrail") return "is not a CloudTrail ARN";
+    if (parts[3].empty() ||
+        !only(parts[3], [](char c) { return lower_alnum(c) || c == '-'; }).empty())
+      return "names no region";
+    if (parts[4].size() != 12 || !all_digits(parts[4])) return "has no 12-digit account";
+    std::string_view resource = s.substr(start);
+    if (resource.substr(0, 6) != "trail/") return "is not a trail ARN";
+    s = resource.substr(6);
+  }
+  if (s.size() < 3 || s.size() > 128) return "is not 3 to 128 characters";
+  if (auto e = only(s, [](char c) { return alnum(c) || c == '.' || c == '_' || c == '-'; });
+      !e.empty())
+    return e;
+  if (!alnum(s.front()) || !alnum(s.back())) return "does not start and end with a letter or digit";
+  for (size_t i = 1; i < s.size(); ++i)
+    if (!alnum(s[i]) && !alnum(s[i - 1])) return "has two of '.', '_', '-' in a row";
   return {};
 }
 
@@ -322,6 +386,8 @@ std::string_view rule_name(Type t) {
       return "IAM user or role ARN";
     case Type::iam_role_arn:
       return "IAM role ARN";
+    case Type::iam_policy_arn:
+      return "IAM managed policy ARN";
     case Type::access_key_id:
       return "access key id";
     case Type::access_key_status:
@@ -336,6 +402,8 @@ std::string_view rule_name(Type t) {
       return "EBS snapshot id";
     case Type::cluster_name:
       return "EKS cluster name";
+    case Type::trail_name:
+      return "CloudTrail trail name or ARN";
     case Type::nodegroup_name:
       return "EKS node group name";
     case Type::region:
@@ -428,6 +496,10 @@ std::string check(Type t, std::string_view s) {
       return iam_arn(s, false);
     case Type::iam_role_arn:
       return iam_arn(s, true);
+    case Type::iam_policy_arn:
+      return iam_policy_arn(s);
+    case Type::trail_name:
+      return trail_name(s);
     case Type::access_key_id:
       if (s.size() < 16 || s.size() > 128) return "is not 16 to 128 characters";
       if (s.substr(0, 4) != "AKIA" && s.substr(0, 4) != "ASIA")

@@ -61,6 +61,11 @@ struct Affected {
   std::vector<std::string> findings;
   std::map<std::string, std::string> attributes;
   std::map<std::string, std::string> labels;
+  // The attribute's value, "" when it has none.
+  std::string attr(const std::string& key) const {
+    auto it = attributes.find(key);
+    return it == attributes.end() ? std::string() : it->second;
+  }
 };
 
 enum class Tag { Incident, Detection, Response };
@@ -180,6 +185,18 @@ void build(const CorrelationInput& in, Investigation& out);
 std::string to_json(const Investigation& inv);
 // The same, with the findings' JSON already rendered (detect::finding_json, in order).
 std::string to_json(const Investigation& inv, const std::vector<std::string>& findings_json);
+// What read_json gives back: the investigation a document describes, or why it cannot be read.
+struct ReadResult {
+  Investigation investigation;
+  std::string schema;         // as the document names it ("" when it names none)
+  bool has_run = false;       // the document has a "run" object
+  bool has_incident = false;  // the document has an "incident" object
+  std::string error;          // not JSON, not an object, or another schema
+  bool ok() const { return error.empty(); }
+};
+// The inverse of to_json: to_json(read_json(to_json(inv)).investigation) is the document it read.
+// Tolerant: a member missing or of another type reads as empty (strings), zero or kNoTime.
+ReadResult read_json(std::string_view json);
 // The terminal summary a responder reads in 30 seconds.
 void write_summary(const Investigation& inv, std::ostream& out, bool color);
 

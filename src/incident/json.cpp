@@ -65,9 +65,20 @@ void affected(Json& j, const std::vector<Affected>& as) {
   j.close(']');
 }
 
+// Times are written to the millisecond: the duration between them is that of the times as
+// written, so that a reader of the document computes the same.
+TimeNs to_millisecond(TimeNs t) {
+  TimeNs rest = t % 1000000;
+  return t - (rest < 0 ? rest + 1000000 : rest);
+}
+
 void duration(Json& j, std::string_view k, TimeNs from, TimeNs to) {
   j.key(k);
-  if (auto s = util::seconds_between(from, to))
+  // From the times as written (to the millisecond), so that reading the document back gives the
+  // same durations.
+  if (from == kNoTime || to == kNoTime)
+    j.raw("null");
+  else if (auto s = util::seconds_between(to_millisecond(from), to_millisecond(to)))
     j.raw(std::to_string(*s));
   else
     j.raw("null");

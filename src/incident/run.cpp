@@ -329,7 +329,7 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
   std::jthread reporter;
   if (o.reports)
     reporter = std::jthread([&, saved_run = saved.get_future()]() mutable {
-      nlohmann::json incident;
+      std::optional<Investigation> incident;
       bool parsed = report::parse_incident(rec.incident_json, incident, report_error);
       if (!saved_run.get()) return;
       report_ok = parsed && report::write_case_reports(dir, report_error, std::move(incident),

@@ -9,21 +9,43 @@
 #include <set>
 
 #include "command/command.h"
-#include "report/json_get.h"
+#include "incident/incident.h"
 #include "report/model.h"
 #include "respond/respond.h"
-#include "util/json_dom.h"
 #include "util/text.h"
 #include "util/time_math.h"
 
 namespace eksir::report {
 namespace {
 
-using jget::array;
-using jget::at;
-using jget::num;
-using jget::str;
-using nlohmann::json;
+// Text of the incident as the report shows it: bytes that are not UTF-8 replaced.
+std::string t(std::string_view s) {
+  return valid_utf8(s);
+}
+
+EvidenceRef evidence_ref(const incident::Evidence& e) {
+  EvidenceRef r;
+  r.source = t(e.source);
+  r.file = t(e.file);
+  r.line = e.line;
+  r.event_id = t(e.event_id);
+  r.finding = t(e.finding);
+  r.rule = t(e.rule);
+  r.time = e.time;
+  return r;
+}
+
+// Whole seconds from one time to another as the incident document writes them: null (-1) when
+// either is not known.
+int64_t seconds_between(TimeNs from, TimeNs to) {
+  if (from == kNoTime || to == kNoTime) return -1;
+  return (to - from) / 1000000000LL;
+}
+
+const incident::Investigation& no_investigation() {
+  static const incident::Investigation none;
+  return none;
+}
 
 // An alert later than this after the attack began is called late.
 constexpr int64_t kLateSeconds = 300;
@@ -159,7 +181,10 @@ int graph_layer(std::string_view kind) {
 class Builder {
  public:
   explicit Builder(const ReportInput& in)
-      : in_(in), doc_(in.incident), inc_(at(doc_, "incident")) {}
+      : in_(in),
+        inv_(in.incident ? *in.incident : no_investigation()),
+        inc_(inv_.incident),
+        has_incident_(in.incident.has_value()) {}
 
   Report build() {
     r_.generated = in_.generated;
@@ -170,7 +195,7 @@ class Builder {
     r_.case_dir = valid_utf8(in_.info.dir);
     r_.case_status = valid_utf8(in_.info.status);
     r_.close_reason = valid_utf8(in_.info.close_reason);
-    r_.has_incident = inc_.is_object();
+    r_.has_incident = has_incident_;
     summary_facts();
     notes();
     timeline();
@@ -188,52 +213,45 @@ class Builder {
 
  private:
   void summary_facts() {
-    r_.id = str(inc_, "id");
-    if (r_.id.empty()) r_.id = str(at(doc_, "case"), "id");
+    r_.id = t(inc_.id);
+    if (r_.id.empty()) r_.id = t(inv_.run.case_id);
     if (r_.id.empty()) r_.id = valid_utf8(in_.info.id);
-    r_.title = str(inc_, "title");
+    r_.title = t(inc_.title);
     if (r_.title.empty()) r_.title = valid_utf8(in_.info.title);
-    r_.type = str(inc_, "type");
-    r_.severity = str(inc_, "severity");
-    if (str(inc_, "assessment") == "undetermined") {
-      r_.undetermined = str(inc_, "assessment_reason");
-      if (r_.undetermined.empty()) r_.undetermined = "no event was read";
-    } else if (r_.severity.empty()) {
-      r_.severity = valid_utf8(in_.info.severity);
+    r_.type = t(inc_.type);
+    if (has_incident_ && !inc_.undetermined.empty()) {
+      r_.undetermined = t(inc_.undetermined);
+    } else {
+      if (has_incident_) r_.severity = std::string(incident::level_name(inc_.severity));
+      if (r_.severity.empty()) r_.severity = valid_utf8(in_.info.severity);
     }
-    const json& cl = at(inc_, "cluster");
-    r_.cluster = str(cl, "name");
-    r_.region = str(cl, "region");
-    r_.account = str(cl, "account");
-    r_.cluster_arn = str(cl, "arn");
-    const json& prod = at(inc_, "production");
-    if (prod.is_boolean()) {
+    r_.cluster = t(inc_.cluster.name);
+    r_.region = t(inc_.cluster.region);
+    r_.account = t(inc_.cluster.account);
+    r_.cluster_arn = t(inc_.cluster.arn);
+    if (has_incident_) {
       r_.production_known = true;
-      r_.production = prod.get<bool>();
+      r_.production = inc_.production;
     }
-    for (const json& c : array(inc_, "criteria")) {
+    for (const auto& c : inc_.criteria) {
       Criterion cr;
-      cr.level = str(c, "level");
-      cr.id = str(c, "id");
-      cr.text = str(c, "criterion");
-      cr.likely_benign = at(c, "likely_benign").is_boolean() && at(c, "likely_benign").get<bool>();
-      for (const json& e : array(c, "evidence"))
-        cr.evidence.push_back({str(e, "text"), jget::evidence(e)});
+      cr.level = std::string(incident::level_name(c.level));
+      cr.id = t(c.id);
+      cr.text = t(c.criterion);
+      cr.likely_benign = c.likely_benign;
+      for (const auto& e : c.evidence) cr.evidence.push_back({t(e.text), evidence_ref(e)});
       r_.criteria.push_back(std::move(cr));
     }
-    for (const json& a : array(inc_, "affected")) {
+    for (const auto& a : inc_.affected) {
       Affected af;
-      af.kind = str(a, "kind");
-      af.name = str(a, "name");
-      af.ns = str(a, "namespace");
-      af.id = str(a, "id");
-      af.why = str(a, "why");
-      af.findings = array(a, "findings").size();
-      const json& attrs = at(a, "attributes");
-      if (attrs.is_object())
-        for (auto it = attrs.begin(); it != attrs.end(); ++it)
-          if (!jget::text(it.value()).empty())
-            af.attributes.emplace_back(valid_utf8(it.key()), jget::text(it.value()));
+      af.kind = t(a.kind);
+      af.name = t(a.name);
+      af.ns = t(a.ns);
+      af.id = t(a.id);
+      af.why = t(a.why);
+      af.findings = a.findings.size();
+      for (const auto& [k, v] : a.attributes)
+        if (!v.empty()) af.attributes.emplace_back(t(k), t(v));
       if (af.name.empty() && af.id.empty()) continue;
       r_.affected.push_back(std::move(af));
     }
@@ -252,7 +270,7 @@ class Builder {
       r_.affected_systems.push_back(
           fmt::format("{} {}: {}", names.size(), kind_label(kind, names.size()), list_some(names)));
     }
-    r_.investigation_summary = str(inc_, "summary");
+    r_.investigation_summary = t(inc_.summary);
   }
 
   void notes() {
@@ -263,20 +281,18 @@ class Builder {
   }
 
   void timeline() {
-    for (const json& t : array(inc_, "timeline")) {
+    for (const auto& e : inc_.timeline) {
       TimelineLine l;
-      l.time = jget::time(t, "time");
-      l.tag = str(t, "tag");
-      if (l.tag.empty()) l.tag = "INCIDENT";
-      l.text = str(t, "text");
-      l.source = str(t, "source");
-      l.confidence = str(t, "confidence");
-      l.evidence = jget::evidence(at(t, "evidence"));
+      l.time = e.time;
+      l.tag = std::string(incident::tag_name(e.tag));
+      l.text = t(e.text);
+      l.source = t(e.source);
+      l.confidence = t(e.confidence);
+      l.evidence = evidence_ref(e.evidence);
       if (l.evidence.source.empty()) l.evidence.source = l.source;
       if (l.evidence.time == kNoTime) l.evidence.time = l.time;
       l.layer = layer_of(l.source, l.tag);
-      l.implausible =
-          at(t, "implausible_time").is_boolean() && at(t, "implausible_time").get<bool>();
+      l.implausible = e.implausible_time;
       r_.timeline.push_back(std::move(l));
     }
     // Whatever the incident says (an older run, a hand-edited document), no time outside what
@@ -317,7 +333,7 @@ class Builder {
   }
 
   void investigation() {
-    const json& run = at(doc_, "run");
+    const incident::RunInfo& run = inv_.run;
     for (const auto& rr : in_.runs) {
       RunInfo ri;
       ri.id = rr.id;
@@ -331,80 +347,77 @@ class Builder {
       for (const auto& s : rr.rule_sources) ri.rule_sources.push_back(valid_utf8(s));
       r_.runs.push_back(std::move(ri));
     }
-    if (r_.runs.empty() && run.is_object()) {
+    if (r_.runs.empty() && has_incident_) {
       RunInfo ri;
-      ri.id = num(run, "id", 0);
-      ri.started = jget::time(run, "started");
-      ri.finished = jget::time(run, "finished");
-      ri.operator_name = str(run, "operator");
-      ri.tool_version = str(run, "tool_version");
+      ri.id = run.id;
+      ri.started = run.started;
+      ri.finished = run.finished;
+      ri.operator_name = t(run.operator_name);
+      ri.tool_version = t(run.tool_version);
       ri.severity = r_.severity;
-      ri.inputs = array(run, "inputs").size();
-      ri.findings = array(doc_, "findings").size();
-      for (const json& p : array(at(run, "rules"), "paths"))
-        ri.rule_sources.push_back(jget::text(p));
+      ri.inputs = run.inputs.size();
+      ri.findings = inv_.findings.size();
+      for (const auto& p : run.rule_paths) ri.rule_sources.push_back(t(p));
       r_.runs.push_back(std::move(ri));
     }
-    static const std::vector<std::pair<const char*, const char*>> sources = {
-        {"cloudtrail", "CloudTrail"},
-        {"k8s_audit", "Kubernetes audit"},
-        {"guardduty", "GuardDuty"},
-        {"falco", "Falco"},
-        {"ocsf", "EDR (OCSF)"}};
-    const json& events = at(run, "events");
-    if (events.is_object()) {
-      for (const auto& [key, label] : sources) {
-        int64_t n = num(events, key, -1);
-        if (n >= 0) r_.events_by_source.emplace_back(label, n);
-        if (n == 0)
-          r_.missing_sources.push_back(fmt::format("no {} events among the inputs", label));
-      }
+    static const std::vector<std::pair<Source, const char*>> sources = {
+        {Source::CloudTrail, "CloudTrail"},
+        {Source::K8sAudit, "Kubernetes audit"},
+        {Source::GuardDuty, "GuardDuty"},
+        {Source::Falco, "Falco"},
+        {Source::Ocsf, "EDR (OCSF)"}};
+    for (const auto& [source, label] : sources) {
+      auto n = run.stats.events_by_source.find(source);
+      if (n == run.stats.events_by_source.end()) continue;
+      r_.events_by_source.emplace_back(
+          label, static_cast<int64_t>(std::min<uint64_t>(n->second, INT64_MAX)));
+      if (n->second == 0)
+        r_.missing_sources.push_back(fmt::format("no {} events among the inputs", label));
     }
-    const json& snap = at(run, "snapshot");
-    if (run.is_object() && num(snap, "files", 0) == 0)
+    if (has_incident_ && run.snapshot_files == 0)
       r_.missing_sources.push_back("no cluster snapshot (kubectl get … -o json) among the inputs");
-    for (const json& i : array(run, "inputs")) {
-      std::string sha = str(i, "sha256");
-      r_.inputs.push_back(fmt::format("{} ({} bytes{})", str(i, "path"), num(i, "size", 0),
-                                      sha.empty() ? "" : ", sha256 " + sha));
-    }
-    r_.skipped = num(run, "skipped", 0);
+    for (const auto& i : run.inputs)
+      r_.inputs.push_back(fmt::format("{} ({} bytes{})", t(i.path), i.size,
+                                      i.sha256.empty() ? "" : ", sha256 " + t(i.sha256)));
+    r_.skipped = static_cast<int64_t>(std::min<uint64_t>(run.stats.skipped, INT64_MAX));
 
     // Findings of the incident, grouped by rule.
     std::set<std::string> incident_ids;
-    for (const json& f : array(inc_, "findings")) incident_ids.insert(jget::text(f));
+    for (const auto& f : inc_.findings) incident_ids.insert(t(f));
     std::map<std::string, RuleResult> by_rule;
     std::vector<std::string> order;
     const util::PlausibleRange plausible = util::plausible_range(now());
-    for (const json& f : array(doc_, "findings")) {
-      std::string fid = str(f, "id");
+    for (const auto& f : inv_.findings) {
+      std::string fid = t(f.id);
       if (!incident_ids.empty() && !incident_ids.count(fid)) continue;
       ++r_.findings_total;
-      const json& rule = at(f, "rule");
-      std::string rid = rule.is_string() ? jget::text(rule) : str(rule, "id");
+      std::string rid = t(f.rule_id);
       if (rid.empty()) rid = "(unnamed rule)";
       auto [it, fresh] = by_rule.try_emplace(rid);
       RuleResult& rr = it->second;
       if (fresh) {
         order.push_back(rid);
         rr.rule = rid;
-        rr.title = str(rule, "title");
-        if (rr.title.empty()) rr.title = str(f, "title");
-        rr.origin = str(rule, "origin");
-        rr.severity = str(f, "severity");
+        rr.title = t(f.rule_title);
+        if (rr.title.empty()) rr.title = t(f.title);
+        rr.origin = t(f.origin);
+        rr.severity = std::string(rules::severity_name(f.severity));
       }
       ++rr.findings;
-      int64_t count = num(f, "count", 1);
-      rr.hits += count > 0 ? static_cast<uint64_t>(count) : 1;
-      TimeNs first = jget::time(f, "first_seen"), last = jget::time(f, "last_seen");
+      rr.hits += f.count > 0 ? f.count : 1;
       // A rule's first and last match as the evidence dates them, implausible dates left out.
-      if (!plausible.contains(first)) first = kNoTime;
-      if (!plausible.contains(last)) last = kNoTime;
+      TimeNs first = plausible.contains(f.first_seen) ? f.first_seen : kNoTime;
+      TimeNs last = plausible.contains(f.last_seen) ? f.last_seen : kNoTime;
       if (first != kNoTime && (rr.first == kNoTime || first < rr.first)) rr.first = first;
       if (last != kNoTime && (rr.last == kNoTime || last > rr.last)) rr.last = last;
-      for (const json& e : array(f, "evidence")) {
+      for (const auto& e : f.evidence) {
         if (rr.evidence.size() >= 5) break;
-        EvidenceRef ref = jget::evidence(e);
+        EvidenceRef ref;
+        ref.source = std::string(source_name(e.source));
+        ref.file = t(e.file);
+        ref.line = e.line;
+        ref.time = e.time;
+        ref.event_id = t(e.event_id);
         ref.finding = fid;
         ref.rule = rid;
         rr.evidence.push_back(std::move(ref));
@@ -441,30 +454,28 @@ class Builder {
                        return a.ref.time < b.ref.time;
                      });
 
-    for (const json& b : array(inc_, "likely_benign")) {
-      std::string title = str(b, "title");
-      if (title.empty()) title = str(b, "rule");
-      r_.likely_benign.push_back(fmt::format("{}: {}", title, str(b, "reason")));
+    for (const auto& b : inc_.likely_benign) {
+      std::string title = t(b.title);
+      if (title.empty()) title = t(b.rule);
+      r_.likely_benign.push_back(fmt::format("{}: {}", title, t(b.reason)));
     }
-    for (const json& a : array(inc_, "assumptions")) r_.assumptions.push_back(jget::text(a));
-    for (const json& g : array(inc_, "gaps")) {
-      r_.gaps.push_back(jget::text(g));
+    for (const auto& a : inc_.assumptions) r_.assumptions.push_back(t(a));
+    for (const auto& g : inc_.gaps) {
+      r_.gaps.push_back(t(g));
       r_.missing_sources.insert(
-          r_.missing_sources.begin() + static_cast<std::ptrdiff_t>(r_.gaps.size() - 1),
-          jget::text(g));
+          r_.missing_sources.begin() + static_cast<std::ptrdiff_t>(r_.gaps.size() - 1), t(g));
     }
-    for (const json& l : array(doc_, "leads"))
+    for (const auto& l : inv_.leads)
       r_.leads.push_back(
-          fmt::format("{} [{}] {}", str(l, "id"), str(l, "severity"), str(l, "title")));
-    for (const json& p : array(doc_, "posture")) {
-      std::string sev = str(p, "severity");
-      if (sev != "critical" && sev != "high") continue;
-      std::string name = str(p, "name");
-      std::string ns = str(p, "namespace");
-      r_.posture.push_back(fmt::format("[{}] {} {}{}: {}", sev, str(p, "kind"),
-                                       ns.empty() ? "" : ns + "/", name, str(p, "message")));
+          fmt::format("{} [{}] {}", t(l.id), incident::level_name(l.severity), t(l.title)));
+    for (const auto& p : inv_.posture) {
+      if (p.severity != cluster::Severity::critical && p.severity != cluster::Severity::high)
+        continue;
+      r_.posture.push_back(fmt::format("[{}] {} {}{}: {}", cluster::severity_name(p.severity),
+                                       t(p.kind), p.ns.empty() ? "" : t(p.ns) + "/", t(p.name),
+                                       t(p.message)));
     }
-    for (const json& s : array(inc_, "next_steps")) r_.next_steps.push_back(jget::text(s));
+    for (const auto& s : inc_.next_steps) r_.next_steps.push_back(t(s));
   }
 
   void actions() {
@@ -499,15 +510,15 @@ class Builder {
   }
 
   void times() {
-    const json& m = at(inc_, "metrics");
-    first_malicious_ = jget::time(m, "first_malicious_event");
+    const incident::Metrics& m = inc_.metrics;
+    first_malicious_ = m.first_malicious;
     if (first_malicious_ == kNoTime && first_incident_) first_malicious_ = first_incident_->time;
-    last_malicious_ = jget::time(m, "last_malicious_event");
+    last_malicious_ = m.last_malicious;
     if (last_malicious_ == kNoTime && last_incident_) last_malicious_ = last_incident_->time;
-    r_.discovered = jget::time(m, "first_detection");
+    r_.discovered = m.first_detection;
     if (r_.discovered == kNoTime && first_detection_) r_.discovered = first_detection_->time;
     respond::ResponseMetrics done = respond::response_metrics(in_.journal);
-    r_.contained = jget::time(m, "contained");
+    r_.contained = m.contained;
     if (r_.contained != kNoTime) {
       r_.contained_basis = "the incident's metrics";
     } else if ((r_.contained = done.contained) != kNoTime) {
@@ -516,7 +527,7 @@ class Builder {
     if (in_.info.status == "closed" && in_.info.closed != kNoTime) {
       r_.resolved = in_.info.closed;
       r_.resolved_basis = "the case was closed";
-    } else if ((r_.resolved = jget::time(m, "recovered")) != kNoTime) {
+    } else if ((r_.resolved = m.recovered) != kNoTime) {
       r_.resolved_basis = "the incident's metrics";
     } else if ((r_.resolved = done.recovered) != kNoTime) {
       r_.resolved_basis = "the last successful recovery step in the journal";
@@ -654,17 +665,17 @@ class Builder {
         if (a.kind == k && a.name.size() >= 4) principals.push_back(a.name);
     std::set<std::string> affected_names;
     for (const auto& a : r_.affected) affected_names.insert(a.name);
-    for (const json& p : array(doc_, "posture")) {
-      std::string name = str(p, "name");
+    for (const auto& p : inv_.posture) {
+      std::string name = t(p.name);
       if (affected_names.count(name)) continue;
-      std::string text = name + " " + str(p, "message") + " " + str(p, "why");
+      std::string text = name + " " + t(p.message) + " " + t(p.why);
       for (const auto& pr : principals) {
         if (!contains(text, pr)) continue;
-        out.push_back({"hypothesis",
-                       fmt::format("Contributing condition: {} {} — {}", str(p, "kind"), name,
-                                   str(p, "message")),
-                       "Medium",
-                       {}});
+        out.push_back(
+            {"hypothesis",
+             fmt::format("Contributing condition: {} {} — {}", t(p.kind), name, t(p.message)),
+             "Medium",
+             {}});
         break;
       }
     }
@@ -839,14 +850,14 @@ class Builder {
       if (secs >= 0) m.value = human_duration(secs);
       r_.metrics.push_back(std::move(m));
     };
-    const json& m = at(inc_, "metrics");
-    int64_t ttd = num(m, "time_to_detection_seconds", -1);
+    const incident::Metrics& m = inc_.metrics;
+    int64_t ttd = seconds_between(m.first_malicious, m.first_detection);
     if (ttd < 0) ttd = duration(first_malicious_, r_.discovered);
     add("Time to detection", ttd,
         ttd >= 0 ? fmt::format("first malicious event {} to first detection {}",
                                time_seconds(first_malicious_), time_seconds(r_.discovered))
                  : "no detection time in the evidence");
-    int64_t ttc = num(m, "time_to_containment_seconds", -1);
+    int64_t ttc = seconds_between(m.first_malicious, m.contained);
     std::string ttc_basis;
     if (ttc >= 0) {
       ttc_basis = "the incident's metrics";
@@ -858,8 +869,8 @@ class Builder {
                            : "no successful containment step is journaled";
     }
     add("Time to containment", ttc, ttc_basis);
-    int64_t n = num(m, "affected_resources", -1);
-    if (n < 0) n = static_cast<int64_t>(r_.affected.size());
+    int64_t n = has_incident_ ? static_cast<int64_t>(m.affected_resources)
+                              : static_cast<int64_t>(r_.affected.size());
     std::vector<std::string> kinds;
     for (const auto& [kind, names] : by_kind_)
       kinds.push_back(fmt::format("{} {}", names.size(), kind_label(kind, names.size())));
@@ -884,7 +895,7 @@ class Builder {
     add("Duration of malicious activity", duration(first_malicious_, last_malicious_),
         fmt::format("first malicious event {} to last {}", time_seconds(first_malicious_),
                     time_seconds(last_malicious_)));
-    int64_t ttr = num(m, "time_to_recovery_seconds", -1);
+    int64_t ttr = seconds_between(m.first_malicious, m.recovered);
     if (ttr < 0) ttr = duration(r_.discovered, r_.resolved);
     add("Time to recovery", ttr,
         ttr >= 0 ? fmt::format("first detection to {} ({})", time_seconds(r_.resolved),
@@ -972,13 +983,13 @@ class Builder {
       index[n.key] = r_.graph_nodes.size();
       r_.graph_nodes.push_back(std::move(n));
     };
-    for (const json& e : array(inc_, "entities"))
-      add_node({str(e, "key"), str(e, "kind"), str(e, "name"), str(e, "namespace"), 0, false});
+    for (const auto& e : inc_.entities)
+      add_node({t(e.key), t(e.kind), t(e.name), t(e.ns), 0, false});
     if (r_.graph_nodes.empty())
       for (const auto& a : r_.affected)
         add_node({a.kind + ":" + qualified(a), a.kind, a.name, a.ns, 0, false});
-    for (const json& l : array(inc_, "links")) {
-      GraphEdge e{str(l, "from"), str(l, "to"), str(l, "relation")};
+    for (const auto& l : inc_.links) {
+      GraphEdge e{t(l.from), t(l.to), t(l.relation)};
       if (e.from.empty() || e.to.empty() || e.from == e.to) continue;
       for (const auto* k : {&e.from, &e.to}) {
         if (index.count(*k)) continue;
@@ -993,13 +1004,14 @@ class Builder {
   // The latest of the report's and the investigation's time: evidence is not dated more than a
   // day after both.
   TimeNs now() const {
-    TimeNs run = jget::time(at(doc_, "run"), "finished");
+    TimeNs run = inv_.run.finished;
     return run == kNoTime ? r_.generated : std::max(r_.generated, run);
   }
 
   const ReportInput& in_;
-  const json& doc_;
-  const json& inc_;
+  const incident::Investigation& inv_;
+  const incident::Incident& inc_;
+  bool has_incident_ = false;
   Report r_;
   std::map<std::string, std::vector<std::string>> by_kind_;
   const TimelineLine* first_incident_ = nullptr;
@@ -1014,13 +1026,15 @@ Report build_report(const ReportInput& input) {
   return Builder(input).build();
 }
 
-bool parse_incident(std::string_view text, nlohmann::json& incident, std::string& error) {
-  incident = util::parse_json(text);
-  if (incident.is_discarded() || !incident.is_object()) {
-    incident = json();
-    error = "the incident document is not a JSON object";
+bool parse_incident(std::string_view text, std::optional<incident::Investigation>& incident,
+                    std::string& error) {
+  incident.reset();
+  incident::ReadResult read = incident::read_json(text);
+  if (!read.ok()) {
+    error = read.error;
     return false;
   }
+  if (read.has_incident) incident = std::move(read.investigation);
   return true;
 }
 

@@ -30,7 +30,7 @@ bool write_file(const fs::path& path, const Report& report, Format format, std::
 }  // namespace
 
 std::optional<ReportInput> load_case(const std::string& case_dir, std::string& error,
-                                     std::optional<nlohmann::json> incident) {
+                                     std::optional<incident::Investigation> incident) {
   store::Status status;
   auto c = store::Case::open_readonly(case_dir, status);
   if (!c) {
@@ -63,7 +63,8 @@ std::optional<ReportInput> load_case(const std::string& case_dir, std::string& e
 }
 
 bool write_case_reports(const std::string& case_dir, std::string& error,
-                        std::optional<nlohmann::json> incident, std::vector<std::string>* written) {
+                        std::optional<incident::Investigation> incident,
+                        std::vector<std::string>* written) {
   auto input = load_case(case_dir, error, std::move(incident));
   if (!input) return false;
   const Report report = build_report(*input);
@@ -101,7 +102,7 @@ int report_command(const ReportCommand& cmd, std::ostream& out, std::ostream& er
     err << "eksir report: " << util::visible(error) << "\n";
     return 2;
   }
-  if (input->incident.is_null()) {
+  if (!input->incident) {
     err << fmt::format(
         "eksir report: {}: the case holds no investigation yet "
         "(run `eksir investigate ... -o "

@@ -5,8 +5,6 @@
 // investigation runs. The one public header of the report stage.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <iosfwd>
 #include <optional>
 #include <string>
@@ -14,6 +12,7 @@
 #include <vector>
 
 #include "event/event.h"
+#include "incident/incident.h"
 #include "store/store.h"
 
 namespace eksir::report {
@@ -24,7 +23,9 @@ std::optional<Format> parse_format(std::string_view name);
 std::string_view format_extension(Format f);  // "md", "html", "json"
 
 struct ReportInput {
-  nlohmann::json incident;  // the whole incident document; null when the case has no run
+  // The latest run's investigation (incident::read_json of its incident document); none when the
+  // case has no run or the document has no incident.
+  std::optional<incident::Investigation> incident;
   std::vector<store::Note> notes;
   std::vector<store::JournalEntry> journal;  // in order of execution
   std::vector<store::RunRecord> runs;        // summaries, oldest first
@@ -32,24 +33,26 @@ struct ReportInput {
   TimeNs generated = kNoTime;                // when the report is written; kNoTime = now
 };
 
-// Parses the incident document. Returns false (and says why) when text is not a
-// JSON object.
-bool parse_incident(std::string_view text, nlohmann::json& incident, std::string& error);
+// Reads the incident document (incident::read_json). Returns false (and says why) when text is
+// not one; a document without an incident leaves `incident` empty.
+bool parse_incident(std::string_view text, std::optional<incident::Investigation>& incident,
+                    std::string& error);
 
 // Writes the report. Missing or malformed parts of the input become "not known"
 // in the report, never an error.
 void write(const ReportInput& input, Format format, std::ostream& out);
 
 // Reads everything the report needs from the case in case_dir. `incident`, when given, is the
-// latest run's incident document already parsed (by a caller that parsed it while saving it).
-std::optional<ReportInput> load_case(const std::string& case_dir, std::string& error,
-                                     std::optional<nlohmann::json> incident = std::nullopt);
+// latest run's incident document already read (by a caller that read it while saving it).
+std::optional<ReportInput> load_case(
+    const std::string& case_dir, std::string& error,
+    std::optional<incident::Investigation> incident = std::nullopt);
 
 // Writes CASE_DIR/report.md and CASE_DIR/report.html, each whole or not at
 // all. False (and why) on a store or file error; `written`, when given, gets
 // the names of those written.
 bool write_case_reports(const std::string& case_dir, std::string& error,
-                        std::optional<nlohmann::json> incident = std::nullopt,
+                        std::optional<incident::Investigation> incident = std::nullopt,
                         std::vector<std::string>* written = nullptr);
 
 // `eksir report CASE [--format md|html|json] [-o FILE]`. Exit 0, 2 on usage or

@@ -14,15 +14,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string join(const std::vector<std::string>& v, std::string_view sep = ", ") {
-  std::string out;
-  for (const auto& s : v) {
-    if (!out.empty()) out += sep;
-    out += s;
-  }
-  return out;
-}
-
 std::string selector_text(const std::map<std::string, std::string>& labels) {
   std::string out;
   for (const auto& [k, v] : labels) {
@@ -38,16 +29,6 @@ std::string policy_name(const std::string& pod) {
   if (name.size() > 63) name.resize(63);
   while (!name.empty() && (name.back() == '-' || name.back() == '.')) name.pop_back();
   return name;
-}
-
-std::string iso_seconds(TimeNs t) {
-  std::string s = format_time(t);
-  return s.size() >= 19 ? s.substr(0, 19) + "Z" : s;
-}
-
-bool is_cicd(const PlanOptions& o, const std::string& user, const std::string& arn) {
-  return std::any_of(o.cicd_identities.begin(), o.cicd_identities.end(),
-                     [&](const std::string& c) { return c == user || c == arn; });
 }
 
 void evidence_steps(PlanContext& ctx, const Affected& pod) {
@@ -366,16 +347,6 @@ void isolate_instance(PlanContext& ctx, const std::string& instance, const std::
   ctx.add(s);
 }
 
-// The first of the candidates that is a valid value of t, else the first non-empty one (whose
-// step is then blocked, saying why).
-std::string pick(Type t, std::initializer_list<std::string> candidates) {
-  for (const auto& c : candidates)
-    if (command::valid(t, c)) return c;
-  for (const auto& c : candidates)
-    if (!c.empty()) return c;
-  return {};
-}
-
 }  // namespace
 
 void build_contain(PlanContext& ctx) {
@@ -400,7 +371,7 @@ void build_contain(PlanContext& ctx) {
     std::string instance;
     std::vector<std::string> findings;
     std::string why;
-    bool host = false;  // the node or its instance is itself affected
+    bool host = false;  // a compromised host (compromised_host): isolated from the network
   };
   std::map<std::string, NodeInfo> nodes;
   for (const auto& [node, pods] : pods_by_node) {
@@ -422,18 +393,23 @@ void build_contain(PlanContext& ctx) {
       continue;
     }
     auto& info = nodes[n->name];
-    info.host = true;
+    info.host = compromised_host(inc, n->name, tied ? id : "");
     info.why = n->why;
     info.findings.insert(info.findings.end(), n->findings.begin(), n->findings.end());
     if (tied) info.instance = id;
   }
+  // The node an instance of the incident runs is cordoned and drained as well (every node of the
+  // incident, not only the first).
   std::vector<std::pair<std::string, const Affected*>> lone_instances;
   for (const auto* i : inc.of_kind("instance")) {
     std::string id = pick(Type::instance_id, {i->name, i->id});
     std::string node = i->attr("node");
-    if (!node.empty() && nodes.count(node)) {
-      nodes[node].instance = id;
-      nodes[node].host = true;
+    if (!node.empty()) {
+      auto& info = nodes[node];
+      if (info.why.empty()) info.why = i->why;
+      info.findings.insert(info.findings.end(), i->findings.begin(), i->findings.end());
+      info.instance = id;
+      info.host = info.host || compromised_host(inc, node, id);
     } else {
       lone_instances.push_back({id, i});
     }
@@ -446,7 +422,10 @@ void build_contain(PlanContext& ctx) {
     if (!info.instance.empty()) snapshot_step(ctx, info.instance, node, info.findings, info.why);
   for (const auto& [id, a] : lone_instances) snapshot_step(ctx, id, "", a->findings, a->why);
 
-  // 2. Network isolation of the pods, then the nodes.
+  // 2. Logging the attacker turned off, back on: what happens from now on is recorded.
+  contain_trails(ctx);
+
+  // 3. Network isolation of the pods, then the nodes.
   std::map<std::string, Isolation> isolation;
   for (const auto& [ns, pods] : pods_by_ns) isolation[ns] = plan_isolation(ctx, ns, pods);
   for (const auto& [ns, pods] : pods_by_ns) isolate_pods(ctx, ns, pods, isolation[ns]);
@@ -461,146 +440,16 @@ void build_contain(PlanContext& ctx) {
   for (const auto& [id, a] : lone_instances)
     isolate_instance(ctx, id, a->attr("node"), a->findings, a->why);
 
-  // 3. Credentials: access keys, role sessions, service account tokens.
-  for (const auto* k : inc.of_kind("access_key")) {
-    std::string key = pick(Type::access_key_id, {k->name, k->id});
-    std::string user = k->attr("user");
-    Step s;
-    s.id = "contain/deactivate-key/" + key;
-    s.kind = "change";
-    s.action = "Deactivate the IAM access key seen in CloudTrail";
-    s.target = "access key " + key + (user.empty() ? "" : " of IAM user " + user);
-    s.reason = k->why;
-    s.findings = k->findings;
-    if (user.empty()) {
-      s.blocked =
-          "the key's IAM user is not known: find it with aws iam get-access-key-last-used "
-          "--access-key-id " +
-          command::shell_quote(key);
-      s.command = ctx.finish(s, ctx.aws("iam", "update-access-key")
-                                    .opt("--access-key-id", key)
-                                    .opt("--status", "Inactive"));
-    } else {
-      s.command = ctx.finish(s, ctx.aws("iam", "update-access-key")
-                                    .opt("--user-name", user)
-                                    .opt("--access-key-id", key)
-                                    .opt("--status", "Inactive"));
-      s.capture = ctx.finish(s, ctx.aws("iam", "list-access-keys").opt("--user-name", user));
-      s.undo = ctx.finish(s, ctx.aws("iam", "update-access-key")
-                                 .opt("--user-name", user)
-                                 .opt("--access-key-id", key)
-                                 .opt("--status", "Active"));
-    }
-    s.expected = "every request signed with " + key + " is denied (InvalidClientTokenId)";
-    s.impact = "anything legitimately using this key stops working until it gets a new key";
-    if (is_cicd(ctx.options, user, k->attr("user_arn")))
-      s.warning = user +
-                  " is a CI/CD identity: its pipelines fail until they are given a new "
-                  "key — tell the team that owns them. ";
-    s.undo_text =
-        "the key stays inactive (it is compromised): issue a new key instead; "
-        "reactivating is possible with update-access-key --status Active";
-    s.permanent = true;
-    ctx.add(s);
-  }
-  for (const auto* r : inc.of_kind("iam_role")) {
-    std::string role = r->name;
-    if (role.find('/') != std::string::npos) role = role.substr(role.rfind('/') + 1);
-    std::string issued_before = iso_seconds(ctx.plan.generated);
-    json policy = {
-        {"Version", "2012-10-17"},
-        {"Statement",
-         {{{"Sid", "EksirRevokeOlderSessions"},
-           {"Effect", "Deny"},
-           {"Action", "*"},
-           {"Resource", "*"},
-           {"Condition", {{"DateLessThan", {{"aws:TokenIssueTime", issued_before}}}}}}}}};
-    Step s;
-    s.id = "contain/revoke-sessions/" + role;
-    s.kind = "change";
-    s.action = "Revoke the role's active sessions (inline deny for tokens issued before now)";
-    s.target = "IAM role " + role;
-    s.command = ctx.finish(s, ctx.aws("iam", "put-role-policy")
-                                  .opt("--role-name", role)
-                                  .opt("--policy-name", "eksir-revoke-older-sessions")
-                                  .opt("--policy-document", policy.dump()));
-    s.reason = r->why;
-    s.findings = r->findings;
-    s.expected = "temporary credentials of " + role + " issued before " + issued_before +
-                 " are denied everything; new sessions still work";
-    s.impact = "workloads using the role re-authenticate once (SDKs do it on the next refresh)";
-    s.undo = ctx.finish(s, ctx.aws("iam", "delete-role-policy")
-                               .opt("--role-name", role)
-                               .opt("--policy-name", "eksir-revoke-older-sessions"));
-    s.undo_text =
-        "remove the inline policy once the longest session duration (up to 12 h) has "
-        "passed — recovery leaves it in place";
-    s.permanent = true;
-    ctx.add(s);
-  }
-  for (const auto* sa : inc.of_kind("service_account")) {
-    std::vector<std::string> users = split_list(sa->attr("pods"));
-    std::string who = users.empty() ? "no pod in the evidence uses it"
-                                    : "pods using it: " + join(users) +
-                                          " — their API calls fail until they are restarted";
-    Step del;
-    del.id = "contain/sa-delete/" + sa->ns + "/" + sa->name;
-    del.kind = "change";
-    del.action = "Delete the compromised service account (invalidates every token issued to it)";
-    del.target = "service account " + sa->ns + "/" + sa->name;
-    del.command = ctx.finish(del, ctx.kubectl()
-                                      .word("delete")
-                                      .word("serviceaccount")
-                                      .opt("--namespace", sa->ns)
-                                      .flag("--ignore-not-found")
-                                      .name(sa->name));
-    del.capture = ctx.finish(del, ctx.kubectl()
-                                      .word("get")
-                                      .word("serviceaccount")
-                                      .opt("--namespace", sa->ns)
-                                      .opt("--output", "json")
-                                      .name(sa->name));
-    del.reason = sa->why;
-    del.findings = sa->findings;
-    del.expected = "tokens of " + sa->ns + "/" + sa->name +
-                   " are rejected (bound tokens name the deleted account's UID)";
-    del.impact = who;
-    del.warning = production_warning(ctx.incident, sa->ns);
-    del.undo_text = "the old tokens stay revoked; the next step recreates the account";
-    del.permanent = true;
-    ctx.add(del);
+  // 4. Credentials: access keys, EKS access, aws-auth mappings, role sessions, service account
+  // tokens.
+  contain_access_keys(ctx);
+  contain_access_entries(ctx);
+  contain_aws_auth(ctx);
+  contain_open_bindings(ctx);
+  contain_role_sessions(ctx);
+  contain_service_accounts(ctx);
 
-    Step add;
-    add.id = "contain/sa-recreate/" + sa->ns + "/" + sa->name;
-    add.kind = "change";
-    add.action = "Recreate the service account with a new identity";
-    add.target = del.target;
-    json manifest = {{"apiVersion", "v1"},
-                     {"kind", "ServiceAccount"},
-                     {"metadata", {{"name", sa->name}, {"namespace", sa->ns}}}};
-    std::string role_arn = sa->attr("role_arn");
-    if (!role_arn.empty())
-      manifest["metadata"]["annotations"] = {{"eks.amazonaws.com/role-arn", role_arn}};
-    add.command = ctx.finish(add, ctx.kubectl().word("apply").opt("--filename", "-"));
-    ctx.set_manifest(add, manifest);
-    add.reason = sa->why;
-    add.findings = sa->findings;
-    add.expected = "a new " + sa->ns + "/" + sa->name + " exists; old tokens stay invalid";
-    add.impact = who;
-    add.warning = production_warning(ctx.incident, sa->ns) +
-                  (users.empty() ? "" : " Restart the pods that use it to give them new tokens.");
-    add.undo = ctx.finish(add, ctx.kubectl()
-                                   .word("delete")
-                                   .word("serviceaccount")
-                                   .opt("--namespace", sa->ns)
-                                   .flag("--ignore-not-found")
-                                   .name(sa->name));
-    add.undo_text = "delete the recreated account (eradication does when it is unauthorised)";
-    add.permanent = true;
-    ctx.add(add);
-  }
-
-  // 4. What the attacker opened on security groups.
+  // 5. What the attacker opened on security groups.
   for (const auto* g : inc.of_kind("security_group")) {
     std::string sg = pick(Type::security_group_id, {g->name, g->id});
     std::vector<std::string> rules = split_list(g->attr("rules"));
@@ -633,7 +482,7 @@ void build_contain(PlanContext& ctx) {
     ctx.add(s);
   }
 
-  // 5. The API endpoint, last: once restricted, only trusted ranges reach the cluster.
+  // 6. The API endpoint, last: once restricted, only trusted ranges reach the cluster.
   bool credentials = !inc.of_kind("access_key").empty() || !inc.of_kind("iam_role").empty() ||
                      !inc.of_kind("iam_user").empty() || !inc.of_kind("access_entry").empty();
   bool open_endpoint = std::find(inc.public_access_cidrs.begin(), inc.public_access_cidrs.end(),

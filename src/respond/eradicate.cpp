@@ -1,6 +1,7 @@
-// Eradication: remove what the attacker left behind (workloads by their owning controller,
-// bindings, roles, service accounts, access entries, keys, roles, a compromised host) and put
-// back the controls they turned off (control-plane logging, Pod Security Admission, Gatekeeper).
+// Eradication: remove what the attacker left behind — only what the evidence shows it created
+// (workloads, each owning controller before what it made; bindings, roles, service accounts,
+// access entries, keys, IAM users and roles), and a compromised host — and put back the controls
+// it turned off (control-plane logging, Pod Security Admission, Gatekeeper).
 #include <algorithm>
 #include <cctype>
 #include <map>
@@ -14,14 +15,6 @@ namespace {
 
 using nlohmann::json;
 
-bool contains_ci(std::string_view text, std::string_view word) {
-  auto it = std::search(text.begin(), text.end(), word.begin(), word.end(), [](char a, char b) {
-    return std::tolower(static_cast<unsigned char>(a)) ==
-           std::tolower(static_cast<unsigned char>(b));
-  });
-  return it != text.end();
-}
-
 bool builtin_role(std::string_view name) {
   return name.substr(0, 7) == "system:" || name.substr(0, 4) == "eks:" || name == "cluster-admin" ||
          name == "admin" || name == "edit" || name == "view";
@@ -32,11 +25,6 @@ std::string lower_kind(std::string_view kind) {
   std::transform(k.begin(), k.end(), k.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return k;
-}
-
-bool deletable_workload_kind(std::string_view k) {
-  return k == "deployment" || k == "daemonset" || k == "statefulset" || k == "replicaset" ||
-         k == "job" || k == "cronjob" || k == "pod";
 }
 
 void delete_step(PlanContext& ctx, const std::string& kind, const std::string& ns,
@@ -65,12 +53,6 @@ void delete_step(PlanContext& ctx, const std::string& kind, const std::string& n
   ctx.add(s);
 }
 
-bool journal_done(const std::vector<store::JournalEntry>& journal, std::string_view step_id) {
-  return std::any_of(journal.begin(), journal.end(), [&](const store::JournalEntry& e) {
-    return e.step_id == step_id && e.exit_status == 0 && !e.dry_run;
-  });
-}
-
 }  // namespace
 
 void build_eradicate(PlanContext& ctx, const std::vector<store::JournalEntry>& journal) {
@@ -83,182 +65,78 @@ void build_eradicate(PlanContext& ctx, const std::vector<store::JournalEntry>& j
   }
   std::set<std::string> namespaces;
 
-  // 1. Workloads: the top controller of each compromised pod, else the pod itself.
-  for (const auto* p : inc.of_kind("pod")) {
-    namespaces.insert(p->ns);
-    std::string kind = p->attr("workload_kind"), name = p->attr("workload_name");
-    if (kind.empty() || name.empty()) kind = p->attr("owner_kind"), name = p->attr("owner_name");
-    if (!kind.empty() && !name.empty() && deletable_workload_kind(lower_kind(kind))) {
-      delete_step(ctx, kind, p->ns, name, *p,
-                  "Delete the workload that owns the compromised pod (its pods go with it)",
-                  "every pod of " + kind + " " + p->ns + "/" + name +
-                      " stops; redeploy it from a trusted image once the root cause is fixed");
-    } else {
-      delete_step(ctx, "Pod", p->ns, p->name, *p, "Delete the compromised pod (no controller)",
-                  "the pod stops for good (nothing recreates it)");
-    }
-  }
-  for (const auto* w : inc.of_kind("workload")) {
-    std::string kind = w->attr("kind");
-    if (kind.empty() || !deletable_workload_kind(lower_kind(kind))) continue;
-    namespaces.insert(w->ns);
-    delete_step(ctx, kind, w->ns, w->name, *w,
-                "Delete the unauthorised " + kind + " (with every pod it runs)",
-                "every pod of " + kind + " " + w->ns + "/" + w->name + " stops");
-  }
+  // 1. Workloads: the attacker's controllers before what they made; compromised pods alone.
+  eradicate_workloads(ctx, namespaces);
 
-  // 2. RBAC: bindings, roles, and the service accounts the bindings empowered.
-  std::set<std::string> bound_accounts;
+  // 2. RBAC: only what the attacker created — a name that looks built in (system:…) is no proof
+  // of anything, and a binding that existed before is someone's.
   for (const auto* b : inc.of_kind("binding")) {
     std::string kind = b->attr("kind");
     bool cluster = kind == "ClusterRoleBinding" || (kind.empty() && b->ns.empty());
-    if (builtin_role(b->name)) {
-      ctx.plan.notes.push_back("binding " + b->name + " is built in: not deleted");
+    if (!attacker_created(*b)) {
+      ctx.plan.notes.push_back(
+          std::string(cluster ? "ClusterRoleBinding " : "RoleBinding ") +
+          (cluster ? "" : b->ns + "/") + b->name +
+          (attacker(*b) == "changed"
+               ? " existed before and the attacker changed it: remove the subjects the attacker "
+                 "added (kubectl edit) rather than delete it"
+               : " is in the incident, but nothing shows the attacker created it: not deleted"));
       continue;
     }
-    for (const auto& subject : split_list(b->attr("subjects")))
-      if (subject.rfind("ServiceAccount:", 0) == 0) bound_accounts.insert(subject.substr(15));
+    if (journal_done(journal, std::string(cluster ? "contain/delete-clusterrolebinding/"
+                                                  : "contain/delete-rolebinding/") +
+                                  (cluster ? "" : b->ns + "/") + b->name))
+      continue;  // containment deleted it
+    std::string subjects = b->attr("subjects");
     delete_step(ctx, cluster ? "ClusterRoleBinding" : "RoleBinding", cluster ? "" : b->ns, b->name,
-                *b, "Delete the unauthorised binding",
-                "its subjects lose the role " + b->attr("role") +
-                    " (check nothing legitimate relies on it)");
+                *b, "Delete the binding the attacker created",
+                "its subjects (" + (subjects.empty() ? std::string("as listed in it") : subjects) +
+                    ") lose the role " + b->attr("role") +
+                    "; nothing legitimate relies on it: the evidence shows the attacker created "
+                    "it");
   }
   for (const auto* r : inc.of_kind("role")) {
-    if (builtin_role(r->name)) {
-      ctx.plan.notes.push_back("role " + r->name + " is built in: not deleted");
+    bool cluster = r->ns.empty() || r->attr("kind") == "ClusterRole";
+    if (!attacker_created(*r) || builtin_role(r->name)) {
+      ctx.plan.notes.push_back(std::string(cluster ? "ClusterRole " : "Role ") +
+                               (cluster ? "" : r->ns + "/") + r->name +
+                               " is in the incident, but nothing shows the attacker created it: "
+                               "not deleted");
       continue;
     }
-    bool cluster = r->ns.empty() || r->attr("kind") == "ClusterRole";
     delete_step(ctx, cluster ? "ClusterRole" : "Role", cluster ? "" : r->ns, r->name, *r,
-                "Delete the unauthorised role", "bindings to it grant nothing any more");
+                "Delete the role the attacker created", "bindings to it grant nothing any more");
   }
   for (const auto* sa : inc.of_kind("service_account")) {
-    if (sa->name == "default") continue;  // recreated by Kubernetes; tokens revoked in containment
-    bool unauthorised = bound_accounts.count(sa->ns + "/" + sa->name) ||
-                        contains_ci(sa->why, "creat") || !sa->attr("created_by").empty();
-    if (!unauthorised) continue;
+    if (!attacker_created(*sa)) continue;  // compromised ones were deleted and recreated
     std::string users = sa->attr("pods");
     delete_step(ctx, "ServiceAccount", sa->ns, sa->name, *sa,
-                "Delete the unauthorised service account",
+                "Delete the service account the attacker created",
                 users.empty() ? "no pod in the evidence uses it"
                               : "pods using it (" + users + ") can no longer reach the API");
   }
 
-  // 3. AWS: access entries, the roles behind them, access keys.
-  std::set<std::string> entry_principals;
-  if (!inc.cluster.empty()) {
-    for (const auto* e : inc.of_kind("access_entry")) {
-      std::string arn = e->attr("principal_arn");
-      if (arn.empty()) arn = e->name.rfind("arn:", 0) == 0 ? e->name : e->id;
-      entry_principals.insert(arn);
-      Step s;
-      s.id = "eradicate/delete-access-entry/" + arn;
-      s.kind = "change";
-      s.action = "Delete the unauthorised EKS access entry (and its access policies)";
-      s.target = "access entry " + arn + " on " + inc.cluster;
-      s.command = ctx.finish(s, ctx.aws("eks", "delete-access-entry")
-                                    .opt("--cluster-name", inc.cluster)
-                                    .opt("--principal-arn", arn));
-      s.capture = ctx.finish(s, ctx.aws("eks", "list-associated-access-policies")
-                                    .opt("--cluster-name", inc.cluster)
-                                    .opt("--principal-arn", arn));
-      s.reason = e->why;
-      s.findings = e->findings;
-      s.expected = arn + " can no longer authenticate to " + inc.cluster;
-      s.impact = "none expected: the entry was added during the incident";
-      s.warning = "access entries need aws CLI 2.15 or later";
-      s.undo_text =
-          "re-create with aws eks create-access-entry and associate-access-policy from "
-          "the captured policies, if it was legitimate";
-      s.permanent = true;
-      ctx.add(s);
-    }
-  }
-  for (const auto* r : inc.of_kind("iam_role")) {
-    std::string arn = r->id.rfind("arn:", 0) == 0 ? r->id : r->attr("arn");
-    std::string role = r->name;
-    if (role.find('/') != std::string::npos) role = role.substr(role.rfind('/') + 1);
-    bool backdoor = entry_principals.count(arn) || contains_ci(r->why, "creat");
-    if (!backdoor) {
-      ctx.plan.notes.push_back("IAM role " + role +
-                               " is affected but not known to be the attacker's: review its "
-                               "trust policy (aws iam get-role) rather than deleting it");
-      continue;
-    }
-    if (journal_done(journal, "contain/revoke-sessions/" + role)) {
-      Step p;
-      p.id = "eradicate/delete-role-policy/" + role;
-      p.kind = "change";
-      p.action = "Remove containment's inline deny policy so that the role can be deleted";
-      p.target = "IAM role " + role;
-      p.command = ctx.finish(p, ctx.aws("iam", "delete-role-policy")
-                                    .opt("--role-name", role)
-                                    .opt("--policy-name", "eksir-revoke-older-sessions"));
-      p.reason = "IAM refuses to delete a role that still has inline policies";
-      p.expected = "the role has no eksir policy left";
-      p.impact = "none";
-      p.undo_text = "nothing to undo: the role is deleted next";
-      p.permanent = true;
-      ctx.add(p);
-    }
-    Step s;
-    s.id = "eradicate/delete-role/" + role;
-    s.kind = "change";
-    s.action = "Delete the IAM role created for the attacker";
-    s.target = "IAM role " + role;
-    s.command = ctx.finish(s, ctx.aws("iam", "delete-role").opt("--role-name", role));
-    s.capture = ctx.finish(s, ctx.aws("iam", "get-role").opt("--role-name", role));
-    s.reason = r->why;
-    s.findings = r->findings;
-    s.expected = "the role no longer exists: nobody can assume it";
-    s.impact = "none expected: the role was created during the incident";
-    s.warning =
-        "IAM refuses while managed policies are attached or other inline policies exist: "
-        "detach them first (aws iam list-attached-role-policies / list-role-policies "
-        "--role-name " +
-        command::shell_quote(role) + ")";
-    s.undo_text = "re-create from the captured role if it was legitimate";
-    s.permanent = true;
-    ctx.add(s);
-  }
-  for (const auto* k : inc.of_kind("access_key")) {
-    std::string key =
-        command::valid(Type::access_key_id, k->name) || k->id.empty() ? k->name : k->id;
-    std::string user = k->attr("user");
-    Step s;
-    s.id = "eradicate/delete-key/" + key;
-    s.kind = "change";
-    s.action = "Delete the compromised access key";
-    s.target = "access key " + key + " of IAM user " + user;
-    if (user.empty()) s.blocked = "the key's IAM user is not known";
-    s.command = ctx.finish(
-        s,
-        ctx.aws("iam", "delete-access-key").opt("--user-name", user).opt("--access-key-id", key));
-    s.capture = ctx.finish(s, ctx.aws("iam", "list-access-keys").opt("--user-name", user));
-    s.reason = k->why;
-    s.findings = k->findings;
-    s.expected = key + " is gone for good";
-    s.impact = "whatever used the key needs a new one (aws iam create-access-key --user-name " +
-               command::shell_quote(user) + ")";
-    if (std::any_of(ctx.options.cicd_identities.begin(), ctx.options.cicd_identities.end(),
-                    [&](const std::string& c) { return c == user || c == k->attr("user_arn"); }))
-      s.warning = user +
-                  " is a CI/CD identity: hand its pipelines a new key (or move them to a "
-                  "role) before deleting this one";
-    s.undo_text = "a deleted key cannot come back";
-    s.permanent = true;
-    ctx.add(s);
-  }
+  // 3. AWS: access entries containment did not remove, keys, then the users and roles the
+  // attacker created (a user after its keys).
+  eradicate_access_entries(ctx, journal);
+  eradicate_access_keys(ctx);
+  eradicate_users(ctx);
+  eradicate_roles(ctx, journal);
 
   // 4. A compromised host is replaced, not cleaned.
-  for (const auto* n : inc.of_kind("node")) {
-    std::string id = n->attr("instance_id");
-    if (id.empty()) continue;
+  std::map<std::string, std::pair<std::string, const Affected*>> hosts;  // instance: node, why
+  for (const auto* n : inc.of_kind("node"))
+    if (!n->attr("instance_id").empty()) hosts.try_emplace(n->attr("instance_id"), n->name, n);
+  for (const auto* i : inc.of_kind("instance"))
+    hosts.try_emplace(pick(Type::instance_id, {i->name, i->id}), i->attr("node"), i);
+  for (const auto& [id, host] : hosts) {
+    const auto& [node, n] = host;
+    if (!compromised_host(inc, node, id)) continue;
     Step s;
     s.id = "eradicate/terminate-instance/" + id;
     s.kind = "change";
     s.action = "Terminate the compromised node's instance (its node group replaces it)";
-    s.target = "instance " + id + " (node " + n->name + ")";
+    s.target = "instance " + id + (node.empty() ? "" : " (node " + node + ")");
     s.command = ctx.finish(s, ctx.aws("ec2", "terminate-instances").list("--instance-ids", {id}));
     s.capture = ctx.finish(s, ctx.aws("ec2", "describe-instances").list("--instance-ids", {id}));
     s.reason = n->why;
@@ -277,36 +155,7 @@ void build_eradicate(PlanContext& ctx, const std::vector<store::JournalEntry>& j
   }
 
   // 5. Controls: control-plane logging, Pod Security Admission, Gatekeeper.
-  bool logging_off = inc.has_rule("eksir-eks-audit-logging-disabled") ||
-                     inc.has_rule("eksir-eks-logging-disabled") ||
-                     std::any_of(inc.gaps.begin(), inc.gaps.end(), [](const std::string& g) {
-                       return contains_ci(g, "logging") && contains_ci(g, "disabled");
-                     });
-  if (logging_off && !inc.cluster.empty()) {
-    Step s;
-    s.id = "eradicate/enable-logging/" + inc.cluster;
-    s.kind = "change";
-    s.action =
-        "Turn control-plane logging back on (api, audit, authenticator, controllerManager, "
-        "scheduler)";
-    s.target = "EKS cluster " + inc.cluster;
-    json logging = {
-        {"clusterLogging",
-         {{{"types", {"api", "audit", "authenticator", "controllerManager", "scheduler"}},
-           {"enabled", true}}}}};
-    s.command = ctx.finish(s, ctx.aws("eks", "update-cluster-config")
-                                  .opt("--name", inc.cluster)
-                                  .opt("--logging", logging.dump()));
-    s.capture = ctx.finish(s, ctx.aws("eks", "describe-cluster").opt("--name", inc.cluster));
-    s.reason = "the incident shows control-plane logging was disabled";
-    s.expected = "audit events reach CloudWatch Logs again (/aws/eks/" + inc.cluster + "/cluster)";
-    s.impact =
-        "none on workloads; CloudWatch Logs ingestion is billed. EKS runs one "
-        "configuration update at a time: wait for the endpoint update to finish";
-    s.undo_text = "logging stays on";
-    s.permanent = true;
-    ctx.add(s);
-  }
+  eradicate_control_plane_logging(ctx);
   for (const auto* ns : inc.of_kind("namespace")) namespaces.insert(ns->name);
   for (const auto& ns : namespaces) {
     bool system = ns == "kube-system";

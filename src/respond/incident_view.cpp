@@ -7,58 +7,14 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <set>
 #include <system_error>
 
 #include "cluster/cluster.h"
-#include "util/json_dom.h"
+#include "incident/incident.h"
 #include "util/sha256.h"
 
 namespace eksir::respond {
-
-namespace {
-
-using nlohmann::json;
-
-std::string str(const json& j, const char* key) {
-  if (!j.is_object()) return {};
-  auto it = j.find(key);
-  if (it == j.end() || !it->is_string()) return {};
-  return it->get<std::string>();
-}
-
-const json& member(const json& j, const char* key) {
-  static const json null_value;
-  if (!j.is_object()) return null_value;
-  auto it = j.find(key);
-  return it == j.end() ? null_value : *it;
-}
-
-std::map<std::string, std::string> string_map(const json& j) {
-  std::map<std::string, std::string> out;
-  if (!j.is_object()) return out;
-  for (auto it = j.begin(); it != j.end(); ++it) {
-    if (it.value().is_string())
-      out[it.key()] = it.value().get<std::string>();
-    else if (it.value().is_number() || it.value().is_boolean())
-      out[it.key()] = it.value().dump();
-  }
-  return out;
-}
-
-Affected parse_affected(const json& a) {
-  Affected r;
-  r.kind = str(a, "kind");
-  r.name = str(a, "name");
-  r.ns = str(a, "namespace");
-  r.id = str(a, "id");
-  r.why = str(a, "why");
-  r.findings = string_list(member(a, "findings"));
-  r.attributes = string_map(member(a, "attributes"));
-  r.labels = string_map(member(a, "labels"));
-  return r;
-}
-
-}  // namespace
 
 std::vector<std::string> string_list(const nlohmann::json& j) {
   std::vector<std::string> out;
@@ -73,6 +29,12 @@ std::vector<const Affected*> IncidentView::of_kind(std::string_view kind) const 
   for (const auto& a : affected)
     if (a.kind == kind) out.push_back(&a);
   return out;
+}
+
+const SnapshotPod* IncidentView::snapshot_pod(std::string_view ns, std::string_view name) const {
+  for (const auto& p : snapshot_pods)
+    if (p.ns == ns && p.name == name) return &p;
+  return nullptr;
 }
 
 bool IncidentView::has_rule(std::string_view rule) const {
@@ -97,43 +59,35 @@ std::vector<std::string> split_list(std::string_view s) {
 
 IncidentView parse_incident(std::string_view text, std::string& error) {
   IncidentView v;
-  json doc = util::parse_json(text);
-  if (doc.is_discarded() || !doc.is_object()) {
-    error = "the incident is not a JSON object";
+  incident::ReadResult read = incident::read_json(text);
+  if (!read.ok()) {
+    error = read.error;
     return v;
   }
-  std::string schema = str(doc, "schema");
-  if (schema.rfind("eksir.incident/", 0) != 0) {
-    error = "not an eksir incident document (schema \"" + schema + "\")";
+  if (read.schema.empty()) {
+    error = "not an eksir incident document (it names no schema)";
     return v;
   }
-  v.case_dir = str(member(doc, "case"), "dir");
-  const json& run = member(doc, "run");
-  v.run_cwd = str(run, "cwd");
-  for (const auto& in : member(run, "inputs")) {
-    InputFile f{str(in, "path"), str(in, "sha256"), 0};
-    const json& size = member(in, "size");
-    if (size.is_number_unsigned()) f.size = size.get<uint64_t>();
-    if (!f.path.empty()) v.inputs.push_back(std::move(f));
-  }
-  const json& inc = member(doc, "incident");
-  if (!inc.is_object()) {
+  if (!read.has_incident) {
     error = "the document has no \"incident\" object";
     return v;
   }
-  v.id = str(inc, "id");
-  v.title = str(inc, "title");
-  v.type = str(inc, "type");
-  v.severity = str(inc, "severity");
-  const json& cl = member(inc, "cluster");
-  v.cluster = str(cl, "name");
-  v.region = str(cl, "region");
-  v.account = str(cl, "account");
-  v.cluster_arn = str(cl, "arn");
-  const json& prod = member(inc, "production");
-  v.production = prod.is_boolean() ? prod.get<bool>() : true;
-  for (const auto& a : member(inc, "affected"))
-    if (a.is_object()) v.affected.push_back(parse_affected(a));
+  const incident::Investigation& inv = read.investigation;
+  const incident::Incident& inc = inv.incident;
+  v.case_dir = inv.run.case_dir;
+  v.run_cwd = inv.run.cwd;
+  for (const auto& in : inv.run.inputs)
+    if (!in.path.empty()) v.inputs.push_back({in.path, in.sha256, in.size});
+  v.id = inc.id.empty() ? inv.run.case_id : inc.id;
+  v.title = inc.title;
+  v.type = inc.type;
+  v.severity = std::string(incident::level_name(inc.severity));
+  v.cluster = inc.cluster.name;
+  v.region = inc.cluster.region;
+  v.account = inc.cluster.account;
+  v.cluster_arn = inc.cluster.arn;
+  v.production = inc.production;
+  v.affected = inc.affected;
   for (const auto* c : v.of_kind("cluster")) {
     if (v.cluster.empty()) v.cluster = c->name;
     if (v.region.empty()) v.region = c->attr("region");
@@ -142,26 +96,23 @@ IncidentView parse_incident(std::string_view text, std::string& error) {
     if (v.public_access_cidrs.empty())
       v.public_access_cidrs = split_list(c->attr("public_access_cidrs"));
   }
-  v.gaps = string_list(member(inc, "gaps"));
-  // Findings: the top-level list of finding objects, and the rule ids the criteria cite.
-  for (const auto& f : member(doc, "findings")) {
-    std::string rule = str(f, "rule");
-    if (rule.empty()) rule = str(f, "rule_id");
-    if (!rule.empty()) v.finding_rules.push_back(rule);
+  v.gaps = inc.gaps;
+  v.not_expanded = inc.not_expanded;
+  // Rules of the incident's findings, and those the criteria and the timeline cite.
+  std::set<std::string> ids(inc.findings.begin(), inc.findings.end());
+  for (const auto& f : inv.findings) {
+    if (!ids.count(f.id)) continue;
+    if (!f.rule_id.empty()) v.finding_rules.push_back(f.rule_id);
+    v.findings.push_back(f);
   }
-  for (const auto& c : member(inc, "criteria"))
-    for (const auto& e : member(c, "evidence")) {
-      std::string rule = str(e, "rule");
-      if (!rule.empty()) v.finding_rules.push_back(rule);
-    }
-  for (const auto& t : member(inc, "timeline")) {
-    std::string rule = str(member(t, "evidence"), "rule");
-    if (!rule.empty()) v.finding_rules.push_back(rule);
-  }
+  for (const auto& c : inc.criteria)
+    for (const auto& e : c.evidence)
+      if (!e.rule.empty()) v.finding_rules.push_back(e.rule);
+  for (const auto& t : inc.timeline)
+    if (!t.evidence.rule.empty()) v.finding_rules.push_back(t.evidence.rule);
   std::sort(v.finding_rules.begin(), v.finding_rules.end());
   v.finding_rules.erase(std::unique(v.finding_rules.begin(), v.finding_rules.end()),
                         v.finding_rules.end());
-  if (v.id.empty()) v.id = str(member(doc, "case"), "id");
   return v;
 }
 
@@ -224,8 +175,27 @@ void read_snapshot(IncidentView& view, const std::string& base_dir) {
       p.owner_name = w.owners.front().name;
     }
     for (const auto& [k, val] : w.labels) p.labels[k] = val;
+    const cluster::PodSpec& spec = w.pod;
+    p.host_access = spec.host_pid || spec.host_ipc || spec.host_network ||
+                    std::any_of(spec.volumes.begin(), spec.volumes.end(),
+                                [](const cluster::Volume& v) { return v.source == "hostPath"; });
+    for (const auto* list : {&spec.containers, &spec.init_containers, &spec.ephemeral_containers})
+      for (const auto& c : *list)
+        if (c.sc.privileged.value_or(false) ||
+            std::find(c.sc.cap_add.begin(), c.sc.cap_add.end(), "SYS_ADMIN") != c.sc.cap_add.end())
+          p.host_access = true;
     view.snapshot_pods.push_back(std::move(p));
   }
+  for (const auto& w : snap.workloads) {
+    if (w.kind == "Pod") continue;
+    SnapshotController c{w.kind, w.ns, w.name, "", ""};
+    if (!w.owners.empty()) {
+      c.owner_kind = w.owners.front().kind;
+      c.owner_name = w.owners.front().name;
+    }
+    view.snapshot_controllers.push_back(std::move(c));
+  }
+  view.aws_auth = snap.aws_auth_configmap;
   for (const auto& ns : snap.namespaces)
     if (ns.name == "gatekeeper-system") view.gatekeeper = true;
   for (const auto& w : snap.workloads)

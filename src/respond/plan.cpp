@@ -35,9 +35,10 @@ command::Builder PlanContext::aws(std::string_view service, std::string_view ope
   return command::Builder::aws(service, operation);
 }
 
-Command PlanContext::finish(Step& step, command::Builder b) const {
+Command PlanContext::finish(Step& step, command::Builder b, std::string_view region) const {
   if (b.tool() == command::Tool::aws) {
-    if (!incident.region.empty()) b.opt("--region", incident.region);
+    if (region.empty()) region = incident.region;
+    if (!region.empty()) b.opt("--region", region);
     b.opt("--output", "json");
   }
   command::Argv a = b.build();
@@ -89,6 +90,26 @@ void PlanContext::add(Step step) {
   for (const auto& s : plan.steps)
     if (s.id == step.id) return;  // two entities leading to the same step
   plan.steps.push_back(std::move(step));
+}
+
+bool compromised_host(const IncidentView& incident, std::string_view node,
+                      std::string_view instance) {
+  bool named = false;
+  for (const auto* n : incident.of_kind("node"))
+    if (!node.empty() && n->name == node && !n->findings.empty()) named = true;
+  for (const auto* i : incident.of_kind("instance"))
+    if (!instance.empty() && (i->name == instance || i->id == instance) && !i->findings.empty())
+      named = true;
+  if (!named) return false;
+  bool pod_there = false;
+  for (const auto* p : incident.of_kind("pod")) {
+    if (node.empty() || p->attr("node") != node) continue;
+    pod_there = true;
+    const SnapshotPod* sp =
+        incident.have_snapshot_pods ? incident.snapshot_pod(p->ns, p->name) : nullptr;
+    if (!sp || sp->host_access) return true;
+  }
+  return !pod_there;
 }
 
 bool system_namespace(std::string_view ns) {

@@ -67,6 +67,37 @@ std::string undo_shape(const std::string& step_id, const std::vector<std::string
   return ok ? std::string() : "it is not the undo containment writes for step " + step_id;
 }
 
+// The public access ranges a recovery restores, without those open to everyone: an exposure the
+// incident used (the attacker reached the API through it, or opened it) is never put back.
+struct Narrowed {
+  std::vector<std::string> argv;     // the undo without the open ranges; empty when none is left
+  std::vector<std::string> dropped;  // the open ranges taken out
+  std::string why;
+};
+
+Narrowed without_open_ranges(const IncidentView& incident, const std::vector<std::string>& argv) {
+  Narrowed out;
+  constexpr std::string_view option = "--resources-vpc-config=";
+  constexpr std::string_view cidrs_key = ",publicAccessCidrs=";
+  std::string value;
+  for (const auto& a : argv)
+    if (a.rfind(option, 0) == 0) value = a.substr(option.size());
+  size_t at = value.find(cidrs_key);
+  if (at == std::string::npos) return out;
+  std::vector<std::string> kept;
+  for (const auto& c : split_list(value.substr(at + cidrs_key.size())))
+    (c == "0.0.0.0/0" ? out.dropped : kept).push_back(c);
+  if (out.dropped.empty()) return out;
+  out.why = incident.has_rule("eksir-eks-endpoint-public")
+                ? "the attacker opened the endpoint to everyone during the incident"
+                : "the endpoint was open to everyone during the incident, and the attacker "
+                  "reached the API from outside through it";
+  if (kept.empty()) return out;
+  std::string narrowed = value.substr(0, at) + std::string(cidrs_key) + join(kept, ",");
+  out.argv = argv_command(command::with_option(argv, "--resources-vpc-config", {narrowed})).argv;
+  return out;
+}
+
 }  // namespace
 
 Command concrete_undo(const Step& step, std::string_view captured) {
@@ -168,13 +199,32 @@ void build_recover(PlanContext& ctx, const std::vector<store::JournalEntry>& jou
     if (problem.empty()) problem = undo_shape(e.step_id, argv);
     if (problem.empty() && !text_of("stdin").empty())
       problem = "it carries input on stdin, which no undo command takes";
+    std::string kept_closed;  // what of the captured setting recovery does not put back
+    if (problem.empty() && e.step_id.rfind("contain/restrict-endpoint/", 0) == 0) {
+      auto narrowed = without_open_ranges(ctx.incident, argv);
+      if (!narrowed.dropped.empty()) {
+        if (narrowed.argv.empty()) {
+          ctx.plan.notes.push_back(
+              "kept: " + e.action + " (" + e.target +
+              "): the endpoint stays restricted to the "
+              "ranges containment set — " +
+              narrowed.why +
+              "; widen it to the ranges its clients need (aws eks update-cluster-config "
+              "--resources-vpc-config endpointPublicAccess=true,publicAccessCidrs=…), never to " +
+              join(narrowed.dropped));
+          continue;
+        }
+        argv = std::move(narrowed.argv);
+        kept_closed = "; " + join(narrowed.dropped) + " is not put back: " + narrowed.why;
+      }
+    }
     if (problem.empty())
       s.command.argv = argv;
     else
       s.blocked = "the journal's undo command is not run: " + problem;
     s.reason =
         "step " + e.step_id + " ran at " + format_time(e.finished) + " by " + e.operator_name;
-    s.expected = text.empty() ? e.target + " as it was before containment" : text;
+    s.expected = (text.empty() ? e.target + " as it was before containment" : text) + kept_closed;
     s.impact = "the restriction " + e.step_id + " put in place is lifted";
     s.warning = production_warning(ctx.incident, "");
     s.undo_text = "re-run the containment step (eksir respond --phase contain)";

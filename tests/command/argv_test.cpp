@@ -98,6 +98,30 @@ TEST(CommandArgv, AwsOptionsAreTypedByName) {
   EXPECT_NE(profile.error.find("file or URL"), std::string::npos) << profile.error;
 }
 
+TEST(CommandArgv, AnOptionCanNameAnotherTypeForOneService) {
+  // cloudtrail's --name is a trail (its name or ARN); everywhere else it is an EKS cluster.
+  Argv trail = Builder::aws("cloudtrail", "start-logging")
+                   .opt("--name", "arn:aws:cloudtrail:ca-central-1:692581437026:trail/prod.trail")
+                   .build();
+  ASSERT_TRUE(trail.ok()) << trail.error;
+  Argv cluster = Builder::aws("eks", "describe-cluster").opt("--name", "prod.trail").build();
+  EXPECT_NE(cluster.error.find("EKS cluster name"), std::string::npos) << cluster.error;
+  Argv bad = Builder::aws("cloudtrail", "start-logging").opt("--name", "-x").build();
+  EXPECT_NE(bad.error.find("CloudTrail trail name or ARN"), std::string::npos) << bad.error;
+  Argv selectors =
+      Builder::aws("cloudtrail", "put-event-selectors")
+          .opt("--trail-name", "prod-identity-trail")
+          .opt("--event-selectors", R"([{"ReadWriteType":"All","IncludeManagementEvents":true}])")
+          .build();
+  EXPECT_TRUE(selectors.ok()) << selectors.error;
+  Argv detach = Builder::aws("iam", "detach-user-policy")
+                    .opt("--user-name", "svc-metrics-reader")
+                    .opt("--policy-arn", "arn:aws:iam::aws:policy/AdministratorAccess")
+                    .build();
+  EXPECT_TRUE(detach.ok()) << detach.error;
+  EXPECT_TRUE(Builder::kubectl().word("replace").opt("--filename", "-").build().ok());
+}
+
 TEST(CommandArgv, ValidateReadsOnlyTheGrammarEksirWrites) {
   EXPECT_EQ(validate({"kubectl", "uncordon", "--", "ip-10-42-11-27.ec2.internal"}), "");
   EXPECT_EQ(validate({"aws", "--endpoint-url=http://127.0.0.1:1", "eks", "describe-cluster",
@@ -118,7 +142,13 @@ TEST(CommandArgv, ValidateReadsOnlyTheGrammarEksirWrites) {
            {"kubectl", "uncordon", "--"},
            {"kubectl", "label", "pod", "--", "p", "app=web", "q"},
            {"kubectl", "apply", "--filename=/etc/passwd"},
-           {"aws", "iam", "delete-user", "--user-name=x"},
+           {"aws", "iam", "create-user", "--user-name=x"},
+           {"aws", "cloudtrail", "stop-logging", "--name=trail-1"},
+           {"aws", "cloudtrail", "start-logging", "--name=prod..trail"},
+           {"aws", "eks", "describe-cluster",
+            "--name=arn:aws:cloudtrail:us-east-1:111122223333:trail/t"},
+           {"aws", "iam", "detach-user-policy", "--user-name=u",
+            "--policy-arn=AdministratorAccess"},
            {"aws", "iam", "update-access-key", "--user-name", "-x"},
            {"aws", "iam", "update-access-key", "--user-name=x", "extra"},
            {"aws", "ec2", "modify-instance-attribute", "--groups=sg-12345678"},

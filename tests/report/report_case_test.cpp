@@ -157,7 +157,7 @@ TEST(ReportCase, ReportsFromAnIncidentParsedAheadAreTheStoredCasesReports) {
     ASSERT_TRUE(in) << error;
     stored_input = std::move(*in);
   }
-  nlohmann::json incident;
+  std::optional<incident::Investigation> incident;
   ASSERT_TRUE(report::parse_incident(
       slurp(test::source_dir() + "/tests/report/fixtures/incident-2026-03-14.json"), incident,
       error));

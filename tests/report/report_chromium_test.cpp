@@ -252,11 +252,11 @@ TEST_F(ReportChromium, RendersWithoutConsoleErrorsOrNetworkRequests) {
 
 TEST_F(ReportChromium, HostileEvidenceStaysText) {
   report::ReportInput in = fixture_input();
-  auto& inc = in.incident["incident"];
-  inc["title"] = std::string("T ") + kHostile;
-  inc["timeline"][0]["text"] = kHostile;
-  inc["affected"][0]["name"] = kHostile;
-  inc["entities"][0]["name"] = kHostile;
+  auto& inc = in.incident->incident;
+  inc.title = std::string("T ") + kHostile;
+  inc.timeline[0].text = kHostile;
+  inc.affected[0].name = kHostile;
+  inc.entities[0].name = kHostile;
   in.notes[0].text = std::string("impact: ") + kHostile;
   in.journal[0].target = kHostile;
   fs::path html = artifacts() / "hostile.html";

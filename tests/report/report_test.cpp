@@ -66,11 +66,10 @@ std::string html_escaped(std::string_view s) {
 }
 
 // The documentation standard's line, built here independently of the writer.
-std::string expected_line(const json& t) {
-  std::string time = t.at("time").get<std::string>().substr(0, 19) + "Z";
-  return time + " [" + t.at("tag").get<std::string>() + "] " + t.at("text").get<std::string>() +
-         " (" + t.at("confidence").get<std::string>() + " confidence, " +
-         t.at("source").get<std::string>() + ")";
+std::string expected_line(const incident::TimelineEntry& t) {
+  std::string time = format_time(t.time).substr(0, 19) + "Z";
+  return time + " [" + std::string(incident::tag_name(t.tag)) + "] " + t.text + " (" +
+         t.confidence + " confidence, " + t.source + ")";
 }
 
 // Text between a heading and the next heading of the same level.
@@ -125,9 +124,9 @@ TEST(Report, MarkdownHasEverySectionSeverityCriteriaAndTimeline) {
   EXPECT_NE(md.find("| Incident type | Credential compromise |"), std::string::npos);
   EXPECT_NE(md.find("| Discovered | 2026-03-14T08:49:31Z |"), std::string::npos);
   EXPECT_NE(md.find("| Contained | not known |"), std::string::npos);
-  for (const auto& c : in.incident["incident"]["criteria"])
-    EXPECT_NE(md.find(c["criterion"].get<std::string>()), std::string::npos) << c["criterion"];
-  for (const auto& t : in.incident["incident"]["timeline"])
+  for (const auto& c : in.incident->incident.criteria)
+    EXPECT_NE(md.find(c.criterion), std::string::npos) << c.criterion;
+  for (const auto& t : in.incident->incident.timeline)
     EXPECT_NE(md.find("\n" + expected_line(t) + "\n"), std::string::npos) << expected_line(t);
   EXPECT_NE(md.find("EKS cluster prod-payments (us-east-1, account "
                     "111122223333, production)"),
@@ -275,7 +274,7 @@ TEST(Report, JsonIsTheReportAsSections) {
   EXPECT_EQ(j["summary"]["severity"], "Critical");
   EXPECT_EQ(j["summary"]["criteria"].size(), 4u);
   EXPECT_EQ(j["summary"]["criteria"][0]["id"], "critical.cluster_admin");
-  const auto& fixture_timeline = in.incident["incident"]["timeline"];
+  const auto& fixture_timeline = in.incident->incident.timeline;
   const auto& events = j["timeline"]["events"];
   ASSERT_EQ(events.size(), fixture_timeline.size() + 1);
   std::set<std::string> lines;
@@ -297,7 +296,7 @@ TEST(Report, HtmlIsSelfContainedWithChartGraphAndSortableTables) {
     EXPECT_NE(html.find("<h2>" + title + "</h2>"), std::string::npos) << title;
   }
   EXPECT_NE(html.find("<span class=\"sev sev-Critical\">Critical</span>"), std::string::npos);
-  for (const auto& t : in.incident["incident"]["timeline"])
+  for (const auto& t : in.incident->incident.timeline)
     EXPECT_NE(html.find(html_escaped(expected_line(t))), std::string::npos) << expected_line(t);
   EXPECT_NE(html.find("<svg class=\"chart\""), std::string::npos);
   EXPECT_NE(html.find("<svg class=\"graph\""), std::string::npos);
@@ -363,16 +362,16 @@ std::string strip_code(const std::string& md) {
 
 report::ReportInput hostile_input() {
   auto in = input_from("incident-2026-03-14.json");
-  auto& inc = in.incident["incident"];
-  inc["title"] = std::string("Title ") + kHostile;
-  inc["timeline"][0]["text"] = std::string("Timeline ") + kHostile;
-  inc["timeline"][0]["source"] = kHostile;
-  inc["affected"][0]["name"] = std::string("Name ") + kHostile;
-  inc["affected"][0]["why"] = kHostile;
-  inc["criteria"][0]["evidence"][0]["text"] = kHostile;
-  inc["entities"][0]["name"] = kHostile;
-  inc["links"][0]["relation"] = kHostile;
-  in.incident["findings"][0]["rule"]["title"] = kHostile;
+  auto& inc = in.incident->incident;
+  inc.title = std::string("Title ") + kHostile;
+  inc.timeline[0].text = std::string("Timeline ") + kHostile;
+  inc.timeline[0].source = kHostile;
+  inc.affected[0].name = std::string("Name ") + kHostile;
+  inc.affected[0].why = kHostile;
+  inc.criteria[0].evidence[0].text = kHostile;
+  inc.entities[0].name = kHostile;
+  inc.links[0].relation = kHostile;
+  in.incident->findings[0].rule_title = kHostile;
   store::Note n;
   n.time = parse_time("2026-03-14T10:00:00Z");
   n.author = kHostile;
@@ -421,7 +420,7 @@ TEST(Report, SmallerIncidentWithoutMetricsOrRuntimeSources) {
   std::string md = render(in, report::Format::Markdown);
   EXPECT_NE(md.find("| Severity | **High** |"), std::string::npos);
   EXPECT_NE(md.find("- **High** — Suspicious privileged pods deployed"), std::string::npos);
-  for (const auto& t : in.incident["incident"]["timeline"])
+  for (const auto& t : in.incident->incident.timeline)
     EXPECT_NE(md.find("\n" + expected_line(t) + "\n"), std::string::npos) << expected_line(t);
   EXPECT_NE(md.find("staging-1 is not a production cluster"), std::string::npos);
   EXPECT_NE(md.find("no CloudTrail events among the inputs"), std::string::npos);
@@ -458,6 +457,9 @@ TEST(Report, MalformedOrEmptyDocumentsNeverCrash) {
     report::ReportInput in;
     std::string error;
     ASSERT_TRUE(report::parse_incident(d, in.incident, error)) << d;
+    EXPECT_EQ(in.incident.has_value(),
+              std::string_view(d).find("\"incident\":{") != std::string_view::npos)
+        << d;
     for (auto f : {report::Format::Markdown, report::Format::Html, report::Format::Json}) {
       std::string out = render(in, f);
       EXPECT_FALSE(out.empty());

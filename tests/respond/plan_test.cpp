@@ -66,9 +66,12 @@ TEST(RespondPlan, StolenKeyContainTargets) {
                         "contain/isolation-sg/i-0abc1234def567890",
                         "contain/deactivate-key/AKIARQ4WZT7KHB3D6FXQ",
                         "contain/deactivate-key/AKIARQ4WZT7KM8JY2CVE",
+                        "contain/evidence/access-entry-policies/"
+                        "arn:aws:iam::111122223333:role/eks-backup-operator",
+                        "contain/delete-access-entry/"
+                        "arn:aws:iam::111122223333:role/eks-backup-operator",
                         "contain/revoke-sessions/eks-backup-operator",
                         "contain/sa-delete/default/backup-sa",
-                        "contain/sa-recreate/default/backup-sa",
                         "contain/revoke-sg-rules/sg-0a7b9c1d2e3f40516",
                         "contain/restrict-endpoint/prod-payments",
                     }));
@@ -160,14 +163,18 @@ TEST(RespondPlan, WebMinerNarrowestSelectorAndController) {
   EXPECT_TRUE(find(p, "contain/cordon/ip-10-8-3-14.eu-west-1.compute.internal"));
   EXPECT_FALSE(find(p, "contain/restrict-endpoint/shop-prod"));  // no credential involved
 
+  // The Deployment existed before the incident (nothing shows the attacker created it): the
+  // compromised replica goes alone, and its ReplicaSet replaces it from the trusted template.
   Plan e = plan_of("web-miner.json", Phase::eradicate);
-  const Step* del = find(e, "eradicate/delete-deployment/shop/web");
+  EXPECT_FALSE(find(e, "eradicate/delete-deployment/shop/web"));
+  const Step* del = find(e, "eradicate/delete-pod/shop/web-5d8f7c9b6d-x2k4p");
   ASSERT_TRUE(del) << ::testing::PrintToString(ids(e));
-  EXPECT_EQ(del->command.argv, (Argv{"kubectl", "delete", "deployment", "--namespace=shop",
-                                     "--ignore-not-found", "--", "web"}));
-  EXPECT_EQ(del->capture.argv, (Argv{"kubectl", "get", "deployment", "--namespace=shop",
-                                     "--output=yaml", "--", "web"}));
-  EXPECT_FALSE(find(e, "eradicate/delete-pod/shop/web-5d8f7c9b6d-x2k4p"));
+  EXPECT_EQ(del->command.argv, (Argv{"kubectl", "delete", "pod", "--namespace=shop",
+                                     "--ignore-not-found", "--", "web-5d8f7c9b6d-x2k4p"}));
+  EXPECT_EQ(del->capture.argv, (Argv{"kubectl", "get", "pod", "--namespace=shop", "--output=yaml",
+                                     "--", "web-5d8f7c9b6d-x2k4p"}));
+  EXPECT_NE(del->action.find("Deployment web is not the attacker's"), std::string::npos)
+      << del->action;
   EXPECT_NE(find(e, "eradicate/pod-security/shop")
                 ->command.stdin_text.find("pod-security.kubernetes.io/enforce: baseline"),
             std::string::npos);
@@ -197,7 +204,7 @@ TEST(RespondPlan, EveryManifestOfEveryScenarioValidates) {
         EXPECT_TRUE(problems.empty()) << s.id << ": " << ::testing::PrintToString(problems);
       }
     }
-  EXPECT_GE(manifests, 7);
+  EXPECT_GE(manifests, 6);
 }
 
 TEST(RespondPlan, ValidatorRejectsBadManifests) {
