@@ -1070,7 +1070,6 @@ def build_access_entry_xacct(out):
     }
     ae = lambda arn: ["eks", "delete-access-entry", "--cluster-name", S().cluster, "--principal-arn", arn]
     expect = {
-        "pending": True,
         "severity": "Critical",
         "criteria": ["critical.cluster_admin", "high.sensitive_config_exposure", "high.unauthorised_deployment_change"],
         "criteria_not": ["critical.multiple_nodes", "critical.active_exploitation"],
@@ -1478,7 +1477,6 @@ def build_anonymous_binding(out):
         "steps": AB_STEPS,
     }
     expect = {
-        "pending": True,
         "severity": "Critical",
         "criteria": ["critical.cluster_admin", "high.privileged_pods", "high.sensitive_config_exposure"],
         "criteria_not": ["critical.multiple_nodes"],
@@ -1958,7 +1956,6 @@ def build_aws_auth_cronjob(out):
         "steps": AC_STEPS,
     }
     expect = {
-        "pending": True,
         "severity": "Critical",
         "criteria": ["critical.cluster_admin", "critical.multiple_nodes", "high.sensitive_config_exposure"],
         "affected": [
@@ -2423,7 +2420,6 @@ def build_imds_s3_exfil(out):
         "steps": IE_STEPS,
     }
     expect = {
-        "pending": True,
         "severity": "Critical",
         "criteria": ["critical.data_exfiltration", "critical.multiple_nodes", "critical.cluster_admin"],
         "criteria_not": ["critical.active_exploitation"],
@@ -2809,7 +2805,6 @@ def build_logging_off(out):
     }
     role = C["ci_role"]
     expect = {
-        "pending": True,
         "severity": "Critical",
         "criteria": ["critical.cluster_admin", "high.sensitive_config_exposure"],
         "criteria_not": ["critical.multiple_nodes"],

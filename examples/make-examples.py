@@ -2086,7 +2086,6 @@ def expect(recs, ocsf):
             timeline_not.append({"event_id": r["id"], "what": f'{r["source"]} {r["name"]} ({r["step"]})'})
     key = lambda k: ["aws", "iam", "update-access-key", "--access-key-id", k, "--status", "Inactive"]
     return {
-        "pending": True,
         "severity": "Critical",
         "criteria": ["critical.cluster_admin", "high.privileged_pods", "high.sensitive_config_exposure"],
         "criteria_not": ["critical.multiple_nodes"],

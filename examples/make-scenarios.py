@@ -1581,7 +1581,6 @@ def build_web_pod_miner(out):
     }
     others = [n for n, _, _ in W["web_pods"][1:]] + [n for n, _, _ in W["cart_pods"]]
     head["expect"] = lambda recs: {
-        "pending": True,
         "severity": "Critical",
         "criteria": ["critical.active_exploitation", "critical.production_impact", "high.unusual_network"],
         "criteria_not": ["critical.cluster_admin", "critical.multiple_nodes", "critical.data_exfiltration"],

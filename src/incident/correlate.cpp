@@ -363,6 +363,7 @@ void build_incident(const std::vector<const FindingFacts*>& group, Graph& g,
   }
   // What the scope pulled in: the credentials, addresses and principals the attacker's records
   // used, and what they created, changed or read — each with the record that shows it.
+  std::map<std::string, std::pair<std::string, const EventFacts*>> used_by_attacker;
   if (sc) {
     ScopeContext hub_ctx;
     hub_ctx.policy = in.policy;
@@ -378,7 +379,12 @@ void build_incident(const std::vector<const FindingFacts*>& group, Graph& g,
     };
     for (const auto& [ef, pulled] : sc->pulled) {
       auto consider = [&](const std::string& k, bool acted) {
-        if (scope.count(k)) return;
+        // Named by a finding already: only what the attacker did with it is added.
+        if (scope.count(k)) {
+          if (acted && !sc->result.seeds.count(k) && !used_by_attacker.count(k))
+            used_by_attacker[k] = {"used", ef};
+          return;
+        }
         const Entity* e = g.find(k);
         if (!e || !affected_kind(e->kind)) return;
         if (!hub_reason(k, hub_ctx).empty() && e->kind != "node" && e->kind != "instance") return;
@@ -391,13 +397,16 @@ void build_incident(const std::vector<const FindingFacts*>& group, Graph& g,
             (acted || read_only(*ef) || !ef->pod_binding))
           return;
         auto seed = sc->result.seeds.find(k);
-        if (seed != sc->result.seeds.end())
+        if (seed != sc->result.seeds.end()) {
           scope[k] = fmt::format("{} [{}]", seed->second.why, cite(*ef));
-        else if (acted)
+        } else if (acted) {
           scope[k] = fmt::format("used by the attacker: {} [{}]", ef->sentence, cite(*ef));
-        else
+          used_by_attacker[k] = {"used", ef};
+        } else {
           scope[k] = fmt::format("{} by the attacker: {} [{}]",
                                  read_only(*ef) ? "read" : "acted on", ef->sentence, cite(*ef));
+          used_by_attacker[k] = {read_only(*ef) ? "read" : "acted on", ef};
+        }
       };
       if (!pulled.by_attacker) {
         // The machinery acting for the attacker's objects names only where their pods ran.
@@ -476,6 +485,12 @@ void build_incident(const std::vector<const FindingFacts*>& group, Graph& g,
     if (why_findings.count(k)) a.findings = why_findings[k];
     // What the attacker did with it, for the planner: only what the attacker created may be
     // deleted; a changed thing is put back; a used credential is revoked.
+    if (auto u = used_by_attacker.find(k); u != used_by_attacker.end()) {
+      a.attributes["attacker"] = u->second.first;
+      a.attributes["attacker_record"] =
+          fmt::format("{}:{}", u->second.second->event->file, u->second.second->event->line);
+      a.attributes["attacker_time"] = format_time(u->second.second->event->time);
+    }
     if (sc) {
       auto seed = sc->result.seeds.find(k);
       if (seed != sc->result.seeds.end()) {

@@ -415,7 +415,8 @@ EventEntities add_event(Graph& g, const EventView& view, const Evidence& ev) {
           act_on(access_key(k, u));
         if (std::string k = rp("accessKeyId"); !k.empty()) act_on(access_key(k, u));
       }
-      std::string role_key;
+      std::string role_key, user_key;
+      if (std::string n = rp("userName"); !n.empty()) user_key = iam_key(user_arn_of(account, n));
       if (std::string r = rp("roleName"); !r.empty())
         act_on(role_key = iam(role_arn_of(account, r)));
       if (std::string r = rp("roleArn"); !r.empty()) act_on(role_key = iam(r));
@@ -443,6 +444,16 @@ EventEntities add_event(Graph& g, const EventView& view, const Evidence& ev) {
                         session.substr(slash + 1));
         }
       }
+      // Policies attached to a user or role, so that what was attached can be detached.
+      if (path_text(d, "errorCode").empty())
+        for (const std::string& who : {user_key, role_key}) {
+          if (who.empty() || !g.find(who)) continue;
+          Entity& e = g.entities[who];
+          if (std::string pol = rp("policyArn"); !pol.empty() && name.rfind("Attach", 0) == 0)
+            add_to_list(e.attributes["attached_policies"], pol);
+          if (std::string pol = rp("policyName"); !pol.empty() && name.rfind("Put", 0) == 0)
+            add_to_list(e.attributes["inline_policies"], pol);
+        }
       if (std::string p = rp("principalArn"); p.rfind("arn:", 0) == 0) {
         std::string principal = iam(p);
         act_on(principal);
@@ -595,6 +606,8 @@ EventEntities add_event(Graph& g, const EventView& view, const Evidence& ev) {
           std::string owner_name = path_text(spec_obj, "metadata.ownerReferences.name");
           std::string owk = workload_kind(owner_kind);
           if (!owk.empty() && owk != "Pod" && !owner_name.empty()) {
+            g.entities[t].attributes["owner_kind"] = owk;
+            g.entities[t].attributes["owner_name"] = owner_name;
             Entity& o = g.add("workload", owk + "/" + ns + "/" + owner_name, owner_name, ns);
             o.attributes["kind"] = owk;
             g.link(t, o.key, "owned by", ev);
@@ -844,6 +857,8 @@ void add_snapshot(Graph& g, const cluster::Snapshot& snap) {
     if (wk.empty() || ok.empty() || ok == "Pod") continue;
     Entity& child = g.add("workload", wk + "/" + w.ns + "/" + w.name, w.name, w.ns);
     child.attributes["kind"] = wk;
+    child.attributes["owner_kind"] = ok;
+    child.attributes["owner_name"] = w.owners[0].name;
     Entity& owner =
         g.add("workload", ok + "/" + w.ns + "/" + w.owners[0].name, w.owners[0].name, w.ns);
     owner.attributes["kind"] = ok;

@@ -20,8 +20,8 @@
 #include "util/json_writer.h"
 #include "util/sha256.h"
 #include "util/text.h"
-#include "util/visible.h"
 #include "util/time_math.h"
+#include "util/visible.h"
 #include "util/write_file.h"
 
 namespace eksir::incident {
@@ -373,8 +373,7 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
   bool write_failed = !json_error.empty() || !report_ok;
   if (!json_error.empty()) err << "eksir investigate: " << util::visible(json_error) << "\n";
   if (!report_ok)
-    err << "eksir investigate: the report was not written: " << util::visible(report_error)
-        << "\n";
+    err << "eksir investigate: the report was not written: " << util::visible(report_error) << "\n";
   if (!out) err << "eksir investigate: cannot write the output (standard output)\n";
   if (write_failed || !out) return 2;
   if (int rc = sources::check_evidence(err, "investigate", info.stats, false)) return rc;

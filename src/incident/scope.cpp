@@ -156,6 +156,12 @@ ScopeResult pivot(const std::vector<ScopeRecord>& records, const std::vector<siz
       queue.push_back(s.key);
       return;
     }
+    // A record showing the attacker creating it says more than one showing its use.
+    if (s.role == "created" && it->second.role != "created") {
+      it->second.role = "created";
+      it->second.why = s.why;
+      it->second.record = s.record;
+    }
     // Seen before: a stronger reason (owned, or followed as an actor) is followed again.
     bool again = (s.owned && !it->second.owned) || (s.as_actor && !it->second.as_actor);
     if (!again) return;

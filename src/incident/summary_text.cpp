@@ -7,8 +7,8 @@
 
 #include "incident/internal.h"
 #include "util/text.h"
-#include "util/visible.h"
 #include "util/time_math.h"
+#include "util/visible.h"
 
 namespace eksir::incident {
 namespace {
