@@ -142,6 +142,31 @@ void write_summary(const Investigation& inv, std::ostream& out, bool color) {
       out << fmt::format("  {} — {}\n", util::fit(b.title, 60), util::visible(b.reason));
     }
   }
+  // What the scope followed beyond the rules, and where it stopped.
+  size_t pulled = 0, repeats = 0;
+  for (const auto& t : inc.timeline)
+    if (t.text.find(" — no rule fired; ") != std::string::npos) {
+      ++pulled;
+      repeats += t.repeats;
+    }
+  if (pulled || !inc.not_expanded.empty()) {
+    out << "\n" << s("1", "Scope") << "\n";
+    if (pulled)
+      out << fmt::format(
+          "  {} timeline line{} no rule fired on{}: the attacker's credentials, addresses and what "
+          "they made, followed to a fixed point\n",
+          pulled, pulled == 1 ? "" : "s",
+          repeats ? fmt::format(" ({} more of the same counted on them)", repeats) : "");
+    size_t k = 0;
+    for (const auto& [entity, why] : inc.not_expanded) {
+      if (k++ == 5) {
+        out << fmt::format("  … {} more not followed (incident.json not_expanded)\n",
+                           inc.not_expanded.size() - 5);
+        break;
+      }
+      out << "  not followed: " << util::fit(entity + " — " + why, 200) << "\n";
+    }
+  }
   if (!inc.gaps.empty()) {
     out << "\n" << s("1", "Gaps in the evidence") << "\n";
     // One line each: a first_seen rule's example values stay in incident.json and the report.

@@ -460,6 +460,8 @@ class Builder {
       r_.likely_benign.push_back(fmt::format("{}: {}", title, t(b.reason)));
     }
     for (const auto& a : inc_.assumptions) r_.assumptions.push_back(t(a));
+    for (const auto& [entity, why] : inc_.not_expanded)
+      r_.not_followed.push_back(fmt::format("{}: {}", t(entity), t(why)));
     for (const auto& g : inc_.gaps) {
       r_.gaps.push_back(t(g));
       r_.missing_sources.insert(

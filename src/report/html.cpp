@@ -364,6 +364,7 @@ void write_html(const Report& r, std::ostream& out) {
   }
   h += list("Recognised as likely benign", r.likely_benign);
   h += list("Assumptions", r.assumptions);
+  h += list("Where the scope stopped (not followed, and why)", r.not_followed);
   h += list("Leads (not part of this incident)", r.leads);
   h += list("Posture results (high and critical)", r.posture);
   h += notes(r, "investigation") + "</section>\n";

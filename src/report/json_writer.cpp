@@ -139,13 +139,19 @@ void write_json(const Report& r, std::ostream& out) {
   json key = json::array();
   for (const auto& e : r.key_evidence)
     key.push_back({{"text", e.text}, {"evidence", evidence_json(e.ref)}});
-  doc["investigation"] = {
-      {"title", "Technical investigation"},    {"runs", std::move(runs)},
-      {"events", std::move(events)},           {"skipped", r.skipped},
-      {"inputs", strings(r.inputs)},           {"rules", std::move(rules)},
-      {"key_evidence", std::move(key)},        {"likely_benign", strings(r.likely_benign)},
-      {"assumptions", strings(r.assumptions)}, {"leads", strings(r.leads)},
-      {"posture", strings(r.posture)},         {"notes", notes_json(r, "investigation")}};
+  doc["investigation"] = {{"title", "Technical investigation"},
+                          {"runs", std::move(runs)},
+                          {"events", std::move(events)},
+                          {"skipped", r.skipped},
+                          {"inputs", strings(r.inputs)},
+                          {"rules", std::move(rules)},
+                          {"key_evidence", std::move(key)},
+                          {"likely_benign", strings(r.likely_benign)},
+                          {"assumptions", strings(r.assumptions)},
+                          {"not_followed", strings(r.not_followed)},
+                          {"leads", strings(r.leads)},
+                          {"posture", strings(r.posture)},
+                          {"notes", notes_json(r, "investigation")}};
 
   json affected = json::array();
   for (const auto& a : r.affected) {

@@ -185,6 +185,7 @@ void write_markdown(const Report& r, std::ostream& out) {
   }
   bullets(out, "Recognised as likely benign", r.likely_benign);
   bullets(out, "Assumptions", r.assumptions);
+  bullets(out, "Where the scope stopped (not followed, and why)", r.not_followed);
   bullets(out, "Leads (not part of this incident)", r.leads);
   bullets(out, "Posture results (high and critical)", r.posture);
   notes(out, r, "investigation");

@@ -135,6 +135,8 @@ struct Report {
   std::vector<RuleResult> rules;
   std::vector<EvidenceItem> key_evidence;
   std::vector<std::string> likely_benign, assumptions, gaps, leads, posture;
+  // Where the attacker's scope stopped, and why (hubs, pre-existing identities).
+  std::vector<std::string> not_followed;
   int64_t skipped = 0, findings_total = 0;
 
   // Impact
