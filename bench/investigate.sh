@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # eksir investigate vs eksir detect on the same mixed evidence: generated Kubernetes audit lines
 # and CloudTrail S3 objects (BENCH_AUDIT / BENCH_CT sizes), plus the example incident's GuardDuty,
-# Falco and EDR alerts and its cluster snapshot. The target: investigate at most 1.5x detect.
+# Falco and EDR alerts and its cluster snapshot. The target: investigate, with the attacker's
+# scope pivoted over every record that could be the attacker's, at most 1.6x detect.
 # Prints the median of BENCH_RUNS runs of each, and the ratio.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,4 +35,4 @@ inv=$(printf '%s\n' "${inv_times[@]}" | median)
 rm -rf "$case_dir"
 echo "evidence: $dir, $((bytes / 1048576)) MiB"
 echo "eksir detect      ${det} s"
-echo "eksir investigate ${inv} s  ($(echo "scale=2; $inv / $det" | bc)x detect; target <= 1.5x)"
+echo "eksir investigate ${inv} s  ($(echo "scale=2; $inv / $det" | bc)x detect; target <= 1.6x)"

@@ -31,18 +31,20 @@ std::string client_of(std::string_view ua) {
 }
 
 // The names a record's actor goes by, for matching the policy's cicd_identities.
-std::vector<std::string> actor_names(const RecordFacets& f) {
+// Read from the encoded facets: only the records of a CI/CD identity are decoded.
+std::vector<std::string> actor_names(std::string_view encoded) {
   std::vector<std::string> names;
-  for (const auto& id : f.identities) {
+  for_each_facet(encoded, [&](FacetTag tag, std::string_view id) {
+    if (tag != FacetTag::Identity) return;
     std::string_view kind = key_kind(id);
-    std::string_view rest = std::string_view(id).substr(kind.size() + 1);
+    std::string_view rest = id.substr(std::min(id.size(), kind.size() + 1));
     if (kind == "iam" || kind == "k8suser") names.emplace_back(rest);
     if (kind == "sa") {
       size_t slash = rest.find('/');
       names.push_back(fmt::format("system:serviceaccount:{}:{}", rest.substr(0, slash),
                                   rest.substr(slash + 1)));
     }
-  }
+  });
   return names;
 }
 
@@ -69,13 +71,13 @@ std::vector<DerivedFinding> cicd_findings(const std::vector<ScopeRecord>& record
   for (size_t i = 0; i < records.size(); ++i) {
     // What the identity did (API calls), not what a detector said about it.
     if (records[i].source != Source::CloudTrail && records[i].source != Source::K8sAudit) continue;
-    const RecordFacets& f = records[i].facets;
-    if (f.aws_service) continue;
     std::string who;
-    for (const auto& n : actor_names(f))
+    for (const auto& n : actor_names(records[i].encoded()))
       for (const auto& p : policy.cicd_identities)
         if (who.empty() && cluster::policy_glob(p, n)) who = p;
     if (who.empty()) continue;
+    const RecordFacets& f = records[i].facets();
+    if (f.aws_service) continue;
     bool home = !f.source_ip.empty() && trusted(f.source_ip, policy);
     bool outside =
         !policy.trusted_cidrs.empty() && !f.source_ip.empty() && is_public_ip(f.source_ip) && !home;
@@ -88,7 +90,7 @@ std::vector<DerivedFinding> cicd_findings(const std::vector<ScopeRecord>& record
     // One finding per kind of misuse and source address.
     std::map<std::pair<std::string, std::string>, std::vector<const Use*>> groups;
     for (const auto& u : uses) {
-      const std::string& ip = records[u.record].facets.source_ip;
+      const std::string& ip = records[u.record].facets().source_ip;
       if (u.outside)
         groups[{"outside", ip}].push_back(&u);
       else if (!known.empty() && !u.client.empty() && !known.count(u.client) &&

@@ -15,138 +15,9 @@ namespace {
 
 // Text kept in memory when no temporary file can be made (a read-only or full TMPDIR).
 constexpr uint64_t kMaxMemoryText = 256ull << 20;
-
-// Field tags of the encoding: one tag byte, the value, a newline. Values never hold a newline
-// (keys and addresses do not; user agents and verbs have theirs replaced).
-enum : char {
-  kCredential = 'c',
-  kIdentity = 'i',
-  kTarget = 't',
-  kCreated = 'n',
-  kChanged = 'h',
-  kRevealed = 'r',
-  kOwner = 'o',
-  kGrantedBy = 'g',
-  kIp = 'p',
-  kAgent = 'u',
-  kAccount = 'a',
-  kVerb = 'v',
-  kFlags = 'f',
-  kAwsAuth = 'w',
-  kDetail = 'd',
-};
-
-void put(std::string& out, char tag, std::string_view v) {
-  if (v.empty()) return;
-  out.push_back(tag);
-  size_t at = out.size();
-  out.append(v);
-  if (std::memchr(v.data(), '\n', v.size()))
-    std::replace(out.begin() + static_cast<std::ptrdiff_t>(at), out.end(), '\n', ' ');
-  out.push_back('\n');
-}
+constexpr size_t kSpillBuffer = 1u << 20;
 
 }  // namespace
-
-std::string encode_facets(const RecordFacets& f) {
-  std::string out;
-  out.reserve(256);
-  for (const auto& k : f.credentials) put(out, kCredential, k);
-  for (const auto& k : f.identities) put(out, kIdentity, k);
-  for (const auto& k : f.targets) put(out, kTarget, k);
-  for (const auto& k : f.created) put(out, kCreated, k);
-  for (const auto& k : f.changed) put(out, kChanged, k);
-  for (const auto& k : f.revealed) put(out, kRevealed, k);
-  for (const auto& k : f.aws_auth) put(out, kAwsAuth, k);
-  put(out, kOwner, f.owner);
-  put(out, kGrantedBy, f.granted_by);
-  put(out, kIp, f.source_ip);
-  put(out, kAgent, f.user_agent);
-  put(out, kAccount, f.actor_account);
-  put(out, kVerb, f.verb);
-  put(out, kDetail, f.detail);
-  std::string flags;
-  if (f.read_only) flags += 'r';
-  if (f.failed) flags += 'f';
-  if (f.aws_service) flags += 's';
-  put(out, kFlags, flags);
-  return out;
-}
-
-std::string activity_key(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  while (!s.empty()) {
-    size_t nl = s.find('\n');
-    std::string_view item = s.substr(0, nl == std::string_view::npos ? s.size() : nl + 1);
-    s.remove_prefix(item.size());
-    if (!item.empty() && item[0] != kCredential && item[0] != kAgent) out.append(item);
-  }
-  return out;
-}
-
-RecordFacets decode_facets(std::string_view s) {
-  RecordFacets f;
-  while (!s.empty()) {
-    size_t nl = s.find('\n');
-    std::string_view item = s.substr(0, nl);
-    s.remove_prefix(nl == std::string_view::npos ? s.size() : nl + 1);
-    if (item.empty()) continue;
-    std::string v(item.substr(1));
-    switch (item[0]) {
-      case kCredential:
-        f.credentials.push_back(std::move(v));
-        break;
-      case kIdentity:
-        f.identities.push_back(std::move(v));
-        break;
-      case kTarget:
-        f.targets.push_back(std::move(v));
-        break;
-      case kCreated:
-        f.created.push_back(std::move(v));
-        break;
-      case kChanged:
-        f.changed.push_back(std::move(v));
-        break;
-      case kRevealed:
-        f.revealed.push_back(std::move(v));
-        break;
-      case kAwsAuth:
-        f.aws_auth.push_back(std::move(v));
-        break;
-      case kOwner:
-        f.owner = std::move(v);
-        break;
-      case kGrantedBy:
-        f.granted_by = std::move(v);
-        break;
-      case kIp:
-        f.source_ip = std::move(v);
-        break;
-      case kAgent:
-        f.user_agent = std::move(v);
-        break;
-      case kAccount:
-        f.actor_account = std::move(v);
-        break;
-      case kVerb:
-        f.verb = std::move(v);
-        break;
-      case kDetail:
-        f.detail = std::move(v);
-        break;
-      case kFlags:
-        f.read_only = v.find('r') != std::string::npos;
-        f.failed = v.find('f') != std::string::npos;
-        f.aws_service = v.find('s') != std::string::npos;
-        break;
-      default:
-        break;
-    }
-  }
-  return f;
-}
 
 ContextStore::ContextStore(unsigned workers, size_t max_records)
     : workers_(std::max(1u, workers)), max_per_worker_(max_records / std::max(1u, workers)) {}
@@ -170,10 +41,13 @@ void ContextStore::offer(const EventView& ev, unsigned worker) {
     }
     nodes.insert(std::move(instance));
   }
-  w.scratch = encode_facets(record_facets(ev));
-  // The same request again: counted on the copies kept.
-  auto [seen, first] = w.seen.try_emplace(w.scratch, w.records.size(), 0);
-  if (!first && seen->second.second >= kCopiesKept) {
+  std::string facets = encode_facets(record_facets(ev));
+  // The same request again: counted on the copies kept. Keyed by a hash of the facets, checked
+  // against the first copy's (a collision is kept as a record of its own, untracked).
+  const uint64_t hash = std::hash<std::string_view>{}(facets);
+  auto seen = w.seen.find(hash);
+  const bool same = seen != w.seen.end() && w.records[seen->second.first].facets == facets;
+  if (same && seen->second.second >= kCopiesKept) {
     Record& kept = w.records[seen->second.first];
     ++kept.repeats;
     if (kept.repeat_ids.size() < kRepeatIdsKept) kept.repeat_ids.push_back(detect::event_id(ev));
@@ -189,7 +63,10 @@ void ContextStore::offer(const EventView& ev, unsigned worker) {
   std::string_view text = ev.raw;
   if (w.written == 0 && !w.spill && w.error.empty()) {
     w.spill = std::tmpfile();
-    if (!w.spill) w.error = fmt::format("temporary file: {}", std::strerror(errno));
+    if (!w.spill)
+      w.error = fmt::format("temporary file: {}", std::strerror(errno));
+    else  // a write per MiB rather than per 4 KiB: the spill is tens of megabytes
+      std::setvbuf(w.spill, nullptr, _IOFBF, kSpillBuffer);
   }
   Record r;
   r.source = ev.source;
@@ -220,10 +97,12 @@ void ContextStore::offer(const EventView& ev, unsigned worker) {
     w.memory.append(text);
   }
   w.written += text.size();
-  r.facets = w.scratch;
+  r.facets = std::move(facets);
   r.event_id = detect::event_id(ev);
-  if (first) seen->second.first = w.records.size();
-  ++seen->second.second;
+  if (seen == w.seen.end())
+    w.seen.emplace(hash, std::pair<size_t, uint32_t>{w.records.size(), 1});
+  else if (same)
+    ++seen->second.second;
   w.records.push_back(std::move(r));
 }
 

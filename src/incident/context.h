@@ -85,9 +85,8 @@ class ContextStore {
     uint64_t candidates = 0, dropped = 0, repeats = 0;
     std::string memory;  // the text when no temporary file could be made
     std::string error;
-    std::string scratch;  // the facets being encoded
-    // Identical facets → (first kept copy, copies kept).
-    std::unordered_map<std::string, std::pair<size_t, uint32_t>> seen;
+    // Hash of identical facets → (first kept copy, copies kept).
+    std::unordered_map<uint64_t, std::pair<size_t, uint32_t>> seen;
     // Address → the nodes whose sessions act from it; and records not kept from egress ones.
     std::unordered_map<std::string, std::set<std::string>> node_addresses;
     std::map<std::string, uint64_t> egress_skipped;
@@ -98,12 +97,5 @@ class ContextStore {
   uint64_t candidates_ = 0, dropped_ = 0, repeats_ = 0;
   std::map<std::string, uint64_t> egress_;
 };
-
-std::string encode_facets(const RecordFacets& f);
-// What a request did, whoever's credential it used: the encoded facets without the credentials
-// and the client (two sessions of one role listing the same thing from one address are the same
-// activity in a timeline).
-std::string activity_key(std::string_view encoded);
-RecordFacets decode_facets(std::string_view s);
 
 }  // namespace eksir::incident

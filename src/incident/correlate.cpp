@@ -8,6 +8,7 @@
 #include <map>
 #include <numeric>
 #include <set>
+#include <thread>
 #include <unordered_map>
 
 #include "incident/context.h"
@@ -1002,8 +1003,17 @@ void build(const CorrelationInput& in, Investigation& out) {
   std::string padded;  // the event's text with simdjson's padding after it, reused
   // Parses an event into facts (its entities and links added to the graph). Returns the facts of
   // an earlier copy when the same event was exported twice; null when it does not parse.
-  auto make_facts = [&](const Event& e, EventFacts& f, bool& duplicate) -> bool {
+  // What of an event does not depend on the others — its summary and facets — worked out ahead,
+  // on every core (the graph is built one event at a time after).
+  struct Ahead {
+    bool parsed = false;
+    EventSummary summary;
+    std::string facets;  // encoded
+  };
+  auto make_facts = [&](const Event& e, EventFacts& f, bool& duplicate,
+                        Ahead* ahead = nullptr) -> bool {
     duplicate = false;
+    if (ahead && !ahead->parsed) return false;
     simdjson::dom::element doc;
     std::string_view text = e.normalised();
     padded.assign(text);
@@ -1021,7 +1031,7 @@ void build(const CorrelationInput& in, Investigation& out) {
     }
     f.event = &e;
     f.event_id = std::move(event_id);
-    f.summary = summarize(v);
+    f.summary = ahead ? std::move(ahead->summary) : summarize(v);
     f.sentence = sentence_of(f.summary, e.source);
     Evidence ev;
     ev.text = f.sentence;
@@ -1049,7 +1059,10 @@ void build(const CorrelationInput& in, Investigation& out) {
     }
     if (f.record < 0) {
       f.record = static_cast<long>(records.size());
-      records.push_back({record_facets(v), e.time, e.source});
+      if (ahead)
+        records.push_back(ScopeRecord::owning(std::move(ahead->facets), e.time, e.source));
+      else
+        records.emplace_back(record_facets(v), e.time, e.source);
     }
     return true;
   };
@@ -1067,13 +1080,37 @@ void build(const CorrelationInput& in, Investigation& out) {
       if (a->line != b->line) return a->line < b->line;
       return a->record < b->record;
     });
+    std::vector<Ahead> ahead(order.size());
+    auto work_ahead = [&](size_t from, size_t step) {
+      simdjson::dom::parser own;
+      std::string buffer;
+      for (size_t i = from; i < order.size(); i += step) {
+        const Event& e = *order[i];
+        std::string_view text = e.normalised();
+        buffer.assign(text);
+        buffer.append(simdjson::SIMDJSON_PADDING, '\0');
+        simdjson::dom::element doc;
+        if (own.parse(buffer.data(), text.size(), false).get(doc) != simdjson::SUCCESS) continue;
+        EventView v{e.source, e.file, e.line, e.record, e.time, e.sample, e.raw, doc};
+        ahead[i].parsed = true;
+        ahead[i].summary = summarize(v);
+        ahead[i].facets = encode_facets(record_facets(v));
+      }
+    };
+    {
+      const size_t helpers = std::min<size_t>(std::max(1u, std::thread::hardware_concurrency()) - 1,
+                                              order.size() / 512);
+      std::vector<std::jthread> pool;
+      for (size_t t = 1; t <= helpers; ++t) pool.emplace_back(work_ahead, t, helpers + 1);
+      work_ahead(0, helpers + 1);
+    }
     std::vector<size_t> fact_of_record;
-    for (const Event* ep : order) {
-      const Event& e = *ep;
+    for (size_t n = 0; n < order.size(); ++n) {
+      const Event& e = *order[n];
       const RecordRef ref{e.file, e.line, e.record};
       EventFacts f;
       bool duplicate = false;
-      if (!make_facts(e, f, duplicate)) continue;
+      if (!make_facts(e, f, duplicate, &ahead[n])) continue;
       if (duplicate) {
         by_ref[ref] = &facts[fact_of_record[static_cast<size_t>(f.record)]];
         continue;
@@ -1088,8 +1125,8 @@ void build(const CorrelationInput& in, Investigation& out) {
   const size_t context_base = records.size();
   if (input.context)
     for (size_t i = 0; i < input.context->size(); ++i)
-      records.push_back(
-          {input.context->facets(i), input.context->at(i).time, input.context->at(i).source});
+      records.emplace_back(std::string_view(input.context->at(i).facets), input.context->at(i).time,
+                           input.context->at(i).source);
   // Records no rule fired on are read back when the scope (or a finding of the policy's)
   // needs them.
   std::deque<Event> pulled_events;

@@ -453,15 +453,17 @@ std::string session_instance(std::string_view session) {
 }
 
 std::string binding_from_reason(std::string_view reason) {
-  for (std::string_view kind : {"ClusterRoleBinding", "RoleBinding"}) {
-    std::string marker = fmt::format("allowed by {} \"", kind);
-    size_t p = reason.find(marker);
+  // Most requests are allowed by a binding: the markers are matched, not formatted, per record.
+  static constexpr std::string_view kMarkers[] = {"allowed by ClusterRoleBinding \"",
+                                                  "allowed by RoleBinding \""};
+  for (int k = 0; k < 2; ++k) {
+    size_t p = reason.find(kMarkers[k]);
     if (p == std::string_view::npos) continue;
-    size_t b = p + marker.size();
+    size_t b = p + kMarkers[k].size();
     size_t e = reason.find('"', b);
     if (e == std::string_view::npos) return {};
     std::string_view name = reason.substr(b, e - b);
-    if (kind == "ClusterRoleBinding") return "binding:ClusterRoleBinding/" + std::string(name);
+    if (k == 0) return "binding:ClusterRoleBinding/" + std::string(name);
     // RoleBinding "name/namespace"
     size_t slash = name.rfind('/');
     if (slash == std::string_view::npos) return {};
@@ -471,14 +473,15 @@ std::string binding_from_reason(std::string_view reason) {
 }
 
 std::string role_from_reason(std::string_view reason) {
-  for (std::string_view kind : {"ClusterRole", "Role"}) {
-    std::string marker = fmt::format(" of {} \"", kind);
-    size_t p = reason.find(marker);
+  static constexpr std::string_view kMarkers[] = {" of ClusterRole \"", " of Role \""};
+  static constexpr std::string_view kKinds[] = {"ClusterRole/", "Role/"};
+  for (int k = 0; k < 2; ++k) {
+    size_t p = reason.find(kMarkers[k]);
     if (p == std::string_view::npos) continue;
-    size_t b = p + marker.size();
+    size_t b = p + kMarkers[k].size();
     size_t e = reason.find('"', b);
     if (e == std::string_view::npos) return {};
-    return fmt::format("{}/{}", kind, reason.substr(b, e - b));
+    return std::string(kKinds[k]).append(reason.substr(b, e - b));
   }
   return {};
 }

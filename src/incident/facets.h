@@ -55,6 +55,63 @@ bool scope_candidate(const EventView& ev);
 // named after, and the call's source address. "" otherwise.
 std::string node_session_of(const EventView& ev, std::string_view& source_ip);
 
+// The compact form of a record's facets (what the scan keeps of every candidate): one item per
+// line, a FacetTag byte then the value.
+enum class FacetTag : char {
+  Credential = 'c',
+  Identity = 'i',
+  Target = 't',
+  Created = 'n',
+  Changed = 'h',
+  Revealed = 'r',
+  Owner = 'o',
+  GrantedBy = 'g',
+  Ip = 'p',
+  Agent = 'u',
+  Account = 'a',
+  Verb = 'v',
+  Flags = 'f',
+  AwsAuth = 'w',
+  Detail = 'd',
+};
+std::string encode_facets(const RecordFacets& f);
+RecordFacets decode_facets(std::string_view encoded);
+// Calls f(tag, value) for each item of an encoding, in order; unknown tags are skipped.
+template <class F>
+void for_each_facet(std::string_view s, F&& f) {
+  while (!s.empty()) {
+    size_t nl = s.find('\n');
+    std::string_view item = s.substr(0, nl);
+    s.remove_prefix(nl == std::string_view::npos ? s.size() : nl + 1);
+    if (item.empty()) continue;
+    switch (item[0]) {
+      case 'c':
+      case 'i':
+      case 't':
+      case 'n':
+      case 'h':
+      case 'r':
+      case 'o':
+      case 'g':
+      case 'p':
+      case 'u':
+      case 'a':
+      case 'v':
+      case 'f':
+      case 'w':
+      case 'd':
+        f(static_cast<FacetTag>(item[0]), item.substr(1));
+        break;
+      default:
+        break;
+    }
+  }
+}
+// What a request did, whoever's credential it used: the encoding without the credentials and
+// the client (two sessions of one role listing the same thing from one address are the same
+// activity in a timeline).
+std::string activity_key(std::string_view encoded);
+
 // Keys.
 std::string workload_kind(std::string_view kind_or_resource);  // "cronjobs" → "CronJob"
 std::string workload_key(std::string_view kind, std::string_view ns, std::string_view name);

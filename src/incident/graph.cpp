@@ -239,9 +239,11 @@ std::string iam_key(std::string_view arn) {
   if (p != std::string_view::npos) {
     auto rest = arn.substr(p + 14);
     auto role = rest.substr(0, rest.find('/'));
-    return "iam:" + role_arn_of(account_of(arn), role);
+    std::string key = "iam:arn:aws:iam::";
+    key.append(account_of(arn)).append(":role/").append(role);
+    return key;
   }
-  return "iam:" + std::string(arn);
+  return std::string("iam:").append(arn);
 }
 
 std::string k8s_user_key(std::string_view u) {

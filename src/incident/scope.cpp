@@ -120,24 +120,44 @@ ScopeResult pivot(const std::vector<ScopeRecord>& records, const std::vector<siz
   ScopeContext ctx = in_ctx;
   using Index = std::unordered_map<std::string_view, std::vector<uint32_t>>;
   Index by_actor, by_target, by_owner, by_grant;
+  // The index is built from the encoded facets: no record is decoded until the pivot reaches it.
+  std::vector<size_t> aws_auth_writes;  // in time order, for telling what a write added
+  std::vector<std::string_view> iam_identities;
   for (size_t i = 0; i < records.size(); ++i) {
-    const RecordFacets& f = records[i].facets;
     auto u = static_cast<uint32_t>(i);
-    for (const auto& k : f.credentials) by_actor[k].push_back(u);
-    for (const auto& k : f.identities) by_actor[k].push_back(u);
-    for (const auto& k : f.targets) by_target[k].push_back(u);
-    if (!f.owner.empty()) by_owner[f.owner].push_back(u);
-    if (!f.granted_by.empty()) by_grant[f.granted_by].push_back(u);
+    bool node_session = false, aws_auth = false;
+    iam_identities.clear();
+    for_each_facet(records[i].encoded(), [&](FacetTag tag, std::string_view v) {
+      switch (tag) {
+        case FacetTag::Credential:
+          by_actor[v].push_back(u);
+          if (starts_with(v, "session:") && !session_instance(v).empty()) node_session = true;
+          break;
+        case FacetTag::Identity:
+          by_actor[v].push_back(u);
+          if (starts_with(v, "iam:")) iam_identities.push_back(v);
+          break;
+        case FacetTag::Target:
+          by_target[v].push_back(u);
+          break;
+        case FacetTag::Owner:
+          by_owner[v].push_back(u);
+          break;
+        case FacetTag::GrantedBy:
+          by_grant[v].push_back(u);
+          break;
+        case FacetTag::AwsAuth:
+          aws_auth = true;
+          break;
+        default:
+          break;
+      }
+    });
     // A role whose sessions are named after instances is the nodes' instance role.
-    for (const auto& c : f.credentials)
-      if (starts_with(c, "session:") && !session_instance(c).empty())
-        for (const auto& id : f.identities)
-          if (starts_with(id, "iam:")) ctx.node_roles.insert(id);
+    if (node_session)
+      for (auto id : iam_identities) ctx.node_roles.emplace(id);
+    if (aws_auth) aws_auth_writes.push_back(i);
   }
-  // aws-auth writes in time order, for telling what a write added.
-  std::vector<size_t> aws_auth_writes;
-  for (size_t i = 0; i < records.size(); ++i)
-    if (!records[i].facets.aws_auth.empty()) aws_auth_writes.push_back(i);
   std::stable_sort(aws_auth_writes.begin(), aws_auth_writes.end(),
                    [&](size_t a, size_t b) { return records[a].time < records[b].time; });
 
@@ -187,7 +207,7 @@ ScopeResult pivot(const std::vector<ScopeRecord>& records, const std::vector<siz
   // What a record of the attacker's shows: the credentials and address it used, what it created
   // or changed, what it handed out.
   auto expand = [&](size_t i) {
-    const RecordFacets& f = records[i].facets;
+    const RecordFacets& f = records[i].facets();
     const long rec = static_cast<long>(i);
     for (const auto& c : f.credentials) {
       ScopeSeed s{c, "used by the attacker", rec};
@@ -244,7 +264,7 @@ ScopeResult pivot(const std::vector<ScopeRecord>& records, const std::vector<siz
         if (w == i || records[w].time > records[i].time ||
             (records[w].time == records[i].time && w > i))
           continue;
-        before = {records[w].facets.aws_auth.begin(), records[w].facets.aws_auth.end()};
+        before = {records[w].facets().aws_auth.begin(), records[w].facets().aws_auth.end()};
         known = true;
       }
       for (const auto& e : f.aws_auth) {
@@ -280,7 +300,7 @@ ScopeResult pivot(const std::vector<ScopeRecord>& records, const std::vector<siz
   // from trusted addresses — and, for a node's session, from the VPC — are the owner's.
   auto owner_use = [&](size_t i, const ScopeSeed& s) {
     if (s.owned) return false;
-    const RecordFacets& f = records[i].facets;
+    const RecordFacets& f = records[i].facets();
     if (f.aws_service) return true;
     if (trusted_ip(f.source_ip, ctx.policy) || ctx.egress.count(f.source_ip)) return true;
     // A node's session (and its temporary key) and a pod's token are used all day from the VPC
@@ -297,7 +317,7 @@ ScopeResult pivot(const std::vector<ScopeRecord>& records, const std::vector<siz
     if (r >= records.size()) continue;
     // A finding on the cluster's machinery (a controller making a flagged pod) names what it
     // acted on, not an attacker: the scope reaches it through what the attacker made.
-    if (machinery(records[r].facets)) {
+    if (machinery(records[r].facets())) {
       pull(r, "flagged by a finding", false);
       continue;
     }
@@ -326,7 +346,7 @@ ScopeResult pivot(const std::vector<ScopeRecord>& records, const std::vector<siz
     if (auto it = by_target.find(k); it != by_target.end())
       for (uint32_t i : it->second) {
         if (out.pulled.count(i)) continue;
-        const RecordFacets& f = records[i].facets;
+        const RecordFacets& f = records[i].facets();
         if (starts_with(f.verb, "AssumeRole")) {
           // Into a role the attacker made or changed: the caller is the attacker, unless it is
           // the role's own account acting from a trusted address on a role the attacker only
@@ -347,7 +367,7 @@ ScopeResult pivot(const std::vector<ScopeRecord>& records, const std::vector<siz
       }
     if (auto it = by_owner.find(k); it != by_owner.end())
       for (uint32_t i : it->second) {
-        const RecordFacets& f = records[i].facets;
+        const RecordFacets& f = records[i].facets();
         if (!out.pulled.count(i))
           pull(i, fmt::format("made for {} ({})", key_display(key), seed.why), false);
         for (const auto& c : f.created)

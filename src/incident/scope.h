@@ -7,6 +7,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -20,10 +21,29 @@ struct Policy;
 
 namespace eksir::incident {
 
+// A record as the scope sees it: its facets in their encoded form (encode_facets), decoded only
+// for the records the pivot looks into — the index is built from the encoding, so the tens of
+// thousands of records nobody pulls cost a string each, not a RecordFacets each.
+// Not thread-safe: the decoded form is cached on first use.
 struct ScopeRecord {
-  RecordFacets facets;
+  ScopeRecord() = default;
+  ScopeRecord(const RecordFacets& facets, TimeNs time, Source source);
+  // Encoded facets owned elsewhere (the context store), for as long as this record is used.
+  ScopeRecord(std::string_view encoded, TimeNs time, Source source);
+  // Encoded facets kept by the record.
+  static ScopeRecord owning(std::string encoded, TimeNs time, Source source);
+
+  const RecordFacets& facets() const;
+  std::string_view encoded() const { return encoded_; }
+  bool decoded() const { return decoded_ != nullptr; }
+
   TimeNs time = kNoTime;
   Source source{};
+
+ private:
+  std::shared_ptr<const std::string> own_;  // the encoding, when made here
+  std::string_view encoded_;
+  mutable std::shared_ptr<const RecordFacets> decoded_;
 };
 
 // Why a key is in the attacker's scope.

@@ -161,13 +161,11 @@ TEST(CicdFindings, OutsideTrustedCidrsAndANewClientAreFindings) {
   policy.cicd_identities = {"arn:aws:iam::111122223333:user/ci"};
   policy.trusted_cidrs = {"198.51.100.0/24"};
   auto record = [](std::string ip, std::string ua) {
-    ScopeRecord r;
-    r.source = Source::CloudTrail;
-    r.facets.identities = {"iam:arn:aws:iam::111122223333:user/ci"};
-    r.facets.source_ip = std::move(ip);
-    r.facets.user_agent = std::move(ua);
-    r.time = 1;
-    return r;
+    RecordFacets f;
+    f.identities = {"iam:arn:aws:iam::111122223333:user/ci"};
+    f.source_ip = std::move(ip);
+    f.user_agent = std::move(ua);
+    return ScopeRecord(f, 1, Source::CloudTrail);
   };
   std::vector<ScopeRecord> records = {
       record("198.51.100.20", "aws-cli/2.15.0 Python/3.11"),  // its runner

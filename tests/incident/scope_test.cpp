@@ -75,8 +75,7 @@ struct R {
 };
 
 ScopeRecord rec(const R& r) {
-  ScopeRecord s;
-  RecordFacets& f = s.facets;
+  RecordFacets f;
   f.credentials = r.credentials_;
   if (!r.ip_.empty()) {
     f.source_ip = r.ip_;
@@ -95,8 +94,7 @@ ScopeRecord rec(const R& r) {
   f.actor_account = r.account_;
   f.aws_auth = r.aws_auth_;
   f.failed = r.failed_;
-  s.time = r.time_;
-  return s;
+  return ScopeRecord(f, r.time_, Source{});
 }
 
 ScopeContext context(const cluster::Policy& policy) {
@@ -459,6 +457,62 @@ TEST(FacetKeys, DisplayAndKinds) {
   EXPECT_EQ(role_from_reason("RBAC: allowed by ClusterRoleBinding \"x\" of ClusterRole "
                              "\"cluster-admin\" to User \"u\""),
             "ClusterRole/cluster-admin");
+}
+
+// The scope keeps every candidate record of weeks of evidence: the index is built from their
+// encoded facets and only the records the pivot reaches are decoded.
+TEST(Scope, OnlyTheRecordsThePivotReachesAreDecoded) {
+  cluster::Policy policy;
+  std::vector<std::string> encodings;
+  for (int i = 0; i < 2000; ++i) {
+    RecordFacets f;
+    f.identities = {"iam:arn:aws:iam::111122223333:user/u" + std::to_string(i)};
+    f.credentials = {"key:AKIAOTHER" + std::to_string(100000 + i)};
+    f.source_ip = "10.0.0.1";
+    f.verb = "ListBuckets";
+    encodings.push_back(encode_facets(f));
+  }
+  RecordFacets attacker;
+  attacker.credentials = {kKey, "ip:203.0.113.45"};
+  attacker.identities = {kUser};
+  attacker.source_ip = "203.0.113.45";
+  attacker.verb = "GetCallerIdentity";
+  encodings.push_back(encode_facets(attacker));
+  encodings.push_back(encode_facets(attacker));
+  std::vector<ScopeRecord> rs;
+  for (const auto& e : encodings) rs.emplace_back(std::string_view(e), 1, Source::CloudTrail);
+  ScopeResult r = pivot(rs, {2000}, {}, context(policy));
+  EXPECT_TRUE(pulled(r, 2001));
+  EXPECT_EQ(r.pulled.size(), 2u);
+  size_t decoded = 0;
+  for (const auto& x : rs) decoded += x.decoded();
+  EXPECT_LE(decoded, 2u);
+  // Decoding gives back what was encoded.
+  EXPECT_EQ(rs[2001].facets().credentials, attacker.credentials);
+  EXPECT_EQ(rs[2001].facets().source_ip, "203.0.113.45");
+  EXPECT_EQ(rs[7].facets().identities[0], "iam:arn:aws:iam::111122223333:user/u7");
+}
+
+TEST(Scope, EncodedFacetsRoundTripAndNewlinesCannotForgeAnItem) {
+  RecordFacets f;
+  f.credentials = {"key:AKIAEXAMPLEKEY00001"};
+  f.targets = {"pod:default/x", "node:ip-10-0-0-1"};
+  f.user_agent = "curl/8\ni:iam:arn:aws:iam::111122223333:role/forged";
+  f.verb = "create";
+  f.read_only = false;
+  f.failed = true;
+  RecordFacets d = decode_facets(encode_facets(f));
+  EXPECT_EQ(d.credentials, f.credentials);
+  EXPECT_EQ(d.targets, f.targets);
+  EXPECT_TRUE(d.identities.empty());  // the newline in the agent did not make an identity
+  EXPECT_EQ(d.user_agent, "curl/8 i:iam:arn:aws:iam::111122223333:role/forged");
+  EXPECT_TRUE(d.failed);
+  EXPECT_FALSE(d.read_only);
+  ScopeRecord owned(f, 5, Source::K8sAudit);
+  EXPECT_TRUE(owned.decoded());
+  ScopeRecord copy = owned;
+  EXPECT_EQ(copy.encoded(), owned.encoded());
+  EXPECT_EQ(copy.facets().targets, f.targets);
 }
 
 }  // namespace

@@ -1,0 +1,146 @@
+// The compact form of RecordFacets kept for every scope candidate: one item per line, a tag
+// byte then the value. Values never hold a newline (keys and addresses do not; user agents and
+// verbs have theirs replaced).
+#include <algorithm>
+#include <cstring>
+
+#include "incident/facets.h"
+#include "incident/scope.h"
+
+namespace eksir::incident {
+namespace {
+
+using T = FacetTag;
+
+void put(std::string& out, FacetTag tag, std::string_view v) {
+  if (v.empty()) return;
+  out.push_back(static_cast<char>(tag));
+  size_t at = out.size();
+  out.append(v);
+  if (std::memchr(v.data(), '\n', v.size()))
+    std::replace(out.begin() + static_cast<std::ptrdiff_t>(at), out.end(), '\n', ' ');
+  out.push_back('\n');
+}
+
+}  // namespace
+
+std::string encode_facets(const RecordFacets& f) {
+  std::string out;
+  out.reserve(256);
+  for (const auto& k : f.credentials) put(out, T::Credential, k);
+  for (const auto& k : f.identities) put(out, T::Identity, k);
+  for (const auto& k : f.targets) put(out, T::Target, k);
+  for (const auto& k : f.created) put(out, T::Created, k);
+  for (const auto& k : f.changed) put(out, T::Changed, k);
+  for (const auto& k : f.revealed) put(out, T::Revealed, k);
+  for (const auto& k : f.aws_auth) put(out, T::AwsAuth, k);
+  put(out, T::Owner, f.owner);
+  put(out, T::GrantedBy, f.granted_by);
+  put(out, T::Ip, f.source_ip);
+  put(out, T::Agent, f.user_agent);
+  put(out, T::Account, f.actor_account);
+  put(out, T::Verb, f.verb);
+  put(out, T::Detail, f.detail);
+  char flags[3];
+  size_t n = 0;
+  if (f.read_only) flags[n++] = 'r';
+  if (f.failed) flags[n++] = 'f';
+  if (f.aws_service) flags[n++] = 's';
+  put(out, T::Flags, std::string_view(flags, n));
+  return out;
+}
+
+std::string activity_key(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for_each_facet(s, [&](FacetTag tag, std::string_view v) {
+    if (tag == T::Credential || tag == T::Agent) return;
+    out.push_back(static_cast<char>(tag));
+    out.append(v);
+    out.push_back('\n');
+  });
+  return out;
+}
+
+RecordFacets decode_facets(std::string_view s) {
+  RecordFacets f;
+  for_each_facet(s, [&](FacetTag tag, std::string_view item) {
+    std::string v(item);
+    switch (tag) {
+      case T::Credential:
+        f.credentials.push_back(std::move(v));
+        break;
+      case T::Identity:
+        f.identities.push_back(std::move(v));
+        break;
+      case T::Target:
+        f.targets.push_back(std::move(v));
+        break;
+      case T::Created:
+        f.created.push_back(std::move(v));
+        break;
+      case T::Changed:
+        f.changed.push_back(std::move(v));
+        break;
+      case T::Revealed:
+        f.revealed.push_back(std::move(v));
+        break;
+      case T::AwsAuth:
+        f.aws_auth.push_back(std::move(v));
+        break;
+      case T::Owner:
+        f.owner = std::move(v);
+        break;
+      case T::GrantedBy:
+        f.granted_by = std::move(v);
+        break;
+      case T::Ip:
+        f.source_ip = std::move(v);
+        break;
+      case T::Agent:
+        f.user_agent = std::move(v);
+        break;
+      case T::Account:
+        f.actor_account = std::move(v);
+        break;
+      case T::Verb:
+        f.verb = std::move(v);
+        break;
+      case T::Detail:
+        f.detail = std::move(v);
+        break;
+      case T::Flags:
+        f.read_only = v.find('r') != std::string::npos;
+        f.failed = v.find('f') != std::string::npos;
+        f.aws_service = v.find('s') != std::string::npos;
+        break;
+    }
+  });
+  return f;
+}
+
+ScopeRecord::ScopeRecord(const RecordFacets& facets, TimeNs t, Source s)
+    : time(t),
+      source(s),
+      own_(std::make_shared<const std::string>(encode_facets(facets))),
+      encoded_(*own_),
+      decoded_(std::make_shared<const RecordFacets>(facets)) {}
+
+ScopeRecord::ScopeRecord(std::string_view encoded, TimeNs t, Source s)
+    : time(t), source(s), encoded_(encoded) {}
+
+ScopeRecord ScopeRecord::owning(std::string encoded, TimeNs t, Source s) {
+  ScopeRecord r;
+  r.time = t;
+  r.source = s;
+  r.own_ = std::make_shared<const std::string>(std::move(encoded));
+  r.encoded_ = *r.own_;
+  return r;
+}
+
+const RecordFacets& ScopeRecord::facets() const {
+  if (!decoded_) decoded_ = std::make_shared<const RecordFacets>(decode_facets(encoded_));
+  return *decoded_;
+}
+
+}  // namespace eksir::incident
