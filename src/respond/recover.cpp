@@ -164,8 +164,35 @@ void build_recover(PlanContext& ctx, const std::vector<store::JournalEntry>& jou
         "(eksir respond CASE --phase contain --execute)");
     return;
   }
+  // Instances eradication terminated, with their nodes: their containment has nothing left to
+  // undo (the node group replaced them), and an uncordon or a security-group restore would fail
+  // or, for a node name reused, act on the replacement.
+  std::map<std::string, std::string> terminated;  // step id it would undo → the instance
+  for (const auto& [id, i] : latest) {
+    constexpr std::string_view kTerminate = "eradicate/terminate-instance/";
+    if (id.rfind(kTerminate, 0) != 0) continue;
+    std::string instance = id.substr(kTerminate.size());
+    terminated["contain/isolation-sg/" + instance] = instance;
+    terminated["contain/evidence/ebs-snapshot/" + instance] = instance;
+    for (const auto* n : ctx.incident.of_kind("node"))
+      if (n->attr("instance_id") == instance) {
+        terminated["contain/cordon/" + n->name] = instance;
+        terminated["contain/drain/" + n->name] = instance;
+      }
+    for (const auto* in : ctx.incident.of_kind("instance"))
+      if ((in->name == instance || in->id == instance) && !in->attr("node").empty()) {
+        terminated["contain/cordon/" + in->attr("node")] = instance;
+        terminated["contain/drain/" + in->attr("node")] = instance;
+      }
+  }
   for (size_t i : order) {
     const auto& e = journal[i];
+    if (auto t = terminated.find(e.step_id); t != terminated.end()) {
+      if (e.step_id.find("/evidence/") == std::string::npos)
+        ctx.plan.notes.push_back("nothing to undo for " + e.target + ": its instance " + t->second +
+                                 " was terminated in eradication (" + e.action + ")");
+      continue;
+    }
     json undo = json::parse(e.undo_json.begin(), e.undo_json.end(), nullptr, false);
     if (undo.is_discarded() || !undo.is_object()) {
       ctx.plan.notes.push_back("the journal's undo of " + e.step_id +

@@ -448,6 +448,47 @@ store::JournalEntry endpoint_step(const std::string& cidrs) {
   return e;
 }
 
+store::JournalEntry done_step(const std::string& id, const std::string& phase,
+                              const std::string& target, std::vector<std::string> undo_argv,
+                              bool permanent = false) {
+  store::JournalEntry e;
+  e.step_id = id;
+  e.phase = phase;
+  e.action = id;
+  e.target = target;
+  e.exit_status = 0;
+  e.finished = parse_time("2026-05-01T12:30:00Z");
+  e.operator_name = "carol";
+  json undo = {{"argv", undo_argv}, {"text", "undo of " + id}, {"permanent", permanent}};
+  e.undo_json = undo.dump();
+  return e;
+}
+
+// A node whose instance eradication terminated has nothing to uncordon or re-attach: its node
+// group replaced it. Recovery says so instead of planning commands that would fail (or act on a
+// replacement that reused the name).
+TEST(RespondScope, RecoveryLeavesATerminatedNodeAlone) {
+  const std::string node = "ip-10-42-11-27.ec2.internal", instance = "i-0abc1234def567890";
+  std::vector<store::JournalEntry> journal = {
+      done_step("contain/cordon/" + node, "contain", "node " + node,
+                {"kubectl", "uncordon", "--", node}),
+      done_step("contain/isolation-sg/" + instance, "contain", "instance " + instance,
+                {"aws", "ec2", "modify-instance-attribute", "--instance-id=" + instance,
+                 "--groups=sg-0123456789abcdef0", "--output=json"}),
+      done_step("eradicate/terminate-instance/" + instance, "eradicate", "instance " + instance, {},
+                true),
+  };
+  Plan r = plan("stolen-key.json", Phase::recover, journal);
+  EXPECT_FALSE(find(r, "recover/undo/contain/cordon/" + node)) << ids(r);
+  EXPECT_FALSE(find(r, "recover/undo/contain/isolation-sg/" + instance)) << ids(r);
+  EXPECT_TRUE(mentions(r, "was terminated in eradication"));
+  // Without the termination, both are undone.
+  journal.pop_back();
+  Plan kept = plan("stolen-key.json", Phase::recover, journal);
+  EXPECT_TRUE(find(kept, "recover/undo/contain/cordon/" + node)) << ids(kept);
+  EXPECT_TRUE(find(kept, "recover/undo/contain/isolation-sg/" + instance)) << ids(kept);
+}
+
 TEST(RespondScope, RecoveryNeverReopensTheEndpointTheAttackerCameThrough) {
   Plan r = plan("scoped.json", Phase::recover, {endpoint_step("0.0.0.0/0")});
   EXPECT_FALSE(find(r, "recover/undo/contain/restrict-endpoint/prod-x")) << ids(r);
