@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs every Debian package eksir needs to build, test and benchmark. Idempotent: packages
-# already present are not reinstalled and apt's lists are refreshed only when something is missing.
+# Installs every Debian package eksir needs to build, test, fuzz and benchmark. Idempotent:
+# packages already present are not reinstalled and apt's lists are refreshed only when something
+# is missing.
 set -euo pipefail
 
 packages=(
@@ -10,6 +11,7 @@ packages=(
   libdeflate-dev libisal-dev zlib1g-dev libre2-dev libtomlplusplus-dev nlohmann-json3-dev
   libvalijson-dev libjemalloc-dev
   jq python3 pigz bc chromium cmark-gfm awscli clickhouse-server clickhouse-client
+  clang libclang-rt-14-dev
 )
 case "$(uname -m)" in
   x86_64) packages+=(libhyperscan-dev) ;;

@@ -44,6 +44,19 @@ std::string gzip(const std::string& data) {
   return out;
 }
 
+bool returns_within(unsigned seconds, const std::function<void()>& fn) {
+  pid_t pid = ::fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    ::alarm(seconds);
+    fn();
+    ::_exit(0);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
 std::string temp_dir() {
   static std::atomic<int> counter{0};
   auto dir = std::filesystem::temp_directory_path() /

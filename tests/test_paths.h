@@ -1,6 +1,7 @@
 // Where the tests find the project, the shared samples and the built CLI.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,10 @@ std::string samples_dir();   // shared_dir() + "/samples"
 std::string eksir_binary();  // the built `eksir`
 std::string temp_dir();      // a fresh directory for one test
 std::string gzip(const std::string& data);  // data as one gzip member
+// Runs fn in a child process that SIGALRM ends after `seconds`: true when fn returned in time.
+// For input that once made a function loop forever (allocating as it went): check this first,
+// then call fn in the test itself for the assertions.
+bool returns_within(unsigned seconds, const std::function<void()>& fn);
 
 struct RunResult {
   int exit_code;

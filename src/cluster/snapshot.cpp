@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "cluster/cluster.h"
+#include "util/yaml_load.h"
 
 namespace eksir::cluster {
 namespace {
@@ -675,7 +676,7 @@ void add_text_impl(Snapshot& snap, std::string_view text, std::string_view file,
   }
   std::vector<YAML::Node> docs;
   try {
-    docs = YAML::LoadAll(std::string(text));
+    docs = util::load_all_yaml(text);
   } catch (const YAML::Exception& ex) {
     snap.skips.push_back(
         {std::string(file), static_cast<uint64_t>(ex.mark.line + 1), 0, "invalid YAML", ex.msg});

@@ -27,7 +27,7 @@ std::optional<Source> parse_source(std::string_view name);
 using TimeNs = int64_t;
 inline constexpr TimeNs kNoTime = INT64_MIN;
 
-struct FieldCache;
+class FieldCache;
 
 struct EventView {
   Source source{};

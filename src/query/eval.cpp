@@ -11,6 +11,7 @@
 
 #include "query/query.h"
 #include "util/cidr.h"
+#include "util/time_math.h"
 
 namespace eksir::query {
 
@@ -56,6 +57,31 @@ void civil_from_days(int64_t z, int64_t& y, unsigned& m, unsigned& d) {
 
 constexpr int64_t kSec = 1000000000;
 constexpr int64_t kDay = 86400 * kSec;
+// Date math saturates at the instants a TimeNs holds (kNoTime, INT64_MIN, is not one of them):
+// `now-999999999d` is "since the earliest time", never a wrapped-around future.
+constexpr TimeNs kLatest = INT64_MAX, kEarliest = INT64_MIN + 1;
+
+// count units of unit_ns (> 0) since the epoch, saturated.
+TimeNs units(int64_t count, int64_t unit_ns) {
+  int64_t t = 0;
+  if (__builtin_mul_overflow(count, unit_ns, &t)) return count < 0 ? kEarliest : kLatest;
+  return t == kNoTime ? kEarliest : t;
+}
+
+// `days` days since the epoch and `within` (>= 0) nanoseconds into that day, saturated.
+TimeNs from_days(int64_t days, int64_t within) {
+  int64_t t = 0;
+  if (__builtin_mul_overflow(days, kDay, &t) || __builtin_add_overflow(t, within, &t))
+    return days < 0 ? kEarliest : kLatest;
+  return t == kNoTime ? kEarliest : t;
+}
+
+// t moved by n units of unit_ns (> 0), saturated.
+TimeNs shift(TimeNs t, int64_t n, int64_t unit_ns) {
+  int64_t d = 0;
+  if (__builtin_mul_overflow(n, unit_ns, &d)) return n < 0 ? kEarliest : kLatest;
+  return util::add_ns(t, d);
+}
 
 int64_t floor_div(int64_t a, int64_t b) {
   int64_t q = a / b;
@@ -65,7 +91,8 @@ int64_t floor_div(int64_t a, int64_t b) {
 
 TimeNs add_months(TimeNs t, int64_t months) {
   int64_t days = floor_div(t, kDay);
-  int64_t within = t - days * kDay;
+  int64_t within = t % kDay;  // t - days * kDay, which overflows near the earliest time
+  if (within < 0) within += kDay;
   int64_t y;
   unsigned m, d;
   civil_from_days(days, y, m, d);
@@ -76,31 +103,31 @@ TimeNs add_months(TimeNs t, int64_t months) {
   unsigned len = kLen[m - 1];
   if (m == 2 && (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))) len = 29;
   if (d > len) d = len;
-  return days_from_civil(y, m, d) * kDay + within;
+  return from_days(days_from_civil(y, m, d), within);
 }
 
 TimeNs round_down(TimeNs t, char unit) {
   int64_t days = floor_div(t, kDay);
   switch (unit) {
     case 's':
-      return floor_div(t, kSec) * kSec;
+      return units(floor_div(t, kSec), kSec);
     case 'm':
-      return floor_div(t, 60 * kSec) * 60 * kSec;
+      return units(floor_div(t, 60 * kSec), 60 * kSec);
     case 'h':
     case 'H':
-      return floor_div(t, 3600 * kSec) * 3600 * kSec;
+      return units(floor_div(t, 3600 * kSec), 3600 * kSec);
     case 'd':
-      return days * kDay;
+      return units(days, kDay);
     case 'w': {
       int64_t weekday = ((days % 7) + 7 + 3) % 7;  // 1970-01-01 was a Thursday; Monday = 0
-      return (days - weekday) * kDay;
+      return units(days - weekday, kDay);
     }
     case 'M':
     case 'y': {
       int64_t y;
       unsigned m, d;
       civil_from_days(days, y, m, d);
-      return days_from_civil(y, unit == 'y' ? 1 : m, 1) * kDay;
+      return units(days_from_civil(y, unit == 'y' ? 1 : m, 1), kDay);
     }
   }
   return t;
@@ -109,7 +136,8 @@ TimeNs round_down(TimeNs t, char unit) {
 }  // namespace
 
 TimeNs parse_date_math(std::string_view text, TimeNs now) {
-  if (text.size() < 3 || fold(text[0]) != 'n' || fold(text[1]) != 'o' || fold(text[2]) != 'w')
+  if (now == kNoTime || text.size() < 3 || fold(text[0]) != 'n' || fold(text[1]) != 'o' ||
+      fold(text[2]) != 'w')
     return kNoTime;
   TimeNs t = now;
   size_t p = 3;
@@ -130,20 +158,20 @@ TimeNs parse_date_math(std::string_view text, TimeNs now) {
       if (c == '-') n = -n;
       switch (unit) {
         case 's':
-          t += n * kSec;
+          t = shift(t, n, kSec);
           break;
         case 'm':
-          t += n * 60 * kSec;
+          t = shift(t, n, 60 * kSec);
           break;
         case 'h':
         case 'H':
-          t += n * 3600 * kSec;
+          t = shift(t, n, 3600 * kSec);
           break;
         case 'd':
-          t += n * kDay;
+          t = shift(t, n, kDay);
           break;
         case 'w':
-          t += n * 7 * kDay;
+          t = shift(t, n, 7 * kDay);
           break;
         case 'M':
           t = add_months(t, n);

@@ -198,7 +198,8 @@ CompiledQuery compile(const Node& root, const CompileOptions& options = {});
 std::string regex_error(const std::string& pattern, bool icase);
 
 // Date math: "now", "now-24h", "now+1d", "now-7d/d" (units y M w d h H m s; /unit rounds down).
-// Returns kNoTime when the text is not date math.
+// Returns kNoTime when the text is not date math (or now is kNoTime). Past the instants a TimeNs
+// holds (about 1677 to 2262) the result saturates at the earliest or latest one.
 TimeNs parse_date_math(std::string_view text, TimeNs now);
 
 }  // namespace eksir::query

@@ -12,6 +12,7 @@
 #include "rules/rules.h"
 #include "rules/sigma.h"
 #include "rules/yaml_json.h"
+#include "util/yaml_load.h"
 
 namespace eksir::rules {
 namespace {
@@ -323,7 +324,7 @@ void load_documents(std::string_view yaml, std::string_view file, LoadResult& ou
   out.files += 1;
   std::vector<YAML::Node> docs;
   try {
-    docs = YAML::LoadAll(std::string(yaml));
+    docs = util::load_all_yaml(yaml);
   } catch (const YAML::Exception& e) {
     out.errors.push_back({std::string(file),
                           e.mark.line >= 0 ? static_cast<uint64_t>(e.mark.line) + 1 : 0, "",

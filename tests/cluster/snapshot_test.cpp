@@ -144,6 +144,21 @@ TEST(Snapshot, BadFilesAreSkippedWithFileAndLine) {
   EXPECT_EQ(snap.namespaces.size(), 1u);  // the good file around the bad ones is still read
 }
 
+// Found by fuzzing: a YAML document that starts with a stray ',' made yaml-cpp's LoadAll loop
+// forever, allocating until the machine ran out of memory.
+TEST(Snapshot, StrayCommaIsInvalidYamlNotAnEndlessLoop) {
+  const std::string text = "kind: Namespace\nmetadata: {name: a}\n---\n,\n";
+  ASSERT_TRUE(eksir::test::returns_within(10, [&] {
+    Snapshot snap;
+    add_text(snap, text, "comma.yaml");
+  }));
+  Snapshot snap;
+  add_text(snap, text, "comma.yaml");
+  ASSERT_EQ(snap.skips.size(), 1u);
+  EXPECT_EQ(snap.skips[0].reason, "invalid YAML");
+  EXPECT_EQ(snap.skips[0].line, 4u);
+}
+
 TEST(Snapshot, BadItemOfAJsonListNamesItsRecord) {
   Snapshot snap;
   add_text(

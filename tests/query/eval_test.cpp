@@ -308,6 +308,39 @@ TEST(KqlEval, DateMath) {
   EXPECT_EQ(parse_date_math("2026-01-01", now), kNoTime);
 }
 
+// Found by fuzzing (kql_fuzz): `now-77777777d` multiplied past int64 (undefined behaviour, and a
+// wrapped instant in practice). Date math beyond the instants a TimeNs holds saturates.
+TEST(KqlEval, DateMathSaturatesInsteadOfOverflowing) {
+  const TimeNs now = parse_time("2026-03-31T10:20:30.5Z");
+  const TimeNs earliest = INT64_MIN + 1, latest = INT64_MAX;
+  EXPECT_EQ(parse_date_math("now-77777777d", now), earliest);
+  EXPECT_EQ(parse_date_math("now-999999999s", now), parse_time("1994-07-23T08:33:51.5Z"));
+  EXPECT_EQ(parse_date_math("now+999999999w", now), latest);
+  EXPECT_EQ(parse_date_math("now+999999999h", now), latest);
+  EXPECT_EQ(parse_date_math("now+999999999y", now), latest);
+  EXPECT_EQ(parse_date_math("now-999999999M", now), earliest);
+  EXPECT_EQ(parse_date_math("now-400y", now), earliest);
+  EXPECT_EQ(parse_date_math("now-300y", now), parse_time("1726-03-31T10:20:30.5Z"));
+  EXPECT_EQ(parse_date_math("now+300y", now), latest);
+  // Rounding down stays at the earliest instant, and takes the latest to the start of its unit.
+  for (const char* round : {"/s", "/m", "/h", "/d", "/w", "/M", "/y"}) {
+    EXPECT_EQ(parse_date_math(std::string("now-999999999d") + round, now), earliest) << round;
+    EXPECT_GE(parse_date_math(std::string("now+999999999d") + round, now),
+              parse_time("2261-12-29T00:00:00Z"))
+        << round;
+  }
+  EXPECT_EQ(parse_date_math("now-999999999d+1d", now), earliest + 86400LL * 1000000000LL);
+  EXPECT_EQ(parse_date_math("now", kNoTime), kNoTime);
+
+  const SampleEvents& ev = load({AUDIT "exec_pod.json", K8S});
+  CompileOptions opts;
+  opts.now = now;
+  auto q = [&](const char* text) { return compile(parse(text)->root, opts).matches(ev[0]); };
+  EXPECT_TRUE(q("@timestamp >= now-77777777d"));
+  EXPECT_FALSE(q("@timestamp >= now+999999999y"));
+  EXPECT_TRUE(q("@timestamp < now+999999999w/w"));
+}
+
 TEST(KqlEval, MayMatch) {
   auto q = [](const char* text) { return compile(parse(text)->root); };
   EXPECT_TRUE(q("verb:create").may_match(K8S));

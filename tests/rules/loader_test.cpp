@@ -199,6 +199,18 @@ TEST(RuleLoader, TestEventsBecomeTypedJson) {
       R"("list":["a",1],"obj":{"k":"v"}})");
 }
 
+// Found by fuzzing (rules, Sigma and Falco targets): a document that starts with a stray ',' made
+// yaml-cpp's LoadAll loop forever, allocating until the machine ran out of memory.
+TEST(RuleLoader, StrayCommaIsInvalidYamlNotAnEndlessLoop) {
+  const std::string text = "id: a\ntitle: A\n---\n,\n";
+  ASSERT_TRUE(test::returns_within(10, [&] { load_text(text, "comma.yml"); }));
+  LoadResult res = load_text(text, "comma.yml");
+  ASSERT_EQ(res.errors.size(), 1u);
+  EXPECT_EQ(res.errors[0].line, 4u);
+  EXPECT_NE(res.errors[0].message.find("invalid YAML"), std::string::npos) << res.errors[0].text();
+  EXPECT_TRUE(res.rules.empty());
+}
+
 TEST(RuleModel, DurationsSeveritiesCriteria) {
   EXPECT_EQ(parse_duration("30s"), 30LL * 1000000000LL);
   EXPECT_EQ(parse_duration("5m"), 300LL * 1000000000LL);
