@@ -2127,7 +2127,6 @@ def expect(recs, ocsf):
             {"phase": "eradicate", "argv": ["kubectl", "delete", "clusterrolebinding", BACKUP_CRB]},
             {"phase": "eradicate", "argv": ["aws", "iam", "delete-role", "--role-name", EVIL_ROLE]},
             {"phase": "eradicate", "argv": ["aws", "iam", "delete-access-key", "--access-key-id", CI_KEY_NEW]},
-            {"phase": "recover", "argv": ["kubectl", "uncordon", EVIL_NODE.name]},
         ],
         "plan_not": [
             {"phase": "eradicate", "argv": ["kubectl", "delete", "clusterrolebinding", "ci-deployers-admin"],
@@ -2135,6 +2134,9 @@ def expect(recs, ocsf):
             {"phase": "eradicate", "argv": ["iam", "delete-user", "--user-name", CI_USER]},
             {"phase": "contain", "argv": ["kubectl", "cordon", NODES[1].name]},
             {"phase": "contain", "argv": ["kubectl", "cordon", NODES[2].name]},
+            {"phase": "recover", "argv": ["kubectl", "uncordon", EVIL_NODE.name],
+             "why": "eradication terminated the node's instance (a compromised host is replaced): "
+                    "its node group replaced it, and there is nothing to uncordon"},
             {"phase": "recover", "argv": ["eks", "update-cluster-config", "*0.0.0.0/0*"],
              "why": "the attacker reached the API through the endpoint open to everyone"},
             {"phase": "recover", "argv": ["ec2", "authorize-security-group-ingress"], "why": "the attacker opened those rules"},
