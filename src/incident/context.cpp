@@ -145,10 +145,6 @@ void ContextStore::seal() {
   }
 }
 
-RecordFacets ContextStore::facets(size_t i) const {
-  return decode_facets(order_[i]->facets);
-}
-
 const std::string& ContextStore::file_of(size_t i) const {
   const Record& r = *order_[i];
   return workers_[r.worker].files[r.file];

@@ -54,7 +54,6 @@ class ContextStore {
   };
   size_t size() const { return order_.size(); }
   const Record& at(size_t i) const { return *order_[i]; }
-  RecordFacets facets(size_t i) const;
   const std::string& file_of(size_t i) const;
   // The record as an owned Event (its text read back); source, file, line and time set.
   // ok is false when the text could not be read back (the spill failed).
