@@ -33,9 +33,13 @@ namespace fs = std::filesystem;
 // rule matching millions of events cannot exhaust memory; past the bound the correlation falls
 // back on the findings' subjects, and the run says so.
 constexpr size_t kMaxKeptEvents = 200000;
-// About what one core hashes (2 GB/s with SHA extensions) while the findings are merged and
-// correlated; also the most read twice (from the page cache: the scan has just read it).
-constexpr uint64_t kDeferredDigestBytes = 192ull << 20;
+// What of the input is hashed after the scan, on the core the correlation leaves idle: the
+// correlation's time grows with the input (the scope's candidates, the kept events), and one core
+// hashes about 1.8 GB/s with SHA extensions, so a share of the input, up to what it hashes in the
+// correlation of a large case. Also the most read twice (from the page cache: the scan has just
+// read it).
+constexpr double kDeferredDigestShare = 0.4;
+constexpr uint64_t kDeferredDigestBytes = 512ull << 20;
 
 // The scheduler placing a pod on a node: the pod → node link the correlation needs, read from
 // the audit events that record it (the snapshot may no longer hold the pod).
@@ -120,10 +124,10 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
   so.progress = o.progress && !o.quiet;
   so.max_recorded_skips = 1000000;  // every passed-over file: the snapshot is read from them
   // Each input's SHA-256 from the bytes the scan reads (read once, not twice), except the last
-  // kDeferredDigestBytes: those are hashed after the scan beside the correlation, which leaves a
-  // core free.
+  // part: that is hashed after the scan beside the correlation, which leaves a core free.
   so.digests = true;
   so.digest_defer = kDeferredDigestBytes;
+  so.digest_defer_share = kDeferredDigestShare;
   detect::EngineOptions eo;
   eo.workers = so.threads;
   eo.watch.push_back(pod_binding_query());

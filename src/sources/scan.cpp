@@ -112,7 +112,11 @@ class Scanner {
     for (auto& p : problems) record_skip(std::move(p));
     uint64_t total = 0;
     for (const auto& f : files_) total += f.size;
-    digest_from_ = total > options_.digest_defer ? total - options_.digest_defer : 0;
+    const uint64_t defer =
+        std::min(options_.digest_defer,
+                 static_cast<uint64_t>(static_cast<double>(total) *
+                                       std::clamp(options_.digest_defer_share, 0.0, 1.0)));
+    digest_from_ = total - std::min(total, defer);
     progress_.start(options_.progress, total);
 
     if (threads_ > 1) {

@@ -36,9 +36,11 @@ struct ScanOptions {
   size_t max_recorded_skips = 1000;  // skips beyond this are counted but not kept one by one
   // SHA-256 of every file as stored, computed from the bytes as they are read (ScanStats::digests).
   bool digests = false;
-  // The last digest_defer bytes of the input, in scan order, are left unhashed by the scan: their
-  // digests are finished by ScanStats::deferred, on a core the caller has free after the scan.
+  // The last bytes of the input, in scan order, are left unhashed by the scan: their digests are
+  // finished by ScanStats::deferred, on a core the caller has free after the scan. How many: the
+  // share digest_defer_share of the input, at most digest_defer.
   uint64_t digest_defer = 0;
+  double digest_defer_share = 1.0;
   // Prefixes hashed before the scan began (stopped by then): the scan carries each one on.
   DigestAhead* ahead = nullptr;
 };

@@ -175,5 +175,29 @@ TEST(Digest, ScanWithAheadAndDeferralHashesEveryFileOnce) {
   }
 }
 
+// A share of the input is deferred, up to the byte limit: the rest is hashed by the scan.
+TEST(Digest, DeferralTakesAShareOfTheInput) {
+  std::string dir = test::temp_dir();
+  for (int i = 0; i < 8; ++i) write(dir + "/" + std::to_string(i) + ".log", lines(500));
+  uint64_t total = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) total += e.file_size();
+  for (double share : {0.0, 0.3, 1.0}) {
+    ScanOptions o;
+    o.digests = true;
+    o.digest_defer = total * 2;
+    o.digest_defer_share = share;
+    ScanStats stats;
+    read_all({dir}, &stats, o);
+    size_t deferred = stats.deferred ? stats.deferred->size() : 0;
+    std::map<std::string, FileDigest> digests = stats.digests;
+    if (stats.deferred) digests.merge(stats.deferred->finish());
+    EXPECT_EQ(digests.size(), 8u);
+    for (const auto& [file, d] : digests) EXPECT_EQ(d.hex, sha256_file(file).hex) << file;
+    // 30 % of eight equal files: the last three, one of them partly hashed by the scan.
+    const size_t expected = share == 0.0 ? 0 : share == 1.0 ? 8 : 3;
+    EXPECT_EQ(deferred, expected) << "share " << share;
+  }
+}
+
 }  // namespace
 }  // namespace eksir::sources
