@@ -26,6 +26,7 @@ std::optional<Source> parse_source(std::string_view name);
 // Nanoseconds since the Unix epoch, UTC. kNoTime when the event carries no usable timestamp.
 using TimeNs = int64_t;
 inline constexpr TimeNs kNoTime = INT64_MIN;
+inline constexpr uint64_t kNoOffset = UINT64_MAX;
 
 class FieldCache;
 
@@ -44,6 +45,9 @@ struct EventView {
   FieldCache* cache = nullptr;
   // raw does not parse as it is: integers wider than 64 bits in it were read as doubles.
   bool rewritten = false;
+  // Where raw starts in the file's content (decompressed), when raw is a slice of it as read;
+  // kNoOffset otherwise (events from a database, text decoded from an embedded string).
+  uint64_t offset = kNoOffset;
 };
 
 // An EventView copied so that it outlives the scan.

@@ -2,6 +2,7 @@
 
 #include "detect/detect.h"
 #include "incident/graph.h"
+#include "sources/sources.h"
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -61,7 +62,9 @@ void ContextStore::offer(const EventView& ev, unsigned worker) {
     return;
   }
   std::string_view text = ev.raw;
-  if (w.written == 0 && !w.spill && w.error.empty()) {
+  // A slice of the evidence file is read back from there; other text goes to the spill.
+  const bool in_evidence = ev.offset != kNoOffset && !ev.file.empty();
+  if (!in_evidence && w.written == 0 && !w.spill && w.error.empty()) {
     w.spill = std::tmpfile();
     if (!w.spill)
       w.error = fmt::format("temporary file: {}", std::strerror(errno));
@@ -83,7 +86,10 @@ void ContextStore::offer(const EventView& ev, unsigned worker) {
   r.time = ev.time;
   r.offset = w.written;
   r.length = static_cast<uint32_t>(text.size());
-  if (w.spill) {
+  if (in_evidence) {
+    r.evidence_offset = ev.offset;
+    r.checksum = sources::checksum(text);
+  } else if (w.spill) {
     if (std::fwrite(text.data(), 1, text.size(), w.spill) != text.size()) {
       ++w.dropped;
       if (w.error.empty()) w.error = fmt::format("temporary file: {}", std::strerror(errno));
@@ -96,7 +102,7 @@ void ContextStore::offer(const EventView& ev, unsigned worker) {
     }
     w.memory.append(text);
   }
-  w.written += text.size();
+  if (!in_evidence) w.written += text.size();
   r.facets = std::move(facets);
   r.event_id = detect::event_id(ev);
   if (seen == w.seen.end())
@@ -160,6 +166,19 @@ Event ContextStore::load(size_t i, bool& ok) const {
   e.record = r.record;
   e.time = r.time;
   ok = true;
+  if (r.evidence_offset != kNoOffset) {
+    auto it = fetched_.find(i);
+    if (it == fetched_.end()) {
+      prefetch({i});
+      it = fetched_.find(i);
+    }
+    ok = it != fetched_.end() && it->second.has_value();
+    if (ok) {  // taken once; an unreadable one stays, counted once
+      e.raw = std::move(*it->second);
+      fetched_.erase(it);
+    }
+    return e;
+  }
   if (w.spill) {
     e.raw.resize(r.length);
     size_t done = 0;
@@ -177,6 +196,36 @@ Event ContextStore::load(size_t i, bool& ok) const {
     e.raw.assign(w.memory, r.offset, r.length);
   }
   return e;
+}
+
+void ContextStore::prefetch(const std::vector<size_t>& indices) const {
+  // By file, in the order of the records within it.
+  std::map<std::pair<uint32_t, uint32_t>, std::vector<size_t>> by_file;
+  for (size_t i : indices) {
+    if (i >= order_.size() || fetched_.count(i)) continue;
+    const Record& r = *order_[i];
+    if (r.evidence_offset != kNoOffset) by_file[{r.worker, r.file}].push_back(i);
+  }
+  for (auto& [file, records] : by_file) {
+    const std::string& path = workers_[file.first].files[file.second];
+    std::vector<sources::Slice> slices;
+    slices.reserve(records.size());
+    for (size_t i : records)
+      slices.push_back({order_[i]->evidence_offset, order_[i]->length, order_[i]->checksum});
+    std::vector<std::string> texts;
+    std::string error = sources::read_back(path, slices, texts);
+    for (size_t k = 0; k < records.size(); ++k) {
+      if (error.empty() && (!texts[k].empty() || slices[k].length == 0)) {
+        fetched_[records[k]] = std::move(texts[k]);
+        continue;
+      }
+      fetched_[records[k]] = std::nullopt;
+      ++unread_;
+      if (unread_error_.empty())
+        unread_error_ =
+            fmt::format("{}: {}", path, error.empty() ? "changed since it was read" : error);
+    }
+  }
 }
 
 std::string ContextStore::error() const {

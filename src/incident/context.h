@@ -1,9 +1,10 @@
 // Private to incident/ (and the investigate command): the records the scope may pull in after
 // the scan — every record that could be part of an attacker's activity, whether or not a rule
 // fired on it. Filled on the scan's workers: each candidate's facets are kept in memory in a
-// compact form and its text is written to a temporary file, so memory grows with the number of
-// distinct activities, not with the size of the evidence; the text of the few records the pivot
-// pulls is read back afterwards.
+// compact form, and where its text is — its place in the evidence file, or, for text that is
+// not a slice of a file (events from a database, decoded from an embedded string), a temporary
+// file it is written to — so memory grows with the number of distinct activities, not with the
+// size of the evidence; the text of the few records the pivot pulls is read back afterwards.
 //
 // Two things keep the count down on busy evidence, both stated in the incident:
 // - the same request again (same credential, address, action and object: identical facets) is
@@ -15,6 +16,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -43,7 +45,11 @@ class ContextStore {
     uint32_t worker = 0, file = 0;
     uint64_t line = 0, record = 0;
     TimeNs time = kNoTime;
-    uint64_t offset = 0;  // of the text in the worker's spill
+    // Where the text is: in the evidence file's content (at evidence_offset, with the checksum
+    // it had), or else in the worker's spill (at offset).
+    uint64_t evidence_offset = kNoOffset;
+    uint32_t checksum = 0;
+    uint64_t offset = 0;
     uint32_t length = 0;
     std::string facets;  // encoded RecordFacets
     // The same request seen again after this copy and not kept: how many, and the last time.
@@ -56,8 +62,15 @@ class ContextStore {
   const Record& at(size_t i) const { return *order_[i]; }
   const std::string& file_of(size_t i) const;
   // The record as an owned Event (its text read back); source, file, line and time set.
-  // ok is false when the text could not be read back (the spill failed).
+  // ok is false when the text could not be read back (the spill failed, or the evidence file
+  // changed or went away since the scan: counted in unread()).
   Event load(size_t i, bool& ok) const;
+  // Reads the texts of these records from the evidence ahead of load(), one pass per file (a
+  // compressed file is inflated once for all of them). Not thread-safe.
+  void prefetch(const std::vector<size_t>& indices) const;
+  // Records whose text could not be read back from the evidence, and why (the first reason).
+  uint64_t unread() const { return unread_; }
+  const std::string& unread_error() const { return unread_error_; }
 
   uint64_t candidates() const { return candidates_; }
   uint64_t dropped() const { return dropped_; }  // past max_records, or the spill failed
@@ -95,6 +108,10 @@ class ContextStore {
   size_t max_per_worker_;
   uint64_t candidates_ = 0, dropped_ = 0, repeats_ = 0;
   std::map<std::string, uint64_t> egress_;
+  // Texts read from the evidence by prefetch(), until load() takes them; nullopt: unreadable.
+  mutable std::unordered_map<size_t, std::optional<std::string>> fetched_;
+  mutable uint64_t unread_ = 0;
+  mutable std::string unread_error_;
 };
 
 }  // namespace eksir::incident

@@ -1177,7 +1177,15 @@ void build(const CorrelationInput& in, Investigation& out) {
     const auto& r = input.context->at(i - context_base);
     return {r.source, input.context->file_of(i - context_base), r.line, r.record, r.event_id};
   };
-  for (auto& d : cicd_findings(records, place, *input.policy)) {
+  auto policy_findings = cicd_findings(records, place, *input.policy);
+  if (input.context) {
+    std::vector<size_t> cited;
+    for (const auto& d : policy_findings)
+      for (size_t i : d.records)
+        if (i >= context_base && !fact_of.count(i)) cited.push_back(i - context_base);
+    input.context->prefetch(cited);
+  }
+  for (auto& d : policy_findings) {
     // The cited records are read back, so the finding's events resolve like any other's.
     for (size_t i : d.records)
       if (const EventFacts* ef = load_context(i)) {
@@ -1383,6 +1391,11 @@ void build(const CorrelationInput& in, Investigation& out) {
     }
     for (auto& [other, rep] : activity_rep)
       while (activity_rep.count(rep)) rep = activity_rep.at(rep);
+    std::vector<size_t> to_load;
+    for (const auto& [idx, pulled] : scope.result.pulled)
+      if (!activity_rep.count(idx) && idx >= context_base && !fact_of.count(idx))
+        to_load.push_back(idx - context_base);
+    if (input.context) input.context->prefetch(to_load);
     for (const auto& [idx, pulled] : scope.result.pulled)
       if (!activity_rep.count(idx)) load_context(idx);
     g.index();

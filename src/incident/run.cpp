@@ -236,6 +236,12 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
         "incident may miss activity among them",
         util::thousands(context.dropped()), util::thousands(context.candidates()),
         context.error().empty() ? "too many" : context.error()));
+  if (context.unread())
+    inv.incident.gaps.push_back(fmt::format(
+        "{} record{} the scope pulled could not be read back from the evidence ({}): the incident "
+        "lacks them",
+        util::thousands(context.unread()), context.unread() == 1 ? "" : "s",
+        context.unread_error()));
   for (const auto& w : engine.withheld()) inv.incident.gaps.push_back("withheld: " + w.text());
   // Evidence that could not be read is evidence missing from the incident.
   for (const auto& [reason, n] : info.stats.skipped_by_reason) {

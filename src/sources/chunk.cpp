@@ -52,16 +52,20 @@ void ChunkParser::unwrap(const Chunk& chunk, std::string_view raw, simdjson::dom
   Position pos{chunk.file, line};
   unwrapper_.unwrap(
       raw, doc, pos, record, rewritten,
-      [&](const EventView& ev) {
-        if (options_.only && ev.source != *options_.only) {
+      [&](const EventView& view) {
+        if (options_.only && view.source != *options_.only) {
           ++r.filtered;
           return;
         }
-        if ((options_.since != kNoTime && (ev.time == kNoTime || ev.time < options_.since)) ||
-            (options_.until != kNoTime && (ev.time == kNoTime || ev.time >= options_.until))) {
+        if ((options_.since != kNoTime && (view.time == kNoTime || view.time < options_.since)) ||
+            (options_.until != kNoTime && (view.time == kNoTime || view.time >= options_.until))) {
           ++r.filtered;
           return;
         }
+        EventView ev = view;
+        const char* begin = chunk.buf->data();
+        if (ev.raw.data() >= begin && ev.raw.data() + ev.raw.size() <= begin + chunk.buf->size())
+          ev.offset = chunk.offset + static_cast<uint64_t>(ev.raw.data() - begin);
         ++r.events;
         ++r.by_source[static_cast<int>(ev.source)];
         if (ev.sample) ++r.samples;

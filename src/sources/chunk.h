@@ -21,6 +21,7 @@ struct Chunk {
   uint64_t seq = 0;
   std::string_view file;
   uint64_t first_line = 1;
+  uint64_t offset = 0;  // of the buffer's first byte in the file's content
   ChunkMode mode = ChunkMode::Lines;
   std::unique_ptr<Buffer> buf;
   std::vector<Skip> trailing_skips;  // file-level problems reported after the chunk's records

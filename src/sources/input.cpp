@@ -65,6 +65,20 @@ std::unique_ptr<Input> Input::open(const std::string& path, std::string& error) 
   return in;
 }
 
+bool Input::read_at(uint64_t offset, char* dst, size_t n) {
+  size_t done = 0;
+  while (done < n) {
+    ssize_t got = ::pread(fd_, dst + done, n - done, static_cast<off_t>(offset + done));
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) {
+      error_ = got < 0 ? std::strerror(errno) : "the file is shorter than when it was read";
+      return false;
+    }
+    done += static_cast<size_t>(got);
+  }
+  return true;
+}
+
 bool Input::read_raw(char* dst, size_t max, size_t& got) {
   got = 0;
   while (got < max) {

@@ -59,6 +59,9 @@ class Input {
   bool read(Buffer& out, size_t max);
   const std::string& error() const { return error_; }
   uint64_t disk_bytes() const { return disk_bytes_; }
+  // A plain file's bytes at an offset, without moving the reading position: false (error set)
+  // when they cannot all be read. Not for gzip files.
+  bool read_at(uint64_t offset, char* dst, size_t n);
   // Hashes the file's bytes as read() takes them, up to offset `stop`; `ahead`, when it is a
   // prefix of this same file hashed before, is carried on instead of starting over. finish_digest()
   // reads whatever was not taken (a file passed over after its first chunk) and gives the SHA-256

@@ -223,7 +223,7 @@ class Scanner {
       submit(f.path, 1, ChunkMode::Auto, std::move(buf), file_error(f, in, end_line));
       return;
     }
-    uint64_t line = 1;
+    uint64_t line = 1, offset = 0;
     for (;;) {
       // Cut after the last complete line; a line longer than a chunk grows the buffer.
       bool more = true;
@@ -237,7 +237,8 @@ class Scanner {
       note_disk();
       if (!more) {
         uint64_t lines = count_newlines(buf->data(), buf->size());
-        submit(f.path, line, ChunkMode::Lines, std::move(buf), file_error(f, in, line + lines));
+        submit(f.path, line, ChunkMode::Lines, std::move(buf), file_error(f, in, line + lines),
+               offset);
         return;
       }
       size_t cut = static_cast<size_t>(nl - buf->data()) + 1;
@@ -245,8 +246,9 @@ class Scanner {
       next->append(buf->data() + cut, buf->size() - cut);
       uint64_t lines = count_newlines(buf->data(), cut);
       buf->resize(cut);
-      submit(f.path, line, ChunkMode::Lines, std::move(buf), {});
+      submit(f.path, line, ChunkMode::Lines, std::move(buf), {}, offset);
       line += lines;
+      offset += cut;
       buf = std::move(next);
       if (stopped()) return;
     }
@@ -264,8 +266,9 @@ class Scanner {
   }
 
   void submit(const std::string& file, uint64_t first_line, ChunkMode mode,
-              std::unique_ptr<Buffer> buf, std::vector<Skip> trailing) {
+              std::unique_ptr<Buffer> buf, std::vector<Skip> trailing, uint64_t offset = 0) {
     Chunk c;
+    c.offset = offset;
     c.seq = next_seq_++;
     c.file = file;
     c.first_line = first_line;

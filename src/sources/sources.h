@@ -142,6 +142,19 @@ using ScanFn = std::function<ScanStats(const ScanOptions& options, const EventFn
 std::vector<Event> read_all(const std::vector<std::string>& paths, ScanStats* stats = nullptr,
                             const ScanOptions& options = {});
 
+// Reads records back from where the scan found them: for each slice (EventView::offset, the size
+// of raw and checksum(raw)) of the file's content, its text, in texts (same order); "" for a
+// slice whose text is no longer what the scan read (the file changed since). A compressed file
+// is inflated once, up to the last slice. Returns "" or why the file could not be read.
+struct Slice {
+  uint64_t offset = 0;
+  uint32_t length = 0;
+  uint32_t checksum = 0;
+};
+uint32_t checksum(std::string_view text);  // CRC-32, at memory speed
+std::string read_back(const std::string& path, const std::vector<Slice>& slices,
+                      std::vector<std::string>& texts);
+
 // The files scan() reads for these paths, in its order (folders walked as it walks them).
 std::vector<std::string> list_files(const std::vector<std::string>& paths);
 

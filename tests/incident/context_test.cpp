@@ -1,0 +1,115 @@
+// The scope's store of records no rule fired on: text read back from the evidence file where it
+// is a slice of it, from the spill where it is not, and a record whose file changed since the
+// scan is counted as unread, never returned altered.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+
+#include "incident/context.h"
+#include "sources/sources.h"
+#include "test_paths.h"
+
+namespace eksir::incident {
+namespace {
+
+void write(const std::string& path, const std::string& data) {
+  std::ofstream(path, std::ios::binary) << data;
+}
+
+std::string audit_line(int i) {
+  return R"({"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"Metadata","auditID":"id-)" +
+         std::to_string(i) +
+         R"(","stage":"ResponseComplete","verb":"get","user":{"username":"alice"},"sourceIPs":["198.51.100.)" +
+         std::to_string(i % 250) +
+         R"("],"objectRef":{"resource":"secrets","namespace":"prod","name":"s)" +
+         std::to_string(i) +
+         R"("},"responseStatus":{"code":200},"requestReceivedTimestamp":"2026-03-14T08:00:00.000000Z","stageTimestamp":"2026-03-14T08:00:00.000000Z"})";
+}
+
+// Fills a store from the paths, as investigate does on the scan's workers.
+void fill(ContextStore& store, const std::vector<std::string>& paths,
+          std::map<std::string, std::string>* raw_by_id = nullptr) {
+  sources::ScanOptions o;
+  o.threads = 1;
+  sources::scan(
+      paths, o,
+      [&](const EventView& ev, sources::ChunkOutput& out) {
+        store.offer(ev, out.worker);
+        if (raw_by_id) {
+          std::string_view id = ev.raw.substr(ev.raw.find("id-"), 7);
+          (*raw_by_id)[std::string(ev.file) + std::string(id)] = std::string(ev.raw);
+        }
+      },
+      [](std::vector<std::string>&) { return true; });
+  store.seal();
+}
+
+TEST(ContextStore, ReadsRecordsBackFromTheEvidenceAndTheSpill) {
+  std::string dir = test::temp_dir();
+  std::string plain, wrapped = R"({"messageType":"DATA_MESSAGE","logEvents":[)";
+  for (int i = 0; i < 300; ++i) plain += audit_line(i) + "\n";
+  // CloudWatch Logs: each event a string inside another, so not a slice of the file.
+  for (int i = 300; i < 310; ++i) {
+    std::string line = audit_line(i), escaped;
+    for (char c : line) escaped += c == '"' ? std::string("\\\"") : std::string(1, c);
+    wrapped += std::string(i > 300 ? "," : "") + R"({"id":")" + std::to_string(i) +
+               R"(","timestamp":1773475200000,"message":")" + escaped + "\"}";
+  }
+  wrapped += "]}";
+  write(dir + "/audit.log", plain);
+  write(dir + "/cwl.json.gz", test::gzip(wrapped));
+  ContextStore store(1);
+  std::map<std::string, std::string> raw;
+  fill(store, {dir}, &raw);
+  ASSERT_EQ(store.size(), 310u);
+  std::vector<size_t> all;
+  for (size_t i = 0; i < store.size(); ++i) all.push_back(i);
+  store.prefetch(all);
+  size_t in_evidence = 0;
+  for (size_t i = 0; i < store.size(); ++i) {
+    bool ok = false;
+    Event e = store.load(i, ok);
+    ASSERT_TRUE(ok) << i;
+    std::string id = e.raw.substr(e.raw.find("id-"), 7);
+    EXPECT_EQ(e.raw, raw[e.file + id]) << i;
+    if (store.at(i).evidence_offset != kNoOffset) ++in_evidence;
+  }
+  EXPECT_EQ(in_evidence, 300u);
+  EXPECT_EQ(store.unread(), 0u);
+}
+
+TEST(ContextStore, ARecordWhoseFileChangedIsUnreadNotAltered) {
+  std::string dir = test::temp_dir();
+  std::string path = dir + "/audit.log";
+  std::string plain;
+  for (int i = 0; i < 20; ++i) plain += audit_line(i) + "\n";
+  write(path, plain);
+  ContextStore store(1);
+  fill(store, {path});
+  ASSERT_EQ(store.size(), 20u);
+  // The same length, one record altered.
+  std::string altered = plain;
+  altered.replace(altered.find("\"s7\""), 4, "\"x7\"");
+  write(path, altered);
+  size_t unread = 0;
+  for (size_t i = 0; i < store.size(); ++i) {
+    bool ok = true;
+    Event e = store.load(i, ok);
+    if (!ok) {
+      ++unread;
+      continue;
+    }
+    EXPECT_EQ(e.raw.find("\"x7\""), std::string::npos);
+  }
+  EXPECT_EQ(unread, 1u);
+  EXPECT_EQ(store.unread(), 1u);
+  EXPECT_NE(store.unread_error().find("changed since it was read"), std::string::npos);
+  // Asked again: still unread, counted once.
+  bool ok = true;
+  for (size_t i = 0; i < store.size(); ++i) store.load(i, ok);
+  EXPECT_EQ(store.unread(), 1u);
+}
+
+}  // namespace
+}  // namespace eksir::incident
