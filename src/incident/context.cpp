@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <unordered_set>
 
 namespace eksir::incident {
 namespace {
@@ -139,6 +140,16 @@ void ContextStore::seal() {
   }
   for (const auto& [ip, nodes] : nodes_at)
     if (nodes.size() >= kEgressNodes) egress_.try_emplace(ip, 0);
+  // Each worker keeps its own first copies of a request: the requests that repeated an earlier
+  // one are all copies but the first of each distinct request, whatever the workers kept.
+  std::unordered_set<std::string_view> distinct;
+  distinct.reserve(order_.size());
+  uint64_t copies = repeats_;
+  for (const Record* r : order_) {
+    distinct.insert(r->facets);
+    ++copies;
+  }
+  repeats_ = copies - distinct.size();
   std::sort(order_.begin(), order_.end(), [&](const Record* a, const Record* b) {
     uint32_t fa = rank[a->worker][a->file], fb = rank[b->worker][b->file];
     if (fa != fb) return fa < fb;

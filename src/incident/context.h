@@ -74,7 +74,8 @@ class ContextStore {
 
   uint64_t candidates() const { return candidates_; }
   uint64_t dropped() const { return dropped_; }  // past max_records, or the spill failed
-  uint64_t repeats() const { return repeats_; }  // counted on an earlier copy, not kept
+  // Requests that repeated an earlier one exactly: every copy but the first of each request.
+  uint64_t repeats() const { return repeats_; }
   // Public addresses the sessions of several nodes act from, with how many records of nodes'
   // sessions from each were not kept.
   const std::map<std::string, uint64_t>& egress() const { return egress_; }

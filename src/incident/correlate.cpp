@@ -10,6 +10,7 @@
 #include <set>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "incident/context.h"
 #include "incident/internal.h"
@@ -1007,8 +1008,10 @@ void build(const CorrelationInput& in, Investigation& out) {
   // on every core (the graph is built one event at a time after).
   struct Ahead {
     bool parsed = false;
+    bool deferred = false;  // only its facets and id: no finding cites it (see below)
     EventSummary summary;
     std::string facets;  // encoded
+    std::string event_id;
   };
   auto make_facts = [&](const Event& e, EventFacts& f, bool& duplicate,
                         Ahead* ahead = nullptr) -> bool {
@@ -1066,6 +1069,12 @@ void build(const CorrelationInput& in, Investigation& out) {
     }
     return true;
   };
+  // Kept events whose facts are made only if the scope pulls them: record index → event.
+  struct Deferred {
+    const Event* event;
+    std::string event_id;
+  };
+  std::unordered_map<size_t, Deferred> deferred;
   if (input.events) {
     facts.reserve(input.events->size());
     by_ref.reserve(input.events->size());
@@ -1080,6 +1089,14 @@ void build(const CorrelationInput& in, Investigation& out) {
       if (a->line != b->line) return a->line < b->line;
       return a->record < b->record;
     });
+    // A finding cites its first kMaxEvidence events; the events it counts past those, and that
+    // place no pod, are kept for the scope only: their facets now, the rest of their facts
+    // (summary, graph) if the scope pulls them. A finding's thousands of ordinary calls cost a
+    // record each, not a sentence and a place in the graph each.
+    std::unordered_set<RecordRef, RecordRefHash> cited;
+    if (input.findings)
+      for (const auto& f : *input.findings)
+        for (const auto& r : f.evidence) cited.insert(RecordRef{r.file, r.line, r.record});
     std::vector<Ahead> ahead(order.size());
     auto work_ahead = [&](size_t from, size_t step) {
       simdjson::dom::parser own;
@@ -1093,8 +1110,15 @@ void build(const CorrelationInput& in, Investigation& out) {
         if (own.parse(buffer.data(), text.size(), false).get(doc) != simdjson::SUCCESS) continue;
         EventView v{e.source, e.file, e.line, e.record, e.time, e.sample, e.raw, doc};
         ahead[i].parsed = true;
-        ahead[i].summary = summarize(v);
         ahead[i].facets = encode_facets(record_facets(v));
+        if (!cited.count(RecordRef{e.file, e.line, e.record}) &&
+            !(e.source == Source::K8sAudit &&
+              path_text(doc, "objectRef.subresource") == "binding")) {
+          ahead[i].deferred = true;
+          ahead[i].event_id = detect::event_id(v);
+          continue;
+        }
+        ahead[i].summary = summarize(v);
       }
     };
     {
@@ -1108,6 +1132,12 @@ void build(const CorrelationInput& in, Investigation& out) {
     for (size_t n = 0; n < order.size(); ++n) {
       const Event& e = *order[n];
       const RecordRef ref{e.file, e.line, e.record};
+      if (ahead[n].deferred) {
+        deferred.emplace(records.size(), Deferred{&e, std::move(ahead[n].event_id)});
+        records.push_back(ScopeRecord::owning(std::move(ahead[n].facets), e.time, e.source));
+        fact_of_record.push_back(SIZE_MAX);  // records and fact_of_record stay aligned
+        continue;
+      }
       EventFacts f;
       bool duplicate = false;
       if (!make_facts(e, f, duplicate, &ahead[n])) continue;
@@ -1135,30 +1165,39 @@ void build(const CorrelationInput& in, Investigation& out) {
   for (auto& f : facts) fact_of[static_cast<size_t>(f.record)] = &f;
   auto load_context = [&](size_t idx) -> const EventFacts* {
     if (auto it = fact_of.find(idx); it != fact_of.end()) return it->second;
-    if (idx < context_base || !input.context) return nullptr;
-    bool ok = false;
-    pulled_events.push_back(input.context->load(idx - context_base, ok));
+    const Event* kept = nullptr;
+    if (idx < context_base) {
+      auto d = deferred.find(idx);
+      if (d == deferred.end()) return nullptr;
+      kept = d->second.event;
+    } else if (!input.context) {
+      return nullptr;
+    }
+    bool ok = true;
+    if (!kept) pulled_events.push_back(input.context->load(idx - context_base, ok));
     EventFacts f;
     f.record = static_cast<long>(idx);
     bool duplicate = false;
-    if (!ok || !make_facts(pulled_events.back(), f, duplicate)) {
-      pulled_events.pop_back();
+    if (!ok || !make_facts(kept ? *kept : pulled_events.back(), f, duplicate)) {
+      if (!kept) pulled_events.pop_back();
       return nullptr;
     }
     if (duplicate) {
       // The same record exported twice: cite the first copy.
-      pulled_events.pop_back();
+      if (!kept) pulled_events.pop_back();
       auto first = fact_of.find(static_cast<size_t>(f.record));
       const EventFacts* ef = first == fact_of.end() ? nullptr : first->second;
       if (ef) fact_of[idx] = ef;
       return ef;
     }
     f.record = static_cast<long>(idx);
-    const auto& kept = input.context->at(idx - context_base);
-    f.repeats = kept.repeats;
-    f.repeats_from = kept.first;
-    f.repeats_until = kept.last;
-    f.also = kept.repeat_ids;
+    if (!kept) {
+      const auto& r = input.context->at(idx - context_base);
+      f.repeats = r.repeats;
+      f.repeats_from = r.first;
+      f.repeats_until = r.last;
+      f.also = r.repeat_ids;
+    }
     pulled_facts.push_back(std::move(f));
     fact_of[idx] = &pulled_facts.back();
     if (!pulled_facts.back().event_id.empty())
@@ -1173,6 +1212,10 @@ void build(const CorrelationInput& in, Investigation& out) {
     if (auto it = fact_of.find(i); it != fact_of.end()) {
       const EventFacts& f = *it->second;
       return {f.event->source, f.event->file, f.event->line, f.event->record, f.event_id};
+    }
+    if (i < context_base) {
+      const Deferred& d = deferred.at(i);
+      return {d.event->source, d.event->file, d.event->line, d.event->record, d.event_id};
     }
     const auto& r = input.context->at(i - context_base);
     return {r.source, input.context->file_of(i - context_base), r.line, r.record, r.event_id};
@@ -1492,6 +1535,10 @@ void build(const CorrelationInput& in, Investigation& out) {
     if (!r.event_id.empty()) ef->also.push_back(r.event_id);
     ef->also.insert(ef->also.end(), r.repeat_ids.begin(), r.repeat_ids.end());
   }
+  // Which copy of a repeated request a scan worker kept, and so the order its repeats were
+  // counted in, depends on how the evidence was split among workers: the ids are sorted so that
+  // the same evidence gives the same incident, run after run.
+  for (auto& f : pulled_facts) std::sort(f.also.begin(), f.also.end());
   for (const auto& [idx, pulled] : scope.result.pulled) {
     if (activity_rep.count(idx)) continue;
     auto it = fact_of.find(idx);

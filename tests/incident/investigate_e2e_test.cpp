@@ -347,6 +347,54 @@ TEST(InvestigateE2E, UnreadableRecordsAreGapsOfTheIncident) {
       << r.out.substr(0, 2000);
 }
 
+TEST(InvestigateE2E, TheSameEvidenceGivesTheSameIncidentOnAnyNumberOfWorkers) {
+  // An attacker's binding, then the same request of theirs thousands of times through a file
+  // large enough to be split among workers: which copies each worker keeps and counts differs
+  // with the split, the incident must not.
+  std::string dir = eksir::test::temp_dir();
+  std::filesystem::create_directories(dir + "/evidence");
+  auto line = [](int i, const std::string& user, const std::string& ip, const std::string& verb,
+                 const std::string& resource, const std::string& extra) {
+    int s = i % 3600;
+    char ts[64];
+    std::snprintf(ts, sizeof ts, "2026-03-14T09:%02d:%02d.%03dZ", s / 60, s % 60, i % 1000);
+    return R"({"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"RequestResponse","auditID":"id-)" +
+           std::to_string(i) + R"(","stage":"ResponseComplete","verb":")" + verb +
+           R"(","user":{"username":")" + user +
+           R"(","groups":["system:authenticated"]},"sourceIPs":[")" + ip +
+           R"("],"userAgent":"kubectl/v1.29.0","objectRef":{"resource":")" + resource +
+           R"(","namespace":"prod","apiVersion":"v1"},"responseStatus":{"code":200},)" + extra +
+           R"("requestReceivedTimestamp":")" + ts + R"(","stageTimestamp":")" + ts +
+           R"(","annotations":{"authorization.k8s.io/decision":"allow"}})";
+  };
+  std::string text;
+  text += line(0, "mallory", "203.0.113.9", "create", "clusterrolebindings",
+               R"("requestObject":{"kind":"ClusterRoleBinding","metadata":{"name":"backdoor"},)"
+               R"("roleRef":{"kind":"ClusterRole","name":"cluster-admin"},)"
+               R"("subjects":[{"kind":"User","name":"mallory"}]},)") +
+          "\n";
+  for (int i = 1; i < 60000; ++i)
+    text += (i % 7 == 0 ? line(i, "mallory", "203.0.113.9", "list", "configmaps", "")
+                        : line(i, "bob", "10.0.4.7", "list", "services", "")) +
+            "\n";
+  ASSERT_GT(text.size(), 20u << 20);  // three chunks at least
+  std::ofstream(dir + "/evidence/audit.jsonl") << text;
+  std::string incident[2];
+  for (int threads : {1, 2}) {
+    auto r =
+        run_eksir({"investigate", dir + "/evidence", "-o", dir + "/case" + std::to_string(threads),
+                   "--format", "json", "--threads", std::to_string(threads)});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    simdjson::dom::parser parser;
+    simdjson::padded_string padded(r.out);
+    simdjson::dom::element doc;
+    ASSERT_EQ(parser.parse(padded).get(doc), simdjson::SUCCESS);
+    incident[threads - 1] = simdjson::to_string(doc["incident"]);
+  }
+  EXPECT_NE(incident[0].find("and 8570 more times"), std::string::npos) << incident[0].substr(0, 3000);
+  EXPECT_EQ(incident[0], incident[1]);
+}
+
 TEST(InvestigateE2E, BadInputIsAClearError) {
   auto r = run_eksir({"investigate", eksir::test::temp_dir() + "/missing"});
   EXPECT_EQ(r.exit_code, 2);
