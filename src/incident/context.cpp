@@ -142,14 +142,12 @@ void ContextStore::seal() {
     if (nodes.size() >= kEgressNodes) egress_.try_emplace(ip, 0);
   // Each worker keeps its own first copies of a request: the requests that repeated an earlier
   // one are all copies but the first of each distinct request, whatever the workers kept.
-  std::unordered_set<std::string_view> distinct;
+  // Distinct requests by the hash of their facets, which each worker holds for its first copy.
+  std::unordered_set<uint64_t> distinct;
   distinct.reserve(order_.size());
-  uint64_t copies = repeats_;
-  for (const Record* r : order_) {
-    distinct.insert(r->facets);
-    ++copies;
-  }
-  repeats_ = copies - distinct.size();
+  for (const auto& w : workers_)
+    for (const auto& [hash, first] : w.seen) distinct.insert(hash);
+  repeats_ = repeats_ + order_.size() - distinct.size();
   std::sort(order_.begin(), order_.end(), [&](const Record* a, const Record* b) {
     uint32_t fa = rank[a->worker][a->file], fb = rank[b->worker][b->file];
     if (fa != fb) return fa < fb;

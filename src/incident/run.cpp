@@ -183,17 +183,21 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
   std::sort(snapshot_files.begin(), snapshot_files.end());
   snapshot_files.erase(std::unique(snapshot_files.begin(), snapshot_files.end()),
                        snapshot_files.end());
+  // The snapshot and its posture checks on a thread of their own, while the scan's records are
+  // merged.
   cluster::Snapshot snap;
-  if (!snapshot_files.empty()) cluster::load_snapshot(snapshot_files, snap);
-  info.snapshot_files = snap.files;
-  info.snapshot_objects = snap.objects;
   std::vector<cluster::Finding> posture;
-  if (snap.objects) posture = cluster::run_checks(snap, policy);
-
+  std::jthread snapshot_reader([&] {
+    if (!snapshot_files.empty()) cluster::load_snapshot(snapshot_files, snap);
+    if (snap.objects) posture = cluster::run_checks(snap, policy);
+  });
   std::vector<Event> events;
   for (auto& k : kept)
     for (auto& e : k) events.push_back(std::move(e));
   context.seal();
+  snapshot_reader.join();
+  info.snapshot_files = snap.files;
+  info.snapshot_objects = snap.objects;
   CorrelationInput in;
   in.context = &context;
   in.findings = &findings;

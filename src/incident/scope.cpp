@@ -332,6 +332,8 @@ ScopeResult pivot(const std::vector<ScopeRecord>& records, const std::vector<siz
     queue.pop_front();
     const ScopeSeed seed = out.seeds.at(key);
     const std::string_view k = out.seeds.find(key)->first;
+    // The same reason for every record pulled through this key.
+    const std::string through = fmt::format("{} ({})", key_display(key), seed.why);
     if (seed.as_actor)
       if (auto it = by_actor.find(k); it != by_actor.end())
         for (uint32_t i : it->second) {
@@ -340,7 +342,7 @@ ScopeResult pivot(const std::vector<ScopeRecord>& records, const std::vector<siz
             ++owner_skipped;
             continue;
           }
-          pull(i, fmt::format("{} ({})", key_display(key), seed.why));
+          pull(i, through);
           expand(i);
         }
     if (auto it = by_target.find(k); it != by_target.end())
@@ -362,14 +364,13 @@ ScopeResult pivot(const std::vector<ScopeRecord>& records, const std::vector<siz
           pull(i, fmt::format("assumed {} ({})", key_display(key), seed.why));
           expand(i);
         } else if (machinery(f)) {
-          pull(i, fmt::format("the cluster acting on {} ({})", key_display(key), seed.why), false);
+          pull(i, "the cluster acting on " + through, false);
         }
       }
     if (auto it = by_owner.find(k); it != by_owner.end())
       for (uint32_t i : it->second) {
         const RecordFacets& f = records[i].facets();
-        if (!out.pulled.count(i))
-          pull(i, fmt::format("made for {} ({})", key_display(key), seed.why), false);
+        if (!out.pulled.count(i)) pull(i, "made for " + through, false);
         for (const auto& c : f.created)
           add_seed({c, fmt::format("made by its owner {}", key_display(key)), static_cast<long>(i),
                     true, true, seed.role == "created" ? "created" : "changed"});
@@ -377,7 +378,7 @@ ScopeResult pivot(const std::vector<ScopeRecord>& records, const std::vector<siz
     if (auto it = by_grant.find(k); it != by_grant.end())
       for (uint32_t i : it->second) {
         if (out.pulled.count(i)) continue;
-        pull(i, fmt::format("allowed by {} ({})", key_display(key), seed.why));
+        pull(i, "allowed by " + through);
         expand(i);
       }
   }
