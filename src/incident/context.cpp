@@ -3,9 +3,9 @@
 #include "detect/detect.h"
 #include "incident/graph.h"
 #include "sources/sources.h"
+#include "util/read_at.h"
 
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -190,17 +190,7 @@ Event ContextStore::load(size_t i, bool& ok) const {
   }
   if (w.spill) {
     e.raw.resize(r.length);
-    size_t done = 0;
-    while (done < r.length) {
-      ssize_t n = ::pread(fileno(w.spill), e.raw.data() + done, r.length - done,
-                          static_cast<off_t>(r.offset + done));
-      if (n <= 0) {
-        if (n < 0 && errno == EINTR) continue;
-        ok = false;
-        break;
-      }
-      done += static_cast<size_t>(n);
-    }
+    ok = util::read_at(fileno(w.spill), r.offset, e.raw.data(), r.length).empty();
   } else {
     e.raw.assign(w.memory, r.offset, r.length);
   }

@@ -1220,13 +1220,21 @@ void build(const CorrelationInput& in, Investigation& out) {
     const auto& r = input.context->at(i - context_base);
     return {r.source, input.context->file_of(i - context_base), r.line, r.record, r.event_id};
   };
+  // The texts of the context records among these read from the evidence in one pass per file,
+  // before load_context takes them one by one.
+  auto prefetch_context = [&](const std::vector<size_t>& indices) {
+    if (!input.context) return;
+    std::vector<size_t> wanted;
+    for (size_t i : indices)
+      if (i >= context_base && !fact_of.count(i)) wanted.push_back(i - context_base);
+    input.context->prefetch(wanted);
+  };
   auto policy_findings = cicd_findings(records, place, *input.policy);
-  if (input.context) {
+  {
     std::vector<size_t> cited;
     for (const auto& d : policy_findings)
-      for (size_t i : d.records)
-        if (i >= context_base && !fact_of.count(i)) cited.push_back(i - context_base);
-    input.context->prefetch(cited);
+      cited.insert(cited.end(), d.records.begin(), d.records.end());
+    prefetch_context(cited);
   }
   for (auto& d : policy_findings) {
     // The cited records are read back, so the finding's events resolve like any other's.
@@ -1436,11 +1444,9 @@ void build(const CorrelationInput& in, Investigation& out) {
       while (activity_rep.count(rep)) rep = activity_rep.at(rep);
     std::vector<size_t> to_load;
     for (const auto& [idx, pulled] : scope.result.pulled)
-      if (!activity_rep.count(idx) && idx >= context_base && !fact_of.count(idx))
-        to_load.push_back(idx - context_base);
-    if (input.context) input.context->prefetch(to_load);
-    for (const auto& [idx, pulled] : scope.result.pulled)
-      if (!activity_rep.count(idx)) load_context(idx);
+      if (!activity_rep.count(idx)) to_load.push_back(idx);
+    prefetch_context(to_load);
+    for (size_t idx : to_load) load_context(idx);
     g.index();
     // Compromised hosts: the nodes where the attacker's pods ran, and the nodes and instances a
     // detector's alert of the incident names; each with its counterpart (node ↔ instance).

@@ -9,6 +9,8 @@
 #include <cerrno>
 #include <vector>
 
+#include "util/read_at.h"
+
 namespace eksir::sources::detail {
 
 void Buffer::reserve(size_t n) {
@@ -66,17 +68,8 @@ std::unique_ptr<Input> Input::open(const std::string& path, std::string& error) 
 }
 
 bool Input::read_at(uint64_t offset, char* dst, size_t n) {
-  size_t done = 0;
-  while (done < n) {
-    ssize_t got = ::pread(fd_, dst + done, n - done, static_cast<off_t>(offset + done));
-    if (got < 0 && errno == EINTR) continue;
-    if (got <= 0) {
-      error_ = got < 0 ? std::strerror(errno) : "the file is shorter than when it was read";
-      return false;
-    }
-    done += static_cast<size_t>(got);
-  }
-  return true;
+  error_ = util::read_at(fd_, offset, dst, n);
+  return error_.empty();
 }
 
 bool Input::read_raw(char* dst, size_t max, size_t& got) {

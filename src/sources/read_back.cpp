@@ -46,24 +46,18 @@ std::string read_back(const std::string& path, const std::vector<Slice>& slices,
   uint64_t base = 0;  // content offset of buf's first byte
   for (size_t i : order) {
     const Slice& s = slices[i];
-    if (s.offset > base + buf.size()) {
-      base += buf.size();
-      buf.clear();
-    }
     while (base + buf.size() < s.offset + s.length) {
       // Drop what lies before the slice, so the buffer holds about a block at a time.
-      if (s.offset > base && buf.size() >= kBlock) {
-        size_t drop = static_cast<size_t>(std::min<uint64_t>(s.offset - base, buf.size()));
-        buf.consume(drop);
-        base += drop;
+      if (s.offset >= base + buf.size()) {
+        base += buf.size();
+        buf.clear();
+      } else if (s.offset > base && buf.size() >= kBlock) {
+        buf.consume(static_cast<size_t>(s.offset - base));
+        base = s.offset;
       }
       if (!in->read(buf, kBlock)) {
         if (base + buf.size() >= s.offset + s.length) break;
         return in->error().empty() ? "the content is shorter than when it was read" : in->error();
-      }
-      if (s.offset > base + buf.size()) {
-        base += buf.size();
-        buf.clear();
       }
     }
     texts[i].assign(buf.data() + (s.offset - base), s.length);
