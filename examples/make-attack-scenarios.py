@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generate five attack scenarios for attacker scoping under examples/scenarios/.
+"""Generate six attack scenarios for attacker scoping under examples/scenarios/.
 
   access-entry-xacct/  a stolen IAM user key gives a role in another account an EKS access entry with
                        AmazonEKSClusterAdminPolicy; that role's sessions read secrets and deploy a
@@ -16,6 +16,9 @@
   logging-off/         a stolen SSO admin session blinds CloudTrail, turns off control-plane logging,
                        opens the endpoint, creates an IAM user and key and assumes a pre-existing CI
                        role (prod-identity, ca-central-1).
+  shared-ground/       five engineers share an office address and touch the same pod and secret; one's SSO
+                       session, stolen, binds cluster-admin to a new service account whose token starts a
+                       privileged pod; the policy names no trusted address or admin (prod-finance, eu-north-1).
 
 Each scenario is an evidence folder, its truth file (`<name>.truth.json`, with the machine-scorable
 `expect` block tests/scenarios reads) and its organisation policy (`<name>.eksir.yaml`) beside it.
@@ -2859,6 +2862,542 @@ def build_logging_off(out):
 
 
 # =============================================================================================
+# Scenario 6: shared-ground (prod-finance, eu-north-1, 2026-05-12)
+# =============================================================================================
+SG = {}
+SG_SSO_PATH = "aws-reserved/sso.amazonaws.com/eu-north-1/"
+SG_MAC_KUBECTL = "kubectl/v1.32.3 (darwin/arm64) kubernetes/32cc146"
+SG_ATK_KUBECTL = "kubectl/v1.29.2 (linux/amd64) kubernetes/4b8e819"
+SG_ATK_PY = "OpenAPI-Generator/31.0.0/python"
+
+
+def sg_world():
+    new_scenario("shared-ground", 20260512, "350918273645", "eu-north-1", "prod-finance", "2026-05-12",
+                 ["10.116.100.19", "10.116.101.205"], "1b3d5f7a9c0e2b4d6f8a1c3e5b7d9f0a")
+    SG.clear()
+    C = SG
+    cluster_common(C, "prod-finance", "v1.32.2-eks-bc803b4", "kubelet/v1.32.1-eks-5d632ec (linux/amd64) kubernetes/5d632ec")
+    C["kube_proxy"] = "v1.32.0-minimal-eksbuild.2"
+    C["node_role"], C["node_role_id"] = "prod-finance-node-role", "AROAVQ7LEDGRNODEFIN6"
+    C["ng"] = "prod-finance-general"
+    C["nodes"] = [Node("ip-10-116-18-73.eu-north-1.compute.internal", "10.116.18.73", "i-0a7b8c9d0e1f2a3b4", "eu-north-1a",
+                       "ASIAVQ7LEDGRFINNDA01", "2026-05-08T04:12:31Z", C["ng"]),
+                  Node("ip-10-116-44-150.eu-north-1.compute.internal", "10.116.44.150", "i-0b8c9d0e1f2a3b4c5", "eu-north-1b",
+                       "ASIAVQ7LEDGRFINNDB02", "2026-05-08T04:12:36Z", C["ng"])]
+    C["nat"] = "198.51.100.175"
+    C["metrics_server"] = ("metrics-server-5b9d7c6f8-h4k2w", C["nodes"][0], "10.116.18.91")
+    C["coredns_rs"] = "6c8d9b7f45"
+    C["vpc"], C["cluster_sg"] = "vpc-0f1b3d5e7a9c24680", "sg-0a2c4e6f8b0d35791"
+    C["subnets"] = {"eu-north-1a": "subnet-0b3d5f7a9c1e46802", "eu-north-1b": "subnet-0c4e6a8b0d2f57913"}
+    C["endpoint"] = "https://B7D9F1A3C5E2B4D6F8A0C1E3B5D7F9A2.gr7.eu-north-1.eks.amazonaws.com"
+    C["oidc"] = "B7D9F1A3C5E2B4D6F8A0C1E3B5D7F9A2"
+    C["created"] = "2025-07-14T09:21:37.418000+00:00"
+    # IAM Identity Center: two permission sets, five engineers, one office
+    C["admin_sso"], C["admin_sso_id"] = "AWSReservedSSO_PlatformAdmin_5e2a8c4f1b7d3e90", "AROAVQ7LEDGRPLATADM1"
+    C["dev_sso"], C["dev_sso_id"] = "AWSReservedSSO_Developer_9c1f3b7e5a2d4f68", "AROAVQ7LEDGRDEVELOP2"
+    C["people"] = {   # who: (session name, permission set, own session key)
+        "alice": ("alice.novak@example.com", "admin", "ASIAVQ7LEDGRALICE4M2"),
+        "bob": ("bob.lindqvist@example.com", "admin", "ASIAVQ7LEDGRBOB7Q3XW"),
+        "chen": ("chen.wei@example.com", "dev", "ASIAVQ7LEDGRCHEN2R6T"),
+        "dana": ("dana.kovacs@example.com", "dev", "ASIAVQ7LEDGRDANA5H8P"),
+        "farid": ("farid.haddad@example.com", "dev", "ASIAVQ7LEDGRFARID3N9"),
+    }
+    C["stolen_key"] = "ASIAVQ7LEDGRSTOLEN5K"
+    C["office_ip"], C["attacker_ip"] = "192.0.2.60", "203.0.113.88"
+    C["ns"], C["deploy"], C["secret"] = "ledger", "ledger-api", "ledger-db"
+    C["rs_old"], C["rs_new"] = "7d6c5b9f84", "5f8b7c9d46"
+    ecr = f"{S().account}.dkr.ecr.{S().region}.amazonaws.com"
+    C["image_old"], C["image_new"] = f"{ecr}/ledger-api:2026.05.07-2", f"{ecr}/ledger-api:2026.05.12-1"
+    A, B_ = C["nodes"]
+    C["api_pods"] = [(f"ledger-api-{C['rs_new']}-{M.suffix('la' + str(i))}", n, n.prefix + str(112 + 75 * i)) for i, n in enumerate((A, B_))]
+    C["shared_pod"] = C["api_pods"][1][0]   # the replica on node B: both admins and the attacker exec into it
+    C["sa"], C["crb"] = "ledger-ops", "ledger-ops-admin"
+    C["pod"], C["pod_node"], C["pod_ip"] = "ledger-ops-debug", B_, "10.116.44.203"
+    C["pod_image"] = "docker.io/library/alpine:3.20"
+    C["token_jti"] = stable_uuid("jti-ledger-ops")
+    C["snap"] = T("12:10:00")
+
+
+def sg_role(who):
+    C = SG
+    return (C["admin_sso"], C["admin_sso_id"]) if C["people"][who][1] == "admin" else (C["dev_sso"], C["dev_sso_id"])
+
+
+def sg_role_arn(role):
+    return f"arn:aws:iam::{S().account}:role/{SG_SSO_PATH}{role}"
+
+
+def sg_ident(who, key, created):
+    role, role_id = sg_role(who)
+    return M.id_role(role, role_id, SG["people"][who][0], key, created, path=SG_SSO_PATH)
+
+
+def sg_k8s(who, key, src, ua, label="benign", step=None):
+    """audit() keyword arguments for one engineer's session (the access entry's username is the STS ARN)."""
+    role, role_id = sg_role(who)
+    session = SG["people"][who][0]
+    uname = f"arn:aws:sts::{S().account}:assumed-role/{role}/{session}"
+    return dict(user=u_role(uname, [], S().account, role, role_id, session, key), src=[src], ua=ua,
+                reason=policy_reason(f"arn:aws:iam::{S().account}:role/{role}", uname), label=label, step=step)
+
+
+def sg_kubeconfig(who, t, created, step):
+    """update-kubeconfig from the office with the engineer's own session."""
+    C = SG
+    ct(t, sg_ident(who, C["people"][who][2], created), "eks.amazonaws.com", "DescribeCluster", params={"name": S().cluster},
+       ip=C["office_ip"], ua=cli_ua("eks.update-kubeconfig", "2.22.4", "3.12.6", "Darwin/24.3.0", "arm64"), step=step)
+
+
+def sg_sa_user():
+    C = SG
+    u = u_sa(C["ns"], C["sa"])
+    u["extra"] = {"authentication.kubernetes.io/credential-id": [f"JTI={C['token_jti']}"]}
+    return u
+
+
+def sg_exec(recv, closed, pod, container, command, verb, who, label, step, tty=True):
+    """One exec: logged when the stream opens and again when it closes, under one auditID. `who`: audit() keyword
+    arguments of the caller (user, src, ua, reason)."""
+    K = {k: v for k, v in who.items() if k not in ("label", "step")}
+    aid = uid()
+    cmd = "&".join("command=" + urllib.parse.quote(c, safe="") for c in command)
+    uri = f"/api/v1/namespaces/{SG['ns']}/pods/{pod}/exec?{cmd}&container={container}&stdin=true&stdout=true" + ("&tty=true" if tty else "")
+    ref = oref("pods", SG["ns"], pod, sub="exec")
+    audit(M.ms(recv, 25, 60), verb=verb, uri=uri, objref=ref, code=101, stage="ResponseStarted", audit_id=aid, received=recv,
+          label=label, step=step, **K)
+    audit(closed, verb=verb, uri=uri, objref=ref, code=101, stage="ResponseComplete", audit_id=aid, received=recv,
+          label=label, step=step, **K)
+
+
+def sg_shell_alert(t, extra_ns, pod, container, image, node, label, step, shell="sh", exe="/bin/sh"):
+    repo, tag = image.rsplit(":", 1)
+    cid = M.container_id(SG["ns"], pod, container)[:12]
+    falco(t, extra_ns, "Terminal shell in container", "Notice", node.name,
+          ["T1059", "container", "maturity_stable", "mitre_execution", "shell"],
+          "A shell was spawned in a container with an attached terminal",
+          fields=dict(M.container_fields(pod, SG["ns"], cid, repo, tag, container),
+                      **M.proc_fields("execve", "root", 0, shell, exe, "runc", shell, 34816),
+                      **{"evt.arg.flags": "EXE_WRITABLE|EXE_LOWER_LAYER"}),
+          text_fields=M.proc_text("execve", "root", 0, shell, exe, "runc", shell, 34816)
+                      + [("exe_flags", "EXE_WRITABLE|EXE_LOWER_LAYER")] + M.container_text(pod, SG["ns"], cid, repo, tag, container),
+          label=label, step=step)
+
+
+def sg_benign():
+    C = SG
+    ns, dep, sec = C["ns"], C["deploy"], C["secret"]
+    A, B_ = C["nodes"]
+    shared = C["shared_pod"]
+    sec_uri = f"/api/v1/namespaces/{ns}/secrets/{sec}"
+    # 07:38 farid rolls ledger-api out to a new image from the account's ECR (by hand: kubectl set image)
+    sg_kubeconfig("farid", T("07:38:05"), T("07:36:52"), "lookalike-farid-rollout")
+    K = sg_k8s("farid", C["people"]["farid"][2], C["office_ip"], SG_MAC_KUBECTL, step="lookalike-farid-rollout")
+    audit(T("07:39:12.408211"), verb="get", uri=f"/apis/apps/v1/namespaces/{ns}/deployments/{dep}",
+          objref=oref("deployments", ns, dep, "apps"), level="Request", **K)
+    t = T("07:39:40.116042")
+    audit(t, verb="patch", uri=f"/apis/apps/v1/namespaces/{ns}/deployments/{dep}?fieldManager=kubectl-set",
+          objref=oref("deployments", ns, dep, "apps", uid_=stable_uuid(f"Deployment/{ns}/{dep}")), level="RequestResponse",
+          req={"spec": {"template": {"spec": {"containers": [{"image": C["image_new"], "name": dep}]}}}},
+          resp={"kind": "Deployment", "apiVersion": "apps/v1", "metadata": {"name": dep, "namespace": ns,
+                                                                           "uid": stable_uuid(f"Deployment/{ns}/{dep}"), "generation": 58}},
+          **K)
+    # the deployment-controller and replicaset-controller do the rest
+    rs = f"{dep}-{C['rs_new']}"
+    t = later(t, 0, 40, 90)
+    audit(t, u_sa("kube-system", "deployment-controller"), "create", f"/apis/apps/v1/namespaces/{ns}/replicasets",
+          oref("replicasets", ns, rs, "apps"), code=201, level="RequestResponse", ua=kcm_ua(C["server"], "deployment-controller"),
+          req={"kind": "ReplicaSet", "apiVersion": "apps/v1", "metadata": {"name": rs, "namespace": ns,
+                                                                          "ownerReferences": [owner_ref("Deployment", dep, ns)]}},
+          resp={"kind": "ReplicaSet", "apiVersion": "apps/v1", "metadata": {"name": rs, "namespace": ns,
+                                                                           "uid": stable_uuid(f"ReplicaSet/{ns}/{rs}")}},
+          reason=controller_reason("deployment-controller"), step="rollout-controllers")
+    for name, n, _ in C["api_pods"]:
+        t = later(t, S().rng.randint(2, 5))
+        controller_pod(C, t, ns, name, owner_ref("ReplicaSet", rs, ns), n, sg_api_containers(C["image_new"]), "ledger-api",
+                       "replicaset-controller", "benign", "rollout-controllers",
+                       labels={"app.kubernetes.io/name": dep, "pod-template-hash": C["rs_new"]})
+    audit(T("07:44:10.552107"), verb="get", uri=sec_uri, objref=oref("secrets", ns, sec), **dict(K, step="lookalike-secret-reads"))
+    # 08:52 chen reads the database secret to debug a migration
+    sg_kubeconfig("chen", T("08:52:00"), T("08:49:31"), "lookalike-secret-reads")
+    K = sg_k8s("chen", C["people"]["chen"][2], C["office_ip"], SG_MAC_KUBECTL, step="lookalike-secret-reads")
+    audit(T("08:53:12.330518"), verb="get", uri=sec_uri, objref=oref("secrets", ns, sec), **K)
+    # 09:12 alice and 09:31 bob exec into the same ledger-api replica (kubectl 1.32: WebSocket, verb get); Falco sees the shells
+    for who, t0, closed, created, nsx in (("alice", T("09:12:04.218330"), T("09:19:47.602114"), T("09:09:12"), 211),
+                                          ("bob", T("09:31:22.904417"), T("09:34:10.117203"), T("09:28:40"), 482)):
+        sg_kubeconfig(who, t0 - timedelta(seconds=94), created, "lookalike-admin-exec")
+        K = sg_k8s(who, C["people"][who][2], C["office_ip"], SG_MAC_KUBECTL, step="lookalike-admin-exec")
+        audit(later(t0, -40), verb="list", uri=f"/api/v1/namespaces/{ns}/pods?limit=500", objref=oref("pods", ns), level="Request", **K)
+        sg_exec(t0, closed, shared, dep, ["sh"], "get", K, "benign", "lookalike-admin-exec")
+        sg_shell_alert(later(t0, 0, 300, 700), nsx, shared, dep, C["image_new"], B_, "benign", "lookalike-admin-exec")
+    # 09:36 bob also reads the database secret
+    K = sg_k8s("bob", C["people"]["bob"][2], C["office_ip"], SG_MAC_KUBECTL, step="lookalike-secret-reads")
+    audit(T("09:36:40.771920"), verb="get", uri=sec_uri, objref=oref("secrets", ns, sec), **K)
+    # 09:57 dana's own work, with her own session key, from the office: the same username the attacker will use
+    sg_kubeconfig("dana", T("09:57:30"), T("09:55:02"), "lookalike-dana-own-work")
+    K = sg_k8s("dana", C["people"]["dana"][2], C["office_ip"], SG_MAC_KUBECTL, step="lookalike-dana-own-work")
+    audit(T("09:58:14.090815"), verb="list", uri=f"/api/v1/namespaces/{ns}/pods?limit=500", objref=oref("pods", ns), level="Request", **K)
+    audit(T("09:58:40.662301"), verb="get", uri=f"/apis/apps/v1/namespaces/{ns}/deployments/{dep}",
+          objref=oref("deployments", ns, dep, "apps"), level="Request", **K)
+    audit(T("10:03:05.218744"), verb="list", uri=f"/apis/apps/v1/namespaces/{ns}/deployments?limit=500",
+          objref=oref("deployments", ns, group="apps"), level="Request", **K)
+
+
+def sg_api_containers(image):
+    return [{"name": "ledger-api", "image": image, "ports": [{"containerPort": 8080, "protocol": "TCP"}],
+             "resources": {"requests": {"cpu": "250m", "memory": "512Mi"}}}]
+
+
+def sg_debug_containers():
+    C = SG
+    return [{"name": "debug", "image": C["pod_image"], "command": ["/bin/sh", "-c", "sleep infinity"],
+             "securityContext": {"privileged": True}, "volumeMounts": [{"name": "host", "mountPath": "/host"}]}]
+
+
+def sg_attack():
+    C = SG
+    ns, sec, atk = C["ns"], C["secret"], C["attacker_ip"]
+    A, B_ = C["nodes"]
+    # dana's session, stolen: another session key, from 203.0.113.88, with Linux tools
+    ident = sg_ident("dana", C["stolen_key"], T("11:01:48"))
+    ua = cli_ua("sts.get-caller-identity", "2.17.12", "3.11.9", "Linux/6.8.0-45-generic", "x86_64.ubuntu.24")
+    ct(T("11:02:14"), ident, "sts.amazonaws.com", "GetCallerIdentity", params=None, ip=atk, ua=ua, label="attack", step="aws-recon")
+    ct(T("11:02:41"), ident, "eks.amazonaws.com", "DescribeCluster", params={"name": S().cluster}, ip=atk,
+       ua=ua.replace("sts.get-caller-identity", "eks.update-kubeconfig"), label="attack", step="aws-recon")
+    K = sg_k8s("dana", C["stolen_key"], atk, SG_ATK_KUBECTL, label="attack")
+    K.pop("step")
+    audit(T("11:03:30.402915"), verb="list", uri=f"/api/v1/namespaces/{ns}/secrets?limit=500", objref=oref("secrets", ns),
+          step="k8s-list-secrets", **K)
+    audit(T("11:03:52.117308"), verb="get", uri=f"/api/v1/namespaces/{ns}/secrets/{sec}", objref=oref("secrets", ns, sec),
+          step="k8s-read-secret", **K)
+    # a shell in the production replica the admins use (kubectl 1.29: SPDY, verb create)
+    t = T("11:04:20.660172")
+    sg_exec(t, T("11:06:31.204418"), C["shared_pod"], C["deploy"], ["sh"], "create", K, "attack", "k8s-exec-app-pod")
+    sg_shell_alert(later(t, 0, 300, 700), 617, C["shared_pod"], C["deploy"], C["image_new"], B_, "attack", "runtime-shell-app-pod")
+    # a service account of its own, cluster-admin for it, a one-year token
+    t = T("11:07:02.318240")
+    sa = {"kind": "ServiceAccount", "apiVersion": "v1", "metadata": {"name": C["sa"], "namespace": ns, "creationTimestamp": None}}
+    audit(t, verb="create", uri=f"/api/v1/namespaces/{ns}/serviceaccounts?fieldManager=kubectl-create&fieldValidation=Strict",
+          objref=oref("serviceaccounts", ns, C["sa"]), code=201, level="RequestResponse", req=sa,
+          resp={"kind": "ServiceAccount", "apiVersion": "v1",
+                "metadata": {"name": C["sa"], "namespace": ns, "uid": stable_uuid(f"sa/{ns}/{C['sa']}"), "resourceVersion": "61207734",
+                             "creationTimestamp": iso_s(t)}},
+          step="k8s-create-serviceaccount", **K)
+    t = T("11:07:25.840117")
+    crb = {"kind": "ClusterRoleBinding", "apiVersion": "rbac.authorization.k8s.io/v1",
+           "metadata": {"name": C["crb"], "creationTimestamp": None},
+           "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "cluster-admin"},
+           "subjects": [{"kind": "ServiceAccount", "name": C["sa"], "namespace": ns}]}
+    resp = json.loads(json.dumps(crb))
+    resp["metadata"] = {"name": C["crb"], "uid": stable_uuid("crb/" + C["crb"]), "resourceVersion": "61207790", "creationTimestamp": iso_s(t)}
+    audit(t, verb="create", uri="/apis/rbac.authorization.k8s.io/v1/clusterrolebindings?fieldManager=kubectl-create&fieldValidation=Strict",
+          objref=oref("clusterrolebindings", None, C["crb"], "rbac.authorization.k8s.io"), code=201, level="RequestResponse",
+          req=crb, resp=resp, step="k8s-create-clusterrolebinding", **K)
+    audit(T("11:07:48.226501"), verb="create", uri=f"/api/v1/namespaces/{ns}/serviceaccounts/{C['sa']}/token",
+          objref=oref("serviceaccounts", ns, C["sa"], sub="token"), code=201, level="Request",
+          req={"kind": "TokenRequest", "apiVersion": "authentication.k8s.io/v1", "metadata": {"creationTimestamp": None},
+               "spec": {"audiences": None, "expirationSeconds": 31536000, "boundObjectRef": None},
+               "status": {"token": "", "expirationTimestamp": None}},
+          annotations={"authentication.kubernetes.io/issued-credential-id": f"JTI={C['token_jti']}"},
+          step="k8s-create-token", **K)
+    # as the new service account, with the Python client: a privileged hostPID pod with the host's / mounted
+    S_ = dict(user=sg_sa_user(), src=[atk], ua=SG_ATK_PY, reason=crb_reason(C["crb"], "cluster-admin", "ServiceAccount", f"{C['sa']}/{ns}"),
+              label="attack")
+    pod, node = C["pod"], C["pod_node"]
+    spec = {"serviceAccountName": C["sa"], "hostPID": True, "containers": sg_debug_containers(),
+            "volumes": [{"name": "host", "hostPath": {"path": "/"}}], "tolerations": [{"operator": "Exists"}]}
+    body = {"kind": "Pod", "apiVersion": "v1", "metadata": {"name": pod, "namespace": ns, "labels": {"app": C["sa"]}}, "spec": spec}
+    t = T("11:09:55.507314")
+    pod_uid = stable_uuid(f"pod/{ns}/{pod}")
+    created = audit(t, verb="create", uri=f"/api/v1/namespaces/{ns}/pods", objref=oref("pods", ns, pod), code=201, level="RequestResponse",
+                    req=body, resp=dict(body, metadata=dict(body["metadata"], uid=pod_uid, creationTimestamp=iso_s(t)),
+                                        status={"phase": "Pending", "qosClass": "BestEffort"}),
+                    step="k8s-create-privileged-pod", **S_)
+    tb = later(parse_t(created["stageTimestamp"]), 0, 6, 30)
+    audit(tb, u_plain("system:kube-scheduler", ["system:authenticated"]), "create", f"/api/v1/namespaces/{ns}/pods/{pod}/binding",
+          oref("pods", ns, pod, sub="binding"), code=201, level="RequestResponse", ua=sched_ua(C["server"]),
+          req={"kind": "Binding", "apiVersion": "v1", "metadata": {"name": pod, "namespace": ns, "uid": pod_uid},
+               "target": {"kind": "Node", "name": node.name}},
+          resp={"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "code": 201},
+          reason=crb_reason("system:kube-scheduler", "system:kube-scheduler", "User", "system:kube-scheduler"),
+          label="attack", step="k8s-pod-scheduled")
+    tk = later(t, 2)
+    audit(tk, M.u_node(node, C["node_role"], C["node_role_id"]), "create", f"/api/v1/namespaces/{ns}/serviceaccounts/{C['sa']}/token",
+          oref("serviceaccounts", ns, C["sa"], sub="token"), code=201, level="Request", ua=C["kubelet"], src=[node.ip],
+          req={"kind": "TokenRequest", "apiVersion": "authentication.k8s.io/v1", "metadata": {"creationTimestamp": None},
+               "spec": {"audiences": ["https://kubernetes.default.svc"], "expirationSeconds": 3607,
+                        "boundObjectRef": {"kind": "Pod", "apiVersion": "v1", "name": pod, "uid": pod_uid}}},
+          label="attack", step="k8s-pod-scheduled")
+    ts = later(t, 5)
+    audit(ts, M.u_node(node, C["node_role"], C["node_role_id"]), "patch", f"/api/v1/namespaces/{ns}/pods/{pod}/status",
+          oref("pods", ns, pod, sub="status", uid_=pod_uid), level="Request", ua=C["kubelet"], src=[node.ip],
+          req={"metadata": {"uid": pod_uid}, "status": {"phase": "Running", "hostIP": node.ip, "podIP": C["pod_ip"], "containerStatuses": [
+              {"name": "debug", "image": C["pod_image"], "ready": True, "started": True,
+               "containerID": "containerd://" + M.container_id(ns, pod, "debug"), "state": {"running": {"startedAt": iso_s(ts)}}}]}},
+          label="attack", step="k8s-pod-scheduled")
+    # a shell in it (the Python client's stream: WebSocket, verb get), chroot into the host, read /etc/shadow
+    t = T("11:11:30.118462")
+    sg_exec(t, T("11:15:02.640915"), pod, "debug", ["/bin/sh"], "get", S_, "attack", "k8s-exec-debug-pod")
+    sg_shell_alert(later(t, 0, 300, 700), 904, pod, "debug", C["pod_image"], node, "attack", "runtime-host-access",
+                   exe="/bin/busybox")
+    repo, tag = C["pod_image"].rsplit(":", 1)
+    cid = M.container_id(ns, pod, "debug")[:12]
+    falco(T("11:12:14.771806"), 338, "Read sensitive file untrusted", "Warning", node.name,
+          ["T1555", "container", "filesystem", "host", "maturity_stable", "mitre_credential_access"],
+          "Sensitive file opened for reading by non-trusted program",
+          fields=dict(M.container_fields(pod, ns, cid, repo, tag, "debug"),
+                      **M.proc_fields("openat", "root", 0, "cat", "/usr/bin/cat", "sh", "cat /etc/shadow", 34816),
+                      **{"fd.name": "/etc/shadow", "proc.aname[2]": "chroot", "proc.aname[3]": "sh", "proc.aname[4]": "runc"}),
+          text_fields=[("file", "/etc/shadow"), ("gparent", "chroot"), ("ggparent", "sh"), ("gggparent", "runc")]
+                      + M.proc_text("openat", "root", 0, "cat", "/usr/bin/cat", "sh", "cat /etc/shadow", 34816)
+                      + M.container_text(pod, ns, cid, repo, tag, "debug"),
+          step="runtime-host-access")
+    audit(T("11:16:40.305522"), verb="list", uri="/api/v1/nodes", objref=oref("nodes"), level="Request", step="k8s-enumerate-nodes", **S_)
+    SG["t"] = {"pod": T("11:09:55.507314"), "crb": T("11:07:25.840117"), "sa": T("11:07:02.318240")}
+
+
+def sg_snapshot():
+    C = SG
+    A, B_ = C["nodes"]
+    ns, dep = C["ns"], C["deploy"]
+    pods = system_pod_objects(C, T("04:16:02", "2026-05-08"), ["10.116.18.40", "10.116.44.66"])
+    labels = {"app.kubernetes.io/name": dep, "pod-template-hash": C["rs_new"]}
+    rs_new, rs_old = f"{dep}-{C['rs_new']}", f"{dep}-{C['rs_old']}"
+    for name, n, ip in C["api_pods"]:
+        pods.append(M.make_pod(name, ns, T("07:39:44"), sg_api_containers(C["image_new"]), n, ip, labels=labels,
+                               owner_ref=owner_ref("ReplicaSet", rs_new, ns), sa="ledger-api", generate_name=rs_new + "-"))
+    bad = M.make_pod(C["pod"], ns, SG["t"]["pod"], sg_debug_containers(), C["pod_node"], C["pod_ip"], labels={"app": C["sa"]},
+                     sa=C["sa"], volumes=[{"name": "host", "hostPath": {"path": "/", "type": ""}}], tolerations=[{"operator": "Exists"}])
+    bad["spec"]["hostPID"] = True
+    pods.append(bad)
+    pods.sort(key=lambda p: (p["metadata"]["namespace"], p["metadata"]["name"]))
+    tl = {"app.kubernetes.io/name": dep}
+    ldep = M.deployment(dep, ns, "2025-07-16T10:02:41Z", 2, tl, tl, sg_api_containers(C["image_new"]), "ledger-api", C["rs_new"], 58)
+    ldep["metadata"]["uid"] = stable_uuid(f"Deployment/{ns}/{dep}")
+    rss = []
+    for h, img, n, rev, created in ((C["rs_old"], C["image_old"], 0, 57, "2026-05-07T15:20:08Z"),
+                                    (C["rs_new"], C["image_new"], 2, 58, "2026-05-12T07:39:41Z")):
+        rs = M.replicaset(dep, ns, h, created, n, tl, sg_api_containers(img), "ledger-api", rev)
+        rs["metadata"]["uid"] = stable_uuid(f"ReplicaSet/{ns}/{dep}-{h}")
+        rs["metadata"]["ownerReferences"] = [owner_ref("Deployment", dep, ns)]
+        rss.append(rs)
+    crbs = M.system_crbs("2025-07-14T09:30:12Z") + [metrics_server_crb("2025-07-14T09:41:55Z")]
+    backdoor = M.crb(C["crb"], "cluster-admin", [M.SA(C["sa"], ns)], iso_s(SG["t"]["crb"]))
+    backdoor["metadata"]["uid"] = stable_uuid("crb/" + C["crb"])
+    crbs.append(backdoor)
+    crbs.sort(key=lambda o: o["metadata"]["name"])
+    sas = system_serviceaccounts("2025-07-14T09:30:12Z") + [M.serviceaccount("ledger-api", ns, "2025-07-16T10:02:40Z"),
+                                                             M.serviceaccount("default", ns, "2025-07-16T10:02:38Z"),
+                                                             M.serviceaccount(C["sa"], ns, iso_s(SG["t"]["sa"]))]
+    nodes = [M.node_object(n, "eun1-az" + str(i + 1), C["snap"], "v1.32.1-eks-5d632ec", "ami-0c1d2e3f4a5b6c7d8") for i, n in enumerate(C["nodes"])]
+    admin_arn, dev_arn = sg_role_arn(C["admin_sso"]), sg_role_arn(C["dev_sso"])
+    principals = [f"arn:aws:iam::{S().account}:role/{C['node_role']}", admin_arn, dev_arn]
+    snap = {"pods.json": k8s_list(pods), "nodes.json": k8s_list(nodes), "deployments.json": k8s_list([ldep]),
+            "replicasets.json": k8s_list(rss), "serviceaccounts.json": k8s_list(sas), "clusterrolebindings.json": k8s_list(crbs),
+            "configmaps-kube-system.json": k8s_list([M.aws_auth(f"arn:aws:iam::{S().account}:role/{C['node_role']}", "2025-07-14T09:35:20Z")]),
+            "eks-describe-cluster.json": describe_cluster(C, "1.32", "eks.9", ["0.0.0.0/0"], ["api", "audit", "authenticator"],
+                                                          tags={"env": "production", "team": "ledger"}),
+            "eks-list-access-entries.json": {"accessEntries": sorted(principals)}}
+    for key, arn, role, created in (("platformadmin", admin_arn, C["admin_sso"], "2025-07-14T09:44:02.000000+00:00"),
+                                    ("developer", dev_arn, C["dev_sso"], "2025-09-03T13:20:17.000000+00:00")):
+        snap[f"eks-describe-access-entry-{key}.json"] = access_entry_doc(
+            arn, f"arn:aws:sts::{S().account}:assumed-role/{role}/{{{{SessionName}}}}", [], created)
+        snap[f"eks-list-associated-access-policies-{key}.json"] = {
+            "clusterName": S().cluster, "principalArn": arn,
+            "associatedAccessPolicies": [{"policyArn": "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
+                                          "accessScope": {"type": "cluster", "namespaces": []}, "associatedAt": created,
+                                          "modifiedAt": created}]}
+    return snap
+
+
+SG_STEPS = {
+    "aws-recon": "dana.kovacs@example.com's Developer session, stolen (another session key, ASIAVQ7LEDGRSTOLEN5K), from 203.0.113.88 with aws-cli on Linux: GetCallerIdentity, update-kubeconfig",
+    "k8s-list-secrets": "lists the secrets of namespace ledger (kubectl 1.29 for Linux; the Developer access entry has AmazonEKSClusterAdminPolicy)",
+    "k8s-read-secret": "reads ledger/ledger-db, the secret three engineers read that morning",
+    "k8s-exec-app-pod": "exec (SPDY, verb create) with a terminal into the ledger-api replica on node B, the very pod both platform admins exec'd into that morning",
+    "runtime-shell-app-pod": "Falco on node B: Terminal shell in container (ledger-api) at the time of the attacker's exec",
+    "k8s-create-serviceaccount": "creates ServiceAccount ledger/ledger-ops",
+    "k8s-create-clusterrolebinding": "creates ClusterRoleBinding ledger-ops-admin: cluster-admin for ServiceAccount ledger/ledger-ops",
+    "k8s-create-token": "requests a one-year token for ledger-ops (serviceaccounts/token, expirationSeconds 31536000)",
+    "k8s-create-privileged-pod": "as system:serviceaccount:ledger:ledger-ops from 203.0.113.88 (the Python client): creates pod ledger/ledger-ops-debug: alpine, privileged, hostPID, hostPath / at /host, tolerates everything",
+    "k8s-pod-scheduled": "the scheduler binds it to node B; the kubelet requests its token (ledger/ledger-ops) and reports it running",
+    "k8s-exec-debug-pod": "the service account execs a shell in ledger-ops-debug (WebSocket, verb get)",
+    "runtime-host-access": "Falco on node B: Terminal shell in container (debug), then Read sensitive file untrusted: cat /etc/shadow after chroot /host",
+    "k8s-enumerate-nodes": "the service account lists the nodes",
+    "lookalike-farid-rollout": "benign: farid.haddad@example.com (Developer) from the office sets ledger-api's image to a new build from the account's ECR (kubectl set image)",
+    "rollout-controllers": "benign: the deployment-controller and replicaset-controller roll that change out (ReplicaSet ledger-api-5f8b7c9d46 and its two pods, one per node)",
+    "lookalike-secret-reads": "benign: farid (07:44), chen.wei@example.com (08:53) and bob.lindqvist@example.com (09:36) read ledger/ledger-db from the office",
+    "lookalike-admin-exec": "benign: alice.novak@example.com (09:12) and bob.lindqvist@example.com (09:31), PlatformAdmin, exec a shell into the same ledger-api replica from the office (kubectl 1.32 for macOS, verb get); Falco reports both shells",
+    "lookalike-dana-own-work": "benign: dana.kovacs@example.com's own work from the office the hour before, with her own session key (ASIAVQ7LEDGRDANA5H8P): list pods, get and list deployments — the same username as the stolen session",
+    "background": "benign: kubelets, control plane, metrics; the nodes' VPC CNI and ECR calls through the NAT",
+}
+
+
+def sg_consistency(docs):
+    problems = []
+    C = SG
+    pods = {p["metadata"]["name"]: p for p in docs["snapshot/pods.json"]["items"]}
+    A, B_ = C["nodes"]
+    if pods[C["pod"]]["spec"]["nodeName"] != B_.name or pods[C["shared_pod"]]["spec"]["nodeName"] != B_.name:
+        problems.append("snapshot: the debug pod and the shared replica must both run on node B")
+    for ev in docs["k8s-audit/kube-apiserver-audit.log"]:
+        o = ev.get("objectRef", {})
+        if ev["verb"] == "create" and o.get("subresource") == "binding" and o.get("name") in pods:
+            if pods[o["name"]]["spec"]["nodeName"] != ev["requestObject"]["target"]["name"]:
+                problems.append(f"audit: binding of {o['name']} names another node than the snapshot")
+    for a in docs["falco/falco.jsonl"]:
+        p = pods.get(a["output_fields"].get("k8s.pod.name"))
+        if p is None or p["spec"]["nodeName"] != a["hostname"]:
+            problems.append(f"falco: {a['rule']} at {a['time']} names a pod not on its host")
+    # the premise: five people, five session keys, one office address, in both CloudTrail and the audit log
+    office_ct, office_k8s = {}, {}
+    for rel, d in docs.items():
+        if rel.startswith("cloudtrail/") and rel.endswith(".json.gz"):
+            for r in d["Records"]:
+                if r["sourceIPAddress"] == C["office_ip"]:
+                    office_ct.setdefault(r["userIdentity"]["arn"].rsplit("/", 1)[1], set()).add(r["userIdentity"]["accessKeyId"])
+    for ev in docs["k8s-audit/kube-apiserver-audit.log"]:
+        if C["office_ip"] in ev["sourceIPs"]:
+            office_k8s.setdefault(ev["user"]["extra"]["sessionName"][0], set()).update(ev["user"]["extra"]["accessKeyId"])
+    want = {s: {k} for s, _, k in C["people"].values()}
+    if office_ct != want or office_k8s != want:
+        problems.append("the office address is not used by exactly the five engineers, each with their own key")
+    if C["office_ip"] in (r["sourceIPAddress"] for rel, d in docs.items() if rel.endswith(".json.gz") for r in d["Records"]
+                          if r["userIdentity"].get("accessKeyId") == C["stolen_key"]):
+        problems.append("the stolen key must not be used from the office")
+    return problems
+
+
+def build_shared_ground(out):
+    sg_world()
+    C = SG
+    sg_benign()
+    sg_attack()
+    audit_background(C, T("07:05:09.310442"), T("12:05:00"), gap=(45, 80))
+    cloudtrail_background(C, range(7, 12))
+    base = os.path.join(out, "shared-ground")
+    files = {}
+    write_ct_s3(base, files, ct_records())
+    dana = C["people"]["dana"][0]
+    write_ct_lookup(base, files, ct_records(lambda r: r["userIdentity"].get("arn", "").endswith("/" + dana)),
+                    f"cloudtrail/lookup-events-{dana.split('@')[0]}.json", lambda r: dana)
+    evs = audit_events()
+    write_audit_log(base, files, evs)
+    write_audit_filter(base, files, [ev for ev in evs if ev["user"]["username"].endswith("/" + dana)],
+                       ["kube-apiserver-audit-3a5c7e9b1d2f46a8c0e2b4d6f8a1c3e5", "kube-apiserver-audit-c4e6a8b0d2f145a7c9e1b3d5f7a9c2e4"])
+    write_falco(base, files)
+    write_snapshot(base, files, sg_snapshot())
+    A, B_ = C["nodes"]
+    admin_arn, dev_arn = sg_role_arn(C["admin_sso"]), sg_role_arn(C["dev_sso"])
+    uname = f"arn:aws:sts::{S().account}:assumed-role/{C['dev_sso']}/{dana}"
+    shared, other = C["shared_pod"], C["api_pods"][0][0]
+    head = {
+        "scenario": "shared-ground",
+        "summary": (f"Five engineers work on {S().cluster} ({S().account}, {S().region}) through IAM Identity Center from one office "
+                    f"address, {C['office_ip']}, and touch the same objects: two platform admins exec into the same ledger-api replica, "
+                    f"three people read {C['ns']}/{C['secret']}, one rolls ledger-api out. At 11:02 the Developer session of {dana} is "
+                    f"used with another session key from {C['attacker_ip']}: it reads {C['ns']}/{C['secret']}, opens a shell in that same "
+                    f"replica, creates ServiceAccount {C['ns']}/{C['sa']}, binds it to cluster-admin ({C['crb']}) and takes a one-year "
+                    f"token, with which it starts the privileged hostPID pod {C['ns']}/{C['pod']} (host / mounted) on {B_.name} and "
+                    f"reads the host's /etc/shadow. The organisation policy names no trusted address, admin or pipeline: only the "
+                    f"evidence separates the attacker from the engineers."),
+        "severity": "Critical",
+        "severity_criteria": [
+            {"level": "Critical", "criterion": "unauthorised access to cluster-admin credentials",
+             "evidence": f"a stolen session with AmazonEKSClusterAdminPolicy binds cluster-admin to a new service account ({C['crb']}) and uses its token from {C['attacker_ip']}"},
+            {"level": "High", "criterion": "suspicious privileged pods",
+             "evidence": f"{C['ns']}/{C['pod']}: privileged, hostPID, hostPath / ; a shell in it reads the host's /etc/shadow (Falco)"},
+            {"level": "High", "criterion": "exposure of sensitive configuration",
+             "evidence": f"the secrets of {C['ns']} listed, {C['ns']}/{C['secret']} read; a one-year cluster-admin token issued"},
+            {"level": "High", "criterion": "lateral movement attempts",
+             "evidence": f"an interactive shell in the production replica {C['ns']}/{shared}; from a human session to a service account's token; into the node through the privileged pod"},
+        ],
+        "entities": {
+            "account": S().account, "region": S().region, "cluster": S().cluster, "cluster_arn": S().cluster_arn,
+            "compromised_role": dev_arn, "compromised_session": dana, "k8s_username": uname,
+            "stolen_session_key": C["stolen_key"], "legitimate_session_key": C["people"]["dana"][2],
+            "attacker_ips": [C["attacker_ip"]], "office_ip": C["office_ip"],
+            "engineers": {s: {"role": C["admin_sso"] if r == "admin" else C["dev_sso"], "session_key": k}
+                          for s, r, k in C["people"].values()},
+            "service_account": f"{C['ns']}/{C['sa']}", "sa_username": f"system:serviceaccount:{C['ns']}:{C['sa']}",
+            "token_credential_id": f"JTI={C['token_jti']}", "backdoor_binding": C["crb"],
+            "pod": f"{C['ns']}/{C['pod']}", "node": B_.name, "instance_id": B_.instance,
+            "not_compromised_node": {A.name: A.instance},
+            "shared_replica": f"{C['ns']}/{shared}", "other_replica": f"{C['ns']}/{other}",
+            "secret_read": f"{C['ns']}/{C['secret']}",
+            "access_policies": {admin_arn: "AmazonEKSClusterAdminPolicy", dev_arn: "AmazonEKSClusterAdminPolicy"},
+        },
+        "joins": [
+            f"the stolen session key {C['stolen_key']} (CloudTrail accessKeyId, audit user.extra.accessKeyId) and {C['attacker_ip']} separate the attack from dana's own work under the same role, session name and Kubernetes username an hour earlier (key {C['people']['dana'][2]}, {C['office_ip']})",
+            f"{C['office_ip']} is shared by five sessions with five keys: an address is not an identity, and the office is not the attacker",
+            f"ClusterRoleBinding {C['crb']} subject ServiceAccount {C['ns']}/{C['sa']} -> audit user system:serviceaccount:{C['ns']}:{C['sa']} (authorization.k8s.io/reason names the binding; user.extra credential-id = the TokenRequest's issued-credential-id)",
+            "pod -> scheduler Binding / snapshot nodeName -> node B -> providerID -> instance; Falco hostname and k8s.pod.name -> the same pod and node",
+            f"the shared replica {shared}: three execs (alice 09:12, bob 09:31, the attacker 11:04) and three Falco shells; only the time and the audit identity separate them",
+        ],
+        "benign_lookalikes": [
+            f"alice's and bob's (PlatformAdmin) execs into {shared} from {C['office_ip']} and the Falco shells they cause",
+            f"farid's, chen's and bob's reads of {C['ns']}/{C['secret']} from the office",
+            f"farid's image change of Deployment {C['ns']}/{C['deploy']} to a new build from the account's ECR, and its rollout",
+            f"dana's own list/get from the office at 09:58 with her own session key (same username as the attack)",
+            "kube-proxy privileged, aws-node hostNetwork (EKS defaults)",
+        ],
+        "steps": SG_STEPS,
+    }
+    expect = {
+        "severity": "Critical",
+        "criteria": ["critical.cluster_admin", "high.privileged_pods", "high.sensitive_config_exposure", "high.lateral_movement"],
+        "criteria_not": ["critical.multiple_nodes", "critical.active_exploitation"],
+        "affected": [
+            {"kind": "binding", "name": C["crb"], "attributes": {"role": "cluster-admin"}},
+            {"kind": "service_account", "name": C["sa"], "namespace": C["ns"]},
+            {"kind": "pod", "name": C["pod"], "namespace": C["ns"], "attributes": {"node": B_.name}},
+            {"kind": "pod", "name": shared, "namespace": C["ns"], "attributes": {"node": B_.name},
+             "why": "the attacker had an interactive shell in this replica"},
+            {"kind": "node", "name": B_.name},
+            {"kind": "secret", "name": C["secret"], "namespace": C["ns"]},
+            {"kind": "ip", "name": C["attacker_ip"]},
+            {"kind": "iam_role", "name": C["dev_sso"]},
+            {"kind": "cluster", "name": S().cluster},
+        ],
+        "not_affected": [
+            {"kind": "ip", "name": C["office_ip"], "why": "five engineers' egress; the attacker never used it"},
+            {"kind": "node", "name": A.name}, {"kind": "instance", "name": A.instance},
+            {"kind": "iam_role", "name": C["admin_sso"], "why": "alice and bob only touched the same pod as the attacker"},
+            {"kind": "pod", "name": other, "namespace": C["ns"]},
+        ] + [{"kind": "access_key", "name": k, "why": f"{s}'s own session key"} for s, _, k in C["people"].values()],
+        "recover_after": ["contain", "eradicate"],
+        "plan": [
+            {"phase": "contain|eradicate", "argv": ["kubectl", "delete", "clusterrolebinding", C["crb"]], "blocked": False},
+            {"phase": "contain", "argv": ["kubectl", "delete", "serviceaccount", C["sa"]], "flags": {"--namespace": C["ns"]},
+             "why": "the attacker holds a one-year cluster-admin token of it: deleting the account invalidates every token issued for it"},
+            {"phase": "contain", "argv": [C["dev_sso"]],
+             "why": "the stolen Identity Center session must be revoked (an IAM Identity Center action, or a blocked step saying so)"},
+            {"phase": "contain", "argv": ["kubectl", "apply"], "stdin_contains": ["kind: NetworkPolicy", f"namespace: {C['ns']}"]},
+            {"phase": "contain", "argv": ["kubectl", "cordon", B_.name], "blocked": False},
+            {"phase": "eradicate", "argv": ["kubectl", "delete", "pod", C["pod"]], "flags": {"--namespace": C["ns"]}},
+            {"phase": "eradicate", "argv": ["kubectl", "delete", "pod", shared], "flags": {"--namespace": C["ns"]},
+             "why": "the attacker had a shell in this production replica: replace it (its ReplicaSet makes a clean one), not the Deployment"},
+        ],
+        "plan_not": [
+            {"phase": "contain", "argv": ["kubectl", "cordon", A.name]},
+            {"phase": "contain|eradicate", "argv": ["kubectl", "delete", "deployment", C["deploy"]],
+             "why": "the production Deployment is not the attacker's"},
+            {"phase": "contain|eradicate", "argv": ["kubectl", "delete", "replicaset", f"{C['deploy']}-*"]},
+            {"phase": "contain|eradicate", "argv": ["kubectl", "delete", "pod", other], "why": "the other replica was never touched"},
+            {"phase": "contain|eradicate", "argv": ["kubectl", "delete", "secret", C["secret"]],
+             "why": "the secret was read, not made by the attacker: rotate it, do not delete it"},
+            {"phase": "contain|eradicate", "argv": [C["admin_sso"]],
+             "why": "the platform admins only worked on the same pod from the office"},
+            {"phase": "eradicate", "argv": ["iam", "delete-role", "--role-name", C["dev_sso"]], "why": "a pre-existing permission set's role"},
+            {"phase": "eradicate", "argv": ["iam", "delete-role", "--role-name", C["admin_sso"]]},
+            {"phase": "recover", "argv": ["eks", "update-cluster-config", "*0.0.0.0/0*"]},
+        ],
+    }
+    counts = finish_truth(out, "shared-ground", head, files, expect,
+                          ("lookalike-farid-rollout", "lookalike-secret-reads", "lookalike-admin-exec", "lookalike-dana-own-work"))
+    return base, files, counts, check(base, os.path.join(out, "shared-ground.truth.json"), sg_consistency)
+
+
+# =============================================================================================
 # Organisation policies (eksir.yaml beside each scenario) and main
 # =============================================================================================
 POLICIES = {
@@ -3009,10 +3548,23 @@ expected_daemonsets: [aws-node, kube-proxy]
 maintenance_windows:
   - {days: [sat], from: "02:00", to: "04:00"}
 """,
+    "shared-ground": """# Organisation policy for the shared-ground scenario (keys: docs/config.md).
+# What a responder in a hurry fills in: the production cluster and its namespaces, the registries.
+# Nothing says which addresses, admins or pipelines are trusted.
+
+trusted_registries:
+  - "350918273645.dkr.ecr.eu-north-1.amazonaws.com"   # this account's ECR: ledger-api
+  - "602401143452.dkr.ecr.*"                          # EKS add-on images
+
+production:
+  clusters: [prod-finance]
+  namespaces: [ledger, kube-system]
+""",
 }
 
 BUILDERS = [("access-entry-xacct", build_access_entry_xacct), ("anonymous-binding", build_anonymous_binding),
-            ("aws-auth-cronjob", build_aws_auth_cronjob), ("imds-s3-exfil", build_imds_s3_exfil), ("logging-off", build_logging_off)]
+            ("aws-auth-cronjob", build_aws_auth_cronjob), ("imds-s3-exfil", build_imds_s3_exfil), ("logging-off", build_logging_off),
+            ("shared-ground", build_shared_ground)]
 
 
 def main():

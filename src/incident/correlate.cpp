@@ -226,6 +226,59 @@ std::string no_event_reason(const sources::ScanStats& st) {
                      st.files == 1 ? "" : "s", fmt::join(parts, "; "));
 }
 
+// What findings of more than one party name: a pod two admins exec into, a secret several
+// people read, a workload both a pipeline and an engineer change — and the IAM role whose
+// sessions several people use, the session name two logins share. Such an entity is common
+// ground, not a link between those parties: a finding joins the others only through what ties
+// the actors themselves (an access key, an address, a binding, what one created and another
+// used). A party is the access keys a finding's requests were signed with — one login of a
+// session, one user's key — else its most specific actor. Findings without an actor (a
+// detector's alert about the pod) are nobody's party.
+std::unordered_map<std::string, size_t> shared_objects(const std::vector<FindingFacts>& ffs) {
+  auto is_key = [](const std::string& k) { return k.rfind("key:", 0) == 0; };
+  UnionFind party;
+  std::vector<std::string> party_of(ffs.size());
+  for (size_t i = 0; i < ffs.size(); ++i) {
+    const auto& actors = ffs[i].actors;
+    std::string first;
+    for (const auto& a : actors)
+      if (is_key(a)) {
+        if (first.empty())
+          first = a;
+        else
+          party.unite(first, a);  // one finding's keys: one party
+      }
+    party_of[i] = first;
+  }
+  // A finding whose requests name no key (a detector's copy of an audit record) is the party of
+  // its actor's one key, when the actor has one; else its actor's own.
+  std::unordered_map<std::string, std::set<std::string>> keys_of;
+  for (size_t i = 0; i < ffs.size(); ++i)
+    if (!party_of[i].empty())
+      for (const auto& a : ffs[i].actors)
+        if (!is_key(a)) keys_of[a].insert(party.find(party_of[i]));
+  for (size_t i = 0; i < ffs.size(); ++i) {
+    if (!party_of[i].empty()) continue;
+    std::string actor;
+    for (const auto& a : ffs[i].actors)
+      if (a.rfind("iam:", 0) != 0 || actor.empty()) actor = a;  // a user or token over a role
+    if (actor.empty()) continue;
+    auto it = keys_of.find(actor);
+    party_of[i] = it != keys_of.end() && it->second.size() == 1 ? *it->second.begin() : actor;
+  }
+  std::unordered_map<std::string, std::set<std::string>> parties;
+  for (size_t i = 0; i < ffs.size(); ++i) {
+    if (party_of[i].empty()) continue;
+    const std::string who = party.find(party_of[i]);
+    for (const auto& k : ffs[i].entities)
+      if (!is_key(k) && k.rfind("ip:", 0) != 0) parties[k].insert(who);
+  }
+  std::unordered_map<std::string, size_t> shared;
+  for (const auto& [k, who] : parties)
+    if (who.size() > 1) shared.emplace(k, who.size());
+  return shared;
+}
+
 }  // namespace
 
 std::string_view tag_name(Tag t) {
@@ -667,7 +720,8 @@ void build_incident(const std::vector<const FindingFacts*>& group, Graph& g,
       t.text = fmt::format("{} — no rule fired; {}", ef->sentence, pulled.why);
       if (ef->repeats) {
         t.repeats = ef->repeats;
-        t.from = ef->repeats_from;
+        // The first time is this record's own when the others all came after it.
+        t.from = ef->repeats_from == kNoTime ? kNoTime : std::min(ef->repeats_from, t.time);
         t.until = ef->repeats_until;
         t.also = ef->also;
         if (t.from != kNoTime && t.from < t.time)
@@ -700,6 +754,15 @@ void build_incident(const std::vector<const FindingFacts*>& group, Graph& g,
     t.confidence = "High";
     t.text = fmt::format("pod {}/{} scheduled on node {}", a.ns, a.name,
                          a.attributes.count("node") ? a.attributes.at("node") : "?");
+    // A pod the attacker did not make (a replica they exec into) was placed by its owner: where
+    // it ran, not a step of the attack, and no bound of the attack's window.
+    if (sc) {
+      auto seed = sc->result.seeds.find("pod:" + a.ns + "/" + a.name);
+      if (seed == sc->result.seeds.end() || seed->second.role != "created") {
+        t.informational = true;
+        t.text += " (where it ran: not made by the attacker)";
+      }
+    }
     t.evidence.file = ef->event->file;
     t.evidence.line = ef->event->line;
     t.evidence.event_id = ef->event_id;
@@ -723,7 +786,7 @@ void build_incident(const std::vector<const FindingFacts*>& group, Graph& g,
       continue;
     }
     bool benign = t.confidence == "Low" && t.text.find("likely benign") != std::string::npos;
-    if (t.tag == Tag::Incident && !benign && t.time != kNoTime) {
+    if (t.tag == Tag::Incident && !benign && !t.informational && t.time != kNoTime) {
       if (inc.metrics.first_malicious == kNoTime || t.time < inc.metrics.first_malicious)
         inc.metrics.first_malicious = t.time;
       inc.metrics.last_malicious = std::max(inc.metrics.last_malicious, t.time);
@@ -986,6 +1049,15 @@ void describe(Incident& inc, const std::vector<const FindingFacts*>& group, cons
 
 }  // namespace
 
+EventPrework prework(const EventView& ev) {
+  EventPrework w;
+  w.facets = encode_facets(record_facets(ev));
+  w.event_id = detect::event_id(ev);
+  w.pod_binding =
+      ev.source == Source::K8sAudit && path_text(ev.doc, "objectRef.subresource") == "binding";
+  return w;
+}
+
 void build(const CorrelationInput& in, Investigation& out) {
   static const cluster::Policy default_policy;
   CorrelationInput input = in;
@@ -1098,11 +1170,22 @@ void build(const CorrelationInput& in, Investigation& out) {
       for (const auto& f : *input.findings)
         for (const auto& r : f.evidence) cited.insert(RecordRef{r.file, r.line, r.record});
     std::vector<Ahead> ahead(order.size());
+    const bool preworked = input.prework && input.prework->size() == input.events->size();
     auto work_ahead = [&](size_t from, size_t step) {
       simdjson::dom::parser own;
       std::string buffer;
       for (size_t i = from; i < order.size(); i += step) {
         const Event& e = *order[i];
+        const bool is_cited = cited.count(RecordRef{e.file, e.line, e.record}) > 0;
+        const EventPrework* pw =
+            preworked ? &(*input.prework)[static_cast<size_t>(order[i] - input.events->data())]
+                      : nullptr;
+        if (pw && !is_cited && !pw->pod_binding) {
+          ahead[i].parsed = ahead[i].deferred = true;
+          ahead[i].facets = pw->facets;
+          ahead[i].event_id = pw->event_id;
+          continue;
+        }
         std::string_view text = e.normalised();
         buffer.assign(text);
         buffer.append(simdjson::SIMDJSON_PADDING, '\0');
@@ -1110,12 +1193,16 @@ void build(const CorrelationInput& in, Investigation& out) {
         if (own.parse(buffer.data(), text.size(), false).get(doc) != simdjson::SUCCESS) continue;
         EventView v{e.source, e.file, e.line, e.record, e.time, e.sample, e.raw, doc};
         ahead[i].parsed = true;
-        ahead[i].facets = encode_facets(record_facets(v));
-        if (!cited.count(RecordRef{e.file, e.line, e.record}) &&
-            !(e.source == Source::K8sAudit &&
-              path_text(doc, "objectRef.subresource") == "binding")) {
+        if (pw) {
+          ahead[i].facets = pw->facets;
+          ahead[i].summary = summarize(v);
+          continue;
+        }
+        EventPrework own_work = prework(v);
+        ahead[i].facets = std::move(own_work.facets);
+        if (!is_cited && !own_work.pod_binding) {
           ahead[i].deferred = true;
-          ahead[i].event_id = detect::event_id(v);
+          ahead[i].event_id = std::move(own_work.event_id);
           continue;
         }
         ahead[i].summary = summarize(v);
@@ -1196,7 +1283,12 @@ void build(const CorrelationInput& in, Investigation& out) {
       f.repeats = r.repeats;
       f.repeats_from = r.first;
       f.repeats_until = r.last;
-      f.also = r.repeat_ids;
+      // A repeat with the record's own id is the record exported twice: not another time.
+      for (const auto& id : r.repeat_ids)
+        if (!id.empty() && id == f.event_id && f.repeats)
+          --f.repeats;
+        else
+          f.also.push_back(id);
     }
     pulled_facts.push_back(std::move(f));
     fact_of[idx] = &pulled_facts.back();
@@ -1337,10 +1429,23 @@ void build(const CorrelationInput& in, Investigation& out) {
     }
   }
 
-  // Group findings: entities they share, and strong links between entities.
+  ScopeContext sctx;
+  sctx.policy = input.policy;
+  sctx.account = g.cluster.account;
+  if (input.context)
+    for (const auto& [ip, n] : input.context->egress()) sctx.egress.insert(ip);
+  for (const auto& [k, e] : g.entities)
+    if (e.attributes.count("node_role")) sctx.node_roles.insert(k);
+  const ScopeIndex scope_index(records, sctx);
+  sctx.shared = scope_index.shared;
+
+  // Group findings: entities they share, and strong links between entities — never through
+  // common ground.
+  auto shared = shared_objects(ffs);
+  for (const auto& [ip, n] : sctx.shared) shared.emplace("ip:" + ip, n);
   UnionFind uf;
   for (const auto& l : g.links)
-    if (strong_relation(l)) {
+    if (strong_relation(l) && !shared.count(l.from) && !shared.count(l.to)) {
       const Entity* a = g.find(l.from);
       const Entity* b = g.find(l.to);
       if (a && b && links_findings(*a) && links_findings(*b) &&
@@ -1352,7 +1457,7 @@ void build(const CorrelationInput& in, Investigation& out) {
     std::string anchor;
     for (const auto& k : ffs[i].entities) {
       const Entity* e = g.find(k);
-      if (!e || !links_findings(*e)) continue;
+      if (!e || !links_findings(*e) || shared.count(k)) continue;
       if (anchor.empty())
         anchor = k;
       else
@@ -1403,13 +1508,6 @@ void build(const CorrelationInput& in, Investigation& out) {
   std::vector<const FindingFacts*> main = ranked[0].group->findings;
   std::vector<bool> merged(ranked.size(), false);
   merged[0] = true;
-  ScopeContext sctx;
-  sctx.policy = input.policy;
-  sctx.account = g.cluster.account;
-  if (input.context)
-    for (const auto& [ip, n] : input.context->egress()) sctx.egress.insert(ip);
-  for (const auto& [k, e] : g.entities)
-    if (e.attributes.count("node_role")) sctx.node_roles.insert(k);
   ScopeFacts scope;
   std::map<size_t, size_t> activity_rep;  // pulled record → the record of its activity shown
   std::map<std::string, size_t> first_of_activity;
@@ -1421,7 +1519,7 @@ void build(const CorrelationInput& in, Investigation& out) {
       for (const auto* ef : ff->events)
         if (ef->record >= 0) seeds.push_back(static_cast<size_t>(ef->record));
     }
-    scope.result = pivot(records, seeds, {}, sctx);
+    scope.result = pivot(records, scope_index, seeds, {}, sctx);
     // The pulled records no rule fired on are read back and added to the graph — one of each
     // activity: the others that did the same (another session of the same role listing the same
     // thing from the same address) are counted on it.
@@ -1470,12 +1568,15 @@ void build(const CorrelationInput& in, Investigation& out) {
     // What the incident's workloads belong to: a compromised pod's ReplicaSet, Deployment,
     // DaemonSet or Job and CronJob. A lead about the workload that made them (its creation by
     // a stolen token) is the same attack.
+    // A pod several parties act on (the replica admins and the attacker all exec into) is common
+    // ground: where it came from is not the attack.
     std::set<std::string> owners;
     std::vector<std::string> work;
     for (const FindingFacts* ff : main)
       if (!ff->benign)
         for (const auto& k : ff->entities)
-          if (k.rfind("pod:", 0) == 0 || k.rfind("workload:", 0) == 0) work.push_back(k);
+          if ((k.rfind("pod:", 0) == 0 || k.rfind("workload:", 0) == 0) && !shared.count(k))
+            work.push_back(k);
     for (const auto& [key, seed] : scope.result.seeds)
       if (key.rfind("pod:", 0) == 0 || key.rfind("workload:", 0) == 0) work.push_back(key);
     while (!work.empty()) {
@@ -1525,21 +1626,41 @@ void build(const CorrelationInput& in, Investigation& out) {
     }
     if (!grew) break;
   }
-  // The same activity done again is counted on its first record.
+  // The same activity done again is counted on its first record — once per request: a copy of
+  // one already counted (the S3 object and lookup-events both hold it) is not another time.
+  std::unordered_map<const EventFacts*, std::unordered_set<std::string>> ids_of;
+  auto counted = [&](EventFacts* ef, const std::string& id) {
+    auto [it, fresh] = ids_of.try_emplace(ef);
+    if (fresh) {
+      it->second.insert(ef->event_id);
+      it->second.insert(ef->also.begin(), ef->also.end());
+    }
+    return !it->second.insert(id).second;
+  };
   for (const auto& [idx, rep] : activity_rep) {
     auto it = fact_of.find(rep);
     if (it == fact_of.end() || !scope.result.pulled.count(idx)) continue;
     auto* ef = const_cast<EventFacts*>(it->second);
     const auto& r = input.context->at(idx - context_base);
-    ef->repeats += 1 + r.repeats;
+    uint64_t more = 1 + r.repeats;
+    auto add_id = [&](const std::string& id) {
+      if (id.empty()) return;
+      if (counted(ef, id)) {
+        if (more) --more;
+      } else {
+        ef->also.push_back(id);
+      }
+    };
+    add_id(r.event_id);
+    for (const auto& id : r.repeat_ids) add_id(id);
+    if (!more) continue;
+    ef->repeats += more;
     TimeNs until = r.last != kNoTime ? std::max(r.last, r.time) : r.time;
     TimeNs from = r.first != kNoTime ? std::min(r.first, r.time) : r.time;
     if (until != kNoTime && (ef->repeats_until == kNoTime || until > ef->repeats_until))
       ef->repeats_until = until;
     if (from != kNoTime && (ef->repeats_from == kNoTime || from < ef->repeats_from))
       ef->repeats_from = from;
-    if (!r.event_id.empty()) ef->also.push_back(r.event_id);
-    ef->also.insert(ef->also.end(), r.repeat_ids.begin(), r.repeat_ids.end());
   }
   // Which copy of a repeated request a scan worker kept, and so the order its repeats were
   // counted in, depends on how the evidence was split among workers: the ids are sorted so that
@@ -1551,6 +1672,16 @@ void build(const CorrelationInput& in, Investigation& out) {
     if (it != fact_of.end()) scope.pulled.emplace_back(it->second, pulled);
   }
   std::sort(main.begin(), main.end());  // the findings' own order
+  // Common ground the incident's findings name: said, so that nobody reads its absence as
+  // nothing there.
+  for (const FindingFacts* ff : main)
+    for (const auto& k : ff->entities)
+      if (auto it = shared.find(k);
+          it != shared.end() && k.rfind("ip:", 0) != 0 && !scope.result.seeds.count(k))
+        scope.result.not_expanded.emplace(
+            k, fmt::format("acted on by the findings of {} different identities: common ground, "
+                           "not by itself a link between them",
+                           it->second));
   const Implausibles bad = implausible_values(facts, pulled_facts, input.findings, input.now);
   build_incident(main, g, input, binding_by_pod, &scope, bad, out.incident);
   describe(out.incident, main, g, input, &scope, bad);

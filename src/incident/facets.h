@@ -107,9 +107,9 @@ void for_each_facet(std::string_view s, F&& f) {
     }
   }
 }
-// What a request did, whoever's credential it used: the encoding without the credentials and
-// the client (two sessions of one role listing the same thing from one address are the same
-// activity in a timeline).
+// What a request did, and with which credential: the encoding without the client, whose
+// version changes (two people's sessions of one role doing the same thing from one office are
+// two activities, not one done twice).
 std::string activity_key(std::string_view encoded);
 
 // Keys.

@@ -54,7 +54,8 @@ std::string activity_key(std::string_view s) {
   std::string out;
   out.reserve(s.size());
   for_each_facet(s, [&](FacetTag tag, std::string_view v) {
-    if (tag == T::Credential || tag == T::Agent) return;
+    // The address is its own item; the client is not who acted.
+    if (tag == T::Agent || (tag == T::Credential && v.substr(0, 3) == "ip:")) return;
     out.push_back(static_cast<char>(tag));
     out.append(v);
     out.push_back('\n');

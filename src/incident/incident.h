@@ -157,9 +157,19 @@ struct Investigation {
 class ContextStore;
 
 // What the correlation reads besides findings: the events that fed them, the snapshot, policy.
+// What a scan worker works out of an event it keeps, while the event's document is parsed: the
+// correlation then parses again only the events a finding cites.
+struct EventPrework {
+  std::string facets;  // encoded (incident/facets.h)
+  std::string event_id;
+  bool pod_binding = false;  // the scheduler placing a pod on a node
+};
+EventPrework prework(const EventView& ev);
+
 struct CorrelationInput {
   const std::vector<detect::Finding>* findings = nullptr;
-  const std::vector<Event>* events = nullptr;  // events behind findings and pod bindings
+  const std::vector<Event>* events = nullptr;          // events behind findings and pod bindings
+  const std::vector<EventPrework>* prework = nullptr;  // one per event, when the scan made them
   const cluster::Snapshot* snapshot = nullptr;
   const std::vector<cluster::Finding>* posture = nullptr;
   const cluster::Policy* policy = nullptr;

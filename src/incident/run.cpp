@@ -133,6 +133,7 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
   eo.watch.push_back(pod_binding_query());
   detect::Engine engine(std::move(loaded.rules), eo);
   std::vector<std::vector<Event>> kept(so.threads);
+  std::vector<std::vector<EventPrework>> kept_work(so.threads);
   std::atomic<size_t> kept_total{0};
   std::atomic<bool> kept_full{false};
   // Every other record that could be the attacker's, for the scope to pull from.
@@ -150,6 +151,7 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
       return;
     }
     kept[chunk.worker % kept.size()].push_back(Event::from_view(ev));
+    kept_work[chunk.worker % kept.size()].push_back(prework(ev));
   };
   auto on_output = [](std::vector<std::string>&) { return true; };
   if (ahead) {
@@ -192,8 +194,11 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
     if (snap.objects) posture = cluster::run_checks(snap, policy);
   });
   std::vector<Event> events;
+  std::vector<EventPrework> events_work;
   for (auto& k : kept)
     for (auto& e : k) events.push_back(std::move(e));
+  for (auto& k : kept_work)
+    for (auto& w : k) events_work.push_back(std::move(w));
   context.seal();
   snapshot_reader.join();
   info.snapshot_files = snap.files;
@@ -202,6 +207,7 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
   in.context = &context;
   in.findings = &findings;
   in.events = &events;
+  in.prework = &events_work;
   in.snapshot = &snap;
   in.posture = &posture;
   in.policy = &policy;

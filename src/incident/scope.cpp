@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <deque>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "cluster/cluster.h"
 #include "incident/graph.h"
@@ -102,6 +103,11 @@ std::string hub_reason(const std::string& key, const ScopeContext& ctx) {
     if (trusted_ip(ip, ctx.policy)) return "a trusted address (trusted_cidrs in the policy)";
     if (ctx.egress.count(ip))
       return "the VPC's egress address: the sessions of several nodes act from it";
+    if (auto it = ctx.shared.find(ip); it != ctx.shared.end())
+      return fmt::format(
+          "an address {}{} people act from (an office, VPN or NAT egress): what others do from it "
+          "is not the attacker's; add it to trusted_cidrs if it is yours",
+          it->second >= kSharedAddressCap ? "at least " : "", it->second);
     if (!is_public_ip(ip)) return "a private address: shared by the VPC's workloads";
   }
   if (kind == "iam") {
@@ -115,27 +121,29 @@ std::string hub_reason(const std::string& key, const ScopeContext& ctx) {
   return {};
 }
 
-ScopeResult pivot(const std::vector<ScopeRecord>& records, const std::vector<size_t>& seed_records,
-                  const std::vector<ScopeSeed>& seed_keys, const ScopeContext& in_ctx) {
-  ScopeContext ctx = in_ctx;
-  using Index = std::unordered_map<std::string_view, std::vector<uint32_t>>;
-  Index by_actor, by_target, by_owner, by_grant;
-  // The index is built from the encoded facets: no record is decoded until the pivot reaches it.
-  std::vector<size_t> aws_auth_writes;  // in time order, for telling what a write added
+ScopeIndex::ScopeIndex(const std::vector<ScopeRecord>& records, const ScopeContext& ctx) {
   std::vector<std::string_view> iam_identities;
+  std::unordered_map<std::string_view, std::unordered_set<std::string_view>> people;
   for (size_t i = 0; i < records.size(); ++i) {
     auto u = static_cast<uint32_t>(i);
-    bool node_session = false, aws_auth = false;
+    bool node_session = false, aws_auth = false, service = false;
+    std::string_view ip, session, key, identity;
     iam_identities.clear();
     for_each_facet(records[i].encoded(), [&](FacetTag tag, std::string_view v) {
       switch (tag) {
         case FacetTag::Credential:
           by_actor[v].push_back(u);
-          if (starts_with(v, "session:") && !session_instance(v).empty()) node_session = true;
+          if (starts_with(v, "session:")) {
+            if (!session_instance(v).empty()) node_session = true;
+            if (session.empty()) session = v;
+          } else if (key.empty() && starts_with(v, "key:")) {
+            key = v;
+          }
           break;
         case FacetTag::Identity:
           by_actor[v].push_back(u);
           if (starts_with(v, "iam:")) iam_identities.push_back(v);
+          if (identity.empty()) identity = v;
           break;
         case FacetTag::Target:
           by_target[v].push_back(u);
@@ -149,17 +157,55 @@ ScopeResult pivot(const std::vector<ScopeRecord>& records, const std::vector<siz
         case FacetTag::AwsAuth:
           aws_auth = true;
           break;
+        case FacetTag::Ip:
+          ip = v;
+          break;
+        case FacetTag::Flags:
+          service = v.find('s') != std::string_view::npos;
+          break;
         default:
           break;
       }
     });
     // A role whose sessions are named after instances is the nodes' instance role.
     if (node_session)
-      for (auto id : iam_identities) ctx.node_roles.emplace(id);
+      for (auto id : iam_identities) node_roles.emplace(id);
     if (aws_auth) aws_auth_writes.push_back(i);
+    // One person per record: a session's temporary keys change through the day, the session
+    // does not.
+    std::string_view who = !session.empty() ? session : !key.empty() ? key : identity;
+    if (!ip.empty() && !service && !who.empty()) {
+      auto& set = people[ip];
+      if (set.size() < kSharedAddressCap) set.insert(who);
+    }
   }
   std::stable_sort(aws_auth_writes.begin(), aws_auth_writes.end(),
                    [&](size_t a, size_t b) { return records[a].time < records[b].time; });
+  for (const auto& [ip, who] : people) {
+    if (who.size() < kSharedAddressPeople) continue;
+    std::string address(ip);
+    if (!is_public_ip(address) || trusted_ip(address, ctx.policy) || ctx.egress.count(address))
+      continue;
+    shared.emplace(std::move(address), who.size());
+  }
+}
+
+ScopeResult pivot(const std::vector<ScopeRecord>& records, const std::vector<size_t>& seed_records,
+                  const std::vector<ScopeSeed>& seed_keys, const ScopeContext& ctx) {
+  return pivot(records, ScopeIndex(records, ctx), seed_records, seed_keys, ctx);
+}
+
+ScopeResult pivot(const std::vector<ScopeRecord>& records, const ScopeIndex& index,
+                  const std::vector<size_t>& seed_records, const std::vector<ScopeSeed>& seed_keys,
+                  const ScopeContext& in_ctx) {
+  ScopeContext ctx = in_ctx;
+  ctx.node_roles.insert(index.node_roles.begin(), index.node_roles.end());
+  ctx.shared.insert(index.shared.begin(), index.shared.end());
+  const auto& by_actor = index.by_actor;
+  const auto& by_target = index.by_target;
+  const auto& by_owner = index.by_owner;
+  const auto& by_grant = index.by_grant;
+  const auto& aws_auth_writes = index.aws_auth_writes;
 
   ScopeResult out;
   std::deque<std::string> queue;
@@ -296,21 +342,33 @@ ScopeResult pivot(const std::vector<ScopeRecord>& records, const std::vector<siz
     }
   };
 
+  // Why a record of a pre-existing credential the attacker used is its owner's, if it is.
+  enum class Owner { No, Trusted, OtherLogin };
   // A pre-existing credential (a stolen key, a node's session) is also used by its owner: records
   // from trusted addresses — and, for a node's session, from the VPC — are the owner's.
   auto owner_use = [&](size_t i, const ScopeSeed& s) {
-    if (s.owned) return false;
+    if (s.owned) return Owner::No;
     const RecordFacets& f = records[i].facets();
-    if (f.aws_service) return true;
-    if (trusted_ip(f.source_ip, ctx.policy) || ctx.egress.count(f.source_ip)) return true;
+    // A role session's name is its owner's (an e-mail, a pipeline's run): a request signed with
+    // another key than the attacker's, from an address the attacker did not use, is another
+    // login of the same name — its owner's.
+    if (starts_with(s.key, "session:")) {
+      bool other_key = false, attacker_key = false;
+      for (const auto& c : f.credentials)
+        if (starts_with(c, "key:")) (out.seeds.count(c) ? attacker_key : other_key) = true;
+      bool attacker_address = !f.source_ip.empty() && out.seeds.count("ip:" + f.source_ip);
+      if (other_key && !attacker_key && !attacker_address) return Owner::OtherLogin;
+    }
+    if (f.aws_service) return Owner::Trusted;
+    if (trusted_ip(f.source_ip, ctx.policy) || ctx.egress.count(f.source_ip)) return Owner::Trusted;
     // A node's session (and its temporary key) and a pod's token are used all day from the VPC
     // by their owner.
     bool vpc = f.source_ip.empty() || !is_address(f.source_ip) || !is_public_ip(f.source_ip);
     bool node_session = false;
     for (const auto& c : f.credentials)
       if (starts_with(c, "session:") && !session_instance(c).empty()) node_session = true;
-    if (vpc && (node_session || starts_with(s.key, "token:"))) return true;
-    return false;
+    if (vpc && (node_session || starts_with(s.key, "token:"))) return Owner::Trusted;
+    return Owner::No;
   };
 
   for (size_t r : seed_records) {
@@ -326,7 +384,7 @@ ScopeResult pivot(const std::vector<ScopeRecord>& records, const std::vector<siz
   }
   for (const auto& s : seed_keys) add_seed(s);
 
-  size_t owner_skipped = 0;
+  size_t owner_skipped = 0, other_logins = 0;
   while (!queue.empty()) {
     std::string key = std::move(queue.front());
     queue.pop_front();
@@ -338,8 +396,8 @@ ScopeResult pivot(const std::vector<ScopeRecord>& records, const std::vector<siz
       if (auto it = by_actor.find(k); it != by_actor.end())
         for (uint32_t i : it->second) {
           if (out.pulled.count(i)) continue;
-          if (owner_use(i, seed)) {
-            ++owner_skipped;
+          if (Owner o = owner_use(i, seed); o != Owner::No) {
+            ++(o == Owner::OtherLogin ? other_logins : owner_skipped);
             continue;
           }
           pull(i, through);
@@ -382,6 +440,11 @@ ScopeResult pivot(const std::vector<ScopeRecord>& records, const std::vector<siz
         expand(i);
       }
   }
+  if (other_logins)
+    out.notes.push_back(fmt::format(
+        "{} record{} of the attacker's session name signed with another access key, from "
+        "addresses the attacker did not use, were left out as the session owner's own logins",
+        other_logins, other_logins == 1 ? "" : "s"));
   if (owner_skipped)
     out.notes.push_back(fmt::format(
         "{} record{} of stolen or node credentials from trusted or VPC addresses were left out as "

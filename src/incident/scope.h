@@ -10,6 +10,8 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "event/event.h"
@@ -81,9 +83,36 @@ struct ScopeContext {
   std::string account;               // the cluster's account
   std::set<std::string> node_roles;  // role keys ("iam:arn…") the cluster's nodes use
   std::set<std::string> egress;      // public addresses several nodes' sessions act from (NAT)
+  // Public addresses several people act from (an office, VPN or NAT egress) → how many.
+  std::map<std::string, size_t> shared;
+};
+
+// How many different people (sessions, users, keys) acting from one public address make it a
+// shared one rather than a machine of the attacker's.
+inline constexpr size_t kSharedAddressPeople = 4;
+inline constexpr size_t kSharedAddressCap = 100;  // counted up to this many
+
+// The records indexed by what they name, built once from the encoded facets (no record is
+// decoded to build it) for every round of the pivot. Holds views into the records' encodings:
+// the records must outlive it.
+struct ScopeIndex {
+  ScopeIndex(const std::vector<ScopeRecord>& records, const ScopeContext& ctx);
+  using Postings = std::unordered_map<std::string_view, std::vector<uint32_t>>;
+  Postings by_actor, by_target, by_owner, by_grant;
+  std::vector<size_t> aws_auth_writes;  // in time order, for telling what a write added
+  std::set<std::string> node_roles;     // roles whose sessions are named after instances
+  // Public addresses at least kSharedAddressPeople people act from (one per record: its role
+  // session, else its long-term key, else its identity), with how many, counted up to
+  // kSharedAddressCap. Trusted addresses and the nodes' egress are left out: hubs already.
+  std::map<std::string, size_t> shared;
 };
 
 // seeds: the records of the incident's findings (indices into records) and explicit keys.
+// The index's node roles and shared addresses are hubs too.
+ScopeResult pivot(const std::vector<ScopeRecord>& records, const ScopeIndex& index,
+                  const std::vector<size_t>& seed_records, const std::vector<ScopeSeed>& seed_keys,
+                  const ScopeContext& ctx);
+// The same with an index built for this one call.
 ScopeResult pivot(const std::vector<ScopeRecord>& records, const std::vector<size_t>& seed_records,
                   const std::vector<ScopeSeed>& seed_keys, const ScopeContext& ctx);
 

@@ -5,7 +5,9 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <random>
+#include <set>
 #include <sstream>
 
 #include "detect/detect.h"
@@ -77,6 +79,61 @@ TEST(Correlate, TheIncidentDoesNotDependOnTheOrderEventsArrive) {
     std::string file = t["evidence"]["file"];
     EXPECT_NE(file.find("/a/"), std::string::npos) << file;
   }
+}
+
+// An exec into a pod by a user with an access key, from an address; one audit line.
+std::string exec_line(const std::string& id, const std::string& user, const std::string& key,
+                      const std::string& ip, const std::string& pod, const std::string& time) {
+  return R"({"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"Metadata","auditID":")" + id +
+         R"(","stage":"ResponseStarted","requestURI":"/api/v1/namespaces/shop/pods/)" + pod +
+         R"(/exec?command=sh","verb":"create","user":{"username":")" + user +
+         R"(","groups":["system:authenticated"],"extra":{"accessKeyId":[")" + key +
+         R"("],"arn":["arn:aws:iam::111122223333:user/)" + user + R"("]}},"sourceIPs":[")" + ip +
+         R"("],"userAgent":"kubectl/v1.31.0","objectRef":{"resource":"pods","namespace":"shop","name":")" +
+         pod +
+         R"(","apiVersion":"v1","subresource":"exec"},"responseStatus":{"code":101},"requestReceivedTimestamp":")" +
+         time + R"(","stageTimestamp":")" + time + R"("})" + "\n";
+}
+
+std::set<std::string> actors_in(const nlohmann::json& inc) {
+  std::set<std::string> out;
+  for (const auto& a : inc["affected"]) {
+    std::string name = a.value("name", "");
+    for (std::string who : {"alice", "bob", "mallory"})
+      if (name.find(who) != std::string::npos) out.insert(who);
+  }
+  return out;
+}
+
+TEST(Correlate, PeopleWhoOnlyTouchTheSameObjectAreNotOneIncident) {
+  // Two people exec into the same pod from their own addresses; a third uses the same pod from
+  // another address. The pod is common ground: three stories, not one.
+  std::string dir = test::temp_dir();
+  std::ofstream(fs::path(dir) / "audit.log")
+      << exec_line("a1", "alice", "AKIAALICE0000000001", "192.0.2.11", "web-1",
+                   "2026-05-01T10:00:00Z")
+      << exec_line("b1", "bob", "AKIABOB000000000001", "192.0.2.12", "web-1",
+                   "2026-05-01T11:00:00Z")
+      << exec_line("m1", "mallory", "AKIAMALLORY00000001", "203.0.113.9", "web-1",
+                   "2026-05-01T12:00:00Z")
+      << exec_line("m2", "mallory", "AKIAMALLORY00000001", "203.0.113.9", "web-2",
+                   "2026-05-01T12:05:00Z");
+  Evidence e = detect_in(dir);
+  ASSERT_FALSE(e.findings.empty());
+  auto doc = nlohmann::json::parse(incident_json(e, e.events));
+  std::vector<std::set<std::string>> stories = {actors_in(doc["incident"])};
+  for (const auto& lead : doc["leads"]) stories.push_back(actors_in(lead));
+  for (const auto& s : stories) EXPECT_LE(s.size(), 1u) << doc["incident"]["title"];
+  std::set<std::string> all;
+  for (const auto& s : stories) all.insert(s.begin(), s.end());
+  EXPECT_EQ(all, (std::set<std::string>{"alice", "bob", "mallory"}));
+  // The incident says why the pod did not join them.
+  bool said = false;
+  for (const auto& n : doc["incident"]["not_expanded"])
+    if (n["entity"] == "pod shop/web-1" &&
+        n["why"].get<std::string>().find("3 different identities") != std::string::npos)
+      said = true;
+  EXPECT_TRUE(said) << doc["incident"]["not_expanded"].dump();
 }
 
 }  // namespace

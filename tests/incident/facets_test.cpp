@@ -156,6 +156,26 @@ TEST(Facets, AwsAuthWriteListsTheMappingsItSets) {
   EXPECT_TRUE(has(f.changed, "configmap:kube-system/aws-auth"));
 }
 
+// One activity is one credential doing one thing from one address: two people's sessions of one
+// role doing the same thing from one office are two activities; a new client version is not.
+TEST(Facets, AnActivityIsOneCredentialsRequest) {
+  auto facets = [](std::string session, std::string agent) {
+    RecordFacets f;
+    f.credentials = {"session:arn:aws:sts::111122223333:assumed-role/Developer/" + session,
+                     "ip:192.0.2.60"};
+    f.identities = {"iam:arn:aws:iam::111122223333:role/Developer"};
+    f.source_ip = "192.0.2.60";
+    f.user_agent = std::move(agent);
+    f.verb = "DescribeCluster";
+    f.targets = {"cluster:prod"};
+    return encode_facets(f);
+  };
+  EXPECT_NE(activity_key(facets("farid@example.com", "aws-cli/2.15")),
+            activity_key(facets("chen@example.com", "aws-cli/2.15")));
+  EXPECT_EQ(activity_key(facets("farid@example.com", "aws-cli/2.15")),
+            activity_key(facets("farid@example.com", "aws-cli/2.16")));
+}
+
 TEST(CicdFindings, OutsideTrustedCidrsAndANewClientAreFindings) {
   cluster::Policy policy;
   policy.cicd_identities = {"arn:aws:iam::111122223333:user/ci"};

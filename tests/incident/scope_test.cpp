@@ -215,6 +215,75 @@ TEST(Scope, HubsAreNamedButNeverFollowed) {
   EXPECT_EQ(hub_reason("ip:203.0.113.45", context(policy)), "");
 }
 
+// An address several people act from (an office egress): the attacker's session acting from it
+// does not make everyone else's work from it the attacker's.
+TEST(Scope, AnAddressManyPeopleShareIsNotTheAttackers) {
+  cluster::Policy policy;  // no trusted_cidrs: nobody said the office is trusted
+  const std::string dev = "iam:arn:aws:iam::111122223333:role/Developer";
+  auto session = [](const std::string& who) {
+    return "session:arn:aws:sts::111122223333:assumed-role/Developer/" + who;
+  };
+  std::vector<ScopeRecord> rs = {
+      rec(R().credentials({session("dana")}).identities({dev}).ip("192.0.2.60")),  // flagged
+      rec(R().credentials({session("alice")}).identities({dev}).ip("192.0.2.60")),
+      rec(R().credentials({session("bob")}).identities({dev}).ip("192.0.2.60")),
+      rec(R().credentials({session("chen")}).identities({dev}).ip("192.0.2.60")),
+      // the same person with the session's changing temporary keys counts once
+      rec(R().credentials({session("chen"), "key:ASIAEXAMPLE00000001"})
+              .identities({dev})
+              .ip("203.0.113.7")),
+      rec(R().credentials({session("chen"), "key:ASIAEXAMPLE00000002"})
+              .identities({dev})
+              .ip("203.0.113.7")),
+      rec(R().credentials({"key:ASIAEXAMPLE00000003"}).identities({dev}).ip("203.0.113.7")),
+      rec(R().credentials({session("dana")}).identities({dev}).ip("10.0.0.9")),
+  };
+  const ScopeIndex index(rs, context(policy));
+  ASSERT_EQ(index.shared.size(), 1u);
+  EXPECT_EQ(index.shared.at("192.0.2.60"), 4u);
+  EXPECT_FALSE(index.shared.count("203.0.113.7"));  // chen and one key: two people
+  EXPECT_FALSE(index.shared.count("10.0.0.9"));     // private: a hub already
+  ScopeResult r = pivot(rs, index, {0}, {}, context(policy));
+  EXPECT_TRUE(pulled(r, 0));
+  EXPECT_FALSE(pulled(r, 1));
+  EXPECT_FALSE(pulled(r, 2));
+  EXPECT_FALSE(pulled(r, 3));
+  EXPECT_TRUE(pulled(r, 7));  // the stolen session itself is still followed
+  ASSERT_TRUE(r.not_expanded.count("ip:192.0.2.60"));
+  EXPECT_NE(r.not_expanded.at("ip:192.0.2.60").find("4 people"), std::string::npos);
+  // A trusted address is not reported as shared: it is a hub for its own reason.
+  policy.trusted_cidrs = {"192.0.2.0/24"};
+  EXPECT_TRUE(ScopeIndex(rs, context(policy)).shared.empty());
+}
+
+// A stolen session's name is also its owner's: her own logins (another key, her own address) are
+// not the attacker's; another key from the attacker's address is.
+TEST(Scope, AnotherLoginOfTheSessionNameIsItsOwners) {
+  cluster::Policy policy;
+  const std::string role = "iam:arn:aws:iam::111122223333:role/Developer";
+  const std::string dana = "session:arn:aws:sts::111122223333:assumed-role/Developer/dana";
+  std::vector<ScopeRecord> rs = {
+      rec(R().credentials({dana, "key:ASIASTOLEN000000001"})
+              .identities({role})
+              .ip("203.0.113.88")),  // flagged
+      rec(R().credentials({dana, "key:ASIADANA00000000001"}).identities({role}).ip("192.0.2.61")),
+      rec(R().credentials({dana, "key:ASIASTOLEN000000002"}).identities({role}).ip("203.0.113.88")),
+      rec(R().credentials({dana, "key:ASIASTOLEN000000001"})
+              .identities({role})
+              .ip("198.51.100.99")),
+  };
+  ScopeResult r = pivot(rs, {0}, {}, context(policy));
+  EXPECT_FALSE(pulled(r, 1));
+  EXPECT_TRUE(pulled(r, 2));  // the attacker's address
+  EXPECT_TRUE(pulled(r, 3));  // the attacker's key
+  bool noted = false;
+  for (const auto& n : r.notes)
+    if (n.find("1 record of the attacker's session name signed with another access key") !=
+        std::string::npos)
+      noted = true;
+  EXPECT_TRUE(noted);
+}
+
 TEST(Scope, OwnershipFromCronJobToJobToPodIsTheAttackers) {
   cluster::Policy policy;
   const std::string cj = "workload:CronJob/kube-system/log-rotate";

@@ -16,6 +16,7 @@
 #include <iostream>
 #include <map>
 #include <optional>
+#include <set>
 #include <sstream>
 
 #include "scenarios/scorer.h"
@@ -134,6 +135,16 @@ TEST_P(ScenarioScore, MatchesTheTruth) {
   ASSERT_NE(inv.exit_code, 2) << inv.err;
   json incident = json::parse(slurp(fs::path(case_dir) / "incident.json"), nullptr, false);
   ASSERT_FALSE(incident.is_discarded()) << "no incident.json: " << inv.err;
+  // Every line's repeats: after or at its own time, each other request once, none of them itself.
+  for (const auto& t : incident["incident"]["timeline"]) {
+    if (!t.contains("from") || t["from"].is_null()) continue;
+    EXPECT_LE(t["from"].get<std::string>(), t["time"].get<std::string>()) << t.dump();
+    std::set<std::string> ids;
+    for (const auto& id : t.value("also_event_ids", json::array())) {
+      EXPECT_TRUE(ids.insert(id.get<std::string>()).second) << "counted twice: " << t.dump();
+      EXPECT_NE(id, t["evidence"].value("event_id", "")) << "counted on itself: " << t.dump();
+    }
+  }
 
   auto plan = [&](const std::string& phase) {
     std::vector<std::string> args = {"plan",     case_dir, "--phase",  phase,
