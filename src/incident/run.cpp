@@ -35,10 +35,10 @@ namespace fs = std::filesystem;
 constexpr size_t kMaxKeptEvents = 200000;
 // What of the input is hashed after the scan, on the core the correlation leaves idle: the
 // correlation's time grows with the input (the scope's candidates, the kept events), and one core
-// hashes about 1.8 GB/s with SHA extensions, so a share of the input, up to what it hashes in the
+// hashes about 1.6 GB/s with SHA extensions, so a share of the input, up to what it hashes in the
 // correlation of a large case. Also the most read twice (from the page cache: the scan has just
 // read it).
-constexpr double kDeferredDigestShare = 0.4;
+constexpr double kDeferredDigestShare = 0.3;
 constexpr uint64_t kDeferredDigestBytes = 512ull << 20;
 
 // The scheduler placing a pod on a node: the pod → node link the correlation needs, read from
