@@ -40,7 +40,7 @@ fi
 launcher=()
 command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 CC=clang CXX=clang++ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DEKSIR_FUZZ=ON -DEKSIR_BUILD_TESTS=OFF "${launcher[@]}" >/dev/null
+  -DEKSIR_FUZZ=ON -DEKSIR_BUILD_TESTS=OFF -DEKSIR_WERROR=ON "${launcher[@]}" >/dev/null
 cmake --build "$build" -j "$(nproc)" --target fuzz_targets
 
 python3 fuzz/seeds.py --shared "$shared" --out "$build/seeds"
