@@ -867,12 +867,21 @@ class Sink:
             self.raw.flush()
 
 
-def generate(kind, size, seed, start_us, emit):
+# --noisy: people create, list and read objects across namespaces all day (chatty tooling, a team
+# debugging in production): the rare kinds become common, so the built-in rules fire tens of
+# thousands of times per GiB.
+NOISY = {"pod-create": 40, "exec": 60, "secret-or-log": 40, "crb-create": 30, "privileged-pod": 40,
+         "human-read": 4, "ci-deploy": 10, "forbidden": 10}
+
+
+def generate(kind, size, seed, start_us, emit, noisy=False):
     """Calls emit(list_of_lines, [timestamps_us]) in batches; returns (events, bytes, per-kind counts, matches)."""
-    rnd = Rand(f"{kind}:{seed}")
+    rnd = Rand(f"{kind}:{seed}" + (":noisy" if noisy else ""))
     if kind == "audit":
         world = AuditWorld(rnd)
         kinds = build_audit_kinds(world)
+        if noisy:
+            kinds = [(w * NOISY.get(name, 1), name, fn) for w, name, fn in kinds]
         gap = 40_000          # mean microseconds between events (~25 events/s: a busy 50-node cluster, thinned)
     else:
         kinds = build_cloudtrail_kinds(rnd)
@@ -950,7 +959,12 @@ def main():
     ap.add_argument("--format", choices=["lines", "s3"], default="lines",
                     help="cloudtrail only: one record per line, or S3 delivery objects {\"Records\":[...]}.json.gz")
     ap.add_argument("--start", default="2026-03-14T00:00:00Z", help="time of the first event (UTC)")
+    ap.add_argument("--noisy", action="store_true",
+                    help="audit only: people touch objects across namespaces all day, so rules fire "
+                         "tens of thousands of times per GiB")
     args = ap.parse_args()
+    if args.noisy and args.kind != "audit":
+        ap.error("--noisy is for --kind audit")
     if args.format == "s3" and args.kind != "cloudtrail":
         ap.error("--format s3 is for --kind cloudtrail")
     if args.format == "s3" and args.output == "-":
@@ -963,7 +977,8 @@ def main():
         def emit(lines, _stamps):
             if lines:
                 sink.write(("\n".join(lines) + "\n").encode())
-        events, written, counts = generate(args.kind, args.size, args.seed, parse_start(args.start), emit)
+        events, written, counts = generate(args.kind, args.size, args.seed, parse_start(args.start), emit,
+                                           args.noisy)
         sink.close()
     else:
         objects = [0]
