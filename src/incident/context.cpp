@@ -35,6 +35,7 @@ void ContextStore::offer(const EventView& ev, unsigned worker) {
   ++w.candidates;
   // A node's session through an address several nodes use: the VPC's egress, the node's own call.
   std::string_view ip;
+  bool node_session = false;
   if (std::string instance = node_session_of(ev, ip); !instance.empty() && is_public_ip(ip)) {
     auto& nodes = w.node_addresses[std::string(ip)];
     if (nodes.size() >= kEgressNodes) {
@@ -42,6 +43,7 @@ void ContextStore::offer(const EventView& ev, unsigned worker) {
       return;
     }
     nodes.insert(std::move(instance));
+    node_session = true;
   }
   std::string facets = encode_facets(record_facets(ev));
   // The same request again: counted on the copies kept. Keyed by a hash of the facets, checked
@@ -106,6 +108,7 @@ void ContextStore::offer(const EventView& ev, unsigned worker) {
   if (!in_evidence) w.written += text.size();
   r.facets = std::move(facets);
   r.event_id = detect::event_id(ev);
+  r.node_session = node_session;
   if (seen == w.seen.end())
     w.seen.emplace(hash, std::pair<size_t, uint32_t>{w.records.size(), 1});
   else if (same)
@@ -140,13 +143,27 @@ void ContextStore::seal() {
   }
   for (const auto& [ip, nodes] : nodes_at)
     if (nodes.size() >= kEgressNodes) egress_.try_emplace(ip, 0);
+  // A worker learns that an address is the egress only after its own first few nodes' calls
+  // through it, which it kept: those are the nodes' own calls too, taken out here, so that what
+  // is kept does not depend on how the evidence was split among workers.
+  if (!egress_.empty())
+    std::erase_if(order_, [&](const Record* r) {
+      if (!r->node_session) return false;
+      std::string_view ip;
+      for_each_facet(r->facets, [&](FacetTag tag, std::string_view v) {
+        if (tag == FacetTag::Ip) ip = v;
+      });
+      auto it = egress_.find(std::string(ip));
+      if (it == egress_.end()) return false;
+      it->second += 1 + r->repeats;
+      repeats_ -= r->repeats;
+      return true;
+    });
   // Each worker keeps its own first copies of a request: the requests that repeated an earlier
   // one are all copies but the first of each distinct request, whatever the workers kept.
-  // Distinct requests by the hash of their facets, which each worker holds for its first copy.
   std::unordered_set<uint64_t> distinct;
   distinct.reserve(order_.size());
-  for (const auto& w : workers_)
-    for (const auto& [hash, first] : w.seen) distinct.insert(hash);
+  for (const Record* r : order_) distinct.insert(std::hash<std::string_view>{}(r->facets));
   repeats_ = repeats_ + order_.size() - distinct.size();
   std::sort(order_.begin(), order_.end(), [&](const Record* a, const Record* b) {
     uint32_t fa = rank[a->worker][a->file], fb = rank[b->worker][b->file];

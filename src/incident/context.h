@@ -57,6 +57,7 @@ class ContextStore {
     TimeNs first = kNoTime, last = kNoTime;  // of the repeats
     std::string event_id;                    // auditID, CloudTrail eventID
     std::vector<std::string> repeat_ids;     // the repeats' ids (the first kRepeatIdsKept)
+    bool node_session = false;  // a node's session from a public address (maybe the egress)
   };
   size_t size() const { return order_.size(); }
   const Record& at(size_t i) const { return *order_[i]; }

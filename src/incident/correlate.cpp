@@ -1049,6 +1049,49 @@ void describe(Incident& inc, const std::vector<const FindingFacts*>& group, cons
 
 }  // namespace
 
+namespace {
+
+// Reads back the texts of events kept without them (EventPrework::light), one pass per file:
+// each wanted event's copy with its text is appended to store and returned in place of it (the
+// event itself when its text could not be read back: the file changed or is gone, counted in
+// unread with the reason in why).
+std::vector<const Event*> read_back_events(
+    const std::vector<std::pair<const Event*, const EventPrework*>>& wanted,
+    std::deque<Event>& store, size_t& unread, std::string& why) {
+  std::vector<const Event*> out(wanted.size());
+  std::map<std::string_view, std::vector<size_t>> by_file;
+  for (size_t i = 0; i < wanted.size(); ++i) {
+    out[i] = wanted[i].first;
+    by_file[wanted[i].first->file].push_back(i);
+  }
+  for (const auto& [file, items] : by_file) {
+    std::vector<sources::Slice> slices;
+    slices.reserve(items.size());
+    for (size_t i : items) {
+      const EventPrework& w = *wanted[i].second;
+      slices.push_back({w.offset, w.length, w.checksum});
+    }
+    std::vector<std::string> texts;
+    std::string error = sources::read_back(std::string(file), slices, texts);
+    for (size_t k = 0; k < items.size(); ++k) {
+      const size_t i = items[k];
+      if (!error.empty() || k >= texts.size() || texts[k].empty()) {
+        ++unread;
+        if (why.empty())
+          why = fmt::format("{}: {}", file, error.empty() ? "changed since it was read" : error);
+        continue;
+      }
+      Event e = *wanted[i].first;
+      e.raw = std::move(texts[k]);
+      store.push_back(std::move(e));
+      out[i] = &store.back();
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 EventPrework prework(const EventView& ev) {
   EventPrework w;
   w.facets = encode_facets(record_facets(ev));
@@ -1145,8 +1188,20 @@ void build(const CorrelationInput& in, Investigation& out) {
   struct Deferred {
     const Event* event;
     std::string event_id;
+    const EventPrework* work = nullptr;  // where its text is, when it was kept without it
   };
   std::unordered_map<size_t, Deferred> deferred;
+  // Kept events read back from the evidence (EventPrework::light); those that could not be.
+  std::deque<Event> read_events;
+  size_t unread_kept = 0;
+  std::string unread_why;
+  const bool preworked =
+      input.events && input.prework && input.prework->size() == input.events->size();
+  auto work_of = [&](const Event* e) -> const EventPrework* {
+    if (!preworked || e < input.events->data() || e >= input.events->data() + input.events->size())
+      return nullptr;
+    return &(*input.prework)[static_cast<size_t>(e - input.events->data())];
+  };
   if (input.events) {
     facts.reserve(input.events->size());
     by_ref.reserve(input.events->size());
@@ -1169,17 +1224,32 @@ void build(const CorrelationInput& in, Investigation& out) {
     if (input.findings)
       for (const auto& f : *input.findings)
         for (const auto& r : f.evidence) cited.insert(RecordRef{r.file, r.line, r.record});
+    // Each event's prework, by its place in order; then the texts of the events whose facts are
+    // made now (cited, pod placements) that were kept without them.
+    std::vector<const EventPrework*> work(order.size());
+    {
+      std::vector<std::pair<const Event*, const EventPrework*>> wanted;
+      std::vector<size_t> where;
+      for (size_t i = 0; i < order.size(); ++i) {
+        work[i] = work_of(order[i]);
+        const Event& e = *order[i];
+        if (work[i] && work[i]->light() && e.raw.empty() &&
+            (work[i]->pod_binding || cited.count(RecordRef{e.file, e.line, e.record}))) {
+          wanted.emplace_back(order[i], work[i]);
+          where.push_back(i);
+        }
+      }
+      auto got = read_back_events(wanted, read_events, unread_kept, unread_why);
+      for (size_t k = 0; k < where.size(); ++k) order[where[k]] = got[k];
+    }
     std::vector<Ahead> ahead(order.size());
-    const bool preworked = input.prework && input.prework->size() == input.events->size();
     auto work_ahead = [&](size_t from, size_t step) {
       simdjson::dom::parser own;
       std::string buffer;
       for (size_t i = from; i < order.size(); i += step) {
         const Event& e = *order[i];
         const bool is_cited = cited.count(RecordRef{e.file, e.line, e.record}) > 0;
-        const EventPrework* pw =
-            preworked ? &(*input.prework)[static_cast<size_t>(order[i] - input.events->data())]
-                      : nullptr;
+        const EventPrework* pw = work[i];
         if (pw && !is_cited && !pw->pod_binding) {
           ahead[i].parsed = ahead[i].deferred = true;
           ahead[i].facets = pw->facets;
@@ -1220,7 +1290,7 @@ void build(const CorrelationInput& in, Investigation& out) {
       const Event& e = *order[n];
       const RecordRef ref{e.file, e.line, e.record};
       if (ahead[n].deferred) {
-        deferred.emplace(records.size(), Deferred{&e, std::move(ahead[n].event_id)});
+        deferred.emplace(records.size(), Deferred{&e, std::move(ahead[n].event_id), work[n]});
         records.push_back(ScopeRecord::owning(std::move(ahead[n].facets), e.time, e.source));
         fact_of_record.push_back(SIZE_MAX);  // records and fact_of_record stay aligned
         continue;
@@ -1257,6 +1327,12 @@ void build(const CorrelationInput& in, Investigation& out) {
       auto d = deferred.find(idx);
       if (d == deferred.end()) return nullptr;
       kept = d->second.event;
+      if (kept->raw.empty() && kept->json.empty() && d->second.work && d->second.work->light()) {
+        // Not prefetched: read back on its own.
+        kept = read_back_events({{kept, d->second.work}}, read_events, unread_kept, unread_why)[0];
+        if (kept->raw.empty()) return nullptr;
+        d->second.event = kept;
+      }
     } else if (!input.context) {
       return nullptr;
     }
@@ -1315,11 +1391,23 @@ void build(const CorrelationInput& in, Investigation& out) {
   // The texts of the context records among these read from the evidence in one pass per file,
   // before load_context takes them one by one.
   auto prefetch_context = [&](const std::vector<size_t>& indices) {
-    if (!input.context) return;
     std::vector<size_t> wanted;
-    for (size_t i : indices)
-      if (i >= context_base && !fact_of.count(i)) wanted.push_back(i - context_base);
-    input.context->prefetch(wanted);
+    std::vector<std::pair<const Event*, const EventPrework*>> kept_wanted;
+    std::vector<Deferred*> kept_where;
+    for (size_t i : indices) {
+      if (fact_of.count(i)) continue;
+      if (i >= context_base) {
+        wanted.push_back(i - context_base);
+      } else if (auto d = deferred.find(i); d != deferred.end() && d->second.work &&
+                                            d->second.work->light() &&
+                                            d->second.event->raw.empty()) {
+        kept_wanted.emplace_back(d->second.event, d->second.work);
+        kept_where.push_back(&d->second);
+      }
+    }
+    if (input.context) input.context->prefetch(wanted);
+    auto got = read_back_events(kept_wanted, read_events, unread_kept, unread_why);
+    for (size_t k = 0; k < kept_where.size(); ++k) kept_where[k]->event = got[k];
   };
   auto policy_findings = cicd_findings(records, place, *input.policy);
   {
@@ -1495,11 +1583,19 @@ void build(const CorrelationInput& in, Investigation& out) {
   });
 
   out.findings = all_findings;
+  auto note_unread = [&](Incident& inc) {
+    if (unread_kept)
+      inc.gaps.push_back(fmt::format(
+          "{} record{} behind findings could not be read back from the evidence ({}): the "
+          "incident lacks them",
+          util::thousands(unread_kept), unread_kept == 1 ? "" : "s", unread_why));
+  };
   if (input.posture) out.posture = *input.posture;
   if (ranked.empty()) {
     const Implausibles bad = implausible_values(facts, pulled_facts, input.findings, input.now);
     build_incident({}, g, input, binding_by_pod, nullptr, bad, out.incident);
     describe(out.incident, {}, g, input, nullptr, bad);
+    note_unread(out.incident);
     return;
   }
 
@@ -1685,6 +1781,7 @@ void build(const CorrelationInput& in, Investigation& out) {
   const Implausibles bad = implausible_values(facts, pulled_facts, input.findings, input.now);
   build_incident(main, g, input, binding_by_pod, &scope, bad, out.incident);
   describe(out.incident, main, g, input, &scope, bad);
+  note_unread(out.incident);
   size_t n = 0;
   for (size_t i = 1; i < ranked.size(); ++i) {
     if (merged[i]) continue;

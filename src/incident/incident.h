@@ -163,6 +163,11 @@ struct EventPrework {
   std::string facets;  // encoded (incident/facets.h)
   std::string event_id;
   bool pod_binding = false;  // the scheduler placing a pod on a node
+  // Where the event's text is in its file, when the event was kept without it (Event::raw
+  // empty): the correlation reads back the texts it needs (sources::read_back).
+  uint64_t offset = kNoOffset;
+  uint32_t length = 0, checksum = 0;
+  bool light() const { return offset != kNoOffset; }
 };
 EventPrework prework(const EventView& ev);
 

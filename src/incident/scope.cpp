@@ -384,7 +384,9 @@ ScopeResult pivot(const std::vector<ScopeRecord>& records, const ScopeIndex& ind
   }
   for (const auto& s : seed_keys) add_seed(s);
 
-  size_t owner_skipped = 0, other_logins = 0;
+  // Counted by distinct request (a record may be reached through several seeds, and how many
+  // copies of one request the scan kept depends on how it split the evidence).
+  std::unordered_set<std::string_view> owner_skipped, other_logins;
   while (!queue.empty()) {
     std::string key = std::move(queue.front());
     queue.pop_front();
@@ -397,7 +399,7 @@ ScopeResult pivot(const std::vector<ScopeRecord>& records, const ScopeIndex& ind
         for (uint32_t i : it->second) {
           if (out.pulled.count(i)) continue;
           if (Owner o = owner_use(i, seed); o != Owner::No) {
-            ++(o == Owner::OtherLogin ? other_logins : owner_skipped);
+            (o == Owner::OtherLogin ? other_logins : owner_skipped).insert(records[i].encoded());
             continue;
           }
           pull(i, through);
@@ -440,16 +442,16 @@ ScopeResult pivot(const std::vector<ScopeRecord>& records, const ScopeIndex& ind
         expand(i);
       }
   }
-  if (other_logins)
+  if (!other_logins.empty())
     out.notes.push_back(fmt::format(
-        "{} record{} of the attacker's session name signed with another access key, from "
-        "addresses the attacker did not use, were left out as the session owner's own logins",
-        other_logins, other_logins == 1 ? "" : "s"));
-  if (owner_skipped)
+        "{} distinct request{} of the attacker's session name signed with another access key, "
+        "from addresses the attacker did not use, were left out as the session owner's own logins",
+        other_logins.size(), other_logins.size() == 1 ? "" : "s"));
+  if (!owner_skipped.empty())
     out.notes.push_back(fmt::format(
-        "{} record{} of stolen or node credentials from trusted or VPC addresses were left out as "
-        "their owner's own use",
-        owner_skipped, owner_skipped == 1 ? "" : "s"));
+        "{} distinct request{} of stolen or node credentials from trusted or VPC addresses were "
+        "left out as their owner's own use",
+        owner_skipped.size(), owner_skipped.size() == 1 ? "" : "s"));
   // A key followed after all is not "not expanded".
   for (auto it = out.not_expanded.begin(); it != out.not_expanded.end();)
     it = out.seeds.count(it->first) ? out.not_expanded.erase(it) : std::next(it);

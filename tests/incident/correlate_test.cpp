@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <random>
 #include <set>
 #include <sstream>
@@ -40,6 +41,44 @@ Evidence detect_in(const std::string& dir) {
       [&](const EventView& ev, sources::ChunkOutput& out) {
         if (engine.on_event(ev, out.worker) & detect::kFedHit)
           e.events.push_back(Event::from_view(ev));
+      },
+      [](std::vector<std::string>&) { return true; });
+  e.findings = engine.finish();
+  return e;
+}
+
+// As investigate keeps them: events that are slices of their file without their text, with where
+// it is (EventPrework), the others whole.
+struct LightEvidence {
+  std::vector<detect::Finding> findings;
+  std::vector<Event> events;
+  std::vector<EventPrework> work;
+};
+
+LightEvidence detect_light(const std::string& dir) {
+  LightEvidence e;
+  rules::LoadResult loaded;
+  std::ostringstream err;
+  EXPECT_EQ(detect::load_rules({}, true, true, "test", err, loaded), 0) << err.str();
+  detect::EngineOptions eo;
+  eo.workers = 1;
+  detect::Engine engine(std::move(loaded.rules), eo);
+  sources::ScanOptions so;
+  so.threads = 1;
+  sources::scan(
+      {dir}, so,
+      [&](const EventView& ev, sources::ChunkOutput& out) {
+        if (!(engine.on_event(ev, out.worker) & detect::kFedHit)) return;
+        EventPrework w = prework(ev);
+        Event light = Event::from_view(ev);
+        if (ev.offset != kNoOffset && !w.pod_binding) {
+          w.offset = ev.offset;
+          w.length = static_cast<uint32_t>(ev.raw.size());
+          w.checksum = sources::checksum(ev.raw);
+          light.raw.clear();
+        }
+        e.events.push_back(std::move(light));
+        e.work.push_back(std::move(w));
       },
       [](std::vector<std::string>&) { return true; });
   e.findings = engine.finish();
@@ -134,6 +173,46 @@ TEST(Correlate, PeopleWhoOnlyTouchTheSameObjectAreNotOneIncident) {
         n["why"].get<std::string>().find("3 different identities") != std::string::npos)
       said = true;
   EXPECT_TRUE(said) << doc["incident"]["not_expanded"].dump();
+}
+
+TEST(Correlate, EventsKeptWithoutTheirTextGiveTheSameIncident) {
+  // investigate keeps the events behind findings without their text and reads back the ones it
+  // needs: the incident is the one it would make from the whole events.
+  std::string dir = test::temp_dir();
+  fs::copy(fs::path(test::source_dir()) / "examples/incident-2026-03-14/k8s-audit", dir,
+           fs::copy_options::recursive);
+  Evidence whole = detect_in(dir);
+  LightEvidence light = detect_light(dir);
+  ASSERT_EQ(light.events.size(), whole.events.size());
+  size_t without_text = 0;
+  for (const auto& ev : light.events) without_text += ev.raw.empty();
+  EXPECT_GE(without_text, 10u);
+  CorrelationInput in;
+  in.findings = &light.findings;
+  in.events = &light.events;
+  in.prework = &light.work;
+  Investigation inv;
+  build(in, inv);
+  EXPECT_EQ(to_json(inv), incident_json(whole, whole.events));
+
+  // The file changed since the scan: what cannot be read back is a gap, never altered text.
+  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+    if (!entry.is_regular_file()) continue;
+    std::string text;
+    {
+      std::ifstream in_file(entry.path(), std::ios::binary);
+      text.assign(std::istreambuf_iterator<char>(in_file), {});
+    }
+    for (auto& c : text)
+      if (c == 'a') c = 'b';
+    std::ofstream(entry.path(), std::ios::binary | std::ios::trunc) << text;
+  }
+  Investigation changed;
+  build(in, changed);
+  bool said = false;
+  for (const auto& g : changed.incident.gaps)
+    if (g.find("could not be read back from the evidence") != std::string::npos) said = true;
+  EXPECT_TRUE(said);
 }
 
 }  // namespace

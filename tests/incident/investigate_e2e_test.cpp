@@ -391,7 +391,8 @@ TEST(InvestigateE2E, TheSameEvidenceGivesTheSameIncidentOnAnyNumberOfWorkers) {
     ASSERT_EQ(parser.parse(padded).get(doc), simdjson::SUCCESS);
     incident[threads - 1] = simdjson::to_string(doc["incident"]);
   }
-  EXPECT_NE(incident[0].find("and 8570 more times"), std::string::npos) << incident[0].substr(0, 3000);
+  EXPECT_NE(incident[0].find("and 8570 more times"), std::string::npos)
+      << incident[0].substr(0, 3000);
   EXPECT_EQ(incident[0], incident[1]);
 }
 

@@ -130,7 +130,7 @@ TEST(Scope, StolenKeyIsFollowedButNotItsOwnersUseFromTrustedAddresses) {
   ASSERT_TRUE(r.not_expanded.count(kUser));
   EXPECT_NE(r.not_expanded.at(kUser).find("existed before"), std::string::npos);
   ASSERT_EQ(r.notes.size(), 1u);
-  EXPECT_NE(r.notes[0].find("1 record"), std::string::npos);
+  EXPECT_NE(r.notes[0].find("1 distinct request of stolen"), std::string::npos);
 }
 
 TEST(Scope, RoleTheAttackerCreatedIsFollowedIntoAnotherAccountAndItsSessions) {
@@ -278,7 +278,8 @@ TEST(Scope, AnotherLoginOfTheSessionNameIsItsOwners) {
   EXPECT_TRUE(pulled(r, 3));  // the attacker's key
   bool noted = false;
   for (const auto& n : r.notes)
-    if (n.find("1 record of the attacker's session name signed with another access key") !=
+    if (n.find(
+            "1 distinct request of the attacker's session name signed with another access key") !=
         std::string::npos)
       noted = true;
   EXPECT_TRUE(noted);

@@ -364,9 +364,19 @@ std::string incident_difference(const json& a, const json& b) {
     return d;
   auto tl = [](const json& t) {
     return to_second(text(t, "time")) + " " + text(t, "tag") + " " +
-           text(member(t, "evidence"), "event_id");
+           text(member(t, "evidence"), "event_id") + " " + text(t, "text");
   };
-  return diff("timeline", set_of(member(x, "timeline"), tl), set_of(member(y, "timeline"), tl));
+  if (auto d =
+          diff("timeline", set_of(member(x, "timeline"), tl), set_of(member(y, "timeline"), tl));
+      !d.empty())
+    return d;
+  // What the incident says it assumed and could not see, counts included.
+  auto line = [](const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); };
+  for (const char* list : {"assumptions", "gaps"})
+    if (auto d = diff(list, set_of(member(x, list), line), set_of(member(y, list), line));
+        !d.empty())
+      return d;
+  return "";
 }
 
 Score score(const json& truth, const json& incident_doc, const std::map<std::string, json>& plans,
