@@ -154,6 +154,11 @@ def main():
         c.add("scan_fuzz", gzip.compress(small[0], mtime=0) + gzip.compress(small[1], mtime=0))
     for p in files_under(os.path.join(own, "scan")):
         c.add("scan_fuzz", read(p))
+    # Vulnerability reports (Inspector, ECR, Trivy, Grype) and the bad ones beside them.
+    for d in ("vulnerability", "vulnerability-bad"):
+        for p in files_under(os.path.join(src, "tests", "data", d)):
+            if p.endswith((".json", ".jsonl")):
+                c.add("scan_fuzz", read(p))
 
     # Cluster snapshots: the examples' kubectl and aws eks output, and the project's own YAML.
     for p in files_under(os.path.join(example, "snapshot")):

@@ -55,19 +55,26 @@ std::string bit(const char* mask, unsigned b) {
   return fmt::format("bitTest({}, {})", mask, b);
 }
 
+// The text of an event's document: the record as written, else (GuardDuty re-keyed, a
+// vulnerability rebuilt, wide integers rewritten) its normalised JSON, where the values and keys a
+// query reads are.
+constexpr const char* kDocText = "if(empty(norm), raw, norm)";
+
 class Translator {
  public:
   Translation& out;
   explicit Translator(Translation& t) : out(t) {}
 
-  // The node's required raw-text literals: what every event it matches contains.
+  // The node's required literals: what the document of every event it matches contains.
   Part literals(const query::Node& node) {
     query::CompiledQuery c = query::compile(node);
     std::string sql;
     for (const auto& lit : c.required_literals())
-      sql += fmt::format("{}position(raw, {}) > 0", sql.empty() ? "" : " AND ", sql_string(lit));
+      sql += fmt::format("{}position({}, {}) > 0", sql.empty() ? "" : " AND ", kDocText,
+                         sql_string(lit));
     // A native path reaches its values through a key ending in the path's last name, so the
-    // raw text holds that name (in another letter case for normalised GuardDuty keys).
+    // document holds that name (in another letter case when a GuardDuty path is written as the
+    // CLI prints it).
     if (!node.field.empty() && node.kind != query::NodeKind::FreeText &&
         !FieldRef(node.field).ecs()) {
       std::string_view last(node.field);
@@ -76,8 +83,8 @@ class Translator {
       for (char ch : last)
         plain = plain && (std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '-');
       if (plain)
-        sql += fmt::format("{}positionCaseInsensitive(raw, {}) > 0", sql.empty() ? "" : " AND ",
-                           sql_string(last));
+        sql += fmt::format("{}positionCaseInsensitive({}, {}) > 0", sql.empty() ? "" : " AND ",
+                           kDocText, sql_string(last));
     }
     out.local.push_back(query::to_string(node));
     return {sql, false};
@@ -167,7 +174,8 @@ class Translator {
         if (p.wildcards.empty() && !p.regex && !p.fieldref && !p.cidr && raw_safe(p.text) &&
             !maybe_number(p.text)) {
           out.local.push_back(query::to_string(n));
-          return {fmt::format("positionCaseInsensitive(raw, {}) > 0", sql_string(p.text)), false};
+          return {fmt::format("positionCaseInsensitive({}, {}) > 0", kDocText, sql_string(p.text)),
+                  false};
         }
         return literals(n);
       }

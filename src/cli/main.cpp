@@ -94,7 +94,8 @@ int hunt_command(CLI::App& app, eksir::hunt::HuntOptions& o, const std::string& 
     o.only = eksir::parse_source(source);
     if (!o.only) {
       std::cerr << fmt::format(
-          "eksir hunt: unknown --source '{}' (cloudtrail, k8s_audit, guardduty, falco, ocsf)\n",
+          "eksir hunt: unknown --source '{}' (cloudtrail, k8s_audit, guardduty, falco, ocsf, "
+          "vulnerability)\n",
           eksir::util::visible(source));
       return 2;
     }
@@ -289,7 +290,8 @@ int dispatch(int argc, char** argv) {
                 "Only events at or after this time (ISO 8601) or duration before now (24h, 7d)");
   h->add_option("--until", until, "Only events before this time or duration before now");
   h->add_option("--source", source,
-                "Only events of one source: cloudtrail, k8s_audit, guardduty, falco, ocsf");
+                "Only events of one source: cloudtrail, k8s_audit, guardduty, falco, ocsf, "
+                "vulnerability");
   h->add_option("--format", format,
                 "Output: table, json, ndjson (each record as in the evidence) or csv")
       ->capture_default_str();

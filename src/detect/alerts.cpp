@@ -58,6 +58,8 @@ std::string event_id(const EventView& ev) {
     }
     case Source::Ocsf:
       return first_path(ev.doc, {"metadata.uid", "finding_info.uid", "finding.uid"});
+    case Source::Vulnerability:
+      return path_text(ev.doc, "id");
   }
   return {};
 }
@@ -216,7 +218,7 @@ std::optional<Finding> alert_finding(const EventView& ev) {
     case Source::Ocsf:
       f = ocsf(ev);
       break;
-    default:
+    default:  // CloudTrail and audit events feed rules; vulnerabilities are evidence, not alerts
       return std::nullopt;
   }
   if (f) {

@@ -19,6 +19,8 @@ std::string_view source_name(Source s) {
       return "falco";
     case Source::Ocsf:
       return "ocsf";
+    case Source::Vulnerability:
+      return "vulnerability";
   }
   return "unknown";
 }
@@ -34,6 +36,8 @@ std::optional<Source> parse_source(std::string_view name) {
   if (n == "guardduty" || n == "gd") return Source::GuardDuty;
   if (n == "falco" || n == "runtime") return Source::Falco;
   if (n == "ocsf" || n == "edr" || n == "xdr") return Source::Ocsf;
+  if (n == "vulnerability" || n == "vulnerabilities" || n == "vuln" || n == "vulns")
+    return Source::Vulnerability;
   return std::nullopt;
 }
 
@@ -46,10 +50,10 @@ Event Event::from_view(const EventView& v) {
   e.time = v.time;
   e.sample = v.sample;
   e.raw = std::string(v.raw);
-  // Only GuardDuty findings are re-keyed (CLI output, ASFF) and records with integers wider than
-  // 64 bits rewritten, so that raw no longer parses to doc; every other record's raw is its
-  // event's own text.
-  if (v.source == Source::GuardDuty || v.rewritten) {
+  // Only GuardDuty findings are re-keyed (CLI output, ASFF), vulnerability findings rebuilt and
+  // records with integers wider than 64 bits rewritten, so that raw no longer parses to doc; every
+  // other record's raw is its event's own text.
+  if (v.source == Source::GuardDuty || v.source == Source::Vulnerability || v.rewritten) {
     std::string normalised = simdjson::minify(v.doc);
     if (normalised != e.raw) e.json = std::move(normalised);
   }

@@ -14,13 +14,17 @@
 
 namespace eksir {
 
-enum class Source : uint8_t { CloudTrail, K8sAudit, GuardDuty, Falco, Ocsf };
-inline constexpr int kSourceCount = 5;
+// Vulnerability: image vulnerability findings (Amazon Inspector, ECR image scans, Trivy, Grype),
+// one event per image, vulnerability and package, its document rebuilt in one flat shape
+// (sources/unwrap_vulnerability.h).
+enum class Source : uint8_t { CloudTrail, K8sAudit, GuardDuty, Falco, Ocsf, Vulnerability };
+inline constexpr int kSourceCount = 6;
 
 // Stable lower-case names used on the command line and in output: cloudtrail, k8s_audit,
-// guardduty, falco, ocsf.
+// guardduty, falco, ocsf, vulnerability.
 std::string_view source_name(Source s);
-// Accepts the names above and a few spellings responders type (k8s, audit, kubernetes, edr).
+// Accepts the names above and a few spellings responders type (k8s, audit, kubernetes, edr,
+// vuln).
 std::optional<Source> parse_source(std::string_view name);
 
 // Nanoseconds since the Unix epoch, UTC. kNoTime when the event carries no usable timestamp.
@@ -39,7 +43,8 @@ struct EventView {
   TimeNs time = kNoTime;
   bool sample = false;         // an AWS-generated sample (GuardDuty additionalInfo.sample: true)
   std::string_view raw;        // the record exactly as in the evidence (the inner event if wrapped)
-  simdjson::dom::element doc;  // the parsed inner event, keys normalised (GuardDuty camelCase)
+  simdjson::dom::element doc;  // the parsed inner event, keys normalised (GuardDuty camelCase;
+                               // vulnerability findings rebuilt in one shape)
   // Values already looked up on this event (field lookups by many rules); owned by the caller,
   // which resets it for each event. Null: no caching.
   FieldCache* cache = nullptr;
@@ -59,8 +64,8 @@ struct Event {
   TimeNs time = kNoTime;
   bool sample = false;
   std::string raw;
-  // doc as JSON when raw does not parse to it (re-keyed GuardDuty, numbers wider than 64 bits);
-  // else empty
+  // doc as JSON when raw does not parse to it (re-keyed GuardDuty, a vulnerability's rebuilt
+  // document, numbers wider than 64 bits); else empty
   std::string json;
 
   static Event from_view(const EventView& v);

@@ -8,6 +8,10 @@
 //   *                      in a prefix row (ECS name ending in ".*"): the rest of the name
 //   @name (first column)   an alias: the row is a copy of row `name`
 //   ""                     the field does not exist on that source
+//
+// The vulnerability column comes last, after the description, and is left out of the rows where
+// the field does not exist on vulnerability events (its default is ""). Vulnerability events are
+// rebuilt in one flat shape (sources/unwrap_vulnerability.h): their cells name its keys.
 #include <algorithm>
 #include <map>
 #include <stdexcept>
@@ -27,6 +31,7 @@ struct RowDef {
   const char* falco;
   const char* ocsf;
   const char* description;
+  const char* vulnerability = "";
 };
 
 // clang-format off
@@ -39,7 +44,9 @@ constexpr RowDef kRows[] = {
    "=event_time() | time",
    "=event_time() | time_dt",
    "When the event happened: the event's time as eksir read it (UTC, ISO 8601, milliseconds or "
-   "finer), else the source's own time field."},
+   "finer), else the source's own time field. Vulnerabilities: when the scanner first saw the "
+   "image vulnerable (Inspector's firstObservedAt), else when the scan ran.",
+   "=event_time() | first_observed_at | scanned_at"},
   {"event.provider", "keyword",
    "eventSource", "", "service.action.awsApiCallAction.serviceName", "source",
    "api.service.name | metadata.product.name",
@@ -61,25 +68,36 @@ constexpr RowDef kRows[] = {
    "Success/Failure, else api.response.code."},
   {"event.dataset", "keyword",
    "'aws.cloudtrail'", "'kubernetes.audit_logs'", "'aws.guardduty'", "'falco'", "'ocsf'",
-   "The kind of evidence, as Elastic's data_stream.dataset names it."},
+   "The kind of evidence, as Elastic's data_stream.dataset names it (vulnerability findings: "
+   "vulnerability).",
+   "'vulnerability'"},
   {"data_stream.dataset", "keyword", "@event.dataset", "", "", "", "",
    "Same as event.dataset."},
   {"event.module", "keyword", "'aws'", "'kubernetes'", "'aws'", "'falco'", "'ocsf'",
-   "The integration family of the evidence."},
+   "The integration family of the evidence (vulnerability findings: the scanner, inspector, "
+   "ecr-basic, ecr-enhanced, trivy or grype).",
+   "scanner"},
   {"event.kind", "keyword", "'event'", "'event'", "'alert'", "'alert'", "=ocsf_kind()",
    "event for logs, alert for findings and runtime alerts (OCSF: alert for finding classes "
-   "2xxx)."},
+   "2xxx). Vulnerability findings are state, as ECS has it for a host's state with respect to a "
+   "vulnerability: a scanner's report of what an image contains, not a detection of activity.",
+   "'state'"},
   {"event.id", "keyword", "eventID", "auditID", "id", "uuid", "metadata.uid | finding_info.uid",
-   "The event's unique id."},
+   "The event's unique id (vulnerabilities: the finding ARN, else scanner:image:vulnerability, "
+   "then #package@version).",
+   "id"},
   {"event.severity", "long", "", "", "severity", "=falco_severity()", "severity_id",
    "Severity as a number: GuardDuty severity (1-10), Falco priority as syslog severity "
    "(Emergency 0 ... Debug 7), OCSF severity_id."},
   {"event.start", "date", "", "", "service.eventFirstSeen", "", "start_time_dt",
-   "First time the activity was seen."},
+   "First time the activity (vulnerabilities: the vulnerable image) was seen.",
+   "first_observed_at"},
   {"event.end", "date", "", "", "service.eventLastSeen", "", "end_time_dt",
-   "Last time the activity was seen."},
+   "Last time the activity (vulnerabilities: the vulnerable image) was seen.",
+   "last_observed_at"},
   {"message", "text", "", "", "description", "output", "message",
-   "Human-readable text of the event."},
+   "Human-readable text of the event.",
+   "description | title"},
   // ---- rule.* --------------------------------------------------------------------------------
   {"rule.name", "keyword", "", "", "type", "rule", "finding_info.title",
    "The detection that raised the alert."},
@@ -134,12 +152,14 @@ constexpr RowDef kRows[] = {
   {"cloud.provider", "keyword", "'aws'", "", "'aws'", "", "=lower(cloud.provider)",
    "Cloud provider (aws)."},
   {"cloud.region", "keyword", "awsRegion", "", "region", "", "cloud.region",
-   "AWS region."},
+   "AWS region.",
+   "region"},
   {"cloud.account.id", "keyword",
    "userIdentity.accountId | recipientAccountId", "", "accountId", "", "cloud.account.uid",
    "AWS account. CloudTrail: the caller's account (userIdentity.accountId) as Elastic maps it, "
    "else recipientAccountId (use aws.cloudtrail.recipient_account_id for the account the event "
-   "happened in)."},
+   "happened in).",
+   "account_id"},
   {"tls.client.server_name", "keyword", "tlsDetails.clientProvidedHostHeader", "", "", "", "",
    "Host header the client sent."},
   {"tls.cipher", "keyword", "tlsDetails.cipherSuite", "", "", "", "", "TLS cipher suite."},
@@ -168,7 +188,16 @@ constexpr RowDef kRows[] = {
    "resource.kubernetesDetails.kubernetesWorkloadDetails.containers.image | "
    "resource.containerDetails.image",
    "output_fields.container.image.repository", "",
-   "Container image(s)."},
+   "Container image(s). Vulnerabilities: the image as pulled without tag or digest "
+   "(123456789012.dkr.ecr.eu-west-1.amazonaws.com/web), else the repository name.",
+   "image_name | image_repository"},
+  {"container.image.tag", "keyword", "", "", "", "", "",
+   "Tags of the image a vulnerability was found in.",
+   "image_tags"},
+  {"container.image.hash.all", "keyword", "", "", "", "", "",
+   "Digest of the image a vulnerability was found in (sha256:...): the manifest digest, as ECR "
+   "and a pod's imageID name it.",
+   "image_digest"},
   {"container.id", "keyword", "", "", "resource.containerDetails.id", "output_fields.container.id",
    "", "Container id."},
   {"process.name", "keyword", "", "", "service.runtimeDetails.process.name",
@@ -180,6 +209,48 @@ constexpr RowDef kRows[] = {
   {"process.pid", "long", "", "", "service.runtimeDetails.process.pid", "output_fields.proc.pid",
    "", "Process id."},
   {"host.hostname", "keyword", "", "", "", "hostname", "", "Host that raised the alert."},
+  // ---- vulnerability.* / package.* -----------------------------------------------------------
+  {"vulnerability.id", "keyword", "", "", "", "", "",
+   "The vulnerability's id: CVE-2024-3094, GHSA-..., ALAS-...",
+   "vulnerability_id"},
+  {"vulnerability.severity", "keyword", "", "", "", "", "",
+   "The scanner's severity, upper-case whatever the tool wrote: CRITICAL, HIGH, MEDIUM, LOW, "
+   "INFORMATIONAL, NEGLIGIBLE, UNTRIAGED, UNDEFINED or UNKNOWN.",
+   "severity"},
+  {"vulnerability.score.base", "float", "", "", "", "", "",
+   "CVSS base score (0-10): v3 before v2; Inspector: the source it scored with, else NVD; Trivy: "
+   "its severity source, else NVD. Inspector's own score is the native path inspector_score.",
+   "score"},
+  {"vulnerability.score.version", "keyword", "", "", "", "", "",
+   "CVSS version of vulnerability.score.base (3.1, 2.0).",
+   "score_version"},
+  {"vulnerability.scanner.vendor", "keyword", "", "", "", "", "",
+   "The scanner that reported it: Amazon Inspector (also ECR's enhanced scanning), Amazon ECR "
+   "(basic scanning), Trivy or Grype.",
+   "scanner_vendor"},
+  {"vulnerability.description", "text", "", "", "", "", "",
+   "The vulnerability's description.",
+   "description"},
+  {"vulnerability.reference", "keyword", "", "", "", "", "",
+   "A URL about the vulnerability (the advisory, the scanner's page).",
+   "reference"},
+  {"package.name", "keyword", "", "", "", "", "",
+   "The vulnerable package.",
+   "package_name"},
+  {"package.version", "keyword", "", "", "", "", "",
+   "The package's installed version (Inspector: [epoch:]version[-release]).",
+   "package_version"},
+  {"package.fixed_version", "keyword", "", "", "", "", "",
+   "The version of the package with the fix, as the scanner writes it (Trivy and Grype may name "
+   "one per release line: 1.21.11, 1.22.4). eksir's own name: ECS has none.",
+   "package_fixed_version"},
+  {"package.type", "keyword", "", "", "", "", "",
+   "The package's kind, lower-case as the scanner names it (os, npm, jar; debian, gobinary; deb, "
+   "java-archive).",
+   "package_type"},
+  {"package.path", "keyword", "", "", "", "", "",
+   "The file the package was found in (language packages).",
+   "package_path"},
   // ---- aws.cloudtrail.* ----------------------------------------------------------------------
   {"aws.cloudtrail.event_version", "keyword", "eventVersion", "", "", "", "",
    "Record format version."},
@@ -349,6 +420,42 @@ const std::vector<std::string> kTopGuardDuty = {
     "createdAt",     "updatedAt", "title",    "description", "confidence"};
 const std::vector<std::string> kTopFalco = {"time",   "rule", "priority", "output", "output_fields",
                                             "source", "tags", "hostname", "uuid"};
+// The flat shape the vulnerability readers build (sources/unwrap_vulnerability.h).
+const std::vector<std::string> kTopVulnerability = {"id",
+                                                    "scanner",
+                                                    "scanner_vendor",
+                                                    "finding_arn",
+                                                    "vulnerability_id",
+                                                    "severity",
+                                                    "score",
+                                                    "score_version",
+                                                    "inspector_score",
+                                                    "exploit_available",
+                                                    "fix_available",
+                                                    "fix_state",
+                                                    "title",
+                                                    "description",
+                                                    "reference",
+                                                    "status",
+                                                    "package_name",
+                                                    "package_version",
+                                                    "package_fixed_version",
+                                                    "package_type",
+                                                    "package_path",
+                                                    "image_name",
+                                                    "image_repository",
+                                                    "image_registry",
+                                                    "image_digest",
+                                                    "image_tags",
+                                                    "account_id",
+                                                    "region",
+                                                    "first_observed_at",
+                                                    "last_observed_at",
+                                                    "updated_at",
+                                                    "scanned_at",
+                                                    "image_pushed_at",
+                                                    "image_last_in_use_at",
+                                                    "record_path"};
 const std::vector<std::string> kTopOcsf = {"activity_id",
                                            "activity_name",
                                            "category_name",
@@ -425,6 +532,8 @@ const std::vector<std::string>& top_level_keys(Source s) {
       return kTopFalco;
     case Source::Ocsf:
       return kTopOcsf;
+    case Source::Vulnerability:
+      return kTopVulnerability;
   }
   return kTopCloudTrail;
 }
@@ -462,7 +571,8 @@ const std::vector<FieldInfo>& field_table() {
       info.ecs = r.ecs;
       info.type = r.type;
       info.description = r.description;
-      const char* cells[kSourceCount] = {r.cloudtrail, r.k8s_audit, r.guardduty, r.falco, r.ocsf};
+      const char* cells[kSourceCount] = {r.cloudtrail, r.k8s_audit, r.guardduty,
+                                         r.falco,      r.ocsf,      r.vulnerability};
       if (cells[0][0] == '@') {
         auto it = index.find(cells[0] + 1);
         if (it == index.end())

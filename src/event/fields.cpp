@@ -763,6 +763,7 @@ constexpr std::string_view kTimePaths[kSourceCount][4] = {
     {"createdAt", "updatedAt", "service.eventFirstSeen", "service.eventLastSeen"},
     {"time", "", "", ""},
     {"time_dt", "start_time_dt", "end_time_dt", ""},
+    {"first_observed_at", "last_observed_at", "scanned_at", "updated_at"},
 };
 
 }  // namespace
@@ -1008,12 +1009,19 @@ std::string fields_markdown() {
       "  `annotations.authorization_k8s_io/decision` (Elastic's spelling) works too, and\n"
       "  `objectRef.resource` also matches `resource/subresource` (`pods/exec`).\n"
       "- GuardDuty findings are read with camelCase keys; a PascalCase path (as `aws guardduty\n"
-      "  get-findings` prints it) is matched ignoring case.\n\n";
+      "  get-findings` prints it) is matched ignoring case.\n"
+      "- Vulnerability findings (Amazon Inspector, ECR image scans, Trivy, Grype) are one event "
+      "per\n"
+      "  image, vulnerability and package, rebuilt in one flat shape whatever the scanner: their\n"
+      "  native paths are that shape's keys (`vulnerability_id`, `image_digest`,\n"
+      "  `exploit_available`, `fix_available`, `inspector_score`, `status`, ...; listed below),\n"
+      "  not the scanner's own. What each key holds is in "
+      "`src/sources/unwrap_vulnerability.h`.\n\n";
   md += "## ECS names\n\n";
   md +=
-      "| ECS name | type | CloudTrail | Kubernetes audit | GuardDuty | Falco | OCSF | description "
-      "|\n";
-  md += "|---|---|---|---|---|---|---|---|\n";
+      "| ECS name | type | CloudTrail | Kubernetes audit | GuardDuty | Falco | OCSF | "
+      "Vulnerability | description |\n";
+  md += "|---|---|---|---|---|---|---|---|---|\n";
   for (const FieldInfo& f : field_table()) {
     md += "| `" + f.ecs + "` | " + f.type + " |";
     for (int s = 0; s < kSourceCount; ++s) md += " " + escape_md(render_cell(f.native[s])) + " |";

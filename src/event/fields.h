@@ -150,7 +150,8 @@ class FieldRef {
   // False when this field can never exist on events of that source (lets engines skip).
   bool applies_to(Source s) const { return !steps_[static_cast<size_t>(s)].empty(); }
   // True when, on source s, every value the field yields is (a substring of) a string of the
-  // event as written, so a value the field matches appears in the raw JSON text.
+  // event's document, so a value the field matches appears in its JSON text (the raw record, or
+  // the normalised document where the sources stage rebuilt it: Event::normalised()).
   bool verbatim(Source s) const;
   // True when the field holds timestamps (@timestamp, eventTime, stageTimestamp, ...).
   bool is_time() const { return time_; }

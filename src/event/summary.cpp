@@ -172,6 +172,29 @@ EventSummary ocsf(element d) {
   return s;
 }
 
+// A vulnerability: the scanner, the vulnerability, the image (with a tag, else a short digest)
+// and the package, the severity.
+EventSummary vulnerability(element d) {
+  EventSummary s;
+  s.actor = str(d, {"scanner_vendor"});
+  s.action = str(d, {"vulnerability_id"});
+  std::string image = first_of(d, {{"image_name"}, {"image_repository"}});
+  std::string tag = str(d, {"image_tags"});  // the first
+  std::string digest = str(d, {"image_digest"});
+  if (!tag.empty())
+    image += ":" + tag;
+  else if (!digest.empty())
+    image += (image.empty() ? "" : "@") + digest.substr(0, 19);
+  std::string package = str(d, {"package_name"});
+  std::string version = str(d, {"package_version"});
+  if (!version.empty()) package += " " + version;
+  s.target = package.empty() ? image : image + " " + package;
+  s.outcome = str(d, {"severity"});
+  std::string score = str(d, {"score"});
+  if (!score.empty()) s.outcome += (s.outcome.empty() ? "score " : " ") + score;
+  return s;
+}
+
 }  // namespace
 
 EventSummary summarize(const EventView& ev) {
@@ -186,6 +209,8 @@ EventSummary summarize(const EventView& ev) {
       return falco(ev.doc);
     case Source::Ocsf:
       return ocsf(ev.doc);
+    case Source::Vulnerability:
+      return vulnerability(ev.doc);
   }
   return {};
 }

@@ -501,6 +501,10 @@ RecordFacets record_facets(const EventView& ev) {
     case Source::Falco:
     case Source::Ocsf:
       break;
+    case Source::Vulnerability:
+      // A scanner's finding about an image names no credential, address or object an attacker
+      // acted with: vulnerability events are evidence for the image joins, not for the scope.
+      break;
   }
   if (!f.source_ip.empty() && is_public_ip(f.source_ip)) add(f.credentials, "ip:" + f.source_ip);
   return f;

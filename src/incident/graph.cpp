@@ -816,6 +816,10 @@ EventEntities add_event(Graph& g, const EventView& view, const Evidence& ev) {
         }
       break;
     }
+    case Source::Vulnerability:
+      // A scanner's finding names an image, not an actor or an act: vulnerability events are
+      // evidence for the image joins, and add no entity or link to the incident's graph here.
+      break;
   }
   return out;
 }

@@ -198,9 +198,11 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
   // JSON, YAML), not by reading every event file a second time.
   std::vector<std::string> snapshot_files;
   for (const auto& f : info.stats.ignored_files)
-    if (f.reason != "eksir case") snapshot_files.push_back(f.file);
+    if (f.reason != "eksir case" && f.reason != "not an image vulnerability")
+      snapshot_files.push_back(f.file);
   for (const auto& f : info.stats.skips)
-    if (f.line <= 1 && f.reason != "unreadable" && f.reason != "not a JSON line")
+    if (f.line <= 1 && f.reason != "unreadable" && f.reason != "not a JSON line" &&
+        f.reason != "incomplete finding")
       snapshot_files.push_back(f.file);
   std::sort(snapshot_files.begin(), snapshot_files.end());
   snapshot_files.erase(std::unique(snapshot_files.begin(), snapshot_files.end()),

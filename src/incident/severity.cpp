@@ -191,6 +191,8 @@ std::string_view source_label(Source s) {
       return "Falco";
     case Source::Ocsf:
       return "EDR (OCSF)";
+    case Source::Vulnerability:
+      return "vulnerability scan";
   }
   return "evidence";
 }

@@ -361,11 +361,9 @@ class Builder {
       r_.runs.push_back(std::move(ri));
     }
     static const std::vector<std::pair<Source, const char*>> sources = {
-        {Source::CloudTrail, "CloudTrail"},
-        {Source::K8sAudit, "Kubernetes audit"},
-        {Source::GuardDuty, "GuardDuty"},
-        {Source::Falco, "Falco"},
-        {Source::Ocsf, "EDR (OCSF)"}};
+        {Source::CloudTrail, "CloudTrail"}, {Source::K8sAudit, "Kubernetes audit"},
+        {Source::GuardDuty, "GuardDuty"},   {Source::Falco, "Falco"},
+        {Source::Ocsf, "EDR (OCSF)"},       {Source::Vulnerability, "vulnerability scan"}};
     for (const auto& [source, label] : sources) {
       auto n = run.stats.events_by_source.find(source);
       if (n == run.stats.events_by_source.end()) continue;

@@ -1,5 +1,7 @@
 #include "sources/chunk.h"
 
+#include <fmt/format.h>
+
 #include "sources/wide_numbers.h"
 
 #include <algorithm>
@@ -21,6 +23,29 @@ std::string_view trim(std::string_view s) {
 
 uint64_t count_lines(const char* p, size_t n) {
   return count_newlines(p, n);
+}
+
+// Brackets ({ and [) still open at the end of text, outside strings: a document cut short (a
+// download or a copy interrupted, a disk that filled up) leaves some.
+size_t open_brackets(std::string_view text) {
+  size_t depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      ++depth;
+    } else if ((c == '}' || c == ']') && depth > 0) {
+      --depth;
+    }
+  }
+  return depth;
 }
 
 }  // namespace
@@ -198,9 +223,16 @@ void ChunkParser::parse(Chunk& chunk, ChunkResult& r) {
       size_t lead = text.find_first_not_of(" \t\r\n");
       uint64_t line =
           chunk.first_line + count_lines(text.data(), lead == std::string_view::npos ? 0 : lead);
-      skip(r, Skip{std::string(chunk.file), line, 0, "invalid JSON",
-                   std::string("the file is not valid JSON as a whole nor line by line (") +
-                       simdjson::error_message(err) + ")"});
+      std::string detail = std::string("the file is not valid JSON as a whole nor line by line (") +
+                           simdjson::error_message(err) + ")";
+      if (size_t open = open_brackets(text); open > 0)
+        detail += fmt::format(
+            "; it ends at line {} with {} bracket{} still open: cut short, or a bracket is "
+            "missing",
+            chunk.first_line + count_lines(text.data(), text.size()) -
+                (!text.empty() && text.back() == '\n' ? 1 : 0),
+            open, open == 1 ? "" : "s");
+      skip(r, Skip{std::string(chunk.file), line, 0, "invalid JSON", std::move(detail)});
     }
   }
   for (auto& s : chunk.trailing_skips) skip(r, std::move(s));

@@ -13,6 +13,7 @@
 #include "sources/chunk.h"
 #include "sources/progress.h"
 #include "sources/sources.h"
+#include "sources/unwrap_vulnerability.h"
 #include "sources/walk.h"
 
 namespace eksir::sources {
@@ -91,7 +92,8 @@ std::string_view first_line(std::string_view text) {
 }  // namespace
 
 bool is_ignorable(std::string_view reason) {
-  return reason == "not JSON" || reason == "cluster snapshot" || reason == "eksir case";
+  return reason == "not JSON" || reason == "cluster snapshot" || reason == "eksir case" ||
+         reason == kNotImageVulnerability;
 }
 
 namespace {

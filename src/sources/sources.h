@@ -105,7 +105,9 @@ struct ScanStats {
   uint64_t bytes_on_disk = 0;  // bytes of the files as stored
   uint64_t skipped = 0;        // records or files skipped as bad or unrecognised input
   // Files that are not event evidence at all — text (READMEs, licences) and cluster snapshots —
-  // are reported and counted here, apart from skips: they do not fail a --strict run.
+  // and records read but not about what eksir looks at (vulnerability findings on EC2 instances,
+  // Lambda functions, network paths: "not an image vulnerability") are reported and counted
+  // here, apart from skips: they do not fail a --strict run.
   uint64_t ignored = 0;
   std::map<std::string, uint64_t> ignored_by_reason;
   std::vector<Skip> ignored_files;

@@ -9,6 +9,7 @@
 #include "sources/unwrap_guardduty.h"
 #include "sources/unwrap_raw.h"
 #include "sources/unwrap_shape.h"
+#include "sources/unwrap_vulnerability.h"
 #include "sources/wide_numbers.h"
 
 // Shape decisions beyond the obvious ones:
@@ -22,6 +23,10 @@
 // - A CloudTrail record must carry eventTime, eventVersion or eventID besides eventSource and
 //   eventName, and an audit Event an auditID or a user: documentation snippets with only a few
 //   fields are reported, not passed off as events.
+// - Vulnerability findings (unwrap_vulnerability.h): one event per image, vulnerability and
+//   package, raw the record as written, doc rebuilt in one shape. Findings about other things
+//   (EC2 instances, Lambda functions, network paths) are passed over as "not an image
+//   vulnerability", counted apart from skips like a cluster snapshot.
 
 namespace eksir::sources::detail {
 
@@ -83,9 +88,12 @@ struct Unwrapper::Impl {
     std::string buf;
   };
   std::vector<std::unique_ptr<Level>> levels;  // one per depth of JSON-in-a-string
-  dom::parser norm_parser;                     // for re-keyed GuardDuty findings
+  dom::parser norm_parser;  // for re-keyed GuardDuty findings and rebuilt vulnerabilities
   std::string norm_buf, norm_scratch;
   std::string path;  // where in the top-level value we are, for skip messages
+  // The same by keys and indexes alone (detail, not `detail of "GuardDuty Finding"`): where the
+  // vulnerability readers say their records are.
+  std::string json_path;
 
   const Position* pos = nullptr;
   uint64_t* record = nullptr;
@@ -95,8 +103,8 @@ struct Unwrapper::Impl {
 
   size_t value(std::string_view raw, dom::element el, unsigned depth, unsigned sdepth);
   size_t object(std::string_view raw, dom::element el, unsigned depth, unsigned sdepth);
-  size_t array(std::string_view raw, dom::array arr, std::string_view label, unsigned depth,
-               unsigned sdepth);
+  size_t array(std::string_view raw, dom::array arr, std::string_view label, std::string_view key,
+               unsigned depth, unsigned sdepth);
   size_t member(std::string_view raw, const Fields& f, Key k, std::string_view label,
                 unsigned depth, unsigned sdepth);
   size_t nested(std::string_view text, std::string_view label, unsigned depth, unsigned sdepth);
@@ -107,7 +115,32 @@ struct Unwrapper::Impl {
   bool parse_normalised(size_t len, dom::element& doc);
   size_t emit_event(Source s, std::string_view raw, dom::element doc, TimeNs t, bool sample);
   void report(std::string_view reason, std::string_view what);
-  size_t push_path(std::string_view part);
+  void report_at(std::string_view where, std::string_view reason, std::string_view what);
+
+  // The vulnerability readers' events and passed-over records, into this unwrapper's.
+  struct Vulnerabilities final : VulnerabilityOut {
+    Impl& impl;
+    size_t emitted = 0;
+    explicit Vulnerabilities(Impl& i) : impl(i) {}
+    void vulnerability(std::string_view raw, std::string_view json, TimeNs time) override {
+      impl.norm_buf.assign(json);
+      dom::element doc;
+      if (impl.parse_normalised(json.size(), doc))
+        emitted += impl.emit_event(Source::Vulnerability, raw, doc, time, false);
+    }
+    void pass_over(std::string_view where, std::string_view reason,
+                   std::string_view what) override {
+      impl.report_at(where, reason, what);
+    }
+  };
+  struct Mark {
+    size_t path = 0, json = 0;
+  };
+  Mark push_path(std::string_view label, std::string_view key);
+  void pop_path(Mark m) {
+    path.resize(m.path);
+    json_path.resize(m.json);
+  }
 
   Level& level(unsigned d) {
     while (levels.size() <= d) levels.push_back(std::make_unique<Level>());
@@ -136,6 +169,7 @@ size_t Unwrapper::unwrap(std::string_view raw, dom::element doc, const Position&
   impl_->emit = &emit;
   impl_->skip = &skip;
   impl_->path.clear();
+  impl_->json_path.clear();
   return impl_->value(trim_json(raw), doc, 0, 0);
 }
 
@@ -149,7 +183,7 @@ size_t Unwrapper::Impl::value(std::string_view raw, dom::element el, unsigned de
     case element_type::OBJECT:
       return object(raw, el, depth, sdepth);
     case element_type::ARRAY:
-      return array(raw, el.get_array().value_unsafe(), {}, depth, sdepth);
+      return array(raw, el.get_array().value_unsafe(), {}, {}, depth, sdepth);
     default:
       report("unrecognised format", describe(el, nullptr));
       return 0;
@@ -189,6 +223,18 @@ size_t Unwrapper::Impl::object(std::string_view raw, dom::element el, unsigned d
       return guardduty(raw, el, f);
     case Shape::Asff:
       return asff(raw, el);
+    case Shape::Inspector:
+    case Shape::EcrScanFindings:
+    case Shape::Trivy:
+    case Shape::Grype: {
+      Vulnerabilities out(*this);
+      std::string where = json_path;  // the readers name places below it
+      if (shape == Shape::Inspector) read_inspector_finding(raw, el, where, out);
+      if (shape == Shape::EcrScanFindings) read_ecr_scan_findings(raw, el, where, out);
+      if (shape == Shape::Trivy) read_trivy_report(raw, el, where, out);
+      if (shape == Shape::Grype) read_grype_report(raw, el, where, out);
+      return out.emitted;
+    }
     case Shape::FalcoInternal:
     case Shape::ControlMessage:
       return 0;
@@ -234,15 +280,15 @@ size_t Unwrapper::Impl::member(std::string_view raw, const Fields& f, Key k, std
     text = fallback;
   }
   if (f[k].type() == element_type::ARRAY)
-    return array(text, f[k].get_array().value_unsafe(), label, depth, sdepth);
-  size_t mark = push_path(label);
+    return array(text, f[k].get_array().value_unsafe(), label, f.name[k], depth, sdepth);
+  Mark mark = push_path(label, f.name[k]);
   size_t n = value(text, f[k], depth + 1, sdepth);
-  path.resize(mark);
+  pop_path(mark);
   return n;
 }
 
 size_t Unwrapper::Impl::array(std::string_view raw, dom::array arr, std::string_view label,
-                              unsigned depth, unsigned sdepth) {
+                              std::string_view key, unsigned depth, unsigned sdepth) {
   RawArray texts(raw);
   size_t n = 0, i = 0;
   for (dom::element e : arr) {
@@ -252,10 +298,11 @@ size_t Unwrapper::Impl::array(std::string_view raw, dom::array arr, std::string_
       fallback = simdjson::minify(e);
       text = fallback;
     }
-    size_t mark = push_path(label);
-    fmt::format_to(std::back_inserter(path), "[{}]", i++);
+    Mark mark = push_path(label, key);
+    fmt::format_to(std::back_inserter(path), "[{}]", i);
+    fmt::format_to(std::back_inserter(json_path), "[{}]", i++);
     n += value(text, e, depth + 1, sdepth);
-    path.resize(mark);
+    pop_path(mark);
   }
   return n;
 }
@@ -265,8 +312,9 @@ size_t Unwrapper::Impl::array(std::string_view raw, dom::array arr, std::string_
 size_t Unwrapper::Impl::results(dom::array rows, unsigned depth, unsigned sdepth) {
   size_t n = 0, i = 0;
   for (dom::element row : rows) {
-    size_t mark = push_path("results");
-    fmt::format_to(std::back_inserter(path), "[{}]", i++);
+    Mark mark = push_path("results", "results");
+    fmt::format_to(std::back_inserter(path), "[{}]", i);
+    fmt::format_to(std::back_inserter(json_path), "[{}]", i++);
     std::string_view message;
     bool found = false;
     dom::array cells;
@@ -284,14 +332,14 @@ size_t Unwrapper::Impl::results(dom::array rows, unsigned depth, unsigned sdepth
     } else {
       report("unrecognised format", "Logs Insights row without an @message string");
     }
-    path.resize(mark);
+    pop_path(mark);
   }
   return n;
 }
 
 size_t Unwrapper::Impl::nested(std::string_view text, std::string_view label, unsigned depth,
                                unsigned sdepth) {
-  size_t mark = push_path(label);
+  Mark mark = push_path(label, label);
   size_t n = 0;
   text = trim_json(text);
   if (sdepth >= kMaxStringDepth) {
@@ -317,7 +365,7 @@ size_t Unwrapper::Impl::nested(std::string_view text, std::string_view label, un
     }
     rewritten = outer;
   }
-  path.resize(mark);
+  pop_path(mark);
   return n;
 }
 
@@ -354,8 +402,7 @@ bool Unwrapper::Impl::parse_normalised(size_t len, dom::element& doc) {
   if (error == simdjson::NUMBER_ERROR && widen_big_integers(norm_buf.data(), len) > 0)
     error = norm_parser.parse(norm_buf.data(), len, false).get(doc);
   if (error)
-    report("invalid JSON",
-           fmt::format("normalised GuardDuty finding: {}", simdjson::error_message(error)));
+    report("invalid JSON", fmt::format("normalised record: {}", simdjson::error_message(error)));
   return !error;
 }
 
@@ -385,13 +432,25 @@ void Unwrapper::Impl::report(std::string_view reason, std::string_view what) {
   (*skip)(std::move(s));
 }
 
-// Appends ".part" (or "part" at the start) to the path; returns the length to restore.
-size_t Unwrapper::Impl::push_path(std::string_view part) {
-  size_t mark = path.size();
-  if (!part.empty()) {
-    if (!path.empty()) path.push_back('.');
-    path += part;
-  }
+void Unwrapper::Impl::report_at(std::string_view where, std::string_view reason,
+                                std::string_view what) {
+  std::string outer = std::move(path);
+  path.assign(where);
+  report(reason, what);
+  path = std::move(outer);
+}
+
+// Appends ".label" (or "label" at the start) to the path and ".key" to json_path; returns the
+// lengths to restore.
+Unwrapper::Impl::Mark Unwrapper::Impl::push_path(std::string_view label, std::string_view key) {
+  Mark mark{path.size(), json_path.size()};
+  auto append = [](std::string& to, std::string_view part) {
+    if (part.empty()) return;
+    if (!to.empty()) to.push_back('.');
+    to += part;
+  };
+  append(path, label);
+  append(json_path, key);
   return mark;
 }
 

@@ -21,6 +21,7 @@ constexpr std::array<std::string_view, kKeyCount> kNames = {
     "rule", "priority", "output", "output_fields", "source", "time", "time_dt", "class_uid",
     "records", "events", "logEvents", "messageType", "results", "findings", "items",
     "detail", "detail-type", "cloudTrailEvent", "message",
+    "findingArn", "artifactName", "imageScanFindings", "matches", "descriptor",
 };
 // clang-format on
 
@@ -108,6 +109,17 @@ Shape classify(const Fields& f) {
     return Shape::Asff;
   if (f.has(kClassUid) && f.value[kClassUid].is_number() && f.is(kMetadata, element_type::OBJECT))
     return Shape::Ocsf;
+  // Amazon Inspector findings (and ECR's enhanced findings, which Inspector makes) are named by
+  // their findingArn; what else a finding needs is checked by its reader, which says what is
+  // missing.
+  if (!f.str(kFindingArn).empty()) return Shape::Inspector;
+  // Vulnerability reports, before the wrappers: Trivy's Results would read as Logs Insights'.
+  if (f.is(kImageScanFindings, element_type::OBJECT)) return Shape::EcrScanFindings;
+  if (f.has(kArtifactName) && (f.is(kResults, element_type::ARRAY) || f.has(kSchemaVersion)))
+    return Shape::Trivy;
+  if (f.is(kMatches, element_type::ARRAY) &&
+      (f.is(kDescriptor, element_type::OBJECT) || f.is(kSource, element_type::OBJECT)))
+    return Shape::Grype;
 
   if (f.is(kMessage, element_type::STRING) && f.has(kTimestamp)) return Shape::LogEvent;
   if (f.has(kDetail) && f.has(kDetailType)) return Shape::EventBridge;

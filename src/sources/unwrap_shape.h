@@ -22,6 +22,7 @@ enum Key : uint8_t {
   kRule, kPriority, kOutput, kOutputFields, kSource, kTime, kTimeDt, kClassUid,
   kRecords, kEvents, kLogEvents, kMessageType, kResults, kFindings, kItems,
   kDetail, kDetailType, kCloudTrailEvent, kMessage,
+  kFindingArn, kArtifactName, kImageScanFindings, kMatches, kDescriptor,
   kKeyCount
 };
 // clang-format on
@@ -52,6 +53,11 @@ enum class Shape : uint8_t {
   Falco,
   Ocsf,
   FalcoInternal,  // Falco metrics snapshot: not an alert, not an error
+  Inspector,      // an Amazon Inspector finding (findingArn), bare or in a wrapper
+  // vulnerability reports: documents around an image's vulnerabilities
+  EcrScanFindings,  // aws ecr describe-image-scan-findings
+  Trivy,            // trivy image -f json
+  Grype,            // grype -o json
   // wrappers
   ControlMessage,  // CloudWatch subscription CONTROL_MESSAGE: no events, not an error
   LookupEvent,     // {"CloudTrailEvent":"<json>", ...}

@@ -182,10 +182,23 @@ const char* const kQueries[] = {
     "source.ip:52.94.133.131",
     "actor.user.groups:{ name:\"system:nodes\" }",
     "event.outcome:success and user.name:system\\:node\\:*",
+    // Vulnerability findings: their documents are rebuilt, so what queries read is in the
+    // normalised text, not always in the record as written.
+    "vulnerability.id:CVE-2024-3094",
+    "vulnerability.severity:CRITICAL and container.image.name:*backup*",
+    "vulnerability.severity:NEGLIGIBLE",
+    "container.image.name:\"111122223333.dkr.ecr.us-east-1.amazonaws.com/payments-api\"",
+    "image_name:*payments-api",
+    "fix_available:NO and package.name:*",
+    "vulnerability.score.base >= 9",
+    "event.kind:state",
+    "payments-api",
+    "tools/backup",
 };
 
 std::vector<std::string> evidence() {
-  return {test::samples_dir(), test::source_dir() + "/examples/incident-2026-03-14"};
+  return {test::samples_dir(), test::source_dir() + "/examples/incident-2026-03-14",
+          test::source_dir() + "/tests/data/vulnerability"};
 }
 
 // Loads the evidence into both stores once per test process; "" or why it failed.

@@ -48,6 +48,34 @@ const char* const kAuditSynthetic = R"({"kind":"Event","apiVersion":"audit.k8s.i
   "requestReceivedTimestamp":"2026-03-14T09:00:00.000000Z",
   "stageTimestamp":"2026-03-14T09:00:00.100000Z"})";
 
+// Vulnerability events as the sources stage rebuilds them (sources/unwrap_vulnerability.h): an
+// Inspector finding on an ECR image, and an ECR basic-scan finding (no region: no image_name).
+const char* const kVulnerabilityInspector =
+    R"({"id":"arn:aws:inspector2:us-east-1:111122223333:finding/0189da2405027d3b35a30499a2942580#xz-utils@5.6.0-0.2",
+  "scanner":"inspector","scanner_vendor":"Amazon Inspector",
+  "finding_arn":"arn:aws:inspector2:us-east-1:111122223333:finding/0189da2405027d3b35a30499a2942580",
+  "vulnerability_id":"CVE-2024-3094","severity":"CRITICAL","score":10,"score_version":"3.1",
+  "inspector_score":10,"exploit_available":true,"fix_available":"YES",
+  "title":"CVE-2024-3094 - xz-utils, liblzma5","description":"Malicious code was found in xz.",
+  "reference":"https://security-tracker.debian.org/tracker/CVE-2024-3094","status":"ACTIVE",
+  "package_name":"xz-utils","package_version":"5.6.0-0.2",
+  "package_fixed_version":"5.6.1+really5.4.5-1","package_type":"os",
+  "image_name":"111122223333.dkr.ecr.us-east-1.amazonaws.com/payments-api",
+  "image_repository":"payments-api","image_registry":"111122223333",
+  "image_digest":"sha256:80cee15bdb2551ed67800d23716d90bdf365e6c463d5e90f48df7d85d0604986",
+  "image_tags":["2026.03.14-2"],"account_id":"111122223333","region":"us-east-1",
+  "first_observed_at":"2026-03-10T08:15:02.123Z","last_observed_at":"2026-03-14T06:02:44.871Z",
+  "updated_at":"2026-03-14T06:02:44.871Z",
+  "record_path":"findings[0].packageVulnerabilityDetails.vulnerablePackages[0]"})";
+const char* const kVulnerabilityEcrBasic =
+    R"({"id":"ecr-basic:sha256:80ce:CVE-2023-4911#glibc@2.36-9+deb12u1",
+  "scanner":"ecr-basic","scanner_vendor":"Amazon ECR","vulnerability_id":"CVE-2023-4911",
+  "severity":"HIGH","score":7.2,"score_version":"2.0","package_name":"glibc",
+  "package_version":"2.36-9+deb12u1","image_repository":"payments-api",
+  "image_registry":"111122223333","image_digest":"sha256:80ce","image_tags":["2026.03.14-2"],
+  "account_id":"111122223333","scanned_at":"2026-03-14T07:02:11.000Z",
+  "record_path":"imageScanFindings.findings[1]"})";
+
 std::map<std::string, std::shared_ptr<SampleEvents>>& cache() {
   static std::map<std::string, std::shared_ptr<SampleEvents>> c;
   return c;
@@ -114,6 +142,8 @@ const EventView& fixture(const std::string& id) {
         Source::Ocsf, 0}},
       {"ocsf.api",
        {"ocsf/ocsf-examples__v1.1.0__eks-audit__api_activity.ocsf.json", nullptr, Source::Ocsf, 0}},
+      {"vuln.inspector", {nullptr, kVulnerabilityInspector, Source::Vulnerability, 0}},
+      {"vuln.ecr", {nullptr, kVulnerabilityEcrBasic, Source::Vulnerability, 0}},
   };
   const Def& d = defs.at(id);
   std::string key = d.file ? d.file : id;
@@ -169,6 +199,8 @@ const RowCase kRowCases[] = {
     {"@timestamp", "ct.createcluster", "2018-05-28T19:16:43.000Z"},
     {"@timestamp", "audit.exec", "2018-10-26T13:38:34.902914Z"},
     {"@timestamp", "falco.shell", "2021-01-14T23:39:44.834631763Z"},
+    {"@timestamp", "vuln.inspector", "2026-03-10T08:15:02.123Z"},
+    {"@timestamp", "vuln.ecr", "2026-03-14T07:02:11.000Z"},
     {"event.provider", "ct.createcluster", "eks.amazonaws.com"},
     {"event.provider", "falco.kaudit", "k8s_audit"},
     {"event.provider", "ocsf.api", "Amazon EKS"},
@@ -196,26 +228,35 @@ const RowCase kRowCases[] = {
     {"event.dataset", "gd.anon", "aws.guardduty"},
     {"event.dataset", "falco.shell", "falco"},
     {"event.dataset", "ocsf.api", "ocsf"},
+    {"event.dataset", "vuln.ecr", "vulnerability"},
     {"data_stream.dataset", "audit.exec", "kubernetes.audit_logs"},
     {"event.module", "audit.exec", "kubernetes"},
     {"event.module", "gd.anon", "aws"},
+    {"event.module", "vuln.inspector", "inspector"},
+    {"event.module", "vuln.ecr", "ecr-basic"},
     {"event.kind", "ct.createcluster", "event"},
     {"event.kind", "gd.anon", "alert"},
     {"event.kind", "ocsf.finding", "alert"},
     {"event.kind", "ocsf.api", "event"},
+    {"event.kind", "vuln.inspector", "state"},
     {"event.id", "ct.createcluster", "eab22523-174a-499c-9dd6-91e7be3ff8e3"},
     {"event.id", "audit.exec", "ca1ed9f4-7bf4-4c85-81a8-1b11253d1ba6"},
     {"event.id", "gd.anon", "250023a9abcdefabcdef12345678"},
     {"event.id", "falco.raw", "ec834826-90c1-458a-8eec-a014e7266754"},
+    {"event.id", "vuln.ecr", "ecr-basic:sha256:80ce:CVE-2023-4911#glibc@2.36-9+deb12u1"},
     {"event.severity", "gd.anon", "8"},
     {"event.severity", "falco.shell", "5"},
     {"event.severity", "ocsf.finding", "2"},
     {"event.start", "gd.anon", "2022-11-17T09:33:19.000Z"},
     {"event.end", "gd.anon", "2022-11-22T12:22:20.000Z"},
+    {"event.start", "vuln.inspector", "2026-03-10T08:15:02.123Z"},
+    {"event.start", "vuln.ecr", ""},
+    {"event.end", "vuln.inspector", "2026-03-14T06:02:44.871Z"},
     {"message", "gd.anon",
      "Kubernetes API commonly used in Persistence tactics was invoked on cluster "
      "GeneratedFindingEKSClusterName by the anonymous user system:anonymous."},
     {"message", "ocsf.api", "ResponseComplete"},
+    {"message", "vuln.inspector", "Malicious code was found in xz."},
     {"rule.name", "gd.anon", "Persistence:Kubernetes/SuccessfulAnonymousAccess"},
     {"rule.name", "falco.shell", "Terminal shell in container"},
     {"rule.category", "gd.anon", "Persistence"},
@@ -250,10 +291,13 @@ const RowCase kRowCases[] = {
     {"cloud.region", "ct.podidentity", "us-west-2"},
     {"cloud.region", "gd.anon", "us-east-1"},
     {"cloud.region", "ocsf.finding", "us-east-2"},
+    {"cloud.region", "vuln.inspector", "us-east-1"},
+    {"cloud.region", "vuln.ecr", ""},
     {"cloud.account.id", "ct.createcluster", "111122223333"},
     {"cloud.account.id", "ct.sts", "823571991546"},
     {"cloud.account.id", "gd.anon", "123412341234"},
     {"cloud.account.id", "ocsf.finding", "111111111111"},
+    {"cloud.account.id", "vuln.ecr", "111122223333"},
     {"tls.client.server_name", "ct.podidentity", "eks-auth.us-west-2.api.aws"},
     {"tls.cipher", "ct.podidentity", "TLS_AES_128_GCM_SHA256"},
     {"url.original", "audit.eks", "/api/v1/nodes"},
@@ -270,6 +314,13 @@ const RowCase kRowCases[] = {
     {"orchestrator.resource.name", "audit.exec", "nginx-deployment-7998647bdf-phvq7"},
     {"orchestrator.resource.name", "falco.exec", "nginx-676b6c5bbc-4xc6t"},
     {"container.image.name", "audit.priv2", "nginx,mysql:latest"},
+    {"container.image.name", "vuln.inspector",
+     "111122223333.dkr.ecr.us-east-1.amazonaws.com/payments-api"},
+    {"container.image.name", "vuln.ecr", "payments-api"},  // no region: the repository
+    {"container.image.tag", "vuln.inspector", "2026.03.14-2"},
+    {"container.image.tag", "audit.priv2", ""},
+    {"container.image.hash.all", "vuln.inspector",
+     "sha256:80cee15bdb2551ed67800d23716d90bdf365e6c463d5e90f48df7d85d0604986"},
     {"container.id", "gd.runtime", "abcd1234"},
     {"process.name", "gd.runtime", "sshd"},
     {"process.name", "falco.shell", "sh"},
@@ -277,6 +328,24 @@ const RowCase kRowCases[] = {
     {"process.command_line", "falco.shell", "sh"},
     {"process.pid", "gd.runtime", "2345"},
     {"host.hostname", "falco.kaudit", "my-pool-1-node-921b61"},
+    {"vulnerability.id", "vuln.inspector", "CVE-2024-3094"},
+    {"vulnerability.id", "gd.anon", ""},
+    {"vulnerability.severity", "vuln.inspector", "CRITICAL"},
+    {"vulnerability.severity", "vuln.ecr", "HIGH"},
+    {"vulnerability.score.base", "vuln.inspector", "10"},
+    {"vulnerability.score.base", "vuln.ecr", "7.2"},
+    {"vulnerability.score.version", "vuln.ecr", "2.0"},
+    {"vulnerability.scanner.vendor", "vuln.inspector", "Amazon Inspector"},
+    {"vulnerability.scanner.vendor", "vuln.ecr", "Amazon ECR"},
+    {"vulnerability.description", "vuln.inspector", "Malicious code was found in xz."},
+    {"vulnerability.reference", "vuln.inspector",
+     "https://security-tracker.debian.org/tracker/CVE-2024-3094"},
+    {"package.name", "vuln.inspector", "xz-utils"},
+    {"package.version", "vuln.inspector", "5.6.0-0.2"},
+    {"package.fixed_version", "vuln.inspector", "5.6.1+really5.4.5-1"},
+    {"package.fixed_version", "vuln.ecr", ""},
+    {"package.type", "vuln.inspector", "os"},
+    {"package.path", "vuln.inspector", ""},
     {"aws.cloudtrail.event_version", "ct.createcluster", "1.05"},
     {"aws.cloudtrail.event_type", "ct.createcluster", "AwsApiCall"},
     {"aws.cloudtrail.event_category", "ct.podidentity", "Management"},
@@ -404,6 +473,15 @@ TEST(FieldTable, AppliesTo) {
   EXPECT_TRUE(FieldRef("output_fields.k8s.pod.name").applies_to(Source::Falco));
   EXPECT_TRUE(FieldRef("userAgent").applies_to(Source::CloudTrail));
   EXPECT_TRUE(FieldRef("userAgent").applies_to(Source::K8sAudit));
+  // Vulnerability events: the ECS names mapped to their shape, and its own keys.
+  EXPECT_TRUE(FieldRef("vulnerability.id").applies_to(Source::Vulnerability));
+  EXPECT_FALSE(FieldRef("vulnerability.id").applies_to(Source::K8sAudit));
+  EXPECT_TRUE(FieldRef("container.image.name").applies_to(Source::Vulnerability));
+  EXPECT_FALSE(FieldRef("event.action").applies_to(Source::Vulnerability));
+  EXPECT_TRUE(FieldRef("exploit_available").applies_to(Source::Vulnerability));
+  EXPECT_TRUE(FieldRef("exploit_available").known());
+  EXPECT_FALSE(FieldRef("exploit_available").applies_to(Source::GuardDuty));
+  EXPECT_FALSE(FieldRef("eventName").applies_to(Source::Vulnerability));
   // Unknown names apply everywhere.
   FieldRef unknown("no.such.field");
   EXPECT_FALSE(unknown.known());
@@ -426,6 +504,9 @@ TEST(FieldTable, TimeFields) {
   EXPECT_TRUE(FieldRef("eventTime").is_time());
   EXPECT_TRUE(FieldRef("stageTimestamp").is_time());
   EXPECT_FALSE(FieldRef("eventName").is_time());
+  EXPECT_TRUE(FieldRef("first_observed_at").is_time());
+  EXPECT_TRUE(FieldRef("scanned_at").is_time());
+  EXPECT_TRUE(FieldRef("event.start").is_time());
 }
 
 TEST(FieldTable, Verbatim) {
@@ -437,6 +518,9 @@ TEST(FieldTable, Verbatim) {
   EXPECT_FALSE(FieldRef("event.dataset").verbatim(Source::K8sAudit));
   EXPECT_FALSE(FieldRef("aws.cloudtrail.request_parameters").verbatim(Source::CloudTrail));
   EXPECT_FALSE(FieldRef("@timestamp").verbatim(Source::CloudTrail));
+  // A vulnerability's values are strings of its rebuilt document, as they are matched.
+  EXPECT_TRUE(FieldRef("vulnerability.severity").verbatim(Source::Vulnerability));
+  EXPECT_FALSE(FieldRef("event.kind").verbatim(Source::Vulnerability));
 }
 
 TEST(FieldTable, Describe) {
@@ -450,6 +534,9 @@ TEST(FieldTable, Describe) {
             "userIdentity.userName | userIdentity.sessionContext.sessionIssuer.userName | "
             "=arn_last(userIdentity.arn)");
   EXPECT_EQ(FieldRef("event.source").describe(Source::K8sAudit), "");
+  EXPECT_EQ(FieldRef("container.image.name").describe(Source::Vulnerability),
+            "image_name | image_repository");
+  EXPECT_EQ(FieldRef("event.kind").describe(Source::Vulnerability), "'state'");
 }
 
 // ---- native paths ----------------------------------------------------------------------------

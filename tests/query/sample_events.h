@@ -99,6 +99,7 @@ class SampleEvents {
         {"updatedAt", "createdAt", nullptr},
         {"time", nullptr, nullptr},
         {"time_dt", nullptr, nullptr},
+        {"first_observed_at", "scanned_at", nullptr},
     };
     for (const char* key : candidates[static_cast<int>(source)]) {
       if (!key) break;
