@@ -14,8 +14,8 @@
 #include "sources/sources.h"
 #include "util/table.h"
 #include "util/text.h"
-#include "util/visible.h"
 #include "util/time_math.h"
+#include "util/visible.h"
 
 namespace eksir::hunt {
 
@@ -247,7 +247,8 @@ int run(const HuntOptions& o, std::ostream& out, std::ostream& err) {
   out.flush();
   if (!o.quiet)
     sources::print_scan_summary(err, "hunt", st, util::thousands(matched) + " matched", o.strict);
-  return sources::check_evidence(err, "hunt", st, o.strict);
+  if (int rc = sources::check_evidence(err, "hunt", st, o.strict)) return rc;
+  return matched > 0 ? 0 : 1;  // as grep: 1 when nothing matched
 }
 
 }  // namespace eksir::hunt

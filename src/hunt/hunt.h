@@ -34,8 +34,8 @@ struct HuntOptions {
 };
 
 // Runs the hunt, writing rows to `out` and the summary, warnings and errors to `err`.
-// Returns the exit code: 0 ran (matches or not), 2 query error, unreadable evidence, or a skip
-// under --strict.
+// Returns the exit code, as grep's: 0 something matched, 1 nothing matched, 2 query error,
+// unreadable evidence, or a skip under --strict.
 int run(const HuntOptions& options, std::ostream& out, std::ostream& err);
 
 // Parses --since/--until values: ISO 8601 / RFC 3339 times, or a duration before now such as
