@@ -60,7 +60,8 @@ int main(int argc, char** argv) {
 
 namespace {
 
-// Reads --since/--until into bounds; prints the problem and returns false when one is unreadable.
+// Reads --since/--until into bounds; prints the problem and returns false when one is unreadable
+// or --since is later than --until.
 bool time_window(std::string_view command, const std::string& since, const std::string& until,
                  eksir::TimeNs& from, eksir::TimeNs& to) {
   auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -76,6 +77,10 @@ bool time_window(std::string_view command, const std::string& since, const std::
                 << "\n";
       return false;
     }
+  }
+  if (auto e = eksir::hunt::window_error(since, from, until, to); !e.empty()) {
+    std::cerr << "eksir " << command << ": " << eksir::util::visible(e) << "\n";
+    return false;
   }
   return true;
 }

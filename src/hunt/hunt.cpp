@@ -36,6 +36,18 @@ TimeNs parse_time_bound(std::string_view text, TimeNs now, std::string& error) {
   return kNoTime;
 }
 
+std::string window_error(std::string_view since_text, TimeNs since, std::string_view until_text,
+                         TimeNs until, bool empty_too) {
+  if (since == kNoTime || until == kNoTime) return {};
+  if (since < until || (since == until && !empty_too)) return {};
+  auto shown = [](std::string_view text, TimeNs t) {
+    std::string time = format_time(t);
+    return text == time ? time : fmt::format("{} ({})", text, time);
+  };
+  return fmt::format("--since {} is {} --until {}", shown(since_text, since),
+                     since == until ? "the same time as" : "later than", shown(until_text, until));
+}
+
 namespace {
 
 std::vector<std::string> default_cells(const EventView& ev) {

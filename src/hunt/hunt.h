@@ -42,4 +42,10 @@ int run(const HuntOptions& options, std::ostream& out, std::ostream& err);
 // 30m, 24h, 7d, 2w. Returns kNoTime and sets `error` when the text is neither.
 TimeNs parse_time_bound(std::string_view text, TimeNs now, std::string& error);
 
+// The usage error of a --since later than --until (or, with empty_too, at the same time: an
+// empty window), naming both values as given and the times they stand for; "" when the window
+// is fine or a bound is kNoTime.
+std::string window_error(std::string_view since_text, TimeNs since, std::string_view until_text,
+                         TimeNs until, bool empty_too = false);
+
 }  // namespace eksir::hunt
