@@ -18,6 +18,7 @@
 #include "report/report.h"
 #include "respond/respond.h"
 #include "store/store.h"
+#include "util/text.h"
 #include "util/visible.h"
 
 namespace {
@@ -36,6 +37,43 @@ void add_keep_going_option(CLI::App* app, bool& keep_going) {
 }
 
 int dispatch(int argc, char** argv);
+
+// After a parse error: the first word CLI11 could not place, named with the closest name it knows
+// ("unknown command "investgate"; did you mean "investigate"?"); "" when every word was placed and
+// the parse error is about something else (a missing value, a check that failed).
+std::string usage_hint(CLI::App& app) {
+  auto quoted = [](std::string_view s) { return "\"" + eksir::util::visible(s) + "\""; };
+  // From the top down: `eksir plna case` leaves "plna" with eksir, though `case` was parsed.
+  std::string where = "eksir";
+  for (CLI::App* at = &app; at;) {
+    for (const std::string& word : at->remaining()) {
+      if (word.size() > 1 && word[0] == '-') {
+        std::string name = word.substr(0, word.find('='));
+        // A long option by its long names (one letter cannot tell which short one was meant).
+        std::vector<std::string> known;
+        if (name.starts_with("--"))
+          for (const CLI::Option* o : at->get_options())
+            for (const auto& l : o->get_lnames()) known.push_back("--" + l);
+        std::string best = eksir::util::closest_name(name, known);
+        return fmt::format("{}: unknown option {}{}", where, quoted(name),
+                           best.empty() ? fmt::format(" (see {} --help)", where)
+                                        : "; did you mean " + quoted(best) + "?");
+      }
+      std::vector<std::string> commands;
+      for (const CLI::App* sub : at->get_subcommands([](CLI::App*) { return true; }))
+        commands.push_back(sub->get_name());
+      if (commands.empty()) continue;  // a word too many for the command's arguments
+      std::string best = eksir::util::closest_name(word, commands);
+      return fmt::format("{}: unknown command {}{}", where, quoted(word),
+                         best.empty() ? fmt::format(" (commands: {})", fmt::join(commands, ", "))
+                                      : "; did you mean " + quoted(best) + "?");
+    }
+    auto parsed = at->get_subcommands();
+    at = parsed.empty() ? nullptr : parsed.front();
+    if (at) where += " " + at->get_name();
+  }
+  return {};
+}
 
 }  // namespace
 
@@ -479,6 +517,11 @@ int dispatch(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() != 0)
+      if (std::string hint = usage_hint(app); !hint.empty()) {
+        std::cerr << hint << "\n";
+        return 2;
+      }
     int rc = app.exit(e);
     return rc == 0 ? 0 : 2;
   }

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cstdint>
+
 #include "util/visible.h"
 
 namespace eksir::util {
@@ -147,6 +150,37 @@ std::string pad(std::string_view s, size_t width) {
   size_t cols = append_fit(out, s, width);
   out.append(width - cols, ' ');
   return out;
+}
+
+size_t edit_distance(std::string_view a, std::string_view b) {
+  // Three rows of the dynamic programme: i - 2, i - 1 and i.
+  std::vector<size_t> before(b.size() + 1), prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        cur[j] = std::min(cur[j], before[j - 2] + 1);
+    }
+    std::swap(before, prev);
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+std::string closest_name(std::string_view word, const std::vector<std::string>& candidates) {
+  std::string best;
+  size_t best_distance = SIZE_MAX;
+  for (const auto& c : candidates) {
+    size_t d = edit_distance(word, c);
+    size_t allowed = std::max(word.size(), c.size()) <= 5 ? 1 : 2;
+    if (d == 0 || d > allowed || d >= best_distance) continue;
+    best = c;
+    best_distance = d;
+  }
+  return best;
 }
 
 std::string human_bytes(uint64_t bytes) {

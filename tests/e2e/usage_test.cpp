@@ -1,4 +1,5 @@
-// Usage errors of the built `eksir`: a time window that ends before it starts is refused, exit 2.
+// Usage errors of the built `eksir`: a mistyped command or option is named with the closest one
+// the command line knows, and a time window that ends before it starts is refused, both exit 2.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -17,6 +18,85 @@ std::string example() {
 
 bool has(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
+}
+
+TEST(UsageE2E, MistypedCommandIsNamedWithTheClosest) {
+  auto r = run_eksir({"investgate", example()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(has(r.err, "eksir: unknown command \"investgate\"; did you mean \"investigate\"?"))
+      << r.err;
+  EXPECT_FALSE(has(r.err, "A subcommand is required")) << r.err;
+  EXPECT_TRUE(r.out.empty()) << r.out;
+
+  auto swapped = run_eksir({"plna", "case"});
+  EXPECT_EQ(swapped.exit_code, 2);
+  EXPECT_TRUE(has(swapped.err, "unknown command \"plna\"; did you mean \"plan\"?")) << swapped.err;
+
+  // A command's own commands: `case`, `rules`.
+  auto nested = run_eksir({"case", "shw", "x"});
+  EXPECT_EQ(nested.exit_code, 2);
+  EXPECT_TRUE(has(nested.err, "eksir case: unknown command \"shw\"; did you mean \"show\"?"))
+      << nested.err;
+  auto rules = run_eksir({"rules", "lst"});
+  EXPECT_EQ(rules.exit_code, 2);
+  EXPECT_TRUE(has(rules.err, "eksir rules: unknown command \"lst\"; did you mean \"list\"?"))
+      << rules.err;
+}
+
+TEST(UsageE2E, CommandFarFromEveryNameListsThem) {
+  auto r = run_eksir({"xyzzy"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(has(r.err, "eksir: unknown command \"xyzzy\" (commands: hunt, detect, ")) << r.err;
+  EXPECT_FALSE(has(r.err, "did you mean")) << r.err;
+  // No command at all is still CLI11's message.
+  auto none = run_eksir({});
+  EXPECT_EQ(none.exit_code, 2);
+  EXPECT_TRUE(has(none.err, "A subcommand is required")) << none.err;
+}
+
+TEST(UsageE2E, MistypedOptionIsNamedWithTheClosestOfItsCommand) {
+  auto r = run_eksir({"hunt", "verb:get", example(), "--formt", "json"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(has(r.err, "eksir hunt: unknown option \"--formt\"; did you mean \"--format\"?"))
+      << r.err;
+  EXPECT_TRUE(r.out.empty()) << r.out;
+
+  auto eq = run_eksir({"hunt", "verb:get", example(), "--formt=json"});
+  EXPECT_EQ(eq.exit_code, 2);
+  EXPECT_TRUE(has(eq.err, "unknown option \"--formt\"; did you mean \"--format\"?")) << eq.err;
+
+  auto d = run_eksir({"detect", example(), "--min-severty", "high"});
+  EXPECT_EQ(d.exit_code, 2);
+  EXPECT_TRUE(has(d.err,
+                  "eksir detect: unknown option \"--min-severty\"; did you mean "
+                  "\"--min-severity\"?"))
+      << d.err;
+
+  auto inv = run_eksir({"investigate", example(), "--confg", "eksir.yaml"});
+  EXPECT_EQ(inv.exit_code, 2);
+  EXPECT_TRUE(has(inv.err, "did you mean \"--config\"?")) << inv.err;
+
+  // The mistyped option is the cause, not the --phase it left missing.
+  auto plan = run_eksir({"plan", "case", "--phse", "contain"});
+  EXPECT_EQ(plan.exit_code, 2);
+  EXPECT_TRUE(has(plan.err, "eksir plan: unknown option \"--phse\"; did you mean \"--phase\"?"))
+      << plan.err;
+
+  // Suggestions come from the command's own options: detect's --rules is not hunt's.
+  auto other = run_eksir({"hunt", "verb:get", example(), "--rules", "x"});
+  EXPECT_EQ(other.exit_code, 2);
+  EXPECT_TRUE(has(other.err, "eksir hunt: unknown option \"--rules\" (see eksir hunt --help)"))
+      << other.err;
+}
+
+TEST(UsageE2E, UnknownNamesAreShownVisibly) {
+  auto r = run_eksir({"inv\x1b[2Jestigate"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_FALSE(has(r.err, "\x1b")) << r.err;
+  EXPECT_TRUE(has(r.err, "unknown command \"inv\\x1b[2Jestigate\"")) << r.err;
+  auto o = run_eksir({"hunt", "x", example(), "--form\x1b]8;;at"});
+  EXPECT_EQ(o.exit_code, 2);
+  EXPECT_FALSE(has(o.err, "\x1b")) << o.err;
 }
 
 TEST(UsageE2E, SinceLaterThanUntilIsAUsageErrorNamingBoth) {

@@ -129,5 +129,31 @@ TEST(JsonString, BytesThatAreNotUtf8BecomeReplacementCharacters) {
   EXPECT_EQ(out, "\"bad\\ufffd name\\ufffd\"");
 }
 
+TEST(EditDistance, CountsInsertionsDeletionsReplacementsAndSwaps) {
+  EXPECT_EQ(edit_distance("", ""), 0u);
+  EXPECT_EQ(edit_distance("plan", "plan"), 0u);
+  EXPECT_EQ(edit_distance("investgate", "investigate"), 1u);  // a letter left out
+  EXPECT_EQ(edit_distance("hunnt", "hunt"), 1u);              // one too many
+  EXPECT_EQ(edit_distance("--formst", "--format"), 1u);       // one replaced
+  EXPECT_EQ(edit_distance("plna", "plan"), 1u);               // two swapped
+  EXPECT_EQ(edit_distance("", "case"), 4u);
+  EXPECT_EQ(edit_distance("kitten", "sitting"), 3u);
+}
+
+TEST(ClosestName, SuggestsOnlyWhatIsCloseEnough) {
+  std::vector<std::string> commands = {"hunt", "detect", "rules",  "investigate",
+                                       "plan", "report", "respond"};
+  EXPECT_EQ(closest_name("investgate", commands), "investigate");
+  EXPECT_EQ(closest_name("dtect", commands), "detect");
+  EXPECT_EQ(closest_name("plna", commands), "plan");
+  EXPECT_EQ(closest_name("rule", commands), "rules");
+  EXPECT_EQ(closest_name("xyzzy", commands), "");
+  EXPECT_EQ(closest_name("pl", commands), "");  // two letters short of "plan": too far
+  EXPECT_EQ(closest_name("reprot", commands), "report");
+  EXPECT_EQ(closest_name("--formt", {"--fields", "--format", "--count"}), "--format");
+  EXPECT_EQ(closest_name("hunt", {"hunt"}), "");  // already a name: nothing to suggest
+  EXPECT_EQ(closest_name("x", {}), "");
+}
+
 }  // namespace
 }  // namespace eksir::util
