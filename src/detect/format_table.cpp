@@ -14,7 +14,10 @@ void write_table(const std::vector<Finding>& findings, std::ostream& out) {
     std::string subject;
     for (const auto& [k, v] : f.subject)
       subject += fmt::format("{}{}={}", subject.empty() ? "" : " ", k, v);
-    std::string rule = f.rule_id == f.origin ? f.rule_id + ": " + f.title : f.rule_id;
+    // A rule by its title (a Sigma or Elastic id is a UUID); an alert by its source and title.
+    std::string rule = f.rule_id == f.origin ? f.rule_id + ": " + f.title
+                       : f.title.empty()     ? f.rule_id
+                                             : f.title;
     std::string sev(rules::severity_name(f.severity));
     if (f.sample) sev += " (sample)";
     table.add({sev, format_time(f.first_seen), rule, subject, std::to_string(f.count)});

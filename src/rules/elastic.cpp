@@ -150,11 +150,11 @@ class Reader {
         for (const auto& te : *techniques) {
           const auto* tt = te.as_table();
           if (!tt) continue;
-          if (auto tid = (*tt)["id"].value<std::string>()) r.attack.push_back(*tid);
+          if (auto tid = (*tt)["id"].value<std::string>()) add_attack(r.attack, *tid);
           if (const auto* subs = (*tt)["subtechnique"].as_array())
             for (const auto& st : *subs)
               if (const auto* stt = st.as_table())
-                if (auto sid = (*stt)["id"].value<std::string>()) r.attack.push_back(*sid);
+                if (auto sid = (*stt)["id"].value<std::string>()) add_attack(r.attack, *sid);
         }
       }
     }

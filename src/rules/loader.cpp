@@ -245,7 +245,9 @@ class RuleReader {
         else
           r.severity = *sev;
       } else if (k == "attack") {
-        list(v, k, r.attack);
+        std::vector<std::string> ids;
+        list(v, k, ids);
+        for (auto& t : ids) add_attack(r.attack, std::move(t));
         for (const auto& t : r.attack) {
           bool good = t.size() >= 5 && t[0] == 'T' &&
                       std::all_of(t.begin() + 1, t.begin() + 5, ::isdigit) &&

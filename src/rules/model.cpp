@@ -9,6 +9,10 @@
 
 namespace eksir::rules {
 
+void add_attack(std::vector<std::string>& attack, std::string id) {
+  if (std::find(attack.begin(), attack.end(), id) == attack.end()) attack.push_back(std::move(id));
+}
+
 std::string_view severity_name(Severity s) {
   switch (s) {
     case Severity::Info:

@@ -104,6 +104,10 @@ LoadResult load_text(std::string_view yaml, std::string_view file);
 // Loads files and folders (recursively: every *.yml / *.yaml, in sorted order).
 LoadResult load_paths(const std::vector<std::string>& paths);
 
+// Technique ids each once, in the order first given: a rule that names a technique under two
+// tactics (Elastic's threat entries) lists it once.
+void add_attack(std::vector<std::string>& attack, std::string id);
+
 // The built-in pack: $EKSIR_RULES_DIR, else <exe dir>/../rules/builtin, else the source tree's.
 std::string builtin_rules_dir();
 

@@ -157,10 +157,49 @@ TEST(DetectE2E, TableAndSummary) {
   auto r = run_eksir({"detect", incident(), "--no-builtin", "--rules", test_rules()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out.rfind("SEVERITY", 0), 0u) << r.out.substr(0, 200);
-  EXPECT_NE(r.out.find("test-crb-cluster-admin"), std::string::npos);
+  // The RULE column holds the rule's title (test-crb-cluster-admin's).
+  EXPECT_NE(r.out.find("ClusterRoleBinding grants cluster-admin"), std::string::npos) << r.out;
   EXPECT_NE(r.err.find("eksir detect: "), std::string::npos);
   EXPECT_NE(r.err.find(" 3 rules, "), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("not event evidence"), std::string::npos) << r.err;  // the snapshot folder
+}
+
+TEST(DetectE2E, TableNamesSigmaAndElasticRulesByTitle) {
+  auto r = run_eksir({"detect", incident(), "--no-builtin", "--rules",
+                      test::shared_dir() + "/rules/sigma", "--rules",
+                      test::shared_dir() + "/rules/elastic", "-q"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::istringstream in(r.out);
+  std::string line;
+  std::getline(in, line);
+  size_t rule = line.find("RULE"), subject = line.find("SUBJECT");
+  ASSERT_NE(rule, std::string::npos) << line;
+  size_t rows = 0;
+  while (std::getline(in, line)) {
+    ++rows;
+    std::string cell = line.substr(rule, subject - rule);
+    // A UUID id (8-4-4-4-12 hex) is no longer what the column shows.
+    bool uuid = cell.size() >= 36 && cell[8] == '-' && cell[13] == '-' && cell[18] == '-' &&
+                cell[23] == '-' && cell.find_first_not_of("0123456789abcdef-") >= 36;
+    EXPECT_FALSE(uuid) << line;
+  }
+  EXPECT_GT(rows, 5u);
+  // Elastic's "AWS EKS Access Entry Granted Cluster Admin Policy" (9550ec87-...) by its title;
+  // an alert still reads source: title.
+  EXPECT_NE(r.out.find("AWS EKS Access Entry Granted Cluster Admin"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("9550ec87-e73c-4baa-ad44-e448a33fbc3d"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("guardduty: "), std::string::npos) << r.out;
+  // The JSON keeps the id, and lists each technique once.
+  auto j = run_eksir({"detect", incident(), "--no-builtin", "--rules",
+                      test::shared_dir() + "/rules/elastic", "--format", "json", "-q"});
+  EXPECT_NE(j.out.find("\"id\":\"9550ec87-e73c-4baa-ad44-e448a33fbc3d\""), std::string::npos);
+  EXPECT_NE(j.out.find("\"attack\":[\"T1098\",\"T1098.006\"]"), std::string::npos) << j.out;
+  EXPECT_EQ(j.out.find("\"T1098\",\"T1098.006\",\"T1098\""), std::string::npos);
+  auto list = run_eksir({"rules", "list",
+                         test::shared_dir() + "/rules/elastic/aws/"
+                                              "privilege_escalation_eks_access_entry_granted_"
+                                              "cluster_admin_policy.toml"});
+  EXPECT_NE(list.out.find(" T1098,T1098.006 "), std::string::npos) << list.out;
 }
 
 TEST(DetectE2E, SinceAndUntilBoundTheEvents) {

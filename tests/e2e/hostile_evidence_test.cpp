@@ -206,7 +206,9 @@ TEST_F(HostileEvidence, DetectTableRuleTitlesAndSuppressionLines) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   expect_inert(r.out, "detect stdout");
   expect_inert(r.err, "detect stderr");
-  EXPECT_NE(r.out.find("hostile-\\x1b[31mrule"), std::string::npos) << r.out;
+  // The RULE column shows the title, escapes visible.
+  EXPECT_NE(r.out.find("Title \\x1b]8;;http://evil.example/\\x07click\\u202e"), std::string::npos)
+      << r.out;
   EXPECT_NE(r.out.find("falco: Terminal shell evil\\x1b[2K"), std::string::npos) << r.out;
   EXPECT_NE(r.err.find("hid 1 finding (ok \\x1b[2Jhidden\\u202e\\nFORGED)"), std::string::npos)
       << r.err;
