@@ -90,6 +90,7 @@ void LoadResult::merge(LoadResult&& o) {
   for (auto& e : o.errors) errors.push_back(std::move(e));
   for (auto& w : o.warnings) warnings.push_back(std::move(w));
   for (auto& n : o.not_loaded) not_loaded.push_back(std::move(n));
+  for (auto& s : o.skipped_files) skipped_files.push_back(std::move(s));
   files += o.files;
 }
 
