@@ -251,7 +251,9 @@ void add_response_commands(CLI::App& app, ResponseCli& r) {
     sub->add_option("--isolation-sg", r.common.isolation_sg,
                     "Security group (no rules) that isolates a compromised node");
     sub->add_option("--context", r.common.kube_context, "kubectl context of the cluster");
-    sub->add_option("--config", r.config, "Organisation policy (eksir.yaml): trusted CIDRs, CI/CD");
+    sub->add_option("--config", r.config,
+                    "Organisation policy (eksir.yaml): trusted CIDRs, CI/CD (default: the one the "
+                    "case was investigated with)");
     sub->add_flag("--gatekeeper", r.common.gatekeeper, "Gatekeeper is installed in the cluster");
   };
   r.plan = app.add_subcommand(
@@ -284,17 +286,10 @@ int run_response_command(ResponseCli& r) {
     std::cerr << "eksir " << name << ": --phase must be contain, eradicate or recover\n";
     return 2;
   }
-  if (!r.config.empty()) {
-    auto policy = eksir::cluster::load_policy(r.config);
-    for (const auto& e : policy.errors)
-      std::cerr << "eksir " << name << ": " << eksir::util::visible(e) << "\n";
-    if (!policy.ok()) return 2;
-    for (const auto& c : policy.policy.trusted_cidrs) r.common.trusted_cidrs.push_back(c);
-    r.common.cicd_identities = policy.policy.cicd_identities;
-  }
   if (is_plan) {
     r.plan_cmd.phase = *phase;
     r.plan_cmd.plan = r.common;
+    r.plan_cmd.config = r.config;
     if (r.plan_cmd.schemas_dir.empty())
       if (const char* env = std::getenv("EKSIR_SCHEMAS_DIR")) r.plan_cmd.schemas_dir = env;
     return eksir::respond::plan_command(r.plan_cmd, std::cout, std::cerr);
@@ -303,6 +298,7 @@ int run_response_command(ResponseCli& r) {
   r.run.phase = *phase;
   if (r.step_option->count()) r.run.only_step = r.step;
   r.run.plan = r.common;
+  r.run.config = r.config;
   if (r.run.aws == "aws")
     if (const char* env = std::getenv("EKSIR_AWS"); env && *env) r.run.aws = env;
   if (r.run.kubectl == "kubectl")

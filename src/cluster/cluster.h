@@ -222,6 +222,7 @@ struct Policy {
 struct PolicyResult {
   Policy policy;
   std::vector<std::string> errors;  // "file:line: key: problem"
+  std::string sha256;               // load_policy: of the bytes read ("" when none could be)
   bool ok() const { return errors.empty(); }
 };
 
