@@ -18,6 +18,7 @@
 #include "report/report.h"
 #include "respond/respond.h"
 #include "store/store.h"
+#include "util/terminal.h"
 #include "util/text.h"
 #include "util/visible.h"
 
@@ -521,6 +522,9 @@ int dispatch(int argc, char** argv) {
     int rc = app.exit(e);
     return rc == 0 ? 0 : 2;
   }
+  // Tables and summaries fit a terminal; piped or redirected, nothing is cut.
+  const size_t width = eksir::util::terminal_width(STDOUT_FILENO);
+  hunt.width = detect.width = inv.width = posture.width = case_cmd.width = width;
 
   if (h->parsed()) {
     if (!fields_csv.empty()) {
@@ -561,7 +565,7 @@ int dispatch(int argc, char** argv) {
   if (ps->parsed()) return eksir::cluster::run_posture(posture, std::cout, std::cerr);
   if (co->parsed()) return eksir::collect::run(collect, std::cout, std::cerr);
   if (rl->parsed())
-    return eksir::detect::rules_command(rules_action, rule_paths, std::cout, std::cerr);
+    return eksir::detect::rules_command(rules_action, rule_paths, std::cout, std::cerr, width);
   if (rp->parsed()) return eksir::report::report_command(report_cmd, std::cout, std::cerr);
   if (fl->parsed()) {
     if (fields_markdown) {
@@ -569,7 +573,8 @@ int dispatch(int argc, char** argv) {
       return 0;
     }
     for (const auto& f : eksir::field_table())
-      std::cout << fmt::format("{:<55} {}\n", f.ecs, f.description);
+      std::cout << eksir::util::fit_line(fmt::format("{:<55} {}", f.ecs, f.description), width)
+                << "\n";
     return 0;
   }
   return 2;

@@ -8,8 +8,8 @@
 
 namespace eksir::detect {
 
-void write_table(const std::vector<Finding>& findings, std::ostream& out) {
-  util::TableWriter table(out, {"severity", "first seen", "rule", "subject", "count"});
+void write_table(const std::vector<Finding>& findings, std::ostream& out, size_t width) {
+  util::TableWriter table(out, {"severity", "first seen", "rule", "subject", "count"}, width);
   for (const auto& f : findings) {
     std::string subject;
     for (const auto& [k, v] : f.subject)

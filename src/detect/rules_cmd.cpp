@@ -12,7 +12,7 @@
 namespace eksir::detect {
 
 int rules_command(std::string_view action, const std::vector<std::string>& given, std::ostream& out,
-                  std::ostream& err) {
+                  std::ostream& err, size_t width) {
   if (action != "list" && action != "validate" && action != "test") {
     err << fmt::format("eksir rules: unknown action '{}' (list, validate, test)\n",
                        util::visible(action));
@@ -49,7 +49,8 @@ int rules_command(std::string_view action, const std::vector<std::string>& given
     for (const auto& w : loaded.warnings) err << "warning: " << util::visible(w.text()) << "\n";
 
   if (action == "list") {
-    util::TableWriter t(out, {"id", "severity", "type", "sources", "attack", "criterion", "title"});
+    util::TableWriter t(out, {"id", "severity", "type", "sources", "attack", "criterion", "title"},
+                        width);
     for (const auto& r : loaded.rules) {
       std::string srcs, attack;
       for (auto s : r.sources) srcs += fmt::format("{}{}", srcs.empty() ? "" : ",", source_name(s));

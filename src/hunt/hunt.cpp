@@ -191,7 +191,7 @@ int run(const HuntOptions& o, std::ostream& out, std::ostream& err) {
 
   std::atomic<uint64_t> matched_total{0};
   uint64_t emitted = 0;
-  util::TableWriter table(out, renderer.header());
+  util::TableWriter table(out, renderer.header(), o.width);
   bool csv_header_done = false;
   bool json_first = true;
   if (o.format == Format::Json && !o.count_only) out << "{\"events\":[";

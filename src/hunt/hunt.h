@@ -30,6 +30,7 @@ struct HuntOptions {
   unsigned threads = 0;
   bool progress = true;  // drawn only when stderr is a terminal
   bool quiet = false;    // no summary on stderr
+  size_t width = 0;      // the table's terminal columns (lines fit, cells cut); 0: nothing cut
   sources::ScanFn scan;  // when set, events come from it instead of the evidence files
 };
 

@@ -377,7 +377,7 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
     out << rec.incident_json;
   } else {
     bool color = isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
-    write_summary(inv, out, color);
+    write_summary(inv, out, color, o.width);
   }
   out.flush();
   events.clear();

@@ -145,6 +145,48 @@ std::string fit(std::string_view s, size_t width) {
   return out;
 }
 
+std::string fit_line(std::string_view line, size_t width) {
+  if (width == 0) return std::string(line);
+  // The columns of each piece: SGR sequences none, characters as printed.
+  auto sgr = [&](size_t i) -> size_t {  // length of the SGR sequence at i, 0 when none
+    if (line[i] != '\x1b' || i + 1 >= line.size() || line[i + 1] != '[') return 0;
+    size_t j = i + 2;
+    while (j < line.size() && ((line[j] >= '0' && line[j] <= '9') || line[j] == ';')) ++j;
+    return j < line.size() && line[j] == 'm' ? j + 1 - i : 0;
+  };
+  size_t total = 0;
+  for (size_t i = 0; i < line.size();) {
+    if (size_t n = sgr(i)) {
+      i += n;
+      continue;
+    }
+    CodePoint cp = decode_utf8(line, i);
+    total += cp.length ? char_columns(cp.value) : 1;
+    i += cp.length ? cp.length : 1;
+  }
+  if (total <= width) return std::string(line);
+  std::string out;
+  size_t cols = 0;
+  bool styled = false;
+  for (size_t i = 0; i < line.size();) {
+    if (size_t n = sgr(i)) {
+      out.append(line.substr(i, n));
+      styled = line.substr(i, n) != "\x1b[0m";
+      i += n;
+      continue;
+    }
+    CodePoint cp = decode_utf8(line, i);
+    size_t c = cp.length ? char_columns(cp.value) : 1, len = cp.length ? cp.length : 1;
+    if (cols + c > width - 1) break;
+    out.append(line.substr(i, len));
+    cols += c;
+    i += len;
+  }
+  out += "…";
+  if (styled) out += "\x1b[0m";
+  return out;
+}
+
 std::string pad(std::string_view s, size_t width) {
   std::string out;
   size_t cols = append_fit(out, s, width);

@@ -21,6 +21,10 @@ void append_csv_field(std::string& out, std::string_view s);
 std::string fit(std::string_view s, size_t width);
 // Appends fit(s, width) to out; returns the columns it takes.
 size_t append_fit(std::string& out, std::string_view s, size_t width);
+// A line already made visible cut to at most width terminal columns, the cut marked with "…";
+// SGR colour sequences (ESC [ ... m, which only eksir writes: evidence arrives here escaped) take
+// no columns and are kept, with a reset after a cut. width 0: the line as it is.
+std::string fit_line(std::string_view line, size_t width);
 // fit(s, width) padded with spaces to exactly width columns.
 std::string pad(std::string_view s, size_t width);
 // Terminal columns visible(s) takes (wide characters 2, combining marks 0).

@@ -129,6 +129,19 @@ TEST(JsonString, BytesThatAreNotUtf8BecomeReplacementCharacters) {
   EXPECT_EQ(out, "\"bad\\ufffd name\\ufffd\"");
 }
 
+TEST(FitLine, CutsVisibleTextAndKeepsColours) {
+  EXPECT_EQ(fit_line("abcdef", 0), "abcdef");
+  EXPECT_EQ(fit_line("abcdef", 6), "abcdef");
+  EXPECT_EQ(fit_line("abcdef", 4), "abc…");
+  // Colour sequences take no columns; a cut inside colour resets it.
+  EXPECT_EQ(fit_line("\x1b[1mab\x1b[0mcd", 4), "\x1b[1mab\x1b[0mcd");
+  EXPECT_EQ(fit_line("\x1b[1mabcdef\x1b[0m", 4), "\x1b[1mabc…\x1b[0m");
+  EXPECT_EQ(fit_line("\x1b[1mab\x1b[0mcdef", 4), "\x1b[1mab\x1b[0mc…");
+  // Wide characters count two and are kept or dropped whole; escapes are text.
+  EXPECT_EQ(fit_line("ab\xE6\x97\xA5\xE6\x9C\xAC", 5), "ab\xE6\x97\xA5…");
+  EXPECT_EQ(printed_width(fit_line(visible("evil\x1b[2Jname-that-is-long"), 10)), 10u);
+}
+
 TEST(EditDistance, CountsInsertionsDeletionsReplacementsAndSwaps) {
   EXPECT_EQ(edit_distance("", ""), 0u);
   EXPECT_EQ(edit_distance("plan", "plan"), 0u);
