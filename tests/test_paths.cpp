@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdlib>
@@ -116,6 +117,50 @@ RunResult run_eksir_in(const std::vector<std::string>& args, const std::string& 
 
 RunResult run_eksir(const std::vector<std::string>& args, const std::string& cwd) {
   return run_eksir_in(args, cwd, 0);
+}
+
+RunResult run_eksir_tty(const std::vector<std::string>& args, unsigned columns,
+                        bool use_columns_env, const std::string& cwd) {
+  auto quote = [](const std::string& s) {
+    std::string q = "'";
+    for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return q + "'";
+  };
+  std::string dir = temp_dir();
+  std::string err_path = dir + "/stderr";
+  std::string cmd = use_columns_env
+                        ? "COLUMNS=" + std::to_string(columns) + " exec"
+                        : "unset COLUMNS; stty cols " + std::to_string(columns) + " rows 50; exec";
+  for (const auto& a : std::vector<std::string>{eksir_binary()}) cmd += " " + quote(a);
+  for (const auto& a : args) cmd += " " + quote(a);
+  cmd += " 2>" + quote(err_path);
+  // script runs cmd in a new pseudo-terminal; -e: its exit status is the command's.
+  RunResult r = [&] {
+    std::string out_path = dir + "/stdout";
+    pid_t pid = ::fork();
+    if (pid < 0) throw std::runtime_error("fork failed");
+    if (pid == 0) {
+      int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      int in = ::open("/dev/null", O_RDONLY);
+      ::dup2(out, 1);
+      ::dup2(out, 2);
+      ::dup2(in, 0);
+      if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) ::_exit(126);
+      ::setenv("SHELL", "/bin/sh", 1);
+      ::execlp("script", "script", "-qec", cmd.c_str(), "/dev/null", static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    RunResult res;
+    res.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    res.out = slurp(out_path);
+    return res;
+  }();
+  r.out.erase(std::remove(r.out.begin(), r.out.end(), '\r'), r.out.end());
+  r.err = slurp(err_path);
+  std::filesystem::remove_all(dir);
+  return r;
 }
 
 RunResult run_eksir(const std::vector<std::string>& args, uint64_t max_file_bytes) {

@@ -24,6 +24,11 @@ struct RunResult {
 };
 // Runs the CLI with argv (no shell), capturing stdout and stderr; in cwd when given.
 RunResult run_eksir(const std::vector<std::string>& args, const std::string& cwd = "");
+// The same with stdout on a pseudo-terminal (util-linux `script`) of `columns` columns: $COLUMNS
+// when use_columns_env, else the terminal's own size (stty). out is what the terminal received,
+// carriage returns removed; err is the command's stderr alone.
+RunResult run_eksir_tty(const std::vector<std::string>& args, unsigned columns,
+                        bool use_columns_env = true, const std::string& cwd = "");
 // The same with a file-size limit: max_file_bytes is the child's RLIMIT_FSIZE (SIGXFSZ ignored,
 // so a write past it fails with EFBIG): a disk that fills up, for every file the child writes but
 // the captured stdout and stderr.

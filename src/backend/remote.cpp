@@ -211,6 +211,7 @@ int hunt_on(const hunt::HuntOptions& options, const std::string& url, std::ostre
       uint64_t matched = std::strtoull(n.c_str(), nullptr, 10);
       out << matched << "\n";
       out.flush();
+      rc = matched > 0 ? 0 : 1;
       st.events = matched;
       if (!o.quiet)
         sources::print_scan_summary(err, "hunt", st, util::thousands(matched) + " matched",

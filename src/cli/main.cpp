@@ -18,6 +18,8 @@
 #include "report/report.h"
 #include "respond/respond.h"
 #include "store/store.h"
+#include "util/terminal.h"
+#include "util/text.h"
 #include "util/visible.h"
 
 namespace {
@@ -36,6 +38,43 @@ void add_keep_going_option(CLI::App* app, bool& keep_going) {
 }
 
 int dispatch(int argc, char** argv);
+
+// After a parse error: the first word CLI11 could not place, named with the closest name it knows
+// ("unknown command "investgate"; did you mean "investigate"?"); "" when every word was placed and
+// the parse error is about something else (a missing value, a check that failed).
+std::string usage_hint(CLI::App& app) {
+  auto quoted = [](std::string_view s) { return "\"" + eksir::util::visible(s) + "\""; };
+  // From the top down: `eksir plna case` leaves "plna" with eksir, though `case` was parsed.
+  std::string where = "eksir";
+  for (CLI::App* at = &app; at;) {
+    for (const std::string& word : at->remaining()) {
+      if (word.size() > 1 && word[0] == '-') {
+        std::string name = word.substr(0, word.find('='));
+        // A long option by its long names (one letter cannot tell which short one was meant).
+        std::vector<std::string> known;
+        if (name.starts_with("--"))
+          for (const CLI::Option* o : at->get_options())
+            for (const auto& l : o->get_lnames()) known.push_back("--" + l);
+        std::string best = eksir::util::closest_name(name, known);
+        return fmt::format("{}: unknown option {}{}", where, quoted(name),
+                           best.empty() ? fmt::format(" (see {} --help)", where)
+                                        : "; did you mean " + quoted(best) + "?");
+      }
+      std::vector<std::string> commands;
+      for (const CLI::App* sub : at->get_subcommands([](CLI::App*) { return true; }))
+        commands.push_back(sub->get_name());
+      if (commands.empty()) continue;  // a word too many for the command's arguments
+      std::string best = eksir::util::closest_name(word, commands);
+      return fmt::format("{}: unknown command {}{}", where, quoted(word),
+                         best.empty() ? fmt::format(" (commands: {})", fmt::join(commands, ", "))
+                                      : "; did you mean " + quoted(best) + "?");
+    }
+    auto parsed = at->get_subcommands();
+    at = parsed.empty() ? nullptr : parsed.front();
+    if (at) where += " " + at->get_name();
+  }
+  return {};
+}
 
 }  // namespace
 
@@ -60,7 +99,8 @@ int main(int argc, char** argv) {
 
 namespace {
 
-// Reads --since/--until into bounds; prints the problem and returns false when one is unreadable.
+// Reads --since/--until into bounds; prints the problem and returns false when one is unreadable
+// or --since is later than --until.
 bool time_window(std::string_view command, const std::string& since, const std::string& until,
                  eksir::TimeNs& from, eksir::TimeNs& to) {
   auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -76,6 +116,10 @@ bool time_window(std::string_view command, const std::string& since, const std::
                 << "\n";
       return false;
     }
+  }
+  if (auto e = eksir::hunt::window_error(since, from, until, to); !e.empty()) {
+    std::cerr << "eksir " << command << ": " << eksir::util::visible(e) << "\n";
+    return false;
   }
   return true;
 }
@@ -209,7 +253,9 @@ void add_response_commands(CLI::App& app, ResponseCli& r) {
     sub->add_option("--isolation-sg", r.common.isolation_sg,
                     "Security group (no rules) that isolates a compromised node");
     sub->add_option("--context", r.common.kube_context, "kubectl context of the cluster");
-    sub->add_option("--config", r.config, "Organisation policy (eksir.yaml): trusted CIDRs, CI/CD");
+    sub->add_option("--config", r.config,
+                    "Organisation policy (eksir.yaml): trusted CIDRs, CI/CD (default: the one the "
+                    "case was investigated with)");
     sub->add_flag("--gatekeeper", r.common.gatekeeper, "Gatekeeper is installed in the cluster");
   };
   r.plan = app.add_subcommand(
@@ -242,17 +288,10 @@ int run_response_command(ResponseCli& r) {
     std::cerr << "eksir " << name << ": --phase must be contain, eradicate or recover\n";
     return 2;
   }
-  if (!r.config.empty()) {
-    auto policy = eksir::cluster::load_policy(r.config);
-    for (const auto& e : policy.errors)
-      std::cerr << "eksir " << name << ": " << eksir::util::visible(e) << "\n";
-    if (!policy.ok()) return 2;
-    for (const auto& c : policy.policy.trusted_cidrs) r.common.trusted_cidrs.push_back(c);
-    r.common.cicd_identities = policy.policy.cicd_identities;
-  }
   if (is_plan) {
     r.plan_cmd.phase = *phase;
     r.plan_cmd.plan = r.common;
+    r.plan_cmd.config = r.config;
     if (r.plan_cmd.schemas_dir.empty())
       if (const char* env = std::getenv("EKSIR_SCHEMAS_DIR")) r.plan_cmd.schemas_dir = env;
     return eksir::respond::plan_command(r.plan_cmd, std::cout, std::cerr);
@@ -261,6 +300,7 @@ int run_response_command(ResponseCli& r) {
   r.run.phase = *phase;
   if (r.step_option->count()) r.run.only_step = r.step;
   r.run.plan = r.common;
+  r.run.config = r.config;
   if (r.run.aws == "aws")
     if (const char* env = std::getenv("EKSIR_AWS"); env && *env) r.run.aws = env;
   if (r.run.kubectl == "kubectl")
@@ -476,9 +516,17 @@ int dispatch(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() != 0)
+      if (std::string hint = usage_hint(app); !hint.empty()) {
+        std::cerr << hint << "\n";
+        return 2;
+      }
     int rc = app.exit(e);
     return rc == 0 ? 0 : 2;
   }
+  // Tables and summaries fit a terminal; piped or redirected, nothing is cut.
+  const size_t width = eksir::util::terminal_width(STDOUT_FILENO);
+  hunt.width = detect.width = inv.width = posture.width = case_cmd.width = width;
 
   if (h->parsed()) {
     if (!fields_csv.empty()) {
@@ -519,7 +567,7 @@ int dispatch(int argc, char** argv) {
   if (ps->parsed()) return eksir::cluster::run_posture(posture, std::cout, std::cerr);
   if (co->parsed()) return eksir::collect::run(collect, std::cout, std::cerr);
   if (rl->parsed())
-    return eksir::detect::rules_command(rules_action, rule_paths, std::cout, std::cerr);
+    return eksir::detect::rules_command(rules_action, rule_paths, std::cout, std::cerr, width);
   if (rp->parsed()) return eksir::report::report_command(report_cmd, std::cout, std::cerr);
   if (fl->parsed()) {
     if (fields_markdown) {
@@ -527,7 +575,8 @@ int dispatch(int argc, char** argv) {
       return 0;
     }
     for (const auto& f : eksir::field_table())
-      std::cout << fmt::format("{:<55} {}\n", f.ecs, f.description);
+      std::cout << eksir::util::fit_line(fmt::format("{:<55} {}", f.ecs, f.description), width)
+                << "\n";
     return 0;
   }
   return 2;

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "cluster/cluster.h"
+#include "util/sha256.h"
 
 namespace eksir::cluster {
 namespace {
@@ -276,7 +277,10 @@ PolicyResult load_policy(const std::string& path, std::string today) {
   }
   std::stringstream ss;
   ss << in.rdbuf();
-  return parse_policy(ss.str(), path, std::move(today));
+  std::string text = ss.str();
+  PolicyResult r = parse_policy(text, path, std::move(today));
+  r.sha256 = sha256_hex(text);
+  return r;
 }
 
 }  // namespace eksir::cluster

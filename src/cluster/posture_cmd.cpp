@@ -166,8 +166,8 @@ std::string format_sarif(const std::vector<Finding>& findings) {
   return o;
 }
 
-void format_table(std::ostream& out, const std::vector<Finding>& findings) {
-  util::TableWriter t(out, {"SEVERITY", "CHECK", "RESOURCE", "FIELD", "MESSAGE"});
+void format_table(std::ostream& out, const std::vector<Finding>& findings, size_t width) {
+  util::TableWriter t(out, {"SEVERITY", "CHECK", "RESOURCE", "FIELD", "MESSAGE"}, width);
   for (const auto& f : findings)
     t.add({std::string(severity_name(f.severity)) + (f.exempted ? " (exempt)" : ""), f.check,
            resource(f), f.field, f.message});
@@ -222,7 +222,7 @@ int run_posture(const PostureOptions& opts, std::ostream& out, std::ostream& err
   else if (opts.format == "sarif")
     out << format_sarif(shown);
   else
-    format_table(out, shown);
+    format_table(out, shown, opts.width);
 
   if (!opts.quiet) {
     uint64_t exempted = 0;

@@ -246,8 +246,10 @@ int run(const CollectOptions& o, std::ostream& out, std::ostream& err) {
     err << "eksir collect: --until: " << util::visible(error) << "\n";
     return 2;
   }
-  if (t.since >= t.until) {
-    err << "eksir collect: --since must be before --until\n";
+  if (auto e = hunt::window_error(o.since.empty() ? "24h" : o.since, t.since,
+                                  o.until.empty() ? "now" : o.until, t.until, true);
+      !e.empty()) {
+    err << "eksir collect: " << util::visible(e) << "\n";
     return 2;
   }
 

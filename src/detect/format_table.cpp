@@ -8,13 +8,16 @@
 
 namespace eksir::detect {
 
-void write_table(const std::vector<Finding>& findings, std::ostream& out) {
-  util::TableWriter table(out, {"severity", "first seen", "rule", "subject", "count"});
+void write_table(const std::vector<Finding>& findings, std::ostream& out, size_t width) {
+  util::TableWriter table(out, {"severity", "first seen", "rule", "subject", "count"}, width);
   for (const auto& f : findings) {
     std::string subject;
     for (const auto& [k, v] : f.subject)
       subject += fmt::format("{}{}={}", subject.empty() ? "" : " ", k, v);
-    std::string rule = f.rule_id == f.origin ? f.rule_id + ": " + f.title : f.rule_id;
+    // A rule by its title (a Sigma or Elastic id is a UUID); an alert by its source and title.
+    std::string rule = f.rule_id == f.origin ? f.rule_id + ": " + f.title
+                       : f.title.empty()     ? f.rule_id
+                                             : f.title;
     std::string sev(rules::severity_name(f.severity));
     if (f.sample) sev += " (sample)";
     table.add({sev, format_time(f.first_seen), rule, subject, std::to_string(f.count)});

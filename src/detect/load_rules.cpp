@@ -67,6 +67,11 @@ int load_rules(const std::vector<std::string>& rule_paths, bool builtin, bool qu
       loaded.merge(std::move(el.result));
     }
   }
+  // Files of a rules folder that hold no rules: one warning each, whatever --quiet says (a rule
+  // file that was meant to load must not go unnoticed).
+  for (const auto& s : loaded.skipped_files)
+    err << fmt::format("eksir {}: warning: {}: not a rule file, skipped: {}\n", command,
+                       util::visible(s.file), util::visible(s.reason));
   if (!loaded.ok()) {
     for (const auto& e : loaded.errors)
       err << "eksir " << command << ": rule error: " << util::visible(e.text()) << "\n";

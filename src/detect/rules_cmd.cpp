@@ -12,7 +12,7 @@
 namespace eksir::detect {
 
 int rules_command(std::string_view action, const std::vector<std::string>& given, std::ostream& out,
-                  std::ostream& err) {
+                  std::ostream& err, size_t width) {
   if (action != "list" && action != "validate" && action != "test") {
     err << fmt::format("eksir rules: unknown action '{}' (list, validate, test)\n",
                        util::visible(action));
@@ -41,12 +41,16 @@ int rules_command(std::string_view action, const std::vector<std::string>& given
     elastic_files = elastic.result.files;
     loaded.merge(std::move(elastic.result));
   }
+  for (const auto& s : loaded.skipped_files)
+    err << fmt::format("warning: {}: not a rule file, skipped: {}\n", util::visible(s.file),
+                       util::visible(s.reason));
   for (const auto& e : loaded.errors) err << "error: " << util::visible(e.text()) << "\n";
   if (action != "list")
     for (const auto& w : loaded.warnings) err << "warning: " << util::visible(w.text()) << "\n";
 
   if (action == "list") {
-    util::TableWriter t(out, {"id", "severity", "type", "sources", "attack", "criterion", "title"});
+    util::TableWriter t(out, {"id", "severity", "type", "sources", "attack", "criterion", "title"},
+                        width);
     for (const auto& r : loaded.rules) {
       std::string srcs, attack;
       for (auto s : r.sources) srcs += fmt::format("{}{}", srcs.empty() ? "" : ",", source_name(s));
@@ -63,6 +67,9 @@ int rules_command(std::string_view action, const std::vector<std::string>& given
   if (action == "validate") {
     out << fmt::format("{} rules in {} files: {} errors, {} warnings\n", loaded.rules.size(),
                        loaded.files, loaded.errors.size(), loaded.warnings.size());
+    if (!loaded.skipped_files.empty())
+      out << fmt::format("{} file{} skipped, not rule files (see the warnings)\n",
+                         loaded.skipped_files.size(), loaded.skipped_files.size() == 1 ? "" : "s");
     // Public formats read through the YAML loader (Falco): loaded, skipped by reason, disabled.
     std::map<std::string, size_t> loaded_by_format;
     for (const auto& r : loaded.rules) ++loaded_by_format[r.origin];

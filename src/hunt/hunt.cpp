@@ -14,8 +14,8 @@
 #include "sources/sources.h"
 #include "util/table.h"
 #include "util/text.h"
-#include "util/visible.h"
 #include "util/time_math.h"
+#include "util/visible.h"
 
 namespace eksir::hunt {
 
@@ -34,6 +34,18 @@ TimeNs parse_time_bound(std::string_view text, TimeNs now, std::string& error) {
       "'{}' is neither a time (2026-03-14T09:00:00Z) nor a duration before now (30m, 24h, 7d)",
       text);
   return kNoTime;
+}
+
+std::string window_error(std::string_view since_text, TimeNs since, std::string_view until_text,
+                         TimeNs until, bool empty_too) {
+  if (since == kNoTime || until == kNoTime) return {};
+  if (since < until || (since == until && !empty_too)) return {};
+  auto shown = [](std::string_view text, TimeNs t) {
+    std::string time = format_time(t);
+    return text == time ? time : fmt::format("{} ({})", text, time);
+  };
+  return fmt::format("--since {} is {} --until {}", shown(since_text, since),
+                     since == until ? "the same time as" : "later than", shown(until_text, until));
 }
 
 namespace {
@@ -179,7 +191,7 @@ int run(const HuntOptions& o, std::ostream& out, std::ostream& err) {
 
   std::atomic<uint64_t> matched_total{0};
   uint64_t emitted = 0;
-  util::TableWriter table(out, renderer.header());
+  util::TableWriter table(out, renderer.header(), o.width);
   bool csv_header_done = false;
   bool json_first = true;
   if (o.format == Format::Json && !o.count_only) out << "{\"events\":[";
@@ -247,7 +259,8 @@ int run(const HuntOptions& o, std::ostream& out, std::ostream& err) {
   out.flush();
   if (!o.quiet)
     sources::print_scan_summary(err, "hunt", st, util::thousands(matched) + " matched", o.strict);
-  return sources::check_evidence(err, "hunt", st, o.strict);
+  if (int rc = sources::check_evidence(err, "hunt", st, o.strict)) return rc;
+  return matched > 0 ? 0 : 1;  // as grep: 1 when nothing matched
 }
 
 }  // namespace eksir::hunt

@@ -30,16 +30,23 @@ struct HuntOptions {
   unsigned threads = 0;
   bool progress = true;  // drawn only when stderr is a terminal
   bool quiet = false;    // no summary on stderr
+  size_t width = 0;      // the table's terminal columns (lines fit, cells cut); 0: nothing cut
   sources::ScanFn scan;  // when set, events come from it instead of the evidence files
 };
 
 // Runs the hunt, writing rows to `out` and the summary, warnings and errors to `err`.
-// Returns the exit code: 0 ran (matches or not), 2 query error, unreadable evidence, or a skip
-// under --strict.
+// Returns the exit code, as grep's: 0 something matched, 1 nothing matched, 2 query error,
+// unreadable evidence, or a skip under --strict.
 int run(const HuntOptions& options, std::ostream& out, std::ostream& err);
 
 // Parses --since/--until values: ISO 8601 / RFC 3339 times, or a duration before now such as
 // 30m, 24h, 7d, 2w. Returns kNoTime and sets `error` when the text is neither.
 TimeNs parse_time_bound(std::string_view text, TimeNs now, std::string& error);
+
+// The usage error of a --since later than --until (or, with empty_too, at the same time: an
+// empty window), naming both values as given and the times they stand for; "" when the window
+// is fine or a bound is kNoTime.
+std::string window_error(std::string_view since_text, TimeNs since, std::string_view until_text,
+                         TimeNs until, bool empty_too = false);
 
 }  // namespace eksir::hunt

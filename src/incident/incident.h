@@ -212,8 +212,9 @@ struct ReadResult {
 // The inverse of to_json: to_json(read_json(to_json(inv)).investigation) is the document it read.
 // Tolerant: a member missing or of another type reads as empty (strings), zero or kNoTime.
 ReadResult read_json(std::string_view json);
-// The terminal summary a responder reads in 30 seconds.
-void write_summary(const Investigation& inv, std::ostream& out, bool color);
+// The terminal summary a responder reads in 30 seconds. width: the terminal's columns, every line
+// fitted to them (util::terminal_width); 0 when the output is not a terminal: nothing is cut.
+void write_summary(const Investigation& inv, std::ostream& out, bool color, size_t width = 0);
 
 struct InvestigateOptions {
   std::vector<std::string> evidence;
@@ -228,6 +229,7 @@ struct InvestigateOptions {
   bool quiet = false;
   bool keep_going = false;  // an evidence path that cannot be read is a gap, not an error
   bool reports = true;      // write report.md / report.html into the case
+  size_t width = 0;         // the text summary's terminal columns; 0: not a terminal, whole lines
   std::optional<Level> fail_on;
   // When set (`--on clickhouse://...`), events also come from it: it is given the loaded rules,
   // and `source` names it in the run's inputs. Local evidence, when given too (a snapshot, alert

@@ -96,6 +96,7 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
 
   cluster::Policy policy;
   bool policy_given = !o.config.empty();
+  std::string policy_path, policy_sha256;  // recorded in the case: plan and respond reuse it
   if (policy_given) {
     cluster::PolicyResult pr = cluster::load_policy(o.config);
     if (!pr.ok()) {
@@ -103,6 +104,10 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
       return 2;
     }
     policy = std::move(pr.policy);
+    std::error_code ec;
+    policy_path = fs::absolute(o.config, ec).lexically_normal().string();
+    if (ec) policy_path = o.config;
+    policy_sha256 = std::move(pr.sha256);
   }
 
   // While the rules load, a core that would be idle starts hashing the evidence.
@@ -315,6 +320,8 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
   rec.operator_name = info.operator_name;
   rec.rule_sources.push_back(fmt::format("built-in pack ({} rules)", info.builtin_rules));
   for (const auto& p : o.rule_paths) rec.rule_sources.push_back(p);
+  rec.policy_path = policy_path;
+  rec.policy_sha256 = policy_sha256;
   rec.incident_id = inv.incident.id;
   rec.title = inv.incident.title;
   rec.severity =
@@ -392,7 +399,7 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
     out << rec.incident_json;
   } else {
     bool color = isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
-    write_summary(inv, out, color);
+    write_summary(inv, out, color, o.width);
   }
   out.flush();
   events.clear();

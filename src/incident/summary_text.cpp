@@ -3,6 +3,7 @@
 // through util::visible() (or fit()/pad(), which apply it).
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <ostream>
 
 #include "incident/internal.h"
@@ -44,102 +45,124 @@ std::string where(const Evidence& e) {
 
 }  // namespace
 
-void write_summary(const Investigation& inv, std::ostream& out, bool color) {
+void write_summary(const Investigation& inv, std::ostream& out, bool color, size_t width) {
   Style s{color};
+  // Every line through here: on a terminal (width > 0) it fits, cut with "…"; else it is whole.
+  auto line = [&](std::string_view text) { out << util::fit_line(text, width) << '\n'; };
+  // A field that gives way first on a terminal, to the columns the rest of its line leaves it
+  // (at least `least`, the line is cut after that); whole when the output is not a terminal.
+  auto field = [&](std::string_view text, size_t rest, size_t least = 12) {
+    if (width == 0) return util::visible(text);
+    return util::fit(text, width > rest + least ? width - rest : least);
+  };
   const Incident& inc = inv.incident;
   bool undetermined = !inc.undetermined.empty();
   if (undetermined)
-    out << s("1;7", " UNDETERMINED ") << "  " << s("1", util::visible(inc.title)) << "\n";
+    line(s("1;7", " UNDETERMINED ") + "  " + s("1", util::visible(inc.title)));
   else
-    out << s(level_color(inc.severity), fmt::format(" {} ", level_name(inc.severity))) << "  "
-        << s("1", util::visible(inc.title)) << "\n";
-  out << fmt::format("{}  {}  case {}\n", util::visible(inc.id), util::visible(inc.type),
-                     inv.run.case_dir.empty() ? "(not saved)" : util::visible(inv.run.case_dir));
+    line(s(level_color(inc.severity), fmt::format(" {} ", level_name(inc.severity))) + "  " +
+         s("1", util::visible(inc.title)));
+  line(fmt::format("{}  {}  case {}", util::visible(inc.id), util::visible(inc.type),
+                   inv.run.case_dir.empty() ? "(not saved)" : util::visible(inv.run.case_dir)));
   std::string by_source;
   for (const auto& [src, n] : inv.run.stats.events_by_source)
     by_source +=
         fmt::format("{}{} {}", by_source.empty() ? "" : ", ", util::thousands(n), source_name(src));
-  out << fmt::format(
-      "evidence: {} files, {} events{}, snapshot {} objects; {} findings, {} "
-      "posture results\n\n",
+  line(fmt::format(
+      "evidence: {} files, {} events{}, snapshot {} objects; {} findings, {} posture results",
       inv.run.stats.files, util::thousands(inv.run.stats.events),
       by_source.empty() ? "" : " (" + by_source + ")", inv.run.snapshot_objects,
-      inv.findings.size(), inv.posture.size());
+      inv.findings.size(), inv.posture.size()));
+  out << "\n";
 
-  if (undetermined)
-    out << s("1", "Why undetermined") << "\n  " << inc.undetermined << "\n";
-  else
-    out << s("1", fmt::format("Why {}", level_name(inc.severity))) << "\n";
+  if (undetermined) {
+    line(s("1", "Why undetermined"));
+    line("  " + inc.undetermined);
+  } else {
+    line(s("1", fmt::format("Why {}", level_name(inc.severity))));
+  }
   for (const auto& c : inc.criteria) {
     if (c.likely_benign) continue;
-    out << fmt::format("  {} {} — {}\n", c.level == inc.severity ? "■" : "□",
-                       s(level_color(c.level), std::string(level_name(c.level))),
-                       util::visible(c.criterion));
+    line(fmt::format("  {} {} — {}", c.level == inc.severity ? "■" : "□",
+                     s(level_color(c.level), std::string(level_name(c.level))),
+                     util::visible(c.criterion)));
     size_t shown = 0;
     for (const auto& e : c.evidence) {
       if (shown == (c.level == inc.severity ? 3u : 1u)) {
-        out << fmt::format("      … {} more\n", c.evidence.size() - shown);
+        line(fmt::format("      … {} more", c.evidence.size() - shown));
         break;
       }
       std::string t = format_time(e.time);
       if (t.size() > 20) t = t.substr(0, 19) + "Z";
-      out << fmt::format("      {}  {}  [{}]\n", e.time == kNoTime ? "" : t, util::fit(e.text, 110),
-                         where(e));
+      if (e.time == kNoTime) t.clear();
+      std::string at = width ? util::fit(where(e), 32) : where(e);  // the text goes first
+      line(fmt::format("      {}  {}  [{}]", t,
+                       field(e.text, 6 + t.size() + 2 + 2 + util::display_width(at) + 2), at));
       ++shown;
     }
   }
   for (const auto& c : inc.criteria)
     if (c.likely_benign)
-      out << fmt::format("  – {} — {} (not counted: likely benign)\n", level_name(c.level),
-                         util::visible(c.criterion));
-  for (const auto& a : inc.assumptions) out << "  assumed: " << util::visible(a) << "\n";
+      line(fmt::format("  – {} — {} (not counted: likely benign)", level_name(c.level),
+                       util::visible(c.criterion)));
+  for (const auto& a : inc.assumptions) line("  assumed: " + util::visible(a));
 
-  out << "\n" << s("1", "Timeline") << "\n";
+  out << "\n";
+  line(s("1", "Timeline"));
   const size_t max_lines = 18;
   size_t n = 0;
   for (const auto& t : inc.timeline) {
     if (n++ == max_lines) {
-      out << fmt::format("  … {} more lines (incident.json, report.md)\n",
-                         inc.timeline.size() - max_lines);
+      line(fmt::format("  … {} more lines (incident.json, report.md)",
+                       inc.timeline.size() - max_lines));
       break;
     }
-    out << "  " << util::fit(timeline_line(t), 160) << "\n";
+    line("  " + util::visible(timeline_line(t)));
   }
-  if (inc.timeline.empty()) out << "  (no event behind a finding)\n";
+  if (inc.timeline.empty()) line("  (no event behind a finding)");
 
-  out << "\n" << s("1", fmt::format("Affected ({})", inc.affected.size())) << "\n";
+  out << "\n";
+  line(s("1", fmt::format("Affected ({})", inc.affected.size())));
+  // The name column: 44 wide, narrower on a narrow terminal.
+  size_t name_width = width ? std::clamp<size_t>(width > 22 ? (width - 22) / 2 : 12, 12, 44) : 44;
   size_t shown = 0;
   for (const auto& a : inc.affected) {
     if (shown++ == 16) {
-      out << fmt::format("  … {} more\n", inc.affected.size() - 16);
+      line(fmt::format("  … {} more", inc.affected.size() - 16));
       break;
     }
     std::string name = a.ns.empty() ? a.name : a.ns + "/" + a.name;
-    out << fmt::format("  {} {} {}\n", fmt::format("{:<16}", util::visible(a.kind)),
-                       util::pad(name, 44), util::fit(a.why, 90));
+    // On a terminal cut to the column; else whole, padded to it.
+    std::string cell = util::pad(name, width ? name_width : util::display_width(name));
+    if (!width) cell.append(name_width - std::min(name_width, util::display_width(name)), ' ');
+    line(fmt::format("  {} {} {}", fmt::format("{:<16}", util::visible(a.kind)), cell,
+                     field(a.why, 2 + 16 + 1 + name_width + 1)));
   }
 
   const Metrics& m = inc.metrics;
-  out << "\n" << s("1", "Metrics") << "\n";
-  out << fmt::format(
-      "  first malicious event {}  first detection {}  time to detection {}\n",
+  out << "\n";
+  line(s("1", "Metrics"));
+  line(fmt::format(
+      "  first malicious event {}  first detection {}  time to detection {}",
       m.first_malicious == kNoTime ? "not known" : format_time(m.first_malicious),
       m.first_detection == kNoTime ? "none in the evidence" : format_time(m.first_detection),
       m.first_malicious == kNoTime || m.first_detection == kNoTime
           ? "not known"
-          : util::human_duration(*util::seconds_between(m.first_malicious, m.first_detection)));
+          : util::human_duration(*util::seconds_between(m.first_malicious, m.first_detection))));
   if (m.implausible_times)
-    out << fmt::format("  {} timeline line{} with implausible times left out (see the gaps)\n",
-                       m.implausible_times, m.implausible_times == 1 ? "" : "s");
+    line(fmt::format("  {} timeline line{} with implausible times left out (see the gaps)",
+                     m.implausible_times, m.implausible_times == 1 ? "" : "s"));
   if (!inc.likely_benign.empty()) {
-    out << "\n" << s("1", fmt::format("Likely benign ({})", inc.likely_benign.size())) << "\n";
+    out << "\n";
+    line(s("1", fmt::format("Likely benign ({})", inc.likely_benign.size())));
     size_t k = 0;
     for (const auto& b : inc.likely_benign) {
       if (k++ == 6) {
-        out << fmt::format("  … {} more\n", inc.likely_benign.size() - 6);
+        line(fmt::format("  … {} more", inc.likely_benign.size() - 6));
         break;
       }
-      out << fmt::format("  {} — {}\n", util::fit(b.title, 60), util::visible(b.reason));
+      line(fmt::format("  {} — {}", width ? util::fit(b.title, 60) : util::visible(b.title),
+                       util::visible(b.reason)));
     }
   }
   // What the scope followed beyond the rules, and where it stopped.
@@ -150,52 +173,54 @@ void write_summary(const Investigation& inv, std::ostream& out, bool color) {
       repeats += t.repeats;
     }
   if (pulled || !inc.not_expanded.empty()) {
-    out << "\n" << s("1", "Scope") << "\n";
+    out << "\n";
+    line(s("1", "Scope"));
     if (pulled)
-      out << fmt::format(
+      line(fmt::format(
           "  {} timeline line{} no rule fired on{}: the attacker's credentials, addresses and what "
-          "they made, followed to a fixed point\n",
+          "they made, followed to a fixed point",
           pulled, pulled == 1 ? "" : "s",
-          repeats ? fmt::format(" ({} more of the same counted on them)", repeats) : "");
+          repeats ? fmt::format(" ({} more of the same counted on them)", repeats) : ""));
     size_t k = 0;
     for (const auto& [entity, why] : inc.not_expanded) {
       if (k++ == 5) {
-        out << fmt::format("  … {} more not followed (incident.json not_expanded)\n",
-                           inc.not_expanded.size() - 5);
+        line(fmt::format("  … {} more not followed (incident.json not_expanded)",
+                         inc.not_expanded.size() - 5));
         break;
       }
-      out << "  not followed: " << util::fit(entity + " — " + why, 200) << "\n";
+      line("  not followed: " + util::visible(entity + " — " + why));
     }
   }
   if (!inc.gaps.empty()) {
-    out << "\n" << s("1", "Gaps in the evidence") << "\n";
+    out << "\n";
+    line(s("1", "Gaps in the evidence"));
     // One line each: a first_seen rule's example values stay in incident.json and the report.
     for (const auto& g : inc.gaps) {
-      std::string_view line = g;
-      size_t eg = line.rfind(" (e.g. ");
-      if (line.starts_with("withheld: ") && eg != std::string_view::npos) line = line.substr(0, eg);
-      out << "  " << util::fit(line, 220) << "\n";
+      std::string_view text = g;
+      size_t eg = text.rfind(" (e.g. ");
+      if (text.starts_with("withheld: ") && eg != std::string_view::npos) text = text.substr(0, eg);
+      line("  " + util::visible(text));
     }
   }
   if (!inv.leads.empty()) {
-    out << "\n"
-        << s("1", fmt::format("Other leads ({}, not part of this incident)", inv.leads.size()))
-        << "\n";
+    out << "\n";
+    line(s("1", fmt::format("Other leads ({}, not part of this incident)", inv.leads.size())));
     size_t k = 0;
     for (const auto& l : inv.leads) {
       if (k++ == 6) {
-        out << fmt::format("  … {} more (incident.json)\n", inv.leads.size() - 6);
+        line(fmt::format("  … {} more (incident.json)", inv.leads.size() - 6));
         break;
       }
-      out << fmt::format("  {:<7} {:<8} {} ({} finding{})\n", util::visible(l.id),
-                         level_name(l.severity), util::fit(l.title, 100), l.findings.size(),
-                         l.findings.size() == 1 ? "" : "s");
+      std::string count =
+          fmt::format(" ({} finding{})", l.findings.size(), l.findings.size() == 1 ? "" : "s");
+      line(fmt::format("  {:<7} {:<8} {}{}", util::visible(l.id), level_name(l.severity),
+                       field(l.title, 2 + 8 + 9 + count.size()), count));
     }
   }
-  out << "\n" << s("1", "Next steps") << "\n";
+  out << "\n";
+  line(s("1", "Next steps"));
   size_t i = 1;
-  for (const auto& step : inc.next_steps)
-    out << fmt::format("  {}. {}\n", i++, util::visible(step));
+  for (const auto& step : inc.next_steps) line(fmt::format("  {}. {}", i++, util::visible(step)));
 }
 
 }  // namespace eksir::incident

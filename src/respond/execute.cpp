@@ -11,6 +11,7 @@
 #include <ostream>
 #include <sstream>
 
+#include "cluster/cluster.h"
 #include "command/command.h"
 #include "respond/case_io.h"
 #include "respond/process.h"
@@ -111,6 +112,57 @@ std::string operator_values(const PlanOptions& p, const std::string& endpoint_ur
   return {};
 }
 
+// The policy's trusted CIDRs and CI/CD identities into the plan's options.
+void use_policy(const cluster::Policy& policy, PlanOptions& po) {
+  for (const auto& c : policy.trusted_cidrs) po.trusted_cidrs.push_back(c);
+  po.cicd_identities = policy.cicd_identities;
+}
+
+// --config: loaded before the case is opened. Exit code 0, 2 when it cannot be used.
+int given_policy(std::string_view command, const std::string& config, PlanOptions& po,
+                 std::ostream& err) {
+  if (config.empty()) return 0;
+  cluster::PolicyResult pr = cluster::load_policy(config);
+  for (const auto& e : pr.errors) err << "eksir " << command << ": " << util::visible(e) << "\n";
+  if (!pr.ok()) return 2;
+  use_policy(pr.policy, po);
+  return 0;
+}
+
+// Without --config: the policy the case's latest run was investigated with, read again only when
+// its SHA-256 is the one recorded then (a policy edited since would give another plan than the
+// investigation's). Exit code 0 (also when the run had no policy), 2 when it cannot be used.
+int recorded_policy(std::string_view command, const LoadedCase& lc, PlanOptions& po,
+                    std::ostream& err) {
+  if (!lc.store) return 0;
+  std::optional<store::RunRecord> run = lc.store->latest_run();
+  if (!run || run->policy_path.empty()) return 0;
+  std::string path = util::visible(run->policy_path);
+  cluster::PolicyResult pr = cluster::load_policy(run->policy_path);
+  if (pr.sha256.empty()) {
+    err << fmt::format(
+        "eksir {}: the case was investigated with the policy {}, which cannot be read now; give "
+        "--config FILE to {} with a policy\n",
+        command, path, command);
+    return 2;
+  }
+  if (pr.sha256 != run->policy_sha256) {
+    err << fmt::format(
+        "eksir {}: the policy the case was investigated with, {}, has changed since (SHA-256 {} "
+        "then, {} now); give --config FILE to {} with it as it is now\n",
+        command, path, util::visible(run->policy_sha256), pr.sha256, command);
+    return 2;
+  }
+  for (const auto& e : pr.errors) err << "eksir " << command << ": " << util::visible(e) << "\n";
+  if (!pr.ok()) return 2;
+  err << fmt::format(
+      "eksir {}: using the policy the case was investigated with: {} (SHA-256 {}, unchanged); "
+      "--config FILE overrides it\n",
+      command, path, pr.sha256.substr(0, 12));
+  use_policy(pr.policy, po);
+  return 0;
+}
+
 }  // namespace
 
 LoadedCase load_case(const std::string& arg, bool create) {
@@ -159,6 +211,8 @@ int respond(const RespondOptions& o, std::istream& in, std::ostream& out, std::o
     err << "eksir respond: " << e << "\n";
     return 2;
   }
+  PlanOptions po = o.plan;
+  if (int rc = given_policy("respond", o.config, po, err)) return rc;
   LoadedCase lc = load_case(o.case_dir, o.execute);
   if (!lc.error.empty()) {
     err << "eksir respond: " << lc.error << "\n";
@@ -168,7 +222,8 @@ int respond(const RespondOptions& o, std::istream& in, std::ostream& out, std::o
     err << "eksir respond: " << lc.dir << ": no case database to journal into\n";
     return 2;
   }
-  PlanOptions po = o.plan;
+  if (o.config.empty())
+    if (int rc = recorded_policy("respond", lc, po, err)) return rc;
   if (po.base_dir.empty()) po.base_dir = lc.dir;
   PlanResult pr = build_plan(lc.incident_json, o.phase, po, lc.journal);
   if (!pr.ok()) {
@@ -326,12 +381,15 @@ int plan_command(const PlanCommand& c, std::ostream& out, std::ostream& err) {
     err << "eksir plan: " << e << "\n";
     return 2;
   }
+  PlanOptions po = c.plan;
+  if (int rc = given_policy("plan", c.config, po, err)) return rc;
   LoadedCase lc = load_case(c.case_dir, true);
   if (!lc.error.empty()) {
     err << "eksir plan: " << lc.error << "\n";
     return 2;
   }
-  PlanOptions po = c.plan;
+  if (c.config.empty())
+    if (int rc = recorded_policy("plan", lc, po, err)) return rc;
   if (po.base_dir.empty()) po.base_dir = lc.dir;
   PlanResult pr = build_plan(lc.incident_json, c.phase, po, lc.journal);
   if (!pr.ok()) {

@@ -108,6 +108,7 @@ struct RespondOptions {
   std::string endpoint_url;                      // passed to every aws command
   std::string format = "text";
   PlanOptions plan;
+  std::string config;  // eksir.yaml; "" = the policy the case was investigated with, if any
 };
 
 // `eksir respond`: exit 0 when every step ran or was already done, 1 when a step failed, was
@@ -115,12 +116,16 @@ struct RespondOptions {
 int respond(const RespondOptions& o, std::istream& in, std::ostream& out, std::ostream& err);
 
 // `eksir plan`: exit 0, 2 on usage or case errors, or when the plan cannot be saved in the case.
+// Both plan and respond take the policy's trusted CIDRs and CI/CD identities from `config`, else
+// from the policy the case's latest run was investigated with (said on stderr), which must still
+// have the SHA-256 recorded then: a policy gone or changed is exit 2 unless `config` is given.
 struct PlanCommand {
   std::string case_dir;
   Phase phase = Phase::contain;
   std::string format = "text";  // text | json | script
   std::string schemas_dir;      // validate every manifest when set
   PlanOptions plan;
+  std::string config;  // eksir.yaml; "" = the policy the case was investigated with, if any
 };
 int plan_command(const PlanCommand& c, std::ostream& out, std::ostream& err);
 

@@ -150,11 +150,11 @@ class Reader {
         for (const auto& te : *techniques) {
           const auto* tt = te.as_table();
           if (!tt) continue;
-          if (auto tid = (*tt)["id"].value<std::string>()) r.attack.push_back(*tid);
+          if (auto tid = (*tt)["id"].value<std::string>()) add_attack(r.attack, *tid);
           if (const auto* subs = (*tt)["subtechnique"].as_array())
             for (const auto& st : *subs)
               if (const auto* stt = st.as_table())
-                if (auto sid = (*stt)["id"].value<std::string>()) r.attack.push_back(*sid);
+                if (auto sid = (*stt)["id"].value<std::string>()) add_attack(r.attack, *sid);
         }
       }
     }
@@ -255,19 +255,42 @@ bool is_elastic_file(std::string_view path) {
   return path.size() > 5 && path.substr(path.size() - 5) == ".toml";
 }
 
-ElasticLoad load_elastic_text(std::string_view text, std::string_view file) {
+namespace {
+
+// One file; a file found in a folder (in_folder) with neither [rule] nor [metadata] holds no
+// Elastic rule at all and is skipped_files.
+ElasticLoad load_one(std::string_view text, std::string_view file, bool in_folder) {
   ElasticLoad out;
-  out.result.files = 1;
   toml::table doc;
   try {
     doc = toml::parse(text, file);
   } catch (const toml::parse_error& e) {
+    out.result.files = 1;
     out.result.errors.push_back({std::string(file), static_cast<uint64_t>(e.source().begin.line),
                                  "", fmt::format("invalid TOML: {}", e.description())});
     return out;
   }
+  if (in_folder && !doc["rule"] && !doc["metadata"]) {
+    std::vector<std::string> keys;
+    for (const auto& [k, v] : doc)
+      if (keys.size() < 5) keys.emplace_back(k.str());
+    out.result.skipped_files.push_back(
+        {std::string(file), keys.empty()
+                                ? std::string("no Elastic rule structure (an empty TOML file)")
+                                : fmt::format("no Elastic rule structure (top-level key{} {}{})",
+                                              doc.size() == 1 ? "" : "s", fmt::join(keys, ", "),
+                                              doc.size() > keys.size() ? ", ..." : "")});
+    return out;
+  }
+  out.result.files = 1;
   Reader(file, out).read(doc);
   return out;
+}
+
+}  // namespace
+
+ElasticLoad load_elastic_text(std::string_view text, std::string_view file) {
+  return load_one(text, file, false);
 }
 
 namespace {
@@ -296,7 +319,8 @@ ElasticLoad load_elastic_paths(const std::vector<std::string>& paths) {
   for (const auto& p : paths) {
     std::error_code ec;
     std::vector<std::string> files;
-    if (fs::is_directory(p, ec)) {
+    bool folder = fs::is_directory(p, ec);
+    if (folder) {
       files = toml_files(p);
     } else if (fs::exists(p, ec)) {
       files.push_back(p);
@@ -312,7 +336,7 @@ ElasticLoad load_elastic_paths(const std::vector<std::string>& paths) {
       }
       std::stringstream ss;
       ss << in.rdbuf();
-      out.merge(load_elastic_text(ss.str(), f));
+      out.merge(load_one(ss.str(), f, folder));
     }
   }
   return out;

@@ -33,7 +33,8 @@ struct ElasticLoad {
 bool is_elastic_file(std::string_view path);
 // Loads one Elastic TOML rule file's text (`file` names it in diagnostics).
 ElasticLoad load_elastic_text(std::string_view toml, std::string_view file);
-// Loads *.toml files and folders (recursively, sorted). Other files in folders are ignored.
+// Loads *.toml files and folders (recursively, sorted). Other files in folders are ignored; a
+// folder's .toml file with neither [rule] nor [metadata] goes to result.skipped_files.
 ElasticLoad load_elastic_paths(const std::vector<std::string>& paths);
 // True when a path is a .toml file or a folder holding at least one .toml file (recursively).
 bool has_elastic_rules(const std::string& path);

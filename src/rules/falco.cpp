@@ -417,7 +417,7 @@ struct FalcoSet::Impl {
       r.condition = d.condition;
       r.subject = {"user.username", "objectRef.namespace", "objectRef.name"};
       for (const auto& t : d.tags)
-        if (attack_id(t)) r.attack.push_back(t);
+        if (attack_id(t)) add_attack(r.attack, t);
       r.file = d.file;
       r.line = d.line;
       out.rules.push_back(std::move(r));

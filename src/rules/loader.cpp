@@ -245,7 +245,9 @@ class RuleReader {
         else
           r.severity = *sev;
       } else if (k == "attack") {
-        list(v, k, r.attack);
+        std::vector<std::string> ids;
+        list(v, k, ids);
+        for (auto& t : ids) add_attack(r.attack, std::move(t));
         for (const auto& t : r.attack) {
           bool good = t.size() >= 5 && t[0] == 'T' &&
                       std::all_of(t.begin() + 1, t.begin() + 5, ::isdigit) &&
@@ -318,19 +320,76 @@ class RuleReader {
 
 namespace {
 
-// One file's documents into out; Falco documents into `falco`, compiled by the caller.
-void load_documents(std::string_view yaml, std::string_view file, LoadResult& out,
-                    FalcoSet& falco) {
-  out.files += 1;
+// Whether a document has the structure of rules of a format eksir reads, well-formed or not: a
+// Falco item list (rule, macro, list, required_*), a Sigma rule (logsource, detection), an eksir
+// rule (condition or correlation, or two of its keys) or a list of them.
+bool looks_like_rules(const YAML::Node& doc) {
+  auto rule_like = [](const YAML::Node& n) {
+    if (!n.IsMap()) return false;
+    if (n["condition"] || n["correlation"] || n["logsource"] || n["detection"]) return true;
+    int keys = 0;
+    for (const auto& kv : n) keys += kv.first.IsScalar() && kRuleKeys.count(kv.first.Scalar());
+    return keys >= 2;
+  };
+  if (doc.IsSequence()) {
+    for (const auto& item : doc) {
+      if (!item.IsMap()) continue;
+      if (item["rule"] || item["macro"] || item["list"] || item["required_engine_version"] ||
+          item["required_plugin_versions"] || rule_like(item))
+        return true;
+    }
+    return false;
+  }
+  return rule_like(doc);
+}
+
+// What a document holds instead of rules, for the warning: "top-level keys trace_files".
+std::string instead_of_rules(const YAML::Node& doc) {
+  if (doc.IsMap()) {
+    std::vector<std::string> keys;
+    for (const auto& kv : doc)
+      if (keys.size() < 5 && kv.first.IsScalar()) keys.push_back(kv.first.Scalar());
+    return fmt::format("top-level key{} {}{}", doc.size() == 1 ? "" : "s", fmt::join(keys, ", "),
+                       doc.size() > keys.size() ? ", ..." : "");
+  }
+  if (doc.IsSequence()) return fmt::format("a list of {} items that are not rules", doc.size());
+  return "a single value";
+}
+
+// One file's documents into out; Falco documents into `falco`, compiled by the caller. A file
+// found in a folder (in_folder) none of whose documents looks like rules is skipped_files.
+void load_documents(std::string_view yaml, std::string_view file, LoadResult& out, FalcoSet& falco,
+                    bool in_folder = false) {
   std::vector<YAML::Node> docs;
   try {
     docs = util::load_all_yaml(yaml);
   } catch (const YAML::Exception& e) {
+    out.files += 1;
     out.errors.push_back({std::string(file),
                           e.mark.line >= 0 ? static_cast<uint64_t>(e.mark.line) + 1 : 0, "",
                           "invalid YAML: " + e.msg});
     return;
   }
+  if (in_folder) {
+    const YAML::Node* first = nullptr;
+    bool rules = false;
+    try {
+      for (const auto& doc : docs) {
+        if (doc.IsNull()) continue;
+        if (!first) first = &doc;
+        if ((rules = looks_like_rules(doc))) break;
+      }
+    } catch (const YAML::Exception&) {
+      rules = true;  // let the loader report it
+    }
+    if (first && !rules) {
+      out.skipped_files.push_back(
+          {std::string(file),
+           fmt::format("no eksir, Sigma or Falco rule structure ({})", instead_of_rules(*first))});
+      return;
+    }
+  }
+  out.files += 1;
   try {
     for (const auto& doc : docs) {
       if (doc.IsNull()) continue;
@@ -369,7 +428,8 @@ LoadResult load_paths(const std::vector<std::string>& paths) {
   for (const auto& p : paths) {
     std::error_code ec;
     std::vector<std::string> files;
-    if (fs::is_directory(p, ec)) {
+    bool folder = fs::is_directory(p, ec);
+    if (folder) {
       for (auto it = fs::recursive_directory_iterator(p, ec);
            !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
         auto ext = it->path().extension().string();
@@ -391,7 +451,7 @@ LoadResult load_paths(const std::vector<std::string>& paths) {
       }
       std::stringstream ss;
       ss << in.rdbuf();
-      load_documents(ss.str(), f, out, falco);
+      load_documents(ss.str(), f, out, falco, folder);
     }
   }
   falco.finish(out);

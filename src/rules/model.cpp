@@ -9,6 +9,10 @@
 
 namespace eksir::rules {
 
+void add_attack(std::vector<std::string>& attack, std::string id) {
+  if (std::find(attack.begin(), attack.end(), id) == attack.end()) attack.push_back(std::move(id));
+}
+
 std::string_view severity_name(Severity s) {
   switch (s) {
     case Severity::Info:
@@ -86,6 +90,7 @@ void LoadResult::merge(LoadResult&& o) {
   for (auto& e : o.errors) errors.push_back(std::move(e));
   for (auto& w : o.warnings) warnings.push_back(std::move(w));
   for (auto& n : o.not_loaded) not_loaded.push_back(std::move(n));
+  for (auto& s : o.skipped_files) skipped_files.push_back(std::move(s));
   files += o.files;
 }
 

@@ -90,19 +90,34 @@ struct NotLoaded {
   std::string reason;     // one line
 };
 
+// A file found in a rules folder that holds no rule of any format eksir reads, well-formed or not
+// (a Falco test matrix, a Kubernetes manifest, a configuration file): passed over with a warning
+// instead of failing every rule beside it. A file that has a rule format's structure but does not
+// load is an error, as is a file named on its own.
+struct SkippedFile {
+  std::string file;
+  std::string reason;  // one line: what the file holds instead
+};
+
 struct LoadResult {
   std::vector<Rule> rules;
   std::vector<Diagnostic> errors, warnings;
   std::vector<NotLoaded> not_loaded;
-  uint64_t files = 0;
+  std::vector<SkippedFile> skipped_files;
+  uint64_t files = 0;  // rule files read (skipped files not counted)
   bool ok() const { return errors.empty(); }
   void merge(LoadResult&& other);
 };
 
 // Loads rules from YAML text (`file` names it in diagnostics).
 LoadResult load_text(std::string_view yaml, std::string_view file);
-// Loads files and folders (recursively: every *.yml / *.yaml, in sorted order).
+// Loads files and folders (recursively: every *.yml / *.yaml, in sorted order). A folder's file
+// with no rule structure of any format goes to skipped_files.
 LoadResult load_paths(const std::vector<std::string>& paths);
+
+// Technique ids each once, in the order first given: a rule that names a technique under two
+// tactics (Elastic's threat entries) lists it once.
+void add_attack(std::vector<std::string>& attack, std::string id);
 
 // The built-in pack: $EKSIR_RULES_DIR, else <exe dir>/../rules/builtin, else the source tree's.
 std::string builtin_rules_dir();

@@ -440,7 +440,7 @@ void load_sigma(const YAML::Node& doc, std::string_view file, LoadResult& out) {
       bool good = std::all_of(id.begin() + 1, id.begin() + 5, ::isdigit) &&
                   (id.size() == 5 || (id.size() == 9 && id[5] == '.' &&
                                       std::all_of(id.begin() + 6, id.end(), ::isdigit)));
-      if (good) r.attack.push_back(id);
+      if (good) add_attack(r.attack, id);
     }
 
     const YAML::Node ls = doc["logsource"];

@@ -114,8 +114,9 @@ int list(const CaseCommand& cmd, std::ostream& out, std::ostream& err) {
     err << "eksir case list: no cases under " << shown(root) << "\n";
     return 0;
   }
-  util::TableWriter t(
-      out, {"id", "status", "severity", "title", "runs", "findings", "notes", "updated"});
+  util::TableWriter t(out,
+                      {"id", "status", "severity", "title", "runs", "findings", "notes", "updated"},
+                      cmd.width);
   for (const auto& c : cases) {
     if (!c.error.empty()) {
       t.add({c.id, c.status, "-", c.error, "-", "-", "-", "-"});
@@ -128,25 +129,29 @@ int list(const CaseCommand& cmd, std::ostream& out, std::ostream& err) {
   return 0;
 }
 
-void show_text(const Case& c, std::ostream& out) {
+void show_text(const Case& c, std::ostream& out, size_t width) {
+  // Every line fits a terminal (width > 0), cut with "…"; whole otherwise.
+  auto line = [&](std::string_view text) { out << util::fit_line(text, width) << '\n'; };
   CaseInfo info = c.info();
-  out << "Case " << shown(info.id) << (info.title.empty() ? "" : " — " + shown(info.title)) << "\n";
-  out << "  dir       " << shown(info.dir) << "\n";
-  out << "  status    " << shown(info.status) << "\n";
-  out << "  severity  " << shown(or_dash(info.severity)) << "\n";
-  out << "  created   " << format_time(info.created) << "\n";
-  out << "  updated   " << format_time(info.updated) << "\n";
+  line("Case " + shown(info.id) + (info.title.empty() ? "" : " — " + shown(info.title)));
+  line("  dir       " + shown(info.dir));
+  line("  status    " + shown(info.status));
+  line("  severity  " + shown(or_dash(info.severity)));
+  line("  created   " + format_time(info.created));
+  line("  updated   " + format_time(info.updated));
   if (info.status == "closed")
-    out << "  closed    " << format_time(info.closed) << " — " << shown(or_dash(info.close_reason))
-        << "\n";
+    line("  closed    " + format_time(info.closed) + " — " + shown(or_dash(info.close_reason)));
 
   auto runs = c.runs();
-  out << "\nRuns (" << runs.size() << ")\n";
+  out << "\n";
+  line("Runs (" + std::to_string(runs.size()) + ")");
   if (runs.empty()) {
-    out << "  no investigation run yet\n";
+    line("  no investigation run yet");
   } else {
-    util::TableWriter t(out, {"run", "started", "finished", "operator", "version", "inputs",
-                              "findings", "severity"});
+    util::TableWriter t(
+        out,
+        {"run", "started", "finished", "operator", "version", "inputs", "findings", "severity"},
+        width);
     for (const auto& r : runs)
       t.add({std::to_string(r.id), format_time(r.started), format_time(r.finished),
              or_dash(r.operator_name), or_dash(r.tool_version), std::to_string(r.inputs.size()),
@@ -156,36 +161,38 @@ void show_text(const Case& c, std::ostream& out) {
 
   if (!runs.empty()) {
     IncidentView inc = read_incident(c.latest_incident_json());
-    out << "\nIncident (run " << runs.back().id << ")\n";
+    out << "\n";
+    line("Incident (run " + std::to_string(runs.back().id) + ")");
     if (!inc.present) {
-      out << "  the run kept no incident document\n";
+      line("  the run kept no incident document");
     } else if (!inc.error.empty()) {
-      out << "  the incident document is unreadable: " << shown(inc.error) << "\n";
+      line("  the incident document is unreadable: " + shown(inc.error));
     } else {
       if (inc.undetermined.empty())
-        out << "  severity  " << shown(or_dash(inc.severity)) << "\n";
+        line("  severity  " + shown(or_dash(inc.severity)));
       else
-        out << "  severity  undetermined: " << shown(inc.undetermined) << "\n";
-      out << (inc.criteria.empty() ? "  criteria  none met\n" : "  criteria\n");
+        line("  severity  undetermined: " + shown(inc.undetermined));
+      line(inc.criteria.empty() ? "  criteria  none met" : "  criteria");
       for (const auto& k : inc.criteria)
-        out << "    " << fmt::format("{:<9} {}", shown(k.level), shown(or_dash(k.criterion)))
-            << fmt::format(" ({} evidence{})", k.evidence, k.likely_benign ? ", likely benign" : "")
-            << "\n";
-      if (!inc.summary.empty()) out << "  summary   " << shown(inc.summary) << "\n";
+        line("    " + fmt::format("{:<9} {}", shown(k.level), shown(or_dash(k.criterion))) +
+             fmt::format(" ({} evidence{})", k.evidence, k.likely_benign ? ", likely benign" : ""));
+      if (!inc.summary.empty()) line("  summary   " + shown(inc.summary));
     }
   }
 
   auto notes = c.notes();
-  out << "\nNotes (" << notes.size() << ")\n";
+  out << "\n";
+  line("Notes (" + std::to_string(notes.size()) + ")");
   for (const auto& n : notes)
-    out << "  " << format_time(n.time) << "  " << shown(or_dash(n.author)) << ": " << shown(n.text)
-        << "\n";
+    line("  " + format_time(n.time) + "  " + shown(or_dash(n.author)) + ": " + shown(n.text));
 
   auto journal = c.journal();
-  out << "\nJournal (" << journal.size() << ")\n";
+  out << "\n";
+  line("Journal (" + std::to_string(journal.size()) + ")");
   if (!journal.empty()) {
     util::TableWriter t(
-        out, {"id", "started", "phase", "step", "action", "target", "exit", "mode", "operator"});
+        out, {"id", "started", "phase", "step", "action", "target", "exit", "mode", "operator"},
+        width);
     for (const auto& j : journal)
       t.add({std::to_string(j.id), format_time(j.started), or_dash(j.phase), or_dash(j.step_id),
              or_dash(j.action), or_dash(j.target), std::to_string(j.exit_status),
@@ -288,7 +295,7 @@ int case_command(const CaseCommand& cmd, std::ostream& out, std::ostream& err) {
     if (cmd.format == "json")
       show_json(*c, text);
     else
-      show_text(*c, text);
+      show_text(*c, text, cmd.width);
     if (Status read = c->read_status(); !read) {
       err << prefix << read.error << "\n";
       return 2;

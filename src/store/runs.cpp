@@ -56,7 +56,8 @@ bool insert_children(sqlite3* db, int64_t run_id, const RunRecord& run) {
 
 constexpr const char* kRunColumns =
     "id, started, finished, tool_version, operator, incident_id, title, severity, "
-    "(SELECT count(*) FROM findings f WHERE f.run_id = runs.id)";
+    "(SELECT count(*) FROM findings f WHERE f.run_id = runs.id), policy_path, policy_sha256";
+constexpr int kIncidentJsonColumn = 11;  // after kRunColumns
 
 RunRecord read_run_row(const sql::Stmt& s) {
   RunRecord r;
@@ -69,6 +70,8 @@ RunRecord read_run_row(const sql::Stmt& s) {
   r.title = s.text(6);
   r.severity = s.text(7);
   r.finding_count = s.integer(8);
+  r.policy_path = s.text(9);
+  r.policy_sha256 = s.text(10);
   return r;
 }
 
@@ -103,10 +106,11 @@ Status Case::save_run(RunRecord& run) {
   TimeNs saved = sql::now();
   sql::Stmt s(db,
               "INSERT INTO runs (saved, started, finished, tool_version, operator, incident_id, "
-              "title, severity, incident_json) VALUES (?,?,?,?,?,?,?,?,?)");
+              "title, severity, incident_json, policy_path, policy_sha256) "
+              "VALUES (?,?,?,?,?,?,?,?,?,?,?)");
   s.bind(1, saved).bind_time(2, run.started).bind_time(3, run.finished).bind(4, run.tool_version);
   s.bind(5, run.operator_name).bind(6, run.incident_id).bind(7, run.title).bind(8, run.severity);
-  s.bind(9, run.incident_json);
+  s.bind(9, run.incident_json).bind(10, run.policy_path).bind(11, run.policy_sha256);
   if (s.step() != SQLITE_DONE) return impl_->fail_db("cannot save the run");
   int64_t id = sqlite3_last_insert_rowid(db);
   if (!insert_children(db, id, run)) return impl_->fail_db("cannot save the run");
@@ -129,7 +133,7 @@ std::optional<RunRecord> Case::latest_run() const {
       &impl_->reads);
   if (s.step() != SQLITE_ROW) return std::nullopt;
   RunRecord r = read_run_row(s);
-  r.incident_json = s.text(9);
+  r.incident_json = s.text(kIncidentJsonColumn);
   read_inputs(impl_->db, r, &impl_->reads);
   return r;
 }
@@ -141,7 +145,7 @@ std::optional<RunRecord> Case::load_run(int64_t id) const {
   s.bind(1, id);
   if (s.step() != SQLITE_ROW) return std::nullopt;
   RunRecord r = read_run_row(s);
-  r.incident_json = s.text(9);
+  r.incident_json = s.text(kIncidentJsonColumn);
   read_inputs(impl_->db, r, &impl_->reads);
   auto* db = impl_->db;
   sql::Stmt f(db,

@@ -135,8 +135,16 @@ CREATE TABLE journal (
 CREATE INDEX journal_by_step ON journal (step_id, id);
 )sql";
 
+// The organisation policy (eksir.yaml, `investigate --config`) of a run, so that plan and respond
+// reuse it: its absolute path and the SHA-256 of the bytes read ('' when the run had none).
+constexpr const char* kV2 = R"sql(
+ALTER TABLE runs ADD COLUMN policy_path TEXT NOT NULL DEFAULT '';
+ALTER TABLE runs ADD COLUMN policy_sha256 TEXT NOT NULL DEFAULT '';
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, kV1},
+    Migration{2, kV2},
 };
 
 }  // namespace

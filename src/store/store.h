@@ -17,7 +17,7 @@
 
 namespace eksir::store {
 
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 struct Status {
   bool ok = true;
@@ -55,6 +55,8 @@ struct RunRecord {
   std::string tool_version, operator_name;
   std::vector<Input> inputs;
   std::vector<std::string> rule_sources;
+  // The policy the run was given (--config): its absolute path and SHA-256; "" when none.
+  std::string policy_path, policy_sha256;
   std::string incident_id, title, severity;
   std::string incident_json;  // the whole docs/incident-json.md document
   std::vector<FindingRow> findings;
@@ -169,6 +171,7 @@ struct CaseCommand {
   std::string text;             // note text / close reason
   std::string author;           // "" = the operator from the environment
   std::string format = "text";  // text | json
+  size_t width = 0;  // text: the terminal's columns, lines and tables fit; 0: nothing cut
 };
 int case_command(const CaseCommand& cmd, std::ostream& out, std::ostream& err);
 

@@ -1,12 +1,49 @@
 #include "util/table.h"
 
 #include <algorithm>
+#include <numeric>
 #include <ostream>
 
 #include "util/text.h"
 #include "util/visible.h"
 
 namespace eksir::util {
+
+namespace {
+
+size_t sum(const std::vector<size_t>& v) {
+  return std::accumulate(v.begin(), v.end(), size_t{0});
+}
+
+// Widths between lo and hi (lo <= hi, sum(lo) <= budget) that fill the budget: each column at
+// the same level, clamped to its bounds, the highest level that fits; what is left goes to the
+// columns still below hi, left to right.
+std::vector<size_t> level_fill(const std::vector<size_t>& lo, const std::vector<size_t>& hi,
+                               size_t budget) {
+  auto at = [&](size_t level) {
+    std::vector<size_t> w(lo.size());
+    for (size_t i = 0; i < w.size(); ++i) w[i] = std::clamp(level, lo[i], hi[i]);
+    return w;
+  };
+  size_t low = 0, high = *std::max_element(hi.begin(), hi.end());
+  while (low < high) {  // the highest level whose widths fit
+    size_t mid = low + (high - low + 1) / 2;
+    if (sum(at(mid)) <= budget)
+      low = mid;
+    else
+      high = mid - 1;
+  }
+  std::vector<size_t> w = at(low);
+  size_t left = budget - sum(w);
+  for (size_t i = 0; i < w.size() && left; ++i) {
+    size_t more = std::min(left, hi[i] - w[i]);
+    w[i] += more;
+    left -= more;
+  }
+  return w;
+}
+
+}  // namespace
 
 void TableWriter::add(std::vector<std::string> row) {
   ++rows_;
@@ -18,12 +55,53 @@ void TableWriter::add(std::vector<std::string> row) {
   if (pending_.size() >= kMeasureRows) flush_pending();
 }
 
+// The widths from the header and the measured rows.
+void TableWriter::layout() {
+  size_t n = header_.size();
+  std::vector<size_t> head(n), widest(n), typical(n);
+  std::vector<bool> uniform(n, !pending_.empty());
+  std::vector<size_t> cells;
+  for (size_t i = 0; i < n; ++i) {
+    head[i] = display_width(header_[i]);
+    cells.clear();
+    for (const auto& r : pending_) cells.push_back(i < r.size() ? display_width(r[i]) : 0);
+    std::sort(cells.begin(), cells.end());
+    widest[i] = std::max(head[i], cells.empty() ? 0 : cells.back());
+    // Nine in ten cells fit: one long value does not widen every row.
+    size_t ninety = cells.empty() ? 0 : cells[(cells.size() * 9 + 9) / 10 - 1];
+    typical[i] = std::max(head[i], ninety);
+    uniform[i] = !cells.empty() && cells.front() == cells.back();
+  }
+  if (width_ == 0) {
+    for (size_t i = 0; i < n; ++i)
+      widths_.push_back(std::max(head[i], std::min(typical[i], kAlign)));
+    return;
+  }
+  size_t gaps = 2 * (n - 1);
+  size_t budget = width_ > gaps + n ? width_ - gaps : n;
+  if (sum(widest) <= budget) {
+    widths_ = widest;
+  } else if (sum(typical) <= budget) {
+    widths_ = level_fill(typical, widest, budget);
+  } else {
+    // Narrow the widest columns; a column whose cells all have one width (times, ids) only when
+    // the others cannot give enough.
+    std::vector<size_t> floor(n), least(n);
+    for (size_t i = 0; i < n; ++i) {
+      least[i] = std::min(typical[i], kMinWidth);
+      floor[i] = uniform[i] ? typical[i] : least[i];
+    }
+    if (sum(floor) <= budget)
+      widths_ = level_fill(floor, typical, budget);
+    else if (sum(least) <= budget)
+      widths_ = level_fill(least, typical, budget);
+    else
+      widths_ = least;  // a terminal too narrow for the columns: print() cuts the line
+  }
+}
+
 void TableWriter::flush_pending() {
-  widths_.assign(header_.size(), 0);
-  for (size_t i = 0; i < header_.size(); ++i) widths_[i] = util::display_width(header_[i]);
-  for (const auto& r : pending_)
-    for (size_t i = 0; i < r.size() && i < widths_.size(); ++i)
-      widths_[i] = std::max(widths_[i], std::min(kMaxWidth, util::display_width(r[i])));
+  layout();
   std::vector<std::string> upper;
   for (auto h : header_) {
     for (char& c : h)
@@ -40,16 +118,25 @@ void TableWriter::flush_pending() {
 // the row or reorder the text, and the widths are those of what is printed.
 void TableWriter::print(const std::vector<std::string>& row) {
   std::string line;
+  size_t at = 0, start = 0;  // printed columns so far; where the cell is due to start
   for (size_t i = 0; i < widths_.size(); ++i) {
     std::string_view cell = i < row.size() ? std::string_view(row[i]) : std::string_view();
-    if (i + 1 == widths_.size()) {
-      util::append_visible(line, cell);
-      break;
+    if (i > 0) {
+      start += widths_[i - 1] + 2;
+      size_t gap = at + 2 <= start ? start - at : 2;
+      if (cell.empty() && i + 1 == widths_.size()) break;
+      line.append(gap, ' ');
+      at += gap;
     }
-    size_t cols = util::append_fit(line, cell, widths_[i]);
-    line.append(widths_[i] - cols + 2, ' ');
+    if (width_)
+      at += append_fit(line, cell, widths_[i]);
+    else {
+      append_visible(line, cell);
+      at += display_width(cell);
+    }
   }
   while (!line.empty() && line.back() == ' ') line.pop_back();
+  if (width_ && at > width_) line = fit(line, width_);  // visible already: fit() keeps it
   out_ << line << '\n';
 }
 

@@ -10,19 +10,28 @@ namespace eksir::util {
 
 class TableWriter {
  public:
-  TableWriter(std::ostream& out, std::vector<std::string> header)
-      : out_(out), header_(std::move(header)) {}
+  // width: the columns of the terminal the table is shown on (util::terminal_width): every line
+  // fits in it, the widest columns are narrowed first (a column of fixed-width values such as
+  // times last) and a cell longer than its column is cut with "…". 0, when the output is not a
+  // terminal: no cell is cut; a column is as wide as nine in ten of its cells, up to kAlign, and
+  // a longer cell pushes the rest of its row right, which lines up again at the first cell that
+  // leaves room.
+  TableWriter(std::ostream& out, std::vector<std::string> header, size_t width = 0)
+      : out_(out), header_(std::move(header)), width_(width) {}
   void add(std::vector<std::string> row);
   void finish();
 
  private:
   void flush_pending();
+  void layout();
   void print(const std::vector<std::string>& row);
 
   static constexpr size_t kMeasureRows = 500;  // rows that set the widths before streaming starts
-  static constexpr size_t kMaxWidth = 64;
+  static constexpr size_t kMinWidth = 6;       // a narrowed column keeps at least this
+  static constexpr size_t kAlign = 40;         // not a terminal: the widest a column is padded to
   std::ostream& out_;
   std::vector<std::string> header_;
+  size_t width_ = 0;
   std::vector<std::vector<std::string>> pending_;
   std::vector<size_t> widths_;
   bool streaming_ = false;

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cstdint>
+
 #include "util/visible.h"
 
 namespace eksir::util {
@@ -142,11 +145,84 @@ std::string fit(std::string_view s, size_t width) {
   return out;
 }
 
+std::string fit_line(std::string_view line, size_t width) {
+  if (width == 0) return std::string(line);
+  // The columns of each piece: SGR sequences none, characters as printed.
+  auto sgr = [&](size_t i) -> size_t {  // length of the SGR sequence at i, 0 when none
+    if (line[i] != '\x1b' || i + 1 >= line.size() || line[i + 1] != '[') return 0;
+    size_t j = i + 2;
+    while (j < line.size() && ((line[j] >= '0' && line[j] <= '9') || line[j] == ';')) ++j;
+    return j < line.size() && line[j] == 'm' ? j + 1 - i : 0;
+  };
+  size_t total = 0;
+  for (size_t i = 0; i < line.size();) {
+    if (size_t n = sgr(i)) {
+      i += n;
+      continue;
+    }
+    CodePoint cp = decode_utf8(line, i);
+    total += cp.length ? char_columns(cp.value) : 1;
+    i += cp.length ? cp.length : 1;
+  }
+  if (total <= width) return std::string(line);
+  std::string out;
+  size_t cols = 0;
+  bool styled = false;
+  for (size_t i = 0; i < line.size();) {
+    if (size_t n = sgr(i)) {
+      out.append(line.substr(i, n));
+      styled = line.substr(i, n) != "\x1b[0m";
+      i += n;
+      continue;
+    }
+    CodePoint cp = decode_utf8(line, i);
+    size_t c = cp.length ? char_columns(cp.value) : 1, len = cp.length ? cp.length : 1;
+    if (cols + c > width - 1) break;
+    out.append(line.substr(i, len));
+    cols += c;
+    i += len;
+  }
+  out += "…";
+  if (styled) out += "\x1b[0m";
+  return out;
+}
+
 std::string pad(std::string_view s, size_t width) {
   std::string out;
   size_t cols = append_fit(out, s, width);
   out.append(width - cols, ' ');
   return out;
+}
+
+size_t edit_distance(std::string_view a, std::string_view b) {
+  // Three rows of the dynamic programme: i - 2, i - 1 and i.
+  std::vector<size_t> before(b.size() + 1), prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        cur[j] = std::min(cur[j], before[j - 2] + 1);
+    }
+    std::swap(before, prev);
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+std::string closest_name(std::string_view word, const std::vector<std::string>& candidates) {
+  std::string best;
+  size_t best_distance = SIZE_MAX;
+  for (const auto& c : candidates) {
+    size_t d = edit_distance(word, c);
+    size_t allowed = std::max(word.size(), c.size()) <= 5 ? 1 : 2;
+    if (d == 0 || d > allowed || d >= best_distance) continue;
+    best = c;
+    best_distance = d;
+  }
+  return best;
 }
 
 std::string human_bytes(uint64_t bytes) {

@@ -272,7 +272,7 @@ TEST(ClickHouseParity, HuntQueriesGiveTheSameRowsOnFilesOneServerAndTwoShards) {
 
 TEST(ClickHouseParity, HuntOptionsGiveTheSameRows) {
   REQUIRE_STORES();
-  std::vector<hunt::HuntOptions> cases(6);
+  std::vector<hunt::HuntOptions> cases(7);
   for (auto& c : cases) {
     c.evidence = evidence();
     c.query = "*";
@@ -288,6 +288,10 @@ TEST(ClickHouseParity, HuntOptionsGiveTheSameRows) {
   cases[5].query = "verb:(create or delete)";
   cases[5].format = hunt::Format::Table;
   cases[5].limit = 3;
+  // Nothing matched: exit 1, also where the server alone counts.
+  cases[6].query = "eventName:NoSuchCallAnywhere";
+  cases[6].count_only = true;
+  EXPECT_EQ(hunt_output(cases[6], ""), "exit 1\n0\n");
   for (const auto& o : cases) {
     std::string local = hunt_output(o, "");
     EXPECT_GT(lines(local), 1u);

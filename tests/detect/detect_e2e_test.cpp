@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -157,10 +158,111 @@ TEST(DetectE2E, TableAndSummary) {
   auto r = run_eksir({"detect", incident(), "--no-builtin", "--rules", test_rules()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out.rfind("SEVERITY", 0), 0u) << r.out.substr(0, 200);
-  EXPECT_NE(r.out.find("test-crb-cluster-admin"), std::string::npos);
+  // The RULE column holds the rule's title (test-crb-cluster-admin's).
+  EXPECT_NE(r.out.find("ClusterRoleBinding grants cluster-admin"), std::string::npos) << r.out;
   EXPECT_NE(r.err.find("eksir detect: "), std::string::npos);
   EXPECT_NE(r.err.find(" 3 rules, "), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("not event evidence"), std::string::npos) << r.err;  // the snapshot folder
+}
+
+TEST(DetectE2E, TableNamesSigmaAndElasticRulesByTitle) {
+  auto r = run_eksir({"detect", incident(), "--no-builtin", "--rules",
+                      test::shared_dir() + "/rules/sigma", "--rules",
+                      test::shared_dir() + "/rules/elastic", "-q"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::istringstream in(r.out);
+  std::string line;
+  std::getline(in, line);
+  size_t rule = line.find("RULE"), subject = line.find("SUBJECT");
+  ASSERT_NE(rule, std::string::npos) << line;
+  size_t rows = 0;
+  while (std::getline(in, line)) {
+    ++rows;
+    std::string cell = line.substr(rule, subject - rule);
+    // A UUID id (8-4-4-4-12 hex) is no longer what the column shows.
+    bool uuid = cell.size() >= 36 && cell[8] == '-' && cell[13] == '-' && cell[18] == '-' &&
+                cell[23] == '-' && cell.find_first_not_of("0123456789abcdef-") >= 36;
+    EXPECT_FALSE(uuid) << line;
+  }
+  EXPECT_GT(rows, 5u);
+  // Elastic's "AWS EKS Access Entry Granted Cluster Admin Policy" (9550ec87-...) by its title;
+  // an alert still reads source: title.
+  EXPECT_NE(r.out.find("AWS EKS Access Entry Granted Cluster Admin"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("9550ec87-e73c-4baa-ad44-e448a33fbc3d"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("guardduty: "), std::string::npos) << r.out;
+  // The JSON keeps the id, and lists each technique once.
+  auto j = run_eksir({"detect", incident(), "--no-builtin", "--rules",
+                      test::shared_dir() + "/rules/elastic", "--format", "json", "-q"});
+  EXPECT_NE(j.out.find("\"id\":\"9550ec87-e73c-4baa-ad44-e448a33fbc3d\""), std::string::npos);
+  EXPECT_NE(j.out.find("\"attack\":[\"T1098\",\"T1098.006\"]"), std::string::npos) << j.out;
+  EXPECT_EQ(j.out.find("\"T1098\",\"T1098.006\",\"T1098\""), std::string::npos);
+  auto list = run_eksir({"rules", "list",
+                         test::shared_dir() + "/rules/elastic/aws/"
+                                              "privilege_escalation_eks_access_entry_granted_"
+                                              "cluster_admin_policy.toml"});
+  EXPECT_NE(list.out.find(" T1098,T1098.006 "), std::string::npos) << list.out;
+}
+
+size_t occurrences(const std::string& text, const std::string& part) {
+  size_t n = 0;
+  for (size_t p = text.find(part); p != std::string::npos; p = text.find(part, p + 1)) ++n;
+  return n;
+}
+
+TEST(DetectE2E, RulesFolderSkipsFilesThatAreNotRules) {
+  std::string dir = test::temp_dir();
+  std::filesystem::copy_file(test_rules() + "/engine_rules.yml", dir + "/engine_rules.yml");
+  std::ofstream(dir + "/kustomization.yaml") << "resources: [deploy.yaml]\nnamespace: web\n";
+  std::ofstream(dir + "/cases.yaml") << "trace_files: !mux\n  a: {detect: True}\n";
+  auto r = run_eksir({"detect", incident(), "--no-builtin", "--rules", dir, "--format", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(occurrences(r.err, "eksir detect: warning: " + dir +
+                                   "/kustomization.yaml: not a rule file, skipped: no eksir, "
+                                   "Sigma or Falco rule structure (top-level keys resources, "
+                                   "namespace)\n"),
+            1u)
+      << r.err;
+  EXPECT_EQ(occurrences(r.err, dir + "/cases.yaml: not a rule file, skipped"), 1u) << r.err;
+  EXPECT_NE(r.out.find("\"id\":\"test-crb-cluster-admin\""), std::string::npos) << r.out;
+  EXPECT_EQ(r.err.find("rule error"), std::string::npos) << r.err;
+
+  // A file shaped like a rule that does not load still stops the run.
+  std::ofstream(dir + "/broken.yml") << "id: broken\ntitle: t\nseverity: urgent\n"
+                                        "condition: 'verb:get'\n";
+  auto bad = run_eksir({"detect", incident(), "--no-builtin", "--rules", dir});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find(dir + "/broken.yml:3: [broken] bad severity 'urgent'"), std::string::npos)
+      << bad.err;
+  EXPECT_NE(bad.err.find("rule errors; nothing was run"), std::string::npos) << bad.err;
+  EXPECT_TRUE(bad.out.empty()) << bad.out;
+}
+
+// The shared rule folders as they are: Falco's regression matrix (falco_k8s_audit_tests.yaml)
+// sits beside its rules and once failed the whole run ("6 rule errors; nothing was run").
+TEST(DetectE2E, SharedRuleFoldersRunWithTheirNonRuleFilesSkipped) {
+  const std::string matrix = "falco/regression/falco_k8s_audit_tests.yaml";
+  const std::string shared = test::shared_dir() + "/rules";
+  if (!std::filesystem::exists(shared + "/" + matrix)) GTEST_SKIP() << "no " << matrix;
+  for (const std::string& folder : {shared + "/falco", shared}) {
+    auto r = run_eksir({"detect", incident(), "--rules", folder, "--format", "json", "-q"});
+    ASSERT_EQ(r.exit_code, 0) << folder << ": " << r.err;
+    EXPECT_EQ(occurrences(r.err, "not a rule file, skipped"), 1u) << folder << ": " << r.err;
+    EXPECT_EQ(occurrences(r.err, matrix + ": not a rule file, skipped: no eksir, Sigma or Falco "
+                                          "rule structure (top-level key trace_files)"),
+              1u)
+        << r.err;
+    EXPECT_EQ(r.err.find("rule error"), std::string::npos) << r.err;
+    EXPECT_NE(r.out.find("\"origin\":\"falco\""), std::string::npos) << folder;
+  }
+  auto inv = run_eksir({"investigate", incident(), "--rules", shared + "/falco", "-o",
+                        test::temp_dir() + "/case", "--format", "json", "-q"});
+  EXPECT_EQ(inv.exit_code, 0) << inv.err;
+  EXPECT_EQ(occurrences(inv.err, matrix + ": not a rule file, skipped"), 1u) << inv.err;
+  auto validate = run_eksir({"rules", "validate", shared + "/falco"});
+  EXPECT_NE(validate.out.find("1 file skipped, not rule files"), std::string::npos) << validate.out;
+  EXPECT_NE(validate.err.find(matrix + ": not a rule file, skipped"), std::string::npos)
+      << validate.err;
+  EXPECT_EQ(validate.err.find("error:"), std::string::npos) << validate.err;
 }
 
 TEST(DetectE2E, SinceAndUntilBoundTheEvents) {

@@ -153,7 +153,7 @@ TEST(HuntE2E, SyntaxErrorPointsAtTheColumn) {
 
 TEST(HuntE2E, UnknownFieldIsAWarningNotASilentEmptyResult) {
   auto r = run_eksir({"hunt", "no.such.fieldname:x", test::samples_dir() + "/falco", "--count"});
-  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.exit_code, 1);  // nothing matched
   EXPECT_NE(r.err.find("no.such.fieldname"), std::string::npos) << r.err;
 }
 
@@ -170,6 +170,30 @@ TEST(HuntE2E, StrictTurnsAnySkipIntoExit2) {
   EXPECT_EQ(lax.out, "1\n");
   EXPECT_NE(lax.err.find("a.log:2"), std::string::npos) << lax.err;
   EXPECT_EQ(strict.exit_code, 2);
+}
+
+TEST(HuntE2E, ExitStatusIsGrepsZeroMatchedOneNothingTwoErrors) {
+  std::string dir = test::samples_dir() + "/cloudtrail/stratus-red-team-detonation-logs";
+  auto some = run_eksir({"hunt", "eventName:*", dir, "-q"});
+  EXPECT_EQ(some.exit_code, 0) << some.err;
+  EXPECT_FALSE(some.out.empty());
+  for (const char* format : {"table", "json", "ndjson", "csv"}) {
+    auto none = run_eksir({"hunt", "eventName:NoSuchCall", dir, "--format", format, "-q"});
+    EXPECT_EQ(none.exit_code, 1) << format << ": " << none.err;
+  }
+  auto count = run_eksir({"hunt", "eventName:NoSuchCall", dir, "--count"});
+  EXPECT_EQ(count.exit_code, 1) << count.err;
+  EXPECT_EQ(count.out, "0\n");
+  EXPECT_NE(count.err.find("0 matched"), std::string::npos) << count.err;
+  // Outside the window nothing matches either.
+  auto later = run_eksir({"hunt", "eventName:*", dir, "--since", "2099-01-01T00:00:00Z", "-q"});
+  EXPECT_EQ(later.exit_code, 1);
+  // --limit stops early: something matched.
+  auto limited = run_eksir({"hunt", "eventName:*", dir, "--limit", "1", "-q"});
+  EXPECT_EQ(limited.exit_code, 0);
+  // Errors stay 2, matches or not.
+  EXPECT_EQ(run_eksir({"hunt", "eventName:(", dir}).exit_code, 2);
+  EXPECT_EQ(run_eksir({"hunt", "eventName:*", dir + "/nope"}).exit_code, 2);
 }
 
 TEST(HuntE2E, NothingReadableIsAnError) {

@@ -2,6 +2,9 @@
 // and rule id (one data-driven table); test events written in YAML become typed JSON.
 #include <gtest/gtest.h>
 
+#include <fstream>
+
+#include "rules/elastic.h"
 #include "rules/rules.h"
 #include "test_paths.h"
 
@@ -167,6 +170,90 @@ TEST(RuleLoader, DuplicateIdsAcrossFilesAreErrors) {
   LoadResult missing = load_paths({dir + "/nope"});
   ASSERT_EQ(missing.errors.size(), 1u);
   EXPECT_EQ(missing.errors[0].message, "no such file or folder");
+}
+
+// A rules folder may hold files that are no rules at all (Falco's regression matrix beside its
+// rules, a manifest, a config): each is skipped with its reason, the rules beside it load.
+TEST(RuleLoader, FolderFilesWithoutRuleStructureAreSkipped) {
+  std::string dir = test::temp_dir();
+  std::ofstream(dir + "/good.yml") << kGood;
+  std::ofstream(dir + "/falco_k8s_audit_tests.yaml")
+      << "# cases\ntrace_files: !mux\n  create_pod:\n    detect: True\n    rules_file: [a.yaml]\n";
+  std::ofstream(dir + "/deployment.yaml")
+      << "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec: {replicas: 1}\n";
+  std::ofstream(dir + "/names.yml") << "- alice\n- bob\n";
+  std::ofstream(dir + "/chart.yaml") << "name: web\nversion: 1.0.0\ndescription: a chart\n";
+  std::ofstream(dir + "/empty.yml") << "# nothing yet\n";
+  LoadResult res = load_paths({dir});
+  ASSERT_TRUE(res.ok()) << res.errors[0].text();
+  ASSERT_EQ(res.rules.size(), 1u);
+  EXPECT_EQ(res.files, 2u);  // good.yml and empty.yml; skipped files are not rule files
+  ASSERT_EQ(res.skipped_files.size(), 4u);
+  EXPECT_EQ(res.skipped_files[0].file, dir + "/chart.yaml");
+  EXPECT_EQ(res.skipped_files[1].file, dir + "/deployment.yaml");
+  EXPECT_EQ(res.skipped_files[1].reason,
+            "no eksir, Sigma or Falco rule structure (top-level keys apiVersion, kind, metadata, "
+            "spec)");
+  EXPECT_EQ(res.skipped_files[2].file, dir + "/falco_k8s_audit_tests.yaml");
+  EXPECT_EQ(res.skipped_files[2].reason,
+            "no eksir, Sigma or Falco rule structure (top-level key trace_files)");
+  EXPECT_EQ(res.skipped_files[3].file, dir + "/names.yml");
+
+  // Named on its own, a file is meant as rules: not loading is an error.
+  LoadResult named = load_paths({dir + "/deployment.yaml"});
+  EXPECT_FALSE(named.ok());
+  EXPECT_TRUE(named.skipped_files.empty());
+}
+
+TEST(RuleLoader, FolderFileShapedLikeRulesThatDoesNotLoadIsStillAnError) {
+  struct Case {
+    const char* name;
+    const char* text;
+    const char* error;
+  } cases[] = {
+      {"own.yml", "id: broken\ntitle: t\nseverity: urgent\ncondition: 'verb:get'\n",
+       "bad severity 'urgent'"},
+      {"own-list.yml", "- id: a\n  title: A\n  severity: low\n", "'condition' is required"},
+      {"sigma.yml", "title: S\nid: s1\nlogsource: {product: aws, service: cloudtrail}\n",
+       "unknown key 'logsource'"},
+      {"syntax.yml", "id: a\ntitle: [unclosed\n", "invalid YAML"},
+  };
+  for (const auto& c : cases) {
+    std::string dir = test::temp_dir();
+    std::ofstream(dir + "/good.yml") << kGood;
+    std::ofstream(dir + "/" + c.name) << c.text;
+    LoadResult res = load_paths({dir});
+    EXPECT_TRUE(res.skipped_files.empty()) << c.name;
+    ASSERT_FALSE(res.ok()) << c.name;
+    std::string all;
+    for (const auto& e : res.errors) all += e.text() + "\n";
+    EXPECT_NE(all.find(dir + "/" + c.name), std::string::npos) << all;
+    EXPECT_NE(all.find(c.error), std::string::npos) << c.name << ": " << all;
+  }
+  // A Falco rule that cannot run is reported as not loaded, as it always was, not passed over.
+  std::string dir = test::temp_dir();
+  std::ofstream(dir + "/falco.yaml")
+      << "- rule: R\n  desc: d\n  output: o\n  priority: WARNING\n  source: k8s_audit\n";
+  LoadResult falco = load_paths({dir});
+  EXPECT_TRUE(falco.skipped_files.empty());
+  ASSERT_EQ(falco.not_loaded.size(), 1u);
+  EXPECT_EQ(falco.not_loaded[0].rule, "R");
+}
+
+TEST(RuleLoader, ElasticFolderTomlWithoutRuleTablesIsSkipped) {
+  std::string dir = test::temp_dir();
+  std::ofstream(dir + "/pyproject.toml") << "[tool.black]\nline-length = 100\n";
+  std::ofstream(dir + "/half.toml") << "[metadata]\ncreation_date = \"2026/03/01\"\n";
+  ElasticLoad el = load_elastic_paths({dir});
+  ASSERT_EQ(el.result.skipped_files.size(), 1u);
+  EXPECT_EQ(el.result.skipped_files[0].file, dir + "/pyproject.toml");
+  EXPECT_EQ(el.result.skipped_files[0].reason, "no Elastic rule structure (top-level key tool)");
+  // [metadata] without [rule]: an Elastic rule file that does not load.
+  ASSERT_EQ(el.result.errors.size(), 1u);
+  EXPECT_EQ(el.result.errors[0].file, dir + "/half.toml");
+  EXPECT_EQ(el.result.files, 1u);
+  // Named on its own, the same file is an error.
+  EXPECT_FALSE(load_elastic_paths({dir + "/pyproject.toml"}).result.ok());
 }
 
 TEST(RuleLoader, SeveralRulesInOneFileAsASequence) {

@@ -158,6 +158,28 @@ TEST(StoreMigration, FailedStepLeavesThePreviousVersion) {
   EXPECT_EQ(raw_int(path, "SELECT count(*) FROM sqlite_master WHERE name = 'b'"), 0);
 }
 
+TEST(StoreMigration, RunRecordsItsPolicy) {
+  std::string dir = eksir::test::temp_dir();
+  Status st;
+  auto c = Case::open(dir, true, st);
+  ASSERT_TRUE(c) << st.error;
+  RunRecord run;
+  run.policy_path = "/etc/eksir/eksir.yaml";
+  run.policy_sha256 = std::string(64, 'a');
+  ASSERT_TRUE(c->save_run(run));
+  RunRecord none;
+  ASSERT_TRUE(c->save_run(none));
+  auto runs = c->runs();
+  ASSERT_EQ(runs.size(), 2u);
+  EXPECT_EQ(runs[0].policy_path, "/etc/eksir/eksir.yaml");
+  EXPECT_EQ(runs[0].policy_sha256, std::string(64, 'a'));
+  EXPECT_EQ(runs[1].policy_path, "");
+  auto first = c->load_run(runs[0].id);
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->policy_sha256, std::string(64, 'a'));
+  EXPECT_EQ(c->latest_run()->policy_path, "");
+}
+
 TEST(StoreMigration, CaseWrittenAtVersionOneKeepsItsData) {
   // Every later version must open a v1 case with its runs, notes and journal intact; this is
   // the v1 fixture written through the v1 schema itself.
@@ -174,7 +196,9 @@ TEST(StoreMigration, CaseWrittenAtVersionOneKeepsItsData) {
   auto c = Case::open(dir, false, st);
   ASSERT_TRUE(c) << st.error;
   EXPECT_EQ(c->info().id, "INC-OLD");
-  EXPECT_EQ(c->runs().size(), 1u);
+  ASSERT_EQ(c->runs().size(), 1u);
+  EXPECT_EQ(c->runs()[0].policy_path, "");  // version 2: runs before it recorded no policy
+  EXPECT_EQ(c->latest_run()->policy_sha256, "");
   ASSERT_EQ(c->notes().size(), 1u);
   EXPECT_EQ(c->notes()[0].text, "kept");
   ASSERT_EQ(c->journal().size(), 1u);

@@ -129,5 +129,44 @@ TEST(JsonString, BytesThatAreNotUtf8BecomeReplacementCharacters) {
   EXPECT_EQ(out, "\"bad\\ufffd name\\ufffd\"");
 }
 
+TEST(FitLine, CutsVisibleTextAndKeepsColours) {
+  EXPECT_EQ(fit_line("abcdef", 0), "abcdef");
+  EXPECT_EQ(fit_line("abcdef", 6), "abcdef");
+  EXPECT_EQ(fit_line("abcdef", 4), "abc…");
+  // Colour sequences take no columns; a cut inside colour resets it.
+  EXPECT_EQ(fit_line("\x1b[1mab\x1b[0mcd", 4), "\x1b[1mab\x1b[0mcd");
+  EXPECT_EQ(fit_line("\x1b[1mabcdef\x1b[0m", 4), "\x1b[1mabc…\x1b[0m");
+  EXPECT_EQ(fit_line("\x1b[1mab\x1b[0mcdef", 4), "\x1b[1mab\x1b[0mc…");
+  // Wide characters count two and are kept or dropped whole; escapes are text.
+  EXPECT_EQ(fit_line("ab\xE6\x97\xA5\xE6\x9C\xAC", 5), "ab\xE6\x97\xA5…");
+  EXPECT_EQ(printed_width(fit_line(visible("evil\x1b[2Jname-that-is-long"), 10)), 10u);
+}
+
+TEST(EditDistance, CountsInsertionsDeletionsReplacementsAndSwaps) {
+  EXPECT_EQ(edit_distance("", ""), 0u);
+  EXPECT_EQ(edit_distance("plan", "plan"), 0u);
+  EXPECT_EQ(edit_distance("investgate", "investigate"), 1u);  // a letter left out
+  EXPECT_EQ(edit_distance("hunnt", "hunt"), 1u);              // one too many
+  EXPECT_EQ(edit_distance("--formst", "--format"), 1u);       // one replaced
+  EXPECT_EQ(edit_distance("plna", "plan"), 1u);               // two swapped
+  EXPECT_EQ(edit_distance("", "case"), 4u);
+  EXPECT_EQ(edit_distance("kitten", "sitting"), 3u);
+}
+
+TEST(ClosestName, SuggestsOnlyWhatIsCloseEnough) {
+  std::vector<std::string> commands = {"hunt", "detect", "rules",  "investigate",
+                                       "plan", "report", "respond"};
+  EXPECT_EQ(closest_name("investgate", commands), "investigate");
+  EXPECT_EQ(closest_name("dtect", commands), "detect");
+  EXPECT_EQ(closest_name("plna", commands), "plan");
+  EXPECT_EQ(closest_name("rule", commands), "rules");
+  EXPECT_EQ(closest_name("xyzzy", commands), "");
+  EXPECT_EQ(closest_name("pl", commands), "");  // two letters short of "plan": too far
+  EXPECT_EQ(closest_name("reprot", commands), "report");
+  EXPECT_EQ(closest_name("--formt", {"--fields", "--format", "--count"}), "--format");
+  EXPECT_EQ(closest_name("hunt", {"hunt"}), "");  // already a name: nothing to suggest
+  EXPECT_EQ(closest_name("x", {}), "");
+}
+
 }  // namespace
 }  // namespace eksir::util
