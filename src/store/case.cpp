@@ -115,7 +115,7 @@ std::unique_ptr<Case> Case::open_as(const std::string& dir, int how, Status& sta
           "the case was written by a newer eksir (schema version {}, this eksir reads up to {}); "
           "upgrade eksir to open it",
           version, kSchemaVersion));
-    if (version < kSchemaVersion) {
+    if (version < kOldestReadableVersion) {
       if (needs_migration) *needs_migration = true;
       return fail(fmt::format(
           "schema version {} needs migrating to version {}, which any eksir command that writes "

@@ -54,10 +54,14 @@ bool insert_children(sqlite3* db, int64_t run_id, const RunRecord& run) {
   return true;
 }
 
-constexpr const char* kRunColumns =
-    "id, started, finished, tool_version, operator, incident_id, title, severity, "
-    "(SELECT count(*) FROM findings f WHERE f.run_id = runs.id), policy_path, policy_sha256";
-constexpr int kIncidentJsonColumn = 11;  // after kRunColumns
+// The columns read_run_row reads; a case read as it is at version 1 has no policy columns.
+std::string run_columns(int version) {
+  return std::string(
+             "id, started, finished, tool_version, operator, incident_id, title, severity, "
+             "(SELECT count(*) FROM findings f WHERE f.run_id = runs.id), ") +
+         (version >= 2 ? "policy_path, policy_sha256" : "'', ''");
+}
+constexpr int kIncidentJsonColumn = 11;  // after run_columns()
 
 RunRecord read_run_row(const sql::Stmt& s) {
   RunRecord r;
@@ -127,10 +131,10 @@ Status Case::save_run(RunRecord& run) {
 }
 
 std::optional<RunRecord> Case::latest_run() const {
-  sql::Stmt s(
-      impl_->db,
-      std::string("SELECT ") + kRunColumns + ", incident_json FROM runs ORDER BY id DESC LIMIT 1",
-      &impl_->reads);
+  sql::Stmt s(impl_->db,
+              "SELECT " + run_columns(impl_->version) +
+                  ", incident_json FROM runs ORDER BY id DESC LIMIT 1",
+              &impl_->reads);
   if (s.step() != SQLITE_ROW) return std::nullopt;
   RunRecord r = read_run_row(s);
   r.incident_json = s.text(kIncidentJsonColumn);
@@ -140,7 +144,7 @@ std::optional<RunRecord> Case::latest_run() const {
 
 std::optional<RunRecord> Case::load_run(int64_t id) const {
   sql::Stmt s(impl_->db,
-              std::string("SELECT ") + kRunColumns + ", incident_json FROM runs WHERE id = ?",
+              "SELECT " + run_columns(impl_->version) + ", incident_json FROM runs WHERE id = ?",
               &impl_->reads);
   s.bind(1, id);
   if (s.step() != SQLITE_ROW) return std::nullopt;
@@ -173,7 +177,7 @@ std::optional<RunRecord> Case::load_run(int64_t id) const {
 
 std::vector<RunRecord> Case::runs() const {
   std::vector<RunRecord> out;
-  sql::Stmt s(impl_->db, std::string("SELECT ") + kRunColumns + " FROM runs ORDER BY id",
+  sql::Stmt s(impl_->db, "SELECT " + run_columns(impl_->version) + " FROM runs ORDER BY id",
               &impl_->reads);
   while (s.step() == SQLITE_ROW) out.push_back(read_run_row(s));
   for (auto& r : out) read_inputs(impl_->db, r, &impl_->reads);

@@ -18,6 +18,9 @@
 namespace eksir::store {
 
 inline constexpr int kSchemaVersion = 2;
+// The oldest schema a read-only command reads as it is, without migrating: versions since then
+// only added columns, read as empty.
+inline constexpr int kOldestReadableVersion = 1;
 
 struct Status {
   bool ok = true;
@@ -104,9 +107,9 @@ class Case {
   // is one that is not SQLite, truncated or failing SQLite's integrity check (SQLite's message).
   static std::unique_ptr<Case> open(const std::string& dir, bool create, Status& status);
   // Opens CASE_DIR/case.db to read only: nothing is written, not even a migration or the
-  // roll-back of an interrupted write, so the file stays byte for byte as it was. A case whose
-  // schema is older than kSchemaVersion is an error that says so (`needs_migration` set): any
-  // command that writes to the case migrates it.
+  // roll-back of an interrupted write, so the file stays byte for byte as it was. A schema from
+  // kOldestReadableVersion on is read as it is; an older one is an error that says so
+  // (`needs_migration` set): any command that writes to the case migrates it.
   static std::unique_ptr<Case> open_readonly(const std::string& dir, Status& status,
                                              bool* needs_migration = nullptr);
   ~Case();

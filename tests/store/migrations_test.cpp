@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #include "store/migrations.h"
 #include "store/store.h"
@@ -13,6 +14,11 @@
 
 namespace eksir::store {
 namespace {
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
 
 // Runs sql on a database file outside the store.
 void raw(const std::string& path, const std::string& sql) {
@@ -193,6 +199,19 @@ TEST(StoreMigration, CaseWrittenAtVersionOneKeepsItsData) {
                             "INSERT INTO notes (time, author, text) VALUES (4, 'a', 'kept');"
                             "INSERT INTO journal (recorded, step_id) VALUES (5, 's1');");
   Status st;
+  {
+    // A command that only reads takes it as it is: nothing is written, the runs read whole.
+    std::string before = slurp(dir + "/case.db");
+    auto r = Case::open_readonly(dir, st);
+    ASSERT_TRUE(r) << st.error;
+    EXPECT_EQ(r->schema_version(), 1);
+    ASSERT_EQ(r->runs().size(), 1u);
+    EXPECT_EQ(r->runs()[0].policy_path, "");
+    ASSERT_TRUE(r->latest_run());
+    EXPECT_EQ(r->latest_run()->incident_json, "{}");
+    r.reset();
+    EXPECT_EQ(slurp(dir + "/case.db"), before);
+  }
   auto c = Case::open(dir, false, st);
   ASSERT_TRUE(c) << st.error;
   EXPECT_EQ(c->info().id, "INC-OLD");
