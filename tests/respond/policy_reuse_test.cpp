@@ -30,8 +30,12 @@ std::string policy() {
 }
 
 // The plan without the time it was generated.
+// A plan without the times it is made at: when it was generated, and the revocation cut-off
+// ("tokens issued before now") — two plans made a second apart are the same plan.
 std::string timeless(const std::string& plan_json) {
-  return std::regex_replace(plan_json, std::regex("\"generated\": *\"[^\"]*\""), "");
+  std::string out = std::regex_replace(plan_json, std::regex("\"generated\": *\"[^\"]*\""), "");
+  return std::regex_replace(out, std::regex("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z"),
+                            "TIME");
 }
 
 std::string slurp(const std::string& path) {
