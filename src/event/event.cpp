@@ -41,7 +41,7 @@ std::optional<Source> parse_source(std::string_view name) {
   return std::nullopt;
 }
 
-Event Event::from_view(const EventView& v) {
+Event Event::place_of(const EventView& v) {
   Event e;
   e.source = v.source;
   e.file = std::string(v.file);
@@ -49,6 +49,11 @@ Event Event::from_view(const EventView& v) {
   e.record = v.record;
   e.time = v.time;
   e.sample = v.sample;
+  return e;
+}
+
+Event Event::from_view(const EventView& v) {
+  Event e = place_of(v);
   e.raw = std::string(v.raw);
   // Only GuardDuty findings are re-keyed (CLI output, ASFF), vulnerability findings rebuilt and
   // records with integers wider than 64 bits rewritten, so that raw no longer parses to doc; every

@@ -69,6 +69,8 @@ struct Event {
   std::string json;
 
   static Event from_view(const EventView& v);
+  // Where and when the event is, without its text (raw and json empty).
+  static Event place_of(const EventView& v);
   std::string_view normalised() const { return json.empty() ? std::string_view(raw) : json; }
 };
 

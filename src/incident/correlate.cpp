@@ -1101,6 +1101,17 @@ EventPrework prework(const EventView& ev) {
   return w;
 }
 
+Event keep_event(const EventView& ev, EventPrework& work) {
+  if (ev.offset == kNoOffset || ev.file.empty() || work.pod_binding || ev.rewritten ||
+      (ev.source != Source::CloudTrail && ev.source != Source::K8sAudit) ||
+      ev.raw.size() > UINT32_MAX)
+    return Event::from_view(ev);
+  work.offset = ev.offset;
+  work.length = static_cast<uint32_t>(ev.raw.size());
+  work.checksum = sources::checksum(ev.raw);
+  return Event::place_of(ev);
+}
+
 void build(const CorrelationInput& in, Investigation& out) {
   static const cluster::Policy default_policy;
   CorrelationInput input = in;

@@ -170,6 +170,9 @@ struct EventPrework {
   bool light() const { return offset != kNoOffset; }
 };
 EventPrework prework(const EventView& ev);
+// An event behind a finding as investigate keeps it: without its text when that is a slice of
+// its file (work then says where), else whole.
+Event keep_event(const EventView& ev, EventPrework& work);
 
 struct CorrelationInput {
   const std::vector<detect::Finding>* findings = nullptr;

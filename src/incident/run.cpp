@@ -159,23 +159,7 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
     // reads back for the few it cites: a noisy rule set keeps a hundred thousand events.
     EventPrework work = prework(ev);
     const size_t w = chunk.worker % kept.size();
-    if (ev.offset != kNoOffset && !ev.file.empty() && !work.pod_binding && !ev.rewritten &&
-        (ev.source == Source::CloudTrail || ev.source == Source::K8sAudit) &&
-        ev.raw.size() <= UINT32_MAX) {
-      Event e;
-      e.source = ev.source;
-      e.file = std::string(ev.file);
-      e.line = ev.line;
-      e.record = ev.record;
-      e.time = ev.time;
-      e.sample = ev.sample;
-      work.offset = ev.offset;
-      work.length = static_cast<uint32_t>(ev.raw.size());
-      work.checksum = sources::checksum(ev.raw);
-      kept[w].push_back(std::move(e));
-    } else {
-      kept[w].push_back(Event::from_view(ev));
-    }
+    kept[w].push_back(keep_event(ev, work));
     kept_work[w].push_back(std::move(work));
   };
   auto on_output = [](std::vector<std::string>&) { return true; };

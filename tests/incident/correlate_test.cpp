@@ -23,10 +23,13 @@ namespace fs = std::filesystem;
 
 struct Evidence {
   std::vector<detect::Finding> findings;
-  std::vector<Event> events;  // those behind findings, as investigate keeps them
+  std::vector<Event> events;       // those behind findings
+  std::vector<EventPrework> work;  // beside them, when kept as investigate keeps them
 };
 
-Evidence detect_in(const std::string& dir) {
+// The findings of the built-in pack and the events behind them: whole, or (light) as
+// investigate keeps them, without the text of those that are slices of their file.
+Evidence detect_in(const std::string& dir, bool light = false) {
   Evidence e;
   rules::LoadResult loaded;
   std::ostringstream err;
@@ -39,45 +42,13 @@ Evidence detect_in(const std::string& dir) {
   sources::scan(
       {dir}, so,
       [&](const EventView& ev, sources::ChunkOutput& out) {
-        if (engine.on_event(ev, out.worker) & detect::kFedHit)
-          e.events.push_back(Event::from_view(ev));
-      },
-      [](std::vector<std::string>&) { return true; });
-  e.findings = engine.finish();
-  return e;
-}
-
-// As investigate keeps them: events that are slices of their file without their text, with where
-// it is (EventPrework), the others whole.
-struct LightEvidence {
-  std::vector<detect::Finding> findings;
-  std::vector<Event> events;
-  std::vector<EventPrework> work;
-};
-
-LightEvidence detect_light(const std::string& dir) {
-  LightEvidence e;
-  rules::LoadResult loaded;
-  std::ostringstream err;
-  EXPECT_EQ(detect::load_rules({}, true, true, "test", err, loaded), 0) << err.str();
-  detect::EngineOptions eo;
-  eo.workers = 1;
-  detect::Engine engine(std::move(loaded.rules), eo);
-  sources::ScanOptions so;
-  so.threads = 1;
-  sources::scan(
-      {dir}, so,
-      [&](const EventView& ev, sources::ChunkOutput& out) {
         if (!(engine.on_event(ev, out.worker) & detect::kFedHit)) return;
-        EventPrework w = prework(ev);
-        Event light = Event::from_view(ev);
-        if (ev.offset != kNoOffset && !w.pod_binding) {
-          w.offset = ev.offset;
-          w.length = static_cast<uint32_t>(ev.raw.size());
-          w.checksum = sources::checksum(ev.raw);
-          light.raw.clear();
+        if (!light) {
+          e.events.push_back(Event::from_view(ev));
+          return;
         }
-        e.events.push_back(std::move(light));
+        EventPrework w = prework(ev);
+        e.events.push_back(keep_event(ev, w));
         e.work.push_back(std::move(w));
       },
       [](std::vector<std::string>&) { return true; });
@@ -182,7 +153,7 @@ TEST(Correlate, EventsKeptWithoutTheirTextGiveTheSameIncident) {
   fs::copy(fs::path(test::source_dir()) / "examples/incident-2026-03-14/k8s-audit", dir,
            fs::copy_options::recursive);
   Evidence whole = detect_in(dir);
-  LightEvidence light = detect_light(dir);
+  Evidence light = detect_in(dir, true);
   ASSERT_EQ(light.events.size(), whole.events.size());
   size_t without_text = 0;
   for (const auto& ev : light.events) without_text += ev.raw.empty();
