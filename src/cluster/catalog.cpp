@@ -73,6 +73,11 @@ const std::vector<CheckInfo>& check_catalog() {
       {"image-mutable-tag", S::medium, "Image with latest or no tag",
        "A mutable tag can be repointed to a different image without any change in the cluster.",
        "PO tagNotSpecified; KA ImageTagMissing; KS C-0075"},
+      {"image-critical-vulnerability", S::high, "Running image with critical vulnerabilities",
+       "A scanner (Amazon Inspector, ECR image scanning, Trivy, Grype) reports critical "
+       "vulnerabilities in an image a pod runs: a way in for an attacker, first of all where an "
+       "exploit is public (raised to critical then).",
+       "Inspector PACKAGE_VULNERABILITY; Trivy; Grype"},
       {"image-no-digest", S::low, "Image not pinned by digest",
        "Only a digest guarantees the image that runs is the one that was reviewed.", "KS C-0306"},
       {"name-suspicious", S::high, "Suspicious name",

@@ -291,34 +291,68 @@ void check_pss(const Workload& w, Out& o) {
 
 // ---------------------------------------------------------------- images and names
 
-struct ImageRef {
-  std::string registry, repository, tag, digest;
-};
-
-ImageRef parse_image(SV image) {
-  ImageRef r;
-  std::string s(image);
-  if (auto at = s.find('@'); at != std::string::npos) {
-    r.digest = s.substr(at + 1);
-    s.resize(at);
-  }
-  auto slash = s.find('/');
-  if (slash != std::string::npos) {
-    std::string first = s.substr(0, slash);
-    if (first.find('.') != std::string::npos || first.find(':') != std::string::npos ||
-        first == "localhost") {
-      r.registry = first;
-      s = s.substr(slash + 1);
+// Pods whose images a scanner reports critical vulnerabilities in: one result per pod's owner
+// (the replicas of a ReplicaSet are one), those with a public exploit first.
+void check_vulnerable_images(const Snapshot& snap, Out& o) {
+  if (snap.vulnerabilities.empty()) return;
+  ImageIndex index(snap.vulnerabilities);
+  struct Result {
+    std::string kind, ns, name, field, message;
+    bool exploit = false;
+    size_t pods = 0;
+  };
+  std::map<std::string, Result> results;  // owner + container + image → result
+  for (const auto& w : snap.workloads) {
+    if (w.kind != "Pod") continue;
+    const OwnerRef* owner = w.owners.empty() ? nullptr : &w.owners.front();
+    for (size_t i = 0; i < w.pod.containers.size(); ++i) {
+      const Container& c = w.pod.containers[i];
+      auto m = index.match(c.image, c.image_id);
+      std::vector<const ImageVulnerability*> critical;
+      for (const auto* v : m.findings)
+        if (v->rank() >= 4) critical.push_back(v);
+      if (critical.empty()) continue;
+      std::string key = fmt::format("{}/{}/{}/{}/{}", w.ns, owner ? owner->kind : "Pod",
+                                    owner ? owner->name : w.name, c.name, c.image);
+      auto [it, fresh] = results.try_emplace(key);
+      Result& r = it->second;
+      ++r.pods;
+      if (!fresh) continue;
+      r.kind = owner ? owner->kind : w.kind;
+      r.ns = w.ns;
+      r.name = owner ? owner->name : w.name;
+      r.field = fmt::format("spec.containers[{}].image", i);
+      std::vector<std::string> ids;
+      for (const auto* v : critical) {
+        r.exploit = r.exploit || v->exploit_available;
+        std::string id = v->id + (v->exploit_available ? " (exploit available)" : "");
+        if (ids.size() < 5 && std::find(ids.begin(), ids.end(), id) == ids.end())
+          ids.push_back(std::move(id));
+      }
+      const ImageVulnerability& top = *critical.front();
+      std::vector<std::string> fixed;
+      for (const auto* v : critical)
+        if (v->package == top.package && !v->fixed_version.empty())
+          fixed.push_back(v->fixed_version);
+      std::string fix = fix_for_all(fixed);
+      r.message = fmt::format(
+          "container {} runs {}: {} critical finding{} ({}{}); {} {} {} (joined by {}, {} at "
+          "{}:{})",
+          c.name, c.image, critical.size(), critical.size() == 1 ? "" : "s", fmt::join(ids, ", "),
+          critical.size() > ids.size() ? ", …" : "", top.package, top.version,
+          fix.empty() ? "has no fixed version yet" : "is fixed in " + fix,
+          m.how == ImageJoin::digest ? "digest" : "tag only: the digest it runs is not known",
+          top.scanner, top.file, top.line);
     }
   }
-  if (r.registry.empty()) r.registry = "docker.io";
-  auto colon = s.rfind(':');
-  if (colon != std::string::npos && s.find('/', colon) == std::string::npos) {
-    r.tag = s.substr(colon + 1);
-    s.resize(colon);
-  }
-  r.repository = s;
-  return r;
+  std::vector<const Result*> order;
+  for (const auto& [k, r] : results) order.push_back(&r);
+  std::stable_sort(order.begin(), order.end(),
+                   [](const Result* a, const Result* b) { return a->exploit > b->exploit; });
+  for (const Result* r : order)
+    o.add("image-critical-vulnerability", r->kind, r->ns, r->name, r->field,
+          r->pods > 1 ? fmt::format("{} ({} pods)", r->message, r->pods) : r->message, false, {},
+          r->exploit ? std::optional<Severity>(Severity::critical) : std::nullopt);
 }
 
 constexpr SV kMinerWords[] = {"xmrig",       "kinsing",  "kdevtmpfsi", "minerd",   "cpuminer",
@@ -359,7 +393,7 @@ void check_images_and_names(const Workload& w, const Policy& pol, Out& o) {
     for (size_t i = 0; i < g.list->size(); ++i) {
       const Container& c = (*g.list)[i];
       std::string f = fmt::format("{}.{}[{}].image", w.spec_path, g.field, i);
-      ImageRef r = parse_image(c.image);
+      ImageRef r = parse_image_ref(c.image);
       bool trusted = false;
       for (const auto& pat : pol.trusted_registries)
         if (policy_glob(pat, r.registry) || policy_glob(pat, r.registry + "/" + r.repository) ||
@@ -813,6 +847,7 @@ std::vector<Finding> run_checks(const Snapshot& snap, const Policy& policy,
     check_images_and_names(w, policy, o);
     check_placement(w, policy, o);
   }
+  check_vulnerable_images(snap, o);
   check_daemonsets(snap, policy, o);
   check_nodes(snap, policy, o);
   Index ix = build_index(snap);

@@ -35,6 +35,9 @@ struct SecurityContext {  // container- or pod-level; unset fields stay nullopt 
 
 struct Container {
   std::string name, image;
+  // What the kubelet reports it runs (a Pod's status.containerStatuses[].imageID): the image's
+  // digest, often as repository@sha256:..., the join to image scan results.
+  std::string image_id;
   SecurityContext sc;
   std::vector<int64_t> host_ports;  // one per port, 0 when unset
   std::vector<std::pair<std::string, std::string>>
@@ -155,6 +158,80 @@ struct ClusterInfo {
   std::vector<std::string> public_cidrs;
 };
 
+// ---------------------------------------------------------------- images and their scan results
+
+// One vulnerability of one package of an image, as a scanner reported it: an event of
+// Source::Vulnerability (sources/unwrap_vulnerability.h), kept with where it is in the evidence.
+struct ImageVulnerability {
+  std::string id;        // CVE-2021-44228, GHSA-..., ALAS-...
+  std::string severity;  // the scanner's word, upper case: CRITICAL, HIGH, MEDIUM, ...
+  double score = 0;      // CVSS base score, 0 when none
+  bool exploit_available = false;
+  std::string fix_available;  // YES | NO | PARTIAL | ""
+  std::string package, version, fixed_version;
+  std::string image_name;  // registry/repository without tag or digest ("" when not known)
+  std::string repository, digest;
+  std::vector<std::string> tags;
+  std::string scanner;  // Amazon Inspector, Amazon ECR, Trivy, Grype
+  std::string file, event_id;
+  uint64_t line = 0;
+  TimeNs time = kNoTime;
+  // CRITICAL 4, HIGH 3, MEDIUM 2, LOW 1, else 0.
+  int rank() const;
+};
+// The vulnerability an event reports; nullopt for events of other sources, and for findings
+// the scanner itself closed or suppressed.
+std::optional<ImageVulnerability> image_vulnerability(const EventView& ev);
+
+// An image reference taken apart: [registry/]repository[:tag][@digest], or a kubelet imageID
+// (docker-pullable://repository@sha256:..., or the bare digest).
+struct ImageRef {
+  std::string registry;    // docker.io when the reference names none
+  std::string repository;  // as written (nginx, shop/web); "" for a bare digest
+  std::string tag, digest;
+  // registry/repository with Docker Hub's spelled in full (docker.io/library/nginx): the same
+  // image however it is written.
+  std::string canonical() const;
+  // The repository part of canonical() (library/nginx, shop/web).
+  std::string canonical_repository() const;
+};
+ImageRef parse_image_ref(std::string_view ref);
+
+// How a scanner's finding is about the image a container runs: by digest when both know one
+// (different digests: another image, whatever the tags say), by repository and tag only when one
+// side knows no digest.
+enum class ImageJoin { none, digest, tag };
+// image: the container's image as its spec names it; image_id: what the kubelet reported it runs
+// (status.containerStatuses[].imageID), "" when not known.
+ImageJoin image_join(const ImageVulnerability& v, std::string_view image,
+                     std::string_view image_id);
+// The digest a container is known to run: the imageID's, else the spec's own (@sha256:...).
+std::string running_digest(std::string_view image, std::string_view image_id);
+
+// Version order as package managers mostly agree on it: numeric runs compared as numbers, the
+// rest as text (2.17.1 > 2.9.0; 1.1.1f-1ubuntu2.17 > 1.1.1f-1ubuntu2.16).
+bool version_less(std::string_view a, std::string_view b);
+// The lowest version that fixes every one of a package's findings: the highest of their fixed
+// versions (a finding naming one per release line, "2.12.2, 2.15.0", counts by its highest);
+// "" when none names one.
+std::string fix_for_all(const std::vector<std::string>& fixed);
+
+// The scan results, looked up by the image a container runs.
+class ImageIndex {
+ public:
+  explicit ImageIndex(const std::vector<ImageVulnerability>& v);
+  struct Match {
+    std::vector<const ImageVulnerability*> findings;  // worst first: severity, exploit, score
+    ImageJoin how = ImageJoin::none;                  // digest when any finding joined by digest
+  };
+  Match match(std::string_view image, std::string_view image_id) const;
+  bool empty() const { return by_repository_.empty(); }
+
+ private:
+  const std::vector<ImageVulnerability>* all_;
+  std::map<std::string, std::vector<size_t>, std::less<>> by_repository_;
+};
+
 struct Snapshot {
   std::vector<Workload> workloads;  // pods and pod-bearing controllers
   std::vector<Role> roles;
@@ -169,6 +246,13 @@ struct Snapshot {
   std::optional<ConfigMapCopy> aws_auth_configmap;  // kube-system/aws-auth itself
   std::vector<AccessEntry> access_entries;
   std::optional<ClusterInfo> cluster;
+  // What scanners report about images (CRITICAL and HIGH findings: what the checks and the
+  // incident use), from the evidence beside the snapshot; how many records of any severity.
+  std::vector<ImageVulnerability> vulnerabilities;
+  uint64_t vulnerability_records = 0;
+  // What kubelets reported pods' containers run, from the audit log's pod status writes:
+  // "namespace/pod/container" → imageID.
+  std::map<std::string, std::string> audit_image_ids;
   std::vector<sources::Skip> skips;
   uint64_t files = 0, objects = 0, other = 0;  // other: valid objects of kinds no check reads
 };

@@ -199,7 +199,27 @@ int run_posture(const PostureOptions& opts, std::ostream& out, std::ostream& err
     policy = std::move(pr.policy);
   }
   Snapshot snap;
+  // Image scan results beside the snapshot (Inspector, ECR, Trivy, Grype) are evidence files:
+  // read as such. Evidence files (these, logs given with the snapshot) are not reported as
+  // objects the snapshot could not read.
+  std::set<std::string> scan_files;
+  {
+    sources::ScanOptions so;
+    so.threads = 1;
+    so.progress = false;
+    sources::scan(
+        opts.snapshot, so,
+        [&](const EventView& ev, sources::ChunkOutput&) {
+          if (scan_files.empty() || *scan_files.rbegin() != ev.file) scan_files.emplace(ev.file);
+          if (ev.source != Source::Vulnerability) return;
+          ++snap.vulnerability_records;
+          if (auto v = image_vulnerability(ev); v && v->rank() >= 3)
+            snap.vulnerabilities.push_back(std::move(*v));
+        },
+        [](std::vector<std::string>&) { return true; });
+  }
   load_snapshot(opts.snapshot, snap);
+  std::erase_if(snap.skips, [&](const sources::Skip& s) { return scan_files.count(s.file) > 0; });
   if (snap.objects == 0) {
     for (const auto& s : snap.skips) err << util::visible(s.message()) << "\n";
     err << "eksir posture: no Kubernetes or EKS objects could be read\n";
@@ -242,6 +262,13 @@ int run_posture(const PostureOptions& opts, std::ostream& out, std::ostream& err
           s.expired ? fmt::format(" — EXPIRED {}, not applied", util::visible(s.expires))
                     : std::string());
     for (const auto& s : snap.skips) err << "skipped " << util::visible(s.message()) << "\n";
+    if (snap.vulnerability_records == 0)
+      err << "no image scan results given: no check of the images' known vulnerabilities (give "
+             "Amazon Inspector or ECR scan findings, or Trivy / Grype reports, with the "
+             "snapshot)\n";
+    else
+      err << fmt::format("image scan results: {} records, {} critical or high\n",
+                         snap.vulnerability_records, snap.vulnerabilities.size());
   }
   if (fail_on)
     for (const auto& f : shown)

@@ -412,6 +412,17 @@ void add_object(Snapshot& snap, const N& obj, std::string_view file) {
   };
   if (kind == "Pod") {
     workload(meta, spec, "spec");
+    auto& pod = snap.workloads.back().pod;
+    for (const char* list : {"containerStatuses", "initContainerStatuses"}) {
+      auto statuses = get(get(obj, "status"), list);
+      if (!statuses || !statuses.IsSequence()) continue;
+      for (const auto& st : statuses) {
+        std::string cname = str(get(st, "name")), id = str(get(st, "imageID"));
+        for (auto* cs : {&pod.containers, &pod.init_containers})
+          for (auto& c : *cs)
+            if (c.name == cname && !id.empty()) c.image_id = id;
+      }
+    }
   } else if (kind == "Deployment" || kind == "ReplicaSet" || kind == "StatefulSet" ||
              kind == "DaemonSet" || kind == "Job" || kind == "ReplicationController") {
     auto t = get(spec, "template");

@@ -306,7 +306,8 @@ namespace {
 void build_incident(const std::vector<const FindingFacts*>& group, Graph& g,
                     const CorrelationInput& in,
                     const std::map<std::string, const EventFacts*>& binding_by_pod,
-                    const ScopeFacts* sc, const Implausibles& bad, Incident& inc) {
+                    const ScopeFacts* sc, const Implausibles& bad, Incident& inc,
+                    bool main_incident) {
   const cluster::Policy& policy = *in.policy;
   // Cluster and production-ness.
   inc.cluster = g.cluster;
@@ -621,6 +622,9 @@ void build_incident(const std::vector<const FindingFacts*>& group, Graph& g,
       inc.not_expanded.emplace_back(key_display(k), why);
     for (const auto& n : sc->result.notes) inc.assumptions.push_back(n);
   }
+  // The images its workloads run, with what scanners report; with nothing counted, the images of
+  // every workload known (the incident is then about them).
+  assess_images(inc, group, g, in, main_incident && counted == 0);
   std::stable_sort(inc.affected.begin(), inc.affected.end(),
                    [](const Affected& a, const Affected& b) {
                      int ka = kind_order(a.kind), kb = kind_order(b.kind);
@@ -825,10 +829,30 @@ void describe(Incident& inc, const std::vector<const FindingFacts*>& group, cons
   for (const auto& c : inc.criteria)
     if (c.id == "critical.cluster_admin" && !c.likely_benign) admin = true;
   std::string cluster = inc.cluster.name.empty() ? "the cluster" : inc.cluster.name;
-  if (inc.severity == Level::Low && !inc.likely_benign.empty() &&
-      std::all_of(inc.criteria.begin(), inc.criteria.end(), [](const Criterion& c) {
-        return c.likely_benign || c.id == "low.likely_false_positive";
-      })) {
+  // The image a workload was exploited through, and the vulnerable images of the incident.
+  const Affected* entry_image = nullptr;
+  std::vector<const Affected*> vulnerable_images;
+  for (const auto& a : inc.affected)
+    if (a.kind == "image" && !a.attr("vulnerabilities").empty()) {
+      vulnerable_images.push_back(&a);
+      if (a.attr("exploited") == "true" && !entry_image) entry_image = &a;
+    }
+  bool none_counted = std::all_of(group.begin(), group.end(),
+                                  [](const FindingFacts* ff) { return ff->benign.has_value(); });
+  if (none_counted && !vulnerable_images.empty() && inc.severity == Level::Medium) {
+    inc.type = "Vulnerable components";
+    inc.title = fmt::format(
+        "{} running image{} with {} vulnerabilities on {}, not exploited in the evidence",
+        vulnerable_images.size(), vulnerable_images.size() == 1 ? "" : "s",
+        std::any_of(vulnerable_images.begin(), vulnerable_images.end(),
+                    [](const Affected* a) { return a->attr("max_severity") == "CRITICAL"; })
+            ? "critical"
+            : "high-severity",
+        cluster);
+  } else if (inc.severity == Level::Low && !inc.likely_benign.empty() &&
+             std::all_of(inc.criteria.begin(), inc.criteria.end(), [](const Criterion& c) {
+               return c.likely_benign || c.id == "low.likely_false_positive";
+             })) {
     inc.type = "Likely false positive";
     std::set<std::string> kinds;
     for (const auto& b : inc.likely_benign) kinds.insert(b.kind);
@@ -851,6 +875,20 @@ void describe(Incident& inc, const std::vector<const FindingFacts*>& group, cons
     for (const FindingFacts* ff : group)
       if (ff->alert && !ff->benign && what.size() < 3) what.insert(ff->finding->title);
     inc.title = fmt::format("Compromised pod {}/{} on {}", pod->ns, pod->name, cluster);
+    if (entry_image) {
+      std::string cve = entry_image->attr("exploit_available");
+      cve = cve.substr(0, cve.find(','));
+      std::string fixes = entry_image->attr("fixes");
+      std::string package;
+      for (std::string_view f = fixes; !f.empty();) {
+        std::string_view part = f.substr(0, f.find("; "));
+        if (part.find(cve) != std::string_view::npos)
+          package = std::string(part.substr(0, part.find(' ')));
+        f = f.find("; ") == std::string_view::npos ? std::string_view()
+                                                   : f.substr(f.find("; ") + 2);
+      }
+      inc.title += fmt::format(" through {}{}", cve, package.empty() ? "" : " (" + package + ")");
+    }
   } else if (user) {
     inc.type = admin ? "Privilege escalation" : "Suspicious activity";
     inc.title =
@@ -933,6 +971,11 @@ void describe(Incident& inc, const std::vector<const FindingFacts*>& group, cons
       if (said.insert(trail + what).second) inc.gaps.push_back(std::move(line));
     }
   }
+  if (in.snapshot && in.snapshot->vulnerability_records == 0 && in.stats && in.stats->events > 0)
+    inc.gaps.push_back(
+        "no image scan results in the evidence: which images carry known vulnerabilities, and "
+        "whether the way in was one, is not known (Amazon Inspector or ECR scan findings — "
+        "`eksir collect` gathers them — or Trivy / Grype reports)");
   if (!in.snapshot || in.snapshot->objects == 0)
     inc.gaps.push_back(
         "no cluster snapshot: pods, nodes and RBAC as they are now were not "
@@ -1001,12 +1044,26 @@ void describe(Incident& inc, const std::vector<const FindingFacts*>& group, cons
             ? ""
             : fmt::format(" {} further finding{} were recognised as likely benign.",
                           inc.likely_benign.size(), inc.likely_benign.size() == 1 ? "" : "s"));
-  else
+  else if (!vulnerable_images.empty() && inc.severity == Level::Medium) {
+    std::vector<std::string> each;
+    for (const Affected* a : vulnerable_images)
+      each.push_back(fmt::format("{} ({}: {})", a->name, a->attr("workloads"), a->attr("fixes")));
+    inc.summary = fmt::format(
+        "{}. Nothing in the evidence points to a compromise{}, but running workloads carry "
+        "known vulnerabilities: {}.",
+        inc.title,
+        inc.likely_benign.empty()
+            ? ""
+            : fmt::format(" ({} finding{} recognised as likely benign)", inc.likely_benign.size(),
+                          inc.likely_benign.size() == 1 ? "" : "s"),
+        fmt::join(each, "; "));
+  } else {
     inc.summary = fmt::format(
         "{}. {} finding{} were all recognised as likely benign ({}); nothing in the evidence "
         "points to a compromise.",
         inc.title, inc.likely_benign.size(), inc.likely_benign.size() == 1 ? "" : "s",
         inc.likely_benign.empty() ? "none" : inc.likely_benign.front().reason);
+  }
 
   if (counted && inc.severity >= Level::Medium) {
     inc.next_steps.push_back(
@@ -1035,6 +1092,21 @@ void describe(Incident& inc, const std::vector<const FindingFacts*>& group, cons
       inc.next_steps.push_back(
           "Close the gaps listed below (collect the missing sources with "
           "`eksir collect`) and re-run `eksir investigate` on the case");
+    if (entry_image)
+      inc.next_steps.push_back(fmt::format(
+          "The way in was a known vulnerability of {}: after containment, rebuild it on the "
+          "fixed versions ({}) and roll it out (`eksir plan CASE --phase eradicate "
+          "--rebuilt-image IMAGE=NEW`)",
+          entry_image->name, entry_image->attr("fixes")));
+  } else if (!vulnerable_images.empty() && inc.severity == Level::Medium) {
+    inc.next_steps.push_back(
+        "Patch: rebuild the vulnerable images on the fixed versions and roll them out — `eksir "
+        "plan CASE --phase eradicate` lists the steps (give the rebuilt images with "
+        "--rebuilt-image IMAGE=NEW)");
+    inc.next_steps.push_back(
+        "Until then, check who can reach the vulnerable workloads (Services, Ingresses, "
+        "NetworkPolicies) and watch their runtime alerts, first those whose vulnerabilities have "
+        "a public exploit");
   } else if (counted) {
     inc.next_steps.push_back(
         "Review the low-severity findings above; nothing points to a compromise that needs "
@@ -1604,7 +1676,7 @@ void build(const CorrelationInput& in, Investigation& out) {
   if (input.posture) out.posture = *input.posture;
   if (ranked.empty()) {
     const Implausibles bad = implausible_values(facts, pulled_facts, input.findings, input.now);
-    build_incident({}, g, input, binding_by_pod, nullptr, bad, out.incident);
+    build_incident({}, g, input, binding_by_pod, nullptr, bad, out.incident, true);
     describe(out.incident, {}, g, input, nullptr, bad);
     note_unread(out.incident);
     return;
@@ -1790,14 +1862,14 @@ void build(const CorrelationInput& in, Investigation& out) {
                            "not by itself a link between them",
                            it->second));
   const Implausibles bad = implausible_values(facts, pulled_facts, input.findings, input.now);
-  build_incident(main, g, input, binding_by_pod, &scope, bad, out.incident);
+  build_incident(main, g, input, binding_by_pod, &scope, bad, out.incident, true);
   describe(out.incident, main, g, input, &scope, bad);
   note_unread(out.incident);
   size_t n = 0;
   for (size_t i = 1; i < ranked.size(); ++i) {
     if (merged[i]) continue;
     Incident lead;
-    build_incident(ranked[i].group->findings, g, input, binding_by_pod, nullptr, bad, lead);
+    build_incident(ranked[i].group->findings, g, input, binding_by_pod, nullptr, bad, lead, false);
     describe(lead, ranked[i].group->findings, g, input, nullptr, bad);
     lead.id = fmt::format("LEAD-{}", ++n);
     out.leads.push_back(std::move(lead));

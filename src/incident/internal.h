@@ -87,6 +87,42 @@ void scope_criteria(const ScopeFacts& scope, const Graph& g, const CorrelationIn
                     const std::vector<const FindingFacts*>& group,
                     std::vector<Criterion>& criteria);
 
+// A record as a criterion's evidence, with this text.
+Evidence event_evidence(const EventFacts& ef, std::string text);
+// Adds the evidence to the criterion (met from now on), the criterion to criteria if new; the
+// same record twice, or more than 20 pieces, are not added.
+void add_criterion(std::vector<Criterion>& criteria, std::string_view id, Evidence e);
+
+// Images the incident's workloads run with CRITICAL or HIGH findings of a scanner: the affected
+// images, medium.vulnerable_component, and critical.active_exploitation where a workload running
+// an image with a public exploit shows exploitation at runtime. whole_cluster: no finding counts,
+// so every running workload known is looked at.
+void assess_images(Incident& inc, const std::vector<const FindingFacts*>& group, const Graph& g,
+                   const CorrelationInput& in, bool whole_cluster);
+
+// What the scan sees of images, on its workers: scanners' findings (CRITICAL and HIGH kept, every
+// record counted) and what kubelets reported their pods' containers run (the audit log's pod
+// status writes). Handed to the snapshot after the scan, for the checks and the correlation.
+class ImageEvidence {
+ public:
+  explicit ImageEvidence(unsigned workers);
+  // True when the event was one of these (a vulnerability, a pod status write).
+  bool offer(const EventView& ev, unsigned worker);
+  void move_into(cluster::Snapshot& snap);
+
+ private:
+  struct Part {
+    struct ImageId {
+      std::string where, id;  // "namespace/pod/container", imageID
+      TimeNs time = kNoTime;
+    };
+    std::vector<cluster::ImageVulnerability> vulnerabilities;
+    std::vector<ImageId> image_ids;
+    uint64_t records = 0;
+  };
+  std::vector<Part> parts_;
+};
+
 // Severity of a group of findings by the playbook's table: criteria met (highest first).
 std::vector<Criterion> assess(const std::vector<const FindingFacts*>& group, const Graph& g,
                               bool production_known_non_prod);

@@ -14,6 +14,7 @@
 
 #include "incident/context.h"
 #include "incident/incident.h"
+#include "incident/internal.h"
 #include "report/report.h"
 #include "sources/sources.h"
 #include "store/store.h"
@@ -45,6 +46,12 @@ constexpr uint64_t kDeferredDigestBytes = 512ull << 20;
 // the audit events that record it (the snapshot may no longer hold the pod).
 query::Node pod_binding_query() {
   auto parsed = query::parse("objectRef.resource:pods and objectRef.subresource:binding");
+  return std::move(parsed.value().root);
+}
+
+// A kubelet reporting a pod's status: which image (by digest) each container runs.
+query::Node pod_status_query() {
+  auto parsed = query::parse("objectRef.resource:pods and objectRef.subresource:status");
   return std::move(parsed.value().root);
 }
 
@@ -136,6 +143,7 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
   detect::EngineOptions eo;
   eo.workers = so.threads;
   eo.watch.push_back(pod_binding_query());
+  eo.watch.push_back(pod_status_query());
   detect::Engine engine(std::move(loaded.rules), eo);
   std::vector<std::vector<Event>> kept(so.threads);
   std::vector<std::vector<EventPrework>> kept_work(so.threads);
@@ -143,11 +151,19 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
   std::atomic<bool> kept_full{false};
   // Every other record that could be the attacker's, for the scope to pull from.
   ContextStore context(so.threads);
+  ImageEvidence images(so.threads);
   auto on_event = [&](const EventView& ev, sources::ChunkOutput& chunk) {
     // Events behind single-event findings and alerts; a correlation's own events (often
     // thousands of ordinary calls it counts) are named by its subject instead.
     unsigned fed = engine.on_event(ev, chunk.worker);
-    if (!(fed & detect::kFedHit) && !((fed & detect::kFedWatch) && ev.source == Source::K8sAudit)) {
+    bool binding = false;
+    if (ev.source == Source::Vulnerability) {
+      images.offer(ev, chunk.worker);
+      if (!(fed & detect::kFedHit)) return;
+    } else if ((fed & detect::kFedWatch) && ev.source == Source::K8sAudit) {
+      binding = !images.offer(ev, chunk.worker);
+    }
+    if (!(fed & detect::kFedHit) && !binding) {
       context.offer(ev, chunk.worker);
       return;
     }
@@ -200,6 +216,7 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
   // merged.
   cluster::Snapshot snap;
   std::vector<cluster::Finding> posture;
+  images.move_into(snap);
   std::jthread snapshot_reader([&] {
     if (!snapshot_files.empty()) cluster::load_snapshot(snapshot_files, snap);
     if (snap.objects) posture = cluster::run_checks(snap, policy);

@@ -9,13 +9,8 @@
 #include "incident/internal.h"
 
 namespace eksir::incident {
-namespace {
 
-bool starts_with(std::string_view s, std::string_view p) {
-  return s.substr(0, p.size()) == p;
-}
-
-Evidence evidence_of(const EventFacts& ef, std::string text) {
+Evidence event_evidence(const EventFacts& ef, std::string text) {
   Evidence e;
   e.text = std::move(text);
   e.source = std::string(source_label(ef.event->source));
@@ -26,7 +21,7 @@ Evidence evidence_of(const EventFacts& ef, std::string text) {
   return e;
 }
 
-void add(std::vector<Criterion>& criteria, std::string_view id, Evidence e) {
+void add_criterion(std::vector<Criterion>& criteria, std::string_view id, Evidence e) {
   auto it = std::find_if(criteria.begin(), criteria.end(),
                          [&](const Criterion& c) { return c.id == id; });
   if (it == criteria.end()) {
@@ -41,6 +36,12 @@ void add(std::vector<Criterion>& criteria, std::string_view id, Evidence e) {
   for (const auto& x : it->evidence)
     if (!x.event_id.empty() && x.event_id == e.event_id) return;
   if (it->evidence.size() < 20) it->evidence.push_back(std::move(e));
+}
+
+namespace {
+
+bool starts_with(std::string_view s, std::string_view p) {
+  return s.substr(0, p.size()) == p;
 }
 
 // A role that can do anything: cluster-admin, EKS's cluster admin access policies, or a role
@@ -82,23 +83,26 @@ void scope_criteria(const ScopeFacts& scope, const Graph& g, const CorrelationIn
       if (!ef->granted_role.empty() && admin_role(ef->granted_role, in.snapshot)) {
         std::string who = ef->summary.actor.empty() ? "the attacker" : ef->summary.actor;
         if (admin_actors.insert(who).second)
-          add(criteria, "critical.cluster_admin",
-              evidence_of(*ef, fmt::format("{} acted with {} (the API server's decision): {}", who,
-                                           ef->granted_role, ef->sentence)));
+          add_criterion(
+              criteria, "critical.cluster_admin",
+              event_evidence(*ef, fmt::format("{} acted with {} (the API server's decision): {}",
+                                              who, ef->granted_role, ef->sentence)));
       }
       bool secret = false;
       for (const auto& t : ef->entities.targets) secret = secret || starts_with(t, "secret:");
       if (!secret && verb == "list" && ef->summary.target.find("secrets") != std::string::npos)
         secret = true;
       if (secret && (verb == "get" || verb == "list" || verb == "watch"))
-        add(criteria, "high.sensitive_config_exposure",
-            evidence_of(*ef, fmt::format("secrets read by the attacker: {}", ef->sentence)));
+        add_criterion(
+            criteria, "high.sensitive_config_exposure",
+            event_evidence(*ef, fmt::format("secrets read by the attacker: {}", ef->sentence)));
     } else if (src == Source::CloudTrail) {
       std::string action = verb;
       if (action == "GetSecretValue" || action == "BatchGetSecretValue" ||
           action == "GetParameter" || action == "GetParameters" || action == "GetParametersByPath")
-        add(criteria, "high.sensitive_config_exposure",
-            evidence_of(*ef, fmt::format("secret values read by the attacker: {}", ef->sentence)));
+        add_criterion(criteria, "high.sensitive_config_exposure",
+                      event_evidence(*ef, fmt::format("secret values read by the attacker: {}",
+                                                      ef->sentence)));
       if (s3_object_read(action))
         for (const auto& t : ef->entities.targets)
           if (starts_with(t, "bucket:")) s3_reads[t.substr(7)].push_back(ef);
@@ -115,13 +119,14 @@ void scope_criteria(const ScopeFacts& scope, const Graph& g, const CorrelationIn
       first = std::min(first, ef->event->time);
       last = std::max(last, ef->event->time);
     }
-    add(criteria, "critical.data_exfiltration",
-        evidence_of(*reads.front(),
-                    fmt::format("{} object{} of S3 bucket {} read by the attacker between {} and "
-                                "{}{}",
-                                reads.size(), reads.size() == 1 ? "" : "s", bucket,
-                                format_time(first), format_time(last),
-                                outside ? fmt::format(", {} from outside AWS", outside) : "")));
+    add_criterion(criteria, "critical.data_exfiltration",
+                  event_evidence(
+                      *reads.front(),
+                      fmt::format("{} object{} of S3 bucket {} read by the attacker between {} and "
+                                  "{}{}",
+                                  reads.size(), reads.size() == 1 ? "" : "s", bucket,
+                                  format_time(first), format_time(last),
+                                  outside ? fmt::format(", {} from outside AWS", outside) : "")));
   }
   // A production workload that was running before the attack, exploited: its service is hit.
   if (in.policy && !in.policy->production_namespaces.empty()) {
@@ -149,7 +154,7 @@ void scope_criteria(const ScopeFacts& scope, const Graph& g, const CorrelationIn
           e.line = ef.event->line;
           e.event_id = ef.event_id;
         }
-        add(criteria, "critical.production_impact", std::move(e));
+        add_criterion(criteria, "critical.production_impact", std::move(e));
         break;
       }
     }

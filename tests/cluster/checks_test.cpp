@@ -233,11 +233,11 @@ TEST(Checks, ExactResultsOnTheFixture) {
   };
   EXPECT_EQ(got, want);
   // Every check in the catalogue is exercised by the fixture, except the PSS controls covered in
-  // pss_test.
+  // pss_test and the image scan results' check in images_test.
   std::set<std::string> seen;
   for (const auto& k : got) seen.insert(k.substr(0, k.find(' ')));
   for (const auto& c : check_catalog()) {
-    if (std::string(c.id).starts_with("pss-")) continue;
+    if (std::string(c.id).starts_with("pss-") || c.id == "image-critical-vulnerability") continue;
     EXPECT_TRUE(seen.count(std::string(c.id))) << c.id;
   }
 }
