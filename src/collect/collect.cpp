@@ -14,8 +14,11 @@
 #include "cluster/cluster.h"
 #include "collect/commands.h"
 #include "collect/exec.h"
+#include "collect/gaps.h"
+#include "collect/images.h"
 #include "collect/manifest.h"
 #include "collect/outputs.h"
+#include "command/command.h"
 #include "hunt/hunt.h"
 #include "util/sha256.h"
 #include "util/text.h"
@@ -52,23 +55,6 @@ Operator local_operator() {
   char host[256] = {};
   if (::gethostname(host, sizeof host - 1) == 0) op.host = host;
   return op;
-}
-
-// The line of a stderr file that says most about a failure: the first naming an error, else the
-// first non-blank one.
-std::string telling_line(const std::string& path) {
-  std::ifstream in(path);
-  std::string line, first;
-  while (std::getline(in, line)) {
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    if (first.empty()) first = line;
-    if (line.find("rror") != std::string::npos) {
-      if (line.find("Invalid choice") != std::string::npos)
-        line += " (this aws CLI predates the operation; a newer one has it)";
-      return line;
-    }
-  }
-  return first;
 }
 
 class Collector {
@@ -158,6 +144,63 @@ void Collector::run_paged(Command c) {
     token = json_string(path(r.out->path), "NextToken");
     if (token.empty()) return;
   }
+}
+
+// The cluster's account: from its ARN as EKS describes it, else the caller's.
+std::string cluster_account(const std::string& describe_cluster, const Operator& op) {
+  std::string arn = json_string_at(describe_cluster, {"cluster", "arn"});
+  size_t from = 0;
+  for (int i = 0; i < 4 && from != std::string::npos; ++i) {
+    from = arn.find(':', from);
+    if (from != std::string::npos) ++from;
+  }
+  std::string account =
+      from == std::string::npos ? std::string() : arn.substr(from, arn.find(':', from) - from);
+  for (const auto& a : {account, op.aws_account})
+    if (command::valid(command::Type::aws_account_id, a)) return a;
+  return {};
+}
+
+// Records what the failed commands from records[first] on leave out, in the words of gaps.h.
+void note_gaps(Collector& c, size_t first, const std::string& source, const std::string& subject) {
+  Manifest& m = c.manifest();
+  for (size_t i = first; i < m.records.size(); ++i) {
+    const Record& r = m.records[i];
+    if (r.result.ok() || !r.refused.empty()) continue;
+    std::string line = r.err && !r.err->path.empty() ? telling_line(c.path(r.err->path)) : "";
+    std::string note = vulnerability_gap(r.command.args.size() > 1 ? r.command.args[1] : "", line);
+    if (note.empty()) note = line.empty() ? r.result.describe() : line;
+    m.gaps.push_back({source, subject, note});
+  }
+}
+
+// Amazon Inspector's and ECR's findings on the images the snapshot shows in ECR of the cluster's
+// account and region; every other image is listed as not scanned by them. Returns how many
+// images were asked about.
+size_t collect_vulnerabilities(Collector& c, const Target& t, const std::string& account,
+                               const std::vector<std::string>& snapshot_files) {
+  Manifest& m = c.manifest();
+  ImageSurvey s = survey_images(snapshot_files, account, t.region);
+  m.images_not_scanned = s.not_scanned;
+  if (s.ecr.empty()) return 0;
+  auto inspector = inspector_findings_commands(t, account, s.repositories);
+  for (const auto& l : inspector.left_out)
+    m.gaps.push_back({"Amazon Inspector", "repository " + l.image, "left out: " + l.reason});
+  for (size_t i = 0; i < inspector.commands.size(); ++i) {
+    size_t first = m.records.size();
+    c.run_paged(std::move(inspector.commands[i]));
+    std::string repos;
+    for (const auto& r : inspector.asked[i]) repos += (repos.empty() ? "" : ", ") + r;
+    note_gaps(c, first, "Amazon Inspector", "repositories " + repos);
+  }
+  for (const auto& image : s.ecr) {
+    size_t first = m.records.size();
+    const Record& r = c.run(image_scan_findings_command(t, account, image));
+    if (!r.refused.empty()) m.images_not_scanned.push_back({image.image, "refused: " + r.refused});
+    note_gaps(c, first, "Amazon ECR",
+              image.repository + (image.digest.empty() ? ":" + image.tag : "@" + image.digest));
+  }
+  return s.ecr.size();
 }
 
 // Pods the posture checks flag at or above the threshold, in snapshot order.
@@ -292,7 +335,9 @@ int run(const CollectOptions& o, std::ostream& out, std::ostream& err) {
   }
 
   // The cluster as EKS describes it, who may reach it, and its node groups.
-  c.run(describe_cluster_command(t));
+  std::string described;
+  if (const auto& r = c.run(describe_cluster_command(t)); r.out && !r.out->path.empty())
+    described = c.path(r.out->path);
   if (const auto& r = c.run(list_access_entries_command(t)); r.result.ok() && r.out) {
     for (const auto& arn : json_strings(c.path(r.out->path), "accessEntries"))
       for (auto& cmd : access_entry_commands(t, arn)) c.run(std::move(cmd));
@@ -302,8 +347,16 @@ int run(const CollectOptions& o, std::ostream& out, std::ostream& err) {
       c.run(describe_nodegroup_command(t, ng));
   }
 
-  // The cluster's objects.
-  for (auto& cmd : snapshot_commands(t)) c.run(std::move(cmd));
+  // The cluster's objects; pods and workloads name the images it runs.
+  std::vector<std::string> workload_files;
+  for (auto& cmd : snapshot_commands(t)) {
+    static const std::set<std::string> kWorkloads = {
+        "pods", "deployments", "replicasets", "statefulsets", "daemonsets", "jobs", "cronjobs"};
+    bool workloads = cmd.args.size() > 1 && kWorkloads.count(cmd.args[1]);
+    const auto& r = c.run(std::move(cmd));
+    if (workloads && r.result.ok() && r.out && !r.out->path.empty())
+      workload_files.push_back(c.path(r.out->path));
+  }
 
   // Control-plane activity in the window.
   for (auto& cmd : cloudtrail_commands(t)) c.run_paged(std::move(cmd));
@@ -320,6 +373,10 @@ int run(const CollectOptions& o, std::ostream& out, std::ostream& err) {
       for (auto& cmd : get_findings_commands(t, d, ids)) c.run(std::move(cmd));
     }
   }
+
+  // What the account's scanners found in those images.
+  std::string account = cluster_account(described, m.op);
+  size_t images = collect_vulnerabilities(c, t, account, workload_files);
 
   // Logs of the pods the checks flag.
   auto pods = flagged_pods(c.path("snapshot"), policy, *min_sev);
@@ -367,6 +424,15 @@ int run(const CollectOptions& o, std::ostream& out, std::ostream& err) {
                      pods.size() > logged ? fmt::format(" ({} more not collected, --max-pod-logs)",
                                                         pods.size() - logged)
                                           : "");
+  err << fmt::format(
+      "eksir collect: vulnerability findings of {} ECR image{}{}; {} images not scanned by "
+      "Inspector or ECR (manifest imagesNotScanned)\n",
+      images, images == 1 ? "" : "s",
+      account.empty() ? "" : fmt::format(" of {} in {}", account, t.region),
+      m.images_not_scanned.size());
+  for (const auto& g : m.gaps)
+    err << fmt::format("  gap: {}: {}: {}\n", g.source, util::visible(util::fit(g.subject, 120)),
+                       util::visible(util::fit(g.note, 300)));
   err << fmt::format("eksir collect: manifest {} sha256 {}\n", util::visible(c.path(kManifestFile)),
                      digest);
   return c.all_ok() ? 0 : 1;

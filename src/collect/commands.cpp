@@ -29,6 +29,8 @@ const std::vector<Verb>& read_only_verbs() {
       {Tool::aws, "guardduty", "list-detectors"},
       {Tool::aws, "guardduty", "list-findings"},
       {Tool::aws, "guardduty", "get-findings"},
+      {Tool::aws, "inspector2", "list-findings"},
+      {Tool::aws, "ecr", "describe-image-scan-findings"},
   };
   return verbs;
 }
@@ -291,6 +293,67 @@ Command pod_logs_command(const Target& t, const std::string& ns, const std::stri
                              .opt("--since-time", iso_seconds(t.since))
                              .name(pod),
                          "logs/" + safe_name(ns) + "/" + safe_name(pod) + ".log");
+}
+
+InspectorCommands inspector_findings_commands(const Target& t, const std::string& account,
+                                              const std::vector<std::string>& repositories) {
+  constexpr size_t kBatch = 10;  // values one Inspector string filter takes
+  using command::Type;
+  InspectorCommands out;
+  std::vector<std::string> names;
+  for (const auto& r : repositories) {
+    if (auto e = command::explain(Type::ecr_repository_name, r, "repository"); !e.empty())
+      out.left_out.push_back({r, e});
+    else
+      names.push_back(r);
+  }
+  auto equals = [](std::string_view value) {
+    std::string v;
+    util::append_json_string(v, value);
+    return fmt::format(R"({{"comparison":"EQUALS","value":{}}})", v);
+  };
+  for (size_t i = 0; i < names.size(); i += kBatch) {
+    std::vector<std::string> batch(
+        names.begin() + static_cast<std::ptrdiff_t>(i),
+        names.begin() + static_cast<std::ptrdiff_t>(std::min(names.size(), i + kBatch)));
+    std::string repos;
+    for (const auto& n : batch) repos += (repos.empty() ? "" : ",") + equals(n);
+    std::string criteria =
+        fmt::format(R"({{"awsAccountId":[{}],"ecrImageRepositoryName":[{}],)"
+                    R"("findingType":[{}],"findingStatus":[{}],"resourceType":[{}]}})",
+                    equals(account), repos, equals("PACKAGE_VULNERABILITY"), equals("ACTIVE"),
+                    equals("AWS_ECR_CONTAINER_IMAGE"));
+    std::string output = "inspector2/list-findings";
+    if (names.size() > kBatch) output += fmt::format("-{:03}", i / kBatch + 1);
+    Command c = command::valid(Type::aws_account_id, account)
+                    ? aws_command(t,
+                                  command::Builder::aws("inspector2", "list-findings")
+                                      .opt("--filter-criteria", criteria),
+                                  output + ".json")
+                    : Command{};
+    if (c.args.empty() && c.refused.empty()) {
+      c.output = output + ".json";
+      c.refused = command::explain(Type::aws_account_id, account, "account");
+    }
+    c.paginate = true;
+    out.commands.push_back(std::move(c));
+    out.asked.push_back(std::move(batch));
+  }
+  return out;
+}
+
+Command image_scan_findings_command(const Target& t, const std::string& account,
+                                    const EcrImage& image) {
+  bool by_digest = !image.digest.empty();
+  std::string id = by_digest ? "imageDigest=" + image.digest : "imageTag=" + image.tag;
+  return aws_command(
+      t,
+      command::Builder::aws("ecr", "describe-image-scan-findings")
+          .opt("--registry-id", account)
+          .opt("--repository-name", image.repository)
+          .opt("--image-id", id),
+      fmt::format("ecr/describe-image-scan-findings/{}@{}.json", safe_name(image.repository),
+                  safe_name(by_digest ? image.digest : image.tag)));
 }
 
 }  // namespace eksir::collect

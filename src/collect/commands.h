@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "collect/images.h"
 #include "command/command.h"
 #include "event/event.h"
 
@@ -72,6 +73,22 @@ Command list_findings_command(const Target& t, const std::string& detector);
 std::vector<Command> get_findings_commands(const Target& t, const std::string& detector,
                                            const std::vector<std::string>& finding_ids);
 Command pod_logs_command(const Target& t, const std::string& ns, const std::string& pod);
+
+// Amazon Inspector's active package vulnerabilities of the container images in these ECR
+// repositories of account: `aws inspector2 list-findings --filter-criteria=JSON`, ten
+// repositories a call (the most one filter takes). A name failing ECR's rule never reaches the
+// JSON: it is left out, with why.
+struct InspectorCommands {
+  std::vector<Command> commands;
+  std::vector<std::vector<std::string>> asked;  // the repositories of each command
+  std::vector<UnscannedImage> left_out;         // image: the repository name
+};
+InspectorCommands inspector_findings_commands(const Target& t, const std::string& account,
+                                              const std::vector<std::string>& repositories);
+// `aws ecr describe-image-scan-findings` of one image of account's registry, by digest when it is
+// known, else by tag.
+Command image_scan_findings_command(const Target& t, const std::string& account,
+                                    const EcrImage& image);
 
 // A name safe as one path component: anything but [A-Za-z0-9._-] becomes '_'.
 std::string safe_name(std::string_view s);

@@ -127,7 +127,26 @@ std::string manifest_json(const Manifest& m) {
   }
   std::sort(files.begin(), files.end(),
             [](const OutputFile* a, const OutputFile* b) { return a->path < b->path; });
-  o += "  ],\n  \"files\": [\n";
+  o += "  ],\n  \"imagesNotScanned\": [";
+  for (size_t i = 0; i < m.images_not_scanned.size(); ++i) {
+    o += i ? ",\n    {\"image\": " : "\n    {\"image\": ";
+    str(o, m.images_not_scanned[i].image);
+    o += ", \"reason\": ";
+    str(o, m.images_not_scanned[i].reason);
+    o += "}";
+  }
+  o += m.images_not_scanned.empty() ? "],\n  \"gaps\": [" : "\n  ],\n  \"gaps\": [";
+  for (size_t i = 0; i < m.gaps.size(); ++i) {
+    o += i ? ",\n    {\"source\": " : "\n    {\"source\": ";
+    str(o, m.gaps[i].source);
+    o += ", \"subject\": ";
+    str(o, m.gaps[i].subject);
+    o += ", \"note\": ";
+    str(o, m.gaps[i].note);
+    o += "}";
+  }
+  o += m.gaps.empty() ? "],\n" : "\n  ],\n";
+  o += "  \"files\": [\n";
   for (size_t i = 0; i < files.size(); ++i) {
     o += "    ";
     file_json(o, *files[i]);

@@ -33,12 +33,21 @@ struct Operator {
   std::string aws_account, aws_arn, aws_user_id;  // from sts get-caller-identity when it worked
 };
 
+// Evidence the bundle lacks and why: a source that refused or could not answer.
+struct Gap {
+  std::string source;   // "Amazon Inspector", "Amazon ECR"
+  std::string subject;  // what was asked about: repositories, an image
+  std::string note;
+};
+
 struct Manifest {
   std::string version, cluster, region, profile, endpoint_url;
   std::vector<std::string> namespaces;
   TimeNs since = kNoTime, until = kNoTime, started = kNoTime, finished = kNoTime;
   Operator op;
   std::deque<Record> records;  // a deque: references to earlier records stay valid
+  std::vector<UnscannedImage> images_not_scanned;  // by Inspector and ECR scanning
+  std::vector<Gap> gaps;
 };
 
 inline constexpr const char* kManifestFile = "manifest.json";

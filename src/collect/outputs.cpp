@@ -44,6 +44,18 @@ std::string json_string(const std::string& path, std::string_view key) {
   return std::string(s);
 }
 
+std::string json_string_at(const std::string& path, std::initializer_list<std::string_view> keys) {
+  simdjson::dom::parser parser;
+  simdjson::padded_string text;
+  simdjson::dom::element e;
+  if (simdjson::padded_string::load(path).get(text) || parser.parse(text).get(e)) return {};
+  for (auto k : keys)
+    if (e[k].get(e)) return {};
+  std::string_view s;
+  if (e.get_string().get(s)) return {};
+  return std::string(s);
+}
+
 std::vector<std::string> text_words(const std::string& path) {
   std::ifstream in(path);
   std::vector<std::string> out;
@@ -51,6 +63,21 @@ std::vector<std::string> text_words(const std::string& path) {
   while (in >> w)
     if (w != "None") out.push_back(w);
   return out;
+}
+
+std::string telling_line(const std::string& path) {
+  std::ifstream in(path);
+  std::string line, first;
+  while (std::getline(in, line)) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    if (first.empty()) first = line;
+    if (line.find("rror") != std::string::npos) {
+      if (line.find("Invalid choice") != std::string::npos)
+        line += " (this aws CLI predates the operation; a newer one has it)";
+      return line;
+    }
+  }
+  return first;
 }
 
 std::optional<OutputFile> seal(const std::string& root, const std::string& rel) {

@@ -1,6 +1,7 @@
 // Reading back what a command wrote: the lists later commands need, and the file's digest.
 #pragma once
 
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,8 +15,14 @@ namespace eksir::collect {
 std::vector<std::string> json_strings(const std::string& path, std::string_view key);
 // A top-level JSON string member ("NextToken"); "" when absent.
 std::string json_string(const std::string& path, std::string_view key);
+// A JSON string found by following keys from the top ({"cluster": {"arn": ...}}); "" when absent.
+std::string json_string_at(const std::string& path, std::initializer_list<std::string_view> keys);
 // The whitespace-separated words of `--output text` (the CLI prints "None" for null).
 std::vector<std::string> text_words(const std::string& path);
+
+// The line of a stderr file that says most about a failure: the first naming an error, else the
+// first non-blank one.
+std::string telling_line(const std::string& path);
 
 // Hashes the file at root/rel; a blank file (empty or only whitespace) is deleted and reported
 // with an empty path. nullopt when it cannot be read.

@@ -65,6 +65,11 @@ enum class Type {
   guardduty_id,       // detector and finding ids
   count,              // a positive integer
   page_token,         // the aws CLI's NextToken
+  aws_account_id,     // 12 digits: an ECR registry id
+  // ECR: a repository name (lower-case parts joined by '.', '_', '-', '/'), and an image as
+  // imageDigest=sha256:<64 hex digits> or imageTag=TAG
+  ecr_repository_name,
+  ecr_image_id,
 };
 
 // The rule's name as messages give it: "DNS-1123 subdomain", "IAM user name"...

@@ -122,6 +122,10 @@ constexpr std::array kAwsOptions = {
     Option{"--policy-arn", Type::iam_policy_arn},
     Option{"--trail-name", Type::trail_name},
     Option{"--event-selectors", Type::json_document},
+    Option{"--filter-criteria", Type::json_document},
+    Option{"--registry-id", Type::aws_account_id},
+    Option{"--repository-name", Type::ecr_repository_name},
+    Option{"--image-id", Type::ecr_image_id},
 };
 
 // Options whose value has another type for one service: cloudtrail's --name is a trail.
@@ -130,7 +134,7 @@ constexpr std::array<std::pair<std::string_view, Option>, 1> kAwsServiceOptions 
 }};
 
 // Every aws operation eksir runs: the response steps and collect's read-only table.
-constexpr std::array<std::pair<std::string_view, std::string_view>, 45> kAwsOperations = {{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 47> kAwsOperations = {{
     {"iam", "update-access-key"},
     {"iam", "list-access-keys"},
     {"iam", "delete-access-key"},
@@ -176,6 +180,8 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 45> kAwsOper
     {"cloudtrail", "start-logging"},
     {"cloudtrail", "get-event-selectors"},
     {"cloudtrail", "put-event-selectors"},
+    {"inspector2", "list-findings"},
+    {"ecr", "describe-image-scan-findings"},
 }};
 
 // The value as a message shows it: escaped, and cut when long.

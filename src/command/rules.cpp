@@ -337,6 +337,43 @@ std::string instance_spec(std::string_view s) {
   return one_of(s.substr(at + tail.size()), {"true", "false"});
 }
 
+// ECR's repository name rule: (?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*,
+// 2 to 256 characters.
+std::string ecr_repository_name(std::string_view s) {
+  if (s.size() < 2 || s.size() > 256) return "is not 2 to 256 characters";
+  if (auto e = only(
+          s, [](char c) { return lower_alnum(c) || c == '.' || c == '_' || c == '-' || c == '/'; });
+      !e.empty())
+    return e;
+  for (size_t i = 0; i < s.size(); ++i) {
+    bool sep = !lower_alnum(s[i]);
+    bool edge = i == 0 || i + 1 == s.size();
+    if (sep && (edge || !lower_alnum(s[i - 1])))
+      return "has a '.', '_', '-' or '/' that is not between letters or digits";
+  }
+  return {};
+}
+
+// imageDigest=sha256:<64 lower-case hex digits> or imageTag=TAG, TAG as ECR and the OCI
+// distribution spec have it: [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}.
+std::string ecr_image_id(std::string_view s) {
+  constexpr std::string_view digest = "imageDigest=", tag = "imageTag=";
+  if (s.substr(0, digest.size()) == digest) {
+    auto d = s.substr(digest.size());
+    if (d.substr(0, 7) != "sha256:" || d.size() != 7 + 64 || !only(d.substr(7), lower_hex).empty())
+      return "has a digest that is not sha256: and 64 lower-case hex digits";
+    return {};
+  }
+  if (s.substr(0, tag.size()) != tag) return "is neither imageDigest=DIGEST nor imageTag=TAG";
+  auto t = s.substr(tag.size());
+  if (t.empty() || t.size() > 128) return "has a tag that is not 1 to 128 characters";
+  if (t.front() == '.' || t.front() == '-') return "has a tag that starts with '.' or '-'";
+  if (auto e = only(t, [](char c) { return alnum(c) || c == '_' || c == '.' || c == '-'; });
+      !e.empty())
+    return "has a tag that " + e;
+  return {};
+}
+
 std::string json_document(std::string_view s) {
   if (s.size() > 131072) return longer(131072);
   if (s.front() != '{' && s.front() != '[') return "is not a JSON object or array";
@@ -442,6 +479,12 @@ std::string_view rule_name(Type t) {
       return "count";
     case Type::page_token:
       return "page token";
+    case Type::aws_account_id:
+      return "AWS account id";
+    case Type::ecr_repository_name:
+      return "ECR repository name";
+    case Type::ecr_image_id:
+      return "ECR image id";
   }
   return "value";
 }
@@ -592,6 +635,12 @@ std::string check(Type t, std::string_view s) {
     case Type::page_token:
       if (s.size() > 8192) return longer(8192);
       return only(s, [](char c) { return printable_ascii(c) && c != ' '; });
+    case Type::aws_account_id:
+      return s.size() == 12 && all_digits(s) ? std::string() : "is not 12 digits";
+    case Type::ecr_repository_name:
+      return ecr_repository_name(s);
+    case Type::ecr_image_id:
+      return ecr_image_id(s);
   }
   return "has no rule";
 }

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -210,16 +211,17 @@ TEST_F(CollectE2E, BundleIsReadCleanlyAndVerifies) {
         "cloudtrail/lookup-events-eks.json", "cloudtrail/lookup-events-iam.json",
         "k8s-audit/filter-log-events.json", "k8s-audit/filter-log-events.p0003.json",
         "guardduty/list-detectors.txt", "operator/caller-identity.txt",
-        "logs/kube-system/backup-agent.log", "logs/cert-manager/cert-manager-6f8d5c9b7d-cmvd4.log",
-        "manifest.json", "manifest.sha256"})
+        "inspector2/list-findings.json", "logs/kube-system/backup-agent.log",
+        "logs/cert-manager/cert-manager-6f8d5c9b7d-cmvd4.log", "manifest.json", "manifest.sha256"})
     EXPECT_TRUE(fs::exists(b + "/" + f)) << f;
   EXPECT_TRUE(fs::exists(b + "/guardduty/get-findings-" + std::string(kDetector) + ".json"));
 
   // The readers take the bundle as it is, with nothing skipped.
   auto hunt = eksir::test::run_eksir({"hunt", "*", b, "--count"});
   ASSERT_EQ(hunt.exit_code, 0) << hunt.err;
-  EXPECT_EQ(hunt.out, "40\n");
-  EXPECT_TRUE(has(hunt.err, "(13 cloudtrail, 22 k8s_audit, 5 guardduty)")) << hunt.err;
+  EXPECT_EQ(hunt.out, "46\n");
+  EXPECT_TRUE(has(hunt.err, "(13 cloudtrail, 22 k8s_audit, 5 guardduty, 6 vulnerability)"))
+      << hunt.err;
   EXPECT_TRUE(has(hunt.err, " 0 skipped")) << hunt.err;
   auto posture = eksir::test::run_eksir({"posture", b + "/snapshot", "--format", "json"});
   ASSERT_EQ(posture.exit_code, 0) << posture.err;
@@ -299,7 +301,9 @@ TEST_F(CollectE2E, FailureRecordedRelativeWindowAndNamespaces) {
   bool recorded = false;
   simdjson::dom::array list2 = array_of(m, "commands");
   for (auto c : list2) {
-    if (std::string(c["argv"].at(2).get_string().value()) != "list-findings") continue;
+    if (std::string(c["argv"].at(1).get_string().value()) != "guardduty" ||
+        std::string(c["argv"].at(2).get_string().value()) != "list-findings")
+      continue;
     recorded = true;
     EXPECT_NE(c["exitStatus"].get_int64().value(), 0);
     EXPECT_EQ(std::string(c["stderr"]["path"].get_string().value()), err_file);
@@ -396,6 +400,165 @@ TEST_F(CollectE2E, HostileNamesFromTheClusterAreRefused) {
   auto usage = eksir::test::run_eksir(
       {"collect", "--cluster", "--name=x", "--region", "us-east-1", "-o", tmp_ + "/other"});
   EXPECT_EQ(usage.exit_code, 2) << usage.err;
+}
+
+const char* const kPaymentsDigest =
+    "sha256:80cee15bdb2551ed67800d23716d90bdf365e6c463d5e90f48df7d85d0604986";
+
+// The manifest's imagesNotScanned, image -> reason.
+std::map<std::string, std::string> not_scanned(const std::string& bundle) {
+  simdjson::dom::parser p;
+  simdjson::dom::element m;
+  std::map<std::string, std::string> out;
+  EXPECT_FALSE(p.load(bundle + "/manifest.json").get(m));
+  for (auto i : array_of(m, "imagesNotScanned"))
+    out[std::string(i["image"].get_string().value())] = i["reason"].get_string().value();
+  return out;
+}
+
+// The cluster's ECR image (payments-api, in the account and region) is asked about by Inspector
+// and ECR; what they answer is read back as vulnerability events by hunt and investigate. The
+// images of other registries and accounts are listed as not scanned.
+TEST_F(CollectE2E, VulnerabilityFindingsOfTheClustersImages) {
+  start_server();
+  auto r = collect({"--since", "2026-03-14T00:00:00Z", "--until", "2026-03-15T00:00:00Z"});
+  ASSERT_LE(r.exit_code, 1) << r.err;
+  EXPECT_TRUE(unexpected_failures(bundle()).empty()) << r.err;
+  EXPECT_TRUE(has(r.err,
+                  "vulnerability findings of 1 ECR image of 111122223333 in us-east-1; "
+                  "6 images not scanned"))
+      << r.err;
+
+  std::string b = bundle();
+  std::string ecr_file = "ecr/describe-image-scan-findings/payments-api@sha256_" +
+                         std::string(kPaymentsDigest + 7) + ".json";
+  EXPECT_TRUE(fs::exists(b + "/inspector2/list-findings.json"));
+  EXPECT_TRUE(fs::exists(b + "/" + ecr_file));
+
+  // Inspector was asked about the account's repository only, for active image package findings;
+  // ECR about the digest the pods run.
+  auto inspector = requests("InspectorListFindings");
+  ASSERT_EQ(inspector.size(), 2u);  // the endpoint pages one finding at a time
+  simdjson::dom::parser p;
+  simdjson::dom::element req;
+  ASSERT_FALSE(p.parse(inspector[0]).get(req));
+  simdjson::dom::element crit = req["body"]["filterCriteria"];
+  auto only_value = [&](const char* key) {
+    simdjson::dom::array a = array_of(crit, key);
+    EXPECT_EQ(a.size(), 1u) << key;
+    return std::string(a.at(0)["value"].get_string().value());
+  };
+  EXPECT_EQ(only_value("ecrImageRepositoryName"), "payments-api");
+  EXPECT_EQ(only_value("awsAccountId"), "111122223333");
+  EXPECT_EQ(only_value("findingType"), "PACKAGE_VULNERABILITY");
+  EXPECT_EQ(only_value("findingStatus"), "ACTIVE");
+  EXPECT_EQ(only_value("resourceType"), "AWS_ECR_CONTAINER_IMAGE");
+  auto scans = requests("DescribeImageScanFindings");
+  ASSERT_EQ(scans.size(), 1u);
+  ASSERT_FALSE(p.parse(scans[0]).get(req));
+  EXPECT_EQ(std::string(req["body"]["repositoryName"].get_string().value()), "payments-api");
+  EXPECT_EQ(std::string(req["body"]["registryId"].get_string().value()), "111122223333");
+  EXPECT_EQ(std::string(req["body"]["imageId"]["imageDigest"].get_string().value()),
+            kPaymentsDigest);
+
+  auto skipped = not_scanned(b);
+  EXPECT_EQ(skipped.size(), 6u);
+  EXPECT_EQ(skipped["602401143452.dkr.ecr.us-east-1.amazonaws.com/eks/coredns:v1.11.4-eksbuild.2"],
+            "ECR of account 602401143452, not the cluster's account 111122223333");
+  EXPECT_EQ(skipped["203.0.113.45:5000/tools/backup:latest"],
+            "registry 203.0.113.45:5000 is not Amazon ECR");
+  EXPECT_EQ(skipped["quay.io/jetstack/cert-manager-controller:v1.16.3"],
+            "registry quay.io is not Amazon ECR");
+
+  // Read back: one CVE from both scanners, and investigate counts the vulnerability events.
+  auto hunt = eksir::test::run_eksir(
+      {"hunt", "vulnerability.id:CVE-2024-3094", b, "--format", "csv", "--fields",
+       "vulnerability.scanner.vendor,package.name,container.image.hash.all", "-q"});
+  ASSERT_EQ(hunt.exit_code, 0) << hunt.err;
+  std::string d = kPaymentsDigest;
+  EXPECT_EQ(hunt.out,
+            "vulnerability.scanner.vendor,package.name,container.image.hash.all\n"
+            "Amazon ECR,xz-utils," +
+                d +
+                "\n"
+                "Amazon Inspector,xz-utils," +
+                d +
+                "\n"
+                "Amazon Inspector,liblzma5," +
+                d + "\n")
+      << hunt.out;
+  std::string case_dir = tmp_ + "/case";
+  auto inv = eksir::test::run_eksir({"investigate", b, "-o", case_dir, "--format", "json"});
+  ASSERT_EQ(inv.exit_code, 0) << inv.err;
+  simdjson::dom::element doc;
+  ASSERT_FALSE(p.parse(inv.out).get(doc)) << inv.out.substr(0, 500);
+  int64_t vulns = 0;
+  EXPECT_FALSE(doc["run"]["events"]["vulnerability"].get_int64().get(vulns))
+      << inv.out.substr(0, 2000);
+  EXPECT_EQ(vulns, 6);  // Inspector: 3 (one finding names two packages), ECR basic: 3
+  EXPECT_EQ(eksir::test::run_eksir({"collect", "--verify", b}).exit_code, 0);
+}
+
+// Inspector not enabled (AccessDenied) is a recorded gap said in words; names from the cluster
+// that fail ECR's rules never reach a command; the rest is still collected.
+TEST_F(CollectE2E, VulnerabilityGapsAndHostileImageNames) {
+  std::string copy = tmp_ + "/incident";
+  fs::copy(incident_, copy, fs::copy_options::recursive);
+  {
+    std::string pods = slurp(copy + "/snapshot/pods.json");
+    size_t open = pods.find('[', pods.find("\"items\""));
+    ASSERT_NE(open, std::string::npos);
+    pods.insert(open + 1, R"({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "odd",
+        "namespace": "payments"}, "spec": {"containers": [
+          {"name": "a", "image": "111122223333.dkr.ecr.us-east-1.amazonaws.com/--registry-id=1:x"},
+          {"name": "b", "image": "111122223333.dkr.ecr.us-east-1.amazonaws.com/web:-v"},
+          {"name": "c", "image": "111122223333.dkr.ecr.us-east-1.amazonaws.com/api:v1"}]},
+        "status": {"containerStatuses": [{"name": "c", "imageID":
+          "111122223333.dkr.ecr.us-east-1.amazonaws.com/api@sha256:zz"}]}},)");
+    std::ofstream(copy + "/snapshot/pods.json") << pods;
+  }
+  setenv("KUBECTL_RECORD_SNAPSHOT", (copy + "/snapshot").c_str(), 1);
+  start_server({"InspectorListFindings"});
+  auto r = collect({"--since", "2026-03-14T00:00:00Z", "--until", "2026-03-15T00:00:00Z", "-q"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_TRUE(has(r.err, "failed: aws inspector2 list-findings")) << r.err;
+  EXPECT_TRUE(has(r.err,
+                  "gap: Amazon Inspector: repositories web, api, payments-api: "
+                  "Amazon Inspector refused: it is not enabled"))
+      << r.err;
+  EXPECT_TRUE(has(r.err,
+                  "gap: Amazon Inspector: repository --registry-id=1: left out: "
+                  "repository \"--registry-id=1\" is not a valid ECR repository name"))
+      << r.err;
+
+  // Refusals: recorded with the reason, nothing sent with the names.
+  auto skipped = not_scanned(bundle());
+  EXPECT_TRUE(has(skipped["111122223333.dkr.ecr.us-east-1.amazonaws.com/--registry-id=1:x"],
+                  "refused: --repository-name \"--registry-id=1\""));
+  EXPECT_TRUE(has(skipped["111122223333.dkr.ecr.us-east-1.amazonaws.com/web:-v"],
+                  "has a tag that starts with '.' or '-'"));
+  EXPECT_TRUE(has(skipped["111122223333.dkr.ecr.us-east-1.amazonaws.com/api:v1"],
+                  "has a digest that is not sha256: and 64 lower-case hex digits"));
+  for (const auto& l : lines(tmp_ + "/server.log")) {
+    EXPECT_FALSE(has(l, "registry-id=1")) << l;
+    EXPECT_FALSE(has(l, "sha256:zz")) << l;
+  }
+  EXPECT_EQ(requests("DescribeImageScanFindings").size(), 1u);  // payments-api only
+
+  simdjson::dom::parser p;
+  simdjson::dom::element m;
+  ASSERT_FALSE(p.load(bundle() + "/manifest.json").get(m));
+  bool inspector_gap = false;
+  for (auto g : array_of(m, "gaps"))
+    inspector_gap |= std::string(g["source"].get_string().value()) == "Amazon Inspector" &&
+                     has(std::string(g["note"].get_string().value()), "not enabled");
+  EXPECT_TRUE(inspector_gap);
+  EXPECT_FALSE(fs::exists(bundle() + "/inspector2/list-findings.json"));
+  EXPECT_TRUE(fs::exists(bundle() + "/stderr/inspector2/list-findings.json.err"));
+  auto hunt =
+      eksir::test::run_eksir({"hunt", "vulnerability.id:CVE-2024-3094", bundle(), "--count", "-q"});
+  EXPECT_EQ(hunt.out, "1\n") << hunt.err;  // ECR's finding still collected
+  EXPECT_EQ(eksir::test::run_eksir({"collect", "--verify", bundle()}).exit_code, 0);
 }
 
 TEST_F(CollectE2E, RefusesAFolderThatHoldsFiles) {

@@ -39,6 +39,10 @@ std::vector<Command> all_commands(const eksir::collect::Target& t) {
   add(cloudtrail_commands(t));
   add(access_entry_commands(t, "arn:aws:iam::111122223333:role/admin"));
   add(get_findings_commands(t, "det", std::vector<std::string>(120, "f")));
+  add(inspector_findings_commands(t, "111122223333", {"payments-api", "team/web"}).commands);
+  add({image_scan_findings_command(t, "111122223333", {"payments-api", "", "v1", "img"}),
+       image_scan_findings_command(t, "111122223333",
+                                   {"team/web", "sha256:" + std::string(64, 'a'), "", "img"})});
   return cmds;
 }
 

@@ -3,11 +3,14 @@
 with responses recorded from an incident folder (examples/incident-2026-03-14), in each
 service's wire protocol, so the real aws CLI parses them as it would parse AWS.
 
-  fake_aws.py --incident DIR --port-file PATH --log PATH [--fail Operation]...
+  fake_aws.py --incident DIR --port-file PATH --log PATH [--vulnerabilities DIR]
+              [--fail Operation]...
 
-Routing: JSON 1.1 by X-Amz-Target (CloudTrail, CloudWatch Logs), query protocol by Action
-(STS), REST paths (EKS, GuardDuty). Every request is appended to --log as one JSON line. An
-operation named with --fail answers 403 AccessDeniedException.
+Routing: JSON 1.1 by X-Amz-Target (CloudTrail, CloudWatch Logs, ECR), query protocol by Action
+(STS), REST paths (EKS, GuardDuty, Inspector). Every request is appended to --log as one JSON
+line. An operation named with --fail answers 403 AccessDeniedException; Inspector's ListFindings
+is routed as InspectorListFindings, apart from GuardDuty's. Image findings come from the samples
+in --vulnerabilities (tests/data/vulnerability by default).
 """
 
 import argparse
@@ -53,7 +56,13 @@ def camel(value):
 
 
 class Recorded:
-    def __init__(self, incident):
+    def __init__(self, incident, vulnerabilities):
+        self.inspector = load(os.path.join(vulnerabilities, "inspector2-list-findings.json"))[
+            "findings"
+        ]
+        self.ecr_scan = load(
+            os.path.join(vulnerabilities, "ecr-describe-image-scan-findings-basic.json")
+        )
         snap = os.path.join(incident, "snapshot")
         self.cluster = load(os.path.join(snap, "eks-describe-cluster.json"))
         self.name = self.cluster["cluster"]["name"]
@@ -170,6 +179,8 @@ class Handler(BaseHTTPRequestHandler):
             return "ListFindings"
         if parts[:1] == ["detector"] and parts[2:] == ["findings", "get"]:
             return "GetFindings"
+        if parts == ["findings", "list"]:
+            return "InspectorListFindings"
         return None
 
     # ---------------------------------------------------------------- EKS (REST JSON)
@@ -261,6 +272,55 @@ class Handler(BaseHTTPRequestHandler):
         found = [camel(f) for f in self.recorded.findings if f["Id"] in wanted]
         self.send(200, json.dumps({"findings": found}), "application/json")
 
+    # ---------------------------------------------------------------- Inspector (REST JSON)
+
+    def op_InspectorListFindings(self, parts, body):
+        """Filters on the string criteria collect writes (EQUALS only), one finding a page so
+        that the CLI follows nextToken."""
+        criteria = body.get("filterCriteria", {})
+
+        def image(f):
+            return f["resources"][0].get("details", {}).get("awsEcrContainerImage", {})
+
+        fields = {
+            "awsAccountId": lambda f: f.get("awsAccountId"),
+            "ecrImageRepositoryName": lambda f: image(f).get("repositoryName"),
+            "findingType": lambda f: f.get("type"),
+            "findingStatus": lambda f: f.get("status"),
+            "resourceType": lambda f: f["resources"][0].get("type"),
+        }
+        for key in criteria:
+            if key not in fields:
+                return self.error("rest", 400, "ValidationException", f"filter {key} not recorded")
+        found = [
+            f
+            for f in self.recorded.inspector
+            if all(
+                fields[k](f) in [c["value"] for c in cs if c.get("comparison") == "EQUALS"]
+                for k, cs in criteria.items()
+            )
+        ]
+        start = int(body.get("nextToken") or 0)
+        page = {"findings": found[start : start + 1]}
+        if start + 1 < len(found):
+            page["nextToken"] = str(start + 1)
+        self.send(200, json.dumps(page), "application/json")
+
+    # ---------------------------------------------------------------- ECR (JSON 1.1)
+
+    def op_DescribeImageScanFindings(self, parts, body):
+        scan = self.recorded.ecr_scan
+        if body.get("registryId", ACCOUNT) != scan["registryId"] or body.get(
+            "repositoryName"
+        ) != scan["repositoryName"]:
+            return self.error(
+                "json", 400, "RepositoryNotFoundException", "The repository does not exist"
+            )
+        wanted, have = body.get("imageId", {}), scan["imageId"]
+        if not any(wanted.get(k) and wanted[k] == have.get(k) for k in ("imageDigest", "imageTag")):
+            return self.error("json", 400, "ImageNotFoundException", "The image does not exist")
+        self.send(200, json.dumps(scan), "application/x-amz-json-1.1")
+
     # ---------------------------------------------------------------- CloudTrail, Logs (JSON 1.1)
 
     def op_LookupEvents(self, parts, body):
@@ -321,9 +381,14 @@ def main():
     ap.add_argument("--incident", required=True)
     ap.add_argument("--port-file", required=True)
     ap.add_argument("--log", required=True)
+    ap.add_argument(
+        "--vulnerabilities",
+        default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data",
+                             "vulnerability"),
+    )
     ap.add_argument("--fail", action="append", default=[])
     args = ap.parse_args()
-    Handler.recorded = Recorded(args.incident)
+    Handler.recorded = Recorded(args.incident, args.vulnerabilities)
     Handler.fail = set(args.fail)
     Handler.log_path = args.log
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

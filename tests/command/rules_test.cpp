@@ -129,6 +129,15 @@ const std::vector<Case> kCases = {
     {Type::guardduty_id, {"6ac1f2e3d4b5a69788c9d0e1f2a3b4c5", "det"}, {"None", "a-b", "a b"}},
     {Type::count, {"10", "1000"}, {"0", "010", "1e3"}},
     {Type::page_token, {"eyJOZXh0VG9rZW4iOiBudWxsfQ==", "abc/+="}, {"a b", "a\nb"}},
+    {Type::aws_account_id, {"111122223333"}, {"11112222333", "1111222233334", "aws"}},
+    {Type::ecr_repository_name,
+     {"payments-api", "team/web", "a.b_c-d/e1", std::string(256, 'r')},
+     {"a", "Web", "a--b", "a/", "/a", "a//b", "a:b", "a@b", "a b", std::string(257, 'r')}},
+    {Type::ecr_image_id,
+     {"imageTag=2026.03.14-2", "imageTag=_x", "imageDigest=sha256:" + std::string(64, 'a')},
+     {"latest", "imageTag=", "imageTag=.x", "imageTag=a,imageDigest=x", "imageTag=a b",
+      "imageDigest=sha256:" + std::string(63, 'a'), "imageDigest=sha256:" + std::string(64, 'A'),
+      "imageDigest=sha512:" + std::string(64, 'a'), "imageTag=" + std::string(129, 't')}},
 };
 
 TEST(CommandRules, EachTypeAcceptsItsValuesAndRefusesTheRest) {
