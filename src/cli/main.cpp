@@ -240,6 +240,7 @@ struct ResponseCli {
   eksir::respond::RespondOptions run;
   std::string plan_phase, run_phase, config;
   eksir::respond::PlanOptions common;
+  std::vector<std::string> rebuilt_images;
   int step = 0;
   CLI::Option* step_option = nullptr;
 };
@@ -257,6 +258,10 @@ void add_response_commands(CLI::App& app, ResponseCli& r) {
                     "Organisation policy (eksir.yaml): trusted CIDRs, CI/CD (default: the one the "
                     "case was investigated with)");
     sub->add_flag("--gatekeeper", r.common.gatekeeper, "Gatekeeper is installed in the cluster");
+    sub->add_option("--rebuilt-image", r.rebuilt_images,
+                    "IMAGE=NEW: the image rebuilt with the fixes for a vulnerable image of the "
+                    "incident (IMAGE: as the incident names it, or its repository); eradication "
+                    "moves the workloads to NEW (repeatable)");
   };
   r.plan = app.add_subcommand(
       "plan", "The containment, eradication or recovery steps for the case's incident");
@@ -287,6 +292,16 @@ int run_response_command(ResponseCli& r) {
   if (!phase) {
     std::cerr << "eksir " << name << ": --phase must be contain, eradicate or recover\n";
     return 2;
+  }
+  for (const auto& text : r.rebuilt_images) {
+    std::string error;
+    auto rebuilt = eksir::respond::parse_rebuilt_image(text, error);
+    if (!rebuilt) {
+      std::cerr << "eksir " << name << ": --rebuilt-image \"" << eksir::util::visible(text)
+                << "\": " << eksir::util::visible(error) << "\n";
+      return 2;
+    }
+    r.common.rebuilt_images.push_back(std::move(*rebuilt));
   }
   if (is_plan) {
     r.plan_cmd.phase = *phase;

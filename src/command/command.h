@@ -24,6 +24,8 @@ enum class Type {
   label_value,
   label_selector,  // key=value or key!=value, comma-separated
   label_change,    // kubectl label: key=value, or key- to remove it
+  image_ref,       // a container image: [REGISTRY[:PORT]/]PATH[:TAG][@ALGORITHM:HEX]
+  image_change,    // kubectl set image: CONTAINER=IMAGE (a DNS-1123 label, an image_ref)
   kube_context,    // a kubeconfig context name (the operator's)
   file_path,       // a kubeconfig file (the operator's)
   k8s_time,        // RFC 3339 time in UTC: 2026-03-14T09:12:31Z

@@ -28,8 +28,11 @@ struct Verb {
   std::string_view first, second;  // "rollout" "status"; second "" for one-word verbs
   bool kind;                       // a kind word follows
   size_t min_names, max_names;
-  bool label_changes;       // kubectl label: key=value / key- after the names
+  bool changes;             // changes follow the names: label's key=value / key-, set image's
+                            // container=image
   std::string_view object;  // what the names are when the verb takes no kind
+  Type change_type = Type::label_change;
+  std::string_view kinds;  // the kinds it acts on, space-separated ("" = any)
 };
 
 constexpr std::array kKubectlOptions = {
@@ -70,16 +73,20 @@ constexpr std::array kKinds = {
 };
 
 constexpr std::array kVerbs = {
-    Verb{"get", "", true, 0, 1, false, ""},
-    Verb{"delete", "", true, 1, 1, false, ""},
-    Verb{"logs", "", false, 1, 1, false, "Pod"},
-    Verb{"apply", "", false, 0, 0, false, ""},
-    Verb{"cordon", "", false, 1, 1, false, "Node"},
-    Verb{"uncordon", "", false, 1, 1, false, "Node"},
-    Verb{"drain", "", false, 1, 1, false, "Node"},
-    Verb{"label", "", true, 1, 64, true, ""},
-    Verb{"rollout", "status", true, 1, 1, false, ""},
-    Verb{"replace", "", false, 0, 0, false, ""},
+    Verb{"get", "", true, 0, 1, false, "", Type::label_change, ""},
+    Verb{"delete", "", true, 1, 1, false, "", Type::label_change, ""},
+    Verb{"logs", "", false, 1, 1, false, "Pod", Type::label_change, ""},
+    Verb{"apply", "", false, 0, 0, false, "", Type::label_change, ""},
+    Verb{"cordon", "", false, 1, 1, false, "Node", Type::label_change, ""},
+    Verb{"uncordon", "", false, 1, 1, false, "Node", Type::label_change, ""},
+    Verb{"drain", "", false, 1, 1, false, "Node", Type::label_change, ""},
+    Verb{"label", "", true, 1, 64, true, "", Type::label_change, "pod"},
+    Verb{"rollout", "status", true, 1, 1, false, "", Type::label_change, ""},
+    Verb{"rollout", "undo", true, 1, 1, false, "", Type::label_change,
+         "deployment daemonset statefulset"},
+    Verb{"replace", "", false, 0, 0, false, "", Type::label_change, ""},
+    Verb{"set", "image", true, 1, 1, true, "", Type::image_change,
+         "deployment daemonset statefulset replicaset cronjob"},
 };
 
 constexpr std::array kAwsOptions = {
@@ -211,6 +218,16 @@ const Option* find_option(const std::array<Option, N>& table, std::string_view n
   return nullptr;
 }
 
+bool one_of_words(std::string_view words, std::string_view w) {
+  for (size_t start = 0; start <= words.size();) {
+    size_t space = words.find(' ', start);
+    if (words.substr(start, space == words.npos ? words.npos : space - start) == w) return true;
+    if (space == words.npos) break;
+    start = space + 1;
+  }
+  return false;
+}
+
 const Kind* find_kind(std::string_view w) {
   for (const auto& k : kKinds)
     if (k.singular == w || k.plural == w) return &k;
@@ -293,7 +310,8 @@ std::string validate_kubectl(const std::vector<std::string>& argv) {
     if (next >= words.size()) return "kubectl " + std::string(words[0]) + " without a kind";
     kind = find_kind(words[next]);
     if (!kind) return "a kind eksir does not act on: " + shown(words[next]);
-    if (verb->label_changes && kind->singular != "pod") return "kubectl label on a non-pod";
+    if (!verb->kinds.empty() && !one_of_words(verb->kinds, kind->singular))
+      return "kubectl " + std::string(words[0]) + " on a " + std::string(kind->singular);
     ++next;
   }
   if (next < words.size())
@@ -302,23 +320,26 @@ std::string validate_kubectl(const std::vector<std::string>& argv) {
   if (dashes != argv.end())
     for (auto it = dashes + 1; it != argv.end(); ++it) {
       std::string_view n = *it;
-      bool change = verb->label_changes && !names.empty() &&
-                    (n.find('=') != n.npos || (!n.empty() && n.back() == '-'));
-      if (!changes.empty() && !change) return "an object name after a label change";
+      bool change = verb->changes && !names.empty() &&
+                    (n.find('=') != n.npos ||
+                     (verb->change_type == Type::label_change && !n.empty() && n.back() == '-'));
+      if (!changes.empty() && !change) return "an object name after a change";
       (change ? changes : names).push_back(n);
     }
   if (dashes != argv.end() && names.empty()) return "\"--\" with no object name after it";
   if (names.size() < verb->min_names) return "no object name after \"--\"";
   if (names.size() > verb->max_names)
     return "more object names than kubectl " + std::string(words[0]) + " takes";
-  if (verb->label_changes && changes.empty()) return "kubectl label without a label change";
+  if (verb->changes && changes.empty())
+    return "kubectl " + std::string(words[0]) + " without a change";
   Type type = kind ? kind->name_type : Type::k8s_name;
   std::string what = std::string(kind ? kind->display : verb->object) + " name";
   for (auto n : names)
     if (auto e = check(type, n); !e.empty()) return failed(what, n, type, e);
   for (auto c : changes)
-    if (auto e = check(Type::label_change, c); !e.empty())
-      return failed("label change", c, Type::label_change, e);
+    if (auto e = check(verb->change_type, c); !e.empty())
+      return failed(verb->change_type == Type::label_change ? "label change" : "image change", c,
+                    verb->change_type, e);
   return {};
 }
 

@@ -166,6 +166,97 @@ bool iso_time(std::string_view s) {
   return rest.empty() || (rest.size() >= 2 && rest[0] == '.' && all_digits(rest.substr(1)));
 }
 
+// distribution/reference's grammar: a registry host (with a '.' or a ':PORT', or "localhost")
+// and lower-case path parts joined by '.', '_', '__' or dashes; a tag of up to 128 word
+// characters, '.' and '-'; a digest ALGORITHM:HEX.
+std::string image_ref(std::string_view s) {
+  if (s.size() > 512) return longer(512);
+  std::string_view name = s;
+  if (size_t at = s.find('@'); at != s.npos) {
+    std::string_view digest = s.substr(at + 1);
+    name = s.substr(0, at);
+    size_t colon = digest.find(':');
+    if (colon == digest.npos || colon == 0 || digest.size() - colon - 1 < 32)
+      return "has a digest that is not ALGORITHM:HEX";
+    if (auto e = only(
+            digest.substr(0, colon),
+            [](char c) { return lower_alnum(c) || c == '+' || c == '.' || c == '_' || c == '-'; });
+        !e.empty())
+      return "digest algorithm " + e;
+    if (auto e = only(digest.substr(colon + 1), lower_hex); !e.empty()) return "digest " + e;
+  }
+  size_t slash = name.rfind('/'), colon = name.rfind(':');
+  if (colon != name.npos && (slash == name.npos || colon > slash)) {
+    std::string_view tag = name.substr(colon + 1);
+    name = name.substr(0, colon);
+    if (tag.empty() || tag.size() > 128) return "has a tag that is not 1 to 128 characters";
+    if (tag.front() == '.' || tag.front() == '-') return "has a tag starting with '.' or '-'";
+    if (auto e = only(tag, [](char c) { return alnum(c) || c == '_' || c == '.' || c == '-'; });
+        !e.empty())
+      return "tag " + e;
+  }
+  if (name.empty()) return "has no repository";
+  if (name.size() > 255) return "has a repository longer than 255 characters";
+  std::vector<std::string_view> parts;
+  for (size_t start = 0;;) {
+    size_t next = name.find('/', start);
+    parts.push_back(name.substr(start, next == name.npos ? name.npos : next - start));
+    if (next == name.npos) break;
+    start = next + 1;
+  }
+  size_t first = 0;
+  if (parts.size() > 1 &&
+      (parts[0].find_first_of(".:") != std::string_view::npos || parts[0] == "localhost")) {
+    std::string_view host = parts[0], port;
+    if (size_t c = host.find(':'); c != host.npos)
+      port = host.substr(c + 1), host = host.substr(0, c);
+    if (host.empty()) return "has an empty registry host";
+    for (size_t start = 0;;) {
+      size_t dot = host.find('.', start);
+      auto label = host.substr(start, dot == host.npos ? host.npos : dot - start);
+      if (label.empty() || !alnum(label.front()) || !alnum(label.back()))
+        return "has a registry host part that does not start and end with a letter or digit";
+      if (auto e = only(label, [](char c) { return alnum(c) || c == '-'; }); !e.empty())
+        return "registry " + e;
+      if (dot == host.npos) break;
+      start = dot + 1;
+    }
+    if (parts[0].find(':') != std::string_view::npos && (port.size() > 5 || !all_digits(port)))
+      return "has a registry port that is not a number";
+    first = 1;
+  }
+  for (size_t i = first; i < parts.size(); ++i) {
+    std::string_view p = parts[i];
+    if (p.empty()) return "has an empty path part";
+    if (auto e = only(p, [](char c) { return lower_alnum(c) || c == '.' || c == '_' || c == '-'; });
+        !e.empty())
+      return e;
+    if (!lower_alnum(p.front()) || !lower_alnum(p.back()))
+      return "has a path part that does not start and end with a lower-case letter or digit";
+    // Between alphanumerics: '.', '_', '__' or any number of '-'.
+    for (size_t k = 0; k < p.size();) {
+      size_t run = k;
+      while (run < p.size() && !lower_alnum(p[run])) ++run;
+      auto sep = p.substr(k, run - k);
+      if (!sep.empty() && sep != "." && sep != "_" && sep != "__" &&
+          sep.find_first_not_of('-') != std::string_view::npos)
+        return "has the separator '" + std::string(sep) + "' in a path part";
+      k = run == k ? k + 1 : run;
+    }
+  }
+  return {};
+}
+
+std::string image_change(std::string_view s) {
+  size_t eq = s.find('=');
+  if (eq == s.npos) return "is not CONTAINER=IMAGE";
+  if (eq == 0) return "has no container name";
+  if (auto e = dns1123_label(s.substr(0, eq)); !e.empty()) return "container name " + e;
+  if (eq + 1 == s.size()) return "has no image";
+  if (auto e = image_ref(s.substr(eq + 1)); !e.empty()) return "image " + e;
+  return {};
+}
+
 bool iam_char(char c) {
   return alnum(c) || std::string_view("+=,.@_-").find(c) != std::string_view::npos;
 }
@@ -399,6 +490,10 @@ std::string_view rule_name(Type t) {
       return "label selector";
     case Type::label_change:
       return "label change (key=value or key-)";
+    case Type::image_ref:
+      return "image reference";
+    case Type::image_change:
+      return "image change (container=image)";
     case Type::kube_context:
       return "kubeconfig context";
     case Type::file_path:
@@ -510,6 +605,10 @@ std::string check(Type t, std::string_view s) {
       return label_selector(s);
     case Type::label_change:
       return label_change(s);
+    case Type::image_ref:
+      return image_ref(s);
+    case Type::image_change:
+      return image_change(s);
     case Type::kube_context:
       return operator_text(s, 253);
     case Type::file_path:

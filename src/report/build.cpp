@@ -255,6 +255,7 @@ class Builder {
       if (af.name.empty() && af.id.empty()) continue;
       r_.affected.push_back(std::move(af));
     }
+    r_.images = vulnerable_images(r_.affected);
     for (const auto& a : r_.affected) by_kind_[a.kind].push_back(qualified(a));
     if (!r_.cluster.empty()) {
       std::string line = "EKS cluster " + r_.cluster;
@@ -613,6 +614,11 @@ class Builder {
     auto keys = names("access_key"), users = names("iam_user"), roles = names("iam_role"),
          ips = names("ip"), sas = names("service_account");
     std::string from = ips.empty() ? "" : " from " + list_some(ips);
+    // A workload exploited through a vulnerable image is where the attack came in; credentials
+    // then come after it.
+    auto exploited = image_entry_points(r_.images);
+    out.insert(out.end(), exploited.begin(), exploited.end());
+    const std::string entry = exploited.empty() ? "Entry point: " : "After the exploitation: ";
     bool credential = false;
     if (!keys.empty() || !users.empty()) {
       credential = true;
@@ -621,7 +627,7 @@ class Builder {
       if (!keys.empty() && !users.empty()) who += " of IAM user " + users.front();
       out.push_back(
           {conf == "High" ? "fact" : "hypothesis",
-           fmt::format("Entry point: {} used{}{}", who, from,
+           fmt::format("{}{} used{}{}", entry, who, from,
                        first_incident_ ? ", first at " + time_seconds(first_incident_->time) +
                                              " (" + first_incident_->text + ")"
                                        : ""),
@@ -630,8 +636,10 @@ class Builder {
       credential = true;
       std::string who =
           !roles.empty() ? "IAM role " + roles.front() : "service account " + sas.front();
-      out.push_back({"hypothesis", fmt::format("Entry point: credentials of {}{}", who, from),
-                     "Medium", first_ref});
+      out.push_back({"hypothesis", fmt::format("{}credentials of {}{}", entry, who, from), "Medium",
+                     first_ref});
+    } else if (!exploited.empty()) {
+      // The attack chain below starts from the exploitation.
     } else if (first_incident_) {
       out.push_back(
           {"hypothesis",
@@ -657,6 +665,8 @@ class Builder {
     }
     if (steps > 40)
       out.push_back({"fact", "Later steps of the attack chain are in the Timeline", "", {}});
+    auto conditions = image_conditions(r_.images);
+    out.insert(out.end(), conditions.begin(), conditions.end());
     // Standing permissions of the compromised principals, from the posture
     // checks.
     std::vector<std::string> principals;

@@ -124,6 +124,12 @@ H na(std::string_view s) {
   return s.empty() ? "—" : e(s);
 }
 
+std::string join_list(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
+  return out;
+}
+
 H tag(const std::string& kind, const std::string& confidence = "") {
   std::string label = kind == "unknown" ? "not known" : kind;
   if (kind == "hypothesis" && !confidence.empty()) label += ", " + confidence + " confidence";
@@ -383,6 +389,24 @@ void write_html(const Report& r, std::ostream& out) {
       h += "<tr><td>" + na(a.kind) + "</td><td>" + na(a.ns) + "</td><td>" + na(a.name) +
            "</td><td>" + na(a.id == a.name ? "" : a.id) + "</td><td>" + na(a.why) + "</td><td>" +
            std::to_string(a.findings) + "</td></tr>\n";
+    h += "</tbody></table>\n";
+  }
+  if (!r.images.empty()) {
+    h += "<h3>Vulnerable images</h3>\n<table class=\"sortable\" id=\"images\"><thead><tr>"
+         "<th>Image</th><th>Runs in</th><th>Vulnerabilities</th><th>Exploit available</th>"
+         "<th>Fixes</th><th>Joined to the workloads</th><th>Scanner record</th></tr></thead>"
+         "<tbody>\n";
+    for (const auto& i : r.images) {
+      std::string vulns = join_list(i.vulnerabilities);
+      if (!i.max_severity.empty()) vulns = i.max_severity + ": " + vulns;
+      std::string exploit =
+          i.exploit_available.empty() ? "none known" : join_list(i.exploit_available);
+      if (i.exploited) exploit += " — exploited: a workload running it shows exploitation";
+      h += "<tr><td><code>" + e(i.name) + "</code></td><td>" + na(join_list(i.workloads)) +
+           "</td><td>" + na(vulns) + "</td><td>" + na(exploit) + "</td><td>" + na(i.fixes) +
+           "</td><td>" + na(joined_text(i)) + "</td><td>" + na(i.scanner) + where(i.record) +
+           "</td></tr>\n";
+    }
     h += "</tbody></table>\n";
   }
   h += "<h3>Entity graph</h3>\n" + graph_svg(r);

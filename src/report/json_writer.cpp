@@ -165,9 +165,24 @@ void write_json(const Report& r, std::ostream& out) {
                         {"findings", a.findings},
                         {"attributes", std::move(attrs)}});
   }
+  json images = json::array();
+  for (const auto& i : r.images)
+    images.push_back({{"image", i.name},
+                      {"digest", i.digest},
+                      {"joined_by", i.joined_by},
+                      {"joined", joined_text(i)},
+                      {"workloads", i.workloads},
+                      {"vulnerabilities", i.vulnerabilities},
+                      {"exploit_available", i.exploit_available},
+                      {"max_severity", i.max_severity},
+                      {"fixes", i.fixes},
+                      {"scanner", i.scanner},
+                      {"record", evidence_json(i.record)},
+                      {"exploited", i.exploited}});
   doc["impact"] = {{"title", "Impact"},
                    {"statements", statements_json(r.impact)},
                    {"affected", std::move(affected)},
+                   {"images", std::move(images)},
                    {"notes", notes_json(r, "impact")}};
 
   json actions = json::array();

@@ -61,6 +61,12 @@ void bullets(std::ostream& out, const std::string& title, const std::vector<std:
   out << '\n';
 }
 
+std::string join_list(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
+  return out;
+}
+
 std::string cell(std::string_view s) {
   return s.empty() ? "—" : md(s);
 }
@@ -203,6 +209,23 @@ void write_markdown(const Report& r, std::ostream& out) {
       out << "| " << cell(a.kind) << " | " << cell(a.ns) << " | " << cell(a.name) << " | "
           << cell(a.id == a.name ? "" : a.id) << " | " << cell(a.why) << " | " << a.findings
           << " |\n";
+    out << '\n';
+  }
+  if (!r.images.empty()) {
+    out << "### Vulnerable images\n\n"
+           "| Image | Runs in | Vulnerabilities | Exploit available | Fixes | Joined to the "
+           "workloads | Scanner record |\n|---|---|---|---|---|---|---|\n";
+    for (const auto& i : r.images) {
+      std::string vulns = join_list(i.vulnerabilities);
+      if (!i.max_severity.empty()) vulns = i.max_severity + ": " + vulns;
+      std::string exploit =
+          i.exploit_available.empty() ? "none known" : join_list(i.exploit_available);
+      if (i.exploited) exploit += " — exploited: a workload running it shows exploitation";
+      std::string record = evidence_location(i.record);
+      out << "| " << code(i.name) << " | " << cell(join_list(i.workloads)) << " | " << cell(vulns)
+          << " | " << cell(exploit) << " | " << cell(i.fixes) << " | " << cell(joined_text(i))
+          << " | " << cell(i.scanner) << (record.empty() ? "" : " " + code(record)) << " |\n";
+    }
     out << '\n';
   }
   notes(out, r, "impact");

@@ -52,6 +52,16 @@ struct Affected {
   std::vector<std::pair<std::string, std::string>> attributes;
 };
 
+// A vulnerable image of the incident (an affected entry of kind image with vulnerabilities).
+struct VulnerableImage {
+  std::string name, digest;
+  std::string joined_by;  // digest | tag
+  std::vector<std::string> workloads, vulnerabilities, exploit_available;
+  std::string max_severity, fixes, scanner;
+  EvidenceRef record;      // the worst finding's record
+  bool exploited = false;  // the incident shows a workload running it exploited
+};
+
 // One rule's results in this incident.
 struct RuleResult {
   std::string rule, title, origin, severity;
@@ -142,6 +152,7 @@ struct Report {
   // Impact
   std::vector<Statement> impact;
   std::vector<Affected> affected;
+  std::vector<VulnerableImage> images;
 
   // Containment and remediation
   std::vector<Action> actions;
@@ -175,6 +186,14 @@ void write_markdown(const Report& r, std::ostream& out);
 void write_html(const Report& r, std::ostream& out);
 void write_json(const Report& r, std::ostream& out);
 void render(const Report& r, Format format, std::ostream& out);
+
+// images.cpp: the incident's vulnerable images, exploited first; the root cause's entry points
+// (images a workload of the incident was exploited through) and conditions (the others); how an
+// image was joined to its workloads, in words.
+std::vector<VulnerableImage> vulnerable_images(const std::vector<Affected>& affected);
+std::vector<Statement> image_entry_points(const std::vector<VulnerableImage>& images);
+std::vector<Statement> image_conditions(const std::vector<VulnerableImage>& images);
+std::string joined_text(const VulnerableImage& image);
 
 // Shared text helpers.
 std::string time_seconds(TimeNs t);        // "2026-03-14T09:12:31Z"; "not known" for kNoTime

@@ -67,6 +67,8 @@ void build_eradicate(PlanContext& ctx, const std::vector<store::JournalEntry>& j
 
   // 1. Workloads: the attacker's controllers before what they made; compromised pods alone.
   eradicate_workloads(ctx, namespaces);
+  // Then the workloads that stay, on images rebuilt without the vulnerabilities.
+  eradicate_images(ctx, journal);
 
   // 2. RBAC: only what the attacker created — a name that looks built in (system:…) is no proof
   // of anything, and a binding that existed before is someone's.
@@ -243,9 +245,16 @@ void build_eradicate(PlanContext& ctx, const std::vector<store::JournalEntry>& j
     ctx.plan.notes.push_back("secret " + sec->ns + "/" + sec->name +
                              " was exposed: rotate the credential it holds at its source, then "
                              "update the secret");
+  auto images = inc.of_kind("image");
+  auto vulnerable_images = std::count_if(images.begin(), images.end(), [](const Affected* a) {
+    return !a->attr("vulnerabilities").empty();
+  });
   ctx.plan.notes.push_back(
-      "version updates (aws eks update-cluster-version, update-nodegroup-version) are planned "
-      "only from a vulnerability finding; none is in the incident");
+      vulnerable_images == 0
+          ? "version updates (aws eks update-cluster-version, update-nodegroup-version) are "
+            "planned only from a vulnerability finding; none is in the incident"
+          : "the incident's vulnerability findings are in container images (rebuilt above); "
+            "none is in the cluster version or the node AMIs: no version update is planned");
   if (ctx.plan.steps.empty())
     ctx.plan.notes.push_back("nothing to eradicate: the incident names no resource to remove");
 }

@@ -109,6 +109,11 @@ std::string operator_values(const PlanOptions& p, const std::string& endpoint_ur
   if (!endpoint_url.empty())
     if (auto e = command::explain(command::Type::url, endpoint_url, "--endpoint-url"); !e.empty())
       return e;
+  for (const auto& r : p.rebuilt_images) {
+    std::string error;
+    if (!parse_rebuilt_image(r.image + "=" + r.rebuilt, error))
+      return "--rebuilt-image " + util::visible(r.image + "=" + r.rebuilt) + ": " + error;
+  }
   return {};
 }
 

@@ -169,7 +169,7 @@ void read_snapshot(IncidentView& view, const std::string& base_dir) {
   for (const auto& w : snap.workloads) {
     if (w.kind != "Pod") continue;
     view.have_snapshot_pods = true;
-    SnapshotPod p{w.ns, w.name, w.pod.node_name, "", "", {}};
+    SnapshotPod p{w.ns, w.name, w.pod.node_name, "", "", {}, false, {}};
     if (!w.owners.empty()) {
       p.owner_kind = w.owners.front().kind;
       p.owner_name = w.owners.front().name;
@@ -179,6 +179,8 @@ void read_snapshot(IncidentView& view, const std::string& base_dir) {
     p.host_access = spec.host_pid || spec.host_ipc || spec.host_network ||
                     std::any_of(spec.volumes.begin(), spec.volumes.end(),
                                 [](const cluster::Volume& v) { return v.source == "hostPath"; });
+    for (const auto* list : {&spec.containers, &spec.init_containers})
+      for (const auto& c : *list) p.containers.emplace_back(c.name, c.image);
     for (const auto* list : {&spec.containers, &spec.init_containers, &spec.ephemeral_containers})
       for (const auto& c : *list)
         if (c.sc.privileged.value_or(false) ||

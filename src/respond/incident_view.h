@@ -23,6 +23,7 @@ struct SnapshotPod {
   std::map<std::string, std::string> labels;
   // It can reach its node: a privileged container, SYS_ADMIN, a host namespace or a hostPath.
   bool host_access = false;
+  std::vector<std::pair<std::string, std::string>> containers;  // name, image (init ones too)
 };
 
 // A controller of the cluster snapshot (Deployment, ReplicaSet, Job, CronJob...) and its owner.

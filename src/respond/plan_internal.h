@@ -111,6 +111,9 @@ void eradicate_control_plane_logging(PlanContext& ctx);
 // workloads.cpp: the attacker's workloads, each owning controller before what it made; the
 // compromised pods of workloads that are not the attacker's, those pods only.
 void eradicate_workloads(PlanContext& ctx, std::set<std::string>& namespaces);
+// images.cpp: each workload running a vulnerable image of the incident moved to the image
+// rebuilt with the fixes (--rebuilt-image), once the evidence of its compromised pods is kept.
+void eradicate_images(PlanContext& ctx, const std::vector<store::JournalEntry>& journal);
 // identities.cpp: what the attacker made or held in IAM: access keys, users (after their keys and
 // policies), roles (after their policies).
 void eradicate_access_keys(PlanContext& ctx);

@@ -259,33 +259,54 @@ void build_recover(PlanContext& ctx, const std::vector<store::JournalEntry>& jou
     ctx.add(s);
   }
   // Verification: the workloads of the incident's namespaces are back.
-  std::set<std::string> namespaces;
-  for (const auto* p : ctx.incident.of_kind("pod")) {
-    namespaces.insert(p->ns);
-    std::string kind = p->attr("workload_kind"), name = p->attr("workload_name");
+  auto verify_rollout = [&](const std::string& kind, const std::string& ns, const std::string& name,
+                            std::string reason) {
     std::string k = kind;
     std::transform(k.begin(), k.end(), k.begin(), [](unsigned char c) { return std::tolower(c); });
     if ((k != "deployment" && k != "daemonset" && k != "statefulset") || name.empty() ||
-        done(journal, "eradicate/delete-" + k + "/" + p->ns + "/" + name))
-      continue;
+        done(journal, "eradicate/delete-" + k + "/" + ns + "/" + name))
+      return;
     Step s;
-    s.id = "recover/verify-rollout/" + p->ns + "/" + k + "/" + name;
+    s.id = "recover/verify-rollout/" + ns + "/" + k + "/" + name;
     s.kind = "verify";
     s.action = "Check the workload's rollout is complete and its pods are ready";
-    s.target = kind + " " + p->ns + "/" + name;
+    s.target = kind + " " + ns + "/" + name;
     s.command = ctx.finish(s, ctx.kubectl()
                                   .word("rollout")
                                   .word("status")
                                   .word(k)
-                                  .opt("--namespace", p->ns)
+                                  .opt("--namespace", ns)
                                   .opt("--timeout", "300s")
                                   .name(name));
-    s.reason = "the workload of " + p->ns + "/" + p->name;
+    s.reason = std::move(reason);
     s.expected = "\"successfully rolled out\"";
     s.impact = "none (read-only)";
     s.undo_text = "nothing to undo";
     s.permanent = true;
     ctx.add(s);
+  };
+  std::set<std::string> namespaces;
+  for (const auto* p : ctx.incident.of_kind("pod")) {
+    namespaces.insert(p->ns);
+    verify_rollout(p->attr("workload_kind"), p->ns, p->attr("workload_name"),
+                   "the workload of " + p->ns + "/" + p->name);
+  }
+  // Workloads eradication moved to a rebuilt image: eradicate/rebuild-image/NS/KIND/NAME/C.
+  for (const auto& [id, i] : latest) {
+    constexpr std::string_view kRebuild = "eradicate/rebuild-image/";
+    if (id.rfind(kRebuild, 0) != 0) continue;
+    std::vector<std::string> parts;
+    for (size_t start = kRebuild.size();;) {
+      size_t slash = id.find('/', start);
+      parts.push_back(id.substr(start, slash == std::string::npos ? slash : slash - start));
+      if (slash == std::string::npos) break;
+      start = slash + 1;
+    }
+    if (parts.size() != 4) continue;
+    namespaces.insert(parts[0]);
+    verify_rollout(
+        parts[1], parts[0], parts[2],
+        "its container " + parts[3] + " was moved to the rebuilt image (step " + id + ")");
   }
   for (const auto& ns : namespaces) {
     Step s;

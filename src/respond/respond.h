@@ -62,12 +62,21 @@ struct Plan {
   std::vector<Step> steps;
 };
 
+// --rebuilt-image IMAGE=NEW: the image rebuilt with the fixes for a vulnerable image of the
+// incident. IMAGE is the image as the incident names it, or its repository without tag or digest.
+struct RebuiltImage {
+  std::string image, rebuilt;
+};
+// Reads IMAGE=NEW; nullopt and error (what is wrong, in words) when it is not that.
+std::optional<RebuiltImage> parse_rebuilt_image(std::string_view text, std::string& error);
+
 struct PlanOptions {
   std::vector<std::string> trusted_cidrs;    // for the API endpoint restriction
   std::vector<std::string> cicd_identities;  // user names or ARNs whose keys pipelines use
   std::string isolation_sg;                  // pre-made security group for a compromised node
   std::string kube_context;                  // inserted into every kubectl argv when set
   bool gatekeeper = false;                   // Gatekeeper is installed (also found in the snapshot)
+  std::vector<RebuiltImage> rebuilt_images;  // the fixed images eradication moves workloads to
   std::string base_dir;  // relative run.inputs start here when the incident has no run.cwd
   TimeNs now = kNoTime;  // the time revocations take effect (default: now)
 };

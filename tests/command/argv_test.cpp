@@ -224,5 +224,55 @@ TEST(CommandShellQuote, ShowsEveryWordExactly) {
             "kubectl delete clusterrolebinding -- $'a\\x1b[2Kb'");
 }
 
+TEST(CommandArgv, SetImageAndRolloutUndo) {
+  Argv set = Builder::kubectl()
+                 .word("set")
+                 .word("image")
+                 .word("deployment")
+                 .opt("--namespace", "shop")
+                 .name("web")
+                 .name("web=registry.example.com/shop/web:2.4.2")
+                 .build();
+  ASSERT_TRUE(set.ok()) << set.error;
+  EXPECT_EQ(set.words, (Words{"kubectl", "set", "image", "deployment", "--namespace=shop", "--",
+                              "web", "web=registry.example.com/shop/web:2.4.2"}));
+  EXPECT_EQ(validate({"kubectl", "rollout", "undo", "statefulset", "--namespace=db", "--", "pg"}),
+            "");
+  // Only the kinds whose template set image changes, and rollout undo rolls back.
+  EXPECT_EQ(validate({"kubectl", "set", "image", "pod", "--", "web", "web=nginx:1"}),
+            "kubectl set on a pod");
+  EXPECT_EQ(validate({"kubectl", "rollout", "undo", "cronjob", "--", "nightly"}),
+            "kubectl rollout on a cronjob");
+  EXPECT_EQ(validate({"kubectl", "set", "image", "deployment", "--", "web"}),
+            "kubectl set without a change");
+  EXPECT_EQ(validate({"kubectl", "set", "image", "deployment", "--", "web", "web=nginx:1", "api"}),
+            "an object name after a change");
+  // A hostile container or image is refused with the rule it breaks.
+  Argv hostile = Builder::kubectl()
+                     .word("set")
+                     .word("image")
+                     .word("deployment")
+                     .name("web")
+                     .name("--kubeconfig=/tmp/x")
+                     .build();
+  EXPECT_FALSE(hostile.ok());
+  EXPECT_TRUE(hostile.words.empty());
+  Argv spaces = Builder::kubectl()
+                    .word("set")
+                    .word("image")
+                    .word("daemonset")
+                    .name("agent")
+                    .name("agent=nginx:1; reboot")
+                    .build();
+  EXPECT_NE(spaces.error.find("image change \"agent=nginx:1; reboot\" is not a valid image change "
+                              "(container=image): image tag holds ';'"),
+            std::string::npos)
+      << spaces.error;
+  // A label change is not an image change, nor the other way round.
+  EXPECT_NE(validate({"kubectl", "label", "pod", "--", "web", "web=nginx:1:2"}), "");
+  EXPECT_EQ(validate({"kubectl", "label", "deployment", "--", "web", "a=b"}),
+            "kubectl label on a deployment");
+}
+
 }  // namespace
 }  // namespace eksir::command
