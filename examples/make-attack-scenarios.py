@@ -4181,11 +4181,10 @@ def build_vulnerable_web_image(out):
                  "scanner": "Amazon Inspector", "containers": f"Deployment:{ns}/{dep}/{C['container']}",
                  "workloads": f"Deployment:{ns}/{dep}*", "fixes": "*log4j-core 2.14.1 -> *CVE-2021-44228*",
                  "record": "*inspector/list-findings.json:*"}
-    set_image = ["kubectl", "set", "image", f"deployment/{dep}", f"{C['container']}=*"]
     expect = {
-        "pending": True,
         "severity": "Critical",
-        "criteria": ["critical.active_exploitation", "medium.vulnerable_component", "high.unusual_network"],
+        # Exploited, so not "vulnerable but not actively exploited": the Critical row, not the Medium.
+        "criteria": ["critical.active_exploitation", "high.unusual_network"],
         "criteria_not": ["critical.cluster_admin", "critical.multiple_nodes", "critical.data_exfiltration", "high.privileged_pods"],
         "affected": [
             {"kind": "image", "name": C["image"], "attributes": img_attrs,
@@ -4212,20 +4211,21 @@ def build_vulnerable_web_image(out):
             {"phase": "contain", "argv": ["kubectl", "apply"], "stdin_contains": ["kind: NetworkPolicy", f"namespace: {ns}"]},
             {"phase": "eradicate", "argv": ["kubectl", "delete", "pod", pod], "flags": {"--namespace": ns},
              "why": "its ReplicaSet replaces it; the new pod is as vulnerable until the image is rebuilt"},
-            {"phase": "eradicate", "argv": set_image, "flags": {"--namespace": ns}, "blocked": True, "blocked_contains": "--rebuilt-image",
+            # Without the rebuilt image the step has no command yet: it is blocked, and says why.
+            {"phase": "eradicate", "argv": [], "blocked": True, "blocked_contains": "--rebuilt-image",
              "why": "no rebuilt image was given: the step waits for one and says how to pass it"},
-            {"phase": "eradicate", "argv": set_image, "flags": {"--namespace": ns}, "blocked": True, "blocked_contains": "log4j-core",
+            {"phase": "eradicate", "argv": [], "blocked": True, "blocked_contains": "log4j-core",
              "why": "the blocking text names the package to upgrade"},
             {"any_of": [
-                {"phase": "eradicate", "argv": set_image, "flags": {"--namespace": ns}, "blocked": True, "blocked_contains": "2.16.0"},
-                {"phase": "eradicate", "argv": set_image, "flags": {"--namespace": ns}, "blocked": True, "blocked_contains": "2.17.1"}],
+                {"phase": "eradicate", "argv": [], "blocked": True, "blocked_contains": "log4j-core 2.14.1 -> 2.16.0"},
+                {"phase": "eradicate", "argv": [], "blocked": True, "blocked_contains": "log4j-core 2.14.1 -> 2.17.1"}],
              "why": "the version to rebuild with fixes every counted log4j-core finding: 2.16.0 (CVE-2021-45046), or 2.17.1 (all of them); 2.15.0 alone leaves a CRITICAL one"},
             {"phase": "recover", "argv": ["kubectl", "rollout", "status", "deployment", dep], "flags": {"--namespace": ns}},
         ],
         "plan_not": [
             {"phase": "contain|eradicate", "argv": ["kubectl", "delete", "deployment", dep],
              "why": "the production Deployment is patched by a rebuilt image, not deleted"},
-            {"phase": "contain|eradicate", "argv": ["kubectl", "set", "image", f"deployment/{C['rw']}"],
+            {"phase": "contain|eradicate", "argv": ["kubectl", "set", "image", "deployment", C['rw']],
              "why": "report-worker is not in the incident"},
             {"phase": "contain|eradicate", "argv": ["kubectl", "delete", "deployment", C["rw"]]},
             {"phase": "contain", "argv": ["kubectl", "cordon", B_.name]}, {"phase": "contain", "argv": ["kubectl", "cordon", Cn.name]},
@@ -4633,10 +4633,7 @@ def build_vulnerable_images_benign(out):
         ],
         "steps": VB_STEPS,
     }
-    ls_set = ["kubectl", "set", "image", f"daemonset/{C['ls']}", f"{C['ls']}=*"]
-    api_set = ["kubectl", "set", "image", f"deployment/{api}", f"{api}=*"]
     expect = {
-        "pending": True,
         "severity": "Medium",
         "criteria": ["medium.vulnerable_component"],
         "criteria_not": ["critical.active_exploitation", "critical.production_impact", "critical.cluster_admin", "high.unauthorised_deployment_change"],
@@ -4661,17 +4658,18 @@ def build_vulnerable_images_benign(out):
             {"kind": "node", "name": A.name}, {"kind": "node", "name": B_.name},
         ] + [{"kind": "pod", "name": p, "namespace": ns} for p, _, _ in C["api_pods"]],
         "plan": [
-            {"phase": "eradicate", "argv": api_set, "flags": {"--namespace": ns}, "blocked": True, "blocked_contains": "--rebuilt-image",
+            # Without rebuilt images the steps have no command yet: blocked, saying what to rebuild.
+            {"phase": "eradicate", "argv": [], "blocked": True, "blocked_contains": "booking-api:2026.05.26-1: it has CRITICAL",
              "why": "rebuild booking-api; no rebuilt image was given"},
-            {"phase": "eradicate", "argv": ls_set, "flags": {"--namespace": C["ls_ns"]}, "blocked": True,
-             "blocked_contains": "golang.org/x/crypto"},
+            {"phase": "eradicate", "argv": [], "blocked": True,
+             "blocked_contains": "golang.org/x/crypto v0.28.0 -> 0.31.0"},
         ],
         "plan_not": [
             {"phase": "contain", "argv": ["kubectl", "cordon"]},
             {"phase": "contain", "argv": ["kubectl", "apply"], "stdin_contains": ["kind: NetworkPolicy"],
              "why": "nothing is compromised: no isolation"},
             {"phase": "contain|eradicate", "argv": ["kubectl", "delete", "pod"]},
-            {"phase": "contain|eradicate", "argv": ["kubectl", "set", "image", f"deployment/{C['search']}"],
+            {"phase": "contain|eradicate", "argv": ["kubectl", "set", "image", "deployment", C['search']],
              "why": "search-api has no CRITICAL or HIGH finding"},
             {"phase": "contain", "argv": ["iam"]},
         ],

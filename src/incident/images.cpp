@@ -325,6 +325,29 @@ void assess_images(Incident& inc, const std::vector<const FindingFacts*>& group,
       same->why += "; " + a.why;
     }
 
+    // The workloads an exploited image runs in are part of the incident: they are what is
+    // rebuilt. Tied in, not the attacker's: never deleted.
+    if (exploited_now)
+      for (const auto& w : im.workloads) {
+        size_t colon = w.find(':'), slash = w.find('/');
+        if (colon == std::string::npos || slash == std::string::npos) continue;
+        std::string kind = w.substr(0, colon), ns = w.substr(colon + 1, slash - colon - 1),
+                    name = w.substr(slash + 1);
+        if (kind == "Pod") continue;
+        bool present =
+            std::any_of(inc.affected.begin(), inc.affected.end(), [&](const Affected& x) {
+              return x.kind == "workload" && x.ns == ns && x.name == name;
+            });
+        if (present) continue;
+        Affected wa;
+        wa.kind = "workload";
+        wa.name = name;
+        wa.ns = ns;
+        wa.id = ns + "/" + name;
+        wa.attributes["kind"] = kind;
+        wa.why = fmt::format("runs {}, exploited at runtime in one of its pods", im.image);
+        inc.affected.push_back(std::move(wa));
+      }
     // Not "not actively exploited" when it was.
     if (!exploited_now) {
       size_t cited = 0;
