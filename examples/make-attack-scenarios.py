@@ -4633,7 +4633,9 @@ def build_vulnerable_images_benign(out):
         ],
         "steps": VB_STEPS,
     }
+    rebuilt = f"{C['api_image'].rsplit(':', 1)[0]}:2026.05.26-2@sha256:{'7e' * 32}"
     expect = {
+        "plan_args": ["--rebuilt-image", f"{C['api_image'].rsplit(':', 1)[0]}={rebuilt}"],
         "severity": "Medium",
         "criteria": ["medium.vulnerable_component"],
         "criteria_not": ["critical.active_exploitation", "critical.production_impact", "critical.cluster_admin", "high.unauthorised_deployment_change"],
@@ -4658,9 +4660,11 @@ def build_vulnerable_images_benign(out):
             {"kind": "node", "name": A.name}, {"kind": "node", "name": B_.name},
         ] + [{"kind": "pod", "name": p, "namespace": ns} for p, _, _ in C["api_pods"]],
         "plan": [
-            # Without rebuilt images the steps have no command yet: blocked, saying what to rebuild.
-            {"phase": "eradicate", "argv": [], "blocked": True, "blocked_contains": "booking-api:2026.05.26-1: it has CRITICAL",
-             "why": "rebuild booking-api; no rebuilt image was given"},
+            # The rebuilt booking-api is given (plan_args): its step runs; the log shipper's is not,
+            # so its step has no command yet and says what to rebuild.
+            {"phase": "eradicate", "argv": ["kubectl", "set", "image", "deployment", api, f"{api}={rebuilt}"],
+             "flags": {"--namespace": ns}, "blocked": False,
+             "why": "booking-api rolled out on the image the pipeline rebuilt with the fixes"},
             {"phase": "eradicate", "argv": [], "blocked": True,
              "blocked_contains": "golang.org/x/crypto v0.28.0 -> 0.31.0"},
         ],
