@@ -71,6 +71,8 @@ class Collector {
   // Runs c, following NextToken into further files when paging is on.
   void run_paged(Command c);
   bool all_ok() const { return failed_.empty(); }
+  // The record's error is the service's answer (no scan of an image): not counted as failed.
+  void answered(size_t record) { std::erase(failed_, record); }
   const std::vector<size_t>& failed() const { return failed_; }
   std::string path(const std::string& rel) const { return o_.out_dir + "/" + rel; }
 
@@ -168,9 +170,11 @@ void note_gaps(Collector& c, size_t first, const std::string& source, const std:
     const Record& r = m.records[i];
     if (r.result.ok() || !r.refused.empty()) continue;
     std::string line = r.err && !r.err->path.empty() ? telling_line(c.path(r.err->path)) : "";
-    std::string note = vulnerability_gap(r.command.args.size() > 1 ? r.command.args[1] : "", line);
+    std::string operation = r.command.args.size() > 1 ? r.command.args[1] : "";
+    std::string note = vulnerability_gap(operation, line);
     if (note.empty()) note = line.empty() ? r.result.describe() : line;
     m.gaps.push_back({source, subject, note});
+    if (is_answer(operation, line)) c.answered(i);
   }
 }
 

@@ -34,4 +34,9 @@ std::string vulnerability_gap(std::string_view operation, std::string_view line)
   return {};
 }
 
+bool is_answer(std::string_view operation, std::string_view line) {
+  return operation == "describe-image-scan-findings" &&
+         (names(line, "ScanNotFoundException") || names(line, "ImageNotFoundException"));
+}
+
 }  // namespace eksir::collect

@@ -12,4 +12,8 @@ namespace eksir::collect {
 // aws operation word); "" when the code says nothing more than the line itself.
 std::string vulnerability_gap(std::string_view operation, std::string_view error_line);
 
+// True when the error is the service's answer about the image — it has no scan of it, or the
+// image is gone — rather than a failure to ask: a gap of the evidence, not of the collection.
+bool is_answer(std::string_view operation, std::string_view error_line);
+
 }  // namespace eksir::collect
