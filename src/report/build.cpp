@@ -632,6 +632,13 @@ class Builder {
                                              " (" + first_incident_->text + ")"
                                        : ""),
            conf, first_ref});
+    } else if (!exploited.empty() && roles.empty() && !sas.empty()) {
+      // The exploited workload's own token: how the attacker got it is the exploitation.
+      out.push_back({"hypothesis",
+                     fmt::format("{}the token of service account {} (mounted in the exploited "
+                                 "workload's pods) used{}",
+                                 entry, sas.front(), from),
+                     "Medium", first_ref});
     } else if (!roles.empty() || !sas.empty()) {
       credential = true;
       std::string who =

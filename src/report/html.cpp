@@ -398,7 +398,7 @@ void write_html(const Report& r, std::ostream& out) {
          "<tbody>\n";
     for (const auto& i : r.images) {
       std::string vulns = join_list(i.vulnerabilities);
-      if (!i.max_severity.empty()) vulns = i.max_severity + ": " + vulns;
+      if (!i.max_severity.empty()) vulns += " (worst " + i.max_severity + ")";
       std::string exploit =
           i.exploit_available.empty() ? "none known" : join_list(i.exploit_available);
       if (i.exploited) exploit += " — exploited: a workload running it shows exploitation";

@@ -123,6 +123,28 @@ TEST(ReportImages, RootCauseNamesTheExploitedPackageAndImage) {
       << html;
 }
 
+// The exploited workload's own service-account token, used after the exploitation: how the
+// attacker got it is the exploitation, not something the evidence does not show.
+TEST(ReportImages, TheExploitedWorkloadsTokenComesFromTheExploitation) {
+  json doc = json::parse(
+      read_file(test::source_dir() + "/tests/report/fixtures/incident-2026-03-14.json"));
+  json kept = json::array();
+  for (const auto& a : doc["incident"]["affected"])
+    if (a["kind"] != "access_key" && a["kind"] != "iam_user" && a["kind"] != "iam_role")
+      kept.push_back(a);
+  kept.push_back({{"kind", "service_account"}, {"name", "web"}, {"namespace", "shop"}});
+  kept.push_back(exploited_image());
+  doc["incident"]["affected"] = kept;
+  report::ReportInput in;
+  std::string error;
+  ASSERT_TRUE(report::parse_incident(doc.dump(), in.incident, error)) << error;
+  in.generated = parse_time("2026-03-14T12:00:00Z");
+  std::string root = section(render(in, report::Format::Markdown), "## 6. Root cause");
+  EXPECT_TRUE(has(root, "After the exploitation: the token of service account")) << root;
+  EXPECT_TRUE(has(root, "mounted in the exploited workload's pods")) << root;
+  EXPECT_FALSE(has(root, "How the attacker obtained the credential")) << root;
+}
+
 TEST(ReportImages, WithoutAnExploitedImageTheEntryPointIsAsBefore) {
   std::string md =
       render(input({tag_image("registry.example.com/shop/api:1.0")}), report::Format::Markdown);
@@ -145,11 +167,12 @@ TEST(ReportImages, ImagesTableInEveryFormat) {
   EXPECT_LT(table.find(kWeb), table.find("registry.example.com/shop/api:1.0")) << table;
   // Markdown escapes '>' (util::md_text).
   for (const std::string& part : std::vector<std::string>{
-           "CRITICAL: CVE-2021-44228, CVE-2022-3602",
+           "CVE-2021-44228, CVE-2022-3602 (worst CRITICAL)",
            "CVE-2021-44228 — exploited: a workload running it shows exploitation",
            "log4j-core 2.14.1 -\\> 2.17.1 (CVE-2021-44228); openssl 3.0.1 -\\> 3.0.7",
            "by digest " + kDigest, "by tag only: the digest the pod runs is not known",
-           "HIGH: CVE-2023-4863", "none known", "Deployment:shop/web, Pod:shop/web-7d4b9c8f6-x2k9p",
+           "CVE-2023-4863 (worst HIGH)", "none known",
+           "Deployment:shop/web, Pod:shop/web-7d4b9c8f6-x2k9p",
            "Amazon Inspector `evidence/inspector/findings.json:12`"})
     EXPECT_TRUE(has(table, part)) << part << "\n" << table;
 
