@@ -250,6 +250,7 @@ struct Snapshot {
   // incident use), from the evidence beside the snapshot; how many records of any severity.
   std::vector<ImageVulnerability> vulnerabilities;
   uint64_t vulnerability_records = 0;
+  uint64_t vulnerabilities_dropped = 0;  // critical or high findings past what is kept
   // What kubelets reported pods' containers run, from the audit log's pod status writes:
   // "namespace/pod/container" → imageID.
   std::map<std::string, std::string> audit_image_ids;

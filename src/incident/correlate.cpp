@@ -976,6 +976,12 @@ void describe(Incident& inc, const std::vector<const FindingFacts*>& group, cons
         "no image scan results in the evidence: which images carry known vulnerabilities, and "
         "whether the way in was one, is not known (Amazon Inspector or ECR scan findings — "
         "`eksir collect` gathers them — or Trivy / Grype reports)");
+  if (in.snapshot && in.snapshot->vulnerabilities_dropped)
+    inc.gaps.push_back(fmt::format(
+        "{} critical or high image vulnerability findings past the first {} were counted, not "
+        "kept: images they alone name are not joined to their workloads",
+        util::thousands(in.snapshot->vulnerabilities_dropped),
+        util::thousands(in.snapshot->vulnerabilities.size())));
   if (!in.snapshot || in.snapshot->objects == 0)
     inc.gaps.push_back(
         "no cluster snapshot: pods, nodes and RBAC as they are now were not "

@@ -391,14 +391,19 @@ void assess_images(Incident& inc, const std::vector<const FindingFacts*>& group,
 
 namespace eksir::incident {
 
-ImageEvidence::ImageEvidence(unsigned workers) : parts_(std::max(1u, workers)) {}
+ImageEvidence::ImageEvidence(unsigned workers, size_t max_kept)
+    : parts_(std::max(1u, workers)), max_per_part_(std::max<size_t>(1, max_kept / parts_.size())) {}
 
 bool ImageEvidence::offer(const EventView& ev, unsigned worker) {
   Part& part = parts_[worker % parts_.size()];
   if (ev.source == Source::Vulnerability) {
     ++part.records;
-    if (auto v = cluster::image_vulnerability(ev); v && v->rank() >= 3)
-      part.vulnerabilities.push_back(std::move(*v));
+    if (auto v = cluster::image_vulnerability(ev); v && v->rank() >= 3) {
+      if (part.vulnerabilities.size() < max_per_part_)
+        part.vulnerabilities.push_back(std::move(*v));
+      else
+        ++part.dropped;
+    }
     return true;
   }
   if (ev.source != Source::K8sAudit || path_text(ev.doc, "objectRef.resource") != "pods" ||
@@ -426,6 +431,7 @@ void ImageEvidence::move_into(cluster::Snapshot& snap) {
   std::vector<Part::ImageId> ids;
   for (auto& p : parts_) {
     snap.vulnerability_records += p.records;
+    snap.vulnerabilities_dropped += p.dropped;
     for (auto& v : p.vulnerabilities) snap.vulnerabilities.push_back(std::move(v));
     for (auto& i : p.image_ids) ids.push_back(std::move(i));
     p = Part();

@@ -105,7 +105,9 @@ void assess_images(Incident& inc, const std::vector<const FindingFacts*>& group,
 // status writes). Handed to the snapshot after the scan, for the checks and the correlation.
 class ImageEvidence {
  public:
-  explicit ImageEvidence(unsigned workers);
+  // max_kept: critical and high findings kept in all (a scanner's output for thousands of images
+  // holds a few hundred thousand); past it they are counted, and the incident says so.
+  explicit ImageEvidence(unsigned workers, size_t max_kept = 1'000'000);
   // True when the event was one of these (a vulnerability, a pod status write).
   bool offer(const EventView& ev, unsigned worker);
   void move_into(cluster::Snapshot& snap);
@@ -118,9 +120,10 @@ class ImageEvidence {
     };
     std::vector<cluster::ImageVulnerability> vulnerabilities;
     std::vector<ImageId> image_ids;
-    uint64_t records = 0;
+    uint64_t records = 0, dropped = 0;
   };
   std::vector<Part> parts_;
+  size_t max_per_part_;
 };
 
 // Severity of a group of findings by the playbook's table: criteria met (highest first).
