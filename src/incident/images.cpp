@@ -53,9 +53,29 @@ bool exploitation_shaped(const FindingFacts& ff) {
   return false;
 }
 
+// The snapshot's workloads by kind, namespace and name: every pod is looked up, so once.
+class SnapshotWorkloads {
+ public:
+  explicit SnapshotWorkloads(const cluster::Snapshot* snap) {
+    if (snap)
+      for (const auto& w : snap->workloads) by_key_.emplace(key(w.kind, w.ns, w.name), &w);
+  }
+  const cluster::Workload* find(std::string_view kind, std::string_view ns,
+                                std::string_view name) const {
+    auto it = by_key_.find(key(kind, ns, name));
+    return it == by_key_.end() ? nullptr : it->second;
+  }
+
+ private:
+  static std::string key(std::string_view kind, std::string_view ns, std::string_view name) {
+    return fmt::format("{}/{}/{}", kind, ns, name);
+  }
+  std::map<std::string, const cluster::Workload*> by_key_;
+};
+
 // The top controller of a pod: through the graph's ownership links (from the audit log), else
 // through the snapshot's owner references (ReplicaSet → Deployment).
-std::string controller_of(const std::string& pod_key, const Graph& g, const cluster::Snapshot* snap,
+std::string controller_of(const std::string& pod_key, const Graph& g, const SnapshotWorkloads& snap,
                           std::string_view ns, std::string_view pod) {
   std::string at = pod_key, found;
   for (int depth = 0; depth < 4; ++depth) {
@@ -71,12 +91,10 @@ std::string controller_of(const std::string& pod_key, const Graph& g, const clus
     }
     at = next;
   }
-  if (!found.empty() || !snap) return found;
+  if (!found.empty()) return found;
   std::string kind = "Pod", name(pod);
   for (int depth = 0; depth < 4; ++depth) {
-    const cluster::Workload* self = nullptr;
-    for (const auto& w : snap->workloads)
-      if (w.kind == kind && w.ns == ns && w.name == name) self = &w;
+    const cluster::Workload* self = snap.find(kind, ns, name);
     if (!self || self->owners.empty()) break;
     kind = self->owners.front().kind;
     name = self->owners.front().name;
@@ -88,37 +106,41 @@ std::string controller_of(const std::string& pod_key, const Graph& g, const clus
 // The containers of a pod: the snapshot's (with what the kubelet said it runs), else the
 // images the audit log names for it.
 void containers_of(const std::string& pod_key, const Graph& g, const cluster::Snapshot* snap,
-                   std::vector<Running>& out) {
+                   const SnapshotWorkloads& workloads, std::vector<Running>& out) {
   const Entity* e = g.find(pod_key);
   std::string rest = pod_key.substr(4);
   size_t slash = rest.find('/');
   if (slash == std::string::npos) return;
   std::string ns = rest.substr(0, slash), pod = rest.substr(slash + 1);
+  std::string controller = controller_of(pod_key, g, workloads, ns, pod);
+  // Known only from the kubelet's status writes in the audit log, else.
   auto audit_id = [&](const std::string& container) {
     if (!snap) return std::string();
     auto it = snap->audit_image_ids.find(ns + "/" + pod + "/" + container);
     return it == snap->audit_image_ids.end() ? std::string() : it->second;
   };
-  std::string controller = controller_of(pod_key, g, snap, ns, pod);
-  size_t before = out.size();
-  if (snap)
-    for (const auto& w : snap->workloads) {
-      if (w.kind != "Pod" || w.ns != ns || w.name != pod) continue;
-      for (const auto* list : {&w.pod.containers, &w.pod.init_containers})
-        for (const auto& c : *list)
-          out.push_back({pod_key, ns, pod, c.name, c.image,
-                         c.image_id.empty() ? audit_id(c.name) : c.image_id, controller});
-    }
-  if (out.size() > before || !e) return;
-  auto images = e->attributes.find("images");
-  if (images == e->attributes.end()) return;
-  std::string_view list = images->second;
-  while (!list.empty()) {
-    size_t comma = list.find(',');
-    std::string image(list.substr(0, comma));
-    out.push_back({pod_key, ns, pod, "", image, "", controller});
-    list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+  if (const cluster::Workload* w = workloads.find("Pod", ns, pod)) {
+    for (const auto* list : {&w->pod.containers, &w->pod.init_containers})
+      for (const auto& c : *list)
+        out.push_back({pod_key, ns, pod, c.name, c.image,
+                       c.image_id.empty() ? audit_id(c.name) : c.image_id, controller});
+    return;
   }
+  size_t before = out.size();
+  if (e)
+    if (auto images = e->attributes.find("images"); images != e->attributes.end()) {
+      std::string_view list = images->second;
+      while (!list.empty()) {
+        size_t comma = list.find(',');
+        out.push_back({pod_key, ns, pod, "", std::string(list.substr(0, comma)), "", controller});
+        list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+      }
+    }
+  if (out.size() > before || !snap) return;
+  std::string prefix = ns + "/" + pod + "/";
+  for (auto it = snap->audit_image_ids.lower_bound(prefix);
+       it != snap->audit_image_ids.end() && it->first.rfind(prefix, 0) == 0; ++it)
+    out.push_back({pod_key, ns, pod, it->first.substr(prefix.size()), "", it->second, controller});
 }
 
 struct ImageFacts {
@@ -210,11 +232,12 @@ void assess_images(Incident& inc, const std::vector<const FindingFacts*>& group,
           fmt::format("{}:{}/{}", kind == a.attributes.end() ? "" : kind->second, a.ns, a.name));
     }
   }
+  SnapshotWorkloads workloads(snap);
   for (const auto& w : snap->workloads)
     if (w.kind == "Pod") {
       std::string key = "pod:" + w.ns + "/" + w.name;
-      if (whole_cluster ||
-          (!controllers.empty() && controllers.count(controller_of(key, g, snap, w.ns, w.name))))
+      if (whole_cluster || (!controllers.empty() &&
+                            controllers.count(controller_of(key, g, workloads, w.ns, w.name))))
         add_pod(key);
     }
   if (whole_cluster)
@@ -223,21 +246,7 @@ void assess_images(Incident& inc, const std::vector<const FindingFacts*>& group,
         add_pod("pod:" + where.substr(0, last));
 
   std::vector<Running> running;
-  for (const auto& p : pods) {
-    size_t before = running.size();
-    containers_of(p, g, snap, running);
-    if (running.size() == before && snap) {
-      // Known only from the kubelet's status writes in the audit log.
-      std::string prefix = p.substr(4) + "/";
-      for (auto it = snap->audit_image_ids.lower_bound(prefix);
-           it != snap->audit_image_ids.end() && it->first.rfind(prefix, 0) == 0; ++it) {
-        std::string ns = prefix.substr(0, prefix.find('/'));
-        std::string pod = prefix.substr(ns.size() + 1, prefix.size() - ns.size() - 2);
-        running.push_back({p, ns, pod, it->first.substr(prefix.size()), "", it->second,
-                           controller_of(p, g, snap, ns, pod)});
-      }
-    }
-  }
+  for (const auto& p : pods) containers_of(p, g, snap, workloads, running);
 
   std::map<std::string, ImageFacts> images;  // image as run (+ digest) → facts
   for (const auto& r : running) {
