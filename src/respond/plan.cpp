@@ -269,7 +269,8 @@ PlanResult build_plan(std::string_view incident_json, Phase phase, const PlanOpt
     plan.notes.push_back(
         "kubectl uses the current context: check it is " +
         (incident.cluster.empty() ? std::string("the incident's cluster") : incident.cluster) +
-        " (kubectl config current-context), or pass --context");
+        " (kubectl config current-context; respond --execute refuses another), or pass "
+        "--context");
   return r;
 }
 
