@@ -203,8 +203,8 @@ int detect_command(eksir::detect::DetectOptions& o, const std::string& format,
 
 // `eksir case list|show|note|close|reopen`: fills cmd, whose action is set by the subcommand.
 CLI::App* add_case_command(CLI::App& app, eksir::store::CaseCommand& cmd) {
-  auto* cs =
-      app.add_subcommand("case", "Cases kept by `eksir investigate`: list, show, note, close");
+  auto* cs = app.add_subcommand(
+      "case", "Cases kept by `eksir investigate`: list, show, note, close, export");
   cs->require_subcommand(1);
   auto action = [&cmd](CLI::App* sub, const char* name) {
     sub->callback([&cmd, name] { cmd.action = name; });
@@ -232,6 +232,18 @@ CLI::App* add_case_command(CLI::App& app, eksir::store::CaseCommand& cmd) {
   return cs;
 }
 
+// `eksir case export`: its own command object, as it writes a file rather than a view.
+CLI::App* add_case_export(CLI::App* cs, eksir::store::CaseExport& x) {
+  auto* ex = cs->add_subcommand(
+      "export",
+      "The case as a handover package (.tar.gz): database, reports, journal captures, "
+      "inputs and a manifest of SHA-256 digests");
+  ex->add_option("case", x.target, "Case directory or id")->required();
+  ex->add_option("-o,--output", x.output, "The .tar.gz to write")->required();
+  ex->add_flag("--force", x.force, "Replace the file when it exists");
+  return ex;
+}
+
 // `eksir plan` and `eksir respond`: the response to a case's incident, one phase at a time.
 struct ResponseCli {
   CLI::App* plan = nullptr;
@@ -241,8 +253,6 @@ struct ResponseCli {
   std::string plan_phase, run_phase, config;
   eksir::respond::PlanOptions common;
   std::vector<std::string> rebuilt_images;
-  int step = 0;
-  CLI::Option* step_option = nullptr;
 };
 
 void add_response_commands(CLI::App& app, ResponseCli& r) {
@@ -278,7 +288,21 @@ void add_response_commands(CLI::App& app, ResponseCli& r) {
   r.respond->add_option("--phase", r.run_phase, "contain, eradicate or recover")->required();
   r.respond->add_flag("--execute", r.run.execute, "Run the steps (each asked for first)");
   r.respond->add_flag("--yes", r.run.yes, "Do not ask before each step (automation)");
-  r.step_option = r.respond->add_option("--step", r.step, "Only this step (1-based)");
+  r.respond->add_option("--step", r.run.only_step,
+                        "Only this step: its id, or its number (1-based); also runs a step that "
+                        "was skipped or failed before");
+  r.respond->add_flag("--continue", r.run.continue_after_failure,
+                      "Go on after a failed step: steps whose last run failed are not retried "
+                      "(they stay failed in the journal), the others run");
+  r.respond->add_option("--skip", r.run.skip,
+                        "Skip this step: its id, or its number, or numbers as 1,3 (repeatable); "
+                        "journaled as skipped with who and when, not run again unless --step "
+                        "names it");
+  r.respond->add_option("--reason", r.run.reason,
+                        "Why, for the journal: with --skip and --force-context");
+  r.respond->add_flag("--force-context", r.run.force_context,
+                      "Run although the kubectl context or the AWS account is not the case's "
+                      "(journaled)");
   r.respond->add_option("--aws", r.run.aws, "aws program (default: $EKSIR_AWS, else aws)");
   r.respond->add_option("--kubectl", r.run.kubectl,
                         "kubectl program (default: $EKSIR_KUBECTL, else kubectl)");
@@ -313,7 +337,6 @@ int run_response_command(ResponseCli& r) {
   }
   r.run.case_dir = r.plan_cmd.case_dir;
   r.run.phase = *phase;
-  if (r.step_option->count()) r.run.only_step = r.step;
   r.run.plan = r.common;
   r.run.config = r.config;
   if (r.run.aws == "aws")
@@ -512,6 +535,8 @@ int dispatch(int argc, char** argv) {
 
   eksir::store::CaseCommand case_cmd;
   auto* cs = add_case_command(app, case_cmd);
+  eksir::store::CaseExport case_export;
+  auto* cx = add_case_export(cs, case_export);
 
   ResponseCli response;
   add_response_commands(app, response);
@@ -577,6 +602,7 @@ int dispatch(int argc, char** argv) {
     return eksir::incident::run(inv, std::cout, std::cerr);
   }
   if (response.plan->parsed() || response.respond->parsed()) return run_response_command(response);
+  if (cx->parsed()) return eksir::store::export_case(case_export, std::cout, std::cerr);
   if (cs->parsed()) return eksir::store::case_command(case_cmd, std::cout, std::cerr);
   if (ld->parsed()) return eksir::backend::load(load, std::cout, std::cerr);
   if (ps->parsed()) return eksir::cluster::run_posture(posture, std::cout, std::cerr);

@@ -43,10 +43,12 @@ constexpr std::array kKubectlOptions = {
     Option{"--since-time", Type::k8s_time},
 };
 
-constexpr std::array<std::string_view, 9> kKubectlFlags = {
-    "--ignore-not-found", "--all-containers",    "--timestamps",
-    "--prefix",           "--ignore-daemonsets", "--delete-emptydir-data",
-    "--server-side",      "--overwrite",         "--all-namespaces"};
+constexpr std::array<std::string_view, 10> kKubectlFlags = {
+    "--ignore-not-found",  "--all-containers",
+    "--timestamps",        "--prefix",
+    "--ignore-daemonsets", "--delete-emptydir-data",
+    "--server-side",       "--overwrite",
+    "--all-namespaces",    "--minify"};
 
 constexpr std::array kKinds = {
     Kind{"pod", "pods", "Pod", Type::k8s_name},
@@ -87,6 +89,8 @@ constexpr std::array kVerbs = {
     Verb{"replace", "", false, 0, 0, false, "", Type::label_change, ""},
     Verb{"set", "image", true, 1, 1, true, "", Type::image_change,
          "deployment daemonset statefulset replicaset cronjob"},
+    // The context check before --execute: which cluster kubectl talks to (never --raw).
+    Verb{"config", "view", false, 0, 0, false, "", Type::label_change, ""},
 };
 
 constexpr std::array kAwsOptions = {

@@ -495,8 +495,11 @@ class Builder {
       a.started = j.started;
       a.finished = j.finished;
       a.exit_status = j.exit_status;
-      a.result = j.exit_status == 0 ? "succeeded (exit 0)"
-                                    : fmt::format("failed (exit {})", j.exit_status);
+      a.result = j.kind == "skipped"    ? "skipped by the operator (nothing ran)"
+                 : j.kind == "override" ? "check overridden by the operator"
+                 : j.exit_status == 0   ? "succeeded (exit 0)"
+                                        : fmt::format("failed (exit {})", j.exit_status);
+      if (j.kind != "step" && !j.reason.empty()) a.result += ": " + valid_utf8(j.reason);
       std::string out = first_line(j.exit_status == 0 ? j.stdout_text : j.stderr_text);
       if (out.empty()) out = first_line(j.exit_status == 0 ? j.stderr_text : j.stdout_text);
       a.verification = out.empty() ? a.result : a.result + ": " + out;

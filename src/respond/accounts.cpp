@@ -54,7 +54,7 @@ std::string iam_name(const Affected& a) {
 
 bool journal_done(const std::vector<store::JournalEntry>& journal, std::string_view step_id) {
   return std::any_of(journal.begin(), journal.end(), [&](const store::JournalEntry& e) {
-    return e.step_id == step_id && e.exit_status == 0 && !e.dry_run;
+    return e.step_id == step_id && e.succeeded();
   });
 }
 

@@ -1,6 +1,7 @@
-// `eksir respond`: the plan of one phase, dry-run unless --execute; with it, every step is shown,
-// confirmed, run (settings it overwrites captured first) and journaled; the first failure stops
-// the run and says what is left.
+// `eksir respond`: the plan of one phase, dry-run unless --execute; with it, the kubectl context
+// and the AWS account are checked against the case's, then every step is shown, confirmed, run
+// (settings it overwrites captured first) and journaled; the first failure stops the run and says
+// what is left and how to go on (--continue, --skip).
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -9,13 +10,16 @@
 #include <fstream>
 #include <istream>
 #include <ostream>
+#include <set>
 #include <sstream>
 
 #include "cluster/cluster.h"
 #include "command/command.h"
 #include "respond/case_io.h"
+#include "respond/context_check.h"
 #include "respond/process.h"
 #include "respond/respond.h"
+#include "respond/resume.h"
 #include "util/visible.h"
 
 namespace eksir::respond {
@@ -208,8 +212,19 @@ LoadedCase load_case(const std::string& arg, bool create) {
 }
 
 int respond(const RespondOptions& o, std::istream& in, std::ostream& out, std::ostream& err) {
-  if (o.only_step && *o.only_step < 1) {
-    err << fmt::format("eksir respond: --step {}: steps are numbered from 1\n", *o.only_step);
+  if (!o.only_step.empty())
+    if (auto e = check_step_number(o.only_step, "--step"); !e.empty()) {
+      err << "eksir respond: " << e << "\n";
+      return 2;
+    }
+  std::vector<std::string> skip_refs = split_step_refs(o.skip);
+  for (const auto& ref : skip_refs)
+    if (auto e = check_step_number(ref, "--skip"); !e.empty()) {
+      err << "eksir respond: " << e << "\n";
+      return 2;
+    }
+  if (!o.reason.empty() && skip_refs.empty() && !o.force_context) {
+    err << "eksir respond: --reason goes with --skip or --force-context\n";
     return 2;
   }
   if (auto e = operator_values(o.plan, o.endpoint_url); !e.empty()) {
@@ -237,10 +252,22 @@ int respond(const RespondOptions& o, std::istream& in, std::ostream& out, std::o
   }
   const Plan& plan = pr.plan;
   std::string phase(phase_name(o.phase));
-  if (o.only_step && *o.only_step > static_cast<int>(plan.steps.size())) {
-    err << fmt::format("eksir respond: --step {}: the {} plan has {} steps\n", *o.only_step, phase,
-                       plan.steps.size());
-    return 2;
+  std::optional<size_t> only;
+  std::set<size_t> to_skip;
+  {
+    std::string error;
+    if (!o.only_step.empty() && !(only = find_step(plan, o.only_step, "--step", error))) {
+      err << "eksir respond: " << error << "\n";
+      return 2;
+    }
+    for (const auto& ref : skip_refs) {
+      auto i = find_step(plan, ref, "--skip", error);
+      if (!i) {
+        err << "eksir respond: " << error << "\n";
+        return 2;
+      }
+      to_skip.insert(*i);
+    }
   }
   if (o.execute) {
     if (auto st = lc.store->save_plan(phase, plan_json(plan)); !st) {
@@ -253,50 +280,175 @@ int respond(const RespondOptions& o, std::istream& in, std::ostream& out, std::o
                      o.execute ? "" : " — dry run: nothing is run or changed; add --execute");
   for (const auto& n : plan.notes) out << "note: " << util::visible(n) << "\n";
 
-  auto done_at = [&](const std::string& id) -> const store::JournalEntry* {
-    const store::JournalEntry* found = nullptr;
-    for (const auto& e : lc.journal)
-      if (e.phase == phase && e.step_id == id && e.exit_status == 0 && !e.dry_run) found = &e;
-    return found;
+  // What becomes of each step, decided before anything runs: the context is checked only for
+  // the programs the steps that run use.
+  enum class Fate { run, done, skip_now, skipped_before, failed_before, blocked };
+  struct Todo {
+    size_t index = 0;
+    Fate fate = Fate::run;
+    StepState state;
+    command::Argv run, capture;
+    std::string why;  // blocked
   };
-  std::vector<size_t> todo;
-  for (size_t i = 0; i < plan.steps.size(); ++i)
-    if (!o.only_step || static_cast<int>(i) + 1 == *o.only_step) todo.push_back(i);
+  std::vector<Todo> todo;
+  bool uses_kubectl = false, uses_aws = false;
+  for (size_t i = 0; i < plan.steps.size(); ++i) {
+    if (only && i != *only) continue;
+    const Step& s = plan.steps[i];
+    Todo t;
+    t.index = i;
+    t.state = step_state(lc.journal, phase, s.id);
+    bool named = only.has_value();  // --step runs a step that was skipped or failed before
+    if (t.state.done)
+      t.fate = Fate::done;
+    else if (to_skip.count(i))
+      t.fate = Fate::skip_now;
+    else if (t.state.skipped() && !named)
+      t.fate = Fate::skipped_before;
+    else if (t.state.failed() && o.continue_after_failure && !named)
+      t.fate = Fate::failed_before;
+    if (t.fate == Fate::run) {
+      t.run = exec_argv(s.command.argv, o);
+      if (!s.capture.empty()) t.capture = exec_argv(s.capture.argv, o);
+      t.why = s.blocked;
+      if (t.why.empty() && !t.run.ok()) t.why = "unsafe to run: " + t.run.error;
+      if (t.why.empty() && !t.capture.ok()) t.why = "unsafe to run (capture): " + t.capture.error;
+      if (!t.why.empty()) t.fate = Fate::blocked;
+    }
+    if (t.fate == Fate::run)
+      for (const Command* c : {&s.command, &s.capture})
+        if (!c->argv.empty()) (c->argv.front() == "aws" ? uses_aws : uses_kubectl) = true;
+    todo.push_back(std::move(t));
+  }
 
-  int ran = 0, skipped = 0;
-  std::vector<size_t> blocked;
+  if (o.execute && (uses_kubectl || uses_aws)) {
+    ContextCheck cc = check_context(plan, o.plan.kube_context, uses_kubectl, uses_aws,
+                                    [&](const std::vector<std::string>& argv) {
+                                      command::Argv a = exec_argv(argv, o);
+                                      if (!a.ok()) return ProcessResult{127, "", a.error};
+                                      return run_process(a.words, "");
+                                    });
+    for (const auto& v : cc.verified) out << "context: " << v << "\n";
+    for (const auto& u : cc.unchecked) out << "context: not checked: " << u << "\n";
+    if (!cc.ok() && !o.force_context) {
+      err << "eksir respond: refused: this is not the case's cluster or account; nothing was "
+             "run:\n";
+      for (const auto& p : cc.problems) err << "  " << p << "\n";
+      err << "Switch to the case's (kubectl config use-context, --context, AWS_PROFILE), or, to "
+             "run the steps here all the same (journaled):\n    "
+          << respond_line(o, lc.dir, {"--force-context"}) << "\n";
+      return 2;
+    }
+    if (!cc.ok()) {
+      store::JournalEntry e;
+      e.kind = "override";
+      e.phase = phase;
+      e.step_id = phase + "/context-check";
+      e.action =
+          "Run although the kubectl context or AWS account is not the case's "
+          "(--force-context)";
+      for (const auto& p : cc.problems) e.target += (e.target.empty() ? "" : "; ") + p;
+      e.reason = o.reason;
+      e.operator_name = store::operator_name();
+      e.started = e.finished = now_ns();
+      if (auto st = lc.store->append_journal(e); !st) {
+        err << "eksir respond: the context override could not be journaled: " << st.error << "\n";
+        return 2;
+      }
+      for (const auto& p : cc.problems)
+        out << "context: OVERRIDDEN (--force-context): " << p << "\n";
+    }
+  }
+
+  auto left_from = [&](size_t k) {
+    std::vector<size_t> left;
+    for (size_t j = k; j < todo.size(); ++j)
+      if (todo[j].fate == Fate::run || j == k) left.push_back(todo[j].index);
+    for (const auto& t : todo)
+      if (t.fate == Fate::blocked) left.push_back(t.index);
+    return left;
+  };
+
+  int ran = 0, done = 0, skipped = 0;
+  std::vector<size_t> blocked, not_retried;
   for (size_t k = 0; k < todo.size(); ++k) {
-    size_t i = todo[k];
+    const Todo& t = todo[k];
+    size_t i = t.index;
     const Step& s = plan.steps[i];
     int n = static_cast<int>(i) + 1;
-    if (const auto* e = done_at(s.id)) {
-      out << fmt::format("\n{:>2}. {} — {}: already done at {} by {}; skipped\n", n,
-                         util::visible(s.action), util::visible(s.target), format_time(e->finished),
-                         util::visible(e->operator_name));
-      ++skipped;
-      continue;
+    std::string head =
+        fmt::format("\n{:>2}. {} — {}", n, util::visible(s.action), util::visible(s.target));
+    switch (t.fate) {
+      case Fate::done:
+        out << head
+            << fmt::format(": already done at {} by {}; skipped\n",
+                           format_time(t.state.done->finished),
+                           util::visible(t.state.done->operator_name));
+        ++done;
+        continue;
+      case Fate::skipped_before:
+        out << head
+            << fmt::format(
+                   ": skipped at {} by {}{}; not run (--step {} runs it)\n",
+                   format_time(t.state.last->finished), util::visible(t.state.last->operator_name),
+                   t.state.last->reason.empty() ? ""
+                                                : " (" + util::visible(t.state.last->reason) + ")",
+                   util::visible(command::shell_quote(s.id)));
+        ++skipped;
+        continue;
+      case Fate::failed_before:
+        out << head
+            << fmt::format(
+                   ": failed at {} (exit {}); not retried (--continue; --step {} "
+                   "retries it)\n",
+                   format_time(t.state.last->finished), t.state.last->exit_status,
+                   util::visible(command::shell_quote(s.id)));
+        not_retried.push_back(i);
+        continue;
+      case Fate::blocked:
+        out << head << ": BLOCKED: " << util::visible(t.why) << "\n";
+        blocked.push_back(i);
+        continue;
+      case Fate::skip_now:
+        if (!o.execute) {
+          out << head << ": would be skipped (--skip)\n";
+          ++skipped;
+          continue;
+        }
+        {
+          store::JournalEntry e;
+          e.kind = "skipped";
+          e.phase = phase;
+          e.step_id = s.id;
+          e.action = s.action;
+          e.target = s.target;
+          e.reason = o.reason;
+          e.operator_name = store::operator_name();
+          e.started = e.finished = now_ns();
+          if (auto st = lc.store->append_journal(e); !st) {
+            err << "eksir respond: step " << n << " could not be journaled as skipped: " << st.error
+                << "\n";
+            return 2;
+          }
+          out << head << ": skipped (--skip), journaled"
+              << (o.reason.empty() ? "" : ": " + util::visible(o.reason)) << "\n";
+          ++skipped;
+        }
+        continue;
+      case Fate::run:
+        break;
     }
-    command::Argv run = exec_argv(s.command.argv, o), capture;
-    if (!s.capture.empty()) capture = exec_argv(s.capture.argv, o);
-    std::string why = s.blocked;
-    if (why.empty() && !run.ok()) why = "unsafe to run: " + run.error;
-    if (why.empty() && !capture.ok()) why = "unsafe to run (capture): " + capture.error;
-    if (!why.empty()) {
-      out << fmt::format("\n{:>2}. {} — {}: BLOCKED: {}\n", n, util::visible(s.action),
-                         util::visible(s.target), util::visible(why));
-      blocked.push_back(i);
-      continue;
-    }
+    const command::Argv& run = t.run;
+    const command::Argv& capture = t.capture;
     print_step(out, n, s, capture, run);
     if (!o.execute) continue;
     if (!o.yes) {
       out << fmt::format("    run step {}? [y/N] ", n) << std::flush;
       std::string answer;
       if (!std::getline(in, answer) || (answer != "y" && answer != "yes" && answer != "Y")) {
-        std::vector<size_t> left(todo.begin() + k, todo.end());
-        left.insert(left.end(), blocked.begin(), blocked.end());
         err << fmt::format("eksir respond: step {} declined; stopped. Left:{}\n", n,
-                           left_text(plan, left));
+                           left_text(plan, left_from(k)))
+            << how_to_go_on(o, lc.dir, n, s.id, false);
         return 1;
       }
     }
@@ -347,34 +499,44 @@ int respond(const RespondOptions& o, std::istream& in, std::ostream& out, std::o
       return 2;
     }
     if (e.exit_status != 0) {
-      std::vector<size_t> left(todo.begin() + k, todo.end());
-      left.insert(left.end(), blocked.begin(), blocked.end());
       err << fmt::format(
-          "eksir respond: step {} failed ({}exit {}): {}\n{}\nStopped; nothing after it ran. "
-          "Left:{}\n",
-          n, capture_failed ? "capturing the current settings, " : "", e.exit_status,
-          command::shell_join(e.argv),
-          visible_lines(last_lines(e.stderr_text.empty() ? e.stdout_text : e.stderr_text)),
-          left_text(plan, left));
+                 "eksir respond: step {} failed ({}exit {}): {}\n{}\nStopped; nothing after it "
+                 "ran. Left:{}\n",
+                 n, capture_failed ? "capturing the current settings, " : "", e.exit_status,
+                 command::shell_join(e.argv),
+                 visible_lines(last_lines(e.stderr_text.empty() ? e.stdout_text : e.stderr_text)),
+                 left_text(plan, left_from(k)))
+          << how_to_go_on(o, lc.dir, n, s.id, true);
       return 1;
     }
     ++ran;
     out << "    done (exit 0)\n";
   }
+  size_t would_run = 0;
+  for (const auto& t : todo) would_run += t.fate == Fate::run;
+  std::string tally =
+      fmt::format("{} already done, {} skipped, {} blocked", done, skipped, blocked.size());
+  if (!not_retried.empty())
+    tally += fmt::format(", {} failed before and not retried", not_retried.size());
   if (!o.execute) {
-    out << fmt::format("\ndry run: {} step(s) would run, {} already done, {} blocked\n",
-                       todo.size() - skipped - blocked.size(), skipped, blocked.size());
+    out << fmt::format("\ndry run: {} step(s) would run, {}\n", would_run, tally);
     return 0;
   }
-  out << fmt::format("\n{}: {} step(s) ran, {} already done, {} blocked\n", phase, ran, skipped,
-                     blocked.size());
+  out << fmt::format("\n{}: {} step(s) ran, {}\n", phase, ran, tally);
+  int rc = 0;
+  if (!not_retried.empty()) {
+    err << "eksir respond: steps that failed before were not retried (--continue). Left:"
+        << left_text(plan, not_retried) << "\nRetry them with:\n    " << respond_line(o, lc.dir, {})
+        << "\n";
+    rc = 1;
+  }
   if (!blocked.empty()) {
     err << "eksir respond: blocked steps need more input (see above); re-run after providing "
            "it. Left:"
         << left_text(plan, blocked) << "\n";
-    return 1;
+    rc = 1;
   }
-  return 0;
+  return rc;
 }
 
 int plan_command(const PlanCommand& c, std::ostream& out, std::ostream& err) {

@@ -238,6 +238,8 @@ PlanResult build_plan(std::string_view incident_json, Phase phase, const PlanOpt
   plan.severity = incident.severity;
   plan.cluster = incident.cluster;
   plan.region = incident.region;
+  plan.account = incident.account;
+  plan.cluster_arn = incident.cluster_arn;
   plan.generated = options.now != kNoTime ? options.now
                                           : std::chrono::duration_cast<std::chrono::milliseconds>(
                                                 std::chrono::system_clock::now().time_since_epoch())
@@ -267,7 +269,8 @@ PlanResult build_plan(std::string_view incident_json, Phase phase, const PlanOpt
     plan.notes.push_back(
         "kubectl uses the current context: check it is " +
         (incident.cluster.empty() ? std::string("the incident's cluster") : incident.cluster) +
-        " (kubectl config current-context), or pass --context");
+        " (kubectl config current-context; respond --execute refuses another), or pass "
+        "--context");
   return r;
 }
 

@@ -78,6 +78,8 @@ std::string plan_json(const Plan& plan) {
               {"severity", plan.severity},
               {"cluster", plan.cluster},
               {"region", plan.region},
+              {"account", plan.account},
+              {"cluster_arn", plan.cluster_arn},
               {"generated", format_time(plan.generated)},
               {"notes", plan.notes},
               {"steps", steps}};

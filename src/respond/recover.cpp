@@ -21,7 +21,7 @@ Command argv_command(command::Argv a) {
 
 bool done(const std::vector<store::JournalEntry>& journal, const std::string& step_id) {
   return std::any_of(journal.begin(), journal.end(), [&](const store::JournalEntry& e) {
-    return e.step_id == step_id && e.exit_status == 0 && !e.dry_run;
+    return e.step_id == step_id && e.succeeded();
   });
 }
 
@@ -151,7 +151,7 @@ void build_recover(PlanContext& ctx, const std::vector<store::JournalEntry>& jou
   std::map<std::string, size_t> latest;
   for (size_t i = 0; i < journal.size(); ++i) {
     const auto& e = journal[i];
-    if (e.dry_run || e.exit_status != 0) continue;
+    if (!e.succeeded()) continue;
     if (e.phase != "contain" && e.phase != "eradicate") continue;
     latest[e.step_id] = i;
   }

@@ -57,6 +57,7 @@ struct Step {
 struct Plan {
   Phase phase = Phase::contain;
   std::string case_dir, incident_id, title, severity, cluster, region;
+  std::string account, cluster_arn;  // the incident's, "" when the evidence did not tell
   TimeNs generated = kNoTime;
   std::vector<std::string> notes;  // what the plan could not tell, what it assumed
   std::vector<Step> steps;
@@ -112,7 +113,16 @@ struct RespondOptions {
   Phase phase = Phase::contain;
   bool execute = false;
   bool yes = false;
-  std::optional<int> only_step;                  // 1-based step number; unset = all
+  std::string only_step;  // one step: its id, or its 1-based number; "" = all
+  // Steps to skip (ids or numbers; "1,3" is two numbers): journaled as skipped with the operator,
+  // the time and `reason`, and not run by later runs unless named by only_step.
+  std::vector<std::string> skip;
+  std::string reason;  // why: for skip and force_context
+  // Steps whose last run failed are not retried; the steps after them run. Without it, a re-run
+  // starts again at the failed step.
+  bool continue_after_failure = false;
+  // Run although the kubectl context or the AWS account is not the case's (journaled).
+  bool force_context = false;
   std::string aws = "aws", kubectl = "kubectl";  // programs (EKSIR_AWS / EKSIR_KUBECTL)
   std::string endpoint_url;                      // passed to every aws command
   std::string format = "text";
@@ -120,8 +130,10 @@ struct RespondOptions {
   std::string config;  // eksir.yaml; "" = the policy the case was investigated with, if any
 };
 
-// `eksir respond`: exit 0 when every step ran or was already done, 1 when a step failed, was
-// declined or is blocked, 2 on usage or case errors (a case database that cannot be read).
+// `eksir respond`: exit 0 when every step ran, was already done or was skipped, 1 when a step
+// failed (now, or before and not retried under --continue), was declined or is blocked, 2 on
+// usage or case errors (a case database that cannot be read) and when, with --execute, the
+// kubectl context or the AWS account is not the case's (nothing is run then).
 int respond(const RespondOptions& o, std::istream& in, std::ostream& out, std::ostream& err);
 
 // `eksir plan`: exit 0, 2 on usage or case errors, or when the plan cannot be saved in the case.

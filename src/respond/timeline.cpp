@@ -12,10 +12,13 @@ std::vector<TimelineEntry> response_timeline(const std::vector<store::JournalEnt
     if (e.dry_run) continue;
     TimelineEntry t;
     t.time = e.finished != kNoTime ? e.finished : e.started;
-    t.text = fmt::format(
-        "{}: {} — {} ({} by {})", e.phase, e.action, e.target,
-        e.exit_status == 0 ? std::string("done") : fmt::format("failed, exit {}", e.exit_status),
-        e.operator_name.empty() ? std::string("unknown") : e.operator_name);
+    std::string how = e.kind == "skipped"    ? std::string("skipped")
+                      : e.kind == "override" ? std::string("overridden")
+                      : e.exit_status == 0   ? std::string("done")
+                                             : fmt::format("failed, exit {}", e.exit_status);
+    if (e.kind != "step" && !e.reason.empty()) how += ": " + e.reason;
+    t.text = fmt::format("{}: {} — {} ({} by {})", e.phase, e.action, e.target, how,
+                         e.operator_name.empty() ? std::string("unknown") : e.operator_name);
     t.step_id = e.step_id;
     out.push_back(std::move(t));
   }
@@ -29,7 +32,7 @@ std::vector<TimelineEntry> response_timeline(const store::Case& c) {
 ResponseMetrics response_metrics(const std::vector<store::JournalEntry>& journal) {
   ResponseMetrics m;
   for (const auto& e : journal) {
-    if (e.dry_run) continue;
+    if (e.dry_run || e.kind != "step") continue;  // a skip or an override ran nothing
     ++m.executed;
     if (e.exit_status != 0) {
       ++m.failed;

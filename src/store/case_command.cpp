@@ -196,7 +196,10 @@ void show_text(const Case& c, std::ostream& out, size_t width) {
     for (const auto& j : journal)
       t.add({std::to_string(j.id), format_time(j.started), or_dash(j.phase), or_dash(j.step_id),
              or_dash(j.action), or_dash(j.target), std::to_string(j.exit_status),
-             j.dry_run ? "dry-run" : "executed", or_dash(j.operator_name)});
+             j.dry_run          ? "dry-run"
+             : j.kind == "step" ? "executed"
+                                : j.kind,
+             or_dash(j.operator_name)});
     t.finish();
   }
 }
@@ -253,7 +256,8 @@ void show_json(const Case& c, std::ostream& out) {
     o += fmt::format("],\"started\":{},\"finished\":{},\"exit_status\":{},\"operator\":{},",
                      json_time(j.started), json_time(j.finished), j.exit_status,
                      json_str(j.operator_name));
-    o += fmt::format("\"dry_run\":{}}}", j.dry_run ? "true" : "false");
+    o += fmt::format("\"kind\":{},\"reason\":{},\"dry_run\":{}}}", json_str(j.kind),
+                     json_str(j.reason), j.dry_run ? "true" : "false");
   }
   out << o << "]}\n";
 }

@@ -80,13 +80,16 @@ Status Case::append_journal(JournalEntry& entry) {
   sql::Stmt s(impl_->db,
               "INSERT INTO journal (recorded, phase, step_id, action, target, argv_json, "
               "manifest, started, finished, exit_status, stdout, stderr, operator, "
-              "captured_state, undo_json, dry_run) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+              "captured_state, undo_json, dry_run, kind, reason) "
+              "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   s.bind(1, t).bind(2, entry.phase).bind(3, entry.step_id).bind(4, entry.action);
   s.bind(5, entry.target).bind(6, argv_to_json(entry.argv)).bind(7, entry.manifest);
   s.bind_time(8, entry.started).bind_time(9, entry.finished);
   s.bind(10, static_cast<int64_t>(entry.exit_status)).bind(11, entry.stdout_text);
   s.bind(12, entry.stderr_text).bind(13, entry.operator_name).bind(14, entry.captured_state);
   s.bind(15, entry.undo_json).bind(16, static_cast<int64_t>(entry.dry_run ? 1 : 0));
+  s.bind(17, entry.kind.empty() ? std::string_view("step") : std::string_view(entry.kind));
+  s.bind(18, entry.reason);
   if (s.step() != SQLITE_DONE || !impl_->touch(t))
     return impl_->fail_db("cannot write the journal");
   int64_t id = sqlite3_last_insert_rowid(impl_->db);
@@ -95,14 +98,26 @@ Status Case::append_journal(JournalEntry& entry) {
   return {};
 }
 
+Status Case::database_bytes(std::string& bytes) const {
+  sqlite3_int64 size = 0;
+  unsigned char* data = sqlite3_serialize(impl_->db, "main", &size, 0);
+  if (!data) return impl_->fail_db("cannot copy the database");
+  bytes.assign(reinterpret_cast<const char*>(data), static_cast<size_t>(size));
+  sqlite3_free(data);
+  return {};
+}
+
 std::vector<JournalEntry> Case::journal(Status* status) const {
   std::vector<JournalEntry> out;
   simdjson::dom::parser parser;
-  sql::Stmt s(impl_->db,
-              "SELECT id, phase, step_id, action, target, argv_json, manifest, started, "
-              "finished, exit_status, stdout, stderr, operator, captured_state, undo_json, "
-              "dry_run FROM journal ORDER BY id",
-              &impl_->reads);
+  // A case read as it is before version 3 has no kind or reason: every entry is a step that ran.
+  sql::Stmt s(
+      impl_->db,
+      std::string("SELECT id, phase, step_id, action, target, argv_json, manifest, started, "
+                  "finished, exit_status, stdout, stderr, operator, captured_state, "
+                  "undo_json, dry_run, ") +
+          (impl_->version >= 3 ? "kind, reason" : "'step', ''") + " FROM journal ORDER BY id",
+      &impl_->reads);
   int rc;
   while ((rc = s.step()) == SQLITE_ROW) {
     JournalEntry j;
@@ -122,6 +137,8 @@ std::vector<JournalEntry> Case::journal(Status* status) const {
     j.captured_state = s.text(13);
     j.undo_json = s.text(14);
     j.dry_run = s.integer(15) != 0;
+    j.kind = s.text(16);
+    j.reason = s.text(17);
     out.push_back(std::move(j));
   }
   if (rc != SQLITE_DONE && status) *status = impl_->fail_db("cannot read the journal");

@@ -142,9 +142,17 @@ ALTER TABLE runs ADD COLUMN policy_path TEXT NOT NULL DEFAULT '';
 ALTER TABLE runs ADD COLUMN policy_sha256 TEXT NOT NULL DEFAULT '';
 )sql";
 
+// What a journal entry records: a step that ran, a step the operator skipped (--skip), or a check
+// the operator overrode (--force-context); with the operator's reason for the last two.
+constexpr const char* kV3 = R"sql(
+ALTER TABLE journal ADD COLUMN kind TEXT NOT NULL DEFAULT 'step';
+ALTER TABLE journal ADD COLUMN reason TEXT NOT NULL DEFAULT '';
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, kV1},
     Migration{2, kV2},
+    Migration{3, kV3},
 };
 
 }  // namespace

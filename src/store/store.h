@@ -17,7 +17,7 @@
 
 namespace eksir::store {
 
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 // The oldest schema a read-only command reads as it is, without migrating: versions since then
 // only added columns, read as empty.
 inline constexpr int kOldestReadableVersion = 1;
@@ -83,7 +83,7 @@ struct CaseInfo {
   std::string error;  // list_cases: why the case could not be opened ("" when it could)
 };
 
-// One executed (or attempted) response step.
+// One executed (or attempted) response step, or the operator's decision about one.
 struct JournalEntry {
   int64_t id = 0;
   std::string phase;    // contain | eradicate | recover
@@ -98,6 +98,13 @@ struct JournalEntry {
   std::string captured_state;  // JSON of the settings the step overwrote, for recovery
   std::string undo_json;       // the step that undoes it
   bool dry_run = false;
+  // step: the step ran (exit_status says how); skipped: the operator skipped it (--skip), nothing
+  // ran; override: the operator overrode a check before the steps ran (--force-context).
+  std::string kind = "step";
+  std::string reason;  // skipped, override: why, as the operator gave it and what was overridden
+
+  // The step ran and succeeded: what re-runs skip and what recovery undoes.
+  bool succeeded() const { return kind == "step" && exit_status == 0 && !dry_run; }
 };
 
 class Case {
@@ -144,6 +151,8 @@ class Case {
   std::string latest_plan(std::string_view phase) const;  // "" when none
 
   Status append_journal(JournalEntry& entry);  // sets entry.id
+  // A consistent copy of the whole database, as the bytes of a database file (for `case export`).
+  Status database_bytes(std::string& bytes) const;
   // In order of execution; status (when given) says when the database could not be read.
   std::vector<JournalEntry> journal(Status* status = nullptr) const;
 
@@ -177,6 +186,17 @@ struct CaseCommand {
   size_t width = 0;  // text: the terminal's columns, lines and tables fit; 0: nothing cut
 };
 int case_command(const CaseCommand& cmd, std::ostream& out, std::ostream& err);
+
+// `eksir case export CASE -o FILE`: the case as a handover package, a .tar.gz holding the case
+// database, the incident, the reports, the journal with its captures as files, the inputs with
+// their digests, and manifest.sha256 (every file's SHA-256) with its own digest. The case is only
+// read. Exit code 0, 2 on usage or store errors and when FILE exists (unless force).
+struct CaseExport {
+  std::string target;  // case dir or id
+  std::string output;  // the .tar.gz to write
+  bool force = false;  // replace output when it exists
+};
+int export_case(const CaseExport& x, std::ostream& out, std::ostream& err);
 
 // The operator running eksir: $EKSIR_OPERATOR, else the login name.
 std::string operator_name();

@@ -268,8 +268,10 @@ def make_handler(rec):
                     result = rec.ec2(action, params)
                     ns = EC2_NS
                 elif service == "sts" and action == "GetCallerIdentity":
-                    result = ("<GetCallerIdentityResult><Arn>arn:aws:iam::111122223333:user/responder</Arn>"
-                              "<UserId>AIDAEXAMPLE</UserId><Account>111122223333</Account></GetCallerIdentityResult>")
+                    with open(rec.state_path) as f:  # a test may change it while this runs
+                        account = esc(json.load(f).get("caller_account", "111122223333"))
+                    result = (f"<GetCallerIdentityResult><Arn>arn:aws:iam::{account}:user/responder</Arn>"
+                              f"<UserId>AIDAEXAMPLE</UserId><Account>{account}</Account></GetCallerIdentityResult>")
                     ns = STS_NS
                 else:
                     raise AwsError(400, "InvalidAction", "unsupported " + service + " " + action)

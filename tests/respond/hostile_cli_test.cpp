@@ -135,9 +135,10 @@ TEST(RespondHostileCli, ConfirmationShowsTheArgvThatRuns) {
   for (const auto& s : doc["steps"])
     if (s["id"] == "eradicate/delete-clusterrolebinding/" + name) number = s["number"];
   ASSERT_GT(number, 0) << plan.out;
-  // No --yes and no answer: the step is shown, asked for, declined.
+  // No --yes and no answer: the step is shown, asked for, declined. (/bin/false cannot say
+  // which cluster it talks to: the context check is overridden.)
   auto r = test::run_eksir({"respond", dir, "--phase", "eradicate", "--execute", "--step",
-                            std::to_string(number), "--kubectl", "/bin/false"});
+                            std::to_string(number), "--kubectl", "/bin/false", "--force-context"});
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_NE(r.out.find("command:  /bin/false delete clusterrolebinding --ignore-not-found -- "
                        "$'harmless\\x1b[35D\\x1b[K'"),
@@ -212,7 +213,8 @@ TEST(RespondHostileCli, TamperedJournalArgvIsNotRun) {
   ASSERT_TRUE(c->append_journal(e));
   c.reset();
   auto r = test::run_eksir(
-      {"respond", dir, "--phase", "recover", "--execute", "--yes", "--kubectl", kubectl});
+      {"respond", dir, "--phase", "recover", "--execute", "--yes", "--kubectl", kubectl,
+       "--force-context"});  // the logging kubectl cannot say which cluster it talks to
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_NE(r.out.find("BLOCKED: the journal's undo command is not run"), std::string::npos)
       << r.out;

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Stands in for kubectl in the respond tests: records each invocation (argv and stdin) as one
 JSON line in $KUBECTL_RECORDER_LOG and keeps a small cluster state in $KUBECTL_RECORDER_STATE
-(cordoned nodes, network policies, service accounts, pod labels). A verb named in
-$KUBECTL_RECORDER_FAIL exits 1 like a refused request."""
+(cordoned nodes, network policies, service accounts, pod labels, and the kubeconfig:
+{"current-context": NAME, "contexts": {NAME: CLUSTER}, "servers": {CLUSTER: URL}}). A verb named
+in $KUBECTL_RECORDER_FAIL exits 1 like a refused request."""
 import json
 import os
 import re
@@ -123,6 +124,22 @@ def main():
                 del state["labels"][f"{ns}/{pod}"]
         save()
         print("pod labeled")
+        return 0
+    if verb == "config" and rest[:1] == ["view"]:
+        kubeconfig = state.get("kubeconfig", {})
+        name = options.get("--context") or kubeconfig.get("current-context")
+        contexts = kubeconfig.get("contexts", {})
+        if not name or name not in contexts:
+            sys.stderr.write("error: current-context must exist in order to minify\n")
+            return 1
+        cluster = contexts[name]
+        print(json.dumps({"kind": "Config", "apiVersion": "v1", "preferences": {},
+                          "clusters": [{"name": cluster, "cluster": {
+                              "server": kubeconfig.get("servers", {}).get(cluster, "https://127.0.0.1:6443"),
+                              "certificate-authority-data": "DATA+OMITTED"}}],
+                          "users": [{"name": name, "user": {"token": "REDACTED"}}],
+                          "contexts": [{"name": name, "context": {"cluster": cluster, "user": name}}],
+                          "current-context": name}, indent=4))
         return 0
     if verb in ("logs", "rollout"):
         print(f"{verb}: recorded")

@@ -56,7 +56,11 @@ const char* kAwsState = R"({
 const char* kKubeState = R"({
   "nodes": {"ip-10-42-11-27.ec2.internal": {"unschedulable": false}},
   "networkpolicies": {},
-  "serviceaccounts": {"default/backup-sa": {}}
+  "serviceaccounts": {"default/backup-sa": {}},
+  "kubeconfig": {"current-context": "arn:aws:eks:us-east-1:111122223333:cluster/prod-payments",
+                 "contexts": {"arn:aws:eks:us-east-1:111122223333:cluster/prod-payments":
+                                  "arn:aws:eks:us-east-1:111122223333:cluster/prod-payments",
+                              "staging": "arn:aws:eks:us-east-1:111122223333:cluster/staging"}}
 })";
 
 class RespondRecorders : public ::testing::Test {
@@ -303,6 +307,204 @@ TEST_F(RespondRecorders, StopsAtTheFirstFailureAndSaysWhatIsLeft) {
   EXPECT_NE(out.find("already done"), std::string::npos);
 }
 
+// The journal's entries for one step id, in order.
+std::vector<store::JournalEntry> entries_of(const std::string& case_dir, const std::string& id) {
+  store::Status st;
+  auto c = store::Case::open(case_dir, false, st);
+  EXPECT_TRUE(c) << st.error;
+  std::vector<store::JournalEntry> out;
+  if (c)
+    for (auto& e : c->journal())
+      if (e.step_id == id) out.push_back(std::move(e));
+  return out;
+}
+
+TEST_F(RespondRecorders, FailureSaysHowToGoOnAndContinueDoesNotRetryIt) {
+  const std::string cordon = "contain/cordon/ip-10-42-11-27.ec2.internal";
+  ::setenv("KUBECTL_RECORDER_FAIL", "cordon", 1);
+  std::string out, err;
+  ASSERT_EQ(run(options(Phase::contain, true), &out, &err), 1);
+  // The command lines to go on with: the same case, phase and options, quoted for bash.
+  std::string base = "eksir respond " + case_dir_ +
+                     " --phase contain --execute --yes --trusted-cidr 10.42.0.0/16 "
+                     "--isolation-sg sg-0aaaaaaaaaaaaaaaa --aws /usr/bin/aws --endpoint-url " +
+                     endpoint_;
+  EXPECT_NE(err.find("To go on (step 5 is " + cordon + ", journaled as failed)"), std::string::npos)
+      << err;
+  EXPECT_NE(err.find("\n    " + base + " --continue\n"), std::string::npos) << err;
+  EXPECT_NE(err.find("\n    " + base + "\n"), std::string::npos) << err;
+  EXPECT_NE(err.find("\n    " + base + " --skip " + cordon + "\n"), std::string::npos) << err;
+  ASSERT_EQ(entries_of(case_dir_, cordon).size(), 1u);
+  EXPECT_EQ(entries_of(case_dir_, cordon)[0].exit_status, 1);
+
+  // --continue: the failed step is not retried, the steps after it run, and the run says the
+  // phase is not complete (exit 1) and how to retry it.
+  ::unsetenv("KUBECTL_RECORDER_FAIL");
+  size_t cordons = 0;
+  for (const auto& c : kubectl_calls()) cordons += c["argv"][0] == "cordon";
+  RespondOptions o = options(Phase::contain, true);
+  o.continue_after_failure = true;
+  EXPECT_EQ(run(o, &out, &err), 1) << out << err;
+  EXPECT_NE(out.find("not retried (--continue; --step " + cordon + " retries it)"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(err.find("not retried (--continue)"), std::string::npos) << err;
+  size_t cordons_after = 0;
+  for (const auto& c : kubectl_calls()) cordons_after += c["argv"][0] == "cordon";
+  EXPECT_EQ(cordons_after, cordons);
+  bool deactivated = false;
+  for (const auto& r : aws_requests()) deactivated |= r["action"] == "UpdateAccessKey";
+  EXPECT_TRUE(deactivated);
+  auto cordon_entries = entries_of(case_dir_, cordon);
+  ASSERT_EQ(cordon_entries.size(), 1u);  // journaled as failed, once
+  EXPECT_NE(cordon_entries[0].exit_status, 0);
+  EXPECT_FALSE(kube_state()["nodes"]["ip-10-42-11-27.ec2.internal"]["unschedulable"]);
+
+  // A plain re-run retries it, and only it.
+  EXPECT_EQ(run(options(Phase::contain, true), &out, &err), 0) << out << err;
+  EXPECT_TRUE(kube_state()["nodes"]["ip-10-42-11-27.ec2.internal"]["unschedulable"]);
+  EXPECT_EQ(entries_of(case_dir_, cordon).back().exit_status, 0);
+}
+
+TEST_F(RespondRecorders, SkippedStepsAreJournaledAndNotRunAgain) {
+  const std::string cordon = "contain/cordon/ip-10-42-11-27.ec2.internal";
+  RespondOptions o = options(Phase::contain, true);
+  o.skip = {cordon, "1,2"};
+  o.reason = "node already replaced by the node group";
+  std::string out, err;
+  ASSERT_EQ(run(o, &out, &err), 0) << out << err;
+  EXPECT_NE(out.find("skipped (--skip), journaled: node already replaced"), std::string::npos)
+      << out;
+  for (const auto& c : kubectl_calls()) EXPECT_NE(c["argv"][0], "cordon");
+  auto skipped = entries_of(case_dir_, cordon);
+  ASSERT_EQ(skipped.size(), 1u);
+  EXPECT_EQ(skipped[0].kind, "skipped");
+  EXPECT_EQ(skipped[0].reason, "node already replaced by the node group");
+  EXPECT_EQ(skipped[0].operator_name, "test-responder");
+  EXPECT_NE(skipped[0].finished, kNoTime);
+  EXPECT_TRUE(skipped[0].argv.empty());
+  EXPECT_FALSE(skipped[0].succeeded());
+  store::Status st;
+  auto c = store::Case::open(case_dir_, false, st);
+  ASSERT_TRUE(c);
+  int skips = 0;
+  for (const auto& e : c->journal()) skips += e.kind == "skipped";
+  EXPECT_EQ(skips, 3);
+  // The timeline says so; the metrics count only what ran.
+  bool said = false;
+  for (const auto& t : response_timeline(*c))
+    said |=
+        t.step_id == cordon && t.text.find("skipped: node already replaced") != std::string::npos;
+  EXPECT_TRUE(said);
+  ResponseMetrics m = response_metrics(*c);
+  EXPECT_EQ(m.failed, 0);
+  c.reset();
+
+  // A later run leaves it skipped; --step runs it.
+  ASSERT_EQ(run(options(Phase::contain, true), &out, &err), 0) << err;
+  EXPECT_NE(out.find("skipped at "), std::string::npos) << out;
+  for (const auto& k : kubectl_calls()) EXPECT_NE(k["argv"][0], "cordon");
+  // Recovery has nothing of it to undo.
+  ASSERT_EQ(run(options(Phase::recover, false), &out, &err), 0) << err;
+  EXPECT_EQ(out.find("kubectl uncordon"), std::string::npos) << out;
+  o = options(Phase::contain, true);
+  o.only_step = cordon;
+  ASSERT_EQ(run(o, &out, &err), 0) << err;
+  EXPECT_TRUE(kube_state()["nodes"]["ip-10-42-11-27.ec2.internal"]["unschedulable"]);
+}
+
+TEST_F(RespondRecorders, UnknownSkipIsAUsageError) {
+  RespondOptions o = options(Phase::contain, true);
+  o.skip = {"contain/no-such-step"};
+  std::string out, err;
+  EXPECT_EQ(run(o, &out, &err), 2);
+  EXPECT_NE(err.find("--skip \"contain/no-such-step\": no step of the contain plan"),
+            std::string::npos)
+      << err;
+  o.skip = {"99"};
+  EXPECT_EQ(run(o, &out, &err), 2);
+  EXPECT_NE(err.find("--skip 99: the contain plan has"), std::string::npos) << err;
+  o.skip = {};
+  o.reason = "why";
+  EXPECT_EQ(run(o, &out, &err), 2);
+  EXPECT_NE(err.find("--reason goes with --skip or --force-context"), std::string::npos) << err;
+  EXPECT_TRUE(aws_requests().empty());
+  EXPECT_TRUE(kubectl_calls().empty());
+}
+
+TEST_F(RespondRecorders, ContextOfAnotherClusterIsRefused) {
+  json kube = kube_state();
+  kube["kubeconfig"]["current-context"] = "staging";
+  std::ofstream(dir_ + "/kube-state.json") << kube.dump();
+  std::string out, err;
+  EXPECT_EQ(run(options(Phase::contain, true), &out, &err), 2) << out << err;
+  EXPECT_NE(err.find("refused"), std::string::npos) << err;
+  EXPECT_NE(err.find("kubectl context \"staging\" points to cluster "
+                     "\"arn:aws:eks:us-east-1:111122223333:cluster/staging\""),
+            std::string::npos)
+      << err;
+  EXPECT_NE(err.find("the case's cluster is prod-payments "
+                     "(arn:aws:eks:us-east-1:111122223333:cluster/prod-payments)"),
+            std::string::npos)
+      << err;
+  EXPECT_NE(err.find("--force-context"), std::string::npos) << err;
+  // Only the check ran: kubectl config view, and sts for the account.
+  for (const auto& c : kubectl_calls()) EXPECT_EQ(c["argv"][0], "config") << c.dump();
+  for (const auto& r : aws_requests()) EXPECT_EQ(r["action"], "GetCallerIdentity") << r.dump();
+
+  // The context named with --context is the one checked, and it is the case's.
+  RespondOptions o = options(Phase::contain, false);
+  o.execute = true;
+  o.plan.kube_context = "arn:aws:eks:us-east-1:111122223333:cluster/prod-payments";
+  o.only_step = "contain/cordon/ip-10-42-11-27.ec2.internal";
+  EXPECT_EQ(run(o, &out, &err), 0) << out << err;
+  EXPECT_NE(out.find("context: kubectl context \"arn:aws:eks:us-east-1:111122223333:cluster/"
+                     "prod-payments\" is the case's cluster"),
+            std::string::npos)
+      << out;
+}
+
+TEST_F(RespondRecorders, ForcedContextRunsAndIsJournaled) {
+  json kube = kube_state();
+  kube["kubeconfig"]["current-context"] = "staging";
+  std::ofstream(dir_ + "/kube-state.json") << kube.dump();
+  RespondOptions o = options(Phase::contain, true);
+  o.force_context = true;
+  o.reason = "staging kubeconfig entry points at the production API (renamed)";
+  std::string out, err;
+  ASSERT_EQ(run(o, &out, &err), 0) << out << err;
+  EXPECT_NE(out.find("context: OVERRIDDEN (--force-context): kubectl context \"staging\""),
+            std::string::npos)
+      << out;
+  auto forced = entries_of(case_dir_, "contain/context-check");
+  ASSERT_EQ(forced.size(), 1u);
+  EXPECT_EQ(forced[0].kind, "override");
+  EXPECT_EQ(forced[0].operator_name, "test-responder");
+  EXPECT_EQ(forced[0].reason, o.reason);
+  EXPECT_NE(forced[0].target.find("staging"), std::string::npos);
+  EXPECT_NE(forced[0].target.find("prod-payments"), std::string::npos);
+  EXPECT_TRUE(kube_state()["nodes"]["ip-10-42-11-27.ec2.internal"]["unschedulable"]);
+  // Recovery does not take the override for a step to undo.
+  ASSERT_EQ(run(options(Phase::recover, false), &out, &err), 0) << err;
+  EXPECT_EQ(out.find("context-check"), std::string::npos) << out;
+}
+
+TEST_F(RespondRecorders, CredentialsOfAnotherAccountAreRefused) {
+  json aws = aws_state();
+  aws["caller_account"] = "444455556666";
+  std::ofstream(dir_ + "/aws-state.json") << aws.dump();
+  json before = aws_state();
+  std::string out, err;
+  EXPECT_EQ(run(options(Phase::contain, true), &out, &err), 2) << out << err;
+  EXPECT_NE(err.find("the AWS credentials are of account 444455556666 "
+                     "(arn:aws:iam::444455556666:user/responder); the case's account is "
+                     "111122223333"),
+            std::string::npos)
+      << err;
+  EXPECT_EQ(aws_state(), before);
+  for (const auto& c : kubectl_calls()) EXPECT_EQ(c["argv"][0], "config");
+}
+
 TEST_F(RespondRecorders, DeclinedStepStops) {
   RespondOptions o = options(Phase::contain, true);
   o.yes = false;
@@ -310,8 +512,12 @@ TEST_F(RespondRecorders, DeclinedStepStops) {
   std::ostringstream out, err;
   EXPECT_EQ(respond(o, in, out, err), 1);
   EXPECT_NE(err.str().find("step 3 declined"), std::string::npos) << err.str();
-  EXPECT_TRUE(aws_requests().empty());
-  EXPECT_EQ(kubectl_calls().size(), 2u);
+  EXPECT_NE(err.str().find("asked again, from it on:"), std::string::npos) << err.str();
+  // Only the context check reached AWS; two steps ran.
+  for (const auto& r : aws_requests()) EXPECT_EQ(r["action"], "GetCallerIdentity");
+  size_t steps = 0;
+  for (const auto& c : kubectl_calls()) steps += c["argv"][0] != "config";
+  EXPECT_EQ(steps, 2u);
 }
 
 }  // namespace

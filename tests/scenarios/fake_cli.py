@@ -88,6 +88,12 @@ def aws(args):
             {"InstanceId": i, "VpcId": vpc.get("vpcId", "vpc-0123456789abcdef0"),
              "SecurityGroups": [{"GroupId": g, "GroupName": g} for g in groups]}]} for i in ids]}, indent=2))
         return 0
+    if (service, op) == ("sts", "get-caller-identity"):
+        arn = docs.get("eks-describe-cluster.json", {}).get("cluster", {}).get("arn", "")
+        account = arn.split(":")[4] if arn.count(":") >= 5 else "000000000000"
+        print(json.dumps({"UserId": "AIDAEXAMPLE", "Account": account,
+                          "Arn": f"arn:aws:iam::{account}:user/scenario-responder"}))
+        return 0
     if (service, op) == ("iam", "list-access-keys"):
         print(json.dumps({"AccessKeyMetadata": [], "IsTruncated": False}))
         return 0
@@ -112,6 +118,14 @@ def kubectl(args):
     verb = pos[0] if pos else ""
     ns = option(args, "--namespace") or option(args, "-n")
     out = option(args, "--output") or option(args, "-o") or ""
+    if verb == "config" and pos[1:2] == ["view"]:
+        # The kubeconfig aws eks update-kubeconfig writes: context and cluster named by the ARN.
+        cluster = docs.get("eks-describe-cluster.json", {}).get("cluster", {})
+        arn = cluster.get("arn", "unknown-cluster")
+        print(json.dumps({"kind": "Config", "current-context": arn,
+                          "clusters": [{"name": arn, "cluster": {"server": cluster.get("endpoint", "")}}],
+                          "contexts": [{"name": arn, "context": {"cluster": arn, "user": arn}}]}))
+        return 0
     if verb == "get" and len(pos) >= 3:
         kind, name = pos[1].lower(), pos[2]
         for o in objects(docs):

@@ -1,0 +1,208 @@
+// `eksir case export CASE -o bundle.tar.gz`: the case as a handover package. Everything in it is
+// listed with its SHA-256 in manifest.sha256, whose own SHA-256 is the bundle's digest (in
+// manifest-digest.txt and on stdout, to be passed on apart from the bundle).
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <ostream>
+#include <sstream>
+
+#include "store/store.h"
+#include "store/tar_gz.h"
+#include "util/sha256.h"
+#include "util/visible.h"
+#include "util/write_file.h"
+
+namespace eksir::store {
+
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+// A file name made from evidence (a step id): safe characters only, cut to `max` bytes.
+std::string slug(std::string_view s, size_t max) {
+  std::string out;
+  for (char c : s) {
+    if (out.size() >= max) break;
+    bool safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                c == '.' || c == '-' || c == '_';
+    if (c == '.' && !out.empty() && out.back() == '.') c = '_';  // never a ".." in a name
+    out += safe ? c : '_';
+  }
+  while (!out.empty() && out.front() == '.') out.erase(out.begin());
+  return out.empty() ? "entry" : out;
+}
+
+std::string json_time(TimeNs t) {
+  return t == kNoTime ? std::string() : format_time(t);
+}
+
+std::string slurp(const fs::path& p, bool& ok) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  ok = static_cast<bool>(in) || in.eof();
+  return ss.str();
+}
+
+// The bundle's files, each under the top folder, before the manifest is added.
+struct Bundle {
+  std::string top;
+  std::vector<TarFile> files;
+  void add(const std::string& path, std::string data) {
+    files.push_back({top + "/" + path, std::move(data)});
+  }
+};
+
+json inputs_json(const Case& c) {
+  json runs = json::array();
+  for (const auto& r : c.runs()) {
+    json inputs = json::array();
+    for (const auto& in : r.inputs)
+      inputs.push_back({{"path", in.path}, {"sha256", in.sha256}, {"size", in.size}});
+    runs.push_back({{"run", r.id},
+                    {"started", json_time(r.started)},
+                    {"operator", r.operator_name},
+                    {"tool_version", r.tool_version},
+                    {"policy", {{"path", r.policy_path}, {"sha256", r.policy_sha256}}},
+                    {"inputs", inputs}});
+  }
+  return {{"runs", runs}};
+}
+
+// The journal as JSON, and each entry's captures (output, manifest, settings, undo) as files.
+json journal_files(const Case& c, Bundle& b) {
+  json entries = json::array();
+  for (const auto& e : c.journal()) {
+    std::string dir = fmt::format("journal/{:04}-{}", e.id, slug(e.step_id, 60));
+    json files = json::array();
+    auto file = [&](const char* name, const std::string& data) {
+      if (data.empty()) return;
+      b.add(dir + "/" + name, data);
+      files.push_back(dir + "/" + name);
+    };
+    file("stdout.txt", e.stdout_text);
+    file("stderr.txt", e.stderr_text);
+    file("manifest.yaml", e.manifest);
+    file("captured-state.json", e.captured_state);
+    file("undo.json", e.undo_json);
+    entries.push_back({{"id", e.id},
+                       {"kind", e.kind},
+                       {"phase", e.phase},
+                       {"step_id", e.step_id},
+                       {"action", e.action},
+                       {"target", e.target},
+                       {"argv", e.argv},
+                       {"started", json_time(e.started)},
+                       {"finished", json_time(e.finished)},
+                       {"exit_status", e.exit_status},
+                       {"operator", e.operator_name},
+                       {"reason", e.reason},
+                       {"dry_run", e.dry_run},
+                       {"files", files}});
+  }
+  return {{"journal", entries}};
+}
+
+std::string dump(const json& j) {
+  return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace
+
+int export_case(const CaseExport& x, std::ostream& out, std::ostream& err) {
+  const std::string prefix = "eksir case export: ";
+  if (x.target.empty() || x.output.empty()) {
+    err << prefix << "give the case and -o FILE.tar.gz\n";
+    return 2;
+  }
+  std::error_code ec;
+  if (fs::exists(fs::symlink_status(x.output, ec)) && !x.force) {
+    err << prefix << util::visible(x.output)
+        << " exists; give another -o, or --force to replace it\n";
+    return 2;
+  }
+  std::string dir = resolve_case(x.target);
+  Status st;
+  auto c = Case::open_readonly(dir, st);
+  if (!c) {
+    err << prefix << util::visible(st.error) << "\n";
+    return 2;
+  }
+  CaseInfo info = c->info();
+  Bundle b;
+  b.top = "eksir-case-" + slug(info.id.empty() ? fs::path(dir).filename().string() : info.id, 80);
+
+  std::string db;
+  if (st = c->database_bytes(db); !st) {
+    err << prefix << util::visible(st.error) << "\n";
+    return 2;
+  }
+  b.add("case.db", std::move(db));
+  if (std::string incident = c->latest_incident_json(&st); !incident.empty())
+    b.add("incident.json", incident);
+  b.add("inputs.json", dump(inputs_json(*c)));
+  b.add("journal.json", dump(journal_files(*c, b)));
+  // The reports investigate and `eksir report -o` wrote into the case folder.
+  std::vector<std::string> reports;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    std::string name = entry.path().filename().string();
+    if (name.rfind("report.", 0) == 0 && entry.is_regular_file(ec)) reports.push_back(name);
+  }
+  std::sort(reports.begin(), reports.end());
+  for (const auto& name : reports) {
+    bool ok = false;
+    std::string data = slurp(fs::path(dir) / name, ok);
+    if (!ok) {
+      err << prefix << util::visible(dir + "/" + name) << ": cannot be read\n";
+      return 2;
+    }
+    b.add(slug(name, 80), std::move(data));
+  }
+  if (Status read = c->read_status(); !read || !st) {
+    err << prefix << util::visible(read ? st.error : read.error) << "\n";
+    return 2;
+  }
+
+  std::sort(b.files.begin(), b.files.end(),
+            [](const TarFile& a, const TarFile& z) { return a.path < z.path; });
+  std::string manifest;
+  for (const auto& f : b.files)
+    manifest += sha256_hex(f.data) + "  " + f.path.substr(b.top.size() + 1) + "\n";
+  std::string digest = sha256_hex(manifest);
+  size_t listed = b.files.size();
+  b.add("manifest.sha256", manifest);
+  b.add("manifest-digest.txt", digest + "  manifest.sha256\n");
+
+  // Folders first, so that every tar makes them before their files.
+  std::vector<TarFile> entries{{b.top + "/", ""}};
+  std::vector<std::string> dirs;
+  for (const auto& f : b.files)
+    for (size_t slash = f.path.find('/', b.top.size() + 1); slash != std::string::npos;
+         slash = f.path.find('/', slash + 1))
+      dirs.push_back(f.path.substr(0, slash + 1));
+  std::sort(dirs.begin(), dirs.end());
+  dirs.erase(std::unique(dirs.begin(), dirs.end()), dirs.end());
+  for (const auto& d : dirs) entries.push_back({d, ""});
+  entries.insert(entries.end(), b.files.begin(), b.files.end());
+
+  std::string error;
+  std::string tar = ustar(entries, c->info().updated, error);
+  std::string gz = error.empty() ? gzip(tar, error) : std::string();
+  if (error.empty()) error = util::write_file_atomic(x.output, gz);
+  if (!error.empty()) {
+    err << prefix << util::visible(error) << "\n";
+    return 2;
+  }
+  out << fmt::format(
+      "exported {} to {}: {} files, {} bytes\nmanifest digest (SHA-256 of "
+      "manifest.sha256): {}\n",
+      util::visible(dir), util::visible(x.output), listed, gz.size(), digest);
+  return 0;
+}
+
+}  // namespace eksir::store
