@@ -16,6 +16,7 @@
 #include <map>
 #include <stdexcept>
 
+#include "event/field_renames.h"
 #include "event/fields.h"
 
 namespace eksir {
@@ -89,6 +90,8 @@ constexpr RowDef kRows[] = {
   {"event.severity", "long", "", "", "severity", "=falco_severity()", "severity_id",
    "Severity as a number: GuardDuty severity (1-10), Falco priority as syslog severity "
    "(Emergency 0 ... Debug 7), OCSF severity_id."},
+  {"event.created", "date", "", "", "createdAt", "", "",
+   "GuardDuty: when the finding was created."},
   {"event.start", "date", "", "", "service.eventFirstSeen", "", "start_time_dt",
    "First time the activity (vulnerabilities: the vulnerable image) was seen.",
    "first_observed_at"},
@@ -116,24 +119,93 @@ constexpr RowDef kRows[] = {
    "name)."},
   {"source.address", "keyword",
    "sourceIPAddress", "sourceIPs",
-   "service.action.kubernetesApiCallAction.sourceIPs | "
    "service.action.awsApiCallAction.remoteIpDetails.ipAddressV4 | "
-   "service.action.networkConnectionAction.remoteIpDetails.ipAddressV4",
+   "service.action.kubernetesApiCallAction.remoteIpDetails.ipAddressV4 | "
+   "=when(service.action.networkConnectionAction.remoteIpDetails.ipAddressV4,"
+   "service.action.networkConnectionAction.connectionDirection=INBOUND) | "
+   "=when(service.action.networkConnectionAction.localIpDetails.ipAddressV4,"
+   "service.action.networkConnectionAction.connectionDirection=OUTBOUND) | "
+   "=all(service.action.portProbeAction.portProbeDetails.remoteIpDetails.ipAddressV4;"
+   "service.action.portProbeAction.portProbeDetails.localIpDetails.ipAddressV4) | "
+   "service.action.rdsLoginAttemptAction.remoteIpDetails.ipAddressV4 | "
+   "service.action.kubernetesApiCallAction.sourceIPs",
    "output_fields.fd.cip", "src_endpoint.ip | evidences.src_endpoint.ip",
    "The caller's address as logged (CloudTrail: an IP address or a service name such as "
-   "eks.amazonaws.com)."},
+   "eks.amazonaws.com). GuardDuty, as Elastic: every remote address of the action, the local one "
+   "for an outbound connection (the caller), and a port probe's local addresses too."},
+  {"source.port", "long", "", "",
+   "service.action.networkConnectionAction.localPortDetails.port | "
+   "service.action.portProbeAction.portProbeDetails.localPortDetails.port",
+   "", "", "GuardDuty: the local port of a connection or of the probed ports."},
+  {"source.as.number", "long", "", "",
+   "service.action.awsApiCallAction.remoteIpDetails.organization.asn | "
+   "service.action.kubernetesApiCallAction.remoteIpDetails.organization.asn | "
+   "service.action.networkConnectionAction.remoteIpDetails.organization.asn | "
+   "service.action.portProbeAction.portProbeDetails.remoteIpDetails.organization.asn | "
+   "service.action.rdsLoginAttemptAction.remoteIpDetails.organization.asn",
+   "", "", "GuardDuty: autonomous system of the remote address."},
+  {"source.as.organization.name", "keyword", "", "",
+   "service.action.awsApiCallAction.remoteIpDetails.organization.asnOrg | "
+   "service.action.kubernetesApiCallAction.remoteIpDetails.organization.asnOrg | "
+   "service.action.networkConnectionAction.remoteIpDetails.organization.asnOrg | "
+   "service.action.portProbeAction.portProbeDetails.remoteIpDetails.organization.asnOrg | "
+   "service.action.rdsLoginAttemptAction.remoteIpDetails.organization.asnOrg",
+   "", "", "GuardDuty: the organisation of that autonomous system."},
+  {"source.geo.city_name", "keyword", "", "",
+   "service.action.awsApiCallAction.remoteIpDetails.city.cityName | "
+   "service.action.kubernetesApiCallAction.remoteIpDetails.city.cityName | "
+   "service.action.networkConnectionAction.remoteIpDetails.city.cityName | "
+   "service.action.portProbeAction.portProbeDetails.remoteIpDetails.city.cityName | "
+   "service.action.rdsLoginAttemptAction.remoteIpDetails.city.cityName",
+   "", "", "GuardDuty: city of the remote address."},
+  {"source.geo.country_name", "keyword", "", "",
+   "service.action.awsApiCallAction.remoteIpDetails.country.countryName | "
+   "service.action.kubernetesApiCallAction.remoteIpDetails.country.countryName | "
+   "service.action.networkConnectionAction.remoteIpDetails.country.countryName | "
+   "service.action.portProbeAction.portProbeDetails.remoteIpDetails.country.countryName | "
+   "service.action.rdsLoginAttemptAction.remoteIpDetails.country.countryName",
+   "", "", "GuardDuty: country of the remote address."},
+  {"source.geo.country_iso_code", "keyword", "", "",
+   "service.action.awsApiCallAction.remoteIpDetails.country.countryCode | "
+   "service.action.kubernetesApiCallAction.remoteIpDetails.country.countryCode | "
+   "service.action.networkConnectionAction.remoteIpDetails.country.countryCode | "
+   "service.action.portProbeAction.portProbeDetails.remoteIpDetails.country.countryCode | "
+   "service.action.rdsLoginAttemptAction.remoteIpDetails.country.countryCode",
+   "", "", "GuardDuty: ISO code of that country."},
+  {"destination.address", "keyword", "", "",
+   "=when(service.action.networkConnectionAction.remoteIpDetails.ipAddressV4,"
+   "service.action.networkConnectionAction.connectionDirection=OUTBOUND) | "
+   "=when(service.action.networkConnectionAction.localIpDetails.ipAddressV4,"
+   "service.action.networkConnectionAction.connectionDirection=INBOUND)",
+   "", "", "GuardDuty: the address connected to (the remote one outbound, the local one "
+   "inbound)."},
+  {"network.direction", "keyword", "", "",
+   "=lower(service.action.networkConnectionAction.connectionDirection)", "", "",
+   "GuardDuty: inbound, outbound or unknown."},
+  {"network.transport", "keyword", "", "",
+   "=lower(service.action.networkConnectionAction.protocol) | "
+   "=lower(service.action.dnsRequestAction.protocol)",
+   "", "", "GuardDuty: tcp, udp..."},
+  {"network.iana_number", "keyword", "", "", "service.runtimeDetails.context.ianaProtocolNumber",
+   "", "", "GuardDuty Runtime Monitoring: the IANA protocol number."},
+  {"dns.question.name", "keyword", "", "", "service.action.dnsRequestAction.domain", "", "",
+   "GuardDuty: the domain queried."},
   {"user.name", "keyword",
    "userIdentity.userName | userIdentity.sessionContext.sessionIssuer.userName | "
-   "=arn_last(userIdentity.arn)",
+   "=arn_last(userIdentity.arn) | additionalEventData.UserName",
    "user.username",
-   "resource.kubernetesDetails.kubernetesUserDetails.username | resource.accessKeyDetails.userName",
+   "=all(resource.kubernetesDetails.kubernetesUserDetails.username;"
+   "resource.accessKeyDetails.userName;resource.rdsDbUserDetails.user)",
    "output_fields.ka.user.name | output_fields.user.name",
    "actor.user.name",
    "Who acted. CloudTrail: userName, else the session issuer's (role) name, else the last part "
-   "of the ARN; audit: user.username."},
+   "of the ARN, else (IAM Identity Center sign-ins, whose ARN is empty) "
+   "additionalEventData.UserName; audit: user.username; GuardDuty: every user the finding "
+   "names (Kubernetes, IAM, RDS)."},
   {"user.id", "keyword",
    "userIdentity.principalId", "user.uid",
-   "resource.kubernetesDetails.kubernetesUserDetails.uid | resource.accessKeyDetails.principalId",
+   "=all(resource.kubernetesDetails.kubernetesUserDetails.uid;"
+   "resource.accessKeyDetails.principalId)",
    "output_fields.user.uid", "actor.user.uid",
    "The actor's unique id (CloudTrail principalId, audit user.uid)."},
   {"user.roles", "keyword", "", "user.groups",
@@ -149,8 +221,14 @@ constexpr RowDef kRows[] = {
    "", "http_request.user_agent",
    "The client's user agent."},
   // ---- cloud / tls / url / http --------------------------------------------------------------
-  {"cloud.provider", "keyword", "'aws'", "", "'aws'", "", "=lower(cloud.provider)",
+  {"cloud.provider", "keyword", "'aws'", "", "partition | 'aws'", "", "=lower(cloud.provider)",
    "Cloud provider (aws)."},
+  {"cloud.instance.id", "keyword", "", "", "resource.instanceDetails.instanceId", "", "",
+   "The EC2 instance of the finding."},
+  {"cloud.machine.type", "keyword", "", "", "resource.instanceDetails.instanceType", "", "",
+   "The EC2 instance type."},
+  {"cloud.service.name", "keyword", "", "", "service.serviceName", "", "",
+   "The service that reported the finding (guardduty)."},
   {"cloud.region", "keyword", "awsRegion", "", "region", "", "cloud.region",
    "AWS region.",
    "region"},
@@ -198,8 +276,19 @@ constexpr RowDef kRows[] = {
    "Digest of the image a vulnerability was found in (sha256:...): the manifest digest, as ECR "
    "and a pod's imageID name it.",
    "image_digest"},
-  {"container.id", "keyword", "", "", "resource.containerDetails.id", "output_fields.container.id",
-   "", "Container id."},
+  {"container.id", "keyword", "", "",
+   "resource.containerDetails.id | resource.ecsClusterDetails.taskDetails.containers.id",
+   "output_fields.container.id", "", "Container id."},
+  {"container.name", "keyword", "", "",
+   "resource.containerDetails.name | resource.ecsClusterDetails.taskDetails.containers.name",
+   "output_fields.container.name", "", "Container name."},
+  {"container.runtime", "keyword", "", "",
+   "resource.containerDetails.containerRuntime | "
+   "resource.ecsClusterDetails.taskDetails.containers.containerRuntime",
+   "", "", "Container runtime (docker, containerd)."},
+  {"container.security_context.privileged", "boolean", "", "",
+   "resource.containerDetails.securityContext.privileged", "", "",
+   "Whether the container runs privileged."},
   {"process.name", "keyword", "", "", "service.runtimeDetails.process.name",
    "output_fields.proc.name", "", "Process name."},
   {"process.executable", "keyword", "", "", "service.runtimeDetails.process.executablePath",
@@ -208,7 +297,33 @@ constexpr RowDef kRows[] = {
    "Process command line."},
   {"process.pid", "long", "", "", "service.runtimeDetails.process.pid", "output_fields.proc.pid",
    "", "Process id."},
+  {"process.start", "date", "", "", "=iso_time(service.runtimeDetails.process.startTime)", "", "",
+   "When the process started."},
+  {"process.working_directory", "keyword", "", "", "service.runtimeDetails.process.pwd",
+   "output_fields.proc.cwd", "", "The process's working directory."},
+  {"threat.indicator.file.path", "keyword", "", "",
+   "service.runtimeDetails.context.threatFilePath", "", "",
+   "GuardDuty Runtime Monitoring: the file the threat involves."},
+  {"threat.software.name", "keyword", "", "", "service.runtimeDetails.context.toolName", "", "",
+   "GuardDuty Runtime Monitoring: the tool seen (a backdoor, a miner...)."},
+  {"file.hash.sha256", "keyword", "", "",
+   "service.ebsVolumeScanDetails.scanDetections.threatDetectedByName.threatNames.filePaths.hash",
+   "", "", "GuardDuty Malware Protection: SHA-256 of the infected files."},
+  {"file.name", "keyword", "", "",
+   "service.ebsVolumeScanDetails.scanDetections.threatDetectedByName.threatNames.filePaths."
+   "fileName",
+   "", "", "GuardDuty Malware Protection: names of the infected files."},
+  {"file.path", "keyword", "", "",
+   "service.ebsVolumeScanDetails.scanDetections.threatDetectedByName.threatNames.filePaths."
+   "filePath",
+   "", "", "GuardDuty Malware Protection: paths of the infected files."},
   {"host.hostname", "keyword", "", "", "", "hostname", "", "Host that raised the alert."},
+  {"host.id", "keyword", "", "", "resource.instanceDetails.instanceId", "", "",
+   "The EC2 instance of the finding."},
+  {"host.type", "keyword", "", "", "resource.instanceDetails.instanceType", "", "",
+   "The EC2 instance type."},
+  {"host.os.platform", "keyword", "", "", "resource.instanceDetails.platform", "", "",
+   "The EC2 instance's platform."},
   // ---- vulnerability.* / package.* -----------------------------------------------------------
   {"vulnerability.id", "keyword", "", "", "", "", "",
    "The vulnerability's id: CVE-2024-3094, GHSA-..., ALAS-...",
@@ -276,8 +391,8 @@ constexpr RowDef kRows[] = {
    "Whether the call only reads."},
   {"aws.cloudtrail.session_credential_from_console", "keyword", "sessionCredentialFromConsole",
    "", "", "", "", "Whether the session credentials came from the console."},
-  {"aws.cloudtrail.resources.arn", "keyword", "resources.ARN", "", "", "", "",
-   "ARNs of the resources involved."},
+  {"aws.cloudtrail.resources.arn", "keyword", "resources.ARN | resources.arn", "", "", "", "",
+   "ARNs of the resources involved (the key is ARN, or arn in some events)."},
   {"aws.cloudtrail.resources.type", "keyword", "resources.type", "", "", "", "",
    "Types of the resources involved."},
   {"aws.cloudtrail.resources.account_id", "keyword", "resources.accountId", "", "", "", "",
@@ -353,12 +468,187 @@ constexpr RowDef kRows[] = {
   // ---- aws.guardduty.* / falco.* -------------------------------------------------------------
   {"aws.guardduty.*", "object", "", "", "=camel(*)", "", "",
    "Any finding field, as Elastic names it: snake_case segments turned to camelCase "
-   "(aws.guardduty.resource.eks_cluster_details.name → resource.eksClusterDetails.name)."},
+   "(aws.guardduty.resource.eks_cluster_details.name → resource.eksClusterDetails.name), "
+   "except the names Elastic renames (listed below)."},
   {"falco.*", "object", "", "", "", "*", "",
    "Any field of the Falco alert "
    "(falco.output_fields.k8s.pod.name → output_fields.k8s.pod.name)."},
 };
 // clang-format on
+
+// GuardDuty names Elastic's integration renames or restructures (its ingest pipeline), so that
+// the camelCase rule of aws.guardduty.* does not reach them: Elastic name → native path (names
+// below one continue below its path), or a computed value. Names not listed follow the rule.
+const std::vector<FieldRename> kRenames = {
+    {"aws.guardduty.severity.code", "severity"},
+    {"aws.guardduty.severity.value", "=severity_label(severity)"},
+    {"aws.guardduty.resource.type", "resource.resourceType"},
+    {"aws.guardduty.resource.access_key_details.user.name", "resource.accessKeyDetails.userName"},
+    {"aws.guardduty.resource.access_key_details.user.type", "resource.accessKeyDetails.userType"},
+    {"aws.guardduty.resource.container_details.image.value", "resource.containerDetails.image"},
+    {"aws.guardduty.resource.container_details.image.prefix",
+     "resource.containerDetails.imagePrefix"},
+    {"aws.guardduty.resource.ecs_cluster_details.task_details.containers.image.value",
+     "resource.ecsClusterDetails.taskDetails.containers.image"},
+    {"aws.guardduty.resource.ecs_cluster_details.task_details.containers.image.prefix",
+     "resource.ecsClusterDetails.taskDetails.containers.imagePrefix"},
+    {"aws.guardduty.resource.kubernetes_details.kubernetes_workload_details.containers.image.value",
+     "resource.kubernetesDetails.kubernetesWorkloadDetails.containers.image"},
+    {"aws.guardduty.resource.kubernetes_details.kubernetes_workload_details.containers.image."
+     "prefix",
+     "resource.kubernetesDetails.kubernetesWorkloadDetails.containers.imagePrefix"},
+    {"aws.guardduty.resource.ebs_volume_details.scanned_volume_details.volume.arn",
+     "resource.ebsVolumeDetails.scannedVolumeDetails.volumeArn"},
+    {"aws.guardduty.resource.ebs_volume_details.scanned_volume_details.volume.size_in_gb",
+     "resource.ebsVolumeDetails.scannedVolumeDetails.volumeSizeInGB"},
+    {"aws.guardduty.resource.ebs_volume_details.scanned_volume_details.volume.type",
+     "resource.ebsVolumeDetails.scannedVolumeDetails.volumeType"},
+    {"aws.guardduty.resource.ebs_volume_details.skipped_volume_details.volume.arn",
+     "resource.ebsVolumeDetails.skippedVolumeDetails.volumeArn"},
+    {"aws.guardduty.resource.ebs_volume_details.skipped_volume_details.volume.size_in_gb",
+     "resource.ebsVolumeDetails.skippedVolumeDetails.volumeSizeInGB"},
+    {"aws.guardduty.resource.ebs_volume_details.skipped_volume_details.volume.type",
+     "resource.ebsVolumeDetails.skippedVolumeDetails.volumeType"},
+    {"aws.guardduty.resource.ecs_cluster_details.task_details.created_at",
+     "=iso_time(resource.ecsClusterDetails.taskDetails.createdAt)"},
+    {"aws.guardduty.resource.ecs_cluster_details.task_details.started_at",
+     "=iso_time(resource.ecsClusterDetails.taskDetails.startedAt)"},
+    {"aws.guardduty.resource.eks_cluster_details.created_at",
+     "=iso_time(resource.eksClusterDetails.createdAt)"},
+    {"aws.guardduty.resource.instance_details.image.description",
+     "resource.instanceDetails.imageDescription"},
+    {"aws.guardduty.resource.instance_details.image.id", "resource.instanceDetails.imageId"},
+    {"aws.guardduty.resource.instance_details.instance.id", "resource.instanceDetails.instanceId"},
+    {"aws.guardduty.resource.instance_details.instance.state",
+     "resource.instanceDetails.instanceState"},
+    {"aws.guardduty.resource.instance_details.instance.type",
+     "resource.instanceDetails.instanceType"},
+    {"aws.guardduty.resource.instance_details.network_interfaces.private.dns_name",
+     "resource.instanceDetails.networkInterfaces.privateDnsName"},
+    {"aws.guardduty.resource.instance_details.network_interfaces.private.ip_address",
+     "resource.instanceDetails.networkInterfaces.privateIpAddress"},
+    {"aws.guardduty.resource.instance_details.network_interfaces.private.ip_addresses.private.dns_"
+     "name",
+     "resource.instanceDetails.networkInterfaces.privateIpAddresses.privateDnsName"},
+    {"aws.guardduty.resource.instance_details.network_interfaces.private.ip_addresses.private.ip_"
+     "address",
+     "resource.instanceDetails.networkInterfaces.privateIpAddresses.privateIpAddress"},
+    {"aws.guardduty.resource.instance_details.network_interfaces.public.dns_name",
+     "resource.instanceDetails.networkInterfaces.publicDnsName"},
+    {"aws.guardduty.resource.instance_details.network_interfaces.public.ip",
+     "resource.instanceDetails.networkInterfaces.publicIp"},
+    {"aws.guardduty.resource.instance_details.network_interfaces.security_groups.group.id",
+     "resource.instanceDetails.networkInterfaces.securityGroups.groupId"},
+    {"aws.guardduty.resource.instance_details.network_interfaces.security_groups.group.name",
+     "resource.instanceDetails.networkInterfaces.securityGroups.groupName"},
+    {"aws.guardduty.resource.instance_details.product_codes.product_code.id",
+     "resource.instanceDetails.productCodes.productCodeId"},
+    {"aws.guardduty.resource.instance_details.product_codes.product_code.type",
+     "resource.instanceDetails.productCodes.productCodeType"},
+    {"aws.guardduty.resource.rdsdb_instance_details.instance_identifier",
+     "resource.rdsDbInstanceDetails.dbInstanceIdentifier"},
+    {"aws.guardduty.resource.rdsdb_instance_details.cluster_identifier",
+     "resource.rdsDbInstanceDetails.dbClusterIdentifier"},
+    {"aws.guardduty.resource.rdsdb_instance_details.instance_arn",
+     "resource.rdsDbInstanceDetails.dbInstanceArn"},
+    {"aws.guardduty.resource.s3_bucket_details.created_at",
+     "=iso_time(resource.s3BucketDetails.createdAt)"},
+    {"aws.guardduty.service.action.type", "service.action.actionType"},
+    {"aws.guardduty.service.action.aws_api_call_action.remote_ip_details.city.name",
+     "service.action.awsApiCallAction.remoteIpDetails.city.cityName"},
+    {"aws.guardduty.service.action.aws_api_call_action.remote_ip_details.country.code",
+     "service.action.awsApiCallAction.remoteIpDetails.country.countryCode"},
+    {"aws.guardduty.service.action.aws_api_call_action.remote_ip_details.country.name",
+     "service.action.awsApiCallAction.remoteIpDetails.country.countryName"},
+    {"aws.guardduty.service.action.kubernetes_api_call_action.remote_ip_details.city.name",
+     "service.action.kubernetesApiCallAction.remoteIpDetails.city.cityName"},
+    {"aws.guardduty.service.action.kubernetes_api_call_action.remote_ip_details.country.code",
+     "service.action.kubernetesApiCallAction.remoteIpDetails.country.countryCode"},
+    {"aws.guardduty.service.action.kubernetes_api_call_action.remote_ip_details.country.name",
+     "service.action.kubernetesApiCallAction.remoteIpDetails.country.countryName"},
+    {"aws.guardduty.service.action.network_connection_action.remote_ip_details.city.name",
+     "service.action.networkConnectionAction.remoteIpDetails.city.cityName"},
+    {"aws.guardduty.service.action.network_connection_action.remote_ip_details.country.code",
+     "service.action.networkConnectionAction.remoteIpDetails.country.countryCode"},
+    {"aws.guardduty.service.action.network_connection_action.remote_ip_details.country.name",
+     "service.action.networkConnectionAction.remoteIpDetails.country.countryName"},
+    {"aws.guardduty.service.action.port_probe_action.port_probe_details.remote_ip_details.city."
+     "name",
+     "service.action.portProbeAction.portProbeDetails.remoteIpDetails.city.cityName"},
+    {"aws.guardduty.service.action.port_probe_action.port_probe_details.remote_ip_details.country."
+     "code",
+     "service.action.portProbeAction.portProbeDetails.remoteIpDetails.country.countryCode"},
+    {"aws.guardduty.service.action.port_probe_action.port_probe_details.remote_ip_details.country."
+     "name",
+     "service.action.portProbeAction.portProbeDetails.remoteIpDetails.country.countryName"},
+    {"aws.guardduty.service.action.rds_login_attempt_action.remote_ip_details.city.name",
+     "service.action.rdsLoginAttemptAction.remoteIpDetails.city.cityName"},
+    {"aws.guardduty.service.action.rds_login_attempt_action.remote_ip_details.country.code",
+     "service.action.rdsLoginAttemptAction.remoteIpDetails.country.countryCode"},
+    {"aws.guardduty.service.action.rds_login_attempt_action.remote_ip_details.country.name",
+     "service.action.rdsLoginAttemptAction.remoteIpDetails.country.countryName"},
+    {"aws.guardduty.service.action.network_connection_action.local_port_details.port.value",
+     "service.action.networkConnectionAction.localPortDetails.port"},
+    {"aws.guardduty.service.action.network_connection_action.local_port_details.port.name",
+     "service.action.networkConnectionAction.localPortDetails.portName"},
+    {"aws.guardduty.service.action.network_connection_action.remote_port_details.port.value",
+     "service.action.networkConnectionAction.remotePortDetails.port"},
+    {"aws.guardduty.service.action.network_connection_action.remote_port_details.port.name",
+     "service.action.networkConnectionAction.remotePortDetails.portName"},
+    {"aws.guardduty.service.action.port_probe_action.port_probe_details.local_port_details.port."
+     "value",
+     "service.action.portProbeAction.portProbeDetails.localPortDetails.port"},
+    {"aws.guardduty.service.action.port_probe_action.port_probe_details.local_port_details.port."
+     "name",
+     "service.action.portProbeAction.portProbeDetails.localPortDetails.portName"},
+    {"aws.guardduty.service.action.network_connection_action.transport",
+     "service.action.networkConnectionAction.protocol"},
+    {"aws.guardduty.service.ebs_volume_scan_details.scan.completed_at",
+     "service.ebsVolumeScanDetails.scanCompletedAt"},
+    {"aws.guardduty.service.ebs_volume_scan_details.scan.started_at",
+     "service.ebsVolumeScanDetails.scanStartedAt"},
+    {"aws.guardduty.service.ebs_volume_scan_details.scan.id",
+     "service.ebsVolumeScanDetails.scanId"},
+    {"aws.guardduty.service.ebs_volume_scan_details.scan.detections",
+     "service.ebsVolumeScanDetails.scanDetections"},
+    {"aws.guardduty.service.ebs_volume_scan_details.scan.detections.threat_detected_by_name.threat_"
+     "names.file_paths.file.name",
+     "service.ebsVolumeScanDetails.scanDetections.threatDetectedByName.threatNames.filePaths."
+     "fileName"},
+    {"aws.guardduty.service.ebs_volume_scan_details.scan.detections.threat_detected_by_name.threat_"
+     "names.file_paths.file.path",
+     "service.ebsVolumeScanDetails.scanDetections.threatDetectedByName.threatNames.filePaths."
+     "filePath"},
+    {"aws.guardduty.service.event.first_seen", "service.eventFirstSeen"},
+    {"aws.guardduty.service.event.last_seen", "service.eventLastSeen"},
+    {"aws.guardduty.service.evidence.threat_intelligence_details.threat.list_name",
+     "service.evidence.threatIntelligenceDetails.threatListName"},
+    {"aws.guardduty.service.evidence.threat_intelligence_details.threat.names",
+     "service.evidence.threatIntelligenceDetails.threatNames"},
+    {"aws.guardduty.service.runtime_details.context.ld_preload",
+     "service.runtimeDetails.context.ldPreloadValue"},
+    {"aws.guardduty.service.runtime_details.process.start_time",
+     "=iso_time(service.runtimeDetails.process.startTime)"},
+};
+
+// Where eksir's value differs from Elastic's on purpose (docs/fields.md, "Differences").
+const std::vector<FieldDifference> kDifferences = {
+    {"@timestamp", Source::GuardDuty, "createdAt: when GuardDuty first raised the finding",
+     "updatedAt: when the finding was last updated. A finding that keeps firing stays where its "
+     "activity began on eksir's timeline instead of moving to its last update; Elastic's value "
+     "is aws.guardduty.updated_at, GuardDuty's own service.event.first_seen and last_seen are "
+     "event.start and event.end on both."},
+    {"event.action", Source::GuardDuty,
+     "the finding type (PrivilegeEscalation:Kubernetes/PrivilegedContainer), as for the other "
+     "alert sources (Falco rule, OCSF finding title)",
+     "the action type (KUBERNETES_API_CALL, AWS_API_CALL, NETWORK_CONNECTION...). A rule on "
+     "Elastic's value reads aws.guardduty.service.action.type, which both have."},
+    {"source.ip", Source::GuardDuty,
+     "sourceIPs of a Kubernetes API call, else the remote address of an AWS API call or a "
+     "network connection",
+     "sourceIPs of a Kubernetes API call only (the other addresses are in source.address on "
+     "both)."},
+};
 
 // Top-level keys of each source's events, as the sources stage hands them over (GuardDuty keys
 // already camelCase).
@@ -519,6 +809,13 @@ const std::vector<std::string> kTopOcsf = {"activity_id",
                                            "timezone_offset"};
 
 }  // namespace
+
+const std::vector<FieldRename>& field_renames() {
+  return kRenames;
+}
+const std::vector<FieldDifference>& field_differences() {
+  return kDifferences;
+}
 
 const std::vector<std::string>& top_level_keys(Source s) {
   switch (s) {

@@ -6,10 +6,13 @@
 #include <array>
 #include <cctype>
 #include <charconv>
+#include <cmath>
 #include <cstring>
 #include <mutex>
 #include <stdexcept>
 #include <unordered_map>
+
+#include "event/field_renames.h"
 
 namespace eksir {
 
@@ -375,6 +378,66 @@ bool fn_loose(const EventView& ev, const FieldStep& step, ValueSink& sink) {
   return walk<LooseKey>(ev.doc, step.path, sink);
 }
 
+// iso_time(path): a time as ISO 8601 UTC with milliseconds, from a string or from epoch seconds
+// (GuardDuty writes some times as a number: eksClusterDetails.createdAt, process.startTime).
+bool fn_iso_time(const EventView& ev, const FieldStep& step, ValueSink& sink) {
+  auto fn = [&](const FieldValue& v) {
+    TimeNs t = kNoTime;
+    if (v.type == FieldValue::Type::String)
+      t = parse_time(v.str);
+    else if (v.type == FieldValue::Type::Int || v.type == FieldValue::Type::Uint ||
+             v.type == FieldValue::Type::Double)
+      t = static_cast<TimeNs>(std::llround(v.d * 1e3)) * 1'000'000;
+    if (t == kNoTime) return false;
+    const std::string text = format_time(t);
+    return emit_string(sink, text);
+  };
+  ValueSink inner(fn);
+  return walk_path(ev.doc, step.path, inner);
+}
+
+// when(path, other=VALUE): path's values when the string at `other` is VALUE (ignoring case).
+bool fn_when(const EventView& ev, const FieldStep& step, ValueSink& sink) {
+  const size_t eq = step.arg2.find('=');
+  if (eq == std::string::npos) return false;
+  const std::string_view other = std::string_view(step.arg2).substr(0, eq);
+  const std::string_view want = std::string_view(step.arg2).substr(eq + 1);
+  const std::string_view got = first_string(ev, other);
+  if (got.size() != want.size()) return false;
+  for (size_t k = 0; k < got.size(); ++k)
+    if (std::tolower(static_cast<unsigned char>(got[k])) !=
+        std::tolower(static_cast<unsigned char>(want[k])))
+      return false;
+  return walk_path(ev.doc, step.path, sink);
+}
+
+// all(a;b;...): the values at every one of the paths (Elastic appends them all to one field).
+bool fn_all(const EventView& ev, const FieldStep& step, ValueSink& sink) {
+  std::string_view rest = step.path;
+  while (!rest.empty()) {
+    const size_t semi = rest.find(';');
+    if (walk_path(ev.doc, rest.substr(0, semi), sink)) return true;
+    rest = semi == std::string_view::npos ? std::string_view() : rest.substr(semi + 1);
+  }
+  return false;
+}
+
+// severity_label(path): GuardDuty's name for a severity number, as Elastic writes it.
+bool fn_severity_label(const EventView& ev, const FieldStep& step, ValueSink& sink) {
+  auto fn = [&](const FieldValue& v) {
+    if (v.type != FieldValue::Type::Int && v.type != FieldValue::Type::Uint &&
+        v.type != FieldValue::Type::Double)
+      return false;
+    // Elastic's bounds leave 3.95 or 8.95 unnamed: GuardDuty only writes one decimal.
+    if (v.d >= 7.0 && v.d <= 8.9) return emit_string(sink, "High");
+    if (v.d >= 4.0 && v.d <= 6.9) return emit_string(sink, "Medium");
+    if (v.d >= 1.0 && v.d <= 3.9) return emit_string(sink, "Low");
+    return false;
+  };
+  ValueSink inner(fn);
+  return walk_path(ev.doc, step.path, inner);
+}
+
 bool fn_outcome_cloudtrail(const EventView& ev, const FieldStep&, ValueSink& sink) {
   if (has_value(ev, "errorCode") || has_value(ev, "errorMessage"))
     return emit_string(sink, "failure");
@@ -615,6 +678,11 @@ constexpr ComputedDef kComputed[] = {
     {"lower", fn_lower, false, "`$1` lower-cased"},
     {"yes_no", fn_yes_no, false, "`$1` is not \"No\""},
     {"camel", fn_loose, true, "`$1`, keys matched ignoring case and underscores"},
+    {"iso_time", fn_iso_time, false, "`$1` as an ISO 8601 time (epoch seconds converted)"},
+    {"when", fn_when, true, "`$1` when `$2`"},
+    {"all", fn_all, true, "every value of `$1` (paths separated by ';')"},
+    {"severity_label", fn_severity_label, false,
+     "High (7.0-8.9), Medium (4.0-6.9) or Low (1.0-3.9) from `$1`"},
     {"outcome_cloudtrail", fn_outcome_cloudtrail, false, "computed: see the description"},
     {"outcome_audit", fn_outcome_audit, false, "computed: see the description"},
     {"outcome_ocsf", fn_outcome_ocsf, false, "computed: see the description"},
@@ -694,13 +762,19 @@ uint32_t path_number(const std::string& path) {
   return it->second;
 }
 
+bool starts_with_key(std::string_view name, std::string_view key) {
+  return name.size() >= key.size() && name.compare(0, key.size(), key) == 0 &&
+         (name.size() == key.size() || name[key.size()] == '.');
+}
+
 struct Registry {
   struct Row {
     const FieldInfo* info;
     std::string prefix;  // for prefix rows: the name without the trailing '*'
   };
   std::unordered_map<std::string_view, const FieldInfo*> exact;
-  std::vector<Row> prefixes;  // longest first
+  std::vector<Row> prefixes;                // longest first
+  std::vector<const FieldRename*> renames;  // longest first
 
   Registry() {
     for (const FieldInfo& info : field_table()) {
@@ -714,6 +788,24 @@ struct Registry {
     }
     std::stable_sort(prefixes.begin(), prefixes.end(),
                      [](const Row& a, const Row& b) { return a.prefix.size() > b.prefix.size(); });
+    for (const FieldRename& r : field_renames()) {
+      std::string_view rest;
+      const FieldInfo* under = find(r.ecs, rest);
+      if (!under || rest.empty())
+        throw std::logic_error("field table: rename outside a prefix row: " + r.ecs);
+      parse_cell(r.native, "x");
+      renames.push_back(&r);
+    }
+    std::stable_sort(
+        renames.begin(), renames.end(),
+        [](const FieldRename* a, const FieldRename* b) { return a->ecs.size() > b->ecs.size(); });
+  }
+
+  // The rename that covers a name (the name itself or one above it), or null.
+  const FieldRename* rename(std::string_view name) const {
+    for (const FieldRename* r : renames)
+      if (starts_with_key(name, r->ecs)) return r;
+    return nullptr;
   }
 
   // The row for a name and the rest of the name after a prefix row's prefix.
@@ -736,11 +828,6 @@ struct Registry {
 const Registry& registry() {
   static const Registry r;
   return r;
-}
-
-bool starts_with_key(std::string_view name, std::string_view key) {
-  return name.size() >= key.size() && name.compare(0, key.size(), key) == 0 &&
-         (name.size() == key.size() || name[key.size()] == '.');
 }
 
 bool top_level_known(Source s, std::string_view name) {
@@ -774,7 +861,20 @@ FieldRef::FieldRef(std::string_view name) : name_(name) {
   if (const FieldInfo* info = reg.find(name_, rest)) {
     known_ = ecs_ = true;
     time_ = info->type == "date";
-    for (int s = 0; s < kSourceCount; ++s) steps_[s] = parse_cell(info->native[s], rest);
+    const FieldRename* rename = rest.empty() ? nullptr : reg.rename(name_);
+    for (int s = 0; s < kSourceCount; ++s) {
+      if (!rename || info->native[s].empty()) {
+        steps_[s] = parse_cell(info->native[s], rest);
+        continue;
+      }
+      const std::string_view below = std::string_view(name_).substr(rename->ecs.size());
+      const char first = rename->native.front();
+      if (first == '=' || first == '\'') {
+        if (below.empty()) steps_[s] = parse_cell(rename->native, "");
+      } else {
+        steps_[s] = parse_cell(info->native[s], rename->native + std::string(below));
+      }
+    }
     number_paths();
     return;
   }
@@ -1027,6 +1127,23 @@ std::string fields_markdown() {
     for (int s = 0; s < kSourceCount; ++s) md += " " + escape_md(render_cell(f.native[s])) + " |";
     md += " " + escape_md(f.description) + " |\n";
   }
+  md += "\n## GuardDuty names Elastic renames\n\n";
+  md +=
+      "Elastic's GuardDuty integration does not only turn camelCase into snake_case: it renames\n"
+      "and restructures some fields. These names (and the names below them) resolve as listed;\n"
+      "every other `aws.guardduty.*` name follows the camelCase rule.\n\n";
+  md += "| Elastic name | native path |\n|---|---|\n";
+  for (const FieldRename& r : field_renames())
+    md += "| `" + r.ecs + "` | " + escape_md(render_cell(r.native)) + " |\n";
+  md += "\n## Differences from Elastic on purpose\n\n";
+  md +=
+      "The same name, another value than Elastic's integration gives it, by choice. A rule "
+      "written\n"
+      "for Elastic's value reads the name given in the last column.\n\n";
+  md += "| name | source | eksir | Elastic |\n|---|---|---|---|\n";
+  for (const FieldDifference& d : field_differences())
+    md += "| `" + d.ecs + "` | " + std::string(source_name(d.source)) + " | " + escape_md(d.eksir) +
+          " | " + escape_md(d.elastic) + " |\n";
   md += "\n## Top-level keys of each source\n\n";
   md += "Native paths that start with one of these keys are known for that source.\n\n";
   for (int s = 0; s < kSourceCount; ++s) {

@@ -328,6 +328,37 @@ const RowCase kRowCases[] = {
     {"process.command_line", "falco.shell", "sh"},
     {"process.pid", "gd.runtime", "2345"},
     {"host.hostname", "falco.kaudit", "my-pool-1-node-921b61"},
+    {"host.id", "gd.runtime", "i-abcd1234"},
+    {"host.type", "gd.runtime", "m2.large"},
+    {"host.os.platform", "gd.anon", ""},
+    {"cloud.instance.id", "gd.runtime", "i-abcd1234"},
+    {"cloud.machine.type", "gd.runtime", "m2.large"},
+    {"cloud.service.name", "gd.anon", "guardduty"},
+    {"cloud.service.name", "ct.createcluster", ""},
+    {"event.created", "gd.anon", "2022-11-17T09:33:19.225Z"},
+    {"container.name", "gd.anon", ""},
+    {"container.runtime", "gd.runtime", "docker"},
+    {"container.security_context.privileged", "gd.runtime", ""},  // null in the sample
+    {"process.start", "gd.runtime", "2024-10-04T04:06:30.377Z"},
+    {"process.working_directory", "gd.runtime", "/home/user"},
+    {"threat.indicator.file.path", "gd.runtime", "/tmp/malicious_file.bin"},
+    {"threat.software.name", "gd.runtime", "SSH Backdoor"},
+    // EBS malware scans: the conformance cases (tests/data/conformance) have none either.
+    {"file.hash.sha256", "gd.runtime", ""},
+    {"file.name", "gd.runtime", ""},
+    {"file.path", "gd.runtime", ""},
+    {"network.iana_number", "gd.runtime", "6"},
+    // DNS, network connection and port probe findings: tests/data/conformance/guardduty.json.
+    {"dns.question.name", "gd.anon", ""},
+    {"network.direction", "gd.anon", ""},
+    {"network.transport", "gd.anon", ""},
+    {"destination.address", "gd.anon", ""},
+    {"source.port", "gd.anon", ""},
+    {"source.as.number", "gd.anon", "0"},
+    {"source.as.organization.name", "gd.tor", "GeneratedFindingASNOrg"},
+    {"source.geo.city_name", "gd.anon", "GeneratedFindingCityName"},
+    {"source.geo.country_name", "gd.anon", "GeneratedFindingCountryName"},
+    {"source.geo.country_iso_code", "gd.anon", ""},
     {"vulnerability.id", "vuln.inspector", "CVE-2024-3094"},
     {"vulnerability.id", "gd.anon", ""},
     {"vulnerability.severity", "vuln.inspector", "CRITICAL"},
@@ -532,7 +563,7 @@ TEST(FieldTable, Describe) {
       "requestParameters.name");
   EXPECT_EQ(FieldRef("user.name").describe(Source::CloudTrail),
             "userIdentity.userName | userIdentity.sessionContext.sessionIssuer.userName | "
-            "=arn_last(userIdentity.arn)");
+            "=arn_last(userIdentity.arn) | additionalEventData.UserName");
   EXPECT_EQ(FieldRef("event.source").describe(Source::K8sAudit), "");
   EXPECT_EQ(FieldRef("container.image.name").describe(Source::Vulnerability),
             "image_name | image_repository");

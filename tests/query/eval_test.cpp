@@ -236,6 +236,24 @@ const EvalCase kCases[] = {
     {"aws.guardduty.resource.eks_cluster_details.name:GeneratedFindingEKSClusterName", kGuardDuty,
      GD, 2},
     {"source.ip:175.16.199.1", kGuardDuty, GD, 2},
+    // Elastic's GuardDuty names where they are not the camelCase of the finding's.
+    {"aws.guardduty.severity.code >= 7", kGuardDuty, GD, 1},
+    {"aws.guardduty.severity.value:Medium", kGuardDuty, GD, 2},
+    {"aws.guardduty.service.action.type:KUBERNETES_API_CALL", kGuardDuty, GD, 2},
+    {"aws.guardduty.service.action.type:AWS_API_CALL", kGuardDuty, GD, 0},
+    {"aws.guardduty.resource.type:EKSCluster", kGuardDuty, GD, 2},
+    {"aws.guardduty.service.event.first_seen >= \"2024-01-01\"", kGuardDuty, GD, 1},
+    // Inside arrays: threatIntelligenceDetails[].threatNames[],
+    // networkInterfaces[].securityGroups[].
+    {"aws.guardduty.service.evidence.threat_intelligence_details.threat.names:"
+     "GeneratedFindingThreatName",
+     kGuardDuty, GD, 1},
+    {"aws.guardduty.resource.instance_details.network_interfaces.security_groups.group.name:main",
+     kGuardDuty, GD, 1},
+    {"aws.guardduty.service.action.kubernetes_api_call_action.remote_ip_details.country.name:"
+     "GeneratedFindingCountryName",
+     kGuardDuty, GD, 2},
+    {"user.name:GeneratedFindingUserName", kGuardDuty, GD, 1},
     {"user.name:\"system:anonymous\"", kGuardDuty, GD, 1},
     {"resource.eksClusterDetails.tags:{ key:GeneratedFindingEKSClusterTag2 and "
      "value:GeneratedFindingEKSClusterTagValue2 }",
