@@ -124,31 +124,68 @@ bool time_window(std::string_view command, const std::string& since, const std::
   return true;
 }
 
-int hunt_command(CLI::App& app, eksir::hunt::HuntOptions& o, const std::string& format,
-                 const std::string& source, const std::string& since, const std::string& until,
-                 const std::string& on = {}) {
-  (void)app;
-  auto f = eksir::hunt::parse_format(format);
+// What hunt and `case pin` share: the window, the source, the order and the copies.
+struct HuntCli {
+  std::string format = "table", source, since, until, fields_csv, sort, on, case_arg;
+  eksir::hunt::PinOptions pin;
+  CLI::Option* note = nullptr;
+  CLI::Option* max = nullptr;
+  CLI::Option* author = nullptr;
+};
+
+bool hunt_filters(std::string_view command, eksir::hunt::HuntOptions& o, const HuntCli& c) {
+  if (!c.source.empty()) {
+    o.only = eksir::parse_source(c.source);
+    if (!o.only) {
+      std::cerr << fmt::format(
+          "eksir {}: unknown --source '{}' (cloudtrail, k8s_audit, guardduty, falco, ocsf, "
+          "vulnerability)\n",
+          command, eksir::util::visible(c.source));
+      return false;
+    }
+  }
+  if (!c.sort.empty()) {
+    auto order = eksir::hunt::parse_order(c.sort);
+    if (!order) {
+      std::cerr << fmt::format("eksir {}: --sort must be time or evidence, not '{}'\n", command,
+                               eksir::util::visible(c.sort));
+      return false;
+    }
+    o.order = *order;
+  }
+  return time_window(command, c.since, c.until, o.since, o.until);
+}
+
+int hunt_command(eksir::hunt::HuntOptions& o, const HuntCli& c) {
+  auto f = eksir::hunt::parse_format(c.format);
   if (!f) {
     std::cerr << "eksir hunt: --format must be table, json, ndjson or csv\n";
     return 2;
   }
   o.format = *f;
-  if (!source.empty()) {
-    o.only = eksir::parse_source(source);
-    if (!o.only) {
-      std::cerr << fmt::format(
-          "eksir hunt: unknown --source '{}' (cloudtrail, k8s_audit, guardduty, falco, ocsf, "
-          "vulnerability)\n",
-          eksir::util::visible(source));
-      return 2;
-    }
+  if (!hunt_filters("hunt", o, c)) return 2;
+  if (!c.pin.pin)
+    for (const CLI::Option* opt : {c.note, c.max, c.author})
+      if (opt->count()) {
+        std::cerr << "eksir hunt: " << opt->get_name() << " goes with --pin\n";
+        return 2;
+      }
+  if (c.pin.pin && c.case_arg.empty()) {
+    std::cerr << "eksir hunt: --pin needs --case CASE: pins go on a case's timeline\n";
+    return 2;
   }
-  if (!time_window("hunt", since, until, o.since, o.until)) return 2;
+  if (!c.case_arg.empty() && !c.on.empty()) {
+    std::cerr << "eksir hunt: --case searches the case's input files; --on searches a store: "
+                 "give one\n";
+    return 2;
+  }
   std::ios::sync_with_stdio(false);
-  if (!on.empty()) return eksir::backend::hunt_on(o, on, std::cout, std::cerr);
+  if (!c.case_arg.empty())
+    return eksir::hunt::run_on_case(c.case_arg, o, c.pin, std::cout, std::cerr);
+  if (!c.on.empty()) return eksir::backend::hunt_on(o, c.on, std::cout, std::cerr);
   if (o.evidence.empty()) {
-    std::cerr << "eksir hunt: give evidence files or folders, or --on clickhouse://...\n";
+    std::cerr << "eksir hunt: give evidence files or folders, --case CASE or --on "
+                 "clickhouse://...\n";
     return 2;
   }
   return eksir::hunt::run(o, std::cout, std::cerr);
@@ -201,10 +238,20 @@ int detect_command(eksir::detect::DetectOptions& o, const std::string& format,
   return eksir::detect::run(o, std::cout, std::cerr);
 }
 
-// `eksir case list|show|note|close|reopen`: fills cmd, whose action is set by the subcommand.
-CLI::App* add_case_command(CLI::App& app, eksir::store::CaseCommand& cmd) {
+// `eksir case pin` and `eksir case unpin`.
+struct PinCli {
+  CLI::App* pin = nullptr;
+  CLI::App* unpin = nullptr;
+  eksir::hunt::PinCommand cmd;
+  HuntCli hunt;
+  std::vector<int64_t> ids;
+};
+
+// `eksir case list|show|note|close|reopen|pin|unpin`: fills cmd, whose action is set by the
+// subcommand (pin and unpin fill p).
+CLI::App* add_case_command(CLI::App& app, eksir::store::CaseCommand& cmd, PinCli& p) {
   auto* cs = app.add_subcommand(
-      "case", "Cases kept by `eksir investigate`: list, show, note, close, export");
+      "case", "Cases kept by `eksir investigate`: list, show, note, pin, close, export");
   cs->require_subcommand(1);
   auto action = [&cmd](CLI::App* sub, const char* name) {
     sub->callback([&cmd, name] { cmd.action = name; });
@@ -229,6 +276,27 @@ CLI::App* add_case_command(CLI::App& app, eksir::store::CaseCommand& cmd) {
   auto* reopen = cs->add_subcommand("reopen", "Reopen a closed case");
   reopen->add_option("case", cmd.target, "Case directory or id")->required();
   action(reopen, "reopen");
+
+  p.pin = cs->add_subcommand(
+      "pin",
+      "Hunt the case's inputs and put every match on its timeline, tagged [ANALYST] in the report");
+  p.pin->add_option("case", p.cmd.target, "Case directory or id")->required();
+  p.pin->add_option("query", p.cmd.hunt.query, "KQL query, as for `eksir hunt`")->required();
+  p.pin->add_option("--note", p.cmd.pin.note, "Why these records matter (shown with each)");
+  p.pin->add_option("--author", p.cmd.pin.author,
+                    "Who pins them (default: $EKSIR_OPERATOR, else login)");
+  p.pin->add_option("--max", p.cmd.pin.max,
+                    "Pin nothing when more records than this match (default 50)");
+  p.pin->add_option("--since", p.hunt.since, "Only records at or after this time");
+  p.pin->add_option("--until", p.hunt.until, "Only records before this time");
+  p.pin->add_option("--source", p.hunt.source, "Only records of one source");
+  p.pin->add_flag("--keep-duplicates", p.cmd.hunt.keep_duplicates,
+                  "Pin every export of a record, not the first alone");
+  add_threads_option(p.pin, p.cmd.hunt.threads);
+  p.pin->add_flag("-q,--quiet", p.cmd.hunt.quiet, "No scan summary on stderr");
+  p.unpin = cs->add_subcommand("unpin", "Take pinned records off a case's timeline");
+  p.unpin->add_option("case", p.cmd.target, "Case directory or id")->required();
+  p.unpin->add_option("ids", p.ids, "Pin ids, as `eksir case show` lists them")->required();
   return cs;
 }
 
@@ -352,7 +420,7 @@ int dispatch(int argc, char** argv) {
   app.set_version_flag("--version", std::string("eksir ") + EKSIR_VERSION);
 
   eksir::hunt::HuntOptions hunt;
-  std::string format = "table", source, since, until, fields_csv;
+  HuntCli hc;
   auto* h = app.add_subcommand(
       "hunt", "Search every event of the evidence with a KQL query (ECS or native field names)");
   h->add_option("query", hunt.query,
@@ -360,22 +428,37 @@ int dispatch(int argc, char** argv) {
       ->required();
   h->add_option("evidence", hunt.evidence,
                 "Evidence files or folders (read recursively, plain or gzip)");
-  std::string hunt_on;
-  h->add_option("--on", hunt_on,
+  h->add_option("--on", hc.on,
                 "Search a ClickHouse store filled by `eksir load` instead of files: "
                 "clickhouse://HOST:PORT/DB");
-  h->add_option("--since", since,
+  h->add_option("--case", hc.case_arg,
+                "Search the evidence files a case was investigated from (its latest run), "
+                "warning of any gone or changed since");
+  h->add_flag("--pin", hc.pin.pin,
+              "With --case: also put every match on the case's timeline ([ANALYST] in the report)");
+  hc.note = h->add_option("--note", hc.pin.note, "With --pin: why these records matter");
+  hc.author = h->add_option("--author", hc.pin.author,
+                            "With --pin: who pins them (default: $EKSIR_OPERATOR, else login)");
+  hc.max = h->add_option("--max", hc.pin.max,
+                         "With --pin: pin nothing when more records than this match (default 50)");
+  h->add_option("--since", hc.since,
                 "Only events at or after this time (ISO 8601) or duration before now (24h, 7d)");
-  h->add_option("--until", until, "Only events before this time or duration before now");
-  h->add_option("--source", source,
+  h->add_option("--until", hc.until, "Only events before this time or duration before now");
+  h->add_option("--source", hc.source,
                 "Only events of one source: cloudtrail, k8s_audit, guardduty, falco, ocsf, "
                 "vulnerability");
-  h->add_option("--format", format,
+  h->add_option("--format", hc.format,
                 "Output: table, json, ndjson (each record as in the evidence) or csv")
       ->capture_default_str();
-  h->add_option("--fields", fields_csv,
+  h->add_option("--fields", hc.fields_csv,
                 "Comma-separated fields to show instead of the default columns");
-  h->add_option("--limit", hunt.limit, "Stop after this many matches (in evidence order)");
+  h->add_option("--sort", hc.sort,
+                "Row order: time (oldest first; the default for table) or evidence (as read; the "
+                "default for json, ndjson and csv)");
+  h->add_flag("--keep-duplicates", hunt.keep_duplicates,
+              "Show every export of a record (S3 object and lookup-events, audit log and "
+              "filter-log-events...), not the first alone");
+  h->add_option("--limit", hunt.limit, "Only this many matches: the first in the output's order");
   h->add_flag("--count", hunt.count_only, "Print only the number of matches");
   h->add_flag("--strict", hunt.strict, "Exit 2 if any record or file had to be skipped");
   add_keep_going_option(h, hunt.keep_going);
@@ -534,7 +617,8 @@ int dispatch(int argc, char** argv) {
   ld->add_flag("-q,--quiet", load.quiet, "No summary on stderr");
 
   eksir::store::CaseCommand case_cmd;
-  auto* cs = add_case_command(app, case_cmd);
+  PinCli pin_cli;
+  auto* cs = add_case_command(app, case_cmd, pin_cli);
   eksir::store::CaseExport case_export;
   auto* cx = add_case_export(cs, case_export);
 
@@ -569,19 +653,27 @@ int dispatch(int argc, char** argv) {
   hunt.width = detect.width = inv.width = posture.width = case_cmd.width = width;
 
   if (h->parsed()) {
-    if (!fields_csv.empty()) {
+    if (!hc.fields_csv.empty()) {
       size_t start = 0;
-      while (start <= fields_csv.size()) {
-        size_t comma = fields_csv.find(',', start);
-        std::string f = fields_csv.substr(
+      while (start <= hc.fields_csv.size()) {
+        size_t comma = hc.fields_csv.find(',', start);
+        std::string f = hc.fields_csv.substr(
             start, comma == std::string::npos ? std::string::npos : comma - start);
         if (!f.empty()) hunt.fields.push_back(f);
         if (comma == std::string::npos) break;
         start = comma + 1;
       }
     }
-    return hunt_command(*h, hunt, format, source, since, until, hunt_on);
+    return hunt_command(hunt, hc);
   }
+  if (pin_cli.pin->parsed()) {
+    pin_cli.cmd.hunt.width = width;
+    if (!hunt_filters("case pin", pin_cli.cmd.hunt, pin_cli.hunt)) return 2;
+    std::ios::sync_with_stdio(false);
+    return eksir::hunt::pin_command(pin_cli.cmd, std::cout, std::cerr);
+  }
+  if (pin_cli.unpin->parsed())
+    return eksir::hunt::unpin_command(pin_cli.cmd.target, pin_cli.ids, std::cout, std::cerr);
   if (d->parsed()) {
     detect.builtin = !no_builtin;
     return detect_command(detect, d_format, d_min, d_fail, d_since, d_until, detect_on, d_config);

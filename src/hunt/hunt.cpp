@@ -6,10 +6,14 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstring>
 #include <ostream>
 
+#include "detect/detect.h"
 #include "event/fields.h"
 #include "event/summary.h"
+#include "hunt/item.h"
+#include "hunt/time_order.h"
 #include "query/query.h"
 #include "sources/sources.h"
 #include "util/table.h"
@@ -18,6 +22,12 @@
 #include "util/visible.h"
 
 namespace eksir::hunt {
+
+std::optional<Order> parse_order(std::string_view name) {
+  if (name == "time") return Order::Time;
+  if (name == "evidence") return Order::Evidence;
+  return std::nullopt;
+}
 
 std::optional<Format> parse_format(std::string_view name) {
   if (name == "table") return Format::Table;
@@ -79,7 +89,7 @@ class Renderer {
   }
 
   // One item per match, built on the worker that parsed the event.
-  std::string item(const EventView& ev) const {
+  std::string item(const EventView& ev, std::string_view event_id) const {
     std::string out;
     switch (o_.format) {
       case Format::Ndjson:
@@ -119,6 +129,10 @@ class Renderer {
         out += ",\"file\":";
         util::append_json_string(out, ev.file);
         out += fmt::format(",\"line\":{},\"record\":{}", ev.line, ev.record);
+        if (!event_id.empty()) {
+          out += ",\"event_id\":";
+          util::append_json_string(out, event_id);
+        }
         if (ev.sample) out += ",\"sample\":true";
         if (fields_.empty()) {
           out += ",\"event\":";
@@ -145,15 +159,73 @@ class Renderer {
   std::vector<FieldRef> fields_;
 };
 
-std::vector<std::string> split_cells(const std::string& item) {
+std::vector<std::string> split_cells(std::string_view item) {
   std::vector<std::string> cells;
   for (size_t at = 0; at < item.size();) {
     size_t colon = item.find(':', at);
-    size_t n = std::stoul(item.substr(at, colon - at));
-    cells.push_back(item.substr(colon + 1, n));
+    size_t n = std::stoul(std::string(item.substr(at, colon - at)));
+    cells.emplace_back(item.substr(colon + 1, n));
     at = colon + 1 + n;
   }
   return cells;
+}
+
+// How a folded copy is cited in JSON output.
+std::string citation(const EventView& ev, std::string_view event_id) {
+  std::string out = "{\"source\":";
+  util::append_json_string(out, source_name(ev.source));
+  out += ",\"event_id\":";
+  util::append_json_string(out, event_id);
+  out += ",\"file\":";
+  util::append_json_string(out, ev.file);
+  out += fmt::format(",\"line\":{},\"record\":{}}}", ev.line, ev.record);
+  return out;
+}
+
+// A Match without its time (in the item's head) as length-prefixed fields.
+void put_field(std::string& out, std::string_view s) {
+  uint64_t n = s.size();
+  out.append(reinterpret_cast<const char*>(&n), sizeof n);
+  out.append(s);
+}
+
+std::string_view get_field(std::string_view& in) {
+  uint64_t n = 0;
+  std::memcpy(&n, in.data(), sizeof n);
+  std::string_view s = in.substr(sizeof n, n);
+  in.remove_prefix(sizeof n + n);
+  return s;
+}
+
+std::string encode_match(const EventView& ev, std::string_view event_id) {
+  EventSummary s = summarize(ev);
+  std::string out, line = std::to_string(ev.line), record = std::to_string(ev.record);
+  put_field(out, source_name(ev.source));
+  put_field(out, event_id);
+  put_field(out, ev.file);
+  put_field(out, line);
+  put_field(out, record);
+  put_field(out, s.actor);
+  put_field(out, s.action);
+  put_field(out, s.target);
+  put_field(out, s.outcome);
+  put_field(out, ev.raw);
+  return out;
+}
+
+Match decode_match(std::string_view in) {
+  Match m;
+  m.source = parse_source(get_field(in)).value_or(Source{});
+  m.event_id = get_field(in);
+  m.file = get_field(in);
+  m.line = std::stoull(std::string(get_field(in)));
+  m.record = std::stoull(std::string(get_field(in)));
+  m.actor = get_field(in);
+  m.action = get_field(in);
+  m.target = get_field(in);
+  m.outcome = get_field(in);
+  m.raw = get_field(in);
+  return m;
 }
 
 }  // namespace
@@ -188,77 +260,165 @@ int run(const HuntOptions& o, std::ostream& out, std::ostream& err) {
   so.since = o.since;
   so.until = o.until;
   so.progress = o.progress && !o.quiet;
+  so.digests = o.digests;
 
-  std::atomic<uint64_t> matched_total{0};
-  uint64_t emitted = 0;
+  const bool fold = !o.keep_duplicates;
+  const Order order = o.order != Order::Default   ? o.order
+                      : o.format == Format::Table ? Order::Time
+                                                  : Order::Evidence;
+  // A count needs no order.
+  const bool by_time = order == Order::Time && !o.count_only;
+  const bool json = o.format == Format::Json && !o.count_only;
+  const bool marked_copies = o.format == Format::Table && o.fields.empty();
+
+  std::atomic<uint64_t> matched_fast{0};  // counted on the workers: nothing to fold or order
+  uint64_t distinct = 0, emitted = 0, folded = 0;
+  IdentitySet seen;
+  std::vector<std::string> duplicates;  // JSON: each copy folded, cited
+  TimeOrder time_order(o.sort_memory, o.limit);
   util::TableWriter table(out, renderer.header(), o.width);
   bool csv_header_done = false;
   bool json_first = true;
-  if (o.format == Format::Json && !o.count_only) out << "{\"events\":[";
+  if (json) out << "{\"events\":[";
 
   auto on_event = [&](const EventView& ev, sources::ChunkOutput& chunk) {
     if (!compiled.matches(ev)) return;
-    if (o.count_only) {
-      if (!o.limit) {
-        matched_total.fetch_add(1, std::memory_order_relaxed);
-        return;
-      }
-      chunk.items.emplace_back();
+    if (o.count_only && !o.limit && !fold && !o.on_match) {
+      matched_fast.fetch_add(1, std::memory_order_relaxed);
       return;
     }
-    chunk.items.push_back(renderer.item(ev));
+    std::string event_id = fold || json || o.on_match ? detect::event_id(ev) : std::string();
+    Identity id;
+    bool keyed = fold && !event_id.empty();
+    if (keyed) id = identity_of(ev.source, event_id);
+    std::string cite;
+    if (keyed && json) cite = citation(ev, event_id);
+    std::string match = o.on_match ? encode_match(ev, event_id) : std::string();
+    std::string row = o.count_only ? std::string() : renderer.item(ev, event_id);
+    chunk.items.push_back(pack_item(ev.time, keyed ? &id : nullptr, cite, match, row));
   };
+
+  // Writes one row; copies: the other exports folded into it, when known.
+  auto emit = [&](const ItemHead& h, uint64_t copies) {
+    ++emitted;
+    if (o.on_match) {
+      Match m = decode_match(h.match);
+      m.time = h.time;
+      m.copies = copies;
+      o.on_match(std::move(m));
+    }
+    if (o.count_only) return;
+    switch (o.format) {
+      case Format::Ndjson:
+        out << h.row << '\n';
+        break;
+      case Format::Table: {
+        auto cells = split_cells(h.row);
+        if (copies && marked_copies && cells.size() > 1)
+          cells[1] += fmt::format(" ×{}", copies + 1);
+        table.add(std::move(cells));
+        break;
+      }
+      case Format::Csv:
+        if (!csv_header_done) {
+          std::string hd;
+          for (const auto& c : renderer.header()) {
+            if (!hd.empty()) hd.push_back(',');
+            util::append_csv_field(hd, c);
+          }
+          out << hd << "\n";
+          csv_header_done = true;
+        }
+        out << h.row << "\n";
+        break;
+      case Format::Json:
+        out << (json_first ? "\n" : ",\n");
+        if (copies && !h.row.empty()) {
+          out << h.row.substr(0, h.row.size() - 1) << ",\"copies\":" << copies << "}";
+        } else {
+          out << h.row;
+        }
+        json_first = false;
+        break;
+    }
+  };
+
   auto on_output = [&](std::vector<std::string>& items) {
     for (auto& it : items) {
-      if (o.limit && emitted >= o.limit) return false;
-      ++emitted;
-      if (o.count_only) continue;
-      switch (o.format) {
-        case Format::Ndjson:
-          out << it << '\n';
-          break;
-        case Format::Table:
-          table.add(split_cells(it));
-          break;
-        case Format::Csv:
-          if (!csv_header_done) {
-            std::string h;
-            for (const auto& c : renderer.header()) {
-              if (!h.empty()) h.push_back(',');
-              util::append_csv_field(h, c);
-            }
-            out << h << "\n";
-            csv_header_done = true;
-          }
-          out << it << "\n";
-          break;
-        case Format::Json:
-          out << (json_first ? "\n" : ",\n") << it;
-          json_first = false;
-          break;
+      if (!by_time && o.limit && emitted >= o.limit) return false;
+      ItemHead h = unpack_item(it);
+      if (h.keyed) {
+        uint64_t first = 0;
+        if (!seen.insert(h.id, 0, first)) {
+          ++folded;
+          ++seen.value_at(h.id);
+          if (json) duplicates.emplace_back(h.cite);
+          continue;
+        }
+      }
+      ++distinct;
+      if (by_time) {
+        TimeNs t = h.time;
+        if (!time_order.add(t, distinct, std::move(it))) return false;
+      } else {
+        emit(h, 0);
       }
     }
-    return !(o.limit && emitted >= o.limit);
+    return by_time || !(o.limit && emitted >= o.limit);
   };
 
   sources::ScanStats st =
       o.scan ? o.scan(so, on_event, on_output) : sources::scan(o.evidence, so, on_event, on_output);
-  uint64_t matched = emitted + matched_total.load();
+  bool sort_failed = false;
+  if (by_time) {
+    sort_failed = !time_order.drain([&](std::string_view item) {
+      ItemHead h = unpack_item(item);
+      emit(h, h.keyed ? seen.value_at(h.id) : 0);
+      return true;
+    });
+  }
+  uint64_t matched = distinct + matched_fast.load();
+  if (o.count_only && o.limit) matched = std::min<uint64_t>(matched, o.limit);
 
   if (o.count_only) {
     out << matched << "\n";
   } else if (o.format == Format::Table) {
     table.finish();
-  } else if (o.format == Format::Json) {
+  } else if (json) {
+    out << (json_first ? "" : "\n") << "],\"duplicates\":[";
+    for (size_t i = 0; i < duplicates.size(); ++i) out << (i ? ",\n" : "\n") << duplicates[i];
     std::string summary = fmt::format(
-        "{{\"files\":{},\"events\":{},\"bytes\":{},\"matched\":{},\"skipped\":{},\"seconds\":{:.3f}"
-        "}}",
-        st.files, st.events, st.bytes, matched, st.skipped, st.seconds);
-    out << (json_first ? "" : "\n") << "],\"summary\":" << summary << "}\n";
+        "{{\"files\":{},\"events\":{},\"bytes\":{},\"matched\":{},\"duplicates\":{},"
+        "\"order\":\"{}\",\"skipped\":{},\"seconds\":{:.3f}}}",
+        st.files, st.events, st.bytes, matched, folded, by_time ? "time" : "evidence", st.skipped,
+        st.seconds);
+    out << (duplicates.empty() ? "" : "\n") << "],\"summary\":" << summary << "}\n";
   }
   out.flush();
-  if (!o.quiet)
-    sources::print_scan_summary(err, "hunt", st, util::thousands(matched) + " matched", o.strict);
+  if (o.on_stats) o.on_stats(st);
+  if (!o.quiet) {
+    std::string result = util::thousands(matched) + " matched";
+    if (folded)
+      result += fmt::format(
+          " ({} duplicate {} of the same {} folded; --keep-duplicates shows "
+          "every copy)",
+          util::thousands(folded), folded == 1 ? "export" : "exports",
+          folded == 1 ? "record" : "records");
+    if (by_time && o.limit && emitted < matched)
+      result += fmt::format(", the first {} by time shown", util::thousands(emitted));
+    sources::print_scan_summary(err, "hunt", st, result, o.strict);
+    if (time_order.runs())
+      err << fmt::format(
+          "eksir hunt: sorted by time through {} temporary {} ({} MB; --sort evidence holds "
+          "nothing)\n",
+          time_order.runs(), time_order.runs() == 1 ? "file" : "files",
+          time_order.spilled_bytes() >> 20);
+  }
+  if (sort_failed || !time_order.error().empty()) {
+    err << "eksir hunt: sorting by time: " << util::visible(time_order.error())
+        << " (--sort evidence writes the rows as they are found, holding none)\n";
+    return 2;
+  }
   if (int rc = sources::check_evidence(err, "hunt", st, o.strict)) return rc;
   return matched > 0 ? 0 : 1;  // as grep: 1 when nothing matched
 }

@@ -1,8 +1,11 @@
-// `eksir hunt`: one KQL query over every event of the evidence, rows out in evidence order.
-// The one public header of the hunt stage; the CLI only parses flags into HuntOptions.
+// `eksir hunt`: one KQL query over every event of the evidence, rows out in time or evidence
+// order, each record once however many exports of it the evidence holds. Also the hunt over a
+// case's own inputs and the pins that put its results on the case's timeline. The one public
+// header of the hunt stage; the CLI only parses flags into HuntOptions and PinCommand.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <iosfwd>
 #include <optional>
 #include <string>
@@ -15,6 +18,23 @@ namespace eksir::hunt {
 
 enum class Format { Table, Json, Ndjson, Csv };
 std::optional<Format> parse_format(std::string_view name);
+
+// Time: oldest first, records without a time last, ties in evidence order. Evidence: file order,
+// then position in the file (streams: nothing is held).
+enum class Order { Default, Time, Evidence };  // Default: time for table, evidence otherwise
+std::optional<Order> parse_order(std::string_view name);
+
+// One matching record as `--pin` and `case pin` keep it.
+struct Match {
+  TimeNs time = kNoTime;
+  Source source{};
+  std::string event_id;  // detect::event_id: "" when the record has none
+  std::string file;
+  uint64_t line = 0, record = 0;
+  std::string actor, action, target, outcome;
+  std::string raw;      // the record as in the evidence (the inner event if wrapped)
+  uint64_t copies = 0;  // other exports of the same record that were folded into this one
+};
 
 struct HuntOptions {
   std::string query;
@@ -32,6 +52,20 @@ struct HuntOptions {
   bool quiet = false;    // no summary on stderr
   size_t width = 0;      // the table's terminal columns (lines fit, cells cut); 0: nothing cut
   sources::ScanFn scan;  // when set, events come from it instead of the evidence files
+  Order order = Order::Default;
+  // The same record exported more than once (an S3 CloudTrail object and lookup-events output,
+  // an audit log and filter-log-events, findings.json and EventBridge: the same source and event
+  // id) is shown once, the first copy in evidence order, and the others are counted.
+  bool keep_duplicates = false;
+  // Bytes of matches held in memory to sort by time; beyond it they are sorted in runs written to
+  // temporary files ($TMPDIR, else /tmp) and merged.
+  size_t sort_memory = size_t{256} << 20;
+  // When set, each match is also handed to it, in output order.
+  std::function<void(Match&&)> on_match;
+  // SHA-256 of every evidence file from the bytes the scan reads (ScanStats::digests), and the
+  // scan's figures handed to on_stats before the summary is printed.
+  bool digests = false;
+  std::function<void(const sources::ScanStats&)> on_stats;
 };
 
 // Runs the hunt, writing rows to `out` and the summary, warnings and errors to `err`.
@@ -48,5 +82,30 @@ TimeNs parse_time_bound(std::string_view text, TimeNs now, std::string& error);
 // is fine or a bound is kNoTime.
 std::string window_error(std::string_view since_text, TimeNs since, std::string_view until_text,
                          TimeNs until, bool empty_too = false);
+
+// `eksir hunt --case CASE QUERY`: the query over the inputs of the case's latest investigation
+// run (relative paths from where it ran). An input gone or changed since (its SHA-256 differs) is
+// named on `err`; with options.strict it fails the run (exit 2). options.evidence is replaced.
+// With pin, every match is also added to the case's timeline (see PinCommand).
+struct PinOptions {
+  bool pin = false;
+  std::string note;              // why the analyst pins them, shown with each
+  std::string author;            // "" = store::operator_name()
+  uint64_t max = 50;             // more matches than this pins nothing (exit 2): narrow the query
+  std::string command = "hunt";  // as messages name it: "hunt" or "case pin"
+};
+int run_on_case(const std::string& case_arg, HuntOptions options, const PinOptions& pin,
+                std::ostream& out, std::ostream& err);
+
+// `eksir case pin CASE QUERY`: run_on_case with pinning, the pinned entries listed on `out`.
+// `eksir case unpin CASE ID...`: removes pins by id.
+struct PinCommand {
+  std::string target;  // case directory or id
+  HuntOptions hunt;    // query, window, source; evidence is the case's
+  PinOptions pin;
+};
+int pin_command(const PinCommand& cmd, std::ostream& out, std::ostream& err);
+int unpin_command(const std::string& target, const std::vector<int64_t>& ids, std::ostream& out,
+                  std::ostream& err);
 
 }  // namespace eksir::hunt

@@ -86,6 +86,16 @@ std::string layer_of(std::string_view source, std::string_view tag) {
   return "Other";
 }
 
+// A pin's source (hunt's source names) as the timeline names sources.
+std::string source_label(std::string_view source) {
+  static const std::map<std::string, std::string, std::less<>> labels = {
+      {"cloudtrail", "CloudTrail"}, {"k8s_audit", "Kubernetes audit"},
+      {"guardduty", "GuardDuty"},   {"falco", "Falco"},
+      {"ocsf", "EDR (OCSF)"},       {"vulnerability", "vulnerability scan"}};
+  auto it = labels.find(source);
+  return it != labels.end() ? it->second : valid_utf8(source);
+}
+
 std::string kind_label(std::string_view kind, size_t n) {
   static const std::map<std::string, std::pair<std::string, std::string>, std::less<>> names = {
       {"cluster", {"cluster", "clusters"}},
@@ -294,6 +304,23 @@ class Builder {
       if (l.evidence.time == kNoTime) l.evidence.time = l.time;
       l.layer = layer_of(l.source, l.tag);
       l.implausible = e.implausible_time;
+      r_.timeline.push_back(std::move(l));
+    }
+    // What the analyst pinned from hunts: on the chart's row of its source, never a metric.
+    for (const auto& p : in_.pins) {
+      TimelineLine l;
+      l.time = p.time;
+      l.tag = "ANALYST";
+      l.text = fmt::format("{} — pinned by {} at {}, query `{}`", valid_utf8(p.text),
+                           valid_utf8(p.author), time_seconds(p.pinned), valid_utf8(p.query));
+      if (!p.note.empty()) l.text += ": " + valid_utf8(p.note);
+      l.source = source_label(p.source);
+      l.layer = layer_of(p.source, l.tag);
+      l.evidence.source = l.source;
+      l.evidence.file = valid_utf8(p.file);
+      l.evidence.line = p.line;
+      l.evidence.event_id = valid_utf8(p.event_id);
+      l.evidence.time = p.time;
       r_.timeline.push_back(std::move(l));
     }
     // Whatever the incident says (an older run, a hand-edited document), no time outside what

@@ -48,6 +48,7 @@ std::optional<ReportInput> load_case(const std::string& case_dir, std::string& e
     }
   }
   in.notes = c->notes();
+  in.pins = c->pins();
   in.journal = c->journal();
   in.runs = c->runs();
   std::stable_sort(

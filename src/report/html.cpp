@@ -37,7 +37,7 @@ pre.timeline { white-space: pre-wrap; background: var(--band); padding: 10px; bo
 .tag-fact { color: #1b5e20; border-color: #1b5e20; } .tag-hypothesis { color: #8a5a00; border-color: #8a5a00; }
 .tag-unknown { color: #5b6475; border-color: #5b6475; } .tag-recommendation { color: #1565c0; border-color: #1565c0; }
 .tag-analyst { color: #6a1b9a; border-color: #6a1b9a; }
-.t-INCIDENT { color: var(--inc); } .t-DETECTION { color: #b36b00; } .t-RESPONSE { color: var(--resp); }
+.t-INCIDENT { color: var(--inc); } .t-DETECTION { color: #b36b00; } .t-RESPONSE { color: var(--resp); } .t-ANALYST { color: #6a3d9a; }
 .notes { border-left: 3px solid #6a1b9a; padding: 2px 10px; margin: 8px 0; }
 svg { width: 100%; height: auto; display: block; margin: 8px 0 16px; }
 svg text { font-size: 11px; fill: var(--ink); }
@@ -45,7 +45,7 @@ svg text { font-size: 11px; fill: var(--ink); }
 .grid { stroke: var(--line); stroke-width: 1; }
 .tick, .legend, .colhead { fill: var(--muted); }
 .rowlabel { font-weight: 600; }
-.m-inc { fill: var(--inc); fill-opacity: .8; } .m-det { fill: var(--det); } .m-resp { fill: var(--resp); }
+.m-inc { fill: var(--inc); fill-opacity: .8; } .m-det { fill: var(--det); } .m-resp { fill: var(--resp); } .m-ana { fill: #6a3d9a; }
 .v-det { stroke: var(--det); stroke-dasharray: 4 3; } .v-cont { stroke: var(--resp); stroke-dasharray: 4 3; }
 .v-det-label { fill: #b36b00; } .v-cont-label { fill: var(--resp); }
 .edge { fill: none; stroke: #8a93a6; stroke-width: 1.3; } .arrowhead { fill: #8a93a6; }

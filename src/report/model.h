@@ -36,7 +36,7 @@ struct Criterion {
 
 struct TimelineLine {
   TimeNs time = kNoTime;
-  std::string tag;  // INCIDENT | DETECTION | RESPONSE
+  std::string tag;  // INCIDENT | DETECTION | RESPONSE | ANALYST (pinned from a hunt)
   std::string text, source, confidence;
   std::string layer;  // the chart row: Kubernetes audit, CloudTrail, GuardDuty,
                       // Falco, EDR, ...

@@ -27,6 +27,7 @@ struct ReportInput {
   // case has no run or the document has no incident.
   std::optional<incident::Investigation> incident;
   std::vector<store::Note> notes;
+  std::vector<store::Pin> pins;              // hunt results the analyst put on the timeline
   std::vector<store::JournalEntry> journal;  // in order of execution
   std::vector<store::RunRecord> runs;        // summaries, oldest first
   store::CaseInfo info;                      // status, closed time

@@ -101,11 +101,15 @@ std::string mark(const std::string& tag, double x, double y) {
         "<rect class=\"m-resp\" x=\"{:.1f}\" y=\"{:.1f}\" "
         "width=\"11\" height=\"11\">",
         x - 5.5, y - 5.5);
+  if (tag == "ANALYST")
+    return fmt::format(
+        "<polygon class=\"m-ana\" points=\"{:.1f},{:.1f} {:.1f},{:.1f} {:.1f},{:.1f}\">", x, y - 7,
+        x + 7, y + 6, x - 7, y + 6);
   return fmt::format("<circle class=\"m-inc\" cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"5\">", x, y);
 }
 
 std::string mark_end(const std::string& tag) {
-  if (tag == "DETECTION") return "</polygon>";
+  if (tag == "DETECTION" || tag == "ANALYST") return "</polygon>";
   if (tag == "RESPONSE") return "</rect>";
   return "</circle>";
 }
@@ -239,6 +243,12 @@ std::string timeline_svg(const Report& r) {
   svg += mark("RESPONSE", left + 196, ly) + mark_end("RESPONSE");
   svg += fmt::format("<text x=\"{:.0f}\" y=\"{:.0f}\" class=\"legend\">response</text>", left + 206,
                      ly + 4);
+  if (std::any_of(lines.begin(), lines.end(), [](const auto* l) { return l->tag == "ANALYST"; })) {
+    svg += mark("ANALYST", left + 296, ly) + mark_end("ANALYST");
+    svg +=
+        fmt::format("<text x=\"{:.0f}\" y=\"{:.0f}\" class=\"legend\">pinned by an analyst</text>",
+                    left + 306, ly + 4);
+  }
   svg += "</svg>\n";
   return svg + note;
 }

@@ -184,6 +184,7 @@ CaseInfo Case::info() const {
       db, "SELECT count(*) FROM findings WHERE run_id = (SELECT max(id) FROM runs)", 0, sink);
   c.notes = sql::scalar(db, "SELECT count(*) FROM notes", 0, sink);
   c.journal = sql::scalar(db, "SELECT count(*) FROM journal", 0, sink);
+  if (impl_->version >= 4) c.pins = sql::scalar(db, "SELECT count(*) FROM pins", 0, sink);
   return c;
 }
 

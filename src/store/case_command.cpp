@@ -30,8 +30,8 @@ std::string info_json(const CaseInfo& c) {
   o += ",\"status\":" + json_str(c.status) + ",\"created\":" + json_time(c.created);
   o += ",\"updated\":" + json_time(c.updated) + ",\"closed\":" + json_time(c.closed);
   o += ",\"close_reason\":" + json_str(c.close_reason);
-  o += fmt::format(",\"runs\":{},\"findings\":{},\"notes\":{},\"journal\":{}", c.runs, c.findings,
-                   c.notes, c.journal);
+  o += fmt::format(",\"runs\":{},\"findings\":{},\"notes\":{},\"pins\":{},\"journal\":{}", c.runs,
+                   c.findings, c.notes, c.pins, c.journal);
   if (!c.error.empty()) o += ",\"error\":" + json_str(c.error);
   return o + "}";
 }
@@ -186,6 +186,18 @@ void show_text(const Case& c, std::ostream& out, size_t width) {
   for (const auto& n : notes)
     line("  " + format_time(n.time) + "  " + shown(or_dash(n.author)) + ": " + shown(n.text));
 
+  auto pins = c.pins();
+  out << "\n";
+  line("Pinned to the timeline (" + std::to_string(pins.size()) + ")");
+  if (!pins.empty()) {
+    util::TableWriter t(out, {"pin", "time", "source", "event", "pinned", "by", "query", "note"},
+                        width);
+    for (const auto& p : pins)
+      t.add({std::to_string(p.id), format_time(p.time), or_dash(p.source), or_dash(p.text),
+             format_time(p.pinned), or_dash(p.author), p.query, or_dash(p.note)});
+    t.finish();
+  }
+
   auto journal = c.journal();
   out << "\n";
   line("Journal (" + std::to_string(journal.size()) + ")");
@@ -243,6 +255,20 @@ void show_json(const Case& c, std::ostream& out) {
     o += fmt::format("{}{{\"id\":{},\"time\":{},\"author\":{},\"text\":{}}}", i ? "," : "",
                      notes[i].id, json_time(notes[i].time), json_str(notes[i].author),
                      json_str(notes[i].text));
+  o += "],\"pins\":[";
+  auto pins = c.pins();
+  for (size_t i = 0; i < pins.size(); ++i) {
+    const auto& p = pins[i];
+    o += fmt::format(
+        "{}{{\"id\":{},\"pinned\":{},\"author\":{},\"query\":{},\"note\":{},\"time\":{},",
+        i ? "," : "", p.id, json_time(p.pinned), json_str(p.author), json_str(p.query),
+        json_str(p.note), json_time(p.time));
+    o += fmt::format(
+        "\"source\":{},\"event_id\":{},\"file\":{},\"line\":{},\"record\":{},\"text\":{},"
+        "\"copies\":{}}}",
+        json_str(p.source), json_str(p.event_id), json_str(p.file), p.line, p.record,
+        json_str(p.text), p.copies);
+  }
   o += "],\"journal\":[";
   auto journal = c.journal();
   for (size_t i = 0; i < journal.size(); ++i) {

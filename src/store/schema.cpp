@@ -149,10 +149,34 @@ ALTER TABLE journal ADD COLUMN kind TEXT NOT NULL DEFAULT 'step';
 ALTER TABLE journal ADD COLUMN reason TEXT NOT NULL DEFAULT '';
 )sql";
 
+// Hunt results the analyst put on the case's timeline (`eksir case pin`, `hunt --case --pin`):
+// kept apart from the runs, so a re-investigation neither drops nor duplicates them. record_key
+// is the record's identity (source and event id, else file, line and record): pinned once.
+constexpr const char* kV4 = R"sql(
+CREATE TABLE pins (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  pinned     INTEGER NOT NULL,
+  author     TEXT NOT NULL DEFAULT '',
+  query      TEXT NOT NULL DEFAULT '',
+  note       TEXT NOT NULL DEFAULT '',
+  time       INTEGER,
+  source     TEXT NOT NULL DEFAULT '',
+  event_id   TEXT NOT NULL DEFAULT '',
+  file       TEXT NOT NULL DEFAULT '',
+  line       INTEGER NOT NULL DEFAULT 0,
+  record     INTEGER NOT NULL DEFAULT 0,
+  text       TEXT NOT NULL DEFAULT '',
+  raw        TEXT NOT NULL DEFAULT '',
+  copies     INTEGER NOT NULL DEFAULT 0,
+  record_key TEXT NOT NULL UNIQUE
+);
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, kV1},
     Migration{2, kV2},
     Migration{3, kV3},
+    Migration{4, kV4},
 };
 
 }  // namespace

@@ -17,7 +17,7 @@
 
 namespace eksir::store {
 
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 // The oldest schema a read-only command reads as it is, without migrating: versions since then
 // only added columns, read as empty.
 inline constexpr int kOldestReadableVersion = 1;
@@ -74,12 +74,33 @@ struct Note {
   std::string author, text;
 };
 
+// A hunt result the analyst pinned to the case's timeline: tagged ANALYST in the report, with who
+// pinned it, when, and the query that found it.
+struct Pin {
+  int64_t id = 0;
+  TimeNs pinned = kNoTime;  // when it was pinned (set by add_pins when unset)
+  std::string author;       // "" = operator_name()
+  std::string query, note;
+  TimeNs time = kNoTime;  // the record's
+  std::string source;     // "cloudtrail", "k8s_audit", ...
+  std::string event_id;   // "" when the record carries none
+  std::string file;
+  uint64_t line = 0, record = 0;
+  std::string text;  // the gist: actor, action, target, outcome
+  std::string raw;   // the record as in the evidence
+  uint64_t copies = 0;
+};
+
+// The identity add_pins keeps a record pinned once by: source and event id, else the place.
+std::string pin_key(const Pin& pin);
+
 struct CaseInfo {
   std::string dir, id, title, severity;
   std::string status;  // open | closed
   TimeNs created = kNoTime, updated = kNoTime, closed = kNoTime;
   std::string close_reason;
   int64_t runs = 0, findings = 0, notes = 0, journal = 0;  // findings: of the latest run
+  int64_t pins = 0;
   std::string error;  // list_cases: why the case could not be opened ("" when it could)
 };
 
@@ -150,6 +171,16 @@ class Case {
   Status save_plan(std::string_view phase, std::string_view plan_json);
   std::string latest_plan(std::string_view phase) const;  // "" when none
 
+  // Adds the pins in one transaction, setting each id. A record already pinned (pin_key) is not
+  // pinned again: its pin keeps its id, author and note, `already` counts it, and the pin given
+  // gets the existing id.
+  Status add_pins(std::vector<Pin>& pins, size_t* already = nullptr);
+  // In order of pinning; none before schema version 3.
+  std::vector<Pin> pins() const;
+  // Removes the pins with these ids, all or none: an id that is not a pin of the case is an error
+  // naming it.
+  Status remove_pins(const std::vector<int64_t>& ids);
+
   Status append_journal(JournalEntry& entry);  // sets entry.id
   // A consistent copy of the whole database, as the bytes of a database file (for `case export`).
   Status database_bytes(std::string& bytes) const;
@@ -177,7 +208,7 @@ std::string resolve_case(std::string_view arg);
 
 // `eksir case list|show|note|close`. Exit code 0, 2 on usage or store errors.
 struct CaseCommand {
-  std::string action;           // list | show | note | close | reopen
+  std::string action;           // list | show | note | close | reopen (pin, unpin: hunt stage)
   std::string target;           // case dir or id (not for list)
   std::string root;             // for list; "" = default_case_root()
   std::string text;             // note text / close reason

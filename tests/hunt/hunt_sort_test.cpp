@@ -1,0 +1,60 @@
+// hunt::run sorting by time through temporary files gives the rows it gives in memory.
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "hunt/hunt.h"
+#include "test_paths.h"
+
+namespace eksir::hunt {
+namespace {
+
+std::string hunt(size_t sort_memory, Format format, bool keep_duplicates, std::string* err_out) {
+  HuntOptions o;
+  o.query = "*";
+  o.evidence = {test::samples_dir() + "/cloudtrail",
+                test::source_dir() + "/examples/incident-2026-03-14"};
+  o.format = format;
+  o.order = Order::Time;
+  o.progress = false;
+  o.sort_memory = sort_memory;
+  o.keep_duplicates = keep_duplicates;
+  std::ostringstream out, err;
+  EXPECT_EQ(run(o, out, err), 0) << err.str();
+  if (err_out) *err_out = err.str();
+  return out.str();
+}
+
+TEST(HuntSort, ThroughTemporaryFilesAsInMemory) {
+  for (Format f : {Format::Table, Format::Ndjson}) {
+    for (bool keep : {false, true}) {
+      std::string err;
+      std::string held = hunt(size_t{1} << 30, f, keep, nullptr);
+      std::string spilled = hunt(32 << 10, f, keep, &err);
+      EXPECT_EQ(held, spilled);
+      EXPECT_NE(err.find("sorted by time through"), std::string::npos) << err;
+    }
+  }
+}
+
+TEST(HuntSort, OnMatchSeesEachRecordOnceWithItsCopies) {
+  HuntOptions o;
+  o.query = "eventName:UpdateClusterConfig";
+  o.evidence = {test::source_dir() + "/examples/incident-2026-03-14"};
+  o.quiet = true;
+  o.progress = false;
+  std::vector<Match> got;
+  o.on_match = [&](Match&& m) { got.push_back(std::move(m)); };
+  std::ostringstream out, err;
+  EXPECT_EQ(run(o, out, err), 0) << err.str();
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].copies, 1u);
+  EXPECT_EQ(got[0].source, Source::CloudTrail);
+  EXPECT_EQ(got[0].action, "eks:UpdateClusterConfig");
+  EXPECT_FALSE(got[0].event_id.empty());
+  EXPECT_NE(got[0].raw.find("UpdateClusterConfig"), std::string::npos);
+  EXPECT_NE(got[0].time, kNoTime);
+}
+
+}  // namespace
+}  // namespace eksir::hunt
