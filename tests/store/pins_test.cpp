@@ -100,22 +100,23 @@ TEST(Pins, RemovedByIdAllOrNone) {
   EXPECT_EQ(c->pins()[0].event_id, "e2");
 }
 
-TEST(Pins, AVersionTwoCaseReadsAsHavingNone) {
+// Pins came with version 4: a case of version 3 (journal kinds, no pins) reads as having none.
+TEST(Pins, AVersionThreeCaseReadsAsHavingNone) {
   std::string dir = eksir::test::temp_dir() + "/case";
   Status st;
   {
     auto c = Case::open(dir, true, st);
     ASSERT_TRUE(c) << st.error;
   }
-  // Back to version 2, as an older eksir left it.
+  // Back to version 3, as an older eksir left it.
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open((dir + "/case.db").c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db, "DROP TABLE pins; PRAGMA user_version = 2", nullptr, nullptr, nullptr),
+  ASSERT_EQ(sqlite3_exec(db, "DROP TABLE pins; PRAGMA user_version = 3", nullptr, nullptr, nullptr),
             SQLITE_OK);
   sqlite3_close(db);
   auto r = Case::open_readonly(dir, st);
   ASSERT_TRUE(r) << st.error;
-  EXPECT_EQ(r->schema_version(), 2);
+  EXPECT_EQ(r->schema_version(), 3);
   EXPECT_TRUE(r->pins().empty());
   EXPECT_EQ(r->info().pins, 0);
   EXPECT_TRUE(r->read_status()) << r->read_status().error;
