@@ -7,9 +7,13 @@
 #include <map>
 #include <set>
 
+#include "cluster/cluster.h"
 #include "command/command.h"
 
 namespace eksir::collect {
+
+using cluster::ImageRef;
+using cluster::parse_image_ref;
 
 namespace {
 
@@ -78,7 +82,7 @@ void read_item(simdjson::dom::element item, Seen& seen) {
       if (auto it = image_ids.find(str(c, "name")); digest.empty() && it != image_ids.end()) {
         // The runtime names the manifest it pulled; a bare sha256:... is a config id instead.
         ImageRef ran = parse_image_ref(it->second);
-        if (ran.registry == ref.registry && ran.repository == ref.repository) digest = ran.digest;
+        if (ran.canonical() == ref.canonical()) digest = ran.digest;
       }
       seen.add(image, digest);
     }
@@ -97,33 +101,6 @@ void read_file(const std::string& path, simdjson::dom::parser& parser, Seen& see
 }
 
 }  // namespace
-
-ImageRef parse_image_ref(std::string_view ref) {
-  for (std::string_view scheme : {"docker-pullable://", "docker://"})
-    if (ref.substr(0, scheme.size()) == scheme) ref.remove_prefix(scheme.size());
-  ImageRef r;
-  if (size_t at = ref.find('@'); at != ref.npos) {
-    r.digest = ref.substr(at + 1);
-    ref = ref.substr(0, at);
-  }
-  size_t slash = ref.find('/');
-  std::string_view first = ref.substr(0, slash);
-  if (slash != ref.npos && (first.find_first_of(".:") != first.npos || first == "localhost")) {
-    r.registry = first;
-    ref = ref.substr(slash + 1);
-  } else {
-    r.registry = "docker.io";
-  }
-  size_t colon = ref.rfind(':');
-  if (colon != ref.npos && ref.find('/', colon) == ref.npos) {
-    r.tag = ref.substr(colon + 1);
-    ref = ref.substr(0, colon);
-  }
-  r.repository = ref;
-  if (r.registry == "docker.io" && r.repository.find('/') == std::string::npos)
-    r.repository = "library/" + r.repository;
-  return r;
-}
 
 EcrRegistry ecr_registry(std::string_view host) {
   auto parts = split(host, '.');

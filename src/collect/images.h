@@ -8,15 +8,6 @@
 
 namespace eksir::collect {
 
-// An image reference as the container runtime reads it: [REGISTRY/]REPOSITORY[:TAG][@DIGEST].
-struct ImageRef {
-  std::string registry;    // "docker.io" when the reference names none
-  std::string repository;  // the path after the registry
-  std::string tag, digest;
-};
-// The parts of ref (an image or a status imageID, with or without docker-pullable://).
-ImageRef parse_image_ref(std::string_view ref);
-
 // A private ECR registry host: ACCOUNT.dkr.ecr[-fips].REGION.amazonaws.com[.cn] or the dual-stack
 // ACCOUNT.dkr-ecr.REGION.on.aws. Account and region are empty when host is none of these.
 struct EcrRegistry {
