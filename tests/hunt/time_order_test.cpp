@@ -127,7 +127,8 @@ TEST(Item, PacksAndUnpacks) {
   EXPECT_EQ(h.cite, "cite");
   EXPECT_EQ(h.match, "match");
   EXPECT_EQ(h.row, "row\n");  // the literal ends at its NUL
-  ItemHead none = unpack_item(pack_item(kNoTime, nullptr, "", "", "r"));
+  std::string bare = pack_item(kNoTime, nullptr, "", "", "r");
+  ItemHead none = unpack_item(bare);  // views into bare
   EXPECT_FALSE(none.keyed);
   EXPECT_EQ(none.time, kNoTime);
   EXPECT_EQ(none.row, "r");

@@ -100,7 +100,8 @@ TEST(PolicyReuse, PlanWithoutConfigIsThePlanWithTheInvestigationsConfig) {
       std::string::npos)
       << dry.err;
   auto dry_given = run_eksir({"respond", kase, "--phase", "contain", "--config", policy()});
-  EXPECT_EQ(dry.out, dry_given.out);
+  // The revocation cut-off is the time of planning: a second may pass between the two.
+  EXPECT_EQ(timeless(dry.out), timeless(dry_given.out));
   EXPECT_EQ(dry.exit_code, dry_given.exit_code);
 }
 
