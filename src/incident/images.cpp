@@ -11,6 +11,7 @@
 
 #include "event/fields.h"
 #include "incident/internal.h"
+#include "util/text.h"
 
 namespace eksir::incident {
 namespace {
@@ -25,12 +26,6 @@ struct Running {
   std::string controller;  // Kind:NS/NAME of the pod's top controller, "" for a bare pod
 };
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
 // A detector's alert about code run through the workload: a shell or interpreter its process
 // started, a reverse shell, a binary dropped and run, a miner. Not a plain policy alert (a
 // privileged pod, a mounted path).
@@ -39,7 +34,7 @@ bool exploitation_shaped(const FindingFacts& ff) {
   std::string t = ff.finding->rule_id + " " + ff.finding->title;
   for (const auto& [k, v] : ff.finding->subject)
     if (k == "type") t += " " + v;
-  t = lower(t);
+  t = util::ascii_lower(t);
   static constexpr std::string_view kWords[] = {
       "reverse shell", "reverseshell", "netcat",        "remote code",       "shell in container",
       "run shell",     "spawned",      "drop and exec", "newbinary",         "new binary",

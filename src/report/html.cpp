@@ -124,12 +124,6 @@ H na(std::string_view s) {
   return s.empty() ? "—" : e(s);
 }
 
-std::string join_list(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
-  return out;
-}
-
 H tag(const std::string& kind, const std::string& confidence = "") {
   std::string label = kind == "unknown" ? "not known" : kind;
   if (kind == "hypothesis" && !confidence.empty()) label += ", " + confidence + " confidence";
@@ -397,11 +391,7 @@ void write_html(const Report& r, std::ostream& out) {
          "<th>Fixes</th><th>Joined to the workloads</th><th>Scanner record</th></tr></thead>"
          "<tbody>\n";
     for (const auto& i : r.images) {
-      std::string vulns = join_list(i.vulnerabilities);
-      if (!i.max_severity.empty()) vulns += " (worst " + i.max_severity + ")";
-      std::string exploit =
-          i.exploit_available.empty() ? "none known" : join_list(i.exploit_available);
-      if (i.exploited) exploit += " — exploited: a workload running it shows exploitation";
+      std::string vulns = vulnerabilities_text(i), exploit = exploit_text(i);
       h += "<tr><td><code>" + e(i.name) + "</code></td><td>" + na(join_list(i.workloads)) +
            "</td><td>" + na(vulns) + "</td><td>" + na(exploit) + "</td><td>" + na(i.fixes) +
            "</td><td>" + na(joined_text(i)) + "</td><td>" + na(i.scanner) + where(i.record) +

@@ -127,6 +127,18 @@ std::string joined_text(const VulnerableImage& i) {
   return i.joined_by.empty() ? "not known" : i.joined_by;
 }
 
+std::string vulnerabilities_text(const VulnerableImage& i) {
+  std::string vulns = join_list(i.vulnerabilities);
+  if (!i.max_severity.empty()) vulns += " (worst " + i.max_severity + ")";
+  return vulns;
+}
+
+std::string exploit_text(const VulnerableImage& i) {
+  std::string exploit = i.exploit_available.empty() ? "none known" : join_list(i.exploit_available);
+  if (i.exploited) exploit += " — exploited: a workload running it shows exploitation";
+  return exploit;
+}
+
 std::vector<VulnerableImage> vulnerable_images(const std::vector<Affected>& affected) {
   std::vector<VulnerableImage> out;
   for (const auto& a : affected) {

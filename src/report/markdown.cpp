@@ -61,12 +61,6 @@ void bullets(std::ostream& out, const std::string& title, const std::vector<std:
   out << '\n';
 }
 
-std::string join_list(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
-  return out;
-}
-
 std::string cell(std::string_view s) {
   return s.empty() ? "—" : md(s);
 }
@@ -216,11 +210,7 @@ void write_markdown(const Report& r, std::ostream& out) {
            "| Image | Runs in | Vulnerabilities | Exploit available | Fixes | Joined to the "
            "workloads | Scanner record |\n|---|---|---|---|---|---|---|\n";
     for (const auto& i : r.images) {
-      std::string vulns = join_list(i.vulnerabilities);
-      if (!i.max_severity.empty()) vulns += " (worst " + i.max_severity + ")";
-      std::string exploit =
-          i.exploit_available.empty() ? "none known" : join_list(i.exploit_available);
-      if (i.exploited) exploit += " — exploited: a workload running it shows exploitation";
+      std::string vulns = vulnerabilities_text(i), exploit = exploit_text(i);
       std::string record = evidence_location(i.record);
       out << "| " << code(i.name) << " | " << cell(join_list(i.workloads)) << " | " << cell(vulns)
           << " | " << cell(exploit) << " | " << cell(i.fixes) << " | " << cell(joined_text(i))

@@ -194,8 +194,12 @@ std::vector<VulnerableImage> vulnerable_images(const std::vector<Affected>& affe
 std::vector<Statement> image_entry_points(const std::vector<VulnerableImage>& images);
 std::vector<Statement> image_conditions(const std::vector<VulnerableImage>& images);
 std::string joined_text(const VulnerableImage& image);
+// "CVE-a, CVE-b (worst CRITICAL)"; the exploits known, and whether one was seen used.
+std::string vulnerabilities_text(const VulnerableImage& image);
+std::string exploit_text(const VulnerableImage& image);
 
 // Shared text helpers.
+std::string join_list(const std::vector<std::string>& items);  // "a, b, c"
 std::string time_seconds(TimeNs t);        // "2026-03-14T09:12:31Z"; "not known" for kNoTime
 std::string human_duration(int64_t secs);  // "9 min 20 s"
 std::string timeline_line(const TimelineLine& l);     // the documentation standard's line

@@ -36,6 +36,12 @@ std::string_view format_extension(Format f) {
   return "md";
 }
 
+std::string join_list(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
+  return out;
+}
+
 std::string time_seconds(TimeNs t) {
   if (t == kNoTime) return "not known";
   std::string s = format_time(t);  // 2026-03-14T09:12:31.250Z

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "respond/plan_internal.h"
+#include "util/text.h"
 
 namespace eksir::respond {
 
@@ -20,17 +21,10 @@ bool builtin_role(std::string_view name) {
          name == "admin" || name == "edit" || name == "view";
 }
 
-std::string lower_kind(std::string_view kind) {
-  std::string k(kind);
-  std::transform(k.begin(), k.end(), k.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return k;
-}
-
 void delete_step(PlanContext& ctx, const std::string& kind, const std::string& ns,
                  const std::string& name, const Affected& why, std::string action,
                  std::string impact) {
-  std::string k = lower_kind(kind);
+  std::string k = util::ascii_lower(kind);
   Step s;
   s.id = "eradicate/delete-" + k + "/" + (ns.empty() ? "" : ns + "/") + name;
   s.kind = "change";

@@ -9,17 +9,11 @@
 #include <tuple>
 
 #include "respond/plan_internal.h"
+#include "util/text.h"
 
 namespace eksir::respond {
 
 namespace {
-
-std::string lower(std::string_view kind) {
-  std::string k(kind);
-  std::transform(k.begin(), k.end(), k.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return k;
-}
 
 // The kinds kubectl set image changes for good: their pod template makes every new pod.
 bool settable_kind(std::string_view k) {
@@ -85,16 +79,16 @@ std::string named_owner(const std::string& name, bool digits) {
 // workload entities, the snapshot, else Kubernetes' naming. The same target when it has none.
 Target climb(const IncidentView& inc, Target t) {
   for (int depth = 0; depth < 3; ++depth) {
-    std::string k = lower(t.kind);
+    std::string k = util::ascii_lower(t.kind);
     if (k != "replicaset" && k != "job") return t;
     std::string owner_kind, owner_name;
     bool known = false;
     for (const auto* w : inc.of_kind("workload"))
-      if (w->ns == t.ns && w->name == t.name && lower(w->attr("kind")) == k &&
+      if (w->ns == t.ns && w->name == t.name && util::ascii_lower(w->attr("kind")) == k &&
           !w->attr("owner_kind").empty())
         owner_kind = w->attr("owner_kind"), owner_name = w->attr("owner_name"), known = true;
     for (const auto& c : inc.snapshot_controllers)
-      if (!known && c.ns == t.ns && c.name == t.name && lower(c.kind) == k) {
+      if (!known && c.ns == t.ns && c.name == t.name && util::ascii_lower(c.kind) == k) {
         owner_kind = c.owner_kind, owner_name = c.owner_name;
         known = true;
       }
@@ -141,7 +135,7 @@ std::optional<Target> pod_controller(const IncidentView& inc, const std::string&
 }
 
 bool same_place(const Target& a, const Target& b) {
-  return lower(a.kind) == lower(b.kind) && a.ns == b.ns && a.name == b.name;
+  return util::ascii_lower(a.kind) == util::ascii_lower(b.kind) && a.ns == b.ns && a.name == b.name;
 }
 
 // The incident's compromised pods that run under the target: their evidence goes first.
@@ -150,7 +144,8 @@ std::vector<const Affected*> compromised_pods(const IncidentView& inc, const Tar
   for (const auto* p : inc.of_kind("pod")) {
     if (p->ns != t.ns) continue;
     auto c = pod_controller(inc, p->ns, p->name);
-    if ((c && same_place(*c, t)) || (lower(t.kind) == "pod" && p->name == t.name)) out.push_back(p);
+    if ((c && same_place(*c, t)) || (util::ascii_lower(t.kind) == "pod" && p->name == t.name))
+      out.push_back(p);
   }
   return out;
 }
@@ -210,7 +205,7 @@ std::string evidence_text(const std::vector<std::string>& missing,
 void rebuild_step(PlanContext& ctx, const Affected& image, const Target& t,
                   const std::vector<store::JournalEntry>& journal) {
   const IncidentView& inc = ctx.incident;
-  std::string k = lower(t.kind);
+  std::string k = util::ascii_lower(t.kind);
   const RebuiltImage* rebuilt = rebuilt_for(ctx.options, image);
   std::string cves = join(split_list(image.attr("vulnerabilities")));
   Step s;
@@ -325,7 +320,7 @@ void rebuild_step(PlanContext& ctx, const Affected& image, const Target& t,
 
 // Whether eradication already deletes the target (the attacker's workload): nothing to rebuild.
 bool deleted(const Plan& plan, const Target& t) {
-  std::string id = "eradicate/delete-" + lower(t.kind) + "/" + t.ns + "/" + t.name;
+  std::string id = "eradicate/delete-" + util::ascii_lower(t.kind) + "/" + t.ns + "/" + t.name;
   return std::any_of(plan.steps.begin(), plan.steps.end(),
                      [&](const Step& s) { return s.id == id; });
 }
@@ -380,11 +375,11 @@ void eradicate_images(PlanContext& ctx, const std::vector<store::JournalEntry>& 
       targets.push_back(std::move(t));
     };
     auto resolve = [&](Target t) -> std::optional<Target> {
-      std::string k = lower(t.kind);
+      std::string k = util::ascii_lower(t.kind);
       if (k == "pod") {
         auto c = pod_controller(inc, t.ns, t.name);
         if (!c) return std::nullopt;
-        if (lower(c->kind) != "pod")
+        if (util::ascii_lower(c->kind) != "pod")
           c->via = "pod " + t.ns + "/" + t.name + " runs under it" +
                    (c->via.empty() ? "" : ", " + c->via);
         c->container = t.container;
@@ -438,7 +433,7 @@ void eradicate_images(PlanContext& ctx, const std::vector<store::JournalEntry>& 
             "image " + image->name + " runs in " + r->kind + " " + r->ns + "/" + r->name +
             ", but neither the incident nor the snapshot says which container: find it (kubectl "
             "get " +
-            lower(r->kind) + " " + command::shell_quote(r->name) + " --namespace " +
+            util::ascii_lower(r->kind) + " " + command::shell_quote(r->name) + " --namespace " +
             command::shell_quote(r->ns) + " --output yaml) and set its image to the rebuilt one");
     }
     for (const auto& u : unknown)
@@ -451,7 +446,8 @@ void eradicate_images(PlanContext& ctx, const std::vector<store::JournalEntry>& 
              std::tie(b.ns, b.kind, b.name, b.container);
     });
     for (const auto& t : targets) {
-      if (deleted(ctx.plan, t) && (lower(t.kind) != "pod" || attacker_pod(inc, t))) continue;
+      if (deleted(ctx.plan, t) && (util::ascii_lower(t.kind) != "pod" || attacker_pod(inc, t)))
+        continue;
       rebuild_step(ctx, *image, t, journal);
     }
   }

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "respond/plan_internal.h"
+#include "util/text.h"
 
 namespace eksir::respond {
 
@@ -261,8 +262,7 @@ void build_recover(PlanContext& ctx, const std::vector<store::JournalEntry>& jou
   // Verification: the workloads of the incident's namespaces are back.
   auto verify_rollout = [&](const std::string& kind, const std::string& ns, const std::string& name,
                             std::string reason) {
-    std::string k = kind;
-    std::transform(k.begin(), k.end(), k.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::string k = util::ascii_lower(kind);
     if ((k != "deployment" && k != "daemonset" && k != "statefulset") || name.empty() ||
         done(journal, "eradicate/delete-" + k + "/" + ns + "/" + name))
       return;

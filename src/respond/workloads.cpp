@@ -11,27 +11,21 @@
 #include <tuple>
 
 #include "respond/plan_internal.h"
+#include "util/text.h"
 
 namespace eksir::respond {
 
 namespace {
 
-std::string lower(std::string_view kind) {
-  std::string k(kind);
-  std::transform(k.begin(), k.end(), k.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return k;
-}
-
 bool deletable_kind(std::string_view kind) {
-  std::string k = lower(kind);
+  std::string k = util::ascii_lower(kind);
   return k == "deployment" || k == "daemonset" || k == "statefulset" || k == "replicaset" ||
          k == "job" || k == "cronjob";
 }
 
 // Controllers first that make others: a CronJob makes Jobs, a Deployment ReplicaSets.
 int kind_rank(std::string_view kind) {
-  std::string k = lower(kind);
+  std::string k = util::ascii_lower(kind);
   if (k == "cronjob") return 0;
   if (k == "deployment") return 1;
   if (k == "daemonset") return 2;
@@ -60,7 +54,7 @@ struct Node {
 };
 
 std::string key(std::string_view kind, std::string_view ns, std::string_view name) {
-  return lower(kind) + "/" + std::string(ns) + "/" + std::string(name);
+  return util::ascii_lower(kind) + "/" + std::string(ns) + "/" + std::string(name);
 }
 
 }  // namespace
@@ -88,15 +82,15 @@ void eradicate_workloads(PlanContext& ctx, std::set<std::string>& namespaces) {
     if (!n.entity->attr("owner_kind").empty())
       owner = find(n.entity->attr("owner_kind"), n.ns, n.entity->attr("owner_name"));
     for (const auto& c : inc.snapshot_controllers)
-      if (!owner && c.ns == n.ns && c.name == n.name && lower(c.kind) == lower(n.kind) &&
-          !c.owner_kind.empty())
+      if (!owner && c.ns == n.ns && c.name == n.name &&
+          util::ascii_lower(c.kind) == util::ascii_lower(n.kind) && !c.owner_kind.empty())
         owner = find(c.owner_kind, n.ns, c.owner_name);
     for (auto& [ok, o] : nodes) {
       if (owner) break;
-      if ((lower(n.kind) == "job" && lower(o.kind) == "cronjob" && o.ns == n.ns &&
-           suffix_of(n.name, o.name, true)) ||
-          (lower(n.kind) == "replicaset" && lower(o.kind) == "deployment" && o.ns == n.ns &&
-           suffix_of(n.name, o.name, false)))
+      if ((util::ascii_lower(n.kind) == "job" && util::ascii_lower(o.kind) == "cronjob" &&
+           o.ns == n.ns && suffix_of(n.name, o.name, true)) ||
+          (util::ascii_lower(n.kind) == "replicaset" && util::ascii_lower(o.kind) == "deployment" &&
+           o.ns == n.ns && suffix_of(n.name, o.name, false)))
         owner = &o;
     }
     if (owner && owner != &n) {
@@ -130,7 +124,7 @@ void eradicate_workloads(PlanContext& ctx, std::set<std::string>& namespaces) {
   auto delete_step = [&](const std::string& kind, const std::string& ns, const std::string& name,
                          const Affected& why, std::string action, std::string impact,
                          std::string undo) {
-    std::string k = lower(kind);
+    std::string k = util::ascii_lower(kind);
     Step s;
     s.id = "eradicate/delete-" + k + "/" + ns + "/" + name;
     s.kind = "change";
@@ -234,7 +228,7 @@ void eradicate_workloads(PlanContext& ctx, std::set<std::string>& namespaces) {
             owner_kind + " " + owner +
             " is not shown to be the attacker's: it is not deleted — check what it runs (kubectl "
             "get " +
-            lower(owner_kind) + " -n " + command::shell_quote(p->ns) + " " +
+            util::ascii_lower(owner_kind) + " -n " + command::shell_quote(p->ns) + " " +
             command::shell_quote(owner) + " -o yaml)");
     }
     delete_step("Pod", p->ns, p->name, *p, action, impact,
