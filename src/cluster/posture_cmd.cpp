@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <map>
 #include <ostream>
-#include <set>
 
 #include "cluster/cluster.h"
 #include "util/table.h"
@@ -199,27 +198,28 @@ int run_posture(const PostureOptions& opts, std::ostream& out, std::ostream& err
     policy = std::move(pr.policy);
   }
   Snapshot snap;
-  // Image scan results beside the snapshot (Inspector, ECR, Trivy, Grype) are evidence files:
-  // read as such. Evidence files (these, logs given with the snapshot) are not reported as
-  // objects the snapshot could not read.
-  std::set<std::string> scan_files;
-  {
-    sources::ScanOptions so;
-    so.threads = 1;
-    so.progress = false;
-    sources::scan(
-        opts.snapshot, so,
-        [&](const EventView& ev, sources::ChunkOutput&) {
-          if (scan_files.empty() || *scan_files.rbegin() != ev.file) scan_files.emplace(ev.file);
-          if (ev.source != Source::Vulnerability) return;
-          ++snap.vulnerability_records;
-          if (auto v = image_vulnerability(ev); v && v->rank() >= 3)
-            snap.vulnerabilities.push_back(std::move(*v));
-        },
-        [](std::vector<std::string>&) { return true; });
-  }
-  load_snapshot(opts.snapshot, snap);
-  std::erase_if(snap.skips, [&](const sources::Skip& s) { return scan_files.count(s.file) > 0; });
+  // One read of the inputs: image scan results beside the snapshot (Inspector, ECR, Trivy,
+  // Grype) are evidence files and read as such; the files the scan passes over are the snapshot.
+  sources::ScanOptions so;
+  so.threads = 1;
+  so.progress = false;
+  so.max_recorded_skips = SIZE_MAX;  // every passed-over file: the snapshot is read from them
+  const sources::ScanStats scanned = sources::scan(
+      opts.snapshot, so,
+      [&](const EventView& ev, sources::ChunkOutput&) {
+        if (ev.source != Source::Vulnerability) return;
+        ++snap.vulnerability_records;
+        if (auto v = image_vulnerability(ev); v && v->rank() >= 3)
+          snap.vulnerabilities.push_back(std::move(*v));
+      },
+      [](std::vector<std::string>&) { return true; });
+  const std::vector<std::string> snapshot_files = sources::passed_over_files(scanned);
+  load_snapshot(snapshot_files, snap);
+  // Evidence the scan could not read (a damaged line of a scan report) is said, as the
+  // snapshot's own skips are.
+  for (const auto& s : scanned.skips)
+    if (!std::binary_search(snapshot_files.begin(), snapshot_files.end(), s.file))
+      snap.skips.push_back(s);
   if (snap.objects == 0) {
     for (const auto& s : snap.skips) err << util::visible(s.message()) << "\n";
     err << "eksir posture: no Kubernetes or EKS objects could be read\n";

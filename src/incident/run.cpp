@@ -201,17 +201,7 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
 
   // The snapshot is read from the files the scan passed over as not event evidence (kubectl
   // JSON, YAML), not by reading every event file a second time.
-  std::vector<std::string> snapshot_files;
-  for (const auto& f : info.stats.ignored_files)
-    if (f.reason != "eksir case" && f.reason != "not an image vulnerability")
-      snapshot_files.push_back(f.file);
-  for (const auto& f : info.stats.skips)
-    if (f.line <= 1 && f.reason != "unreadable" && f.reason != "not a JSON line" &&
-        f.reason != "incomplete finding")
-      snapshot_files.push_back(f.file);
-  std::sort(snapshot_files.begin(), snapshot_files.end());
-  snapshot_files.erase(std::unique(snapshot_files.begin(), snapshot_files.end()),
-                       snapshot_files.end());
+  const std::vector<std::string> snapshot_files = sources::passed_over_files(info.stats);
   // The snapshot and its posture checks on a thread of their own, while the scan's records are
   // merged.
   cluster::Snapshot snap;

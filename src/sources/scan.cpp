@@ -96,6 +96,21 @@ bool is_ignorable(std::string_view reason) {
          reason == kNotImageVulnerability;
 }
 
+std::vector<std::string> passed_over_files(const ScanStats& stats) {
+  std::vector<std::string> files;
+  for (const auto& f : stats.ignored_files)
+    if (f.reason != "eksir case" && f.reason != kNotImageVulnerability) files.push_back(f.file);
+  // A file rejected at its first record is not a log in a known format: it may be a snapshot
+  // object (a single-document JSON, YAML). A bad record further in is bad evidence, not that.
+  for (const auto& f : stats.skips)
+    if (f.line <= 1 && f.reason != "unreadable" && f.reason != "not a JSON line" &&
+        f.reason != "incomplete finding")
+      files.push_back(f.file);
+  std::sort(files.begin(), files.end());
+  files.erase(std::unique(files.begin(), files.end()), files.end());
+  return files;
+}
+
 namespace {
 
 class Scanner {

@@ -121,6 +121,11 @@ struct ScanStats {
   double seconds = 0;
 };
 
+// The files a scan passed over as not event evidence (kubectl JSON, manifests, YAML, a licence):
+// where a cluster snapshot is read from, without reading the event files a second time. Sorted,
+// each once. Needs the scan's every skip (ScanOptions::max_recorded_skips).
+std::vector<std::string> passed_over_files(const ScanStats& stats);
+
 struct ChunkOutput {
   unsigned worker = 0;             // 0..threads-1, for per-thread state
   std::vector<std::string> items;  // appended by EventFn, delivered in evidence order

@@ -104,4 +104,36 @@ TEST(PostureE2E, InputErrorsExitTwo) {
   EXPECT_NE(mixed.out.find("\"reason\":\"invalid JSON\""), std::string::npos);
 }
 
+// Scan reports beside the snapshot are read once, as evidence: a damaged line among them is said
+// (it was once dropped with the rest of the file's reading), and an event log given with the
+// snapshot is neither an object nor a skip.
+TEST(PostureE2E, DamagedScanReportLinesAreSaidAndLogsAreNotSnapshotObjects) {
+  const std::string bad =
+      eksir::test::source_dir() + "/tests/data/vulnerability-bad/inspector2-eventbridge-bad.jsonl";
+  const std::string log =
+      eksir::test::shared_dir() + "/samples/k8s-audit/falco-trace-files/attach_pod.json";
+  auto plain = run_eksir({"posture", snapshot_dir(), "--format", "json"});
+  auto r = run_eksir({"posture", snapshot_dir(), bad, log, "--format", "json"});
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  simdjson::dom::parser p1, p2;
+  simdjson::padded_string ps(plain.out), rs(r.out);
+  simdjson::dom::element pd, rd;
+  ASSERT_EQ(p1.parse(ps).get(pd), simdjson::SUCCESS) << plain.out;
+  ASSERT_EQ(p2.parse(rs).get(rd), simdjson::SUCCESS) << r.out;
+  // The same objects and files: the log and the scan report are not snapshot files.
+  EXPECT_EQ(int64_t(rd["summary"]["objects"]), int64_t(pd["summary"]["objects"]));
+  EXPECT_EQ(int64_t(rd["summary"]["files"]), int64_t(pd["summary"]["files"]));
+  std::vector<std::string> skipped;
+  for (auto s : rd["summary"]["skipped"].get_array()) {
+    std::string file(s["file"].get_string().value());
+    EXPECT_NE(file, log) << "the audit log is evidence, not a bad snapshot file";
+    if (file == bad) skipped.push_back(std::string(s["reason"].get_string().value()));
+  }
+  EXPECT_FALSE(skipped.empty()) << r.out;
+  EXPECT_NE(r.err.find("skipped " + bad + ":"), std::string::npos) << r.err;
+  // What the report's good lines say is still read.
+  EXPECT_NE(r.err.find("image scan results: "), std::string::npos) << r.err;
+}
+
 }  // namespace
