@@ -146,27 +146,6 @@ struct ImageFacts {
   std::vector<const FindingFacts*> exploited_by;  // runtime alerts on its workloads
 };
 
-std::string fixes_of(const std::vector<const ImageVulnerability*>& findings) {
-  // package installed -> fixed (ids), in the order the worst finding of each package comes.
-  std::vector<std::string> order;
-  std::map<std::string, std::pair<std::vector<std::string>, std::vector<std::string>>> by;
-  for (const auto* v : findings) {
-    std::string key = v->package + " " + v->version;
-    if (!by.count(key)) order.push_back(key);
-    auto& [fixed, ids] = by[key];
-    if (!v->fixed_version.empty()) fixed.push_back(v->fixed_version);
-    if (std::find(ids.begin(), ids.end(), v->id) == ids.end()) ids.push_back(v->id);
-  }
-  std::vector<std::string> parts;
-  for (const auto& key : order) {
-    const auto& [fixed, ids] = by[key];
-    std::string fix = cluster::fix_for_all(fixed);
-    parts.push_back(
-        fmt::format("{} -> {} ({})", key, fix.empty() ? "no fix" : fix, fmt::join(ids, ", ")));
-  }
-  return fmt::format("{}", fmt::join(parts, "; "));
-}
-
 // "2 CRITICAL, 1 HIGH"
 std::string severity_counts(const std::vector<const ImageVulnerability*>& findings) {
   std::vector<std::pair<std::string, size_t>> counts;
@@ -203,6 +182,31 @@ Evidence vulnerability_evidence(const ImageVulnerability& v, const ImageFacts& i
 }
 
 }  // namespace
+
+Fixes fixes_of(const std::vector<const ImageVulnerability*>& findings) {
+  // package installed -> fixed (ids), in the order the worst finding of each package comes.
+  std::vector<std::string> order;
+  std::map<std::string, std::pair<std::vector<std::string>, std::vector<std::string>>> by;
+  for (const auto* v : findings) {
+    std::string key = v->package + " " + v->version;
+    if (!by.count(key)) order.push_back(key);
+    auto& [fixed, ids] = by[key];
+    if (!v->fixed_version.empty()) fixed.push_back(v->fixed_version);
+    if (std::find(ids.begin(), ids.end(), v->id) == ids.end()) ids.push_back(v->id);
+  }
+  std::vector<std::string> parts;
+  size_t with_fix = 0;
+  for (const auto& key : order) {
+    const auto& [fixed, ids] = by[key];
+    std::string fix = cluster::fix_for_all(fixed);
+    with_fix += !fix.empty();
+    parts.push_back(
+        fmt::format("{} -> {} ({})", key, fix.empty() ? "no fix" : fix, fmt::join(ids, ", ")));
+  }
+  return {fmt::format("{}", fmt::join(parts, "; ")), with_fix == order.size() ? "all"
+                                                     : with_fix == 0          ? "none"
+                                                                              : "some"};
+}
 
 void assess_images(Incident& inc, const std::vector<const FindingFacts*>& group, const Graph& g,
                    const CorrelationInput& in, bool whole_cluster) {
@@ -313,7 +317,9 @@ void assess_images(Incident& inc, const std::vector<const FindingFacts*>& group,
     if (!exploitable.empty())
       a.attributes["exploit_available"] = fmt::format("{}", fmt::join(exploitable, ","));
     a.attributes["max_severity"] = top.severity;
-    a.attributes["fixes"] = fixes_of(im.findings);
+    Fixes fixes = fixes_of(im.findings);
+    a.attributes["fixes"] = std::move(fixes.text);
+    a.attributes["fixed"] = std::move(fixes.known);
     a.attributes["scanner"] = top.scanner;
     a.attributes["record"] = fmt::format("{}:{}", top.file, top.line);
     if (exploited_now) a.attributes["exploited"] = "true";

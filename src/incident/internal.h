@@ -93,6 +93,15 @@ Evidence event_evidence(const EventFacts& ef, std::string text);
 // same record twice, or more than 20 pieces, are not added.
 void add_criterion(std::vector<Criterion>& criteria, std::string_view id, Evidence e);
 
+// An image's fixes: each package's installed version, the version that fixes all its findings
+// ("no fix" when none is known) and the findings' ids — and whether all, some or none of the
+// packages have a fixed version, for the plan to say what a rebuild must do.
+struct Fixes {
+  std::string text;   // "package installed -> fixed (ids); …"
+  std::string known;  // "all", "some" or "none"
+};
+Fixes fixes_of(const std::vector<const cluster::ImageVulnerability*>& findings);
+
 // Images the incident's workloads run with CRITICAL or HIGH findings of a scanner: the affected
 // images, medium.vulnerable_component, and critical.active_exploitation where a workload running
 // an image with a public exploit shows exploitation at runtime. whole_cluster: no finding counts,

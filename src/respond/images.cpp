@@ -180,11 +180,21 @@ std::string rebuild_needed(const Affected& image) {
   std::string out = "no rebuilt image is given for " + image.name + ": it has " +
                     (severity.empty() ? "" : severity + " ") + "vulnerabilities " + vulns +
                     (exploit.empty() ? "" : " (exploit available: " + exploit + ")");
-  bool no_fix = fixes.empty() || fixes == "no fix";
-  if (no_fix)
+  // How many packages have a fixed version ("all", "some", "none"); a case written before the
+  // attribute existed says it only in the text.
+  std::string fixed = image.attr("fixed");
+  if (fixed.empty())
+    fixed = fixes.empty() || fixes == "no fix"               ? "none"
+            : fixes.find("-> no fix (") == std::string::npos ? "all"
+                                                             : "some";
+  if (fixed == "none")
     out +=
         "; no fixed version is known: rebuild it without the vulnerable package (or on a base "
         "image that does not carry it)";
+  else if (fixed == "some")
+    out += "; fixes: " + fixes +
+           ": rebuild the image with the fixed versions, and without the packages no fixed "
+           "version is known for (or on a base image that does not carry them)";
   else
     out += "; fixes: " + fixes + ": rebuild the image with the fixed versions";
   out += ", push it, then plan again with --rebuilt-image " + repository(image.name) +

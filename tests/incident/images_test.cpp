@@ -85,5 +85,30 @@ TEST(ImageEvidence, TheKubeletsLastWordOnWhatAContainerRuns) {
   EXPECT_EQ(snap.audit_image_ids["shop/web-1/web"], "registry.example.com/shop/web@sha256:new");
 }
 
+// The version that fixes all of a package's findings, numbers compared as numbers; whether all,
+// some or none of the packages have one (the plan says "no fixed version is known" from it).
+TEST(ImageFixes, FixedVersionPerPackageAndHowManyHaveOne) {
+  auto vuln = [](std::string id, std::string package, std::string version, std::string fixed) {
+    cluster::ImageVulnerability v;
+    v.id = std::move(id);
+    v.package = std::move(package);
+    v.version = std::move(version);
+    v.fixed_version = std::move(fixed);
+    return v;
+  };
+  const auto a = vuln("CVE-2021-44228", "log4j-core", "2.14.1", "2.15.0");
+  const auto b = vuln("CVE-2021-45046", "log4j-core", "2.14.1", "2.16.0");
+  const auto c = vuln("CVE-2024-45491", "libexpat", "2.4.1", "");
+  Fixes all = fixes_of({&a, &b});
+  EXPECT_EQ(all.text, "log4j-core 2.14.1 -> 2.16.0 (CVE-2021-44228, CVE-2021-45046)");
+  EXPECT_EQ(all.known, "all");
+  Fixes some = fixes_of({&a, &c, &b});
+  EXPECT_EQ(some.text,
+            "log4j-core 2.14.1 -> 2.16.0 (CVE-2021-44228, CVE-2021-45046); libexpat 2.4.1 -> no "
+            "fix (CVE-2024-45491)");
+  EXPECT_EQ(some.known, "some");
+  EXPECT_EQ(fixes_of({&c}).known, "none");
+}
+
 }  // namespace
 }  // namespace eksir::incident

@@ -202,14 +202,49 @@ TEST(RespondRebuildImage, RebuiltImageThatMatchesNothingOrChangesNothing) {
       << find(p, kStep)->blocked;
 }
 
+// What the incident writes: "fixes" as text and "fixed" (all, some, none); a case written before
+// "fixed" existed is read from the text. The no-fix text was once taken for a fix ("fixes: x ->
+// no fix (…): rebuild the image with the fixed versions").
 TEST(RespondRebuildImage, NoFixKnown) {
   json image = image_entry();
-  image["attributes"]["fixes"] = "no fix";
+  image["attributes"]["fixes"] = "libexpat 2.4.1 -> no fix (CVE-2024-45491)";
+  image["attributes"]["fixed"] = "none";
   const Step* s = nullptr;
   Plan p = plan_of(incident(image), options(), evidence_done());
   ASSERT_TRUE(s = find(p, kStep));
   EXPECT_TRUE(has(s->blocked, "no fixed version is known")) << s->blocked;
+  EXPECT_FALSE(has(s->blocked, "rebuild the image with the fixed versions")) << s->blocked;
   EXPECT_TRUE(has(s->blocked, "--rebuilt-image")) << s->blocked;
+
+  image["attributes"].erase("fixed");
+  p = plan_of(incident(image), options(), evidence_done());
+  ASSERT_TRUE(s = find(p, kStep));
+  EXPECT_TRUE(has(s->blocked, "no fixed version is known")) << s->blocked;
+}
+
+TEST(RespondRebuildImage, SomePackagesWithoutAFix) {
+  json image = image_entry();
+  image["attributes"]["fixes"] =
+      "log4j-core 2.14.1 -> 2.17.1 (CVE-2021-44228); libexpat 2.4.1 -> no fix (CVE-2024-45491)";
+  for (bool structured : {true, false}) {
+    if (structured)
+      image["attributes"]["fixed"] = "some";
+    else
+      image["attributes"].erase("fixed");
+    const Step* s = nullptr;
+    Plan p = plan_of(incident(image), options(), evidence_done());
+    ASSERT_TRUE(s = find(p, kStep));
+    EXPECT_TRUE(has(s->blocked, "log4j-core 2.14.1 -> 2.17.1")) << s->blocked;
+    EXPECT_TRUE(has(s->blocked, "without the packages no fixed version is known for"))
+        << s->blocked;
+  }
+  // Every package with a fix: the fixed versions, nothing about packages without one.
+  image = image_entry();
+  image["attributes"]["fixed"] = "all";
+  Plan p = plan_of(incident(image), options(), evidence_done());
+  ASSERT_TRUE(find(p, kStep));
+  EXPECT_TRUE(has(find(p, kStep)->blocked, "rebuild the image with the fixed versions"));
+  EXPECT_FALSE(has(find(p, kStep)->blocked, "no fixed version"));
 }
 
 TEST(RespondRebuildImage, PodOfAReplicaSetActsOnItsDeployment) {
