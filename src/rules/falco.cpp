@@ -374,8 +374,10 @@ struct FalcoSet::Impl {
         out.warnings.push_back(
             {d.file, d.line, d.name, fmt::format("Falco rule skipped: {}", reason)});
     };
-    if (d.source != "k8s_audit") {
-      skip(fmt::format("source '{}' (eksir runs the k8s_audit Falco rules)", d.source));
+    const bool cloudtrail = d.source == "aws_cloudtrail";
+    if (d.source != "k8s_audit" && !cloudtrail) {
+      skip(fmt::format("source '{}' (eksir runs Falco's k8s_audit and aws_cloudtrail rules)",
+                       d.source));
       return;
     }
     if (!d.enabled) {
@@ -399,7 +401,8 @@ struct FalcoSet::Impl {
         both.children.push_back(std::move(exc));
         cond = std::move(both);
       }
-      falco::Compiler compiler(defs);
+      falco::Compiler compiler(
+          defs, cloudtrail ? falco::FieldSource::CloudTrail : falco::FieldSource::K8sAudit);
       Rule r;
       r.match = compiler.compile(cond);
       std::vector<std::string> unknown;
@@ -413,9 +416,14 @@ struct FalcoSet::Impl {
       r.severity = *sev;
       r.level = d.priority;
       r.origin = "falco";
-      r.sources = {Source::K8sAudit};
       r.condition = d.condition;
-      r.subject = {"user.username", "objectRef.namespace", "objectRef.name"};
+      if (cloudtrail) {
+        r.sources = {Source::CloudTrail};
+        r.subject = {"userIdentity.arn", "sourceIPAddress"};
+      } else {
+        r.sources = {Source::K8sAudit};
+        r.subject = {"user.username", "objectRef.namespace", "objectRef.name"};
+      }
       for (const auto& t : d.tags)
         if (attack_id(t)) add_attack(r.attack, t);
       r.file = d.file;

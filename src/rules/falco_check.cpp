@@ -89,8 +89,12 @@ bool path_prefix(std::string_view v, const std::vector<std::string>& prefixes) {
 
 class Check final : public query::Predicate {
  public:
-  Check(Field f, Op op, std::vector<std::string> rhs, std::string text)
-      : field_(std::move(f)), op_(op), rhs_(std::move(rhs)), text_(std::move(text)) {
+  Check(Field f, Op op, std::vector<std::string> rhs, std::string text, Source source)
+      : field_(std::move(f)),
+        op_(op),
+        rhs_(std::move(rhs)),
+        text_(std::move(text)),
+        source_(source) {
     set_.insert(rhs_.begin(), rhs_.end());
     if (op_ == Op::Regex) {
       re2::RE2::Options o;
@@ -117,7 +121,7 @@ class Check final : public query::Predicate {
     return one(values[0]);
   }
 
-  bool applies_to(Source s) const override { return s == Source::K8sAudit; }
+  bool applies_to(Source s) const override { return s == source_; }
   std::string text() const override { return text_; }
 
  private:
@@ -179,6 +183,7 @@ class Check final : public query::Predicate {
   std::unordered_set<std::string> set_;
   std::shared_ptr<re2::RE2> regex_;
   std::string text_;
+  Source source_;
   std::string empty_;
 };
 
@@ -233,6 +238,10 @@ Node Compiler::check(const Expr& e) {
   std::string err;
   auto f = bind_field(e.field, err);
   if (!f) throw Unsupported{err};
+  if (f->source != FieldSource::Any && f->source != source_)
+    throw Unsupported{
+        fmt::format("field '{}' of the {} source", f->base,
+                    f->source == FieldSource::K8sAudit ? "k8s_audit" : "aws_cloudtrail")};
   Op op = op_of(e.op);
   if (op == Op::Eq || op == Op::Ne || op == Op::Lt || op == Op::Le || op == Op::Gt ||
       op == Op::Ge) {
@@ -283,7 +292,9 @@ Node Compiler::check(const Expr& e) {
   std::string text = describe(e, rhs);
   Node n;
   n.kind = NodeKind::Custom;
-  n.predicate = std::make_shared<Check>(std::move(*f), op, std::move(rhs), std::move(text));
+  n.predicate = std::make_shared<Check>(
+      std::move(*f), op, std::move(rhs), std::move(text),
+      source_ == FieldSource::CloudTrail ? Source::CloudTrail : Source::K8sAudit);
   return n;
 }
 

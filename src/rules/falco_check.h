@@ -19,6 +19,7 @@
 
 #include "query/query.h"
 #include "rules/falco_condition.h"
+#include "rules/falco_fields.h"
 
 namespace eksir::rules::falco {
 
@@ -34,7 +35,9 @@ struct Definitions {
 
 class Compiler {
  public:
-  explicit Compiler(const Definitions& defs) : defs_(defs) {}
+  // source: the rule's event source (k8s_audit or aws_cloudtrail); a field of the other source
+  // is Unsupported, as Falco rejects it.
+  Compiler(const Definitions& defs, FieldSource source) : defs_(defs), source_(source) {}
   // Throws Unsupported.
   query::Node compile(const Expr& e);
   // Items of the values, with list names expanded (recursively).
@@ -44,6 +47,7 @@ class Compiler {
   query::Node check(const Expr& e);
   void expand_into(const std::string& item, std::vector<std::string>& out, int depth);
   const Definitions& defs_;
+  FieldSource source_;
   std::map<std::string, Expr> parsed_;
   std::set<std::string> visiting_;
 };

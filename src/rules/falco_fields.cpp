@@ -1,4 +1,4 @@
-// Falco's k8s_audit fields (see falco_fields.h).
+// Falco's k8s_audit and aws_cloudtrail fields (see falco_fields.h).
 #include "rules/falco_fields.h"
 #include "util/text.h"
 
@@ -26,6 +26,7 @@ struct Def {
   std::string extra;
   std::string native;
   bool repository = false;
+  FieldSource source = FieldSource::Any;
 };
 
 using Table = std::map<std::string, Def, std::less<>>;
@@ -125,6 +126,63 @@ const Table& table() {
     keys("ka.useragent", {"userAgent"}, "userAgent");
     klist("ka.sourceips", {"sourceIPs"});
     m["ka.cluster.name"] = Def{FieldKind::Unavailable, false, Arg::None, {}, "", ""};
+    // The cloudtrail plugin's fields, as its documentation describes them.
+    auto ct = [&](const char* name, FieldKind kind, std::vector<std::string> k = {},
+                  std::string extra = "", std::string native = "") {
+      Def d{kind, false, Arg::None, std::move(k), std::move(extra), std::move(native)};
+      d.source = FieldSource::CloudTrail;
+      m[name] = std::move(d);
+    };
+    using K = FieldKind;
+    ct("ct.id", K::String, {"eventID"}, "", "eventID");
+    ct("ct.error", K::String, {"errorCode"}, "", "errorCode");
+    ct("ct.time", K::String, {"eventTime"});
+    ct("ct.src", K::String, {"eventSource"}, "", "eventSource");
+    ct("ct.shortsrc", K::CtShortSrc);
+    ct("ct.name", K::String, {"eventName"}, "", "eventName");
+    ct("ct.user", K::CtUser);
+    ct("ct.user.accountid", K::String, {"userIdentity", "accountId"}, "", "userIdentity.accountId");
+    ct("ct.user.identitytype", K::String, {"userIdentity", "type"}, "", "userIdentity.type");
+    ct("ct.user.principalid", K::String, {"userIdentity", "principalId"}, "",
+       "userIdentity.principalId");
+    ct("ct.user.arn", K::String, {"userIdentity", "arn"}, "", "userIdentity.arn");
+    ct("ct.region", K::String, {"awsRegion"}, "", "awsRegion");
+    ct("ct.srcip", K::String, {"sourceIPAddress"}, "", "sourceIPAddress");
+    ct("ct.useragent", K::String, {"userAgent"}, "", "userAgent");
+    ct("ct.response.subnetid", K::String, {"responseElements", "subnetId"});
+    ct("ct.response.reservationid", K::String, {"responseElements", "reservationId"});
+    for (auto [field, key] : std::initializer_list<std::pair<const char*, const char*>>{
+             {"availabilityzone", "availabilityZone"},
+             {"cluster", "cluster"},
+             {"functionname", "functionName"},
+             {"groupname", "groupName"},
+             {"host", "Host"},
+             {"name", "name"},
+             {"policy", "policy"},
+             {"serialnumber", "serialNumber"},
+             {"servicename", "serviceName"},
+             {"subnetid", "subnetId"},
+             {"taskdefinition", "taskDefinition"},
+             {"username", "userName"}})
+      ct(fmt::format("ct.request.{}", field).c_str(), K::String, {"requestParameters", key});
+    ct("ct.info", K::CtInfo);
+    ct("ct.managementevent", K::CtBool, {"managementEvent"});
+    ct("ct.readonly", K::CtReadOnly);
+    ct("s3.uri", K::S3Uri);
+    ct("s3.bucket", K::String, {"requestParameters", "bucketName"});
+    ct("s3.key", K::String, {"requestParameters", "key"});
+    ct("s3.bytes", K::S3Bytes);
+    ct("s3.bytes.in", K::S3Bytes, {}, "in");
+    ct("s3.bytes.out", K::S3Bytes, {}, "out");
+    ct("s3.cnt.get", K::S3Count, {}, "GetObject");
+    ct("s3.cnt.put", K::S3Count, {}, "PutObject");
+    ct("s3.cnt.other", K::S3Count, {}, "other");
+    ct("ec2.name", K::Ec2Name);
+    ct("ec2.imageid", K::Ec2ImageId);
+    ct("ecr.repository", K::String, {"requestParameters", "repositoryName"});
+    ct("ecr.image.tag", K::String, {"requestParameters", "imageTag"});
+    for (auto& [name, def] : m)
+      if (name.rfind("ka.", 0) == 0) def.source = FieldSource::K8sAudit;
     for (const char* j : {"jevt", "json"}) {
       m[fmt::format("{}.value", j)] = Def{FieldKind::JsonPointer, false, Arg::Key, {}, "", ""};
       m[fmt::format("{}.obj", j)] = Def{FieldKind::JsonObj, false, Arg::None, {}, "", ""};
@@ -189,14 +247,214 @@ std::string_view repository_of(std::string_view image) {
   return image.substr(0, image.find('@'));
 }
 
+// The string at a key path; false for any other JSON value or a missing key (the cloudtrail
+// plugin reads its string fields only as strings).
+bool string_at(element doc, std::initializer_list<std::string_view> ks, std::string_view& out) {
+  for (auto k : ks)
+    if (!key(doc, k, doc)) return false;
+  return doc.get_string().get(out) == simdjson::SUCCESS;
+}
+
+bool string_at(element doc, const std::vector<std::string>& ks, std::string_view& out) {
+  for (const auto& k : ks)
+    if (!key(doc, k, doc)) return false;
+  return doc.get_string().get(out) == simdjson::SUCCESS;
+}
+
+// Who made the call, as the cloudtrail plugin names them: the user name of a root or IAM user,
+// the service that invoked, the role an assumed-role session belongs to.
+bool ct_user(element doc, std::string_view& out) {
+  std::string_view type;
+  if (!string_at(doc, {"userIdentity", "type"}, type)) return false;
+  if (type == "Root" || type == "IAMUser") return string_at(doc, {"userIdentity", "userName"}, out);
+  if (type == "AWSService") return string_at(doc, {"userIdentity", "invokedBy"}, out);
+  if (type == "AssumedRole") {
+    if (!string_at(doc, {"userIdentity", "sessionContext", "sessionIssuer", "userName"}, out))
+      out = "AssumedRole";
+    return true;
+  }
+  if (type == "AWSAccount" || type == "FederatedUser") {
+    out = type;
+    return true;
+  }
+  return false;
+}
+
+// A record without readOnly: a call whose name starts with a verb that changes something is not
+// read-only.
+bool changes_by_name(std::string_view name) {
+  static constexpr std::string_view kVerbs[] = {
+      "Start",     "Stop",       "Create",    "Destroy",      "Delete",     "Add",    "Remove",
+      "Terminate", "Put",        "Associate", "Disassociate", "Attach",     "Detach", "Open",
+      "Close",     "Wipe",       "Update",    "Upgrade",      "Unlink",     "Assign", "Unassign",
+      "Suspend",   "Set",        "Run",       "Register",     "Deregister", "Reboot", "Purchase",
+      "Modify",    "Initialize", "Enable",    "Disable",      "Cancel",     "Admin",  "Activate"};
+  for (auto v : kVerbs)
+    if (name.substr(0, v.size()) == v) return true;
+  return false;
+}
+
+bool ct_read_only(element doc, std::string& out) {
+  element ro;
+  bool b = false;
+  if (key(doc, "readOnly", ro)) {
+    out = ro.get_bool().get(b) == simdjson::SUCCESS && b ? "true" : "false";
+    return true;
+  }
+  std::string_view name;
+  if (!string_at(doc, {"eventName"}, name)) return false;
+  out = changes_by_name(name) ? "false" : "true";
+  return true;
+}
+
+// additionalEventData.bytesTransferredIn / Out as a whole number (CloudTrail writes some as
+// floats: 33.0).
+bool bytes_at(element doc, std::string_view name, uint64_t& total) {
+  element v;
+  if (!key(doc, "additionalEventData", v) || !key(v, name, v)) return false;
+  uint64_t u = 0;
+  double d = 0;
+  if (v.get_uint64().get(u) == simdjson::SUCCESS)
+    total += u;
+  else if (v.get_double().get(d) == simdjson::SUCCESS && d > 0)
+    total += static_cast<uint64_t>(d);
+  return true;
+}
+
+bool s3_bytes(element doc, std::string_view which, uint64_t& total) {
+  total = 0;
+  bool in = which != "out" && bytes_at(doc, "bytesTransferredIn", total);
+  bool out = which != "in" && bytes_at(doc, "bytesTransferredOut", total);
+  return in || out;
+}
+
+// The plugin's summary: "<user> via <address> [!]<arrow> <call>" and the object it names.
+std::string ct_info(element doc) {
+  std::string_view user, ip, name, error;
+  if (!ct_user(doc, user)) return "<invalid cloudtrail event: userIdentity field missing>";
+  if (!string_at(doc, {"sourceIPAddress"}, ip))
+    return "<invalid cloudtrail event: eventSource field missing>";
+  if (!string_at(doc, {"eventName"}, name))
+    return "<invalid cloudtrail event: eventName field missing>";
+  std::string ro;
+  const bool writes = ct_read_only(doc, ro) && ro == "false";
+  std::string info =
+      fmt::format("{} via {} {}{} {}", user, ip, string_at(doc, {"errorCode"}, error) ? "!" : "",
+                  writes ? "\u2192" : "\u2190", name);
+  uint64_t bytes = 0;
+  if (s3_bytes(doc, "", bytes)) info += fmt::format(" Size={}", bytes);
+  std::string_view bucket, object, host;
+  const bool has_bucket = string_at(doc, {"requestParameters", "bucketName"}, bucket);
+  const bool has_key = string_at(doc, {"requestParameters", "key"}, object);
+  if (has_bucket && has_key) return info + fmt::format(" URI=s3://{}/{}", bucket, object);
+  if (has_bucket) return info + fmt::format(" Bucket={}", bucket);
+  if (has_key) return info + fmt::format(" Key={}", object);
+  if (string_at(doc, {"requestParameters", "Host"}, host)) info += fmt::format(" Host={}", host);
+  return info;
+}
+
 }  // namespace
 
 bool Field::extract(const EventView& ev, Values& out) const {
   out.clear();
-  const bool audit = base.rfind("ka.", 0) == 0;
   element tmp;
-  if (audit && !key(ev.doc, "auditID", tmp)) return false;  // not an audit event
+  if (source == FieldSource::K8sAudit && !key(ev.doc, "auditID", tmp))
+    return false;  // not an audit event
+  if (source == FieldSource::CloudTrail && ev.source != Source::CloudTrail) return false;
   switch (kind) {
+    case FieldKind::String: {
+      std::string_view v;
+      if (!string_at(ev.doc, keys, v)) return false;
+      out.add(v);
+      return true;
+    }
+    case FieldKind::CtUser: {
+      std::string_view v;
+      if (!ct_user(ev.doc, v)) return false;
+      out.add(v);
+      return true;
+    }
+    case FieldKind::CtShortSrc: {
+      std::string_view v;
+      if (!string_at(ev.doc, {"eventSource"}, v)) return false;
+      constexpr std::string_view kTrailer = ".amazonaws.com";
+      if (v.size() > kTrailer.size() && v.substr(v.size() - kTrailer.size()) == kTrailer)
+        v.remove_suffix(kTrailer.size());
+      out.add(v);
+      return true;
+    }
+    case FieldKind::CtReadOnly: {
+      std::string v;
+      if (!ct_read_only(ev.doc, v)) return false;
+      out.add(v);
+      return true;
+    }
+    case FieldKind::CtBool: {
+      element v;
+      bool b = false;
+      out.add(key(ev.doc, keys[0], v) && v.get_bool().get(b) == simdjson::SUCCESS && b ? "true"
+                                                                                       : "false");
+      return true;
+    }
+    case FieldKind::CtInfo:
+      out.add(ct_info(ev.doc));
+      return true;
+    case FieldKind::S3Uri: {
+      std::string_view bucket, object;
+      if (!string_at(ev.doc, {"requestParameters", "bucketName"}, bucket) ||
+          !string_at(ev.doc, {"requestParameters", "key"}, object))
+        return false;
+      out.add(fmt::format("s3://{}/{}", bucket, object));
+      return true;
+    }
+    case FieldKind::S3Bytes: {
+      uint64_t total = 0;
+      if (!s3_bytes(ev.doc, extra, total)) return false;
+      out.add(std::to_string(total));
+      return true;
+    }
+    case FieldKind::S3Count: {
+      std::string_view name;
+      string_at(ev.doc, {"eventName"}, name);
+      const bool io = name == "GetObject" || name == "PutObject";
+      out.add((extra == "other" ? !io : name == extra) ? "1" : "0");
+      return true;
+    }
+    case FieldKind::Ec2Name: {
+      element items;
+      simdjson::dom::array arr;
+      if (!keys_at(ev.doc, {"requestParameters", "tagSpecificationSet", "items"}, 0, items) ||
+          !array_of(items, arr))
+        return false;
+      for (element item : arr) {
+        std::string_view type;
+        element tags;
+        simdjson::dom::array ta;
+        if (!string_at(item, {"resourceType"}, type) || type != "instance" ||
+            !key(item, "tags", tags) || !array_of(tags, ta))
+          continue;
+        for (element tag : ta) {
+          std::string_view k, v;
+          if (string_at(tag, {"key"}, k) && k == "Name" && string_at(tag, {"value"}, v) &&
+              !v.empty()) {
+            out.add(v);
+            return true;
+          }
+        }
+      }
+      return false;
+    }
+    case FieldKind::Ec2ImageId: {
+      element items;
+      simdjson::dom::array arr;
+      std::string_view id;
+      if (!keys_at(ev.doc, {"responseElements", "tagSpecificationSet", "items"}, 0, items) ||
+          !array_of(items, arr) || arr.size() == 0 ||
+          !string_at(arr.at(0).value_unsafe(), {"imageId"}, id) || id.empty())
+        return false;
+      out.add(id);
+      return true;
+    }
     case FieldKind::Keys: {
       element e;
       if (!keys_at(ev.doc, keys, 0, e)) return false;
@@ -440,6 +698,7 @@ std::optional<Field> bind_field(std::string_view name, std::string& error) {
   f.extra = d.extra;
   f.repository = d.repository;
   f.native = d.native;
+  f.source = d.source;
   if (d.kind == FieldKind::PodList && d.extra == "volumes") f.keys[0] = "volumes";
   switch (d.arg) {
     case Arg::None:

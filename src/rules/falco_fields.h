@@ -1,7 +1,9 @@
-// Private to rules/: Falco's k8s_audit filter fields (the k8saudit plugin's `ka.*` and the json
-// plugin's `jevt.*` / `json.*`) extracted from an audit event the way Falco extracts them: every
-// value as a string (JSON strings as they are, anything else as its JSON text), list fields as
-// several strings, "not available" when the event lacks the value.
+// Private to rules/: Falco's filter fields for the two event sources eksir runs Falco rules on —
+// k8s_audit (the k8saudit plugin's `ka.*`) and aws_cloudtrail (the cloudtrail plugin's `ct.*`,
+// `s3.*`, `ec2.*`, `ecr.*`) — and the json plugin's `jevt.*` / `json.*` on either, extracted the
+// way Falco's plugins extract them: every value as a string (`ka.*` and `json.*`: JSON strings as
+// they are, anything else as its JSON text; the cloudtrail plugin's string fields: strings only),
+// list fields as several strings, "not available" when the event lacks the value.
 #pragma once
 
 #include <optional>
@@ -48,7 +50,22 @@ enum class FieldKind : uint8_t {
   RawTime,        // the event time in nanoseconds
   Time,           // the event time as text
   Unavailable,    // a known field the evidence never carries (ka.cluster.name)
+  // The cloudtrail plugin's fields.
+  String,      // a JSON string at a fixed key path (any other JSON value: not available)
+  CtUser,      // who acted, by userIdentity.type (userName, invokedBy, the role's name...)
+  CtShortSrc,  // eventSource without ".amazonaws.com"
+  CtReadOnly,  // readOnly, or from eventName's verb when the record lacks it
+  CtBool,      // "true" or "false" from a boolean key (false when absent)
+  CtInfo,      // the plugin's one-line summary of the call
+  S3Uri,       // s3://bucket/key
+  S3Bytes,     // additionalEventData bytesTransferredIn/Out (extra: "in", "out" or both)
+  S3Count,     // "1" when eventName is extra ("other": neither GetObject nor PutObject)
+  Ec2Name,     // the Name tag of the instance a RunInstances request tags
+  Ec2ImageId,  // responseElements.tagSpecificationSet.items[0].imageId
 };
+
+// The event source a field reads (Falco's `source:` of a rule).
+enum class FieldSource : uint8_t { Any, K8sAudit, CloudTrail };
 
 struct Field {
   std::string name;  // as written, with its argument: ka.uri.param[command]
@@ -61,7 +78,8 @@ struct Field {
   std::string extra;
   int index = -1;           // list fields: [n] keeps the n-th element only
   bool repository = false;  // Images / FirstImage
-  std::string native;       // a native audit path giving the same single string, or ""
+  std::string native;       // a native path giving the same single string, or ""
+  FieldSource source = FieldSource::Any;
 
   // Falco's extraction; false when the field is not available on the event.
   bool extract(const EventView& ev, Values& out) const;
