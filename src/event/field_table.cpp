@@ -18,6 +18,7 @@
 
 #include "event/field_renames.h"
 #include "event/fields.h"
+#include "util/text.h"
 
 namespace eksir {
 
@@ -835,28 +836,53 @@ const std::vector<std::string>& top_level_keys(Source s) {
   return kTopCloudTrail;
 }
 
+namespace {
+
+// The native paths a row's cell names (`a | b`), without computed values and constants.
+void add_native_paths(const FieldInfo& f, std::vector<std::string>& out) {
+  for (const auto& native : f.native) {
+    std::string_view n = native;
+    while (!n.empty()) {
+      size_t bar = n.find('|');
+      std::string_view one = n.substr(0, bar);
+      while (!one.empty() && one.front() == ' ') one.remove_prefix(1);
+      while (!one.empty() && one.back() == ' ') one.remove_suffix(1);
+      if (!one.empty() && one.front() != '=' && one.front() != '\'') out.emplace_back(one);
+      if (bar == std::string_view::npos) break;
+      n.remove_prefix(bar + 1);
+    }
+  }
+}
+
+}  // namespace
+
 bool is_ip_field(std::string_view name) {
   static const std::vector<std::string> names = [] {
     std::vector<std::string> out;
     for (const FieldInfo& f : field_table()) {
       if (f.type != "ip") continue;
       out.push_back(f.ecs);
-      for (const auto& native : f.native) {
-        std::string_view n = native;
-        while (!n.empty()) {
-          size_t bar = n.find('|');
-          std::string_view one = n.substr(0, bar);
-          while (!one.empty() && one.front() == ' ') one.remove_prefix(1);
-          while (!one.empty() && one.back() == ' ') one.remove_suffix(1);
-          if (!one.empty() && one.front() != '=' && one.front() != '\'') out.emplace_back(one);
-          if (bar == std::string_view::npos) break;
-          n.remove_prefix(bar + 1);
-        }
-      }
+      add_native_paths(f, out);
     }
     return out;
   }();
   return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+std::string suggest_field(std::string_view name) {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const FieldInfo& f : field_table()) {
+      std::string_view ecs = f.ecs;
+      if (ecs.size() > 2 && ecs.substr(ecs.size() - 2) == ".*") ecs.remove_suffix(2);
+      out.emplace_back(ecs);
+      add_native_paths(f, out);
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+  }();
+  return util::closest_name(name, names);
 }
 
 const std::vector<FieldInfo>& field_table() {

@@ -201,6 +201,10 @@ const std::vector<FieldInfo>& field_table();
 // (source.ip, sourceIPs, sourceIPAddress, ...): a value written as a prefix (10.0.0.0/8) on it is
 // a range of addresses, as in Kibana.
 bool is_ip_field(std::string_view name);
+// The field name closest to a mistyped one (an ECS name of the table or a native path it reads:
+// "sourc.ip" -> "source.ip", "objectRef.resourse" -> "objectRef.resource"); "" when none is
+// close.
+std::string suggest_field(std::string_view name);
 // Known top-level keys of each source's events (native paths starting with one are "known").
 const std::vector<std::string>& top_level_keys(Source s);
 // Renders docs/fields.md.

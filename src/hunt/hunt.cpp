@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstring>
+#include <memory>
 #include <ostream>
 
 #include "detect/detect.h"
@@ -281,7 +282,31 @@ int run(const HuntOptions& o, std::ostream& out, std::ostream& err) {
   bool json_first = true;
   if (json) out << "{\"events\":[";
 
+  // The query's fields that no event read has (on a source they apply to): said after the scan,
+  // since a mistyped native path (objectRef.resourse) is "known" by its top-level key and
+  // otherwise silently matches nothing. Events a backend hands over are only its candidates, so
+  // not there.
+  struct Presence {
+    explicit Presence(const std::string& name) : field(name) {}
+    FieldRef field;
+    std::atomic<bool> seen{false};
+  };
+  std::vector<std::unique_ptr<Presence>> presence;
+  if (!o.scan)
+    for (const std::string& name : query::fields(parsed->root))
+      if (std::find(parsed->unknown_fields.begin(), parsed->unknown_fields.end(), name) ==
+          parsed->unknown_fields.end())  // already said
+        presence.push_back(std::make_unique<Presence>(name));
+  std::atomic<size_t> unseen{presence.size()};
+  auto note_presence = [&](const EventView& ev) {
+    for (auto& p : presence)
+      if (!p->seen.load(std::memory_order_relaxed) && p->field.applies_to(ev.source) &&
+          p->field.exists(ev) && !p->seen.exchange(true))
+        unseen.fetch_sub(1, std::memory_order_relaxed);
+  };
+
   auto on_event = [&](const EventView& ev, sources::ChunkOutput& chunk) {
+    if (unseen.load(std::memory_order_relaxed)) note_presence(ev);
     if (!compiled.matches(ev)) return;
     if (o.count_only && !o.limit && !fold && !o.on_match) {
       matched_fast.fetch_add(1, std::memory_order_relaxed);
@@ -377,6 +402,16 @@ int run(const HuntOptions& o, std::ostream& out, std::ostream& err) {
       return true;
     });
   }
+  if (st.events)
+    for (const auto& p : presence)
+      if (!p->seen) {
+        std::string close = suggest_field(p->field.name());
+        err << fmt::format("eksir hunt: warning: no event in the evidence has the field '{}'{}\n",
+                           util::visible(p->field.name()),
+                           close.empty() || close == p->field.name()
+                               ? std::string()
+                               : fmt::format("; did you mean '{}'?", util::visible(close)));
+      }
   uint64_t matched = distinct + matched_fast.load();
   if (o.count_only && o.limit) matched = std::min<uint64_t>(matched, o.limit);
 

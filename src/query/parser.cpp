@@ -603,10 +603,12 @@ ParseResult parse(std::string_view text, const ParseOptions& options) {
   for (const std::string& name : fields(q.root)) {
     if (FieldRef(name).known()) continue;
     q.unknown_fields.push_back(name);
+    std::string close = suggest_field(name);
     q.warnings.push_back("unknown field '" + name +
                          "': not an ECS name eksir maps nor a path under a top-level key of any "
                          "source's events (see `eksir fields`); it matches only events that carry "
-                         "exactly that path");
+                         "exactly that path" +
+                         (close.empty() ? "" : "; did you mean '" + close + "'?"));
   }
   return q;
 }

@@ -144,5 +144,30 @@ TEST(UsageE2E, SinceLaterThanUntilIsAUsageErrorNamingBoth) {
   EXPECT_NE(ok.exit_code, 2) << ok.err;
 }
 
+// A mistyped query field: an unknown name gets the closest ECS name or native path; a path
+// under a known top-level key (which is "known", so not warned about when parsed) that no event
+// of the evidence has is said after the scan, with the closest name. Fields present in the
+// evidence, matched or not, are not named.
+TEST(UsageE2E, MistypedQueryFieldsAreNamedWithTheClosest) {
+  auto ecs = run_eksir({"hunt", "sourc.ip:203.0.113.45", example(), "-q"});
+  EXPECT_EQ(ecs.exit_code, 1) << ecs.err;  // nothing matched
+  EXPECT_TRUE(has(ecs.err, "unknown field 'sourc.ip'")) << ecs.err;
+  EXPECT_TRUE(has(ecs.err, "did you mean 'source.ip'?")) << ecs.err;
+  EXPECT_FALSE(has(ecs.err, "no event in the evidence has the field 'sourc.ip'"))
+      << "said once: " << ecs.err;
+
+  auto native = run_eksir({"hunt", "objectRef.resourse:pods and verb:create", example(), "-q"});
+  EXPECT_EQ(native.exit_code, 1) << native.err;
+  EXPECT_TRUE(has(native.err,
+                  "no event in the evidence has the field 'objectRef.resourse'; did you mean "
+                  "'objectRef.resource'?"))
+      << native.err;
+  EXPECT_FALSE(has(native.err, "'verb'")) << native.err;
+
+  auto fine = run_eksir(
+      {"hunt", "objectRef.resource:pods and requestParameters.roleArn:nothing-like-it", example()});
+  EXPECT_FALSE(has(fine.err, "no event in the evidence has")) << fine.err;
+}
+
 }  // namespace
 }  // namespace eksir
