@@ -513,4 +513,20 @@ TEST(Report, HtmlEscapeReplacesEachSpecialCharacterWhereverItStands) {
   EXPECT_EQ(html_escape(""), "");
 }
 
+TEST(Report, EvidenceRootIsTheFolderAllInputsShare) {
+  using report::common_folder;
+  using report::relative_to;
+  EXPECT_EQ(common_folder({"ev/k8s/a.log", "ev/ct/b.json.gz", "ev/f.jsonl"}), "ev");
+  EXPECT_EQ(common_folder({"/cases/ev/k8s/a.log", "/cases/ev/k8s/b.log"}), "/cases/ev/k8s");
+  EXPECT_EQ(common_folder({"/cases/ev-1/a.log", "/cases/ev-2/b.log"}), "/cases");
+  EXPECT_EQ(common_folder({"/cases/ev/a.log", "/cases/evidence/b.log"}), "/cases");
+  EXPECT_EQ(common_folder({"/x/a.log", "/y/b.log"}), "");
+  EXPECT_EQ(common_folder({"a.log", "b.log"}), "");
+  EXPECT_EQ(common_folder({}), "");
+  EXPECT_EQ(relative_to("/cases/ev/k8s/a.log", "/cases/ev"), "k8s/a.log");
+  EXPECT_EQ(relative_to("/cases/evidence/a.log", "/cases/ev"), "/cases/evidence/a.log");
+  EXPECT_EQ(relative_to("/other/a.log", "/cases/ev"), "/other/a.log");
+  EXPECT_EQ(relative_to("/cases/ev/a.log", ""), "/cases/ev/a.log");
+}
+
 }  // namespace eksir
