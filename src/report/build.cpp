@@ -402,9 +402,14 @@ class Builder {
     }
     if (has_incident_ && run.snapshot_files == 0)
       r_.missing_sources.push_back("no cluster snapshot (kubectl get … -o json) among the inputs");
-    for (const auto& i : run.inputs)
+    std::vector<std::string> paths;
+    for (const auto& i : run.inputs) {
       r_.inputs.push_back(fmt::format("{} ({} bytes{})", t(i.path), i.size,
                                       i.sha256.empty() ? "" : ", sha256 " + t(i.sha256)));
+      r_.input_files.push_back({t(i.path), t(i.sha256), i.size});
+      paths.push_back(r_.input_files.back().path);
+    }
+    r_.evidence_root = common_folder(paths);
     r_.skipped = static_cast<int64_t>(std::min<uint64_t>(run.stats.skipped, INT64_MAX));
 
     // Findings of the incident, grouped by rule.

@@ -4,7 +4,10 @@
 // All evidence text is escaped.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <map>
 #include <ostream>
+#include <string_view>
 
 #include "report/html_text.h"
 #include "util/sha256.h"
@@ -13,60 +16,100 @@
 namespace eksir::report {
 namespace {
 
+// Laid out top-down: the first screen (1400 x 900) holds the title, the severity, the key
+// metrics, the executive summary and the timeline chart; the sections follow, with evidence
+// lists folded (<details>) under their count. Tables sit in a box that scrolls sideways when they
+// are wider than the page, so no cell has to break a word; timestamps (<time>) never break; long
+// names break only where the writer put a <wbr> (after separators, see html_text).
 constexpr const char* kStyle = R"CSS(
 :root { --ink:#1d2330; --muted:#5b6475; --line:#d8dce4; --band:#f5f6f9; --inc:#c62828; --det:#ef8f00; --resp:#1565c0; }
 * { box-sizing: border-box; }
-body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color: var(--ink); margin: 0 auto; max-width: 1100px; padding: 24px; }
-h1 { font-size: 22px; margin: 0 0 4px; }
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color: var(--ink); margin: 0 auto; max-width: 1240px; padding: 20px 24px; overflow-wrap: break-word; }
+h1 { font-size: 22px; margin: 0 0 4px; display: flex; flex-wrap: wrap; align-items: center; gap: 4px 12px; }
+h1 .sev { font-size: 15px; }
 h2 { font-size: 18px; border-bottom: 2px solid var(--line); padding-bottom: 4px; margin-top: 32px; }
 h3 { font-size: 15px; margin: 18px 0 6px; }
+.title { font-size: 16px; font-weight: 600; margin: 2px 0 6px; }
+.facts { margin: 0 0 6px; font-size: 13px; } .facts span { margin-right: 16px; display: inline-block; }
 .meta, .basis { color: var(--muted); font-size: 12px; }
-nav ol { columns: 2; font-size: 13px; }
+.meta { margin: 4px 0; }
+time { white-space: nowrap; }
+nav ol { display: flex; flex-wrap: wrap; gap: 2px 18px; list-style: none; padding: 0; margin: 6px 0 10px; font-size: 13px; }
+nav li { white-space: nowrap; }
+.summary { margin: 8px 0; max-width: 72em; }
+.metrics { display: grid; grid-template-columns: repeat(auto-fit, minmax(140px, 1fr)); gap: 8px; margin: 10px 0; padding: 0; }
+.metric { border: 1px solid var(--line); border-radius: 6px; padding: 6px 10px; background: var(--band); margin: 0; }
+.metric dt { font-size: 12px; color: var(--muted); }
+.metric dd { margin: 0; font-size: 16px; font-weight: 600; }
+.metric.unknown dd { font-size: 14px; font-weight: 400; color: var(--muted); }
+.scroll { overflow-x: auto; max-width: 100%; }
 table { border-collapse: collapse; width: 100%; margin: 6px 0 12px; font-size: 13px; }
-th, td { border: 1px solid var(--line); padding: 4px 6px; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+th, td { border: 1px solid var(--line); padding: 4px 6px; text-align: left; vertical-align: top; }
 th { background: var(--band); }
+th.prose { min-width: 15em; }
+td.time { white-space: nowrap; } td.time time { display: inline-block; }
 table.sortable th { cursor: pointer; }
 th[aria-sort=ascending]::after { content: " \25B2"; }
 th[aria-sort=descending]::after { content: " \25BC"; }
 table.kv th { width: 180px; }
 code, pre { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12px; }
-pre.timeline { white-space: pre-wrap; background: var(--band); padding: 10px; border: 1px solid var(--line); overflow-wrap: anywhere; }
+pre.timeline { white-space: pre-wrap; background: var(--band); padding: 10px; border: 1px solid var(--line); }
+pre.timeline > span { display: block; padding-left: 2em; text-indent: -2em; }
+details { margin: 2px 0 6px; } summary { cursor: pointer; color: var(--muted); font-size: 13px; }
+details > ul { margin-top: 2px; }
 .sev { display: inline-block; padding: 1px 8px; border-radius: 10px; color: #fff; font-weight: 600; }
 .sev-Critical { background: #8e0000; } .sev-High { background: #c62828; } .sev-Medium { background: #ef8f00; } .sev-Low { background: #2e7d32; }
-.tag { display: inline-block; font-size: 11px; font-weight: 600; padding: 0 6px; border-radius: 3px; margin-right: 4px; border: 1px solid; }
+.tag { display: inline-block; font-size: 11px; font-weight: 600; padding: 0 6px; border-radius: 3px; margin-right: 4px; border: 1px solid; white-space: nowrap; }
 .tag-fact { color: #1b5e20; border-color: #1b5e20; } .tag-hypothesis { color: #8a5a00; border-color: #8a5a00; }
 .tag-unknown { color: #5b6475; border-color: #5b6475; } .tag-recommendation { color: #1565c0; border-color: #1565c0; }
 .tag-analyst { color: #6a1b9a; border-color: #6a1b9a; }
 .t-INCIDENT { color: var(--inc); } .t-DETECTION { color: #b36b00; } .t-RESPONSE { color: var(--resp); } .t-ANALYST { color: #6a3d9a; }
 .notes { border-left: 3px solid #6a1b9a; padding: 2px 10px; margin: 8px 0; }
-svg { width: 100%; height: auto; display: block; margin: 8px 0 16px; }
-svg text { font-size: 11px; fill: var(--ink); }
+svg { display: block; }
+svg text { fill: var(--ink); }
+svg.chart { width: 100%; min-width: 740px; height: auto; margin: 4px 0 8px; }
+svg.chart text { font-size: 11px; }
+svg.graph { margin: 8px 0 12px; }
+svg.graph text { font-size: 11px; }
 .band0 { fill: #fff; } .band1 { fill: var(--band); }
 .grid { stroke: var(--line); stroke-width: 1; }
-.tick, .legend, .colhead { fill: var(--muted); }
+.tick, .legend, .colhead, .brk-label { fill: var(--muted); }
+.axis { stroke: #8a93a6; stroke-width: 1; } .brk { stroke: var(--muted); stroke-width: 1.5; fill: none; } .brk-gap { fill: #fff; }
 .rowlabel { font-weight: 600; }
 .m-inc { fill: var(--inc); fill-opacity: .8; } .m-det { fill: var(--det); } .m-resp { fill: var(--resp); } .m-ana { fill: #6a3d9a; }
 .v-det { stroke: var(--det); stroke-dasharray: 4 3; } .v-cont { stroke: var(--resp); stroke-dasharray: 4 3; }
 .v-det-label { fill: #b36b00; } .v-cont-label { fill: var(--resp); }
 .edge { fill: none; stroke: #8a93a6; stroke-width: 1.3; } .arrowhead { fill: #8a93a6; }
-.edgelabel { fill: var(--muted); font-size: 9px; }
-.relations { font-size: 12px; color: var(--muted); } .relations ul { columns: 2; margin: 4px 0; }
+svg.graph .edgelabel { fill: var(--muted); font-size: 10px; }
+.relations { font-size: 12px; color: var(--muted); } .relations ul { margin: 4px 0; }
 .node rect { fill: #eef3fb; stroke: #7b8bb0; } .node.affected rect { fill: #fdecea; stroke: var(--inc); stroke-width: 2; }
-.node .kind { fill: var(--muted); font-size: 9px; text-transform: uppercase; } .node .name { font-weight: 600; }
+svg.graph .node .kind { fill: var(--muted); font-size: 10px; text-transform: uppercase; } svg.graph .node .name { font-weight: 600; font-size: 12px; }
 .checklist { list-style: none; padding-left: 0; } .checklist li::before { content: "\2610  "; } .checklist li.applies::before { content: "\2611  "; }
+@media (max-width: 1000px) {
+  body { padding: 12px 16px; }
+  svg.chart text { font-size: 13.5px; }
+  table.kv th { width: 130px; }
+}
 @media print {
   body { max-width: none; padding: 0; font-size: 11px; }
   nav { display: none; }
   h2 { break-after: avoid; }
+  .scroll { overflow: visible; }
+  table { font-size: 9.5px; } th, td { padding: 2px 4px; } code, pre { font-size: 9px; }
+  td.time { white-space: normal; }
+  svg.chart { min-width: 0; }
+  svg.graph { width: 100%; height: auto; }
+  details::details-content { content-visibility: visible; height: auto; }
+  details > summary { list-style: none; }
   table, svg, pre { break-inside: auto; }
-  tr, .node { break-inside: avoid; }
+  tr, .node, .metric { break-inside: avoid; }
   th[aria-sort]::after { content: ""; }
   a { color: inherit; text-decoration: none; }
 }
 )CSS";
 
 // Sorts a table by the clicked column: numbers by value, ISO times and text as
-// text.
+// text. Printing opens the folded lists, and closes them again afterwards.
 constexpr const char* kScript = R"JS(
 (function () {
   function key(cell) {
@@ -97,6 +140,17 @@ constexpr const char* kScript = R"JS(
       th.addEventListener('click', function () { sortBy(table, i, th); });
     });
   });
+  var opened = [];
+  window.addEventListener('beforeprint', function () {
+    Array.prototype.forEach.call(document.querySelectorAll('details:not([open])'), function (d) {
+      d.open = true;
+      opened.push(d);
+    });
+  });
+  window.addEventListener('afterprint', function () {
+    opened.forEach(function (d) { d.open = false; });
+    opened = [];
+  });
 })();
 )JS";
 
@@ -117,7 +171,12 @@ std::string base64(const std::array<uint8_t, 32>& d) {
 }
 
 using H = std::string;
+// Text (a text node: breaks after separators, timestamps kept whole).
 H e(std::string_view s) {
+  return html_text(s);
+}
+// An attribute value, or text where markup may not go (<title>).
+H a(std::string_view s) {
   return html_escape(s);
 }
 H na(std::string_view s) {
@@ -127,19 +186,47 @@ H na(std::string_view s) {
 H tag(const std::string& kind, const std::string& confidence = "") {
   std::string label = kind == "unknown" ? "not known" : kind;
   if (kind == "hypothesis" && !confidence.empty()) label += ", " + confidence + " confidence";
-  return "<span class=\"tag tag-" + e(kind) + "\">" + e(label) + "</span>";
+  return "<span class=\"tag tag-" + a(kind) + "\">" + e(label) + "</span>";
 }
 
-H where(const EvidenceRef& r) {
-  std::string loc = evidence_location(r);
-  return loc.empty() ? "" : " <code>" + e(loc) + "</code>";
+// An evidence record's place: the file relative to the evidence root (the whole path in the
+// tooltip), its line and the event id.
+H location(const Report& r, const EvidenceRef& ref) {
+  std::string loc = evidence_location(ref);
+  if (loc.empty()) return "";
+  if (ref.file.empty()) return "<code>" + e(loc) + "</code>";
+  EvidenceRef shown = ref;
+  shown.file = relative_to(ref.file, r.evidence_root);
+  std::string whole = ref.line ? ref.file + ":" + std::to_string(ref.line) : ref.file;
+  return "<code title=\"" + a(whole) + "\">" + e(evidence_location(shown)) + "</code>";
 }
 
-H statements(const std::vector<Statement>& items) {
+H where(const Report& r, const EvidenceRef& ref) {
+  H loc = location(r, ref);
+  return loc.empty() ? "" : " " + loc;
+}
+
+// A list folded under its count ("4 evidence records"); open when it is short.
+H folded(const std::string& count_text, const H& body, bool open = false) {
+  return std::string("<details") + (open ? " open" : "") + "><summary>" + e(count_text) +
+         "</summary>" + body + "</details>";
+}
+
+std::string count(size_t n, const char* one, const char* many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+// A table, in a box that scrolls sideways when the table is wider than the page.
+H table(const std::string& attrs, const H& head, const H& rows) {
+  return "<div class=\"scroll\"><table" + attrs + ">" + head + "<tbody>\n" + rows +
+         "</tbody></table></div>\n";
+}
+
+H statements(const Report& r, const std::vector<Statement>& items) {
   if (items.empty()) return "";
   H out = "<ul>\n";
   for (const auto& s : items)
-    out += "<li>" + tag(s.kind, s.confidence) + e(s.text) + where(s.evidence) + "</li>\n";
+    out += "<li>" + tag(s.kind, s.confidence) + e(s.text) + where(r, s.evidence) + "</li>\n";
   return out + "</ul>\n";
 }
 
@@ -154,18 +241,36 @@ H notes(const Report& r, const std::string& section) {
   return out + "</ul></div>\n";
 }
 
-H list(const std::string& title, const std::vector<std::string>& items,
-       const char* none = nullptr) {
-  if (items.empty() && !none) return "";
-  H out = "<h3>" + e(title) + "</h3>\n";
-  if (items.empty()) return out + "<p>" + e(none) + "</p>\n";
-  out += "<ul>\n";
-  for (const auto& i : items) out += "<li>" + e(i) + "</li>\n";
+H items(const std::vector<std::string>& list) {
+  H out = "<ul>\n";
+  for (const auto& i : list) out += "<li>" + e(i) + "</li>\n";
   return out + "</ul>\n";
 }
 
+H list(const std::string& title, const std::vector<std::string>& list, const char* none = nullptr) {
+  if (list.empty() && !none) return "";
+  H out = "<h3>" + e(title) + "</h3>\n";
+  if (list.empty()) return out + "<p>" + e(none) + "</p>\n";
+  return out + items(list);
+}
+
+// The same, folded under its count when it is longer than a few lines.
+H folded_list(const std::string& title, const std::vector<std::string>& list, const char* one,
+              const char* many) {
+  if (list.empty()) return "";
+  H out = "<h3>" + e(title) + "</h3>\n";
+  if (list.size() <= 3) return out + items(list);
+  return out + folded(count(list.size(), one, many), items(list)) + "\n";
+}
+
+// A time in a table: one line on screen; printed, it may break after the date's "T" (between the
+// two boxes it is written in) so that a table keeps to the page.
 H time_cell(TimeNs t) {
-  return "<td data-sort=\"" + e(t == kNoTime ? "" : format_time(t)) + "\">" + e(time_seconds(t)) +
+  std::string when = time_seconds(t);  // 2026-03-14T09:12:31Z, or "not known"
+  H shown = t == kNoTime || when.size() != 20
+                ? e(when)
+                : "<time>" + when.substr(0, 11) + "</time><time>" + when.substr(11) + "</time>";
+  return "<td class=\"time\" data-sort=\"" + a(t == kNoTime ? "" : format_time(t)) + "\">" + shown +
          "</td>";
 }
 
@@ -173,7 +278,116 @@ H kv(const std::string& k, const H& v) {
   return "<tr><th>" + e(k) + "</th><td>" + v + "</td></tr>\n";
 }
 
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+bool is_alnum(char c) {
+  return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+// Characters after which a long name may break (not "\\", which starts the escapes visible()
+// writes).
+bool is_separator(char c) {
+  return std::string_view("/:.,;-_=@&?|+)]}>").find(c) != std::string_view::npos;
+}
+
+// The length of an ISO date or time starting at s[i] ("2026-03-14", "2026-03-14T08:47:20.514Z"),
+// 0 when none does.
+size_t timestamp_at(std::string_view s, size_t i) {
+  auto digits = [&](size_t at, size_t n) {
+    if (at + n > s.size()) return false;
+    for (size_t k = at; k < at + n; ++k)
+      if (!is_digit(s[k])) return false;
+    return true;
+  };
+  auto is = [&](size_t at, char c) { return at < s.size() && s[at] == c; };
+  if ((i > 0 && is_digit(s[i - 1])) || !digits(i, 4) || !is(i + 4, '-') || !digits(i + 5, 2) ||
+      !is(i + 7, '-') || !digits(i + 8, 2))
+    return 0;
+  size_t n = i + 10;
+  if (is(n, 'T') && digits(n + 1, 2) && is(n + 3, ':') && digits(n + 4, 2)) {
+    n += 6;
+    if (is(n, ':') && digits(n + 1, 2)) {
+      n += 3;
+      if (is(n, '.') && digits(n + 1, 1))
+        for (++n; n < s.size() && is_digit(s[n]);) ++n;
+    }
+    if (is(n, 'Z')) ++n;
+  }
+  return n - i;
+}
+
+void append_escaped(std::string& out, char c) {
+  switch (c) {
+    case '&':
+      out += "&amp;";
+      break;
+    case '<':
+      out += "&lt;";
+      break;
+    case '>':
+      out += "&gt;";
+      break;
+    case '"':
+      out += "&quot;";
+      break;
+    case '\'':
+      out += "&#39;";
+      break;
+    default:
+      out += c;
+  }
+}
+
+// A word (no spaces) of visible text: a name of 16 characters or more may break after each
+// separator, a run of more than 40 letters and digits every 20; a date or time never breaks.
+void append_word(std::string& out, std::string_view w) {
+  const bool long_word = w.size() >= 16;
+  for (size_t i = 0; i < w.size();) {
+    if (size_t n = timestamp_at(w, i)) {
+      out += "<time>";
+      out.append(w.substr(i, n));  // digits, '-', ':', '.', 'T', 'Z': nothing to escape
+      out += "</time>";
+      i += n;
+      continue;
+    }
+    if (is_alnum(w[i])) {
+      size_t end = i;
+      while (end < w.size() && is_alnum(w[end])) ++end;
+      if (end - i > 40)
+        for (size_t k = i; k < end; k += 20) {
+          if (k > i) out += "<wbr>";
+          out.append(w.substr(k, std::min<size_t>(20, end - k)));
+        }
+      else
+        out.append(w.substr(i, end - i));
+      i = end;
+      continue;
+    }
+    char c = w[i++];
+    append_escaped(out, c);
+    if (long_word && is_separator(c) && i < w.size() && !is_separator(w[i])) out += "<wbr>";
+  }
+}
+
 }  // namespace
+
+std::string html_text(std::string_view s) {
+  const std::string text = util::visible(s);  // no control or invisible character is obeyed
+  std::string out;
+  out.reserve(text.size() + text.size() / 8 + 16);
+  for (size_t i = 0; i < text.size();) {
+    if (text[i] == ' ') {
+      out += ' ';
+      ++i;
+      continue;
+    }
+    size_t end = text.find(' ', i);
+    if (end == std::string::npos) end = text.size();
+    append_word(out, std::string_view(text).substr(i, end - i));
+    i = end;
+  }
+  return out;
+}
 
 std::string html_escape(std::string_view s) {
   // Controls, bidi overrides and invisible characters are shown, not obeyed (util::visible).
@@ -214,7 +428,12 @@ void write_html(const Report& r, std::ostream& out) {
   Sha256 sha;
   sha.update(kScript);
   std::string script_hash = base64(sha.digest());
-  H title = "Incident report " + (r.id.empty() ? std::string("(no incident)") : r.id);
+  std::string title = "Incident report " + (r.id.empty() ? std::string("(no incident)") : r.id);
+  const H severity =
+      !r.undetermined.empty() ? "<strong>undetermined</strong> — " + e(r.undetermined)
+      : r.severity.empty()
+          ? "not known"
+          : "<span class=\"sev sev-" + a(r.severity) + "\">" + e(r.severity) + "</span>";
 
   H h;
   h += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
@@ -225,30 +444,41 @@ void write_html(const Report& r, std::ostream& out) {
   h += "<meta name=\"viewport\" content=\"width=device-width, "
        "initial-scale=1\">\n";
   h += "<link rel=\"icon\" href=\"data:,\">\n";
-  h += "<title>" + e(title + (r.title.empty() ? "" : " — " + r.title)) + "</title>\n";
+  h += "<title>" + a(title + (r.title.empty() ? "" : " — " + r.title)) + "</title>\n";
   h += std::string("<style>") + kStyle + "</style>\n</head>\n<body>\n";
-  h += "<header><h1>" + e(title) + "</h1>\n";
-  if (!r.title.empty()) h += "<p><strong>" + e(r.title) + "</strong></p>\n";
+
+  // At a glance: what a manager reads first.
+  h += "<header><h1><span>" + e(title) + "</span>" +
+       (r.severity.empty() || !r.undetermined.empty() ? "" : " " + severity) + "</h1>\n";
+  if (!r.title.empty()) h += "<p class=\"title\">" + e(r.title) + "</p>\n";
+  h += "<p class=\"facts\">";
+  if (!r.undetermined.empty()) h += "<span>Severity: " + severity + "</span> ";
+  if (!r.type.empty()) h += "<span>" + e(r.type) + "</span> ";
+  h += "<span>Discovered " + e(time_seconds(r.discovered)) + "</span> ";
+  h += "<span>Contained " + e(time_seconds(r.contained)) + "</span> ";
+  h += "<span>Case " + e(r.case_status.empty() ? "open" : r.case_status) + "</span></p>\n";
   h += "<p class=\"meta\">Generated " + e(time_seconds(r.generated)) + " by eksir" +
        (r.case_dir.empty() ? "" : " from the case <code>" + e(r.case_dir) + "</code>") +
-       ". Statements are marked " + tag("fact") + " (shown by the evidence records cited), " +
-       tag("hypothesis") + " (with a confidence), " + tag("unknown") +
-       " (the evidence does not tell) or " + tag("analyst") + ". Times are UTC.</p></header>\n";
+       ". Times are UTC.</p></header>\n";
   h += "<nav><ol>";
-  for (const auto& s : kSectionTitles)
-    h += std::string("<li><a href=\"#") + s[0] + "\">" + s[1] + "</a></li>";
+  for (size_t i = 0; i < std::size(kSectionTitles); ++i)
+    h += std::string("<li><a href=\"#") + kSectionTitles[i][0] + "\">" + std::to_string(i + 1) +
+         ". " + kSectionTitles[i][1] + "</a></li>";
   h += "</ol></nav>\n";
+  h += "<section id=\"overview\" aria-label=\"At a glance\">\n";
+  h += "<p class=\"summary\">" + e(r.executive_summary) + "</p>\n";
+  h += "<dl class=\"metrics\" id=\"key-metrics\">";
+  for (const auto& m : r.metrics)
+    h += std::string("<div class=\"metric") + (m.known ? "" : " unknown") + "\" title=\"" +
+         a(m.basis) + "\"><dt>" + e(m.name) + "</dt><dd>" + e(m.value) + "</dd></div>";
+  h += "</dl>\n" + timeline_svg(r) + "</section>\n";
 
   // 1. Summary
-  h += "<section id=\"summary\"><h2>1. Incident summary</h2>\n<table "
+  h += "<section id=\"summary\"><h2>1. Incident summary</h2>\n<div class=\"scroll\"><table "
        "class=\"kv\">\n";
   h += kv("Incident ID", na(r.id));
   h += kv("Title", na(r.title));
-  h += kv("Severity",
-          !r.undetermined.empty() ? "<strong>undetermined</strong> — " + e(r.undetermined)
-          : r.severity.empty()
-              ? "not known"
-              : "<span class=\"sev sev-" + e(r.severity) + "\">" + e(r.severity) + "</span>");
+  h += kv("Severity", severity);
   h += kv("Incident type", na(r.type));
   h += kv("Discovered", e(time_seconds(r.discovered)));
   h += kv("Contained", e(time_seconds(r.contained)) +
@@ -260,7 +490,7 @@ void write_html(const Report& r, std::ostream& out) {
                                ? ""
                                : " <span class=\"basis\">(" + e(r.resolved_basis) + ")</span>"));
   h += kv("Case status", e(r.case_status.empty() ? "open" : r.case_status));
-  h += "</table>\n<h3>Severity criteria met</h3>\n";
+  h += "</table></div>\n<h3>Severity criteria met</h3>\n";
   if (!r.undetermined.empty())
     h += "<p>Not assessed: no event was read, so no criterion can be met or ruled out.</p>\n";
   else if (r.criteria.empty())
@@ -272,9 +502,10 @@ void write_html(const Report& r, std::ostream& out) {
            (c.likely_benign ? " <em>(likely benign)</em>" : "") +
            (c.id.empty() ? "" : " <code>" + e(c.id) + "</code>");
       if (!c.evidence.empty()) {
-        h += "<ul>";
-        for (const auto& ev : c.evidence) h += "<li>" + e(ev.text) + where(ev.ref) + "</li>";
-        h += "</ul>";
+        H ev = "<ul>";
+        for (const auto& item : c.evidence)
+          ev += "<li>" + e(item.text) + where(r, item.ref) + "</li>";
+        h += folded(count(c.evidence.size(), "evidence record", "evidence records"), ev + "</ul>");
       }
       h += "</li>\n";
     }
@@ -286,35 +517,40 @@ void write_html(const Report& r, std::ostream& out) {
     h += "<p>Investigation summary: " + e(r.investigation_summary) + "</p>\n";
   h += notes(r, "summary") + "</section>\n";
 
-  // 2. Timeline
-  h += "<section id=\"timeline\"><h2>2. Timeline</h2>\n" + timeline_svg(r);
+  // 2. Timeline (its chart is at the top)
+  h += "<section id=\"timeline\"><h2>2. Timeline</h2>\n";
   if (r.timeline.empty())
     h += "<p>No timeline events.</p>\n";
   else {
-    h += "<pre class=\"timeline\">";
-    for (const auto& l : r.timeline) {
-      h += "<span class=\"t-" + e(l.tag) + "\">" + e(timeline_line(l)) + "</span>\n";
-    }
+    h += "<p class=\"basis\">" + count(r.timeline.size(), "event", "events") +
+         ", drawn in the chart <a href=\"#overview\">at the top</a>.</p>\n<pre class=\"timeline\">";
+    for (const auto& l : r.timeline)
+      h += "<span class=\"t-" + a(l.tag) + "\">" + e(timeline_line(l)) + "</span>";
     h += "</pre>\n";
   }
   h += notes(r, "timeline") + "</section>\n";
 
   // 3. Technical investigation
-  h += "<section id=\"investigation\"><h2>3. Technical "
-       "investigation</h2>\n<h3>Investigation runs</h3>\n";
+  h += "<section id=\"investigation\"><h2>3. Technical investigation</h2>\n";
+  h += "<p class=\"meta\">Statements are marked " + tag("fact") +
+       " (shown by the evidence records cited), " + tag("hypothesis") + " (with a confidence), " +
+       tag("unknown") + " (the evidence does not tell) or " + tag("analyst") + ".";
+  if (!r.evidence_root.empty())
+    h += " Evidence paths are relative to the evidence root <code>" + e(r.evidence_root) +
+         "</code>; each names its whole path when pointed at.";
+  h += "</p>\n<h3>Investigation runs</h3>\n";
   if (r.runs.empty())
     h += "<p>No investigation run is recorded.</p>\n";
   else {
-    h += "<table><thead><tr><th>Run</th><th>Started</th><th>Finished</"
-         "th><th>Operator</th><th>Inputs</th>"
-         "<th>Findings</th><th>Severity</th></tr></thead><tbody>\n";
+    H rows;
     for (const auto& ri : r.runs)
-      h += fmt::format(
-          "<tr><td>{}</td>{}{}<td>{}</td><td>{}</td><td>{}</"
-          "td><td>{}</td></tr>\n",
-          ri.id, time_cell(ri.started), time_cell(ri.finished), na(ri.operator_name), ri.inputs,
-          ri.findings, na(ri.severity));
-    h += "</tbody></table>\n";
+      rows += fmt::format("<tr><td>{}</td>{}{}<td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                          ri.id, time_cell(ri.started), time_cell(ri.finished),
+                          na(ri.operator_name), ri.inputs, ri.findings, na(ri.severity));
+    h += table("",
+               "<thead><tr><th>Run</th><th>Started</th><th>Finished</th><th>Operator</th>"
+               "<th>Inputs</th><th>Findings</th><th>Severity</th></tr></thead>",
+               rows);
   }
   if (!r.events_by_source.empty()) {
     h += "<p>Events read: ";
@@ -323,88 +559,107 @@ void write_html(const Report& r, std::ostream& out) {
            std::to_string(r.events_by_source[i].second);
     h += "; records skipped: " + std::to_string(r.skipped) + ".</p>\n";
   }
-  h += list("Inputs", r.inputs);
+  if (!r.input_files.empty()) {
+    H rows;
+    for (const auto& i : r.input_files)
+      rows += "<tr><td><code title=\"" + a(i.path) + "\">" +
+              e(relative_to(i.path, r.evidence_root)) + "</code></td><td data-sort=\"" +
+              std::to_string(i.size) + "\">" + std::to_string(i.size) + "</td><td><code>" +
+              na(i.sha256) + "</code></td></tr>\n";
+    h += "<h3>Inputs</h3>\n" +
+         folded(count(r.input_files.size(), "input file", "input files"),
+                table(" class=\"sortable\"",
+                      "<thead><tr><th>File</th><th>Bytes</th><th>SHA-256</th></tr></thead>", rows),
+                r.input_files.size() <= 3);
+  } else {
+    h += list("Inputs", r.inputs);
+  }
   h += "<h3>Rules that fired</h3>\n";
   if (r.rules.empty())
     h += "<p>No rule fired on this incident.</p>\n";
   else {
-    h += "<table class=\"sortable\" "
-         "id=\"findings\"><thead><tr><th>Rule</th><th>Title</th><th>Severity</"
-         "th>"
-         "<th>Findings</th><th>Events</th><th>First fired</th><th>Last "
-         "fired</th><th>Evidence</th></tr></thead>"
-         "<tbody>\n";
     static const std::map<std::string, int> rank = {
         {"critical", 0}, {"high", 1}, {"medium", 2}, {"low", 3}, {"info", 4}};
+    H rows;
     for (const auto& rr : r.rules) {
       H ev;
       for (size_t i = 0; i < rr.evidence.size() && i < 3; ++i)
-        ev += (i ? "<br>" : "") + ("<code>" + e(evidence_location(rr.evidence[i])) + "</code>");
+        ev += (i ? "<br>" : "") + location(r, rr.evidence[i]);
       auto it = rank.find(rr.severity);
-      h += "<tr><td><code>" + e(rr.rule) + "</code></td><td>" + na(rr.title) +
-           "</td><td data-sort=\"" + std::to_string(it == rank.end() ? 5 : it->second) + "\">" +
-           na(rr.severity) + "</td><td>" + std::to_string(rr.findings) + "</td><td>" +
-           std::to_string(rr.hits) + "</td>" + time_cell(rr.first) + time_cell(rr.last) + "<td>" +
-           (ev.empty() ? "—" : ev) + "</td></tr>\n";
+      rows += "<tr><td><code>" + e(rr.rule) + "</code></td><td>" + na(rr.title) +
+              "</td><td data-sort=\"" + std::to_string(it == rank.end() ? 5 : it->second) + "\">" +
+              na(rr.severity) + "</td><td>" + std::to_string(rr.findings) + "</td><td>" +
+              std::to_string(rr.hits) + "</td>" + time_cell(rr.first) + time_cell(rr.last) +
+              "<td>" + (ev.empty() ? "—" : ev) + "</td></tr>\n";
     }
-    h += "</tbody></table>\n";
+    h += table(" class=\"sortable\" id=\"findings\"",
+               "<thead><tr><th>Rule</th><th>Title</th><th>Severity</th><th>Findings</th>"
+               "<th>Events</th><th>First fired</th><th>Last fired</th><th "
+               "class=\"prose\">Evidence</th></tr>"
+               "</thead>",
+               rows);
   }
   h += "<h3>Key evidence records</h3>\n";
   if (r.key_evidence.empty())
     h += "<p>No evidence record is cited.</p>\n";
   else {
-    h += "<table "
-         "class=\"sortable\"><thead><tr><th>Time</th><th>Source</"
-         "th><th>Record</th><th>What it shows</th>"
-         "</tr></thead><tbody>\n";
+    H rows;
     for (const auto& ev : r.key_evidence)
-      h += "<tr>" + time_cell(ev.ref.time) + "<td>" + na(ev.ref.source) + "</td><td><code>" +
-           e(evidence_location(ev.ref)) + "</code></td><td>" + na(ev.text) + "</td></tr>\n";
-    h += "</tbody></table>\n";
+      rows += "<tr>" + time_cell(ev.ref.time) + "<td>" + na(ev.ref.source) + "</td><td>" +
+              location(r, ev.ref) + "</td><td>" + na(ev.text) + "</td></tr>\n";
+    h += folded(count(r.key_evidence.size(), "evidence record", "evidence records"),
+                table(" class=\"sortable\" id=\"evidence\"",
+                      "<thead><tr><th>Time</th><th>Source</th><th>Record</th>"
+                      "<th class=\"prose\">What it shows</th></tr></thead>",
+                      rows),
+                r.key_evidence.size() <= 3);
   }
-  h += list("Recognised as likely benign", r.likely_benign);
+  h += folded_list("Recognised as likely benign", r.likely_benign, "finding", "findings");
   h += list("Assumptions", r.assumptions);
-  h += list("Where the scope stopped (not followed, and why)", r.not_followed);
-  h += list("Leads (not part of this incident)", r.leads);
-  h += list("Posture results (high and critical)", r.posture);
+  h += folded_list("Where the scope stopped (not followed, and why)", r.not_followed, "entity",
+                   "entities");
+  h += folded_list("Leads (not part of this incident)", r.leads, "lead", "leads");
+  h += folded_list("Posture results (high and critical)", r.posture, "result", "results");
   h += notes(r, "investigation") + "</section>\n";
 
   // 4. Impact
-  h += "<section id=\"impact\"><h2>4. Impact</h2>\n" + statements(r.impact);
+  h += "<section id=\"impact\"><h2>4. Impact</h2>\n" + statements(r, r.impact);
   h += "<h3>Affected resources</h3>\n";
   if (r.affected.empty())
     h += "<p>None identified.</p>\n";
   else {
-    h += "<table class=\"sortable\" "
-         "id=\"affected\"><thead><tr><th>Kind</th><th>Namespace</th><th>Name</"
-         "th><th>ID</th>"
-         "<th>Why</th><th>Findings</th></tr></thead><tbody>\n";
-    for (const auto& a : r.affected)
-      h += "<tr><td>" + na(a.kind) + "</td><td>" + na(a.ns) + "</td><td>" + na(a.name) +
-           "</td><td>" + na(a.id == a.name ? "" : a.id) + "</td><td>" + na(a.why) + "</td><td>" +
-           std::to_string(a.findings) + "</td></tr>\n";
-    h += "</tbody></table>\n";
+    H rows;
+    for (const auto& af : r.affected)
+      rows += "<tr><td>" + na(af.kind) + "</td><td>" + na(af.ns) + "</td><td>" + na(af.name) +
+              "</td><td>" + na(af.id == af.name ? "" : af.id) + "</td><td>" + na(af.why) +
+              "</td><td>" + std::to_string(af.findings) + "</td></tr>\n";
+    h += table(" class=\"sortable\" id=\"affected\"",
+               "<thead><tr><th>Kind</th><th>Namespace</th><th>Name</th><th>ID</th><th "
+               "class=\"prose\">Why</th>"
+               "<th>Findings</th></tr></thead>",
+               rows);
   }
   if (!r.images.empty()) {
-    h += "<h3>Vulnerable images</h3>\n<table class=\"sortable\" id=\"images\"><thead><tr>"
-         "<th>Image</th><th>Runs in</th><th>Vulnerabilities</th><th>Exploit available</th>"
-         "<th>Fixes</th><th>Joined to the workloads</th><th>Scanner record</th></tr></thead>"
-         "<tbody>\n";
+    H rows;
     for (const auto& i : r.images) {
       std::string vulns = vulnerabilities_text(i), exploit = exploit_text(i);
-      h += "<tr><td><code>" + e(i.name) + "</code></td><td>" + na(join_list(i.workloads)) +
-           "</td><td>" + na(vulns) + "</td><td>" + na(exploit) + "</td><td>" + na(i.fixes) +
-           "</td><td>" + na(joined_text(i)) + "</td><td>" + na(i.scanner) + where(i.record) +
-           "</td></tr>\n";
+      rows += "<tr><td><code>" + e(i.name) + "</code></td><td>" + na(join_list(i.workloads)) +
+              "</td><td>" + na(vulns) + "</td><td>" + na(exploit) + "</td><td>" + na(i.fixes) +
+              "</td><td>" + na(joined_text(i)) + "</td><td>" + na(i.scanner) + where(r, i.record) +
+              "</td></tr>\n";
     }
-    h += "</tbody></table>\n";
+    h += "<h3>Vulnerable images</h3>\n" +
+         table(" class=\"sortable\" id=\"images\"",
+               "<thead><tr><th>Image</th><th>Runs in</th><th>Vulnerabilities</th>"
+               "<th>Exploit available</th><th>Fixes</th><th>Joined to the workloads</th>"
+               "<th>Scanner record</th></tr></thead>",
+               rows);
   }
   h += "<h3>Entity graph</h3>\n" + graph_svg(r);
   h += notes(r, "impact") + "</section>\n";
 
   // 5. Actions
-  h += "<section id=\"actions\"><h2>5. Containment and remediation "
-       "actions</h2>\n";
+  h += "<section id=\"actions\"><h2>5. Containment and remediation actions</h2>\n";
   if (r.actions.empty()) {
     h += "<p>No response action is journaled in this case.";
     if (r.dry_runs)
@@ -412,17 +667,17 @@ void write_html(const Report& r, std::ostream& out) {
     h += "</p>\n";
     if (!r.next_steps.empty()) h += list("Planned next steps", r.next_steps);
   } else {
-    h += "<table "
-         "class=\"sortable\"><thead><tr><th>When</th><th>Phase</th><th>What</"
-         "th><th>Who</th><th>Command</th>"
-         "<th>Verification</th><th>Evidence</th></tr></thead><tbody>\n";
-    for (const auto& a : r.actions)
-      h += "<tr>" + time_cell(a.started) + "<td>" + na(a.phase) + "</td><td>" +
-           na(a.action + (a.target.empty() ? "" : " " + a.target)) + "</td><td>" +
-           na(a.operator_name) + "</td><td>" +
-           (a.command.empty() ? "—" : "<code>" + e(a.command) + "</code>") + "</td><td>" +
-           na(a.verification) + "</td><td>" + na(a.evidence) + "</td></tr>\n";
-    h += "</tbody></table>\n";
+    H rows;
+    for (const auto& ac : r.actions)
+      rows += "<tr>" + time_cell(ac.started) + "<td>" + na(ac.phase) + "</td><td>" +
+              na(ac.action + (ac.target.empty() ? "" : " " + ac.target)) + "</td><td>" +
+              na(ac.operator_name) + "</td><td>" +
+              (ac.command.empty() ? "—" : "<code>" + e(ac.command) + "</code>") + "</td><td>" +
+              na(ac.verification) + "</td><td>" + na(ac.evidence) + "</td></tr>\n";
+    h += table(" class=\"sortable\"",
+               "<thead><tr><th>When</th><th>Phase</th><th>What</th><th>Who</th><th>Command</th>"
+               "<th>Verification</th><th>Evidence</th></tr></thead>",
+               rows);
     if (r.dry_runs)
       h += "<p>" + std::to_string(r.dry_runs) +
            " further step(s) were shown as a dry run only.</p>\n";
@@ -430,7 +685,7 @@ void write_html(const Report& r, std::ostream& out) {
   h += notes(r, "actions") + "</section>\n";
 
   // 6. Root cause
-  h += "<section id=\"root_cause\"><h2>6. Root cause</h2>\n" + statements(r.root_cause) +
+  h += "<section id=\"root_cause\"><h2>6. Root cause</h2>\n" + statements(r, r.root_cause) +
        notes(r, "root_cause") + "</section>\n";
 
   // 7. Lessons
@@ -438,10 +693,10 @@ void write_html(const Report& r, std::ostream& out) {
        "improvements</h2>\n<h3>Lessons learned</h3>\n";
   if (r.lessons.empty() && !r.notes.count("lessons"))
     h += "<p>None derived from the evidence.</p>\n";
-  h += statements(r.lessons) + notes(r, "lessons");
+  h += statements(r, r.lessons) + notes(r, "lessons");
   h += "<h3>Detection timing</h3>\n";
   if (r.detection_timing.empty()) h += "<p>No rule fired on this incident.</p>\n";
-  h += statements(r.detection_timing);
+  h += statements(r, r.detection_timing);
   h += list("Attack steps no rule fired on", r.undetected,
             "Every attack step had a rule fire on it.");
   h += list("Missing log sources", r.missing_sources, "None found.");
@@ -452,14 +707,13 @@ void write_html(const Report& r, std::ostream& out) {
   h += "</ul>\n</section>\n";
 
   // 8. Metrics
-  h += "<section id=\"metrics\"><h2>8. Key "
-       "metrics</h2>\n<table><thead><tr><th>Metric</th><th>Value</"
-       "th><th>Basis</th>"
-       "</tr></thead><tbody>\n";
+  H rows;
   for (const auto& m : r.metrics)
-    h += "<tr><td>" + e(m.name) + "</td><td>" + e(m.value) + "</td><td class=\"basis\">" +
-         e(m.basis) + "</td></tr>\n";
-  h += "</tbody></table>\n" + notes(r, "metrics") + "</section>\n";
+    rows += "<tr><td>" + e(m.name) + "</td><td>" + e(m.value) + "</td><td class=\"basis\">" +
+            e(m.basis) + "</td></tr>\n";
+  h += "<section id=\"metrics\"><h2>8. Key metrics</h2>\n" +
+       table("", "<thead><tr><th>Metric</th><th>Value</th><th>Basis</th></tr></thead>", rows) +
+       notes(r, "metrics") + "</section>\n";
 
   h += std::string("<script>") + kScript + "</script>\n</body>\n</html>\n";
   out << h;

@@ -144,6 +144,7 @@ void write_json(const Report& r, std::ostream& out) {
                           {"events", std::move(events)},
                           {"skipped", r.skipped},
                           {"inputs", strings(r.inputs)},
+                          {"evidence_root", r.evidence_root},
                           {"rules", std::move(rules)},
                           {"key_evidence", std::move(key)},
                           {"likely_benign", strings(r.likely_benign)},

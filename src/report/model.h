@@ -142,6 +142,14 @@ struct Report {
   std::vector<RunInfo> runs;
   std::vector<std::pair<std::string, int64_t>> events_by_source;
   std::vector<std::string> inputs;  // "path (size bytes, sha256 …)"
+  struct InputFile {
+    std::string path, sha256;
+    uint64_t size = 0;
+  };
+  std::vector<InputFile> input_files;  // the same inputs, one field each
+  // The folder every input lies in (the longest common one; "" when they share none but "/"):
+  // the HTML report shows evidence paths under it relative to it.
+  std::string evidence_root;
   std::vector<RuleResult> rules;
   std::vector<EvidenceItem> key_evidence;
   std::vector<std::string> likely_benign, assumptions, gaps, leads, posture;
@@ -204,7 +212,12 @@ std::string time_seconds(TimeNs t);        // "2026-03-14T09:12:31Z"; "not known
 std::string human_duration(int64_t secs);  // "9 min 20 s"
 std::string timeline_line(const TimelineLine& l);     // the documentation standard's line
 std::string evidence_location(const EvidenceRef& e);  // "file:line, event id …"
-std::string valid_utf8(std::string_view s);           // bytes that are not UTF-8 replaced
-extern const char* const kSectionTitles[8][2];        // {key, title}
+// The folder all of paths lie in, as written ("examples/x" for "examples/x/a/f" and
+// "examples/x/b"); "" when they share none, or only "/".
+std::string common_folder(const std::vector<std::string>& paths);
+// path relative to root when it lies under it, else path itself.
+std::string relative_to(const std::string& path, const std::string& root);
+std::string valid_utf8(std::string_view s);     // bytes that are not UTF-8 replaced
+extern const char* const kSectionTitles[8][2];  // {key, title}
 
 }  // namespace eksir::report

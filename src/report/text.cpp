@@ -79,6 +79,29 @@ std::string evidence_location(const EvidenceRef& e) {
   return out;
 }
 
+std::string common_folder(const std::vector<std::string>& paths) {
+  if (paths.empty()) return "";
+  // The folder of the first path, cut back until every path lies under it.
+  std::string root = paths.front();
+  size_t slash = root.rfind('/');
+  root = slash == std::string::npos ? "" : root.substr(0, slash);
+  for (const auto& p : paths) {
+    while (!root.empty() && !(p.size() > root.size() && p.compare(0, root.size(), root) == 0 &&
+                              p[root.size()] == '/')) {
+      slash = root.rfind('/');
+      root = slash == std::string::npos ? "" : root.substr(0, slash);
+    }
+  }
+  return root;
+}
+
+std::string relative_to(const std::string& path, const std::string& root) {
+  if (root.empty() || path.size() <= root.size() + 1 || path.compare(0, root.size(), root) != 0 ||
+      path[root.size()] != '/')
+    return path;
+  return path.substr(root.size() + 1);
+}
+
 // Evidence can hold any byte; the report's model keeps every valid character (controls too: each
 // writer shows them through util::visible) and replaces only what is not UTF-8.
 std::string valid_utf8(std::string_view s) {

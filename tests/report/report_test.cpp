@@ -12,6 +12,7 @@
 #include "report/html_text.h"
 #include "report/model.h"
 #include "report/report.h"
+#include "report/report_html.h"
 #include "test_paths.h"
 
 namespace eksir {
@@ -511,6 +512,49 @@ TEST(Report, HtmlEscapeReplacesEachSpecialCharacterWhereverItStands) {
   EXPECT_EQ(html_escape("bad \xFF<"), "bad \\xff&lt;");
   EXPECT_EQ(html_escape("esc\x1b[2Jrlo\xE2\x80\xAE"), "esc\\x1b[2Jrlo\\u202e");
   EXPECT_EQ(html_escape(""), "");
+}
+
+TEST(Report, HtmlTextMarksWhereLongNamesMayBreakAndKeepsTimesWhole) {
+  using report::html_escape;
+  using report::html_text;
+  // A long name breaks after its separators; a short one is left to the browser.
+  EXPECT_EQ(html_text("arn:aws:iam::111122223333:user/ci-deployer"),
+            "arn:<wbr>aws:<wbr>iam::<wbr>111122223333:<wbr>user/<wbr>ci-<wbr>deployer");
+  EXPECT_EQ(html_text("ci-deployer in kube-system/x"), "ci-deployer in kube-system/x");
+  // Dates and times are one <time>, never broken; in a long word too.
+  EXPECT_EQ(html_text("at 2026-03-14T08:47:20Z."), "at <time>2026-03-14T08:47:20Z</time>.");
+  EXPECT_EQ(html_text("id 2026-03-14T08:52:41.190554027Z/rule-name"),
+            "id <time>2026-03-14T08:52:41.190554027Z</time>/<wbr>rule-<wbr>name");
+  EXPECT_EQ(html_text("since 2026-03-14"), "since <time>2026-03-14</time>");
+  EXPECT_EQ(html_text("12026-03-14"), "12026-03-14");
+  // More than 40 letters and digits in a row: a break every 20; 40 are one word.
+  EXPECT_EQ(html_text(std::string(45, 'A')),
+            std::string(20, 'A') + "<wbr>" + std::string(20, 'A') + "<wbr>" + std::string(5, 'A'));
+  EXPECT_EQ(html_text(std::string(40, 'b')), std::string(40, 'b'));
+  // Escaped as html_escape escapes it, controls shown; the hints never split an escape.
+  EXPECT_EQ(html_text("</script>"), "&lt;/script&gt;");
+  EXPECT_EQ(html_text("esc\x1b[2Jrlo\xE2\x80\xAE"), html_escape("esc\x1b[2Jrlo\xE2\x80\xAE"));
+  for (std::string s : {std::string("<img src=x onerror=\"alert('1')\">&amp;/long/path/here"),
+                        std::string("bad \xFF</script><script>x</script>--->"),
+                        std::string("\x1b]8;;http://evil.example/\x07click-here-please\n2026"),
+                        std::string(300, 'Z') + "/" + std::string(50, '9')})
+    EXPECT_EQ(test::without_break_hints(html_text(s)), html_escape(s)) << s;
+}
+
+TEST(Report, EvidenceRootIsTheFolderAllInputsShare) {
+  using report::common_folder;
+  using report::relative_to;
+  EXPECT_EQ(common_folder({"ev/k8s/a.log", "ev/ct/b.json.gz", "ev/f.jsonl"}), "ev");
+  EXPECT_EQ(common_folder({"/cases/ev/k8s/a.log", "/cases/ev/k8s/b.log"}), "/cases/ev/k8s");
+  EXPECT_EQ(common_folder({"/cases/ev-1/a.log", "/cases/ev-2/b.log"}), "/cases");
+  EXPECT_EQ(common_folder({"/cases/ev/a.log", "/cases/evidence/b.log"}), "/cases");
+  EXPECT_EQ(common_folder({"/x/a.log", "/y/b.log"}), "");
+  EXPECT_EQ(common_folder({"a.log", "b.log"}), "");
+  EXPECT_EQ(common_folder({}), "");
+  EXPECT_EQ(relative_to("/cases/ev/k8s/a.log", "/cases/ev"), "k8s/a.log");
+  EXPECT_EQ(relative_to("/cases/evidence/a.log", "/cases/ev"), "/cases/evidence/a.log");
+  EXPECT_EQ(relative_to("/other/a.log", "/cases/ev"), "/other/a.log");
+  EXPECT_EQ(relative_to("/cases/ev/a.log", ""), "/cases/ev/a.log");
 }
 
 }  // namespace eksir
