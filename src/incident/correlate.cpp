@@ -1096,7 +1096,7 @@ void describe(Incident& inc, const std::vector<const FindingFacts*>& group, cons
         "(the contain plan starts with these)");
     if (!inc.gaps.empty())
       inc.next_steps.push_back(
-          "Close the gaps listed below (collect the missing sources with "
+          "Close the gaps in the evidence (collect the missing sources with "
           "`eksir collect`) and re-run `eksir investigate` on the case");
     if (entry_image)
       inc.next_steps.push_back(fmt::format(

@@ -12,6 +12,7 @@
 #include <ostream>
 #include <thread>
 
+#include "command/command.h"
 #include "incident/context.h"
 #include "incident/incident.h"
 #include "incident/internal.h"
@@ -27,6 +28,35 @@
 
 namespace eksir::incident {
 namespace {
+
+// The next steps as the terminal shows them: naming this case and this evidence (shell-quoted,
+// ready to paste) where the incident's text has the placeholders CASE and EVIDENCE.
+void fill_in_next_steps(Incident& inc, const std::string& case_dir,
+                        const std::vector<std::string>& evidence) {
+  std::string paths;
+  for (const auto& e : evidence) paths += (paths.empty() ? "" : " ") + command::shell_quote(e);
+  const std::string quoted_case = command::shell_quote(case_dir);
+  for (auto& step : inc.next_steps) {
+    std::string out;
+    for (size_t i = 0; i < step.size();) {
+      auto placeholder = [&](std::string_view word) {
+        if (step.compare(i, word.size(), word) != 0 || i == 0 || step[i - 1] != ' ') return false;
+        size_t end = i + word.size();
+        return end == step.size() || step[end] == ' ' || step[end] == '`';
+      };
+      if (placeholder("CASE")) {
+        out += quoted_case;
+        i += 4;
+      } else if (placeholder("EVIDENCE") && !paths.empty()) {
+        out += paths;
+        i += 8;
+      } else {
+        out += step[i++];
+      }
+    }
+    step = std::move(out);
+  }
+}
 
 namespace fs = std::filesystem;
 
@@ -390,6 +420,8 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
     out << rec.incident_json;
   } else {
     bool color = isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
+    // The incident (saved above) keeps the placeholders: it does not depend on where the case is.
+    fill_in_next_steps(inv.incident, dir, o.evidence);
     write_summary(inv, out, color, o.width);
   }
   out.flush();

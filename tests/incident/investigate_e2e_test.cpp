@@ -306,6 +306,30 @@ TEST(InvestigateE2E, TextSummaryAndRerunKeepsNotes) {
   EXPECT_GT(hashed, 20u);
 }
 
+// The terminal's next steps are ready to paste: this case and this evidence, shell-quoted, in
+// place of the incident's CASE and EVIDENCE placeholders; gaps are not said to be "below" (the
+// summary lists them above).
+TEST(InvestigateE2E, NextStepsNameThisCaseAndThisEvidence) {
+  std::string dir = eksir::test::temp_dir() + "/my case";
+  std::string evidence = eksir::test::source_dir() + "/examples/incident-2026-03-14";
+  auto r = run_eksir({"investigate", evidence, "-o", dir, "--no-report"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  size_t at = r.out.find("Next steps");
+  ASSERT_NE(at, std::string::npos) << r.out;
+  std::string steps = r.out.substr(at);
+  EXPECT_NE(steps.find("`eksir plan '" + dir + "' --phase contain`"), std::string::npos) << steps;
+  EXPECT_NE(steps.find("' " + evidence + "`"), std::string::npos) << steps;
+  EXPECT_EQ(steps.find(" CASE"), std::string::npos) << steps;
+  EXPECT_EQ(steps.find("EVIDENCE"), std::string::npos) << steps;
+  EXPECT_EQ(steps.find("listed below"), std::string::npos) << steps;
+  EXPECT_LT(r.out.find("Gaps in the evidence"), at);
+  // The saved incident does not depend on where the case is kept.
+  std::ifstream json(dir + "/incident.json");
+  std::string doc((std::istreambuf_iterator<char>(json)), std::istreambuf_iterator<char>());
+  EXPECT_NE(doc.find("eksir plan CASE --phase contain"), std::string::npos);
+  EXPECT_EQ(doc.find("eksir plan '" + dir), std::string::npos);
+}
+
 // The summary is read in 30 seconds: a gap is one line there, its example values in the case.
 TEST(InvestigateE2E, SummaryGapsAreOneLineEachAndTheCaseKeepsTheDetail) {
   std::string dir = eksir::test::temp_dir() + "/case";
