@@ -58,9 +58,10 @@ std::string first_of(element e, std::initializer_list<Path> paths) {
   return {};
 }
 
+// "ns/name"; a request that names no object (a list) is "in ns", never "ns/".
 std::string join_ns_name(const std::string& ns, const std::string& name) {
   if (ns.empty()) return name;
-  if (name.empty()) return ns + "/";
+  if (name.empty()) return "in " + ns;
   return ns + "/" + name;
 }
 
@@ -148,10 +149,16 @@ EventSummary falco(element d) {
                          {"output_fields", "user.name"},
                          {"output_fields", "proc.name"}});
   s.action = str(d, {"rule"});
-  std::string pod = join_ns_name(
-      first_of(d, {{"output_fields", "k8s.ns.name"}, {"output_fields", "ka.target.namespace"}}),
-      first_of(d, {{"output_fields", "k8s.pod.name"}, {"output_fields", "ka.target.name"}}));
-  s.target = pod.empty() ? first_of(d, {{"output_fields", "container.name"}, {"hostname"}}) : pod;
+  std::string ns =
+      first_of(d, {{"output_fields", "k8s.ns.name"}, {"output_fields", "ka.target.namespace"}});
+  std::string pod =
+      first_of(d, {{"output_fields", "k8s.pod.name"}, {"output_fields", "ka.target.name"}});
+  // Without the pod's name: the container or host, in its namespace.
+  s.target =
+      !pod.empty()
+          ? join_ns_name(ns, pod)
+          : join_ns_name("", first_of(d, {{"output_fields", "container.name"}, {"hostname"}})) +
+                (ns.empty() ? "" : " in " + ns);
   s.outcome = str(d, {"priority"});
   return s;
 }
