@@ -49,6 +49,7 @@ std::string finding_json(const Finding& f) {
     j.kv("source", source_name(e.source));
     j.kv("file", e.file);
     j.kv_num("line", static_cast<int64_t>(e.line));
+    if (e.record) j.kv_num("record", static_cast<int64_t>(e.record));
     j.kv_time("time", e.time);
     j.kv_or_null("event_id", e.event_id);
     j.close('}');

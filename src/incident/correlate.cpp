@@ -664,6 +664,7 @@ void build_incident(const std::vector<const FindingFacts*>& group, Graph& g,
     t.evidence.rule = top->finding->rule_id;
     t.evidence.file = ef->event->file;
     t.evidence.line = ef->event->line;
+    t.evidence.record = ef->event->record;
     t.evidence.event_id = ef->event_id;
     t.evidence.source = t.source;
     t.confidence = confidence_of(*top->finding, all_benign);
@@ -738,6 +739,7 @@ void build_incident(const std::vector<const FindingFacts*>& group, Graph& g,
       }
       t.evidence.file = ef->event->file;
       t.evidence.line = ef->event->line;
+      t.evidence.record = ef->event->record;
       t.evidence.event_id = ef->event_id;
       t.evidence.source = t.source;
       t.evidence.time = t.time;
@@ -769,6 +771,7 @@ void build_incident(const std::vector<const FindingFacts*>& group, Graph& g,
     }
     t.evidence.file = ef->event->file;
     t.evidence.line = ef->event->line;
+    t.evidence.record = ef->event->record;
     t.evidence.event_id = ef->event_id;
     t.evidence.source = t.source;
     t.evidence.time = t.time;

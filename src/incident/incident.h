@@ -30,6 +30,9 @@ struct Evidence {
   std::string source;         // "Kubernetes audit", "CloudTrail", "GuardDuty", "Falco", ...
   std::string file;
   uint64_t line = 0;
+  // 0-based index of the record in the JSON document on that line (CloudTrail's Records[],
+  // CloudWatch's events[]); cited as file:line#record when not the first.
+  uint64_t record = 0;
   std::string event_id;
   TimeNs time = kNoTime;
 };

@@ -20,6 +20,7 @@ void evidence(Json& j, const Evidence& e, bool with_text) {
   j.kv_time("time", e.time);
   j.kv("file", e.file);
   j.kv_num("line", static_cast<int64_t>(e.line));
+  if (e.record) j.kv_num("record", static_cast<int64_t>(e.record));
   j.kv("event_id", e.event_id);
   j.close('}');
 }

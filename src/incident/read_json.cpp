@@ -138,6 +138,7 @@ Evidence read_evidence(const Node& e) {
   ev.time = e["time"].time();
   ev.file = e["file"].str();
   ev.line = e["line"].count();
+  ev.record = e["record"].count();
   ev.event_id = e["event_id"].str();
   return ev;
 }
@@ -301,6 +302,7 @@ detect::Finding read_finding(const Node& f) {
     r.source = parse_source(e["source"].str()).value_or(Source::CloudTrail);
     r.file = e["file"].str();
     r.line = e["line"].count();
+    r.record = e["record"].count();
     r.time = e["time"].time();
     r.event_id = e["event_id"].str();
     x.evidence.push_back(std::move(r));

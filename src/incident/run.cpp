@@ -368,6 +368,7 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
     j.open('{');
     j.kv("file", t.evidence.file);
     j.kv_num("line", static_cast<int64_t>(t.evidence.line));
+    if (t.evidence.record) j.kv_num("record", static_cast<int64_t>(t.evidence.record));
     j.kv("event_id", t.evidence.event_id);
     j.kv("finding", t.evidence.finding);
     j.close('}');

@@ -16,6 +16,7 @@ Evidence event_evidence(const EventFacts& ef, std::string text) {
   e.source = std::string(source_label(ef.event->source));
   e.file = ef.event->file;
   e.line = ef.event->line;
+  e.record = ef.event->record;
   e.event_id = ef.event_id;
   e.time = ef.event->time;
   return e;
@@ -152,6 +153,7 @@ void scope_criteria(const ScopeFacts& scope, const Graph& g, const CorrelationIn
           e.source = std::string(source_label(ef.event->source));
           e.file = ef.event->file;
           e.line = ef.event->line;
+          e.record = ef.event->record;
           e.event_id = ef.event_id;
         }
         add_criterion(criteria, "critical.production_impact", std::move(e));

@@ -333,6 +333,7 @@ std::vector<Criterion> assess(const std::vector<const FindingFacts*>& group, con
       e.source = std::string(source_label(ef.event->source));
       e.file = ef.event->file;
       e.line = ef.event->line;
+      e.record = ef.event->record;
       e.event_id = ef.event_id;
     } else {
       e.text = f.title;
@@ -340,6 +341,7 @@ std::vector<Criterion> assess(const std::vector<const FindingFacts*>& group, con
         e.source = std::string(source_label(f.evidence[0].source));
         e.file = f.evidence[0].file;
         e.line = f.evidence[0].line;
+        e.record = f.evidence[0].record;
         e.event_id = f.evidence[0].event_id;
       }
     }

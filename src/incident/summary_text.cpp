@@ -40,6 +40,7 @@ std::string where(const Evidence& e) {
   std::string f = e.file;
   size_t slash = f.rfind('/');
   if (slash != std::string::npos) f = f.substr(slash + 1);
+  if (e.line && e.record) return util::visible(fmt::format("{}:{}#{}", f, e.line, e.record));
   return util::visible(e.line ? fmt::format("{}:{}", f, e.line) : f);
 }
 

@@ -28,6 +28,7 @@ EvidenceRef evidence_ref(const incident::Evidence& e) {
   r.source = t(e.source);
   r.file = t(e.file);
   r.line = e.line;
+  r.record = e.record;
   r.event_id = t(e.event_id);
   r.finding = t(e.finding);
   r.rule = t(e.rule);
@@ -447,6 +448,7 @@ class Builder {
         ref.source = std::string(source_name(e.source));
         ref.file = t(e.file);
         ref.line = e.line;
+        ref.record = e.record;
         ref.time = e.time;
         ref.event_id = t(e.event_id);
         ref.finding = fid;

@@ -197,7 +197,9 @@ H location(const Report& r, const EvidenceRef& ref) {
   if (ref.file.empty()) return "<code>" + e(loc) + "</code>";
   EvidenceRef shown = ref;
   shown.file = relative_to(ref.file, r.evidence_root);
-  std::string whole = ref.line ? ref.file + ":" + std::to_string(ref.line) : ref.file;
+  EvidenceRef full = ref;
+  full.event_id.clear();
+  std::string whole = evidence_location(full);
   return "<code title=\"" + a(whole) + "\">" + e(evidence_location(shown)) + "</code>";
 }
 

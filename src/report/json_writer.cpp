@@ -21,6 +21,7 @@ json evidence_json(const EvidenceRef& e) {
   if (!e.source.empty()) j["source"] = e.source;
   if (!e.file.empty()) j["file"] = e.file;
   if (e.line) j["line"] = e.line;
+  if (e.record) j["record"] = e.record;
   if (!e.event_id.empty()) j["event_id"] = e.event_id;
   if (!e.finding.empty()) j["finding"] = e.finding;
   if (!e.rule.empty()) j["rule"] = e.rule;

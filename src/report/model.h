@@ -19,6 +19,7 @@ namespace eksir::report {
 struct EvidenceRef {
   std::string source, file, event_id, finding, rule;
   uint64_t line = 0;
+  uint64_t record = 0;  // of the JSON document on that line, 0-based; cited as line#record
   TimeNs time = kNoTime;
   bool empty() const { return file.empty() && event_id.empty() && finding.empty(); }
 };

@@ -73,7 +73,10 @@ std::string timeline_line(const TimelineLine& l) {
 
 std::string evidence_location(const EvidenceRef& e) {
   std::string out;
-  if (!e.file.empty()) out = e.line ? fmt::format("{}:{}", e.file, e.line) : e.file;
+  if (!e.file.empty())
+    out = e.line && e.record ? fmt::format("{}:{}#{}", e.file, e.line, e.record)
+          : e.line           ? fmt::format("{}:{}", e.file, e.line)
+                             : e.file;
   if (!e.event_id.empty()) out += (out.empty() ? "event id " : ", event id ") + e.event_id;
   if (out.empty() && !e.finding.empty()) out = "finding " + e.finding;
   return out;

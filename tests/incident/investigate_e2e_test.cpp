@@ -330,6 +330,41 @@ TEST(InvestigateE2E, NextStepsNameThisCaseAndThisEvidence) {
   EXPECT_EQ(doc.find("eksir plan '" + dir), std::string::npos);
 }
 
+// A record inside a document of many (CloudWatch's events[]) is cited by its index there: every
+// criterion's evidence from the example's filter-log-events export names the record whose
+// message holds the event it cites, and the summary prints it as file:line#record.
+TEST(InvestigateE2E, RecordsInsideADocumentAreCitedByTheirIndex) {
+  std::string dir = eksir::test::temp_dir() + "/case";
+  std::string evidence = eksir::test::source_dir() + "/examples/incident-2026-03-14";
+  auto r = run_eksir({"investigate", evidence, "-o", dir, "--no-report", "--format", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  simdjson::dom::parser p, q;
+  simdjson::padded_string text(r.out);
+  simdjson::dom::element doc, cw;
+  ASSERT_EQ(p.parse(text).get(doc), simdjson::SUCCESS);
+  const std::string export_file = evidence + "/k8s-audit/filter-log-events.json";
+  ASSERT_EQ(q.load(export_file).get(cw), simdjson::SUCCESS);
+  auto events = cw["events"].get_array().value();
+  size_t cited = 0;
+  for (auto c : doc["incident"]["criteria"].get_array())
+    for (auto e : c["evidence"].get_array()) {
+      std::string_view file, id;
+      if (e["file"].get(file) || file.find("filter-log-events.json") == std::string_view::npos)
+        continue;
+      int64_t record = 0;
+      if (e["record"].get(record) != simdjson::SUCCESS) record = 0;
+      ASSERT_TRUE(e["event_id"].get(id) == simdjson::SUCCESS);
+      ASSERT_LT(size_t(record), events.size());
+      std::string_view message = events.at(size_t(record))["message"].get_string().value();
+      EXPECT_NE(message.find(id), std::string_view::npos)
+          << "record " << record << " is not " << id;
+      cited += record > 0;
+    }
+  EXPECT_GT(cited, 0u);
+  auto t = run_eksir({"investigate", evidence, "-o", dir + "2", "--no-report"});
+  EXPECT_NE(t.out.find("filter-log-events.json:1#"), std::string::npos) << t.out;
+}
+
 // The summary is read in 30 seconds: a gap is one line there, its example values in the case.
 TEST(InvestigateE2E, SummaryGapsAreOneLineEachAndTheCaseKeepsTheDetail) {
   std::string dir = eksir::test::temp_dir() + "/case";
