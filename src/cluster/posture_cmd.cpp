@@ -6,6 +6,7 @@
 #include <ostream>
 
 #include "cluster/cluster.h"
+#include "util/sarif.h"
 #include "util/table.h"
 #include "util/text.h"
 #include "util/visible.h"
@@ -21,23 +22,11 @@ std::string resource(const Finding& f) {
 }
 
 double security_severity(Severity s) {
-  switch (s) {
-    case Severity::critical:
-      return 9.5;
-    case Severity::high:
-      return 8.0;
-    case Severity::medium:
-      return 5.5;
-    case Severity::low:
-      return 3.0;
-    case Severity::info:
-      return 0.0;
-  }
-  return 0.0;
+  return util::sarif::security_severity(severity_name(s));
 }
 
 std::string_view sarif_level(Severity s) {
-  return s >= Severity::high ? "error" : s == Severity::medium ? "warning" : "note";
+  return util::sarif::level(severity_name(s));
 }
 
 void field(std::string& o, std::string_view key, std::string_view value, bool comma = true) {

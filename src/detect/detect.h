@@ -120,7 +120,7 @@ void write_table(const std::vector<Finding>& f, std::ostream& out, size_t width 
 void write_sarif(const std::vector<Finding>& f, const std::vector<rules::Rule>& rules,
                  std::ostream& out);
 std::string finding_json(const Finding& f);
-double security_severity(Severity s);  // SARIF security-severity: 9.5, 8.0, 5.5, 2.0, 0.0
+double security_severity(Severity s);  // SARIF security-severity (util/sarif.h)
 
 struct DetectOptions {
   std::vector<std::string> evidence;

@@ -5,49 +5,19 @@
 #include <ostream>
 
 #include "detect/detect.h"
+#include "util/sarif.h"
 #include "util/text.h"
 
 namespace eksir::detect {
 
 double security_severity(Severity s) {
-  switch (s) {
-    case Severity::Critical:
-      return 9.5;
-    case Severity::High:
-      return 8.0;
-    case Severity::Medium:
-      return 5.5;
-    case Severity::Low:
-      return 2.0;
-    case Severity::Info:
-      return 0.0;
-  }
-  return 0.0;
+  return util::sarif::security_severity(rules::severity_name(s));
 }
 
 namespace {
 
 std::string_view level(Severity s) {
-  switch (s) {
-    case Severity::Critical:
-    case Severity::High:
-      return "error";
-    case Severity::Medium:
-      return "warning";
-    default:
-      return "note";
-  }
-}
-
-std::string uri(const std::string& file) {
-  std::string out = file.size() && file[0] == '/' ? "file://" : "";
-  for (unsigned char c : file) {
-    if (c == ' ' || c == '%' || c == '#' || c == '?' || c < 0x20)
-      out += fmt::format("%{:02X}", c);
-    else
-      out.push_back(static_cast<char>(c));
-  }
-  return out;
+  return util::sarif::level(rules::severity_name(s));
 }
 
 std::string text_obj(std::string_view s) {
@@ -113,7 +83,7 @@ void write_sarif(const std::vector<Finding>& findings, const std::vector<rules::
       const auto& e = f.evidence[j];
       if (j) o += ',';
       o += "{\"physicalLocation\":{\"artifactLocation\":{\"uri\":";
-      util::append_json_string(o, uri(e.file));
+      util::append_json_string(o, util::sarif::uri(e.file));
       o += "}";
       if (e.line) o += fmt::format(",\"region\":{{\"startLine\":{}}}", e.line);
       o += "}}";
