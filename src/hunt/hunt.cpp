@@ -229,6 +229,19 @@ Match decode_match(std::string_view in) {
   return m;
 }
 
+// What makes two records copies of one: the event id, and for an audit event its stage too — a
+// request's ResponseStarted and ResponseComplete records share the auditID but are two records
+// (a long exec or watch writes both), which grep, jq and every other tool count as two.
+std::string fold_key(const EventView& ev, const std::string& event_id) {
+  if (ev.source != Source::K8sAudit) return event_id;
+  std::string_view stage;
+  if (ev.doc["stage"].get(stage) != simdjson::SUCCESS) return event_id;
+  std::string key = event_id;
+  key.push_back('\x1f');
+  key.append(stage);
+  return key;
+}
+
 }  // namespace
 
 int run(const HuntOptions& o, std::ostream& out, std::ostream& err) {
@@ -315,7 +328,7 @@ int run(const HuntOptions& o, std::ostream& out, std::ostream& err) {
     std::string event_id = fold || json || o.on_match ? detect::event_id(ev) : std::string();
     Identity id;
     bool keyed = fold && !event_id.empty();
-    if (keyed) id = identity_of(ev.source, event_id);
+    if (keyed) id = identity_of(ev.source, fold_key(ev, event_id));
     std::string cite;
     if (keyed && json) cite = citation(ev, event_id);
     std::string match = o.on_match ? encode_match(ev, event_id) : std::string();

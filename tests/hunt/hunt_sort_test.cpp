@@ -1,6 +1,7 @@
 // hunt::run sorting by time through temporary files gives the rows it gives in memory.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <sstream>
 
 #include "hunt/hunt.h"
@@ -54,6 +55,37 @@ TEST(HuntSort, OnMatchSeesEachRecordOnceWithItsCopies) {
   EXPECT_FALSE(got[0].event_id.empty());
   EXPECT_NE(got[0].raw.find("UpdateClusterConfig"), std::string::npos);
   EXPECT_NE(got[0].time, kNoTime);
+}
+
+// Copies are one record exported twice; a request's two stages (ResponseStarted and
+// ResponseComplete share the auditID) are two records, counted as grep or jq count them.
+TEST(HuntFold, StagesOfOneRequestAreTwoRecordsCopiesAreOne) {
+  const std::string dir = test::temp_dir();
+  auto stage = [](const std::string& s) {
+    return R"({"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"Request","auditID":"a-1",)"
+           R"("stage":")" +
+           s +
+           R"(","requestURI":"/api/v1/namespaces/p/pods/web/exec","verb":"create",)"
+           R"("user":{"username":"u"},"objectRef":{"resource":"pods","namespace":"p","name":"web",)"
+           R"("subresource":"exec"},"stageTimestamp":"2026-03-14T09:00:00Z"})"
+           "\n";
+  };
+  std::ofstream(dir + "/a.log") << stage("ResponseStarted") << stage("ResponseComplete");
+  std::ofstream(dir + "/copy.log") << stage("ResponseComplete");  // the same record again
+  HuntOptions o;
+  o.query = "objectRef.subresource:exec";
+  o.evidence = {dir};
+  o.progress = false;
+  o.count_only = true;
+  std::ostringstream out, err;
+  EXPECT_EQ(run(o, out, err), 0) << err.str();
+  EXPECT_EQ(out.str(), "2\n") << err.str();
+  EXPECT_NE(err.str().find("1 duplicate export of the same record folded"), std::string::npos)
+      << err.str();
+  o.keep_duplicates = true;
+  std::ostringstream all, err2;
+  EXPECT_EQ(run(o, all, err2), 0);
+  EXPECT_EQ(all.str(), "3\n");
 }
 
 }  // namespace
