@@ -1,5 +1,10 @@
 #!/usr/bin/env bash
-# Time eksir against jq and a Python json script on the same file with the same filter.
+# Time eksir against jq, a Python json script, DuckDB and grep -F on the same file with the same
+# filter. DuckDB runs through its Node.js API (@duckdb/node-api, installed here into
+# $BENCH_DATA/node with npm; the row is left out with a message when node or npm is missing).
+# grep -F counts the lines holding each condition's "key":value text (a literal search, no
+# parsing): what a responder would reach for first, and the floor a scan that parses is measured
+# against; its count is shown but not required to agree.
 #
 #   bench/compare.sh                     # 1 GiB audit log; needs build/eksir
 #   BENCH_SIZE=100M bench/compare.sh     # quick run
@@ -76,6 +81,12 @@ for cond in $filter; do
   py_args+=("$cond")
 done
 jqf="select($jqf)"
+# grep -F: a pipeline of one literal per condition, "key":value with the path's last key.
+grep_lits=()
+for cond in $filter; do
+  field=${cond%%=*} value=${cond#*=}
+  if is_literal "$value"; then grep_lits+=("\"${field##*.}\":$value"); else grep_lits+=("\"${field##*.}\":\"$value\""); fi
+done
 
 # ---- data ---------------------------------------------------------------------------------------
 mkdir -p "$data_dir"
@@ -98,6 +109,24 @@ cat "$file" "$gz" > /dev/null   # warm the page cache
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
+# ---- DuckDB -------------------------------------------------------------------------------------
+node_dir=$data_dir/node
+have_duckdb=0
+if command -v node >/dev/null && command -v npm >/dev/null; then
+  if [[ ! -d $node_dir/node_modules/@duckdb/node-api ]]; then
+    echo "compare: installing @duckdb/node-api into $node_dir" >&2
+    mkdir -p "$node_dir"
+    npm install --prefix "$node_dir" --no-audit --no-fund --silent @duckdb/node-api >&2 \
+      || echo "compare: npm could not install @duckdb/node-api; no DuckDB row" >&2
+  fi
+  # The script runs from beside its modules (an ES module resolves imports from its own folder).
+  if [[ -d $node_dir/node_modules/@duckdb/node-api ]]; then
+    cp "$here/duckdb-count.mjs" "$node_dir/" && have_duckdb=1
+  fi
+else
+  echo "compare: node or npm not found; no DuckDB row" >&2
+fi
+
 # ---- the cases ----------------------------------------------------------------------------------
 # Each case is a shell command that prints the match count. @T@ marks where /usr/bin/time goes for
 # the run that measures peak RSS; it is removed for the timed runs.
@@ -109,6 +138,12 @@ if [[ $with_eksir == 1 ]]; then
   add "eksir --threads $threads" plain "@T@ $(q "$eksir") hunt $(q "$kql") $(q "$file") --count --threads $threads"
 fi
 add "jq" plain "@T@ jq -c $(q "$jqf") $(q "$file") | wc -l"
+if [[ $have_duckdb == 1 ]]; then
+  add "duckdb (node) $threads thr" plain "THREADS=$threads @T@ node $(q "$node_dir/duckdb-count.mjs") $(q "$file") ${py_args[*]@Q}"
+fi
+grep_cmd="LC_ALL=C @T@ grep -F $(q "${grep_lits[0]}") $(q "$file")"
+for lit in "${grep_lits[@]:1}"; do grep_cmd+=" | LC_ALL=C grep -F $(q "$lit")"; done
+add "grep -F (literal)" plain "$grep_cmd | wc -l"
 add "python3 json" plain "@T@ python3 $(q "$here/baseline.py") $(q "$file") ${py_args[*]@Q}"
 if [[ $with_eksir == 1 ]]; then
   add "eksir .gz --threads 1" gz "@T@ $(q "$eksir") hunt $(q "$kql") $(q "$gz") --count --threads 1"
@@ -173,6 +208,7 @@ echo "(.gz rows: MB/s counts uncompressed bytes, and the ratio is against zcat |
 
 first=${counts[0]}
 for i in "${!names[@]}"; do
+  [[ ${names[$i]} == grep* ]] && continue  # a literal search: shown, not required to agree
   if [[ ${counts[$i]} != "$first" ]]; then
     echo "compare: MISMATCH: '${names[0]}' found $first, '${names[$i]}' found ${counts[$i]}" >&2
     exit 1
