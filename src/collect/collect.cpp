@@ -59,9 +59,8 @@ Operator local_operator() {
 
 class Collector {
  public:
-  Collector(const CollectOptions& o, const Target& t, std::ostream& err)
+  Collector(const CollectOptions& o, std::ostream& err)
       : o_(o),
-        t_(t),
         err_(err),
         aws_(program_for(o.aws, "EKSIR_AWS", "aws")),
         kubectl_(program_for(o.kubectl, "EKSIR_KUBECTL", "kubectl")) {}
@@ -80,7 +79,6 @@ class Collector {
   std::string unique_output(const std::string& rel);
 
   const CollectOptions& o_;
-  const Target& t_;
   std::ostream& err_;
   std::string aws_, kubectl_;
   Manifest m_;
@@ -312,7 +310,7 @@ int run(const CollectOptions& o, std::ostream& out, std::ostream& err) {
     return 2;
   }
 
-  Collector c(o, t, err);
+  Collector c(o, err);
   Manifest& m = c.manifest();
   m.version = EKSIR_VERSION;
   m.cluster = t.cluster;

@@ -434,7 +434,8 @@ void build_incident(const std::vector<const FindingFacts*>& group, Graph& g,
              v.rfind("Get", 0) == 0 || v.rfind("List", 0) == 0 || v.rfind("Head", 0) == 0;
     };
     for (const auto& [ef, pulled] : sc->pulled) {
-      auto consider = [&](const std::string& k, bool acted) {
+      // ef by an init-capture: clang before 16 cannot capture a structured binding.
+      auto consider = [&, ef = ef](const std::string& k, bool acted) {
         // Named by a finding already: only what the attacker did with it is added.
         if (scope.count(k)) {
           if (acted && !sc->result.seeds.count(k) && !used_by_attacker.count(k))

@@ -112,22 +112,49 @@ std::string format_duration(TimeNs ns) {
   return out;
 }
 
-std::string builtin_rules_dir() {
+namespace {
+// p is under dir (both absolute, symlinks resolved where they exist).
+bool is_under(const std::filesystem::path& p, const std::filesystem::path& dir) {
+  auto rel = p.lexically_relative(dir);
+  return !rel.empty() && *rel.begin() != "..";
+}
+}  // namespace
+
+std::string builtin_rules_dir_for(const std::string& exe_path) {
   namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path exe = fs::weakly_canonical(exe_path, ec);
+  if (ec) exe = fs::path(exe_path).lexically_normal();
+  const fs::path dir = exe.parent_path();
+  // Installed: <prefix>/bin/eksir and <prefix>/share/eksir/rules/builtin (the relative path is
+  // the one `cmake --install` lays out, from the install directories the build was configured
+  // with).
+#ifdef EKSIR_INSTALL_RULES_DIR
+  const fs::path installed = (dir / EKSIR_INSTALL_RULES_DIR).lexically_normal();
+#else
+  const fs::path installed =
+      (dir / ".." / "share" / "eksir" / "rules" / "builtin").lexically_normal();
+#endif
+  if (fs::is_directory(installed, ec)) return installed.string();
+  // An unpacked tree (<dir>/eksir beside <dir>/rules/builtin or <dir>/../rules/builtin): build/
+  // inside the checkout is one.
+  for (const fs::path& candidate : {dir / ".." / "rules" / "builtin", dir / "rules" / "builtin"})
+    if (fs::is_directory(candidate, ec)) return candidate.lexically_normal().string();
+#if defined(EKSIR_SOURCE_RULES_DIR) && defined(EKSIR_BUILD_TREE)
+  // The checkout's pack only for a program run from the build tree it was built in (eksir, the
+  // tests, the fuzz targets): an installed or copied binary never reads a source tree, it names
+  // where its own pack should have been.
+  if (is_under(exe, fs::weakly_canonical(EKSIR_BUILD_TREE, ec))) return EKSIR_SOURCE_RULES_DIR;
+#endif
+  return installed.string();
+}
+
+std::string builtin_rules_dir() {
   if (const char* env = std::getenv("EKSIR_RULES_DIR"); env && *env) return env;
   std::error_code ec;
-  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    fs::path candidate = exe.parent_path() / ".." / "rules" / "builtin";
-    if (fs::is_directory(candidate, ec)) return fs::weakly_canonical(candidate, ec).string();
-    candidate = exe.parent_path() / "rules" / "builtin";
-    if (fs::is_directory(candidate, ec)) return candidate.string();
-  }
-#ifdef EKSIR_RULES_DIR
-  return EKSIR_RULES_DIR;
-#else
-  return "rules/builtin";
-#endif
+  std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) return "rules/builtin";
+  return builtin_rules_dir_for(exe.string());
 }
 
 }  // namespace eksir::rules

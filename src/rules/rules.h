@@ -119,8 +119,13 @@ LoadResult load_paths(const std::vector<std::string>& paths);
 // tactics (Elastic's threat entries) lists it once.
 void add_attack(std::vector<std::string>& attack, std::string id);
 
-// The built-in pack: $EKSIR_RULES_DIR, else <exe dir>/../rules/builtin, else the source tree's.
+// The built-in pack: $EKSIR_RULES_DIR, else builtin_rules_dir_for(the running executable).
 std::string builtin_rules_dir();
+// The built-in pack of the executable at exe_path: the installed one (<exe dir>/../share/eksir/
+// rules/builtin) if there, else <exe dir>/../rules/builtin or <exe dir>/rules/builtin (an unpacked
+// tree, a build folder inside the checkout), else the source tree's when exe_path lies in the
+// build tree it was built in; else the installed path, missing (the caller warns, naming it).
+std::string builtin_rules_dir_for(const std::string& exe_path);
 
 // "5m", "30s", "2h", "7d" → nanoseconds; 0 when not a duration.
 TimeNs parse_duration(std::string_view text);

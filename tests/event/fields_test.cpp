@@ -715,7 +715,7 @@ TEST(FieldDocs, MarkdownIsUpToDate) {
   ss << in.rdbuf();
   EXPECT_TRUE(ss.str() == expected)
       << "docs/fields.md differs from fields_markdown() (the table in src/event/field_table.cpp). "
-         "Regenerate it: EKSIR_REGENERATE_DOCS=1 ./eksir_tests --gtest_filter=FieldDocs.*";
+         "Regenerate it: EKSIR_REGENERATE_DOCS=1 ./eksir_unit_tests --gtest_filter=FieldDocs.*";
 }
 
 TEST(FieldDocs, MentionsEveryRow) {

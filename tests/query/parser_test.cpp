@@ -293,8 +293,9 @@ TEST(KqlParser, ElasticRuleQueries) {
       "  and kubernetes.audit.user.username:(\"system:anonymous\" or \"system:unauthenticated\" or "
       "not *)\n"
       "  and not kubernetes.audit.requestURI:(/healthz* or /livez* or /readyz* or /version)",
-      "event.dataset: \"aws.cloudtrail\" and aws.cloudtrail.user_identity.type: \"AssumedRole\" "
-      "and user.id: *\\:i-*",
+      // One query on two lines, in parentheses: clang does not take it for a missing comma.
+      ("event.dataset: \"aws.cloudtrail\" and aws.cloudtrail.user_identity.type: \"AssumedRole\" "
+       "and user.id: *\\:i-*"),
       "aws.cloudtrail.request_parameters: *includeManagementEvents*false*",
   };
   for (const char* q : queries) {

@@ -43,8 +43,9 @@ const char* kFalcoBanner[] = {
     "Tue Mar 14 08:00:01 2026: Falco initialized with configuration file: /etc/falco/falco.yaml",
     "Tue Mar 14 08:00:01 2026: Loading rules from file /etc/falco/falco_rules.yaml",
     "Tue Mar 14 08:00:01 2026: The chosen syscall buffer dimension is: 8388608 bytes (8 MBs)",
-    "Tue Mar 14 08:00:01 2026: Starting health webserver with threadiness 2, listening on port "
-    "8765",
+    // One line, in parentheses: clang does not take it for a missing comma.
+    ("Tue Mar 14 08:00:01 2026: Starting health webserver with threadiness 2, listening on port "
+     "8765"),
     "Tue Mar 14 08:00:01 2026: Loaded event sources: syscall",
     "Tue Mar 14 08:00:01 2026: Enabled event sources: syscall",
     "Tue Mar 14 08:00:01 2026: Opening 'syscall' source with modern BPF probe.",
