@@ -1,5 +1,5 @@
 // Headless Chromium for the report's browser tests (report_chromium_test.cpp,
-// report_layout_test.cpp): finding it, running it with a time limit, its console
+// report_layout_chromium_test.cpp): finding it, running it with a time limit, its console
 // messages and the network requests a page made. Artifacts (screenshots, DOMs,
 // net logs) go under BUILD_DIR/test-artifacts/report/.
 #pragma once

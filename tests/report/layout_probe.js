@@ -1,5 +1,5 @@
 // Test-only: measures the HTML report's layout in the browser that renders it. The layout test
-// (report_layout_test.cpp) injects this script into a copy of the report (its hash added to the
+// (report_layout_chromium_test.cpp) injects this script into a copy of the report (its hash added to the
 // copy's Content-Security-Policy) and reads the result back from the dumped DOM: one JSON object
 // in <pre id="eksir-layout">, with "<", ">", "&" and no-break spaces written as \u escapes so
 // that the DOM serializer leaves the text as it is.
