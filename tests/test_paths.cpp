@@ -75,8 +75,19 @@ static std::string slurp(const std::string& path) {
 }
 
 namespace {
+// "NAME=value" sets NAME, "NAME" unsets it (in the child).
+void apply_env(const std::vector<std::string>& env) {
+  for (const auto& e : env) {
+    size_t eq = e.find('=');
+    if (eq == std::string::npos)
+      ::unsetenv(e.c_str());
+    else
+      ::setenv(e.substr(0, eq).c_str(), e.substr(eq + 1).c_str(), 1);
+  }
+}
+
 RunResult run_eksir_in(const std::vector<std::string>& args, const std::string& cwd,
-                       uint64_t max_file_bytes) {
+                       uint64_t max_file_bytes, const std::vector<std::string>& env = {}) {
   std::string dir = temp_dir();
   std::string out_path = dir + "/stdout", err_path = dir + "/stderr";
   pid_t pid = ::fork();
@@ -89,6 +100,7 @@ RunResult run_eksir_in(const std::vector<std::string>& args, const std::string& 
     ::dup2(err, 2);
     ::dup2(in, 0);
     if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) ::_exit(126);
+    apply_env(env);
     if (max_file_bytes) {
       // stdout and stderr were opened before the limit and stay below it in these tests.
       ::signal(SIGXFSZ, SIG_IGN);
@@ -119,8 +131,13 @@ RunResult run_eksir(const std::vector<std::string>& args, const std::string& cwd
   return run_eksir_in(args, cwd, 0);
 }
 
+RunResult run_eksir_env(const std::vector<std::string>& args, const std::vector<std::string>& env) {
+  return run_eksir_in(args, "", 0, env);
+}
+
 RunResult run_eksir_tty(const std::vector<std::string>& args, unsigned columns,
-                        bool use_columns_env, const std::string& cwd) {
+                        bool use_columns_env, const std::string& cwd,
+                        const std::vector<std::string>& env) {
   auto quote = [](const std::string& s) {
     std::string q = "'";
     for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
@@ -147,6 +164,7 @@ RunResult run_eksir_tty(const std::vector<std::string>& args, unsigned columns,
       ::dup2(in, 0);
       if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) ::_exit(126);
       ::setenv("SHELL", "/bin/sh", 1);
+      apply_env(env);
       ::execlp("script", "script", "-qec", cmd.c_str(), "/dev/null", static_cast<char*>(nullptr));
       ::_exit(127);
     }

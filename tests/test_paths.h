@@ -24,11 +24,14 @@ struct RunResult {
 };
 // Runs the CLI with argv (no shell), capturing stdout and stderr; in cwd when given.
 RunResult run_eksir(const std::vector<std::string>& args, const std::string& cwd = "");
+// The same with the environment changed for the child: "NAME=value" sets NAME, "NAME" unsets it.
+RunResult run_eksir_env(const std::vector<std::string>& args, const std::vector<std::string>& env);
 // The same with stdout on a pseudo-terminal (util-linux `script`) of `columns` columns: $COLUMNS
 // when use_columns_env, else the terminal's own size (stty). out is what the terminal received,
-// carriage returns removed; err is the command's stderr alone.
+// carriage returns removed; err is the command's stderr alone. env as for run_eksir_env.
 RunResult run_eksir_tty(const std::vector<std::string>& args, unsigned columns,
-                        bool use_columns_env = true, const std::string& cwd = "");
+                        bool use_columns_env = true, const std::string& cwd = "",
+                        const std::vector<std::string>& env = {});
 // The same with a file-size limit: max_file_bytes is the child's RLIMIT_FSIZE (SIGXFSZ ignored,
 // so a write past it fails with EFBIG): a disk that fills up, for every file the child writes but
 // the captured stdout and stderr.

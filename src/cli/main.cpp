@@ -18,6 +18,7 @@
 #include "report/report.h"
 #include "respond/respond.h"
 #include "store/store.h"
+#include "util/colour.h"
 #include "util/terminal.h"
 #include "util/text.h"
 #include "util/visible.h"
@@ -38,6 +39,19 @@ void add_keep_going_option(CLI::App* app, bool& keep_going) {
 }
 
 int dispatch(int argc, char** argv);
+
+// --color on eksir and on every command under it (`eksir --color=never detect ...` and `eksir
+// detect ... --color=never` alike): one value, checked once.
+void add_colour_option(CLI::App* app, std::string& mode) {
+  app->add_option("--color", mode,
+                  "Colour: auto (a terminal, unless NO_COLOR is set), always or never")
+      ->check([](const std::string& v) {
+        return eksir::util::parse_colour_mode(v) ? std::string()
+                                                 : std::string("auto, always or never");
+      });
+  for (CLI::App* sub : app->get_subcommands([](CLI::App*) { return true; }))
+    add_colour_option(sub, mode);
+}
 
 // After a parse error: the first word CLI11 could not place, named with the closest name it knows
 // ("unknown command "investgate"; did you mean "investigate"?"); "" when every word was placed and
@@ -637,6 +651,9 @@ int dispatch(int argc, char** argv) {
       "fields", "List the field names queries can use (ECS names and native paths)");
   fl->add_flag("--markdown", fields_markdown, "Print the table as Markdown (docs/fields.md)");
 
+  std::string colour_mode = "auto";
+  add_colour_option(&app, colour_mode);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -651,6 +668,11 @@ int dispatch(int argc, char** argv) {
   // Tables and summaries fit a terminal; piped or redirected, nothing is cut.
   const size_t width = eksir::util::terminal_width(STDOUT_FILENO);
   hunt.width = detect.width = inv.width = posture.width = case_cmd.width = width;
+  // Colour, decided here once for standard output: the stages only follow it.
+  const bool colour = eksir::util::use_colour(
+      eksir::util::parse_colour_mode(colour_mode).value_or(eksir::util::ColourMode::Auto),
+      STDOUT_FILENO);
+  hunt.colour = detect.colour = inv.colour = posture.colour = case_cmd.colour = colour;
 
   if (h->parsed()) {
     if (!hc.fields_csv.empty()) {
@@ -668,6 +690,7 @@ int dispatch(int argc, char** argv) {
   }
   if (pin_cli.pin->parsed()) {
     pin_cli.cmd.hunt.width = width;
+    pin_cli.cmd.hunt.colour = colour;
     if (!hunt_filters("case pin", pin_cli.cmd.hunt, pin_cli.hunt)) return 2;
     std::ios::sync_with_stdio(false);
     return eksir::hunt::pin_command(pin_cli.cmd, std::cout, std::cerr);
@@ -700,7 +723,8 @@ int dispatch(int argc, char** argv) {
   if (ps->parsed()) return eksir::cluster::run_posture(posture, std::cout, std::cerr);
   if (co->parsed()) return eksir::collect::run(collect, std::cout, std::cerr);
   if (rl->parsed())
-    return eksir::detect::rules_command(rules_action, rule_paths, std::cout, std::cerr, width);
+    return eksir::detect::rules_command(rules_action, rule_paths, std::cout, std::cerr, width,
+                                        colour);
   if (rp->parsed()) return eksir::report::report_command(report_cmd, std::cout, std::cerr);
   if (fl->parsed()) {
     if (fields_markdown) {

@@ -351,8 +351,10 @@ std::vector<Finding> run_checks(const Snapshot& snap, const Policy& policy,
 std::string format_json(const std::vector<Finding>& findings, const Snapshot& snap,
                         const Policy& policy, const std::vector<std::string>& cluster_admins = {});
 std::string format_sarif(const std::vector<Finding>& findings);
-// width: the terminal's columns the table fits (0: not a terminal, nothing cut).
-void format_table(std::ostream& out, const std::vector<Finding>& findings, size_t width = 0);
+// width: the terminal's columns the table fits (0: not a terminal, nothing cut); colour: the
+// header bold and the severities coloured (util/colour.h).
+void format_table(std::ostream& out, const std::vector<Finding>& findings, size_t width = 0,
+                  bool colour = false);
 
 struct PostureOptions {
   std::vector<std::string> snapshot;
@@ -361,7 +363,8 @@ struct PostureOptions {
   std::string min_severity = "info";
   std::string fail_on;  // "" = never exit 1
   bool quiet = false;
-  size_t width = 0;  // the table's terminal columns (lines fit, cells cut); 0: nothing cut
+  size_t width = 0;     // the table's terminal columns (lines fit, cells cut); 0: nothing cut
+  bool colour = false;  // the table's header bold and severities coloured (util/colour.h)
 };
 // eksir posture. Returns 0, 1 (--fail-on reached) or 2 (input or usage error).
 int run_posture(const PostureOptions& opts, std::ostream& out, std::ostream& err);

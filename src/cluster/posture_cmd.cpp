@@ -6,6 +6,7 @@
 #include <ostream>
 
 #include "cluster/cluster.h"
+#include "util/colour.h"
 #include "util/sarif.h"
 #include "util/table.h"
 #include "util/text.h"
@@ -154,8 +155,14 @@ std::string format_sarif(const std::vector<Finding>& findings) {
   return o;
 }
 
-void format_table(std::ostream& out, const std::vector<Finding>& findings, size_t width) {
+void format_table(std::ostream& out, const std::vector<Finding>& findings, size_t width,
+                  bool colour) {
   util::TableWriter t(out, {"SEVERITY", "CHECK", "RESOURCE", "FIELD", "MESSAGE"}, width);
+  t.set_colour(colour);
+  // An exempted EKS system component is not the responder's to act on: dim, whatever its level.
+  t.colour_column(0, [](std::string_view sev) {
+    return sev.ends_with("(exempt)") ? util::sgr::kDim : util::severity_sgr(sev);
+  });
   for (const auto& f : findings)
     t.add({std::string(severity_name(f.severity)) + (f.exempted ? " (exempt)" : ""), f.check,
            resource(f), f.field, f.message});
@@ -181,7 +188,7 @@ int run_posture(const PostureOptions& opts, std::ostream& out, std::ostream& err
   if (!opts.config.empty()) {
     PolicyResult pr = load_policy(opts.config);
     if (!pr.ok()) {
-      for (const auto& e : pr.errors) err << util::visible(e) << "\n";
+      for (const auto& e : pr.errors) err << "eksir posture: " << util::visible(e) << "\n";
       return 2;
     }
     policy = std::move(pr.policy);
@@ -210,7 +217,8 @@ int run_posture(const PostureOptions& opts, std::ostream& out, std::ostream& err
     if (!std::binary_search(snapshot_files.begin(), snapshot_files.end(), s.file))
       snap.skips.push_back(s);
   if (snap.objects == 0) {
-    for (const auto& s : snap.skips) err << util::visible(s.message()) << "\n";
+    for (const auto& s : snap.skips)
+      err << "eksir posture: skipped " << util::visible(s.message()) << "\n";
     err << "eksir posture: no Kubernetes or EKS objects could be read\n";
     return 2;
   }
@@ -231,32 +239,35 @@ int run_posture(const PostureOptions& opts, std::ostream& out, std::ostream& err
   else if (opts.format == "sarif")
     out << format_sarif(shown);
   else
-    format_table(out, shown, opts.width);
+    format_table(out, shown, opts.width, opts.colour);
 
+  // Every line on stderr starts "eksir posture: ", as every command's do; a list under one is
+  // indented.
   if (!opts.quiet) {
     uint64_t exempted = 0;
     for (const auto& f : shown) exempted += f.exempted;
     err << fmt::format(
-        "posture: {} files, {} objects ({} of kinds no check reads), {} results ({} exempted EKS "
-        "system components)\n",
+        "eksir posture: {} files, {} objects ({} of kinds no check reads), {} results ({} "
+        "exempted EKS system components)\n",
         snap.files, snap.objects, snap.other, shown.size(), exempted);
     if (!admins.empty()) {
-      err << "cluster-admin holders:\n";
+      err << "eksir posture: cluster-admin holders:\n";
       for (const auto& a : admins) err << "  " << util::visible(a) << "\n";
     }
     for (const auto& s : policy.suppressions)
       err << fmt::format(
-          "suppression {} ({}): {} {}{}\n", util::visible(s.rule), util::visible(s.reason), s.hits,
-          s.hits == 1 ? "finding hidden" : "findings hidden",
+          "eksir posture: suppression {} ({}): {} {}{}\n", util::visible(s.rule),
+          util::visible(s.reason), s.hits, s.hits == 1 ? "finding hidden" : "findings hidden",
           s.expired ? fmt::format(" — EXPIRED {}, not applied", util::visible(s.expires))
                     : std::string());
-    for (const auto& s : snap.skips) err << "skipped " << util::visible(s.message()) << "\n";
+    for (const auto& s : snap.skips)
+      err << "eksir posture: skipped " << util::visible(s.message()) << "\n";
     if (snap.vulnerability_records == 0)
-      err << "no image scan results given: no check of the images' known vulnerabilities (give "
-             "Amazon Inspector or ECR scan findings, or Trivy / Grype reports, with the "
-             "snapshot)\n";
+      err << "eksir posture: no image scan results given: no check of the images' known "
+             "vulnerabilities (give Amazon Inspector or ECR scan findings, or Trivy / Grype "
+             "reports, with the snapshot)\n";
     else
-      err << fmt::format("image scan results: {} records, {} critical or high\n",
+      err << fmt::format("eksir posture: image scan results: {} records, {} critical or high\n",
                          snap.vulnerability_records, snap.vulnerabilities.size());
   }
   if (fail_on)

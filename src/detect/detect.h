@@ -116,7 +116,8 @@ enum class Format { Table, Json, Ndjson, Sarif };
 std::optional<Format> parse_format(std::string_view name);
 void write_json(const std::vector<Finding>& f, const std::string& summary, std::ostream& out);
 void write_ndjson(const std::vector<Finding>& f, std::ostream& out);
-void write_table(const std::vector<Finding>& f, std::ostream& out, size_t width = 0);
+void write_table(const std::vector<Finding>& f, std::ostream& out, size_t width = 0,
+                 bool colour = false);
 void write_sarif(const std::vector<Finding>& f, const std::vector<rules::Rule>& rules,
                  std::ostream& out);
 std::string finding_json(const Finding& f);
@@ -135,6 +136,7 @@ struct DetectOptions {
   bool quiet = false;
   bool keep_going = false;  // an evidence path that cannot be read is skipped, not fatal
   size_t width = 0;         // the table's terminal columns (lines fit, cells cut); 0: nothing cut
+  bool colour = false;      // the table's header bold and severities coloured (util/colour.h)
   // When set, events come from it instead of the evidence files; it is given the loaded rules.
   std::function<sources::ScanFn(const std::vector<rules::Rule>&)> scan;
   // Findings for which this returns false are left out (eksir.yaml suppressions).
@@ -161,6 +163,6 @@ namespace eksir::detect {
 // validation finds errors or a test fails; 2 for an unknown action.
 // width: the terminal columns `list`'s table fits (0: not a terminal, nothing cut).
 int rules_command(std::string_view action, const std::vector<std::string>& paths, std::ostream& out,
-                  std::ostream& err, size_t width = 0);
+                  std::ostream& err, size_t width = 0, bool colour = false);
 
 }  // namespace eksir::detect

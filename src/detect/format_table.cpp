@@ -4,12 +4,16 @@
 #include <ostream>
 
 #include "detect/detect.h"
+#include "util/colour.h"
 #include "util/table.h"
 
 namespace eksir::detect {
 
-void write_table(const std::vector<Finding>& findings, std::ostream& out, size_t width) {
+void write_table(const std::vector<Finding>& findings, std::ostream& out, size_t width,
+                 bool colour) {
   util::TableWriter table(out, {"severity", "first seen", "rule", "subject", "count"}, width);
+  table.set_colour(colour);
+  table.colour_column(0, util::severity_sgr);
   for (const auto& f : findings) {
     std::string subject;
     for (const auto& [k, v] : f.subject)

@@ -6,13 +6,14 @@
 
 #include "detect/detect.h"
 #include "rules/elastic.h"
+#include "util/colour.h"
 #include "util/table.h"
 #include "util/visible.h"
 
 namespace eksir::detect {
 
 int rules_command(std::string_view action, const std::vector<std::string>& given, std::ostream& out,
-                  std::ostream& err, size_t width) {
+                  std::ostream& err, size_t width, bool colour) {
   if (action != "list" && action != "validate" && action != "test") {
     err << fmt::format("eksir rules: unknown action '{}' (list, validate, test)\n",
                        util::visible(action));
@@ -42,15 +43,19 @@ int rules_command(std::string_view action, const std::vector<std::string>& given
     loaded.merge(std::move(elastic.result));
   }
   for (const auto& s : loaded.skipped_files)
-    err << fmt::format("warning: {}: not a rule file, skipped: {}\n", util::visible(s.file),
-                       util::visible(s.reason));
-  for (const auto& e : loaded.errors) err << "error: " << util::visible(e.text()) << "\n";
+    err << fmt::format("eksir rules: warning: {}: not a rule file, skipped: {}\n",
+                       util::visible(s.file), util::visible(s.reason));
+  for (const auto& e : loaded.errors)
+    err << "eksir rules: error: " << util::visible(e.text()) << "\n";
   if (action != "list")
-    for (const auto& w : loaded.warnings) err << "warning: " << util::visible(w.text()) << "\n";
+    for (const auto& w : loaded.warnings)
+      err << "eksir rules: warning: " << util::visible(w.text()) << "\n";
 
   if (action == "list") {
     util::TableWriter t(out, {"id", "severity", "type", "sources", "attack", "criterion", "title"},
                         width);
+    t.set_colour(colour);
+    t.colour_column(1, util::severity_sgr);
     for (const auto& r : loaded.rules) {
       std::string srcs, attack;
       for (auto s : r.sources) srcs += fmt::format("{}{}", srcs.empty() ? "" : ",", source_name(s));

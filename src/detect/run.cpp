@@ -84,7 +84,7 @@ int run(const DetectOptions& o, std::ostream& out, std::ostream& err) {
       write_ndjson(findings, out);
       break;
     case Format::Table:
-      write_table(findings, out, o.width);
+      write_table(findings, out, o.width, o.colour);
       break;
     case Format::Sarif:
       write_sarif(findings, engine.rules(), out);

@@ -17,6 +17,7 @@
 #include "hunt/time_order.h"
 #include "query/query.h"
 #include "sources/sources.h"
+#include "util/colour.h"
 #include "util/table.h"
 #include "util/text.h"
 #include "util/time_math.h"
@@ -291,6 +292,12 @@ int run(const HuntOptions& o, std::ostream& out, std::ostream& err) {
   std::vector<std::string> duplicates;  // JSON: each copy folded, cited
   TimeOrder time_order(o.sort_memory, o.limit);
   util::TableWriter table(out, renderer.header(), o.width);
+  table.set_colour(o.colour);
+  // A severity or priority asked for with --fields is coloured as severities are everywhere.
+  for (size_t i = 0; i < o.fields.size(); ++i)
+    if (util::ascii_lower(o.fields[i]).find("severity") != std::string::npos ||
+        util::ascii_lower(o.fields[i]).find("priority") != std::string::npos)
+      table.colour_column(i, util::severity_sgr);
   bool csv_header_done = false;
   bool json_first = true;
   if (json) out << "{\"events\":[";

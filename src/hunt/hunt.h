@@ -51,6 +51,7 @@ struct HuntOptions {
   bool progress = true;  // drawn only when stderr is a terminal
   bool quiet = false;    // no summary on stderr
   size_t width = 0;      // the table's terminal columns (lines fit, cells cut); 0: nothing cut
+  bool colour = false;   // the table's header bold, severity columns coloured (util/colour.h)
   sources::ScanFn scan;  // when set, events come from it instead of the evidence files
   Order order = Order::Default;
   // The same record exported more than once (an S3 CloudTrail object and lookup-events output,

@@ -236,6 +236,7 @@ struct InvestigateOptions {
   bool keep_going = false;  // an evidence path that cannot be read is a gap, not an error
   bool reports = true;      // write report.md / report.html into the case
   size_t width = 0;         // the text summary's terminal columns; 0: not a terminal, whole lines
+  bool colour = false;      // the text summary's severities and headings coloured (util/colour.h)
   std::optional<Level> fail_on;
   // When set (`--on clickhouse://...`), events also come from it: it is given the loaded rules,
   // and `source` names it in the run's inputs. Local evidence, when given too (a snapshot, alert

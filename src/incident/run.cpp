@@ -420,10 +420,9 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
   if (o.format == "json") {
     out << rec.incident_json;
   } else {
-    bool color = isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
     // The incident (saved above) keeps the placeholders: it does not depend on where the case is.
     fill_in_next_steps(inv.incident, dir, o.evidence);
-    write_summary(inv, out, color, o.width);
+    write_summary(inv, out, o.colour, o.width);
   }
   out.flush();
   events.clear();

@@ -7,6 +7,7 @@
 #include <ostream>
 
 #include "incident/internal.h"
+#include "util/colour.h"
 #include "util/text.h"
 #include "util/time_math.h"
 #include "util/visible.h"
@@ -14,25 +15,16 @@
 namespace eksir::incident {
 namespace {
 
-struct Style {
-  bool color;
-  std::string operator()(std::string_view code, std::string_view s) const {
-    return color ? fmt::format("\x1b[{}m{}\x1b[0m", code, s) : std::string(s);
-  }
-};
-
+// A level in the palette every command uses (util/colour.h): critical red and bold, high red,
+// medium yellow, low the terminal's own colour.
 std::string_view level_color(Level l) {
-  switch (l) {
-    case Level::Critical:
-      return "1;37;41";
-    case Level::High:
-      return "1;31";
-    case Level::Medium:
-      return "1;33";
-    case Level::Low:
-      return "1;32";
-  }
-  return "0";
+  return util::severity_sgr(level_name(l));
+}
+
+// The severity at the top, reversed: the level's colour as a badge.
+std::string badge_color(Level l) {
+  std::string_view c = level_color(l);
+  return c.empty() ? "1;7" : std::string(c) + ";7";
 }
 
 std::string where(const Evidence& e) {
@@ -47,7 +39,8 @@ std::string where(const Evidence& e) {
 }  // namespace
 
 void write_summary(const Investigation& inv, std::ostream& out, bool color, size_t width) {
-  Style s{color};
+  const util::Paint s{color};
+  const std::string_view bold = util::sgr::kBold;
   // Every line through here: on a terminal (width > 0) it fits, cut with "…"; else it is whole.
   auto line = [&](std::string_view text) { out << util::fit_line(text, width) << '\n'; };
   // A field that gives way first on a terminal, to the columns the rest of its line leaves it
@@ -59,10 +52,10 @@ void write_summary(const Investigation& inv, std::ostream& out, bool color, size
   const Incident& inc = inv.incident;
   bool undetermined = !inc.undetermined.empty();
   if (undetermined)
-    line(s("1;7", " UNDETERMINED ") + "  " + s("1", util::visible(inc.title)));
+    line(s("1;7", " UNDETERMINED ") + "  " + s(bold, util::visible(inc.title)));
   else
-    line(s(level_color(inc.severity), fmt::format(" {} ", level_name(inc.severity))) + "  " +
-         s("1", util::visible(inc.title)));
+    line(s(badge_color(inc.severity), fmt::format(" {} ", level_name(inc.severity))) + "  " +
+         s(bold, util::visible(inc.title)));
   line(fmt::format("{}  {}  case {}", util::visible(inc.id), util::visible(inc.type),
                    inv.run.case_dir.empty() ? "(not saved)" : util::visible(inv.run.case_dir)));
   std::string by_source;
@@ -77,10 +70,10 @@ void write_summary(const Investigation& inv, std::ostream& out, bool color, size
   out << "\n";
 
   if (undetermined) {
-    line(s("1", "Why undetermined"));
+    line(s(bold, "Why undetermined"));
     line("  " + inc.undetermined);
   } else {
-    line(s("1", fmt::format("Why {}", level_name(inc.severity))));
+    line(s(bold, fmt::format("Why {}", level_name(inc.severity))));
   }
   for (const auto& c : inc.criteria) {
     if (c.likely_benign) continue;
@@ -109,7 +102,7 @@ void write_summary(const Investigation& inv, std::ostream& out, bool color, size
   for (const auto& a : inc.assumptions) line("  assumed: " + util::visible(a));
 
   out << "\n";
-  line(s("1", "Timeline"));
+  line(s(bold, "Timeline"));
   const size_t max_lines = 18;
   size_t n = 0;
   for (const auto& t : inc.timeline) {
@@ -123,7 +116,7 @@ void write_summary(const Investigation& inv, std::ostream& out, bool color, size
   if (inc.timeline.empty()) line("  (no event behind a finding)");
 
   out << "\n";
-  line(s("1", fmt::format("Affected ({})", inc.affected.size())));
+  line(s(bold, fmt::format("Affected ({})", inc.affected.size())));
   // The name column: 44 wide, narrower on a narrow terminal.
   size_t name_width = width ? std::clamp<size_t>(width > 22 ? (width - 22) / 2 : 12, 12, 44) : 44;
   size_t shown = 0;
@@ -142,7 +135,7 @@ void write_summary(const Investigation& inv, std::ostream& out, bool color, size
 
   const Metrics& m = inc.metrics;
   out << "\n";
-  line(s("1", "Metrics"));
+  line(s(bold, "Metrics"));
   line(fmt::format(
       "  first malicious event {}  first detection {}  time to detection {}",
       m.first_malicious == kNoTime ? "not known" : format_time(m.first_malicious),
@@ -155,7 +148,7 @@ void write_summary(const Investigation& inv, std::ostream& out, bool color, size
                      m.implausible_times, m.implausible_times == 1 ? "" : "s"));
   if (!inc.likely_benign.empty()) {
     out << "\n";
-    line(s("1", fmt::format("Likely benign ({})", inc.likely_benign.size())));
+    line(s(bold, fmt::format("Likely benign ({})", inc.likely_benign.size())));
     size_t k = 0;
     for (const auto& b : inc.likely_benign) {
       if (k++ == 6) {
@@ -175,7 +168,7 @@ void write_summary(const Investigation& inv, std::ostream& out, bool color, size
     }
   if (pulled || !inc.not_expanded.empty()) {
     out << "\n";
-    line(s("1", "Scope"));
+    line(s(bold, "Scope"));
     if (pulled)
       line(fmt::format(
           "  {} timeline line{} no rule fired on{}: the attacker's credentials, addresses and what "
@@ -194,7 +187,7 @@ void write_summary(const Investigation& inv, std::ostream& out, bool color, size
   }
   if (!inc.gaps.empty()) {
     out << "\n";
-    line(s("1", "Gaps in the evidence"));
+    line(s(bold, "Gaps in the evidence"));
     // One line each: a first_seen rule's example values stay in incident.json and the report.
     for (const auto& g : inc.gaps) {
       std::string_view text = g;
@@ -205,7 +198,7 @@ void write_summary(const Investigation& inv, std::ostream& out, bool color, size
   }
   if (!inv.leads.empty()) {
     out << "\n";
-    line(s("1", fmt::format("Other leads ({}, not part of this incident)", inv.leads.size())));
+    line(s(bold, fmt::format("Other leads ({}, not part of this incident)", inv.leads.size())));
     size_t k = 0;
     for (const auto& l : inv.leads) {
       if (k++ == 6) {
@@ -214,12 +207,13 @@ void write_summary(const Investigation& inv, std::ostream& out, bool color, size
       }
       std::string count =
           fmt::format(" ({} finding{})", l.findings.size(), l.findings.size() == 1 ? "" : "s");
-      line(fmt::format("  {:<7} {:<8} {}{}", util::visible(l.id), level_name(l.severity),
+      line(fmt::format("  {:<7} {} {}{}", util::visible(l.id),
+                       s(level_color(l.severity), fmt::format("{:<8}", level_name(l.severity))),
                        field(l.title, 2 + 8 + 9 + count.size()), count));
     }
   }
   out << "\n";
-  line(s("1", "Next steps"));
+  line(s(bold, "Next steps"));
   size_t i = 1;
   for (const auto& step : inc.next_steps) line(fmt::format("  {}. {}", i++, util::visible(step)));
 }

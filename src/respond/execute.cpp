@@ -334,7 +334,7 @@ int respond(const RespondOptions& o, std::istream& in, std::ostream& out, std::o
       err << "eksir respond: refused: this is not the case's cluster or account; nothing was "
              "run:\n";
       for (const auto& p : cc.problems) err << "  " << p << "\n";
-      err << "Switch to the case's (kubectl config use-context, --context, AWS_PROFILE), or, to "
+      err << "  switch to the case's (kubectl config use-context, --context, AWS_PROFILE), or, to "
              "run the steps here all the same (journaled):\n    "
           << respond_line(o, lc.dir, {"--force-context"}) << "\n";
       return 2;

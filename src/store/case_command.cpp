@@ -2,10 +2,12 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include <algorithm>
 #include <ostream>
 #include <sstream>
 
 #include "store/store.h"
+#include "util/colour.h"
 #include "util/table.h"
 #include "util/text.h"
 #include "util/visible.h"
@@ -117,6 +119,8 @@ int list(const CaseCommand& cmd, std::ostream& out, std::ostream& err) {
   util::TableWriter t(out,
                       {"id", "status", "severity", "title", "runs", "findings", "notes", "updated"},
                       cmd.width);
+  t.set_colour(cmd.colour);
+  t.colour_column(2, util::severity_sgr);
   for (const auto& c : cases) {
     if (!c.error.empty()) {
       t.add({c.id, c.status, "-", c.error, "-", "-", "-", "-"});
@@ -129,14 +133,20 @@ int list(const CaseCommand& cmd, std::ostream& out, std::ostream& err) {
   return 0;
 }
 
-void show_text(const Case& c, std::ostream& out, size_t width) {
+void show_text(const Case& c, std::ostream& out, size_t width, bool colour) {
   // Every line fits a terminal (width > 0), cut with "…"; whole otherwise.
   auto line = [&](std::string_view text) { out << util::fit_line(text, width) << '\n'; };
+  const util::Paint paint{colour};
+  auto heading = [&](std::string_view text) { line(paint(util::sgr::kBold, text)); };
+  // A severity as the case store holds it ("Critical", "-"), coloured as everywhere.
+  auto severity = [&](const std::string& s) {
+    return paint(util::severity_sgr(s), shown(or_dash(s)));
+  };
   CaseInfo info = c.info();
-  line("Case " + shown(info.id) + (info.title.empty() ? "" : " — " + shown(info.title)));
+  heading("Case " + shown(info.id) + (info.title.empty() ? "" : " — " + shown(info.title)));
   line("  dir       " + shown(info.dir));
   line("  status    " + shown(info.status));
-  line("  severity  " + shown(or_dash(info.severity)));
+  line("  severity  " + severity(info.severity));
   line("  created   " + format_time(info.created));
   line("  updated   " + format_time(info.updated));
   if (info.status == "closed")
@@ -144,7 +154,7 @@ void show_text(const Case& c, std::ostream& out, size_t width) {
 
   auto runs = c.runs();
   out << "\n";
-  line("Runs (" + std::to_string(runs.size()) + ")");
+  heading("Runs (" + std::to_string(runs.size()) + ")");
   if (runs.empty()) {
     line("  no investigation run yet");
   } else {
@@ -152,6 +162,8 @@ void show_text(const Case& c, std::ostream& out, size_t width) {
         out,
         {"run", "started", "finished", "operator", "version", "inputs", "findings", "severity"},
         width);
+    t.set_colour(colour);
+    t.colour_column(7, util::severity_sgr);
     for (const auto& r : runs)
       t.add({std::to_string(r.id), format_time(r.started), format_time(r.finished),
              or_dash(r.operator_name), or_dash(r.tool_version), std::to_string(r.inputs.size()),
@@ -162,36 +174,41 @@ void show_text(const Case& c, std::ostream& out, size_t width) {
   if (!runs.empty()) {
     IncidentView inc = read_incident(c.latest_incident_json());
     out << "\n";
-    line("Incident (run " + std::to_string(runs.back().id) + ")");
+    heading("Incident (run " + std::to_string(runs.back().id) + ")");
     if (!inc.present) {
       line("  the run kept no incident document");
     } else if (!inc.error.empty()) {
       line("  the incident document is unreadable: " + shown(inc.error));
     } else {
       if (inc.undetermined.empty())
-        line("  severity  " + shown(or_dash(inc.severity)));
+        line("  severity  " + severity(inc.severity));
       else
         line("  severity  undetermined: " + shown(inc.undetermined));
       line(inc.criteria.empty() ? "  criteria  none met" : "  criteria");
-      for (const auto& k : inc.criteria)
-        line("    " + fmt::format("{:<9} {}", shown(k.level), shown(or_dash(k.criterion))) +
+      for (const auto& k : inc.criteria) {
+        std::string level = shown(k.level);
+        level = paint(util::severity_sgr(k.level), level) +
+                std::string(9 - std::min<size_t>(9, util::display_width(level)), ' ');
+        line("    " + level + " " + shown(or_dash(k.criterion)) +
              fmt::format(" ({} evidence{})", k.evidence, k.likely_benign ? ", likely benign" : ""));
+      }
       if (!inc.summary.empty()) line("  summary   " + shown(inc.summary));
     }
   }
 
   auto notes = c.notes();
   out << "\n";
-  line("Notes (" + std::to_string(notes.size()) + ")");
+  heading("Notes (" + std::to_string(notes.size()) + ")");
   for (const auto& n : notes)
     line("  " + format_time(n.time) + "  " + shown(or_dash(n.author)) + ": " + shown(n.text));
 
   auto pins = c.pins();
   out << "\n";
-  line("Pinned to the timeline (" + std::to_string(pins.size()) + ")");
+  heading("Pinned to the timeline (" + std::to_string(pins.size()) + ")");
   if (!pins.empty()) {
     util::TableWriter t(out, {"pin", "time", "source", "event", "pinned", "by", "query", "note"},
                         width);
+    t.set_colour(colour);
     for (const auto& p : pins)
       t.add({std::to_string(p.id), format_time(p.time), or_dash(p.source), or_dash(p.text),
              format_time(p.pinned), or_dash(p.author), p.query, or_dash(p.note)});
@@ -200,11 +217,12 @@ void show_text(const Case& c, std::ostream& out, size_t width) {
 
   auto journal = c.journal();
   out << "\n";
-  line("Journal (" + std::to_string(journal.size()) + ")");
+  heading("Journal (" + std::to_string(journal.size()) + ")");
   if (!journal.empty()) {
     util::TableWriter t(
         out, {"id", "started", "phase", "step", "action", "target", "exit", "mode", "operator"},
         width);
+    t.set_colour(colour);
     for (const auto& j : journal)
       t.add({std::to_string(j.id), format_time(j.started), or_dash(j.phase), or_dash(j.step_id),
              or_dash(j.action), or_dash(j.target), std::to_string(j.exit_status),
@@ -325,7 +343,7 @@ int case_command(const CaseCommand& cmd, std::ostream& out, std::ostream& err) {
     if (cmd.format == "json")
       show_json(*c, text);
     else
-      show_text(*c, text, cmd.width);
+      show_text(*c, text, cmd.width, cmd.colour);
     if (Status read = c->read_status(); !read) {
       err << prefix << read.error << "\n";
       return 2;

@@ -214,7 +214,8 @@ struct CaseCommand {
   std::string text;             // note text / close reason
   std::string author;           // "" = the operator from the environment
   std::string format = "text";  // text | json
-  size_t width = 0;  // text: the terminal's columns, lines and tables fit; 0: nothing cut
+  size_t width = 0;     // text: the terminal's columns, lines and tables fit; 0: nothing cut
+  bool colour = false;  // text: headings and severities coloured (util/colour.h)
 };
 int case_command(const CaseCommand& cmd, std::ostream& out, std::ostream& err);
 

@@ -4,6 +4,7 @@
 #include <numeric>
 #include <ostream>
 
+#include "util/colour.h"
 #include "util/text.h"
 #include "util/visible.h"
 
@@ -44,6 +45,12 @@ std::vector<size_t> level_fill(const std::vector<size_t>& lo, const std::vector<
 }
 
 }  // namespace
+
+void TableWriter::colour_column(size_t column,
+                                std::function<std::string_view(std::string_view)> sgr) {
+  if (sgr_.size() <= column) sgr_.resize(column + 1);
+  sgr_[column] = std::move(sgr);
+}
 
 void TableWriter::add(std::vector<std::string> row) {
   ++rows_;
@@ -108,15 +115,16 @@ void TableWriter::flush_pending() {
       if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
     upper.push_back(h);
   }
-  print(upper);
+  print(upper, true);
   for (const auto& r : pending_) print(r);
   pending_.clear();
   streaming_ = true;
 }
 
 // Every cell is shown through visible(): a value from the evidence cannot move the cursor, end
-// the row or reorder the text, and the widths are those of what is printed.
-void TableWriter::print(const std::vector<std::string>& row) {
+// the row or reorder the text, and the widths are those of what is printed. Colour goes around
+// the visible text of a cell, never inside it, and takes no columns.
+void TableWriter::print(const std::vector<std::string>& row, bool header) {
   std::string line;
   size_t at = 0, start = 0;  // printed columns so far; where the cell is due to start
   for (size_t i = 0; i < widths_.size(); ++i) {
@@ -128,15 +136,21 @@ void TableWriter::print(const std::vector<std::string>& row) {
       line.append(gap, ' ');
       at += gap;
     }
+    std::string_view code;
+    if (colour_ && !cell.empty())
+      code = header ? sgr::kBold : i < sgr_.size() && sgr_[i] ? sgr_[i](cell) : "";
+    if (!code.empty()) line.append("\x1b[").append(code).append("m");
     if (width_)
       at += append_fit(line, cell, widths_[i]);
     else {
       append_visible(line, cell);
       at += display_width(cell);
     }
+    if (!code.empty()) line.append("\x1b[0m");
   }
   while (!line.empty() && line.back() == ' ') line.pop_back();
-  if (width_ && at > width_) line = fit(line, width_);  // visible already: fit() keeps it
+  // Visible already: fit_line() keeps it, and measures it without the colour sequences.
+  if (width_ && at > width_) line = fit_line(line, width_);
   out_ << line << '\n';
 }
 

@@ -2,8 +2,10 @@
 // are (evidence included) and printed through util::visible().
 #pragma once
 
+#include <functional>
 #include <iosfwd>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace eksir::util {
@@ -18,13 +20,18 @@ class TableWriter {
   // leaves room.
   TableWriter(std::ostream& out, std::vector<std::string> header, size_t width = 0)
       : out_(out), header_(std::move(header)), width_(width) {}
+  // Colour (util/colour.h), off unless the caller's options say so: the header bold, and the
+  // cells of each column given to colour_column() wrapped in the SGR code sgr(cell) returns ("" for
+  // none). Widths and cuts are those of the text alone; a cut cell keeps its colour.
+  void set_colour(bool on) { colour_ = on; }
+  void colour_column(size_t column, std::function<std::string_view(std::string_view)> sgr);
   void add(std::vector<std::string> row);
   void finish();
 
  private:
   void flush_pending();
   void layout();
-  void print(const std::vector<std::string>& row);
+  void print(const std::vector<std::string>& row, bool header = false);
 
   static constexpr size_t kMeasureRows = 500;  // rows that set the widths before streaming starts
   static constexpr size_t kMinWidth = 6;       // a narrowed column keeps at least this
@@ -36,6 +43,8 @@ class TableWriter {
   std::vector<size_t> widths_;
   bool streaming_ = false;
   size_t rows_ = 0;
+  bool colour_ = false;
+  std::vector<std::function<std::string_view(std::string_view)>> sgr_;  // by column
 };
 
 }  // namespace eksir::util

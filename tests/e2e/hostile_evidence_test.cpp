@@ -152,7 +152,15 @@ TEST_F(HostileEvidence, HuntTableShowsEscapesInAlignedColumns) {
   EXPECT_NE(r.out.find(kShownWhole), std::string::npos) << r.out;
   // On a terminal, the outcome column starts at the same printed column on every row (a \x1f in
   // a name no longer splits its cell; widths count what is printed) and long names are cut.
-  auto tty = test::run_eksir_tty({"hunt", "*", evidence()}, 150);
+  // Without colour, nothing on the terminal is a control character; with it, only the header's
+  // bold is, never a row the evidence fills.
+  auto coloured = test::run_eksir_tty({"hunt", "*", evidence(), "--color=always"}, 150);
+  ASSERT_EQ(coloured.exit_code, 0) << coloured.err;
+  auto rows = lines(coloured.out);
+  ASSERT_EQ(rows.size(), 4u) << coloured.out;
+  EXPECT_NE(rows[0].find("\x1b[1mTIME\x1b[0m"), std::string::npos) << rows[0];
+  for (size_t i = 1; i < rows.size(); ++i) expect_inert(rows[i], "a row on a colour terminal");
+  auto tty = test::run_eksir_tty({"hunt", "*", evidence(), "--color=never"}, 150);
   ASSERT_EQ(tty.exit_code, 0) << tty.err;
   expect_inert(tty.out, "hunt on a terminal");
   EXPECT_NE(tty.out.find(kShownStart), std::string::npos) << tty.out;
