@@ -70,6 +70,24 @@ void put(Finding& f, std::string key, std::string value) {
   if (!value.empty()) f.subject.emplace_back(std::move(key), std::move(value));
 }
 
+// Each string at path (arrays flattened).
+template <class Fn>
+void each_text(simdjson::dom::element root, std::string_view path, Fn&& fn) {
+  FieldRef::any_in(root, path, [&](const FieldValue& v) {
+    if (v.type == FieldValue::Type::String) fn(std::string_view(v.str));
+    return false;
+  });
+}
+
+// A technique id the alert names, and a tactic by any of the names rules::tactic_short_name
+// reads.
+void add_technique(Finding& f, std::string_view id) {
+  if (rules::is_technique_id(id)) rules::add_attack(f.attack, std::string(id));
+}
+void add_tactic(Finding& f, std::string_view name) {
+  if (auto t = rules::tactic_short_name(name)) rules::add_tactic(f.tactics, std::move(*t));
+}
+
 double number_at(simdjson::dom::element root, std::string_view path, bool& found) {
   double out = 0;
   found = false;
@@ -103,6 +121,15 @@ Finding guardduty(const EventView& ev) {
   double score = number_at(d, "severity", found);
   f.severity = found ? guardduty_severity(score) : Severity::Medium;
   put(f, "type", type);
+  // The finding type's threat purpose, when it is an ATT&CK tactic: "PrivilegeEscalation:..."
+  if (size_t colon = type.find(':'); colon != std::string::npos) {
+    std::string purpose;
+    for (char c : type.substr(0, colon)) {
+      if (c >= 'A' && c <= 'Z' && !purpose.empty()) purpose += '-';
+      purpose += c;
+    }
+    add_tactic(f, purpose);
+  }
   put(f, "cluster", path_text(d, "resource.eksClusterDetails.name"));
   put(f, "namespace",
       first_path(d, {"resource.kubernetesDetails.kubernetesWorkloadDetails.namespace"}));
@@ -150,6 +177,11 @@ Finding falco(const EventView& ev) {
   f.description = path_text(d, "output");
   f.severity = falco_severity(priority);
   f.note = "Falco priority " + priority;
+  // Falco's rule tags: technique ids (T1059) and mitre_<tactic>.
+  each_text(d, "tags", [&](std::string_view t) {
+    add_technique(f, t);
+    if (t.starts_with("mitre_")) add_tactic(f, t);
+  });
   put(f, "type", rule);
   put(f, "cluster", first_path(d, {"output_fields.k8s.cluster.name"}));
   put(f, "namespace",
@@ -190,6 +222,16 @@ std::optional<Finding> ocsf(const EventView& ev) {
   f.note = fmt::format("OCSF {} severity_id {}{}", first_path(d, {"class_name", "classname"}),
                        found ? fmt::format("{}", id) : "unknown",
                        product.empty() ? "" : " from " + product);
+  // ATT&CK as OCSF carries it: attacks[] of technique, sub-technique and tactic (finding_info in
+  // OCSF 1.1 and later, the finding's top level before).
+  for (std::string_view at : {"finding_info.attacks", "attacks"}) {
+    std::string base(at);
+    each_text(d, base + ".technique.uid", [&](std::string_view t) { add_technique(f, t); });
+    each_text(d, base + ".sub_technique.uid", [&](std::string_view t) { add_technique(f, t); });
+    each_text(d, base + ".tactic.name", [&](std::string_view t) { add_tactic(f, t); });
+    each_text(d, base + ".tactic.uid", [&](std::string_view t) { add_tactic(f, t); });
+    each_text(d, base + ".tactics.name", [&](std::string_view t) { add_tactic(f, t); });
+  }
   put(f, "type", first_path(d, {"finding_info.types", "finding.types", "type_name"}));
   put(f, "cluster", first_path(d, {"resources.cluster_uid", "container.orchestrator.cluster"}));
   put(f, "namespace", first_path(d, {"resources.namespace", "k8s.pod.namespace"}));
@@ -222,6 +264,7 @@ std::optional<Finding> alert_finding(const EventView& ev) {
       return std::nullopt;
   }
   if (f) {
+    f->tactics = rules::tactics_for(f->tactics, f->attack);
     f->first_seen = f->last_seen = ev.time;
     f->evidence.push_back(
         {ev.source, std::string(ev.file), ev.line, ev.record, ev.time, event_id(ev)});

@@ -36,8 +36,9 @@ struct Finding {
   Severity severity = Severity::Info;
   std::string title, description;
   TimeNs first_seen = kNoTime, last_seen = kNoTime;
-  uint64_t count = 1;  // events (or correlation alerts) merged into this finding
-  std::vector<std::string> attack;
+  uint64_t count = 1;                // events (or correlation alerts) merged into this finding
+  std::vector<std::string> attack;   // ATT&CK technique ids, each once
+  std::vector<std::string> tactics;  // ATT&CK tactic short names, in the matrix's order
   std::string criterion;
   std::vector<std::pair<std::string, std::string>> subject;  // ordered key → value
   std::vector<EvidenceRef> evidence;                         // at most kMaxEvidence kept

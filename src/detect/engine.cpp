@@ -33,6 +33,7 @@ Finding rule_finding(const rules::Rule& r) {
   f.title = r.title;
   f.description = r.description;
   f.attack = r.attack;
+  f.tactics = r.tactics;
   f.criterion = r.criterion;
   return f;
 }

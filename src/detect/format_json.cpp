@@ -34,6 +34,7 @@ std::string finding_json(const Finding& f) {
   j.kv_time("last_seen", f.last_seen);
   j.kv_num("count", static_cast<int64_t>(f.count));
   j.kv_list("attack", f.attack);
+  j.kv_list("tactics", f.tactics);
   j.kv_or_null("criterion", f.criterion);
   j.key("subject");
   j.open('{');

@@ -1,4 +1,4 @@
-// The finding table: severity, first seen, rule, subject, count.
+// The finding table: severity, first seen, rule, ATT&CK tactic and technique, subject, count.
 #include <fmt/format.h>
 
 #include <ostream>
@@ -8,12 +8,20 @@
 #include "util/table.h"
 
 namespace eksir::detect {
+namespace {
+constexpr size_t kTacticColumnFrom = 140, kTechniqueColumnFrom = 100;
+}  // namespace
 
 void write_table(const std::vector<Finding>& findings, std::ostream& out, size_t width,
                  bool colour) {
-  util::TableWriter table(out, {"severity", "first seen", "rule", "subject", "count"}, width);
+  util::TableWriter table(
+      out, {"severity", "first seen", "rule", "tactic", "technique", "subject", "count"}, width);
   table.set_colour(colour);
   table.colour_column(0, util::severity_sgr);
+  // On a narrow terminal the rule's title and the subject keep the room: the technique names
+  // its tactics, and json has both.
+  table.hide_below(3, kTacticColumnFrom);
+  table.hide_below(4, kTechniqueColumnFrom);
   for (const auto& f : findings) {
     std::string subject;
     for (const auto& [k, v] : f.subject)
@@ -24,7 +32,8 @@ void write_table(const std::vector<Finding>& findings, std::ostream& out, size_t
                                              : f.title;
     std::string sev(rules::severity_name(f.severity));
     if (f.sample) sev += " (sample)";
-    table.add({sev, format_time(f.first_seen), rule, subject, std::to_string(f.count)});
+    table.add({sev, format_time(f.first_seen), rule, rules::join_ids(f.tactics),
+               rules::join_ids(f.attack), subject, std::to_string(f.count)});
   }
   table.finish();
 }

@@ -52,19 +52,20 @@ int rules_command(std::string_view action, const std::vector<std::string>& given
       err << "eksir rules: warning: " << util::visible(w.text()) << "\n";
 
   if (action == "list") {
-    util::TableWriter t(out, {"id", "severity", "type", "sources", "attack", "criterion", "title"},
-                        width);
+    util::TableWriter t(
+        out, {"id", "severity", "type", "sources", "tactic", "technique", "criterion", "title"},
+        width);
     t.set_colour(colour);
     t.colour_column(1, util::severity_sgr);
+    t.hide_below(4, 140);  // the tactics on a narrow terminal: the techniques name them
     for (const auto& r : loaded.rules) {
-      std::string srcs, attack;
+      std::string srcs;
       for (auto s : r.sources) srcs += fmt::format("{}{}", srcs.empty() ? "" : ",", source_name(s));
-      for (const auto& a : r.attack) attack += fmt::format("{}{}", attack.empty() ? "" : ",", a);
       std::string type = r.correlation.type == rules::CorrelationType::None
                              ? "event"
                              : std::string(rules::correlation_name(r.correlation.type));
       t.add({r.id, std::string(rules::severity_name(r.severity)), type, srcs.empty() ? "any" : srcs,
-             attack, r.criterion, r.title});
+             rules::join_ids(r.tactics), rules::join_ids(r.attack), r.criterion, r.title});
     }
     t.finish();
     return loaded.ok() ? 0 : 1;

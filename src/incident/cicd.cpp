@@ -110,6 +110,7 @@ std::vector<DerivedFinding> cicd_findings(const std::vector<ScopeRecord>& record
       f.severity = detect::Severity::High;
       f.criterion = "high.lateral_movement";
       f.attack = {"T1078.004", "T1552"};
+      f.tactics = rules::tactics_for({}, f.attack);
       if (kind.first == "outside") {
         f.rule_title = "CI/CD identity used from outside its trusted networks";
         f.title =

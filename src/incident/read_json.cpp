@@ -291,6 +291,7 @@ detect::Finding read_finding(const Node& f) {
   Node count = f["count"];
   x.count = count.present() ? count.count() : 1;
   x.attack = f["attack"].strings();
+  x.tactics = f["tactics"].strings();
   x.criterion = f["criterion"].str();
   f["subject"].each_member(
       [&](std::string_view k, const Node& v) { x.subject.emplace_back(std::string(k), v.text()); });

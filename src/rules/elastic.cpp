@@ -145,6 +145,14 @@ class Reader {
     r.references = strings_of((*rule)["references"]);
     if (const auto* threats = (*rule)["threat"].as_array()) {
       for (const auto& th : *threats) {
+        // threat[].tactic: its name ("Privilege Escalation") or, failing that, its id (TA0004).
+        if (const auto* tactic = th.as_table() ? (*th.as_table())["tactic"].as_table() : nullptr)
+          for (const char* key : {"name", "id"})
+            if (auto name = (*tactic)[key].value<std::string>())
+              if (auto t = tactic_short_name(*name)) {
+                add_tactic(r.tactics, std::move(*t));
+                break;
+              }
         const auto* techniques = th.as_table() ? (*th.as_table())["technique"].as_array() : nullptr;
         if (!techniques) continue;
         for (const auto& te : *techniques) {
@@ -225,6 +233,7 @@ class Reader {
     bool ok = std::none_of(out_.result.errors.begin(), out_.result.errors.end(),
                            [&](const Diagnostic& d) { return d.file == file_; });
     if (ok) {
+      r.tactics = tactics_for(r.tactics, r.attack);
       out_.result.rules.push_back(std::move(r));
       ++out_.loaded_by_type[type];
     }

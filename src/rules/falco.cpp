@@ -424,8 +424,13 @@ struct FalcoSet::Impl {
         r.sources = {Source::K8sAudit};
         r.subject = {"user.username", "objectRef.namespace", "objectRef.name"};
       }
-      for (const auto& t : d.tags)
+      for (const auto& t : d.tags) {
         if (attack_id(t)) add_attack(r.attack, t);
+        // mitre_<tactic> (mitre_privilege_escalation); other mitre_ tags name no tactic.
+        if (t.starts_with("mitre_"))
+          if (auto tactic = tactic_short_name(t)) add_tactic(r.tactics, std::move(*tactic));
+      }
+      r.tactics = tactics_for(r.tactics, r.attack);
       r.file = d.file;
       r.line = d.line;
       out.rules.push_back(std::move(r));

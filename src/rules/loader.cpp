@@ -20,7 +20,7 @@ namespace {
 const std::set<std::string> kRuleKeys = {"id",      "title",           "description", "severity",
                                          "attack",  "criterion",       "sources",     "condition",
                                          "subject", "false_positives", "references",  "correlation",
-                                         "tests",   "origin",          "author"};
+                                         "tests",   "origin",          "author",      "tactics"};
 const std::set<std::string> kCorrelationKeys = {"type",  "group_by", "window", "threshold",
                                                 "field", "steps",    "history"};
 const std::set<std::string> kTestKeys = {"positive", "negative"};
@@ -255,6 +255,17 @@ class RuleReader {
                                          std::all_of(t.begin() + 6, t.end(), ::isdigit)));
           if (!good) error(v, fmt::format("bad ATT&CK technique id '{}' (T1234 or T1234.001)", t));
         }
+      } else if (k == "tactics") {
+        std::vector<std::string> names;
+        list(v, k, names);
+        for (const auto& t : names) {
+          if (auto tactic = tactic_short_name(t))
+            add_tactic(r.tactics, std::move(*tactic));
+          else
+            error(v, fmt::format("unknown ATT&CK tactic '{}' (initial-access, execution, "
+                                 "persistence, privilege-escalation, defense-evasion, ...)",
+                                 t));
+        }
       } else if (k == "criterion") {
         if (!scalar(v, k, r.criterion)) continue;
         if (!is_criterion(r.criterion))
@@ -305,6 +316,7 @@ class RuleReader {
       if (r.positive.empty()) error(*tests_node, "'tests.positive' needs at least one case");
       if (r.negative.empty()) warning(*tests_node, "no negative test ('tests.negative')");
     }
+    r.tactics = tactics_for(r.tactics, r.attack);
     if (ok_) out_.rules.push_back(std::move(r));
   }
 

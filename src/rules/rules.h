@@ -54,6 +54,7 @@ struct Rule {
   std::string id, title, description;
   Severity severity = Severity::Medium;
   std::vector<std::string> attack;   // MITRE ATT&CK technique ids
+  std::vector<std::string> tactics;  // ATT&CK tactic short names, in the matrix's order
   std::string criterion;             // a criterion id or ""
   std::vector<Source> sources;       // routing; empty = every source the fields apply to
   std::string condition;             // KQL text ("" = every event, for sequences)
@@ -118,6 +119,40 @@ LoadResult load_paths(const std::vector<std::string>& paths);
 // Technique ids each once, in the order first given: a rule that names a technique under two
 // tactics (Elastic's threat entries) lists it once.
 void add_attack(std::vector<std::string>& attack, std::string id);
+
+// MITRE ATT&CK (Enterprise) tactics (rules/attack.cpp): the tactics of a rule are those its source
+// names (Sigma `attack.<tactic>` tags, Elastic `threat[].tactic`, Falco `mitre_<tactic>` tags,
+// the YAML format's `tactics`), else those ATT&CK puts its techniques under, from a table of the
+// techniques the built-in pack, the public rule sets and the incident cite.
+//
+// A tactic's short name as ATT&CK writes it ("privilege-escalation") from any of the forms rule
+// sources use: the short name, the display name ("Privilege Escalation"), Sigma's tag form
+// ("privilege_escalation"), Falco's ("mitre_privilege_escalation") or the id ("TA0004"); also
+// ATT&CK v19's two halves of defense-evasion, "stealth" and "defense-impairment", which newer
+// Sigma rules use. nullopt when it names no tactic of the Enterprise matrix.
+std::optional<std::string> tactic_short_name(std::string_view name);
+
+// True for a technique or sub-technique id: T1234 or T1234.001.
+bool is_technique_id(std::string_view id);
+
+// The tactics ATT&CK puts a technique under, in the matrix's order; a sub-technique
+// ("T1098.006") is looked up by its technique ("T1098"). Empty when eksir's table does not hold
+// the technique.
+std::vector<std::string> technique_tactics(std::string_view technique);
+
+// The position of a tactic in the matrix, left to right (reconnaissance 0 ... impact 13; stealth
+// and defense-impairment where defense-evasion is); anything else sorts after them.
+int tactic_rank(std::string_view tactic);
+
+// Adds a tactic once, keeping the list in the matrix's order.
+void add_tactic(std::vector<std::string>& tactics, std::string tactic);
+
+// The tactics of a rule or finding: those its source gives, else those of its techniques.
+std::vector<std::string> tactics_for(const std::vector<std::string>& given,
+                                     const std::vector<std::string>& techniques);
+
+// "T1098, T1098.006" and "persistence, privilege-escalation": ids once each, in order.
+std::string join_ids(const std::vector<std::string>& ids);
 
 // The built-in pack: $EKSIR_RULES_DIR, else builtin_rules_dir_for(the running executable).
 std::string builtin_rules_dir();

@@ -435,6 +435,9 @@ void load_sigma(const YAML::Node& doc, std::string_view file, LoadResult& out) {
     r.severity = *sev;
     for (const auto& tag : list_of(doc["tags"])) {
       std::string t = util::ascii_lower(tag);
+      // attack.<tactic> (attack.privilege-escalation, the older attack.privilege_escalation).
+      if (t.starts_with("attack."))
+        if (auto tactic = tactic_short_name(t.substr(7))) add_tactic(r.tactics, std::move(*tactic));
       if (t.rfind("attack.t", 0) != 0 || t.size() < 12) continue;
       std::string id = "T" + t.substr(8);
       bool good = std::all_of(id.begin() + 1, id.begin() + 5, ::isdigit) &&
@@ -483,6 +486,7 @@ void load_sigma(const YAML::Node& doc, std::string_view file, LoadResult& out) {
   for (const auto& f : query::fields(r.match))
     if (!FieldRef(f).known())
       out.warnings.push_back({r.file, r.line, r.id, fmt::format("unknown field '{}'", f)});
+  r.tactics = tactics_for(r.tactics, r.attack);
   out.rules.push_back(std::move(r));
 }
 

@@ -52,8 +52,26 @@ void TableWriter::colour_column(size_t column,
   sgr_[column] = std::move(sgr);
 }
 
+void TableWriter::hide_below(size_t column, size_t columns) {
+  if (width_ == 0 || width_ >= columns) return;
+  if (hidden_.size() <= column) hidden_.resize(column + 1);
+  hidden_[column] = true;
+}
+
+void TableWriter::drop_hidden(std::vector<std::string>& row) const {
+  if (hidden_.empty()) return;
+  size_t kept = 0;
+  for (size_t i = 0; i < row.size(); ++i)
+    if (i >= hidden_.size() || !hidden_[i]) {
+      if (kept != i) row[kept] = std::move(row[i]);  // never onto itself: that empties it
+      ++kept;
+    }
+  row.resize(kept);
+}
+
 void TableWriter::add(std::vector<std::string> row) {
   ++rows_;
+  drop_hidden(row);
   if (streaming_) {
     print(row);
     return;
@@ -108,6 +126,13 @@ void TableWriter::layout() {
 }
 
 void TableWriter::flush_pending() {
+  if (!hidden_.empty()) {
+    drop_hidden(header_);
+    decltype(sgr_) kept;
+    for (size_t i = 0; i < sgr_.size(); ++i)
+      if (i >= hidden_.size() || !hidden_[i]) kept.push_back(std::move(sgr_[i]));
+    sgr_ = std::move(kept);
+  }
   layout();
   std::vector<std::string> upper;
   for (auto h : header_) {

@@ -25,11 +25,15 @@ class TableWriter {
   // none). Widths and cuts are those of the text alone; a cut cell keeps its colour.
   void set_colour(bool on) { colour_ = on; }
   void colour_column(size_t column, std::function<std::string_view(std::string_view)> sgr);
+  // On a terminal narrower than `columns`, the column is left out, so that the others stay
+  // readable (not on a terminal, it is always there). Before the first add().
+  void hide_below(size_t column, size_t columns);
   void add(std::vector<std::string> row);
   void finish();
 
  private:
   void flush_pending();
+  void drop_hidden(std::vector<std::string>& row) const;
   void layout();
   void print(const std::vector<std::string>& row, bool header = false);
 
@@ -45,6 +49,7 @@ class TableWriter {
   size_t rows_ = 0;
   bool colour_ = false;
   std::vector<std::function<std::string_view(std::string_view)>> sgr_;  // by column
+  std::vector<bool> hidden_;  // by column as given; left out of every row and the header
 };
 
 }  // namespace eksir::util

@@ -188,19 +188,30 @@ TEST(DetectE2E, TableNamesSigmaAndElasticRulesByTitle) {
   // Elastic's "AWS EKS Access Entry Granted Cluster Admin Policy" (9550ec87-...) by its title;
   // an alert still reads source: title.
   EXPECT_NE(r.out.find("AWS EKS Access Entry Granted Cluster Admin"), std::string::npos) << r.out;
+  // Its tactics as Elastic gives them and its techniques, each once, in columns of their own.
+  ASSERT_NE(r.out.find("  TACTIC "), std::string::npos) << r.out.substr(0, 300);
+  ASSERT_NE(r.out.find("  TECHNIQUE "), std::string::npos) << r.out.substr(0, 300);
+  EXPECT_NE(r.out.find("persistence, privilege-escalation  T1098, T1098.006 "), std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find("T1098, T1098.006, T1098"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("9550ec87-e73c-4baa-ad44-e448a33fbc3d"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("guardduty: "), std::string::npos) << r.out;
   // The JSON keeps the id, and lists each technique once.
   auto j = run_eksir({"detect", incident(), "--no-builtin", "--rules",
                       test::shared_dir() + "/rules/elastic", "--format", "json", "-q"});
   EXPECT_NE(j.out.find("\"id\":\"9550ec87-e73c-4baa-ad44-e448a33fbc3d\""), std::string::npos);
-  EXPECT_NE(j.out.find("\"attack\":[\"T1098\",\"T1098.006\"]"), std::string::npos) << j.out;
+  EXPECT_NE(j.out.find("\"attack\":[\"T1098\",\"T1098.006\"],\"tactics\":[\"persistence\","
+                       "\"privilege-escalation\"]"),
+            std::string::npos)
+      << j.out;
   EXPECT_EQ(j.out.find("\"T1098\",\"T1098.006\",\"T1098\""), std::string::npos);
   auto list = run_eksir({"rules", "list",
                          test::shared_dir() + "/rules/elastic/aws/"
                                               "privilege_escalation_eks_access_entry_granted_"
                                               "cluster_admin_policy.toml"});
-  EXPECT_NE(list.out.find(" T1098,T1098.006 "), std::string::npos) << list.out;
+  EXPECT_NE(list.out.find(" persistence, privilege-escalation  T1098, T1098.006 "),
+            std::string::npos)
+      << list.out;
 }
 
 size_t occurrences(const std::string& text, const std::string& part) {

@@ -154,5 +154,33 @@ TEST(TableWriter, NotOnATerminalColumnsArePaddedToFortyAtMost) {
   EXPECT_EQ(ls[1], arn + "  eks:DescribeCluster  prod");
 }
 
+TEST(TableWriter, ColumnsHiddenBelowATerminalWidthOnlyThere) {
+  auto table = [](size_t width) {
+    std::ostringstream out;
+    TableWriter t(out, {"severity", "rule", "tactic", "technique", "count"}, width);
+    t.set_colour(true);
+    t.colour_column(0, [](std::string_view) { return std::string_view("31"); });
+    t.colour_column(4, [](std::string_view) { return std::string_view("33"); });
+    t.hide_below(2, 140);
+    t.hide_below(3, 100);
+    t.add({"high", "Privileged pod", "privilege-escalation", "T1611", "1"});
+    t.finish();
+    return lines(out.str());
+  };
+  // 80 columns: both left out, every other cell whole and coloured as given.
+  auto narrow = table(80);
+  ASSERT_EQ(narrow.size(), 2u);
+  EXPECT_EQ(narrow[0], "\x1b[1mSEVERITY\x1b[0m  \x1b[1mRULE\x1b[0m            \x1b[1mCOUNT\x1b[0m");
+  EXPECT_EQ(narrow[1], "\x1b[31mhigh\x1b[0m      Privileged pod  \x1b[33m1\x1b[0m");
+  // 120: the technique comes back; 200 and not a terminal: everything.
+  auto mid = table(120);
+  EXPECT_NE(mid[0].find("TECHNIQUE"), std::string::npos);
+  EXPECT_EQ(mid[0].find("TACTIC"), std::string::npos);
+  for (size_t width : {size_t{200}, size_t{0}}) {
+    auto all = table(width);
+    EXPECT_NE(all[1].find("privilege-escalation  T1611"), std::string::npos) << all[1];
+  }
+}
+
 }  // namespace
 }  // namespace eksir::util
