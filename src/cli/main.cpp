@@ -641,9 +641,13 @@ int dispatch(int argc, char** argv) {
 
   eksir::report::ReportCommand report_cmd;
   auto* rp = app.add_subcommand(
-      "report", "The incident report of a case: Markdown, self-contained HTML or JSON");
+      "report",
+      "The incident report of a case: Markdown, self-contained HTML or JSON; or its ATT&CK "
+      "Navigator layer");
   rp->add_option("case", report_cmd.target, "Case directory or id")->required();
-  rp->add_option("--format", report_cmd.format, "Output: md, html or json")->capture_default_str();
+  rp->add_option("--format", report_cmd.format,
+                 "Output: md, html, json, or navigator (the incident's ATT&CK Navigator layer)")
+      ->capture_default_str();
   rp->add_option("-o,--output", report_cmd.output, "Write to this file instead of stdout");
 
   bool fields_markdown = false;

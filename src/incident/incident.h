@@ -218,6 +218,29 @@ struct ReadResult {
 // The inverse of to_json: to_json(read_json(to_json(inv)).investigation) is the document it read.
 // Tolerant: a member missing or of another type reads as empty (strings), zero or kNoTime.
 ReadResult read_json(std::string_view json);
+// MITRE ATT&CK for the incident: the techniques its findings cite (not those marked likely
+// benign), each once, with the tactics ATT&CK puts it under (rules::technique_tactics; else those
+// of the findings citing it), the findings and the met criteria resting on them; and every
+// tactic the findings name, techniques or not (a GuardDuty finding type names a tactic alone).
+struct AttackTechnique {
+  std::string id;                     // T1098.006
+  std::vector<std::string> tactics;   // short names, in the matrix's order
+  std::vector<std::string> findings;  // ids of the incident's findings that cite it
+  std::vector<std::string> titles;    // their titles, each once
+  std::vector<std::string> criteria;  // ids of the met criteria whose evidence is one of them
+  detect::Severity severity = detect::Severity::Info;  // the highest of those findings
+  size_t score() const { return findings.size() + criteria.size(); }
+};
+struct AttackView {
+  std::vector<std::string> tactics;         // in the matrix's order
+  std::vector<AttackTechnique> techniques;  // by their first tactic's place, then id
+};
+AttackView attack_view(const Investigation& inv);
+// The incident as an ATT&CK Navigator layer (layer format 4.5, enterprise-attack): one entry per
+// technique scored by attack_view's score, coloured by its findings' highest severity, commented
+// with their titles (through util::visible); docs/report.md.
+std::string navigator_layer(const Investigation& inv);
+
 // The terminal summary a responder reads in 30 seconds. width: the terminal's columns, every line
 // fitted to them (util::terminal_width); 0 when the output is not a terminal: nothing is cut.
 void write_summary(const Investigation& inv, std::ostream& out, bool color, size_t width = 0);

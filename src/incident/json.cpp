@@ -85,7 +85,30 @@ void duration(Json& j, std::string_view k, TimeNs from, TimeNs to) {
     j.raw("null");
 }
 
-void incident(Json& j, const Incident& inc, bool lead) {
+// The incident's ATT&CK (attack_view): derived from the findings and criteria, so read_json
+// reads nothing back from it.
+void attack(Json& j, const AttackView& view) {
+  j.key("attack");
+  j.open('{');
+  j.kv_list("tactics", view.tactics);
+  j.key("techniques");
+  j.open('[');
+  for (const auto& t : view.techniques) {
+    j.item();
+    j.open('{');
+    j.kv("id", t.id);
+    j.kv_list("tactics", t.tactics);
+    j.kv_num("score", static_cast<int64_t>(t.score()));
+    j.kv("severity", rules::severity_name(t.severity));
+    j.kv_list("findings", t.findings);
+    j.kv_list("criteria", t.criteria);
+    j.close('}');
+  }
+  j.close(']');
+  j.close('}');
+}
+
+void incident(Json& j, const Incident& inc, bool lead, const AttackView* view = nullptr) {
   j.open('{');
   j.kv("id", inc.id);
   j.kv("title", inc.title);
@@ -109,6 +132,7 @@ void incident(Json& j, const Incident& inc, bool lead) {
   }
   criteria(j, inc.criteria);
   affected(j, inc.affected);
+  if (view) attack(j, *view);
   if (!lead) {
     j.key("timeline");
     j.open('[');
@@ -268,7 +292,8 @@ std::string to_json(const Investigation& inv, const std::vector<std::string>& fi
   j.kv_num("skipped", static_cast<int64_t>(r.stats.skipped));
   j.close('}');
   j.key("incident");
-  incident(j, inv.incident, false);
+  const AttackView view = attack_view(inv);
+  incident(j, inv.incident, false, &view);
   j.key("leads");
   j.open('[');
   for (const auto& l : inv.leads) {

@@ -133,6 +133,24 @@ void write_summary(const Investigation& inv, std::ostream& out, bool color, size
                      field(a.why, 2 + 16 + 1 + name_width + 1)));
   }
 
+  // ATT&CK: each tactic with the techniques under it that the incident's findings cite.
+  if (const AttackView attack = attack_view(inv); !attack.tactics.empty()) {
+    out << "\n";
+    line(s(bold, fmt::format("ATT&CK ({} tactic{}, {} technique{})", attack.tactics.size(),
+                             attack.tactics.size() == 1 ? "" : "s", attack.techniques.size(),
+                             attack.techniques.size() == 1 ? "" : "s")));
+    for (const auto& tactic : attack.tactics) {
+      std::vector<std::string> ids;
+      for (const auto& t : attack.techniques)
+        if (std::find(t.tactics.begin(), t.tactics.end(), tactic) != t.tactics.end())
+          ids.push_back(t.id);
+      std::sort(ids.begin(), ids.end());
+      std::string techniques =
+          ids.empty() ? "(named by an alert, no technique)" : rules::join_ids(ids);
+      line(fmt::format("  {:<21} {}", tactic, field(techniques, 2 + 21 + 1)));
+    }
+  }
+
   const Metrics& m = inc.metrics;
   out << "\n";
   line(s(bold, "Metrics"));

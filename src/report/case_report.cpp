@@ -91,9 +91,11 @@ bool write_case_reports(const std::string& case_dir, std::string& error,
 }
 
 int report_command(const ReportCommand& cmd, std::ostream& out, std::ostream& err) {
+  // navigator: the incident's ATT&CK Navigator layer (incident::navigator_layer), not a report.
+  const bool navigator = cmd.format == "navigator";
   auto format = parse_format(cmd.format);
-  if (!format) {
-    err << "eksir report: --format must be md, html or json\n";
+  if (!format && !navigator) {
+    err << "eksir report: --format must be md, html, json or navigator\n";
     return 2;
   }
   std::string dir = store::resolve_case(cmd.target);
@@ -110,6 +112,19 @@ int report_command(const ReportCommand& cmd, std::ostream& out, std::ostream& er
         "{}`)\n",
         util::visible(dir), util::visible(dir));
     return 2;
+  }
+  if (navigator) {
+    std::string layer = incident::navigator_layer(*input->incident);
+    if (cmd.output.empty() || cmd.output == "-") {
+      out << layer;
+      out.flush();
+      return out ? 0 : 2;
+    }
+    if (error = util::write_file_atomic(cmd.output, layer); !error.empty()) {
+      err << "eksir report: " << util::visible(error) << "\n";
+      return 2;
+    }
+    return 0;
   }
   if (cmd.output.empty() || cmd.output == "-") {
     write(*input, *format, out);

@@ -56,8 +56,8 @@ bool write_case_reports(const std::string& case_dir, std::string& error,
                         std::optional<incident::Investigation> incident = std::nullopt,
                         std::vector<std::string>* written = nullptr);
 
-// `eksir report CASE [--format md|html|json] [-o FILE]`. Exit 0, 2 on usage or
-// case errors.
+// `eksir report CASE [--format md|html|json|navigator] [-o FILE]` (navigator: the incident's
+// ATT&CK Navigator layer). Exit 0, 2 on usage or case errors.
 struct ReportCommand {
   std::string target;  // case directory or id
   std::string format = "md";

@@ -114,6 +114,7 @@ TEST_F(TerminalColour, SeveritiesInOnePalette) {
   ASSERT_EQ(i.exit_code, 0) << i.err;
   EXPECT_TRUE(i.out.starts_with("\x1b[1;31;7m Critical \x1b[0m")) << i.out.substr(0, 200);
   EXPECT_NE(i.out.find("\x1b[1mTimeline\x1b[0m"), std::string::npos);
+  EXPECT_NE(i.out.find("\x1b[1mATT&CK ("), std::string::npos) << i.out;
   EXPECT_NE(i.out.find("\x1b[1;31mCritical\x1b[0m — "), std::string::npos) << i.out;
 }
 
