@@ -46,8 +46,9 @@ void add_colour_option(CLI::App* app, std::string& mode) {
   app->add_option("--color", mode,
                   "Colour: auto (a terminal, unless NO_COLOR is set), always or never")
       ->check([](const std::string& v) {
-        return eksir::util::parse_colour_mode(v) ? std::string()
-                                                 : std::string("auto, always or never");
+        return eksir::util::parse_colour_mode(v)
+                   ? std::string()
+                   : "must be auto, always or never, not \"" + eksir::util::visible(v) + "\"";
       });
   for (CLI::App* sub : app->get_subcommands([](CLI::App*) { return true; }))
     add_colour_option(sub, mode);

@@ -158,7 +158,9 @@ TEST_F(TerminalColour, NoColourPipedOrWithNoColorUnlessForced) {
   // A mode that is none of the three is a usage error.
   auto bad = run_eksir({"detect", example(), "--color=sometimes"});
   EXPECT_EQ(bad.exit_code, 2);
-  EXPECT_NE(bad.err.find("auto, always or never"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("--color: must be auto, always or never, not \"sometimes\""),
+            std::string::npos)
+      << bad.err;
   auto typo = run_eksir({"detect", example(), "--colr=never"});
   EXPECT_EQ(typo.exit_code, 2);
   EXPECT_NE(typo.err.find("did you mean \"--color\"?"), std::string::npos) << typo.err;
