@@ -249,16 +249,15 @@ std::string_view repository_of(std::string_view image) {
 
 // The string at a key path; false for any other JSON value or a missing key (the cloudtrail
 // plugin reads its string fields only as strings).
-bool string_at(element doc, std::initializer_list<std::string_view> ks, std::string_view& out) {
-  for (auto k : ks)
+template <class Keys>
+bool string_at(element doc, const Keys& ks, std::string_view& out) {
+  for (const auto& k : ks)
     if (!key(doc, k, doc)) return false;
   return doc.get_string().get(out) == simdjson::SUCCESS;
 }
 
-bool string_at(element doc, const std::vector<std::string>& ks, std::string_view& out) {
-  for (const auto& k : ks)
-    if (!key(doc, k, doc)) return false;
-  return doc.get_string().get(out) == simdjson::SUCCESS;
+bool string_at(element doc, std::initializer_list<std::string_view> ks, std::string_view& out) {
+  return string_at<std::initializer_list<std::string_view>>(doc, ks, out);
 }
 
 // Who made the call, as the cloudtrail plugin names them: the user name of a root or IAM user,
