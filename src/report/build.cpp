@@ -467,6 +467,21 @@ class Builder {
                        return a.first < b.first;
                      });
 
+    // MITRE ATT&CK: the techniques the incident's findings cite (the Navigator layer's content).
+    const incident::AttackView attack = incident::attack_view(inv_);
+    for (const auto& tac : attack.tactics) r_.attack_tactics.push_back(t(tac));
+    for (const auto& tech : attack.techniques) {
+      AttackRow row;
+      row.technique = t(tech.id);
+      row.name = rules::technique_name(tech.id);
+      for (const auto& tac : tech.tactics) row.tactics.push_back(t(tac));
+      for (const auto& title : tech.titles) row.titles.push_back(t(title));
+      for (const auto& c : tech.criteria) row.criteria.push_back(t(c));
+      row.findings = tech.findings.size();
+      row.severity = std::string(rules::severity_name(tech.severity));
+      r_.attack.push_back(std::move(row));
+    }
+
     // Key evidence: what the severity rests on, then what the attack chain
     // rests on.
     std::set<std::string> seen;

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "report/html_text.h"
+#include "rules/rules.h"
 #include "util/sha256.h"
 #include "util/visible.h"
 
@@ -81,6 +82,9 @@ svg.graph text { font-size: 11px; }
 .v-det-label { fill: #b36b00; } .v-cont-label { fill: var(--resp); }
 .edge { fill: none; stroke: #8a93a6; stroke-width: 1.3; } .arrowhead { fill: #8a93a6; }
 svg.graph .edgelabel { fill: var(--muted); font-size: 10px; }
+.zoom { display: flex; align-items: center; gap: 6px; margin: 4px 0; }
+.zoom button { font: inherit; font-size: 12px; padding: 1px 8px; border: 1px solid var(--line); border-radius: 3px; background: #fff; cursor: pointer; }
+.zoom-level { font-size: 12px; min-width: 3.5em; text-align: center; }
 .relations { font-size: 12px; color: var(--muted); } .relations ul { margin: 4px 0; }
 .node rect { fill: #eef3fb; stroke: #7b8bb0; } .node.affected rect { fill: #fdecea; stroke: var(--inc); stroke-width: 2; }
 svg.graph .node .kind { fill: var(--muted); font-size: 10px; text-transform: uppercase; } svg.graph .node .name { font-weight: 600; font-size: 12px; }
@@ -92,7 +96,7 @@ svg.graph .node .kind { fill: var(--muted); font-size: 10px; text-transform: upp
 }
 @media print {
   body { max-width: none; padding: 0; font-size: 11px; }
-  nav { display: none; }
+  nav, .zoom { display: none; }
   h2 { break-after: avoid; }
   .scroll { overflow: visible; }
   table { font-size: 9.5px; } th, td { padding: 2px 4px; } code, pre { font-size: 9px; }
@@ -138,6 +142,31 @@ constexpr const char* kScript = R"JS(
     Array.prototype.forEach.call(head.cells, function (th, i) {
       th.title = 'Sort';
       th.addEventListener('click', function () { sortBy(table, i, th); });
+    });
+  });
+  // The entity graph's zoom: the drawing's width and height scaled, its viewBox kept.
+  Array.prototype.forEach.call(document.querySelectorAll('.zoomable'), function (box) {
+    var bar = box.querySelector('.zoom'), svg = box.querySelector('svg.graph');
+    var scroller = box.querySelector('.scroll');
+    if (!bar || !svg || !scroller) return;
+    var w0 = Number(svg.getAttribute('width')), h0 = Number(svg.getAttribute('height'));
+    if (!(w0 > 0 && h0 > 0)) return;
+    var level = bar.querySelector('.zoom-level'), scale = 1;
+    function set(s) {
+      scale = Math.min(4, Math.max(0.1, s));
+      svg.setAttribute('width', String(Math.round(w0 * scale)));
+      svg.setAttribute('height', String(Math.round(h0 * scale)));
+      level.textContent = Math.round(scale * 100) + '%';
+    }
+    bar.hidden = false;
+    bar.addEventListener('click', function (ev) {
+      var b = ev.target.closest('button');
+      if (!b) return;
+      var z = b.getAttribute('data-zoom');
+      if (z === 'in') set(scale * 1.25);
+      else if (z === 'out') set(scale / 1.25);
+      else if (z === 'fit') set(scroller.clientWidth / w0);
+      else set(1);
     });
   });
   var opened = [];
@@ -601,6 +630,39 @@ void write_html(const Report& r, std::ostream& out) {
                "</thead>",
                rows);
   }
+  h += "<h3>MITRE ATT&amp;CK</h3>\n";
+  if (r.attack.empty() && r.attack_tactics.empty())
+    h += "<p>No finding of this incident cites an ATT&amp;CK technique or tactic.</p>\n";
+  else {
+    h += "<p class=\"tactics\">";
+    for (size_t i = 0; i < r.attack_tactics.size(); ++i)
+      h += (i ? " &rarr; " : "") + ("<span>" + e(rules::tactic_title(r.attack_tactics[i]))) +
+           "</span>";
+    h += "</p>\n";
+  }
+  if (!r.attack.empty()) {
+    H rows;
+    for (const auto& at : r.attack) {
+      std::string url = rules::technique_url(at.technique);
+      std::string tactics, titles, criteria;
+      for (const auto& t : at.tactics)
+        tactics += (tactics.empty() ? "" : ", ") + rules::tactic_title(t);
+      for (const auto& t : at.titles) titles += (titles.empty() ? "" : "; ") + t;
+      for (const auto& c : at.criteria) criteria += (criteria.empty() ? "" : ", ") + c;
+      H id = "<code>" + e(at.technique) + "</code>";
+      if (!url.empty())
+        id = "<a href=\"" + a(url) + "\" rel=\"noopener noreferrer\">" + id + "</a>";
+      rows += "<tr><td>" + id + "</td><td>" + na(at.name) + "</td><td>" + na(tactics) +
+              "</td><td>" + std::to_string(at.findings) + "</td><td>" + na(at.severity) +
+              "</td><td>" + na(criteria) + "</td><td>" + na(titles) + "</td></tr>\n";
+    }
+    h += table(" class=\"sortable\" id=\"attack\"",
+               "<thead><tr><th>Technique</th><th>Name</th><th>Tactics</th><th>Findings</th>"
+               "<th>Severity</th><th>Criteria</th><th class=\"prose\">Rules</th></tr></thead>",
+               rows);
+    h += "<p class=\"meta\">The same as an ATT&amp;CK Navigator layer: <code>eksir report CASE "
+         "--format navigator</code>.</p>\n";
+  }
   h += "<h3>Key evidence records</h3>\n";
   if (r.key_evidence.empty())
     h += "<p>No evidence record is cited.</p>\n";
@@ -657,7 +719,19 @@ void write_html(const Report& r, std::ostream& out) {
                "<th>Scanner record</th></tr></thead>",
                rows);
   }
-  h += "<h3>Entity graph</h3>\n" + graph_svg(r);
+  // Drawn at its own size; the zoom bar (shown by the script, so a reader without scripts keeps
+  // the scrolling drawing) scales it down to see it whole or up to read it.
+  H graph = graph_svg(r);
+  if (graph.starts_with("<div class=\"scroll\"><svg class=\"graph\""))
+    graph =
+        "<div class=\"zoomable\"><div class=\"zoom\" hidden><span class=\"meta\">Zoom</span>"
+        "<button type=\"button\" data-zoom=\"out\" aria-label=\"Zoom out\">&minus;</button>"
+        "<output class=\"zoom-level\">100%</output>"
+        "<button type=\"button\" data-zoom=\"in\" aria-label=\"Zoom in\">+</button>"
+        "<button type=\"button\" data-zoom=\"fit\">Fit to width</button>"
+        "<button type=\"button\" data-zoom=\"reset\">Actual size</button></div>\n" +
+        graph + "</div>\n";
+  h += "<h3>Entity graph</h3>\n" + graph;
   h += notes(r, "impact") + "</section>\n";
 
   // 5. Actions

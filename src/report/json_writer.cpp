@@ -137,23 +137,34 @@ void write_json(const Report& r, std::ostream& out) {
                      {"last_fired", time_json(rr.last)},
                      {"evidence", std::move(ev)}});
   }
+  json techniques = json::array();
+  for (const auto& a : r.attack)
+    techniques.push_back({{"technique", a.technique},
+                          {"name", a.name},
+                          {"tactics", a.tactics},
+                          {"findings", a.findings},
+                          {"severity", a.severity},
+                          {"titles", a.titles},
+                          {"criteria", a.criteria}});
   json key = json::array();
   for (const auto& e : r.key_evidence)
     key.push_back({{"text", e.text}, {"evidence", evidence_json(e.ref)}});
-  doc["investigation"] = {{"title", "Technical investigation"},
-                          {"runs", std::move(runs)},
-                          {"events", std::move(events)},
-                          {"skipped", r.skipped},
-                          {"inputs", strings(r.inputs)},
-                          {"evidence_root", r.evidence_root},
-                          {"rules", std::move(rules)},
-                          {"key_evidence", std::move(key)},
-                          {"likely_benign", strings(r.likely_benign)},
-                          {"assumptions", strings(r.assumptions)},
-                          {"not_followed", strings(r.not_followed)},
-                          {"leads", strings(r.leads)},
-                          {"posture", strings(r.posture)},
-                          {"notes", notes_json(r, "investigation")}};
+  doc["investigation"] = {
+      {"title", "Technical investigation"},
+      {"runs", std::move(runs)},
+      {"events", std::move(events)},
+      {"skipped", r.skipped},
+      {"inputs", strings(r.inputs)},
+      {"evidence_root", r.evidence_root},
+      {"rules", std::move(rules)},
+      {"attack", {{"tactics", r.attack_tactics}, {"techniques", std::move(techniques)}}},
+      {"key_evidence", std::move(key)},
+      {"likely_benign", strings(r.likely_benign)},
+      {"assumptions", strings(r.assumptions)},
+      {"not_followed", strings(r.not_followed)},
+      {"leads", strings(r.leads)},
+      {"posture", strings(r.posture)},
+      {"notes", notes_json(r, "investigation")}};
 
   json affected = json::array();
   for (const auto& a : r.affected) {

@@ -6,6 +6,7 @@
 #include <ostream>
 
 #include "report/model.h"
+#include "rules/rules.h"
 #include "util/markdown.h"
 #include "util/visible.h"
 
@@ -172,6 +173,32 @@ void write_markdown(const Report& r, std::ostream& out) {
           << time_seconds(rr.last) << " | " << (ev.empty() ? "—" : ev) << " |\n";
     }
     out << '\n';
+  }
+  out << "### MITRE ATT&CK\n\n";
+  if (r.attack.empty() && r.attack_tactics.empty())
+    out << "No finding of this incident cites an ATT&CK technique or tactic.\n\n";
+  else {
+    out << "Tactics: ";
+    for (size_t i = 0; i < r.attack_tactics.size(); ++i)
+      out << (i ? " → " : "") << md(rules::tactic_title(r.attack_tactics[i]));
+    out << ".\n\n";
+  }
+  if (!r.attack.empty()) {
+    out << "| Technique | Name | Tactics | Findings | Severity | Criteria | Rules |\n"
+           "|---|---|---|---|---|---|---|\n";
+    for (const auto& a : r.attack) {
+      std::string url = rules::technique_url(a.technique);
+      std::string tactics, titles;
+      for (const auto& t : a.tactics)
+        tactics += (tactics.empty() ? "" : ", ") + rules::tactic_title(t);
+      for (const auto& t : a.titles) titles += (titles.empty() ? "" : "; ") + t;
+      std::string criteria;
+      for (const auto& c : a.criteria) criteria += (criteria.empty() ? "" : ", ") + c;
+      out << "| " << (url.empty() ? code(a.technique) : "[" + a.technique + "](" + url + ")")
+          << " | " << cell(a.name) << " | " << cell(tactics) << " | " << a.findings << " | "
+          << cell(a.severity) << " | " << cell(criteria) << " | " << cell(titles) << " |\n";
+    }
+    out << "\nThe same as an ATT&CK Navigator layer: `eksir report CASE --format navigator`.\n\n";
   }
   out << "### Key evidence records\n\n";
   if (r.key_evidence.empty())

@@ -72,6 +72,15 @@ struct RuleResult {
   std::vector<EvidenceRef> evidence;
 };
 
+// One MITRE ATT&CK technique of the incident (incident::attack_view): the findings citing it,
+// their titles and highest severity, and the met criteria resting on them.
+struct AttackRow {
+  std::string technique, name;  // name: ATT&CK's, "" when eksir's table lacks it
+  std::vector<std::string> tactics, titles, criteria;
+  size_t findings = 0;
+  std::string severity;
+};
+
 struct RunInfo {
   int64_t id = 0;
   TimeNs started = kNoTime, finished = kNoTime;
@@ -152,6 +161,8 @@ struct Report {
   // the HTML report shows evidence paths under it relative to it.
   std::string evidence_root;
   std::vector<RuleResult> rules;
+  std::vector<std::string> attack_tactics;  // every tactic the findings name, in matrix order
+  std::vector<AttackRow> attack;            // by first tactic, then id
   std::vector<EvidenceItem> key_evidence;
   std::vector<std::string> likely_benign, assumptions, gaps, leads, posture;
   // Where the attacker's scope stopped, and why (hubs, pre-existing identities).

@@ -139,6 +139,15 @@ bool is_technique_id(std::string_view id);
 // ("T1098.006") is looked up by its technique ("T1098"). Empty when eksir's table does not hold
 // the technique.
 std::vector<std::string> technique_tactics(std::string_view technique);
+// The technique's page on attack.mitre.org ("T1098.006" → …/techniques/T1098/006/), or "" when id
+// is not a technique id (so no other text ever becomes a link).
+std::string technique_url(std::string_view id);
+// A tactic's name as ATT&CK titles it: "privilege-escalation" → "Privilege Escalation",
+// "command-and-control" → "Command and Control".
+std::string tactic_title(std::string_view short_name);
+// The name ATT&CK gives a technique ("T1098" and "T1098.006": "Account Manipulation"), or "" when
+// eksir's table does not hold it.
+std::string technique_name(std::string_view technique);
 
 // The position of a tactic in the matrix, left to right (reconnaissance 0 ... impact 13; stealth
 // and defense-impairment where defense-evasion is); anything else sorts after them.

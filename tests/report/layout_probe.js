@@ -214,6 +214,34 @@
     return n;
   }
 
+  // The entity graph's zoom bar, worked as a reader would: zoom out, fit to width, zoom in, back
+  // to actual size; the drawing's width after each, and its scroll box's width. Run last: it
+  // leaves the graph at its actual size again.
+  function zoom() {
+    var box = document.querySelector('.zoomable');
+    if (!box) return null;
+    var bar = box.querySelector('.zoom'), svg = box.querySelector('svg.graph');
+    var scroller = box.querySelector('.scroll');
+    function width() { return Math.round(svg.getBoundingClientRect().width); }
+    function press(z) {
+      var b = bar.querySelector('button[data-zoom="' + z + '"]');
+      if (!b) return -1;
+      b.click();
+      return width();
+    }
+    var out = {shown: !bar.hidden && bar.getBoundingClientRect().height > 0,
+               buttons: bar.querySelectorAll('button').length,
+               natural: width(), container: scroller.clientWidth};
+    out.out = press('out');
+    out.fit = press('fit');
+    out.fit_scrolls = scroller.scrollWidth > scroller.clientWidth + 1;
+    out.fit_level = bar.querySelector('.zoom-level').textContent;
+    out.in = press('in');
+    out.reset = press('reset');
+    out.reset_level = bar.querySelector('.zoom-level').textContent;
+    return out;
+  }
+
   function measure() {
     var result = {
       viewport: {width: window.innerWidth, height: window.innerHeight},
@@ -233,6 +261,7 @@
       details: details(),
       print_rules: printRules()
     };
+    result.zoom = zoom();
     var pre = document.createElement('pre');
     pre.id = 'eksir-layout';
     pre.hidden = true;

@@ -4,7 +4,7 @@
 // outside it, the entity graph's labels inside their boxes, whole, and at least
 // 10 px on screen, the timeline's axis dated on both sides of a break, and the
 // first screen (1400 x 900) holding the title, the severity, the timeline chart
-// and the key metrics.
+// and the key metrics; the entity graph's zoom bar worked at both widths.
 //
 // A copy of the report gets tests/report/layout_probe.js (allowed by a nonce
 // added to the copy's policy), which walks the rendered DOM and leaves its
@@ -203,6 +203,25 @@ TEST_F(ReportLayout, BundledExampleAt1400And800) {
   Measured narrow = measure(chromium_, html, "example", 800);
   ASSERT_TRUE(narrow.problem.empty()) << narrow.problem;
   expect_clean_layout(narrow.m, "example at 800 px");
+
+  // The entity graph zooms: out, to the page's width (no sideways scroll left), in, and back.
+  for (const Measured* w : {&wide, &narrow}) {
+    const json& z = w->m["zoom"];
+    ASSERT_TRUE(z.is_object()) << "no zoom bar on the entity graph";
+    SCOPED_TRACE(z.dump());
+    EXPECT_TRUE(z["shown"].get<bool>());
+    EXPECT_EQ(z["buttons"], 4);
+    const int natural = z["natural"], container = z["container"];
+    EXPECT_NEAR(z["out"].get<int>(), natural / 1.25, 2);
+    EXPECT_LE(z["fit"].get<int>(), container);
+    EXPECT_GE(z["fit"].get<int>(), container - 2);
+    EXPECT_FALSE(z["fit_scrolls"].get<bool>());
+    EXPECT_GT(z["in"].get<int>(), z["fit"].get<int>());
+    EXPECT_EQ(z["reset"], natural);
+    EXPECT_EQ(z["reset_level"], "100%");
+  }
+  // At 800 px the graph is wider than the page: fitting it shrinks it.
+  EXPECT_GT(narrow.m["zoom"]["natural"].get<int>(), narrow.m["zoom"]["container"].get<int>());
 
   // Evidence lists are folded, each with its count.
   const json& d = wide.m["details"];
