@@ -709,6 +709,7 @@ int dispatch(int argc, char** argv) {
   if (iv->parsed()) {
     inv.builtin = !inv_no_builtin;
     inv.reports = !inv_no_report;
+    inv.write_reports = eksir::report::case_report_writer();
     inv.progress = isatty(STDERR_FILENO);
     if (!inv_fail.empty()) {
       inv.fail_on = eksir::incident::parse_level(inv_fail);

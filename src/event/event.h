@@ -12,6 +12,8 @@
 #include <string>
 #include <string_view>
 
+#include "util/time.h"
+
 namespace eksir {
 
 // Vulnerability: image vulnerability findings (Amazon Inspector, ECR image scans, Trivy, Grype),
@@ -27,9 +29,6 @@ std::string_view source_name(Source s);
 // vuln).
 std::optional<Source> parse_source(std::string_view name);
 
-// Nanoseconds since the Unix epoch, UTC. kNoTime when the event carries no usable timestamp.
-using TimeNs = int64_t;
-inline constexpr TimeNs kNoTime = INT64_MIN;
 inline constexpr uint64_t kNoOffset = UINT64_MAX;
 
 class FieldCache;
@@ -73,15 +72,5 @@ struct Event {
   static Event place_of(const EventView& v);
   std::string_view normalised() const { return json.empty() ? std::string_view(raw) : json; }
 };
-
-// ISO 8601 UTC with millisecond precision ("2026-03-14T09:12:31.250Z"); "-" for kNoTime.
-std::string format_time(TimeNs t);
-// Parses RFC 3339 / ISO 8601 (with or without fraction and zone), "YYYY-MM-DD HH:MM:SS[.fff]"
-// (taken as UTC), and plain dates. Returns kNoTime on failure.
-TimeNs parse_time(std::string_view text);
-// A span written as a count and a unit — 30s, 5m, 24h, 7d, 2w — in nanoseconds; 0 otherwise.
-TimeNs parse_duration(std::string_view text);
-// Days since 1970-01-01 of a proleptic Gregorian date.
-int64_t days_from_civil(int64_t year, unsigned month, unsigned day);
 
 }  // namespace eksir

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <future>
 #include <iosfwd>
 #include <map>
 #include <optional>
@@ -257,7 +258,7 @@ struct InvestigateOptions {
   bool progress = true;
   bool quiet = false;
   bool keep_going = false;  // an evidence path that cannot be read is a gap, not an error
-  bool reports = true;      // write report.md / report.html into the case
+  bool reports = true;      // write report.md / report.html into the case (with write_reports)
   size_t width = 0;         // the text summary's terminal columns; 0: not a terminal, whole lines
   bool colour = false;      // the text summary's severities and headings coloured (util/colour.h)
   std::optional<Level> fail_on;
@@ -266,6 +267,15 @@ struct InvestigateOptions {
   // files), is scanned as well.
   std::function<sources::ScanFn(const std::vector<rules::Rule>&)> scan;
   std::string source;
+  // Writes the case's reports (report::case_report_writer; the command layer gives it, as the
+  // report stage comes after this one). Called on a thread of its own with the incident document
+  // while the run is saved; it waits on `saved` before reading the case, and does nothing when
+  // the run was not saved. False (and why) when a report could not be written; `written` gets
+  // the names of those written.
+  std::function<bool(const std::string& case_dir, const std::string& incident_json,
+                     std::future<bool> saved, std::string& error,
+                     std::vector<std::string>& written)>
+      write_reports;
 };
 // `eksir investigate`. Exit code 0; 1 when the incident's severity is at or above fail_on;
 // 2 on a usage, rule, policy, evidence or case-store error.

@@ -16,7 +16,6 @@
 #include "incident/context.h"
 #include "incident/incident.h"
 #include "incident/internal.h"
-#include "report/report.h"
 #include "sources/sources.h"
 #include "store/store.h"
 #include "util/json_writer.h"
@@ -398,13 +397,10 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
   std::vector<std::string> reports_written;
   std::promise<bool> saved;
   std::jthread reporter;
-  if (o.reports)
+  if (o.reports && o.write_reports)
     reporter = std::jthread([&, saved_run = saved.get_future()]() mutable {
-      std::optional<Investigation> incident;
-      bool parsed = report::parse_incident(rec.incident_json, incident, report_error);
-      if (!saved_run.get()) return;
-      report_ok = parsed && report::write_case_reports(dir, report_error, std::move(incident),
-                                                       &reports_written);
+      report_ok = o.write_reports(dir, rec.incident_json, std::move(saved_run), report_error,
+                                  reports_written);
     });
   st = kase->save_run(rec);
   saved.set_value(static_cast<bool>(st));

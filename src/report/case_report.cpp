@@ -90,6 +90,18 @@ bool write_case_reports(const std::string& case_dir, std::string& error,
   return md_ok && html_ok;
 }
 
+std::function<bool(const std::string&, const std::string&, std::future<bool>, std::string&,
+                   std::vector<std::string>&)>
+case_report_writer() {
+  return [](const std::string& case_dir, const std::string& incident_json, std::future<bool> saved,
+            std::string& error, std::vector<std::string>& written) {
+    std::optional<incident::Investigation> incident;
+    bool parsed = parse_incident(incident_json, incident, error);
+    if (!saved.get()) return true;  // nothing to report on: the caller says why
+    return parsed && write_case_reports(case_dir, error, std::move(incident), &written);
+  };
+}
+
 int report_command(const ReportCommand& cmd, std::ostream& out, std::ostream& err) {
   // navigator: the incident's ATT&CK Navigator layer (incident::navigator_layer), not a report.
   const bool navigator = cmd.format == "navigator";

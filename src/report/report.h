@@ -56,6 +56,12 @@ bool write_case_reports(const std::string& case_dir, std::string& error,
                         std::optional<incident::Investigation> incident = std::nullopt,
                         std::vector<std::string>* written = nullptr);
 
+// What `eksir investigate` writes its reports with (incident::InvestigateOptions::write_reports):
+// parses the incident document while the run is saved, then, once it is, write_case_reports.
+std::function<bool(const std::string&, const std::string&, std::future<bool>, std::string&,
+                   std::vector<std::string>&)>
+case_report_writer();
+
 // `eksir report CASE [--format md|html|json|navigator] [-o FILE]` (navigator: the incident's
 // ATT&CK Navigator layer). Exit 0, 2 on usage or case errors.
 struct ReportCommand {

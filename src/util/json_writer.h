@@ -8,8 +8,8 @@
 #include <string_view>
 #include <vector>
 
-#include "event/event.h"
 #include "util/text.h"
+#include "util/time.h"
 
 namespace eksir::util {
 

@@ -10,7 +10,7 @@
 #include <optional>
 #include <vector>
 
-#include "event/event.h"
+#include "util/time.h"
 
 namespace eksir::util {
 
