@@ -476,6 +476,9 @@ int dispatch(int argc, char** argv) {
   h->add_option("--limit", hunt.limit, "Only this many matches: the first in the output's order");
   h->add_flag("--count", hunt.count_only, "Print only the number of matches");
   h->add_flag("--strict", hunt.strict, "Exit 2 if any record or file had to be skipped");
+  h->add_flag("!--no-prefilter", hunt.prefilter,
+              "Parse every record, also the lines that cannot hold a match (the same matches; "
+              "the summary counts every event)");
   add_keep_going_option(h, hunt.keep_going);
   add_threads_option(h, hunt.threads);
   h->add_flag("-q,--quiet", hunt.quiet, "No summary on stderr");

@@ -284,6 +284,8 @@ int run(const HuntOptions& o, std::ostream& out, std::ostream& err) {
   // A count needs no order.
   const bool by_time = order == Order::Time && !o.count_only;
   const bool json = o.format == Format::Json && !o.count_only;
+  if (o.prefilter && !o.strict && !json && !o.scan)
+    so.prefilter = query::text_literals(parsed->root);
   const bool marked_copies = o.format == Format::Table && o.fields.empty();
 
   std::atomic<uint64_t> matched_fast{0};  // counted on the workers: nothing to fold or order
@@ -414,6 +416,13 @@ int run(const HuntOptions& o, std::ostream& out, std::ostream& err) {
 
   sources::ScanStats st =
       o.scan ? o.scan(so, on_event, on_output) : sources::scan(o.evidence, so, on_event, on_output);
+  if (st.events == 0 && st.filtered == 0 && (st.unparsed_lines || st.unparsed_files) &&
+      (st.skipped || st.ignored)) {
+    // Nothing parsed was an event, yet something was skipped: whether any event can be read at
+    // all (else exit 2) is decided on every record, as without the prefilter. Nothing matched.
+    so.prefilter.clear();
+    st = sources::scan(o.evidence, so, on_event, on_output);
+  }
   bool sort_failed = false;
   if (by_time) {
     sort_failed = !time_order.drain([&](std::string_view item) {
@@ -426,7 +435,10 @@ int run(const HuntOptions& o, std::ostream& out, std::ostream& err) {
     for (const auto& p : presence)
       if (!p->seen) {
         std::string close = suggest_field(p->field.name());
-        err << fmt::format("eksir hunt: warning: no event in the evidence has the field '{}'{}\n",
+        err << fmt::format("eksir hunt: warning: no event {} has the field '{}'{}\n",
+                           st.unparsed_lines || st.unparsed_files
+                               ? "parsed (lines without the query's words were not)"
+                               : "in the evidence",
                            util::visible(p->field.name()),
                            close.empty() || close == p->field.name()
                                ? std::string()
