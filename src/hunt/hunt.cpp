@@ -431,18 +431,20 @@ int run(const HuntOptions& o, std::ostream& out, std::ostream& err) {
       return true;
     });
   }
+  // Lines the prefilter passed over may hold the field: then only a field with a close name
+  // that differs (a likely typo) is named, and the warning says what was looked at.
+  const bool all_parsed = !st.unparsed_lines && !st.unparsed_files;
   if (st.events)
     for (const auto& p : presence)
       if (!p->seen) {
         std::string close = suggest_field(p->field.name());
-        err << fmt::format("eksir hunt: warning: no event {} has the field '{}'{}\n",
-                           st.unparsed_lines || st.unparsed_files
-                               ? "parsed (lines without the query's words were not)"
-                               : "in the evidence",
+        const bool typo = !close.empty() && close != p->field.name();
+        if (!all_parsed && !typo) continue;
+        err << fmt::format("eksir hunt: warning: no event {} has the field '{}'{}{}\n",
+                           all_parsed ? "in the evidence" : "parsed",
                            util::visible(p->field.name()),
-                           close.empty() || close == p->field.name()
-                               ? std::string()
-                               : fmt::format("; did you mean '{}'?", util::visible(close)));
+                           typo ? fmt::format("; did you mean '{}'?", util::visible(close)) : "",
+                           all_parsed ? "" : " (lines without the query's words were not parsed)");
       }
   uint64_t matched = distinct + matched_fast.load();
   if (o.count_only && o.limit) matched = std::min<uint64_t>(matched, o.limit);
