@@ -20,11 +20,13 @@ struct Pattern {
 
 // Text the literals cannot speak for. A "\u" escape may spell any character of a literal
 // (JSON lets an encoder write "a" as \u0061, at any depth of embedding); the other escapes
-// spell only characters no literal holds. Vulnerability reports (the keys their shapes are known
-// by, first letter in either case) become events rebuilt from several values.
+// spell only characters no literal holds. Vulnerability reports and Security Hub (ASFF) findings
+// (the keys their shapes are known by, first letter in either case) become events rebuilt from
+// several values (an ASFF AwsEksCluster is a GuardDuty EKSCluster).
 std::vector<Pattern> guards() {
   std::vector<Pattern> g{{"\\u", false, Prefilter::kGuard}};
-  for (const char* key : {"findingArn", "imageScanFindings", "artifactName", "matches"})
+  for (const char* key :
+       {"findingArn", "imageScanFindings", "artifactName", "matches", "productArn"})
     g.push_back({key, true, Prefilter::kGuard});
   return g;
 }

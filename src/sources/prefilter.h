@@ -34,7 +34,8 @@ class Prefilter {
 
   // Every hit in text, by increasing end. A guard hit marks text that may be a record the
   // literals do not speak for: a "\u" escape (which could spell a literal's characters) or a key
-  // of a vulnerability report (whose events are rebuilt, not the raw text).
+  // of a vulnerability report or a Security Hub finding (whose events are rebuilt from several
+  // values, not the raw text).
   virtual void find(std::string_view text, Scratch& scratch,
                     std::vector<PrefilterHit>& hits) const = 0;
 

@@ -4,9 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -180,6 +182,70 @@ TEST(PrefilterDifferential, SameMatchesOnEveryEvidenceFile) {
   EXPECT_GT(passed_over, 10000u);
 }
 
+// Every ECS name of the field table (computed, constant and rebuilt values among them), with a
+// value some record holds: exactly and as a wildcard.
+TEST(PrefilterDifferential, EveryEcsFieldOnEveryEvidenceFile) {
+  std::map<std::string, std::string> value;  // by field
+  std::vector<FieldRef> refs;
+  for (const FieldInfo& info : field_table())
+    if (!info.ecs.ends_with(".*")) refs.emplace_back(info.ecs);
+  std::mutex mu;
+  ScanOptions o;
+  o.threads = 1;
+  scan(
+      evidence(), o,
+      [&](const EventView& ev, ChunkOutput&) {
+        std::lock_guard lock(mu);
+        for (const FieldRef& f : refs) {
+          if (value.count(f.name()) || !f.applies_to(ev.source)) continue;
+          f.any(ev, [&](const FieldValue& v) {
+            if (v.type != FieldValue::Type::String || v.str.size() < 5 || v.str.size() > 200)
+              return false;
+            value[f.name()] = std::string(v.str);
+            return true;
+          });
+        }
+      },
+      [](std::vector<std::string>&) { return true; });
+  std::vector<std::string> texts;
+  for (const auto& [f, v] : value) {
+    texts.push_back(f + ":" + kql_quoted(v));
+    texts.push_back(f + ":*" + unquoted(v.substr(1, v.size() - 2)) + "*");
+  }
+  ASSERT_GT(texts.size(), 100u);
+  std::vector<query::CompiledQuery> qs;
+  for (const auto& t : texts) {
+    auto r = query::parse(t);
+    ASSERT_TRUE(r.ok()) << t;
+    qs.push_back(query::compile(r->root));
+  }
+  auto expected = all_matches(qs, size_t{8} << 20);
+  size_t matched = 0, filtered = 0;
+  for (size_t i = 0; i < qs.size(); ++i) {
+    auto r = query::parse(texts[i]);
+    ScanOptions p;
+    p.threads = 2;
+    p.prefilter = query::text_literals(r->root);
+    if (p.prefilter.empty()) continue;
+    ++filtered;
+    SCOPED_TRACE(texts[i]);
+    std::vector<std::string> got;
+    scan(
+        evidence(), p,
+        [&](const EventView& ev, ChunkOutput& c) {
+          if (qs[i].matches(ev)) c.items.push_back(key(ev));
+        },
+        [&](std::vector<std::string>& items) {
+          for (auto& it : items) got.push_back(std::move(it));
+          return true;
+        });
+    ASSERT_EQ(got, expected[i]);
+    matched += got.size();
+  }
+  EXPECT_GT(matched, 500u);
+  EXPECT_GT(filtered, texts.size() / 3) << "of " << texts.size();
+}
+
 // The marks of text the literals cannot speak for make the prefilter parse it anyway.
 TEST(PrefilterDifferential, EscapesAndDamageAreParsed) {
   std::string dir = test::temp_dir();
@@ -227,6 +293,35 @@ TEST(PrefilterDifferential, EscapesAndDamageAreParsed) {
       EXPECT_EQ(st.unparsed_lines, 2 * copies - 1);
     }
   }
+}
+
+// Records rebuilt from other values are always parsed: an ASFF finding's resource type
+// AwsEksCluster is read as GuardDuty's EKSCluster, a word its text does not hold.
+TEST(PrefilterDifferential, RebuiltRecordsAreParsed) {
+  std::ifstream in(test::samples_dir() +
+                   "/ocsf/ocsf-examples__v1.1.0__securityhub-guardduty.raw.json");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string text = ss.str();
+  const std::string type = "\"Type\": \"AwsIamAccessKey\"";
+  size_t at = text.find(type);
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, type.size(), "\"Type\": \"AwsEksCluster\"");
+  std::string dir = test::temp_dir();
+  std::ofstream(dir + "/asff.json") << text;
+  auto r = query::parse("resource.resourceType:EKSCluster");
+  ASSERT_TRUE(r.ok());
+  auto q = query::compile(r->root);
+  ScanOptions o;
+  o.threads = 1;
+  o.prefilter = query::text_literals(r->root);
+  ASSERT_FALSE(o.prefilter.empty());
+  size_t n = 0;
+  ScanStats st = scan(
+      {dir}, o, [&](const EventView& ev, ChunkOutput&) { n += q.matches(ev); },
+      [](std::vector<std::string>&) { return true; });
+  EXPECT_EQ(n, 1u);
+  EXPECT_EQ(st.unparsed_files, 0u);
 }
 
 }  // namespace
