@@ -46,7 +46,8 @@ struct ScanOptions {
   DigestAhead* ahead = nullptr;
   // The literal prefilter (query::text_literals): a line that reads as one JSON object and does
   // not hold them is not parsed, nor a whole small file that does not (ScanStats::unparsed_*).
-  // Never the first record of a file, text holding a "\u" escape, nor a vulnerability report.
+  // Never the first record of a file, text holding a "\u" escape, a vulnerability report nor a
+  // Security Hub finding (prefilter.h).
   // Empty: every record is parsed.
   util::LiteralClauses prefilter;
 };
