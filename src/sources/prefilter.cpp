@@ -159,7 +159,7 @@ class HyperscanPrefilter final : public Prefilter {
 
 }  // namespace
 
-std::unique_ptr<Prefilter> Prefilter::make(const util::LiteralClauses& clauses) {
+std::unique_ptr<Prefilter> Prefilter::make(const util::LiteralClauses& clauses, bool portable) {
   std::vector<Pattern> patterns;
   std::vector<uint64_t> sets;
   for (const auto& clause : clauses) {
@@ -177,7 +177,10 @@ std::unique_ptr<Prefilter> Prefilter::make(const util::LiteralClauses& clauses) 
   if (sets.empty()) return nullptr;
   for (Pattern& g : guards()) patterns.push_back(std::move(g));
 #ifdef EKSIR_HAVE_HYPERSCAN
-  if (auto p = HyperscanPrefilter::make(patterns, sets)) return p;
+  if (!portable)
+    if (auto p = HyperscanPrefilter::make(patterns, sets)) return p;
+#else
+  (void)portable;
 #endif
   return std::make_unique<MemmemPrefilter>(std::move(patterns), std::move(sets));
 }

@@ -21,8 +21,10 @@ class Prefilter {
  public:
   static constexpr uint32_t kGuard = 64;
 
-  // Null when the clauses require nothing (or no literal could be compiled).
-  static std::unique_ptr<Prefilter> make(const util::LiteralClauses& clauses);
+  // Null when the clauses require nothing (or no literal could be compiled). portable: memmem
+  // even where Hyperscan is built in (tests compare the two).
+  static std::unique_ptr<Prefilter> make(const util::LiteralClauses& clauses,
+                                         bool portable = false);
   virtual ~Prefilter() = default;
 
   // Per worker: what a search needs besides the compiled literals.
