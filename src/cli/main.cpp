@@ -142,6 +142,7 @@ bool time_window(std::string_view command, const std::string& since, const std::
 // What hunt and `case pin` share: the window, the source, the order and the copies.
 struct HuntCli {
   std::string format = "table", source, since, until, fields_csv, sort, on, case_arg;
+  bool no_prefilter = false;
   eksir::hunt::PinOptions pin;
   CLI::Option* note = nullptr;
   CLI::Option* max = nullptr;
@@ -172,6 +173,7 @@ bool hunt_filters(std::string_view command, eksir::hunt::HuntOptions& o, const H
 }
 
 int hunt_command(eksir::hunt::HuntOptions& o, const HuntCli& c) {
+  o.prefilter = !c.no_prefilter;
   auto f = eksir::hunt::parse_format(c.format);
   if (!f) {
     std::cerr << "eksir hunt: --format must be table, json, ndjson or csv\n";
@@ -476,6 +478,9 @@ int dispatch(int argc, char** argv) {
   h->add_option("--limit", hunt.limit, "Only this many matches: the first in the output's order");
   h->add_flag("--count", hunt.count_only, "Print only the number of matches");
   h->add_flag("--strict", hunt.strict, "Exit 2 if any record or file had to be skipped");
+  h->add_flag("--no-prefilter", hc.no_prefilter,
+              "Parse every record, also the lines that cannot hold a match (the same matches; "
+              "the summary counts every event)");
   add_keep_going_option(h, hunt.keep_going);
   add_threads_option(h, hunt.threads);
   h->add_flag("-q,--quiet", hunt.quiet, "No summary on stderr");

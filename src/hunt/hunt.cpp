@@ -284,6 +284,8 @@ int run(const HuntOptions& o, std::ostream& out, std::ostream& err) {
   // A count needs no order.
   const bool by_time = order == Order::Time && !o.count_only;
   const bool json = o.format == Format::Json && !o.count_only;
+  if (o.prefilter && !o.strict && !json && !o.scan)
+    so.prefilter = query::text_literals(parsed->root);
   const bool marked_copies = o.format == Format::Table && o.fields.empty();
 
   std::atomic<uint64_t> matched_fast{0};  // counted on the workers: nothing to fold or order
@@ -414,6 +416,13 @@ int run(const HuntOptions& o, std::ostream& out, std::ostream& err) {
 
   sources::ScanStats st =
       o.scan ? o.scan(so, on_event, on_output) : sources::scan(o.evidence, so, on_event, on_output);
+  if (st.events == 0 && st.filtered == 0 && (st.unparsed_lines || st.unparsed_files) &&
+      (st.skipped || st.ignored)) {
+    // Nothing parsed was an event, yet something was skipped: whether any event can be read at
+    // all (else exit 2) is decided on every record, as without the prefilter. Nothing matched.
+    so.prefilter.clear();
+    st = sources::scan(o.evidence, so, on_event, on_output);
+  }
   bool sort_failed = false;
   if (by_time) {
     sort_failed = !time_order.drain([&](std::string_view item) {
@@ -422,15 +431,20 @@ int run(const HuntOptions& o, std::ostream& out, std::ostream& err) {
       return true;
     });
   }
+  // Lines the prefilter passed over may hold the field: then only a field with a close name
+  // that differs (a likely typo) is named, and the warning says what was looked at.
+  const bool all_parsed = !st.unparsed_lines && !st.unparsed_files;
   if (st.events)
     for (const auto& p : presence)
       if (!p->seen) {
         std::string close = suggest_field(p->field.name());
-        err << fmt::format("eksir hunt: warning: no event in the evidence has the field '{}'{}\n",
+        const bool typo = !close.empty() && close != p->field.name();
+        if (!all_parsed && !typo) continue;
+        err << fmt::format("eksir hunt: warning: no event {} has the field '{}'{}{}\n",
+                           all_parsed ? "in the evidence" : "parsed",
                            util::visible(p->field.name()),
-                           close.empty() || close == p->field.name()
-                               ? std::string()
-                               : fmt::format("; did you mean '{}'?", util::visible(close)));
+                           typo ? fmt::format("; did you mean '{}'?", util::visible(close)) : "",
+                           all_parsed ? "" : " (lines without the query's words were not parsed)");
       }
   uint64_t matched = distinct + matched_fast.load();
   if (o.count_only && o.limit) matched = std::min<uint64_t>(matched, o.limit);

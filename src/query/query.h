@@ -56,6 +56,7 @@
 
 #include "event/event.h"
 #include "event/fields.h"
+#include "util/literals.h"
 
 namespace eksir::query {
 
@@ -192,6 +193,16 @@ class CompiledQuery {
 };
 
 CompiledQuery compile(const Node& root, const CompileOptions& options = {});
+
+// For the readers' prefilter (sources::ScanOptions::prefilter): literals that the raw text around
+// every record `root` can match contains (the line, or the whole document), stricter than
+// required_literals(): every AND branch adds its clauses; an OR joins one clause of each side, or
+// requires nothing when a side does; NOT, exists, ranges, numbers, booleans, timestamps on time
+// fields, regexes, address prefixes and fields whose values are computed require nothing; a
+// wildcard gives its literal runs, and free text and case-insensitive values give literals found
+// ignoring case. Only the longest run of characters that JSON never escapes (printable ASCII but
+// " \ / < > & ') of each value is taken, so a record embedded in a JSON string is found too.
+util::LiteralClauses text_literals(const Node& root);
 
 // Why a Pattern::regex would not compile (RE2 syntax: no backreferences or lookaround); empty
 // when it compiles. Loaders report such rules instead of running a pattern that never matches.

@@ -146,18 +146,50 @@ void ChunkParser::parse_line(const Chunk& chunk, const char* p, size_t n, uint64
 }
 
 void ChunkParser::parse_lines(const Chunk& chunk, std::string_view text, uint64_t first_line,
-                              ChunkResult& r) {
+                              ChunkResult& r, bool filter) {
   const char* p = text.data();
   size_t n = text.size();
   size_t pos = 0;
   uint64_t line = first_line;
+  filter = filter && prefilter_;
+  if (filter) prefilter_->find(text, *scratch_, hits_);
+  const PrefilterHit* hit = hits_.data();
+  const PrefilterHit* const hits_end = hits_.data() + (filter ? hits_.size() : 0);
+  // The file's first record is always read: its format, and whether it holds events at all, is
+  // then known as without the prefilter.
+  bool first_record = first_line == 1;
   while (pos < n) {
     const char* nl = static_cast<const char*>(std::memchr(p + pos, '\n', n - pos));
     size_t end = nl ? static_cast<size_t>(nl - p) : n;
+    if (filter) {
+      const PrefilterHit* from = hit;
+      while (hit != hits_end && hit->end <= end) ++hit;
+      std::string_view t = trim(std::string_view(p + pos, end - pos));
+      // Only a line that reads as one JSON object is passed over: a banner or a line cut short
+      // is still parsed and reported.
+      if (!t.empty() && !first_record && t.front() == '{' && t.back() == '}' &&
+          !must_parse(*prefilter_, from, hit)) {
+        ++r.unparsed_lines;
+        pos = end + 1;
+        ++line;
+        continue;
+      }
+      if (!t.empty()) first_record = false;
+    }
     parse_line(chunk, p + pos, end - pos, line, r);
     pos = end + 1;
     ++line;
   }
+}
+
+bool ChunkParser::pass_over_document(std::string_view text) {
+  if (!prefilter_) return false;
+  std::string_view t = trim(text);
+  if (t.empty() ||
+      !((t.front() == '{' && t.back() == '}') || (t.front() == '[' && t.back() == ']')))
+    return false;
+  prefilter_->find(text, *scratch_, hits_);
+  return !must_parse(*prefilter_, hits_.data(), hits_.data() + hits_.size());
 }
 
 // A whole small file: first as a stream of documents (one pretty-printed document, JSON lines
@@ -195,7 +227,9 @@ void ChunkParser::parse(Chunk& chunk, ChunkResult& r) {
   std::string_view text = chunk.buf->view();
   r.bytes = text.size();
   if (chunk.mode == ChunkMode::Lines) {
-    parse_lines(chunk, text, chunk.first_line, r);
+    parse_lines(chunk, text, chunk.first_line, r, true);
+  } else if (pass_over_document(text)) {
+    ++r.unparsed_files;
   } else if (!parse_documents(chunk, text, text.data(), false, r) &&
              !(widened_copy(text) &&
                parse_documents(chunk, std::string_view(wide_.data(), text.size()), text.data(),

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "sources/input.h"
+#include "sources/prefilter.h"
 #include "sources/sources.h"
 #include "sources/unwrap.h"
 
@@ -31,6 +32,7 @@ struct Chunk {
 struct ChunkResult {
   ChunkOutput out;
   uint64_t events = 0, bytes = 0, skipped = 0, filtered = 0, samples = 0;
+  uint64_t unparsed_lines = 0, unparsed_files = 0;  // passed over by the prefilter
   uint64_t by_source[kSourceCount] = {};
   std::vector<Skip> skips;
 };
@@ -38,12 +40,21 @@ struct ChunkResult {
 // Per-worker parsing state, reused across chunks so buffers stay allocated.
 class ChunkParser {
  public:
-  ChunkParser(const ScanOptions& options, const EventFn& on_event)
-      : options_(options), on_event_(on_event) {}
+  // prefilter: null, or the literals every line parsed must be able to hold (prefilter.h).
+  ChunkParser(const ScanOptions& options, const EventFn& on_event,
+              const Prefilter* prefilter = nullptr)
+      : options_(options), on_event_(on_event), prefilter_(prefilter) {
+    if (prefilter_) scratch_ = prefilter_->scratch();
+  }
   void parse(Chunk& chunk, ChunkResult& result);
 
  private:
-  void parse_lines(const Chunk& chunk, std::string_view text, uint64_t first_line, ChunkResult& r);
+  // filter: lines that cannot hold a match are passed over (counted), when there is a prefilter.
+  void parse_lines(const Chunk& chunk, std::string_view text, uint64_t first_line, ChunkResult& r,
+                   bool filter = false);
+  // A whole small file the prefilter passes over: it holds no match and no mark of text the
+  // literals cannot speak for, and reads as whole JSON (nothing cut short to report).
+  bool pass_over_document(std::string_view text);
   // A whole chunk as a stream of documents; text is what is parsed, raw the evidence's own text
   // of the same length (they differ when wide integers were rewritten in text).
   bool parse_documents(const Chunk& chunk, std::string_view text, const char* raw, bool rewritten,
@@ -63,6 +74,9 @@ class ChunkParser {
 
   const ScanOptions& options_;
   const EventFn& on_event_;
+  const Prefilter* prefilter_ = nullptr;
+  std::unique_ptr<Prefilter::Scratch> scratch_;
+  std::vector<PrefilterHit> hits_;
   simdjson::dom::parser parser_;
   simdjson::dom::parser many_parser_;
   Unwrapper unwrapper_;

@@ -19,6 +19,20 @@ void print_scan_summary(std::ostream& err, std::string_view command, const ScanS
                      command, util::thousands(st.files), util::thousands(st.events),
                      by_source.empty() ? "" : " (" + by_source + ")", util::human_bytes(st.bytes),
                      result, util::thousands(st.skipped), st.seconds, mbps);
+  if (st.unparsed_lines || st.unparsed_files) {
+    std::string what;
+    if (st.unparsed_lines)
+      what = fmt::format("{} {}", util::thousands(st.unparsed_lines),
+                         st.unparsed_lines == 1 ? "line" : "lines");
+    if (st.unparsed_files)
+      what += fmt::format("{}{} whole {}", what.empty() ? "" : " and ",
+                          util::thousands(st.unparsed_files),
+                          st.unparsed_files == 1 ? "file" : "files");
+    err << fmt::format(
+        "  {} without the query's words were not parsed: their events are not counted above "
+        "(--no-prefilter parses every record)\n",
+        what);
+  }
   if (st.filtered)
     err << fmt::format("  {} events outside --since/--until/--source were not searched\n",
                        util::thousands(st.filtered));

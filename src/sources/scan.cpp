@@ -120,6 +120,7 @@ class Scanner {
     threads_ =
         options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
     max_in_flight_ = threads_ * 2 + 2;
+    prefilter_ = Prefilter::make(options.prefilter);
   }
 
   ScanStats run(const std::vector<std::string>& paths) {
@@ -139,7 +140,7 @@ class Scanner {
     if (threads_ > 1) {
       for (unsigned i = 0; i < threads_; ++i) workers_.emplace_back([this, i] { work(i); });
     } else {
-      inline_parser_ = std::make_unique<ChunkParser>(options_, on_event_);
+      inline_parser_ = std::make_unique<ChunkParser>(options_, on_event_, prefilter_.get());
     }
     for (const auto& f : files_) {
       if (stopped()) break;
@@ -312,7 +313,7 @@ class Scanner {
   }
 
   void work(unsigned worker) {
-    ChunkParser parser(options_, on_event_);
+    ChunkParser parser(options_, on_event_, prefilter_.get());
     std::unique_lock lock(mu_);
     for (;;) {
       work_cv_.wait(lock, [&] { return !queue_.empty() || closing_; });
@@ -349,6 +350,8 @@ class Scanner {
     stats_.bytes += r.bytes;
     stats_.filtered += r.filtered;
     stats_.samples += r.samples;
+    stats_.unparsed_lines += r.unparsed_lines;
+    stats_.unparsed_files += r.unparsed_files;
     for (int i = 0; i < kSourceCount; ++i)
       if (r.by_source[i]) stats_.events_by_source[static_cast<Source>(i)] += r.by_source[i];
     for (auto& s : r.skips) record_skip(std::move(s));
@@ -384,6 +387,7 @@ class Scanner {
   std::map<uint64_t, ChunkResult> results_;
   std::vector<std::unique_ptr<Buffer>> pool_;
   std::vector<std::thread> workers_;
+  std::unique_ptr<Prefilter> prefilter_;
   std::unique_ptr<ChunkParser> inline_parser_;
   uint64_t next_seq_ = 0, delivered_ = 0;
   uint64_t walked_ = 0;       // sizes of the files read so far

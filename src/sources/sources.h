@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "event/event.h"
+#include "util/literals.h"
 #include "util/sha256.h"
 
 namespace eksir::sources {
@@ -43,6 +44,12 @@ struct ScanOptions {
   double digest_defer_share = 1.0;
   // Prefixes hashed before the scan began (stopped by then): the scan carries each one on.
   DigestAhead* ahead = nullptr;
+  // The literal prefilter (query::text_literals): a line that reads as one JSON object and does
+  // not hold them is not parsed, nor a whole small file that does not (ScanStats::unparsed_*).
+  // Never the first record of a file, text holding a "\u" escape, a vulnerability report nor a
+  // Security Hub finding (prefilter.h).
+  // Empty: every record is parsed.
+  util::LiteralClauses prefilter;
 };
 
 namespace detail {
@@ -112,7 +119,10 @@ struct ScanStats {
   std::map<std::string, uint64_t> ignored_by_reason;
   std::vector<Skip> ignored_files;
   uint64_t filtered = 0;  // events outside --since/--until/--source (not errors)
-  uint64_t samples = 0;   // GuardDuty sample findings seen
+  // Passed over by ScanOptions::prefilter, unparsed: their events are not in `events` (nor any
+  // damage inside them in the skips).
+  uint64_t unparsed_lines = 0, unparsed_files = 0;
+  uint64_t samples = 0;  // GuardDuty sample findings seen
   std::map<std::string, uint64_t> skipped_by_reason;
   std::vector<Skip> skips;  // the first max_recorded_skips, in evidence order
   std::map<Source, uint64_t> events_by_source;

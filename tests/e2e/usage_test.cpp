@@ -158,10 +158,17 @@ TEST(UsageE2E, MistypedQueryFieldsAreNamedWithTheClosest) {
 
   auto native = run_eksir({"hunt", "objectRef.resourse:pods and verb:create", example(), "-q"});
   EXPECT_EQ(native.exit_code, 1) << native.err;
+  // Only the lines holding "pods" and "create" are parsed (the literal prefilter): said so.
   EXPECT_TRUE(has(native.err,
+                  "no event parsed has the field 'objectRef.resourse'; did you mean "
+                  "'objectRef.resource'? (lines without the query's words were not parsed)"))
+      << native.err;
+  auto all = run_eksir(
+      {"hunt", "objectRef.resourse:pods and verb:create", example(), "-q", "--no-prefilter"});
+  EXPECT_TRUE(has(all.err,
                   "no event in the evidence has the field 'objectRef.resourse'; did you mean "
                   "'objectRef.resource'?"))
-      << native.err;
+      << all.err;
   EXPECT_FALSE(has(native.err, "'verb'")) << native.err;
 
   auto fine = run_eksir(
