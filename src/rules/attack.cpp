@@ -163,6 +163,30 @@ std::optional<std::string> tactic_short_name(std::string_view name) {
   return std::nullopt;
 }
 
+std::string_view tactic_id(std::string_view short_name) {
+  for (const auto& t : kTactics)
+    if (t.name == short_name) return t.id;
+  return {};
+}
+
+std::string tactic_display_name(std::string_view short_name) {
+  std::string out;
+  size_t start = 0;
+  while (start <= short_name.size()) {
+    size_t end = std::min(short_name.find('-', start), short_name.size());
+    std::string_view word = short_name.substr(start, end - start);
+    if (!out.empty()) out += ' ';
+    if (word == "and" && start) {
+      out += word;
+    } else if (!word.empty()) {
+      out += static_cast<char>(word[0] >= 'a' && word[0] <= 'z' ? word[0] - 'a' + 'A' : word[0]);
+      out += word.substr(1);
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
 bool is_technique_id(std::string_view t) {
   auto digits = [&](size_t from, size_t to) {
     return std::all_of(t.begin() + from, t.begin() + to,

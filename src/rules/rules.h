@@ -132,6 +132,12 @@ void add_attack(std::vector<std::string>& attack, std::string id);
 // Sigma rules use. nullopt when it names no tactic of the Enterprise matrix.
 std::optional<std::string> tactic_short_name(std::string_view name);
 
+// A tactic's ATT&CK id ("privilege-escalation" -> "TA0004"); "" for a name the Enterprise matrix
+// does not give an id in eksir's table (v19's stealth and defense-impairment) or an unknown one.
+std::string_view tactic_id(std::string_view short_name);
+// A tactic's display name as ATT&CK writes it ("Privilege Escalation", "Command and Control").
+std::string tactic_display_name(std::string_view short_name);
+
 // True for a technique or sub-technique id: T1234 or T1234.001.
 bool is_technique_id(std::string_view id);
 
