@@ -237,7 +237,10 @@ std::string ecs_document(const Finding& f, std::string_view incident_id,
       "event.dataset", "event.module", "event.id",  "event.start",   "event.end"};
   util::JsonWriter j;
   j.open('{');
-  j.kv_time("@timestamp", f.first_seen != kNoTime ? f.first_seen : f.last_seen);
+  // A data stream refuses a document without @timestamp: a finding whose evidence carries no
+  // usable time is dated the epoch (as OCSF's time is 0), its eksir.first_seen null.
+  const TimeNs when = f.first_seen != kNoTime ? f.first_seen : f.last_seen;
+  j.kv_time("@timestamp", when != kNoTime ? when : 0);
   j.kv("ecs.version", "8.11.0");
   j.kv("event.kind", "alert");
   j.kv_list("event.category", {"intrusion_detection"});
@@ -266,7 +269,8 @@ std::string ecs_document(const Finding& f, std::string_view incident_id,
   j.kv_num("kibana.alert.risk_score", elastic_risk_score(f.severity));
   j.kv("kibana.alert.reason", reason(f));
   j.kv("kibana.alert.workflow_status", "open");
-  if (!f.evidence.empty()) j.kv_time("kibana.alert.original_time", f.evidence.front().time);
+  if (!f.evidence.empty() && f.evidence.front().time != kNoTime)
+    j.kv_time("kibana.alert.original_time", f.evidence.front().time);
   write_threat(j, f);
 
   // The event's own fields: several values of one name are an array.
