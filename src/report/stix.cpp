@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "report/report.h"
+#include "util/cidr.h"
 #include "util/json_writer.h"
 #include "util/uuid.h"
 
@@ -55,6 +56,7 @@ std::optional<Indicator> indicator_for(std::string_view kind, const std::string&
   i.value = value;
   const std::string quoted = stix_quote(value);
   if (kind == "ip") {
+    if (value.find('/') != std::string::npos || !util::parse_cidr(value)) return std::nullopt;
     i.order = 0;
     i.pattern = stix_pattern(is_ipv6(value) ? "ipv6-addr:value" : "ipv4-addr:value", quoted);
     i.name = "Address " + value;

@@ -36,7 +36,8 @@ incident::Investigation synthetic() {
   affected("ip", "2001:db8::7");
   affected("access_key", "AKIARQ4WZT7KHB3D6FXQ");
   affected("access_key", kHostile);
-  affected("pod", "payments/api");  // not an indicator
+  affected("pod", "payments/api");   // not an indicator
+  affected("ip", "not-an-address");  // nor is this
   incident::Entity image;
   image.key = "image:ghcr.io/evil/miner:1.0";
   image.kind = "image";
