@@ -1,6 +1,7 @@
 // Findings as Elastic alerts: ECS documents in the shape of Kibana's own alert documents, and the
 // _bulk request body that indexes them into a data stream.
 #include <algorithm>
+#include <array>
 #include <map>
 #include <ostream>
 #include <set>
