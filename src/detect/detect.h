@@ -149,9 +149,10 @@ void write_ecs(const std::vector<Finding>& f, std::ostream& out);
 
 // OCSF (detect/ocsf_output.cpp): one Detection Finding (class 2004, schema 1.3.0) per finding,
 // one per line. The severity_id of a severity (info 1 ... critical 5; ocsf_severity's inverse).
+// incident_id, when given, is the finding's metadata.correlation_uid.
 inline constexpr std::string_view kOcsfVersion = "1.3.0";
 int64_t ocsf_severity_id(Severity s);
-std::string ocsf_finding(const Finding& f);
+std::string ocsf_finding(const Finding& f, std::string_view incident_id = {});
 void write_ocsf(const std::vector<Finding>& f, std::ostream& out);
 
 struct DetectOptions {

@@ -100,7 +100,7 @@ struct Observable {
 
 }  // namespace
 
-std::string ocsf_finding(const Finding& f) {
+std::string ocsf_finding(const Finding& f, std::string_view incident_id) {
   const int64_t severity = ocsf_severity_id(f.severity);
   const TimeNs first = f.first_seen != kNoTime ? f.first_seen : f.last_seen;
   const TimeNs last = f.last_seen != kNoTime ? f.last_seen : first;
@@ -144,6 +144,7 @@ std::string ocsf_finding(const Finding& f) {
   j.open('{');
   j.kv("version", kOcsfVersion);
   j.kv("uid", f.id);
+  if (!incident_id.empty()) j.kv("correlation_uid", incident_id);
   j.key("product");
   j.open('{');
   j.kv("name", "eksir");

@@ -79,7 +79,8 @@ std::string incident_ecs(const Investigation& inv) {
 
 std::string incident_ocsf(const Investigation& inv) {
   std::string out;
-  for (const auto* f : incident_findings(inv)) out += detect::ocsf_finding(*f) + "\n";
+  for (const auto* f : incident_findings(inv))
+    out += detect::ocsf_finding(*f, inv.incident.id) + "\n";
   return out;
 }
 

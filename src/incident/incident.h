@@ -245,7 +245,8 @@ std::string navigator_layer(const Investigation& inv);
 // (detect::write_ecs_bulk) of one alert document for the incident itself (rule.id
 // "eksir.incident", its severity, ATT&CK and eksir.incident.*; left out when undetermined), then
 // one per finding of the incident, each with eksir.incident.id. ocsf: the incident's findings as
-// OCSF Detection Findings, one per line. Findings in the order of inv.findings.
+// OCSF Detection Findings, one per line, the incident id as each one's metadata.correlation_uid.
+// Findings in the order of inv.findings.
 std::string incident_ecs(const Investigation& inv);
 std::string incident_ocsf(const Investigation& inv);
 

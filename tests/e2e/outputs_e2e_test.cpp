@@ -130,6 +130,19 @@ TEST(OutputsE2e, InvestigateEcsOcsfAndTheCasesStixBundle) {
       {"investigate", example(), "--config", policy(), "-o", dir, "-q", "--format", "ocsf"});
   ASSERT_EQ(ocsf.exit_code, 0) << ocsf.err;
   EXPECT_EQ(validate_ocsf(ocsf.out), docs.size() - 1);
+  for (const auto& line : lines_of(ocsf.out))
+    EXPECT_EQ(json::parse(line)["metadata"]["correlation_uid"], id);
+
+  // The same evidence into another case: the same documents.
+  std::string other = test::temp_dir() + "/other";
+  EXPECT_EQ(test::run_eksir({"investigate", example(), "--config", policy(), "-o", other, "-q",
+                             "--format", "ecs"})
+                .out,
+            ecs.out);
+  EXPECT_EQ(test::run_eksir({"investigate", example(), "--config", policy(), "-o", other, "-q",
+                             "--format", "ocsf"})
+                .out,
+            ocsf.out);
 
   auto stix = test::run_eksir({"report", dir, "--format", "stix"});
   ASSERT_EQ(stix.exit_code, 0) << stix.err;
