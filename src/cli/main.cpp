@@ -214,7 +214,7 @@ int detect_command(eksir::detect::DetectOptions& o, const std::string& format,
                    const std::string& config) {
   auto f = eksir::detect::parse_format(format);
   if (!f) {
-    std::cerr << "eksir detect: --format must be table, json, ndjson or sarif\n";
+    std::cerr << "eksir detect: --format must be table, json, ndjson, sarif, ecs or ocsf\n";
     return 2;
   }
   o.format = *f;
@@ -506,7 +506,9 @@ int dispatch(int argc, char** argv) {
                 "Only findings at or above: critical, high, medium, low, info")
       ->capture_default_str();
   d->add_option("--fail-on", d_fail, "Exit 1 when a finding is at or above this severity");
-  d->add_option("--format", d_format, "Output: table, json, ndjson or sarif")
+  d->add_option("--format", d_format,
+                "Output: table, json, ndjson, sarif, ecs (an Elastic _bulk body of alert "
+                "documents) or ocsf (OCSF Detection Findings, one per line)")
       ->capture_default_str();
   d->add_option("--since", d_since,
                 "Only events at or after this time (ISO 8601) or duration before now (24h, 7d)");
@@ -600,8 +602,11 @@ int dispatch(int argc, char** argv) {
                  "Case directory (created or added to; default: $EKSIR_CASES or ./eksir-cases, "
                  "then the incident id)");
   iv->add_option("--config", inv.config, "Organisation policy (eksir.yaml, see docs/config.md)");
-  iv->add_option("--format", inv.format, "Output: text or json (the incident JSON contract)")
-      ->check(CLI::IsMember({"text", "json"}))
+  iv->add_option("--format", inv.format,
+                 "Output: text, json (the incident JSON contract), ecs (an Elastic _bulk body: "
+                 "the incident and its findings as alerts) or ocsf (the incident's findings as "
+                 "OCSF Detection Findings)")
+      ->check(CLI::IsMember({"text", "json", "ecs", "ocsf"}))
       ->capture_default_str();
   iv->add_option("--rules", inv.rule_paths,
                  "Rule files or folders to run besides the built-in pack");
@@ -649,10 +654,11 @@ int dispatch(int argc, char** argv) {
   auto* rp = app.add_subcommand(
       "report",
       "The incident report of a case: Markdown, self-contained HTML or JSON; or its ATT&CK "
-      "Navigator layer");
+      "Navigator layer, or its indicators as a STIX 2.1 bundle");
   rp->add_option("case", report_cmd.target, "Case directory or id")->required();
   rp->add_option("--format", report_cmd.format,
-                 "Output: md, html, json, or navigator (the incident's ATT&CK Navigator layer)")
+                 "Output: md, html, json, navigator (the incident's ATT&CK Navigator layer) or "
+                 "stix (the incident's indicators as a STIX 2.1 bundle)")
       ->capture_default_str();
   rp->add_option("-o,--output", report_cmd.output, "Write to this file instead of stdout");
 

@@ -113,7 +113,7 @@ struct RuleTestResult {
 RuleTestResult test_rule(const rules::Rule& rule);
 
 // Writers. `summary` is the JSON object text written as "summary".
-enum class Format { Table, Json, Ndjson, Sarif };
+enum class Format { Table, Json, Ndjson, Sarif, Ecs, Ocsf };
 std::optional<Format> parse_format(std::string_view name);
 void write_json(const std::vector<Finding>& f, const std::string& summary, std::ostream& out);
 void write_ndjson(const std::vector<Finding>& f, std::ostream& out);
@@ -123,6 +123,37 @@ void write_sarif(const std::vector<Finding>& f, const std::vector<rules::Rule>& 
                  std::ostream& out);
 std::string finding_json(const Finding& f);
 double security_severity(Severity s);  // SARIF security-severity (util/sarif.h)
+
+// Elastic (detect/ecs_output.cpp). Elastic's four alert severities and their default risk scores:
+// low 21, medium 47, high 73, critical 99; eksir's info is low (eksir.severity keeps "info").
+std::string_view elastic_severity(Severity s);
+int elastic_risk_score(Severity s);
+// The finding's subject under ECS names, through the field table (event/fields.h): a key that is
+// an ECS name stays; a native path of the finding's source becomes the ECS name whose row reads it
+// (prefix rows too: requestParameters.name -> aws.cloudtrail.flattened.request_parameters.name);
+// eksir's own words (namespace, pod, node, image, source_ip, arn...) the ECS name they stand for.
+// Only keyword, text and ip fields (an ip field only with an address); sorted by name, values each
+// once. Keys none of these reach stay in eksir.subject only.
+std::vector<std::pair<std::string, std::string>> subject_ecs(const Finding& f);
+// One alert document: ECS and kibana.alert.* fields written flat (dotted names), as Kibana's own
+// alert documents are, then eksir.* for what ECS has no field for (evidence file:line, count).
+// incident_id, when given, is written as eksir.incident.id (and eksir.finding.id left out when it
+// is f's own id: the document of an incident); extra_members is JSON object members (from
+// util::JsonWriter) appended at the end.
+std::string ecs_document(const Finding& f, std::string_view incident_id = {},
+                         std::string_view extra_members = {});
+// An Elastic _bulk request body: each document after the action line {"create":{}} (the only
+// operation a data stream takes; the data stream is named in the URL), newline-terminated.
+void write_ecs_bulk(const std::vector<std::string>& documents, std::ostream& out);
+void write_ecs(const std::vector<Finding>& f, std::ostream& out);
+
+// OCSF (detect/ocsf_output.cpp): one Detection Finding (class 2004, schema 1.3.0) per finding,
+// one per line. The severity_id of a severity (info 1 ... critical 5; ocsf_severity's inverse).
+// incident_id, when given, is the finding's metadata.correlation_uid.
+inline constexpr std::string_view kOcsfVersion = "1.3.0";
+int64_t ocsf_severity_id(Severity s);
+std::string ocsf_finding(const Finding& f, std::string_view incident_id = {});
+void write_ocsf(const std::vector<Finding>& f, std::ostream& out);
 
 struct DetectOptions {
   std::vector<std::string> evidence;

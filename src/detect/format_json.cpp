@@ -13,6 +13,8 @@ std::optional<Format> parse_format(std::string_view name) {
   if (name == "json") return Format::Json;
   if (name == "ndjson" || name == "jsonl") return Format::Ndjson;
   if (name == "sarif") return Format::Sarif;
+  if (name == "ecs") return Format::Ecs;
+  if (name == "ocsf") return Format::Ocsf;
   return std::nullopt;
 }
 

@@ -89,6 +89,12 @@ int run(const DetectOptions& o, std::ostream& out, std::ostream& err) {
     case Format::Sarif:
       write_sarif(findings, engine.rules(), out);
       break;
+    case Format::Ecs:
+      write_ecs(findings, out);
+      break;
+    case Format::Ocsf:
+      write_ocsf(findings, out);
+      break;
   }
   out.flush();
   if (!o.quiet) {

@@ -242,6 +242,15 @@ AttackView attack_view(const Investigation& inv);
 // with their titles (through util::visible); docs/report.md.
 std::string navigator_layer(const Investigation& inv);
 
+// The incident for other tools (incident/alert_outputs.cpp). ecs: an Elastic _bulk body
+// (detect::write_ecs_bulk) of one alert document for the incident itself (rule.id
+// "eksir.incident", its severity, ATT&CK and eksir.incident.*; left out when undetermined), then
+// one per finding of the incident, each with eksir.incident.id. ocsf: the incident's findings as
+// OCSF Detection Findings, one per line, the incident id as each one's metadata.correlation_uid.
+// Findings in the order of inv.findings.
+std::string incident_ecs(const Investigation& inv);
+std::string incident_ocsf(const Investigation& inv);
+
 // The terminal summary a responder reads in 30 seconds. width: the terminal's columns, every line
 // fitted to them (util::terminal_width); 0 when the output is not a terminal: nothing is cut.
 void write_summary(const Investigation& inv, std::ostream& out, bool color, size_t width = 0);
@@ -250,7 +259,7 @@ struct InvestigateOptions {
   std::vector<std::string> evidence;
   std::string case_dir;         // "" = <default case root>/<incident id>
   std::string config;           // eksir.yaml
-  std::string format = "text";  // text | json
+  std::string format = "text";  // text | json | ecs | ocsf
   std::vector<std::string> rule_paths;
   bool builtin = true;
   TimeNs since = kNoTime, until = kNoTime;

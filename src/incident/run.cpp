@@ -415,6 +415,10 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
       util::write_file_atomic((fs::path(dir) / "incident.json").string(), rec.incident_json);
   if (o.format == "json") {
     out << rec.incident_json;
+  } else if (o.format == "ecs") {
+    out << incident_ecs(inv);
+  } else if (o.format == "ocsf") {
+    out << incident_ocsf(inv);
   } else {
     // The incident (saved above) keeps the placeholders: it does not depend on where the case is.
     fill_in_next_steps(inv.incident, dir, o.evidence);

@@ -103,11 +103,12 @@ case_report_writer() {
 }
 
 int report_command(const ReportCommand& cmd, std::ostream& out, std::ostream& err) {
-  // navigator: the incident's ATT&CK Navigator layer (incident::navigator_layer), not a report.
-  const bool navigator = cmd.format == "navigator";
+  // navigator and stix: the incident's ATT&CK Navigator layer (incident::navigator_layer) and
+  // its indicators (stix_bundle), not a report.
+  const bool navigator = cmd.format == "navigator", stix = cmd.format == "stix";
   auto format = parse_format(cmd.format);
-  if (!format && !navigator) {
-    err << "eksir report: --format must be md, html, json or navigator\n";
+  if (!format && !navigator && !stix) {
+    err << "eksir report: --format must be md, html, json, navigator or stix\n";
     return 2;
   }
   std::string dir = store::resolve_case(cmd.target);
@@ -125,8 +126,9 @@ int report_command(const ReportCommand& cmd, std::ostream& out, std::ostream& er
         util::visible(dir), util::visible(dir));
     return 2;
   }
-  if (navigator) {
-    std::string layer = incident::navigator_layer(*input->incident);
+  if (navigator || stix) {
+    std::string layer =
+        navigator ? incident::navigator_layer(*input->incident) : stix_bundle(*input->incident);
     if (cmd.output.empty() || cmd.output == "-") {
       out << layer;
       out.flush();

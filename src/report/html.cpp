@@ -636,7 +636,7 @@ void write_html(const Report& r, std::ostream& out) {
   else {
     h += "<p class=\"tactics\">";
     for (size_t i = 0; i < r.attack_tactics.size(); ++i)
-      h += (i ? " &rarr; " : "") + ("<span>" + e(rules::tactic_title(r.attack_tactics[i]))) +
+      h += (i ? " &rarr; " : "") + ("<span>" + e(rules::tactic_display_name(r.attack_tactics[i]))) +
            "</span>";
     h += "</p>\n";
   }
@@ -646,7 +646,7 @@ void write_html(const Report& r, std::ostream& out) {
       std::string url = rules::technique_url(at.technique);
       std::string tactics, titles, criteria;
       for (const auto& t : at.tactics)
-        tactics += (tactics.empty() ? "" : ", ") + rules::tactic_title(t);
+        tactics += (tactics.empty() ? "" : ", ") + rules::tactic_display_name(t);
       for (const auto& t : at.titles) titles += (titles.empty() ? "" : "; ") + t;
       for (const auto& c : at.criteria) criteria += (criteria.empty() ? "" : ", ") + c;
       H id = "<code>" + e(at.technique) + "</code>";

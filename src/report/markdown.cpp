@@ -180,7 +180,7 @@ void write_markdown(const Report& r, std::ostream& out) {
   else {
     out << "Tactics: ";
     for (size_t i = 0; i < r.attack_tactics.size(); ++i)
-      out << (i ? " → " : "") << md(rules::tactic_title(r.attack_tactics[i]));
+      out << (i ? " → " : "") << md(rules::tactic_display_name(r.attack_tactics[i]));
     out << ".\n\n";
   }
   if (!r.attack.empty()) {
@@ -190,7 +190,7 @@ void write_markdown(const Report& r, std::ostream& out) {
       std::string url = rules::technique_url(a.technique);
       std::string tactics, titles;
       for (const auto& t : a.tactics)
-        tactics += (tactics.empty() ? "" : ", ") + rules::tactic_title(t);
+        tactics += (tactics.empty() ? "" : ", ") + rules::tactic_display_name(t);
       for (const auto& t : a.titles) titles += (titles.empty() ? "" : "; ") + t;
       std::string criteria;
       for (const auto& c : a.criteria) criteria += (criteria.empty() ? "" : ", ") + c;

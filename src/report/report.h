@@ -62,8 +62,16 @@ std::function<bool(const std::string&, const std::string&, std::future<bool>, st
                    std::vector<std::string>&)>
 case_report_writer();
 
-// `eksir report CASE [--format md|html|json|navigator] [-o FILE]` (navigator: the incident's
-// ATT&CK Navigator layer). Exit 0, 2 on usage or case errors.
+// The incident's indicators as a STIX 2.1 bundle (report/stix.cpp, docs/report.md): the same case
+// gives the same bundle.
+std::string stix_bundle(const incident::Investigation& inv);
+// A value as the inside of a STIX pattern's string literal: ' and \ escaped with \.
+std::string stix_quote(std::string_view value);
+// "[object_path = 'quoted']", quoted already through stix_quote.
+std::string stix_pattern(std::string_view object_path, std::string_view quoted);
+
+// `eksir report CASE [--format md|html|json|navigator|stix] [-o FILE]` (navigator: the incident's
+// ATT&CK Navigator layer; stix: its indicators). Exit 0, 2 on usage or case errors.
 struct ReportCommand {
   std::string target;  // case directory or id
   std::string format = "md";

@@ -2,11 +2,7 @@
 // Gatekeeper constraints the parameters schema of their ConstraintTemplate), plus the rules those
 // schemas leave out: apiVersion, kind and metadata.name present, names and labels well formed.
 #include <yaml-cpp/yaml.h>
-#include <valijson/adapters/nlohmann_json_adapter.hpp>
-#include <valijson/schema.hpp>
-#include <valijson/schema_parser.hpp>
-#include <valijson/validation_results.hpp>
-#include <valijson/validator.hpp>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -17,6 +13,7 @@
 #include <sstream>
 
 #include "respond/plan_internal.h"
+#include "util/json_schema.h"
 #include "util/text.h"
 #include "util/visible.h"
 
@@ -54,7 +51,7 @@ json yaml_to_json(const YAML::Node& n) {
 }
 
 struct LoadedSchema {
-  valijson::Schema schema;
+  util::JsonSchema schema;
   json gatekeeper_kind;  // for templates: spec.crd.spec.names.kind
   std::string error;
 };
@@ -86,9 +83,8 @@ std::shared_ptr<LoadedSchema> load(const std::string& path, bool is_template) {
       if (doc.is_discarded()) {
         loaded->error = path + ": not JSON";
       } else {
-        valijson::SchemaParser parser(valijson::SchemaParser::kDraft4);
-        valijson::adapters::NlohmannJsonAdapter adapter(doc);
-        parser.populateSchema(adapter, loaded->schema);
+        loaded->schema = util::JsonSchema::compile(doc, util::JsonSchema::Draft::V4);
+        if (!loaded->schema.error().empty()) loaded->error = path + ": " + loaded->schema.error();
       }
     }
   } catch (const std::exception& e) {
@@ -98,18 +94,9 @@ std::shared_ptr<LoadedSchema> load(const std::string& path, bool is_template) {
   return loaded;
 }
 
-void run(const valijson::Schema& schema, const json& target, const std::string& what,
+void run(const util::JsonSchema& schema, const json& target, const std::string& what,
          std::vector<std::string>& problems) {
-  valijson::Validator validator;
-  valijson::ValidationResults results;
-  valijson::adapters::NlohmannJsonAdapter adapter(target);
-  if (validator.validate(schema, adapter, &results)) return;
-  valijson::ValidationResults::Error e;
-  while (results.popError(e)) {
-    std::string path;
-    for (const auto& p : e.context) path += p;
-    problems.push_back(what + ": " + path + ": " + e.description);
-  }
+  schema.validate(target, what, problems);
 }
 
 void check_metadata(const json& m, bool namespaced_allowed, std::vector<std::string>& problems) {

@@ -165,6 +165,30 @@ std::optional<std::string> tactic_short_name(std::string_view name) {
   return std::nullopt;
 }
 
+std::string_view tactic_id(std::string_view short_name) {
+  for (const auto& t : kTactics)
+    if (t.name == short_name) return t.id;
+  return {};
+}
+
+std::string tactic_display_name(std::string_view short_name) {
+  std::string out;
+  size_t start = 0;
+  while (start <= short_name.size()) {
+    size_t end = std::min(short_name.find('-', start), short_name.size());
+    std::string_view word = short_name.substr(start, end - start);
+    if (!out.empty()) out += ' ';
+    if (word == "and" && start) {
+      out += word;
+    } else if (!word.empty()) {
+      out += static_cast<char>(word[0] >= 'a' && word[0] <= 'z' ? word[0] - 'a' + 'A' : word[0]);
+      out += word.substr(1);
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
 bool is_technique_id(std::string_view t) {
   auto digits = [&](size_t from, size_t to) {
     return std::all_of(t.begin() + from, t.begin() + to,
@@ -187,20 +211,6 @@ std::string technique_url(std::string_view id) {
   std::string path(id);
   if (path.size() == 9) path[5] = '/';
   return "https://attack.mitre.org/techniques/" + path + "/";
-}
-
-std::string tactic_title(std::string_view short_name) {
-  std::string out;
-  size_t from = 0;
-  while (from <= short_name.size()) {
-    size_t dash = std::min(short_name.find('-', from), short_name.size());
-    std::string word(short_name.substr(from, dash - from));
-    if (!word.empty() && word != "and") word[0] = static_cast<char>(std::toupper(word[0]));
-    if (!out.empty()) out += ' ';
-    out += word;
-    from = dash + 1;
-  }
-  return out;
 }
 
 std::string technique_name(std::string_view technique) {

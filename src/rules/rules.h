@@ -132,6 +132,12 @@ void add_attack(std::vector<std::string>& attack, std::string id);
 // Sigma rules use. nullopt when it names no tactic of the Enterprise matrix.
 std::optional<std::string> tactic_short_name(std::string_view name);
 
+// A tactic's ATT&CK id ("privilege-escalation" -> "TA0004"); "" for a name the Enterprise matrix
+// does not give an id in eksir's table (v19's stealth and defense-impairment) or an unknown one.
+std::string_view tactic_id(std::string_view short_name);
+// A tactic's display name as ATT&CK writes it ("Privilege Escalation", "Command and Control").
+std::string tactic_display_name(std::string_view short_name);
+
 // True for a technique or sub-technique id: T1234 or T1234.001.
 bool is_technique_id(std::string_view id);
 
@@ -142,9 +148,6 @@ std::vector<std::string> technique_tactics(std::string_view technique);
 // The technique's page on attack.mitre.org ("T1098.006" → …/techniques/T1098/006/), or "" when id
 // is not a technique id (so no other text ever becomes a link).
 std::string technique_url(std::string_view id);
-// A tactic's name as ATT&CK titles it: "privilege-escalation" → "Privilege Escalation",
-// "command-and-control" → "Command and Control".
-std::string tactic_title(std::string_view short_name);
 // The name ATT&CK gives a technique ("T1098" and "T1098.006": "Account Manipulation"), or "" when
 // eksir's table does not hold it.
 std::string technique_name(std::string_view technique);

@@ -64,8 +64,8 @@ TEST(ReportAttack, RulesNameTechniquesTitleTacticsAndLinkOnlyTechniqueIds) {
   EXPECT_EQ(rules::technique_name("T1098.006"), "Account Manipulation");
   EXPECT_EQ(rules::technique_name("T1611"), "Escape to Host");
   EXPECT_EQ(rules::technique_name("T9999"), "");
-  EXPECT_EQ(rules::tactic_title("privilege-escalation"), "Privilege Escalation");
-  EXPECT_EQ(rules::tactic_title("command-and-control"), "Command and Control");
+  EXPECT_EQ(rules::tactic_display_name("privilege-escalation"), "Privilege Escalation");
+  EXPECT_EQ(rules::tactic_display_name("command-and-control"), "Command and Control");
   EXPECT_EQ(rules::technique_url("T1098.006"), "https://attack.mitre.org/techniques/T1098/006/");
   EXPECT_EQ(rules::technique_url("T1611"), "https://attack.mitre.org/techniques/T1611/");
   EXPECT_EQ(rules::technique_url(kHostileId), "");
