@@ -60,7 +60,7 @@ std::optional<Indicator> indicator_for(std::string_view kind, const std::string&
     i.order = 0;
     i.pattern = stix_pattern(is_ipv6(value) ? "ipv6-addr:value" : "ipv4-addr:value", quoted);
     i.name = "Address " + value;
-    i.description = "A source address of the incident's activity.";
+    i.description = "A routable source address of the incident's activity.";
     i.indicator_type = "malicious-activity";
   } else if (kind == "access_key") {
     // STIX has no object for a credential's identifier; the key id is what AWS records as the
@@ -74,7 +74,7 @@ std::optional<Indicator> indicator_for(std::string_view kind, const std::string&
     i.order = 2;
     i.pattern = stix_pattern("software:name", quoted);
     i.name = "Container image " + value;
-    i.description = "A container image of the incident's workloads.";
+    i.description = "A container image the attacker ran (none the organisation runs itself).";
     i.indicator_type = "anomalous-activity";
   } else if (kind == "domain") {
     i.order = 3;
@@ -97,22 +97,54 @@ std::optional<Indicator> indicator_for(std::string_view kind, const std::string&
   return i;
 }
 
-// What the incident carries: its affected resources and entities of those kinds, and what its
-// findings' subjects name under ECS names for them (detect::subject_ecs). Likely-benign findings
-// are left out.
+std::vector<std::string> split_list(const std::string& list) {
+  std::vector<std::string> out;
+  size_t from = 0;
+  while (from < list.size()) {
+    size_t comma = std::min(list.find(',', from), list.size());
+    if (comma > from) out.push_back(list.substr(from, comma - from));
+    from = comma + 1;
+  }
+  return out;
+}
+
+// An address that can indicate anything beyond this network: not private, shared, loopback or
+// link-local (a node's or a pod's address is the organisation's, not the attacker's).
+bool routable(const std::string& ip) {
+  static const std::vector<util::Cidr> local = [] {
+    std::vector<util::Cidr> v;
+    for (const char* r :
+         {"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "127.0.0.0/8",
+          "169.254.0.0/16", "0.0.0.0/8", "::1/128", "::/128", "fc00::/7", "fe80::/10"})
+      v.push_back(*util::parse_cidr(r));
+    return v;
+  }();
+  return std::none_of(local.begin(), local.end(),
+                      [&](const util::Cidr& c) { return util::cidr_contains(c, ip); });
+}
+
+// What the incident carries: the routable addresses and the access keys among its affected
+// resources and entities; the images the attacker brought (those of the pods and workloads it
+// created, and those its findings name) but never one the organisation runs itself (an image of
+// a pod or workload the attacker did not create, a scanned image of its own: a vulnerable
+// component exploited is not an indicator of the attacker); domains and file hashes its findings
+// name. Likely-benign findings are left out.
 std::vector<Indicator> collect(const incident::Investigation& inv) {
   std::set<Indicator> out;
   auto add = [&](std::string_view kind, const std::string& value) {
+    if (kind == "ip" && !routable(value)) return;
     if (auto i = indicator_for(kind, value)) out.insert(std::move(*i));
   };
-  auto kind_of = [](std::string_view k) -> std::string_view {
-    if (k == "ip" || k == "access_key" || k == "image") return k;
-    return {};
-  };
-  for (const auto& a : inv.incident.affected)
-    if (auto k = kind_of(a.kind); !k.empty()) add(k, a.name);
+  std::set<std::string> brought, own;
+  for (const auto& a : inv.incident.affected) {
+    if (a.kind == "ip" || a.kind == "access_key") add(a.kind, a.name);
+    if (a.kind == "image") own.insert(a.name);
+    if (a.kind != "pod" && a.kind != "workload") continue;
+    for (auto& image : split_list(a.attr("images")))
+      (a.attr("attacker") == "created" ? brought : own).insert(std::move(image));
+  }
   for (const auto& e : inv.incident.entities)
-    if (auto k = kind_of(e.kind); !k.empty()) add(k, e.id.empty() ? e.name : e.id);
+    if (e.kind == "ip" || e.kind == "access_key") add(e.kind, e.id.empty() ? e.name : e.id);
   std::set<std::string_view> benign;
   for (const auto& b : inv.incident.likely_benign) benign.insert(b.finding);
   std::set<std::string_view> in_incident(inv.incident.findings.begin(),
@@ -122,9 +154,11 @@ std::vector<Indicator> collect(const incident::Investigation& inv) {
     for (const auto& [name, value] : detect::subject_ecs(f)) {
       if (name == "dns.question.name") add("domain", value);
       if (name == "file.hash.sha256") add("sha256", value);
-      if (name == "container.image.name") add("image", value);
+      if (name == "container.image.name") brought.insert(value);
     }
   }
+  for (const auto& image : brought)
+    if (!own.contains(image)) add("image", image);
   return {out.begin(), out.end()};
 }
 

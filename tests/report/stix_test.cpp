@@ -38,12 +38,19 @@ incident::Investigation synthetic() {
   affected("access_key", kHostile);
   affected("pod", "payments/api");   // not an indicator
   affected("ip", "not-an-address");  // nor is this
-  incident::Entity image;
-  image.key = "image:ghcr.io/evil/miner:1.0";
-  image.kind = "image";
-  image.name = image.id = "ghcr.io/evil/miner:1.0";
-  inc.entities.push_back(image);
-  incident::Entity ip = image;
+  affected("ip", "10.42.11.27");     // nor a node's address in the VPC
+  affected("ip", "fe80::1");         // nor a link-local one
+  // The pod the attacker created: its image is one; the organisation's exploited web pod and
+  // its scanned image are not, even where a finding names that image.
+  affected("pod", "kube-system/backup-agent");
+  inc.affected.back().attributes = {{"attacker", "created"},
+                                    {"images", "ghcr.io/evil/miner:1.0,ghcr.io/evil/tool:2"}};
+  affected("pod", "shop/web-5d9");
+  inc.affected.back().attributes = {
+      {"images", "111122223333.dkr.ecr.us-west-2.amazonaws.com/web:1"}};
+  affected("image", "111122223333.dkr.ecr.us-west-2.amazonaws.com/portal:4.12");
+  incident::Entity ip;
+  ip.key = "ip:203.0.113.45";
   ip.kind = "ip";
   ip.name = ip.id = "203.0.113.45";  // the same address again: one indicator
   inc.entities.push_back(ip);
@@ -53,6 +60,10 @@ incident::Investigation synthetic() {
   f.subject = {{"dns.question.name", "pool.miner.example"},
                {"file.hash.sha256", std::string(64, 'A')},
                {"container.image.name", kHostile}};
+  f.subject.push_back(
+      {"container.image.name", "111122223333.dkr.ecr.us-west-2.amazonaws.com/web:1"});
+  f.subject.push_back(
+      {"container.image.name", "111122223333.dkr.ecr.us-west-2.amazonaws.com/portal:4.12"});
   f.evidence.push_back({Source::GuardDuty, "gd.json", 1, 0, kNoTime, ""});
   inv.findings.push_back(f);
   detect::Finding benign = f;
@@ -94,13 +105,15 @@ TEST(Stix, BundleValidatesAndCarriesEveryIndicatorOnce) {
     ASSERT_TRUE(test::parse_stix_pattern(o["pattern"], object, value)) << o["pattern"];
     EXPECT_TRUE(got.emplace(object, value).second) << value;
   }
-  // The lead's and the likely-benign finding's domains are not the incident's indicators.
+  // The lead's and the likely-benign finding's domains are not the incident's indicators; nor
+  // are the organisation's own images and addresses.
   std::set<std::pair<std::string, std::string>> want = {
       {"ipv4-addr:value", "203.0.113.45"},
       {"ipv6-addr:value", "2001:db8::7"},
       {"user-account:user_id", "AKIARQ4WZT7KHB3D6FXQ"},
       {"user-account:user_id", kHostile},
       {"software:name", "ghcr.io/evil/miner:1.0"},
+      {"software:name", "ghcr.io/evil/tool:2"},
       {"software:name", kHostile},
       {"domain-name:value", "pool.miner.example"},
       {"file:hashes.'SHA-256'", std::string(64, 'a')},
