@@ -87,12 +87,14 @@ TEST(OcsfOutput, EveryFieldOfTheClassAndItsObjects) {
   EXPECT_EQ(d["evidences"][0]["actor"]["user"]["credential_uid"], "AKIAEXAMPLE");
   bool pod = false, node = false;
   for (const auto& r : d["resources"]) {
-    pod |= r["name"] == "api" && r["namespace"] == "payments";
-    node |= r["name"] == "ip-10-42-11-27.ec2.internal";
+    // value(): a const document's operator[] on a missing member is undefined behaviour.
+    pod |= r.value("name", "") == "api" && r.value("namespace", "") == "payments";
+    node |= r.value("name", "") == "ip-10-42-11-27.ec2.internal";
   }
   EXPECT_TRUE(pod && node) << d["resources"].dump();
   bool ip = false;
-  for (const auto& o : d["observables"]) ip |= o["type_id"] == 2 && o["value"] == "203.0.113.45";
+  for (const auto& o : d["observables"])
+    ip |= o.value("type_id", 0) == 2 && o.value("value", "") == "203.0.113.45";
   EXPECT_TRUE(ip) << d["observables"].dump();
 }
 
