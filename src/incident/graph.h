@@ -11,6 +11,7 @@
 
 #include "cluster/cluster.h"
 #include "incident/incident.h"
+#include "util/cidr.h"
 
 namespace eksir::incident {
 
@@ -48,7 +49,9 @@ void add_snapshot(Graph& g, const cluster::Snapshot& snap);
 // Entity keys.
 std::string iam_key(std::string_view arn);            // session ARNs → the role
 std::string k8s_user_key(std::string_view username);  // service accounts and nodes get theirs
-bool is_public_ip(std::string_view ip);
+inline bool is_public_ip(std::string_view ip) {
+  return util::is_public_ipv4(ip);
+}
 // False for entities many unrelated findings share (cluster, namespace, node, system users,
 // private addresses): they do not join findings into one incident.
 bool links_findings(const Entity& e);

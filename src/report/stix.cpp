@@ -108,21 +108,6 @@ std::vector<std::string> split_list(const std::string& list) {
   return out;
 }
 
-// An address that can indicate anything beyond this network: not private, shared, loopback or
-// link-local (a node's or a pod's address is the organisation's, not the attacker's).
-bool routable(const std::string& ip) {
-  static const std::vector<util::Cidr> local = [] {
-    std::vector<util::Cidr> v;
-    for (const char* r :
-         {"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "127.0.0.0/8",
-          "169.254.0.0/16", "0.0.0.0/8", "::1/128", "::/128", "fc00::/7", "fe80::/10"})
-      v.push_back(*util::parse_cidr(r));
-    return v;
-  }();
-  return std::none_of(local.begin(), local.end(),
-                      [&](const util::Cidr& c) { return util::cidr_contains(c, ip); });
-}
-
 // What the incident carries: the routable addresses and the access keys among its affected
 // resources and entities; the images the attacker brought (those of the pods and workloads it
 // created, and those its findings name) but never one the organisation runs itself (an image of
@@ -132,7 +117,7 @@ bool routable(const std::string& ip) {
 std::vector<Indicator> collect(const incident::Investigation& inv) {
   std::set<Indicator> out;
   auto add = [&](std::string_view kind, const std::string& value) {
-    if (kind == "ip" && !routable(value)) return;
+    if (kind == "ip" && !util::is_routable(value)) return;  // not a node's or a pod's
     if (auto i = indicator_for(kind, value)) out.insert(std::move(*i));
   };
   std::set<std::string> brought, own;

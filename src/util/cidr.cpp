@@ -39,4 +39,40 @@ bool cidr_contains(const Cidr& range, std::string_view ip) {
   return (a[full] & mask) == (range.addr[full] & mask);
 }
 
+bool is_public_ipv4(std::string_view ip) {
+  // Dotted quad, each part 0-255 without sign or space; nothing after it.
+  unsigned part[4] = {};
+  size_t i = 0;
+  for (int n = 0; n < 4; ++n) {
+    if (n > 0) {
+      if (i >= ip.size() || ip[i] != '.') return false;
+      ++i;
+    }
+    size_t start = i;
+    unsigned v = 0;
+    while (i < ip.size() && ip[i] >= '0' && ip[i] <= '9' && i - start < 3)
+      v = v * 10 + (ip[i++] - '0');
+    if (i == start || v > 255) return false;
+    part[n] = v;
+  }
+  if (i != ip.size()) return false;
+  unsigned a = part[0], b = part[1];
+  if (a == 10 || a == 127 || a == 0 || a >= 224) return false;
+  if (a == 172 && b >= 16 && b <= 31) return false;
+  if (a == 192 && b == 168) return false;
+  if (a == 169 && b == 254) return false;
+  if (a == 100 && b >= 64 && b <= 127) return false;
+  return true;
+}
+
+bool is_routable(std::string_view ip) {
+  if (ip.find(':') == std::string_view::npos) return is_public_ipv4(ip);
+  static const Cidr local[] = {*parse_cidr("::1/128"), *parse_cidr("::/128"),
+                               *parse_cidr("fc00::/7"), *parse_cidr("fe80::/10")};
+  if (!parse_cidr(ip) || ip.find('/') != std::string_view::npos) return false;
+  for (const Cidr& c : local)
+    if (cidr_contains(c, ip)) return false;
+  return true;
+}
+
 }  // namespace eksir::util

@@ -16,5 +16,10 @@ struct Cidr {
 std::optional<Cidr> parse_cidr(std::string_view text);
 // True when ip is an address of the range's family inside it.
 bool cidr_contains(const Cidr& range, std::string_view ip);
+// A dotted-quad IPv4 address outside the private, shared (100.64/10), loopback, link-local,
+// "this network" and multicast/reserved ranges: one that can name a party beyond the network.
+bool is_public_ipv4(std::string_view ip);
+// The same for IPv4 and IPv6 (not loopback, unspecified, unique-local or link-local).
+bool is_routable(std::string_view ip);
 
 }  // namespace eksir::util

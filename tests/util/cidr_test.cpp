@@ -40,5 +40,18 @@ TEST(Cidr, BadRangesAreRefused) {
     EXPECT_FALSE(parse_cidr(bad)) << bad;
 }
 
+TEST(Cidr, PublicAndRoutableAddresses) {
+  for (const char* ip : {"203.0.113.45", "8.8.8.8", "2001:db8::7", "2600:1f18::1"})
+    EXPECT_TRUE(is_routable(ip)) << ip;
+  EXPECT_TRUE(is_public_ipv4("203.0.113.45"));
+  for (const char* ip :
+       {"10.42.11.27", "172.16.0.1", "172.31.255.255", "192.168.1.1", "100.64.0.1", "127.0.0.1",
+        "169.254.169.254", "0.1.2.3", "224.0.0.1", "::1", "::", "fd00::1", "fe80::1",
+        "not-an-address", "10.0.0.0/8", "2001:db8::/32", "1.2.3"})
+    EXPECT_FALSE(is_routable(ip)) << ip;
+  EXPECT_FALSE(is_public_ipv4("2001:db8::7"));  // IPv4 only
+  EXPECT_TRUE(is_routable("172.32.0.1"));
+}
+
 }  // namespace
 }  // namespace eksir::util
