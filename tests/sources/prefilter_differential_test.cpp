@@ -141,6 +141,23 @@ std::vector<std::vector<std::string>> all_matches(const std::vector<query::Compi
   return out;
 }
 
+// One query's matches in evidence order, scanned with options o (its prefilter among them).
+std::vector<std::string> matches_of(const query::CompiledQuery& q, const ScanOptions& o,
+                                    ScanStats* stats = nullptr) {
+  std::vector<std::string> got;
+  ScanStats st = scan(
+      evidence(), o,
+      [&](const EventView& ev, ChunkOutput& c) {
+        if (q.matches(ev)) c.items.push_back(key(ev));
+      },
+      [&](std::vector<std::string>& items) {
+        for (auto& it : items) got.push_back(std::move(it));
+        return true;
+      });
+  if (stats) *stats = st;
+  return got;
+}
+
 // Whole small files, and the same files cut into line chunks (4 KiB, the smallest); the queries
 // in four shards, so that each test stays well inside its time limit under the sanitizers.
 constexpr size_t kShards = 4;
@@ -166,20 +183,12 @@ TEST_P(PrefilterDifferentialShard, SameMatchesOnEveryEvidenceFile) {
     if (lits[i].empty()) continue;
     ++filtered;
     SCOPED_TRACE(texts[i] + " (chunks of " + std::to_string(chunk) + " bytes)");
-    std::vector<std::string> got;
     ScanOptions o;
     o.threads = 2;
     o.chunk_bytes = chunk;
     o.prefilter = lits[i];
-    ScanStats st = scan(
-        evidence(), o,
-        [&](const EventView& ev, ChunkOutput& c) {
-          if (qs[i].matches(ev)) c.items.push_back(key(ev));
-        },
-        [&](std::vector<std::string>& items) {
-          for (auto& it : items) got.push_back(std::move(it));
-          return true;
-        });
+    ScanStats st;
+    std::vector<std::string> got = matches_of(qs[i], o, &st);
     ASSERT_EQ(got, expected[i]);
     matched += got.size();
     passed_over += st.unparsed_lines + st.unparsed_files;
@@ -243,16 +252,7 @@ TEST(PrefilterDifferential, EveryEcsFieldOnEveryEvidenceFile) {
     if (p.prefilter.empty()) continue;
     ++filtered;
     SCOPED_TRACE(texts[i]);
-    std::vector<std::string> got;
-    scan(
-        evidence(), p,
-        [&](const EventView& ev, ChunkOutput& c) {
-          if (qs[i].matches(ev)) c.items.push_back(key(ev));
-        },
-        [&](std::vector<std::string>& items) {
-          for (auto& it : items) got.push_back(std::move(it));
-          return true;
-        });
+    std::vector<std::string> got = matches_of(qs[i], p);
     ASSERT_EQ(got, expected[i]);
     matched += got.size();
   }
