@@ -1091,6 +1091,16 @@ class Builder {
 
 }  // namespace
 
+AttackCells attack_cells(const AttackRow& row) {
+  AttackCells c;
+  std::vector<std::string> tactics;
+  for (const auto& t : row.tactics) tactics.push_back(rules::tactic_display_name(t));
+  c.tactics = join(tactics, ", ");
+  c.titles = join(row.titles, "; ");
+  c.criteria = join(row.criteria, ", ");
+  return c;
+}
+
 Report build_report(const ReportInput& input) {
   return Builder(input).build();
 }

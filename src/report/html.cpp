@@ -644,17 +644,13 @@ void write_html(const Report& r, std::ostream& out) {
     H rows;
     for (const auto& at : r.attack) {
       std::string url = rules::technique_url(at.technique);
-      std::string tactics, titles, criteria;
-      for (const auto& t : at.tactics)
-        tactics += (tactics.empty() ? "" : ", ") + rules::tactic_display_name(t);
-      for (const auto& t : at.titles) titles += (titles.empty() ? "" : "; ") + t;
-      for (const auto& c : at.criteria) criteria += (criteria.empty() ? "" : ", ") + c;
+      const AttackCells c = attack_cells(at);
       H id = "<code>" + e(at.technique) + "</code>";
       if (!url.empty())
         id = "<a href=\"" + a(url) + "\" rel=\"noopener noreferrer\">" + id + "</a>";
-      rows += "<tr><td>" + id + "</td><td>" + na(at.name) + "</td><td>" + na(tactics) +
+      rows += "<tr><td>" + id + "</td><td>" + na(at.name) + "</td><td>" + na(c.tactics) +
               "</td><td>" + std::to_string(at.findings) + "</td><td>" + na(at.severity) +
-              "</td><td>" + na(criteria) + "</td><td>" + na(titles) + "</td></tr>\n";
+              "</td><td>" + na(c.criteria) + "</td><td>" + na(c.titles) + "</td></tr>\n";
     }
     h += table(" class=\"sortable\" id=\"attack\"",
                "<thead><tr><th>Technique</th><th>Name</th><th>Tactics</th><th>Findings</th>"

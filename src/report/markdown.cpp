@@ -188,15 +188,10 @@ void write_markdown(const Report& r, std::ostream& out) {
            "|---|---|---|---|---|---|---|\n";
     for (const auto& a : r.attack) {
       std::string url = rules::technique_url(a.technique);
-      std::string tactics, titles;
-      for (const auto& t : a.tactics)
-        tactics += (tactics.empty() ? "" : ", ") + rules::tactic_display_name(t);
-      for (const auto& t : a.titles) titles += (titles.empty() ? "" : "; ") + t;
-      std::string criteria;
-      for (const auto& c : a.criteria) criteria += (criteria.empty() ? "" : ", ") + c;
+      const AttackCells c = attack_cells(a);
       out << "| " << (url.empty() ? code(a.technique) : "[" + a.technique + "](" + url + ")")
-          << " | " << cell(a.name) << " | " << cell(tactics) << " | " << a.findings << " | "
-          << cell(a.severity) << " | " << cell(criteria) << " | " << cell(titles) << " |\n";
+          << " | " << cell(a.name) << " | " << cell(c.tactics) << " | " << a.findings << " | "
+          << cell(a.severity) << " | " << cell(c.criteria) << " | " << cell(c.titles) << " |\n";
     }
     out << "\nThe same as an ATT&CK Navigator layer: `eksir report CASE --format navigator`.\n\n";
   }

@@ -81,6 +81,12 @@ struct AttackRow {
   std::string severity;
 };
 
+// An ATT&CK row's lists as the Markdown and HTML tables show them (tactics by ATT&CK's names).
+struct AttackCells {
+  std::string tactics, titles, criteria;
+};
+AttackCells attack_cells(const AttackRow& row);
+
 struct RunInfo {
   int64_t id = 0;
   TimeNs started = kNoTime, finished = kNoTime;
