@@ -90,7 +90,7 @@ int rules_command(std::string_view action, const std::vector<std::string>& given
       ++skipped_by_format[n.format][n.reason];
       ++not_loaded;
     }
-    for (const std::string format : {"falco"}) {
+    for (const std::string format : {"falco", "sigma"}) {
       size_t skipped = 0;
       std::string reasons;
       for (const auto& [reason, n] : skipped_by_format[format]) {

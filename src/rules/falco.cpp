@@ -380,10 +380,8 @@ struct FalcoSet::Impl {
                        d.source));
       return;
     }
-    if (!d.enabled) {
-      skip("disabled (enabled: false)", true);
-      return;
-    }
+    // A disabled rule is compiled all the same, as Falco does: an override that enables it must
+    // not be the first to find that it cannot run.
     try {
       if (d.condition.empty()) throw Unsupported{"a rule without 'condition'"};
       if (d.output.empty()) throw Unsupported{"a rule without 'output'"};
@@ -433,9 +431,17 @@ struct FalcoSet::Impl {
       r.tactics = tactics_for(r.tactics, r.attack);
       r.file = d.file;
       r.line = d.line;
-      out.rules.push_back(std::move(r));
+      if (d.enabled)
+        out.rules.push_back(std::move(r));
+      else
+        skip("disabled (enabled: false); it compiles", true);
     } catch (const Unsupported& u) {
-      skip(fmt::format("unsupported {}", u.feature));
+      if (d.enabled)
+        skip(fmt::format("unsupported {}", u.feature));
+      else
+        skip(
+            fmt::format("disabled (enabled: false), and would not load: unsupported {}", u.feature),
+            true);
     }
   }
 };

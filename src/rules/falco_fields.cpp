@@ -183,6 +183,15 @@ const Table& table() {
     ct("ecr.image.tag", K::String, {"requestParameters", "imageTag"});
     for (auto& [name, def] : m)
       if (name.rfind("ka.", 0) == 0) def.source = FieldSource::K8sAudit;
+    // Falco's own event fields, on either source. Falco numbers events from 1 as they arrive;
+    // eksir reads files in parallel, in no one order, so evt.num is the record's line in its
+    // file: never 0, as in Falco, so `evt.num > 0` holds for every event.
+    m["evt.num"] = Def{FieldKind::EvtNum, false, Arg::None, {}, "", ""};
+    m["evt.source"] = Def{FieldKind::EvtSource, false, Arg::None, {}, "", ""};
+    m["evt.rawtime"] = Def{FieldKind::RawTime, false, Arg::None, {}, "", ""};
+    m["evt.time.iso8601"] = Def{FieldKind::Time, false, Arg::None, {}, "", ""};
+    m["evt.plugininfo"] = Def{FieldKind::CtInfo, false, Arg::None, {}, "", ""};
+    m["evt.plugininfo"].source = FieldSource::CloudTrail;
     for (const char* j : {"jevt", "json"}) {
       m[fmt::format("{}.value", j)] = Def{FieldKind::JsonPointer, false, Arg::Key, {}, "", ""};
       m[fmt::format("{}.obj", j)] = Def{FieldKind::JsonObj, false, Arg::None, {}, "", ""};
@@ -667,6 +676,15 @@ bool Field::extract(const EventView& ev, Values& out) const {
       return true;
     case FieldKind::Unavailable:
       return false;
+    case FieldKind::EvtNum: {
+      char buf[24];
+      auto r = std::to_chars(buf, buf + sizeof buf, ev.line ? ev.line : 1);
+      out.add(std::string_view(buf, r.ptr - buf));
+      return true;
+    }
+    case FieldKind::EvtSource:
+      out.add(ev.source == Source::CloudTrail ? "aws_cloudtrail" : "k8s_audit");
+      return true;
   }
   return false;
 }

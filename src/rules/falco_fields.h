@@ -50,6 +50,8 @@ enum class FieldKind : uint8_t {
   RawTime,        // the event time in nanoseconds
   Time,           // the event time as text
   Unavailable,    // a known field the evidence never carries (ka.cluster.name)
+  EvtNum,         // evt.num: the record's line in its file (never 0)
+  EvtSource,      // evt.source: the rule source of the event (k8s_audit, aws_cloudtrail)
   // The cloudtrail plugin's fields.
   String,      // a JSON string at a fixed key path (any other JSON value: not available)
   CtUser,      // who acted, by userIdentity.type (userName, invokedBy, the role's name...)

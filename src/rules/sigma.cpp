@@ -404,6 +404,13 @@ void aggregation(std::string text, const YAML::Node& timeframe, Rule& r) {
   c.threshold = threshold;
 }
 
+// A rule read but not loaded: a warning for `detect`, and counted by `rules validate` as the
+// other public formats' are.
+void skip(const Rule& r, std::string reason, LoadResult& out) {
+  out.warnings.push_back({r.file, r.line, r.id, "Sigma rule skipped: " + reason});
+  out.not_loaded.push_back({"sigma", r.file, r.line, r.id, false, std::move(reason)});
+}
+
 }  // namespace
 
 bool is_sigma(const YAML::Node& doc) {
@@ -475,12 +482,10 @@ void load_sigma(const YAML::Node& doc, std::string_view file, LoadResult& out) {
     else if (det["timeframe"])
       throw Unsupported{"'timeframe' without an aggregation (a multi-event correlation)"};
   } catch (const Unsupported& u) {
-    out.warnings.push_back(
-        {r.file, r.line, r.id, fmt::format("Sigma rule skipped: unsupported {}", u.feature)});
+    skip(r, fmt::format("unsupported {}", u.feature), out);
     return;
   } catch (const YAML::Exception& e) {
-    out.warnings.push_back(
-        {r.file, r.line, r.id, fmt::format("Sigma rule skipped: invalid rule: {}", e.msg)});
+    skip(r, fmt::format("invalid rule: {}", e.msg), out);
     return;
   }
   for (const auto& f : query::fields(r.match))

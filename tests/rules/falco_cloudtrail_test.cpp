@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include <fstream>
 #include <map>
 #include <set>
 #include <string>
@@ -42,6 +43,8 @@ TEST(FalcoCloudTrail, TheRulesFileLoadsUnchanged) {
   size_t disabled = 0;
   for (const auto& n : ct.not_loaded) {
     EXPECT_TRUE(n.disabled) << n.rule << ": " << n.reason;
+    // Compiled all the same, so an override that enables them would run them.
+    EXPECT_EQ(n.reason, "disabled (enabled: false); it compiles") << n.rule;
     disabled += n.disabled;
   }
   EXPECT_EQ(disabled, 2u);  // "All Cloudtrail Events" and "List Buckets" ship disabled
@@ -89,6 +92,40 @@ TEST(FalcoCloudTrail, EveryEnabledRuleOnItsPositiveAndNearMisses) {
     EXPECT_GE(negatives, 1u) << rule;
   }
   for (const auto& r : ct.rules) EXPECT_TRUE(covered.count(r.id)) << "no case for " << r.id;
+}
+
+// The two rules the set ships disabled compile, and run once an override enables them, with
+// Falco's own event fields (evt.num > 0 on every event).
+TEST(FalcoCloudTrail, DisabledRulesRunWhenAnOverrideEnablesThem) {
+  std::string dir = test::temp_dir();
+  std::string on = dir + "/enable.yaml";
+  std::ofstream(on) << "- rule: All Cloudtrail Events\n  enabled: true\n"
+                       "- rule: List Buckets\n  enabled: true\n";
+  LoadResult ct = load_paths({ct_rules(), on});
+  ASSERT_TRUE(ct.ok());
+  EXPECT_EQ(ct.rules.size(), 22u);
+  EXPECT_TRUE(ct.not_loaded.empty());
+  const std::string list =
+      R"({"eventVersion":"1.08","userIdentity":{"type":"IAMUser","userName":"alice",)"
+      R"("arn":"arn:aws:iam::111122223333:user/alice","accountId":"111122223333"},)"
+      R"("eventTime":"2026-03-14T09:00:00Z","eventSource":"s3.amazonaws.com",)"
+      R"("eventName":"ListBuckets","awsRegion":"us-east-1","sourceIPAddress":"203.0.113.7",)"
+      R"("requestParameters":{"Host":"s3.amazonaws.com"},"eventID":"e-1"})";
+  auto hits = run(ct.rules, list);
+  ASSERT_TRUE(hits.count("List Buckets"));
+  ASSERT_TRUE(hits.count("All Cloudtrail Events"));
+  const std::string& all = hits["All Cloudtrail Events"];
+  EXPECT_NE(all.find("Some Cloudtrail Event (evtnum=1 info=alice via 203.0.113.7"),
+            std::string::npos)
+      << all;
+  EXPECT_NE(all.find("ts=2026-03-14T09:00:00"), std::string::npos) << all;
+  EXPECT_NE(all.find("id=e-1 error=<NA>)"), std::string::npos) << all;
+  // A failed call is still an event: only List Buckets, which wants success, stays quiet.
+  std::string failed = list;
+  failed.insert(failed.size() - 1, R"(,"errorCode":"AccessDenied")");
+  hits = run(ct.rules, failed);
+  EXPECT_FALSE(hits.count("List Buckets"));
+  EXPECT_TRUE(hits.count("All Cloudtrail Events"));
 }
 
 // The shared Stratus Red Team detonation logs: the Falco rule a responder would expect fires on

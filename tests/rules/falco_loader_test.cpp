@@ -180,6 +180,18 @@ TEST(FalcoLoader, AppendAndOverride) {
   EXPECT_TRUE(off.rules.empty());
   ASSERT_EQ(off.not_loaded.size(), 1u);
   EXPECT_TRUE(off.not_loaded[0].disabled);
+  EXPECT_EQ(off.not_loaded[0].reason, "disabled (enabled: false); it compiles");
+  // A disabled rule is still compiled: what would stop it running is said.
+  LoadResult bad_off =
+      load_text(base +
+                    "- rule: R\n  condition: tolower(ka.verb)=create\n  override:\n    condition: "
+                    "replace\n- rule: R\n  enabled: false\n",
+                "f.yaml");
+  EXPECT_TRUE(bad_off.rules.empty());
+  ASSERT_EQ(bad_off.not_loaded.size(), 1u);
+  EXPECT_TRUE(bad_off.not_loaded[0].disabled);
+  EXPECT_NE(bad_off.not_loaded[0].reason.find("would not load: unsupported"), std::string::npos)
+      << bad_off.not_loaded[0].reason;
   // Priority replaced by override.
   LoadResult p = load_text(
       base + "- rule: R\n  priority: CRITICAL\n  override:\n    priority: replace\n", "f.yaml");

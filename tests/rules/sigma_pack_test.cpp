@@ -88,6 +88,25 @@ TEST(SigmaPack, LegacyAggregationsLoadAsCorrelationsOrAreReported) {
   EXPECT_EQ(res.warnings[0].rule_id, "313e72de-0c0d-4d65-8c95-87f4d546eceb");
 }
 
+// `rules validate` counts Sigma rules read but not loaded, as it does Falco's and Elastic's, and
+// exits 1 when any is.
+TEST(SigmaPack, ValidateCountsSkippedRules) {
+  auto bad = test::run_eksir({"rules", "validate", sigma_dir("cloudtrail-unsupported")});
+  EXPECT_EQ(bad.exit_code, 1) << bad.out << bad.err;
+  EXPECT_NE(bad.out.find("sigma: 6 loaded, 2 skipped (1 unsupported 'timeframe' without an "
+                         "aggregation (a multi-event correlation); 1 unsupported the 'near' "
+                         "aggregation), 0 disabled"),
+            std::string::npos)
+      << bad.out;
+  EXPECT_NE(bad.out.find("skipped: "), std::string::npos) << bad.out;
+  EXPECT_NE(bad.out.find("aws_lambda_function_created_or_invoked.yml"), std::string::npos)
+      << bad.out;
+  auto good = test::run_eksir({"rules", "validate", sigma_dir("kubernetes")});
+  EXPECT_EQ(good.exit_code, 0) << good.out << good.err;
+  EXPECT_NE(good.out.find("sigma: 16 loaded, 0 skipped, 0 disabled"), std::string::npos)
+      << good.out;
+}
+
 // Rule id → title for the findings of `eksir detect`; checks origin and author on each.
 std::map<std::string, std::string> fired(const std::string& samples, const std::string& rules) {
   auto r = test::run_eksir(
