@@ -525,7 +525,7 @@ TEST(FieldTable, Known) {
   EXPECT_TRUE(FieldRef("output_fields.ka.uri.param[command]").known());
   EXPECT_TRUE(FieldRef("kubernetes.audit.anything.at.all").known());
   EXPECT_TRUE(FieldRef("Resource.EksClusterDetails.Name").known());  // GuardDuty CLI casing
-  EXPECT_FALSE(FieldRef("event.category").known());
+  EXPECT_FALSE(FieldRef("event.categories").known());
   EXPECT_FALSE(FieldRef("verbb").known());
   EXPECT_FALSE(FieldRef("eventname").known());  // case matters for native paths
 }
