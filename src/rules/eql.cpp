@@ -4,8 +4,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <memory>
 #include <optional>
 
+#include "event/fields.h"
 #include "rules/eql_lex.h"
 #include "rules/rules.h"
 
@@ -84,6 +86,56 @@ Node match(const std::string& field, Pattern p, uint32_t column) {
   n.column = column;
   return n;
 }
+
+// stringContains/startsWith/endsWith with a field as the value: true when some string value of
+// `field` holds some string value of `other` (compared per value, as Elasticsearch's script does).
+class FieldAffix : public query::Predicate {
+ public:
+  enum Kind : uint8_t { Contains, Starts, Ends };
+  FieldAffix(std::string field, std::string other, Kind kind, bool icase)
+      : field_(std::move(field)), other_(std::move(other)), kind_(kind), icase_(icase) {}
+
+  bool matches(const EventView& ev) const override {
+    bool hit = false;
+    other_.any(ev, [&](const FieldValue& o) {
+      if (o.type != FieldValue::Type::String) return false;
+      field_.any(ev, [&](const FieldValue& v) {
+        hit = v.type == FieldValue::Type::String && holds(v.str, o.str);
+        return hit;
+      });
+      return hit;
+    });
+    return hit;
+  }
+  bool applies_to(Source s) const override { return field_.applies_to(s) && other_.applies_to(s); }
+  std::string text() const override {
+    static constexpr std::string_view kNames[] = {"stringContains", "startsWith", "endsWith"};
+    return fmt::format("{}{}({}, {})", kNames[kind_], icase_ ? "~" : "", field_.name(),
+                       other_.name());
+  }
+
+ private:
+  bool holds(std::string_view s, std::string_view part) const {
+    if (part.size() > s.size()) return false;
+    auto eq = [&](std::string_view a, std::string_view b) {
+      if (!icase_) return a == b;
+      for (size_t i = 0; i < a.size(); ++i)
+        if (std::tolower(static_cast<unsigned char>(a[i])) !=
+            std::tolower(static_cast<unsigned char>(b[i])))
+          return false;
+      return true;
+    };
+    if (kind_ == Starts) return eq(s.substr(0, part.size()), part);
+    if (kind_ == Ends) return eq(s.substr(s.size() - part.size()), part);
+    for (size_t i = 0; i + part.size() <= s.size(); ++i)
+      if (eq(s.substr(i, part.size()), part)) return true;
+    return false;
+  }
+
+  FieldRef field_, other_;
+  Kind kind_;
+  bool icase_;
+};
 
 struct Value {
   enum Kind { Str, Num, Bool, Null } kind = Str;
@@ -267,6 +319,7 @@ class Parser {
                                   : 0;
     if (!scale) fail(d, fmt::format("bad maxspan unit '{}' (ms, s, m, h, d)", unit));
     if (n > INT64_MAX / scale) fail(d, "maxspan too long");
+    if (n == 0) fail(d, "maxspan must be longer than 0");
     return n * scale;
   }
 
@@ -281,7 +334,8 @@ class Parser {
     if (!accept_kw("where"))
       fail(peek(), fmt::format("expected `where` after the category, found {}", describe(peek())));
     Node cond = expr(0);
-    if (s.category == "any") {
+    if (cat.kind == Tok::Ident && keyword(cat, "any")) {
+      s.category = "any";
       s.match = std::move(cond);
     } else {
       Pattern p;
@@ -472,7 +526,7 @@ class Parser {
       for (const auto& v : vs) any.push_back(match(field, regex_pattern(v, icase), f.column));
       return query::combine(NodeKind::Or, std::move(any));
     }
-    if (op.kind == Tok::End || op.kind == Tok::Op || keyword(op, "and") || keyword(op, "or"))
+    if (op.kind == Tok::End || is_op(")") || is_op("]") || keyword(op, "and") || keyword(op, "or"))
       unsupported(f,
                   fmt::format("a field on its own (`{}`) as a condition is not supported", field));
     fail(op, fmt::format("expected an operator after `{}`, found {}", field, describe(op)));
@@ -530,10 +584,23 @@ class Parser {
     std::vector<Node> any;
     while (accept_op(",")) {
       const Token& a = peek();
-      if (a.kind == Tok::Field || (a.kind == Tok::Ident && !reserved(a)))
-        unsupported(a, fmt::format("EQL function `{}` with a field (`{}`) as a value is not "
-                                   "supported",
-                                   fn, a.text));
+      if (a.kind == Tok::Field || (a.kind == Tok::Ident && !reserved(a))) {
+        if (!(contains || starts || ends) || !any.empty() || !is_op(")", 1))
+          unsupported(a, fmt::format("EQL function `{}` with a field (`{}`) as a value is not "
+                                     "supported",
+                                     fn, a.text));
+        take();
+        Node n;
+        n.kind = NodeKind::Custom;
+        n.column = name.column;
+        n.predicate = std::make_shared<FieldAffix>(ft.text, a.text,
+                                                   contains ? FieldAffix::Contains
+                                                   : starts ? FieldAffix::Starts
+                                                            : FieldAffix::Ends,
+                                                   icase);
+        any.push_back(std::move(n));
+        continue;
+      }
       Value v = value();
       if (v.kind != Value::Str) fail(a, fmt::format("`{}` needs strings, found {}", fn, v.text));
       Pattern p;
