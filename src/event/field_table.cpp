@@ -87,8 +87,8 @@ constexpr RowDef kRows[] = {
   {"event.category", "keyword", "=ct_category()", "", "", "", "",
    "ECS category, as Elastic's CloudTrail pipeline sets it: from a fixed table of eventNames "
    "(iam for IAM user and group calls, authentication for ConsoleLogin and AssumeRole, file for "
-   "CreateBucket and DeleteBucket); absent for every other event. EQL `<category> where` "
-   "tests it."},
+   "CreateBucket and DeleteBucket); absent for every other event. Kubernetes audit: none "
+   "(Elastic's audit pipeline sets neither field). EQL `<category> where` tests it."},
   {"event.type", "keyword", "=ct_type()", "", "", "", "",
    "ECS type, as Elastic's CloudTrail pipeline sets it: from the same table as event.category "
    "(e.g. user and change for AttachUserPolicy), else info. EQL rules with "
