@@ -646,8 +646,9 @@ Result parse(std::string_view text, const Options& options) {
   std::vector<Token> merged;
   for (size_t i = 0; i < toks.size(); ++i) {
     if (toks[i].kind == Tok::Op && toks[i].text == "~" && !merged.empty() &&
-        merged.back().kind == Tok::Ident && merged.back().end == toks[i].begin &&
-        i + 1 < toks.size() && toks[i + 1].kind == Tok::Op && toks[i + 1].text == "(") {
+        merged.back().kind == Tok::Ident && !reserved(merged.back()) &&
+        merged.back().end == toks[i].begin && i + 1 < toks.size() && toks[i + 1].kind == Tok::Op &&
+        toks[i + 1].text == "(") {
       merged.back().text += "~";
       merged.back().end = toks[i].end;
       continue;

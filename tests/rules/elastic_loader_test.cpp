@@ -34,7 +34,7 @@ TEST(ElasticLoader, LoadsEverySharedRuleOrSaysWhyNot) {
   EXPECT_EQ(el.loaded_by_type,
             (std::map<std::string, size_t>{
                 {"eql", 33}, {"query", 112}, {"new_terms", 57}, {"threshold", 5}}));
-  EXPECT_EQ(el.skipped.size(), 42u);
+  EXPECT_EQ(el.skipped.size(), 46u);
   EXPECT_EQ(el.skipped_by_type(),
             (std::map<std::string, size_t>{{"eql", 4}, {"esql", 37}, {"machine_learning", 5}}));
   for (const auto& s : el.skipped) {

@@ -37,8 +37,8 @@ std::string show(const Node& n) {
       if (n.value.regex) out += " re";
       if (n.value.cidr) out += " cidr";
       if (!n.value.wildcards.empty()) {
-        out += " w";
-        for (uint32_t w : n.value.wildcards) out += std::to_string(w);
+        out += " ";
+        for (uint32_t w : n.value.wildcards) out += "w" + std::to_string(w);
       }
       return out + ")";
     }
