@@ -18,10 +18,10 @@ using rules::CorrelationType;
 Subject key_subject(const CompiledRule& c, const std::string& key) {
   Subject s;
   size_t start = 0;
-  for (size_t i = 0; i < c.group_by.size(); ++i) {
+  for (size_t i = 0; i < c.key_names.size(); ++i) {
     size_t end = key.find('\x1f', start);
     std::string v = key.substr(start, end == std::string::npos ? std::string::npos : end - start);
-    if (!v.empty()) s.emplace_back(c.group_by[i].name(), v);
+    if (!v.empty()) s.emplace_back(c.key_names[i], v);
     start = end == std::string::npos ? key.size() : end + 1;
   }
   return s;
@@ -115,6 +115,8 @@ void sequence(const CompiledRule& c, const std::vector<Tuple>& ts, std::vector<F
     if (t.ref.time == kNoTime || t.key.empty()) continue;
     auto& best = state[t.key];
     if (best.empty()) best.resize(n + 1);
+    if (t.steps & kUntilBit)  // `until`: the key's partial sequences end here
+      for (auto& b : best) b.reset();
     for (size_t s = n; s-- > 0;) {
       if (!(t.steps & (1u << s))) continue;
       Partial cand;
@@ -127,11 +129,12 @@ void sequence(const CompiledRule& c, const std::vector<Tuple>& ts, std::vector<F
         cand.chain.push_back(&t);
       }
       if (s + 1 == n) {
-        out.push_back(
-            alert(c, t.key, cand.chain,
-                  fmt::format("{} steps in order for {} within {} (span {})", n, key_text(c, t.key),
-                              rules::format_duration(cor.window),
-                              rules::format_duration(util::span_ns(cand.start, t.ref.time)))));
+        out.push_back(alert(
+            c, t.key, cand.chain,
+            fmt::format("{} steps in order for {} {} (span {})", n, key_text(c, t.key),
+                        cor.window == INT64_MAX ? std::string("(no time limit)")
+                                                : "within " + rules::format_duration(cor.window),
+                        rules::format_duration(util::span_ns(cand.start, t.ref.time)))));
         for (auto& b : best) b.reset();
         break;
       }

@@ -139,6 +139,26 @@ struct Engine::Impl {
   util::PlausibleRange plausible = util::plausible_range(util::now_ns());
 };
 
+namespace {
+// Appends the values of fields to a correlation key, '\x1f' between fields and ',' between the
+// values of one field. False when a field has no value.
+bool append_key(std::string& key, const std::vector<FieldRef>& fields, const EventView& ev) {
+  bool all = true;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (i) key.push_back('\x1f');
+    const size_t before = key.size();
+    fields[i].any(ev, [&](const FieldValue& v) {
+      if (v.type == FieldValue::Type::Null) return false;
+      if (key.size() > before) key.push_back(',');
+      append_value(key, v);
+      return false;
+    });
+    all = all && key.size() > before;
+  }
+  return all;
+}
+}  // namespace
+
 Engine::Engine(std::vector<rules::Rule> rules, const EngineOptions& options)
     : impl_(std::make_unique<Impl>()) {
   Impl& m = *impl_;
@@ -155,6 +175,13 @@ Engine::Engine(std::vector<rules::Rule> rules, const EngineOptions& options)
     for (const auto& s : r.correlation.step_nodes) c.steps.push_back(query::compile(s));
     for (const auto& f : r.subject) c.subject.emplace_back(f);
     for (const auto& f : r.correlation.group_by) c.group_by.emplace_back(f);
+    c.key_names = r.correlation.group_by;
+    for (const auto& fs : r.correlation.step_by) c.step_by.emplace_back(fs.begin(), fs.end());
+    if (!r.correlation.step_by.empty())
+      c.key_names.insert(c.key_names.end(), r.correlation.step_by[0].begin(),
+                         r.correlation.step_by[0].end());
+    if (r.correlation.until) c.until = query::compile(*r.correlation.until);
+    for (const auto& f : r.correlation.until_by) c.until_by.emplace_back(f);
     if (!r.correlation.field.empty()) c.field = FieldRef(r.correlation.field);
     bool correlation = c.correlation = r.correlation.type != rules::CorrelationType::None;
     for (int s = 0; s < kSourceCount; ++s) {
@@ -165,6 +192,7 @@ Engine::Engine(std::vector<rules::Rule> rules, const EngineOptions& options)
       if (!c.steps.empty()) {
         bool any = false;
         for (const auto& q : c.steps) any = any || q.may_match(src);
+        if (c.until) any = any || c.until->may_match(src);
         ok = ok && any;
       }
       for (const auto& g : c.group_by) ok = ok && g.applies_to(src);
@@ -188,6 +216,7 @@ Engine::Engine(std::vector<rules::Rule> rules, const EngineOptions& options)
     const rules::Rule& r = m.rules[i];
     if (r.correlation.type == rules::CorrelationType::Sequence && r.condition.empty()) {
       for (const auto& n : r.correlation.step_nodes) trees[i].push_back(&n);
+      if (r.correlation.until) trees[i].push_back(&*r.correlation.until);
     } else {
       trees[i].push_back(&r.match);
     }
@@ -275,20 +304,42 @@ unsigned Engine::on_event(const EventView& event, unsigned worker) {
       if (c.has_condition && !c.match.matches(ev)) return;
       for (size_t i = 0; i < c.steps.size(); ++i)
         if (c.steps[i].matches(ev)) steps |= 1u << i;
+      if (c.until && c.until->matches(ev)) steps |= kUntilBit;
       if (!steps) return;
     } else if (!c.match.matches(ev)) {
       return;
     }
     std::string& key = w.key;
     key.clear();
-    for (size_t i = 0; i < c.group_by.size(); ++i) {
-      if (i) key.push_back('\x1f');
-      c.group_by[i].any(ev, [&](const FieldValue& v) {
-        if (v.type == FieldValue::Type::Null) return false;
-        if (key.size() && key.back() != '\x1f') key.push_back(',');
-        append_value(key, v);
-        return false;
-      });
+    append_key(key, c.group_by, ev);
+    if (!c.step_by.empty() || !c.until_by.empty()) {
+      // Per-step join fields: one tuple per distinct key, holding the steps keyed by it.
+      const std::string base = key;
+      std::vector<std::pair<std::string, uint32_t>> keyed;
+      for (size_t i = 0; i <= c.steps.size(); ++i) {
+        const uint32_t bit = i < c.steps.size() ? 1u << i : kUntilBit;
+        if (!(steps & bit)) continue;
+        const auto& by = i < c.steps.size() ? c.step_by[i] : c.until_by;
+        std::string k = base;
+        if (!k.empty() || !c.group_by.empty()) k.push_back('\x1f');
+        if (!append_key(k, by, ev)) continue;  // a join value is missing: no key to join on
+        auto it = std::find_if(keyed.begin(), keyed.end(), [&](auto& p) { return p.first == k; });
+        if (it == keyed.end())
+          keyed.emplace_back(std::move(k), bit);
+        else
+          it->second |= bit;
+      }
+      for (auto& [k, mask] : keyed) {
+        Tuple t;
+        t.rule = idx;
+        t.steps = mask;
+        t.key = std::move(k);
+        t.ref = {ev.source, std::string(ev.file), ev.line, ev.record, ev.time, event_id(ev)};
+        add_identity(ev, t.identity);
+        w.tuples.push_back(std::move(t));
+        used |= kFedCorrelation;
+      }
+      return;
     }
     const bool first_seen = c.rule->correlation.type == rules::CorrelationType::FirstSeen;
     if (first_seen) {

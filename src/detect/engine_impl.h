@@ -5,6 +5,7 @@
 #include <deque>
 #include <memory>
 #include <memory_resource>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -41,12 +42,14 @@ struct Hit {
 // An event a correlation rule needs: its key, its distinct value, the steps it satisfies.
 struct Tuple {
   uint32_t rule = 0;
-  uint32_t steps = 0;  // sequence: bit i set when step i matches
+  uint32_t steps = 0;  // sequence: bit i set when step i matches; kUntilBit: `until` matches
   std::string key;     // group_by values joined by \x1f
   std::string value;   // distinct_count: the counted field's value
   Subject identity;    // who acted (IAM ARN, access key, session, source IP) when the event says
   EvidenceRef ref;
 };
+
+inline constexpr uint32_t kUntilBit = 1u << 31;
 
 struct CompiledRule {
   const rules::Rule* rule = nullptr;
@@ -55,6 +58,11 @@ struct CompiledRule {
   bool correlation = false;
   std::vector<query::CompiledQuery> steps;
   std::vector<FieldRef> subject, group_by;
+  // Sequences with per-step join fields (EQL): each step's own, and those of `until`.
+  std::vector<std::vector<FieldRef>> step_by;
+  std::optional<query::CompiledQuery> until;
+  std::vector<FieldRef> until_by;
+  std::vector<std::string> key_names;  // the fields of a correlation key, in order
   FieldRef field;
   std::array<bool, kSourceCount> applies{};
 };

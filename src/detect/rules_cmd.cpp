@@ -123,6 +123,18 @@ int rules_command(std::string_view action, const std::vector<std::string>& given
     out << fmt::format("elastic: {} files: {} loaded ({}), {} skipped ({}), {} errors\n",
                        elastic_files, elastic_rules, by_type(elastic.loaded_by_type),
                        elastic.skipped.size(), by_type(elastic.skipped_by_type()), elastic_errors);
+    if (auto eql = elastic.loaded_by_type.find("eql");
+        eql != elastic.loaded_by_type.end() || elastic.skipped_by_type().count("eql")) {
+      size_t endpoint = 0, construct = 0;
+      for (const auto& sk : elastic.skipped)
+        if (sk.type == "eql")
+          ++(sk.reason.find("from Elastic Defend") != std::string::npos ? endpoint : construct);
+      out << fmt::format(
+          "eql: {} loaded, {} skipped ({} need endpoint events eksir does not read, {} use a "
+          "construct eksir does not run)\n",
+          eql == elastic.loaded_by_type.end() ? 0 : eql->second, endpoint + construct, endpoint,
+          construct);
+    }
     for (const auto& sk : elastic.skipped)
       out << fmt::format("  skipped: {}: [{}] {}: {}: {}\n", util::visible(sk.file),
                          util::visible(sk.rule_id), util::visible(sk.name), util::visible(sk.type),

@@ -84,6 +84,15 @@ constexpr RowDef kRows[] = {
    "2xxx). Vulnerability findings are state, as ECS has it for a host's state with respect to a "
    "vulnerability: a scanner's report of what an image contains, not a detection of activity.",
    "'state'"},
+  {"event.category", "keyword", "=ct_category()", "", "", "", "",
+   "ECS category, as Elastic's CloudTrail pipeline sets it: from a fixed table of eventNames "
+   "(iam for IAM user and group calls, authentication for ConsoleLogin and AssumeRole, file for "
+   "CreateBucket and DeleteBucket); absent for every other event. Kubernetes audit: none "
+   "(Elastic's audit pipeline sets neither field). EQL `<category> where` tests it."},
+  {"event.type", "keyword", "=ct_type()", "", "", "", "",
+   "ECS type, as Elastic's CloudTrail pipeline sets it: from the same table as event.category "
+   "(e.g. user and change for AttachUserPolicy), else info. EQL rules with "
+   "event_category_override = \"event.type\" test it."},
   {"event.id", "keyword", "eventID", "auditID", "id", "uuid", "metadata.uid | finding_info.uid",
    "The event's unique id (vulnerabilities: the finding ARN, else scanner:image:vulnerability, "
    "then #package@version).",

@@ -453,6 +453,89 @@ bool fn_outcome_cloudtrail(const EventView& ev, const FieldStep&, ValueSink& sin
   return emit_string(sink, "success");
 }
 
+// Elastic's aws.cloudtrail pipeline categorises these eventNames (its ECS categorization table);
+// every other event gets event.type info and no event.category. Sorted by name (bytes).
+struct CtCategory {
+  std::string_view name, category, types;  // types: comma-separated
+};
+constexpr CtCategory kCtCategories[] = {
+    {"AddUserToGroup", "iam", "group,change"},
+    {"AssumeRole", "authentication", "info"},
+    {"AttachGroupPolicy", "iam", "group,change"},
+    {"AttachUserPolicy", "iam", "user,change"},
+    {"ChangePassword", "iam", "user,change"},
+    {"ConsoleLogin", "authentication", "info"},
+    {"CreateAccessKey", "iam", "user,change"},
+    {"CreateBucket", "file", "creation"},
+    {"CreateGroup", "iam", "group,creation"},
+    {"CreateKeyPair", "iam", "admin,creation"},
+    {"CreateUser", "iam", "user,creation"},
+    {"CreateVirtualMFADevice", "iam", "user,change"},
+    {"DeactivateMFADevice", "iam", "user,change"},
+    {"DeleteAccessKey", "iam", "user,change"},
+    {"DeleteBucket", "file", "deletion"},
+    {"DeleteGroup", "iam", "group,deletion"},
+    {"DeleteGroupPolicy", "iam", "group,change"},
+    {"DeleteSSHPublicKey", "iam", "user,change"},
+    {"DeleteUser", "iam", "user,deletion"},
+    {"DeleteUserPermissionsBoundary", "iam", "user,change"},
+    {"DeleteUserPolicy", "iam", "user,change"},
+    {"DeleteVirtualMFADevice", "iam", "user,change"},
+    {"DetachGroupPolicy", "iam", "group,change"},
+    {"DetachUserPolicy", "iam", "user,change"},
+    {"EnableMFADevice", "iam", "user,change"},
+    {"GetGroup", "iam", "group,info"},
+    {"GetGroupPolicy", "iam", "group,info"},
+    {"GetUser", "iam", "user,info"},
+    {"GetUserPolicy", "iam", "user,info"},
+    {"ListAttachedGroupPolicies", "iam", "group,info"},
+    {"ListAttachedUserPolicies", "iam", "user,info"},
+    {"ListGroupPolicies", "iam", "group,info"},
+    {"ListGroups", "iam", "group,info"},
+    {"ListGroupsForUser", "iam", "user,info"},
+    {"ListUserPolicies", "iam", "user,info"},
+    {"ListUserTags", "iam", "user,info"},
+    {"ListUsers", "iam", "user,info"},
+    {"PutGroupPolicy", "iam", "group,change"},
+    {"PutUserPermissionsBoundary", "iam", "user,change"},
+    {"PutUserPolicy", "iam", "user,change"},
+    {"RemoveUserFromGroup", "iam", "group,change"},
+    {"SetDefaultPolicyVersion", "iam", "admin,change"},
+    {"SetSecurityTokenServicePreferences", "iam", "admin,change"},
+    {"TagUser", "iam", "user,change"},
+    {"UntagUser", "iam", "user,change"},
+    {"UpdateAccessKey", "iam", "user,change"},
+    {"UpdateAccountPasswordPolicy", "iam", "admin,change"},
+    {"UpdateGroup", "iam", "group,change"},
+    {"UpdateLoginProfile", "iam", "user,change"},
+    {"UpdateRole", "iam", "admin,change"},
+    {"UpdateSSHPublicKey", "iam", "user,change"},
+    {"UpdateUser", "iam", "user,change"},
+};
+
+const CtCategory* ct_category(const EventView& ev) {
+  const std::string_view name = first_string(ev, "eventName");
+  auto it = std::lower_bound(std::begin(kCtCategories), std::end(kCtCategories), name,
+                             [](const CtCategory& c, std::string_view n) { return c.name < n; });
+  return it != std::end(kCtCategories) && it->name == name ? it : nullptr;
+}
+
+bool fn_ct_category(const EventView& ev, const FieldStep&, ValueSink& sink) {
+  const CtCategory* c = ct_category(ev);
+  return c && emit_string(sink, c->category);
+}
+
+bool fn_ct_type(const EventView& ev, const FieldStep&, ValueSink& sink) {
+  const CtCategory* c = ct_category(ev);
+  std::string_view types = c ? c->types : "info";
+  while (!types.empty()) {
+    const size_t comma = types.find(',');
+    if (emit_string(sink, types.substr(0, comma))) return true;
+    types = comma == std::string_view::npos ? std::string_view() : types.substr(comma + 1);
+  }
+  return false;
+}
+
 bool fn_outcome_audit(const EventView& ev, const FieldStep&, ValueSink& sink) {
   bool have_code = false;
   double code = 0;
@@ -684,6 +767,8 @@ constexpr ComputedDef kComputed[] = {
     {"severity_label", fn_severity_label, false,
      "High (7.0-8.9), Medium (4.0-6.9) or Low (1.0-3.9) from `$1`"},
     {"outcome_cloudtrail", fn_outcome_cloudtrail, false, "computed: see the description"},
+    {"ct_category", fn_ct_category, false, "computed: see the description"},
+    {"ct_type", fn_ct_type, false, "computed: see the description"},
     {"outcome_audit", fn_outcome_audit, false, "computed: see the description"},
     {"outcome_ocsf", fn_outcome_ocsf, false, "computed: see the description"},
     {"ocsf_kind", fn_ocsf_kind, false, "alert or event, from `class_uid`"},

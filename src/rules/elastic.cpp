@@ -9,6 +9,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "rules/eql.h"
+
 namespace eksir::rules {
 namespace {
 
@@ -88,6 +90,30 @@ class Reader {
     out_.skipped.push_back({file_, id_, name_, std::move(type), std::move(reason)});
   }
 
+  // An EQL query into r; false when the rule is skipped or fails (said already).
+  bool eql_query(Rule& r, const toml::table& rule, uint64_t qline) {
+    // The query's first line: counted back from where the string ends (a multi-line string
+    // starts on the line after its key).
+    uint64_t first = qline;
+    if (const auto* q = rule["query"].node(); q && q->source().end.line) {
+      auto newlines =
+          static_cast<uint64_t>(std::count(r.condition.begin(), r.condition.end(), '\n'));
+      if (q->source().end.line > newlines) first = q->source().end.line - newlines;
+    }
+    eql::Compiled c =
+        eql::compile_rule(r.condition, str_of(rule, "event_category_override"), first, r);
+    for (auto& w : c.warnings) warning(first, std::move(w));
+    if (c.outcome == eql::Compiled::Skipped) {
+      skip("eql", c.line ? fmt::format("line {}: {}", c.line, c.message) : c.message);
+      return false;
+    }
+    if (c.outcome == eql::Compiled::Failed) {
+      error(c.line ? c.line : first, fmt::format("{}: {}", name_, c.message));
+      return false;
+    }
+    return true;
+  }
+
   void read(const toml::table& doc) {
     const toml::table* rule = doc["rule"].as_table();
     if (!rule) {
@@ -105,17 +131,20 @@ class Reader {
       error(line_, "'rule.type' is required");
       return;
     }
-    if (type == "eql" || type == "esql" || type == "machine_learning") {
-      skip(type, type == "eql"    ? "EQL rules are not supported (KQL only)"
-                 : type == "esql" ? "ES|QL rules are not supported (KQL only)"
-                                  : "machine-learning rules need an Elastic ML job");
+    if (type == "esql" || type == "machine_learning") {
+      skip(type, type == "esql" ? "ES|QL rules are not supported (KQL only)"
+                                : "machine-learning rules need an Elastic ML job");
       return;
     }
-    if (type != "query" && type != "new_terms" && type != "threshold") {
+    if (type != "query" && type != "new_terms" && type != "threshold" && type != "eql") {
       skip(type, fmt::format("rule type '{}' is not supported", type));
       return;
     }
-    if (language == "lucene" || (language != "kuery" && !language.empty())) {
+    if (type == "eql" && language != "eql") {
+      skip(type + "/" + language, fmt::format("query language '{}' in an EQL rule", language));
+      return;
+    }
+    if (type != "eql" && (language == "lucene" || (language != "kuery" && !language.empty()))) {
       skip(type + "/" + language,
            fmt::format("query language '{}' is not supported (KQL only)", language));
       return;
@@ -169,14 +198,16 @@ class Reader {
     r.condition = str_of(*rule, "query");
     uint64_t qline = line_of((*rule)["query"].node());
     r.sources = route(strings_of((*rule)["index"]), r.condition);
-    auto parsed = query::parse(r.condition);
-    if (!parsed) {
+    if (type == "eql") {
+      if (!eql_query(r, *rule, qline)) return;
+    } else if (auto parsed = query::parse(r.condition); !parsed) {
       error(qline, fmt::format("{}: query: bad KQL at column {}: {}", name_, parsed.error().column,
                                parsed.error().message));
       return;
+    } else {
+      for (const auto& w : parsed->warnings) warning(qline, fmt::format("query: {}", w));
+      r.match = std::move(parsed->root);
     }
-    for (const auto& w : parsed->warnings) warning(qline, fmt::format("query: {}", w));
-    r.match = std::move(parsed->root);
 
     if (type == "new_terms") {
       const toml::table* nt = (*rule)["new_terms"].as_table();

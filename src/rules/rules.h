@@ -37,6 +37,13 @@ struct Correlation {
   std::string field;                  // distinct_count: the field whose values are counted
   std::vector<std::string> steps;     // sequence: KQL text of each step, in order
   std::vector<query::Node> step_nodes;
+  // sequence (EQL): each step's own join fields, joined positionally after group_by (all steps
+  // name as many); empty when the steps have none.
+  std::vector<std::vector<std::string>> step_by;
+  // sequence (EQL `until`): an event matching it (keyed by group_by then until_by) drops the
+  // partial sequences of its key.
+  std::optional<query::Node> until;
+  std::vector<std::string> until_by;
   TimeNs history = 0;  // first_seen: history the evidence must cover
 };
 

@@ -240,6 +240,8 @@ const RowCase kRowCases[] = {
     {"event.kind", "ocsf.api", "event"},
     {"event.kind", "vuln.inspector", "state"},
     {"event.id", "ct.createcluster", "eab22523-174a-499c-9dd6-91e7be3ff8e3"},
+    {"event.category", "ct.console", "authentication"},
+    {"event.type", "ct.createcluster", "info"},
     {"event.id", "audit.exec", "ca1ed9f4-7bf4-4c85-81a8-1b11253d1ba6"},
     {"event.id", "gd.anon", "250023a9abcdefabcdef12345678"},
     {"event.id", "falco.raw", "ec834826-90c1-458a-8eec-a014e7266754"},
@@ -525,7 +527,7 @@ TEST(FieldTable, Known) {
   EXPECT_TRUE(FieldRef("output_fields.ka.uri.param[command]").known());
   EXPECT_TRUE(FieldRef("kubernetes.audit.anything.at.all").known());
   EXPECT_TRUE(FieldRef("Resource.EksClusterDetails.Name").known());  // GuardDuty CLI casing
-  EXPECT_FALSE(FieldRef("event.category").known());
+  EXPECT_FALSE(FieldRef("event.categories").known());
   EXPECT_FALSE(FieldRef("verbb").known());
   EXPECT_FALSE(FieldRef("eventname").known());  // case matters for native paths
 }
