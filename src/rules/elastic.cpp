@@ -1,5 +1,6 @@
 // The Elastic detection-rules (TOML) loader.
 #include "rules/elastic.h"
+#include "rules/esql.h"
 
 #include <fmt/format.h>
 
@@ -105,17 +106,21 @@ class Reader {
       error(line_, "'rule.type' is required");
       return;
     }
-    if (type == "eql" || type == "esql" || type == "machine_learning") {
-      skip(type, type == "eql"    ? "EQL rules are not supported (KQL only)"
-                 : type == "esql" ? "ES|QL rules are not supported (KQL only)"
-                                  : "machine-learning rules need an Elastic ML job");
+    if (type == "eql" || type == "machine_learning") {
+      skip(type, type == "eql" ? "EQL rules are not supported (KQL only)"
+                               : "machine-learning rules need an Elastic ML job");
       return;
     }
-    if (type != "query" && type != "new_terms" && type != "threshold") {
+    if (type != "query" && type != "new_terms" && type != "threshold" && type != "esql") {
       skip(type, fmt::format("rule type '{}' is not supported", type));
       return;
     }
-    if (language == "lucene" || (language != "kuery" && !language.empty())) {
+    if (type == "esql") {
+      if (language != "esql") {
+        skip(type, fmt::format("an ES|QL rule with language '{}' (esql expected)", language));
+        return;
+      }
+    } else if (language == "lucene" || (language != "kuery" && !language.empty())) {
       skip(type + "/" + language,
            fmt::format("query language '{}' is not supported (KQL only)", language));
       return;
@@ -169,14 +174,18 @@ class Reader {
     r.condition = str_of(*rule, "query");
     uint64_t qline = line_of((*rule)["query"].node());
     r.sources = route(strings_of((*rule)["index"]), r.condition);
-    auto parsed = query::parse(r.condition);
-    if (!parsed) {
-      error(qline, fmt::format("{}: query: bad KQL at column {}: {}", name_, parsed.error().column,
-                               parsed.error().message));
-      return;
+    if (type == "esql") {
+      if (!esql(r, qline, str_of(*rule, "from"))) return;
+    } else {
+      auto parsed = query::parse(r.condition);
+      if (!parsed) {
+        error(qline, fmt::format("{}: query: bad KQL at column {}: {}", name_,
+                                 parsed.error().column, parsed.error().message));
+        return;
+      }
+      for (const auto& w : parsed->warnings) warning(qline, fmt::format("query: {}", w));
+      r.match = std::move(parsed->root);
     }
-    for (const auto& w : parsed->warnings) warning(qline, fmt::format("query: {}", w));
-    r.match = std::move(parsed->root);
 
     if (type == "new_terms") {
       const toml::table* nt = (*rule)["new_terms"].as_table();
@@ -237,6 +246,49 @@ class Reader {
       out_.result.rules.push_back(std::move(r));
       ++out_.loaded_by_type[type];
     }
+  }
+
+  // ES|QL: the filter and STATS subset compiles (rules/esql.h); the rest is skipped, naming
+  // the construct and its line.
+  bool esql(Rule& r, uint64_t qline, const std::string& from) {
+    TimeNs lookback = from.empty() ? parse_duration("5m") : now_minus(from);
+    // Query line 1 is the line after `query = '''` when the query spans lines.
+    bool multi = r.condition.find('\n') != std::string::npos;
+    esql::Result e =
+        esql::compile(r.condition, lookback, static_cast<uint32_t>(qline + (multi ? 1 : 0)));
+    uint64_t line = e.issue.line ? e.issue.line : qline;
+    if (e.status == esql::Result::Status::Unsupported) {
+      skip("esql", fmt::format("line {}: {}", line, e.issue.message));
+      return false;
+    }
+    if (e.status == esql::Result::Status::Error) {
+      error(line, fmt::format("{}: query: bad ES|QL: {}", name_, e.issue.message));
+      return false;
+    }
+    r.sources = route(e.compiled.indices, r.condition);
+    if (r.sources.empty()) {
+      skip("esql", fmt::format("FROM {} names no CloudTrail or Kubernetes audit index",
+                               fmt::join(e.compiled.indices, ", ")));
+      return false;
+    }
+    r.match = std::move(e.compiled.match);
+    r.correlation = std::move(e.compiled.correlation);
+    if (r.correlation.type != CorrelationType::None && r.correlation.window <= 0) {
+      error(line_, fmt::format("esql: bad look-back 'from = {}'", from));
+      return false;
+    }
+    r.subject = r.correlation.group_by;
+    for (const auto& f : e.compiled.fields) {
+      FieldRef ref(f);
+      if (!ref.known())
+        warning(qline, fmt::format("query: unknown field '{}' (see `eksir fields`)", f));
+      else if (std::none_of(r.sources.begin(), r.sources.end(),
+                            [&](Source s) { return ref.applies_to(s); }))
+        warning(qline, fmt::format("query: field '{}' is never present on the rule's events, "
+                                   "so the rule cannot match",
+                                   f));
+    }
+    return true;
   }
 
  private:
