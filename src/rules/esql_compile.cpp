@@ -107,7 +107,9 @@ class Pipeline {
       }
     } else if (n == "STATS") {
       if (stats_)
-        throw Unsupported{c.line, fmt::format("a second STATS (after the one at line {})", stats_)};
+        throw Unsupported{
+            c.line,
+            fmt::format("a second STATS (after the one at line {}) is not supported", stats_)};
       stats_ = c.line;
       stats(c);
     } else if (n == "KEEP" || n == "DROP") {

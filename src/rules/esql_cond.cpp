@@ -326,6 +326,7 @@ Cond CondCompiler::like(const Expr& e) {
       p.wildcards.clear();
       p.regex = true;
     }
+    p.quoted = !p.has_wildcards();
   }
   Cond c = lit_ok ? on_field(o.field, match(o.field, std::move(p)))
                   : Cond{never(), query::exists_node(o.field)};
@@ -355,6 +356,7 @@ Cond CondCompiler::call(const Expr& e) {
       p.wildcards.push_back(static_cast<uint32_t>(p.text.size()));
       p.text += "*";
     }
+    p.quoted = false;
     return on_field(o.field, match(o.field, std::move(p)));
   }
   throw Unsupported{e.line, fmt::format("ES|QL function `{}` in WHERE is not supported", e.text)};

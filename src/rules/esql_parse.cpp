@@ -490,6 +490,9 @@ std::vector<Command> parse(std::string_view text, Issue& error, uint32_t first_l
   error = {};
   try {
     std::vector<Token> toks = Lexer(text, first_line).run();
+    if (toks.size() >= 2 && toks[toks.size() - 2].type == Tok::Op &&
+        toks[toks.size() - 2].text == "|")
+      throw Failure{toks[toks.size() - 2].line, "a `|` with no command after it"};
     size_t b = 0;
     while (b + 1 < toks.size()) {
       size_t e = b;
