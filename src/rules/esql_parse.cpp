@@ -264,6 +264,9 @@ class Parser {
 
  private:
   Expr node(Kind k, uint32_t line, std::vector<Expr> args, std::string text = "") {
+    // A long chain of `and` / `or` is a deep tree: bounded so that compiling it cannot exhaust
+    // the stack.
+    if (++nodes_ > 1000) fail("expression too long (over 1000 terms)");
     Expr e;
     e.kind = k;
     e.line = line;
@@ -450,6 +453,7 @@ class Parser {
   const std::vector<Token>& t_;
   size_t i_, end_;
   int depth_ = 0;
+  size_t nodes_ = 0;
 };
 
 // Raw text of a command's arguments without comments, split at top-level commas, trimmed and
