@@ -141,8 +141,9 @@ int rules_command(std::string_view action, const std::vector<std::string>& given
                          util::visible(sk.reason));
     if (!elastic.skipped.empty())
       out << fmt::format(
-          "not every rule loaded: {} Elastic rule{} of types eksir does not run count as not "
-          "loaded (exit 1)\n",
+          "not every rule loaded: {} Elastic rule{} of a type or with a construct eksir does not "
+          "run "
+          "count as not loaded (exit 1)\n",
           elastic.skipped.size(), elastic.skipped.size() == 1 ? "" : "s");
     return loaded.ok() && elastic.skipped.empty() && !not_loaded ? 0 : 1;
   }
