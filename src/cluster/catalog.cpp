@@ -168,7 +168,7 @@ const std::vector<CheckInfo>& check_catalog() {
 const CheckInfo& check_info(std::string_view id) {
   for (const auto& c : check_catalog())
     if (c.id == id) return c;
-  static const CheckInfo unknown{"unknown", Severity::info, "Unknown check", "", ""};
+  static const CheckInfo unknown{"unknown", Severity::Info, "Unknown check", "", ""};
   return unknown;
 }
 

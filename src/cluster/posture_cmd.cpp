@@ -66,7 +66,7 @@ std::string format_json(const std::vector<Finding>& findings, const Snapshot& sn
                    findings.size(), exempted);
   bool first = true;
   for (Severity s :
-       {Severity::critical, Severity::high, Severity::medium, Severity::low, Severity::info}) {
+       {Severity::Critical, Severity::High, Severity::Medium, Severity::Low, Severity::Info}) {
     o += fmt::format("{}\"{}\":{}", first ? "" : ",", severity_name(s), by_sev[s]);
     first = false;
   }

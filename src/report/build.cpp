@@ -233,7 +233,7 @@ class Builder {
     if (has_incident_ && !inc_.undetermined.empty()) {
       r_.undetermined = t(inc_.undetermined);
     } else {
-      if (has_incident_) r_.severity = std::string(incident::level_name(inc_.severity));
+      if (has_incident_) r_.severity = std::string(util::severity_title(inc_.severity));
       if (r_.severity.empty()) r_.severity = valid_utf8(in_.info.severity);
     }
     r_.cluster = t(inc_.cluster.name);
@@ -246,7 +246,7 @@ class Builder {
     }
     for (const auto& c : inc_.criteria) {
       Criterion cr;
-      cr.level = std::string(incident::level_name(c.level));
+      cr.level = std::string(util::severity_title(c.level));
       cr.id = t(c.id);
       cr.text = t(c.criterion);
       cr.likely_benign = c.likely_benign;
@@ -517,9 +517,9 @@ class Builder {
     }
     for (const auto& l : inv_.leads)
       r_.leads.push_back(
-          fmt::format("{} [{}] {}", t(l.id), incident::level_name(l.severity), t(l.title)));
+          fmt::format("{} [{}] {}", t(l.id), util::severity_title(l.severity), t(l.title)));
     for (const auto& p : inv_.posture) {
-      if (p.severity != cluster::Severity::critical && p.severity != cluster::Severity::high)
+      if (p.severity != cluster::Severity::Critical && p.severity != cluster::Severity::High)
         continue;
       r_.posture.push_back(fmt::format("[{}] {} {}{}: {}", cluster::severity_name(p.severity),
                                        t(p.kind), p.ns.empty() ? "" : t(p.ns) + "/", t(p.name),

@@ -15,12 +15,13 @@
 
 #include "event/event.h"
 #include "query/query.h"
+#include "util/severity.h"
 
 namespace eksir::rules {
 
-enum class Severity : uint8_t { Info, Low, Medium, High, Critical };
-std::string_view severity_name(Severity s);  // "info" ... "critical"
-std::optional<Severity> parse_severity(std::string_view name);
+using util::parse_severity;
+using util::Severity;
+using util::severity_name;
 
 // The playbook criteria (PRODUCT.md §6): "critical.cluster_admin", ...
 const std::vector<std::string>& criterion_ids();
