@@ -199,10 +199,7 @@ class Builder {
 
   Report build() {
     r_.generated = in_.generated;
-    if (r_.generated == kNoTime)
-      r_.generated = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count();
+    if (r_.generated == kNoTime) r_.generated = util::now_ns();
     r_.case_dir = valid_utf8(in_.info.dir);
     r_.case_status = valid_utf8(in_.info.status);
     r_.close_reason = valid_utf8(in_.info.close_reason);
