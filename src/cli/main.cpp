@@ -124,14 +124,14 @@ bool time_window(std::string_view command, const std::string& since, const std::
   for (auto [flag, text, bound] :
        {std::tuple{"--since", &since, &from}, std::tuple{"--until", &until, &to}}) {
     if (text->empty()) continue;
-    *bound = eksir::hunt::parse_time_bound(*text, now, error);
+    *bound = eksir::util::parse_time_bound(*text, now, error);
     if (*bound == eksir::kNoTime) {
       std::cerr << "eksir " << command << ": " << flag << ": " << eksir::util::visible(error)
                 << "\n";
       return false;
     }
   }
-  if (auto e = eksir::hunt::window_error(since, from, until, to); !e.empty()) {
+  if (auto e = eksir::util::window_error(since, from, until, to); !e.empty()) {
     std::cerr << "eksir " << command << ": " << eksir::util::visible(e) << "\n";
     return false;
   }

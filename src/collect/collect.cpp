@@ -19,7 +19,6 @@
 #include "collect/manifest.h"
 #include "collect/outputs.h"
 #include "command/command.h"
-#include "hunt/hunt.h"
 #include "util/sha256.h"
 #include "util/text.h"
 #include "util/time_math.h"
@@ -276,17 +275,17 @@ int run(const CollectOptions& o, std::ostream& out, std::ostream& err) {
   }
   TimeNs now = util::now_ns();
   std::string error;
-  t.since = hunt::parse_time_bound(o.since.empty() ? "24h" : o.since, now, error);
+  t.since = util::parse_time_bound(o.since.empty() ? "24h" : o.since, now, error);
   if (t.since == kNoTime) {
     err << "eksir collect: --since: " << util::visible(error) << "\n";
     return 2;
   }
-  t.until = o.until.empty() ? now : hunt::parse_time_bound(o.until, now, error);
+  t.until = o.until.empty() ? now : util::parse_time_bound(o.until, now, error);
   if (t.until == kNoTime) {
     err << "eksir collect: --until: " << util::visible(error) << "\n";
     return 2;
   }
-  if (auto e = hunt::window_error(o.since.empty() ? "24h" : o.since, t.since,
+  if (auto e = util::window_error(o.since.empty() ? "24h" : o.since, t.since,
                                   o.until.empty() ? "now" : o.until, t.until, true);
       !e.empty()) {
     err << "eksir collect: " << util::visible(e) << "\n";

@@ -66,24 +66,6 @@ void LoadResult::merge(LoadResult&& o) {
   files += o.files;
 }
 
-TimeNs parse_duration(std::string_view text) {
-  return eksir::parse_duration(text);
-}
-
-std::string format_duration(TimeNs ns) {
-  int64_t s = ns / 1000000000LL;
-  if (s <= 0) return "0s";
-  std::string out;
-  for (auto [unit, name] :
-       {std::pair<int64_t, char>{86400, 'd'}, {3600, 'h'}, {60, 'm'}, {1, 's'}}) {
-    if (s >= unit) {
-      out += fmt::format("{}{}", s / unit, name);
-      s %= unit;
-    }
-  }
-  return out;
-}
-
 namespace {
 // p is under dir (both absolute, symlinks resolved where they exist).
 bool is_under(const std::filesystem::path& p, const std::filesystem::path& dir) {

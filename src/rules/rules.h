@@ -175,11 +175,6 @@ std::string builtin_rules_dir();
 // build tree it was built in; else the installed path, missing (the caller warns, naming it).
 std::string builtin_rules_dir_for(const std::string& exe_path);
 
-// "5m", "30s", "2h", "7d" → nanoseconds; 0 when not a duration.
-TimeNs parse_duration(std::string_view text);
-// 300 s → "5m", 7 d → "7d", 90 s → "1m30s", 4 d 3 h → "4d3h".
-std::string format_duration(TimeNs ns);
-
 // Turns a test event (a JSON object text) into events through the evidence unwrapper, exactly as
 // real evidence is read. Calls fn for each event; returns an error message or "".
 std::string classify_json(std::string_view json, const std::function<void(const EventView&)>& fn);
