@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "sources/sources.h"
+#include "util/severity.h"
 
 namespace eksir::cluster {
 

@@ -17,6 +17,7 @@
 #include "cluster/cluster.h"
 #include "detect/detect.h"
 #include "event/event.h"
+#include "util/severity.h"
 
 namespace eksir::incident {
 
