@@ -109,7 +109,7 @@ while IFS= read -r -d '' f; do
   fi
   if ! cmp -s <(mask <"$f") <(mask <"$g"); then
     echo "differs: $rel"
-    diff <(mask <"$f") <(mask <"$g") | head -8
+    diff <(mask <"$f") <(mask <"$g") | head -8 | cut -c1-300
     status=1
   fi
 done < <(find "$work/old" -type f -print0 | sort -z)
