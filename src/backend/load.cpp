@@ -17,6 +17,7 @@
 #include "event/summary.h"
 #include "sources/sources.h"
 #include "util/text.h"
+#include "util/time_math.h"
 #include "util/visible.h"
 
 namespace eksir::backend {
@@ -166,10 +167,7 @@ int load(const LoadOptions& o, std::ostream& out, std::ostream& err) {
       store.query(fmt::format("SELECT max(file_seq) FROM {}", store.files_table()), error);
   max_seq = std::strtoull(seq_text.c_str(), nullptr, 10);
 
-  const uint64_t loaded_at =
-      static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                std::chrono::system_clock::now().time_since_epoch())
-                                .count());
+  const uint64_t loaded_at = static_cast<uint64_t>(util::now_ns());
   const size_t shards = target->shards.size();
   const std::string table =
       target->database + (target->distributed() ? ".events_local" : ".events");

@@ -21,6 +21,7 @@
 #include "util/colour.h"
 #include "util/terminal.h"
 #include "util/text.h"
+#include "util/time_math.h"
 #include "util/visible.h"
 
 namespace {
@@ -118,21 +119,19 @@ namespace {
 // or --since is later than --until.
 bool time_window(std::string_view command, const std::string& since, const std::string& until,
                  eksir::TimeNs& from, eksir::TimeNs& to) {
-  auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                 std::chrono::system_clock::now().time_since_epoch())
-                 .count();
+  auto now = eksir::util::now_ns();
   std::string error;
   for (auto [flag, text, bound] :
        {std::tuple{"--since", &since, &from}, std::tuple{"--until", &until, &to}}) {
     if (text->empty()) continue;
-    *bound = eksir::hunt::parse_time_bound(*text, now, error);
+    *bound = eksir::util::parse_time_bound(*text, now, error);
     if (*bound == eksir::kNoTime) {
       std::cerr << "eksir " << command << ": " << flag << ": " << eksir::util::visible(error)
                 << "\n";
       return false;
     }
   }
-  if (auto e = eksir::hunt::window_error(since, from, until, to); !e.empty()) {
+  if (auto e = eksir::util::window_error(since, from, until, to); !e.empty()) {
     std::cerr << "eksir " << command << ": " << eksir::util::visible(e) << "\n";
     return false;
   }

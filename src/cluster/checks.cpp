@@ -352,7 +352,7 @@ void check_vulnerable_images(const Snapshot& snap, Out& o) {
   for (const Result* r : order)
     o.add("image-critical-vulnerability", r->kind, r->ns, r->name, r->field,
           r->pods > 1 ? fmt::format("{} ({} pods)", r->message, r->pods) : r->message, false, {},
-          r->exploit ? std::optional<Severity>(Severity::critical) : std::nullopt);
+          r->exploit ? std::optional<Severity>(Severity::Critical) : std::nullopt);
 }
 
 constexpr SV kMinerWords[] = {"xmrig",       "kinsing",  "kdevtmpfsi", "minerd",   "cpuminer",
@@ -631,7 +631,7 @@ void check_bindings(const Snapshot& snap, const Index& ix, const Policy& pol, Ou
                             b.kind == "RoleBinding" ? fmt::format(" in namespace {}", b.ns)
                                                     : std::string()),
                 b.name.starts_with("eks:"), s.name,
-                any_glob(pol.admin_principals, s.name) ? std::optional(Severity::info)
+                any_glob(pol.admin_principals, s.name) ? std::optional(Severity::Info)
                                                        : std::nullopt);
       }
       bool anon = s.name == "system:anonymous" || s.name == "system:unauthenticated";
@@ -642,7 +642,7 @@ void check_bindings(const Snapshot& snap, const Index& ix, const Policy& pol, Ou
       if ((anon || authd) && !default_binding)
         o.add("rbac-anonymous-binding", b.kind, b.ns, b.name, f,
               fmt::format("{} {} grants {} to {}", b.kind, b.name, b.role_name, s.name), false,
-              s.name, anon || admin ? std::optional(Severity::critical) : std::nullopt);
+              s.name, anon || admin ? std::optional(Severity::Critical) : std::nullopt);
     }
   }
 }
@@ -659,7 +659,7 @@ void check_identity(const Snapshot& snap, const Policy& pol, Out& o,
           fmt::format("data.{}[{}].groups", a.user ? "mapUsers" : "mapRoles", idx),
           fmt::format("{} is mapped to system:masters{}", a.arn,
                       known ? " (listed in admin_principals)" : ""),
-          false, a.arn, known ? std::optional(Severity::info) : std::nullopt);
+          false, a.arn, known ? std::optional(Severity::Info) : std::nullopt);
   }
   for (const auto& e : snap.access_entries) {
     for (size_t k = 0; k < e.policies.size(); ++k) {
@@ -679,7 +679,7 @@ void check_identity(const Snapshot& snap, const Policy& pol, Out& o,
                         p.policy_arn.substr(p.policy_arn.rfind('/') + 1),
                         p.scope_type.empty() ? "cluster" : p.scope_type),
             false, e.principal_arn,
-            known || !cluster_admin ? std::optional(Severity::info) : std::nullopt);
+            known || !cluster_admin ? std::optional(Severity::Info) : std::nullopt);
     }
     if (contains(e.groups, "system:masters")) {
       admins.push_back(fmt::format("{} (access entry group system:masters)", e.principal_arn));
@@ -767,8 +767,8 @@ void check_exposure(const Snapshot& snap, const Policy& pol, Out& o) {
                     s.source_ranges.empty() ? std::string("any address")
                                             : fmt::format("{}", fmt::join(s.source_ranges, ", "))),
         false, {},
-        trusted                            ? std::optional(Severity::low)
-        : open && s.type == "LoadBalancer" ? std::optional(Severity::high)
+        trusted                            ? std::optional(Severity::Low)
+        : open && s.type == "LoadBalancer" ? std::optional(Severity::High)
                                            : std::nullopt);
   }
   for (const auto& i : snap.ingresses)
@@ -813,29 +813,6 @@ void check_tokens(const Snapshot& snap, const Index& ix, Out& o) {
 }
 
 }  // namespace
-
-std::string_view severity_name(Severity s) {
-  switch (s) {
-    case Severity::info:
-      return "info";
-    case Severity::low:
-      return "low";
-    case Severity::medium:
-      return "medium";
-    case Severity::high:
-      return "high";
-    case Severity::critical:
-      return "critical";
-  }
-  return "info";
-}
-
-std::optional<Severity> parse_severity(std::string_view s) {
-  for (Severity v :
-       {Severity::info, Severity::low, Severity::medium, Severity::high, Severity::critical})
-    if (severity_name(v) == s) return v;
-  return std::nullopt;
-}
 
 std::vector<Finding> run_checks(const Snapshot& snap, const Policy& policy,
                                 std::vector<std::string>* admins_out) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "sources/sources.h"
+#include "util/severity.h"
 
 namespace eksir::cluster {
 
@@ -320,13 +321,13 @@ PolicyResult parse_policy(std::string_view text, std::string_view file, std::str
 
 // ---------------------------------------------------------------- checks
 
-enum class Severity { info, low, medium, high, critical };
-std::string_view severity_name(Severity s);
-std::optional<Severity> parse_severity(std::string_view s);
+using util::parse_severity;
+using util::Severity;
+using util::severity_name;
 
 struct Finding {
   std::string check;
-  Severity severity = Severity::info;
+  Severity severity = Severity::Info;
   std::string kind, ns, name;
   std::string field;  // the exact path that triggered it
   std::string message, why;

@@ -7,6 +7,7 @@
 
 #include "cluster/cluster.h"
 #include "util/colour.h"
+#include "util/json_writer.h"
 #include "util/sarif.h"
 #include "util/table.h"
 #include "util/text.h"
@@ -15,144 +16,135 @@
 namespace eksir::cluster {
 namespace {
 
-using util::append_json_string;
-
 std::string resource(const Finding& f) {
   return f.ns.empty() ? fmt::format("{}/{}", f.kind, f.name)
                       : fmt::format("{}/{}/{}", f.kind, f.ns, f.name);
-}
-
-double security_severity(Severity s) {
-  return util::sarif::security_severity(severity_name(s));
-}
-
-std::string_view sarif_level(Severity s) {
-  return util::sarif::level(severity_name(s));
-}
-
-void field(std::string& o, std::string_view key, std::string_view value, bool comma = true) {
-  if (comma) o += ',';
-  append_json_string(o, key);
-  o += ':';
-  append_json_string(o, value);
 }
 
 }  // namespace
 
 std::string format_json(const std::vector<Finding>& findings, const Snapshot& snap,
                         const Policy& policy, const std::vector<std::string>& cluster_admins) {
-  std::string o = "{\"results\":[";
+  util::JsonWriter j;
+  j.open('{');
+  j.key("results");
+  j.open('[');
   std::map<Severity, uint64_t> by_sev;
   uint64_t exempted = 0;
-  for (size_t i = 0; i < findings.size(); ++i) {
-    const Finding& f = findings[i];
-    if (i) o += ',';
-    o += '{';
-    field(o, "check", f.check, false);
-    field(o, "severity", severity_name(f.severity));
-    field(o, "kind", f.kind);
-    field(o, "namespace", f.ns);
-    field(o, "name", f.name);
-    field(o, "field", f.field);
-    field(o, "message", f.message);
-    field(o, "why", f.why);
-    o += fmt::format(",\"exempted\":{}}}", f.exempted ? "true" : "false");
+  for (const Finding& f : findings) {
+    j.item();
+    j.open('{');
+    j.kv("check", f.check);
+    j.kv("severity", severity_name(f.severity));
+    j.kv("kind", f.kind);
+    j.kv("namespace", f.ns);
+    j.kv("name", f.name);
+    j.kv("field", f.field);
+    j.kv("message", f.message);
+    j.kv("why", f.why);
+    j.kv_bool("exempted", f.exempted);
+    j.close('}');
     if (f.exempted)
       ++exempted;
     else
       ++by_sev[f.severity];
   }
-  o += fmt::format("],\"summary\":{{\"results\":{},\"exempted\":{},\"by_severity\":{{",
-                   findings.size(), exempted);
-  bool first = true;
+  j.close(']');
+  j.key("summary");
+  j.open('{');
+  j.kv_num("results", static_cast<int64_t>(findings.size()));
+  j.kv_num("exempted", static_cast<int64_t>(exempted));
+  j.key("by_severity");
+  j.open('{');
   for (Severity s :
-       {Severity::critical, Severity::high, Severity::medium, Severity::low, Severity::info}) {
-    o += fmt::format("{}\"{}\":{}", first ? "" : ",", severity_name(s), by_sev[s]);
-    first = false;
+       {Severity::Critical, Severity::High, Severity::Medium, Severity::Low, Severity::Info})
+    j.kv_num(severity_name(s), static_cast<int64_t>(by_sev[s]));
+  j.close('}');
+  j.kv_num("files", static_cast<int64_t>(snap.files));
+  j.kv_num("objects", static_cast<int64_t>(snap.objects));
+  j.kv_num("other_objects", static_cast<int64_t>(snap.other));
+  j.kv_list("cluster_admins", cluster_admins);
+  j.key("skipped");
+  j.open('[');
+  for (const auto& s : snap.skips) {
+    j.item();
+    j.open('{');
+    j.kv("file", s.file);
+    j.kv_num("line", static_cast<int64_t>(s.line));
+    j.kv("reason", s.reason);
+    j.kv("detail", s.detail);
+    j.close('}');
   }
-  o += fmt::format("}},\"files\":{},\"objects\":{},\"other_objects\":{},\"cluster_admins\":[",
-                   snap.files, snap.objects, snap.other);
-  for (size_t i = 0; i < cluster_admins.size(); ++i) {
-    if (i) o += ',';
-    append_json_string(o, cluster_admins[i]);
+  j.close(']');
+  j.key("suppressed");
+  j.open('[');
+  for (const auto& s : policy.suppressions) {
+    j.item();
+    j.open('{');
+    j.kv("rule", s.rule);
+    j.kv("reason", s.reason);
+    j.kv_num("hits", static_cast<int64_t>(s.hits));
+    j.kv("expires", s.expires);
+    j.kv_bool("expired", s.expired);
+    j.close('}');
   }
-  o += "],\"skipped\":[";
-  for (size_t i = 0; i < snap.skips.size(); ++i) {
-    const auto& s = snap.skips[i];
-    if (i) o += ',';
-    o += '{';
-    field(o, "file", s.file, false);
-    o += fmt::format(",\"line\":{}", s.line);
-    field(o, "reason", s.reason);
-    field(o, "detail", s.detail);
-    o += '}';
-  }
-  o += "],\"suppressed\":[";
-  for (size_t i = 0; i < policy.suppressions.size(); ++i) {
-    const auto& s = policy.suppressions[i];
-    if (i) o += ',';
-    o += '{';
-    field(o, "rule", s.rule, false);
-    field(o, "reason", s.reason);
-    o += fmt::format(",\"hits\":{}", s.hits);
-    field(o, "expires", s.expires);
-    o += fmt::format(",\"expired\":{}}}", s.expired ? "true" : "false");
-  }
-  o += "]}}\n";
-  return o;
+  j.close(']');
+  j.close('}');
+  j.close('}');
+  j.raw("\n");
+  return std::move(j.o);
 }
 
 std::string format_sarif(const std::vector<Finding>& findings) {
-  std::string o =
-      "{\"$schema\":\"https://json.schemastore.org/"
-      "sarif-2.1.0.json\",\"version\":\"2.1.0\",\"runs\":[{\"tool\":{"
-      "\"driver\":{\"name\":\"eksir\",\"informationUri\":\"https://github.com/"
-      "\",\"version\":\"" EKSIR_VERSION "\",\"rules\":[";
   std::vector<std::string_view> used;
   for (const auto& f : findings)
     if (std::find(used.begin(), used.end(), f.check) == used.end()) used.push_back(f.check);
-  std::map<std::string_view, size_t> index;
-  for (size_t i = 0; i < used.size(); ++i) {
-    const CheckInfo& ci = check_info(used[i]);
-    index[used[i]] = i;
-    if (i) o += ',';
-    o += '{';
-    field(o, "id", used[i], false);
-    o += ",\"shortDescription\":{";
-    field(o, "text", ci.title, false);
-    o += "},\"fullDescription\":{";
-    field(o, "text", ci.why, false);
-    o += fmt::format(
-        "}},\"defaultConfiguration\":{{\"level\":\"{}\"}},\"properties\":{{\"security-severity\":"
-        "\"{:.1f}\"",
-        sarif_level(ci.severity), security_severity(ci.severity));
-    field(o, "anchors", ci.anchors);
-    o += "}}";
+  std::vector<util::sarif::Rule> rules;
+  for (std::string_view id : used) {
+    const CheckInfo& ci = check_info(id);
+    util::sarif::Rule r;
+    r.id = std::string(id);
+    r.short_text = ci.title;
+    r.full_text = ci.why;
+    r.severity = severity_name(ci.severity);
+    util::JsonWriter after;
+    after.kv("anchors", ci.anchors);
+    r.properties_after = std::move(after.o);
+    rules.push_back(std::move(r));
   }
-  o += "]}},\"results\":[";
-  for (size_t i = 0; i < findings.size(); ++i) {
-    const Finding& f = findings[i];
-    if (i) o += ',';
-    o += '{';
-    field(o, "ruleId", f.check, false);
-    o += fmt::format(",\"ruleIndex\":{},\"level\":\"{}\",\"message\":{{", index[f.check],
-                     sarif_level(f.severity));
-    field(o, "text", f.message + (f.exempted ? " (exempted: EKS system component)" : ""), false);
-    o += "},\"locations\":[{\"logicalLocations\":[{";
-    field(o, "fullyQualifiedName", resource(f) + ":" + f.field, false);
-    field(o, "name", f.field);
-    field(o, "kind", "resource");
-    o += "}]}],\"properties\":{";
-    field(o, "severity", severity_name(f.severity), false);
-    o += fmt::format(",\"security-severity\":\"{:.1f}\"", security_severity(f.severity));
-    field(o, "kind", f.kind);
-    field(o, "namespace", f.ns);
-    field(o, "name", f.name);
-    field(o, "field", f.field);
-    o += fmt::format(",\"exempted\":{}}}}}", f.exempted ? "true" : "false");
+  std::vector<util::sarif::Result> results;
+  results.reserve(findings.size());
+  for (const Finding& f : findings) {
+    util::sarif::Result r;
+    r.rule_id = f.check;
+    r.severity = severity_name(f.severity);
+    r.message = f.message + (f.exempted ? " (exempted: EKS system component)" : "");
+    util::JsonWriter loc;
+    loc.open('{');
+    loc.key("logicalLocations");
+    loc.open('[');
+    loc.item();
+    loc.open('{');
+    loc.kv("fullyQualifiedName", resource(f) + ":" + f.field);
+    loc.kv("name", f.field);
+    loc.kv("kind", "resource");
+    loc.close('}');
+    loc.close(']');
+    loc.close('}');
+    r.locations = std::move(loc.o);
+    util::JsonWriter props;
+    props.kv("severity", severity_name(f.severity));
+    props.kv("security-severity",
+             fmt::format("{:.1f}", util::sarif::security_severity(severity_name(f.severity))));
+    props.kv("kind", f.kind);
+    props.kv("namespace", f.ns);
+    props.kv("name", f.name);
+    props.kv("field", f.field);
+    props.kv_bool("exempted", f.exempted);
+    r.properties = std::move(props.o);
+    results.push_back(std::move(r));
   }
-  o += "]}]}\n";
-  return o;
+  return util::sarif::log(rules, results);
 }
 
 void format_table(std::ostream& out, const std::vector<Finding>& findings, size_t width,

@@ -19,9 +19,9 @@
 #include "collect/manifest.h"
 #include "collect/outputs.h"
 #include "command/command.h"
-#include "hunt/hunt.h"
 #include "util/sha256.h"
 #include "util/text.h"
+#include "util/time_math.h"
 #include "util/visible.h"
 #include "util/write_file.h"
 
@@ -30,12 +30,6 @@ namespace eksir::collect {
 namespace fs = std::filesystem;
 
 namespace {
-
-TimeNs now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string program_for(const std::string& option, const char* env, const char* fallback) {
   if (!option.empty()) return option;
@@ -106,7 +100,7 @@ const Record& Collector::run(Command c) {
   if (!c.refused.empty() || !is_read_only(c.tool, c.args)) {
     r.refused = c.refused.empty() ? "not a read-only operation" : c.refused;
     r.result.error = "refused: " + r.refused;
-    r.result.start = r.result.end = now_ns();
+    r.result.start = r.result.end = util::now_ns();
   } else {
     std::string err_rel = "stderr/" + c.output + ".err";
     std::error_code ec;
@@ -279,19 +273,19 @@ int run(const CollectOptions& o, std::ostream& out, std::ostream& err) {
     err << "eksir collect: " << e << "\n";
     return 2;
   }
-  TimeNs now = now_ns();
+  TimeNs now = util::now_ns();
   std::string error;
-  t.since = hunt::parse_time_bound(o.since.empty() ? "24h" : o.since, now, error);
+  t.since = util::parse_time_bound(o.since.empty() ? "24h" : o.since, now, error);
   if (t.since == kNoTime) {
     err << "eksir collect: --since: " << util::visible(error) << "\n";
     return 2;
   }
-  t.until = o.until.empty() ? now : hunt::parse_time_bound(o.until, now, error);
+  t.until = o.until.empty() ? now : util::parse_time_bound(o.until, now, error);
   if (t.until == kNoTime) {
     err << "eksir collect: --until: " << util::visible(error) << "\n";
     return 2;
   }
-  if (auto e = hunt::window_error(o.since.empty() ? "24h" : o.since, t.since,
+  if (auto e = util::window_error(o.since.empty() ? "24h" : o.since, t.since,
                                   o.until.empty() ? "now" : o.until, t.until, true);
       !e.empty()) {
     err << "eksir collect: " << util::visible(e) << "\n";
@@ -385,7 +379,7 @@ int run(const CollectOptions& o, std::ostream& out, std::ostream& err) {
   size_t logged = std::min(pods.size(), o.max_pod_logs);
   for (size_t i = 0; i < logged; ++i) c.run(pod_logs_command(t, pods[i].first, pods[i].second));
 
-  m.finished = now_ns();
+  m.finished = util::now_ns();
   std::string manifest = manifest_json(m);
   std::string digest = sha256_hex(manifest);
   for (auto [file, text] :

@@ -1,4 +1,5 @@
 #include "collect/exec.h"
+#include "util/time_math.h"
 
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -13,12 +14,6 @@
 namespace eksir::collect {
 
 namespace {
-
-TimeNs now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // Waits for pid until the deadline; true when it was reaped (status set).
 bool wait_until(pid_t pid, int& status, std::chrono::steady_clock::time_point deadline) {
@@ -45,7 +40,7 @@ std::string ExecResult::describe() const {
 ExecResult exec(const std::vector<std::string>& argv, const std::string& stdout_path,
                 const std::string& stderr_path, std::chrono::milliseconds timeout) {
   ExecResult r;
-  r.start = now_ns();
+  r.start = util::now_ns();
   if (argv.empty()) {
     r.error = "empty command";
     r.end = r.start;
@@ -61,7 +56,7 @@ ExecResult exec(const std::vector<std::string>& argv, const std::string& stdout_
     r.error = fmt::format("cannot open output files: {}", std::strerror(errno));
     for (int fd : {out, err, in, report[0], report[1]})
       if (fd >= 0) ::close(fd);
-    r.end = now_ns();
+    r.end = util::now_ns();
     return r;
   }
   std::vector<char*> args;
@@ -84,7 +79,7 @@ ExecResult exec(const std::vector<std::string>& argv, const std::string& stdout_
   if (pid < 0) {
     ::close(report[0]);
     r.error = fmt::format("fork: {}", std::strerror(spawn_errno));
-    r.end = now_ns();
+    r.end = util::now_ns();
     return r;
   }
   ::setpgid(pid, pid);
@@ -102,7 +97,7 @@ ExecResult exec(const std::vector<std::string>& argv, const std::string& stdout_
       ::waitpid(pid, &status, 0);
     }
   }
-  r.end = now_ns();
+  r.end = util::now_ns();
   if (got == static_cast<ssize_t>(sizeof child_errno)) {
     r.error = fmt::format("{}: {}", argv[0], std::strerror(child_errno));
     return r;

@@ -62,10 +62,10 @@ void count(const CompiledRule& c, const std::vector<Tuple>& ts, std::vector<Find
     while (util::span_ns(q.front()->ref.time, t.ref.time) > cor.window) q.pop_front();
     if (q.size() >= cor.threshold) {
       std::vector<const Tuple*> evs(q.begin(), q.end());
-      out.push_back(alert(
-          c, t.key, evs,
-          fmt::format("{} matching events for {} within {} (threshold {})", evs.size(),
-                      key_text(c, t.key), rules::format_duration(cor.window), cor.threshold)));
+      out.push_back(
+          alert(c, t.key, evs,
+                fmt::format("{} matching events for {} within {} (threshold {})", evs.size(),
+                            key_text(c, t.key), format_duration(cor.window), cor.threshold)));
       q.clear();
     }
   }
@@ -96,7 +96,7 @@ void distinct(const CompiledRule& c, const std::vector<Tuple>& ts, std::vector<F
       out.push_back(alert(c, t.key, evs,
                           fmt::format("{} distinct {} for {} within {} (threshold {}): {}",
                                       w.values.size(), cor.field, key_text(c, t.key),
-                                      rules::format_duration(cor.window), cor.threshold, values)));
+                                      format_duration(cor.window), cor.threshold, values)));
       w = Win();
     }
   }
@@ -133,8 +133,8 @@ void sequence(const CompiledRule& c, const std::vector<Tuple>& ts, std::vector<F
             c, t.key, cand.chain,
             fmt::format("{} steps in order for {} {} (span {})", n, key_text(c, t.key),
                         cor.window == INT64_MAX ? std::string("(no time limit)")
-                                                : "within " + rules::format_duration(cor.window),
-                        rules::format_duration(util::span_ns(cand.start, t.ref.time)))));
+                                                : "within " + format_duration(cor.window),
+                        format_duration(util::span_ns(cand.start, t.ref.time)))));
         for (auto& b : best) b.reset();
         break;
       }
@@ -163,8 +163,8 @@ void first_seen(const CompiledRule& c, const std::vector<Tuple>& ts, TimeNs evid
         c, t.key, {&t},
         fmt::format("first seen {} at {}; the evidence covers {} before it (since {}; history "
                     "required {})",
-                    key_text(c, t.key), format_time(t.ref.time), rules::format_duration(covered),
-                    format_time(evidence_start), rules::format_duration(cor.history))));
+                    key_text(c, t.key), format_time(t.ref.time), format_duration(covered),
+                    format_time(evidence_start), format_duration(cor.history))));
   }
   if (w.values) {
     w.rule_id = c.rule->id;
@@ -183,7 +183,7 @@ std::string Withheld::text() const {
   return fmt::format(
       "{} ({}): {} value{} first seen within {} of the evidence start ({}): too soon to tell if "
       "new, not reported (e.g. {})",
-      rule_title, rule_id, values, values == 1 ? "" : "s", rules::format_duration(history),
+      rule_title, rule_id, values, values == 1 ? "" : "s", format_duration(history),
       format_time(evidence_start), ex);
 }
 

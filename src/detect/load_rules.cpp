@@ -61,9 +61,8 @@ int load_rules(const std::vector<std::string>& rule_paths, bool builtin, bool qu
             "new only when the evidence covers the rule's history window ({}) before it; values "
             "first seen earlier are withheld, not reported\n",
             command, new_terms, new_terms == 1 ? "" : "s",
-            shortest == longest
-                ? rules::format_duration(longest)
-                : rules::format_duration(shortest) + " to " + rules::format_duration(longest));
+            shortest == longest ? format_duration(longest)
+                                : format_duration(shortest) + " to " + format_duration(longest));
       loaded.merge(std::move(el.result));
     }
   }

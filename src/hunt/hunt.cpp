@@ -39,27 +39,6 @@ std::optional<Format> parse_format(std::string_view name) {
   return std::nullopt;
 }
 
-TimeNs parse_time_bound(std::string_view text, TimeNs now, std::string& error) {
-  if (TimeNs t = parse_time(text); t != kNoTime) return t;
-  if (TimeNs span = parse_duration(text); span > 0) return util::add_ns(now, -span);
-  error = fmt::format(
-      "'{}' is neither a time (2026-03-14T09:00:00Z) nor a duration before now (30m, 24h, 7d)",
-      text);
-  return kNoTime;
-}
-
-std::string window_error(std::string_view since_text, TimeNs since, std::string_view until_text,
-                         TimeNs until, bool empty_too) {
-  if (since == kNoTime || until == kNoTime) return {};
-  if (since < until || (since == until && !empty_too)) return {};
-  auto shown = [](std::string_view text, TimeNs t) {
-    std::string time = format_time(t);
-    return text == time ? time : fmt::format("{} ({})", text, time);
-  };
-  return fmt::format("--since {} is {} --until {}", shown(since_text, since),
-                     since == until ? "the same time as" : "later than", shown(until_text, until));
-}
-
 namespace {
 
 std::vector<std::string> default_cells(const EventView& ev) {

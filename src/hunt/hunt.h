@@ -78,16 +78,6 @@ struct HuntOptions {
 // unreadable evidence, or a skip under --strict.
 int run(const HuntOptions& options, std::ostream& out, std::ostream& err);
 
-// Parses --since/--until values: ISO 8601 / RFC 3339 times, or a duration before now such as
-// 30m, 24h, 7d, 2w. Returns kNoTime and sets `error` when the text is neither.
-TimeNs parse_time_bound(std::string_view text, TimeNs now, std::string& error);
-
-// The usage error of a --since later than --until (or, with empty_too, at the same time: an
-// empty window), naming both values as given and the times they stand for; "" when the window
-// is fine or a bound is kNoTime.
-std::string window_error(std::string_view since_text, TimeNs since, std::string_view until_text,
-                         TimeNs until, bool empty_too = false);
-
 // `eksir hunt --case CASE QUERY`: the query over the inputs of the case's latest investigation
 // run (relative paths from where it ran). An input gone or changed since (its SHA-256 differs) is
 // named on `err`; with options.strict it fails the run (exit 2). options.evidence is replaced.

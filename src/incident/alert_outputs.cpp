@@ -9,20 +9,6 @@
 namespace eksir::incident {
 namespace {
 
-detect::Severity severity_of(Level l) {
-  switch (l) {
-    case Level::Critical:
-      return detect::Severity::Critical;
-    case Level::High:
-      return detect::Severity::High;
-    case Level::Medium:
-      return detect::Severity::Medium;
-    case Level::Low:
-      return detect::Severity::Low;
-  }
-  return detect::Severity::Low;
-}
-
 std::vector<const detect::Finding*> incident_findings(const Investigation& inv) {
   std::set<std::string_view> ids(inv.incident.findings.begin(), inv.incident.findings.end());
   std::vector<const detect::Finding*> out;
@@ -39,7 +25,7 @@ std::string incident_document(const Investigation& inv) {
   f.rule_id = "eksir.incident";
   f.rule_title = "eksir incident";
   f.origin = "eksir";
-  f.severity = severity_of(inc.severity);
+  f.severity = inc.severity;
   f.title = inc.title;
   f.description = inc.summary.empty() ? inc.title : inc.summary;
   f.first_seen = inc.metrics.first_malicious;
@@ -56,7 +42,7 @@ std::string incident_document(const Investigation& inv) {
   j.first = true;
   j.kv("eksir.incident.title", inc.title);
   j.kv("eksir.incident.type", inc.type);
-  j.kv("eksir.incident.severity", level_name(inc.severity));
+  j.kv("eksir.incident.severity", util::severity_title(inc.severity));
   std::vector<std::string> criteria;
   for (const auto& c : inc.criteria)
     if (!c.likely_benign) criteria.push_back(c.id);

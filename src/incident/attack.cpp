@@ -109,7 +109,7 @@ std::string navigator_layer(const Investigation& inv) {
   const Incident& inc = inv.incident;
   const AttackView view = attack_view(inv);
   const std::string severity =
-      inc.undetermined.empty() ? std::string(level_name(inc.severity)) : "undetermined";
+      inc.undetermined.empty() ? std::string(util::severity_title(inc.severity)) : "undetermined";
   util::JsonWriter j;
   j.open('{');
   j.kv("name", util::visible(fmt::format("eksir {} — {}", inc.id, inc.title)));

@@ -1048,7 +1048,7 @@ void describe(Incident& inc, const std::vector<const FindingFacts*>& group, cons
         "scope: {}.{}{}",
         inc.title, format_time(inc.metrics.first_malicious),
         format_time(inc.metrics.last_malicious), counted, counted == 1 ? "" : "s",
-        fmt::join(sources, ", "), level_name(inc.severity), fmt::join(met, "; "),
+        fmt::join(sources, ", "), util::severity_title(inc.severity), fmt::join(met, "; "),
         fmt::join(scope_words, ", "), detection,
         inc.likely_benign.empty()
             ? ""

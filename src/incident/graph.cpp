@@ -8,16 +8,17 @@
 #include "cluster/cluster.h"
 #include "event/fields.h"
 #include "incident/facets.h"
+#include "incident/graph_event.h"
 #include "util/text.h"
 
 namespace eksir::incident {
-namespace {
+namespace graph_parts {
 
 bool starts_with(std::string_view s, std::string_view p) {
   return s.substr(0, p.size()) == p;
 }
 
-std::string join(const std::vector<std::string>& v, std::string_view sep = ",") {
+std::string join(const std::vector<std::string>& v, std::string_view sep) {
   std::string out;
   for (const auto& s : v) {
     if (s.empty()) continue;
@@ -166,7 +167,82 @@ void binding_attributes(Graph& g, const std::string& key, simdjson::dom::element
   }
 }
 
-}  // namespace
+void EventReader::actor(const std::string& key) {
+  if (!key.empty() && std::find(out.actors.begin(), out.actors.end(), key) == out.actors.end())
+    out.actors.push_back(key);
+}
+
+void EventReader::target(const std::string& key) {
+  if (!key.empty() && std::find(out.targets.begin(), out.targets.end(), key) == out.targets.end())
+    out.targets.push_back(key);
+}
+
+std::string EventReader::iam(std::string_view arn) {
+  if (arn.empty() || !starts_with(arn, "arn:")) return {};
+  std::string key = iam_key(arn);
+  std::string id = key.substr(4);
+  bool role = id.find(":role/") != std::string::npos;
+  std::string name = id.substr(id.rfind('/') == std::string::npos ? 0 : id.rfind('/') + 1);
+  if (id.find(":root") != std::string::npos) name = "root";
+  Entity& e = g.add(role ? "iam_role" : "iam_user", id, name);
+  size_t p = arn.find(":assumed-role/");
+  if (p != std::string_view::npos) {
+    auto rest = arn.substr(p + 14);
+    size_t slash = rest.find('/');
+    if (slash != std::string_view::npos)
+      add_to_list(e.attributes["session_names"], rest.substr(slash + 1));
+  }
+  return key;
+}
+
+std::string EventReader::access_key(std::string_view id, const std::string& owner) {
+  if (!starts_with(id, "AKIA")) return {};  // session keys (ASIA) die with the session
+  Entity& k = g.add("access_key", id, id);
+  std::string key = k.key;
+  if (!owner.empty()) {
+    const Entity* o = g.find(owner);
+    if (o) {
+      g.entities[key].attributes["user"] = o->name;
+      g.entities[key].attributes["user_arn"] = o->id;
+    }
+    g.link(key, owner, "key of", ev);
+  }
+  return key;
+}
+
+void EventReader::ip(std::string_view addr, const std::string& who) {
+  if (!is_public_ip(addr)) return;
+  out.source_ip = std::string(addr);
+  std::string key = g.add("ip", addr, addr).key;
+  for (const auto& a : out.actors) g.link(key, a, "source of", ev);
+  (void)who;
+}
+
+void EventReader::cluster(std::string_view name, std::string_view arn) {
+  if (name.empty()) return;
+  Entity& c = g.add("cluster", name, name);
+  if (!arn.empty()) {
+    c.attributes["arn"] = std::string(arn);
+    // arn:aws:eks:REGION:ACCOUNT:cluster/NAME
+    std::vector<std::string> parts;
+    size_t pos = 0;
+    for (int i = 0; i < 5; ++i) {
+      size_t n = arn.find(':', pos);
+      if (n == std::string_view::npos) break;
+      parts.emplace_back(arn.substr(pos, n - pos));
+      pos = n + 1;
+    }
+    if (parts.size() >= 5) {
+      c.attributes["region"] = parts[3];
+      c.attributes["account"] = parts[4];
+    }
+  }
+  if (g.cluster.name.empty()) g.cluster.name = std::string(name);
+}
+
+}  // namespace graph_parts
+
+using namespace graph_parts;
 
 Entity& Graph::add(std::string_view kind, std::string_view id, std::string_view name,
                    std::string_view ns) {
@@ -274,528 +350,29 @@ std::string display(const Entity& e) {
 }
 
 EventEntities add_event(Graph& g, const EventView& view, const Evidence& ev) {
-  EventEntities out;
-  auto d = view.doc;
-  auto actor = [&](const std::string& key) {
-    if (!key.empty() && std::find(out.actors.begin(), out.actors.end(), key) == out.actors.end())
-      out.actors.push_back(key);
-  };
-  auto target = [&](const std::string& key) {
-    if (!key.empty() && std::find(out.targets.begin(), out.targets.end(), key) == out.targets.end())
-      out.targets.push_back(key);
-  };
-  auto iam = [&](std::string_view arn) -> std::string {
-    if (arn.empty() || !starts_with(arn, "arn:")) return {};
-    std::string key = iam_key(arn);
-    std::string id = key.substr(4);
-    bool role = id.find(":role/") != std::string::npos;
-    std::string name = id.substr(id.rfind('/') == std::string::npos ? 0 : id.rfind('/') + 1);
-    if (id.find(":root") != std::string::npos) name = "root";
-    Entity& e = g.add(role ? "iam_role" : "iam_user", id, name);
-    size_t p = arn.find(":assumed-role/");
-    if (p != std::string_view::npos) {
-      auto rest = arn.substr(p + 14);
-      size_t slash = rest.find('/');
-      if (slash != std::string_view::npos)
-        add_to_list(e.attributes["session_names"], rest.substr(slash + 1));
-    }
-    return key;
-  };
-  auto access_key = [&](std::string_view id, const std::string& owner) -> std::string {
-    if (!starts_with(id, "AKIA")) return {};  // session keys (ASIA) die with the session
-    Entity& k = g.add("access_key", id, id);
-    std::string key = k.key;
-    if (!owner.empty()) {
-      const Entity* o = g.find(owner);
-      if (o) {
-        g.entities[key].attributes["user"] = o->name;
-        g.entities[key].attributes["user_arn"] = o->id;
-      }
-      g.link(key, owner, "key of", ev);
-    }
-    return key;
-  };
-  auto ip = [&](std::string_view addr, const std::string& who) {
-    if (!is_public_ip(addr)) return;
-    out.source_ip = std::string(addr);
-    std::string key = g.add("ip", addr, addr).key;
-    for (const auto& a : out.actors) g.link(key, a, "source of", ev);
-    (void)who;
-  };
-  auto cluster = [&](std::string_view name, std::string_view arn) {
-    if (name.empty()) return;
-    Entity& c = g.add("cluster", name, name);
-    if (!arn.empty()) {
-      c.attributes["arn"] = std::string(arn);
-      // arn:aws:eks:REGION:ACCOUNT:cluster/NAME
-      std::vector<std::string> parts;
-      size_t pos = 0;
-      for (int i = 0; i < 5; ++i) {
-        size_t n = arn.find(':', pos);
-        if (n == std::string_view::npos) break;
-        parts.emplace_back(arn.substr(pos, n - pos));
-        pos = n + 1;
-      }
-      if (parts.size() >= 5) {
-        c.attributes["region"] = parts[3];
-        c.attributes["account"] = parts[4];
-      }
-    }
-    if (g.cluster.name.empty()) g.cluster.name = std::string(name);
-  };
-
+  graph_parts::EventReader r{g, ev, view.doc, {}};
   switch (view.source) {
-    case Source::CloudTrail: {
-      std::string account = path_text(d, "recipientAccountId");
-      if (account.empty()) account = path_text(d, "userIdentity.accountId");
-      std::string region = path_text(d, "awsRegion");
-      if (g.cluster.region.empty()) g.cluster.region = region;
-      if (g.cluster.account.empty()) g.cluster.account = account;
-      std::string arn = path_text(d, "userIdentity.arn");
-      std::string who = iam(arn);
-      if (who.empty()) who = iam(path_text(d, "userIdentity.sessionContext.sessionIssuer.arn"));
-      std::string caller_account = path_text(d, "userIdentity.accountId");
-      if (who.empty() && path_text(d, "userIdentity.type") == "AWSAccount" &&
-          !caller_account.empty() && caller_account != account) {
-        // Another account calling in: CloudTrail names only the account.
-        Entity& a = g.add("aws_account", caller_account, caller_account);
-        a.attributes["external"] = "true";
-        who = a.key;
-      }
-      actor(who);
-      std::string key = access_key(path_text(d, "userIdentity.accessKeyId"), who);
-      if (!key.empty()) actor(key);
-      // A node's instance-profile session is named after its instance.
-      if (std::string inst = session_instance(arn); !inst.empty() && !who.empty()) {
-        std::string ik = g.add("instance", inst, inst).key;
-        g.entities[who].attributes["node_role"] = "true";
-        g.link(who, ik, "instance role of", ev);
-      }
-      std::string name = path_text(d, "eventName");
-      out.verb = name;
-      ip(path_text(d, "sourceIPAddress"), who);
-      auto rp = [&](std::string_view p) {
-        std::string v = path_text(d, fmt::format("requestParameters.{}", p));
-        return v.find('%') == std::string::npos ? v : util::percent_decode(v);
-      };
-      std::string rel = name;
-      auto act_on = [&](const std::string& t) {
-        if (t.empty()) return;
-        target(t);
-        for (const auto& a : out.actors) g.link(a, t, rel, ev);
-      };
-      if (std::string n = rp("userName"); !n.empty()) {
-        std::string u = iam(user_arn_of(account, n));
-        act_on(u);
-        if (std::string k = path_text(d, "responseElements.accessKey.accessKeyId"); !k.empty())
-          act_on(access_key(k, u));
-        if (std::string k = rp("accessKeyId"); !k.empty()) act_on(access_key(k, u));
-      }
-      std::string role_key, user_key;
-      if (std::string n = rp("userName"); !n.empty()) user_key = iam_key(user_arn_of(account, n));
-      if (std::string r = rp("roleName"); !r.empty())
-        act_on(role_key = iam(role_arn_of(account, r)));
-      if (std::string r = rp("roleArn"); !r.empty()) act_on(role_key = iam(r));
-      if (!role_key.empty()) {
-        // The accounts a role's trust policy lets in (CreateRole, UpdateAssumeRolePolicy).
-        std::string doc = rp("assumeRolePolicyDocument");
-        if (doc.empty()) doc = rp("policyDocument");
-        if (doc.find('%') != std::string::npos) doc = util::percent_decode(doc);
-        for (size_t p = doc.find("arn:aws:iam::"); p != std::string::npos;
-             p = doc.find("arn:aws:iam::", p + 1)) {
-          std::string trusted = doc.substr(p + 13, 12);
-          if (trusted.size() != 12 || trusted == account ||
-              !std::all_of(trusted.begin(), trusted.end(), ::isdigit))
-            continue;
-          add_to_list(g.entities[role_key].attributes["trusted_accounts"], trusted);
-          Entity& ta = g.add("aws_account", trusted, trusted);
-          ta.attributes["external"] = "true";
-          g.link(role_key, ta.key, "trusts", ev);
-        }
-        if (name.rfind("AssumeRole", 0) == 0) {
-          std::string session = path_text(d, "responseElements.assumedRoleUser.arn");
-          size_t slash = session.rfind('/');
-          if (slash != std::string::npos)
-            add_to_list(g.entities[role_key].attributes["session_names"],
-                        session.substr(slash + 1));
-        }
-      }
-      // Policies attached to a user or role, so that what was attached can be detached.
-      if (path_text(d, "errorCode").empty())
-        for (const std::string& who : {user_key, role_key}) {
-          if (who.empty() || !g.find(who)) continue;
-          Entity& e = g.entities[who];
-          if (std::string pol = rp("policyArn"); !pol.empty() && name.rfind("Attach", 0) == 0)
-            add_to_list(e.attributes["attached_policies"], pol);
-          if (std::string pol = rp("policyName"); !pol.empty() && name.rfind("Put", 0) == 0)
-            add_to_list(e.attributes["inline_policies"], pol);
-        }
-      if (std::string p = rp("principalArn"); p.rfind("arn:", 0) == 0) {
-        std::string principal = iam(p);
-        act_on(principal);
-        std::string cn = rp("clusterName");
-        if (cn.empty()) cn = rp("name");
-        if (cn.empty()) cn = path_text(d, "responseElements.accessEntry.clusterName");
-        if (!cn.empty()) {
-          Entity& ae = g.add("access_entry", cn + "/" + p, p);
-          ae.attributes["principal_arn"] = p;
-          ae.attributes["cluster"] = cn;
-          if (std::string pol = rp("policyArn"); !pol.empty())
-            add_to_list(ae.attributes["policies"], pol.substr(pol.rfind('/') + 1));
-          std::string username = path_text(d, "responseElements.accessEntry.username");
-          if (username.empty()) username = rp("username");
-          if (!username.empty()) ae.attributes["username"] = username;
-          std::string aek = ae.key;
-          act_on(aek);
-          g.link(aek, principal, "grants cluster access to", ev);
-          if (!username.empty() && username.find("{{") == std::string::npos) {
-            std::string uk = k8s_user_key(username);
-            if (uk.rfind("k8suser:", 0) == 0) g.add("k8s_user", username, username);
-            g.link(uk, principal, "mapped from (access entry)", ev);
-          }
-          if (std::string acct = account_of(p); !acct.empty() && acct != account) {
-            g.entities[principal].attributes["external_account"] = acct;
-          }
-        }
-      }
-      if (std::string sg = rp("groupId"); starts_with(sg, "sg-")) {
-        std::string sgk = g.add("security_group", sg, sg).key;
-        for (const auto& r :
-             all_texts(d, "responseElements.securityGroupRuleSet.items.securityGroupRuleId"))
-          add_to_list(g.entities[sgk].attributes["rules"], r);
-        for (const auto& c :
-             all_texts(d, "requestParameters.ipPermissions.items.ipRanges.items.cidrIp")) {
-          std::string port = path_text(d, "requestParameters.ipPermissions.items.fromPort");
-          add_to_list(g.entities[sgk].attributes["opened"], port.empty() ? c : port + " from " + c);
-        }
-        act_on(sgk);
-      }
-      for (const auto& i : all_texts(d, "requestParameters.instancesSet.items.instanceId"))
-        act_on(g.add("instance", i, i).key);
-      if (std::string b = rp("bucketName"); !b.empty()) {
-        Entity& bucket = g.add("s3_bucket", b, b);
-        if (std::string k = rp("key"); !k.empty()) add_to_list(bucket.attributes["objects"], k);
-        act_on(bucket.key);
-      }
-      std::string src = path_text(d, "eventSource");
-      if (src == "cloudtrail.amazonaws.com") {
-        std::string t = rp("name");
-        if (!t.empty()) {
-          Entity& trail =
-              g.add("cloudtrail_trail", t.substr(t.rfind('/') + 1), t.substr(t.rfind('/') + 1));
-          if (t.rfind("arn:", 0) == 0) trail.attributes["arn"] = t;
-          trail.attributes["region"] = region;
-          act_on(trail.key);
-        }
-      }
-      if (src == "eks.amazonaws.com") {
-        std::string cn = rp("name");
-        if (cn.empty()) cn = rp("clusterName");
-        if (!cn.empty()) {
-          std::string carn = fmt::format("arn:aws:eks:{}:{}:cluster/{}", region, account, cn);
-          cluster(cn, carn);
-          target("cluster:" + cn);
-        }
-      }
+    case Source::CloudTrail:
+      r.cloudtrail();
       break;
-    }
-    case Source::K8sAudit: {
-      std::string user = path_text(d, "user.username");
-      std::string uk = k8s_user_key(user);
-      if (starts_with(uk, "k8suser:"))
-        g.add("k8s_user", user, user);
-      else if (starts_with(uk, "sa:")) {
-        auto slash = uk.find('/');
-        g.add("service_account", uk.substr(3), uk.substr(slash + 1), uk.substr(3, slash - 3));
-      } else if (starts_with(uk, "node:"))
-        g.add("node", uk.substr(5), uk.substr(5));
-      std::string subresource = path_text(d, "objectRef.subresource");
-      std::string resource = path_text(d, "objectRef.resource");
-      std::string ns = path_text(d, "objectRef.namespace");
-      std::string name = path_text(d, "objectRef.name");
-      std::string verb = path_text(d, "verb");
-      out.verb = verb;
-      if (resource == "pods" && subresource == "binding") {
-        // The scheduler placing a pod: the pod → node link, nothing about the scheduler.
-        std::string node = path_text(d, "requestObject.target.name");
-        if (!node.empty() && !name.empty()) {
-          std::string pk = g.add("pod", ns + "/" + name, name, ns).key;
-          g.entities[pk].attributes["node"] = node;
-          g.link(pk, g.add("node", node, node).key, "scheduled on", ev);
-          target(pk);
-        }
-        break;
-      }
-      actor(uk);
-      std::string arn = first_path(d, {"user.extra.arn", "user.extra.canonicalArn"});
-      if (!arn.empty()) {
-        std::string ik = iam(arn);
-        g.link(uk, ik, "authenticated as", ev);
-        actor(ik);
-        std::string k = access_key(path_text(d, "user.extra.accessKeyId"), ik);
-        if (!k.empty()) actor(k);
-      }
-      ip(path_text(d, "sourceIPs"), uk);
-      if (name.empty()) name = path_text(d, "responseObject.metadata.name");
-      if (name.empty()) name = path_text(d, "requestObject.metadata.name");
-      std::string t;
-      simdjson::dom::element obj;
-      bool has_obj = d["requestObject"].get(obj) == simdjson::SUCCESS && obj.is_object();
-      simdjson::dom::element resp;
-      bool has_resp = d["responseObject"].get(resp) == simdjson::SUCCESS && resp.is_object() &&
-                      path_text(resp, "kind") != "Status";
-      simdjson::dom::element spec_obj = has_resp ? resp : obj;
-      bool has_spec = has_resp || has_obj;
-      if (resource == "pods" && !name.empty()) {
-        Entity& p = g.add("pod", ns + "/" + name, name, ns);
-        t = p.key;
-        if (has_spec && (verb == "create" || verb == "update" || verb == "patch"))
-          pod_attributes(g, g.entities[t], spec_obj, ev);
-      } else if ((resource == "clusterrolebindings" || resource == "rolebindings") &&
-                 !name.empty()) {
-        std::string kind = resource == "clusterrolebindings" ? "ClusterRoleBinding" : "RoleBinding";
-        Entity& b = g.add("binding", kind + "/" + (ns.empty() ? "" : ns + "/") + name, name, ns);
-        b.attributes["kind"] = kind;
-        t = b.key;
-        if (has_obj) binding_attributes(g, t, obj, ev);
-      } else if ((resource == "clusterroles" || resource == "roles") && !name.empty()) {
-        Entity& r = g.add("role",
-                          (resource == "clusterroles" ? "ClusterRole/" : "Role/") +
-                              (ns.empty() ? "" : ns + "/") + name,
-                          name, ns);
-        r.attributes["kind"] = resource == "clusterroles" ? "ClusterRole" : "Role";
-        t = r.key;
-      } else if (resource == "serviceaccounts" && !name.empty()) {
-        t = g.add("service_account", ns + "/" + name, name, ns).key;
-      } else if (resource == "secrets" && !name.empty()) {
-        t = g.add("secret", ns + "/" + name, name, ns).key;
-      } else if (resource == "configmaps" && !name.empty()) {
-        t = g.add("configmap", ns + "/" + name, name, ns).key;
-      } else if (std::string wk = workload_kind(resource);
-                 !wk.empty() && wk != "Pod" && !name.empty()) {
-        Entity& w = g.add("workload", wk + "/" + ns + "/" + name, name, ns);
-        w.attributes["kind"] = wk;
-        t = w.key;
-        // A workload made by another (a CronJob's Job, a Deployment's ReplicaSet).
-        if (has_spec && verb == "create") {
-          std::string owner_kind = path_text(spec_obj, "metadata.ownerReferences.kind");
-          std::string owner_name = path_text(spec_obj, "metadata.ownerReferences.name");
-          std::string owk = workload_kind(owner_kind);
-          if (!owk.empty() && owk != "Pod" && !owner_name.empty()) {
-            g.entities[t].attributes["owner_kind"] = owk;
-            g.entities[t].attributes["owner_name"] = owner_name;
-            Entity& o = g.add("workload", owk + "/" + ns + "/" + owner_name, owner_name, ns);
-            o.attributes["kind"] = owk;
-            g.link(t, o.key, "owned by", ev);
-          }
-        }
-      } else if (resource == "nodes" && !name.empty()) {
-        t = g.add("node", name, name).key;
-      }
-      if (!t.empty() && t != uk) {
-        target(t);
-        std::string rel(relation_for_verb(verb, subresource));
-        g.link(uk, t, rel, ev);
-      }
-      // The binding that let the request through, as the API server recorded it.
-      if (std::string b =
-              binding_from_reason(path_text(d, "annotations.authorization.k8s.io/reason"));
-          !b.empty()) {
-        std::string bname = b.substr(b.rfind('/') + 1);
-        bool cluster_binding = b.rfind("binding:ClusterRoleBinding/", 0) == 0;
-        std::string bns = cluster_binding ? "" : b.substr(20, b.rfind('/') - 20);
-        Entity& be = g.add("binding", b.substr(8), bname, bns);
-        be.attributes["kind"] = cluster_binding ? "ClusterRoleBinding" : "RoleBinding";
-        if (!starts_with(uk, "k8suser:system:") || user == "system:anonymous")
-          g.link(uk, be.key, "allowed by", ev);
-      }
-      // aws-auth written: the IAM principals it maps to Kubernetes users.
-      if (resource == "configmaps" && ns == "kube-system" && name == "aws-auth" && has_spec &&
-          (verb == "create" || verb == "update" || verb == "patch")) {
-        for (bool users : {false, true}) {
-          std::string text = path_text(obj, users ? "data.mapUsers" : "data.mapRoles");
-          if (text.empty()) continue;
-          std::string error;
-          for (const auto& e : cluster::parse_aws_auth_list(text, users, error)) {
-            if (e.arn.empty() || e.username.empty() || e.username.find("{{") != std::string::npos)
-              continue;
-            std::string pk = iam(e.arn);
-            std::string mk = k8s_user_key(e.username);
-            if (mk.rfind("k8suser:", 0) == 0) g.add("k8s_user", e.username, e.username);
-            Evidence mev = ev;
-            mev.text = fmt::format("kube-system/aws-auth maps {} to {}", e.arn, e.username);
-            if (!pk.empty()) g.link(mk, pk, "mapped from (aws-auth)", mev);
-          }
-        }
-      }
+    case Source::K8sAudit:
+      r.k8s_audit();
       break;
-    }
-    case Source::GuardDuty: {
-      std::string cn = path_text(d, "resource.eksClusterDetails.name");
-      cluster(cn, path_text(d, "resource.eksClusterDetails.arn"));
-      if (g.cluster.region.empty()) g.cluster.region = path_text(d, "region");
-      if (g.cluster.account.empty()) g.cluster.account = path_text(d, "accountId");
-      std::string account = path_text(d, "accountId");
-      std::string user = path_text(d, "resource.kubernetesDetails.kubernetesUserDetails.username");
-      std::string uk;
-      if (!user.empty()) {
-        uk = k8s_user_key(user);
-        if (starts_with(uk, "k8suser:")) g.add("k8s_user", user, user);
-        actor(uk);
-      }
-      std::string key_id = path_text(d, "resource.accessKeyDetails.accessKeyId");
-      std::string key_user = path_text(d, "resource.accessKeyDetails.userName");
-      std::string key_type = path_text(d, "resource.accessKeyDetails.userType");
-      std::string owner;
-      if (!key_user.empty() && key_type == "IAMUser") owner = iam(user_arn_of(account, key_user));
-      if (!owner.empty()) actor(owner);
-      if (!owner.empty() && !uk.empty()) g.link(uk, owner, "authenticated as", ev);
-      if (!key_user.empty() && (key_type == "AssumedRole" || key_type == "Role")) {
-        owner = iam(role_arn_of(account, key_user));
-        actor(owner);
-        std::string principal = path_text(d, "resource.accessKeyDetails.principalId");
-        std::string session = principal.substr(
-            principal.find(':') == std::string::npos ? principal.size() : principal.find(':') + 1);
-        if (std::string inst = session_instance("/" + session); !inst.empty()) {
-          g.entities[owner].attributes["node_role"] = "true";
-          g.link(owner, g.add("instance", inst, inst).key, "instance role of", ev);
-        }
-      }
-      if (std::string k = access_key(key_id, owner); !k.empty()) actor(k);
-      if (std::string b = path_text(d, "resource.s3BucketDetails.name"); !b.empty())
-        target(g.add("s3_bucket", b, b).key);
-      ip(first_path(d, {"service.action.kubernetesApiCallAction.remoteIpDetails.ipAddressV4",
-                        "service.action.awsApiCallAction.remoteIpDetails.ipAddressV4"}),
-         uk);
-      std::string wtype = path_text(d, "resource.kubernetesDetails.kubernetesWorkloadDetails.type");
-      std::string wname = path_text(d, "resource.kubernetesDetails.kubernetesWorkloadDetails.name");
-      std::string wns =
-          path_text(d, "resource.kubernetesDetails.kubernetesWorkloadDetails.namespace");
-      std::string pod_key;
-      if (!wname.empty()) {
-        std::string wk = workload_kind(wtype);
-        if (wk == "Pod" || wtype.empty()) {
-          Entity& p = g.add("pod", wns + "/" + wname, wname, wns);
-          pod_key = p.key;
-          std::string uid =
-              path_text(d, "resource.kubernetesDetails.kubernetesWorkloadDetails.uid");
-          if (!uid.empty()) p.id = uid;
-        } else {
-          if (wk.empty()) wk = wtype;
-          Entity& w = g.add("workload", wk + "/" + wns + "/" + wname, wname, wns);
-          w.attributes["kind"] = wk;
-          pod_key = w.key;
-        }
-        target(pod_key);
-        for (const auto& i : all_texts(
-                 d, "resource.kubernetesDetails.kubernetesWorkloadDetails.containers.image")) {
-          add_to_list(g.entities[pod_key].attributes["images"], i);
-          g.link(pod_key, g.add("image", i, i).key, "runs image", ev);
-        }
-        for (const auto& a : out.actors) g.link(a, pod_key, "acted on", ev);
-      }
-      if (std::string remote =
-              path_text(d, "service.action.networkConnectionAction.remoteIpDetails.ipAddressV4");
-          !pod_key.empty() && is_public_ip(remote))
-        g.link(pod_key, g.add("ip", remote, remote).key, "connected to", ev);
-      std::string instance = path_text(d, "resource.instanceDetails.instanceId");
-      std::string node = path_text(d, "resource.instanceDetails.networkInterfaces.privateDnsName");
-      if (!instance.empty()) {
-        Entity& in = g.add("instance", instance, instance);
-        std::string az = path_text(d, "resource.instanceDetails.availabilityZone");
-        if (!az.empty()) in.attributes["availability_zone"] = az;
-        std::string ik = in.key;
-        target(ik);
-        if (!node.empty()) {
-          std::string nk = g.add("node", node, node).key;
-          g.entities[nk].attributes["instance_id"] = instance;
-          g.link(nk, ik, "is instance", ev);
-          if (!pod_key.empty()) g.link(pod_key, nk, "ran on", ev);
-          target(nk);
-        }
-      }
+    case Source::GuardDuty:
+      r.guardduty();
       break;
-    }
-    case Source::Falco: {
-      std::string pod = path_text(d, "output_fields.k8s.pod.name");
-      std::string ns = path_text(d, "output_fields.k8s.ns.name");
-      std::string kuser = path_text(d, "output_fields.ka.user.name");
-      // A k8s_audit alert's hostname is the Falco pod that read the audit log, not a node.
-      std::string host = kuser.empty() && path_text(d, "source") != "k8s_audit"
-                             ? path_text(d, "hostname")
-                             : std::string();
-      std::string pk;
-      if (pod.empty() && path_text(d, "source") == "k8s_audit") {
-        // k8saudit rules name the object of the request.
-        std::string res = path_text(d, "output_fields.ka.target.resource");
-        std::string tname = path_text(d, "output_fields.ka.target.name");
-        std::string tns = path_text(d, "output_fields.ka.target.namespace");
-        if (tname.empty()) tname = path_text(d, "output_fields.ka.resp.name");
-        if (res == "pods" && !tname.empty()) {
-          pod = tname;
-          ns = tns;
-        } else if (std::string wk = workload_kind(res);
-                   !wk.empty() && wk != "Pod" && !tname.empty()) {
-          Entity& w = g.add("workload", wk + "/" + tns + "/" + tname, tname, tns);
-          w.attributes["kind"] = wk;
-          target(w.key);
-        }
-      }
-      if (!pod.empty()) {
-        pk = g.add("pod", ns + "/" + pod, pod, ns).key;
-        target(pk);
-        std::string repo = path_text(d, "output_fields.container.image.repository");
-        std::string tag = path_text(d, "output_fields.container.image.tag");
-        if (!repo.empty()) {
-          std::string img = tag.empty() ? repo : repo + ":" + tag;
-          g.link(pk, g.add("image", img, img).key, "runs image", ev);
-        }
-      }
-      if (!host.empty()) {
-        std::string nk = g.add("node", host, host).key;
-        if (!pk.empty()) g.link(pk, nk, "ran on", ev);
-        target(nk);
-      }
-      // The remote end of a connection the workload made (a reverse shell, a download).
-      std::string remote = first_path(d, {"output_fields.fd.sip", "output_fields.fd.rip"});
-      if (!pk.empty() && is_public_ip(remote))
-        g.link(pk, g.add("ip", remote, remote).key, "connected to", ev);
-      if (!kuser.empty()) actor(k8s_user_key(kuser));
+    case Source::Falco:
+      r.falco();
       break;
-    }
-    case Source::Ocsf: {
-      std::string host = path_text(d, "device.hostname");
-      std::string instance = path_text(d, "device.instance_uid");
-      std::string nk, ik;
-      if (!host.empty()) nk = g.add("node", host, host).key;
-      if (!instance.empty()) ik = g.add("instance", instance, instance).key;
-      if (!nk.empty() && !ik.empty()) {
-        g.entities[nk].attributes["instance_id"] = instance;
-        g.link(nk, ik, "is instance", ev);
-      }
-      if (!nk.empty()) target(nk);
-      if (!ik.empty()) target(ik);
-      simdjson::dom::array res;
-      if (d["resources"].get(res) == simdjson::SUCCESS)
-        for (auto r : res) {
-          if (path_text(r, "type") != "Kubernetes Pod") continue;
-          std::string full = path_text(r, "name");
-          size_t slash = full.find('/');
-          if (slash == std::string::npos) continue;
-          std::string pk = g.add("pod", full, full.substr(slash + 1), full.substr(0, slash)).key;
-          std::string uid = path_text(r, "uid");
-          if (!uid.empty()) g.entities[pk].id = uid;
-          target(pk);
-          if (!nk.empty()) g.link(pk, nk, "ran on", ev);
-        }
+    case Source::Ocsf:
+      r.ocsf();
       break;
-    }
     case Source::Vulnerability:
       // A scanner's finding names an image, not an actor or an act: vulnerability events are
       // evidence for the image joins, and add no entity or link to the incident's graph here.
       break;
   }
-  return out;
+  return r.out;
 }
 
 void add_snapshot(Graph& g, const cluster::Snapshot& snap) {

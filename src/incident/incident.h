@@ -17,11 +17,13 @@
 #include "cluster/cluster.h"
 #include "detect/detect.h"
 #include "event/event.h"
+#include "util/severity.h"
 
 namespace eksir::incident {
 
-enum class Level { Low, Medium, High, Critical };
-std::string_view level_name(Level l);  // "Low" .. "Critical"
+// The incident's severity: the playbook's levels, Low to Critical, on the one scale.
+using Level = util::Severity;
+// A level's name, any letter case ("high", "Critical"); nullopt for info and anything else.
 std::optional<Level> parse_level(std::string_view s);
 
 // One fact behind a criterion, an affected resource, a link or a timeline line.

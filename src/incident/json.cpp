@@ -31,7 +31,7 @@ void criteria(Json& j, const std::vector<Criterion>& cs) {
   for (const auto& c : cs) {
     j.item();
     j.open('{');
-    j.kv("level", level_name(c.level));
+    j.kv("level", util::severity_title(c.level));
     j.kv("id", c.id);
     j.kv("criterion", c.criterion);
     j.kv_bool("likely_benign", c.likely_benign);
@@ -115,7 +115,7 @@ void incident(Json& j, const Incident& inc, bool lead, const AttackView* view = 
   j.kv("type", inc.type);
   j.key("severity");
   if (inc.undetermined.empty())
-    j.str(level_name(inc.severity));
+    j.str(util::severity_title(inc.severity));
   else
     j.raw("null");
   if (!lead) {

@@ -383,7 +383,7 @@ ReadResult read_json(std::string_view text) {
     if (!p.is_object()) continue;
     cluster::Finding c;
     c.check = p["check"].str();
-    c.severity = cluster::parse_severity(p["severity"].str()).value_or(cluster::Severity::info);
+    c.severity = cluster::parse_severity(p["severity"].str()).value_or(cluster::Severity::Info);
     c.kind = p["kind"].str();
     c.ns = p["namespace"].str();
     c.name = p["name"].str();

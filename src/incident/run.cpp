@@ -344,8 +344,9 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
   rec.policy_sha256 = policy_sha256;
   rec.incident_id = inv.incident.id;
   rec.title = inv.incident.title;
-  rec.severity =
-      inv.incident.undetermined.empty() ? std::string(level_name(inv.incident.severity)) : "";
+  rec.severity = inv.incident.undetermined.empty()
+                     ? std::string(util::severity_title(inv.incident.severity))
+                     : "";
   std::vector<std::string> findings_json;
   findings_json.reserve(inv.findings.size());
   for (const auto& f : inv.findings) {
@@ -434,10 +435,10 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
   if (!o.quiet) {
     sources::print_scan_summary(
         err, "investigate", info.stats,
-        fmt::format(
-            "{} rules, {} findings, {} posture results, severity {}", info.rules_loaded,
-            util::thousands(inv.findings.size()), inv.posture.size(),
-            inv.incident.undetermined.empty() ? level_name(inv.incident.severity) : "undetermined"),
+        fmt::format("{} rules, {} findings, {} posture results, severity {}", info.rules_loaded,
+                    util::thousands(inv.findings.size()), inv.posture.size(),
+                    inv.incident.undetermined.empty() ? util::severity_title(inv.incident.severity)
+                                                      : "undetermined"),
         false);
     err << fmt::format("eksir investigate: case {} (run {}): {}\n", util::visible(dir), rec.id,
                        fmt::join(written, ", "));

@@ -145,28 +145,10 @@ std::string user_agent_of(const FindingFacts& ff) {
 
 }  // namespace
 
-std::string_view level_name(Level l) {
-  switch (l) {
-    case Level::Critical:
-      return "Critical";
-    case Level::High:
-      return "High";
-    case Level::Medium:
-      return "Medium";
-    case Level::Low:
-      return "Low";
-  }
-  return "Low";
-}
-
 std::optional<Level> parse_level(std::string_view s) {
-  std::string l(s);
-  std::transform(l.begin(), l.end(), l.begin(), [](unsigned char c) { return std::tolower(c); });
-  if (l == "critical") return Level::Critical;
-  if (l == "high") return Level::High;
-  if (l == "medium") return Level::Medium;
-  if (l == "low") return Level::Low;
-  return std::nullopt;
+  auto l = util::parse_severity(s);
+  if (l == util::Severity::Info) return std::nullopt;
+  return l;
 }
 
 std::string_view criterion_text(std::string_view id) {

@@ -18,7 +18,7 @@ namespace {
 // A level in the palette every command uses (util/colour.h): critical red and bold, high red,
 // medium yellow, low the terminal's own colour.
 std::string_view level_color(Level l) {
-  return util::severity_sgr(level_name(l));
+  return util::severity_sgr(util::severity_title(l));
 }
 
 // The severity at the top, reversed: the level's colour as a badge.
@@ -54,8 +54,8 @@ void write_summary(const Investigation& inv, std::ostream& out, bool color, size
   if (undetermined)
     line(s("1;7", " UNDETERMINED ") + "  " + s(bold, util::visible(inc.title)));
   else
-    line(s(badge_color(inc.severity), fmt::format(" {} ", level_name(inc.severity))) + "  " +
-         s(bold, util::visible(inc.title)));
+    line(s(badge_color(inc.severity), fmt::format(" {} ", util::severity_title(inc.severity))) +
+         "  " + s(bold, util::visible(inc.title)));
   line(fmt::format("{}  {}  case {}", util::visible(inc.id), util::visible(inc.type),
                    inv.run.case_dir.empty() ? "(not saved)" : util::visible(inv.run.case_dir)));
   std::string by_source;
@@ -73,12 +73,12 @@ void write_summary(const Investigation& inv, std::ostream& out, bool color, size
     line(s(bold, "Why undetermined"));
     line("  " + inc.undetermined);
   } else {
-    line(s(bold, fmt::format("Why {}", level_name(inc.severity))));
+    line(s(bold, fmt::format("Why {}", util::severity_title(inc.severity))));
   }
   for (const auto& c : inc.criteria) {
     if (c.likely_benign) continue;
     line(fmt::format("  {} {} — {}", c.level == inc.severity ? "■" : "□",
-                     s(level_color(c.level), std::string(level_name(c.level))),
+                     s(level_color(c.level), std::string(util::severity_title(c.level))),
                      util::visible(c.criterion)));
     size_t shown = 0;
     for (const auto& e : c.evidence) {
@@ -97,7 +97,7 @@ void write_summary(const Investigation& inv, std::ostream& out, bool color, size
   }
   for (const auto& c : inc.criteria)
     if (c.likely_benign)
-      line(fmt::format("  – {} — {} (not counted: likely benign)", level_name(c.level),
+      line(fmt::format("  – {} — {} (not counted: likely benign)", util::severity_title(c.level),
                        util::visible(c.criterion)));
   for (const auto& a : inc.assumptions) line("  assumed: " + util::visible(a));
 
@@ -225,9 +225,10 @@ void write_summary(const Investigation& inv, std::ostream& out, bool color, size
       }
       std::string count =
           fmt::format(" ({} finding{})", l.findings.size(), l.findings.size() == 1 ? "" : "s");
-      line(fmt::format("  {:<7} {} {}{}", util::visible(l.id),
-                       s(level_color(l.severity), fmt::format("{:<8}", level_name(l.severity))),
-                       field(l.title, 2 + 8 + 9 + count.size()), count));
+      line(fmt::format(
+          "  {:<7} {} {}{}", util::visible(l.id),
+          s(level_color(l.severity), fmt::format("{:<8}", util::severity_title(l.severity))),
+          field(l.title, 2 + 8 + 9 + count.size()), count));
     }
   }
   out << "\n";

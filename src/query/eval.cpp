@@ -759,10 +759,7 @@ const Node& CompiledQuery::root() const {
 CompiledQuery compile(const Node& root, const CompileOptions& options) {
   auto impl = std::make_shared<CompiledQuery::Impl>();
   impl->root = root;
-  impl->now = options.now != kNoTime ? options.now
-                                     : std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                           std::chrono::system_clock::now().time_since_epoch())
-                                           .count();
+  impl->now = options.now != kNoTime ? options.now : util::now_ns();
   impl->add(root, false);
   for (int s = 0; s < kSourceCount; ++s) impl->may[s] = impl->may_match(0, static_cast<Source>(s));
   std::vector<std::string> lits;

@@ -199,10 +199,7 @@ class Builder {
 
   Report build() {
     r_.generated = in_.generated;
-    if (r_.generated == kNoTime)
-      r_.generated = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count();
+    if (r_.generated == kNoTime) r_.generated = util::now_ns();
     r_.case_dir = valid_utf8(in_.info.dir);
     r_.case_status = valid_utf8(in_.info.status);
     r_.close_reason = valid_utf8(in_.info.close_reason);
@@ -233,7 +230,7 @@ class Builder {
     if (has_incident_ && !inc_.undetermined.empty()) {
       r_.undetermined = t(inc_.undetermined);
     } else {
-      if (has_incident_) r_.severity = std::string(incident::level_name(inc_.severity));
+      if (has_incident_) r_.severity = std::string(util::severity_title(inc_.severity));
       if (r_.severity.empty()) r_.severity = valid_utf8(in_.info.severity);
     }
     r_.cluster = t(inc_.cluster.name);
@@ -246,7 +243,7 @@ class Builder {
     }
     for (const auto& c : inc_.criteria) {
       Criterion cr;
-      cr.level = std::string(incident::level_name(c.level));
+      cr.level = std::string(util::severity_title(c.level));
       cr.id = t(c.id);
       cr.text = t(c.criterion);
       cr.likely_benign = c.likely_benign;
@@ -517,9 +514,9 @@ class Builder {
     }
     for (const auto& l : inv_.leads)
       r_.leads.push_back(
-          fmt::format("{} [{}] {}", t(l.id), incident::level_name(l.severity), t(l.title)));
+          fmt::format("{} [{}] {}", t(l.id), util::severity_title(l.severity), t(l.title)));
     for (const auto& p : inv_.posture) {
-      if (p.severity != cluster::Severity::critical && p.severity != cluster::Severity::high)
+      if (p.severity != cluster::Severity::Critical && p.severity != cluster::Severity::High)
         continue;
       r_.posture.push_back(fmt::format("[{}] {} {}{}: {}", cluster::severity_name(p.severity),
                                        t(p.kind), p.ns.empty() ? "" : t(p.ns) + "/", t(p.name),

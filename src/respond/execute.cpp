@@ -20,6 +20,7 @@
 #include "respond/process.h"
 #include "respond/respond.h"
 #include "respond/resume.h"
+#include "util/time_math.h"
 #include "util/visible.h"
 
 namespace eksir::respond {
@@ -27,12 +28,6 @@ namespace eksir::respond {
 namespace {
 
 using nlohmann::json;
-
-TimeNs now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // The argv as it is executed: checked again by the grammar the plan was built with (a plan is
 // data, and recovery's comes from the journal), then the configured program in argv[0] and, for
@@ -350,7 +345,7 @@ int respond(const RespondOptions& o, std::istream& in, std::ostream& out, std::o
       for (const auto& p : cc.problems) e.target += (e.target.empty() ? "" : "; ") + p;
       e.reason = o.reason;
       e.operator_name = store::operator_name();
-      e.started = e.finished = now_ns();
+      e.started = e.finished = util::now_ns();
       if (auto st = lc.store->append_journal(e); !st) {
         err << "eksir respond: the context override could not be journaled: " << st.error << "\n";
         return 2;
@@ -424,7 +419,7 @@ int respond(const RespondOptions& o, std::istream& in, std::ostream& out, std::o
           e.target = s.target;
           e.reason = o.reason;
           e.operator_name = store::operator_name();
-          e.started = e.finished = now_ns();
+          e.started = e.finished = util::now_ns();
           if (auto st = lc.store->append_journal(e); !st) {
             err << "eksir respond: step " << n << " could not be journaled as skipped: " << st.error
                 << "\n";
@@ -459,7 +454,7 @@ int respond(const RespondOptions& o, std::istream& in, std::ostream& out, std::o
     e.target = s.target;
     e.manifest = s.command.stdin_text;
     e.operator_name = store::operator_name();
-    e.started = now_ns();
+    e.started = util::now_ns();
     std::string captured;
     bool capture_failed = false;
     if (!capture.words.empty()) {
@@ -493,7 +488,7 @@ int respond(const RespondOptions& o, std::istream& in, std::ostream& out, std::o
       e.stderr_text = std::move(r.err);
     }
     e.captured_state = captured;
-    e.finished = now_ns();
+    e.finished = util::now_ns();
     if (auto st = lc.store->append_journal(e); !st) {
       err << "eksir respond: step " << n << " ran but could not be journaled: " << st.error << "\n";
       return 2;

@@ -81,7 +81,7 @@ IncidentView parse_incident(std::string_view text, std::string& error) {
   v.id = inc.id.empty() ? inv.run.case_id : inc.id;
   v.title = inc.title;
   v.type = inc.type;
-  v.severity = std::string(incident::level_name(inc.severity));
+  v.severity = std::string(util::severity_title(inc.severity));
   v.cluster = inc.cluster.name;
   v.region = inc.cluster.region;
   v.account = inc.cluster.account;

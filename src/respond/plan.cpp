@@ -3,6 +3,7 @@
 #include <set>
 
 #include "respond/plan_internal.h"
+#include "util/time_math.h"
 
 namespace eksir::respond {
 
@@ -240,11 +241,8 @@ PlanResult build_plan(std::string_view incident_json, Phase phase, const PlanOpt
   plan.region = incident.region;
   plan.account = incident.account;
   plan.cluster_arn = incident.cluster_arn;
-  plan.generated = options.now != kNoTime ? options.now
-                                          : std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                std::chrono::system_clock::now().time_since_epoch())
-                                                    .count() *
-                                                1000000;
+  // Whole milliseconds: the plan states its time to the millisecond.
+  plan.generated = options.now != kNoTime ? options.now : util::now_ns() / 1000000 * 1000000;
   if (!incident.snapshot_problem.empty())
     plan.notes.push_back(incident.snapshot_problem +
                          ": the steps that rely on the snapshot (isolation selectors, the pods "

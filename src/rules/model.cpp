@@ -13,34 +13,6 @@ void add_attack(std::vector<std::string>& attack, std::string id) {
   if (std::find(attack.begin(), attack.end(), id) == attack.end()) attack.push_back(std::move(id));
 }
 
-std::string_view severity_name(Severity s) {
-  switch (s) {
-    case Severity::Info:
-      return "info";
-    case Severity::Low:
-      return "low";
-    case Severity::Medium:
-      return "medium";
-    case Severity::High:
-      return "high";
-    case Severity::Critical:
-      return "critical";
-  }
-  return "info";
-}
-
-std::optional<Severity> parse_severity(std::string_view name) {
-  std::string n(name);
-  std::transform(n.begin(), n.end(), n.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (n == "info" || n == "informational") return Severity::Info;
-  if (n == "low") return Severity::Low;
-  if (n == "medium") return Severity::Medium;
-  if (n == "high") return Severity::High;
-  if (n == "critical") return Severity::Critical;
-  return std::nullopt;
-}
-
 const std::vector<std::string>& criterion_ids() {
   static const std::vector<std::string> ids = {
       "critical.cluster_admin",     "critical.data_exfiltration",
@@ -92,24 +64,6 @@ void LoadResult::merge(LoadResult&& o) {
   for (auto& n : o.not_loaded) not_loaded.push_back(std::move(n));
   for (auto& s : o.skipped_files) skipped_files.push_back(std::move(s));
   files += o.files;
-}
-
-TimeNs parse_duration(std::string_view text) {
-  return eksir::parse_duration(text);
-}
-
-std::string format_duration(TimeNs ns) {
-  int64_t s = ns / 1000000000LL;
-  if (s <= 0) return "0s";
-  std::string out;
-  for (auto [unit, name] :
-       {std::pair<int64_t, char>{86400, 'd'}, {3600, 'h'}, {60, 'm'}, {1, 's'}}) {
-    if (s >= unit) {
-      out += fmt::format("{}{}", s / unit, name);
-      s %= unit;
-    }
-  }
-  return out;
 }
 
 namespace {

@@ -15,12 +15,13 @@
 
 #include "event/event.h"
 #include "query/query.h"
+#include "util/severity.h"
 
 namespace eksir::rules {
 
-enum class Severity : uint8_t { Info, Low, Medium, High, Critical };
-std::string_view severity_name(Severity s);  // "info" ... "critical"
-std::optional<Severity> parse_severity(std::string_view name);
+using util::parse_severity;
+using util::Severity;
+using util::severity_name;
 
 // The playbook criteria (PRODUCT.md §6): "critical.cluster_admin", ...
 const std::vector<std::string>& criterion_ids();
@@ -180,11 +181,6 @@ std::string builtin_rules_dir();
 // tree, a build folder inside the checkout), else the source tree's when exe_path lies in the
 // build tree it was built in; else the installed path, missing (the caller warns, naming it).
 std::string builtin_rules_dir_for(const std::string& exe_path);
-
-// "5m", "30s", "2h", "7d" → nanoseconds; 0 when not a duration.
-TimeNs parse_duration(std::string_view text);
-// 300 s → "5m", 7 d → "7d", 90 s → "1m30s", 4 d 3 h → "4d3h".
-std::string format_duration(TimeNs ns);
 
 // Turns a test event (a JSON object text) into events through the evidence unwrapper, exactly as
 // real evidence is read. Calls fn for each event; returns an error message or "".

@@ -4,6 +4,7 @@
 
 #include "store/case_impl.h"
 #include "store/migrations.h"
+#include "util/time_math.h"
 
 namespace eksir::store {
 namespace {
@@ -142,7 +143,7 @@ std::unique_ptr<Case> Case::open_as(const std::string& dir, int how, Status& sta
     sql::Stmt meta(impl->db,
                    "INSERT OR IGNORE INTO case_meta (singleton, case_id, created, updated) "
                    "VALUES (1, ?1, ?2, ?2)");
-    TimeNs t = sql::now();
+    TimeNs t = util::now_ns();
     if (meta.bind(1, case_id_of(dir)).bind(2, t).step() != SQLITE_DONE)
       return fail("cannot write the case header: " + sql::last_error(impl->db));
   }
@@ -189,7 +190,7 @@ CaseInfo Case::info() const {
 }
 
 Status Case::close(std::string_view reason, TimeNs when) {
-  if (when == kNoTime) when = sql::now();
+  if (when == kNoTime) when = util::now_ns();
   Transaction tx(impl_->db);
   if (!tx.error().empty()) return impl_->fail("cannot close the case: " + tx.error());
   sql::Stmt s(impl_->db, "SELECT status, closed FROM case_meta WHERE singleton = 1");
@@ -214,7 +215,8 @@ Status Case::reopen() {
   sql::Stmt u(impl_->db,
               "UPDATE case_meta SET status = 'open', closed = NULL, close_reason = '', "
               "updated = max(updated, ?1) WHERE singleton = 1");
-  if (u.bind(1, sql::now()).step() != SQLITE_DONE) return impl_->fail_db("cannot reopen the case");
+  if (u.bind(1, util::now_ns()).step() != SQLITE_DONE)
+    return impl_->fail_db("cannot reopen the case");
   if (!tx.commit()) return impl_->fail("cannot reopen the case: " + tx.error());
   return {};
 }

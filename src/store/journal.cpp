@@ -4,6 +4,7 @@
 
 #include "store/case_impl.h"
 #include "util/text.h"
+#include "util/time_math.h"
 
 namespace eksir::store {
 namespace {
@@ -32,13 +33,13 @@ std::vector<std::string> argv_from_json(simdjson::dom::parser& parser, const std
 
 Status Case::add_note(Note& note) {
   if (note.text.empty()) return impl_->fail("a note needs text");
-  if (note.time == kNoTime) note.time = sql::now();
+  if (note.time == kNoTime) note.time = util::now_ns();
   if (note.author.empty()) note.author = operator_name();
   Transaction tx(impl_->db);
   if (!tx.error().empty()) return impl_->fail("cannot add the note: " + tx.error());
   sql::Stmt s(impl_->db, "INSERT INTO notes (time, author, text) VALUES (?,?,?)");
   if (s.bind(1, note.time).bind(2, note.author).bind(3, note.text).step() != SQLITE_DONE ||
-      !impl_->touch(sql::now()))
+      !impl_->touch(util::now_ns()))
     return impl_->fail_db("cannot add the note");
   int64_t id = sqlite3_last_insert_rowid(impl_->db);
   if (!tx.commit()) return impl_->fail("cannot add the note: " + tx.error());
@@ -57,7 +58,7 @@ Status Case::save_plan(std::string_view phase, std::string_view plan_json) {
   if (phase.empty()) return impl_->fail("a plan needs a phase");
   Transaction tx(impl_->db);
   if (!tx.error().empty()) return impl_->fail("cannot save the plan: " + tx.error());
-  TimeNs t = sql::now();
+  TimeNs t = util::now_ns();
   sql::Stmt s(impl_->db, "INSERT INTO plans (saved, phase, plan_json) VALUES (?,?,?)");
   if (s.bind(1, t).bind(2, phase).bind(3, plan_json).step() != SQLITE_DONE || !impl_->touch(t))
     return impl_->fail_db("cannot save the plan");
@@ -76,7 +77,7 @@ Status Case::append_journal(JournalEntry& entry) {
   if (entry.operator_name.empty()) entry.operator_name = operator_name();
   Transaction tx(impl_->db);
   if (!tx.error().empty()) return impl_->fail("cannot write the journal: " + tx.error());
-  TimeNs t = sql::now();
+  TimeNs t = util::now_ns();
   sql::Stmt s(impl_->db,
               "INSERT INTO journal (recorded, phase, step_id, action, target, argv_json, "
               "manifest, started, finished, exit_status, stdout, stderr, operator, "

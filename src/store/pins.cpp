@@ -5,6 +5,7 @@
 #include <set>
 
 #include "store/case_impl.h"
+#include "util/time_math.h"
 
 namespace eksir::store {
 
@@ -16,7 +17,7 @@ std::string pin_key(const Pin& pin) {
 Status Case::add_pins(std::vector<Pin>& pins, size_t* already) {
   if (already) *already = 0;
   if (impl_->version < 4) return impl_->fail("the case's schema has no pins (migrate it first)");
-  TimeNs now = sql::now();
+  TimeNs now = util::now_ns();
   Transaction tx(impl_->db);
   if (!tx.error().empty()) return impl_->fail("cannot pin: " + tx.error());
   sql::Stmt find(impl_->db, "SELECT id FROM pins WHERE record_key = ?");
@@ -89,7 +90,7 @@ Status Case::remove_pins(const std::vector<int64_t>& ids) {
     if (sqlite3_changes(impl_->db) == 0)
       return impl_->fail(fmt::format("no pin {} in the case (`eksir case show` lists them)", id));
   }
-  if (!impl_->touch(sql::now())) return impl_->fail_db("cannot unpin");
+  if (!impl_->touch(util::now_ns())) return impl_->fail_db("cannot unpin");
   if (!tx.commit()) return impl_->fail("cannot unpin: " + tx.error());
   return {};
 }

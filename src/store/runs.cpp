@@ -1,6 +1,7 @@
 // Investigation runs: each saved whole in one transaction, with its inputs, rule sources,
 // findings, entities and timeline.
 #include "store/case_impl.h"
+#include "util/time_math.h"
 
 namespace eksir::store {
 namespace {
@@ -107,7 +108,7 @@ Status Case::save_run(RunRecord& run) {
   auto* db = impl_->db;
   Transaction tx(db);
   if (!tx.error().empty()) return impl_->fail("cannot save the run: " + tx.error());
-  TimeNs saved = sql::now();
+  TimeNs saved = util::now_ns();
   sql::Stmt s(db,
               "INSERT INTO runs (saved, started, finished, tool_version, operator, incident_id, "
               "title, severity, incident_json, policy_path, policy_sha256) "

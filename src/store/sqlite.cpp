@@ -102,10 +102,4 @@ int64_t scalar(sqlite3* db, std::string_view sql, int64_t fallback, ErrorSink* s
   return s.integer(0);
 }
 
-TimeNs now() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 }  // namespace eksir::store::sql

@@ -66,7 +66,4 @@ std::string last_error(sqlite3* db);
 // The first column of the first row of a one-value query as an integer; fallback when none.
 int64_t scalar(sqlite3* db, std::string_view sql, int64_t fallback = 0, ErrorSink* sink = nullptr);
 
-// Nanoseconds since the epoch, now.
-TimeNs now();
-
 }  // namespace eksir::store::sql

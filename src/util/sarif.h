@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace eksir::util::sarif {
 
@@ -16,5 +17,28 @@ std::string_view level(std::string_view severity);
 // A path as an artifact location URI: absolute paths as file://, with space, %, #, ? and control
 // bytes percent-encoded.
 std::string uri(std::string_view path);
+
+// One SARIF log of one eksir run: the rules the results cite, then the results, in the order
+// given. The level and security-severity of each come from its severity name, the rule index
+// from its rule id. Members particular to one output are JSON members (`"a":1,"b":2`, without
+// braces) its writer makes with util::JsonWriter; "" leaves them out.
+struct Rule {
+  std::string id;
+  std::string name;  // "" = no name member
+  std::string short_text, full_text;
+  std::string severity;           // "critical" ... "info": the default level and security-severity
+  std::string properties_before;  // properties members before "security-severity"
+  std::string properties_after;   // and after it
+};
+struct Result {
+  std::string rule_id;
+  std::string severity;
+  std::string message;
+  std::string locations;     // the elements of "locations"
+  std::string fingerprints;  // members of "partialFingerprints"; "" = none
+  std::string properties;    // members of "properties"
+};
+// The SARIF 2.1.0 log, one line.
+std::string log(const std::vector<Rule>& rules, const std::vector<Result>& results);
 
 }  // namespace eksir::util::sarif

@@ -50,6 +50,20 @@ TimeNs parse_duration(std::string_view text) {
   return ns;
 }
 
+std::string format_duration(TimeNs ns) {
+  int64_t s = ns / 1000000000LL;
+  if (s <= 0) return "0s";
+  std::string out;
+  for (auto [unit, name] :
+       {std::pair<int64_t, char>{86400, 'd'}, {3600, 'h'}, {60, 'm'}, {1, 's'}}) {
+    if (s >= unit) {
+      out += std::to_string(s / unit) + name;
+      s %= unit;
+    }
+  }
+  return out;
+}
+
 namespace {
 
 struct Cursor {

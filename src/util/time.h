@@ -19,6 +19,8 @@ std::string format_time(TimeNs t);
 TimeNs parse_time(std::string_view text);
 // A span written as a count and a unit — 30s, 5m, 24h, 7d, 2w — in nanoseconds; 0 otherwise.
 TimeNs parse_duration(std::string_view text);
+// 300 s → "5m", 7 d → "7d", 90 s → "1m30s", 4 d 3 h → "4d3h"; "0s" below a second.
+std::string format_duration(TimeNs ns);
 // Days since 1970-01-01 of a proleptic Gregorian date.
 int64_t days_from_civil(int64_t year, unsigned month, unsigned day);
 

@@ -1,5 +1,7 @@
 #include "util/time_math.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <chrono>
 #include <limits>
@@ -37,6 +39,27 @@ TimeNs now_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
+}
+
+TimeNs parse_time_bound(std::string_view text, TimeNs now, std::string& error) {
+  if (TimeNs t = parse_time(text); t != kNoTime) return t;
+  if (TimeNs span = parse_duration(text); span > 0) return add_ns(now, -span);
+  error = fmt::format(
+      "'{}' is neither a time (2026-03-14T09:00:00Z) nor a duration before now (30m, 24h, 7d)",
+      text);
+  return kNoTime;
+}
+
+std::string window_error(std::string_view since_text, TimeNs since, std::string_view until_text,
+                         TimeNs until, bool empty_too) {
+  if (since == kNoTime || until == kNoTime) return {};
+  if (since < until || (since == until && !empty_too)) return {};
+  auto shown = [](std::string_view text, TimeNs t) {
+    std::string time = format_time(t);
+    return text == time ? time : fmt::format("{} ({})", text, time);
+  };
+  return fmt::format("--since {} is {} --until {}", shown(since_text, since),
+                     since == until ? "the same time as" : "later than", shown(until_text, until));
 }
 
 PlausibleRange plausible_range(TimeNs now) {

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "util/time.h"
@@ -26,6 +27,16 @@ std::optional<int64_t> seconds_between(TimeNs from, TimeNs to);
 
 // The wall clock, in nanoseconds since the epoch.
 TimeNs now_ns();
+
+// Parses --since/--until values: ISO 8601 / RFC 3339 times, or a duration before now such as
+// 30m, 24h, 7d, 2w. Returns kNoTime and sets `error` when the text is neither.
+TimeNs parse_time_bound(std::string_view text, TimeNs now, std::string& error);
+
+// The usage error of a --since later than --until (or, with empty_too, at the same time: an
+// empty window), naming both values as given and the times they stand for; "" when the window
+// is fine or a bound is kNoTime.
+std::string window_error(std::string_view since_text, TimeNs since, std::string_view until_text,
+                         TimeNs until, bool empty_too = false);
 
 // Times evidence can carry: not before 2006-01-01 (AWS's first service; nothing eksir reads is
 // older) and not more than a day after the run's wall clock (clock skew between systems).

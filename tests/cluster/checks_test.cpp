@@ -256,21 +256,21 @@ TEST(Checks, FieldsSeveritiesAndAdmins) {
   const Finding* f = find("hostpath-sensitive", "hostroot-8b7c6d-pq2lx");
   ASSERT_TRUE(f);
   EXPECT_EQ(f->field, "spec.volumes[0].hostPath.path");
-  EXPECT_EQ(f->severity, Severity::critical);
+  EXPECT_EQ(f->severity, Severity::Critical);
   EXPECT_FALSE(f->why.empty());
   ASSERT_TRUE(f = find("image-mutable-tag", "tagless"));
   EXPECT_EQ(f->field, "spec.template.spec.containers[0].image");
   ASSERT_TRUE(f = find("service-exposed", "public"));
-  EXPECT_EQ(f->severity, Severity::high);  // open to the internet
+  EXPECT_EQ(f->severity, Severity::High);  // open to the internet
   ASSERT_TRUE(f = find("service-exposed", "office"));
-  EXPECT_EQ(f->severity, Severity::low);  // only trusted_cidrs
+  EXPECT_EQ(f->severity, Severity::Low);  // only trusted_cidrs
   EXPECT_EQ(f->field, "spec.loadBalancerSourceRanges");
   ASSERT_TRUE(f = find("admin-access-policy", "arn:aws:iam::1:role/deployer"));
-  EXPECT_EQ(f->severity, Severity::info);  // listed in admin_principals
+  EXPECT_EQ(f->severity, Severity::Info);  // listed in admin_principals
   ASSERT_TRUE(f = find("admin-aws-auth-masters", "aws-auth"));
   EXPECT_EQ(f->field, "data.mapRoles[1].groups");
   ASSERT_TRUE(f = find("rbac-anonymous-binding", "anon-view"));
-  EXPECT_EQ(f->severity, Severity::critical);
+  EXPECT_EQ(f->severity, Severity::Critical);
   EXPECT_EQ(f->field, "subjects[0]");
   EXPECT_EQ(admins,
             (std::vector<std::string>{

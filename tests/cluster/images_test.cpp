@@ -144,14 +144,14 @@ TEST(ImageCheck, RunningImagesWithCriticalFindingsExploitFirst) {
     if (f.check == "image-critical-vulnerability") got.push_back(f);
   ASSERT_EQ(got.size(), 2u);
   EXPECT_EQ(got[0].kind + "/" + got[0].name, "ReplicaSet/web-6d5f");
-  EXPECT_EQ(got[0].severity, Severity::critical);  // an exploit is public
+  EXPECT_EQ(got[0].severity, Severity::Critical);  // an exploit is public
   EXPECT_NE(got[0].message.find("CVE-WEB (exploit available)"), std::string::npos)
       << got[0].message;
   EXPECT_NE(got[0].message.find("(2 pods)"), std::string::npos) << got[0].message;
   EXPECT_NE(got[0].message.find("is fixed in 2.15.0"), std::string::npos);
   EXPECT_NE(got[0].message.find("joined by digest"), std::string::npos);
   EXPECT_EQ(got[1].kind + "/" + got[1].name, "Pod/api-1");
-  EXPECT_EQ(got[1].severity, Severity::high);
+  EXPECT_EQ(got[1].severity, Severity::High);
 }
 
 }  // namespace

@@ -32,6 +32,33 @@ TEST(Sarif, ScaleInGitHubsBands) {
   EXPECT_EQ(util::sarif::uri("rel/x.log"), "rel/x.log");
 }
 
+// The one writer: rules in the order given, each result's ruleIndex from its rule id, levels and
+// scores from the severity names, the writers' own members where they asked for them.
+TEST(Sarif, OneLogWriter) {
+  util::sarif::Rule a{"r-a", "A", "short a", "full a", "high", "\"tags\":[\"security\"]", ""};
+  util::sarif::Rule b{"r-b", "", "short b", "full b", "low", "", "\"anchors\":\"x\""};
+  util::sarif::Result ra{"r-b", "medium", "m \"1\"", "{\"x\":1}", "", "\"k\":true"};
+  util::sarif::Result rb{"r-a", "critical", "m2", "", "\"f\":\"1\"", ""};
+  std::string log = util::sarif::log({a, b}, {ra, rb});
+  EXPECT_EQ(log,
+            "{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\","
+            "\"runs\":[{\"tool\":{\"driver\":{\"name\":\"eksir\",\"version\":\"" EKSIR_VERSION
+            "\",\"rules\":[{\"id\":\"r-a\",\"name\":\"A\",\"shortDescription\":{\"text\":\"short "
+            "a\"},\"fullDescription\":{\"text\":\"full a\"},\"defaultConfiguration\":{\"level\":"
+            "\"error\"},\"properties\":{\"tags\":[\"security\"],\"security-severity\":\"8.0\"}},"
+            "{\"id\":\"r-b\",\"shortDescription\":{\"text\":\"short b\"},\"fullDescription\":{"
+            "\"text\":\"full b\"},\"defaultConfiguration\":{\"level\":\"note\"},\"properties\":{"
+            "\"security-severity\":\"3.0\",\"anchors\":\"x\"}}]}},\"results\":[{\"ruleId\":\"r-b\","
+            "\"ruleIndex\":1,\"level\":\"warning\",\"message\":{\"text\":\"m \\\"1\\\"\"},"
+            "\"locations\":[{\"x\":1}],\"properties\":{\"k\":true}},{\"ruleId\":\"r-a\","
+            "\"ruleIndex\":0,\"level\":\"error\",\"message\":{\"text\":\"m2\"},\"locations\":[],"
+            "\"partialFingerprints\":{\"f\":\"1\"},\"properties\":{}}]}]}\n");
+  simdjson::dom::parser p;
+  simdjson::padded_string text(log);
+  simdjson::dom::element doc;
+  EXPECT_EQ(p.parse(text).get(doc), simdjson::SUCCESS) << log;
+}
+
 // severity -> "level security-severity" of every result of a SARIF document.
 std::map<std::string, std::string> scale_of(const std::string& sarif) {
   std::map<std::string, std::string> out;
