@@ -1,6 +1,5 @@
 #include "store/sqlite.h"
 
-#include <chrono>
 #include <cstring>
 
 namespace eksir::store::sql {
