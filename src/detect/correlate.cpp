@@ -15,46 +15,66 @@ namespace {
 
 using rules::CorrelationType;
 
-Subject key_subject(const CompiledRule& c, const std::string& key) {
+Subject key_subject(const CompiledRule& c, std::string_view key) {
   Subject s;
   size_t start = 0;
   for (size_t i = 0; i < c.key_names.size(); ++i) {
     size_t end = key.find('\x1f', start);
-    std::string v = key.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    std::string v(key.substr(start, end == std::string::npos ? std::string::npos : end - start));
     if (!v.empty()) s.emplace_back(c.key_names[i], v);
     start = end == std::string::npos ? key.size() : end + 1;
   }
   return s;
 }
 
-Finding alert(const CompiledRule& c, const std::string& key, const std::vector<const Tuple*>& evs,
+Finding alert(const CompiledRule& c, std::string_view key, const std::vector<const Tuple*>& evs,
               std::string note) {
   Finding f = rule_finding(*c.rule);
   f.subject = key_subject(c, key);
-  for (const auto& kv : evs.front()->identity)
+  for (const auto& kv : *evs.front()->identity)
     if (std::none_of(f.subject.begin(), f.subject.end(),
                      [&](const auto& s) { return s.first == kv.first; }))
       f.subject.push_back(kv);
-  f.dedup_key = c.rule->id + "\x1f" + key;
+  f.dedup_key = c.rule->id + "\x1f" + std::string(key);
   f.first_seen = evs.front()->ref.time;
   f.last_seen = evs.back()->ref.time;
   f.count = evs.size();
   for (const Tuple* t : evs)
-    if (f.evidence.size() < kMaxEvidence) f.evidence.push_back(t->ref);
+    if (f.evidence.size() < kMaxEvidence) f.evidence.push_back(t->ref.evidence());
   f.note = std::move(note);
   return f;
 }
 
-std::string key_text(const CompiledRule& c, const std::string& key) {
+std::string key_text(const CompiledRule& c, std::string_view key) {
   std::string out;
   for (const auto& [k, v] : key_subject(c, key))
     out += fmt::format("{}{}={}", out.empty() ? "" : " ", k, v);
   return out.empty() ? "(no key)" : out;
 }
 
-void count(const CompiledRule& c, const std::vector<Tuple>& ts, std::vector<Finding>& out) {
+// Findings out, each folded into the previous one of its key when within the dedup window.
+class Folded {
+ public:
+  Folded(std::vector<Finding>& out, TimeNs window) : out_(out), window_(window) {}
+  void push_back(Finding&& f) {
+    auto [it, fresh] = open_.try_emplace(f.dedup_key, out_.size());
+    if (!fresh && within(out_[it->second].last_seen, f.first_seen, window_)) {
+      merge_finding(out_[it->second], std::move(f));
+      return;
+    }
+    it->second = out_.size();
+    out_.push_back(std::move(f));
+  }
+
+ private:
+  std::vector<Finding>& out_;
+  TimeNs window_;
+  std::unordered_map<std::string, size_t> open_;
+};
+
+void count(const CompiledRule& c, const std::vector<Tuple>& ts, Folded out) {
   const auto& cor = c.rule->correlation;
-  std::unordered_map<std::string, std::deque<const Tuple*>> win;
+  std::unordered_map<std::string_view, std::deque<const Tuple*>> win;
   for (const Tuple& t : ts) {
     if (t.ref.time == kNoTime) continue;
     auto& q = win[t.key];
@@ -71,13 +91,13 @@ void count(const CompiledRule& c, const std::vector<Tuple>& ts, std::vector<Find
   }
 }
 
-void distinct(const CompiledRule& c, const std::vector<Tuple>& ts, std::vector<Finding>& out) {
+void distinct(const CompiledRule& c, const std::vector<Tuple>& ts, Folded out) {
   const auto& cor = c.rule->correlation;
   struct Win {
     std::deque<const Tuple*> q;
-    std::map<std::string, size_t> values;
+    std::map<std::string_view, size_t> values;
   };
-  std::unordered_map<std::string, Win> wins;
+  std::unordered_map<std::string_view, Win> wins;
   for (const Tuple& t : ts) {
     if (t.ref.time == kNoTime) continue;
     Win& w = wins[t.key];
@@ -110,7 +130,7 @@ void sequence(const CompiledRule& c, const std::vector<Tuple>& ts, std::vector<F
     std::vector<const Tuple*> chain;
   };
   // Per key: best[k] = the chain that completed steps 0..k-1 with the latest start.
-  std::unordered_map<std::string, std::vector<std::optional<Partial>>> state;
+  std::unordered_map<std::string_view, std::vector<std::optional<Partial>>> state;
   for (const Tuple& t : ts) {
     if (t.ref.time == kNoTime || t.key.empty()) continue;
     auto& best = state[t.key];
@@ -129,12 +149,12 @@ void sequence(const CompiledRule& c, const std::vector<Tuple>& ts, std::vector<F
         cand.chain.push_back(&t);
       }
       if (s + 1 == n) {
-        out.push_back(alert(
-            c, t.key, cand.chain,
-            fmt::format("{} steps in order for {} {} (span {})", n, key_text(c, t.key),
-                        cor.window == INT64_MAX ? std::string("(no time limit)")
-                                                : "within " + format_duration(cor.window),
-                        format_duration(util::span_ns(cand.start, t.ref.time)))));
+        out.push_back(
+            alert(c, t.key, cand.chain,
+                  fmt::format("{} steps in order for {} {} (span {})", n, key_text(c, t.key),
+                              cor.window == INT64_MAX ? std::string("(no time limit)")
+                                                      : "within " + format_duration(cor.window),
+                              format_duration(util::span_ns(cand.start, t.ref.time)))));
         for (auto& b : best) b.reset();
         break;
       }
@@ -188,13 +208,13 @@ std::string Withheld::text() const {
 }
 
 void correlate(const CompiledRule& c, std::vector<Tuple>& tuples, TimeNs evidence_start,
-               std::vector<Finding>& out, std::vector<Withheld>& withheld) {
+               TimeNs window, std::vector<Finding>& out, std::vector<Withheld>& withheld) {
   switch (c.rule->correlation.type) {
     case CorrelationType::Count:
-      count(c, tuples, out);
+      count(c, tuples, Folded(out, window));
       break;
     case CorrelationType::DistinctCount:
-      distinct(c, tuples, out);
+      distinct(c, tuples, Folded(out, window));
       break;
     case CorrelationType::Sequence:
       sequence(c, tuples, out);

@@ -23,6 +23,40 @@ bool evidence_before(const EvidenceRef& a, const EvidenceRef& b) {
   return a.record < b.record;
 }
 
+bool tuple_before(const TupleRef& a, const TupleRef& b) {
+  if (a.time != b.time) return a.time < b.time;
+  if (a.file != b.file) return a.file < b.file;
+  if (a.line != b.line) return a.line < b.line;
+  return a.record < b.record;
+}
+
+const Subject* Interned::identity(Subject&& s) {
+  joined_.clear();
+  for (const auto& [k, v] : s) {
+    joined_ += k;
+    joined_.push_back('\x1e');
+    joined_ += v;
+    joined_.push_back('\x1f');
+  }
+  auto it = identities_.find(joined_);
+  if (it == identities_.end()) it = identities_.emplace(joined_, std::move(s)).first;
+  return &it->second;
+}
+
+std::string_view Interned::unique(std::string_view s) {
+  constexpr size_t kChunk = 1 << 20;
+  if (s.empty()) return {};
+  if (s.size() > kChunk) return string(s);
+  if (chunks_.empty() || used_ + s.size() > kChunk) {
+    chunks_.push_back(std::make_unique<char[]>(kChunk));
+    used_ = 0;
+  }
+  char* at = chunks_.back().get() + used_;
+  std::memcpy(at, s.data(), s.size());
+  used_ += s.size();
+  return {at, s.size()};
+}
+
 Finding rule_finding(const rules::Rule& r) {
   Finding f;
   f.rule_id = r.id;
@@ -93,6 +127,15 @@ void add_identity(const EventView& ev, Subject& s) {
   });
 }
 
+void merge_finding(Finding& cur, Finding&& f) {
+  cur.count += f.count;
+  if (f.last_seen != kNoTime && (cur.last_seen == kNoTime || f.last_seen > cur.last_seen))
+    cur.last_seen = f.last_seen;
+  for (auto& e : f.evidence)
+    if (cur.evidence.size() < kMaxEvidence) cur.evidence.push_back(std::move(e));
+  if (f.severity > cur.severity) cur.severity = f.severity;
+}
+
 std::vector<Finding> dedupe(std::vector<Finding> in, TimeNs window) {
   std::stable_sort(in.begin(), in.end(), [](const Finding& a, const Finding& b) {
     if (a.dedup_key != b.dedup_key) return a.dedup_key < b.dedup_key;
@@ -102,13 +145,7 @@ std::vector<Finding> dedupe(std::vector<Finding> in, TimeNs window) {
   for (auto& f : in) {
     if (!out.empty() && out.back().dedup_key == f.dedup_key &&
         within(out.back().last_seen, f.first_seen, window)) {
-      Finding& cur = out.back();
-      cur.count += f.count;
-      if (f.last_seen != kNoTime && (cur.last_seen == kNoTime || f.last_seen > cur.last_seen))
-        cur.last_seen = f.last_seen;
-      for (auto& e : f.evidence)
-        if (cur.evidence.size() < kMaxEvidence) cur.evidence.push_back(std::move(e));
-      if (f.severity > cur.severity) cur.severity = f.severity;
+      merge_finding(out.back(), std::move(f));
       continue;
     }
     out.push_back(std::move(f));
@@ -242,6 +279,21 @@ const std::vector<rules::Rule>& Engine::rules() const {
   return impl_->rules;
 }
 
+namespace {
+
+struct SourceIdHash {
+  size_t operator()(const std::pair<Source, std::string_view>& k) const {
+    return std::hash<std::string_view>()(k.second) ^ static_cast<size_t>(k.first);
+  }
+};
+
+TupleRef tuple_ref(WorkerState& w, const EventView& ev) {
+  if (w.files.empty() || w.files.back() != ev.file) w.files.emplace_back(ev.file);
+  return {ev.source, w.files.back(), ev.line, ev.record, ev.time, w.interned.unique(event_id(ev))};
+}
+
+}  // namespace
+
 unsigned Engine::on_event(const EventView& event, unsigned worker) {
   Impl& m = *impl_;
   WorkerState& w = m.workers[worker % m.workers.size()];
@@ -254,47 +306,38 @@ unsigned Engine::on_event(const EventView& event, unsigned worker) {
   auto on_single = [&](uint32_t idx) {
     const CompiledRule& c = m.compiled[idx];
     if (!c.match.matches(ev)) return;
-    Hit& h = w.hits.emplace_back(w.arena.get());
-    h.rule = idx;
-    h.source = ev.source;
-    h.line = ev.line;
-    h.record = ev.record;
-    h.time = ev.time;
-    if (w.files.empty() || w.files.back() != ev.file) w.files.emplace_back(ev.file);
-    h.file = w.files.back();
+    Subject& subject = w.subject;
+    subject.clear();
     std::string& text = w.text;
     for (const auto& f : c.subject) {
       text.clear();
       append_field_text(text, f, ev);
-      h.subject.emplace_back(f.name(), text);
+      subject.emplace_back(f.name(), text);
     }
     for_identity(ev, text, [&](const char* key, const std::string& v) {
-      for (const auto& kv : h.subject)
+      for (const auto& kv : subject)
         if (kv.first == key) return;
-      h.subject.emplace_back(key, v);
+      subject.emplace_back(key, v);
     });
     std::string& key = w.key;
     key = c.rule->id;
-    const size_t keyed = c.subject.empty() ? h.subject.size() : c.subject.size();
-    for (size_t k = 0; k < keyed && k < h.subject.size(); ++k) {
+    const size_t keyed = c.subject.empty() ? subject.size() : c.subject.size();
+    for (size_t k = 0; k < keyed && k < subject.size(); ++k) {
       key.push_back('\x1f');
-      key.append(h.subject[k].second);
+      key.append(subject[k].second);
     }
-    // Grouped by key here, on the worker: finish() only merges the workers' groups.
-    auto group = w.group_of.find(key);
-    if (group == w.group_of.end()) {
-      char* stable = static_cast<char*>(w.arena->allocate(key.size(), 1));
-      std::memcpy(stable, key.data(), key.size());
-      group =
-          w.group_of
-              .emplace(std::string_view(stable, key.size()), static_cast<uint32_t>(w.groups.size()))
-              .first;
-      w.groups.emplace_back();
+    // Folded into its group's runs here, on the worker: finish() only merges the workers' runs.
+    auto group = w.groups.find(key);
+    if (group == w.groups.end()) group = w.groups.emplace(key, HitGroup{}).first;
+    if (w.files.empty() || w.files.back() != ev.file) w.files.emplace_back(ev.file);
+    HitRef at{ev.source, w.files.back(), ev.line, ev.record, ev.time, event_id(ev)};
+    if (Run* run = add_hit(group->second, std::move(at), m.options.dedup_window)) {
+      run->rule = idx;
+      run->subject.clear();
+      for (const auto& kv : subject)
+        if (!kv.second.empty()) run->subject.push_back(kv);
+      run->description = c.rule->render ? c.rule->render(ev) : std::string();
     }
-    h.key = group->first;
-    w.groups[group->second].push_back(static_cast<uint32_t>(w.hits.size() - 1));
-    h.event_id = event_id(ev);
-    if (c.rule->render) h.description = c.rule->render(ev);
     used |= kFedHit;
   };
   auto on_correlation = [&](uint32_t idx) {
@@ -333,10 +376,12 @@ unsigned Engine::on_event(const EventView& event, unsigned worker) {
         Tuple t;
         t.rule = idx;
         t.steps = mask;
-        t.key = std::move(k);
-        t.ref = {ev.source, std::string(ev.file), ev.line, ev.record, ev.time, event_id(ev)};
-        add_identity(ev, t.identity);
-        w.tuples.push_back(std::move(t));
+        t.key = w.interned.string(k);
+        t.ref = tuple_ref(w, ev);
+        Subject identity;
+        add_identity(ev, identity);
+        t.identity = w.interned.identity(std::move(identity));
+        w.tuples.push_back(t);
         used |= kFedCorrelation;
       }
       return;
@@ -347,7 +392,7 @@ unsigned Engine::on_event(const EventView& event, unsigned worker) {
       key.append(reinterpret_cast<const char*>(&idx), sizeof idx);
       auto it = w.first.find(key);
       if (it != w.first.end()) {
-        const EvidenceRef& old = it->second.ref;
+        const TupleRef& old = it->second.ref;
         bool earlier = ev.time != old.time   ? ev.time < old.time
                        : ev.file != old.file ? ev.file < old.file
                        : ev.line != old.line ? ev.line < old.line
@@ -359,20 +404,23 @@ unsigned Engine::on_event(const EventView& event, unsigned worker) {
     Tuple t;
     t.rule = idx;
     t.steps = steps;
-    t.key = key;
     if (!c.field.name().empty()) {
-      t.value = field_text(c.field, ev);
-      if (t.value.empty()) return;
+      const std::string value = field_text(c.field, ev);
+      if (value.empty()) return;
+      t.value = w.interned.string(value);
     }
-    t.ref = {ev.source, std::string(ev.file), ev.line, ev.record, ev.time, event_id(ev)};
-    add_identity(ev, t.identity);
+    t.key = w.interned.string(key);
+    t.ref = tuple_ref(w, ev);
+    Subject identity;
+    add_identity(ev, identity);
+    t.identity = w.interned.identity(std::move(identity));
     if (first_seen) {
       key.append(reinterpret_cast<const char*>(&idx), sizeof idx);
-      w.first.insert_or_assign(key, std::move(t));
+      w.first.insert_or_assign(key, t);
       used |= kFedCorrelation;
       return;
     }
-    w.tuples.push_back(std::move(t));
+    w.tuples.push_back(t);
     used |= kFedCorrelation;
   };
   const size_t watch_from = m.rules.size();
@@ -404,8 +452,9 @@ std::vector<Finding> Engine::finish() {
   tuples.reserve(tuple_count);
   std::vector<Finding> alerts;
   for (auto& w : m.workers) {
-    std::move(w.tuples.begin(), w.tuples.end(), std::back_inserter(tuples));
-    for (auto& [k, t] : w.first) tuples.push_back(std::move(t));
+    tuples.insert(tuples.end(), w.tuples.begin(), w.tuples.end());
+    w.tuples = {};
+    for (auto& [k, t] : w.first) tuples.push_back(t);
     for (auto& a : w.alerts) alerts.push_back(std::move(a));
     for (int s = 0; s < kSourceCount; ++s) start[s] = std::min(start[s], w.min_time[s]);
   }
@@ -430,31 +479,31 @@ std::vector<Finding> Engine::finish() {
     raw.push_back(std::move(a));
   }
   findings_from_hits(m.rules, m.workers, m.options.dedup_window, raw);
-  for (auto& w : m.workers) w.reset();
 
   std::sort(tuples.begin(), tuples.end(), [](const Tuple& a, const Tuple& b) {
     if (a.rule != b.rule) return a.rule < b.rule;
-    return evidence_before(a.ref, b.ref);
+    return tuple_before(a.ref, b.ref);
   });
   for (size_t i = 0; i < tuples.size();) {
     size_t j = i;
     while (j < tuples.size() && tuples[j].rule == tuples[i].rule) ++j;
     std::vector<Tuple> mine;
-    std::unordered_set<std::string> ids;
+    std::unordered_set<std::pair<Source, std::string_view>, SourceIdHash> ids;
     for (size_t k = i; k < j; ++k) {
       const auto& ref = tuples[k].ref;
-      if (!ref.event_id.empty() &&
-          !ids.insert(fmt::format("{}\x1f{}", static_cast<int>(ref.source), ref.event_id)).second)
-        continue;
-      mine.push_back(std::move(tuples[k]));
+      if (!ref.event_id.empty() && !ids.emplace(ref.source, ref.event_id).second) continue;
+      mine.push_back(tuples[k]);
     }
     const CompiledRule& c = m.compiled[mine.front().rule];
     TimeNs ev_start = INT64_MAX;
     for (int s = 0; s < kSourceCount; ++s)
       if (c.applies[s]) ev_start = std::min(ev_start, start[s]);
-    correlate(c, mine, ev_start == INT64_MAX ? kNoTime : ev_start, raw, m.withheld);
+    correlate(c, mine, ev_start == INT64_MAX ? kNoTime : ev_start, m.options.dedup_window, raw,
+              m.withheld);
     i = j;
   }
+  tuples = {};
+  for (auto& w : m.workers) w.reset();  // the tuples' strings live there
   return dedupe(std::move(raw), m.options.dedup_window);
 }
 

@@ -4,10 +4,10 @@
 #include <array>
 #include <deque>
 #include <memory>
-#include <memory_resource>
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "detect/detect.h"
@@ -19,34 +19,89 @@ namespace eksir::detect {
 
 using Subject = std::vector<std::pair<std::string, std::string>>;
 
-// A single-event rule's match, kept light until the scan is over: its strings live in the
-// worker's arena (a pointer bump to allocate, released all at once after finish()), the file
-// name in the worker's file list. Hundreds of thousands of hits are common on big evidence.
-struct Hit {
-  uint32_t rule = 0;
+// Where a single-event rule's hit was found; `file` points into its worker's file list.
+struct HitRef {
   Source source{};
+  std::string_view file;
   uint64_t line = 0, record = 0;
   TimeNs time = kNoTime;
-  std::string_view file;
-  std::string_view key;  // rule id and keyed subject values joined by \x1f, in the arena
-  std::pmr::string event_id, description;
-  std::pmr::vector<std::pair<std::string_view, std::pmr::string>> subject;  // names outlive it
+  std::string event_id;
+  EvidenceRef ref() const { return {source, std::string(file), line, record, time, event_id}; }
+};
+// The order of hits in a finding: time, then place.
+bool hit_before(const HitRef& x, const HitRef& y);
 
-  explicit Hit(std::pmr::memory_resource* arena)
-      : event_id(arena), description(arena), subject(arena) {}
-  EvidenceRef ref() const {
+// The hits of one run: consecutive hits (in time order) no further apart than the dedup window.
+// One run becomes one finding, so what it holds is what the finding cites, not the hits: the
+// first hit's text and subject, the earliest kMaxEvidence places, a count.
+struct Run {
+  uint32_t rule = 0;                      // the first hit's rule
+  TimeNs start = kNoTime, end = kNoTime;  // earliest and latest time (kNoTime: untimed hits)
+  uint64_t hits = 0;                      // copies of one event included (see HitGroup::ids)
+  HitRef first;
+  std::string description;
+  Subject subject;
+  std::vector<HitRef> evidence;  // a max-heap by hit_before while hits come in
+};
+
+// The hits of one rule and subject (one dedup key), folded into runs as the scan goes: memory
+// grows with the findings, not with the hits. The runs are exactly those of the hits sorted by
+// time, because a hit within the window of a run's span is within the window of one of its hits.
+struct HitGroup {
+  std::vector<Run> timed;  // by start; any two more than the window apart
+  std::optional<Run> untimed;
+  // (time, hash of source and event id) of each hit with an id: copies of one event (the same
+  // log read twice, or an audit event's two stages) share all three and count once. 16 bytes a
+  // hit, the one thing here that grows with the hits.
+  std::vector<std::pair<TimeNs, uint64_t>> ids;
+};
+
+// Where a correlation rule's event was found; the strings live in its worker's Interned.
+struct TupleRef {
+  Source source{};
+  std::string_view file;
+  uint64_t line = 0, record = 0;
+  TimeNs time = kNoTime;
+  std::string_view event_id;
+  EvidenceRef evidence() const {
     return {source, std::string(file), line, record, time, std::string(event_id)};
   }
+};
+bool tuple_before(const TupleRef& a, const TupleRef& b);
+
+// The strings of a worker's tuples, each kept once: correlation rules on noisy evidence keep
+// hundreds of thousands of events, most with the same key, value and identity. Addresses are
+// stable until the worker is reset.
+class Interned {
+ public:
+  Interned() = default;
+  Interned(Interned&&) = default;
+  Interned& operator=(Interned&&) = default;
+  Interned(const Interned&) = delete;
+  Interned& operator=(const Interned&) = delete;
+
+  std::string_view string(std::string_view s) { return *strings_.emplace(s).first; }
+  const Subject* identity(Subject&& s);
+  // Event ids are nearly all different: copied into chunks, not looked up.
+  std::string_view unique(std::string_view s);
+
+ private:
+  std::unordered_set<std::string> strings_;
+  std::unordered_map<std::string, Subject> identities_;
+  std::vector<std::unique_ptr<char[]>> chunks_;
+  size_t used_ = 0;
+  std::string joined_;
 };
 
 // An event a correlation rule needs: its key, its distinct value, the steps it satisfies.
 struct Tuple {
   uint32_t rule = 0;
-  uint32_t steps = 0;  // sequence: bit i set when step i matches; kUntilBit: `until` matches
-  std::string key;     // group_by values joined by \x1f
-  std::string value;   // distinct_count: the counted field's value
-  Subject identity;    // who acted (IAM ARN, access key, session, source IP) when the event says
-  EvidenceRef ref;
+  uint32_t steps = 0;      // sequence: bit i set when step i matches; kUntilBit: `until` matches
+  std::string_view key;    // group_by values joined by \x1f
+  std::string_view value;  // distinct_count: the counted field's value
+  // Who acted (IAM ARN, access key, session, source IP) when the event says; never null.
+  const Subject* identity = nullptr;
+  TupleRef ref;
 };
 
 inline constexpr uint32_t kUntilBit = 1u << 31;
@@ -68,42 +123,44 @@ struct CompiledRule {
 };
 
 struct alignas(64) WorkerState {
-  std::unique_ptr<std::pmr::monotonic_buffer_resource> arena =
-      std::make_unique<std::pmr::monotonic_buffer_resource>(1 << 20);
   std::deque<std::string> files;  // the files hits were found in (stable addresses)
   std::string text, key;          // reused buffers
-  std::vector<Hit> hits;
-  std::unordered_map<std::string_view, uint32_t> group_of;  // hit key -> index in groups
-  std::vector<std::vector<uint32_t>> groups;                // indices of hits, by key
+  Subject subject;
+  std::unordered_map<std::string, HitGroup> groups;  // by dedup key
   std::vector<Tuple> tuples;
+  Interned interned;
   std::vector<Finding> alerts;
   // first_seen rules: only the earliest event per (rule, key) is kept.
   std::unordered_map<std::string, Tuple> first;
   FieldCache cache;
   std::array<TimeNs, kSourceCount> min_time;
   WorkerState() { min_time.fill(INT64_MAX); }
-  // Empty again. The hits go before their arena (assignment would free the arena first).
-  void reset() {
-    hits.clear();
-    group_of.clear();
-    groups.clear();
-    *this = WorkerState();
-  }
+  void reset() { *this = WorkerState(); }
 };
 
 // True when b follows a by at most `window` (or either has no time): one finding holds both.
 inline bool within(TimeNs a, TimeNs b, TimeNs window) {
   return a == kNoTime || b == kNoTime || util::span_ns(a, b) <= window;
 }
+// Adds a single-event rule's hit to its group's runs. When the hit is now the first of its run,
+// returns that run, whose description and subject the caller sets from the hit's event (they
+// are worked out only then: descriptions are costly); else null.
+Run* add_hit(HitGroup& g, HitRef&& at, TimeNs window);
 // Hits of single-event rules become findings, appended to out (hits.cpp): one per rule and
-// subject and run of hits no further apart than `window`. Leaves the workers' hits in place.
+// subject and run of hits no further apart than `window`, in dedup-key order. Empties the
+// workers' groups.
 void findings_from_hits(const std::vector<rules::Rule>& rules, std::vector<WorkerState>& workers,
                         TimeNs window, std::vector<Finding>& out);
 // Correlation evaluation over the time-sorted tuples of one rule (correlate.cpp).
+// Counts and distinct counts fold their alerts of one key within `window` as they come, as
+// dedupe() would after: a rule that fires all the time keeps one finding per key, not one per
+// firing.
 void correlate(const CompiledRule& cr, std::vector<Tuple>& tuples, TimeNs evidence_start,
-               std::vector<Finding>& out, std::vector<Withheld>& withheld);
+               TimeNs window, std::vector<Finding>& out, std::vector<Withheld>& withheld);
 // A finding carrying a rule's metadata (engine.cpp).
 Finding rule_finding(const rules::Rule& r);
+// cur takes f's count, span, evidence (up to kMaxEvidence) and severity (engine.cpp).
+void merge_finding(Finding& cur, Finding&& f);
 // Merges findings of the same rule and subject within `window` and assigns ids (engine.cpp).
 std::vector<Finding> dedupe(std::vector<Finding> findings, TimeNs window);
 bool evidence_before(const EvidenceRef& a, const EvidenceRef& b);
