@@ -72,7 +72,7 @@ class Folded {
   std::unordered_map<std::string, size_t> open_;
 };
 
-void count(const CompiledRule& c, const std::vector<Tuple>& ts, Folded out) {
+void count(const CompiledRule& c, std::span<const Tuple> ts, Folded out) {
   const auto& cor = c.rule->correlation;
   std::unordered_map<std::string_view, std::deque<const Tuple*>> win;
   for (const Tuple& t : ts) {
@@ -91,7 +91,7 @@ void count(const CompiledRule& c, const std::vector<Tuple>& ts, Folded out) {
   }
 }
 
-void distinct(const CompiledRule& c, const std::vector<Tuple>& ts, Folded out) {
+void distinct(const CompiledRule& c, std::span<const Tuple> ts, Folded out) {
   const auto& cor = c.rule->correlation;
   struct Win {
     std::deque<const Tuple*> q;
@@ -122,7 +122,7 @@ void distinct(const CompiledRule& c, const std::vector<Tuple>& ts, Folded out) {
   }
 }
 
-void sequence(const CompiledRule& c, const std::vector<Tuple>& ts, std::vector<Finding>& out) {
+void sequence(const CompiledRule& c, std::span<const Tuple> ts, std::vector<Finding>& out) {
   const auto& cor = c.rule->correlation;
   const size_t n = c.steps.size();
   struct Partial {
@@ -163,7 +163,7 @@ void sequence(const CompiledRule& c, const std::vector<Tuple>& ts, std::vector<F
   }
 }
 
-void first_seen(const CompiledRule& c, const std::vector<Tuple>& ts, TimeNs evidence_start,
+void first_seen(const CompiledRule& c, std::span<const Tuple> ts, TimeNs evidence_start,
                 std::vector<Finding>& out, std::vector<Withheld>& withheld) {
   const auto& cor = c.rule->correlation;
   std::unordered_map<std::string, bool> seen;
@@ -207,7 +207,7 @@ std::string Withheld::text() const {
       format_time(evidence_start), ex);
 }
 
-void correlate(const CompiledRule& c, std::vector<Tuple>& tuples, TimeNs evidence_start,
+void correlate(const CompiledRule& c, std::span<const Tuple> tuples, TimeNs evidence_start,
                TimeNs window, std::vector<Finding>& out, std::vector<Withheld>& withheld) {
   switch (c.rule->correlation.type) {
     case CorrelationType::Count:

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <iterator>
 #include <map>
+#include <span>
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
@@ -487,19 +488,21 @@ std::vector<Finding> Engine::finish() {
   for (size_t i = 0; i < tuples.size();) {
     size_t j = i;
     while (j < tuples.size() && tuples[j].rule == tuples[i].rule) ++j;
-    std::vector<Tuple> mine;
+    // Copies of one event (the same log read twice) count once: compacted in place.
     std::unordered_set<std::pair<Source, std::string_view>, SourceIdHash> ids;
+    size_t end = i;
     for (size_t k = i; k < j; ++k) {
       const auto& ref = tuples[k].ref;
       if (!ref.event_id.empty() && !ids.emplace(ref.source, ref.event_id).second) continue;
-      mine.push_back(tuples[k]);
+      tuples[end++] = tuples[k];
     }
-    const CompiledRule& c = m.compiled[mine.front().rule];
+    ids = {};
+    const CompiledRule& c = m.compiled[tuples[i].rule];
     TimeNs ev_start = INT64_MAX;
     for (int s = 0; s < kSourceCount; ++s)
       if (c.applies[s]) ev_start = std::min(ev_start, start[s]);
-    correlate(c, mine, ev_start == INT64_MAX ? kNoTime : ev_start, m.options.dedup_window, raw,
-              m.withheld);
+    correlate(c, std::span<const Tuple>(tuples.data() + i, end - i),
+              ev_start == INT64_MAX ? kNoTime : ev_start, m.options.dedup_window, raw, m.withheld);
     i = j;
   }
   tuples = {};

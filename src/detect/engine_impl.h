@@ -5,6 +5,7 @@
 #include <deque>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -155,7 +156,7 @@ void findings_from_hits(const std::vector<rules::Rule>& rules, std::vector<Worke
 // Counts and distinct counts fold their alerts of one key within `window` as they come, as
 // dedupe() would after: a rule that fires all the time keeps one finding per key, not one per
 // firing.
-void correlate(const CompiledRule& cr, std::vector<Tuple>& tuples, TimeNs evidence_start,
+void correlate(const CompiledRule& cr, std::span<const Tuple> tuples, TimeNs evidence_start,
                TimeNs window, std::vector<Finding>& out, std::vector<Withheld>& withheld);
 // A finding carrying a rule's metadata (engine.cpp).
 Finding rule_finding(const rules::Rule& r);
