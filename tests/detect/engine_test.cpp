@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <map>
+
 #include "detect/detect.h"
 #include "query/query.h"
 #include "rules/rules.h"
@@ -170,6 +172,28 @@ TEST(Correlation, CountBurstsOfOneSubjectAreDeduplicated) {
   auto f = run_rules({r}, evs);
   ASSERT_EQ(f.size(), 1u);  // two alerts of 10 within an hour: one finding
   EXPECT_EQ(f[0].count, 20u);
+}
+
+// A count rule firing on every tenth event: its alerts of one key fold as they come into one
+// finding per run no more than an hour apart, as the dedup after the scan would make them.
+TEST(Correlation, ACountRuleFiringAllTheTimeKeepsOneFindingPerRun) {
+  auto r = rule(kCount);
+  std::vector<std::string> evs;
+  for (int i = 0; i < 1000; ++i) evs.push_back(audit(i * 5, "eve", "list", "secrets", 403));
+  for (int i = 0; i < 20; ++i) evs.push_back(audit(i * 5, "bob", "list", "secrets", 403));
+  for (int i = 0; i < 10; ++i) evs.push_back(audit(3 * 3600 + i, "bob", "list", "secrets", 403));
+  auto f = run_rules({r}, evs);
+  ASSERT_EQ(f.size(), 3u);
+  std::map<std::string, std::vector<const Finding*>> by_user;
+  for (const auto& x : f) by_user[x.subject.at(0).second].push_back(&x);
+  ASSERT_EQ(by_user["eve"].size(), 1u);
+  const Finding& eve = *by_user["eve"][0];
+  EXPECT_EQ(eve.count, 1000u);
+  EXPECT_EQ(eve.evidence.size(), kMaxEvidence);
+  EXPECT_EQ(eve.last_seen - eve.first_seen, 4995LL * 1000000000LL);
+  EXPECT_NE(eve.note.find("10 matching events"), std::string::npos) << eve.note;
+  ASSERT_EQ(by_user["bob"].size(), 2u);  // three hours apart: two findings
+  EXPECT_EQ(by_user["bob"][0]->count + by_user["bob"][1]->count, 30u);
 }
 
 TEST(Correlation, DistinctCount) {
