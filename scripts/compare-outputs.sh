@@ -115,6 +115,7 @@ for side in old new; do
     (cd "$root" && NO_COLOR=1 "$bin" plan "$c" --phase "$phase" --format json >"$out/plan-$phase-json.stdout" 2>"$out/plan-$phase-json.stderr" || true)
   done
   (cd "$root" && NO_COLOR=1 "$bin" case show "$c" --format json >"$out/case-show-json.stdout" 2>"$out/case-show-json.stderr" || true)
+  (cd "$root" && NO_COLOR=1 "$bin" case list --root "$work/run" --format json >"$out/case-list-json.stdout" 2>"$out/case-list-json.stderr" || true)
 done
 
 # The response carried out on the example's case (kubectl and aws stand in: they log their argv and
