@@ -32,11 +32,14 @@ struct JsonWriter {
   void open(char c, bool one_line = false) {  // '{' or '['
     o += c;
     first = true;
-    one_line_.push_back(one_line || (!one_line_.empty() && one_line_.back()));
+    bool inherited = on_one_line();
+    ++depth_;
+    uint64_t bit = uint64_t{1} << level(depth_ - 1);
+    one_line_ = (one_line || inherited) ? (one_line_ | bit) : (one_line_ & ~bit);
   }
   void close(char c) {  // '}' or ']'
     bool lines = indent && !on_one_line();
-    if (!one_line_.empty()) one_line_.pop_back();
+    if (depth_ > 0) --depth_;
     if (lines && !first) newline();
     o += c;
     first = false;
@@ -64,7 +67,7 @@ struct JsonWriter {
   // The current depth's line break and indentation, for a layout of the caller's own.
   void newline() {
     o += '\n';
-    o.append(one_line_.size() * static_cast<size_t>(indent), ' ');
+    o.append(static_cast<size_t>(depth_) * static_cast<size_t>(indent), ' ');
   }
 
   template <std::integral T>
@@ -129,8 +132,13 @@ struct JsonWriter {
   }
 
  private:
-  bool on_one_line() const { return !one_line_.empty() && one_line_.back(); }
-  std::vector<bool> one_line_;  // of each open container
+  // Whether each open container is on one line, a bit a level, so that a writer made per row
+  // allocates nothing for it (past 64 levels the deepest share the last bit; only pretty-printing
+  // reads them).
+  static int level(int depth) { return depth < 63 ? depth : 63; }
+  bool on_one_line() const { return depth_ > 0 && ((one_line_ >> level(depth_ - 1)) & 1) != 0; }
+  int depth_ = 0;
+  uint64_t one_line_ = 0;
   int break_at_ = -1;
 };
 
