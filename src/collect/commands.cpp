@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <tuple>
 
+#include "util/json_writer.h"
 #include "util/text.h"
 
 namespace eksir::collect {
@@ -249,12 +250,21 @@ Command describe_nodegroup_command(const Target& t, const std::string& nodegroup
 }
 
 Command list_findings_command(const Target& t, const std::string& detector) {
-  std::string cluster;
-  util::append_json_string(cluster, t.cluster);
-  std::string criteria =
-      fmt::format(R"({{"Criterion":{{"resource.eksClusterDetails.name":{{"Equals":[{}]}},)"
-                  R"("updatedAt":{{"GreaterThanOrEqual":{}}}}}}})",
-                  cluster, t.since / 1000000);
+  util::JsonWriter j;
+  j.open('{');
+  j.key("Criterion");
+  j.open('{');
+  j.key("resource.eksClusterDetails.name");
+  j.open('{');
+  j.kv_list("Equals", {t.cluster});
+  j.close('}');
+  j.key("updatedAt");
+  j.open('{');
+  j.kv_num("GreaterThanOrEqual", t.since / 1000000);
+  j.close('}');
+  j.close('}');
+  j.close('}');
+  const std::string& criteria = j.o;
   return aws_command(t,
                      command::Builder::aws("guardduty", "list-findings")
                          .opt("--detector-id", detector)
@@ -307,22 +317,33 @@ InspectorCommands inspector_findings_commands(const Target& t, const std::string
     else
       names.push_back(r);
   }
-  auto equals = [](std::string_view value) {
-    std::string v;
-    util::append_json_string(v, value);
-    return fmt::format(R"({{"comparison":"EQUALS","value":{}}})", v);
+  // "key":[{"comparison":"EQUALS","value":…},…]
+  auto equals = [](util::JsonWriter& j, std::string_view key,
+                   const std::vector<std::string>& values) {
+    j.key(key);
+    j.open('[');
+    for (const auto& v : values) {
+      j.item();
+      j.open('{');
+      j.kv("comparison", "EQUALS");
+      j.kv("value", v);
+      j.close('}');
+    }
+    j.close(']');
   };
   for (size_t i = 0; i < names.size(); i += kBatch) {
     std::vector<std::string> batch(
         names.begin() + static_cast<std::ptrdiff_t>(i),
         names.begin() + static_cast<std::ptrdiff_t>(std::min(names.size(), i + kBatch)));
-    std::string repos;
-    for (const auto& n : batch) repos += (repos.empty() ? "" : ",") + equals(n);
-    std::string criteria =
-        fmt::format(R"({{"awsAccountId":[{}],"ecrImageRepositoryName":[{}],)"
-                    R"("findingType":[{}],"findingStatus":[{}],"resourceType":[{}]}})",
-                    equals(account), repos, equals("PACKAGE_VULNERABILITY"), equals("ACTIVE"),
-                    equals("AWS_ECR_CONTAINER_IMAGE"));
+    util::JsonWriter j;
+    j.open('{');
+    equals(j, "awsAccountId", {account});
+    equals(j, "ecrImageRepositoryName", batch);
+    equals(j, "findingType", {"PACKAGE_VULNERABILITY"});
+    equals(j, "findingStatus", {"ACTIVE"});
+    equals(j, "resourceType", {"AWS_ECR_CONTAINER_IMAGE"});
+    j.close('}');
+    const std::string& criteria = j.o;
     std::string output = "inspector2/list-findings";
     if (names.size() > kBatch) output += fmt::format("-{:03}", i / kBatch + 1);
     Command c = command::valid(Type::aws_account_id, account)

@@ -4,156 +4,150 @@
 
 #include <algorithm>
 
-#include "util/text.h"
+#include "util/json_writer.h"
 
 namespace eksir::collect {
 
 namespace {
 
-void str(std::string& o, std::string_view s) {
-  util::append_json_string(o, s);
-}
-
-void time_or_null(std::string& o, TimeNs t) {
-  if (t == kNoTime)
-    o += "null";
-  else
-    str(o, format_time(t));
-}
-
-void file_json(std::string& o, const std::optional<OutputFile>& f) {
+void file_json(util::JsonWriter& j, const std::optional<OutputFile>& f) {
   if (!f) {
-    o += "null";
+    j.null();
     return;
   }
-  o += "{\"path\": ";
-  if (f->path.empty())
-    o += "null";
-  else
-    str(o, f->path);
-  o += fmt::format(", \"size\": {}, \"sha256\": ", f->size);
-  str(o, f->sha256);
-  o += "}";
+  j.open('{', true);
+  j.kv_or_null("path", f->path);
+  j.kv_num("size", f->size);
+  j.kv("sha256", f->sha256);
+  j.close('}');
 }
 
-void record_json(std::string& o, const Record& r) {
-  o += "    {\"argv\": [";
-  str(o, r.program);
+// One command on three lines and more: its argv, how it ran, where its output went.
+void record_json(util::JsonWriter& j, const Record& r) {
+  j.item();
+  j.open('{', true);
+  j.key("argv");
+  j.open('[');
+  j.item();
+  j.str(r.program);
   for (const auto& a : r.command.args) {
-    o += ", ";
-    str(o, a);
+    j.item();
+    j.str(a);
   }
-  o += "],\n     \"started\": ";
-  time_or_null(o, r.result.start);
-  o += ", \"ended\": ";
-  time_or_null(o, r.result.end);
-  o += ", \"exitStatus\": ";
-  o += r.result.exit_code >= 0 ? std::to_string(r.result.exit_code) : "null";
-  if (r.result.signal != 0) o += fmt::format(", \"signal\": {}", r.result.signal);
-  o += fmt::format(", \"timedOut\": {}", r.result.timed_out ? "true" : "false");
-  if (!r.result.error.empty()) {
-    o += ", \"error\": ";
-    str(o, r.result.error);
-  }
-  if (!r.refused.empty()) {
-    o += ", \"refused\": ";
-    str(o, r.refused);
-  }
-  o += ",\n     \"stdout\": ";
-  file_json(o, r.out);
-  o += ",\n     \"stderr\": ";
-  file_json(o, r.err);
-  o += "}";
+  j.close(']');
+  j.break_line(5);
+  j.kv_time("started", r.result.start);
+  j.kv_time("ended", r.result.end);
+  j.key("exitStatus");
+  if (r.result.exit_code >= 0)
+    j.num(r.result.exit_code);
+  else
+    j.null();
+  if (r.result.signal != 0) j.kv_num("signal", r.result.signal);
+  j.kv_bool("timedOut", r.result.timed_out);
+  if (!r.result.error.empty()) j.kv("error", r.result.error);
+  if (!r.refused.empty()) j.kv("refused", r.refused);
+  j.break_line(5);
+  j.key("stdout");
+  file_json(j, r.out);
+  j.break_line(5);
+  j.key("stderr");
+  file_json(j, r.err);
+  j.close('}');
 }
 
 }  // namespace
 
+// Pretty-printed to two levels, each entry of a list on a line of its own; a list of commands or
+// files is never written [] but as an empty block.
 std::string manifest_json(const Manifest& m) {
-  std::string o = "{\n  \"apiVersion\": \"eksir/v1\",\n  \"kind\": \"CollectionManifest\",\n";
-  o += "  \"metadata\": {\"name\": ";
+  util::JsonWriter j;
+  j.indent = 2;
+  j.open('{');
+  j.kv("apiVersion", "eksir/v1");
+  j.kv("kind", "CollectionManifest");
+  j.key("metadata");
+  j.open('{', true);
   std::string started = iso_seconds(m.started);
   started.erase(
       std::remove_if(started.begin(), started.end(), [](char c) { return c == '-' || c == ':'; }),
       started.end());
-  str(o, fmt::format("{}-{}", m.cluster, started));
-  o += ", \"creationTimestamp\": ";
-  time_or_null(o, m.finished);
-  o += "},\n  \"tool\": ";
-  str(o, "eksir " + m.version);
-  o += ",\n  \"target\": {\"cluster\": ";
-  str(o, m.cluster);
-  o += ", \"region\": ";
-  str(o, m.region);
-  o += ", \"profile\": ";
-  str(o, m.profile);
-  o += ", \"endpointUrl\": ";
-  str(o, m.endpoint_url);
-  o += ", \"namespaces\": [";
-  for (size_t i = 0; i < m.namespaces.size(); ++i) {
-    if (i) o += ", ";
-    str(o, m.namespaces[i]);
-  }
-  o += "], \"since\": ";
-  time_or_null(o, m.since);
-  o += ", \"until\": ";
-  time_or_null(o, m.until);
-  o += "},\n  \"operator\": {\"user\": ";
-  str(o, m.op.user);
-  o += fmt::format(", \"uid\": {}, \"host\": ", m.op.uid);
-  str(o, m.op.host);
-  o += ", \"awsCallerIdentity\": ";
+  j.kv("name", fmt::format("{}-{}", m.cluster, started));
+  j.kv_time("creationTimestamp", m.finished);
+  j.close('}');
+  j.kv("tool", "eksir " + m.version);
+  j.key("target");
+  j.open('{', true);
+  j.kv("cluster", m.cluster);
+  j.kv("region", m.region);
+  j.kv("profile", m.profile);
+  j.kv("endpointUrl", m.endpoint_url);
+  j.kv_list("namespaces", m.namespaces);
+  j.kv_time("since", m.since);
+  j.kv_time("until", m.until);
+  j.close('}');
+  j.key("operator");
+  j.open('{', true);
+  j.kv("user", m.op.user);
+  j.kv_num("uid", m.op.uid);
+  j.kv("host", m.op.host);
+  j.key("awsCallerIdentity");
   if (m.op.aws_arn.empty()) {
-    o += "null";
+    j.null();
   } else {
-    o += "{\"account\": ";
-    str(o, m.op.aws_account);
-    o += ", \"arn\": ";
-    str(o, m.op.aws_arn);
-    o += ", \"userId\": ";
-    str(o, m.op.aws_user_id);
-    o += "}";
+    j.open('{');
+    j.kv("account", m.op.aws_account);
+    j.kv("arn", m.op.aws_arn);
+    j.kv("userId", m.op.aws_user_id);
+    j.close('}');
   }
-  o += "},\n  \"started\": ";
-  time_or_null(o, m.started);
-  o += ",\n  \"finished\": ";
-  time_or_null(o, m.finished);
-  o += ",\n  \"commands\": [\n";
+  j.close('}');
+  j.kv_time("started", m.started);
+  j.kv_time("finished", m.finished);
+  j.key("commands");
+  j.open('[');
   std::vector<const OutputFile*> files;
-  for (size_t i = 0; i < m.records.size(); ++i) {
-    record_json(o, m.records[i]);
-    o += i + 1 < m.records.size() ? ",\n" : "\n";
-    for (const auto* f : {&m.records[i].out, &m.records[i].err})
+  for (const auto& r : m.records) {
+    record_json(j, r);
+    for (const auto* f : {&r.out, &r.err})
       if (*f && !(*f)->path.empty()) files.push_back(&**f);
   }
+  if (m.records.empty()) j.raw("\n  ");
+  j.close(']');
   std::sort(files.begin(), files.end(),
             [](const OutputFile* a, const OutputFile* b) { return a->path < b->path; });
-  o += "  ],\n  \"imagesNotScanned\": [";
-  for (size_t i = 0; i < m.images_not_scanned.size(); ++i) {
-    o += i ? ",\n    {\"image\": " : "\n    {\"image\": ";
-    str(o, m.images_not_scanned[i].image);
-    o += ", \"reason\": ";
-    str(o, m.images_not_scanned[i].reason);
-    o += "}";
+  j.key("imagesNotScanned");
+  j.open('[');
+  for (const auto& i : m.images_not_scanned) {
+    j.item();
+    j.open('{', true);
+    j.kv("image", i.image);
+    j.kv("reason", i.reason);
+    j.close('}');
   }
-  o += m.images_not_scanned.empty() ? "],\n  \"gaps\": [" : "\n  ],\n  \"gaps\": [";
-  for (size_t i = 0; i < m.gaps.size(); ++i) {
-    o += i ? ",\n    {\"source\": " : "\n    {\"source\": ";
-    str(o, m.gaps[i].source);
-    o += ", \"subject\": ";
-    str(o, m.gaps[i].subject);
-    o += ", \"note\": ";
-    str(o, m.gaps[i].note);
-    o += "}";
+  j.close(']');
+  j.key("gaps");
+  j.open('[');
+  for (const auto& g : m.gaps) {
+    j.item();
+    j.open('{', true);
+    j.kv("source", g.source);
+    j.kv("subject", g.subject);
+    j.kv("note", g.note);
+    j.close('}');
   }
-  o += m.gaps.empty() ? "],\n" : "\n  ],\n";
-  o += "  \"files\": [\n";
-  for (size_t i = 0; i < files.size(); ++i) {
-    o += "    ";
-    file_json(o, *files[i]);
-    o += i + 1 < files.size() ? ",\n" : "\n";
+  j.close(']');
+  j.key("files");
+  j.open('[');
+  for (const auto* f : files) {
+    j.item();
+    file_json(j, *f);
   }
-  o += "  ]\n}\n";
-  return o;
+  if (files.empty()) j.raw("\n  ");
+  j.close(']');
+  j.close('}');
+  j.raw("\n");
+  return std::move(j.o);
 }
 
 }  // namespace eksir::collect

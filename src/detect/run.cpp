@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <filesystem>
 #include <ostream>
 #include <thread>
@@ -9,23 +10,26 @@
 #include "detect/detect.h"
 #include "rules/elastic.h"
 #include "sources/sources.h"
+#include "util/json_writer.h"
 #include "util/text.h"
 #include "util/visible.h"
 
 namespace eksir::detect {
 namespace {
 
-std::string severity_counts(const std::vector<Finding>& findings, bool json) {
-  uint64_t n[5] = {0, 0, 0, 0, 0};
-  for (const auto& f : findings) ++n[static_cast<int>(f.severity)];
+std::array<uint64_t, 5> tally(const std::vector<Finding>& findings) {
+  std::array<uint64_t, 5> n{};
+  for (const auto& f : findings) ++n[static_cast<size_t>(f.severity)];
+  return n;
+}
+
+std::string severity_counts(const std::vector<Finding>& findings) {
+  auto n = tally(findings);
   std::string out;
-  for (int s = 4; s >= 0; --s) {
-    auto name = rules::severity_name(static_cast<Severity>(s));
-    if (json)
-      out += fmt::format("{}\"{}\":{}", out.empty() ? "" : ",", name, n[s]);
-    else if (n[s])
-      out += fmt::format("{}{} {}", out.empty() ? "" : ", ", n[s], name);
-  }
+  for (int s = 4; s >= 0; --s)
+    if (n[s])
+      out += fmt::format("{}{} {}", out.empty() ? "" : ", ", n[s],
+                         rules::severity_name(static_cast<Severity>(s)));
   return out;
 }
 
@@ -59,23 +63,37 @@ int run(const DetectOptions& o, std::ostream& out, std::ostream& err) {
   for (auto& f : all)
     if (f.severity >= o.min_severity && (!o.keep || o.keep(f))) findings.push_back(std::move(f));
 
-  std::string withheld;
+  util::JsonWriter j;
+  j.open('{');
+  j.kv_num("files", st.files);
+  j.kv_num("events", st.events);
+  j.kv_num("bytes", st.bytes);
+  j.kv_num("skipped", st.skipped);
+  j.kv_num("rules", rule_count);
+  j.kv_num("findings", findings.size());
+  j.kv_num("below_min_severity", all.size() - findings.size());
+  j.key("by_severity");
+  j.open('{');
+  auto by_severity = tally(findings);
+  for (int s = 4; s >= 0; --s)
+    j.kv_num(rules::severity_name(static_cast<Severity>(s)), by_severity[s]);
+  j.close('}');
+  j.key("withheld");
+  j.open('[');
   for (const auto& w : engine.withheld()) {
-    withheld += withheld.empty() ? "" : ",";
-    withheld += "{\"rule_id\":";
-    util::append_json_string(withheld, w.rule_id);
-    withheld += fmt::format(",\"history_seconds\":{},\"evidence_start\":", w.history / 1000000000);
-    util::append_json_string(withheld, format_time(w.evidence_start));
-    withheld += fmt::format(",\"values\":{},\"text\":", w.values);
-    util::append_json_string(withheld, w.text());
-    withheld += "}";
+    j.item();
+    j.open('{');
+    j.kv("rule_id", w.rule_id);
+    j.kv_num("history_seconds", w.history / 1000000000);
+    j.kv("evidence_start", format_time(w.evidence_start));
+    j.kv_num("values", w.values);
+    j.kv("text", w.text());
+    j.close('}');
   }
-  std::string summary = fmt::format(
-      "{{\"files\":{},\"events\":{},\"bytes\":{},\"skipped\":{},\"rules\":{},\"findings\":{},"
-      "\"below_min_severity\":{},"
-      "\"by_severity\":{{{}}},\"withheld\":[{}],\"seconds\":{:.3f}}}",
-      st.files, st.events, st.bytes, st.skipped, rule_count, findings.size(),
-      all.size() - findings.size(), severity_counts(findings, true), withheld, st.seconds);
+  j.close(']');
+  j.kv_num("seconds", st.seconds, 3);
+  j.close('}');
+  const std::string& summary = j.o;
   switch (o.format) {
     case Format::Json:
       write_json(findings, summary, out);
@@ -98,7 +116,7 @@ int run(const DetectOptions& o, std::ostream& out, std::ostream& err) {
   }
   out.flush();
   if (!o.quiet) {
-    std::string counts = severity_counts(findings, false);
+    std::string counts = severity_counts(findings);
     sources::print_scan_summary(
         err, "detect", st,
         fmt::format("{} rules, {} findings{}", rule_count, util::thousands(findings.size()),

@@ -18,6 +18,7 @@
 #include "query/query.h"
 #include "sources/sources.h"
 #include "util/colour.h"
+#include "util/json_writer.h"
 #include "util/table.h"
 #include "util/text.h"
 #include "util/time_math.h"
@@ -103,32 +104,26 @@ class Renderer {
         break;
       }
       case Format::Json: {
-        out += "{\"time\":";
-        util::append_json_string(out, format_time(ev.time));
-        out += ",\"source\":";
-        util::append_json_string(out, source_name(ev.source));
-        out += ",\"file\":";
-        util::append_json_string(out, ev.file);
-        out += fmt::format(",\"line\":{},\"record\":{}", ev.line, ev.record);
-        if (!event_id.empty()) {
-          out += ",\"event_id\":";
-          util::append_json_string(out, event_id);
-        }
-        if (ev.sample) out += ",\"sample\":true";
+        util::JsonWriter j;
+        j.open('{');
+        j.kv("time", format_time(ev.time));
+        j.kv("source", source_name(ev.source));
+        j.kv("file", ev.file);
+        j.kv_num("line", ev.line);
+        j.kv_num("record", ev.record);
+        if (!event_id.empty()) j.kv("event_id", event_id);
+        if (ev.sample) j.kv_bool("sample", true);
         if (fields_.empty()) {
-          out += ",\"event\":";
-          out.append(ev.raw);
+          j.key("event");
+          j.raw(ev.raw);
         } else {
-          out += ",\"fields\":{";
-          for (size_t i = 0; i < fields_.size(); ++i) {
-            if (i) out.push_back(',');
-            util::append_json_string(out, fields_[i].name());
-            out.push_back(':');
-            util::append_json_string(out, field_text(fields_[i], ev));
-          }
-          out += "}";
+          j.key("fields");
+          j.open('{');
+          for (const auto& f : fields_) j.kv(f.name(), field_text(f, ev));
+          j.close('}');
         }
-        out += "}";
+        j.close('}');
+        out += j.o;
         break;
       }
     }
@@ -153,14 +148,15 @@ std::vector<std::string> split_cells(std::string_view item) {
 
 // How a folded copy is cited in JSON output.
 std::string citation(const EventView& ev, std::string_view event_id) {
-  std::string out = "{\"source\":";
-  util::append_json_string(out, source_name(ev.source));
-  out += ",\"event_id\":";
-  util::append_json_string(out, event_id);
-  out += ",\"file\":";
-  util::append_json_string(out, ev.file);
-  out += fmt::format(",\"line\":{},\"record\":{}}}", ev.line, ev.record);
-  return out;
+  util::JsonWriter j;
+  j.open('{');
+  j.kv("source", source_name(ev.source));
+  j.kv("event_id", event_id);
+  j.kv("file", ev.file);
+  j.kv_num("line", ev.line);
+  j.kv_num("record", ev.record);
+  j.close('}');
+  return std::move(j.o);
 }
 
 // A Match without its time (in the item's head) as length-prefixed fields.
@@ -280,8 +276,19 @@ int run(const HuntOptions& o, std::ostream& out, std::ostream& err) {
         util::ascii_lower(o.fields[i]).find("priority") != std::string::npos)
       table.colour_column(i, util::severity_sgr);
   bool csv_header_done = false;
-  bool json_first = true;
-  if (json) out << "{\"events\":[";
+  // JSON: {"events":[...],"duplicates":[...],"summary":{...}}, written as it goes, an element a
+  // line.
+  util::JsonWriter doc;
+  auto flush = [&] {
+    out << doc.o;
+    doc.o.clear();
+  };
+  if (json) {
+    doc.open('{');
+    doc.key("events");
+    doc.open('[');
+    flush();
+  }
 
   // The query's fields that no event read has (on a source they apply to): said after the scan,
   // since a mistyped native path (objectRef.resourse) is "known" by its top-level key and
@@ -358,13 +365,19 @@ int run(const HuntOptions& o, std::ostream& out, std::ostream& err) {
         out << h.row << "\n";
         break;
       case Format::Json:
-        out << (json_first ? "\n" : ",\n");
+        doc.item();
+        doc.raw("\n");
         if (copies && !h.row.empty()) {
-          out << h.row.substr(0, h.row.size() - 1) << ",\"copies\":" << copies << "}";
+          // The row's object with one member more.
+          doc.raw(std::string_view(h.row).substr(0, h.row.size() - 1));
+          doc.raw(",");
+          doc.key("copies");
+          doc.num(copies);
+          doc.raw("}");
         } else {
-          out << h.row;
+          doc.raw(h.row);
         }
-        json_first = false;
+        flush();
         break;
     }
   };
@@ -433,14 +446,31 @@ int run(const HuntOptions& o, std::ostream& out, std::ostream& err) {
   } else if (o.format == Format::Table) {
     table.finish();
   } else if (json) {
-    out << (json_first ? "" : "\n") << "],\"duplicates\":[";
-    for (size_t i = 0; i < duplicates.size(); ++i) out << (i ? ",\n" : "\n") << duplicates[i];
-    std::string summary = fmt::format(
-        "{{\"files\":{},\"events\":{},\"bytes\":{},\"matched\":{},\"duplicates\":{},"
-        "\"order\":\"{}\",\"skipped\":{},\"seconds\":{:.3f}}}",
-        st.files, st.events, st.bytes, matched, folded, by_time ? "time" : "evidence", st.skipped,
-        st.seconds);
-    out << (duplicates.empty() ? "" : "\n") << "],\"summary\":" << summary << "}\n";
+    if (emitted) doc.raw("\n");
+    doc.close(']');
+    doc.key("duplicates");
+    doc.open('[');
+    for (const auto& d : duplicates) {
+      doc.item();
+      doc.raw("\n");
+      doc.raw(d);
+    }
+    if (!duplicates.empty()) doc.raw("\n");
+    doc.close(']');
+    doc.key("summary");
+    doc.open('{');
+    doc.kv_num("files", st.files);
+    doc.kv_num("events", st.events);
+    doc.kv_num("bytes", st.bytes);
+    doc.kv_num("matched", matched);
+    doc.kv_num("duplicates", folded);
+    doc.kv("order", by_time ? "time" : "evidence");
+    doc.kv_num("skipped", st.skipped);
+    doc.kv_num("seconds", st.seconds, 3);
+    doc.close('}');
+    doc.close('}');
+    doc.raw("\n");
+    flush();
   }
   out.flush();
   if (o.on_stats) o.on_stats(st);

@@ -1,261 +1,419 @@
 // The report as structured data: one object per section of the documentation
-// standard.
-#include <nlohmann/json.hpp>
-
+// standard. Every object's members are in the order of their names, as the document has
+// always had them.
+#include <map>
 #include <ostream>
 
 #include "report/model.h"
+#include "util/json_writer.h"
 
 namespace eksir::report {
 namespace {
 
-using nlohmann::json;
+using Json = util::JsonWriter;
 
-json time_json(TimeNs t) {
-  return t == kNoTime ? json(nullptr) : json(format_time(t));
-}
-
-json evidence_json(const EvidenceRef& e) {
-  if (e.empty()) return nullptr;
-  json j = json::object();
-  if (!e.source.empty()) j["source"] = e.source;
-  if (!e.file.empty()) j["file"] = e.file;
-  if (e.line) j["line"] = e.line;
-  if (e.record) j["record"] = e.record;
-  if (!e.event_id.empty()) j["event_id"] = e.event_id;
-  if (!e.finding.empty()) j["finding"] = e.finding;
-  if (!e.rule.empty()) j["rule"] = e.rule;
-  j["time"] = time_json(e.time);
-  return j;
-}
-
-json statements_json(const std::vector<Statement>& items) {
-  json a = json::array();
-  for (const auto& s : items) {
-    json j = {{"kind", s.kind}, {"text", s.text}};
-    if (!s.confidence.empty()) j["confidence"] = s.confidence;
-    j["evidence"] = evidence_json(s.evidence);
-    a.push_back(std::move(j));
+void evidence_json(Json& j, const EvidenceRef& e) {
+  if (e.empty()) {
+    j.null();
+    return;
   }
-  return a;
+  j.open('{');
+  if (!e.event_id.empty()) j.kv("event_id", e.event_id);
+  if (!e.file.empty()) j.kv("file", e.file);
+  if (!e.finding.empty()) j.kv("finding", e.finding);
+  if (e.line) j.kv_num("line", e.line);
+  if (e.record) j.kv_num("record", e.record);
+  if (!e.rule.empty()) j.kv("rule", e.rule);
+  if (!e.source.empty()) j.kv("source", e.source);
+  j.kv_time("time", e.time);
+  j.close('}');
 }
 
-json notes_json(const Report& r, const std::string& section) {
-  json a = json::array();
-  auto it = r.notes.find(section);
-  if (it == r.notes.end()) return a;
-  for (const auto& n : it->second)
-    a.push_back({{"time", time_json(n.time)}, {"author", n.author}, {"text", n.text}});
-  return a;
+void kv_evidence(Json& j, std::string_view k, const EvidenceRef& e) {
+  j.key(k);
+  evidence_json(j, e);
 }
 
-json strings(const std::vector<std::string>& v) {
-  return json(v);
+// [{"evidence": …, "text": …}]
+void kv_items(Json& j, std::string_view k, const std::vector<EvidenceItem>& items) {
+  j.key(k);
+  j.open('[');
+  for (const auto& e : items) {
+    j.item();
+    j.open('{');
+    kv_evidence(j, "evidence", e.ref);
+    j.kv("text", e.text);
+    j.close('}');
+  }
+  j.close(']');
+}
+
+void kv_statements(Json& j, std::string_view k, const std::vector<Statement>& items) {
+  j.key(k);
+  j.open('[');
+  for (const auto& s : items) {
+    j.item();
+    j.open('{');
+    if (!s.confidence.empty()) j.kv("confidence", s.confidence);
+    kv_evidence(j, "evidence", s.evidence);
+    j.kv("kind", s.kind);
+    j.kv("text", s.text);
+    j.close('}');
+  }
+  j.close(']');
+}
+
+void kv_notes(Json& j, const Report& r, const std::string& section) {
+  j.key("notes");
+  j.open('[');
+  if (auto it = r.notes.find(section); it != r.notes.end())
+    for (const auto& n : it->second) {
+      j.item();
+      j.open('{');
+      j.kv("author", n.author);
+      j.kv("text", n.text);
+      j.kv_time("time", n.time);
+      j.close('}');
+    }
+  j.close(']');
+}
+
+void summary(Json& j, const Report& r) {
+  j.open('{');
+  j.kv_list("affected_systems", r.affected_systems);
+  j.kv("assessment", r.undetermined.empty() ? "assessed" : "undetermined");
+  j.kv("assessment_reason", r.undetermined);
+  j.key("cluster");
+  j.open('{');
+  j.kv("account", r.account);
+  j.kv("arn", r.cluster_arn);
+  j.kv("name", r.cluster);
+  j.kv("region", r.region);
+  j.close('}');
+  j.kv_time("contained", r.contained);
+  j.kv("contained_basis", r.contained_basis);
+  j.key("criteria");
+  j.open('[');
+  for (const auto& c : r.criteria) {
+    j.item();
+    j.open('{');
+    j.kv("criterion", c.text);
+    kv_items(j, "evidence", c.evidence);
+    j.kv("id", c.id);
+    j.kv("level", c.level);
+    j.kv_bool("likely_benign", c.likely_benign);
+    j.close('}');
+  }
+  j.close(']');
+  j.kv_time("discovered", r.discovered);
+  j.kv("executive_summary", r.executive_summary);
+  j.kv("id", r.id);
+  j.kv("incident_title", r.title);
+  j.kv("investigation_summary", r.investigation_summary);
+  kv_notes(j, r, "summary");
+  j.key("production");
+  if (r.production_known)
+    j.boolean(r.production);
+  else
+    j.null();
+  j.kv_time("resolved", r.resolved);
+  j.kv("resolved_basis", r.resolved_basis);
+  j.kv_or_null("severity", r.severity);
+  j.kv("title", "Incident summary");
+  j.kv("type", r.type);
+  j.close('}');
+}
+
+void timeline(Json& j, const Report& r) {
+  j.open('{');
+  j.key("events");
+  j.open('[');
+  for (const auto& l : r.timeline) {
+    j.item();
+    j.open('{');
+    j.kv("confidence", l.confidence);
+    kv_evidence(j, "evidence", l.evidence);
+    j.kv_bool("implausible_time", l.implausible);
+    j.kv("layer", l.layer);
+    j.kv("line", timeline_line(l));
+    j.kv("source", l.source);
+    j.kv("tag", l.tag);
+    j.kv("text", l.text);
+    j.kv_time("time", l.time);
+    j.close('}');
+  }
+  j.close(']');
+  kv_notes(j, r, "timeline");
+  j.kv("title", "Timeline");
+  j.close('}');
+}
+
+void investigation(Json& j, const Report& r) {
+  j.open('{');
+  j.kv_list("assumptions", r.assumptions);
+  j.key("attack");
+  j.open('{');
+  j.kv_list("tactics", r.attack_tactics);
+  j.key("techniques");
+  j.open('[');
+  for (const auto& a : r.attack) {
+    j.item();
+    j.open('{');
+    j.kv_list("criteria", a.criteria);
+    j.kv_num("findings", a.findings);
+    j.kv("name", a.name);
+    j.kv("severity", a.severity);
+    j.kv_list("tactics", a.tactics);
+    j.kv("technique", a.technique);
+    j.kv_list("titles", a.titles);
+    j.close('}');
+  }
+  j.close(']');
+  j.close('}');
+  j.key("events");
+  j.open('{');
+  std::map<std::string, int64_t> events;
+  for (const auto& [label, n] : r.events_by_source) events[label] = n;
+  for (const auto& [label, n] : events) j.kv_num(label, n);
+  j.close('}');
+  j.kv("evidence_root", r.evidence_root);
+  j.kv_list("inputs", r.inputs);
+  kv_items(j, "key_evidence", r.key_evidence);
+  j.kv_list("leads", r.leads);
+  j.kv_list("likely_benign", r.likely_benign);
+  j.kv_list("not_followed", r.not_followed);
+  kv_notes(j, r, "investigation");
+  j.kv_list("posture", r.posture);
+  j.key("rules");
+  j.open('[');
+  for (const auto& rr : r.rules) {
+    j.item();
+    j.open('{');
+    j.kv_num("events", rr.hits);
+    j.key("evidence");
+    j.open('[');
+    for (const auto& e : rr.evidence) {
+      j.item();
+      evidence_json(j, e);
+    }
+    j.close(']');
+    j.kv_num("findings", rr.findings);
+    j.kv_time("first_fired", rr.first);
+    j.kv_time("last_fired", rr.last);
+    j.kv("origin", rr.origin);
+    j.kv("rule", rr.rule);
+    j.kv("severity", rr.severity);
+    j.kv("title", rr.title);
+    j.close('}');
+  }
+  j.close(']');
+  j.key("runs");
+  j.open('[');
+  for (const auto& ri : r.runs) {
+    j.item();
+    j.open('{');
+    j.kv_num("findings", ri.findings);
+    j.kv_time("finished", ri.finished);
+    j.kv_num("id", ri.id);
+    j.kv_num("inputs", ri.inputs);
+    j.kv("operator", ri.operator_name);
+    j.kv_list("rule_sources", ri.rule_sources);
+    j.kv("severity", ri.severity);
+    j.kv_time("started", ri.started);
+    j.kv("tool_version", ri.tool_version);
+    j.close('}');
+  }
+  j.close(']');
+  j.kv_num("skipped", r.skipped);
+  j.kv("title", "Technical investigation");
+  j.close('}');
+}
+
+void impact(Json& j, const Report& r) {
+  j.open('{');
+  j.key("affected");
+  j.open('[');
+  for (const auto& a : r.affected) {
+    j.item();
+    j.open('{');
+    // The last of a name's values, as in a JSON object built member by member.
+    std::map<std::string, std::string> attributes;
+    for (const auto& [k, v] : a.attributes) attributes[k] = v;
+    j.kv_map("attributes", attributes);
+    j.kv_num("findings", a.findings);
+    j.kv("id", a.id);
+    j.kv("kind", a.kind);
+    j.kv("name", a.name);
+    j.kv("namespace", a.ns);
+    j.kv("why", a.why);
+    j.close('}');
+  }
+  j.close(']');
+  j.key("images");
+  j.open('[');
+  for (const auto& i : r.images) {
+    j.item();
+    j.open('{');
+    j.kv("digest", i.digest);
+    j.kv_list("exploit_available", i.exploit_available);
+    j.kv_bool("exploited", i.exploited);
+    j.kv("fixes", i.fixes);
+    j.kv("image", i.name);
+    j.kv("joined", joined_text(i));
+    j.kv("joined_by", i.joined_by);
+    j.kv("max_severity", i.max_severity);
+    kv_evidence(j, "record", i.record);
+    j.kv("scanner", i.scanner);
+    j.kv_list("vulnerabilities", i.vulnerabilities);
+    j.kv_list("workloads", i.workloads);
+    j.close('}');
+  }
+  j.close(']');
+  kv_notes(j, r, "impact");
+  kv_statements(j, "statements", r.impact);
+  j.kv("title", "Impact");
+  j.close('}');
+}
+
+void actions(Json& j, const Report& r) {
+  j.open('{');
+  j.key("actions");
+  j.open('[');
+  for (const auto& a : r.actions) {
+    j.item();
+    j.open('{');
+    j.kv("action", a.action);
+    j.kv("command", a.command);
+    j.kv("evidence", a.evidence);
+    j.kv_num("exit_status", a.exit_status);
+    j.kv_time("finished", a.finished);
+    j.kv("operator", a.operator_name);
+    j.kv("phase", a.phase);
+    j.kv("result", a.result);
+    j.kv_time("started", a.started);
+    j.kv("step", a.step_id);
+    j.kv("target", a.target);
+    j.kv("verification", a.verification);
+    j.close('}');
+  }
+  j.close(']');
+  j.kv_num("dry_runs", r.dry_runs);
+  j.kv_list("next_steps", r.next_steps);
+  kv_notes(j, r, "actions");
+  j.kv("title", "Containment and remediation actions");
+  j.close('}');
+}
+
+void lessons(Json& j, const Report& r) {
+  j.open('{');
+  kv_statements(j, "detection_timing", r.detection_timing);
+  kv_statements(j, "lessons", r.lessons);
+  j.kv_list("missing_sources", r.missing_sources);
+  kv_notes(j, r, "lessons");
+  j.key("playbook");
+  j.open('[');
+  for (const auto& p : r.playbook) {
+    j.item();
+    j.open('{');
+    j.kv_bool("applies", p.applies);
+    j.kv("item", p.item);
+    j.kv("why", p.why);
+    j.close('}');
+  }
+  j.close(']');
+  j.kv("title", "Lessons learned and detection improvements");
+  j.kv_list("undetected_steps", r.undetected);
+  j.close('}');
+}
+
+void metrics(Json& j, const Report& r) {
+  j.open('{');
+  j.key("metrics");
+  j.open('[');
+  for (const auto& m : r.metrics) {
+    j.item();
+    j.open('{');
+    j.kv("basis", m.basis);
+    j.kv_bool("known", m.known);
+    j.kv("name", m.name);
+    if (m.seconds >= 0) j.kv_num("seconds", m.seconds);
+    j.kv("value", m.value);
+    j.close('}');
+  }
+  j.close(']');
+  kv_notes(j, r, "metrics");
+  j.kv("title", "Key metrics");
+  j.close('}');
+}
+
+void graph(Json& j, const Report& r) {
+  j.open('{');
+  j.key("edges");
+  j.open('[');
+  for (const auto& e : r.graph_edges) {
+    j.item();
+    j.open('{');
+    j.kv("from", e.from);
+    j.kv("relation", e.relation);
+    j.kv("to", e.to);
+    j.close('}');
+  }
+  j.close(']');
+  j.key("nodes");
+  j.open('[');
+  for (const auto& n : r.graph_nodes) {
+    j.item();
+    j.open('{');
+    j.kv_bool("affected", n.affected);
+    j.kv("key", n.key);
+    j.kv("kind", n.kind);
+    j.kv_num("layer", n.layer);
+    j.kv("name", n.name);
+    j.kv("namespace", n.ns);
+    j.close('}');
+  }
+  j.close(']');
+  j.close('}');
 }
 
 }  // namespace
 
 void write_json(const Report& r, std::ostream& out) {
-  json doc;
-  doc["schema"] = "eksir.report/1";
-  doc["generated"] = time_json(r.generated);
-  doc["case"] = {{"dir", r.case_dir},
-                 {"status", r.case_status.empty() ? "open" : r.case_status},
-                 {"close_reason", r.close_reason}};
-
-  json criteria = json::array();
-  for (const auto& c : r.criteria) {
-    json ev = json::array();
-    for (const auto& e : c.evidence)
-      ev.push_back({{"text", e.text}, {"evidence", evidence_json(e.ref)}});
-    criteria.push_back({{"level", c.level},
-                        {"id", c.id},
-                        {"criterion", c.text},
-                        {"likely_benign", c.likely_benign},
-                        {"evidence", std::move(ev)}});
-  }
-  doc["summary"] = {
-      {"title", "Incident summary"},
-      {"id", r.id},
-      {"incident_title", r.title},
-      {"severity", r.severity.empty() ? json(nullptr) : json(r.severity)},
-      {"assessment", r.undetermined.empty() ? "assessed" : "undetermined"},
-      {"assessment_reason", r.undetermined},
-      {"criteria", std::move(criteria)},
-      {"type", r.type},
-      {"cluster",
-       {{"name", r.cluster}, {"region", r.region}, {"account", r.account}, {"arn", r.cluster_arn}}},
-      {"production", r.production_known ? json(r.production) : json(nullptr)},
-      {"discovered", time_json(r.discovered)},
-      {"contained", time_json(r.contained)},
-      {"contained_basis", r.contained_basis},
-      {"resolved", time_json(r.resolved)},
-      {"resolved_basis", r.resolved_basis},
-      {"affected_systems", strings(r.affected_systems)},
-      {"executive_summary", r.executive_summary},
-      {"investigation_summary", r.investigation_summary},
-      {"notes", notes_json(r, "summary")}};
-
-  json lines = json::array();
-  for (const auto& l : r.timeline)
-    lines.push_back({{"time", time_json(l.time)},
-                     {"tag", l.tag},
-                     {"text", l.text},
-                     {"source", l.source},
-                     {"confidence", l.confidence},
-                     {"layer", l.layer},
-                     {"line", timeline_line(l)},
-                     {"implausible_time", l.implausible},
-                     {"evidence", evidence_json(l.evidence)}});
-  doc["timeline"] = {
-      {"title", "Timeline"}, {"events", std::move(lines)}, {"notes", notes_json(r, "timeline")}};
-
-  json runs = json::array();
-  for (const auto& ri : r.runs)
-    runs.push_back({{"id", ri.id},
-                    {"started", time_json(ri.started)},
-                    {"finished", time_json(ri.finished)},
-                    {"operator", ri.operator_name},
-                    {"tool_version", ri.tool_version},
-                    {"inputs", ri.inputs},
-                    {"findings", ri.findings},
-                    {"severity", ri.severity},
-                    {"rule_sources", ri.rule_sources}});
-  json events = json::object();
-  for (const auto& [label, n] : r.events_by_source) events[label] = n;
-  json rules = json::array();
-  for (const auto& rr : r.rules) {
-    json ev = json::array();
-    for (const auto& e : rr.evidence) ev.push_back(evidence_json(e));
-    rules.push_back({{"rule", rr.rule},
-                     {"title", rr.title},
-                     {"origin", rr.origin},
-                     {"severity", rr.severity},
-                     {"findings", rr.findings},
-                     {"events", rr.hits},
-                     {"first_fired", time_json(rr.first)},
-                     {"last_fired", time_json(rr.last)},
-                     {"evidence", std::move(ev)}});
-  }
-  json techniques = json::array();
-  for (const auto& a : r.attack)
-    techniques.push_back({{"technique", a.technique},
-                          {"name", a.name},
-                          {"tactics", a.tactics},
-                          {"findings", a.findings},
-                          {"severity", a.severity},
-                          {"titles", a.titles},
-                          {"criteria", a.criteria}});
-  json key = json::array();
-  for (const auto& e : r.key_evidence)
-    key.push_back({{"text", e.text}, {"evidence", evidence_json(e.ref)}});
-  doc["investigation"] = {
-      {"title", "Technical investigation"},
-      {"runs", std::move(runs)},
-      {"events", std::move(events)},
-      {"skipped", r.skipped},
-      {"inputs", strings(r.inputs)},
-      {"evidence_root", r.evidence_root},
-      {"rules", std::move(rules)},
-      {"attack", {{"tactics", r.attack_tactics}, {"techniques", std::move(techniques)}}},
-      {"key_evidence", std::move(key)},
-      {"likely_benign", strings(r.likely_benign)},
-      {"assumptions", strings(r.assumptions)},
-      {"not_followed", strings(r.not_followed)},
-      {"leads", strings(r.leads)},
-      {"posture", strings(r.posture)},
-      {"notes", notes_json(r, "investigation")}};
-
-  json affected = json::array();
-  for (const auto& a : r.affected) {
-    json attrs = json::object();
-    for (const auto& [k, v] : a.attributes) attrs[k] = v;
-    affected.push_back({{"kind", a.kind},
-                        {"namespace", a.ns},
-                        {"name", a.name},
-                        {"id", a.id},
-                        {"why", a.why},
-                        {"findings", a.findings},
-                        {"attributes", std::move(attrs)}});
-  }
-  json images = json::array();
-  for (const auto& i : r.images)
-    images.push_back({{"image", i.name},
-                      {"digest", i.digest},
-                      {"joined_by", i.joined_by},
-                      {"joined", joined_text(i)},
-                      {"workloads", i.workloads},
-                      {"vulnerabilities", i.vulnerabilities},
-                      {"exploit_available", i.exploit_available},
-                      {"max_severity", i.max_severity},
-                      {"fixes", i.fixes},
-                      {"scanner", i.scanner},
-                      {"record", evidence_json(i.record)},
-                      {"exploited", i.exploited}});
-  doc["impact"] = {{"title", "Impact"},
-                   {"statements", statements_json(r.impact)},
-                   {"affected", std::move(affected)},
-                   {"images", std::move(images)},
-                   {"notes", notes_json(r, "impact")}};
-
-  json actions = json::array();
-  for (const auto& a : r.actions)
-    actions.push_back({{"phase", a.phase},
-                       {"step", a.step_id},
-                       {"action", a.action},
-                       {"target", a.target},
-                       {"command", a.command},
-                       {"operator", a.operator_name},
-                       {"started", time_json(a.started)},
-                       {"finished", time_json(a.finished)},
-                       {"exit_status", a.exit_status},
-                       {"result", a.result},
-                       {"verification", a.verification},
-                       {"evidence", a.evidence}});
-  doc["actions"] = {{"title", "Containment and remediation actions"},
-                    {"actions", std::move(actions)},
-                    {"dry_runs", r.dry_runs},
-                    {"next_steps", strings(r.next_steps)},
-                    {"notes", notes_json(r, "actions")}};
-
-  doc["root_cause"] = {{"title", "Root cause"},
-                       {"statements", statements_json(r.root_cause)},
-                       {"notes", notes_json(r, "root_cause")}};
-
-  json playbook = json::array();
-  for (const auto& p : r.playbook)
-    playbook.push_back({{"item", p.item}, {"applies", p.applies}, {"why", p.why}});
-  doc["lessons"] = {{"title", "Lessons learned and detection improvements"},
-                    {"lessons", statements_json(r.lessons)},
-                    {"detection_timing", statements_json(r.detection_timing)},
-                    {"undetected_steps", strings(r.undetected)},
-                    {"missing_sources", strings(r.missing_sources)},
-                    {"playbook", std::move(playbook)},
-                    {"notes", notes_json(r, "lessons")}};
-
-  json metrics = json::array();
-  for (const auto& m : r.metrics) {
-    json j = {{"name", m.name}, {"value", m.value}, {"known", m.known}, {"basis", m.basis}};
-    if (m.seconds >= 0) j["seconds"] = m.seconds;
-    metrics.push_back(std::move(j));
-  }
-  doc["metrics"] = {{"title", "Key metrics"},
-                    {"metrics", std::move(metrics)},
-                    {"notes", notes_json(r, "metrics")}};
-
-  json nodes = json::array(), edges = json::array();
-  for (const auto& n : r.graph_nodes)
-    nodes.push_back({{"key", n.key},
-                     {"kind", n.kind},
-                     {"name", n.name},
-                     {"namespace", n.ns},
-                     {"layer", n.layer},
-                     {"affected", n.affected}});
-  for (const auto& e : r.graph_edges)
-    edges.push_back({{"from", e.from}, {"to", e.to}, {"relation", e.relation}});
-  doc["graph"] = {{"nodes", std::move(nodes)}, {"edges", std::move(edges)}};
-
-  out << doc.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
+  Json j;
+  j.indent = 2;
+  j.open('{');
+  j.key("actions");
+  actions(j, r);
+  j.key("case");
+  j.open('{');
+  j.kv("close_reason", r.close_reason);
+  j.kv("dir", r.case_dir);
+  j.kv("status", r.case_status.empty() ? "open" : r.case_status);
+  j.close('}');
+  j.kv_time("generated", r.generated);
+  j.key("graph");
+  graph(j, r);
+  j.key("impact");
+  impact(j, r);
+  j.key("investigation");
+  investigation(j, r);
+  j.key("lessons");
+  lessons(j, r);
+  j.key("metrics");
+  metrics(j, r);
+  j.key("root_cause");
+  j.open('{');
+  kv_notes(j, r, "root_cause");
+  kv_statements(j, "statements", r.root_cause);
+  j.kv("title", "Root cause");
+  j.close('}');
+  j.kv("schema", "eksir.report/1");
+  j.key("summary");
+  summary(j, r);
+  j.key("timeline");
+  timeline(j, r);
+  j.close('}');
+  out << j.o << '\n';
 }
 
 }  // namespace eksir::report

@@ -3,8 +3,6 @@
 // writers. Internal to the stage.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
 #include <map>
 #include <string>

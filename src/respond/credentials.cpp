@@ -8,6 +8,7 @@
 #include <set>
 
 #include "respond/plan_internal.h"
+#include "util/json_writer.h"
 
 namespace eksir::respond {
 
@@ -202,13 +203,27 @@ void eradicate_access_entries(PlanContext& ctx, const std::vector<store::Journal
 
 void contain_role_sessions(PlanContext& ctx) {
   std::string issued_before = iso_seconds(ctx.plan.generated);
-  json policy = {{"Version", "2012-10-17"},
-                 {"Statement",
-                  {{{"Sid", "EksirRevokeOlderSessions"},
-                    {"Effect", "Deny"},
-                    {"Action", "*"},
-                    {"Resource", "*"},
-                    {"Condition", {{"DateLessThan", {{"aws:TokenIssueTime", issued_before}}}}}}}}};
+  util::JsonWriter policy;  // members in the order of their names, as it has always been
+  policy.open('{');
+  policy.key("Statement");
+  policy.open('[');
+  policy.item();
+  policy.open('{');
+  policy.kv("Action", "*");
+  policy.key("Condition");
+  policy.open('{');
+  policy.key("DateLessThan");
+  policy.open('{');
+  policy.kv("aws:TokenIssueTime", issued_before);
+  policy.close('}');
+  policy.close('}');
+  policy.kv("Effect", "Deny");
+  policy.kv("Resource", "*");
+  policy.kv("Sid", "EksirRevokeOlderSessions");
+  policy.close('}');
+  policy.close(']');
+  policy.kv("Version", "2012-10-17");
+  policy.close('}');
   for (const auto* r : ctx.incident.of_kind("iam_role")) {
     std::string role = iam_name(*r);
     bool node_role = r->attr("node_role") == "true";
@@ -231,7 +246,7 @@ void contain_role_sessions(PlanContext& ctx) {
     s.command = ctx.finish(s, ctx.aws("iam", "put-role-policy")
                                   .opt("--role-name", role)
                                   .opt("--policy-name", "eksir-revoke-older-sessions")
-                                  .opt("--policy-document", policy.dump()));
+                                  .opt("--policy-document", policy.o));
     s.reason = r->why;
     s.findings = r->findings;
     s.expected = "temporary credentials of " + role + " issued before " + issued_before +

@@ -3,7 +3,6 @@
 // (settings it overwrites captured first) and journaled; the first failure stops the run and says
 // what is left and how to go on (--continue, --skip).
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <filesystem>
@@ -20,14 +19,13 @@
 #include "respond/process.h"
 #include "respond/respond.h"
 #include "respond/resume.h"
+#include "util/json_writer.h"
 #include "util/time_math.h"
 #include "util/visible.h"
 
 namespace eksir::respond {
 
 namespace {
-
-using nlohmann::json;
 
 // The argv as it is executed: checked again by the grammar the plan was built with (a plan is
 // data, and recovery's comes from the journal), then the configured program in argv[0] and, for
@@ -469,18 +467,26 @@ int respond(const RespondOptions& o, std::istream& in, std::ostream& out, std::o
           e.stdout_text = c.out;
           e.stderr_text = c.err;
         } else {
-          captured = json({{"capture_failed", c.exit_status}, {"stderr", c.err}}).dump();
+          util::JsonWriter j;
+          j.open('{');
+          j.kv_num("capture_failed", c.exit_status);
+          j.kv("stderr", c.err);
+          j.close('}');
+          captured = std::move(j.o);
         }
       }
     }
     if (!capture_failed) {
       Command undo = concrete_undo(s, captured);
       if (!undo.empty() && !command::validate(undo.argv).empty()) undo = {};
-      e.undo_json = json({{"argv", undo.argv},
-                          {"stdin", undo.stdin_text},
-                          {"text", s.undo_text},
-                          {"permanent", s.permanent}})
-                        .dump(-1, ' ', false, json::error_handler_t::replace);
+      util::JsonWriter j;  // members in the order of their names, as it has always been
+      j.open('{');
+      j.kv_list("argv", undo.argv);
+      j.kv_bool("permanent", s.permanent);
+      j.kv("stdin", undo.stdin_text);
+      j.kv("text", s.undo_text);
+      j.close('}');
+      e.undo_json = std::move(j.o);
       e.argv = run.words;
       ProcessResult r = run_process(e.argv, s.command.stdin_text);
       e.exit_status = r.exit_status;

@@ -6,12 +6,11 @@
 #include <cctype>
 
 #include "respond/plan_internal.h"
+#include "util/json_writer.h"
 
 namespace eksir::respond {
 
 namespace {
-
-using nlohmann::json;
 
 bool contains_ci(std::string_view text, std::string_view word) {
   auto it = std::search(text.begin(), text.end(), word.begin(), word.end(), [](char a, char b) {
@@ -98,7 +97,14 @@ void contain_trails(PlanContext& ctx) {
       ctx.add(s);
     }
     if (narrowed) {
-      json selectors = json::array({{{"ReadWriteType", "All"}, {"IncludeManagementEvents", true}}});
+      util::JsonWriter selectors;
+      selectors.open('[');
+      selectors.item();
+      selectors.open('{');
+      selectors.kv_bool("IncludeManagementEvents", true);
+      selectors.kv("ReadWriteType", "All");
+      selectors.close('}');
+      selectors.close(']');
       Step s;
       s.id = "contain/trail-event-selectors/" + t->name;
       s.kind = "change";
@@ -109,7 +115,7 @@ void contain_trails(PlanContext& ctx) {
       s.command = ctx.finish(s,
                              ctx.aws("cloudtrail", "put-event-selectors")
                                  .opt("--trail-name", name)
-                                 .opt("--event-selectors", selectors.dump()),
+                                 .opt("--event-selectors", selectors.o),
                              region);
       s.capture = ctx.finish(
           s, ctx.aws("cloudtrail", "get-event-selectors").opt("--trail-name", name), region);
@@ -145,12 +151,20 @@ void eradicate_control_plane_logging(PlanContext& ctx) {
       "Turn control-plane logging back on (api, audit, authenticator, controllerManager, "
       "scheduler)";
   s.target = "EKS cluster " + inc.cluster;
-  json logging = {{"clusterLogging",
-                   {{{"types", {"api", "audit", "authenticator", "controllerManager", "scheduler"}},
-                     {"enabled", true}}}}};
+  util::JsonWriter logging;
+  logging.open('{');
+  logging.key("clusterLogging");
+  logging.open('[');
+  logging.item();
+  logging.open('{');
+  logging.kv_bool("enabled", true);
+  logging.kv_list("types", {"api", "audit", "authenticator", "controllerManager", "scheduler"});
+  logging.close('}');
+  logging.close(']');
+  logging.close('}');
   s.command = ctx.finish(s, ctx.aws("eks", "update-cluster-config")
                                 .opt("--name", inc.cluster)
-                                .opt("--logging", logging.dump()));
+                                .opt("--logging", logging.o));
   s.capture = ctx.finish(s, ctx.aws("eks", "describe-cluster").opt("--name", inc.cluster));
   s.reason = "the incident shows control-plane logging was disabled";
   s.expected = "audit events reach CloudWatch Logs again (/aws/eks/" + inc.cluster + "/cluster)";

@@ -3,18 +3,19 @@
 #include <fmt/format.h>
 
 #include "respond/plan_internal.h"
+#include "util/json_writer.h"
 #include "util/visible.h"
 
 namespace eksir::respond {
 
 namespace {
 
-using nlohmann::json;
-
-json command_json(const Command& c) {
-  json j = {{"argv", c.argv}};
-  if (!c.stdin_text.empty()) j["stdin"] = c.stdin_text;
-  return j;
+void kv_command(util::JsonWriter& j, std::string_view k, const Command& c) {
+  j.key(k);
+  j.open('{');
+  j.kv_list("argv", c.argv);
+  if (!c.stdin_text.empty()) j.kv("stdin", c.stdin_text);
+  j.close('}');
 }
 
 std::string_view undo_from_name(UndoFrom u) {
@@ -45,45 +46,62 @@ std::string heredoc_marker(const std::string& text) {
 
 }  // namespace
 
+// Members in the order of their names, as the document has always had them.
 std::string plan_json(const Plan& plan) {
-  json steps = json::array();
+  util::JsonWriter j;
+  j.indent = 2;
+  j.open('{');
+  j.kv("account", plan.account);
+  j.kv("case", plan.case_dir);
+  j.kv("cluster", plan.cluster);
+  j.kv("cluster_arn", plan.cluster_arn);
+  j.kv("generated", format_time(plan.generated));
+  j.kv("incident", plan.incident_id);
+  j.kv_list("notes", plan.notes);
+  j.kv("phase", phase_name(plan.phase));
+  j.kv("region", plan.region);
+  j.kv("schema", "eksir.plan/1");
+  j.kv("severity", plan.severity);
+  j.key("steps");
+  j.open('[');
   int n = 0;
   for (const auto& s : plan.steps) {
-    json j = {{"number", ++n},
-              {"id", s.id},
-              {"kind", s.kind},
-              {"action", s.action},
-              {"target", s.target},
-              {"command", command_json(s.command)},
-              {"reason", s.reason},
-              {"findings", s.findings},
-              {"expected", s.expected},
-              {"impact", s.impact},
-              {"warning", s.warning},
-              {"undo", {{"text", s.undo_text}, {"from", undo_from_name(s.undo_from)}}},
-              {"permanent", s.permanent},
-              {"blocked", s.blocked.empty() ? json(nullptr) : json(s.blocked)}};
+    j.item();
+    j.open('{');
+    j.kv("action", s.action);
+    j.kv_or_null("blocked", s.blocked);
+    if (!s.capture.empty()) kv_command(j, "capture", s.capture);
+    kv_command(j, "command", s.command);
+    j.kv("expected", s.expected);
+    j.kv_list("findings", s.findings);
+    j.kv("id", s.id);
+    j.kv("impact", s.impact);
+    j.kv("kind", s.kind);
     if (!s.manifest_kind.empty()) {
-      j["manifest"] = {{"kind", s.manifest_kind}, {"yaml", s.command.stdin_text}};
+      j.key("manifest");
+      j.open('{');
+      j.kv("kind", s.manifest_kind);
+      j.kv("yaml", s.command.stdin_text);
+      j.close('}');
     }
-    if (!s.capture.empty()) j["capture"] = command_json(s.capture);
-    if (!s.undo.empty()) j["undo"]["command"] = command_json(s.undo);
-    steps.push_back(std::move(j));
+    j.kv_num("number", ++n);
+    j.kv_bool("permanent", s.permanent);
+    j.kv("reason", s.reason);
+    j.kv("target", s.target);
+    j.key("undo");
+    j.open('{');
+    if (!s.undo.empty()) kv_command(j, "command", s.undo);
+    j.kv("from", undo_from_name(s.undo_from));
+    j.kv("text", s.undo_text);
+    j.close('}');
+    j.kv("warning", s.warning);
+    j.close('}');
   }
-  json doc = {{"schema", "eksir.plan/1"},
-              {"phase", phase_name(plan.phase)},
-              {"case", plan.case_dir},
-              {"incident", plan.incident_id},
-              {"title", plan.title},
-              {"severity", plan.severity},
-              {"cluster", plan.cluster},
-              {"region", plan.region},
-              {"account", plan.account},
-              {"cluster_arn", plan.cluster_arn},
-              {"generated", format_time(plan.generated)},
-              {"notes", plan.notes},
-              {"steps", steps}};
-  return doc.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+  j.close(']');
+  j.kv("title", plan.title);
+  j.close('}');
+  j.raw("\n");
+  return std::move(j.o);
 }
 
 std::string plan_text(const Plan& plan) {

@@ -6,7 +6,7 @@
 
 #include "rules/rules.h"
 #include "sources/unwrap.h"
-#include "util/text.h"
+#include "util/json_writer.h"
 
 namespace eksir::rules {
 namespace {
@@ -24,47 +24,35 @@ bool is_number(const std::string& s) {
   return s.find_first_of("xXnN") == std::string::npos;
 }
 
-void write(const YAML::Node& n, std::string& out) {
+void write(const YAML::Node& n, util::JsonWriter& j) {
   switch (n.Type()) {
     case YAML::NodeType::Null:
     case YAML::NodeType::Undefined:
-      out += "null";
-      return;
+      return j.null();
     case YAML::NodeType::Scalar: {
       const std::string& s = n.Scalar();
       if (n.Tag() != "!") {  // plain scalar
-        if (s == "null" || s == "~" || s == "Null" || s == "NULL") return void(out += "null");
-        if (s == "true" || s == "True" || s == "TRUE") return void(out += "true");
-        if (s == "false" || s == "False" || s == "FALSE") return void(out += "false");
-        if (is_number(s)) return void(out += s);
+        if (s == "null" || s == "~" || s == "Null" || s == "NULL") return j.null();
+        if (s == "true" || s == "True" || s == "TRUE") return j.boolean(true);
+        if (s == "false" || s == "False" || s == "FALSE") return j.boolean(false);
+        if (is_number(s)) return j.raw(s);
       }
-      util::append_json_string(out, s);
-      return;
+      return j.str(s);
     }
-    case YAML::NodeType::Sequence: {
-      out += '[';
-      bool first = true;
+    case YAML::NodeType::Sequence:
+      j.open('[');
       for (const auto& item : n) {
-        if (!first) out += ',';
-        first = false;
-        write(item, out);
+        j.item();
+        write(item, j);
       }
-      out += ']';
-      return;
-    }
-    case YAML::NodeType::Map: {
-      out += '{';
-      bool first = true;
+      return j.close(']');
+    case YAML::NodeType::Map:
+      j.open('{');
       for (const auto& kv : n) {
-        if (!first) out += ',';
-        first = false;
-        util::append_json_string(out, kv.first.Scalar());
-        out += ':';
-        write(kv.second, out);
+        j.key(kv.first.Scalar());
+        write(kv.second, j);
       }
-      out += '}';
-      return;
-    }
+      return j.close('}');
   }
 }
 
@@ -80,20 +68,18 @@ bool yaml_to_event_json(const YAML::Node& node, std::string& json, std::string& 
     error = "a test event must be a map (or a JSON text)";
     return false;
   }
-  json = "{";
-  bool first = true;
+  util::JsonWriter j;
+  j.open('{');
   for (const auto& kv : node) {
     if (kv.first.Scalar() == "_source") {
       hint = kv.second.IsScalar() ? kv.second.Scalar() : "";
       continue;
     }
-    if (!first) json += ',';
-    first = false;
-    util::append_json_string(json, kv.first.Scalar());
-    json += ':';
-    write(kv.second, json);
+    j.key(kv.first.Scalar());
+    write(kv.second, j);
   }
-  json += '}';
+  j.close('}');
+  json = std::move(j.o);
   return true;
 }
 

@@ -8,6 +8,7 @@
 
 #include "store/store.h"
 #include "util/colour.h"
+#include "util/json_writer.h"
 #include "util/table.h"
 #include "util/text.h"
 #include "util/visible.h"
@@ -15,27 +16,24 @@
 namespace eksir::store {
 namespace {
 
-std::string json_str(std::string_view s) {
-  std::string out;
-  util::append_json_string(out, s);
-  return out;
-}
-
-std::string json_time(TimeNs t) {
-  return t == kNoTime ? "null" : json_str(format_time(t));
-}
-
-std::string info_json(const CaseInfo& c) {
-  std::string o = "{";
-  o += "\"id\":" + json_str(c.id) + ",\"dir\":" + json_str(c.dir);
-  o += ",\"title\":" + json_str(c.title) + ",\"severity\":" + json_str(c.severity);
-  o += ",\"status\":" + json_str(c.status) + ",\"created\":" + json_time(c.created);
-  o += ",\"updated\":" + json_time(c.updated) + ",\"closed\":" + json_time(c.closed);
-  o += ",\"close_reason\":" + json_str(c.close_reason);
-  o += fmt::format(",\"runs\":{},\"findings\":{},\"notes\":{},\"pins\":{},\"journal\":{}", c.runs,
-                   c.findings, c.notes, c.pins, c.journal);
-  if (!c.error.empty()) o += ",\"error\":" + json_str(c.error);
-  return o + "}";
+void info_json(util::JsonWriter& j, const CaseInfo& c) {
+  j.open('{');
+  j.kv("id", c.id);
+  j.kv("dir", c.dir);
+  j.kv("title", c.title);
+  j.kv("severity", c.severity);
+  j.kv("status", c.status);
+  j.kv_time("created", c.created);
+  j.kv_time("updated", c.updated);
+  j.kv_time("closed", c.closed);
+  j.kv("close_reason", c.close_reason);
+  j.kv_num("runs", c.runs);
+  j.kv_num("findings", c.findings);
+  j.kv_num("notes", c.notes);
+  j.kv_num("pins", c.pins);
+  j.kv_num("journal", c.journal);
+  if (!c.error.empty()) j.kv("error", c.error);
+  j.close('}');
 }
 
 // What `case show` reads from the latest incident document.
@@ -107,9 +105,18 @@ int list(const CaseCommand& cmd, std::ostream& out, std::ostream& err) {
   std::string root = cmd.root.empty() ? default_case_root() : cmd.root;
   auto cases = list_cases(root);
   if (cmd.format == "json") {
-    std::string o = "{\"root\":" + json_str(root) + ",\"cases\":[";
-    for (size_t i = 0; i < cases.size(); ++i) o += (i ? "," : "") + info_json(cases[i]);
-    out << o << "]}\n";
+    util::JsonWriter j;
+    j.open('{');
+    j.kv("root", root);
+    j.key("cases");
+    j.open('[');
+    for (const auto& c : cases) {
+      j.item();
+      info_json(j, c);
+    }
+    j.close(']');
+    j.close('}');
+    out << j.o << "\n";
     return 0;
   }
   if (cases.empty()) {
@@ -235,75 +242,112 @@ void show_text(const Case& c, std::ostream& out, size_t width, bool colour) {
 }
 
 void show_json(const Case& c, std::ostream& out) {
-  std::string o = "{\"case\":" + info_json(c.info()) + ",\"runs\":[";
-  auto runs = c.runs();
-  for (size_t i = 0; i < runs.size(); ++i) {
-    const auto& r = runs[i];
-    o += i ? "," : "";
-    o += fmt::format("{{\"id\":{},\"started\":{},\"finished\":{},\"operator\":{},", r.id,
-                     json_time(r.started), json_time(r.finished), json_str(r.operator_name));
-    o += fmt::format("\"tool_version\":{},\"incident_id\":{},\"severity\":{},\"inputs\":{},",
-                     json_str(r.tool_version), json_str(r.incident_id), json_str(r.severity),
-                     r.inputs.size());
-    o += fmt::format("\"findings\":{}}}", r.finding_count);
+  util::JsonWriter j;
+  j.open('{');
+  j.key("case");
+  info_json(j, c.info());
+  j.key("runs");
+  j.open('[');
+  for (const auto& r : c.runs()) {
+    j.item();
+    j.open('{');
+    j.kv_num("id", r.id);
+    j.kv_time("started", r.started);
+    j.kv_time("finished", r.finished);
+    j.kv("operator", r.operator_name);
+    j.kv("tool_version", r.tool_version);
+    j.kv("incident_id", r.incident_id);
+    j.kv("severity", r.severity);
+    j.kv_num("inputs", r.inputs.size());
+    j.kv_num("findings", r.finding_count);
+    j.close('}');
   }
-  o += "],\"incident\":";
+  j.close(']');
+  j.key("incident");
   IncidentView inc = read_incident(c.latest_incident_json());
   if (!inc.present) {
-    o += "null";
+    j.null();
   } else if (!inc.error.empty()) {
-    o += "{\"error\":" + json_str(inc.error) + "}";
+    j.open('{');
+    j.kv("error", inc.error);
+    j.close('}');
   } else {
-    o += "{\"severity\":" + (inc.severity.empty() ? "null" : json_str(inc.severity)) +
-         ",\"assessment\":" + json_str(inc.undetermined.empty() ? "assessed" : "undetermined") +
-         ",\"assessment_reason\":" + json_str(inc.undetermined) + ",\"criteria\":[";
-    for (size_t i = 0; i < inc.criteria.size(); ++i) {
-      const auto& k = inc.criteria[i];
-      o += i ? "," : "";
-      o += fmt::format(
-          "{{\"level\":{},\"id\":{},\"criterion\":{},\"evidence\":{},\"likely_benign\":{}}}",
-          json_str(k.level), json_str(k.id), json_str(k.criterion), k.evidence,
-          k.likely_benign ? "true" : "false");
+    j.open('{');
+    j.kv_or_null("severity", inc.severity);
+    j.kv("assessment", inc.undetermined.empty() ? "assessed" : "undetermined");
+    j.kv("assessment_reason", inc.undetermined);
+    j.key("criteria");
+    j.open('[');
+    for (const auto& k : inc.criteria) {
+      j.item();
+      j.open('{');
+      j.kv("level", k.level);
+      j.kv("id", k.id);
+      j.kv("criterion", k.criterion);
+      j.kv_num("evidence", k.evidence);
+      j.kv_bool("likely_benign", k.likely_benign);
+      j.close('}');
     }
-    o += "],\"summary\":" + json_str(inc.summary) + "}";
+    j.close(']');
+    j.kv("summary", inc.summary);
+    j.close('}');
   }
-  o += ",\"notes\":[";
-  auto notes = c.notes();
-  for (size_t i = 0; i < notes.size(); ++i)
-    o += fmt::format("{}{{\"id\":{},\"time\":{},\"author\":{},\"text\":{}}}", i ? "," : "",
-                     notes[i].id, json_time(notes[i].time), json_str(notes[i].author),
-                     json_str(notes[i].text));
-  o += "],\"pins\":[";
-  auto pins = c.pins();
-  for (size_t i = 0; i < pins.size(); ++i) {
-    const auto& p = pins[i];
-    o += fmt::format(
-        "{}{{\"id\":{},\"pinned\":{},\"author\":{},\"query\":{},\"note\":{},\"time\":{},",
-        i ? "," : "", p.id, json_time(p.pinned), json_str(p.author), json_str(p.query),
-        json_str(p.note), json_time(p.time));
-    o += fmt::format(
-        "\"source\":{},\"event_id\":{},\"file\":{},\"line\":{},\"record\":{},\"text\":{},"
-        "\"copies\":{}}}",
-        json_str(p.source), json_str(p.event_id), json_str(p.file), p.line, p.record,
-        json_str(p.text), p.copies);
+  j.key("notes");
+  j.open('[');
+  for (const auto& n : c.notes()) {
+    j.item();
+    j.open('{');
+    j.kv_num("id", n.id);
+    j.kv_time("time", n.time);
+    j.kv("author", n.author);
+    j.kv("text", n.text);
+    j.close('}');
   }
-  o += "],\"journal\":[";
-  auto journal = c.journal();
-  for (size_t i = 0; i < journal.size(); ++i) {
-    const auto& j = journal[i];
-    o += i ? "," : "";
-    o +=
-        fmt::format("{{\"id\":{},\"phase\":{},\"step_id\":{},\"action\":{},\"target\":{},", j.id,
-                    json_str(j.phase), json_str(j.step_id), json_str(j.action), json_str(j.target));
-    o += "\"argv\":[";
-    for (size_t a = 0; a < j.argv.size(); ++a) o += (a ? "," : "") + json_str(j.argv[a]);
-    o += fmt::format("],\"started\":{},\"finished\":{},\"exit_status\":{},\"operator\":{},",
-                     json_time(j.started), json_time(j.finished), j.exit_status,
-                     json_str(j.operator_name));
-    o += fmt::format("\"kind\":{},\"reason\":{},\"dry_run\":{}}}", json_str(j.kind),
-                     json_str(j.reason), j.dry_run ? "true" : "false");
+  j.close(']');
+  j.key("pins");
+  j.open('[');
+  for (const auto& p : c.pins()) {
+    j.item();
+    j.open('{');
+    j.kv_num("id", p.id);
+    j.kv_time("pinned", p.pinned);
+    j.kv("author", p.author);
+    j.kv("query", p.query);
+    j.kv("note", p.note);
+    j.kv_time("time", p.time);
+    j.kv("source", p.source);
+    j.kv("event_id", p.event_id);
+    j.kv("file", p.file);
+    j.kv_num("line", p.line);
+    j.kv_num("record", p.record);
+    j.kv("text", p.text);
+    j.kv_num("copies", p.copies);
+    j.close('}');
   }
-  out << o << "]}\n";
+  j.close(']');
+  j.key("journal");
+  j.open('[');
+  for (const auto& e : c.journal()) {
+    j.item();
+    j.open('{');
+    j.kv_num("id", e.id);
+    j.kv("phase", e.phase);
+    j.kv("step_id", e.step_id);
+    j.kv("action", e.action);
+    j.kv("target", e.target);
+    j.kv_list("argv", e.argv);
+    j.kv_time("started", e.started);
+    j.kv_time("finished", e.finished);
+    j.kv_num("exit_status", e.exit_status);
+    j.kv("operator", e.operator_name);
+    j.kv("kind", e.kind);
+    j.kv("reason", e.reason);
+    j.kv_bool("dry_run", e.dry_run);
+    j.close('}');
+  }
+  j.close(']');
+  j.close('}');
+  out << j.o << "\n";
 }
 
 }  // namespace

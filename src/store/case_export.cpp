@@ -2,7 +2,6 @@
 // listed with its SHA-256 in manifest.sha256, whose own SHA-256 is the bundle's digest (in
 // manifest-digest.txt and on stdout, to be passed on apart from the bundle).
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <filesystem>
@@ -12,6 +11,7 @@
 
 #include "store/store.h"
 #include "store/tar_gz.h"
+#include "util/json_writer.h"
 #include "util/sha256.h"
 #include "util/visible.h"
 #include "util/write_file.h"
@@ -20,7 +20,6 @@ namespace eksir::store {
 
 namespace {
 
-using nlohmann::json;
 namespace fs = std::filesystem;
 
 // A file name made from evidence (a step id): safe characters only, cut to `max` bytes.
@@ -58,28 +57,54 @@ struct Bundle {
   }
 };
 
-json inputs_json(const Case& c) {
-  json runs = json::array();
+// Members in the order of their names, as the documents have always had them; pretty-printed.
+std::string inputs_json(const Case& c) {
+  util::JsonWriter j;
+  j.indent = 2;
+  j.open('{');
+  j.key("runs");
+  j.open('[');
   for (const auto& r : c.runs()) {
-    json inputs = json::array();
-    for (const auto& in : r.inputs)
-      inputs.push_back({{"path", in.path}, {"sha256", in.sha256}, {"size", in.size}});
-    runs.push_back({{"run", r.id},
-                    {"started", json_time(r.started)},
-                    {"operator", r.operator_name},
-                    {"tool_version", r.tool_version},
-                    {"policy", {{"path", r.policy_path}, {"sha256", r.policy_sha256}}},
-                    {"inputs", inputs}});
+    j.item();
+    j.open('{');
+    j.key("inputs");
+    j.open('[');
+    for (const auto& in : r.inputs) {
+      j.item();
+      j.open('{');
+      j.kv("path", in.path);
+      j.kv("sha256", in.sha256);
+      j.kv_num("size", in.size);
+      j.close('}');
+    }
+    j.close(']');
+    j.kv("operator", r.operator_name);
+    j.key("policy");
+    j.open('{');
+    j.kv("path", r.policy_path);
+    j.kv("sha256", r.policy_sha256);
+    j.close('}');
+    j.kv_num("run", r.id);
+    j.kv("started", json_time(r.started));
+    j.kv("tool_version", r.tool_version);
+    j.close('}');
   }
-  return {{"runs", runs}};
+  j.close(']');
+  j.close('}');
+  j.raw("\n");
+  return std::move(j.o);
 }
 
 // The journal as JSON, and each entry's captures (output, manifest, settings, undo) as files.
-json journal_files(const Case& c, Bundle& b) {
-  json entries = json::array();
+std::string journal_files(const Case& c, Bundle& b) {
+  util::JsonWriter j;
+  j.indent = 2;
+  j.open('{');
+  j.key("journal");
+  j.open('[');
   for (const auto& e : c.journal()) {
     std::string dir = fmt::format("journal/{:04}-{}", e.id, slug(e.step_id, 60));
-    json files = json::array();
+    std::vector<std::string> files;
     auto file = [&](const char* name, const std::string& data) {
       if (data.empty()) return;
       b.add(dir + "/" + name, data);
@@ -90,26 +115,28 @@ json journal_files(const Case& c, Bundle& b) {
     file("manifest.yaml", e.manifest);
     file("captured-state.json", e.captured_state);
     file("undo.json", e.undo_json);
-    entries.push_back({{"id", e.id},
-                       {"kind", e.kind},
-                       {"phase", e.phase},
-                       {"step_id", e.step_id},
-                       {"action", e.action},
-                       {"target", e.target},
-                       {"argv", e.argv},
-                       {"started", json_time(e.started)},
-                       {"finished", json_time(e.finished)},
-                       {"exit_status", e.exit_status},
-                       {"operator", e.operator_name},
-                       {"reason", e.reason},
-                       {"dry_run", e.dry_run},
-                       {"files", files}});
+    j.item();
+    j.open('{');
+    j.kv("action", e.action);
+    j.kv_list("argv", e.argv);
+    j.kv_bool("dry_run", e.dry_run);
+    j.kv_num("exit_status", e.exit_status);
+    j.kv_list("files", files);
+    j.kv("finished", json_time(e.finished));
+    j.kv_num("id", e.id);
+    j.kv("kind", e.kind);
+    j.kv("operator", e.operator_name);
+    j.kv("phase", e.phase);
+    j.kv("reason", e.reason);
+    j.kv("started", json_time(e.started));
+    j.kv("step_id", e.step_id);
+    j.kv("target", e.target);
+    j.close('}');
   }
-  return {{"journal", entries}};
-}
-
-std::string dump(const json& j) {
-  return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+  j.close(']');
+  j.close('}');
+  j.raw("\n");
+  return std::move(j.o);
 }
 
 }  // namespace
@@ -145,8 +172,8 @@ int export_case(const CaseExport& x, std::ostream& out, std::ostream& err) {
   b.add("case.db", std::move(db));
   if (std::string incident = c->latest_incident_json(&st); !incident.empty())
     b.add("incident.json", incident);
-  b.add("inputs.json", dump(inputs_json(*c)));
-  b.add("journal.json", dump(journal_files(*c, b)));
+  b.add("inputs.json", inputs_json(*c));
+  b.add("journal.json", journal_files(*c, b));
   // The reports investigate and `eksir report -o` wrote into the case folder.
   std::vector<std::string> reports;
   for (const auto& entry : fs::directory_iterator(dir, ec)) {

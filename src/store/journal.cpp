@@ -3,19 +3,16 @@
 #include <simdjson.h>
 
 #include "store/case_impl.h"
-#include "util/text.h"
+#include "util/json_writer.h"
 #include "util/time_math.h"
 
 namespace eksir::store {
 namespace {
 
 std::string argv_to_json(const std::vector<std::string>& argv) {
-  std::string out = "[";
-  for (size_t i = 0; i < argv.size(); ++i) {
-    if (i) out += ',';
-    util::append_json_string(out, argv[i]);
-  }
-  return out + "]";
+  util::JsonWriter j;
+  j.list(argv);
+  return std::move(j.o);
 }
 
 std::vector<std::string> argv_from_json(simdjson::dom::parser& parser, const std::string& json) {

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "respond/respond.h"
+#include "store/store.h"
 #include "test_paths.h"
 
 namespace eksir::respond {
@@ -219,6 +220,45 @@ TEST(RespondHostileCli, TamperedJournalArgvIsNotRun) {
   EXPECT_NE(r.out.find("BLOCKED: the journal's undo command is not run"), std::string::npos)
       << r.out;
   EXPECT_EQ(slurp(log).find("clusterrolebinding"), std::string::npos);
+}
+
+// A capture that fails with bytes that are not UTF-8 on stderr (an error message naming what the
+// evidence named) is journaled with them replaced, and the response goes on: it used to stop at
+// that step, unjournaled, on the JSON writer's exception.
+TEST(RespondHostileCli, CaptureFailingWithInvalidUtf8IsJournaledAndTheRunGoesOn) {
+  std::string dir = make_case();
+  std::string tmp = test::temp_dir();
+  const std::string arn = "arn:aws:eks:us-east-1:111122223333:cluster/prod-payments";
+  std::ofstream(tmp + "/kubectl") << "#!/bin/sh\ncase \"$*\" in\n  *'config view'*) printf '%s' "
+                                     "'{\"current-context\":\""
+                                  << arn << "\",\"contexts\":[{\"name\":\"" << arn
+                                  << "\",\"context\":{\"cluster\":\"" << arn
+                                  << "\"}}]}';;\nesac\nexit 0\n";
+  std::ofstream(tmp + "/aws")
+      << "#!/bin/sh\ncase \"$*\" in\n"
+         "  *get-caller-identity*) echo '{\"Account\":\"111122223333\","
+         "\"Arn\":\"arn:aws:iam::111122223333:user/r\"}';;\n"
+         "  *list-access-keys*) printf 'no such user \\377\\n' >&2; exit 254;;\n"
+         "  *) echo '{}';;\nesac\nexit 0\n";
+  fs::permissions(tmp + "/kubectl", fs::perms::owner_all);
+  fs::permissions(tmp + "/aws", fs::perms::owner_all);
+  auto r = test::run_eksir({"respond", dir, "--phase", "contain", "--execute", "--yes", "--kubectl",
+                            tmp + "/kubectl", "--aws", tmp + "/aws", "--trusted-cidr",
+                            "10.42.0.0/16", "--isolation-sg", "sg-0aaaaaaaaaaaaaaaa"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  store::Status st;
+  auto c = store::Case::open_readonly(dir, st);
+  ASSERT_TRUE(c) << st.error;
+  int failed_captures = 0;
+  for (const auto& e : c->journal()) {
+    if (e.captured_state.find("capture_failed") == std::string::npos) continue;
+    ++failed_captures;
+    json captured = json::parse(e.captured_state);
+    EXPECT_EQ(captured["capture_failed"], 254);
+    EXPECT_EQ(captured["stderr"], "no such user \xef\xbf\xbd\n");
+    EXPECT_EQ(e.exit_status, 0) << e.step_id;  // the step itself ran
+  }
+  EXPECT_GE(failed_captures, 1);
 }
 
 TEST(RespondHostileCli, UnreadableCaseDatabaseStopsInsteadOfFallingBack) {

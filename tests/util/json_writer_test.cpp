@@ -39,5 +39,127 @@ TEST(JsonWriter, NestedObjectsAndArraysWithEveryValueForm) {
   EXPECT_FALSE(nlohmann::json::parse(j.o, nullptr, false).is_discarded());
 }
 
+// Pretty-printed as nlohmann's dump(2) lays out the same document: the report, plans and the case
+// export were written by it and keep its bytes.
+TEST(JsonWriter, PrettyIsLaidOutAsNlohmannDumps) {
+  JsonWriter j;
+  j.indent = 2;
+  j.open('{');
+  j.kv("a", "x\ty");
+  j.kv_list("empty_list", {});
+  j.key("empty_object");
+  j.open('{');
+  j.close('}');
+  j.key("list");
+  j.open('[');
+  j.item();
+  j.num(uint64_t{18446744073709551615u});
+  j.item();
+  j.open('{');
+  j.kv_num("n", -1);
+  j.kv_bool("t", false);
+  j.key("z");
+  j.null();
+  j.close('}');
+  j.item();
+  j.list({"p", "q"});
+  j.close(']');
+  j.kv_time("never", kNoTime);
+  j.close('}');
+  nlohmann::json doc = nlohmann::json::parse(j.o);
+  EXPECT_EQ(j.o, doc.dump(2));
+  EXPECT_EQ(j.o,
+            "{\n  \"a\": \"x\\ty\",\n  \"empty_list\": [],\n  \"empty_object\": {},\n"
+            "  \"list\": [\n    18446744073709551615,\n    {\n      \"n\": -1,\n"
+            "      \"t\": false,\n      \"z\": null\n    },\n    [\n      \"p\",\n"
+            "      \"q\"\n    ]\n  ],\n  \"never\": null\n}");
+}
+
+// A container opened on one line keeps everything in it on that line, spaced, unless a line
+// break is asked for; the pretty levels around it go on as before.
+TEST(JsonWriter, OneLineContainersAndLineBreaks) {
+  JsonWriter j;
+  j.indent = 2;
+  j.open('{');
+  j.key("inline");
+  j.open('{', true);
+  j.kv_list("argv", {"aws", "sts"});
+  j.break_line(3);
+  j.kv_num("n", 7);
+  j.key("nested");
+  j.open('{');
+  j.kv("k", "v");
+  j.close('}');
+  j.close('}');
+  j.key("rows");
+  j.open('[');
+  for (int i = 0; i < 2; ++i) {
+    j.item();
+    j.open('{', true);
+    j.kv_num("i", i);
+    j.kv_bool("odd", i % 2);
+    j.close('}');
+  }
+  j.close(']');
+  j.close('}');
+  EXPECT_EQ(j.o,
+            "{\n  \"inline\": {\"argv\": [\"aws\", \"sts\"],\n   \"n\": 7, \"nested\": {\"k\": "
+            "\"v\"}},\n  \"rows\": [\n    {\"i\": 0, \"odd\": false},\n    {\"i\": 1, \"odd\": "
+            "true}\n  ]\n}");
+  EXPECT_FALSE(nlohmann::json::parse(j.o, nullptr, false).is_discarded());
+}
+
+TEST(JsonWriter, NumbersOfEveryWidthAndFixedPoint) {
+  JsonWriter j;
+  j.open('[');
+  j.item();
+  j.num(int64_t{-9223372036854775807} - 1);
+  j.item();
+  j.num(size_t{42});
+  j.item();
+  j.num(0.0005, 3);
+  j.item();
+  j.num(12.3456, 3);
+  j.item();
+  j.num(2.0, 0);
+  j.close(']');
+  EXPECT_EQ(j.o, "[-9223372036854775808,42,0.001,12.346,2]");
+}
+
+// The writer can be emptied as it goes (a stream written piece by piece): its place in the
+// document is kept.
+TEST(JsonWriter, WrittenOutPieceByPiece) {
+  JsonWriter j;
+  std::string out;
+  j.open('[');
+  for (int i = 0; i < 3; ++i) {
+    j.item();
+    j.num(i);
+    out += j.o;
+    j.o.clear();
+  }
+  j.close(']');
+  out += j.o;
+  EXPECT_EQ(out, "[0,1,2]");
+}
+
+// Every writer escapes the same way: control characters, quotes, and bytes that are not UTF-8
+// (each such byte one U+FFFD).
+TEST(JsonWriter, InvalidUtf8IsReplacedAndTheDocumentStaysValid) {
+  JsonWriter j;
+  j.indent = 2;
+  j.open('{');
+  j.kv("s", std::string("a\x01\xff\xe2\x82"
+                        "b\xc3\xa9\"",
+                        9));
+  j.close('}');
+  EXPECT_EQ(j.o, "{\n  \"s\": \"a\\u0001\\ufffd\\ufffd\\ufffdb\xc3\xa9\\\"\"\n}");
+  auto doc = nlohmann::json::parse(j.o, nullptr, false);
+  ASSERT_FALSE(doc.is_discarded());
+  EXPECT_EQ(doc["s"],
+            "a\x01\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
+            "b\xc3\xa9\"");
+}
+
 }  // namespace
 }  // namespace eksir::util
