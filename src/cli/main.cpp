@@ -32,6 +32,15 @@ void add_threads_option(CLI::App* app, unsigned& threads) {
       ->check(CLI::Range(1u, 1024u));
 }
 
+// --memory: what the events correlation rules count may hold before they go to a temporary file.
+void add_memory_option(CLI::App* app, size_t& bytes) {
+  app->add_option("--memory", bytes,
+                  "Memory for the events correlation rules count (256M, 1G, ...); past it they "
+                  "go to a temporary file and are read back after the scan; 0: no limit")
+      ->transform(CLI::AsSizeValue(false))
+      ->default_str("256M");
+}
+
 // --keep-going: an evidence path that cannot be read is reported and skipped instead of stopping.
 void add_keep_going_option(CLI::App* app, bool& keep_going) {
   app->add_flag("--keep-going", keep_going,
@@ -514,6 +523,7 @@ int dispatch(int argc, char** argv) {
   d->add_option("--until", d_until, "Only events before this time or duration before now");
   add_keep_going_option(d, detect.keep_going);
   add_threads_option(d, detect.threads);
+  add_memory_option(d, detect.memory);
   d->add_flag("-q,--quiet", detect.quiet, "No summary on stderr");
 
   auto* rl =
@@ -617,6 +627,7 @@ int dispatch(int argc, char** argv) {
                  "Exit 1 when the incident is at or above: critical, high, medium, low");
   add_keep_going_option(iv, inv.keep_going);
   add_threads_option(iv, inv.threads);
+  add_memory_option(iv, inv.memory);
   iv->add_flag("-q,--quiet", inv.quiet, "No scan summary on stderr");
 
   eksir::backend::LoadOptions load;

@@ -54,6 +54,10 @@ struct EngineOptions {
   unsigned workers = 1;
   bool alerts = true;  // GuardDuty / Falco / OCSF findings become findings
   TimeNs dedup_window = 3600LL * 1000000000LL;
+  // Bytes the events that correlation rules count may hold in memory; past it they go to a
+  // temporary file and are read back one rule at a time after the scan (0: no limit). Matches
+  // of single-event rules need no budget: they are folded into findings as they come.
+  size_t memory = 0;
   // Queries the caller wants told about (kFedWatch) without making findings: routed with the
   // rules, so an event none can match costs nothing more.
   std::vector<query::Node> watch;
@@ -69,6 +73,13 @@ struct Withheld {
   size_t values = 0;          // values first seen with less history than required before them
   std::vector<std::string> examples;  // the first few, as "field=value" text
   std::string text() const;           // one line for a responder
+};
+
+// What went to the temporary file (EngineOptions::memory). error: it failed, and what was left
+// stayed in memory (nothing is dropped).
+struct SpillStats {
+  uint64_t tuples = 0, bytes = 0;
+  std::string error;
 };
 
 // Evaluates rules over events. on_event may be called from `workers` threads at once, each with
@@ -88,6 +99,8 @@ class Engine {
   std::vector<Finding> finish();
   // After finish(): the first_seen rules that withheld values for want of history.
   const std::vector<Withheld>& withheld() const;
+  // After finish(): the correlation events that went to a temporary file.
+  const SpillStats& spilled() const;
   const std::vector<rules::Rule>& rules() const;
 
  private:
@@ -155,6 +168,9 @@ int64_t ocsf_severity_id(Severity s);
 std::string ocsf_finding(const Finding& f, std::string_view incident_id = {});
 void write_ocsf(const std::vector<Finding>& f, std::ostream& out);
 
+// The default of --memory (EngineOptions::memory).
+inline constexpr size_t kDefaultMemory = size_t{256} << 20;
+
 struct DetectOptions {
   std::vector<std::string> evidence;
   std::vector<std::string> rule_paths;  // --rules
@@ -164,6 +180,7 @@ struct DetectOptions {
   Format format = Format::Table;
   TimeNs since = kNoTime, until = kNoTime;
   unsigned threads = 0;
+  size_t memory = kDefaultMemory;  // EngineOptions::memory
   bool progress = true;
   bool quiet = false;
   bool keep_going = false;  // an evidence path that cannot be read is skipped, not fatal
@@ -182,6 +199,10 @@ struct DetectOptions {
 // when a rule has errors (nothing should run then).
 int load_rules(const std::vector<std::string>& rule_paths, bool builtin, bool quiet,
                std::string_view command, std::ostream& err, rules::LoadResult& loaded);
+
+// The line a run says when correlation events went to a temporary file (or it failed); "" when
+// none did.
+std::string spill_text(const SpillStats& s, size_t memory);
 
 // Runs detection; findings to `out`, summary and problems to `err`. Exit code: 0, 1 when a
 // finding is at or above fail_on, 2 on bad rules or unreadable evidence.

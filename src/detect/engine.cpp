@@ -5,6 +5,7 @@
 #include <cstring>
 #include <iterator>
 #include <map>
+#include <set>
 #include <span>
 #include <thread>
 #include <unordered_map>
@@ -12,6 +13,7 @@
 
 #include "detect/bucket.h"
 #include "detect/engine_impl.h"
+#include "detect/spill.h"
 #include "detect/values.h"
 #include "util/time_math.h"
 
@@ -40,7 +42,10 @@ const Subject* Interned::identity(Subject&& s) {
     joined_.push_back('\x1f');
   }
   auto it = identities_.find(joined_);
-  if (it == identities_.end()) it = identities_.emplace(joined_, std::move(s)).first;
+  if (it == identities_.end()) {
+    bytes_ += 2 * joined_.size() + 96;
+    it = identities_.emplace(joined_, std::move(s)).first;
+  }
   return &it->second;
 }
 
@@ -51,6 +56,7 @@ std::string_view Interned::unique(std::string_view s) {
   if (chunks_.empty() || used_ + s.size() > kChunk) {
     chunks_.push_back(std::make_unique<char[]>(kChunk));
     used_ = 0;
+    bytes_ += kChunk;
   }
   char* at = chunks_.back().get() + used_;
   std::memcpy(at, s.data(), s.size());
@@ -175,6 +181,9 @@ struct Engine::Impl {
   // Where the evidence starts, for first_seen's history, counts only times evidence can carry:
   // one record dated 1700 must not make every value look new after centuries of history.
   util::PlausibleRange plausible = util::plausible_range(util::now_ns());
+  size_t worker_budget = 0;  // bytes of correlation events a worker holds before it spills
+  SpillStats spilled;
+  std::string spill_error;  // reading a spill back
 };
 
 namespace {
@@ -203,6 +212,7 @@ Engine::Engine(std::vector<rules::Rule> rules, const EngineOptions& options)
   m.rules = std::move(rules);
   m.options = options;
   m.workers.resize(std::max(1u, options.workers));
+  if (options.memory) m.worker_budget = std::max<size_t>(1, options.memory / m.workers.size());
   m.compiled.resize(m.rules.size() + options.watch.size());
   for (size_t i = 0; i < m.rules.size(); ++i) {
     const rules::Rule& r = m.rules[i];
@@ -276,6 +286,10 @@ const std::vector<Withheld>& Engine::withheld() const {
   return impl_->withheld;
 }
 
+const SpillStats& Engine::spilled() const {
+  return impl_->spilled;
+}
+
 const std::vector<rules::Rule>& Engine::rules() const {
   return impl_->rules;
 }
@@ -288,9 +302,26 @@ struct SourceIdHash {
   }
 };
 
-TupleRef tuple_ref(WorkerState& w, const EventView& ev) {
+TupleRef tuple_ref(WorkerState& w, Interned& strings, const EventView& ev) {
   if (w.files.empty() || w.files.back() != ev.file) w.files.emplace_back(ev.file);
-  return {ev.source, w.files.back(), ev.line, ev.record, ev.time, w.interned.unique(event_id(ev))};
+  return {ev.source, w.files.back(), ev.line, ev.record, ev.time, strings.unique(event_id(ev))};
+}
+
+bool by_rule_then_place(const Tuple& a, const Tuple& b) {
+  if (a.rule != b.rule) return a.rule < b.rule;
+  return tuple_before(a.ref, b.ref);
+}
+
+// Past its share of the budget, a worker writes its tuples to its spill as one sorted run and
+// starts again with none. Should the file fail, the tuples stay in memory: never dropped.
+void spill_if_over(WorkerState& w, size_t budget) {
+  if (!budget || (w.spill && !w.spill->error().empty())) return;
+  if (w.tuples.capacity() * sizeof(Tuple) + w.interned.bytes() <= budget) return;
+  if (!w.spill) w.spill = std::make_shared<TupleSpill>();
+  std::sort(w.tuples.begin(), w.tuples.end(), by_rule_then_place);
+  if (!w.spill->write(w.tuples)) return;
+  w.tuples = {};
+  w.interned = Interned();
 }
 
 }  // namespace
@@ -378,11 +409,12 @@ unsigned Engine::on_event(const EventView& event, unsigned worker) {
         t.rule = idx;
         t.steps = mask;
         t.key = w.interned.string(k);
-        t.ref = tuple_ref(w, ev);
+        t.ref = tuple_ref(w, w.interned, ev);
         Subject identity;
         add_identity(ev, identity);
         t.identity = w.interned.identity(std::move(identity));
         w.tuples.push_back(t);
+        spill_if_over(w, m.worker_budget);
         used |= kFedCorrelation;
       }
       return;
@@ -402,19 +434,20 @@ unsigned Engine::on_event(const EventView& event, unsigned worker) {
       }
       key.resize(key.size() - sizeof idx);
     }
+    Interned& strings = first_seen ? w.first_interned : w.interned;
     Tuple t;
     t.rule = idx;
     t.steps = steps;
     if (!c.field.name().empty()) {
       const std::string value = field_text(c.field, ev);
       if (value.empty()) return;
-      t.value = w.interned.string(value);
+      t.value = strings.string(value);
     }
-    t.key = w.interned.string(key);
-    t.ref = tuple_ref(w, ev);
+    t.key = strings.string(key);
+    t.ref = tuple_ref(w, strings, ev);
     Subject identity;
     add_identity(ev, identity);
-    t.identity = w.interned.identity(std::move(identity));
+    t.identity = strings.identity(std::move(identity));
     if (first_seen) {
       key.append(reinterpret_cast<const char*>(&idx), sizeof idx);
       w.first.insert_or_assign(key, t);
@@ -422,6 +455,7 @@ unsigned Engine::on_event(const EventView& event, unsigned worker) {
       return;
     }
     w.tuples.push_back(t);
+    spill_if_over(w, m.worker_budget);
     used |= kFedCorrelation;
   };
   const size_t watch_from = m.rules.size();
@@ -445,17 +479,13 @@ std::vector<Finding> Engine::finish() {
   Impl& m = *impl_;
   m.withheld.clear();
   std::vector<Finding> raw;
-  std::vector<Tuple> tuples;
   std::array<TimeNs, kSourceCount> start;
   start.fill(INT64_MAX);
-  size_t tuple_count = 0;
-  for (auto& w : m.workers) tuple_count += w.tuples.size() + w.first.size();
-  tuples.reserve(tuple_count);
   std::vector<Finding> alerts;
   for (auto& w : m.workers) {
-    tuples.insert(tuples.end(), w.tuples.begin(), w.tuples.end());
-    w.tuples = {};
-    for (auto& [k, t] : w.first) tuples.push_back(t);
+    for (auto& [k, t] : w.first) w.tuples.push_back(t);
+    w.first.clear();
+    std::sort(w.tuples.begin(), w.tuples.end(), by_rule_then_place);
     for (auto& a : w.alerts) alerts.push_back(std::move(a));
     for (int s = 0; s < kSourceCount; ++s) start[s] = std::min(start[s], w.min_time[s]);
   }
@@ -481,31 +511,53 @@ std::vector<Finding> Engine::finish() {
   }
   findings_from_hits(m.rules, m.workers, m.options.dedup_window, raw);
 
-  std::sort(tuples.begin(), tuples.end(), [](const Tuple& a, const Tuple& b) {
-    if (a.rule != b.rule) return a.rule < b.rule;
-    return tuple_before(a.ref, b.ref);
-  });
-  for (size_t i = 0; i < tuples.size();) {
-    size_t j = i;
-    while (j < tuples.size() && tuples[j].rule == tuples[i].rule) ++j;
+  // One rule at a time: its tuples from each worker's memory and spill, in evidence order.
+  std::set<uint32_t> rules;
+  for (auto& w : m.workers) {
+    for (const Tuple& t : w.tuples)
+      if (rules.empty() || *rules.rbegin() != t.rule) rules.insert(t.rule);
+    if (w.spill)
+      for (const auto& [rule, n] : w.spill->rules()) rules.insert(rule);
+  }
+  std::vector<Tuple> mine;
+  for (uint32_t rule : rules) {
+    mine.clear();
+    Tuple probe;
+    probe.rule = rule;
+    Interned read_back;
+    for (auto& w : m.workers) {
+      auto [from, to] =
+          std::equal_range(w.tuples.begin(), w.tuples.end(), probe,
+                           [](const Tuple& a, const Tuple& b) { return a.rule < b.rule; });
+      mine.insert(mine.end(), from, to);
+      if (w.spill && !w.spill->read(rule, read_back, mine)) m.spill_error = w.spill->error();
+    }
+    std::sort(mine.begin(), mine.end(), by_rule_then_place);
     // Copies of one event (the same log read twice) count once: compacted in place.
     std::unordered_set<std::pair<Source, std::string_view>, SourceIdHash> ids;
-    size_t end = i;
-    for (size_t k = i; k < j; ++k) {
-      const auto& ref = tuples[k].ref;
+    size_t end = 0;
+    for (size_t k = 0; k < mine.size(); ++k) {
+      const auto& ref = mine[k].ref;
       if (!ref.event_id.empty() && !ids.emplace(ref.source, ref.event_id).second) continue;
-      tuples[end++] = tuples[k];
+      mine[end++] = mine[k];
     }
     ids = {};
-    const CompiledRule& c = m.compiled[tuples[i].rule];
+    if (!end) continue;
+    const CompiledRule& c = m.compiled[rule];
     TimeNs ev_start = INT64_MAX;
     for (int s = 0; s < kSourceCount; ++s)
       if (c.applies[s]) ev_start = std::min(ev_start, start[s]);
-    correlate(c, std::span<const Tuple>(tuples.data() + i, end - i),
+    correlate(c, std::span<const Tuple>(mine.data(), end),
               ev_start == INT64_MAX ? kNoTime : ev_start, m.options.dedup_window, raw, m.withheld);
-    i = j;
   }
-  tuples = {};
+  mine = {};
+  for (const auto& w : m.workers)
+    if (w.spill) {
+      m.spilled.tuples += w.spill->tuples();
+      m.spilled.bytes += w.spill->bytes();
+      if (m.spilled.error.empty()) m.spilled.error = w.spill->error();
+    }
+  if (m.spilled.error.empty()) m.spilled.error = m.spill_error;
   for (auto& w : m.workers) w.reset();  // the tuples' strings live there
   return dedupe(std::move(raw), m.options.dedup_window);
 }

@@ -57,6 +57,8 @@ struct HitGroup {
   std::vector<std::pair<TimeNs, uint64_t>> ids;
 };
 
+class TupleSpill;
+
 // Where a correlation rule's event was found; the strings live in its worker's Interned.
 struct TupleRef {
   Source source{};
@@ -81,16 +83,22 @@ class Interned {
   Interned(const Interned&) = delete;
   Interned& operator=(const Interned&) = delete;
 
-  std::string_view string(std::string_view s) { return *strings_.emplace(s).first; }
+  std::string_view string(std::string_view s) {
+    auto [it, fresh] = strings_.emplace(s);
+    if (fresh) bytes_ += s.size() + 48;
+    return *it;
+  }
   const Subject* identity(Subject&& s);
   // Event ids are nearly all different: copied into chunks, not looked up.
   std::string_view unique(std::string_view s);
+  // About what the strings take, allocations included.
+  size_t bytes() const { return bytes_; }
 
  private:
   std::unordered_set<std::string> strings_;
   std::unordered_map<std::string, Subject> identities_;
   std::vector<std::unique_ptr<char[]>> chunks_;
-  size_t used_ = 0;
+  size_t used_ = 0, bytes_ = 0;
   std::string joined_;
 };
 
@@ -130,6 +138,8 @@ struct alignas(64) WorkerState {
   std::unordered_map<std::string, HitGroup> groups;  // by dedup key
   std::vector<Tuple> tuples;
   Interned interned;
+  Interned first_interned;            // the strings of `first`, which never goes to the spill
+  std::shared_ptr<TupleSpill> spill;  // tuples past the worker's share of the memory budget
   std::vector<Finding> alerts;
   // first_seen rules: only the earliest event per (rule, key) is kept.
   std::unordered_map<std::string, Tuple> first;

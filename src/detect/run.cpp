@@ -35,6 +35,19 @@ std::string severity_counts(const std::vector<Finding>& findings) {
 
 }  // namespace
 
+std::string spill_text(const SpillStats& s, size_t memory) {
+  if (!s.error.empty())
+    return fmt::format(
+        "the temporary file for correlation events failed ({}): {} events went to it and the "
+        "rest stayed in memory, past --memory",
+        util::visible(s.error), util::thousands(s.tuples));
+  if (!s.tuples) return "";
+  return fmt::format(
+      "{} events counted by correlation rules ({} MB) went to a temporary file to stay within "
+      "--memory {} MB, and were read back after the scan",
+      util::thousands(s.tuples), s.bytes >> 20, memory >> 20);
+}
+
 int run(const DetectOptions& o, std::ostream& out, std::ostream& err) {
   if (!o.scan)
     if (int rc = sources::check_paths(err, "detect", o.evidence, o.keep_going)) return rc;
@@ -48,6 +61,7 @@ int run(const DetectOptions& o, std::ostream& out, std::ostream& err) {
   so.progress = o.progress && !o.quiet;
   EngineOptions eo;
   eo.workers = so.threads;
+  eo.memory = o.memory;
   size_t rule_count = loaded.rules.size();
   Engine engine(std::move(loaded.rules), eo);
 
@@ -91,6 +105,14 @@ int run(const DetectOptions& o, std::ostream& out, std::ostream& err) {
     j.close('}');
   }
   j.close(']');
+  if (const SpillStats& sp = engine.spilled(); sp.tuples || !sp.error.empty()) {
+    j.key("spilled");
+    j.open('{');
+    j.kv_num("events", sp.tuples);
+    j.kv_num("bytes", sp.bytes);
+    if (!sp.error.empty()) j.kv("error", sp.error);
+    j.close('}');
+  }
   j.kv_num("seconds", st.seconds, 3);
   j.close('}');
   const std::string& summary = j.o;
@@ -135,6 +157,8 @@ int run(const DetectOptions& o, std::ostream& out, std::ostream& err) {
           "\"withheld\")\n",
           ws.size() - kShown);
   }
+  if (std::string line = spill_text(engine.spilled(), o.memory); !line.empty() && !o.quiet)
+    err << "eksir detect: " << line << "\n";
   if (o.after && !o.quiet)
     for (const auto& line : o.after()) err << "eksir detect: " << util::visible(line) << "\n";
   if (int rc = sources::check_evidence(err, "detect", st, false)) return rc;

@@ -266,6 +266,7 @@ struct InvestigateOptions {
   bool builtin = true;
   TimeNs since = kNoTime, until = kNoTime;
   unsigned threads = 0;
+  size_t memory = detect::kDefaultMemory;  // detect::EngineOptions::memory
   bool progress = true;
   bool quiet = false;
   bool keep_going = false;  // an evidence path that cannot be read is a gap, not an error

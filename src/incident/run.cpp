@@ -171,6 +171,7 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
   so.digest_defer_share = kDeferredDigestShare;
   detect::EngineOptions eo;
   eo.workers = so.threads;
+  eo.memory = o.memory;
   eo.watch.push_back(pod_binding_query());
   eo.watch.push_back(pod_status_query());
   detect::Engine engine(std::move(loaded.rules), eo);
@@ -300,6 +301,12 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
         util::thousands(context.unread()), context.unread() == 1 ? "" : "s",
         context.unread_error()));
   for (const auto& w : engine.withheld()) inv.incident.gaps.push_back("withheld: " + w.text());
+  if (std::string line = detect::spill_text(engine.spilled(), o.memory); !line.empty()) {
+    if (engine.spilled().error.empty())
+      inv.incident.assumptions.push_back(line);
+    else
+      inv.incident.gaps.push_back(line);
+  }
   // Evidence that could not be read is evidence missing from the incident.
   for (const auto& [reason, n] : info.stats.skipped_by_reason) {
     std::string where;

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <map>
+#include <set>
 
 #include "detect/detect.h"
 #include "query/query.h"
@@ -33,10 +34,12 @@ std::string audit(int offset_s, const std::string& user, const std::string& verb
 }
 
 std::vector<Finding> run_rules(const std::vector<rules::Rule>& rs,
-                               const std::vector<std::string>& events, bool alerts = false) {
+                               const std::vector<std::string>& events, bool alerts = false,
+                               size_t memory = 0, SpillStats* spilled = nullptr) {
   EngineOptions eo;
   eo.workers = 2;
   eo.alerts = alerts;
+  eo.memory = memory;
   Engine engine(rs, eo);
   unsigned w = 0;
   for (const auto& e : events) {
@@ -44,7 +47,9 @@ std::vector<Finding> run_rules(const std::vector<rules::Rule>& rs,
         rules::classify_json(e, [&](const EventView& ev) { engine.on_event(ev, w++ % 2); });
     EXPECT_EQ(err, "") << e;
   }
-  return engine.finish();
+  auto findings = engine.finish();
+  if (spilled) *spilled = engine.spilled();
+  return findings;
 }
 
 const char* kSingle = R"(id: crb
@@ -393,6 +398,64 @@ TEST(Engine, WatchQueriesAreReportedNotFound) {
   auto findings = engine.finish();
   ASSERT_EQ(findings.size(), 1u);
   EXPECT_EQ(findings[0].rule_id, "crb");
+}
+
+}  // namespace
+}  // namespace eksir::detect
+
+namespace eksir::detect {
+namespace {
+
+// Correlation events past --memory go to a temporary file and come back one rule at a time:
+// the findings are those of a run that kept everything in memory.
+TEST(Spill, EveryCorrelationTypeGivesTheSameFindingsFromTheTemporaryFile) {
+  std::vector<rules::Rule> rs = {rule(kCount), rule(kSequence), rule(R"(id: spray
+title: many resources
+severity: medium
+condition: 'verb:list'
+correlation: {type: distinct_count, group_by: [user.username], field: objectRef.resource, window: 10m, threshold: 3}
+tests: {positive: [[{verb: get}]]}
+)"),
+                                 rule(R"(id: newverb
+title: new verb for a user
+severity: low
+condition: 'verb:*'
+correlation: {type: first_seen, group_by: [user.username, verb], history: 1h}
+tests: {positive: [[{verb: get}]]}
+)")};
+  const char* users[] = {"eve", "bob", "carol", "dan", "mallory"};
+  const char* verbs[] = {"list", "get", "create", "delete"};
+  const char* resources[] = {"secrets", "pods", "nodes", "clusterrolebindings", "configmaps"};
+  std::vector<std::string> evs;
+  uint32_t x = 7;
+  auto next = [&] { return x = x * 1103515245u + 12345u, (x >> 8) % 1000003u; };
+  for (int i = 0; i < 3000; ++i)
+    // Times all different (7919 is prime to 20000): evidence order is then one order.
+    evs.push_back(audit(i * 7919 % 20000, users[next() % 5], verbs[next() % 4],
+                        resources[next() % 5], next() % 4 == 0 ? 403 : 200));
+  for (int i = 0; i < 5; ++i) evs.push_back(audit(20001 + i, "zed", "get", "pods"));  // new
+  for (int i = 0; i < 12; ++i) evs.push_back(audit(20010 + i, "eve", "get", "secrets", 403));
+  SpillStats none, all;
+  auto want = run_rules(rs, evs, false, 0, &none);
+  auto got = run_rules(rs, evs, false, 1, &all);
+  EXPECT_EQ(none.tuples, 0u);
+  EXPECT_GT(all.tuples, 1000u);  // every event of every correlation but first_seen's
+  EXPECT_EQ(all.error, "");
+  ASSERT_GT(want.size(), 10u);
+  ASSERT_EQ(want.size(), got.size());
+  std::set<std::string> rules_fired;
+  for (size_t i = 0; i < want.size(); ++i) {
+    SCOPED_TRACE(want[i].rule_id + " " + want[i].note);
+    rules_fired.insert(want[i].rule_id);
+    EXPECT_EQ(want[i].id, got[i].id);
+    EXPECT_EQ(want[i].note, got[i].note);
+    EXPECT_EQ(want[i].count, got[i].count);
+    EXPECT_EQ(want[i].subject, got[i].subject);
+    ASSERT_EQ(want[i].evidence.size(), got[i].evidence.size());
+    for (size_t e = 0; e < want[i].evidence.size(); ++e)
+      EXPECT_EQ(want[i].evidence[e].event_id, got[i].evidence[e].event_id);
+  }
+  EXPECT_EQ(rules_fired, (std::set<std::string>{"enum", "newverb", "seq", "spray"}));
 }
 
 }  // namespace

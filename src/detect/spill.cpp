@@ -1,0 +1,148 @@
+// One record per tuple: its rule first, so that a run's records of one rule are contiguous.
+#include "detect/spill.h"
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+
+namespace eksir::detect {
+namespace {
+
+template <class T>
+void put(std::string& out, T v) {
+  out.append(reinterpret_cast<const char*>(&v), sizeof v);
+}
+void put_text(std::string& out, std::string_view s) {
+  put(out, static_cast<uint32_t>(s.size()));
+  out.append(s);
+}
+
+class Cursor {
+ public:
+  explicit Cursor(std::string_view data) : data_(data) {}
+  template <class T>
+  T get() {
+    T v{};
+    if (at_ + sizeof v > data_.size()) {
+      bad_ = true;
+      return v;
+    }
+    std::memcpy(&v, data_.data() + at_, sizeof v);
+    at_ += sizeof v;
+    return v;
+  }
+  std::string_view text() {
+    const auto n = get<uint32_t>();
+    if (bad_ || at_ + n > data_.size()) {
+      bad_ = true;
+      return {};
+    }
+    std::string_view s = data_.substr(at_, n);
+    at_ += n;
+    return s;
+  }
+  bool bad() const { return bad_; }
+
+ private:
+  std::string_view data_;
+  size_t at_ = 0;
+  bool bad_ = false;
+};
+
+}  // namespace
+
+TupleSpill::~TupleSpill() {
+  if (file_) std::fclose(file_);
+}
+
+bool TupleSpill::fail(const std::string& what) {
+  if (error_.empty()) error_ = what + ": " + std::strerror(errno);
+  return false;
+}
+
+bool TupleSpill::write(const std::vector<Tuple>& sorted) {
+  if (!file_ && !(file_ = std::tmpfile())) return fail("temporary file");
+  buffer_.clear();
+  for (const Tuple& t : sorted) {
+    std::string record;
+    put(record, t.rule);
+    put(record, t.steps);
+    put(record, static_cast<uint8_t>(t.ref.source));
+    put(record, t.ref.line);
+    put(record, t.ref.record);
+    put(record, t.ref.time);
+    put_text(record, t.key);
+    put_text(record, t.value);
+    put_text(record, t.ref.file);
+    put_text(record, t.ref.event_id);
+    put(record, static_cast<uint32_t>(t.identity->size()));
+    for (const auto& [k, v] : *t.identity) {
+      put_text(record, k);
+      put_text(record, v);
+    }
+    put(buffer_, static_cast<uint32_t>(record.size()));
+    buffer_ += record;
+    ++rules_[t.rule];
+  }
+  if (std::fseek(file_, 0, SEEK_END) != 0) return fail("temporary file");
+  const long begin = std::ftell(file_);
+  if (begin < 0 || std::fwrite(buffer_.data(), 1, buffer_.size(), file_) != buffer_.size())
+    return fail("temporary file");
+  const auto b = static_cast<uint64_t>(begin);
+  runs_.push_back({b, b + buffer_.size(), b});
+  tuples_ += sorted.size();
+  bytes_ += buffer_.size();
+  buffer_ = {};
+  return true;
+}
+
+bool TupleSpill::read(uint32_t rule, Interned& strings, std::vector<Tuple>& out) {
+  if (!file_) return true;
+  std::string record;
+  for (Run& run : runs_) {
+    while (run.next < run.end) {
+      uint32_t size = 0;
+      uint32_t first_rule = 0;
+      if (std::fseek(file_, static_cast<long>(run.next), SEEK_SET) != 0 ||
+          std::fread(&size, sizeof size, 1, file_) != 1 ||
+          std::fread(&first_rule, sizeof first_rule, 1, file_) != 1)
+        return fail("reading back the temporary file");
+      if (first_rule != rule) break;  // the run's next rule
+      record.resize(size);
+      std::memcpy(record.data(), &first_rule, sizeof first_rule);
+      if (size < sizeof first_rule ||
+          std::fread(record.data() + sizeof first_rule, 1, size - sizeof first_rule, file_) !=
+              size - sizeof first_rule)
+        return fail("reading back the temporary file");
+      run.next += sizeof size + size;
+      Cursor c(record);
+      Tuple t;
+      t.rule = c.get<uint32_t>();
+      t.steps = c.get<uint32_t>();
+      t.ref.source = static_cast<Source>(c.get<uint8_t>());
+      t.ref.line = c.get<uint64_t>();
+      t.ref.record = c.get<uint64_t>();
+      t.ref.time = c.get<TimeNs>();
+      t.key = strings.string(c.text());
+      t.value = strings.string(c.text());
+      t.ref.file = strings.string(c.text());
+      t.ref.event_id = strings.unique(c.text());
+      const auto names = c.get<uint32_t>();
+      if (names > 16) c.get<std::array<char, 1 << 20>>();  // not a record this file holds
+      Subject identity(c.bad() ? 0 : names);
+      for (auto& [k, v] : identity) {
+        k = c.text();
+        v = c.text();
+      }
+      if (c.bad()) {
+        errno = EINVAL;
+        return fail("reading back the temporary file");
+      }
+      t.identity = strings.identity(std::move(identity));
+      out.push_back(t);
+    }
+  }
+  return true;
+}
+
+}  // namespace eksir::detect

@@ -1,0 +1,47 @@
+// Private to detect/: correlation events past the memory budget, written to a temporary file in
+// sorted runs and read back one rule at a time after the scan.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "detect/engine_impl.h"
+
+namespace eksir::detect {
+
+class TupleSpill {
+ public:
+  TupleSpill() = default;
+  ~TupleSpill();
+  TupleSpill(const TupleSpill&) = delete;
+  TupleSpill& operator=(const TupleSpill&) = delete;
+
+  // Writes tuples (sorted by rule) as one run; false, with error(), when the file fails.
+  bool write(const std::vector<Tuple>& sorted);
+  // Appends the run's tuples of `rule` to out, their strings kept in `strings`. Runs are read
+  // in rule order: call with increasing rules.
+  bool read(uint32_t rule, Interned& strings, std::vector<Tuple>& out);
+  // Rules with tuples in some run, each with how many.
+  const std::map<uint32_t, uint64_t>& rules() const { return rules_; }
+  uint64_t tuples() const { return tuples_; }
+  uint64_t bytes() const { return bytes_; }
+  const std::string& error() const { return error_; }
+
+ private:
+  struct Run {
+    uint64_t begin = 0, end = 0;  // byte range in the file
+    uint64_t next = 0;            // where the next unread record starts
+  };
+  bool fail(const std::string& what);
+
+  std::FILE* file_ = nullptr;
+  std::vector<Run> runs_;
+  std::map<uint32_t, uint64_t> rules_;
+  uint64_t tuples_ = 0, bytes_ = 0;
+  std::string buffer_, error_;
+};
+
+}  // namespace eksir::detect
