@@ -35,10 +35,10 @@ void add_threads_option(CLI::App* app, unsigned& threads) {
 // --memory: what the events correlation rules count may hold before they go to a temporary file.
 void add_memory_option(CLI::App* app, size_t& bytes) {
   app->add_option("--memory", bytes,
-                  "Memory for the events correlation rules count (256M, 1G, ...); past it they "
+                  "Memory for the events correlation rules count (128M, 1G, ...); past it they "
                   "go to a temporary file and are read back after the scan; 0: no limit")
       ->transform(CLI::AsSizeValue(false))
-      ->default_str("256M");
+      ->default_str("128M");
 }
 
 // --keep-going: an evidence path that cannot be read is reported and skipped instead of stopping.

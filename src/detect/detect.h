@@ -169,7 +169,7 @@ std::string ocsf_finding(const Finding& f, std::string_view incident_id = {});
 void write_ocsf(const std::vector<Finding>& f, std::ostream& out);
 
 // The default of --memory (EngineOptions::memory).
-inline constexpr size_t kDefaultMemory = size_t{256} << 20;
+inline constexpr size_t kDefaultMemory = size_t{128} << 20;
 
 struct DetectOptions {
   std::vector<std::string> evidence;

@@ -62,9 +62,16 @@ bool TupleSpill::fail(const std::string& what) {
 
 bool TupleSpill::write(const std::vector<Tuple>& sorted) {
   if (!file_ && !(file_ = std::tmpfile())) return fail("temporary file");
+  if (std::fseek(file_, 0, SEEK_END) != 0) return fail("temporary file");
+  const long begin = std::ftell(file_);
+  if (begin < 0) return fail("temporary file");
+  // Written in pieces of about a megabyte: a run is the size of the budget it relieves.
+  constexpr size_t kPiece = 1 << 20;
+  uint64_t written = 0;
   buffer_.clear();
+  std::string record;
   for (const Tuple& t : sorted) {
-    std::string record;
+    record.clear();
     put(record, t.rule);
     put(record, t.steps);
     put(record, static_cast<uint8_t>(t.ref.source));
@@ -83,15 +90,17 @@ bool TupleSpill::write(const std::vector<Tuple>& sorted) {
     put(buffer_, static_cast<uint32_t>(record.size()));
     buffer_ += record;
     ++rules_[t.rule];
+    if (buffer_.size() >= kPiece || &t == &sorted.back()) {
+      if (std::fwrite(buffer_.data(), 1, buffer_.size(), file_) != buffer_.size())
+        return fail("temporary file");
+      written += buffer_.size();
+      buffer_.clear();
+    }
   }
-  if (std::fseek(file_, 0, SEEK_END) != 0) return fail("temporary file");
-  const long begin = std::ftell(file_);
-  if (begin < 0 || std::fwrite(buffer_.data(), 1, buffer_.size(), file_) != buffer_.size())
-    return fail("temporary file");
   const auto b = static_cast<uint64_t>(begin);
-  runs_.push_back({b, b + buffer_.size(), b});
+  runs_.push_back({b, b + written, b});
   tuples_ += sorted.size();
-  bytes_ += buffer_.size();
+  bytes_ += written;
   buffer_ = {};
   return true;
 }
