@@ -307,6 +307,10 @@ TupleRef tuple_ref(WorkerState& w, Interned& strings, const EventView& ev) {
   return {ev.source, w.files.back(), ev.line, ev.record, ev.time, strings.unique(event_id(ev))};
 }
 
+// What a tuple read back takes in memory, about: the struct, its strings, the sort. A rule's
+// events read back take at most half the budget.
+constexpr uint64_t kReadBackBytes = 256;
+
 bool by_rule_then_place(const Tuple& a, const Tuple& b) {
   if (a.rule != b.rule) return a.rule < b.rule;
   return tuple_before(a.ref, b.ref);
@@ -521,34 +525,59 @@ std::vector<Finding> Engine::finish() {
   }
   std::vector<Tuple> mine;
   for (uint32_t rule : rules) {
-    mine.clear();
-    Tuple probe;
-    probe.rule = rule;
-    Interned read_back;
-    for (auto& w : m.workers) {
-      auto [from, to] =
-          std::equal_range(w.tuples.begin(), w.tuples.end(), probe,
-                           [](const Tuple& a, const Tuple& b) { return a.rule < b.rule; });
-      mine.insert(mine.end(), from, to);
-      if (w.spill && !w.spill->read(rule, read_back, mine)) m.spill_error = w.spill->error();
-    }
-    std::sort(mine.begin(), mine.end(), by_rule_then_place);
-    // Copies of one event (the same log read twice) count once: compacted in place.
-    std::unordered_set<std::pair<Source, std::string_view>, SourceIdHash> ids;
-    size_t end = 0;
-    for (size_t k = 0; k < mine.size(); ++k) {
-      const auto& ref = mine[k].ref;
-      if (!ref.event_id.empty() && !ids.emplace(ref.source, ref.event_id).second) continue;
-      mine[end++] = mine[k];
-    }
-    ids = {};
-    if (!end) continue;
     const CompiledRule& c = m.compiled[rule];
     TimeNs ev_start = INT64_MAX;
     for (int s = 0; s < kSourceCount; ++s)
       if (c.applies[s]) ev_start = std::min(ev_start, start[s]);
-    correlate(c, std::span<const Tuple>(mine.data(), end),
-              ev_start == INT64_MAX ? kNoTime : ev_start, m.options.dedup_window, raw, m.withheld);
+    // A rule with more events than the budget holds is correlated in parts by key: each key's
+    // events are one part's, and the correlation of one key never looks at another's. Not
+    // first_seen (its withheld examples are across keys), nor sequences joined per step (an
+    // event then has several keys).
+    uint64_t count = 0;
+    for (const auto& w : m.workers) {
+      if (w.spill)
+        if (auto it = w.spill->rules().find(rule); it != w.spill->rules().end())
+          count += it->second;
+    }
+    const bool by_key = c.rule->correlation.type != rules::CorrelationType::FirstSeen &&
+                        c.step_by.empty() && c.until_by.empty();
+    const uint64_t parts =
+        by_key && m.options.memory && count
+            ? std::clamp<uint64_t>(
+                  (2 * count * kReadBackBytes + m.options.memory - 1) / m.options.memory, 1, 256)
+            : 1;
+    for (uint64_t part = 0; part < parts; ++part) {
+      auto keep = [&](std::string_view key) {
+        return parts == 1 || std::hash<std::string_view>()(key) % parts == part;
+      };
+      mine.clear();
+      Tuple probe;
+      probe.rule = rule;
+      Interned read_back;
+      for (auto& w : m.workers) {
+        auto [from, to] =
+            std::equal_range(w.tuples.begin(), w.tuples.end(), probe,
+                             [](const Tuple& a, const Tuple& b) { return a.rule < b.rule; });
+        for (auto it = from; it != to; ++it)
+          if (keep(it->key)) mine.push_back(*it);
+        if (w.spill && !w.spill->read(rule, keep, read_back, mine))
+          m.spill_error = w.spill->error();
+      }
+      std::sort(mine.begin(), mine.end(), by_rule_then_place);
+      // Copies of one event (the same log read twice) count once: compacted in place.
+      std::unordered_set<std::pair<Source, std::string_view>, SourceIdHash> ids;
+      size_t end = 0;
+      for (size_t k = 0; k < mine.size(); ++k) {
+        const auto& ref = mine[k].ref;
+        if (!ref.event_id.empty() && !ids.emplace(ref.source, ref.event_id).second) continue;
+        mine[end++] = mine[k];
+      }
+      ids = {};
+      if (!end) continue;
+      correlate(c, std::span<const Tuple>(mine.data(), end),
+                ev_start == INT64_MAX ? kNoTime : ev_start, m.options.dedup_window, raw,
+                m.withheld);
+    }
   }
   mine = {};
   for (const auto& w : m.workers)

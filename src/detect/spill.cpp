@@ -1,6 +1,7 @@
 // One record per tuple: its rule first, so that a run's records of one rule are contiguous.
 #include "detect/spill.h"
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstring>
@@ -70,7 +71,10 @@ bool TupleSpill::write(const std::vector<Tuple>& sorted) {
   uint64_t written = 0;
   buffer_.clear();
   std::string record;
+  Run run;
   for (const Tuple& t : sorted) {
+    const uint64_t at = static_cast<uint64_t>(begin) + written + buffer_.size();
+    auto [range, fresh] = run.try_emplace(t.rule, at, at);
     record.clear();
     put(record, t.rule);
     put(record, t.steps);
@@ -89,6 +93,7 @@ bool TupleSpill::write(const std::vector<Tuple>& sorted) {
     }
     put(buffer_, static_cast<uint32_t>(record.size()));
     buffer_ += record;
+    range->second.second = static_cast<uint64_t>(begin) + written + buffer_.size();
     ++rules_[t.rule];
     if (buffer_.size() >= kPiece || &t == &sorted.back()) {
       if (std::fwrite(buffer_.data(), 1, buffer_.size(), file_) != buffer_.size())
@@ -97,34 +102,47 @@ bool TupleSpill::write(const std::vector<Tuple>& sorted) {
       buffer_.clear();
     }
   }
-  const auto b = static_cast<uint64_t>(begin);
-  runs_.push_back({b, b + written, b});
+  runs_.push_back(std::move(run));
   tuples_ += sorted.size();
   bytes_ += written;
   buffer_ = {};
   return true;
 }
 
-bool TupleSpill::read(uint32_t rule, Interned& strings, std::vector<Tuple>& out) {
+bool TupleSpill::read(uint32_t rule, const std::function<bool(std::string_view)>& keep,
+                      Interned& strings, std::vector<Tuple>& out) {
   if (!file_) return true;
-  std::string record;
-  for (Run& run : runs_) {
-    while (run.next < run.end) {
+  constexpr size_t kPiece = 1 << 20;
+  std::string buf;
+  for (const Run& run : runs_) {
+    auto range = run.find(rule);
+    if (range == run.end()) continue;
+    auto [pos, to] = range->second;
+    if (std::fseek(file_, static_cast<long>(pos), SEEK_SET) != 0)
+      return fail("reading back the temporary file");
+    buf.clear();
+    size_t at = 0;
+    for (;;) {
       uint32_t size = 0;
-      uint32_t first_rule = 0;
-      if (std::fseek(file_, static_cast<long>(run.next), SEEK_SET) != 0 ||
-          std::fread(&size, sizeof size, 1, file_) != 1 ||
-          std::fread(&first_rule, sizeof first_rule, 1, file_) != 1)
-        return fail("reading back the temporary file");
-      if (first_rule != rule) break;  // the run's next rule
-      record.resize(size);
-      std::memcpy(record.data(), &first_rule, sizeof first_rule);
-      if (size < sizeof first_rule ||
-          std::fread(record.data() + sizeof first_rule, 1, size - sizeof first_rule, file_) !=
-              size - sizeof first_rule)
-        return fail("reading back the temporary file");
-      run.next += sizeof size + size;
-      Cursor c(record);
+      if (buf.size() - at >= sizeof size) std::memcpy(&size, buf.data() + at, sizeof size);
+      if (buf.size() - at < sizeof size || buf.size() - at < sizeof size + size) {
+        if (pos == to) {
+          if (at == buf.size()) break;
+          errno = EINVAL;
+          return fail("reading back the temporary file");
+        }
+        buf.erase(0, at);
+        at = 0;
+        const size_t n = static_cast<size_t>(std::min<uint64_t>(kPiece, to - pos));
+        const size_t old = buf.size();
+        buf.resize(old + n);
+        if (std::fread(buf.data() + old, 1, n, file_) != n)
+          return fail("reading back the temporary file");
+        pos += n;
+        continue;
+      }
+      Cursor c(std::string_view(buf).substr(at + sizeof size, size));
+      at += sizeof size + size;
       Tuple t;
       t.rule = c.get<uint32_t>();
       t.steps = c.get<uint32_t>();
@@ -132,18 +150,20 @@ bool TupleSpill::read(uint32_t rule, Interned& strings, std::vector<Tuple>& out)
       t.ref.line = c.get<uint64_t>();
       t.ref.record = c.get<uint64_t>();
       t.ref.time = c.get<TimeNs>();
-      t.key = strings.string(c.text());
+      const std::string_view key = c.text();
+      if (keep && !c.bad() && !keep(key)) continue;
+      t.key = strings.string(key);
       t.value = strings.string(c.text());
       t.ref.file = strings.string(c.text());
       t.ref.event_id = strings.unique(c.text());
       const auto names = c.get<uint32_t>();
+      Subject identity(names <= 16 ? names : 0);
       if (names > 16) c.get<std::array<char, 1 << 20>>();  // not a record this file holds
-      Subject identity(c.bad() ? 0 : names);
       for (auto& [k, v] : identity) {
         k = c.text();
         v = c.text();
       }
-      if (c.bad()) {
+      if (c.bad() || t.rule != rule) {
         errno = EINVAL;
         return fail("reading back the temporary file");
       }

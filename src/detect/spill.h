@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -21,9 +22,10 @@ class TupleSpill {
 
   // Writes tuples (sorted by rule) as one run; false, with error(), when the file fails.
   bool write(const std::vector<Tuple>& sorted);
-  // Appends the run's tuples of `rule` to out, their strings kept in `strings`. Runs are read
-  // in rule order: call with increasing rules.
-  bool read(uint32_t rule, Interned& strings, std::vector<Tuple>& out);
+  // Appends the tuples of `rule` whose key `keep` accepts (null: all) to out, their strings kept
+  // in `strings`. A rule may be read any number of times.
+  bool read(uint32_t rule, const std::function<bool(std::string_view key)>& keep, Interned& strings,
+            std::vector<Tuple>& out);
   // Rules with tuples in some run, each with how many.
   const std::map<uint32_t, uint64_t>& rules() const { return rules_; }
   uint64_t tuples() const { return tuples_; }
@@ -31,10 +33,8 @@ class TupleSpill {
   const std::string& error() const { return error_; }
 
  private:
-  struct Run {
-    uint64_t begin = 0, end = 0;  // byte range in the file
-    uint64_t next = 0;            // where the next unread record starts
-  };
+  // Where each rule's records are in the file, per run.
+  using Run = std::map<uint32_t, std::pair<uint64_t, uint64_t>>;
   bool fail(const std::string& what);
 
   std::FILE* file_ = nullptr;
