@@ -75,11 +75,13 @@ struct Withheld {
   std::string text() const;           // one line for a responder
 };
 
-// What went to the temporary file (EngineOptions::memory). error: it failed, and what was left
-// stayed in memory (nothing is dropped).
+// What went to the temporary file (EngineOptions::memory). error: it failed; writing, the events
+// left stayed in memory (nothing is dropped); reading back (lost), correlation rules ran
+// without some of the events that had gone to it.
 struct SpillStats {
   uint64_t tuples = 0, bytes = 0;
   std::string error;
+  bool lost = false;
 };
 
 // Evaluates rules over events. on_event may be called from `workers` threads at once, each with

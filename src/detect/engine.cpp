@@ -20,17 +20,7 @@
 namespace eksir::detect {
 
 bool evidence_before(const EvidenceRef& a, const EvidenceRef& b) {
-  if (a.time != b.time) return a.time < b.time;
-  if (a.file != b.file) return a.file < b.file;
-  if (a.line != b.line) return a.line < b.line;
-  return a.record < b.record;
-}
-
-bool tuple_before(const TupleRef& a, const TupleRef& b) {
-  if (a.time != b.time) return a.time < b.time;
-  if (a.file != b.file) return a.file < b.file;
-  if (a.line != b.line) return a.line < b.line;
-  return a.record < b.record;
+  return place_before(a, b);
 }
 
 const Subject* Interned::identity(Subject&& s) {
@@ -183,7 +173,6 @@ struct Engine::Impl {
   util::PlausibleRange plausible = util::plausible_range(util::now_ns());
   size_t worker_budget = 0;  // bytes of correlation events a worker holds before it spills
   SpillStats spilled;
-  std::string spill_error;  // reading a spill back
 };
 
 namespace {
@@ -429,12 +418,7 @@ unsigned Engine::on_event(const EventView& event, unsigned worker) {
       key.append(reinterpret_cast<const char*>(&idx), sizeof idx);
       auto it = w.first.find(key);
       if (it != w.first.end()) {
-        const TupleRef& old = it->second.ref;
-        bool earlier = ev.time != old.time   ? ev.time < old.time
-                       : ev.file != old.file ? ev.file < old.file
-                       : ev.line != old.line ? ev.line < old.line
-                                             : ev.record < old.record;
-        if (!earlier) return;
+        if (!place_before(ev, it->second.ref)) return;
       }
       key.resize(key.size() - sizeof idx);
     }
@@ -518,8 +502,8 @@ std::vector<Finding> Engine::finish() {
   // One rule at a time: its tuples from each worker's memory and spill, in evidence order.
   std::set<uint32_t> rules;
   for (auto& w : m.workers) {
-    for (const Tuple& t : w.tuples)
-      if (rules.empty() || *rules.rbegin() != t.rule) rules.insert(t.rule);
+    for (size_t i = 0; i < w.tuples.size(); ++i)  // sorted by rule
+      if (i == 0 || w.tuples[i].rule != w.tuples[i - 1].rule) rules.insert(w.tuples[i].rule);
     if (w.spill)
       for (const auto& [rule, n] : w.spill->rules()) rules.insert(rule);
   }
@@ -560,8 +544,7 @@ std::vector<Finding> Engine::finish() {
                              [](const Tuple& a, const Tuple& b) { return a.rule < b.rule; });
         for (auto it = from; it != to; ++it)
           if (keep(it->key)) mine.push_back(*it);
-        if (w.spill && !w.spill->read(rule, keep, read_back, mine))
-          m.spill_error = w.spill->error();
+        if (w.spill && !w.spill->read(rule, keep, read_back, mine)) m.spilled.lost = true;
       }
       std::sort(mine.begin(), mine.end(), by_rule_then_place);
       // Copies of one event (the same log read twice) count once: compacted in place.
@@ -586,7 +569,6 @@ std::vector<Finding> Engine::finish() {
       m.spilled.bytes += w.spill->bytes();
       if (m.spilled.error.empty()) m.spilled.error = w.spill->error();
     }
-  if (m.spilled.error.empty()) m.spilled.error = m.spill_error;
   for (auto& w : m.workers) w.reset();  // the tuples' strings live there
   return dedupe(std::move(raw), m.options.dedup_window);
 }

@@ -20,6 +20,16 @@ namespace eksir::detect {
 
 using Subject = std::vector<std::pair<std::string, std::string>>;
 
+// Evidence order: time, then file, line and record; for anything that says where it was found
+// (events, evidence references, hits, correlation events).
+template <class A, class B>
+bool place_before(const A& a, const B& b) {
+  if (a.time != b.time) return a.time < b.time;
+  if (a.file != b.file) return a.file < b.file;
+  if (a.line != b.line) return a.line < b.line;
+  return a.record < b.record;
+}
+
 // Where a single-event rule's hit was found; `file` points into its worker's file list.
 struct HitRef {
   Source source{};
@@ -29,8 +39,9 @@ struct HitRef {
   std::string event_id;
   EvidenceRef ref() const { return {source, std::string(file), line, record, time, event_id}; }
 };
-// The order of hits in a finding: time, then place.
-bool hit_before(const HitRef& x, const HitRef& y);
+inline bool hit_before(const HitRef& x, const HitRef& y) {
+  return place_before(x, y);
+}
 
 // The hits of one run: consecutive hits (in time order) no further apart than the dedup window.
 // One run becomes one finding, so what it holds is what the finding cites, not the hits: the
@@ -70,7 +81,9 @@ struct TupleRef {
     return {source, std::string(file), line, record, time, std::string(event_id)};
   }
 };
-bool tuple_before(const TupleRef& a, const TupleRef& b);
+inline bool tuple_before(const TupleRef& a, const TupleRef& b) {
+  return place_before(a, b);
+}
 
 // The strings of a worker's tuples, each kept once: correlation rules on noisy evidence keep
 // hundreds of thousands of events, most with the same key, value and identity. Addresses are

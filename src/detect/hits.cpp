@@ -9,13 +9,6 @@
 
 namespace eksir::detect {
 
-bool hit_before(const HitRef& x, const HitRef& y) {
-  if (x.time != y.time) return x.time < y.time;
-  if (x.file != y.file) return x.file < y.file;
-  if (x.line != y.line) return x.line < y.line;
-  return x.record < y.record;
-}
-
 namespace {
 
 uint64_t id_hash(Source source, std::string_view id) {

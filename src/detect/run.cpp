@@ -36,6 +36,11 @@ std::string severity_counts(const std::vector<Finding>& findings) {
 }  // namespace
 
 std::string spill_text(const SpillStats& s, size_t memory) {
+  if (s.lost)
+    return fmt::format(
+        "correlation events could not be read back from their temporary file ({}): correlation "
+        "rules ran without some of the {} events that had gone to it",
+        util::visible(s.error), util::thousands(s.tuples));
   if (!s.error.empty())
     return fmt::format(
         "the temporary file for correlation events failed ({}): {} events went to it and the "
@@ -111,6 +116,7 @@ int run(const DetectOptions& o, std::ostream& out, std::ostream& err) {
     j.kv_num("events", sp.tuples);
     j.kv_num("bytes", sp.bytes);
     if (!sp.error.empty()) j.kv("error", sp.error);
+    if (sp.lost) j.kv_bool("lost", true);
     j.close('}');
   }
   j.kv_num("seconds", st.seconds, 3);

@@ -74,7 +74,7 @@ bool TupleSpill::write(const std::vector<Tuple>& sorted) {
   Run run;
   for (const Tuple& t : sorted) {
     const uint64_t at = static_cast<uint64_t>(begin) + written + buffer_.size();
-    auto [range, fresh] = run.try_emplace(t.rule, at, at);
+    auto range = run.try_emplace(t.rule, at, at).first;
     record.clear();
     put(record, t.rule);
     put(record, t.steps);
