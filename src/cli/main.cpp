@@ -37,6 +37,9 @@ void add_memory_option(CLI::App* app, size_t& bytes) {
   app->add_option("--memory", bytes,
                   "Memory for the events correlation rules count (128M, 1G, ...); past it they "
                   "go to a temporary file and are read back after the scan; 0: no limit")
+      ->check([](const std::string& v) {
+        return v.find('-') == std::string::npos ? std::string() : "must not be negative";
+      })
       ->transform(CLI::AsSizeValue(false))
       ->default_str("128M");
 }

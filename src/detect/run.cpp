@@ -35,6 +35,18 @@ std::string severity_counts(const std::vector<Finding>& findings) {
 
 }  // namespace
 
+namespace {
+
+// A budget as --memory takes it: 128M, 64K, 1000.
+std::string memory_flag(size_t bytes) {
+  if (bytes && bytes % (size_t{1} << 30) == 0) return fmt::format("{}G", bytes >> 30);
+  if (bytes && bytes % (size_t{1} << 20) == 0) return fmt::format("{}M", bytes >> 20);
+  if (bytes && bytes % (size_t{1} << 10) == 0) return fmt::format("{}K", bytes >> 10);
+  return std::to_string(bytes);
+}
+
+}  // namespace
+
 std::string spill_text(const SpillStats& s, size_t memory) {
   if (s.lost)
     return fmt::format(
@@ -48,9 +60,9 @@ std::string spill_text(const SpillStats& s, size_t memory) {
         util::visible(s.error), util::thousands(s.tuples));
   if (!s.tuples) return "";
   return fmt::format(
-      "{} events counted by correlation rules ({} MB) went to a temporary file to stay within "
-      "--memory {} MB, and were read back after the scan",
-      util::thousands(s.tuples), s.bytes >> 20, memory >> 20);
+      "{} events counted by correlation rules ({}) went to a temporary file to stay within "
+      "--memory {}, and were read back after the scan",
+      util::thousands(s.tuples), util::human_bytes(s.bytes), memory_flag(memory));
 }
 
 int run(const DetectOptions& o, std::ostream& out, std::ostream& err) {

@@ -358,3 +358,30 @@ TEST(BuiltinPackE2E, EveryRulePassesItsTestsAndTheExampleIsCritical) {
 
 }  // namespace
 }  // namespace eksir
+
+namespace eksir {
+namespace {
+
+// --memory: past it, correlation events go to a temporary file; the findings are the same, and
+// the run says so on stderr and in the JSON summary. A negative or unknown size is a usage error.
+TEST(DetectE2E, MemoryBudgetSpillsAndSaysSoWithTheSameFindings) {
+  auto whole = run_eksir({"detect", incident(), "--format", "json", "-q", "--memory", "0"});
+  auto spilled = run_eksir({"detect", incident(), "--format", "json", "--memory", "1K"});
+  ASSERT_EQ(whole.exit_code, 0) << whole.err;
+  ASSERT_EQ(spilled.exit_code, 0) << spilled.err;
+  auto findings = [](const std::string& out) { return out.substr(0, out.find("\"summary\"")); };
+  EXPECT_EQ(findings(whole.out), findings(spilled.out));
+  EXPECT_EQ(whole.out.find("\"spilled\""), std::string::npos);
+  EXPECT_NE(spilled.out.find("\"spilled\":{\"events\":"), std::string::npos);
+  EXPECT_NE(spilled.err.find("went to a temporary file to stay within --memory 1K"),
+            std::string::npos)
+      << spilled.err;
+  for (const char* bad : {"-5", "abc"}) {
+    auto r = run_eksir({"detect", incident(), "-q", "--memory", bad});
+    EXPECT_EQ(r.exit_code, 2) << bad;
+    EXPECT_NE(r.err.find("--memory"), std::string::npos) << r.err;
+  }
+}
+
+}  // namespace
+}  // namespace eksir
