@@ -97,6 +97,10 @@ class Engine {
   // kFedCorrelation (a correlation rule counted it) and/or kFedWatch (a watch query matched it);
   // 0 for most events.
   unsigned on_event(const EventView& ev, unsigned worker);
+  // The same, also saying which single-event rule matched it first (an index into rules()), or
+  // kNoRule when none did.
+  static constexpr uint32_t kNoRule = UINT32_MAX;
+  unsigned on_event(const EventView& ev, unsigned worker, uint32_t& first_rule);
   // Findings sorted by first_seen, then rule id, then subject.
   std::vector<Finding> finish();
   // After finish(): the first_seen rules that withheld values for want of history.

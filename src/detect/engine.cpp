@@ -320,6 +320,12 @@ void spill_if_over(WorkerState& w, size_t budget) {
 }  // namespace
 
 unsigned Engine::on_event(const EventView& event, unsigned worker) {
+  uint32_t first_rule = kNoRule;
+  return on_event(event, worker, first_rule);
+}
+
+unsigned Engine::on_event(const EventView& event, unsigned worker, uint32_t& first_rule) {
+  first_rule = kNoRule;
   Impl& m = *impl_;
   WorkerState& w = m.workers[worker % m.workers.size()];
   EventView ev = event;
@@ -363,6 +369,7 @@ unsigned Engine::on_event(const EventView& event, unsigned worker) {
         if (!kv.second.empty()) run->subject.push_back(kv);
       run->description = c.rule->render ? c.rule->render(ev) : std::string();
     }
+    if (first_rule == kNoRule) first_rule = idx;
     used |= kFedHit;
   };
   auto on_correlation = [&](uint32_t idx) {

@@ -293,6 +293,42 @@ std::string_view tag_name(Tag t) {
   return "INCIDENT";
 }
 
+namespace {
+
+// The same activity done again: how many times, when (the earliest and the latest), and the
+// ids of those kept.
+struct Repeats {
+  uint64_t count = 0;
+  TimeNs from = kNoTime, until = kNoTime;
+  std::vector<std::string> also;
+  static Repeats of(const EventFacts& ef) {
+    return {ef.repeats, ef.repeats_from, ef.repeats_until, ef.also};
+  }
+  void widen(TimeNs t) {
+    if (t == kNoTime) return;
+    if (from == kNoTime || t < from) from = t;
+    if (until == kNoTime || t > until) until = t;
+  }
+};
+
+// Counts the repeats on the line that stands for them.
+void add_repeats(TimelineEntry& t, Repeats r) {
+  if (!r.count) return;
+  t.repeats = r.count;
+  // The first time is this record's own when the others all came after it.
+  t.from = r.from == kNoTime ? kNoTime : std::min(r.from, t.time);
+  t.until = r.until;
+  t.also = std::move(r.also);
+  if (t.from != kNoTime && t.from < t.time)
+    t.text += fmt::format(" — and {} more time{} between {} and {}", r.count,
+                          r.count == 1 ? "" : "s", format_time(t.from), format_time(t.until));
+  else
+    t.text += fmt::format(" — and {} more time{} until {}", r.count, r.count == 1 ? "" : "s",
+                          format_time(t.until));
+}
+
+}  // namespace
+
 std::string timeline_line(const TimelineEntry& e) {
   std::string t = format_time(e.time);
   // Whole seconds, as the documentation standard writes them.
@@ -648,6 +684,12 @@ void build_incident(const std::vector<const FindingFacts*>& group, Graph& g,
   std::map<const EventFacts*, std::vector<const FindingFacts*>> by_event;
   for (const FindingFacts* ff : group)
     for (const auto* e : ff->events) by_event[e].push_back(ff);
+  struct Fold {
+    TimelineEntry line;
+    std::vector<const EventFacts*> members;
+  };
+  std::vector<Fold> folds;
+  std::unordered_map<std::string, size_t> same_line;
   for (const auto& [ef, ffs] : by_event) {
     std::vector<std::string> rule_titles;
     bool all_benign = true;
@@ -700,14 +742,52 @@ void build_incident(const std::vector<const FindingFacts*>& group, Graph& g,
       continue;
     }
     t.tag = Tag::Incident;
-    t.time = ef->event->time;
-    t.evidence.time = t.time;
     if (rule_titles.size() > 4) {
       size_t more = rule_titles.size() - 4;
       rule_titles.resize(4);
       rule_titles.push_back(fmt::format("{} more", more));
     }
     t.text = fmt::format("{} — {}{}", ef->sentence, fmt::join(rule_titles, "; "), suffix);
+    // Records that would read the same line (the same call again, cited by the same finding) are
+    // one line, counted.
+    std::string key = fmt::format("{}\x1f{}\x1f{}\x1f{:d}", t.text, t.evidence.finding,
+                                  t.confidence, t.informational);
+    auto [it, fresh] = same_line.try_emplace(std::move(key), folds.size());
+    if (fresh) folds.push_back({std::move(t), {}});
+    folds[it->second].members.push_back(ef);
+  }
+  for (auto& fold : folds) {
+    // Shown at its earliest record; the others, and the same call again past the records the
+    // findings cite (the main incident's scope counts those), are its repeats.
+    const EventFacts* rep = *std::min_element(
+        fold.members.begin(), fold.members.end(), [](const EventFacts* a, const EventFacts* b) {
+          return std::tie(a->event->time, a->event->file, a->event->line, a->event->record) <
+                 std::tie(b->event->time, b->event->file, b->event->line, b->event->record);
+        });
+    TimelineEntry& t = fold.line;
+    t.time = rep->event->time;
+    t.evidence.time = t.time;
+    t.evidence.file = rep->event->file;
+    t.evidence.line = rep->event->line;
+    t.evidence.record = rep->event->record;
+    t.evidence.event_id = rep->event_id;
+    Repeats r;
+    std::set<std::string> also;
+    for (const EventFacts* m : fold.members) {
+      if (m != rep) {
+        r.count += 1;
+        r.widen(m->event->time);
+        if (!m->event_id.empty()) also.insert(m->event_id);
+      }
+      if (!sc || !m->repeats) continue;
+      r.count += m->repeats;
+      r.widen(m->repeats_from);
+      r.widen(m->repeats_until);
+      also.insert(m->also.begin(), m->also.end());
+    }
+    also.erase(rep->event_id);
+    r.also.assign(also.begin(), std::next(also.begin(), std::min(also.size(), kMaxAlsoIds)));
+    add_repeats(t, r);
     inc.timeline.push_back(std::move(t));
   }
   // The records the scope pulled in that no finding of the incident cites.
@@ -723,21 +803,16 @@ void build_incident(const std::vector<const FindingFacts*>& group, Graph& g,
       t.time = ef->event->time;
       t.source = std::string(source_label(src));
       t.confidence = "Medium";
-      t.text = fmt::format("{} — no rule fired; {}", ef->sentence, pulled.why);
-      if (ef->repeats) {
-        t.repeats = ef->repeats;
-        // The first time is this record's own when the others all came after it.
-        t.from = ef->repeats_from == kNoTime ? kNoTime : std::min(ef->repeats_from, t.time);
-        t.until = ef->repeats_until;
-        t.also = ef->also;
-        if (t.from != kNoTime && t.from < t.time)
-          t.text +=
-              fmt::format(" — and {} more time{} between {} and {}", ef->repeats,
-                          ef->repeats == 1 ? "" : "s", format_time(t.from), format_time(t.until));
-        else
-          t.text += fmt::format(" — and {} more time{} until {}", ef->repeats,
-                                ef->repeats == 1 ? "" : "s", format_time(t.until));
-      }
+      // A kept event is one a rule matched, past the records its finding cites.
+      if (!ef->matched)
+        t.text = fmt::format("{} — no rule fired; {}", ef->sentence, pulled.why);
+      else if (ef->matched->empty())
+        t.text = fmt::format("{} — a rule matched it (not among the records its finding cites); {}",
+                             ef->sentence, pulled.why);
+      else
+        t.text = fmt::format("{} — {} (not among the records its finding cites); {}", ef->sentence,
+                             *ef->matched, pulled.why);
+      add_repeats(t, Repeats::of(*ef));
       t.evidence.file = ef->event->file;
       t.evidence.line = ef->event->line;
       t.evidence.record = ef->event->record;
@@ -1282,6 +1357,7 @@ void build(const CorrelationInput& in, Investigation& out) {
     const Event* event;
     std::string event_id;
     const EventPrework* work = nullptr;  // where its text is, when it was kept without it
+    uint32_t rule = UINT32_MAX;          // the rule that matched it first (input.rules)
   };
   std::unordered_map<size_t, Deferred> deferred;
   // Kept events read back from the evidence (EventPrework::light); those that could not be.
@@ -1383,7 +1459,8 @@ void build(const CorrelationInput& in, Investigation& out) {
       const Event& e = *order[n];
       const RecordRef ref{e.file, e.line, e.record};
       if (ahead[n].deferred) {
-        deferred.emplace(records.size(), Deferred{&e, std::move(ahead[n].event_id), work[n]});
+        deferred.emplace(records.size(), Deferred{&e, std::move(ahead[n].event_id), work[n],
+                                                  work[n] ? work[n]->rule : UINT32_MAX});
         records.push_back(ScopeRecord::owning(std::move(ahead[n].facets), e.time, e.source));
         fact_of_record.push_back(SIZE_MAX);  // records and fact_of_record stay aligned
         continue;
@@ -1416,10 +1493,12 @@ void build(const CorrelationInput& in, Investigation& out) {
   auto load_context = [&](size_t idx) -> const EventFacts* {
     if (auto it = fact_of.find(idx); it != fact_of.end()) return it->second;
     const Event* kept = nullptr;
+    uint32_t rule = UINT32_MAX;
     if (idx < context_base) {
       auto d = deferred.find(idx);
       if (d == deferred.end()) return nullptr;
       kept = d->second.event;
+      rule = d->second.rule;
       if (kept->raw.empty() && kept->json.empty() && d->second.work && d->second.work->light()) {
         // Not prefetched: read back on its own.
         kept = read_back_events({{kept, d->second.work}}, read_events, unread_kept, unread_why)[0];
@@ -1447,7 +1526,9 @@ void build(const CorrelationInput& in, Investigation& out) {
       return ef;
     }
     f.record = static_cast<long>(idx);
-    if (!kept) {
+    if (kept) {
+      f.matched = input.rules && rule < input.rules->size() ? (*input.rules)[rule].title : "";
+    } else {
       const auto& r = input.context->at(idx - context_base);
       f.repeats = r.repeats;
       f.repeats_from = r.first;
@@ -1456,7 +1537,7 @@ void build(const CorrelationInput& in, Investigation& out) {
       for (const auto& id : r.repeat_ids)
         if (!id.empty() && id == f.event_id && f.repeats)
           --f.repeats;
-        else
+        else if (f.also.size() < kMaxAlsoIds)
           f.also.push_back(id);
     }
     pulled_facts.push_back(std::move(f));
@@ -1610,6 +1691,21 @@ void build(const CorrelationInput& in, Investigation& out) {
     }
   }
 
+  // Records shown as a finding's evidence that can stand for the same activity done again: the
+  // API calls that findings cite, none of them benign (attacker's repeats are not to read as a
+  // benign finding's).
+  std::set<size_t> cited_activity, benign_cited;
+  for (const auto& ff : ffs)
+    for (const auto* ef : ff.events) {
+      if (ef->record < 0 || !ef->event || ef->pod_binding) continue;
+      if (ff.benign)
+        benign_cited.insert(static_cast<size_t>(ef->record));
+      else if (!ff.alert &&
+               (ef->event->source == Source::CloudTrail || ef->event->source == Source::K8sAudit))
+        cited_activity.insert(static_cast<size_t>(ef->record));
+    }
+  for (size_t r : benign_cited) cited_activity.erase(r);
+
   ScopeContext sctx;
   sctx.policy = input.policy;
   sctx.account = g.cluster.account;
@@ -1709,16 +1805,30 @@ void build(const CorrelationInput& in, Investigation& out) {
         if (ef->record >= 0) seeds.push_back(static_cast<size_t>(ef->record));
     }
     scope.result = pivot(records, scope_index, seeds, {}, sctx);
-    // The pulled records no rule fired on are read back and added to the graph — one of each
+    // The pulled records no finding cites are read back and added to the graph — one of each
     // activity: the others that did the same (another session of the same role listing the same
-    // thing from the same address) are counted on it.
+    // thing from the same address, or the same call again past the records a finding cites) are
+    // counted on it, or on a record a finding cites that did the same.
     for (const auto& [idx, pulled] : scope.result.pulled) {
-      // Records a finding cites are shown as its evidence, not folded into an activity.
-      if (idx < context_base || fact_of.count(idx) || !grouped.insert(idx).second) continue;
-      const auto& r = input.context->at(idx - context_base);
-      std::string key = activity_key(r.facets) + (pulled.by_attacker ? "a" : "m");
+      if (!grouped.insert(idx).second) continue;
+      const bool kept_uncited = idx < context_base && deferred.count(idx);
+      const bool cited = cited_activity.count(idx) > 0;
+      // Other records a finding cites (pod placements, alerts) stand for nothing but themselves.
+      if (idx < context_base && !kept_uncited && !cited) continue;
+      std::string key = activity_key(records[idx].encoded()) + (pulled.by_attacker ? "a" : "m");
       auto [it, first] = first_of_activity.try_emplace(std::move(key), idx);
-      if (!first && records[idx].time >= records[it->second].time) {
+      if (first) continue;
+      // Records a finding cites are shown as its evidence, never folded into another; the others
+      // fold into one of them, else into the earliest of the activity.
+      const bool rep_cited = cited_activity.count(it->second) > 0;
+      if (cited) {
+        if (!rep_cited) {
+          activity_rep[it->second] = idx;
+          it->second = idx;
+        }
+        continue;
+      }
+      if (rep_cited || records[idx].time >= records[it->second].time) {
         activity_rep[idx] = it->second;
         continue;
       }
@@ -1826,26 +1936,33 @@ void build(const CorrelationInput& in, Investigation& out) {
     }
     return !it->second.insert(id).second;
   };
+  static const std::vector<std::string> no_ids;
   for (const auto& [idx, rep] : activity_rep) {
     auto it = fact_of.find(rep);
     if (it == fact_of.end() || !scope.result.pulled.count(idx)) continue;
     auto* ef = const_cast<EventFacts*>(it->second);
-    const auto& r = input.context->at(idx - context_base);
-    uint64_t more = 1 + r.repeats;
+    // A record of the context store, with the copies of it the scan counted; or a kept event.
+    const ContextStore::Record* r =
+        idx >= context_base ? &input.context->at(idx - context_base) : nullptr;
+    const auto d = r ? deferred.end() : deferred.find(idx);
+    if (!r && d == deferred.end()) continue;
+    const TimeNs time = records[idx].time;
+    uint64_t more = 1 + (r ? r->repeats : 0);
     auto add_id = [&](const std::string& id) {
       if (id.empty()) return;
       if (counted(ef, id)) {
         if (more) --more;
-      } else {
+      } else if (ef->also.size() < kMaxAlsoIds) {
         ef->also.push_back(id);
       }
     };
-    add_id(r.event_id);
-    for (const auto& id : r.repeat_ids) add_id(id);
+    add_id(r ? r->event_id : d->second.event_id);
+    for (const auto& id : r ? r->repeat_ids : no_ids) add_id(id);
     if (!more) continue;
     ef->repeats += more;
-    TimeNs until = r.last != kNoTime ? std::max(r.last, r.time) : r.time;
-    TimeNs from = r.first != kNoTime ? std::min(r.first, r.time) : r.time;
+    const TimeNs last = r ? r->last : kNoTime, first = r ? r->first : kNoTime;
+    TimeNs until = last != kNoTime ? std::max(last, time) : time;
+    TimeNs from = first != kNoTime ? std::min(first, time) : time;
     if (until != kNoTime && (ef->repeats_until == kNoTime || until > ef->repeats_until))
       ef->repeats_until = until;
     if (from != kNoTime && (ef->repeats_from == kNoTime || from < ef->repeats_from))
@@ -1855,6 +1972,7 @@ void build(const CorrelationInput& in, Investigation& out) {
   // counted in, depends on how the evidence was split among workers: the ids are sorted so that
   // the same evidence gives the same incident, run after run.
   for (auto& f : pulled_facts) std::sort(f.also.begin(), f.also.end());
+  for (auto& f : facts) std::sort(f.also.begin(), f.also.end());
   for (const auto& [idx, pulled] : scope.result.pulled) {
     if (activity_rep.count(idx)) continue;
     auto it = fact_of.find(idx);

@@ -77,6 +77,9 @@ struct Affected {
 enum class Tag { Incident, Detection, Response };
 std::string_view tag_name(Tag t);  // INCIDENT, DETECTION, RESPONSE
 
+// The event ids a timeline line keeps of the records it stands for: enough to look them up, not
+// a copy of the evidence (the line counts them all).
+inline constexpr size_t kMaxAlsoIds = 1000;
 struct TimelineEntry {
   TimeNs time = kNoTime;
   Tag tag = Tag::Incident;
@@ -87,7 +90,7 @@ struct TimelineEntry {
   // how many, and when the last was. Counted, not listed one by one.
   uint64_t repeats = 0;
   TimeNs from = kNoTime, until = kNoTime;  // when the repeats were (from may precede time)
-  std::vector<std::string> also;           // event ids of the repeats that were kept
+  std::vector<std::string> also;  // event ids of the repeats that were kept (kMaxAlsoIds at most)
   // The time is outside what evidence can carry (util::implausible_times) or could not be read:
   // the line is kept, but the metrics and the report's chart leave it out.
   bool implausible_time = false;
@@ -169,6 +172,8 @@ struct EventPrework {
   std::string facets;  // encoded (incident/facets.h)
   std::string event_id;
   bool pod_binding = false;  // the scheduler placing a pod on a node
+  // The single-event rule that matched it first (an index into the rules of the scan), if any.
+  uint32_t rule = UINT32_MAX;
   // Where the event's text is in its file, when the event was kept without it (Event::raw
   // empty): the correlation reads back the texts it needs (sources::read_back).
   uint64_t offset = kNoOffset;
@@ -184,6 +189,7 @@ struct CorrelationInput {
   const std::vector<detect::Finding>* findings = nullptr;
   const std::vector<Event>* events = nullptr;          // events behind findings and pod bindings
   const std::vector<EventPrework>* prework = nullptr;  // one per event, when the scan made them
+  const std::vector<rules::Rule>* rules = nullptr;     // of the scan (EventPrework::rule)
   const cluster::Snapshot* snapshot = nullptr;
   const std::vector<cluster::Finding>* posture = nullptr;
   const cluster::Policy* policy = nullptr;

@@ -32,7 +32,10 @@ struct EventFacts {
   TimeNs repeats_from = kNoTime, repeats_until = kNoTime;
   std::vector<std::string> also;
   std::string granted_role;  // the ClusterRole / Role the API server said allowed it
-  bool failed = false;       // denied or failed
+  // A kept event no finding cites (past the records a finding cites): the title of the rule that
+  // matched it, "" when not known.
+  std::optional<std::string> matched;
+  bool failed = false;  // denied or failed
 };
 
 struct FindingFacts {

@@ -185,7 +185,8 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
   auto on_event = [&](const EventView& ev, sources::ChunkOutput& chunk) {
     // Events behind single-event findings and alerts; a correlation's own events (often
     // thousands of ordinary calls it counts) are named by its subject instead.
-    unsigned fed = engine.on_event(ev, chunk.worker);
+    uint32_t rule = detect::Engine::kNoRule;
+    unsigned fed = engine.on_event(ev, chunk.worker, rule);
     bool binding = false;
     if (ev.source == Source::Vulnerability) {
       images.offer(ev, chunk.worker);
@@ -204,6 +205,7 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
     // A record that is a slice of its file is kept without its text, which the correlation
     // reads back for the few it cites: a noisy rule set keeps a hundred thousand events.
     EventPrework work = prework(ev);
+    work.rule = rule;
     const size_t w = chunk.worker % kept.size();
     kept[w].push_back(keep_event(ev, work));
     kept_work[w].push_back(std::move(work));
@@ -256,6 +258,7 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
   in.findings = &findings;
   in.events = &events;
   in.prework = &events_work;
+  in.rules = &engine.rules();
   in.snapshot = &snap;
   in.posture = &posture;
   in.policy = &policy;
