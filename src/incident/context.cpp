@@ -30,19 +30,27 @@ ContextStore::~ContextStore() {
 }
 
 void ContextStore::offer(const EventView& ev, unsigned worker) {
-  if (!scope_candidate(ev)) return;
+  if (scope_candidate(ev)) keep(ev, worker, false, UINT32_MAX);
+}
+
+void ContextStore::offer_hit(const EventView& ev, unsigned worker, uint32_t rule) {
+  keep(ev, worker, true, rule);
+}
+
+void ContextStore::keep(const EventView& ev, unsigned worker, bool hit, uint32_t rule) {
   Worker& w = workers_[worker % workers_.size()];
   ++w.candidates;
-  // A node's session through an address several nodes use: the VPC's egress, the node's own call.
+  // A node's session through an address several nodes use: the VPC's egress, the node's own call
+  // (not kept unless a rule matched it).
   std::string_view ip;
   bool node_session = false;
   if (std::string instance = node_session_of(ev, ip); !instance.empty() && is_public_ip(ip)) {
     auto& nodes = w.node_addresses[std::string(ip)];
-    if (nodes.size() >= kEgressNodes) {
+    if (nodes.size() >= kEgressNodes && !hit) {
       ++w.egress_skipped[std::string(ip)];
       return;
     }
-    nodes.insert(std::move(instance));
+    if (nodes.size() < kEgressNodes) nodes.insert(std::move(instance));
     node_session = true;
   }
   std::string facets = encode_facets(record_facets(ev));
@@ -53,6 +61,7 @@ void ContextStore::offer(const EventView& ev, unsigned worker) {
   const bool same = seen != w.seen.end() && w.records[seen->second.first].facets == facets;
   if (same && seen->second.second >= kCopiesKept) {
     Record& kept = w.records[seen->second.first];
+    if (kept.rule == UINT32_MAX) kept.rule = rule;
     ++kept.repeats;
     if (kept.repeat_ids.size() < kRepeatIdsKept) kept.repeat_ids.push_back(detect::event_id(ev));
     if (ev.time != kNoTime && (kept.last == kNoTime || ev.time > kept.last)) kept.last = ev.time;
@@ -109,6 +118,7 @@ void ContextStore::offer(const EventView& ev, unsigned worker) {
   r.facets = std::move(facets);
   r.event_id = detect::event_id(ev);
   r.node_session = node_session;
+  r.rule = rule;
   if (seen == w.seen.end())
     w.seen.emplace(hash, std::pair<size_t, uint32_t>{w.records.size(), 1});
   else if (same)

@@ -37,6 +37,10 @@ class ContextStore {
 
   // Keeps ev if it is a scope candidate; call from scan worker `worker` (each worker its own).
   void offer(const EventView& ev, unsigned worker);
+  // Keeps ev, an event a rule matched (`rule`: its index in the scan's rules, or UINT32_MAX), as
+  // a record of its own whatever its identity: investigate keeps the events behind findings
+  // whole up to a bound, and past it here.
+  void offer_hit(const EventView& ev, unsigned worker, uint32_t rule);
   // After the scan, before reading: merges the workers' records in evidence order.
   void seal();
 
@@ -57,7 +61,8 @@ class ContextStore {
     TimeNs first = kNoTime, last = kNoTime;  // of the repeats
     std::string event_id;                    // auditID, CloudTrail eventID
     std::vector<std::string> repeat_ids;     // the repeats' ids (the first kRepeatIdsKept)
-    bool node_session = false;  // a node's session from a public address (maybe the egress)
+    bool node_session = false;   // a node's session from a public address (maybe the egress)
+    uint32_t rule = UINT32_MAX;  // the rule that matched it (offer_hit), if one did
   };
   size_t size() const { return order_.size(); }
   const Record& at(size_t i) const { return *order_[i]; }
@@ -105,6 +110,8 @@ class ContextStore {
     std::unordered_map<std::string, std::set<std::string>> node_addresses;
     std::map<std::string, uint64_t> egress_skipped;
   };
+  void keep(const EventView& ev, unsigned worker, bool hit, uint32_t rule);
+
   std::vector<Worker> workers_;
   std::vector<const Record*> order_;
   size_t max_per_worker_;

@@ -1530,6 +1530,8 @@ void build(const CorrelationInput& in, Investigation& out) {
       f.matched = input.rules && rule < input.rules->size() ? (*input.rules)[rule].title : "";
     } else {
       const auto& r = input.context->at(idx - context_base);
+      if (r.rule != UINT32_MAX)
+        f.matched = input.rules && r.rule < input.rules->size() ? (*input.rules)[r.rule].title : "";
       f.repeats = r.repeats;
       f.repeats_from = r.first;
       f.repeats_until = r.last;
@@ -1603,6 +1605,30 @@ void build(const CorrelationInput& in, Investigation& out) {
         }
       }
     all_findings.push_back(std::move(d.finding));
+  }
+  // Places findings cite that the scan kept as the scope's other records (API calls a rule
+  // matched past the events investigate keeps whole): read back, so that they resolve too.
+  if (input.context) {
+    std::unordered_map<RecordRef, size_t, RecordRefHash> hit_at;
+    for (size_t i = 0; i < input.context->size(); ++i)
+      if (const auto& r = input.context->at(i); r.rule != UINT32_MAX)
+        hit_at.emplace(RecordRef{input.context->file_of(i), r.line, r.record}, context_base + i);
+    std::vector<size_t> cited;
+    if (!hit_at.empty())
+      for (const auto& f : all_findings)
+        for (const auto& r : f.evidence)
+          if (RecordRef ref{r.file, r.line, r.record}; !by_ref.count(ref))
+            if (auto it = hit_at.find(ref); it != hit_at.end()) cited.push_back(it->second);
+    std::sort(cited.begin(), cited.end());
+    cited.erase(std::unique(cited.begin(), cited.end()), cited.end());
+    prefetch_context(cited);
+    for (size_t i : cited)
+      if (const EventFacts* ef = load_context(i)) {
+        // Shown with its finding, like the events kept whole that findings cite.
+        const_cast<EventFacts*>(ef)->matched.reset();
+        const auto& r = input.context->at(i - context_base);
+        by_ref[RecordRef{input.context->file_of(i - context_base), r.line, r.record}] = ef;
+      }
   }
   g.index();
   std::map<std::string, const EventFacts*> binding_by_pod;

@@ -273,6 +273,9 @@ struct InvestigateOptions {
   TimeNs since = kNoTime, until = kNoTime;
   unsigned threads = 0;
   size_t memory = detect::kDefaultMemory;  // detect::EngineOptions::memory
+  // API calls rules matched kept whole for the correlation; past this many, each is kept as the
+  // scope's other records are (ContextStore::offer_hit), so that nothing is dropped.
+  size_t max_kept_events = 200000;
   bool progress = true;
   bool quiet = false;
   bool keep_going = false;  // an evidence path that cannot be read is a gap, not an error

@@ -59,10 +59,6 @@ void fill_in_next_steps(Incident& inc, const std::string& case_dir,
 
 namespace fs = std::filesystem;
 
-// Events kept for correlation: those behind findings, and pod placements. Bounded, so that a
-// rule matching millions of events cannot exhaust memory; past the bound the correlation falls
-// back on the findings' subjects, and the run says so.
-constexpr size_t kMaxKeptEvents = 200000;
 // What of the input is hashed after the scan, on the core the correlation leaves idle: the
 // correlation's time grows with the input (the scope's candidates, the kept events), and one core
 // hashes about 1.6 GB/s with SHA extensions, so a share of the input, up to what it hashes in the
@@ -178,7 +174,7 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
   std::vector<std::vector<Event>> kept(so.threads);
   std::vector<std::vector<EventPrework>> kept_work(so.threads);
   std::atomic<size_t> kept_total{0};
-  std::atomic<bool> kept_full{false};
+  std::atomic<uint64_t> kept_compact{0};
   // Every other record that could be the attacker's, for the scope to pull from.
   ContextStore context(so.threads);
   ImageEvidence images(so.threads);
@@ -198,8 +194,12 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
       context.offer(ev, chunk.worker);
       return;
     }
-    if (kept_total.fetch_add(1, std::memory_order_relaxed) >= kMaxKeptEvents) {
-      kept_full = true;
+    // Past the bound, API calls a rule matched are kept as the scope's other records are: their
+    // facets and place, the same request again counted on its first copies.
+    if ((ev.source == Source::CloudTrail || ev.source == Source::K8sAudit) && !binding &&
+        kept_total.fetch_add(1, std::memory_order_relaxed) >= o.max_kept_events) {
+      context.offer_hit(ev, chunk.worker, rule);
+      kept_compact.fetch_add(1, std::memory_order_relaxed);
       return;
     }
     // A record that is a slice of its file is kept without its text, which the correlation
@@ -275,11 +275,11 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
         "events were read from {}, not from files: their inputs and hashes are those `eksir load` "
         "recorded there",
         o.source));
-  if (kept_full)
-    inv.incident.gaps.push_back(fmt::format(
-        "more than {} events fed findings: the correlation used the first {} and the findings' "
-        "subjects for the rest",
-        kMaxKeptEvents, kMaxKeptEvents));
+  if (kept_compact)
+    inv.incident.assumptions.push_back(fmt::format(
+        "{} API calls rules matched, past the first {} kept whole, were kept as the scope's "
+        "other records (where they are and what they name; the same request again counted)",
+        util::thousands(kept_compact), util::thousands(o.max_kept_events)));
   if (context.repeats())
     inv.incident.assumptions.push_back(fmt::format(
         "{} requests repeated an earlier one exactly (same credential, address, action and "

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -44,16 +45,14 @@ struct Line {
   size_t also = 0;
 };
 
-}  // namespace
-
-TEST(TimelineFoldE2E, ARuleFiringThousandsOfTimesOnOneActivityIsOneCountedLine) {
+// The attacker's way in, then the same secret read 1,500 times; a benign user's busy listing
+// beside it; and last, one read of the same secret from another address of the attacker's.
+std::string write_evidence() {
   const std::string dir = eksir::test::temp_dir();
   std::filesystem::create_directories(dir + "/evidence");
   const std::string mallory = "arn:aws:sts::111122223333:assumed-role/ops/mallory";
   const std::string key = "ASIAMALLORYKEY000001";
   std::string text;
-  // The attacker's way in, then the same secret read 1,500 times; a benign user's busy listing
-  // beside it; and last, one read of the same secret from another address of the attacker's.
   text +=
       audit_line(0, mallory, key, "203.0.113.9", "create", "clusterrolebindings", "backdoor",
                  R"("requestObject":{"kind":"ClusterRoleBinding","metadata":{"name":"backdoor"},)"
@@ -65,11 +64,14 @@ TEST(TimelineFoldE2E, ARuleFiringThousandsOfTimesOnOneActivityIsOneCountedLine) 
     text += audit_line(i, "bob", "", "10.0.4.7", "list", "services", "");
   text += audit_line(2501, mallory, key, "198.51.100.77", "get", "secrets", "db-credentials");
   std::ofstream(dir + "/evidence/audit.jsonl") << text;
+  return dir;
+}
 
-  auto r = run_eksir({"investigate", dir + "/evidence", "-o", dir + "/case", "--format", "json"});
-  ASSERT_EQ(r.exit_code, 0) << r.err;
+// What both runs must show: one line for the 1,500 reads, one for the read from elsewhere, no
+// line of the benign user's, and the whole window.
+void expect_folded(const std::string& incident_json) {
   simdjson::dom::parser parser;
-  simdjson::padded_string padded(r.out);
+  simdjson::padded_string padded(incident_json);
   simdjson::dom::element doc;
   ASSERT_EQ(parser.parse(padded).get(doc), simdjson::SUCCESS);
   std::vector<Line> lines;
@@ -124,4 +126,36 @@ TEST(TimelineFoldE2E, ARuleFiringThousandsOfTimesOnOneActivityIsOneCountedLine) 
             "2026-03-14T09:00:00.000Z");
   EXPECT_EQ(std::string(metrics["last_malicious_event"].get_string().value()),
             "2026-03-14T09:41:41.501Z");
+}
+
+}  // namespace
+
+TEST(TimelineFoldE2E, ARuleFiringThousandsOfTimesOnOneActivityIsOneCountedLine) {
+  const std::string dir = write_evidence();
+  auto r = run_eksir({"investigate", dir + "/evidence", "-o", dir + "/case", "--format", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  expect_folded(r.out);
+}
+
+TEST(TimelineFoldE2E, PastTheEventsKeptWholeMatchedCallsAreKeptAsRecordsNotDropped) {
+  // Only the first 5 API calls rules matched are kept whole: the others (and the places the
+  // finding cites among them) are kept as the scope's other records, and the incident is the
+  // same; the run says so, and no gap says events were left out.
+  const std::string dir = write_evidence();
+  eksir::incident::InvestigateOptions o;
+  o.evidence = {dir + "/evidence"};
+  o.case_dir = dir + "/case";
+  o.format = "json";
+  o.threads = 2;
+  o.progress = false;
+  o.reports = false;
+  o.max_kept_events = 5;
+  std::ostringstream out, err;
+  ASSERT_EQ(eksir::incident::run(o, out, err), 0) << err.str();
+  expect_folded(out.str());
+  const std::string text = out.str();
+  EXPECT_NE(text.find("API calls rules matched, past the first 5 kept whole, were kept as the "
+                      "scope's other records"),
+            std::string::npos);
+  EXPECT_EQ(text.find("fed findings"), std::string::npos);
 }
