@@ -1421,8 +1421,7 @@ void build(const CorrelationInput& in, Investigation& out) {
         const EventPrework* pw = work[i];
         if (pw && !is_cited && !pw->pod_binding) {
           ahead[i].parsed = ahead[i].deferred = true;
-          ahead[i].facets = pw->facets;
-          ahead[i].event_id = pw->event_id;
+          ahead[i].event_id = pw->event_id;  // its facets are read where the scan left them
           continue;
         }
         std::string_view text = e.normalised();
@@ -1461,7 +1460,10 @@ void build(const CorrelationInput& in, Investigation& out) {
       if (ahead[n].deferred) {
         deferred.emplace(records.size(), Deferred{&e, std::move(ahead[n].event_id), work[n],
                                                   work[n] ? work[n]->rule : UINT32_MAX});
-        records.push_back(ScopeRecord::owning(std::move(ahead[n].facets), e.time, e.source));
+        // The scan's prework outlives the correlation: its facets are viewed, not copied.
+        records.push_back(work[n]
+                              ? ScopeRecord(std::string_view(work[n]->facets), e.time, e.source)
+                              : ScopeRecord::owning(std::move(ahead[n].facets), e.time, e.source));
         fact_of_record.push_back(SIZE_MAX);  // records and fact_of_record stay aligned
         continue;
       }
@@ -1539,7 +1541,7 @@ void build(const CorrelationInput& in, Investigation& out) {
       for (const auto& id : r.repeat_ids)
         if (!id.empty() && id == f.event_id && f.repeats)
           --f.repeats;
-        else if (f.also.size() < kMaxAlsoIds)
+        else
           f.also.push_back(id);
     }
     pulled_facts.push_back(std::move(f));
@@ -1978,7 +1980,7 @@ void build(const CorrelationInput& in, Investigation& out) {
       if (id.empty()) return;
       if (counted(ef, id)) {
         if (more) --more;
-      } else if (ef->also.size() < kMaxAlsoIds) {
+      } else {
         ef->also.push_back(id);
       }
     };
@@ -1997,8 +1999,13 @@ void build(const CorrelationInput& in, Investigation& out) {
   // Which copy of a repeated request a scan worker kept, and so the order its repeats were
   // counted in, depends on how the evidence was split among workers: the ids are sorted so that
   // the same evidence gives the same incident, run after run.
-  for (auto& f : pulled_facts) std::sort(f.also.begin(), f.also.end());
-  for (auto& f : facts) std::sort(f.also.begin(), f.also.end());
+  // A line keeps the first kMaxAlsoIds of them in that order, so the same ones whatever the split.
+  auto sort_ids = [](EventFacts& f) {
+    std::sort(f.also.begin(), f.also.end());
+    if (f.also.size() > kMaxAlsoIds) f.also.resize(kMaxAlsoIds);
+  };
+  for (auto& f : pulled_facts) sort_ids(f);
+  for (auto& f : facts) sort_ids(f);
   for (const auto& [idx, pulled] : scope.result.pulled) {
     if (activity_rep.count(idx)) continue;
     auto it = fact_of.find(idx);
