@@ -8,6 +8,7 @@
 #include <iostream>
 #include <tuple>
 
+#include "app/app.h"
 #include "backend/backend.h"
 #include "cluster/cluster.h"
 #include "collect/collect.h"
@@ -663,7 +664,7 @@ int dispatch(int argc, char** argv) {
   ResponseCli response;
   add_response_commands(app, response);
 
-  eksir::report::ReportCommand report_cmd;
+  eksir::app::ReportCommand report_cmd;
   auto* rp = app.add_subcommand(
       "report",
       "The incident report of a case: Markdown, self-contained HTML or JSON; or its ATT&CK "
@@ -755,7 +756,7 @@ int dispatch(int argc, char** argv) {
   if (rl->parsed())
     return eksir::detect::rules_command(rules_action, rule_paths, std::cout, std::cerr, width,
                                         colour);
-  if (rp->parsed()) return eksir::report::report_command(report_cmd, std::cout, std::cerr);
+  if (rp->parsed()) return eksir::app::report(report_cmd, std::cout, std::cerr);
   if (fl->parsed()) {
     if (fields_markdown) {
       std::cout << eksir::fields_markdown();

@@ -1,0 +1,20 @@
+// The commands of eksir: each takes its options, runs the stages it drives as a short list of
+// steps (app/steps.h), prints what they give and chooses the exit code. The stages return values;
+// only this layer writes to the command's streams. The one public header of the app stage.
+#pragma once
+
+#include <iosfwd>
+#include <string>
+
+namespace eksir::app {
+
+// `eksir report CASE [--format md|html|json|navigator|stix] [-o FILE]` (navigator: the incident's
+// ATT&CK Navigator layer; stix: its indicators). Exit 0, 2 on usage or case errors.
+struct ReportCommand {
+  std::string target;  // case directory or id
+  std::string format = "md";
+  std::string output;  // "" = stdout
+};
+int report(const ReportCommand& cmd, std::ostream& out, std::ostream& err);
+
+}  // namespace eksir::app
