@@ -5,6 +5,7 @@
 
 #include <iosfwd>
 #include <string>
+#include <vector>
 
 namespace eksir::app {
 
@@ -16,5 +17,18 @@ struct ReportCommand {
   std::string output;  // "" = stdout
 };
 int report(const ReportCommand& cmd, std::ostream& out, std::ostream& err);
+
+// `eksir posture SNAPSHOT...`. Exit 0, 1 (--fail-on reached) or 2 (input or usage error).
+struct PostureOptions {
+  std::vector<std::string> snapshot;
+  std::string config;  // eksir.yaml; "" = defaults
+  std::string format = "table";
+  std::string min_severity = "info";
+  std::string fail_on;  // "" = never exit 1
+  bool quiet = false;
+  size_t width = 0;     // the table's terminal columns (lines fit, cells cut); 0: nothing cut
+  bool colour = false;  // the table's header bold and severities coloured (util/colour.h)
+};
+int posture(const PostureOptions& opts, std::ostream& out, std::ostream& err);
 
 }  // namespace eksir::app

@@ -545,7 +545,7 @@ int dispatch(int argc, char** argv) {
     sub->callback([&rules_action, action] { rules_action = action; });
   }
 
-  eksir::cluster::PostureOptions posture;
+  eksir::app::PostureOptions posture;
   auto* ps = app.add_subcommand(
       "posture", "Posture checks over a cluster snapshot (kubectl -o json|yaml, aws eks JSON)");
   ps->add_option("snapshot", posture.snapshot, "Snapshot files or folders")->required();
@@ -751,7 +751,7 @@ int dispatch(int argc, char** argv) {
   if (cx->parsed()) return eksir::store::export_case(case_export, std::cout, std::cerr);
   if (cs->parsed()) return eksir::store::case_command(case_cmd, std::cout, std::cerr);
   if (ld->parsed()) return eksir::backend::load(load, std::cout, std::cerr);
-  if (ps->parsed()) return eksir::cluster::run_posture(posture, std::cout, std::cerr);
+  if (ps->parsed()) return eksir::app::posture(posture, std::cout, std::cerr);
   if (co->parsed()) return eksir::collect::run(collect, std::cout, std::cerr);
   if (rl->parsed())
     return eksir::detect::rules_command(rules_action, rule_paths, std::cout, std::cerr, width,
