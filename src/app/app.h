@@ -1,11 +1,18 @@
 // The commands of eksir: each takes its options, runs the stages it drives as a short list of
 // steps (app/steps.h), prints what they give and chooses the exit code. The stages return values;
-// only this layer writes to the command's streams. The one public header of the app stage.
+// this layer writes to the command's streams. The one public header of the app stage.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <iosfwd>
 #include <string>
 #include <vector>
+
+// Options of the stage a command drives, declared by that stage.
+namespace eksir::collect {
+struct CollectOptions;
+}
 
 namespace eksir::app {
 
@@ -30,5 +37,13 @@ struct PostureOptions {
   bool colour = false;  // the table's header bold and severities coloured (util/colour.h)
 };
 int posture(const PostureOptions& opts, std::ostream& out, std::ostream& err);
+
+// `eksir collect` (or, with verify_dir, `eksir collect verify`). Exit 0 every command succeeded
+// (or every file verified), 1 some command failed but the bundle was written (or a file does not
+// verify), 2 usage error or the bundle could not be written.
+int collect(const collect::CollectOptions& options, std::ostream& out, std::ostream& err);
+// Re-hashes every file the bundle's manifest lists and says what changed, went missing or was
+// added.
+int collect_verify(const std::string& dir, std::ostream& out, std::ostream& err);
 
 }  // namespace eksir::app

@@ -752,7 +752,7 @@ int dispatch(int argc, char** argv) {
   if (cs->parsed()) return eksir::store::case_command(case_cmd, std::cout, std::cerr);
   if (ld->parsed()) return eksir::backend::load(load, std::cout, std::cerr);
   if (ps->parsed()) return eksir::app::posture(posture, std::cout, std::cerr);
-  if (co->parsed()) return eksir::collect::run(collect, std::cout, std::cerr);
+  if (co->parsed()) return eksir::app::collect(collect, std::cout, std::cerr);
   if (rl->parsed())
     return eksir::detect::rules_command(rules_action, rule_paths, std::cout, std::cerr, width,
                                         colour);
