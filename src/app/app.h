@@ -46,4 +46,26 @@ int collect(const collect::CollectOptions& options, std::ostream& out, std::ostr
 // added.
 int collect_verify(const std::string& dir, std::ostream& out, std::ostream& err);
 
+// `eksir case list|show|note|close|reopen`. Exit code 0, 2 on usage or store errors.
+struct CaseCommand {
+  std::string action;           // list | show | note | close | reopen (pin, unpin: PinCommand)
+  std::string target;           // case dir or id (not for list)
+  std::string root;             // for list; "" = store::default_case_root()
+  std::string text;             // note text / close reason
+  std::string author;           // "" = the operator from the environment
+  std::string format = "text";  // text | json
+  size_t width = 0;     // text: the terminal's columns, lines and tables fit; 0: nothing cut
+  bool colour = false;  // text: headings and severities coloured (util/colour.h)
+};
+int case_command(const CaseCommand& cmd, std::ostream& out, std::ostream& err);
+
+// `eksir case export CASE -o FILE`: the case as a handover package (store::export_case). Exit
+// code 0, 2 on usage or store errors and when FILE exists (unless force).
+struct CaseExport {
+  std::string target;  // case dir or id
+  std::string output;  // the .tar.gz to write
+  bool force = false;  // replace output when it exists
+};
+int case_export(const CaseExport& x, std::ostream& out, std::ostream& err);
+
 }  // namespace eksir::app

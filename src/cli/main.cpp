@@ -278,7 +278,7 @@ struct PinCli {
 
 // `eksir case list|show|note|close|reopen|pin|unpin`: fills cmd, whose action is set by the
 // subcommand (pin and unpin fill p).
-CLI::App* add_case_command(CLI::App& app, eksir::store::CaseCommand& cmd, PinCli& p) {
+CLI::App* add_case_command(CLI::App& app, eksir::app::CaseCommand& cmd, PinCli& p) {
   auto* cs = app.add_subcommand(
       "case", "Cases kept by `eksir investigate`: list, show, note, pin, close, export");
   cs->require_subcommand(1);
@@ -330,7 +330,7 @@ CLI::App* add_case_command(CLI::App& app, eksir::store::CaseCommand& cmd, PinCli
 }
 
 // `eksir case export`: its own command object, as it writes a file rather than a view.
-CLI::App* add_case_export(CLI::App* cs, eksir::store::CaseExport& x) {
+CLI::App* add_case_export(CLI::App* cs, eksir::app::CaseExport& x) {
   auto* ex = cs->add_subcommand(
       "export",
       "The case as a handover package (.tar.gz): database, reports, journal captures, "
@@ -655,10 +655,10 @@ int dispatch(int argc, char** argv) {
   ld->add_flag("--strict", load.strict, "Exit 2 if any record or file had to be skipped");
   ld->add_flag("-q,--quiet", load.quiet, "No summary on stderr");
 
-  eksir::store::CaseCommand case_cmd;
+  eksir::app::CaseCommand case_cmd;
   PinCli pin_cli;
   auto* cs = add_case_command(app, case_cmd, pin_cli);
-  eksir::store::CaseExport case_export;
+  eksir::app::CaseExport case_export;
   auto* cx = add_case_export(cs, case_export);
 
   ResponseCli response;
@@ -748,8 +748,8 @@ int dispatch(int argc, char** argv) {
     return eksir::incident::run(inv, std::cout, std::cerr);
   }
   if (response.plan->parsed() || response.respond->parsed()) return run_response_command(response);
-  if (cx->parsed()) return eksir::store::export_case(case_export, std::cout, std::cerr);
-  if (cs->parsed()) return eksir::store::case_command(case_cmd, std::cout, std::cerr);
+  if (cx->parsed()) return eksir::app::case_export(case_export, std::cout, std::cerr);
+  if (cs->parsed()) return eksir::app::case_command(case_cmd, std::cout, std::cerr);
   if (ld->parsed()) return eksir::backend::load(load, std::cout, std::cerr);
   if (ps->parsed()) return eksir::app::posture(posture, std::cout, std::cerr);
   if (co->parsed()) return eksir::app::collect(collect, std::cout, std::cerr);
