@@ -16,6 +16,16 @@ struct CollectOptions;
 
 namespace eksir::app {
 
+// `eksir rules list|validate|test [PATH...]` (no path: the built-in pack). Exit code: 0; 1 when
+// validation finds errors or a test fails; 2 for an unknown action.
+struct RulesCommand {
+  std::string action;              // list | validate | test
+  std::vector<std::string> paths;  // rule files or folders; none: the built-in pack
+  size_t width = 0;     // the terminal columns `list`'s table fits (0: not a terminal, nothing cut)
+  bool colour = false;  // list: the header bold and the severities coloured
+};
+int rules(const RulesCommand& cmd, std::ostream& out, std::ostream& err);
+
 // `eksir report CASE [--format md|html|json|navigator|stix] [-o FILE]` (navigator: the incident's
 // ATT&CK Navigator layer; stix: its indicators). Exit 0, 2 on usage or case errors.
 struct ReportCommand {

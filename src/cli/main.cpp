@@ -533,16 +533,15 @@ int dispatch(int argc, char** argv) {
   auto* rl =
       app.add_subcommand("rules", "Inspect, lint and unit-test rules (default: the built-in pack)");
   rl->require_subcommand(1);
-  std::vector<std::string> rule_paths;
-  std::string rules_action;
+  eksir::app::RulesCommand rules_cmd;
   for (const char* action : {"list", "validate", "test"}) {
     const char* help = action == std::string("list") ? "List the rules"
                        : action == std::string("validate")
                            ? "Check rules for errors (exit 1 on any)"
                            : "Run every rule against its own test events";
     auto* sub = rl->add_subcommand(action, help);
-    sub->add_option("paths", rule_paths, "Rule files or folders");
-    sub->callback([&rules_action, action] { rules_action = action; });
+    sub->add_option("paths", rules_cmd.paths, "Rule files or folders");
+    sub->callback([&rules_cmd, action] { rules_cmd.action = action; });
   }
 
   eksir::app::PostureOptions posture;
@@ -753,9 +752,11 @@ int dispatch(int argc, char** argv) {
   if (ld->parsed()) return eksir::backend::load(load, std::cout, std::cerr);
   if (ps->parsed()) return eksir::app::posture(posture, std::cout, std::cerr);
   if (co->parsed()) return eksir::app::collect(collect, std::cout, std::cerr);
-  if (rl->parsed())
-    return eksir::detect::rules_command(rules_action, rule_paths, std::cout, std::cerr, width,
-                                        colour);
+  if (rl->parsed()) {
+    rules_cmd.width = width;
+    rules_cmd.colour = colour;
+    return eksir::app::rules(rules_cmd, std::cout, std::cerr);
+  }
   if (rp->parsed()) return eksir::app::report(report_cmd, std::cout, std::cerr);
   if (fl->parsed()) {
     if (fields_markdown) {
