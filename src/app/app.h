@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "respond/respond.h"
+
 // Options of the stage a command drives, declared by that stage.
 namespace eksir::collect {
 struct CollectOptions;
@@ -77,5 +79,25 @@ struct CaseExport {
   bool force = false;  // replace output when it exists
 };
 int case_export(const CaseExport& x, std::ostream& out, std::ostream& err);
+
+// `eksir plan`: exit 0, 2 on usage or case errors, or when the plan cannot be saved in the case.
+// The policy as respond::plan_for_case chooses it.
+struct PlanCommand {
+  std::string case_dir;
+  respond::Phase phase = respond::Phase::contain;
+  std::string format = "text";  // text | json | script
+  std::string schemas_dir;      // validate every manifest when set
+  respond::PlanOptions plan;
+  std::string config;  // eksir.yaml; "" = the policy the case was investigated with, if any
+};
+int plan(const PlanCommand& cmd, std::ostream& out, std::ostream& err);
+
+// `eksir respond`: exit 0 when every step ran, was already done or was skipped, 1 when a step
+// failed (now, or before and not retried under --continue), was declined or is blocked, 2 on
+// usage or case errors (a case database that cannot be read) and when, with --execute, the
+// kubectl context or the AWS account is not the case's (nothing is run then). Each step is asked
+// for on `in` unless options.yes.
+int respond(const respond::RespondOptions& options, std::istream& in, std::ostream& out,
+            std::ostream& err);
 
 }  // namespace eksir::app

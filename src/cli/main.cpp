@@ -345,7 +345,7 @@ CLI::App* add_case_export(CLI::App* cs, eksir::app::CaseExport& x) {
 struct ResponseCli {
   CLI::App* plan = nullptr;
   CLI::App* respond = nullptr;
-  eksir::respond::PlanCommand plan_cmd;
+  eksir::app::PlanCommand plan_cmd;
   eksir::respond::RespondOptions run;
   std::string plan_phase, run_phase, config;
   eksir::respond::PlanOptions common;
@@ -428,19 +428,13 @@ int run_response_command(ResponseCli& r) {
     r.plan_cmd.phase = *phase;
     r.plan_cmd.plan = r.common;
     r.plan_cmd.config = r.config;
-    if (r.plan_cmd.schemas_dir.empty())
-      if (const char* env = std::getenv("EKSIR_SCHEMAS_DIR")) r.plan_cmd.schemas_dir = env;
-    return eksir::respond::plan_command(r.plan_cmd, std::cout, std::cerr);
+return eksir::app::plan(r.plan_cmd, std::cout, std::cerr);
   }
   r.run.case_dir = r.plan_cmd.case_dir;
   r.run.phase = *phase;
   r.run.plan = r.common;
   r.run.config = r.config;
-  if (r.run.aws == "aws")
-    if (const char* env = std::getenv("EKSIR_AWS"); env && *env) r.run.aws = env;
-  if (r.run.kubectl == "kubectl")
-    if (const char* env = std::getenv("EKSIR_KUBECTL"); env && *env) r.run.kubectl = env;
-  return eksir::respond::respond(r.run, std::cin, std::cout, std::cerr);
+return eksir::app::respond(r.run, std::cin, std::cout, std::cerr);
 }
 
 int dispatch(int argc, char** argv) {
