@@ -12,6 +12,9 @@
 #include "respond/respond.h"
 
 // Options of the stage a command drives, declared by that stage.
+namespace eksir::backend {
+struct LoadOptions;
+}
 namespace eksir::collect {
 struct CollectOptions;
 }
@@ -27,6 +30,10 @@ struct RulesCommand {
   bool colour = false;  // list: the header bold and the severities coloured
 };
 int rules(const RulesCommand& cmd, std::ostream& out, std::ostream& err);
+
+// `eksir load EVIDENCE... --to URL`. Exit 0; 2 usage, unreachable server, rejected batch or
+// unreadable evidence.
+int load(const backend::LoadOptions& options, std::ostream& out, std::ostream& err);
 
 // `eksir report CASE [--format md|html|json|navigator|stix] [-o FILE]` (navigator: the incident's
 // ATT&CK Navigator layer; stix: its indicators). Exit 0, 2 on usage or case errors.

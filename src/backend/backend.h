@@ -63,10 +63,16 @@ struct LoadOptions {
   bool strict = false;
 };
 
-// `eksir load`: creates or checks the tables, inserts every event of the files not already
-// loaded, records each file once all its rows are in. Exit code 0; 2 usage, unreachable server,
-// rejected batch or unreadable evidence.
-int load(const LoadOptions& options, std::ostream& out, std::ostream& err);
+// What a load did. errors (a line each, said as they may be printed): the target is unusable,
+// the server unreachable or a batch rejected; the files recorded as loaded stay loaded.
+struct Loaded {
+  std::vector<std::string> errors;
+  sources::ScanStats stats;
+  uint64_t inserted = 0, files_loaded = 0, files_skipped = 0, batches = 0;
+};
+// Creates or checks the tables, inserts every event of the files not already loaded, records
+// each file once all its rows are in.
+Loaded load(const LoadOptions& options);
 
 // `eksir hunt QUERY --on URL` and `eksir detect --on URL`: the same options, outputs and exit
 // codes as on files (options.evidence is ignored).

@@ -743,7 +743,7 @@ int dispatch(int argc, char** argv) {
   if (response.plan->parsed() || response.respond->parsed()) return run_response_command(response);
   if (cx->parsed()) return eksir::app::case_export(case_export, std::cout, std::cerr);
   if (cs->parsed()) return eksir::app::case_command(case_cmd, std::cout, std::cerr);
-  if (ld->parsed()) return eksir::backend::load(load, std::cout, std::cerr);
+  if (ld->parsed()) return eksir::app::load(load, std::cout, std::cerr);
   if (ps->parsed()) return eksir::app::posture(posture, std::cout, std::cerr);
   if (co->parsed()) return eksir::app::collect(collect, std::cout, std::cerr);
   if (rl->parsed()) {

@@ -11,6 +11,7 @@
 #include <set>
 #include <sstream>
 
+#include "app/app.h"
 #include "backend/backend.h"
 #include "backend/clickhouse_fixture.h"
 #include "detect/detect.h"
@@ -87,7 +88,7 @@ const Stores& stores() {
       o.to = url;
       o.quiet = true;
       std::ostringstream lout, lerr;
-      if (int rc = backend::load(o, lout, lerr); rc != 0)
+      if (int rc = app::load(o, lout, lerr); rc != 0)
         out.error = "load into " + url + " failed: " + lerr.str();
     }
     return out;

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <sstream>
 
+#include "app/app.h"
 #include "backend/backend.h"
 #include "backend/clickhouse_fixture.h"
 #include "backend/store.h"
@@ -213,7 +214,7 @@ const std::string& loaded() {
       o.quiet = true;
       o.batch_bytes = 1 << 20;  // several batches per load
       std::ostringstream out, err;
-      if (int rc = backend::load(o, out, err); rc != 0)
+      if (int rc = app::load(o, out, err); rc != 0)
         return "load into " + url + " failed (" + std::to_string(rc) + "): " + err.str();
     }
     return std::string();
@@ -354,7 +355,7 @@ TEST(ClickHouseLoad, ReloadingTheSameFilesAddsNothing) {
     o.to = url;
     o.quiet = true;
     std::ostringstream out, err;
-    EXPECT_EQ(backend::load(o, out, err), 0) << err.str();
+    EXPECT_EQ(app::load(o, out, err), 0) << err.str();
     EXPECT_NE(out.str().find("loaded 0 events"), std::string::npos) << out.str();
     EXPECT_NE(out.str().find("already loaded, skipped"), std::string::npos) << out.str();
     EXPECT_EQ(table_rows(url, "events"), before);
@@ -375,7 +376,7 @@ TEST(ClickHouseLoad, UnreachableServerIsAClearError) {
   o.evidence = {test::samples_dir() + "/falco"};
   o.to = "clickhouse://127.0.0.1:" + std::to_string(port) + "/eksir";
   std::ostringstream out, err;
-  EXPECT_EQ(backend::load(o, out, err), 2);
+  EXPECT_EQ(app::load(o, out, err), 2);
   EXPECT_NE(err.str().find("cannot connect to 127.0.0.1:" + std::to_string(port)),
             std::string::npos)
       << err.str();
@@ -401,7 +402,7 @@ TEST(ClickHouseLoad, RejectedBatchAndForeignTableAreClearErrors) {
   o.evidence = {test::samples_dir() + "/falco"};
   o.to = "clickhouse://127.0.0.1:" + std::to_string(t->shards[0].port) + "/foreign_db";
   std::ostringstream out, err;
-  EXPECT_EQ(backend::load(o, out, err), 2);
+  EXPECT_EQ(app::load(o, out, err), 2);
   EXPECT_NE(err.str().find("exists with another layout"), std::string::npos) << err.str();
 }
 
@@ -434,15 +435,15 @@ TEST(ClickHouseLoad, AStoppedLoadResumesWithoutDuplicates) {
   o.to = url;
   o.quiet = true;
   std::ostringstream out, err;
-  ASSERT_EQ(backend::load(o, out, err), 0) << err.str();
+  ASSERT_EQ(app::load(o, out, err), 0) << err.str();
   uint64_t rows = table_rows(url, "events");
   ASSERT_GT(rows, 10u);
   // The rows are in but no file is recorded: what a load stopped before its records leaves.
   backend::Store store(*backend::parse_target(url, error));
   ASSERT_EQ(store.exec("DROP TABLE resume.files"), "");
-  ASSERT_EQ(backend::load(o, out, err), 0) << err.str();
+  ASSERT_EQ(app::load(o, out, err), 0) << err.str();
   EXPECT_EQ(table_rows(url, "events"), rows);
-  ASSERT_EQ(backend::load(o, out, err), 0) << err.str();
+  ASSERT_EQ(app::load(o, out, err), 0) << err.str();
   EXPECT_EQ(table_rows(url, "events"), rows);
 }
 
