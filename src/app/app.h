@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "detect/detect.h"
+#include "hunt/hunt.h"
 #include "respond/respond.h"
 
 // Options of the stage a command drives, declared by that stage.
@@ -20,6 +22,45 @@ struct CollectOptions;
 }
 
 namespace eksir::app {
+
+// `eksir hunt QUERY [EVIDENCE...]`, `--case CASE` (the case's inputs) or `--on URL` (a store).
+// Exit as grep's: 0 something matched, 1 nothing matched, 2 query error, unreadable evidence,
+// or a skip under --strict.
+struct PinOptions {
+  bool pin = false;
+  std::string note;              // why the analyst pins them, shown with each
+  std::string author;            // "" = store::operator_name()
+  uint64_t max = 50;             // more matches than this pins nothing (exit 2): narrow the query
+  std::string command = "hunt";  // as messages name it: "hunt" or "case pin"
+};
+struct HuntCommand {
+  hunt::HuntOptions options;
+  std::string case_arg;  // search the inputs of this case's latest run
+  std::string on;        // search this store (clickhouse://...)
+  PinOptions pin;        // with case_arg: also pin every match
+};
+int hunt(const HuntCommand& cmd, std::ostream& out, std::ostream& err);
+
+// `eksir case pin CASE QUERY`: the hunt over the case's inputs, every match pinned to its
+// timeline, the pinned entries listed on `out`. `eksir case unpin CASE ID...`: removes pins.
+struct PinCommand {
+  std::string target;      // case directory or id
+  hunt::HuntOptions hunt;  // query, window, source; evidence is the case's
+  PinOptions pin;
+};
+int pin(const PinCommand& cmd, std::ostream& out, std::ostream& err);
+int unpin(const std::string& target, const std::vector<int64_t>& ids, std::ostream& out,
+          std::ostream& err);
+
+// `eksir detect [EVIDENCE...]` or `--on URL`: findings to `out`, summary and problems to `err`.
+// Exit 0, 1 when a finding is at or above fail_on, 2 on bad rules, a policy that cannot be used
+// or unreadable evidence.
+struct DetectCommand {
+  detect::DetectOptions options;
+  std::string on;      // run on this store (clickhouse://...)
+  std::string config;  // eksir.yaml: its suppressions hide findings, counted
+};
+int detect(DetectCommand cmd, std::ostream& out, std::ostream& err);
 
 // `eksir rules list|validate|test [PATH...]` (no path: the built-in pack). Exit code: 0; 1 when
 // validation finds errors or a test fails; 2 for an unknown action.

@@ -10,7 +10,6 @@
 
 #include "app/app.h"
 #include "backend/backend.h"
-#include "cluster/cluster.h"
 #include "collect/collect.h"
 #include "detect/detect.h"
 #include "event/fields.h"
@@ -18,7 +17,6 @@
 #include "incident/incident.h"
 #include "report/report.h"
 #include "respond/respond.h"
-#include "store/store.h"
 #include "util/colour.h"
 #include "util/terminal.h"
 #include "util/text.h"
@@ -155,7 +153,7 @@ bool time_window(std::string_view command, const std::string& since, const std::
 struct HuntCli {
   std::string format = "table", source, since, until, fields_csv, sort, on, case_arg;
   bool no_prefilter = false;
-  eksir::hunt::PinOptions pin;
+  eksir::app::PinOptions pin;
   CLI::Option* note = nullptr;
   CLI::Option* max = nullptr;
   CLI::Option* author = nullptr;
@@ -199,25 +197,8 @@ int hunt_command(eksir::hunt::HuntOptions& o, const HuntCli& c) {
         std::cerr << "eksir hunt: " << opt->get_name() << " goes with --pin\n";
         return 2;
       }
-  if (c.pin.pin && c.case_arg.empty()) {
-    std::cerr << "eksir hunt: --pin needs --case CASE: pins go on a case's timeline\n";
-    return 2;
-  }
-  if (!c.case_arg.empty() && !c.on.empty()) {
-    std::cerr << "eksir hunt: --case searches the case's input files; --on searches a store: "
-                 "give one\n";
-    return 2;
-  }
   std::ios::sync_with_stdio(false);
-  if (!c.case_arg.empty())
-    return eksir::hunt::run_on_case(c.case_arg, o, c.pin, std::cout, std::cerr);
-  if (!c.on.empty()) return eksir::backend::hunt_on(o, c.on, std::cout, std::cerr);
-  if (o.evidence.empty()) {
-    std::cerr << "eksir hunt: give evidence files or folders, --case CASE or --on "
-                 "clickhouse://...\n";
-    return 2;
-  }
-  return eksir::hunt::run(o, std::cout, std::cerr);
+  return eksir::app::hunt({std::move(o), c.case_arg, c.on, c.pin}, std::cout, std::cerr);
 }
 
 int detect_command(eksir::detect::DetectOptions& o, const std::string& format,
@@ -244,34 +225,15 @@ int detect_command(eksir::detect::DetectOptions& o, const std::string& format,
     }
   }
   if (!time_window("detect", since, until, o.since, o.until)) return 2;
-  static eksir::cluster::Policy policy;
-  if (!config.empty()) {
-    eksir::cluster::PolicyResult pr = eksir::cluster::load_policy(config);
-    if (!pr.ok()) {
-      for (const auto& e : pr.errors)
-        std::cerr << "eksir detect: " << eksir::util::visible(e) << "\n";
-      return 2;
-    }
-    policy = std::move(pr.policy);
-    o.keep = [](const eksir::detect::Finding& f) {
-      return !eksir::incident::suppressed(f, policy);
-    };
-    o.after = [config] { return eksir::incident::suppression_report(policy, config); };
-  }
   std::ios::sync_with_stdio(false);
-  if (!on.empty()) return eksir::backend::detect_on(o, on, std::cout, std::cerr);
-  if (o.evidence.empty()) {
-    std::cerr << "eksir detect: give evidence files or folders, or --on clickhouse://...\n";
-    return 2;
-  }
-  return eksir::detect::run(o, std::cout, std::cerr);
+  return eksir::app::detect({std::move(o), on, config}, std::cout, std::cerr);
 }
 
 // `eksir case pin` and `eksir case unpin`.
 struct PinCli {
   CLI::App* pin = nullptr;
   CLI::App* unpin = nullptr;
-  eksir::hunt::PinCommand cmd;
+  eksir::app::PinCommand cmd;
   HuntCli hunt;
   std::vector<int64_t> ids;
 };
@@ -428,13 +390,13 @@ int run_response_command(ResponseCli& r) {
     r.plan_cmd.phase = *phase;
     r.plan_cmd.plan = r.common;
     r.plan_cmd.config = r.config;
-return eksir::app::plan(r.plan_cmd, std::cout, std::cerr);
+    return eksir::app::plan(r.plan_cmd, std::cout, std::cerr);
   }
   r.run.case_dir = r.plan_cmd.case_dir;
   r.run.phase = *phase;
   r.run.plan = r.common;
   r.run.config = r.config;
-return eksir::app::respond(r.run, std::cin, std::cout, std::cerr);
+  return eksir::app::respond(r.run, std::cin, std::cout, std::cerr);
 }
 
 int dispatch(int argc, char** argv) {
@@ -716,10 +678,10 @@ int dispatch(int argc, char** argv) {
     pin_cli.cmd.hunt.colour = colour;
     if (!hunt_filters("case pin", pin_cli.cmd.hunt, pin_cli.hunt)) return 2;
     std::ios::sync_with_stdio(false);
-    return eksir::hunt::pin_command(pin_cli.cmd, std::cout, std::cerr);
+    return eksir::app::pin(pin_cli.cmd, std::cout, std::cerr);
   }
   if (pin_cli.unpin->parsed())
-    return eksir::hunt::unpin_command(pin_cli.cmd.target, pin_cli.ids, std::cout, std::cerr);
+    return eksir::app::unpin(pin_cli.cmd.target, pin_cli.ids, std::cout, std::cerr);
   if (d->parsed()) {
     detect.builtin = !no_builtin;
     return detect_command(detect, d_format, d_min, d_fail, d_since, d_until, detect_on, d_config);

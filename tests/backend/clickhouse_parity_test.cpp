@@ -231,7 +231,7 @@ std::string hunt_output(hunt::HuntOptions o, const std::string& on) {
   std::ostringstream out, err;
   o.quiet = true;
   o.threads = 2;
-  int rc = on.empty() ? hunt::run(o, out, err) : backend::hunt_on(o, on, out, err);
+  int rc = on.empty() ? hunt::run(o, out, err) : app::hunt({o, "", on, {}}, out, err);
   return "exit " + std::to_string(rc) + "\n" + out.str();
 }
 
@@ -240,7 +240,7 @@ std::string detect_output(detect::DetectOptions o, const std::string& on) {
   o.quiet = true;
   o.threads = 2;
   o.format = detect::Format::Ndjson;
-  int rc = on.empty() ? detect::run(o, out, err) : backend::detect_on(o, on, out, err);
+  int rc = on.empty() ? detect::run(o, out, err) : app::detect({o, on, ""}, out, err);
   return "exit " + std::to_string(rc) + "\n" + out.str() + (rc == 2 ? err.str() : "");
 }
 
@@ -383,7 +383,7 @@ TEST(ClickHouseLoad, UnreachableServerIsAClearError) {
   hunt::HuntOptions h;
   h.query = "*";
   std::ostringstream hout, herr;
-  EXPECT_EQ(backend::hunt_on(h, o.to, hout, herr), 2);
+  EXPECT_EQ(app::hunt({h, "", o.to, {}}, hout, herr), 2);
   EXPECT_NE(herr.str().find("cannot connect"), std::string::npos) << herr.str();
 }
 
@@ -412,7 +412,7 @@ TEST(ClickHouseHunt, SaysWhichPartRanWhere) {
   o.query = "verb:create and requestObject.spec.hostNetwork:true";
   o.count_only = true;
   std::ostringstream out, err;
-  EXPECT_EQ(backend::hunt_on(o, servers.single_url, out, err), 0);
+  EXPECT_EQ(app::hunt({o, "", servers.single_url, {}}, out, err), 0);
   EXPECT_NE(err.str().find("on the server, exactly: (match verb create)"), std::string::npos)
       << err.str();
   EXPECT_NE(err.str().find("locally, on the rows the server returns:"), std::string::npos);
