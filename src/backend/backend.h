@@ -63,26 +63,48 @@ struct LoadOptions {
   bool strict = false;
 };
 
-// `eksir load`: creates or checks the tables, inserts every event of the files not already
-// loaded, records each file once all its rows are in. Exit code 0; 2 usage, unreachable server,
-// rejected batch or unreadable evidence.
-int load(const LoadOptions& options, std::ostream& out, std::ostream& err);
+// What a load did. errors (a line each, said as they may be printed): the target is unusable,
+// the server unreachable or a batch rejected; the files recorded as loaded stay loaded.
+struct Loaded {
+  std::vector<std::string> errors;
+  sources::ScanStats stats;
+  uint64_t inserted = 0, files_loaded = 0, files_skipped = 0, batches = 0;
+};
+// Creates or checks the tables, inserts every event of the files not already loaded, records
+// each file once all its rows are in.
+Loaded load(const LoadOptions& options);
 
-// `eksir hunt QUERY --on URL` and `eksir detect --on URL`: the same options, outputs and exit
-// codes as on files (options.evidence is ignored).
-int hunt_on(const hunt::HuntOptions& options, const std::string& url, std::ostream& out,
-            std::ostream& err);
-int detect_on(const detect::DetectOptions& options, const std::string& url, std::ostream& out,
-              std::ostream& err);
+// The store at url as the scan of `eksir hunt QUERY --on URL`: the query translated to SQL, the
+// server prefiltering (or, exact, deciding) and the local engine deciding on the rows it returns.
+struct HuntStore {
+  std::string error;        // set: the store cannot be used (said after "eksir hunt: ")
+  bool translated = false;  // false: the query does not parse (the hunt says why); nothing is set
+  bool exact = false;       // the server alone decides the query
+  std::vector<std::string> plan;  // where the query runs: a headline, then indented lines
+  sources::ScanFn scan;           // the candidate rows in evidence order (HuntOptions::scan)
+  // exact: the matches counted on the server, nothing fetched; none when the store failed.
+  struct Count {
+    sources::ScanStats stats;
+    uint64_t matched = 0;
+  };
+  std::function<std::optional<Count>(const sources::ScanOptions&)> count;
+  std::function<std::string()> failure;  // after the scan: "" or why the store failed (said
+                                         // after "eksir hunt: ")
+};
+HuntStore hunt_store(const std::string& url, const std::string& query);
 
-// The events of a store as a scan for incident::InvestigateOptions::scan: what detect --on
-// fetches for the rules (correlation rules aggregated on the server, see docs/clickhouse.md) and
-// the audit pods/binding events the incident places pods on nodes with.
+// The events of a store as a scan for detect::DetectOptions::scan and
+// incident::InvestigateOptions::scan: what the rules need fetched (correlation rules aggregated on
+// the server, see docs/clickhouse.md), and for investigate the audit pods/binding events the
+// incident places pods on nodes with.
 struct StoreScan {
   std::function<sources::ScanFn(const std::vector<rules::Rule>&)> scan;
   std::function<std::string()> failure;  // after the scan: "" or why the store failed
   std::function<std::string()> summary;  // after the scan: the line saying what ran where
 };
+// For `eksir detect --on URL`: checks that the store answers and holds the tables; else error
+// says why (after "eksir detect: "). failure() names the store.
+std::optional<StoreScan> detect_scan(const std::string& url, std::string& error);
 // Checks that the store answers and holds the tables; else says why on err.
 std::optional<StoreScan> investigate_scan(const std::string& url, std::ostream& err);
 

@@ -109,28 +109,26 @@ struct FileState {
 
 }  // namespace
 
-int load(const LoadOptions& o, std::ostream& out, std::ostream& err) {
+Loaded load(const LoadOptions& o) {
+  Loaded result;
+  auto failed = [&result](std::string line) {
+    result.errors.push_back(std::move(line));
+    return std::move(result);
+  };
   std::string error;
   auto target = parse_target(o.to, error);
-  if (!target) {
-    err << "eksir load: --to: " << util::visible(error) << "\n";
-    return 2;
-  }
+  if (!target) return failed("--to: " + util::visible(error));
   Store store(*target);
-  if (std::string e = store.ensure_schema(); !e.empty()) {
-    err << fmt::format("eksir load: {}: {}\n", util::visible(o.to), util::visible(e));
-    return 2;
-  }
+  if (std::string e = store.ensure_schema(); !e.empty())
+    return failed(fmt::format("{}: {}", util::visible(o.to), util::visible(e)));
   // Files already loaded: key → (size, mtime).
   std::map<uint64_t, std::pair<uint64_t, int64_t>> known;
   std::string listing =
       store.query(fmt::format("SELECT file_key, size, mtime FROM {} FINAL FORMAT TabSeparated",
                               store.files_table()),
                   error);
-  if (!error.empty()) {
-    err << fmt::format("eksir load: {}: {}\n", util::visible(o.to), util::visible(error));
-    return 2;
-  }
+  if (!error.empty())
+    return failed(fmt::format("{}: {}", util::visible(o.to), util::visible(error)));
   uint64_t max_seq = 0;
   for (size_t start = 0; start < listing.size();) {
     size_t nl = listing.find('\n', start);
@@ -150,10 +148,8 @@ int load(const LoadOptions& o, std::ostream& out, std::ostream& err) {
         fmt::format("SELECT DISTINCT file_key FROM {}.{} FORMAT TabSeparated", target->database,
                     target->distributed() ? "events_local" : "events"),
         error, s);
-    if (!error.empty()) {
-      err << fmt::format("eksir load: {}: {}\n", util::visible(o.to), util::visible(error));
-      return 2;
-    }
+    if (!error.empty())
+      return failed(fmt::format("{}: {}", util::visible(o.to), util::visible(error)));
     for (size_t start = 0; start < keys.size();) {
       size_t nl = keys.find('\n', start);
       if (nl == std::string::npos) nl = keys.size();
@@ -285,23 +281,19 @@ int load(const LoadOptions& o, std::ostream& out, std::ostream& err) {
   // FINAL, so merge now when this load may have added such rows.
   for (size_t s = 0; failure.empty() && merge_needed && s < shards; ++s)
     failure = store.exec(fmt::format("OPTIMIZE TABLE {} FINAL", table), s);
+  result.stats = st;
+  result.inserted = inserted;
+  result.files_loaded = files_loaded;
+  result.files_skipped = files_skipped;
+  result.batches = sender.batches_sent();
   if (!failure.empty()) {
-    err << fmt::format(
-        "eksir load: {}: {}\neksir load: stopped; {} files were recorded as loaded, the rest "
-        "were not (loading again resumes without duplicates)\n",
-        util::visible(o.to), util::visible(failure), files_loaded);
-    return 2;
+    result.errors.push_back(fmt::format("{}: {}", util::visible(o.to), util::visible(failure)));
+    result.errors.push_back(fmt::format(
+        "stopped; {} files were recorded as loaded, the rest were not (loading again resumes "
+        "without duplicates)",
+        files_loaded));
   }
-  out << fmt::format(
-      "loaded {} events from {} files into {}{}\n", util::thousands(inserted), files_loaded,
-      util::visible(o.to),
-      files_skipped ? fmt::format("; {} files already loaded, skipped", files_skipped) : "");
-  if (!o.quiet)
-    sources::print_scan_summary(err, "load", st,
-                                fmt::format("{} events inserted in {} batches",
-                                            util::thousands(inserted), sender.batches_sent()),
-                                o.strict);
-  return sources::check_evidence(err, "load", st, o.strict);
+  return result;
 }
 
 }  // namespace eksir::backend

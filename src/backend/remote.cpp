@@ -144,87 +144,92 @@ std::string describe_parts(const std::vector<std::string>& parts) {
   return out;
 }
 
-std::optional<Store> open_store(std::string_view command, const std::string& url,
-                                std::ostream& err) {
-  std::string error;
-  auto target = parse_target(url, error);
+// The store at url, when it answers and holds the events table; else error says why, as it may
+// be printed after "eksir COMMAND: ".
+std::optional<Store> open_store(const std::string& url, std::string& error) {
+  std::string why;
+  auto target = parse_target(url, why);
   if (!target) {
-    err << fmt::format("eksir {}: --on: {}\n", command, util::visible(error));
+    error = "--on: " + util::visible(why);
     return std::nullopt;
   }
   Store store(*target);
-  std::string exists = store.query(fmt::format("EXISTS TABLE {}", store.events_table()), error);
-  if (error.empty() && exists.substr(0, 1) != "1")
-    error = fmt::format("no table {} (run `eksir load EVIDENCE --to {}` first)",
-                        store.events_table(), url);
-  if (!error.empty()) {
-    err << fmt::format("eksir {}: {}: {}\n", command, util::visible(url), util::visible(error));
+  std::string exists = store.query(fmt::format("EXISTS TABLE {}", store.events_table()), why);
+  if (why.empty() && exists.substr(0, 1) != "1")
+    why = fmt::format("no table {} (run `eksir load EVIDENCE --to {}` first)", store.events_table(),
+                      url);
+  if (!why.empty()) {
+    error = fmt::format("{}: {}", util::visible(url), util::visible(why));
     return std::nullopt;
   }
   return store;
 }
 
+std::optional<Store> open_store(std::string_view command, const std::string& url,
+                                std::ostream& err) {
+  std::string error;
+  auto store = open_store(url, error);
+  if (!store) err << fmt::format("eksir {}: {}\n", command, error);
+  return store;
+}
+
 }  // namespace
 
-int hunt_on(const hunt::HuntOptions& options, const std::string& url, std::ostream& out,
-            std::ostream& err) {
-  auto store = open_store("hunt", url, err);
-  if (!store) return 2;
-  auto parsed = query::parse(options.query);
-  if (!parsed) return hunt::run(options, out, err);  // reports the query error the usual way
-  Translation t = translate(parsed->root);
-  std::string failure;
-  hunt::HuntOptions o = options;
-  o.scan = [&](const sources::ScanOptions& so, const sources::EventFn& on_event,
-               const sources::OutputFn& on_output) {
-    sources::ScanStats st = base_stats(*store, failure);
-    if (!failure.empty()) return st;
-    Fetcher f(*store, on_event, on_output, st);
-    failure = f.run(select_sql(*store, t.where, bounds_sql(so), "ORDER BY file_seq, line, record"));
+HuntStore hunt_store(const std::string& url, const std::string& query) {
+  HuntStore h;
+  auto store = open_store(url, h.error);
+  if (!store) return h;
+  auto parsed = query::parse(query);
+  if (!parsed) return h;  // the hunt reports the query error the usual way
+  h.translated = true;
+  struct State {
+    explicit State(Store s) : store(std::move(s)) {}
+    Store store;
+    Translation t;
+    std::string failure;
+  };
+  auto state = std::make_shared<State>(std::move(*store));
+  state->t = translate(parsed->root);
+  const Translation& t = state->t;
+  const auto shards = state->store.target().shards.size();
+  h.exact = t.exact;
+  h.plan.push_back(fmt::format("on {} ({} shard{}): {}", util::visible(url), shards,
+                               shards == 1 ? "" : "s",
+                               t.exact ? "the whole query runs on the server"
+                                       : "the server prefilters, the local engine decides"));
+  if (!t.on_server.empty())
+    h.plan.push_back("  on the server, exactly: " + describe_parts(t.on_server));
+  if (!t.local.empty())
+    h.plan.push_back("  locally, on the rows the server returns: " + describe_parts(t.local));
+  h.plan.push_back("  SQL: WHERE " + util::visible(t.where));
+  h.scan = [state](const sources::ScanOptions& so, const sources::EventFn& on_event,
+                   const sources::OutputFn& on_output) {
+    sources::ScanStats st = base_stats(state->store, state->failure);
+    if (!state->failure.empty()) return st;
+    Fetcher f(state->store, on_event, on_output, st);
+    state->failure = f.run(select_sql(state->store, state->t.where, bounds_sql(so),
+                                      "ORDER BY file_seq, line, record"));
     return st;
   };
-  if (!o.quiet) {
-    err << fmt::format("eksir hunt: on {} ({} shard{}): {}\n", util::visible(url),
-                       store->target().shards.size(), store->target().shards.size() == 1 ? "" : "s",
-                       t.exact ? "the whole query runs on the server"
-                               : "the server prefilters, the local engine decides");
-    if (!t.on_server.empty())
-      err << "  on the server, exactly: " << describe_parts(t.on_server) << "\n";
-    if (!t.local.empty())
-      err << "  locally, on the rows the server returns: " << describe_parts(t.local) << "\n";
-    err << "  SQL: WHERE " << util::visible(t.where) << "\n";
-  }
-  int rc = 0;
-  if (t.exact && o.count_only && !o.limit) {
-    // The server alone decides: count there, fetch nothing.
-    sources::ScanOptions so;
-    so.only = o.only;
-    so.since = o.since;
-    so.until = o.until;
-    sources::ScanStats st = base_stats(*store, failure);
-    std::string n;
-    if (failure.empty())
-      n = store->query(fmt::format("SELECT count() FROM {} WHERE ({}){} FORMAT TabSeparated",
-                                   store->events_table(), t.where, bounds_sql(so)),
-                       failure);
-    if (failure.empty()) {
-      uint64_t matched = std::strtoull(n.c_str(), nullptr, 10);
-      out << matched << "\n";
-      out.flush();
-      rc = matched > 0 ? 0 : 1;
-      st.events = matched;
-      if (!o.quiet)
-        sources::print_scan_summary(err, "hunt", st, util::thousands(matched) + " matched",
-                                    o.strict);
-    }
-  } else {
-    rc = hunt::run(o, out, err);
-  }
-  if (!failure.empty()) {
-    err << fmt::format("eksir hunt: {}: {}\n", util::visible(url), util::visible(failure));
-    return 2;
-  }
-  return rc;
+  h.count = [state](const sources::ScanOptions& so) -> std::optional<HuntStore::Count> {
+    HuntStore::Count c;
+    c.stats = base_stats(state->store, state->failure);
+    if (!state->failure.empty()) return std::nullopt;
+    std::string n =
+        state->store.query(fmt::format("SELECT count() FROM {} WHERE ({}){} FORMAT TabSeparated",
+                                       state->store.events_table(), state->t.where, bounds_sql(so)),
+                           state->failure);
+    if (!state->failure.empty()) return std::nullopt;
+    c.matched = std::strtoull(n.c_str(), nullptr, 10);
+    c.stats.events = c.matched;
+    return c;
+  };
+  h.failure = [state, url] {
+    return state->failure.empty()
+               ? std::string()
+               : fmt::format("{}: {}", util::visible(url), util::visible(state->failure));
+  };
+  return h;
 }
 
 namespace {
@@ -281,20 +286,19 @@ std::string plan_line(std::string_view command, const std::string& url, const Sc
 
 }  // namespace
 
-int detect_on(const detect::DetectOptions& options, const std::string& url, std::ostream& out,
-              std::ostream& err) {
-  auto store = open_store("detect", url, err);
-  if (!store) return 2;
+std::optional<StoreScan> detect_scan(const std::string& url, std::string& error) {
+  auto store = open_store(url, error);
+  if (!store) return std::nullopt;
   auto state = std::make_shared<ScanState>(std::move(*store));
-  detect::DetectOptions o = options;
-  o.scan = store_scan(state);
-  int rc = detect::run(o, out, err);
-  if (!state->failure.empty()) {
-    err << fmt::format("eksir detect: {}: {}\n", util::visible(url), util::visible(state->failure));
-    return 2;
-  }
-  if (!o.quiet) err << plan_line("detect", url, *state);
-  return rc;
+  StoreScan s;
+  s.scan = store_scan(state);
+  s.failure = [state, url] {
+    return state->failure.empty()
+               ? std::string()
+               : fmt::format("{}: {}", util::visible(url), util::visible(state->failure));
+  };
+  s.summary = [state, url] { return plan_line("detect", url, *state); };
+  return s;
 }
 
 std::optional<StoreScan> investigate_scan(const std::string& url, std::ostream& err) {

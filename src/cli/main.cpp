@@ -8,8 +8,8 @@
 #include <iostream>
 #include <tuple>
 
+#include "app/app.h"
 #include "backend/backend.h"
-#include "cluster/cluster.h"
 #include "collect/collect.h"
 #include "detect/detect.h"
 #include "event/fields.h"
@@ -17,7 +17,6 @@
 #include "incident/incident.h"
 #include "report/report.h"
 #include "respond/respond.h"
-#include "store/store.h"
 #include "util/colour.h"
 #include "util/terminal.h"
 #include "util/text.h"
@@ -154,7 +153,7 @@ bool time_window(std::string_view command, const std::string& since, const std::
 struct HuntCli {
   std::string format = "table", source, since, until, fields_csv, sort, on, case_arg;
   bool no_prefilter = false;
-  eksir::hunt::PinOptions pin;
+  eksir::app::PinOptions pin;
   CLI::Option* note = nullptr;
   CLI::Option* max = nullptr;
   CLI::Option* author = nullptr;
@@ -198,25 +197,8 @@ int hunt_command(eksir::hunt::HuntOptions& o, const HuntCli& c) {
         std::cerr << "eksir hunt: " << opt->get_name() << " goes with --pin\n";
         return 2;
       }
-  if (c.pin.pin && c.case_arg.empty()) {
-    std::cerr << "eksir hunt: --pin needs --case CASE: pins go on a case's timeline\n";
-    return 2;
-  }
-  if (!c.case_arg.empty() && !c.on.empty()) {
-    std::cerr << "eksir hunt: --case searches the case's input files; --on searches a store: "
-                 "give one\n";
-    return 2;
-  }
   std::ios::sync_with_stdio(false);
-  if (!c.case_arg.empty())
-    return eksir::hunt::run_on_case(c.case_arg, o, c.pin, std::cout, std::cerr);
-  if (!c.on.empty()) return eksir::backend::hunt_on(o, c.on, std::cout, std::cerr);
-  if (o.evidence.empty()) {
-    std::cerr << "eksir hunt: give evidence files or folders, --case CASE or --on "
-                 "clickhouse://...\n";
-    return 2;
-  }
-  return eksir::hunt::run(o, std::cout, std::cerr);
+  return eksir::app::hunt({std::move(o), c.case_arg, c.on, c.pin}, std::cout, std::cerr);
 }
 
 int detect_command(eksir::detect::DetectOptions& o, const std::string& format,
@@ -243,41 +225,22 @@ int detect_command(eksir::detect::DetectOptions& o, const std::string& format,
     }
   }
   if (!time_window("detect", since, until, o.since, o.until)) return 2;
-  static eksir::cluster::Policy policy;
-  if (!config.empty()) {
-    eksir::cluster::PolicyResult pr = eksir::cluster::load_policy(config);
-    if (!pr.ok()) {
-      for (const auto& e : pr.errors)
-        std::cerr << "eksir detect: " << eksir::util::visible(e) << "\n";
-      return 2;
-    }
-    policy = std::move(pr.policy);
-    o.keep = [](const eksir::detect::Finding& f) {
-      return !eksir::incident::suppressed(f, policy);
-    };
-    o.after = [config] { return eksir::incident::suppression_report(policy, config); };
-  }
   std::ios::sync_with_stdio(false);
-  if (!on.empty()) return eksir::backend::detect_on(o, on, std::cout, std::cerr);
-  if (o.evidence.empty()) {
-    std::cerr << "eksir detect: give evidence files or folders, or --on clickhouse://...\n";
-    return 2;
-  }
-  return eksir::detect::run(o, std::cout, std::cerr);
+  return eksir::app::detect({std::move(o), on, config}, std::cout, std::cerr);
 }
 
 // `eksir case pin` and `eksir case unpin`.
 struct PinCli {
   CLI::App* pin = nullptr;
   CLI::App* unpin = nullptr;
-  eksir::hunt::PinCommand cmd;
+  eksir::app::PinCommand cmd;
   HuntCli hunt;
   std::vector<int64_t> ids;
 };
 
 // `eksir case list|show|note|close|reopen|pin|unpin`: fills cmd, whose action is set by the
 // subcommand (pin and unpin fill p).
-CLI::App* add_case_command(CLI::App& app, eksir::store::CaseCommand& cmd, PinCli& p) {
+CLI::App* add_case_command(CLI::App& app, eksir::app::CaseCommand& cmd, PinCli& p) {
   auto* cs = app.add_subcommand(
       "case", "Cases kept by `eksir investigate`: list, show, note, pin, close, export");
   cs->require_subcommand(1);
@@ -329,7 +292,7 @@ CLI::App* add_case_command(CLI::App& app, eksir::store::CaseCommand& cmd, PinCli
 }
 
 // `eksir case export`: its own command object, as it writes a file rather than a view.
-CLI::App* add_case_export(CLI::App* cs, eksir::store::CaseExport& x) {
+CLI::App* add_case_export(CLI::App* cs, eksir::app::CaseExport& x) {
   auto* ex = cs->add_subcommand(
       "export",
       "The case as a handover package (.tar.gz): database, reports, journal captures, "
@@ -344,7 +307,7 @@ CLI::App* add_case_export(CLI::App* cs, eksir::store::CaseExport& x) {
 struct ResponseCli {
   CLI::App* plan = nullptr;
   CLI::App* respond = nullptr;
-  eksir::respond::PlanCommand plan_cmd;
+  eksir::app::PlanCommand plan_cmd;
   eksir::respond::RespondOptions run;
   std::string plan_phase, run_phase, config;
   eksir::respond::PlanOptions common;
@@ -427,19 +390,13 @@ int run_response_command(ResponseCli& r) {
     r.plan_cmd.phase = *phase;
     r.plan_cmd.plan = r.common;
     r.plan_cmd.config = r.config;
-    if (r.plan_cmd.schemas_dir.empty())
-      if (const char* env = std::getenv("EKSIR_SCHEMAS_DIR")) r.plan_cmd.schemas_dir = env;
-    return eksir::respond::plan_command(r.plan_cmd, std::cout, std::cerr);
+    return eksir::app::plan(r.plan_cmd, std::cout, std::cerr);
   }
   r.run.case_dir = r.plan_cmd.case_dir;
   r.run.phase = *phase;
   r.run.plan = r.common;
   r.run.config = r.config;
-  if (r.run.aws == "aws")
-    if (const char* env = std::getenv("EKSIR_AWS"); env && *env) r.run.aws = env;
-  if (r.run.kubectl == "kubectl")
-    if (const char* env = std::getenv("EKSIR_KUBECTL"); env && *env) r.run.kubectl = env;
-  return eksir::respond::respond(r.run, std::cin, std::cout, std::cerr);
+  return eksir::app::respond(r.run, std::cin, std::cout, std::cerr);
 }
 
 int dispatch(int argc, char** argv) {
@@ -532,19 +489,18 @@ int dispatch(int argc, char** argv) {
   auto* rl =
       app.add_subcommand("rules", "Inspect, lint and unit-test rules (default: the built-in pack)");
   rl->require_subcommand(1);
-  std::vector<std::string> rule_paths;
-  std::string rules_action;
+  eksir::app::RulesCommand rules_cmd;
   for (const char* action : {"list", "validate", "test"}) {
     const char* help = action == std::string("list") ? "List the rules"
                        : action == std::string("validate")
                            ? "Check rules for errors (exit 1 on any)"
                            : "Run every rule against its own test events";
     auto* sub = rl->add_subcommand(action, help);
-    sub->add_option("paths", rule_paths, "Rule files or folders");
-    sub->callback([&rules_action, action] { rules_action = action; });
+    sub->add_option("paths", rules_cmd.paths, "Rule files or folders");
+    sub->callback([&rules_cmd, action] { rules_cmd.action = action; });
   }
 
-  eksir::cluster::PostureOptions posture;
+  eksir::app::PostureOptions posture;
   auto* ps = app.add_subcommand(
       "posture", "Posture checks over a cluster snapshot (kubectl -o json|yaml, aws eks JSON)");
   ps->add_option("snapshot", posture.snapshot, "Snapshot files or folders")->required();
@@ -654,16 +610,16 @@ int dispatch(int argc, char** argv) {
   ld->add_flag("--strict", load.strict, "Exit 2 if any record or file had to be skipped");
   ld->add_flag("-q,--quiet", load.quiet, "No summary on stderr");
 
-  eksir::store::CaseCommand case_cmd;
+  eksir::app::CaseCommand case_cmd;
   PinCli pin_cli;
   auto* cs = add_case_command(app, case_cmd, pin_cli);
-  eksir::store::CaseExport case_export;
+  eksir::app::CaseExport case_export;
   auto* cx = add_case_export(cs, case_export);
 
   ResponseCli response;
   add_response_commands(app, response);
 
-  eksir::report::ReportCommand report_cmd;
+  eksir::app::ReportCommand report_cmd;
   auto* rp = app.add_subcommand(
       "report",
       "The incident report of a case: Markdown, self-contained HTML or JSON; or its ATT&CK "
@@ -722,10 +678,10 @@ int dispatch(int argc, char** argv) {
     pin_cli.cmd.hunt.colour = colour;
     if (!hunt_filters("case pin", pin_cli.cmd.hunt, pin_cli.hunt)) return 2;
     std::ios::sync_with_stdio(false);
-    return eksir::hunt::pin_command(pin_cli.cmd, std::cout, std::cerr);
+    return eksir::app::pin(pin_cli.cmd, std::cout, std::cerr);
   }
   if (pin_cli.unpin->parsed())
-    return eksir::hunt::unpin_command(pin_cli.cmd.target, pin_cli.ids, std::cout, std::cerr);
+    return eksir::app::unpin(pin_cli.cmd.target, pin_cli.ids, std::cout, std::cerr);
   if (d->parsed()) {
     detect.builtin = !no_builtin;
     return detect_command(detect, d_format, d_min, d_fail, d_since, d_until, detect_on, d_config);
@@ -747,15 +703,17 @@ int dispatch(int argc, char** argv) {
     return eksir::incident::run(inv, std::cout, std::cerr);
   }
   if (response.plan->parsed() || response.respond->parsed()) return run_response_command(response);
-  if (cx->parsed()) return eksir::store::export_case(case_export, std::cout, std::cerr);
-  if (cs->parsed()) return eksir::store::case_command(case_cmd, std::cout, std::cerr);
-  if (ld->parsed()) return eksir::backend::load(load, std::cout, std::cerr);
-  if (ps->parsed()) return eksir::cluster::run_posture(posture, std::cout, std::cerr);
-  if (co->parsed()) return eksir::collect::run(collect, std::cout, std::cerr);
-  if (rl->parsed())
-    return eksir::detect::rules_command(rules_action, rule_paths, std::cout, std::cerr, width,
-                                        colour);
-  if (rp->parsed()) return eksir::report::report_command(report_cmd, std::cout, std::cerr);
+  if (cx->parsed()) return eksir::app::case_export(case_export, std::cout, std::cerr);
+  if (cs->parsed()) return eksir::app::case_command(case_cmd, std::cout, std::cerr);
+  if (ld->parsed()) return eksir::app::load(load, std::cout, std::cerr);
+  if (ps->parsed()) return eksir::app::posture(posture, std::cout, std::cerr);
+  if (co->parsed()) return eksir::app::collect(collect, std::cout, std::cerr);
+  if (rl->parsed()) {
+    rules_cmd.width = width;
+    rules_cmd.colour = colour;
+    return eksir::app::rules(rules_cmd, std::cout, std::cerr);
+  }
+  if (rp->parsed()) return eksir::app::report(report_cmd, std::cout, std::cerr);
   if (fl->parsed()) {
     if (fields_markdown) {
       std::cout << eksir::fields_markdown();

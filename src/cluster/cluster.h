@@ -357,17 +357,11 @@ std::string format_sarif(const std::vector<Finding>& findings);
 void format_table(std::ostream& out, const std::vector<Finding>& findings, size_t width = 0,
                   bool colour = false);
 
-struct PostureOptions {
-  std::vector<std::string> snapshot;
-  std::string config;  // eksir.yaml; "" = defaults
-  std::string format = "table";
-  std::string min_severity = "info";
-  std::string fail_on;  // "" = never exit 1
-  bool quiet = false;
-  size_t width = 0;     // the table's terminal columns (lines fit, cells cut); 0: nothing cut
-  bool colour = false;  // the table's header bold and severities coloured (util/colour.h)
-};
-// eksir posture. Returns 0, 1 (--fail-on reached) or 2 (input or usage error).
-int run_posture(const PostureOptions& opts, std::ostream& out, std::ostream& err);
+// Reads the snapshot files or folders and the image scan results among them (Inspector, ECR,
+// Trivy, Grype: evidence, read as such); what could not be read is in the snapshot's skips.
+Snapshot read_posture_snapshot(const std::vector<std::string>& paths);
+// The results at or above min, as posture shows them: most severe first, exempted EKS system
+// components after everything else.
+std::vector<Finding> posture_results(std::vector<Finding> all, Severity min);
 
 }  // namespace eksir::cluster

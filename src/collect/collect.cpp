@@ -53,9 +53,9 @@ Operator local_operator() {
 
 class Collector {
  public:
-  Collector(const CollectOptions& o, std::ostream& err)
+  Collector(const CollectOptions& o, const Say& say)
       : o_(o),
-        err_(err),
+        say_(say),
         aws_(program_for(o.aws, "EKSIR_AWS", "aws")),
         kubectl_(program_for(o.kubectl, "EKSIR_KUBECTL", "kubectl")) {}
 
@@ -73,7 +73,7 @@ class Collector {
   std::string unique_output(const std::string& rel);
 
   const CollectOptions& o_;
-  std::ostream& err_;
+  const Say& say_;
   std::string aws_, kubectl_;
   Manifest m_;
   std::set<std::string> used_;
@@ -115,9 +115,9 @@ const Record& Collector::run(Command c) {
   bool ok = r.result.ok();
   if (!ok) failed_.push_back(m_.records.size());
   if (!o_.quiet)
-    err_ << fmt::format("  [{}] {}: {}, {:.1f} s\n", m_.records.size() + 1, shown,
-                        util::visible(r.result.describe()),
-                        static_cast<double>(r.result.end - r.result.start) / 1e9);
+    say_(fmt::format("  [{}] {}: {}, {:.1f} s\n", m_.records.size() + 1, shown,
+                     util::visible(r.result.describe()),
+                     static_cast<double>(r.result.end - r.result.start) / 1e9));
   m_.records.push_back(std::move(r));
   return m_.records.back();
 }
@@ -230,8 +230,7 @@ bool empty_or_absent(const std::string& dir, std::string& problem) {
 
 }  // namespace
 
-int run(const CollectOptions& o, std::ostream& out, std::ostream& err) {
-  if (!o.verify_dir.empty()) return verify(o.verify_dir, out, err);
+Outcome collect(const CollectOptions& o, const Say& say) {
   std::vector<std::string> missing;
   if (o.cluster.empty()) missing.push_back("--cluster");
   if (o.region.empty()) missing.push_back("--region");
@@ -239,24 +238,24 @@ int run(const CollectOptions& o, std::ostream& out, std::ostream& err) {
   if (!missing.empty()) {
     std::string list;
     for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
-    err << "eksir collect: missing " << list << " (or --verify DIR)\n";
-    return 2;
+    say(std::string("eksir collect: missing ") + list + " (or --verify DIR)\n");
+    return Outcome::NotCollected;
   }
   if (o.timeout_seconds <= 0) {
-    err << "eksir collect: --timeout must be a positive number of seconds\n";
-    return 2;
+    say("eksir collect: --timeout must be a positive number of seconds\n");
+    return Outcome::NotCollected;
   }
   auto min_sev = cluster::parse_severity(o.logs_min_severity);
   if (!min_sev) {
-    err << "eksir collect: --logs-min-severity must be info, low, medium, high or critical\n";
-    return 2;
+    say("eksir collect: --logs-min-severity must be info, low, medium, high or critical\n");
+    return Outcome::NotCollected;
   }
   cluster::Policy policy;
   if (!o.config.empty()) {
     auto pr = cluster::load_policy(o.config);
     if (!pr.ok()) {
-      for (const auto& e : pr.errors) err << "eksir collect: " << util::visible(e) << "\n";
-      return 2;
+      for (const auto& e : pr.errors) say(std::string("eksir collect: ") + util::visible(e) + "\n");
+      return Outcome::NotCollected;
     }
     policy = std::move(pr.policy);
   }
@@ -270,41 +269,41 @@ int run(const CollectOptions& o, std::ostream& out, std::ostream& err) {
   t.context = o.context;
   t.namespaces = o.namespaces;
   if (auto e = check_target(t); !e.empty()) {
-    err << "eksir collect: " << e << "\n";
-    return 2;
+    say(std::string("eksir collect: ") + e + "\n");
+    return Outcome::NotCollected;
   }
   TimeNs now = util::now_ns();
   std::string error;
   t.since = util::parse_time_bound(o.since.empty() ? "24h" : o.since, now, error);
   if (t.since == kNoTime) {
-    err << "eksir collect: --since: " << util::visible(error) << "\n";
-    return 2;
+    say(std::string("eksir collect: --since: ") + util::visible(error) + "\n");
+    return Outcome::NotCollected;
   }
   t.until = o.until.empty() ? now : util::parse_time_bound(o.until, now, error);
   if (t.until == kNoTime) {
-    err << "eksir collect: --until: " << util::visible(error) << "\n";
-    return 2;
+    say(std::string("eksir collect: --until: ") + util::visible(error) + "\n");
+    return Outcome::NotCollected;
   }
   if (auto e = util::window_error(o.since.empty() ? "24h" : o.since, t.since,
                                   o.until.empty() ? "now" : o.until, t.until, true);
       !e.empty()) {
-    err << "eksir collect: " << util::visible(e) << "\n";
-    return 2;
+    say(std::string("eksir collect: ") + util::visible(e) + "\n");
+    return Outcome::NotCollected;
   }
 
   std::string problem;
   if (!empty_or_absent(o.out_dir, problem)) {
-    err << "eksir collect: " << util::visible(o.out_dir) << ": " << problem << "\n";
-    return 2;
+    say(std::string("eksir collect: ") + util::visible(o.out_dir) + ": " + problem + "\n");
+    return Outcome::NotCollected;
   }
   std::error_code ec;
   fs::create_directories(o.out_dir, ec);
   if (ec) {
-    err << "eksir collect: " << util::visible(o.out_dir) << ": " << ec.message() << "\n";
-    return 2;
+    say(std::string("eksir collect: ") + util::visible(o.out_dir) + ": " + ec.message() + "\n");
+    return Outcome::NotCollected;
   }
 
-  Collector c(o, err);
+  Collector c(o, say);
   Manifest& m = c.manifest();
   m.version = EKSIR_VERSION;
   m.cluster = t.cluster;
@@ -317,8 +316,8 @@ int run(const CollectOptions& o, std::ostream& out, std::ostream& err) {
   m.started = now;
   m.op = local_operator();
   if (!o.quiet)
-    err << fmt::format("eksir collect: {} in {}, {} to {}\n", util::visible(t.cluster),
-                       util::visible(t.region), iso_seconds(t.since), iso_seconds(t.until));
+    say(fmt::format("eksir collect: {} in {}, {} to {}\n", util::visible(t.cluster),
+                    util::visible(t.region), iso_seconds(t.since), iso_seconds(t.until)));
 
   // Who is collecting, as AWS sees it.
   if (const auto& r = c.run(caller_identity_command(t)); r.result.ok() && r.out) {
@@ -386,8 +385,8 @@ int run(const CollectOptions& o, std::ostream& out, std::ostream& err) {
        {std::pair{kManifestFile, manifest},
         std::pair{kManifestHashFile, fmt::format("{}  {}\n", digest, kManifestFile)}})
     if (std::string e = util::write_file_atomic(c.path(file), text); !e.empty()) {
-      err << "eksir collect: the manifest was not written: " << util::visible(e) << "\n";
-      return 2;
+      say(std::string("eksir collect: the manifest was not written: ") + util::visible(e) + "\n");
+      return Outcome::NotCollected;
     }
 
   uint64_t files = 0, bytes = 0;
@@ -398,10 +397,10 @@ int run(const CollectOptions& o, std::ostream& out, std::ostream& err) {
         bytes += (*f)->size;
       }
   size_t n = m.records.size(), failed = c.failed().size();
-  err << fmt::format(
+  say(fmt::format(
       "eksir collect: {} commands, {} succeeded, {} failed; {} files, {}, {:.1f} s -> {}\n", n,
       n - failed, failed, files, util::human_bytes(bytes),
-      static_cast<double>(m.finished - m.started) / 1e9, util::visible(o.out_dir));
+      static_cast<double>(m.finished - m.started) / 1e9, util::visible(o.out_dir)));
   for (size_t i : c.failed()) {
     const Record& r = m.records[i];
     std::string why = util::visible(r.result.describe());
@@ -414,24 +413,24 @@ int run(const CollectOptions& o, std::ostream& out, std::ostream& err) {
     std::string shown = r.command.args.empty()
                             ? std::string(tool_name(r.command.tool))
                             : util::fit(display(tool_name(r.command.tool), r.command.args), 120);
-    err << fmt::format("  failed: {}: {}{}\n", shown, util::visible(why), where);
+    say(fmt::format("  failed: {}: {}{}\n", shown, util::visible(why), where));
   }
-  err << fmt::format("eksir collect: pod logs of {} flagged pods{}\n", logged,
-                     pods.size() > logged ? fmt::format(" ({} more not collected, --max-pod-logs)",
-                                                        pods.size() - logged)
-                                          : "");
-  err << fmt::format(
+  say(fmt::format("eksir collect: pod logs of {} flagged pods{}\n", logged,
+                  pods.size() > logged ? fmt::format(" ({} more not collected, --max-pod-logs)",
+                                                     pods.size() - logged)
+                                       : ""));
+  say(fmt::format(
       "eksir collect: vulnerability findings of {} ECR image{}{}; {} images not scanned by "
       "Inspector or ECR (manifest imagesNotScanned)\n",
       images, images == 1 ? "" : "s",
       account.empty() ? "" : fmt::format(" of {} in {}", account, t.region),
-      m.images_not_scanned.size());
+      m.images_not_scanned.size()));
   for (const auto& g : m.gaps)
-    err << fmt::format("  gap: {}: {}: {}\n", g.source, util::visible(util::fit(g.subject, 120)),
-                       util::visible(util::fit(g.note, 300)));
-  err << fmt::format("eksir collect: manifest {} sha256 {}\n", util::visible(c.path(kManifestFile)),
-                     digest);
-  return c.all_ok() ? 0 : 1;
+    say(fmt::format("  gap: {}: {}: {}\n", g.source, util::visible(util::fit(g.subject, 120)),
+                    util::visible(util::fit(g.note, 300))));
+  say(fmt::format("eksir collect: manifest {} sha256 {}\n", util::visible(c.path(kManifestFile)),
+                  digest));
+  return c.all_ok() ? Outcome::Collected : Outcome::SomeFailed;
 }
 
 }  // namespace eksir::collect

@@ -4,8 +4,9 @@
 #pragma once
 
 #include <cstddef>
-#include <iosfwd>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace eksir::collect {
@@ -27,13 +28,25 @@ struct CollectOptions {
   bool quiet = false;
 };
 
-// Collects (or, with verify_dir, verifies). Returns 0 every command succeeded (or every file
-// verified), 1 some command failed but the bundle was written (or a file does not verify),
-// 2 usage error or the bundle could not be written.
-int run(const CollectOptions& options, std::ostream& out, std::ostream& err);
+// Where collect's lines for the operator go (each a whole line, newline included), as they come:
+// the commands run for minutes.
+using Say = std::function<void(std::string_view text)>;
 
-// Re-hashes every file the bundle's manifest lists and reports what changed, went missing or
-// was added.
-int verify(const std::string& dir, std::ostream& out, std::ostream& err);
+enum class Outcome {
+  Collected,     // every command succeeded
+  SomeFailed,    // some command failed, the bundle was written
+  NotCollected,  // a usage error, or the bundle could not be written
+};
+// Collects into options.out_dir (verify_dir is the command's, not read here).
+Outcome collect(const CollectOptions& options, const Say& say);
+
+// Every file the bundle's manifest lists, re-hashed: what changed, went missing or was added.
+struct Verification {
+  std::string error;                  // set: no manifest could be read (the rest is empty)
+  std::vector<std::string> problems;  // a line each, made safe to print
+  size_t files = 0;                   // files the manifest lists
+  std::string manifest_sha256;
+};
+Verification verify_bundle(const std::string& dir);
 
 }  // namespace eksir::collect

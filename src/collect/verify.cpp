@@ -4,7 +4,6 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <ostream>
 
 #include "collect/collect.h"
 #include "collect/manifest.h"
@@ -33,19 +32,19 @@ bool inside(std::string_view rel) {
 
 }  // namespace
 
-int verify(const std::string& dir, std::ostream& out, std::ostream& err) {
+Verification verify_bundle(const std::string& dir) {
+  Verification v;
   std::string manifest_path = dir + "/" + kManifestFile;
   simdjson::padded_string text;
   if (simdjson::padded_string::load(manifest_path).get(text)) {
-    err << "eksir collect --verify: " << util::visible(manifest_path) << ": cannot read\n";
-    return 2;
+    v.error = util::visible(manifest_path) + ": cannot read";
+    return v;
   }
   simdjson::dom::parser parser;
   simdjson::dom::array files;
   if (parser.parse(text)["files"].get_array().get(files)) {
-    err << "eksir collect --verify: " << util::visible(manifest_path)
-        << ": not an eksir collection manifest\n";
-    return 2;
+    v.error = util::visible(manifest_path) + ": not an eksir collection manifest";
+    return v;
   }
   std::map<std::string, Expected> expected;
   for (auto f : files) {
@@ -53,24 +52,21 @@ int verify(const std::string& dir, std::ostream& out, std::ostream& err) {
     uint64_t size = 0;
     if (f["path"].get_string().get(path) || f["sha256"].get_string().get(sha) ||
         f["size"].get_uint64().get(size) || !inside(path)) {
-      err << "eksir collect --verify: " << util::visible(manifest_path)
-          << ": malformed file entry\n";
-      return 2;
+      v.error = util::visible(manifest_path) + ": malformed file entry";
+      return v;
     }
     expected[std::string(path)] = {size, std::string(sha)};
   }
 
-  size_t problems = 0;
   auto report = [&](const std::string& line) {
-    out << util::visible(line) << "\n";  // file names in the bundle are anyone's
-    ++problems;
+    v.problems.push_back(util::visible(line));  // file names in the bundle are anyone's
   };
   // The manifest itself, against the digest written beside it when it is there.
   std::string recorded_hash;
   if (std::ifstream hf(dir + "/" + kManifestHashFile); hf) hf >> recorded_hash;
-  std::string manifest_hash = sha256_hex(std::string_view(text.data(), text.size()));
-  if (!recorded_hash.empty() && recorded_hash != manifest_hash)
-    report(fmt::format("changed: {} (sha256 {}, {} says {})", kManifestFile, manifest_hash,
+  v.manifest_sha256 = sha256_hex(std::string_view(text.data(), text.size()));
+  if (!recorded_hash.empty() && recorded_hash != v.manifest_sha256)
+    report(fmt::format("changed: {} (sha256 {}, {} says {})", kManifestFile, v.manifest_sha256,
                        kManifestHashFile, recorded_hash));
 
   for (const auto& [rel, want] : expected) {
@@ -90,15 +86,8 @@ int verify(const std::string& dir, std::ostream& out, std::ostream& err) {
     if (!expected.count(rel)) report(fmt::format("not in manifest: {}", rel));
   }
   if (ec) report(fmt::format("unreadable: {} ({})", dir, ec.message()));
-
-  if (problems == 0) {
-    out << fmt::format("ok: {} files match the manifest (manifest sha256 {})\n", expected.size(),
-                       manifest_hash);
-    return 0;
-  }
-  err << fmt::format("eksir collect --verify: {} problem{} in {}\n", problems,
-                     problems == 1 ? "" : "s", util::visible(dir));
-  return 1;
+  v.files = expected.size();
+  return v;
 }
 
 }  // namespace eksir::collect

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "event/event.h"
+#include "rules/elastic.h"
 #include "rules/rules.h"
 #include "sources/sources.h"
 
@@ -218,10 +219,15 @@ int run(const DetectOptions& options, std::ostream& out, std::ostream& err);
 
 namespace eksir::detect {
 
-// `eksir rules list|validate|test [PATH...]` (no path: the built-in pack). Exit code: 0; 1 when
-// validation finds errors or a test fails; 2 for an unknown action.
-// width: the terminal columns `list`'s table fits (0: not a terminal, nothing cut).
-int rules_command(std::string_view action, const std::vector<std::string>& paths, std::ostream& out,
-                  std::ostream& err, size_t width = 0, bool colour = false);
+// The rules of paths (none: the built-in pack) as `eksir rules` shows them: YAML (built-in
+// format, Sigma, Falco) and Elastic TOML, loaded together, with what each kind gave.
+struct RuleSet {
+  rules::LoadResult loaded;    // every rule, error, warning and skipped file
+  rules::ElasticLoad elastic;  // the Elastic part (its rules and errors are in loaded)
+  bool elastic_given = false;  // a path held Elastic rules
+  uint64_t yaml_files = 0, elastic_files = 0;
+  size_t yaml_rules = 0, yaml_errors = 0, elastic_rules = 0, elastic_errors = 0;
+};
+RuleSet load_rule_set(const std::vector<std::string>& paths);
 
 }  // namespace eksir::detect

@@ -1,7 +1,7 @@
 // `eksir hunt`: one KQL query over every event of the evidence, rows out in time or evidence
-// order, each record once however many exports of it the evidence holds. Also the hunt over a
-// case's own inputs and the pins that put its results on the case's timeline. The one public
-// header of the hunt stage; the CLI only parses flags into HuntOptions and PinCommand.
+// order, each record once however many exports of it the evidence holds; each match also handed
+// over, for the pins that put results on a case's timeline. The one public header of the hunt
+// stage; the commands (app/) fill HuntOptions.
 #pragma once
 
 #include <cstdint>
@@ -77,30 +77,5 @@ struct HuntOptions {
 // Returns the exit code, as grep's: 0 something matched, 1 nothing matched, 2 query error,
 // unreadable evidence, or a skip under --strict.
 int run(const HuntOptions& options, std::ostream& out, std::ostream& err);
-
-// `eksir hunt --case CASE QUERY`: the query over the inputs of the case's latest investigation
-// run (relative paths from where it ran). An input gone or changed since (its SHA-256 differs) is
-// named on `err`; with options.strict it fails the run (exit 2). options.evidence is replaced.
-// With pin, every match is also added to the case's timeline (see PinCommand).
-struct PinOptions {
-  bool pin = false;
-  std::string note;              // why the analyst pins them, shown with each
-  std::string author;            // "" = store::operator_name()
-  uint64_t max = 50;             // more matches than this pins nothing (exit 2): narrow the query
-  std::string command = "hunt";  // as messages name it: "hunt" or "case pin"
-};
-int run_on_case(const std::string& case_arg, HuntOptions options, const PinOptions& pin,
-                std::ostream& out, std::ostream& err);
-
-// `eksir case pin CASE QUERY`: run_on_case with pinning, the pinned entries listed on `out`.
-// `eksir case unpin CASE ID...`: removes pins by id.
-struct PinCommand {
-  std::string target;  // case directory or id
-  HuntOptions hunt;    // query, window, source; evidence is the case's
-  PinOptions pin;
-};
-int pin_command(const PinCommand& cmd, std::ostream& out, std::ostream& err);
-int unpin_command(const std::string& target, const std::vector<int64_t>& ids, std::ostream& out,
-                  std::ostream& err);
 
 }  // namespace eksir::hunt

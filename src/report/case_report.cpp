@@ -11,7 +11,6 @@
 
 #include "report/model.h"
 #include "report/report.h"
-#include "util/visible.h"
 #include "util/write_file.h"
 
 namespace eksir::report {
@@ -102,54 +101,10 @@ case_report_writer() {
   };
 }
 
-int report_command(const ReportCommand& cmd, std::ostream& out, std::ostream& err) {
-  // navigator and stix: the incident's ATT&CK Navigator layer (incident::navigator_layer) and
-  // its indicators (stix_bundle), not a report.
-  const bool navigator = cmd.format == "navigator", stix = cmd.format == "stix";
-  auto format = parse_format(cmd.format);
-  if (!format && !navigator && !stix) {
-    err << "eksir report: --format must be md, html, json, navigator or stix\n";
-    return 2;
-  }
-  std::string dir = store::resolve_case(cmd.target);
+std::string write_report_file(const std::string& path, const ReportInput& input, Format format) {
   std::string error;
-  auto input = load_case(dir, error);
-  if (!input) {
-    err << "eksir report: " << util::visible(error) << "\n";
-    return 2;
-  }
-  if (!input->incident) {
-    err << fmt::format(
-        "eksir report: {}: the case holds no investigation yet "
-        "(run `eksir investigate ... -o "
-        "{}`)\n",
-        util::visible(dir), util::visible(dir));
-    return 2;
-  }
-  if (navigator || stix) {
-    std::string layer =
-        navigator ? incident::navigator_layer(*input->incident) : stix_bundle(*input->incident);
-    if (cmd.output.empty() || cmd.output == "-") {
-      out << layer;
-      out.flush();
-      return out ? 0 : 2;
-    }
-    if (error = util::write_file_atomic(cmd.output, layer); !error.empty()) {
-      err << "eksir report: " << util::visible(error) << "\n";
-      return 2;
-    }
-    return 0;
-  }
-  if (cmd.output.empty() || cmd.output == "-") {
-    write(*input, *format, out);
-    out.flush();
-    return out ? 0 : 2;
-  }
-  if (!write_file(cmd.output, build_report(*input), *format, error)) {
-    err << "eksir report: " << util::visible(error) << "\n";
-    return 2;
-  }
-  return 0;
+  write_file(path, build_report(input), format, error);
+  return error;
 }
 
 }  // namespace eksir::report

@@ -42,6 +42,8 @@ bool parse_incident(std::string_view text, std::optional<incident::Investigation
 // Writes the report. Missing or malformed parts of the input become "not known"
 // in the report, never an error.
 void write(const ReportInput& input, Format format, std::ostream& out);
+// The report written to path, whole or not at all: "" once written, else why not.
+std::string write_report_file(const std::string& path, const ReportInput& input, Format format);
 
 // Reads everything the report needs from the case in case_dir. `incident`, when given, is the
 // latest run's incident document already read (by a caller that read it while saving it).
@@ -69,14 +71,5 @@ std::string stix_bundle(const incident::Investigation& inv);
 std::string stix_quote(std::string_view value);
 // "[object_path = 'quoted']", quoted already through stix_quote.
 std::string stix_pattern(std::string_view object_path, std::string_view quoted);
-
-// `eksir report CASE [--format md|html|json|navigator|stix] [-o FILE]` (navigator: the incident's
-// ATT&CK Navigator layer; stix: its indicators). Exit 0, 2 on usage or case errors.
-struct ReportCommand {
-  std::string target;  // case directory or id
-  std::string format = "md";
-  std::string output;  // "" = stdout
-};
-int report_command(const ReportCommand& cmd, std::ostream& out, std::ostream& err);
 
 }  // namespace eksir::report

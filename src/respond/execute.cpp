@@ -120,49 +120,53 @@ void use_policy(const cluster::Policy& policy, PlanOptions& po) {
   po.cicd_identities = policy.cicd_identities;
 }
 
-// --config: loaded before the case is opened. Exit code 0, 2 when it cannot be used.
-int given_policy(std::string_view command, const std::string& config, PlanOptions& po,
-                 std::ostream& err) {
-  if (config.empty()) return 0;
+// --config: loaded before the case is opened. False when it cannot be used; what it says goes to
+// said, a line each.
+bool given_policy(std::string_view command, const std::string& config, PlanOptions& po,
+                  std::vector<std::string>& said) {
+  if (config.empty()) return true;
   cluster::PolicyResult pr = cluster::load_policy(config);
-  for (const auto& e : pr.errors) err << "eksir " << command << ": " << util::visible(e) << "\n";
-  if (!pr.ok()) return 2;
+  for (const auto& e : pr.errors)
+    said.push_back(fmt::format("eksir {}: {}\n", command, util::visible(e)));
+  if (!pr.ok()) return false;
   use_policy(pr.policy, po);
-  return 0;
+  return true;
 }
 
 // Without --config: the policy the case's latest run was investigated with, read again only when
 // its SHA-256 is the one recorded then (a policy edited since would give another plan than the
-// investigation's). Exit code 0 (also when the run had no policy), 2 when it cannot be used.
-int recorded_policy(std::string_view command, const LoadedCase& lc, PlanOptions& po,
-                    std::ostream& err) {
-  if (!lc.store) return 0;
+// investigation's). False when it cannot be used (true also when the run had no policy); what it
+// says goes to said, a line each.
+bool recorded_policy(std::string_view command, const LoadedCase& lc, PlanOptions& po,
+                     std::vector<std::string>& said) {
+  if (!lc.store) return true;
   std::optional<store::RunRecord> run = lc.store->latest_run();
-  if (!run || run->policy_path.empty()) return 0;
+  if (!run || run->policy_path.empty()) return true;
   std::string path = util::visible(run->policy_path);
   cluster::PolicyResult pr = cluster::load_policy(run->policy_path);
   if (pr.sha256.empty()) {
-    err << fmt::format(
+    said.push_back(fmt::format(
         "eksir {}: the case was investigated with the policy {}, which cannot be read now; give "
         "--config FILE to {} with a policy\n",
-        command, path, command);
-    return 2;
+        command, path, command));
+    return false;
   }
   if (pr.sha256 != run->policy_sha256) {
-    err << fmt::format(
+    said.push_back(fmt::format(
         "eksir {}: the policy the case was investigated with, {}, has changed since (SHA-256 {} "
         "then, {} now); give --config FILE to {} with it as it is now\n",
-        command, path, util::visible(run->policy_sha256), pr.sha256, command);
-    return 2;
+        command, path, util::visible(run->policy_sha256), pr.sha256, command));
+    return false;
   }
-  for (const auto& e : pr.errors) err << "eksir " << command << ": " << util::visible(e) << "\n";
-  if (!pr.ok()) return 2;
-  err << fmt::format(
+  for (const auto& e : pr.errors)
+    said.push_back(fmt::format("eksir {}: {}\n", command, util::visible(e)));
+  if (!pr.ok()) return false;
+  said.push_back(fmt::format(
       "eksir {}: using the policy the case was investigated with: {} (SHA-256 {}, unchanged); "
       "--config FILE overrides it\n",
-      command, path, pr.sha256.substr(0, 12));
+      command, path, pr.sha256.substr(0, 12)));
   use_policy(pr.policy, po);
-  return 0;
+  return true;
 }
 
 }  // namespace
@@ -204,44 +208,54 @@ LoadedCase load_case(const std::string& arg, bool create) {
   return lc;
 }
 
-int respond(const RespondOptions& o, std::istream& in, std::ostream& out, std::ostream& err) {
+Outcome carry_out(const RespondOptions& o, std::istream& in, std::ostream& out, std::ostream& err) {
   if (!o.only_step.empty())
     if (auto e = check_step_number(o.only_step, "--step"); !e.empty()) {
       err << "eksir respond: " << e << "\n";
-      return 2;
+      return Outcome::Refused;
     }
   std::vector<std::string> skip_refs = split_step_refs(o.skip);
   for (const auto& ref : skip_refs)
     if (auto e = check_step_number(ref, "--skip"); !e.empty()) {
       err << "eksir respond: " << e << "\n";
-      return 2;
+      return Outcome::Refused;
     }
   if (!o.reason.empty() && skip_refs.empty() && !o.force_context) {
     err << "eksir respond: --reason goes with --skip or --force-context\n";
-    return 2;
+    return Outcome::Refused;
   }
   if (auto e = operator_values(o.plan, o.endpoint_url); !e.empty()) {
     err << "eksir respond: " << e << "\n";
-    return 2;
+    return Outcome::Refused;
   }
   PlanOptions po = o.plan;
-  if (int rc = given_policy("respond", o.config, po, err)) return rc;
+  std::vector<std::string> said;
+  auto say = [&] {
+    for (const auto& line : said) err << line;
+    said.clear();
+  };
+  bool usable = given_policy("respond", o.config, po, said);
+  say();
+  if (!usable) return Outcome::Refused;
   LoadedCase lc = load_case(o.case_dir, o.execute);
   if (!lc.error.empty()) {
     err << "eksir respond: " << lc.error << "\n";
-    return 2;
+    return Outcome::Refused;
   }
   if (o.execute && !lc.store) {
     err << "eksir respond: " << lc.dir << ": no case database to journal into\n";
-    return 2;
+    return Outcome::Refused;
   }
-  if (o.config.empty())
-    if (int rc = recorded_policy("respond", lc, po, err)) return rc;
+  if (o.config.empty()) {
+    usable = recorded_policy("respond", lc, po, said);
+    say();
+    if (!usable) return Outcome::Refused;
+  }
   if (po.base_dir.empty()) po.base_dir = lc.dir;
   PlanResult pr = build_plan(lc.incident_json, o.phase, po, lc.journal);
   if (!pr.ok()) {
     err << "eksir respond: " << lc.dir << ": " << pr.error << "\n";
-    return 2;
+    return Outcome::Refused;
   }
   const Plan& plan = pr.plan;
   std::string phase(phase_name(o.phase));
@@ -251,13 +265,13 @@ int respond(const RespondOptions& o, std::istream& in, std::ostream& out, std::o
     std::string error;
     if (!o.only_step.empty() && !(only = find_step(plan, o.only_step, "--step", error))) {
       err << "eksir respond: " << error << "\n";
-      return 2;
+      return Outcome::Refused;
     }
     for (const auto& ref : skip_refs) {
       auto i = find_step(plan, ref, "--skip", error);
       if (!i) {
         err << "eksir respond: " << error << "\n";
-        return 2;
+        return Outcome::Refused;
       }
       to_skip.insert(*i);
     }
@@ -265,7 +279,7 @@ int respond(const RespondOptions& o, std::istream& in, std::ostream& out, std::o
   if (o.execute) {
     if (auto st = lc.store->save_plan(phase, plan_json(plan)); !st) {
       err << "eksir respond: " << st.error << "\n";
-      return 2;
+      return Outcome::Refused;
     }
   }
   out << fmt::format("{} plan for {} ({} steps){}\n", phase,
@@ -330,7 +344,7 @@ int respond(const RespondOptions& o, std::istream& in, std::ostream& out, std::o
       err << "  switch to the case's (kubectl config use-context, --context, AWS_PROFILE), or, to "
              "run the steps here all the same (journaled):\n    "
           << respond_line(o, lc.dir, {"--force-context"}) << "\n";
-      return 2;
+      return Outcome::Refused;
     }
     if (!cc.ok()) {
       store::JournalEntry e;
@@ -346,7 +360,7 @@ int respond(const RespondOptions& o, std::istream& in, std::ostream& out, std::o
       e.started = e.finished = util::now_ns();
       if (auto st = lc.store->append_journal(e); !st) {
         err << "eksir respond: the context override could not be journaled: " << st.error << "\n";
-        return 2;
+        return Outcome::Refused;
       }
       for (const auto& p : cc.problems)
         out << "context: OVERRIDDEN (--force-context): " << p << "\n";
@@ -421,7 +435,7 @@ int respond(const RespondOptions& o, std::istream& in, std::ostream& out, std::o
           if (auto st = lc.store->append_journal(e); !st) {
             err << "eksir respond: step " << n << " could not be journaled as skipped: " << st.error
                 << "\n";
-            return 2;
+            return Outcome::Refused;
           }
           out << head << ": skipped (--skip), journaled"
               << (o.reason.empty() ? "" : ": " + util::visible(o.reason)) << "\n";
@@ -442,7 +456,7 @@ int respond(const RespondOptions& o, std::istream& in, std::ostream& out, std::o
         err << fmt::format("eksir respond: step {} declined; stopped. Left:{}\n", n,
                            left_text(plan, left_from(k)))
             << how_to_go_on(o, lc.dir, n, s.id, false);
-        return 1;
+        return Outcome::StepsLeft;
       }
     }
     store::JournalEntry e;
@@ -497,7 +511,7 @@ int respond(const RespondOptions& o, std::istream& in, std::ostream& out, std::o
     e.finished = util::now_ns();
     if (auto st = lc.store->append_journal(e); !st) {
       err << "eksir respond: step " << n << " ran but could not be journaled: " << st.error << "\n";
-      return 2;
+      return Outcome::Refused;
     }
     if (e.exit_status != 0) {
       err << fmt::format(
@@ -508,7 +522,7 @@ int respond(const RespondOptions& o, std::istream& in, std::ostream& out, std::o
                  visible_lines(last_lines(e.stderr_text.empty() ? e.stdout_text : e.stderr_text)),
                  left_text(plan, left_from(k)))
           << how_to_go_on(o, lc.dir, n, s.id, true);
-      return 1;
+      return Outcome::StepsLeft;
     }
     ++ran;
     out << "    done (exit 0)\n";
@@ -521,74 +535,51 @@ int respond(const RespondOptions& o, std::istream& in, std::ostream& out, std::o
     tally += fmt::format(", {} failed before and not retried", not_retried.size());
   if (!o.execute) {
     out << fmt::format("\ndry run: {} step(s) would run, {}\n", would_run, tally);
-    return 0;
+    return Outcome::Done;
   }
   out << fmt::format("\n{}: {} step(s) ran, {}\n", phase, ran, tally);
-  int rc = 0;
+  Outcome outcome = Outcome::Done;
   if (!not_retried.empty()) {
     err << "eksir respond: steps that failed before were not retried (--continue). Left:"
         << left_text(plan, not_retried) << "\nRetry them with:\n    " << respond_line(o, lc.dir, {})
         << "\n";
-    rc = 1;
+    outcome = Outcome::StepsLeft;
   }
   if (!blocked.empty()) {
     err << "eksir respond: blocked steps need more input (see above); re-run after providing "
            "it. Left:"
         << left_text(plan, blocked) << "\n";
-    rc = 1;
+    outcome = Outcome::StepsLeft;
   }
-  return rc;
+  return outcome;
 }
 
-int plan_command(const PlanCommand& c, std::ostream& out, std::ostream& err) {
-  if (c.format != "text" && c.format != "json" && c.format != "script") {
-    err << "eksir plan: --format must be text, json or script\n";
-    return 2;
+CasePlan plan_for_case(const std::string& case_dir, Phase phase, const PlanOptions& options,
+                       const std::string& config) {
+  CasePlan cp;
+  if (auto e = operator_values(options, ""); !e.empty()) {
+    cp.said.push_back("eksir plan: " + e + "\n");
+    return cp;
   }
-  if (auto e = operator_values(c.plan, ""); !e.empty()) {
-    err << "eksir plan: " << e << "\n";
-    return 2;
-  }
-  PlanOptions po = c.plan;
-  if (int rc = given_policy("plan", c.config, po, err)) return rc;
-  LoadedCase lc = load_case(c.case_dir, true);
+  PlanOptions po = options;
+  if (!given_policy("plan", config, po, cp.said)) return cp;
+  LoadedCase lc = load_case(case_dir, true);
   if (!lc.error.empty()) {
-    err << "eksir plan: " << lc.error << "\n";
-    return 2;
+    cp.said.push_back("eksir plan: " + lc.error + "\n");
+    return cp;
   }
-  if (c.config.empty())
-    if (int rc = recorded_policy("plan", lc, po, err)) return rc;
+  if (config.empty() && !recorded_policy("plan", lc, po, cp.said)) return cp;
   if (po.base_dir.empty()) po.base_dir = lc.dir;
-  PlanResult pr = build_plan(lc.incident_json, c.phase, po, lc.journal);
+  PlanResult pr = build_plan(lc.incident_json, phase, po, lc.journal);
   if (!pr.ok()) {
-    err << "eksir plan: " << lc.dir << ": " << pr.error << "\n";
-    return 2;
+    cp.said.push_back("eksir plan: " + lc.dir + ": " + pr.error + "\n");
+    return cp;
   }
-  if (!c.schemas_dir.empty()) {
-    bool bad = false;
-    for (const auto& s : pr.plan.steps) {
-      if (s.manifest_json.empty()) continue;
-      for (const auto& p : validate_manifest(s.manifest_json, c.schemas_dir)) {
-        err << "eksir plan: step " << util::visible(s.id) << ": manifest invalid: " << p << "\n";
-        bad = true;
-      }
-    }
-    if (bad) return 2;
-  }
-  std::string json_text = plan_json(pr.plan);
-  if (lc.store) {
-    if (auto st = lc.store->save_plan(phase_name(c.phase), json_text); !st) {
-      err << "eksir plan: the plan could not be saved in the case: " << st.error << "\n";
-      return 2;
-    }
-  }
-  if (c.format == "json")
-    out << json_text;
-  else if (c.format == "script")
-    out << plan_script(pr.plan);
-  else
-    out << plan_text(pr.plan);
-  return 0;
+  cp.ok = true;
+  cp.dir = lc.dir;
+  cp.store = std::move(lc.store);
+  cp.plan = std::move(pr.plan);
+  return cp;
 }
 
 }  // namespace eksir::respond

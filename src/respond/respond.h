@@ -5,6 +5,7 @@
 #pragma once
 
 #include <iosfwd>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -130,25 +131,31 @@ struct RespondOptions {
   std::string config;  // eksir.yaml; "" = the policy the case was investigated with, if any
 };
 
-// `eksir respond`: exit 0 when every step ran, was already done or was skipped, 1 when a step
-// failed (now, or before and not retried under --continue), was declined or is blocked, 2 on
-// usage or case errors (a case database that cannot be read) and when, with --execute, the
-// kubectl context or the AWS account is not the case's (nothing is run then).
-int respond(const RespondOptions& o, std::istream& in, std::ostream& out, std::ostream& err);
-
-// `eksir plan`: exit 0, 2 on usage or case errors, or when the plan cannot be saved in the case.
-// Both plan and respond take the policy's trusted CIDRs and CI/CD identities from `config`, else
-// from the policy the case's latest run was investigated with (said on stderr), which must still
-// have the SHA-256 recorded then: a policy gone or changed is exit 2 unless `config` is given.
-struct PlanCommand {
-  std::string case_dir;
-  Phase phase = Phase::contain;
-  std::string format = "text";  // text | json | script
-  std::string schemas_dir;      // validate every manifest when set
-  PlanOptions plan;
-  std::string config;  // eksir.yaml; "" = the policy the case was investigated with, if any
+// Carries out a phase's plan for the case (a dry run unless options.execute), the steps and
+// their results on `out` as they run, each asked for on `in` unless options.yes; problems on
+// `err`.
+enum class Outcome {
+  Done,       // every step ran, was already done or was skipped
+  StepsLeft,  // a step failed (now, or before and not retried under --continue), was declined
+              // or is blocked
+  Refused,    // usage or case errors (a case database that cannot be read), or, executing, the
+              // kubectl context or the AWS account is not the case's (nothing is run then)
 };
-int plan_command(const PlanCommand& c, std::ostream& out, std::ostream& err);
+Outcome carry_out(const RespondOptions& o, std::istream& in, std::ostream& out, std::ostream& err);
+
+// A phase's plan for a case, as `eksir plan` makes it: the policy's trusted CIDRs and CI/CD
+// identities from `config`, else from the policy the case's latest run was investigated with
+// (said), which must still have the SHA-256 recorded then: a policy gone or changed is an error
+// unless `config` is given. A case with only an incident.json gets its database.
+struct CasePlan {
+  bool ok = false;                     // false: no plan (said says why)
+  std::vector<std::string> said;       // lines for the operator, in order, each whole
+  std::string dir;                     // the case's folder
+  std::unique_ptr<store::Case> store;  // null when the folder has no case database
+  Plan plan;
+};
+CasePlan plan_for_case(const std::string& case_dir, Phase phase, const PlanOptions& options,
+                       const std::string& config);
 
 // [RESPONSE] timeline entries from the journal, for the report and the investigation.
 struct TimelineEntry {

@@ -141,34 +141,23 @@ std::string journal_files(const Case& c, Bundle& b) {
 
 }  // namespace
 
-int export_case(const CaseExport& x, std::ostream& out, std::ostream& err) {
-  const std::string prefix = "eksir case export: ";
-  if (x.target.empty() || x.output.empty()) {
-    err << prefix << "give the case and -o FILE.tar.gz\n";
-    return 2;
-  }
+ExportedCase export_case(const std::string& dir, const std::string& output) {
+  ExportedCase x;
+  // Every error is said as it may be printed.
+  auto failed = [&x](std::string error) {
+    x.error = std::move(error);
+    return x;
+  };
   std::error_code ec;
-  if (fs::exists(fs::symlink_status(x.output, ec)) && !x.force) {
-    err << prefix << util::visible(x.output)
-        << " exists; give another -o, or --force to replace it\n";
-    return 2;
-  }
-  std::string dir = resolve_case(x.target);
   Status st;
   auto c = Case::open_readonly(dir, st);
-  if (!c) {
-    err << prefix << util::visible(st.error) << "\n";
-    return 2;
-  }
+  if (!c) return failed(util::visible(st.error));
   CaseInfo info = c->info();
   Bundle b;
   b.top = "eksir-case-" + slug(info.id.empty() ? fs::path(dir).filename().string() : info.id, 80);
 
   std::string db;
-  if (st = c->database_bytes(db); !st) {
-    err << prefix << util::visible(st.error) << "\n";
-    return 2;
-  }
+  if (st = c->database_bytes(db); !st) return failed(util::visible(st.error));
   b.add("case.db", std::move(db));
   if (std::string incident = c->latest_incident_json(&st); !incident.empty())
     b.add("incident.json", incident);
@@ -184,16 +173,11 @@ int export_case(const CaseExport& x, std::ostream& out, std::ostream& err) {
   for (const auto& name : reports) {
     bool ok = false;
     std::string data = slurp(fs::path(dir) / name, ok);
-    if (!ok) {
-      err << prefix << util::visible(dir + "/" + name) << ": cannot be read\n";
-      return 2;
-    }
+    if (!ok) return failed(util::visible(dir + "/" + name) + ": cannot be read");
     b.add(slug(name, 80), std::move(data));
   }
-  if (Status read = c->read_status(); !read || !st) {
-    err << prefix << util::visible(read ? st.error : read.error) << "\n";
-    return 2;
-  }
+  if (Status read = c->read_status(); !read || !st)
+    return failed(util::visible(read ? st.error : read.error));
 
   std::sort(b.files.begin(), b.files.end(),
             [](const TarFile& a, const TarFile& z) { return a.path < z.path; });
@@ -220,16 +204,12 @@ int export_case(const CaseExport& x, std::ostream& out, std::ostream& err) {
   std::string error;
   std::string tar = ustar(entries, c->info().updated, error);
   std::string gz = error.empty() ? gzip(tar, error) : std::string();
-  if (error.empty()) error = util::write_file_atomic(x.output, gz);
-  if (!error.empty()) {
-    err << prefix << util::visible(error) << "\n";
-    return 2;
-  }
-  out << fmt::format(
-      "exported {} to {}: {} files, {} bytes\nmanifest digest (SHA-256 of "
-      "manifest.sha256): {}\n",
-      util::visible(dir), util::visible(x.output), listed, gz.size(), digest);
-  return 0;
+  if (error.empty()) error = util::write_file_atomic(output, gz);
+  if (!error.empty()) return failed(util::visible(error));
+  x.files = listed;
+  x.bytes = gz.size();
+  x.manifest_digest = digest;
+  return x;
 }
 
 }  // namespace eksir::store

@@ -206,29 +206,27 @@ std::string default_case_root();
 // A case given on the command line: a directory, or an id under default_case_root().
 std::string resolve_case(std::string_view arg);
 
-// `eksir case list|show|note|close`. Exit code 0, 2 on usage or store errors.
-struct CaseCommand {
-  std::string action;           // list | show | note | close | reopen (pin, unpin: hunt stage)
-  std::string target;           // case dir or id (not for list)
-  std::string root;             // for list; "" = default_case_root()
-  std::string text;             // note text / close reason
-  std::string author;           // "" = the operator from the environment
-  std::string format = "text";  // text | json
-  size_t width = 0;     // text: the terminal's columns, lines and tables fit; 0: nothing cut
-  bool colour = false;  // text: headings and severities coloured (util/colour.h)
-};
-int case_command(const CaseCommand& cmd, std::ostream& out, std::ostream& err);
+// The views of cases (`eksir case list` and `case show`): the list under a root, one case.
+// width: the terminal's columns, lines and tables fit (0: nothing cut); colour: headings and
+// severities coloured (util/colour.h).
+std::string case_list_json(const std::string& root, const std::vector<CaseInfo>& cases);
+std::string case_list_text(const std::vector<CaseInfo>& cases, size_t width, bool colour);
+// A case's header, runs, incident, notes and journal. What could not be read is in the case's
+// read_status() afterwards.
+std::string case_show_json(const Case& c);
+std::string case_show_text(const Case& c, size_t width, bool colour);
 
-// `eksir case export CASE -o FILE`: the case as a handover package, a .tar.gz holding the case
-// database, the incident, the reports, the journal with its captures as files, the inputs with
-// their digests, and manifest.sha256 (every file's SHA-256) with its own digest. The case is only
-// read. Exit code 0, 2 on usage or store errors and when FILE exists (unless force).
-struct CaseExport {
-  std::string target;  // case dir or id
-  std::string output;  // the .tar.gz to write
-  bool force = false;  // replace output when it exists
+// The case in dir as a handover package at output, a .tar.gz holding the case database, the
+// incident, the reports, the journal with its captures as files, the inputs with their digests,
+// and manifest.sha256 (every file's SHA-256) with its own digest. The case is only read; output
+// is replaced when it exists.
+struct ExportedCase {
+  std::string error;            // set: nothing written; said as it may be printed
+  size_t files = 0;             // files the manifest lists
+  size_t bytes = 0;             // of the .tar.gz
+  std::string manifest_digest;  // SHA-256 of manifest.sha256
 };
-int export_case(const CaseExport& x, std::ostream& out, std::ostream& err);
+ExportedCase export_case(const std::string& dir, const std::string& output);
 
 // The operator running eksir: $EKSIR_OPERATOR, else the login name.
 std::string operator_name();

@@ -11,6 +11,7 @@
 #include <set>
 #include <sstream>
 
+#include "app/app.h"
 #include "backend/backend.h"
 #include "backend/clickhouse_fixture.h"
 #include "detect/detect.h"
@@ -87,7 +88,7 @@ const Stores& stores() {
       o.to = url;
       o.quiet = true;
       std::ostringstream lout, lerr;
-      if (int rc = backend::load(o, lout, lerr); rc != 0)
+      if (int rc = app::load(o, lout, lerr); rc != 0)
         out.error = "load into " + url + " failed: " + lerr.str();
     }
     return out;
@@ -110,7 +111,7 @@ DetectRun detect_run(const std::vector<std::string>& rule_files, const std::stri
   o.format = detect::Format::Ndjson;
   std::ostringstream out, err;
   DetectRun r;
-  r.rc = on.empty() ? detect::run(o, out, err) : backend::detect_on(o, on, out, err);
+  r.rc = on.empty() ? detect::run(o, out, err) : app::detect({o, on, ""}, out, err);
   r.out = out.str();
   r.err = err.str();
   return r;

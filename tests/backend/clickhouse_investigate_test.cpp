@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "app/app.h"
 #include "backend/backend.h"
 #include "backend/clickhouse_fixture.h"
 #include "incident/incident.h"
@@ -71,7 +72,7 @@ TEST(ClickHouseInvestigate, IncidentFromTheStoreEqualsTheFiles) {
   lo.to = url;
   lo.quiet = true;
   std::ostringstream lout, lerr;
-  ASSERT_EQ(backend::load(lo, lout, lerr), 0) << lerr.str();
+  ASSERT_EQ(app::load(lo, lout, lerr), 0) << lerr.str();
 
   int local_rc = 0, remote_rc = 0;
   std::string local_err, remote_err;

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <sstream>
 
+#include "app/app.h"
 #include "backend/backend.h"
 #include "backend/clickhouse_fixture.h"
 #include "backend/store.h"
@@ -213,7 +214,7 @@ const std::string& loaded() {
       o.quiet = true;
       o.batch_bytes = 1 << 20;  // several batches per load
       std::ostringstream out, err;
-      if (int rc = backend::load(o, out, err); rc != 0)
+      if (int rc = app::load(o, out, err); rc != 0)
         return "load into " + url + " failed (" + std::to_string(rc) + "): " + err.str();
     }
     return std::string();
@@ -230,7 +231,7 @@ std::string hunt_output(hunt::HuntOptions o, const std::string& on) {
   std::ostringstream out, err;
   o.quiet = true;
   o.threads = 2;
-  int rc = on.empty() ? hunt::run(o, out, err) : backend::hunt_on(o, on, out, err);
+  int rc = on.empty() ? hunt::run(o, out, err) : app::hunt({o, "", on, {}}, out, err);
   return "exit " + std::to_string(rc) + "\n" + out.str();
 }
 
@@ -239,7 +240,7 @@ std::string detect_output(detect::DetectOptions o, const std::string& on) {
   o.quiet = true;
   o.threads = 2;
   o.format = detect::Format::Ndjson;
-  int rc = on.empty() ? detect::run(o, out, err) : backend::detect_on(o, on, out, err);
+  int rc = on.empty() ? detect::run(o, out, err) : app::detect({o, on, ""}, out, err);
   return "exit " + std::to_string(rc) + "\n" + out.str() + (rc == 2 ? err.str() : "");
 }
 
@@ -354,7 +355,7 @@ TEST(ClickHouseLoad, ReloadingTheSameFilesAddsNothing) {
     o.to = url;
     o.quiet = true;
     std::ostringstream out, err;
-    EXPECT_EQ(backend::load(o, out, err), 0) << err.str();
+    EXPECT_EQ(app::load(o, out, err), 0) << err.str();
     EXPECT_NE(out.str().find("loaded 0 events"), std::string::npos) << out.str();
     EXPECT_NE(out.str().find("already loaded, skipped"), std::string::npos) << out.str();
     EXPECT_EQ(table_rows(url, "events"), before);
@@ -375,14 +376,14 @@ TEST(ClickHouseLoad, UnreachableServerIsAClearError) {
   o.evidence = {test::samples_dir() + "/falco"};
   o.to = "clickhouse://127.0.0.1:" + std::to_string(port) + "/eksir";
   std::ostringstream out, err;
-  EXPECT_EQ(backend::load(o, out, err), 2);
+  EXPECT_EQ(app::load(o, out, err), 2);
   EXPECT_NE(err.str().find("cannot connect to 127.0.0.1:" + std::to_string(port)),
             std::string::npos)
       << err.str();
   hunt::HuntOptions h;
   h.query = "*";
   std::ostringstream hout, herr;
-  EXPECT_EQ(backend::hunt_on(h, o.to, hout, herr), 2);
+  EXPECT_EQ(app::hunt({h, "", o.to, {}}, hout, herr), 2);
   EXPECT_NE(herr.str().find("cannot connect"), std::string::npos) << herr.str();
 }
 
@@ -401,7 +402,7 @@ TEST(ClickHouseLoad, RejectedBatchAndForeignTableAreClearErrors) {
   o.evidence = {test::samples_dir() + "/falco"};
   o.to = "clickhouse://127.0.0.1:" + std::to_string(t->shards[0].port) + "/foreign_db";
   std::ostringstream out, err;
-  EXPECT_EQ(backend::load(o, out, err), 2);
+  EXPECT_EQ(app::load(o, out, err), 2);
   EXPECT_NE(err.str().find("exists with another layout"), std::string::npos) << err.str();
 }
 
@@ -411,7 +412,7 @@ TEST(ClickHouseHunt, SaysWhichPartRanWhere) {
   o.query = "verb:create and requestObject.spec.hostNetwork:true";
   o.count_only = true;
   std::ostringstream out, err;
-  EXPECT_EQ(backend::hunt_on(o, servers.single_url, out, err), 0);
+  EXPECT_EQ(app::hunt({o, "", servers.single_url, {}}, out, err), 0);
   EXPECT_NE(err.str().find("on the server, exactly: (match verb create)"), std::string::npos)
       << err.str();
   EXPECT_NE(err.str().find("locally, on the rows the server returns:"), std::string::npos);
@@ -434,15 +435,15 @@ TEST(ClickHouseLoad, AStoppedLoadResumesWithoutDuplicates) {
   o.to = url;
   o.quiet = true;
   std::ostringstream out, err;
-  ASSERT_EQ(backend::load(o, out, err), 0) << err.str();
+  ASSERT_EQ(app::load(o, out, err), 0) << err.str();
   uint64_t rows = table_rows(url, "events");
   ASSERT_GT(rows, 10u);
   // The rows are in but no file is recorded: what a load stopped before its records leaves.
   backend::Store store(*backend::parse_target(url, error));
   ASSERT_EQ(store.exec("DROP TABLE resume.files"), "");
-  ASSERT_EQ(backend::load(o, out, err), 0) << err.str();
+  ASSERT_EQ(app::load(o, out, err), 0) << err.str();
   EXPECT_EQ(table_rows(url, "events"), rows);
-  ASSERT_EQ(backend::load(o, out, err), 0) << err.str();
+  ASSERT_EQ(app::load(o, out, err), 0) << err.str();
   EXPECT_EQ(table_rows(url, "events"), rows);
 }
 

@@ -11,8 +11,9 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 status=0
 flags=(-std=c++20 -fsyntax-only -I"$view/event" -I"$view/util")
-# Later stages, each named by its public header.
-for later in report/report.h incident/incident.h detect/detect.h sources/sources.h store/store.h; do
+# Later stages, each named by its public header; app, the commands, is after every stage.
+for later in report/report.h incident/incident.h detect/detect.h sources/sources.h store/store.h \
+  app/app.h; do
   printf '#include "%s"\n' "$later" > "$tmp/backward.cpp"
   if "$cxx" "${flags[@]}" "$tmp/backward.cpp" 2> "$tmp/err"; then
     echo "FAIL: the event stage compiled with #include \"$later\""
@@ -44,5 +45,8 @@ for dir in "$view"/*/; do
     status=1
   fi
 done
+# The commands are a stage too (app), after every other: the header the probe above could not
+# include is there.
+[ -d "$view/app/app" ] || { echo "FAIL: no app stage in $view"; status=1; }
 [ -d "$src/src/event" ] || { echo "FAIL: no source tree at $src"; status=1; }
 exit $status

@@ -220,11 +220,10 @@ TEST(CollectVerify, RejectsPathsOutsideTheBundle) {
   auto dir = eksir::test::temp_dir();
   std::ofstream(dir + "/manifest.json")
       << R"({"files": [{"path": "../etc/passwd", "size": 1, "sha256": "00"}]})";
-  std::ostringstream out, err;
-  EXPECT_EQ(eksir::collect::verify(dir, out, err), 2);
-  EXPECT_NE(err.str().find("malformed"), std::string::npos);
-  std::ostringstream out2, err2;
-  EXPECT_EQ(eksir::collect::verify(dir + "/absent", out2, err2), 2);
+  auto outside = eksir::collect::verify_bundle(dir);
+  EXPECT_NE(outside.error.find("malformed"), std::string::npos);
+  EXPECT_TRUE(outside.problems.empty());
+  EXPECT_FALSE(eksir::collect::verify_bundle(dir + "/absent").error.empty());
   std::filesystem::remove_all(dir);
 }
 

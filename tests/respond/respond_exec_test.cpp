@@ -15,6 +15,7 @@
 #include <sstream>
 #include <thread>
 
+#include "app/app.h"
 #include "respond/respond.h"
 #include "test_paths.h"
 
@@ -154,7 +155,7 @@ class RespondRecorders : public ::testing::Test {
           std::string* err_text = nullptr) {
     std::istringstream in;
     std::ostringstream out, err;
-    int rc = respond(o, in, out, err);
+    int rc = app::respond(o, in, out, err);
     if (out_text) *out_text = out.str();
     if (err_text) *err_text = err.str();
     return rc;
@@ -510,7 +511,7 @@ TEST_F(RespondRecorders, DeclinedStepStops) {
   o.yes = false;
   std::istringstream in("y\ny\nn\n");
   std::ostringstream out, err;
-  EXPECT_EQ(respond(o, in, out, err), 1);
+  EXPECT_EQ(app::respond(o, in, out, err), 1);
   EXPECT_NE(err.str().find("step 3 declined"), std::string::npos) << err.str();
   EXPECT_NE(err.str().find("asked again, from it on:"), std::string::npos) << err.str();
   // Only the context check reached AWS; two steps ran.

@@ -1,4 +1,4 @@
-// `eksir case list|show|note|close|reopen`.
+// The views of cases: the list under a root, and one case shown, as text or JSON.
 #include <fmt/format.h>
 #include <simdjson.h>
 
@@ -101,46 +101,7 @@ std::string shown(std::string_view s) {
   return util::visible(s);
 }
 
-int list(const CaseCommand& cmd, std::ostream& out, std::ostream& err) {
-  std::string root = cmd.root.empty() ? default_case_root() : cmd.root;
-  auto cases = list_cases(root);
-  if (cmd.format == "json") {
-    util::JsonWriter j;
-    j.open('{');
-    j.kv("root", root);
-    j.key("cases");
-    j.open('[');
-    for (const auto& c : cases) {
-      j.item();
-      info_json(j, c);
-    }
-    j.close(']');
-    j.close('}');
-    out << j.o << "\n";
-    return 0;
-  }
-  if (cases.empty()) {
-    err << "eksir case list: no cases under " << shown(root) << "\n";
-    return 0;
-  }
-  util::TableWriter t(out,
-                      {"id", "status", "severity", "title", "runs", "findings", "notes", "updated"},
-                      cmd.width);
-  t.set_colour(cmd.colour);
-  t.colour_column(2, util::severity_sgr);
-  for (const auto& c : cases) {
-    if (!c.error.empty()) {
-      t.add({c.id, c.status, "-", c.error, "-", "-", "-", "-"});
-      continue;
-    }
-    t.add({c.id, c.status, or_dash(c.severity), or_dash(c.title), std::to_string(c.runs),
-           std::to_string(c.findings), std::to_string(c.notes), format_time(c.updated)});
-  }
-  t.finish();
-  return 0;
-}
-
-void show_text(const Case& c, std::ostream& out, size_t width, bool colour) {
+void write_show_text(const Case& c, std::ostream& out, size_t width, bool colour) {
   // Every line fits a terminal (width > 0), cut with "…"; whole otherwise.
   auto line = [&](std::string_view text) { out << util::fit_line(text, width) << '\n'; };
   const util::Paint paint{colour};
@@ -241,7 +202,7 @@ void show_text(const Case& c, std::ostream& out, size_t width, bool colour) {
   }
 }
 
-void show_json(const Case& c, std::ostream& out) {
+void write_show_json(const Case& c, std::ostream& out) {
   util::JsonWriter j;
   j.open('{');
   j.key("case");
@@ -352,67 +313,49 @@ void show_json(const Case& c, std::ostream& out) {
 
 }  // namespace
 
-int case_command(const CaseCommand& cmd, std::ostream& out, std::ostream& err) {
-  const std::string prefix = "eksir case " + shown(cmd.action) + ": ";
-  if (cmd.format != "text" && cmd.format != "json") {
-    err << prefix << "--format must be text or json\n";
-    return 2;
+std::string case_list_json(const std::string& root, const std::vector<CaseInfo>& cases) {
+  util::JsonWriter j;
+  j.open('{');
+  j.kv("root", root);
+  j.key("cases");
+  j.open('[');
+  for (const auto& c : cases) {
+    j.item();
+    info_json(j, c);
   }
-  if (cmd.action == "list") return list(cmd, out, err);
-  if (cmd.action != "show" && cmd.action != "note" && cmd.action != "close" &&
-      cmd.action != "reopen") {
-    err << "eksir case: unknown action '" << shown(cmd.action)
-        << "' (list, show, note, close, reopen)\n";
-    return 2;
-  }
-  if (cmd.target.empty()) {
-    err << prefix << "which case? (a case directory or id)\n";
-    return 2;
-  }
-  if ((cmd.action == "note" || cmd.action == "close") && cmd.text.empty()) {
-    err << prefix << (cmd.action == "note" ? "the note is empty" : "--reason is required") << "\n";
-    return 2;
-  }
-  std::string dir = resolve_case(cmd.target);
-  Status st;
-  // show only reads: the case is not migrated or otherwise written by it.
-  auto c = cmd.action == "show" ? Case::open_readonly(dir, st) : Case::open(dir, false, st);
-  if (!c) {
-    err << prefix << shown(st.error) << "\n";
-    return 2;
-  }
-  if (cmd.action == "show") {
-    // Shown only once every read succeeded: a damaged case is not shown as an empty one.
-    std::ostringstream text;
-    if (cmd.format == "json")
-      show_json(*c, text);
-    else
-      show_text(*c, text, cmd.width, cmd.colour);
-    if (Status read = c->read_status(); !read) {
-      err << prefix << read.error << "\n";
-      return 2;
+  j.close(']');
+  j.close('}');
+  return j.o + "\n";
+}
+
+std::string case_list_text(const std::vector<CaseInfo>& cases, size_t width, bool colour) {
+  std::ostringstream out;
+  util::TableWriter t(
+      out, {"id", "status", "severity", "title", "runs", "findings", "notes", "updated"}, width);
+  t.set_colour(colour);
+  t.colour_column(2, util::severity_sgr);
+  for (const auto& c : cases) {
+    if (!c.error.empty()) {
+      t.add({c.id, c.status, "-", c.error, "-", "-", "-", "-"});
+      continue;
     }
-    out << text.str();
-    return 0;
+    t.add({c.id, c.status, or_dash(c.severity), or_dash(c.title), std::to_string(c.runs),
+           std::to_string(c.findings), std::to_string(c.notes), format_time(c.updated)});
   }
-  if (cmd.action == "note") {
-    Note n;
-    n.author = cmd.author;
-    n.text = cmd.text;
-    st = c->add_note(n);
-    if (st) out << "note " << n.id << " added to " << shown(dir) << "\n";
-  } else if (cmd.action == "close") {
-    st = c->close(cmd.text);
-    if (st) out << "closed " << shown(dir) << "\n";
-  } else {
-    st = c->reopen();
-    if (st) out << "reopened " << shown(dir) << "\n";
-  }
-  if (!st) {
-    err << prefix << shown(st.error) << "\n";
-    return 2;
-  }
-  return 0;
+  t.finish();
+  return std::move(out).str();
+}
+
+std::string case_show_text(const Case& c, size_t width, bool colour) {
+  std::ostringstream out;
+  write_show_text(c, out, width, colour);
+  return std::move(out).str();
+}
+
+std::string case_show_json(const Case& c) {
+  std::ostringstream out;
+  write_show_json(c, out);
+  return std::move(out).str();
 }
 
 }  // namespace eksir::store

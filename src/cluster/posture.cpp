@@ -1,4 +1,5 @@
-// eksir posture: snapshot + policy -> checks -> table, JSON or SARIF (all from one finding list).
+// Posture: the snapshot with the image scans beside it, the results as shown, and the table, JSON
+// and SARIF of them (all from one finding list).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -161,30 +162,7 @@ void format_table(std::ostream& out, const std::vector<Finding>& findings, size_
   t.finish();
 }
 
-int run_posture(const PostureOptions& opts, std::ostream& out, std::ostream& err) {
-  auto min = parse_severity(opts.min_severity);
-  if (!min) {
-    err << "eksir posture: --min-severity must be info, low, medium, high or critical\n";
-    return 2;
-  }
-  std::optional<Severity> fail_on;
-  if (!opts.fail_on.empty() && !(fail_on = parse_severity(opts.fail_on))) {
-    err << "eksir posture: --fail-on must be info, low, medium, high or critical\n";
-    return 2;
-  }
-  if (opts.format != "table" && opts.format != "json" && opts.format != "sarif") {
-    err << "eksir posture: --format must be table, json or sarif\n";
-    return 2;
-  }
-  Policy policy;
-  if (!opts.config.empty()) {
-    PolicyResult pr = load_policy(opts.config);
-    if (!pr.ok()) {
-      for (const auto& e : pr.errors) err << "eksir posture: " << util::visible(e) << "\n";
-      return 2;
-    }
-    policy = std::move(pr.policy);
-  }
+Snapshot read_posture_snapshot(const std::vector<std::string>& paths) {
   Snapshot snap;
   // One read of the inputs: image scan results beside the snapshot (Inspector, ECR, Trivy,
   // Grype) are evidence files and read as such; the files the scan passes over are the snapshot.
@@ -193,7 +171,7 @@ int run_posture(const PostureOptions& opts, std::ostream& out, std::ostream& err
   so.progress = false;
   so.max_recorded_skips = SIZE_MAX;  // every passed-over file: the snapshot is read from them
   const sources::ScanStats scanned = sources::scan(
-      opts.snapshot, so,
+      paths, so,
       [&](const EventView& ev, sources::ChunkOutput&) {
         if (ev.source != Source::Vulnerability) return;
         ++snap.vulnerability_records;
@@ -208,64 +186,20 @@ int run_posture(const PostureOptions& opts, std::ostream& out, std::ostream& err
   for (const auto& s : scanned.skips)
     if (!std::binary_search(snapshot_files.begin(), snapshot_files.end(), s.file))
       snap.skips.push_back(s);
-  if (snap.objects == 0) {
-    for (const auto& s : snap.skips)
-      err << "eksir posture: skipped " << util::visible(s.message()) << "\n";
-    err << "eksir posture: no Kubernetes or EKS objects could be read\n";
-    return 2;
-  }
-  std::vector<std::string> admins;
-  std::vector<Finding> all = run_checks(snap, policy, &admins);
+  return snap;
+}
+
+std::vector<Finding> posture_results(std::vector<Finding> all, Severity min) {
   std::vector<Finding> shown;
   shown.reserve(all.size());
   for (auto& f : all)
-    if (f.severity >= *min) shown.push_back(std::move(f));
+    if (f.severity >= min) shown.push_back(std::move(f));
   // Most severe first; exempted EKS system components after everything else.
   std::stable_sort(shown.begin(), shown.end(), [](const Finding& a, const Finding& b) {
     if (a.exempted != b.exempted) return b.exempted;
     return a.severity > b.severity;
   });
-
-  if (opts.format == "json")
-    out << format_json(shown, snap, policy, admins);
-  else if (opts.format == "sarif")
-    out << format_sarif(shown);
-  else
-    format_table(out, shown, opts.width, opts.colour);
-
-  // Every line on stderr starts "eksir posture: ", as every command's do; a list under one is
-  // indented.
-  if (!opts.quiet) {
-    uint64_t exempted = 0;
-    for (const auto& f : shown) exempted += f.exempted;
-    err << fmt::format(
-        "eksir posture: {} files, {} objects ({} of kinds no check reads), {} results ({} "
-        "exempted EKS system components)\n",
-        snap.files, snap.objects, snap.other, shown.size(), exempted);
-    if (!admins.empty()) {
-      err << "eksir posture: cluster-admin holders:\n";
-      for (const auto& a : admins) err << "  " << util::visible(a) << "\n";
-    }
-    for (const auto& s : policy.suppressions)
-      err << fmt::format(
-          "eksir posture: suppression {} ({}): {} {}{}\n", util::visible(s.rule),
-          util::visible(s.reason), s.hits, s.hits == 1 ? "finding hidden" : "findings hidden",
-          s.expired ? fmt::format(" — EXPIRED {}, not applied", util::visible(s.expires))
-                    : std::string());
-    for (const auto& s : snap.skips)
-      err << "eksir posture: skipped " << util::visible(s.message()) << "\n";
-    if (snap.vulnerability_records == 0)
-      err << "eksir posture: no image scan results given: no check of the images' known "
-             "vulnerabilities (give Amazon Inspector or ECR scan findings, or Trivy / Grype "
-             "reports, with the snapshot)\n";
-    else
-      err << fmt::format("eksir posture: image scan results: {} records, {} critical or high\n",
-                         snap.vulnerability_records, snap.vulnerabilities.size());
-  }
-  if (fail_on)
-    for (const auto& f : shown)
-      if (!f.exempted && f.severity >= *fail_on) return 1;
-  return 0;
+  return shown;
 }
 
 }  // namespace eksir::cluster
