@@ -1,4 +1,5 @@
 // `eksir detect`: the rule packs and alert mappings over evidence files or a store.
+#include <memory>
 #include <ostream>
 
 #include "app/app.h"

@@ -1357,7 +1357,6 @@ void build(const CorrelationInput& in, Investigation& out) {
     const Event* event;
     std::string event_id;
     const EventPrework* work = nullptr;  // where its text is, when it was kept without it
-    uint32_t rule = UINT32_MAX;          // the rule that matched it first (input.rules)
   };
   std::unordered_map<size_t, Deferred> deferred;
   // Kept events read back from the evidence (EventPrework::light); those that could not be.
@@ -1458,8 +1457,7 @@ void build(const CorrelationInput& in, Investigation& out) {
       const Event& e = *order[n];
       const RecordRef ref{e.file, e.line, e.record};
       if (ahead[n].deferred) {
-        deferred.emplace(records.size(), Deferred{&e, std::move(ahead[n].event_id), work[n],
-                                                  work[n] ? work[n]->rule : UINT32_MAX});
+        deferred.emplace(records.size(), Deferred{&e, std::move(ahead[n].event_id), work[n]});
         // The scan's prework outlives the correlation: its facets are viewed, not copied.
         records.push_back(work[n]
                               ? ScopeRecord(std::string_view(work[n]->facets), e.time, e.source)
@@ -1495,12 +1493,14 @@ void build(const CorrelationInput& in, Investigation& out) {
   auto load_context = [&](size_t idx) -> const EventFacts* {
     if (auto it = fact_of.find(idx); it != fact_of.end()) return it->second;
     const Event* kept = nullptr;
-    uint32_t rule = UINT32_MAX;
+    // The rule that matched it, when one did: a kept event's (unknown without the scan's
+    // prework), or the rule of a record kept past the events kept whole.
+    std::optional<uint32_t> rule;
     if (idx < context_base) {
       auto d = deferred.find(idx);
       if (d == deferred.end()) return nullptr;
       kept = d->second.event;
-      rule = d->second.rule;
+      rule = d->second.work ? d->second.work->rule : detect::Engine::kNoRule;
       if (kept->raw.empty() && kept->json.empty() && d->second.work && d->second.work->light()) {
         // Not prefetched: read back on its own.
         kept = read_back_events({{kept, d->second.work}}, read_events, unread_kept, unread_why)[0];
@@ -1528,12 +1528,9 @@ void build(const CorrelationInput& in, Investigation& out) {
       return ef;
     }
     f.record = static_cast<long>(idx);
-    if (kept) {
-      f.matched = input.rules && rule < input.rules->size() ? (*input.rules)[rule].title : "";
-    } else {
+    if (!kept) {
       const auto& r = input.context->at(idx - context_base);
-      if (r.rule != UINT32_MAX)
-        f.matched = input.rules && r.rule < input.rules->size() ? (*input.rules)[r.rule].title : "";
+      if (r.rule != detect::Engine::kNoRule) rule = r.rule;
       f.repeats = r.repeats;
       f.repeats_from = r.first;
       f.repeats_until = r.last;
@@ -1544,6 +1541,8 @@ void build(const CorrelationInput& in, Investigation& out) {
         else
           f.also.push_back(id);
     }
+    if (rule)
+      f.matched = input.rules && *rule < input.rules->size() ? (*input.rules)[*rule].title : "";
     pulled_facts.push_back(std::move(f));
     fact_of[idx] = &pulled_facts.back();
     if (!pulled_facts.back().event_id.empty())

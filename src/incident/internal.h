@@ -32,8 +32,8 @@ struct EventFacts {
   TimeNs repeats_from = kNoTime, repeats_until = kNoTime;
   std::vector<std::string> also;
   std::string granted_role;  // the ClusterRole / Role the API server said allowed it
-  // A kept event no finding cites (past the records a finding cites): the title of the rule that
-  // matched it, "" when not known.
+  // An event a rule matched that no finding cites (past the records its finding cites): the
+  // title of the rule, "" when not known.
   std::optional<std::string> matched;
   bool failed = false;  // denied or failed
 };
