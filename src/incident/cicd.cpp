@@ -90,7 +90,7 @@ std::vector<DerivedFinding> cicd_findings(const std::vector<ScopeRecord>& record
     // One finding per kind of misuse and source address.
     std::map<std::pair<std::string, std::string>, std::vector<const Use*>> groups;
     for (const auto& u : uses) {
-      const std::string& ip = records[u.record].facets().source_ip;
+      const std::string ip = records[u.record].facets().source_ip;
       if (u.outside)
         groups[{"outside", ip}].push_back(&u);
       else if (!known.empty() && !u.client.empty() && !known.count(u.client) &&

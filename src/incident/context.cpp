@@ -53,7 +53,7 @@ void ContextStore::keep(const EventView& ev, unsigned worker, bool hit, uint32_t
     if (nodes.size() < kEgressNodes) nodes.insert(std::move(instance));
     node_session = true;
   }
-  std::string facets = encode_facets(record_facets(ev));
+  std::string facets = encode_facets(record_facets(ev), &interner_);
   // The same request again: counted on the copies kept. Keyed by a hash of the facets, checked
   // against the first copy's (a collision is kept as a record of its own, untracked).
   const uint64_t hash = std::hash<std::string_view>{}(facets);
@@ -62,10 +62,12 @@ void ContextStore::keep(const EventView& ev, unsigned worker, bool hit, uint32_t
   if (same && seen->second.second >= kCopiesKept) {
     Record& kept = w.records[seen->second.first];
     if (kept.rule == UINT32_MAX) kept.rule = rule;
-    ++kept.repeats;
-    if (kept.repeat_ids.size() < kRepeatIdsKept) kept.repeat_ids.push_back(detect::event_id(ev));
-    if (ev.time != kNoTime && (kept.last == kNoTime || ev.time > kept.last)) kept.last = ev.time;
-    if (ev.time != kNoTime && (kept.first == kNoTime || ev.time < kept.first)) kept.first = ev.time;
+    if (!kept.repeated) kept.repeated = std::make_unique<Repeats>();
+    Repeats& more = *kept.repeated;
+    ++more.count;
+    if (more.ids.size() < kRepeatIdsKept) more.ids.push_back(detect::event_id(ev));
+    if (ev.time != kNoTime && (more.last == kNoTime || ev.time > more.last)) more.last = ev.time;
+    if (ev.time != kNoTime && (more.first == kNoTime || ev.time < more.first)) more.first = ev.time;
     ++w.repeats;
     return;
   }
@@ -165,8 +167,8 @@ void ContextStore::seal() {
       });
       auto it = egress_.find(std::string(ip));
       if (it == egress_.end()) return false;
-      it->second += 1 + r->repeats;
-      repeats_ -= r->repeats;
+      it->second += 1 + r->repeats();
+      repeats_ -= r->repeats();
       return true;
     });
   // Each worker keeps its own first copies of a request: the requests that repeated an earlier
@@ -185,6 +187,11 @@ void ContextStore::seal() {
     w.seen = {};
     w.node_addresses = {};
   }
+}
+
+const std::vector<std::string>& ContextStore::Record::repeat_ids() const {
+  static const std::vector<std::string> none;
+  return repeated ? repeated->ids : none;
 }
 
 const std::string& ContextStore::file_of(size_t i) const {

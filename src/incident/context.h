@@ -15,7 +15,9 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <deque>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -44,25 +46,35 @@ class ContextStore {
   // After the scan, before reading: merges the workers' records in evidence order.
   void seal();
 
+  // The same request seen again after a record's copy and not kept: how many, the first and
+  // last time, and the first kRepeatIdsKept ids. Apart, as most records never repeat.
+  struct Repeats {
+    uint64_t count = 0;
+    TimeNs first = kNoTime, last = kNoTime;
+    std::vector<std::string> ids;
+  };
+  // Ordered by size: a busy week's evidence keeps millions of these.
   struct Record {
-    Source source{};
-    uint32_t worker = 0, file = 0;
     uint64_t line = 0, record = 0;
     TimeNs time = kNoTime;
     // Where the text is: in the evidence file's content (at evidence_offset, with the checksum
     // it had), or else in the worker's spill (at offset).
     uint64_t evidence_offset = kNoOffset;
-    uint32_t checksum = 0;
     uint64_t offset = 0;
+    std::string facets;                 // encoded RecordFacets
+    std::string event_id;               // auditID, CloudTrail eventID
+    std::unique_ptr<Repeats> repeated;  // null until the request is seen again
+    uint32_t worker = 0, file = 0;
+    uint32_t checksum = 0;
     uint32_t length = 0;
-    std::string facets;  // encoded RecordFacets
-    // The same request seen again after this copy and not kept: how many, and the last time.
-    uint64_t repeats = 0;
-    TimeNs first = kNoTime, last = kNoTime;  // of the repeats
-    std::string event_id;                    // auditID, CloudTrail eventID
-    std::vector<std::string> repeat_ids;     // the repeats' ids (the first kRepeatIdsKept)
-    bool node_session = false;   // a node's session from a public address (maybe the egress)
     uint32_t rule = UINT32_MAX;  // the rule that matched it (offer_hit), if one did
+    Source source{};
+    bool node_session = false;  // a node's session from a public address (maybe the egress)
+
+    uint64_t repeats() const { return repeated ? repeated->count : 0; }
+    TimeNs repeats_first() const { return repeated ? repeated->first : kNoTime; }
+    TimeNs repeats_last() const { return repeated ? repeated->last : kNoTime; }
+    const std::vector<std::string>& repeat_ids() const;
   };
   size_t size() const { return order_.size(); }
   const Record& at(size_t i) const { return *order_[i]; }
@@ -86,6 +98,9 @@ class ContextStore {
   // sessions from each were not kept.
   const std::map<std::string, uint64_t>& egress() const { return egress_; }
   std::string error() const;  // why the spill failed, if it did
+  // Holds who acted in the records' facets (and in the facets of the events kept whole, made
+  // with it too): it lives as long as the store.
+  FacetInterner& interner() { return interner_; }
 
   // Copies of one request kept before the rest are only counted.
   static constexpr uint32_t kCopiesKept = 3;
@@ -97,7 +112,7 @@ class ContextStore {
   struct Worker {
     std::FILE* spill = nullptr;
     uint64_t written = 0;
-    std::vector<Record> records;
+    std::deque<Record> records;  // no copies as it grows; order_ points into it
     std::vector<std::string> files;
     std::string last_file;
     uint32_t last_index = 0;
@@ -112,6 +127,7 @@ class ContextStore {
   };
   void keep(const EventView& ev, unsigned worker, bool hit, uint32_t rule);
 
+  FacetInterner interner_;
   std::vector<Worker> workers_;
   std::vector<const Record*> order_;
   size_t max_per_worker_;

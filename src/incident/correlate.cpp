@@ -1250,8 +1250,12 @@ std::vector<const Event*> read_back_events(
 }  // namespace
 
 EventPrework prework(const EventView& ev) {
+  return prework(ev, nullptr);
+}
+
+EventPrework prework(const EventView& ev, FacetInterner* who) {
   EventPrework w;
-  w.facets = encode_facets(record_facets(ev));
+  w.facets = encode_facets(record_facets(ev), who);
   w.event_id = detect::event_id(ev);
   w.pod_binding =
       ev.source == Source::K8sAudit && path_text(ev.doc, "objectRef.subresource") == "binding";
@@ -1355,8 +1359,9 @@ void build(const CorrelationInput& in, Investigation& out) {
   // Kept events whose facts are made only if the scope pulls them: record index → event.
   struct Deferred {
     const Event* event;
-    std::string event_id;
+    std::string own_id;                  // its id, when it has no prework to read it from
     const EventPrework* work = nullptr;  // where its text is, when it was kept without it
+    const std::string& event_id() const { return work ? work->event_id : own_id; }
   };
   std::unordered_map<size_t, Deferred> deferred;
   // Kept events read back from the evidence (EventPrework::light); those that could not be.
@@ -1371,9 +1376,6 @@ void build(const CorrelationInput& in, Investigation& out) {
     return &(*input.prework)[static_cast<size_t>(e - input.events->data())];
   };
   if (input.events) {
-    facts.reserve(input.events->size());
-    by_ref.reserve(input.events->size());
-    by_event_id.reserve(input.events->size());
     // In evidence order, whatever order the scan's workers delivered them in: of an event
     // exported twice, the first copy is the one cited, run after run.
     std::vector<const Event*> order;
@@ -1419,8 +1421,7 @@ void build(const CorrelationInput& in, Investigation& out) {
         const bool is_cited = cited.count(RecordRef{e.file, e.line, e.record}) > 0;
         const EventPrework* pw = work[i];
         if (pw && !is_cited && !pw->pod_binding) {
-          ahead[i].parsed = ahead[i].deferred = true;
-          ahead[i].event_id = pw->event_id;  // its facets are read where the scan left them
+          ahead[i].parsed = ahead[i].deferred = true;  // its facets and id are read from pw
           continue;
         }
         std::string_view text = e.normalised();
@@ -1452,12 +1453,21 @@ void build(const CorrelationInput& in, Investigation& out) {
       for (size_t t = 1; t <= helpers; ++t) pool.emplace_back(work_ahead, t, helpers + 1);
       work_ahead(0, helpers + 1);
     }
+    // Facts only for the events not deferred (a finding's thousands of matches are not); by
+    // views of their ids, so reserved.
+    const size_t made = static_cast<size_t>(
+        std::count_if(ahead.begin(), ahead.end(), [](const Ahead& a) { return !a.deferred; }));
+    facts.reserve(made);
+    by_ref.reserve(made);
+    by_event_id.reserve(made);
     std::vector<size_t> fact_of_record;
     for (size_t n = 0; n < order.size(); ++n) {
       const Event& e = *order[n];
       const RecordRef ref{e.file, e.line, e.record};
       if (ahead[n].deferred) {
-        deferred.emplace(records.size(), Deferred{&e, std::move(ahead[n].event_id), work[n]});
+        deferred.emplace(
+            records.size(),
+            Deferred{&e, work[n] ? std::string() : std::move(ahead[n].event_id), work[n]});
         // The scan's prework outlives the correlation: its facets are viewed, not copied.
         records.push_back(work[n]
                               ? ScopeRecord(std::string_view(work[n]->facets), e.time, e.source)
@@ -1531,11 +1541,11 @@ void build(const CorrelationInput& in, Investigation& out) {
     if (!kept) {
       const auto& r = input.context->at(idx - context_base);
       if (r.rule != detect::Engine::kNoRule) rule = r.rule;
-      f.repeats = r.repeats;
-      f.repeats_from = r.first;
-      f.repeats_until = r.last;
+      f.repeats = r.repeats();
+      f.repeats_from = r.repeats_first();
+      f.repeats_until = r.repeats_last();
       // A repeat with the record's own id is the record exported twice: not another time.
-      for (const auto& id : r.repeat_ids)
+      for (const auto& id : r.repeat_ids())
         if (!id.empty() && id == f.event_id && f.repeats)
           --f.repeats;
         else
@@ -1560,7 +1570,7 @@ void build(const CorrelationInput& in, Investigation& out) {
     }
     if (i < context_base) {
       const Deferred& d = deferred.at(i);
-      return {d.event->source, d.event->file, d.event->line, d.event->record, d.event_id};
+      return {d.event->source, d.event->file, d.event->line, d.event->record, d.event_id()};
     }
     const auto& r = input.context->at(i - context_base);
     return {r.source, input.context->file_of(i - context_base), r.line, r.record, r.event_id};
@@ -1974,7 +1984,7 @@ void build(const CorrelationInput& in, Investigation& out) {
     const auto d = r ? deferred.end() : deferred.find(idx);
     if (!r && d == deferred.end()) continue;
     const TimeNs time = records[idx].time;
-    uint64_t more = 1 + (r ? r->repeats : 0);
+    uint64_t more = 1 + (r ? r->repeats() : 0);
     auto add_id = [&](const std::string& id) {
       if (id.empty()) return;
       if (counted(ef, id)) {
@@ -1983,11 +1993,11 @@ void build(const CorrelationInput& in, Investigation& out) {
         ef->also.push_back(id);
       }
     };
-    add_id(r ? r->event_id : d->second.event_id);
-    for (const auto& id : r ? r->repeat_ids : no_ids) add_id(id);
+    add_id(r ? r->event_id : d->second.event_id());
+    for (const auto& id : r ? r->repeat_ids() : no_ids) add_id(id);
     if (!more) continue;
     ef->repeats += more;
-    const TimeNs last = r ? r->last : kNoTime, first = r ? r->first : kNoTime;
+    const TimeNs last = r ? r->repeats_last() : kNoTime, first = r ? r->repeats_first() : kNoTime;
     TimeNs until = last != kNoTime ? std::max(last, time) : time;
     TimeNs from = first != kNoTime ? std::min(first, time) : time;
     if (until != kNoTime && (ef->repeats_until == kNoTime || until > ef->repeats_until))

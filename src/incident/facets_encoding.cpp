@@ -22,13 +22,15 @@ void put(std::string& out, FacetTag tag, std::string_view v) {
   out.push_back('\n');
 }
 
-}  // namespace
-
-std::string encode_facets(const RecordFacets& f) {
-  std::string out;
-  out.reserve(256);
+void put_who(std::string& out, const RecordFacets& f) {
   for (const auto& k : f.credentials) put(out, T::Credential, k);
   for (const auto& k : f.identities) put(out, T::Identity, k);
+  put(out, T::Ip, f.source_ip);
+  put(out, T::Agent, f.user_agent);
+  put(out, T::Account, f.actor_account);
+}
+
+void put_what(std::string& out, const RecordFacets& f) {
   for (const auto& k : f.targets) put(out, T::Target, k);
   for (const auto& k : f.created) put(out, T::Created, k);
   for (const auto& k : f.changed) put(out, T::Changed, k);
@@ -36,9 +38,9 @@ std::string encode_facets(const RecordFacets& f) {
   for (const auto& k : f.aws_auth) put(out, T::AwsAuth, k);
   put(out, T::Owner, f.owner);
   put(out, T::GrantedBy, f.granted_by);
-  put(out, T::Ip, f.source_ip);
-  put(out, T::Agent, f.user_agent);
-  put(out, T::Account, f.actor_account);
+}
+
+void put_how(std::string& out, const RecordFacets& f) {
   put(out, T::Verb, f.verb);
   put(out, T::Detail, f.detail);
   char flags[3];
@@ -47,20 +49,123 @@ std::string encode_facets(const RecordFacets& f) {
   if (f.failed) flags[n++] = 'f';
   if (f.aws_service) flags[n++] = 's';
   put(out, T::Flags, std::string_view(flags, n));
-  return out;
 }
 
-std::string activity_key(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
+// The order of the items in an encoding made without an interner.
+int rank(FacetTag tag) {
+  switch (tag) {
+    case T::Credential:
+      return 0;
+    case T::Identity:
+      return 1;
+    case T::Target:
+      return 2;
+    case T::Created:
+      return 3;
+    case T::Changed:
+      return 4;
+    case T::Revealed:
+      return 5;
+    case T::AwsAuth:
+      return 6;
+    case T::Owner:
+      return 7;
+    case T::GrantedBy:
+      return 8;
+    case T::Ip:
+      return 9;
+    case T::Agent:
+      return 10;
+    case T::Account:
+      return 11;
+    case T::Verb:
+      return 12;
+    case T::Detail:
+      return 13;
+    case T::Flags:
+      return 14;
+  }
+  return 15;
+}
+
+// The items of an encoding that `keep` accepts, in that order.
+template <class Keep>
+std::string in_order(std::string_view s, Keep&& keep) {
+  std::vector<std::pair<FacetTag, std::string_view>> items;
+  size_t size = 0;
   for_each_facet(s, [&](FacetTag tag, std::string_view v) {
-    // The address is its own item; the client is not who acted.
-    if (tag == T::Agent || (tag == T::Credential && v.substr(0, 3) == "ip:")) return;
+    if (!keep(tag, v)) return;
+    items.emplace_back(tag, v);
+    size += v.size() + 2;
+  });
+  std::stable_sort(items.begin(), items.end(),
+                   [](const auto& a, const auto& b) { return rank(a.first) < rank(b.first); });
+  std::string out;
+  out.reserve(size);
+  for (const auto& [tag, v] : items) {
     out.push_back(static_cast<char>(tag));
     out.append(v);
     out.push_back('\n');
-  });
+  }
   return out;
+}
+
+}  // namespace
+
+std::string_view FacetInterner::intern(std::string_view who) {
+  Shard& shard = shards_[Hash{}(who) % shards_.size()];
+  std::lock_guard<std::mutex> hold(shard.lock);
+  auto it = shard.held.find(who);
+  if (it == shard.held.end()) it = shard.held.emplace(who).first;
+  return *it;
+}
+
+size_t FacetInterner::size() const {
+  size_t n = 0;
+  for (const auto& shard : shards_) {
+    std::lock_guard<std::mutex> hold(shard.lock);
+    n += shard.held.size();
+  }
+  return n;
+}
+
+std::string encode_facets(const RecordFacets& f, FacetInterner* who) {
+  // Made in a buffer of the thread's, then copied at its size: millions are kept.
+  thread_local std::string out;
+  out.clear();
+  if (who) {
+    put_who(out, f);
+    if (!out.empty()) {
+      std::string_view held = who->intern(out);
+      const char* at = held.data();
+      const auto n = static_cast<uint32_t>(held.size());
+      out.clear();
+      out.push_back(kWhoRef);
+      out.append(reinterpret_cast<const char*>(&at), sizeof at);
+      out.append(reinterpret_cast<const char*>(&n), sizeof n);
+    }
+    put_what(out, f);
+  } else {
+    for (const auto& k : f.credentials) put(out, T::Credential, k);
+    for (const auto& k : f.identities) put(out, T::Identity, k);
+    put_what(out, f);
+    put(out, T::Ip, f.source_ip);
+    put(out, T::Agent, f.user_agent);
+    put(out, T::Account, f.actor_account);
+  }
+  put_how(out, f);
+  return std::string(out);
+}
+
+std::string canonical_facets(std::string_view s) {
+  return in_order(s, [](FacetTag, std::string_view) { return true; });
+}
+
+std::string activity_key(std::string_view s) {
+  // The address is its own item; the client is not who acted.
+  return in_order(s, [](FacetTag tag, std::string_view v) {
+    return tag != T::Agent && !(tag == T::Credential && v.substr(0, 3) == "ip:");
+  });
 }
 
 RecordFacets decode_facets(std::string_view s) {
@@ -124,8 +229,7 @@ ScopeRecord::ScopeRecord(const RecordFacets& facets, TimeNs t, Source s)
     : time(t),
       source(s),
       own_(std::make_shared<const std::string>(encode_facets(facets))),
-      encoded_(*own_),
-      decoded_(std::make_shared<const RecordFacets>(facets)) {}
+      encoded_(*own_) {}
 
 ScopeRecord::ScopeRecord(std::string_view encoded, TimeNs t, Source s)
     : time(t), source(s), encoded_(encoded) {}
@@ -139,9 +243,9 @@ ScopeRecord ScopeRecord::owning(std::string encoded, TimeNs t, Source s) {
   return r;
 }
 
-const RecordFacets& ScopeRecord::facets() const {
-  if (!decoded_) decoded_ = std::make_shared<const RecordFacets>(decode_facets(encoded_));
-  return *decoded_;
+RecordFacets ScopeRecord::facets() const {
+  decoded_ = true;
+  return decode_facets(encoded_);
 }
 
 }  // namespace eksir::incident

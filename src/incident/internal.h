@@ -13,6 +13,9 @@
 
 namespace eksir::incident {
 
+// prework() with who acted held by an interner (the context store's, on the scan's workers).
+EventPrework prework(const EventView& ev, FacetInterner* who);
+
 // One event behind findings, parsed once.
 struct EventFacts {
   const Event* event = nullptr;

@@ -204,7 +204,7 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
     }
     // A record that is a slice of its file is kept without its text, which the correlation
     // reads back for the few it cites: a noisy rule set keeps a hundred thousand events.
-    EventPrework work = prework(ev);
+    EventPrework work = prework(ev, &context.interner());
     work.rule = rule;
     const size_t w = chunk.worker % kept.size();
     kept[w].push_back(keep_event(ev, work));
@@ -245,10 +245,19 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
   });
   std::vector<Event> events;
   std::vector<EventPrework> events_work;
-  for (auto& k : kept)
+  // One vector of each, made at its size, each worker's freed as it is moved.
+  size_t kept_count = 0;
+  for (const auto& k : kept) kept_count += k.size();
+  events.reserve(kept_count);
+  events_work.reserve(kept_count);
+  for (auto& k : kept) {
     for (auto& e : k) events.push_back(std::move(e));
-  for (auto& k : kept_work)
+    k = {};
+  }
+  for (auto& k : kept_work) {
     for (auto& w : k) events_work.push_back(std::move(w));
+    k = {};
+  }
   context.seal();
   snapshot_reader.join();
   info.snapshot_files = snap.files;

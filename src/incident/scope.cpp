@@ -310,7 +310,8 @@ ScopeResult pivot(const std::vector<ScopeRecord>& records, const ScopeIndex& ind
         if (w == i || records[w].time > records[i].time ||
             (records[w].time == records[i].time && w > i))
           continue;
-        before = {records[w].facets().aws_auth.begin(), records[w].facets().aws_auth.end()};
+        auto written = records[w].facets().aws_auth;
+        before = {written.begin(), written.end()};
         known = true;
       }
       for (const auto& e : f.aws_auth) {
@@ -385,8 +386,9 @@ ScopeResult pivot(const std::vector<ScopeRecord>& records, const ScopeIndex& ind
   for (const auto& s : seed_keys) add_seed(s);
 
   // Counted by distinct request (a record may be reached through several seeds, and how many
-  // copies of one request the scan kept depends on how it split the evidence).
-  std::unordered_set<std::string_view> owner_skipped, other_logins;
+  // copies of one request the scan kept depends on how it split the evidence): by a hash of
+  // the request's facets as they read whatever interned them.
+  std::unordered_set<uint64_t> owner_skipped, other_logins;
   while (!queue.empty()) {
     std::string key = std::move(queue.front());
     queue.pop_front();
@@ -399,7 +401,8 @@ ScopeResult pivot(const std::vector<ScopeRecord>& records, const ScopeIndex& ind
         for (uint32_t i : it->second) {
           if (out.pulled.count(i)) continue;
           if (Owner o = owner_use(i, seed); o != Owner::No) {
-            (o == Owner::OtherLogin ? other_logins : owner_skipped).insert(records[i].encoded());
+            (o == Owner::OtherLogin ? other_logins : owner_skipped)
+                .insert(std::hash<std::string>{}(canonical_facets(records[i].encoded())));
             continue;
           }
           pull(i, through);

@@ -25,8 +25,9 @@ namespace eksir::incident {
 
 // A record as the scope sees it: its facets in their encoded form (encode_facets), decoded only
 // for the records the pivot looks into — the index is built from the encoding, so the tens of
-// thousands of records nobody pulls cost a string each, not a RecordFacets each.
-// Not thread-safe: the decoded form is cached on first use.
+// thousands of records nobody pulls cost a string each, not a RecordFacets each. The decoded
+// form is made on each call, not kept: on busy evidence the pivot looks into hundreds of
+// thousands of records, and keeping each decoded would cost a kilobyte a record.
 struct ScopeRecord {
   ScopeRecord() = default;
   ScopeRecord(const RecordFacets& facets, TimeNs time, Source source);
@@ -35,17 +36,17 @@ struct ScopeRecord {
   // Encoded facets kept by the record.
   static ScopeRecord owning(std::string encoded, TimeNs time, Source source);
 
-  const RecordFacets& facets() const;
+  RecordFacets facets() const;
   std::string_view encoded() const { return encoded_; }
-  bool decoded() const { return decoded_ != nullptr; }
+  bool decoded() const { return decoded_; }  // whether facets() was ever called
 
   TimeNs time = kNoTime;
   Source source{};
 
  private:
+  mutable bool decoded_ = false;
   std::shared_ptr<const std::string> own_;  // the encoding, when made here
   std::string_view encoded_;
-  mutable std::shared_ptr<const RecordFacets> decoded_;
 };
 
 // Why a key is in the attacker's scope.

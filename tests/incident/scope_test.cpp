@@ -579,7 +579,6 @@ TEST(Scope, EncodedFacetsRoundTripAndNewlinesCannotForgeAnItem) {
   EXPECT_TRUE(d.failed);
   EXPECT_FALSE(d.read_only);
   ScopeRecord owned(f, 5, Source::K8sAudit);
-  EXPECT_TRUE(owned.decoded());
   ScopeRecord copy = owned;
   EXPECT_EQ(copy.encoded(), owned.encoded());
   EXPECT_EQ(copy.facets().targets, f.targets);
