@@ -184,8 +184,8 @@ void ContextStore::seal() {
     return a->record < b->record;
   });
   for (auto& w : workers_) {
-    w.seen = {};
-    w.node_addresses = {};
+    decltype(w.seen)().swap(w.seen);
+    decltype(w.node_addresses)().swap(w.node_addresses);
   }
 }
 
@@ -259,6 +259,20 @@ void ContextStore::prefetch(const std::vector<size_t>& indices) const {
             fmt::format("{}: {}", path, error.empty() ? "changed since it was read" : error);
     }
   }
+}
+
+void ContextStore::release() {
+  std::vector<const Record*>().swap(order_);
+  decltype(fetched_)().swap(fetched_);
+  for (auto& w : workers_) {
+    if (w.spill) std::fclose(w.spill);
+    w.spill = nullptr;
+    std::deque<Record>().swap(w.records);
+    std::string().swap(w.memory);
+    decltype(w.seen)().swap(w.seen);
+    decltype(w.node_addresses)().swap(w.node_addresses);
+  }
+  interner_.clear();
 }
 
 std::string ContextStore::error() const {

@@ -98,6 +98,9 @@ class ContextStore {
   // sessions from each were not kept.
   const std::map<std::string, uint64_t>& egress() const { return egress_; }
   std::string error() const;  // why the spill failed, if it did
+  // Frees the records, their texts and the interned parts, keeping the counts, egress and
+  // errors above: once the correlation is done, nothing reads a record again.
+  void release();
   // Holds who acted in the records' facets (and in the facets of the events kept whole, made
   // with it too): it lives as long as the store.
   FacetInterner& interner() { return interner_; }

@@ -89,6 +89,7 @@ class FacetInterner {
  public:
   std::string_view intern(std::string_view who);
   size_t size() const;  // distinct parts held
+  void clear();         // no encoding made with it may be read after
 
  private:
   struct Hash {

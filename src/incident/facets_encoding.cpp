@@ -129,6 +129,13 @@ size_t FacetInterner::size() const {
   return n;
 }
 
+void FacetInterner::clear() {
+  for (auto& shard : shards_) {
+    std::lock_guard<std::mutex> hold(shard.lock);
+    decltype(shard.held)().swap(shard.held);
+  }
+}
+
 std::string encode_facets(const RecordFacets& f, FacetInterner* who) {
   // Made in a buffer of the thread's, then copied at its size: millions are kept.
   thread_local std::string out;

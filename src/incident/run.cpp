@@ -312,6 +312,12 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
         "lacks them",
         util::thousands(context.unread()), context.unread() == 1 ? "" : "s",
         context.unread_error()));
+  // What the scan kept is not read past the correlation: freed before the case is saved and
+  // the reports parse the incident.
+  std::vector<Event>().swap(events);
+  std::vector<EventPrework>().swap(events_work);
+  std::vector<detect::Finding>().swap(findings);  // inv.findings holds them
+  context.release();
   for (const auto& w : engine.withheld()) inv.incident.gaps.push_back("withheld: " + w.text());
   if (std::string line = detect::spill_text(engine.spilled(), o.memory); !line.empty()) {
     if (engine.spilled().error.empty())
@@ -445,8 +451,6 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
     write_summary(inv, out, o.colour, o.width);
   }
   out.flush();
-  events.clear();
-  events.shrink_to_fit();
   if (reporter.joinable()) reporter.join();
   std::vector<std::string> written = {"case.db"};
   if (json_error.empty()) written.push_back("incident.json");
