@@ -23,6 +23,7 @@ const Checks& checks() {
     Checks c;
     add_query_checks(c);
     add_rule_checks(c);
+    add_eql_checks(c);
     return c;
   }();
   return all;
