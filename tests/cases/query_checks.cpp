@@ -26,12 +26,9 @@ const SampleEvents& events_of(const Case& c) {
   return *slot;
 }
 
-#define PARSE_OR_FAIL(r, c)                               \
-  query::ParseResult r = query::parse((c).text("query")); \
-  ASSERT_TRUE(r.ok()) << r.error().message
-
 void kql_eval(const Case& c) {
-  PARSE_OR_FAIL(r, c);
+  query::ParseResult r = query::parse(c.text("query"));
+  ASSERT_TRUE(r.ok()) << r.error().message;
   query::CompiledQuery q = query::compile(r->root);
   size_t n = 0;
   for (const auto& item : events_of(c))
@@ -40,7 +37,8 @@ void kql_eval(const Case& c) {
 }
 
 void kql_tree(const Case& c) {
-  PARSE_OR_FAIL(r, c);
+  query::ParseResult r = query::parse(c.text("query"));
+  ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(query::to_string(r->root), c.text("tree"));
 }
 
@@ -52,7 +50,8 @@ void kql_error(const Case& c) {
 }
 
 void kql_required_literals(const Case& c) {
-  PARSE_OR_FAIL(r, c);
+  query::ParseResult r = query::parse(c.text("query"));
+  ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(query::compile(r->root).required_literals(), c.strings("literals"));
 }
 
@@ -73,7 +72,8 @@ std::string show(const util::LiteralClauses& clauses) {
 }
 
 void kql_text_literals(const Case& c) {
-  PARSE_OR_FAIL(r, c);
+  query::ParseResult r = query::parse(c.text("query"));
+  ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(show(query::text_literals(r->root)), c.text("clauses"));
 }
 

@@ -24,6 +24,7 @@ const Checks& checks() {
     add_query_checks(c);
     add_rule_checks(c);
     add_eql_checks(c);
+    add_esql_checks(c);
     return c;
   }();
   return all;
