@@ -347,6 +347,103 @@ void isolate_instance(PlanContext& ctx, const std::string& instance, const std::
   ctx.add(s);
 }
 
+// What containment acts on: the incident's pods by namespace and by node, the nodes (those of
+// the pods, those named with their instances, those of the instances), and instances tied to no
+// node.
+struct NodeInfo {
+  std::string instance;
+  std::vector<std::string> findings;
+  std::string why;
+  bool host = false;  // a compromised host (compromised_host): isolated from the network
+};
+
+struct Targets {
+  std::map<std::string, std::vector<const Affected*>> pods_by_ns;
+  std::map<std::string, std::vector<const Affected*>> pods_by_node;
+  std::map<std::string, NodeInfo> nodes;
+  std::vector<std::pair<std::string, const Affected*>> lone_instances;
+};
+
+Targets targets(PlanContext& ctx) {
+  const IncidentView& inc = ctx.incident;
+  // Pods by namespace, and the nodes they ran on. A name that breaks its rule still gets its
+  // steps: they are blocked and say which value failed.
+  Targets t;
+  for (const auto* p : inc.of_kind("pod")) {
+    t.pods_by_ns[p->ns].push_back(p);
+    std::string node = p->attr("node");
+    if (!node.empty()) t.pods_by_node[node].push_back(p);
+  }
+  // Nodes and instances named by the incident (host compromise evidence).
+  for (const auto& [node, pods] : t.pods_by_node) {
+    t.nodes[node].why = "node of " + pods.front()->ns + "/" + pods.front()->name;
+    for (const auto* p : pods)
+      t.nodes[node].findings.insert(t.nodes[node].findings.end(), p->findings.begin(),
+                                    p->findings.end());
+  }
+  for (const auto* n : inc.of_kind("node")) {
+    std::string id = n->attr("instance_id");
+    bool tied = command::valid(Type::instance_id, id);
+    // A name the evidence calls a node (a runtime alert's hostname) is only acted on when it is
+    // tied to an instance or hosts an affected pod.
+    if (!tied && !t.pods_by_node.count(n->name)) {
+      ctx.plan.notes.push_back("node " + n->name +
+                               " is named by the evidence but tied to no instance or affected "
+                               "pod: not cordoned (check with kubectl get node " +
+                               command::shell_quote(n->name) + ")");
+      continue;
+    }
+    auto& info = t.nodes[n->name];
+    info.host = compromised_host(inc, n->name, tied ? id : "");
+    info.why = n->why;
+    info.findings.insert(info.findings.end(), n->findings.begin(), n->findings.end());
+    if (tied) info.instance = id;
+  }
+  // The node an instance of the incident runs is cordoned and drained as well (every node of the
+  // incident, not only the first).
+  for (const auto* i : inc.of_kind("instance")) {
+    std::string id = pick(Type::instance_id, {i->name, i->id});
+    std::string node = i->attr("node");
+    if (!node.empty()) {
+      auto& info = t.nodes[node];
+      if (info.why.empty()) info.why = i->why;
+      info.findings.insert(info.findings.end(), i->findings.begin(), i->findings.end());
+      info.instance = id;
+      info.host = info.host || compromised_host(inc, node, id);
+    } else {
+      t.lone_instances.push_back({id, i});
+    }
+  }
+  return t;
+}
+
+// Evidence first: the pods' logs and specs, then snapshots of the instances' volumes.
+void keep_evidence(PlanContext& ctx, const Targets& t) {
+  for (const auto& [ns, pods] : t.pods_by_ns)
+    for (const auto* p : pods) evidence_steps(ctx, *p);
+  for (const auto& [node, info] : t.nodes)
+    if (!info.instance.empty()) snapshot_step(ctx, info.instance, node, info.findings, info.why);
+  for (const auto& [id, a] : t.lone_instances) snapshot_step(ctx, id, "", a->findings, a->why);
+}
+
+// Network isolation of the pods, then the nodes, then the compromised hosts' instances.
+void isolate_network(PlanContext& ctx, const Targets& t) {
+  std::map<std::string, Isolation> isolation;
+  for (const auto& [ns, pods] : t.pods_by_ns) isolation[ns] = plan_isolation(ctx, ns, pods);
+  for (const auto& [ns, pods] : t.pods_by_ns) isolate_pods(ctx, ns, pods, isolation[ns]);
+  for (const auto& [node, info] : t.nodes) {
+    auto it = t.pods_by_node.find(node);
+    isolate_node(ctx, node,
+                 it == t.pods_by_node.end() ? std::vector<const Affected*>{} : it->second,
+                 isolation, info.findings, info.why);
+  }
+  for (const auto& [node, info] : t.nodes)
+    if (info.host && !info.instance.empty())
+      isolate_instance(ctx, info.instance, node, info.findings, info.why);
+  for (const auto& [id, a] : t.lone_instances)
+    isolate_instance(ctx, id, a->attr("node"), a->findings, a->why);
+}
+
 }  // namespace
 
 void build_contain(PlanContext& ctx) {
@@ -357,89 +454,13 @@ void build_contain(PlanContext& ctx) {
         "Medium severity and above; review the findings and close or escalate the case");
     return;
   }
-  // Pods by namespace, and the nodes they ran on. A name that breaks its rule still gets its
-  // steps: they are blocked and say which value failed.
-  std::map<std::string, std::vector<const Affected*>> pods_by_ns;
-  std::map<std::string, std::vector<const Affected*>> pods_by_node;
-  for (const auto* p : inc.of_kind("pod")) {
-    pods_by_ns[p->ns].push_back(p);
-    std::string node = p->attr("node");
-    if (!node.empty()) pods_by_node[node].push_back(p);
-  }
-  // Nodes and instances named by the incident (host compromise evidence).
-  struct NodeInfo {
-    std::string instance;
-    std::vector<std::string> findings;
-    std::string why;
-    bool host = false;  // a compromised host (compromised_host): isolated from the network
-  };
-  std::map<std::string, NodeInfo> nodes;
-  for (const auto& [node, pods] : pods_by_node) {
-    nodes[node].why = "node of " + pods.front()->ns + "/" + pods.front()->name;
-    for (const auto* p : pods)
-      nodes[node].findings.insert(nodes[node].findings.end(), p->findings.begin(),
-                                  p->findings.end());
-  }
-  for (const auto* n : inc.of_kind("node")) {
-    std::string id = n->attr("instance_id");
-    bool tied = command::valid(Type::instance_id, id);
-    // A name the evidence calls a node (a runtime alert's hostname) is only acted on when it is
-    // tied to an instance or hosts an affected pod.
-    if (!tied && !pods_by_node.count(n->name)) {
-      ctx.plan.notes.push_back("node " + n->name +
-                               " is named by the evidence but tied to no instance or affected "
-                               "pod: not cordoned (check with kubectl get node " +
-                               command::shell_quote(n->name) + ")");
-      continue;
-    }
-    auto& info = nodes[n->name];
-    info.host = compromised_host(inc, n->name, tied ? id : "");
-    info.why = n->why;
-    info.findings.insert(info.findings.end(), n->findings.begin(), n->findings.end());
-    if (tied) info.instance = id;
-  }
-  // The node an instance of the incident runs is cordoned and drained as well (every node of the
-  // incident, not only the first).
-  std::vector<std::pair<std::string, const Affected*>> lone_instances;
-  for (const auto* i : inc.of_kind("instance")) {
-    std::string id = pick(Type::instance_id, {i->name, i->id});
-    std::string node = i->attr("node");
-    if (!node.empty()) {
-      auto& info = nodes[node];
-      if (info.why.empty()) info.why = i->why;
-      info.findings.insert(info.findings.end(), i->findings.begin(), i->findings.end());
-      info.instance = id;
-      info.host = info.host || compromised_host(inc, node, id);
-    } else {
-      lone_instances.push_back({id, i});
-    }
-  }
-
+  const Targets t = targets(ctx);
   // 1. Evidence first.
-  for (const auto& [ns, pods] : pods_by_ns)
-    for (const auto* p : pods) evidence_steps(ctx, *p);
-  for (const auto& [node, info] : nodes)
-    if (!info.instance.empty()) snapshot_step(ctx, info.instance, node, info.findings, info.why);
-  for (const auto& [id, a] : lone_instances) snapshot_step(ctx, id, "", a->findings, a->why);
-
+  keep_evidence(ctx, t);
   // 2. Logging the attacker turned off, back on: what happens from now on is recorded.
   contain_trails(ctx);
-
   // 3. Network isolation of the pods, then the nodes.
-  std::map<std::string, Isolation> isolation;
-  for (const auto& [ns, pods] : pods_by_ns) isolation[ns] = plan_isolation(ctx, ns, pods);
-  for (const auto& [ns, pods] : pods_by_ns) isolate_pods(ctx, ns, pods, isolation[ns]);
-  for (const auto& [node, info] : nodes) {
-    auto it = pods_by_node.find(node);
-    isolate_node(ctx, node, it == pods_by_node.end() ? std::vector<const Affected*>{} : it->second,
-                 isolation, info.findings, info.why);
-  }
-  for (const auto& [node, info] : nodes)
-    if (info.host && !info.instance.empty())
-      isolate_instance(ctx, info.instance, node, info.findings, info.why);
-  for (const auto& [id, a] : lone_instances)
-    isolate_instance(ctx, id, a->attr("node"), a->findings, a->why);
-
+  isolate_network(ctx, t);
   // 4. Credentials: access keys, EKS access, aws-auth mappings, role sessions, service account
   // tokens.
   contain_access_keys(ctx);
@@ -448,82 +469,10 @@ void build_contain(PlanContext& ctx) {
   contain_open_bindings(ctx);
   contain_role_sessions(ctx);
   contain_service_accounts(ctx);
-
   // 5. What the attacker opened on security groups.
-  for (const auto* g : inc.of_kind("security_group")) {
-    std::string sg = pick(Type::security_group_id, {g->name, g->id});
-    std::vector<std::string> rules = split_list(g->attr("rules"));
-    Step s;
-    s.id = "contain/revoke-sg-rules/" + sg;
-    s.kind = "change";
-    s.action = "Revoke the ingress rules opened on the security group during the incident";
-    s.target = "security group " + sg + (rules.empty() ? "" : " rules " + join(rules));
-    if (rules.empty()) {
-      s.blocked = "the evidence names no rule ids for " + sg +
-                  ": list them with aws ec2 describe-security-group-rules --filters "
-                  "Name=group-id,Values=" +
-                  command::shell_quote(sg);
-    } else {
-      s.command = ctx.finish(s, ctx.aws("ec2", "revoke-security-group-ingress")
-                                    .opt("--group-id", sg)
-                                    .list("--security-group-rule-ids", rules));
-      s.capture = ctx.finish(
-          s,
-          ctx.aws("ec2", "describe-security-group-rules").list("--security-group-rule-ids", rules));
-    }
-    s.reason = g->why + (g->attr("opened").empty() ? "" : " (opened: " + g->attr("opened") + ")");
-    s.findings = g->findings;
-    s.expected = "the ports opened to the attacker are closed again";
-    s.impact = "none expected: the rules were added during the incident";
-    s.undo_text =
-        "the revoked rules are in the journal (captured); recovery does not re-open "
-        "them because the attacker added them";
-    s.permanent = true;
-    ctx.add(s);
-  }
-
+  contain_security_groups(ctx);
   // 6. The API endpoint, last: once restricted, only trusted ranges reach the cluster.
-  bool credentials = !inc.of_kind("access_key").empty() || !inc.of_kind("iam_role").empty() ||
-                     !inc.of_kind("iam_user").empty() || !inc.of_kind("access_entry").empty();
-  bool open_endpoint = std::find(inc.public_access_cidrs.begin(), inc.public_access_cidrs.end(),
-                                 "0.0.0.0/0") != inc.public_access_cidrs.end() ||
-                       inc.has_rule("eksir-eks-endpoint-public");
-  if ((credentials || open_endpoint) && !inc.cluster.empty()) {
-    const std::vector<std::string>& cidrs = ctx.options.trusted_cidrs;
-    Step s;
-    s.id = "contain/restrict-endpoint/" + inc.cluster;
-    s.kind = "change";
-    s.action = "Restrict the cluster's public API endpoint to trusted source ranges";
-    s.target = "EKS cluster " + inc.cluster;
-    if (cidrs.empty()) {
-      s.blocked = "no trusted CIDR: pass --trusted-cidr (or set trusted_cidrs in eksir.yaml)";
-    } else {
-      for (const auto& c : cidrs) ctx.require(s, Type::ipv4_cidr, c, "trusted CIDR");
-      s.command = ctx.finish(
-          s, ctx.aws("eks", "update-cluster-config")
-                 .opt("--name", inc.cluster)
-                 .opt("--resources-vpc-config",
-                      "endpointPublicAccess=true,publicAccessCidrs=" + join(cidrs, ",")));
-    }
-    s.capture = ctx.finish(s, ctx.aws("eks", "describe-cluster").opt("--name", inc.cluster));
-    s.reason = open_endpoint ? "the API endpoint is open to 0.0.0.0/0 and the incident's "
-                               "credentials reached it from outside"
-                             : "the incident's credentials reached the API from outside";
-    s.expected = "only " + (cidrs.empty() ? std::string("the trusted ranges") : join(cidrs)) +
-                 " reach the public endpoint (the update takes a few minutes: aws eks "
-                 "describe-update)";
-    s.impact =
-        "clients outside these ranges (CI/CD, developers, SaaS tools) lose API access "
-        "until recovery";
-    s.warning =
-        "the machine running eksir must be inside these ranges or reach the private "
-        "endpoint, or later kubectl steps fail. " +
-        production_warning(ctx.incident, "");
-    s.undo_from = UndoFrom::endpoint_cidrs;
-    s.undo_text = "restore the public access ranges captured before the change";
-    ctx.add(s);
-  }
-
+  contain_endpoint(ctx);
   if (ctx.plan.steps.empty())
     ctx.plan.notes.push_back(
         "nothing to contain: the incident names no pod, node, credential, security group or "

@@ -114,6 +114,18 @@ void eradicate_workloads(PlanContext& ctx, std::set<std::string>& namespaces);
 // images.cpp: each workload running a vulnerable image of the incident moved to the image
 // rebuilt with the fixes (--rebuilt-image), once the evidence of its compromised pods is kept.
 void eradicate_images(PlanContext& ctx, const std::vector<store::JournalEntry>& journal);
+// rbac.cpp: the bindings, roles and service accounts the attacker created.
+void eradicate_rbac(PlanContext& ctx, const std::vector<store::JournalEntry>& journal);
+// hosts.cpp: the instance of a compromised host terminated (its node group replaces it).
+void eradicate_hosts(PlanContext& ctx);
+// admission.cpp: Pod Security Admission on the namespaces, the Gatekeeper constraint against
+// privileged containers.
+void eradicate_pod_security(PlanContext& ctx, const std::set<std::string>& namespaces);
+void eradicate_privileged_containers(PlanContext& ctx);
+// security_groups.cpp: the ingress rules the attacker opened, revoked.
+void contain_security_groups(PlanContext& ctx);
+// endpoint.cpp: the public API endpoint restricted to trusted ranges, last of containment.
+void contain_endpoint(PlanContext& ctx);
 // identities.cpp: what the attacker made or held in IAM: access keys, users (after their keys and
 // policies), roles (after their policies).
 void eradicate_access_keys(PlanContext& ctx);

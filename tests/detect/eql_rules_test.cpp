@@ -1,7 +1,7 @@
 // Elastic EQL rules through the engine: the shared set's census (each rule loads or says which
-// construct or events it needs), Elastic's case rules, and positive and negative events in the
-// real CloudTrail and Kubernetes audit shapes for a representative set of rules, sequences with
-// maxspan, per-step `by` and `until` included.
+// construct or events it needs), and sequences in the real CloudTrail and Kubernetes audit shapes,
+// with maxspan, per-step `by` and `until`. Elastic's case rules and representative rules on one
+// event are data: tests/cases/detect/eql_case_rules.yaml and elastic_rule_files.yaml.
 #include <gtest/gtest.h>
 
 #include <fmt/format.h>
@@ -44,9 +44,6 @@ size_t fired(const rules::Rule& r, const std::vector<std::string>& events) {
     EXPECT_EQ(err, "") << e;
   }
   return engine.finish().size();
-}
-size_t fired(const rules::Rule& r, const std::string& event) {
-  return fired(r, std::vector<std::string>{event});
 }
 
 // A CloudTrail record (the shape CloudTrail delivers), at 2026-03-14T09:00:00Z + seconds.
@@ -171,7 +168,7 @@ any where event.action == "x"
   EXPECT_TRUE(el.result.rules.empty());
 }
 
-// ---- case rules -------------------------------------------------------------------------------
+// ---- a rule of one query ------------------------------------------------------------------------
 
 std::string eql_rule(const std::string& query, const std::string& extra = "") {
   return fmt::format(R"([rule]
@@ -190,100 +187,7 @@ query = '''
                      extra, query);
 }
 
-TEST(ElasticEql, CaseRulesAreElastics) {
-  const std::string ev = cloudtrail("iam.amazonaws.com", "AttachUserPolicy",
-                                    {{"userName", "bob"},
-                                     {"policyArn", "arn:aws:iam::aws:policy/AdministratorAccess"}})
-                             .dump();
-  struct Case {
-    const char* query;
-    size_t fires;
-  };
-  const Case cases[] = {
-      {R"(any where event.action == "AttachUserPolicy")", 1},
-      {R"(any where event.action == "attachuserpolicy")", 0},
-      {R"(any where event.action != "attachuserpolicy")", 1},
-      {R"(any where event.action : "attachuserpolicy")", 1},
-      {R"(any where event.action : "attach*")", 1},
-      {R"(any where event.action == "Attach*")", 0},
-      {R"(any where event.action like "Attach*")", 1},
-      {R"(any where event.action like "attach*")", 0},
-      {R"(any where event.action like~ "attach*")", 1},
-      {R"(any where event.action like~ "attach?serpolicy")", 1},
-      {R"(any where event.action in ("attachuserpolicy"))", 0},
-      {R"(any where event.action in~ ("attachuserpolicy"))", 1},
-      {R"(any where event.action not in ("AttachUserPolicy"))", 0},
-      {R"(any where event.action regex "Attach[A-Z][a-z]+Policy")", 1},
-      {R"(any where event.action regex "Attach")", 0},  // the whole value, as Lucene's regexp
-      {R"(any where event.action regex~ "attach.*")", 1},
-      {R"(any where startsWith(event.action, "attach"))", 0},
-      {R"(any where startsWith~(event.action, "attach"))", 1},
-      {R"(any where endsWith(event.action, "Policy"))", 1},
-      {R"(any where stringContains(aws.cloudtrail.request_parameters, "administratoraccess"))", 0},
-      {R"(any where stringContains~(aws.cloudtrail.request_parameters, "administratoraccess"))", 1},
-      {R"(any where stringContains(aws.cloudtrail.request_parameters, user.target.name))", 1},
-      {R"(any where stringContains(aws.cloudtrail.request_parameters, cloud.account.id))", 0},
-      {R"(any where stringContains(aws.cloudtrail.user_identity.arn, cloud.account.id))", 1},
-      {R"(any where user.name == null)", 0},
-      {R"(any where aws.cloudtrail.error_code == null)", 1},
-      {R"(any where ?aws.cloudtrail.error_code != null)", 0},
-      {R"(iam where true)", 1},
-      {R"(authentication where true)", 0},
-  };
-  for (const auto& c : cases)
-    EXPECT_EQ(fired(load_toml(eql_rule(c.query)), ev), c.fires) << c.query;
-}
-
-// ---- representative rules of the shared set -------------------------------------------------
-
-TEST(ElasticEql, StringContainsOnRequestParametersWithCategoryOverride) {
-  // info where (event.type), stringContains with a `*` in the value.
-  rules::Rule r = load_one("aws/persistence_rds_db_instance_password_modified.toml");
-  json pos = cloudtrail("rds.amazonaws.com", "ModifyDBInstance",
-                        {{"dBInstanceIdentifier", "db-1"},
-                         {"masterUserPassword", "****"},
-                         {"applyImmediately", true}});
-  EXPECT_EQ(fired(r, pos.dump()), 1u);
-  json other = cloudtrail("rds.amazonaws.com", "ModifyDBInstance",
-                          {{"dBInstanceIdentifier", "db-1"}, {"applyImmediately", true}});
-  EXPECT_EQ(fired(r, other.dump()), 0u);
-  json failed = pos;
-  failed["errorCode"] = "AccessDenied";
-  EXPECT_EQ(fired(r, failed.dump()), 0u);
-}
-
-TEST(ElasticEql, PublicBucketPolicyMatchesALiteralStar) {
-  rules::Rule r = load_one("aws/exfiltration_s3_bucket_policy_added_for_public_access.toml");
-  json policy = {{"Version", "2012-10-17"},
-                 {"Statement", {{{"Effect", "Allow"}, {"Principal", "*"}, {"Action", "s3:*"}}}}};
-  json pos = cloudtrail("s3.amazonaws.com", "PutBucketPolicy",
-                        {{"bucketName", "b"}, {"bucketPolicy", policy}});
-  EXPECT_EQ(fired(r, pos.dump()), 1u);
-  policy["Statement"][0]["Principal"] = {{"AWS", "arn:aws:iam::444455556666:root"}};
-  json neg = cloudtrail("s3.amazonaws.com", "PutBucketPolicy",
-                        {{"bucketName", "b"}, {"bucketPolicy", policy}});
-  EXPECT_EQ(fired(r, neg.dump()), 0u);
-}
-
-TEST(ElasticEql, IamCategoryFromElasticsTable) {
-  rules::Rule r =
-      load_one("aws/privilege_escalation_iam_administratoraccess_policy_attached_to_user.toml");
-  json pos = cloudtrail(
-      "iam.amazonaws.com", "AttachUserPolicy",
-      {{"userName", "bob"}, {"policyArn", "arn:aws:iam::aws:policy/AdministratorAccess"}});
-  EXPECT_EQ(fired(r, pos.dump()), 1u);
-  json neg =
-      cloudtrail("iam.amazonaws.com", "AttachUserPolicy",
-                 {{"userName", "bob"}, {"policyArn", "arn:aws:iam::aws:policy/ReadOnlyAccess"}});
-  EXPECT_EQ(fired(r, neg.dump()), 0u);
-}
-
-TEST(ElasticEql, KubernetesBackquotedAnnotation) {
-  rules::Rule r = load_one("kubernetes/execution_forbidden_creation_request.toml");
-  EXPECT_EQ(fired(r, audit("eve", "create", "pods", "forbid").dump()), 1u);
-  EXPECT_EQ(fired(r, audit("eve", "create", "pods", "allow").dump()), 0u);
-  EXPECT_EQ(fired(r, audit("eve", "get", "pods", "forbid").dump()), 0u);
-}
+// ---- sequences of representative rules of the shared set ----------------------------------------
 
 TEST(ElasticEql, BedrockSequenceByAccessKeyWithMaxspan) {
   rules::Rule r =

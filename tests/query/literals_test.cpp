@@ -1,5 +1,6 @@
-// required_literals(): the scanner's prefilter. Cases, and a soundness check over every sample
-// event: whenever a query matches, its raw text contains every literal.
+// required_literals(): the scanner's prefilter. A soundness check over every sample event: whenever
+// a query matches, its raw text contains every literal. Its cases are data:
+// tests/cases/query/required_literals.yaml.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -15,61 +16,6 @@ namespace eksir::query {
 namespace {
 
 using test::SampleEvents;
-
-struct LiteralCase {
-  const char* query;
-  std::vector<std::string> literals;
-};
-
-const LiteralCase kCases[] = {
-    {"eventName:CreateCluster", {"CreateCluster"}},
-    {"event.action:CreateCluster", {"CreateCluster"}},  // ECS name over native paths
-    {"action.event:\"DeleteCluster\"", {"DeleteCluster"}},
-    {"verb:create and objectRef.resource:pods/exec", {"create", "pods"}},  // no '/': may be escaped
-    {"verb:create and not user.username:admin", {"create"}},
-    {"verb:create and (objectRef.resource:pods or objectRef.resource:secrets)", {"create"}},
-    {"(verb:create and objectRef.resource:pods) or verb:delete", {}},
-    {"a:one or b:two", {}},
-    {"not verb:create", {}},
-    {"user.name:alice", {"alice"}},  // ARN's last part is still verbatim
-    {"source.ip:10.1.2.3", {"10.1.2.3"}},
-    {"userIdentity.arn:\"arn:aws:iam::123456789012:user/alice\"",
-     {"arn:aws:iam::123456789012:user"}},
-    {"eventName:List*", {"List"}},
-    {"eventName:*Cluster", {"Cluster"}},
-    {"eventName:Del*Clu*", {"Clu", "Del"}},
-    {"eventName:Li*st", {}},  // runs too short
-    {"verb:ab", {}},
-    {"requestObject.spec.containers:{ image:nginx and securityContext.privileged:true }",
-     {"nginx"}},
-    {"a:x and a:xyz and a:xyzw", {"xyzw"}},  // contained literals dropped
-    {"kubernetes.audit.annotations.authorization_k8s_io/decision:allow", {"allow"}},
-    {R"(a:x\<y\>zzz)", {"zzz"}},
-    {"message:\"say \\\"hi\\\" twice\"", {" twice"}},
-    {"a:\"caf\u00e9 latte\"", {" latte"}},  // non-ASCII is never part of a literal
-    // Nothing safe: numbers, booleans, times, computed fields, free text, exists, ranges.
-    {"responseStatus.code:403", {}},
-    {"privileged:true", {}},
-    {"eventTime:\"2018-05-28T19:16:43Z\"", {}},
-    {"@timestamp:\"2018-05-28T19:16:43Z\"", {}},
-    {"event.outcome:failure", {}},
-    {"event.dataset:aws.cloudtrail", {}},
-    {"cloud.provider:aws", {}},
-    {"aws.cloudtrail.request_parameters:*includeManagementEvents*false*", {}},
-    {"minikube", {}},
-    {"errorCode:*", {}},
-    {"code >= \"abc\"", {}},
-    {"", {}},
-};
-
-TEST(RequiredLiterals, Cases) {
-  for (const LiteralCase& c : kCases) {
-    SCOPED_TRACE(c.query);
-    ParseResult r = parse(c.query);
-    ASSERT_TRUE(r.ok()) << r.error().message;
-    EXPECT_EQ(compile(r->root).required_literals(), c.literals);
-  }
-}
 
 // Every sample event, with its source.
 std::vector<std::shared_ptr<SampleEvents>> all_samples() {

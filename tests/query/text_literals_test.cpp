@@ -1,4 +1,5 @@
-// text_literals(): what the readers' prefilter requires of a record's raw text, case by case.
+// text_literals(): what the readers' prefilter requires of a record's raw text, for what a query's
+// text cannot say; the cases of a query are data: tests/cases/query/text_literals.yaml.
 // The differential test (tests/sources/prefilter_differential_test.cpp) checks it end to end.
 #include <gtest/gtest.h>
 
@@ -24,79 +25,6 @@ std::string show(const util::LiteralClauses& clauses) {
     out += one;
   }
   return out;
-}
-
-std::string literals_of(const std::string& kql) {
-  ParseResult r = parse(kql);
-  EXPECT_TRUE(r.ok()) << kql << ": " << (r.ok() ? "" : r.error().message);
-  return r.ok() ? show(text_literals(r->root)) : "";
-}
-
-struct Case {
-  const char* query;
-  const char* clauses;
-};
-
-const Case kCases[] = {
-    // AND: every branch adds its clauses (longest first)
-    {"eventName:CreateCluster", "CreateCluster"},
-    {"event.action:CreateCluster", "CreateCluster"},  // ECS name over verbatim native paths
-    {"verb:create and objectRef.resource:secrets", "secrets & create"},
-    {"verb:create and not user.username:admin", "create"},
-    // OR: a literal from each side, else nothing
-    {"verb:create and (objectRef.resource:pods or objectRef.resource:secrets)",
-     "create & pods | secrets"},
-    {"objectRef.resource:(pods or secrets or configmaps)", "pods | secrets | configmaps"},
-    {"(verb:create and objectRef.resource:secrets) or verb:delete", "secrets | delete"},
-    {"verb:create or responseStatus.code:403", ""},
-    {"verb:create or not verb:delete", ""},
-    // NOT, exists, ranges, numbers, booleans, times: nothing
-    {"not verb:create", ""},
-    {"errorCode:*", ""},
-    {"responseStatus.code >= 400", ""},
-    {"responseStatus.code:403", ""},
-    {"privileged:true", ""},
-    {"a:1e3", ""},
-    {"eventTime:\"2018-05-28T19:16:43Z\"", ""},
-    {"@timestamp:\"2018-05-28T19:16:43Z\"", ""},
-    {"stageTimestamp:now-1d", ""},
-    {"source.ip:10.0.0.0/8", ""},  // an address prefix matches addresses, not its text
-    // computed or normalised fields: nothing
-    {"event.outcome:failure", ""},
-    {"event.dataset:aws.cloudtrail", ""},
-    {"cloud.provider:aws", ""},
-    {"user.name:alice", "alice"},  // the ARN's last part: still a substring of the record
-    // wildcards: each literal run
-    {"eventName:List*", "List"},
-    {"eventName:*Cluster", "Cluster"},
-    {"eventName:Del*Clust*", "Clust & Del"},
-    {"eventName:Li*st", ""},  // runs too short
-    {"a:*123*", ""},          // could be the text of a number written otherwise
-    {"a:*12x3*", "12x3"},
-    // escapes: only runs JSON never escapes (no " \ / < > & ' nor non-ASCII)
-    {"objectRef.resource:pods/exec", "pods"},  // resource/subresource: either part is there
-    {"requestURI:\"/api/v1/namespaces\"", "namespaces"},
-    {"message:\"say \\\"hi\\\" twice\"", " twice"},
-    {R"(a:x\<y\>zzz)", "zzz"},
-    {"a:\"caf\u00e9 latte\"", " latte"},
-    {"a:\"tab\there\"", "here"},
-    // free text: ignoring case; a number also matches numbers
-    {"minikube", "~minikube~"},
-    {"\"10.1.2.3\"", "~10.1.2.3~"},
-    {"403", ""},
-    {"*ube*", "~ube~"},
-    {"verb:create and Minikube", "~Minikube~ & create"},
-    // nested: the subquery's values are the record's strings
-    {"requestObject.spec.containers:{ image:nginx and securityContext.privileged:true }", "nginx"},
-    {"a:xyz and a:xyz", "xyz"},
-    {"", ""},
-};
-
-TEST(TextLiterals, Cases) {
-  for (const Case& c : kCases) {
-    SCOPED_TRACE(c.query);
-    EXPECT_EQ(literals_of(c.query), c.clauses);
-  }
 }
 
 Node match(const std::string& field, const std::string& text) {
