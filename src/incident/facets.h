@@ -82,10 +82,9 @@ enum class FacetTag : char {
 
 // Who acted — the credentials, identities, address, client and account of a record — is the
 // same in most records of one person, and is most of an encoding's bytes (ARNs, session names,
-// user agents); what was done — the objects, verb and flags — recurs across people (the same
-// secret read by many). An encoding made with an interner holds each part once here and refers
-// to it. Thread-safe. What it holds stays put until it is destroyed: encodings made with it must
-// not be read after that.
+// user agents). An encoding made with an interner holds that part once here and refers to it.
+// Thread-safe. What it holds stays put until it is destroyed: encodings made with it must not
+// be read after that.
 class FacetInterner {
  public:
   std::string_view intern(std::string_view who);
@@ -104,30 +103,29 @@ class FacetInterner {
   std::array<Shard, 16> shards_;
 };
 
-// The reference to an interned part: a tag byte, then its address and length. References are
-// only ever the first items of an encoding (who acted, then what was done), so a value (which
-// follows a tag byte and never holds a newline) cannot be read as one.
-inline constexpr char kPartRef = '\x01';
-inline constexpr size_t kPartRefSize = 1 + sizeof(const char*) + sizeof(uint32_t);
+// The reference to an interned part: a tag byte, then its address and length. Only ever the
+// first item of an encoding, so a value (which follows a tag byte and never holds a newline)
+// cannot be read as one.
+inline constexpr char kWhoRef = '\x01';
+inline constexpr size_t kWhoRefSize = 1 + sizeof(const char*) + sizeof(uint32_t);
 
-// With an interner, the encoding is two references to parts it holds (who acted, what was
-// done); without, the encoding holds all.
-std::string encode_facets(const RecordFacets& f, FacetInterner* parts = nullptr);
+// With an interner, the part saying who acted is held by it; without, the encoding holds all.
+std::string encode_facets(const RecordFacets& f, FacetInterner* who = nullptr);
 RecordFacets decode_facets(std::string_view encoded);
 // The encoding without interned parts, its items in one order whatever the interning: for
 // telling two records apart when their encodings may come from different interners.
 std::string canonical_facets(std::string_view encoded);
-// Calls f(tag, value) for each item of an encoding; unknown tags are skipped. In order, an
-// interned part's items where it is referred to (who acted first).
+// Calls f(tag, value) for each item of an encoding; unknown tags are skipped. In order, except
+// that an interned part's items (who acted) come first.
 template <class F>
 void for_each_facet(std::string_view s, F&& f) {
-  for (int part = 0; part < 2 && s.size() >= kPartRefSize && s[0] == kPartRef; ++part) {
+  if (s.size() >= kWhoRefSize && s[0] == kWhoRef) {
     const char* at = nullptr;
     uint32_t n = 0;
     std::memcpy(&at, s.data() + 1, sizeof at);
     std::memcpy(&n, s.data() + 1 + sizeof at, sizeof n);
     for_each_facet(std::string_view(at, n), f);
-    s.remove_prefix(kPartRefSize);
+    s.remove_prefix(kWhoRefSize);
   }
   while (!s.empty()) {
     size_t nl = s.find('\n');

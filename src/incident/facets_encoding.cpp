@@ -136,36 +136,30 @@ void FacetInterner::clear() {
   }
 }
 
-std::string encode_facets(const RecordFacets& f, FacetInterner* parts) {
-  // Made in buffers of the thread's, then copied at its size: millions are kept.
-  thread_local std::string out, part;
+std::string encode_facets(const RecordFacets& f, FacetInterner* who) {
+  // Made in a buffer of the thread's, then copied at its size: millions are kept.
+  thread_local std::string out;
   out.clear();
-  if (parts) {
-    // A part is referred to even when empty, so that what follows a reference is never read as
-    // one.
-    auto refer = [&](std::string_view p) {
-      std::string_view held = parts->intern(p);
+  if (who) {
+    put_who(out, f);
+    if (!out.empty()) {
+      std::string_view held = who->intern(out);
       const char* at = held.data();
       const auto n = static_cast<uint32_t>(held.size());
-      out.push_back(kPartRef);
+      out.clear();
+      out.push_back(kWhoRef);
       out.append(reinterpret_cast<const char*>(&at), sizeof at);
       out.append(reinterpret_cast<const char*>(&n), sizeof n);
-    };
-    part.clear();
-    put_who(part, f);
-    refer(part);
-    part.clear();
-    put_what(part, f);
-    put_how(part, f);
-    refer(part);
-    return std::string(out);
+    }
+    put_what(out, f);
+  } else {
+    for (const auto& k : f.credentials) put(out, T::Credential, k);
+    for (const auto& k : f.identities) put(out, T::Identity, k);
+    put_what(out, f);
+    put(out, T::Ip, f.source_ip);
+    put(out, T::Agent, f.user_agent);
+    put(out, T::Account, f.actor_account);
   }
-  for (const auto& k : f.credentials) put(out, T::Credential, k);
-  for (const auto& k : f.identities) put(out, T::Identity, k);
-  put_what(out, f);
-  put(out, T::Ip, f.source_ip);
-  put(out, T::Agent, f.user_agent);
-  put(out, T::Account, f.actor_account);
   put_how(out, f);
   return std::string(out);
 }
