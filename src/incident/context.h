@@ -13,6 +13,7 @@
 //   gateway): the nodes' own calls through it are their owner's, not kept.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <cstdio>
 #include <deque>
@@ -46,12 +47,25 @@ class ContextStore {
   // After the scan, before reading: merges the workers' records in evidence order.
   void seal();
 
+  // An event id as kept for millions of records: a UUID in its usual form (what audit IDs and
+  // CloudTrail event ids are) as its 16 bytes, any other id as its text.
+  class Id {
+   public:
+    Id() = default;
+    explicit Id(std::string_view id);
+    std::string str() const;
+
+   private:
+    std::array<uint8_t, 16> uuid_{};
+    std::unique_ptr<std::string> other_;  // null for a UUID (or no id)
+    bool is_uuid_ = false;
+  };
   // The same request seen again after a record's copy and not kept: how many, the first and
   // last time, and the first kRepeatIdsKept ids. Apart, as most records never repeat.
   struct Repeats {
     uint64_t count = 0;
     TimeNs first = kNoTime, last = kNoTime;
-    std::vector<std::string> ids;
+    std::vector<Id> ids;
   };
   // Ordered by size: a busy week's evidence keeps millions of these.
   struct Record {
@@ -62,7 +76,7 @@ class ContextStore {
     uint64_t evidence_offset = kNoOffset;
     uint64_t offset = 0;
     std::string facets;                 // encoded RecordFacets
-    std::string event_id;               // auditID, CloudTrail eventID
+    Id event_id;                        // auditID, CloudTrail eventID
     std::unique_ptr<Repeats> repeated;  // null until the request is seen again
     uint32_t worker = 0, file = 0;
     uint32_t checksum = 0;
@@ -74,7 +88,7 @@ class ContextStore {
     uint64_t repeats() const { return repeated ? repeated->count : 0; }
     TimeNs repeats_first() const { return repeated ? repeated->first : kNoTime; }
     TimeNs repeats_last() const { return repeated ? repeated->last : kNoTime; }
-    const std::vector<std::string>& repeat_ids() const;
+    const std::vector<Id>& repeat_ids() const;
   };
   size_t size() const { return order_.size(); }
   const Record& at(size_t i) const { return *order_[i]; }

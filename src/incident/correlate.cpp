@@ -1283,6 +1283,10 @@ void build(const CorrelationInput& in, Investigation& out) {
   // Facts of every captured event, and the scope's view of each record.
   std::vector<EventFacts> facts;
   std::vector<ScopeRecord> records;
+  // A record for each kept event and each of the context store's: made at that size (and a
+  // little more, for the alerts and pulled events added on the way), not doubled as it grows.
+  records.reserve((input.events ? input.events->size() : 0) +
+                  (input.context ? input.context->size() : 0) + 1024);
   std::unordered_map<RecordRef, const EventFacts*, RecordRefHash> by_ref;
   // The same event exported twice: keyed by views of event ids that stay put (facts is reserved;
   // pulled facts live in a deque).
@@ -1545,11 +1549,11 @@ void build(const CorrelationInput& in, Investigation& out) {
       f.repeats_from = r.repeats_first();
       f.repeats_until = r.repeats_last();
       // A repeat with the record's own id is the record exported twice: not another time.
-      for (const auto& id : r.repeat_ids())
-        if (!id.empty() && id == f.event_id && f.repeats)
+      for (const auto& kept_id : r.repeat_ids())
+        if (std::string id = kept_id.str(); !id.empty() && id == f.event_id && f.repeats)
           --f.repeats;
         else
-          f.also.push_back(id);
+          f.also.push_back(std::move(id));
     }
     if (rule)
       f.matched = input.rules && *rule < input.rules->size() ? (*input.rules)[*rule].title : "";
@@ -1573,7 +1577,7 @@ void build(const CorrelationInput& in, Investigation& out) {
       return {d.event->source, d.event->file, d.event->line, d.event->record, d.event_id()};
     }
     const auto& r = input.context->at(i - context_base);
-    return {r.source, input.context->file_of(i - context_base), r.line, r.record, r.event_id};
+    return {r.source, input.context->file_of(i - context_base), r.line, r.record, r.event_id.str()};
   };
   // The texts of the context records among these read from the evidence in one pass per file,
   // before load_context takes them one by one.
@@ -1973,7 +1977,7 @@ void build(const CorrelationInput& in, Investigation& out) {
     }
     return !it->second.insert(id).second;
   };
-  static const std::vector<std::string> no_ids;
+  static const std::vector<ContextStore::Id> no_ids;
   for (const auto& [idx, rep] : activity_rep) {
     auto it = fact_of.find(rep);
     if (it == fact_of.end() || !scope.result.pulled.count(idx)) continue;
@@ -1993,8 +1997,8 @@ void build(const CorrelationInput& in, Investigation& out) {
         ef->also.push_back(id);
       }
     };
-    add_id(r ? r->event_id : d->second.event_id());
-    for (const auto& id : r ? r->repeat_ids() : no_ids) add_id(id);
+    add_id(r ? r->event_id.str() : d->second.event_id());
+    for (const auto& id : r ? r->repeat_ids() : no_ids) add_id(id.str());
     if (!more) continue;
     ef->repeats += more;
     const TimeNs last = r ? r->repeats_last() : kNoTime, first = r ? r->repeats_first() : kNoTime;
