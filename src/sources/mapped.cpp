@@ -105,13 +105,6 @@ bool MappedFile::claim_damage(uint64_t offset, uint64_t n) const {
   return damaged_from() < offset + n && !reported_.exchange(true);
 }
 
-void MappedFile::will_need(uint64_t offset, size_t n) const {
-  if (offset >= size_) return;
-  const uint64_t begin = offset & ~(page_size - 1);
-  ::madvise(const_cast<char*>(data_) + begin, std::min<uint64_t>(offset + n, size_) - begin,
-            MADV_WILLNEED);
-}
-
 void MappedFile::done_with(uint64_t offset, size_t n) const {
   if (offset >= size_) return;
   const uint64_t begin = offset & ~(page_size - 1);

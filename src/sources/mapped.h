@@ -32,8 +32,6 @@ class MappedFile {
   uint64_t damaged_from() const;
   // True once, for the first caller after damage within [offset, offset + n): who reports it.
   bool claim_damage(uint64_t offset, uint64_t n) const;
-  // Asks the kernel to have [offset, offset + n) read ahead.
-  void will_need(uint64_t offset, size_t n) const;
   // Drops the pages of [offset, offset + n) from this process (they stay in the page cache):
   // keeps resident memory to what is in flight. Reading them again maps them again.
   void done_with(uint64_t offset, size_t n) const;
