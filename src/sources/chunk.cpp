@@ -88,8 +88,9 @@ void ChunkParser::unwrap(const Chunk& chunk, std::string_view raw, simdjson::dom
           return;
         }
         EventView ev = view;
-        const char* begin = chunk.buf->data();
-        if (ev.raw.data() >= begin && ev.raw.data() + ev.raw.size() <= begin + chunk.buf->size())
+        const std::string_view text = chunk.text();
+        const char* begin = text.data();
+        if (ev.raw.data() >= begin && ev.raw.data() + ev.raw.size() <= begin + text.size())
           ev.offset = chunk.offset + static_cast<uint64_t>(ev.raw.data() - begin);
         ++r.events;
         ++r.by_source[static_cast<int>(ev.source)];
@@ -147,17 +148,57 @@ void ChunkParser::parse_line(const Chunk& chunk, const char* p, size_t n, uint64
 
 void ChunkParser::parse_lines(const Chunk& chunk, std::string_view text, uint64_t first_line,
                               ChunkResult& r, bool filter) {
-  const char* p = text.data();
-  size_t n = text.size();
-  size_t pos = 0;
-  uint64_t line = first_line;
-  filter = filter && prefilter_;
-  if (filter) prefilter_->find(text, *scratch_, hits_);
-  const PrefilterHit* hit = hits_.data();
-  const PrefilterHit* const hits_end = hits_.data() + (filter ? hits_.size() : 0);
   // The file's first record is always read: its format, and whether it holds events at all, is
   // then known as without the prefilter.
   bool first_record = first_line == 1;
+  if (!filter || !prefilter_)
+    walk_lines(chunk, text, first_line, r, false, first_record);
+  else
+    filter_lines(chunk, text, first_line, r, first_record, false);
+}
+
+uint64_t ChunkParser::filter_lines(const Chunk& chunk, std::string_view text, uint64_t line,
+                                   ChunkResult& r, bool first_record, bool put_aside) {
+  // Searched, then walked, a block of whole lines at a time: the walk finds the block still in
+  // the core's cache instead of reading the chunk from memory a second time.
+  constexpr size_t kBlock = 256 * 1024;
+  while (!text.empty()) {
+    size_t n = text.size();
+    if (n > kBlock) {
+      const void* nl = memrchr(text.data(), '\n', kBlock);
+      if (!nl) nl = std::memchr(text.data() + kBlock, '\n', n - kBlock);
+      if (nl) n = static_cast<size_t>(static_cast<const char*>(nl) - text.data()) + 1;
+    }
+    line = walk_lines(chunk, text.substr(0, n), line, r, true, first_record, put_aside);
+    text.remove_prefix(n);
+  }
+  return line;
+}
+
+void ChunkParser::parse_chained_lines(Chunk& chunk, std::string_view text, ChunkResult& r) {
+  LineChain& chain = *chunk.chain;
+  if (!prefilter_) {
+    chain.publish(chunk.chain_index, count_lines(text.data(), text.size()));
+    chunk.first_line = chain.first_line(chunk.chain_index);
+    parse_lines(chunk, text, chunk.first_line, r);
+    return;
+  }
+  // A mapped chunk ends with a newline: its lines are its newlines.
+  aside_.clear();
+  const uint64_t lines = filter_lines(chunk, text, 0, r, chunk.offset == 0, true);
+  chain.publish(chunk.chain_index, lines);
+  chunk.first_line = chain.first_line(chunk.chain_index);
+  for (const AsideLine& l : aside_) parse_line(chunk, l.p, l.n, chunk.first_line + l.line, r);
+}
+
+uint64_t ChunkParser::walk_lines(const Chunk& chunk, std::string_view text, uint64_t line,
+                                 ChunkResult& r, bool filter, bool& first_record, bool put_aside) {
+  const char* p = text.data();
+  size_t n = text.size();
+  size_t pos = 0;
+  if (filter) prefilter_->find(text, *scratch_, hits_);
+  const PrefilterHit* hit = hits_.data();
+  const PrefilterHit* const hits_end = hits_.data() + (filter ? hits_.size() : 0);
   while (pos < n) {
     const char* nl = static_cast<const char*>(std::memchr(p + pos, '\n', n - pos));
     size_t end = nl ? static_cast<size_t>(nl - p) : n;
@@ -176,10 +217,14 @@ void ChunkParser::parse_lines(const Chunk& chunk, std::string_view text, uint64_
       }
       if (!t.empty()) first_record = false;
     }
-    parse_line(chunk, p + pos, end - pos, line, r);
+    if (put_aside)
+      aside_.push_back({p + pos, end - pos, line});
+    else
+      parse_line(chunk, p + pos, end - pos, line, r);
     pos = end + 1;
     ++line;
   }
+  return line;
 }
 
 bool ChunkParser::pass_over_document(std::string_view text) {
@@ -224,9 +269,11 @@ bool ChunkParser::parse_documents(const Chunk& chunk, std::string_view text, con
 }
 
 void ChunkParser::parse(Chunk& chunk, ChunkResult& r) {
-  std::string_view text = chunk.buf->view();
+  std::string_view text = chunk.text();
   r.bytes = text.size();
-  if (chunk.mode == ChunkMode::Lines) {
+  if (chunk.chain) {
+    parse_chained_lines(chunk, text, r);
+  } else if (chunk.mode == ChunkMode::Lines) {
     parse_lines(chunk, text, chunk.first_line, r, true);
   } else if (pass_over_document(text)) {
     ++r.unparsed_files;
@@ -269,8 +316,16 @@ void ChunkParser::parse(Chunk& chunk, ChunkResult& r) {
       skip(r, Skip{std::string(chunk.file), line, 0, "invalid JSON", std::move(detail)});
     }
   }
+  // Past its end, the chunk's padding was read too.
+  if (chunk.map && chunk.map->claim_damage(chunk.offset, text.size() + simdjson::SIMDJSON_PADDING))
+    skip(r, file_changed(chunk.file, chunk.first_line));
   for (auto& s : chunk.trailing_skips) skip(r, std::move(s));
   chunk.trailing_skips.clear();
+}
+
+Skip file_changed(std::string_view file, uint64_t line) {
+  return Skip{std::string(file), line, 0, "read error",
+              "the file became shorter while it was read; records before this point were read"};
 }
 
 }  // namespace eksir::sources::detail

@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "sources/input.h"
+#include "sources/line_chain.h"
+#include "sources/mapped.h"
 #include "sources/prefilter.h"
 #include "sources/sources.h"
 #include "sources/unwrap.h"
@@ -25,7 +27,16 @@ struct Chunk {
   uint64_t offset = 0;  // of the buffer's first byte in the file's content
   ChunkMode mode = ChunkMode::Lines;
   std::unique_ptr<Buffer> buf;
+  // Instead of buf, a run of whole lines of a mapped file ([offset, offset + size) of it); the
+  // file's bytes after it stand for simdjson's padding.
+  std::shared_ptr<const MappedFile> map;
+  size_t mapped_size = 0;
+  // Set when first_line is not known yet: the chunk is number chain_index of this chain.
+  std::shared_ptr<LineChain> chain;
+  size_t chain_index = 0;
   std::vector<Skip> trailing_skips;  // file-level problems reported after the chunk's records
+
+  std::string_view text() const { return map ? map->view(offset, mapped_size) : buf->view(); }
 };
 
 // What a chunk produced; merged into ScanStats in evidence order.
@@ -36,6 +47,9 @@ struct ChunkResult {
   uint64_t by_source[kSourceCount] = {};
   std::vector<Skip> skips;
 };
+
+// The file of a mapped chunk became shorter while it was read, at or after this line.
+Skip file_changed(std::string_view file, uint64_t line);
 
 // Per-worker parsing state, reused across chunks so buffers stay allocated.
 class ChunkParser {
@@ -52,6 +66,16 @@ class ChunkParser {
   // filter: lines that cannot hold a match are passed over (counted), when there is a prefilter.
   void parse_lines(const Chunk& chunk, std::string_view text, uint64_t first_line, ChunkResult& r,
                    bool filter = false);
+  // A chunk whose first line is not known yet (Chunk::chain): its lines are counted, or walked
+  // through the prefilter with what must be parsed put aside, before it is asked for.
+  void parse_chained_lines(Chunk& chunk, std::string_view text, ChunkResult& r);
+  // The lines of text from `line` on; returns the number of the line after them. first_record:
+  // none of the file's records was seen before text.
+  // The lines of text searched with the prefilter a block at a time; returns the line after them.
+  uint64_t filter_lines(const Chunk& chunk, std::string_view text, uint64_t line, ChunkResult& r,
+                        bool first_record, bool put_aside);
+  uint64_t walk_lines(const Chunk& chunk, std::string_view text, uint64_t line, ChunkResult& r,
+                      bool filter, bool& first_record, bool put_aside = false);
   // A whole small file the prefilter passes over: it holds no match and no mark of text the
   // literals cannot speak for, and reads as whole JSON (nothing cut short to report).
   bool pass_over_document(std::string_view text);
@@ -77,6 +101,12 @@ class ChunkParser {
   const Prefilter* prefilter_ = nullptr;
   std::unique_ptr<Prefilter::Scratch> scratch_;
   std::vector<PrefilterHit> hits_;
+  struct AsideLine {
+    const char* p;
+    size_t n;
+    uint64_t line;  // from the chunk's first, 0
+  };
+  std::vector<AsideLine> aside_;
   simdjson::dom::parser parser_;
   simdjson::dom::parser many_parser_;
   Unwrapper unwrapper_;

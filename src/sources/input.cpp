@@ -87,15 +87,38 @@ bool Input::read_raw(char* dst, size_t max, size_t& got) {
     }
     got += static_cast<size_t>(n);
   }
-  // The block is [disk_bytes_, disk_bytes_ + got); what of it lies past what is already hashed
-  // and before the stop is hashed now.
-  const uint64_t pos = disk_bytes_;
-  if (digest_ && got && hashed_ >= pos && hashed_ < pos + got && hashed_ < digest_stop_) {
-    const uint64_t end = std::min<uint64_t>(pos + got, digest_stop_);
-    digest_->update({dst + (hashed_ - pos), static_cast<size_t>(end - hashed_)});
+  hash_block(dst, disk_bytes_, got);
+  disk_bytes_ += got;
+  return true;
+}
+
+// The block is [pos, pos + n); what of it lies past what is already hashed and before the stop is
+// hashed now.
+void Input::hash_block(const char* p, uint64_t pos, size_t n) {
+  if (digest_ && n && hashed_ >= pos && hashed_ < pos + n && hashed_ < digest_stop_) {
+    const uint64_t end = std::min<uint64_t>(pos + n, digest_stop_);
+    digest_->update({p + (hashed_ - pos), static_cast<size_t>(end - hashed_)});
     hashed_ = end;
   }
-  disk_bytes_ += got;
+}
+
+std::shared_ptr<MappedFile> Input::map() {
+  struct stat st {};
+  if (gzip_ || ::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0) return nullptr;
+  return MappedFile::map(fd_, static_cast<uint64_t>(st.st_size));
+}
+
+void Input::take_mapped(const char* p, uint64_t pos, size_t n) {
+  hash_block(p, pos, n);
+  disk_bytes_ = std::max(disk_bytes_, pos + n);
+}
+
+bool Input::seek(uint64_t pos) {
+  if (::lseek(fd_, static_cast<off_t>(pos), SEEK_SET) < 0) {
+    error_ = std::strerror(errno);
+    return false;
+  }
+  disk_bytes_ = std::max(disk_bytes_, pos);
   return true;
 }
 

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "sources/mapped.h"
 #include "util/sha256.h"
 
 namespace eksir::sources::detail {
@@ -62,6 +63,14 @@ class Input {
   // A plain file's bytes at an offset, without moving the reading position: false (error set)
   // when they cannot all be read. Not for gzip files.
   bool read_at(uint64_t offset, char* dst, size_t n);
+  // A plain regular file mapped whole, as long as it is now; nullptr for a gzip file, a pipe or a
+  // device, or when mapping fails (read() it then).
+  std::shared_ptr<MappedFile> map();
+  // Bytes [pos, pos + n) of the content taken from map() rather than read(): hashed and counted
+  // as read() would have. In order, each run ending at or past the previous one's end.
+  void take_mapped(const char* p, uint64_t pos, size_t n);
+  // read() goes on from pos (at or past what was taken); false, error set, if it cannot.
+  bool seek(uint64_t pos);
   // Hashes the file's bytes as read() takes them, up to offset `stop`; `ahead`, when it is a
   // prefix of this same file hashed before, is carried on instead of starting over. finish_digest()
   // reads whatever was not taken (a file passed over after its first chunk) and gives the SHA-256
@@ -74,6 +83,7 @@ class Input {
  private:
   Input() = default;
   bool read_raw(char* dst, size_t max, size_t& got);
+  void hash_block(const char* p, uint64_t pos, size_t n);
   bool inflate(Buffer& out, size_t max);
 
   int fd_ = -1;

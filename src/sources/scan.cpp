@@ -242,6 +242,9 @@ class Scanner {
       return;
     }
     uint64_t line = 1, offset = 0;
+    std::vector<Skip> changed;
+    map_lines(f, in, *buf, line, offset, changed, note_disk);
+    if (stopped()) return;
     for (;;) {
       // Cut after the last complete line; a line longer than a chunk grows the buffer.
       bool more = true;
@@ -255,8 +258,9 @@ class Scanner {
       note_disk();
       if (!more) {
         uint64_t lines = count_newlines(buf->data(), buf->size());
-        submit(f.path, line, ChunkMode::Lines, std::move(buf), file_error(f, in, line + lines),
-               offset);
+        auto trailing = file_error(f, in, line + lines);
+        trailing.insert(trailing.begin(), changed.begin(), changed.end());
+        submit(f.path, line, ChunkMode::Lines, std::move(buf), std::move(trailing), offset);
         return;
       }
       size_t cut = static_cast<size_t>(nl - buf->data()) + 1;
@@ -270,6 +274,51 @@ class Scanner {
       buf = std::move(next);
       if (stopped()) return;
     }
+  }
+
+  // The lines of a large plain file from `offset` on (`carry` holds what was read of them), parsed
+  // where they lie in the file mapped whole: chunks cut after the last line that ends before each
+  // chunk's end, none copied. What the mapping cannot give is left to read(), from the returned
+  // offset: the last chunk (the padding simdjson reads past a line would run past the file),
+  // whatever the file grew by since, and everything from where the file was found shorter.
+  void map_lines(const FileEntry& f, Input& in, Buffer& carry, uint64_t& line, uint64_t& offset,
+                 std::vector<Skip>& changed, const auto& note_disk) {
+    const size_t chunk_bytes = std::max<size_t>(options_.chunk_bytes, 4096);
+    const size_t pad = simdjson::SIMDJSON_PADDING;
+    auto map = in.map();
+    if (!map || map->size() < offset + 2 * chunk_bytes) return;
+    const char* p = map->data();
+    uint64_t at = offset;
+    auto chain = std::make_shared<LineChain>(line);
+    size_t chunks = 0;
+    while (!stopped() && at + chunk_bytes + pad <= map->size()) {
+      const uint64_t want = at + chunk_bytes;
+      const void* nl = memrchr(p + at, '\n', want - at);
+      if (!nl) nl = std::memchr(p + want, '\n', map->size() - pad - want);  // a longer line
+      if (!nl) break;
+      const uint64_t cut = static_cast<uint64_t>(static_cast<const char*>(nl) - p) + 1;
+      if (map->damaged()) break;
+      in.take_mapped(p + at, at, cut - at);
+      note_disk();
+      Chunk c;
+      c.map = map;
+      c.mapped_size = cut - at;
+      c.chain = chain;
+      c.chain_index = chunks++;
+      dispatch(std::move(c), f.path, 0, ChunkMode::Lines, {}, at);
+      at = cut;
+    }
+    const uint64_t lines = chain->first_line(chunks);
+    if (map->claim_damage(0, map->size())) changed.push_back(file_changed(f.path, lines));
+    // carry holds [offset, offset + carry.size()), and read() goes on after it.
+    if (at - offset < carry.size()) {
+      carry.consume(at - offset);
+    } else {
+      in.seek(at);  // should it fail, its error ends the reading, after what was submitted
+      carry.clear();
+    }
+    line = lines;
+    offset = at;
   }
 
   static std::vector<Skip> file_error(const FileEntry& f, const Input& in, uint64_t line) {
@@ -286,12 +335,17 @@ class Scanner {
   void submit(const std::string& file, uint64_t first_line, ChunkMode mode,
               std::unique_ptr<Buffer> buf, std::vector<Skip> trailing, uint64_t offset = 0) {
     Chunk c;
+    c.buf = std::move(buf);
+    dispatch(std::move(c), file, first_line, mode, std::move(trailing), offset);
+  }
+
+  void dispatch(Chunk&& c, const std::string& file, uint64_t first_line, ChunkMode mode,
+                std::vector<Skip> trailing, uint64_t offset) {
     c.offset = offset;
     c.seq = next_seq_++;
     c.file = file;
     c.first_line = first_line;
     c.mode = mode;
-    c.buf = std::move(buf);
     c.trailing_skips = std::move(trailing);
     if (!inline_parser_) {
       std::unique_lock lock(mu_);
@@ -307,9 +361,17 @@ class Scanner {
     }
     ChunkResult r;
     inline_parser_->parse(c, r);
-    pool_.push_back(std::move(c.buf));
+    release_map(c);
+    if (c.buf) pool_.push_back(std::move(c.buf));
     deliver(r);
     ++delivered_;
+  }
+
+  // A mapped chunk's pages leave the process's memory once it is parsed.
+  static void release_map(Chunk& c) {
+    if (!c.map) return;
+    c.map->done_with(c.offset, c.mapped_size);
+    c.map.reset();
   }
 
   void work(unsigned worker) {
@@ -323,9 +385,13 @@ class Scanner {
       lock.unlock();
       ChunkResult r;
       r.out.worker = worker;
-      if (!stopped()) parser.parse(c, r);
+      if (!stopped())
+        parser.parse(c, r);
+      else if (c.chain)
+        c.chain->publish(c.chain_index, 0);
+      release_map(c);
       lock.lock();
-      pool_.push_back(std::move(c.buf));
+      if (c.buf) pool_.push_back(std::move(c.buf));
       results_.emplace(c.seq, std::move(r));
       done_cv_.notify_all();
     }
