@@ -6,11 +6,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "detect/detect.h"
 #include "hunt/hunt.h"
+#include "incident/incident.h"
 #include "respond/respond.h"
 
 // Options of the stage a command drives, declared by that stage.
@@ -61,6 +63,27 @@ struct DetectCommand {
   std::string config;  // eksir.yaml: its suppressions hide findings, counted
 };
 int detect(DetectCommand cmd, std::ostream& out, std::ostream& err);
+
+// `eksir investigate EVIDENCE...` or `--on URL [LOCAL_EVIDENCE...]` (the store's events and any
+// local evidence: a snapshot folder, alert files): the incident, saved in its case with
+// incident.json and the reports; the summary (or the incident as json, ecs or ocsf) on `out`.
+// Exit code 0; 1 when the incident's severity is at or above fail_on; 2 on a usage, rule, policy,
+// evidence, store or case error.
+struct InvestigateCommand {
+  incident::InvestigateOptions options;  // the evidence, the policy file, the window, the scan's
+  std::string on;                        // read the events from this store (clickhouse://...)
+  std::string case_dir;                  // "" = <default case root>/<incident id>
+  std::string format = "text";           // text | json | ecs | ocsf
+  std::vector<std::string> rule_paths;
+  bool builtin = true;
+  bool quiet = false;
+  bool keep_going = false;  // an evidence path that cannot be read is a gap, not an error
+  bool reports = true;      // write report.md / report.html into the case
+  size_t width = 0;         // the text summary's terminal columns; 0: not a terminal, whole lines
+  bool colour = false;      // the text summary's severities and headings coloured (util/colour.h)
+  std::optional<incident::Level> fail_on;
+};
+int investigate(const InvestigateCommand& cmd, std::ostream& out, std::ostream& err);
 
 // `eksir rules list|validate|test [PATH...]` (no path: the built-in pack). Exit code: 0; 1 when
 // validation finds errors or a test fails; 2 for an unknown action.

@@ -1,14 +1,15 @@
 // `eksir detect`: the rule packs and alert mappings over evidence files or a store.
 #include <memory>
+#include <optional>
 #include <ostream>
 
 #include "app/app.h"
+#include "app/policy.h"
 #include "app/steps.h"
 #include "backend/backend.h"
 #include "cluster/cluster.h"
 #include "detect/detect.h"
 #include "incident/incident.h"
-#include "util/visible.h"
 
 namespace eksir::app {
 namespace {
@@ -22,14 +23,11 @@ struct State {
   std::shared_ptr<cluster::Policy> policy;
 };
 
-StepResult read_policy(State& s) {
+StepResult use_policy(State& s) {
   if (s.cmd.config.empty()) return next();
-  cluster::PolicyResult pr = cluster::load_policy(s.cmd.config);
-  if (!pr.ok()) {
-    for (const auto& e : pr.errors) s.err << "eksir detect: " << util::visible(e) << "\n";
-    return stop(2);
-  }
-  auto policy = std::make_shared<cluster::Policy>(std::move(pr.policy));
+  std::optional<PolicyFile> file = read_policy(s.cmd.config, "detect", s.err);
+  if (!file) return stop(2);
+  auto policy = std::make_shared<cluster::Policy>(std::move(file->policy));
   s.cmd.options.keep = [policy](const detect::Finding& f) {
     return !incident::suppressed(f, *policy);
   };
@@ -70,7 +68,7 @@ StepResult on_files(State& s) {
 
 int detect(DetectCommand cmd, std::ostream& out, std::ostream& err) {
   State s(std::move(cmd), out, err);
-  return run_steps(s, {read_policy, on_store, on_files});
+  return run_steps(s, {use_policy, on_store, on_files});
 }
 
 }  // namespace eksir::app

@@ -23,7 +23,6 @@
 
 #include "detect/detect.h"
 #include "hunt/hunt.h"
-#include "incident/incident.h"
 #include "query/query.h"
 
 namespace eksir::backend {
@@ -105,12 +104,7 @@ struct StoreScan {
 // For `eksir detect --on URL`: checks that the store answers and holds the tables; else error
 // says why (after "eksir detect: "). failure() names the store.
 std::optional<StoreScan> detect_scan(const std::string& url, std::string& error);
-// Checks that the store answers and holds the tables; else says why on err.
-std::optional<StoreScan> investigate_scan(const std::string& url, std::ostream& err);
-
-// `eksir investigate --on URL [LOCAL_EVIDENCE...]`: the incident from the store's events and any
-// local evidence (a snapshot folder, alert files). Exit codes as on files; 2 when the store fails.
-int investigate_on(const incident::InvestigateOptions& options, const std::string& url,
-                   std::ostream& out, std::ostream& err);
+// For `eksir investigate --on URL`: as detect_scan (error after "eksir investigate: ").
+std::optional<StoreScan> investigate_scan(const std::string& url, std::string& error);
 
 }  // namespace eksir::backend

@@ -7,7 +7,6 @@
 
 #include "backend/fetch_plan.h"
 #include "backend/store.h"
-#include "incident/incident.h"
 #include "util/text.h"
 #include "util/visible.h"
 
@@ -165,14 +164,6 @@ std::optional<Store> open_store(const std::string& url, std::string& error) {
   return store;
 }
 
-std::optional<Store> open_store(std::string_view command, const std::string& url,
-                                std::ostream& err) {
-  std::string error;
-  auto store = open_store(url, error);
-  if (!store) err << fmt::format("eksir {}: {}\n", command, error);
-  return store;
-}
-
 }  // namespace
 
 HuntStore hunt_store(const std::string& url, const std::string& query) {
@@ -301,8 +292,8 @@ std::optional<StoreScan> detect_scan(const std::string& url, std::string& error)
   return s;
 }
 
-std::optional<StoreScan> investigate_scan(const std::string& url, std::ostream& err) {
-  auto store = open_store("investigate", url, err);
+std::optional<StoreScan> investigate_scan(const std::string& url, std::string& error) {
+  auto store = open_store(url, error);
   if (!store) return std::nullopt;
   auto state = std::make_shared<ScanState>(std::move(*store));
   // Audit pods/binding writes: the incident places pods on nodes with them. And the records the
@@ -323,22 +314,6 @@ std::optional<StoreScan> investigate_scan(const std::string& url, std::ostream& 
   s.failure = [state] { return state->failure; };
   s.summary = [state, url] { return plan_line("investigate", url, *state); };
   return s;
-}
-
-int investigate_on(const incident::InvestigateOptions& options, const std::string& url,
-                   std::ostream& out, std::ostream& err) {
-  auto scan = investigate_scan(url, err);
-  if (!scan) return 2;
-  incident::InvestigateOptions o = options;
-  o.scan = scan->scan;
-  o.source = url;
-  int rc = incident::run(o, out, err);
-  if (std::string failure = scan->failure(); !failure.empty()) {
-    err << fmt::format("eksir investigate: {}: {}\n", util::visible(url), util::visible(failure));
-    return 2;
-  }
-  if (!o.quiet) err << scan->summary();
-  return rc;
 }
 
 }  // namespace eksir::backend

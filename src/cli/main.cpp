@@ -15,7 +15,6 @@
 #include "event/fields.h"
 #include "hunt/hunt.h"
 #include "incident/incident.h"
-#include "report/report.h"
 #include "respond/respond.h"
 #include "util/colour.h"
 #include "util/terminal.h"
@@ -552,24 +551,24 @@ int dispatch(int argc, char** argv) {
   auto* co_verify = co->add_subcommand("verify", "Re-hash a bundle against its manifest");
   co_verify->add_option("dir", collect.verify_dir, "The bundle folder")->required();
 
-  eksir::incident::InvestigateOptions inv;
+  eksir::app::InvestigateCommand inv;
   std::string inv_since, inv_until, inv_fail;
   bool inv_no_builtin = false, inv_no_report = false;
   auto* iv = app.add_subcommand(
       "investigate",
       "The main job: read every source, run all rules and posture checks, build the incident "
       "(severity, timeline, scope) and write the case");
-  iv->add_option("evidence", inv.evidence,
+  iv->add_option("evidence", inv.options.evidence,
                  "Evidence files or folders: events of every source and cluster snapshots, mixed "
                  "(with --on: local evidence besides the store, e.g. a snapshot folder)");
-  std::string inv_on;
-  iv->add_option("--on", inv_on,
+  iv->add_option("--on", inv.on,
                  "Read the events from ClickHouse (clickhouse://HOST:PORT/DB, see "
                  "docs/clickhouse.md) instead of event files");
   iv->add_option("-o,--case", inv.case_dir,
                  "Case directory (created or added to; default: $EKSIR_CASES or ./eksir-cases, "
                  "then the incident id)");
-  iv->add_option("--config", inv.config, "Organisation policy (eksir.yaml, see docs/config.md)");
+  iv->add_option("--config", inv.options.config,
+                 "Organisation policy (eksir.yaml, see docs/config.md)");
   iv->add_option("--format", inv.format,
                  "Output: text, json (the incident JSON contract), ecs (an Elastic _bulk body: "
                  "the incident and its findings as alerts) or ocsf (the incident's findings as "
@@ -585,8 +584,8 @@ int dispatch(int argc, char** argv) {
   iv->add_option("--fail-on", inv_fail,
                  "Exit 1 when the incident is at or above: critical, high, medium, low");
   add_keep_going_option(iv, inv.keep_going);
-  add_threads_option(iv, inv.threads);
-  add_memory_option(iv, inv.memory);
+  add_threads_option(iv, inv.options.threads);
+  add_memory_option(iv, inv.options.memory);
   iv->add_flag("-q,--quiet", inv.quiet, "No scan summary on stderr");
 
   eksir::backend::LoadOptions load;
@@ -689,8 +688,7 @@ int dispatch(int argc, char** argv) {
   if (iv->parsed()) {
     inv.builtin = !inv_no_builtin;
     inv.reports = !inv_no_report;
-    inv.write_reports = eksir::report::case_report_writer();
-    inv.progress = isatty(STDERR_FILENO);
+    inv.options.progress = isatty(STDERR_FILENO);
     if (!inv_fail.empty()) {
       inv.fail_on = eksir::incident::parse_level(inv_fail);
       if (!inv.fail_on) {
@@ -698,9 +696,9 @@ int dispatch(int argc, char** argv) {
         return 2;
       }
     }
-    if (!time_window("investigate", inv_since, inv_until, inv.since, inv.until)) return 2;
-    if (!inv_on.empty()) return eksir::backend::investigate_on(inv, inv_on, std::cout, std::cerr);
-    return eksir::incident::run(inv, std::cout, std::cerr);
+    if (!time_window("investigate", inv_since, inv_until, inv.options.since, inv.options.until))
+      return 2;
+    return eksir::app::investigate(inv, std::cout, std::cerr);
   }
   if (response.plan->parsed() || response.respond->parsed()) return run_response_command(response);
   if (cx->parsed()) return eksir::app::case_export(case_export, std::cout, std::cerr);

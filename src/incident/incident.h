@@ -263,43 +263,43 @@ std::string incident_ocsf(const Investigation& inv);
 // fitted to them (util::terminal_width); 0 when the output is not a terminal: nothing is cut.
 void write_summary(const Investigation& inv, std::ostream& out, bool color, size_t width = 0);
 
+// What `eksir investigate` scans and how; the rules, the policy and the case are the command's
+// (app::investigate).
 struct InvestigateOptions {
   std::vector<std::string> evidence;
-  std::string case_dir;         // "" = <default case root>/<incident id>
-  std::string config;           // eksir.yaml
-  std::string format = "text";  // text | json | ecs | ocsf
-  std::vector<std::string> rule_paths;
-  bool builtin = true;
+  std::string config;  // eksir.yaml, as the run's lines name it; "" = no policy given
   TimeNs since = kNoTime, until = kNoTime;
   unsigned threads = 0;
   size_t memory = detect::kDefaultMemory;  // detect::EngineOptions::memory
   // API calls rules matched kept whole for the correlation; past this many, each is kept as the
   // scope's other records are (ContextStore::offer_hit), so that nothing is dropped.
   size_t max_kept_events = 200000;
-  bool progress = true;
-  bool quiet = false;
-  bool keep_going = false;  // an evidence path that cannot be read is a gap, not an error
-  bool reports = true;      // write report.md / report.html into the case (with write_reports)
-  size_t width = 0;         // the text summary's terminal columns; 0: not a terminal, whole lines
-  bool colour = false;      // the text summary's severities and headings coloured (util/colour.h)
-  std::optional<Level> fail_on;
+  bool progress = true;  // a progress line on the terminal while the scan runs
   // When set (`--on clickhouse://...`), events also come from it: it is given the loaded rules,
   // and `source` names it in the run's inputs. Local evidence, when given too (a snapshot, alert
   // files), is scanned as well.
   std::function<sources::ScanFn(const std::vector<rules::Rule>&)> scan;
   std::string source;
-  // Writes the case's reports (report::case_report_writer; the command layer gives it, as the
-  // report stage comes after this one). Called on a thread of its own with the incident document
-  // while the run is saved; it waits on `saved` before reading the case, and does nothing when
-  // the run was not saved. False (and why) when a report could not be written; `written` gets
-  // the names of those written.
-  std::function<bool(const std::string& case_dir, const std::string& incident_json,
-                     std::future<bool> saved, std::string& error,
-                     std::vector<std::string>& written)>
-      write_reports;
 };
-// `eksir investigate`. Exit code 0; 1 when the incident's severity is at or above fail_on;
-// 2 on a usage, rule, policy, evidence or case-store error.
-int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err);
+// What the scan and the correlation give: the investigation (its run without the case and the
+// inputs), the lines of the policy's suppressions that hid something (also among the incident's
+// assumptions), and the hashes of the inputs the scan left to finish beside the correlation.
+struct Investigated {
+  Investigation investigation;
+  std::vector<std::string> suppressions;
+  std::future<std::map<std::string, FileDigest>> deferred_digests;
+};
+// One scan of the evidence (and of options.scan) for every rule, the snapshot and its posture
+// checks, then the correlation. run: the run as the command started it (when, by whom, where, the
+// rule paths); ahead, when given: hashing the evidence since before the rules loaded.
+Investigated investigate(const InvestigateOptions& o, RunInfo run, std::vector<rules::Rule> rules,
+                         const cluster::Policy& policy, sources::DigestAhead* ahead);
+// The run's inputs with their hashes (waiting for the deferred ones), and a gap for each input
+// that could not be hashed.
+void add_inputs(Investigated& x, const std::vector<std::string>& evidence);
+// The next steps as the terminal shows them: naming this case and this evidence (shell-quoted,
+// ready to paste) where the incident's text has the placeholders CASE and EVIDENCE.
+void fill_in_next_steps(Incident& inc, const std::string& case_dir,
+                        const std::vector<std::string>& evidence);
 
 }  // namespace eksir::incident

@@ -58,7 +58,7 @@ bool write_case_reports(const std::string& case_dir, std::string& error,
                         std::optional<incident::Investigation> incident = std::nullopt,
                         std::vector<std::string>* written = nullptr);
 
-// What `eksir investigate` writes its reports with (incident::InvestigateOptions::write_reports):
+// What `eksir investigate` writes its reports with (app/investigate.cpp), on a thread of its own:
 // parses the incident document while the run is saved, then, once it is, write_case_reports.
 std::function<bool(const std::string&, const std::string&, std::future<bool>, std::string&,
                    std::vector<std::string>&)>

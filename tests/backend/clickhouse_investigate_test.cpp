@@ -48,16 +48,17 @@ std::vector<std::string> incident_lines(const std::string& json) {
 
 std::string investigate(const std::vector<std::string>& evidence, const std::string& on, int& rc,
                         std::string& err_text) {
-  incident::InvestigateOptions o;
-  o.evidence = evidence;
+  app::InvestigateCommand o;
+  o.options.evidence = evidence;
+  o.on = on;
   o.case_dir = test::temp_dir() + "/case";
-  o.config = test::source_dir() + "/examples/eksir.yaml";
+  o.options.config = test::source_dir() + "/examples/eksir.yaml";
   o.format = "json";
-  o.threads = 2;
-  o.progress = false;
+  o.options.threads = 2;
+  o.options.progress = false;
   o.reports = false;
   std::ostringstream out, err;
-  rc = on.empty() ? incident::run(o, out, err) : backend::investigate_on(o, on, out, err);
+  rc = app::investigate(o, out, err);
   err_text = err.str();
   return out.str();
 }

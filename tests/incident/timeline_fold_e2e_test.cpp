@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "app/app.h"
 #include "incident/incident.h"
 #include "test_paths.h"
 
@@ -142,16 +143,16 @@ TEST(TimelineFoldE2E, PastTheEventsKeptWholeMatchedCallsAreKeptAsRecordsNotDropp
   // finding cites among them) are kept as the scope's other records, and the incident is the
   // same; the run says so, and no gap says events were left out.
   const std::string dir = write_evidence();
-  eksir::incident::InvestigateOptions o;
-  o.evidence = {dir + "/evidence"};
+  eksir::app::InvestigateCommand o;
+  o.options.evidence = {dir + "/evidence"};
   o.case_dir = dir + "/case";
   o.format = "json";
-  o.threads = 2;
-  o.progress = false;
+  o.options.threads = 2;
+  o.options.progress = false;
   o.reports = false;
-  o.max_kept_events = 5;
+  o.options.max_kept_events = 5;
   std::ostringstream out, err;
-  ASSERT_EQ(eksir::incident::run(o, out, err), 0) << err.str();
+  ASSERT_EQ(eksir::app::investigate(o, out, err), 0) << err.str();
   expect_folded(out.str());
   const std::string text = out.str();
   EXPECT_NE(text.find("API calls rules matched, past the first 5 kept whole, were kept as the "

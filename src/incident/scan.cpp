@@ -1,63 +1,21 @@
-// `eksir investigate`: one scan for every rule, the snapshot and its checks, the correlation,
-// the case written in one transaction, and the summary.
+// Investigate's scan and correlation: one scan for every rule, the snapshot and its checks, the
+// correlation, and what the run says of them.
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
-#include <cstring>
-#include <filesystem>
 #include <future>
-#include <mutex>
-#include <ostream>
 #include <thread>
 
-#include "command/command.h"
 #include "incident/context.h"
 #include "incident/incident.h"
 #include "incident/internal.h"
 #include "sources/sources.h"
-#include "store/store.h"
-#include "util/json_writer.h"
 #include "util/sha256.h"
 #include "util/text.h"
-#include "util/time_math.h"
-#include "util/visible.h"
-#include "util/write_file.h"
 
 namespace eksir::incident {
 namespace {
-
-// The next steps as the terminal shows them: naming this case and this evidence (shell-quoted,
-// ready to paste) where the incident's text has the placeholders CASE and EVIDENCE.
-void fill_in_next_steps(Incident& inc, const std::string& case_dir,
-                        const std::vector<std::string>& evidence) {
-  std::string paths;
-  for (const auto& e : evidence) paths += (paths.empty() ? "" : " ") + command::shell_quote(e);
-  const std::string quoted_case = command::shell_quote(case_dir);
-  for (auto& step : inc.next_steps) {
-    std::string out;
-    for (size_t i = 0; i < step.size();) {
-      auto placeholder = [&](std::string_view word) {
-        if (step.compare(i, word.size(), word) != 0 || i == 0 || step[i - 1] != ' ') return false;
-        size_t end = i + word.size();
-        return end == step.size() || step[end] == ' ' || step[end] == '`';
-      };
-      if (placeholder("CASE")) {
-        out += quoted_case;
-        i += 4;
-      } else if (placeholder("EVIDENCE") && !paths.empty()) {
-        out += paths;
-        i += 8;
-      } else {
-        out += step[i++];
-      }
-    }
-    step = std::move(out);
-  }
-}
-
-namespace fs = std::filesystem;
 
 // What of the input is hashed after the scan, on the core the correlation leaves idle: the
 // correlation's time grows with the input (the scope's candidates, the kept events), and one core
@@ -107,58 +65,24 @@ void merge_stats(sources::ScanStats& a, sources::ScanStats b) {
 
 }  // namespace
 
-int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
-  Investigation inv;
+Investigated investigate(const InvestigateOptions& o, RunInfo run, std::vector<rules::Rule> rules,
+                         const cluster::Policy& policy, sources::DigestAhead* ahead) {
+  Investigated result;
+  Investigation& inv = result.investigation;
   RunInfo& info = inv.run;
-  info.started = util::now_ns();
-  info.tool_version = EKSIR_VERSION;
-  info.operator_name = store::operator_name();
-  std::error_code cwd_error;
-  info.cwd = fs::current_path(cwd_error).string();  // plans find relative inputs from here
-  if (o.evidence.empty() && !o.scan) {
-    err << "eksir investigate: no evidence given\n";
-    return 2;
-  }
-  if (!o.case_dir.empty())
-    if (std::string why = store::check_case_dir(o.case_dir); !why.empty()) {
-      err << "eksir investigate: -o " << why << "\n";
-      return 2;
-    }
-  if (int rc = sources::check_paths(err, "investigate", o.evidence, o.keep_going)) return rc;
-
-  cluster::Policy policy;
-  bool policy_given = !o.config.empty();
-  std::string policy_path, policy_sha256;  // recorded in the case: plan and respond reuse it
-  if (policy_given) {
-    cluster::PolicyResult pr = cluster::load_policy(o.config);
-    if (!pr.ok()) {
-      for (const auto& e : pr.errors) err << "eksir investigate: " << util::visible(e) << "\n";
-      return 2;
-    }
-    policy = std::move(pr.policy);
-    std::error_code ec;
-    policy_path = fs::absolute(o.config, ec).lexically_normal().string();
-    if (ec) policy_path = o.config;
-    policy_sha256 = std::move(pr.sha256);
-  }
-
-  // While the rules load, a core that would be idle starts hashing the evidence.
-  std::optional<sources::DigestAhead> ahead;
-  if (!o.evidence.empty()) ahead.emplace(o.evidence);
-  rules::LoadResult loaded;
-  if (int rc = detect::load_rules(o.rule_paths, o.builtin, o.quiet, "investigate", err, loaded))
-    return rc;
-  info.rules_loaded = loaded.rules.size();
-  info.builtin_rules = static_cast<size_t>(
-      std::count_if(loaded.rules.begin(), loaded.rules.end(),
-                    [](const rules::Rule& r) { return r.id.rfind("eksir-", 0) == 0; }));
-  info.rule_paths = o.rule_paths;
+  info = std::move(run);
+  const bool policy_given = !o.config.empty();
+  info.rules_loaded = rules.size();
+  info.builtin_rules =
+      static_cast<size_t>(std::count_if(rules.begin(), rules.end(), [](const rules::Rule& r) {
+        return r.id.rfind("eksir-", 0) == 0;
+      }));
 
   sources::ScanOptions so;
   so.threads = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
   so.since = o.since;
   so.until = o.until;
-  so.progress = o.progress && !o.quiet;
+  so.progress = o.progress;
   so.max_recorded_skips = 1000000;  // every passed-over file: the snapshot is read from them
   // Each input's SHA-256 from the bytes the scan reads (read once, not twice), except the last
   // part: that is hashed after the scan beside the correlation, which leaves a core free.
@@ -170,7 +94,7 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
   eo.memory = o.memory;
   eo.watch.push_back(pod_binding_query());
   eo.watch.push_back(pod_status_query());
-  detect::Engine engine(std::move(loaded.rules), eo);
+  detect::Engine engine(std::move(rules), eo);
   std::vector<std::vector<Event>> kept(so.threads);
   std::vector<std::vector<EventPrework>> kept_work(so.threads);
   std::atomic<size_t> kept_total{0};
@@ -213,7 +137,7 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
   auto on_output = [](std::vector<std::string>&) { return true; };
   if (ahead) {
     ahead->stop();
-    so.ahead = &*ahead;
+    so.ahead = ahead;
   }
   if (o.scan) {
     info.stats = o.scan(engine.rules())(so, on_event, on_output);
@@ -222,11 +146,9 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
   } else {
     info.stats = sources::scan(o.evidence, so, on_event, on_output);
   }
-  std::map<std::string, FileDigest> deferred_digests;
-  std::jthread digester;  // joined on every way out
   if (auto deferred = std::move(info.stats.deferred))
-    digester =
-        std::jthread([&deferred_digests, deferred] { deferred_digests = deferred->finish(); });
+    result.deferred_digests =
+        std::async(std::launch::async, [deferred] { return deferred->finish(); });
   std::vector<detect::Finding> findings;
   for (auto& f : engine.finish())
     if (!suppressed(f, policy)) findings.push_back(std::move(f));
@@ -277,7 +199,7 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
   build(in, inv);
   for (const auto& line : suppression_report(policy, o.config)) {
     inv.incident.assumptions.push_back(line);
-    if (!o.quiet) err << "eksir investigate: " << util::visible(line) << "\n";
+    result.suppressions.push_back(line);
   }
   if (!o.source.empty())
     inv.incident.assumptions.push_back(fmt::format(
@@ -339,143 +261,22 @@ int run(const InvestigateOptions& o, std::ostream& out, std::ostream& err) {
         n, n == 1 ? "" : "s", n == 1 ? "" : "s", reason, where));
   }
 
-  // The case.
-  std::string dir = o.case_dir.empty()
-                        ? (fs::path(store::default_case_root()) / inv.incident.id).string()
-                        : o.case_dir;
-  if (std::string why = store::check_case_dir(dir); !why.empty()) {
-    err << "eksir investigate: " << why << "\n";
-    return 2;
-  }
-  store::Status st;
-  auto kase = store::Case::open(dir, true, st);
-  if (!kase) {
-    err << "eksir investigate: " << util::visible(st.error) << "\n";
-    return 2;
-  }
-  store::CaseInfo ci = kase->info();
-  info.case_dir = dir;
-  info.case_id = ci.id.empty() ? inv.incident.id : ci.id;
-  info.finished = util::now_ns();
+  return result;
+}
 
-  store::RunRecord rec;
-  rec.started = info.started;
-  rec.finished = info.finished;
-  rec.tool_version = info.tool_version;
-  rec.operator_name = info.operator_name;
-  rec.rule_sources.push_back(fmt::format("built-in pack ({} rules)", info.builtin_rules));
-  for (const auto& p : o.rule_paths) rec.rule_sources.push_back(p);
-  rec.policy_path = policy_path;
-  rec.policy_sha256 = policy_sha256;
-  rec.incident_id = inv.incident.id;
-  rec.title = inv.incident.title;
-  rec.severity = inv.incident.undetermined.empty()
-                     ? std::string(util::severity_title(inv.incident.severity))
-                     : "";
-  std::vector<std::string> findings_json;
-  findings_json.reserve(inv.findings.size());
-  for (const auto& f : inv.findings) {
-    findings_json.push_back(detect::finding_json(f));
-    rec.findings.push_back({f.id, f.rule_id, std::string(rules::severity_name(f.severity)), f.title,
-                            f.first_seen, f.last_seen, findings_json.back()});
-  }
-  for (const auto& e : inv.incident.entities) {
-    util::JsonWriter j;
-    j.open('{');
-    j.kv("key", e.key);
-    j.kv("kind", e.kind);
-    j.kv("id", e.id);
-    j.close('}');
-    rec.entities.push_back({e.key, e.kind, e.name, e.ns, std::move(j.o)});
-  }
-  for (const auto& t : inv.incident.timeline) {
-    util::JsonWriter j;
-    j.open('{');
-    j.kv("file", t.evidence.file);
-    j.kv_num("line", static_cast<int64_t>(t.evidence.line));
-    if (t.evidence.record) j.kv_num("record", static_cast<int64_t>(t.evidence.record));
-    j.kv("event_id", t.evidence.event_id);
-    j.kv("finding", t.evidence.finding);
-    j.close('}');
-    rec.timeline.push_back(
-        {t.time, std::string(tag_name(t.tag)), t.text, t.source, t.confidence, std::move(j.o)});
-  }
-  if (digester.joinable()) digester.join();
-  info.stats.digests.merge(deferred_digests);
+void add_inputs(Investigated& x, const std::vector<std::string>& evidence) {
+  RunInfo& info = x.investigation.run;
+  if (x.deferred_digests.valid()) info.stats.digests.merge(x.deferred_digests.get());
   // Inputs with their hashes; a file the scan did not open (none, today) is hashed here.
-  for (const auto& file : sources::list_files(o.evidence)) {
+  for (const auto& file : sources::list_files(evidence)) {
     auto it = info.stats.digests.find(file);
     FileDigest d = it != info.stats.digests.end() ? it->second : sha256_file(file);
     info.inputs.push_back({file, d.hex, d.size});
   }
   for (const auto& i : info.inputs)
     if (i.sha256.empty())
-      inv.incident.gaps.push_back(fmt::format("{}: could not be hashed (unreadable)", i.path));
-  for (const auto& i : info.inputs) rec.inputs.push_back({i.path, i.sha256, i.size});
-  // The run id is known only once saved; the document records it, so save in two steps within
-  // the store's transaction: first compute the id the store will assign.
-  info.id = static_cast<int64_t>(kase->runs().size()) + 1;
-  rec.incident_json = to_json(inv, findings_json);
-  // The reports render on a thread of their own: it parses the incident while the run is saved,
-  // then reads the rest of the case from the store once the run is there.
-  std::string report_error;
-  bool report_ok = true;
-  std::vector<std::string> reports_written;
-  std::promise<bool> saved;
-  std::jthread reporter;
-  if (o.reports && o.write_reports)
-    reporter = std::jthread([&, saved_run = saved.get_future()]() mutable {
-      report_ok = o.write_reports(dir, rec.incident_json, std::move(saved_run), report_error,
-                                  reports_written);
-    });
-  st = kase->save_run(rec);
-  saved.set_value(static_cast<bool>(st));
-  if (!st) {
-    if (reporter.joinable()) reporter.join();
-    err << "eksir investigate: " << util::visible(st.error) << "\n";
-    return 2;
-  }
-  // Every file is written whole or not at all (util::write_file_atomic); only those written are
-  // named at the end.
-  std::string json_error =
-      util::write_file_atomic((fs::path(dir) / "incident.json").string(), rec.incident_json);
-  if (o.format == "json") {
-    out << rec.incident_json;
-  } else if (o.format == "ecs") {
-    out << incident_ecs(inv);
-  } else if (o.format == "ocsf") {
-    out << incident_ocsf(inv);
-  } else {
-    // The incident (saved above) keeps the placeholders: it does not depend on where the case is.
-    fill_in_next_steps(inv.incident, dir, o.evidence);
-    write_summary(inv, out, o.colour, o.width);
-  }
-  out.flush();
-  if (reporter.joinable()) reporter.join();
-  std::vector<std::string> written = {"case.db"};
-  if (json_error.empty()) written.push_back("incident.json");
-  for (const auto& r : reports_written) written.push_back(r);
-  if (!o.quiet) {
-    sources::print_scan_summary(
-        err, "investigate", info.stats,
-        fmt::format("{} rules, {} findings, {} posture results, severity {}", info.rules_loaded,
-                    util::thousands(inv.findings.size()), inv.posture.size(),
-                    inv.incident.undetermined.empty() ? util::severity_title(inv.incident.severity)
-                                                      : "undetermined"),
-        false);
-    err << fmt::format("eksir investigate: case {} (run {}): {}\n", util::visible(dir), rec.id,
-                       fmt::join(written, ", "));
-  }
-  bool write_failed = !json_error.empty() || !report_ok;
-  if (!json_error.empty()) err << "eksir investigate: " << util::visible(json_error) << "\n";
-  if (!report_ok)
-    err << "eksir investigate: the report was not written: " << util::visible(report_error) << "\n";
-  if (!out) err << "eksir investigate: cannot write the output (standard output)\n";
-  if (write_failed || !out) return 2;
-  if (int rc = sources::check_evidence(err, "investigate", info.stats, false)) return rc;
-  if (!inv.incident.undetermined.empty()) return 2;
-  if (o.fail_on && inv.incident.severity >= *o.fail_on) return 1;
-  return 0;
+      x.investigation.incident.gaps.push_back(
+          fmt::format("{}: could not be hashed (unreadable)", i.path));
 }
 
 }  // namespace eksir::incident
