@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "collect/collect.h"
 #include "detect/detect.h"
 #include "hunt/hunt.h"
 #include "incident/incident.h"
@@ -18,9 +19,6 @@
 // Options of the stage a command drives, declared by that stage.
 namespace eksir::backend {
 struct LoadOptions;
-}
-namespace eksir::collect {
-struct CollectOptions;
 }
 
 namespace eksir::app {
@@ -124,7 +122,11 @@ int posture(const PostureOptions& opts, std::ostream& out, std::ostream& err);
 // `eksir collect` (or, with verify_dir, `eksir collect verify`). Exit 0 every command succeeded
 // (or every file verified), 1 some command failed but the bundle was written (or a file does not
 // verify), 2 usage error or the bundle could not be written.
-int collect(const collect::CollectOptions& options, std::ostream& out, std::ostream& err);
+struct CollectCommand {
+  collect::CollectOptions options;
+  std::string verify_dir;  // set: verify this bundle instead of collecting
+};
+int collect(const CollectCommand& cmd, std::ostream& out, std::ostream& err);
 // Re-hashes every file the bundle's manifest lists and says what changed, went missing or was
 // added.
 int collect_verify(const std::string& dir, std::ostream& out, std::ostream& err);

@@ -67,9 +67,9 @@ int collect_verify(const std::string& dir, std::ostream& out, std::ostream& err)
   return run_steps(s, {rehash, print_verdict});
 }
 
-int collect(const collect::CollectOptions& options, std::ostream& out, std::ostream& err) {
-  if (!options.verify_dir.empty()) return collect_verify(options.verify_dir, out, err);
-  Collect s(options, err);
+int collect(const CollectCommand& cmd, std::ostream& out, std::ostream& err) {
+  if (!cmd.verify_dir.empty()) return collect_verify(cmd.verify_dir, out, err);
+  Collect s(cmd.options, err);
   return run_steps(s, {gather});
 }
 

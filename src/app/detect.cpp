@@ -1,15 +1,19 @@
 // `eksir detect`: the rule packs and alert mappings over evidence files or a store.
+#include <fmt/format.h>
+
 #include <memory>
 #include <optional>
 #include <ostream>
 
 #include "app/app.h"
+#include "app/evidence.h"
 #include "app/policy.h"
 #include "app/steps.h"
 #include "backend/backend.h"
 #include "cluster/cluster.h"
 #include "detect/detect.h"
 #include "incident/incident.h"
+#include "util/visible.h"
 
 namespace eksir::app {
 namespace {
@@ -21,54 +25,107 @@ struct State {
   std::ostream& err;
   // The policy the suppressions come from; it counts what each hid, said after the run.
   std::shared_ptr<cluster::Policy> policy;
+  std::optional<backend::StoreScan> store;  // --on
+  bool store_failed = false;
+  rules::LoadResult loaded;
+  detect::Detection detection;
 };
 
 StepResult use_policy(State& s) {
   if (s.cmd.config.empty()) return next();
   std::optional<PolicyFile> file = read_policy(s.cmd.config, "detect", s.err);
   if (!file) return stop(2);
-  auto policy = std::make_shared<cluster::Policy>(std::move(file->policy));
-  s.cmd.options.keep = [policy](const detect::Finding& f) {
+  s.policy = std::make_shared<cluster::Policy>(std::move(file->policy));
+  s.cmd.options.keep = [policy = s.policy](const detect::Finding& f) {
     return !incident::suppressed(f, *policy);
-  };
-  s.cmd.options.after = [policy, config = s.cmd.config] {
-    return incident::suppression_report(*policy, config);
   };
   return next();
 }
 
-StepResult on_store(State& s) {
+StepResult open_store(State& s) {
   if (s.cmd.on.empty()) return next();
   std::string error;
-  auto store = backend::detect_scan(s.cmd.on, error);
-  if (!store) {
+  s.store = backend::detect_scan(s.cmd.on, error);
+  if (!s.store) {
     s.err << "eksir detect: " << error << "\n";
     return stop(2);
   }
-  detect::DetectOptions o = s.cmd.options;
-  o.scan = store->scan;
-  int rc = detect::run(o, s.out, s.err);
-  if (std::string failure = store->failure(); !failure.empty()) {
-    s.err << "eksir detect: " << failure << "\n";
-    return stop(2);
-  }
-  if (!o.quiet) s.err << store->summary();
-  return stop(rc);
+  s.cmd.options.scan = s.store->scan;
+  return next();
 }
 
-StepResult on_files(State& s) {
+StepResult check_evidence_paths(State& s) {
+  if (s.store) return next();
   if (s.cmd.options.evidence.empty()) {
     s.err << "eksir detect: give evidence files or folders, or --on clickhouse://...\n";
     return stop(2);
   }
-  return stop(detect::run(s.cmd.options, s.out, s.err));
+  if (int rc = check_paths(s.err, "detect", s.cmd.options.evidence, s.cmd.options.keep_going))
+    return stop(rc);
+  return next();
+}
+
+StepResult read_rules(State& s) {
+  const detect::DetectOptions& o = s.cmd.options;
+  if (int rc = load_rules(s.err, "detect", o.rule_paths, o.builtin, o.quiet, s.loaded))
+    return stop(rc);
+  return next();
+}
+
+StepResult scan(State& s) {
+  s.detection = detect::detect(s.cmd.options, std::move(s.loaded.rules));
+  detect::write_findings(s.detection, s.cmd.options, s.out);
+  s.out.flush();
+  return next();
+}
+
+StepResult print_summary(State& s) {
+  const detect::DetectOptions& o = s.cmd.options;
+  const detect::Detection& d = s.detection;
+  if (!o.quiet) s.err << sources::scan_summary("detect", d.stats, detect::result_text(d), false);
+  const auto& withheld = d.engine->withheld();
+  if (!o.quiet && !withheld.empty()) {
+    // Said per rule: a silent first_seen rule is not a rule that found nothing new.
+    constexpr size_t kShown = 5;
+    for (size_t i = 0; i < withheld.size() && i < kShown; ++i)
+      s.err << "eksir detect: withheld: " << util::visible(withheld[i].text()) << "\n";
+    if (withheld.size() > kShown)
+      s.err << fmt::format(
+          "eksir detect: withheld: {} more first_seen rules likewise (all in the JSON summary's "
+          "\"withheld\")\n",
+          withheld.size() - kShown);
+  }
+  if (std::string line = detect::spill_text(d.engine->spilled(), o.memory);
+      !line.empty() && !o.quiet)
+    s.err << "eksir detect: " << line << "\n";
+  if (s.policy && !o.quiet)
+    for (const auto& line : incident::suppression_report(*s.policy, s.cmd.config))
+      s.err << "eksir detect: " << util::visible(line) << "\n";
+  if (int rc = check_evidence(s.err, "detect", d.stats, false)) return stop(rc);
+  if (o.fail_on)
+    for (const auto& f : d.findings)
+      if (f.severity >= *o.fail_on) return stop(1);
+  return next();
+}
+
+// With --on: what the store said, whatever the steps did.
+void finish(State& s) {
+  if (!s.store) return;
+  if (std::string failure = s.store->failure(); !failure.empty()) {
+    s.err << "eksir detect: " << failure << "\n";
+    s.store_failed = true;
+    return;
+  }
+  if (!s.cmd.options.quiet) s.err << s.store->summary();
 }
 
 }  // namespace
 
 int detect(DetectCommand cmd, std::ostream& out, std::ostream& err) {
   State s(std::move(cmd), out, err);
-  return run_steps(s, {use_policy, on_store, on_files});
+  int rc = run_steps(
+      s, {use_policy, open_store, check_evidence_paths, read_rules, scan, print_summary}, finish);
+  return s.store_failed ? 2 : rc;
 }
 
 }  // namespace eksir::app

@@ -63,8 +63,8 @@ StepResult on_store(State& s) {
       s.out.flush();
       rc = counted->matched > 0 ? 0 : 1;
       if (!options.quiet)
-        sources::print_scan_summary(s.err, "hunt", counted->stats,
-                                    util::thousands(counted->matched) + " matched", options.strict);
+        s.err << sources::scan_summary(
+            "hunt", counted->stats, util::thousands(counted->matched) + " matched", options.strict);
     }
   } else {
     hunt::HuntOptions o = options;

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "app/app.h"
+#include "app/evidence.h"
 #include "app/policy.h"
 #include "app/steps.h"
 #include "backend/backend.h"
@@ -86,7 +87,7 @@ StepResult check_inputs(State& s) {
       s.err << "eksir investigate: -o " << why << "\n";
       return stop(2);
     }
-  if (int rc = sources::check_paths(s.err, "investigate", s.options.evidence, s.cmd.keep_going))
+  if (int rc = check_paths(s.err, "investigate", s.options.evidence, s.cmd.keep_going))
     return stop(rc);
   return next();
 }
@@ -99,10 +100,10 @@ StepResult use_policy(State& s) {
   return next();
 }
 
-StepResult load_rules(State& s) {
+StepResult read_rules(State& s) {
   if (!s.options.evidence.empty()) s.ahead.emplace(s.options.evidence);
-  if (int rc = detect::load_rules(s.cmd.rule_paths, s.cmd.builtin, s.cmd.quiet, "investigate",
-                                  s.err, s.loaded))
+  if (int rc =
+          load_rules(s.err, "investigate", s.cmd.rule_paths, s.cmd.builtin, s.cmd.quiet, s.loaded))
     return stop(rc);
   return next();
 }
@@ -240,8 +241,8 @@ StepResult print_summary(State& s) {
   if (s.json_error.empty()) written.push_back("incident.json");
   for (const auto& r : s.reports_written) written.push_back(r);
   if (!s.cmd.quiet) {
-    sources::print_scan_summary(
-        s.err, "investigate", inv.run.stats,
+    s.err << sources::scan_summary(
+        "investigate", inv.run.stats,
         fmt::format("{} rules, {} findings, {} posture results, severity {}", inv.run.rules_loaded,
                     util::thousands(inv.findings.size()), inv.posture.size(),
                     inv.incident.undetermined.empty() ? util::severity_title(inv.incident.severity)
@@ -257,7 +258,7 @@ StepResult print_summary(State& s) {
           << "\n";
   if (!s.out) s.err << "eksir investigate: cannot write the output (standard output)\n";
   if (write_failed || !s.out) return stop(2);
-  if (int rc = sources::check_evidence(s.err, "investigate", inv.run.stats, false)) return stop(rc);
+  if (int rc = check_evidence(s.err, "investigate", inv.run.stats, false)) return stop(rc);
   if (!inv.incident.undetermined.empty()) return stop(2);
   if (s.cmd.fail_on && inv.incident.severity >= *s.cmd.fail_on) return stop(1);
   return next();
@@ -281,7 +282,7 @@ void finish(State& s) {
 int investigate(const InvestigateCommand& cmd, std::ostream& out, std::ostream& err) {
   State s(cmd, out, err);
   int rc = run_steps(s,
-                     {open_store, check_inputs, use_policy, load_rules, scan, open_case, save_case,
+                     {open_store, check_inputs, use_policy, read_rules, scan, open_case, save_case,
                       write_outputs, print_summary},
                      finish);
   return s.store_failed ? 2 : rc;

@@ -4,6 +4,7 @@
 #include <ostream>
 
 #include "app/app.h"
+#include "app/evidence.h"
 #include "app/steps.h"
 #include "backend/backend.h"
 #include "util/text.h"
@@ -34,11 +35,11 @@ StepResult print(State& s) {
       util::visible(s.opts.to),
       l.files_skipped ? fmt::format("; {} files already loaded, skipped", l.files_skipped) : "");
   if (!s.opts.quiet)
-    sources::print_scan_summary(
-        s.err, "load", l.stats,
+    s.err << sources::scan_summary(
+        "load", l.stats,
         fmt::format("{} events inserted in {} batches", util::thousands(l.inserted), l.batches),
         s.opts.strict);
-  return stop(sources::check_evidence(s.err, "load", l.stats, s.opts.strict));
+  return stop(check_evidence(s.err, "load", l.stats, s.opts.strict));
 }
 
 }  // namespace

@@ -512,7 +512,8 @@ int dispatch(int argc, char** argv) {
                  "Exit 1 when a result (not exempted) is at or above this severity");
   ps->add_flag("-q,--quiet", posture.quiet, "No summary on stderr");
 
-  eksir::collect::CollectOptions collect;
+  eksir::app::CollectCommand collect_cmd;
+  eksir::collect::CollectOptions& collect = collect_cmd.options;
   auto* co = app.add_subcommand(
       "collect", "Gather a live cluster's and account's evidence into a hashed bundle (read-only)");
   co->add_option("--cluster", collect.cluster, "EKS cluster name");
@@ -545,11 +546,11 @@ int dispatch(int argc, char** argv) {
       ->capture_default_str();
   co->add_option("--timeout", collect.timeout_seconds, "Seconds each command may run")
       ->capture_default_str();
-  co->add_option("--verify", collect.verify_dir,
+  co->add_option("--verify", collect_cmd.verify_dir,
                  "Re-hash the bundle in this folder against its manifest (exit 1 on a mismatch)");
   co->add_flag("-q,--quiet", collect.quiet, "No line per command on stderr");
   auto* co_verify = co->add_subcommand("verify", "Re-hash a bundle against its manifest");
-  co_verify->add_option("dir", collect.verify_dir, "The bundle folder")->required();
+  co_verify->add_option("dir", collect_cmd.verify_dir, "The bundle folder")->required();
 
   eksir::app::InvestigateCommand inv;
   std::string inv_since, inv_until, inv_fail;
@@ -705,7 +706,7 @@ int dispatch(int argc, char** argv) {
   if (cs->parsed()) return eksir::app::case_command(case_cmd, std::cout, std::cerr);
   if (ld->parsed()) return eksir::app::load(load, std::cout, std::cerr);
   if (ps->parsed()) return eksir::app::posture(posture, std::cout, std::cerr);
-  if (co->parsed()) return eksir::app::collect(collect, std::cout, std::cerr);
+  if (co->parsed()) return eksir::app::collect(collect_cmd, std::cout, std::cerr);
   if (rl->parsed()) {
     rules_cmd.width = width;
     rules_cmd.colour = colour;

@@ -24,7 +24,6 @@ struct CollectOptions {
   size_t max_pod_logs = 50;
   size_t page_items = 0;      // > 0: CloudTrail and audit logs fetched in files of this many items
   int timeout_seconds = 300;  // per command
-  std::string verify_dir;     // set: verify this bundle instead of collecting
   bool quiet = false;
 };
 
@@ -37,7 +36,7 @@ enum class Outcome {
   SomeFailed,    // some command failed, the bundle was written
   NotCollected,  // a usage error, or the bundle could not be written
 };
-// Collects into options.out_dir (verify_dir is the command's, not read here).
+// Collects into options.out_dir.
 Outcome collect(const CollectOptions& options, const Say& say);
 
 // Every file the bundle's manifest lists, re-hashed: what changed, went missing or was added.

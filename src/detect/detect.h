@@ -197,23 +197,37 @@ struct DetectOptions {
   std::function<sources::ScanFn(const std::vector<rules::Rule>&)> scan;
   // Findings for which this returns false are left out (eksir.yaml suppressions).
   std::function<bool(const Finding&)> keep;
-  // Lines printed on err after the run (what each suppression hid).
-  std::function<std::vector<std::string>()> after;
 };
 
-// Loads the built-in pack (when builtin) and every --rules path (YAML, Sigma, Elastic TOML) into
-// loaded, reporting skipped and unsupported rules on err as `eksir <command>: ...`. Returns 0, or 2
-// when a rule has errors (nothing should run then).
-int load_rules(const std::vector<std::string>& rule_paths, bool builtin, bool quiet,
-               std::string_view command, std::ostream& err, rules::LoadResult& loaded);
+// The built-in pack (when builtin) and every --rules path (YAML, Sigma, Elastic TOML), with what
+// the run says of them: skipped and unsupported rules, errors (then nothing should run), each
+// said after "eksir <command>: ".
+struct RulesLoad {
+  rules::LoadResult loaded;
+  std::vector<std::string> messages;
+  bool ok() const { return loaded.ok(); }
+};
+RulesLoad load_rules(const std::vector<std::string>& rule_paths, bool builtin, bool quiet);
 
 // The line a run says when correlation events went to a temporary file (or it failed); "" when
 // none did.
 std::string spill_text(const SpillStats& s, size_t memory);
 
-// Runs detection; findings to `out`, summary and problems to `err`. Exit code: 0, 1 when a
-// finding is at or above fail_on, 2 on bad rules or unreadable evidence.
-int run(const DetectOptions& options, std::ostream& out, std::ostream& err);
+// What one detection run gives: the findings at or above min_severity that `keep` keeps, and
+// how the run went.
+struct Detection {
+  std::vector<Finding> findings;
+  uint64_t left_out = 0;  // findings below min_severity or not kept
+  size_t rules = 0;       // rules run
+  sources::ScanStats stats;
+  std::unique_ptr<Engine> engine;  // after finish(): withheld(), spilled(), the rules
+};
+// Scans the evidence (or options.scan) once with the rules loaded (load_rules).
+Detection detect(const DetectOptions& options, std::vector<rules::Rule> rules);
+// The findings in options.format; Format::Json with its summary of the run.
+void write_findings(const Detection& d, const DetectOptions& options, std::ostream& out);
+// The run's result as the scan summary says it: "12 rules, 3 findings (1 high, 2 low)".
+std::string result_text(const Detection& d);
 
 }  // namespace eksir::detect
 

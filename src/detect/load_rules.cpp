@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <filesystem>
 #include <future>
-#include <ostream>
 
 #include "detect/detect.h"
 #include "rules/elastic.h"
@@ -12,8 +11,10 @@
 
 namespace eksir::detect {
 
-int load_rules(const std::vector<std::string>& rule_paths, bool builtin, bool quiet,
-               std::string_view command, std::ostream& err, rules::LoadResult& loaded) {
+RulesLoad load_rules(const std::vector<std::string>& rule_paths, bool builtin, bool quiet) {
+  RulesLoad result;
+  rules::LoadResult& loaded = result.loaded;
+  std::vector<std::string>& said = result.messages;
   // Elastic TOML rules: a .toml file, or a folder holding .toml files (beside any YAML). They
   // load on a thread of their own while the YAML formats load here; merged in the same order.
   std::vector<std::string> yaml_paths, elastic_paths;
@@ -31,8 +32,8 @@ int load_rules(const std::vector<std::string>& rule_paths, bool builtin, bool qu
     if (std::filesystem::is_directory(dir, ec))
       loaded = rules::load_paths({dir});
     else
-      err << fmt::format("eksir {}: warning: built-in rule pack not found at {}\n", command,
-                         util::visible(dir));
+      said.push_back(
+          fmt::format("warning: built-in rule pack not found at {}", util::visible(dir)));
   }
   if (!rule_paths.empty()) {
     if (!yaml_paths.empty()) loaded.merge(rules::load_paths(yaml_paths));
@@ -42,9 +43,9 @@ int load_rules(const std::vector<std::string>& rule_paths, bool builtin, bool qu
         std::string by_type;
         for (const auto& [type, n] : el.skipped_by_type())
           by_type += fmt::format("{}{} {}", by_type.empty() ? "" : ", ", n, util::visible(type));
-        err << fmt::format(
-            "eksir {}: {} Elastic rule{} skipped, not run ({}; see `eksir rules validate`)\n",
-            command, el.skipped.size(), el.skipped.size() == 1 ? "" : "s", by_type);
+        said.push_back(
+            fmt::format("{} Elastic rule{} skipped, not run ({}; see `eksir rules validate`)",
+                        el.skipped.size(), el.skipped.size() == 1 ? "" : "s", by_type));
       }
       size_t new_terms = 0;
       TimeNs shortest = 0, longest = 0;
@@ -56,33 +57,31 @@ int load_rules(const std::vector<std::string>& rule_paths, bool builtin, bool qu
         longest = std::max(longest, h);
       }
       if (!quiet && new_terms)
-        err << fmt::format(
-            "eksir {}: {} Elastic new_terms rule{} run as first_seen: a value is reported as "
-            "new only when the evidence covers the rule's history window ({}) before it; values "
-            "first seen earlier are withheld, not reported\n",
-            command, new_terms, new_terms == 1 ? "" : "s",
+        said.push_back(fmt::format(
+            "{} Elastic new_terms rule{} run as first_seen: a value is reported as new only when "
+            "the evidence covers the rule's history window ({}) before it; values first seen "
+            "earlier are withheld, not reported",
+            new_terms, new_terms == 1 ? "" : "s",
             shortest == longest ? format_duration(longest)
-                                : format_duration(shortest) + " to " + format_duration(longest));
+                                : format_duration(shortest) + " to " + format_duration(longest)));
       loaded.merge(std::move(el.result));
     }
   }
   // Files of a rules folder that hold no rules: one warning each, whatever --quiet says (a rule
   // file that was meant to load must not go unnoticed).
   for (const auto& s : loaded.skipped_files)
-    err << fmt::format("eksir {}: warning: {}: not a rule file, skipped: {}\n", command,
-                       util::visible(s.file), util::visible(s.reason));
+    said.push_back(fmt::format("warning: {}: not a rule file, skipped: {}", util::visible(s.file),
+                               util::visible(s.reason)));
   if (!loaded.ok()) {
-    for (const auto& e : loaded.errors)
-      err << "eksir " << command << ": rule error: " << util::visible(e.text()) << "\n";
-    err << fmt::format("eksir {}: {} rule error{}; nothing was run (see `eksir rules validate`)\n",
-                       command, loaded.errors.size(), loaded.errors.size() == 1 ? "" : "s");
-    return 2;
+    for (const auto& e : loaded.errors) said.push_back("rule error: " + util::visible(e.text()));
+    said.push_back(fmt::format("{} rule error{}; nothing was run (see `eksir rules validate`)",
+                               loaded.errors.size(), loaded.errors.size() == 1 ? "" : "s"));
+    return result;
   }
   if (!quiet && !loaded.warnings.empty())
-    err << fmt::format("eksir {}: {} rule warning{} (see `eksir rules validate`)\n", command,
-                       loaded.warnings.size(), loaded.warnings.size() == 1 ? "" : "s");
-
-  return 0;
+    said.push_back(fmt::format("{} rule warning{} (see `eksir rules validate`)",
+                               loaded.warnings.size(), loaded.warnings.size() == 1 ? "" : "s"));
+  return result;
 }
 
 }  // namespace eksir::detect

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <filesystem>
+#include <memory>
 #include <ostream>
 #include <thread>
 
@@ -65,12 +66,7 @@ std::string spill_text(const SpillStats& s, size_t memory) {
       util::thousands(s.tuples), util::human_bytes(s.bytes), memory_flag(memory));
 }
 
-int run(const DetectOptions& o, std::ostream& out, std::ostream& err) {
-  if (!o.scan)
-    if (int rc = sources::check_paths(err, "detect", o.evidence, o.keep_going)) return rc;
-  rules::LoadResult loaded;
-  if (int rc = load_rules(o.rule_paths, o.builtin, o.quiet, "detect", err, loaded)) return rc;
-
+Detection detect(const DetectOptions& o, std::vector<rules::Rule> rules) {
   sources::ScanOptions so;
   so.threads = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
   so.since = o.since;
@@ -79,33 +75,42 @@ int run(const DetectOptions& o, std::ostream& out, std::ostream& err) {
   EngineOptions eo;
   eo.workers = so.threads;
   eo.memory = o.memory;
-  size_t rule_count = loaded.rules.size();
-  Engine engine(std::move(loaded.rules), eo);
+  Detection d;
+  d.rules = rules.size();
+  d.engine = std::make_unique<Engine>(std::move(rules), eo);
+  Engine& engine = *d.engine;
 
   auto on_event = [&](const EventView& ev, sources::ChunkOutput& chunk) {
     engine.on_event(ev, chunk.worker);
   };
   auto on_output = [](std::vector<std::string>&) { return true; };
-  sources::ScanStats st = o.scan ? o.scan(engine.rules())(so, on_event, on_output)
-                                 : sources::scan(o.evidence, so, on_event, on_output);
+  d.stats = o.scan ? o.scan(engine.rules())(so, on_event, on_output)
+                   : sources::scan(o.evidence, so, on_event, on_output);
 
   std::vector<Finding> all = engine.finish();
-  std::vector<Finding> findings;
   for (auto& f : all)
-    if (f.severity >= o.min_severity && (!o.keep || o.keep(f))) findings.push_back(std::move(f));
+    if (f.severity >= o.min_severity && (!o.keep || o.keep(f))) d.findings.push_back(std::move(f));
+  d.left_out = all.size() - d.findings.size();
+  return d;
+}
 
+namespace {
+
+std::string summary_json(const Detection& d) {
+  const sources::ScanStats& st = d.stats;
+  const Engine& engine = *d.engine;
   util::JsonWriter j;
   j.open('{');
   j.kv_num("files", st.files);
   j.kv_num("events", st.events);
   j.kv_num("bytes", st.bytes);
   j.kv_num("skipped", st.skipped);
-  j.kv_num("rules", rule_count);
-  j.kv_num("findings", findings.size());
-  j.kv_num("below_min_severity", all.size() - findings.size());
+  j.kv_num("rules", d.rules);
+  j.kv_num("findings", d.findings.size());
+  j.kv_num("below_min_severity", d.left_out);
   j.key("by_severity");
   j.open('{');
-  auto by_severity = tally(findings);
+  auto by_severity = tally(d.findings);
   for (int s = 4; s >= 0; --s)
     j.kv_num(rules::severity_name(static_cast<Severity>(s)), by_severity[s]);
   j.close('}');
@@ -133,10 +138,16 @@ int run(const DetectOptions& o, std::ostream& out, std::ostream& err) {
   }
   j.kv_num("seconds", st.seconds, 3);
   j.close('}');
-  const std::string& summary = j.o;
+  return std::move(j.o);
+}
+
+}  // namespace
+
+void write_findings(const Detection& d, const DetectOptions& o, std::ostream& out) {
+  const std::vector<Finding>& findings = d.findings;
   switch (o.format) {
     case Format::Json:
-      write_json(findings, summary, out);
+      write_json(findings, summary_json(d), out);
       break;
     case Format::Ndjson:
       write_ndjson(findings, out);
@@ -145,7 +156,7 @@ int run(const DetectOptions& o, std::ostream& out, std::ostream& err) {
       write_table(findings, out, o.width, o.colour);
       break;
     case Format::Sarif:
-      write_sarif(findings, engine.rules(), out);
+      write_sarif(findings, d.engine->rules(), out);
       break;
     case Format::Ecs:
       write_ecs(findings, out);
@@ -154,36 +165,12 @@ int run(const DetectOptions& o, std::ostream& out, std::ostream& err) {
       write_ocsf(findings, out);
       break;
   }
-  out.flush();
-  if (!o.quiet) {
-    std::string counts = severity_counts(findings);
-    sources::print_scan_summary(
-        err, "detect", st,
-        fmt::format("{} rules, {} findings{}", rule_count, util::thousands(findings.size()),
-                    counts.empty() ? "" : " (" + counts + ")"),
-        false);
-  }
-  if (!o.quiet && !engine.withheld().empty()) {
-    // Said per rule: a silent first_seen rule is not a rule that found nothing new.
-    const auto& ws = engine.withheld();
-    constexpr size_t kShown = 5;
-    for (size_t i = 0; i < ws.size() && i < kShown; ++i)
-      err << "eksir detect: withheld: " << util::visible(ws[i].text()) << "\n";
-    if (ws.size() > kShown)
-      err << fmt::format(
-          "eksir detect: withheld: {} more first_seen rules likewise (all in the JSON summary's "
-          "\"withheld\")\n",
-          ws.size() - kShown);
-  }
-  if (std::string line = spill_text(engine.spilled(), o.memory); !line.empty() && !o.quiet)
-    err << "eksir detect: " << line << "\n";
-  if (o.after && !o.quiet)
-    for (const auto& line : o.after()) err << "eksir detect: " << util::visible(line) << "\n";
-  if (int rc = sources::check_evidence(err, "detect", st, false)) return rc;
-  if (o.fail_on)
-    for (const auto& f : findings)
-      if (f.severity >= *o.fail_on) return 1;
-  return 0;
+}
+
+std::string result_text(const Detection& d) {
+  std::string counts = severity_counts(d.findings);
+  return fmt::format("{} rules, {} findings{}", d.rules, util::thousands(d.findings.size()),
+                     counts.empty() ? "" : " (" + counts + ")");
 }
 
 }  // namespace eksir::detect

@@ -241,8 +241,11 @@ int run(const HuntOptions& o, std::ostream& out, std::ostream& err) {
     if (!FieldRef(f).known())
       err << fmt::format("eksir hunt: warning: unknown field '{}' in --fields\n", util::visible(f));
 
-  if (!o.scan)
-    if (int rc = sources::check_paths(err, "hunt", o.evidence, o.keep_going)) return rc;
+  if (!o.scan) {
+    sources::PathCheck paths = sources::check_paths(o.evidence, o.keep_going);
+    for (const auto& line : paths.lines) err << "eksir hunt: " << line << "\n";
+    if (paths.stop) return 2;
+  }
   Renderer renderer(o);
   sources::ScanOptions so;
   so.threads = o.threads;
@@ -484,7 +487,7 @@ int run(const HuntOptions& o, std::ostream& out, std::ostream& err) {
           folded == 1 ? "record" : "records");
     if (by_time && o.limit && emitted < matched)
       result += fmt::format(", the first {} by time shown", util::thousands(emitted));
-    sources::print_scan_summary(err, "hunt", st, result, o.strict);
+    err << sources::scan_summary("hunt", st, result, o.strict);
     if (time_order.runs())
       err << fmt::format(
           "eksir hunt: sorted by time through {} temporary {} ({} MB; --sort evidence holds "
@@ -497,7 +500,10 @@ int run(const HuntOptions& o, std::ostream& out, std::ostream& err) {
         << " (--sort evidence writes the rows as they are found, holding none)\n";
     return 2;
   }
-  if (int rc = sources::check_evidence(err, "hunt", st, o.strict)) return rc;
+  if (std::string problem = sources::evidence_problem(st, o.strict); !problem.empty()) {
+    err << "eksir hunt: " << problem << "\n";
+    return 2;
+  }
   return matched > 0 ? 0 : 1;  // as grep: 1 when nothing matched
 }
 

@@ -7,7 +7,7 @@
 
 #include <cerrno>
 #include <cstring>
-#include <ostream>
+#include <string>
 
 #include "sources/sources.h"
 #include "sources/walk.h"
@@ -45,24 +45,23 @@ std::vector<std::string> unreadable_paths(const std::vector<std::string>& paths)
   return out;
 }
 
-int check_paths(std::ostream& err, std::string_view command, const std::vector<std::string>& paths,
-                bool keep_going) {
-  auto bad = unreadable_paths(paths);
-  for (const auto& b : bad) err << fmt::format("eksir {}: {}\n", command, b);
-  if (bad.empty()) return 0;
+PathCheck check_paths(const std::vector<std::string>& paths, bool keep_going) {
+  PathCheck c;
+  c.lines = unreadable_paths(paths);
+  const size_t bad = c.lines.size();
+  if (bad == 0) return c;
   if (keep_going) {
-    err << fmt::format(
-        "eksir {}: --keep-going: reading the other paths; the {} above {} missing "
-        "from the result\n",
-        command, bad.size() == 1 ? "path" : "paths", bad.size() == 1 ? "is" : "are");
-    return 0;
+    c.lines.push_back(fmt::format(
+        "--keep-going: reading the other paths; the {} above {} missing from the result",
+        bad == 1 ? "path" : "paths", bad == 1 ? "is" : "are"));
+    return c;
   }
-  err << fmt::format(
-      "eksir {}: {} evidence path{} cannot be read; fix the path{} or pass --keep-going to read "
-      "the rest and state {} as missing\n",
-      command, bad.size(), bad.size() == 1 ? "" : "s", bad.size() == 1 ? "" : "s",
-      bad.size() == 1 ? "it" : "them");
-  return 2;
+  c.lines.push_back(fmt::format(
+      "{} evidence path{} cannot be read; fix the path{} or pass --keep-going to read the rest "
+      "and state {} as missing",
+      bad, bad == 1 ? "" : "s", bad == 1 ? "" : "s", bad == 1 ? "it" : "them"));
+  c.stop = true;
+  return c;
 }
 
 }  // namespace eksir::sources

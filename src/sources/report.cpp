@@ -1,6 +1,6 @@
 #include <fmt/format.h>
 
-#include <ostream>
+#include <string>
 
 #include "sources/sources.h"
 #include "util/text.h"
@@ -8,17 +8,19 @@
 
 namespace eksir::sources {
 
-void print_scan_summary(std::ostream& err, std::string_view command, const ScanStats& st,
-                        std::string_view result, bool strict) {
+std::string scan_summary(std::string_view command, const ScanStats& st, std::string_view result,
+                         bool strict) {
+  std::string text;
   double mbps = st.seconds > 0 ? static_cast<double>(st.bytes) / 1e6 / st.seconds : 0;
   std::string by_source;
   for (const auto& [src, n] : st.events_by_source)
     by_source +=
         fmt::format("{}{} {}", by_source.empty() ? "" : ", ", util::thousands(n), source_name(src));
-  err << fmt::format("eksir {}: {} files, {} events{}, {}, {}, {} skipped, {:.2f} s, {:.0f} MB/s\n",
-                     command, util::thousands(st.files), util::thousands(st.events),
-                     by_source.empty() ? "" : " (" + by_source + ")", util::human_bytes(st.bytes),
-                     result, util::thousands(st.skipped), st.seconds, mbps);
+  text +=
+      fmt::format("eksir {}: {} files, {} events{}, {}, {}, {} skipped, {:.2f} s, {:.0f} MB/s\n",
+                  command, util::thousands(st.files), util::thousands(st.events),
+                  by_source.empty() ? "" : " (" + by_source + ")", util::human_bytes(st.bytes),
+                  result, util::thousands(st.skipped), st.seconds, mbps);
   if (st.unparsed_lines || st.unparsed_files) {
     std::string what;
     if (st.unparsed_lines)
@@ -28,33 +30,33 @@ void print_scan_summary(std::ostream& err, std::string_view command, const ScanS
       what += fmt::format("{}{} whole {}", what.empty() ? "" : " and ",
                           util::thousands(st.unparsed_files),
                           st.unparsed_files == 1 ? "file" : "files");
-    err << fmt::format(
+    text += fmt::format(
         "  {} without the query's words were not parsed: their events are not counted above "
         "(--no-prefilter parses every record)\n",
         what);
   }
   if (st.filtered)
-    err << fmt::format("  {} events outside --since/--until/--source were not searched\n",
-                       util::thousands(st.filtered));
+    text += fmt::format("  {} events outside --since/--until/--source were not searched\n",
+                        util::thousands(st.filtered));
   if (st.ignored) {
     std::string reasons;
     for (const auto& [r, n] : st.ignored_by_reason)
       reasons += fmt::format("{}{}: {}", reasons.empty() ? "" : ", ", util::visible(r), n);
-    err << fmt::format("  {} files or records are not event evidence and were passed over ({})\n",
-                       util::thousands(st.ignored), reasons);
+    text += fmt::format("  {} files or records are not event evidence and were passed over ({})\n",
+                        util::thousands(st.ignored), reasons);
     for (const auto& f : st.ignored_files)
       if (f.reason == "eksir case")
-        err << fmt::format("  passed over {}: an eksir case folder (case.db), not evidence\n",
-                           f.file);
+        text +=
+            fmt::format("  passed over {}: an eksir case folder (case.db), not evidence\n", f.file);
   }
   if (st.samples)
-    err << fmt::format("  {} GuardDuty sample findings (additionalInfo.sample) were read\n",
-                       st.samples);
-  if (st.skipped == 0) return;
+    text += fmt::format("  {} GuardDuty sample findings (additionalInfo.sample) were read\n",
+                        st.samples);
+  if (st.skipped == 0) return text;
   std::string reasons;
   for (const auto& [r, n] : st.skipped_by_reason)
     reasons += fmt::format("{}{}: {}", reasons.empty() ? "" : ", ", util::visible(r), n);
-  err << "  skipped by reason: " << reasons << "\n";
+  text += "  skipped by reason: " + reasons + "\n";
   // Runs of skips with the same file and reason (every element of one odd array) read as one
   // line and a count; --strict lists every skip.
   const size_t kShow = strict ? st.skips.size() : 20;
@@ -66,31 +68,25 @@ void print_scan_summary(std::ostream& err, std::string_view command, const ScanS
              st.skips[j].reason == st.skips[i].reason)
         ++j;
     // File names and details quote the evidence.
-    err << "  skip: " << util::visible(st.skips[i].message()) << "\n";
-    if (j - i > 1) err << fmt::format("        and {} more like it in this file\n", j - i - 1);
+    text += "  skip: " + util::visible(st.skips[i].message()) + "\n";
+    if (j - i > 1) text += fmt::format("        and {} more like it in this file\n", j - i - 1);
     ++shown;
     listed += j - i;
     i = j;
   }
   if (st.skipped > listed)
-    err << fmt::format("  ... and {} more skips\n", util::thousands(st.skipped - listed));
+    text += fmt::format("  ... and {} more skips\n", util::thousands(st.skipped - listed));
+  return text;
 }
 
-int check_evidence(std::ostream& err, std::string_view command, const ScanStats& st, bool strict) {
-  if (st.files == 0 && st.skipped == 0 && st.ignored == 0) {
-    err << fmt::format("eksir {}: no evidence files found in the given paths\n", command);
-    return 2;
-  }
-  if (st.events == 0 && st.filtered == 0 && (st.skipped > 0 || st.ignored > 0)) {
-    err << fmt::format("eksir {}: no event could be read; the result cannot be trusted\n", command);
-    return 2;
-  }
-  if (strict && st.skipped > 0) {
-    err << fmt::format("eksir {}: --strict: {} records or files were skipped\n", command,
-                       st.skipped);
-    return 2;
-  }
-  return 0;
+std::string evidence_problem(const ScanStats& st, bool strict) {
+  if (st.files == 0 && st.skipped == 0 && st.ignored == 0)
+    return "no evidence files found in the given paths";
+  if (st.events == 0 && st.filtered == 0 && (st.skipped > 0 || st.ignored > 0))
+    return "no event could be read; the result cannot be trusted";
+  if (strict && st.skipped > 0)
+    return fmt::format("--strict: {} records or files were skipped", st.skipped);
+  return "";
 }
 
 }  // namespace eksir::sources

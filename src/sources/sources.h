@@ -178,21 +178,25 @@ std::vector<std::string> list_files(const std::vector<std::string>& paths);
 // The evidence paths given that cannot be read at all, each as "PATH: the system's reason": a
 // path that does not exist, or a file or folder that cannot be opened.
 std::vector<std::string> unreadable_paths(const std::vector<std::string>& paths);
-// What hunt, detect and investigate do with them before reading anything: each is printed; without
-// keep_going the command stops (returns 2), since a verdict on part of the evidence the responder
-// meant to give would be wrong; with it, the rest is read and the scan reports them as skipped.
-// Returns 0 to go on.
-int check_paths(std::ostream& err, std::string_view command, const std::vector<std::string>& paths,
-                bool keep_going);
+// What hunt, detect and investigate say of them before reading anything: each, then what
+// follows. Without keep_going the command stops (exit 2), since a verdict on part of the evidence
+// the responder meant to give would be wrong; with it, the rest is read and the scan reports them
+// as skipped.
+struct PathCheck {
+  std::vector<std::string> lines;  // each said after "eksir <command>: "
+  bool stop = false;
+};
+PathCheck check_paths(const std::vector<std::string>& paths, bool keep_going);
 
-// What every command that reads evidence prints on stderr after the scan: one summary line
-// ("eksir hunt: 3 files, 120 events (...), 1.2 MB, <result>, 0 skipped, 0.10 s, 12 MB/s"), then
-// events filtered out, files passed over, samples, skips by reason and the first skips (all of
-// them under strict).
-void print_scan_summary(std::ostream& err, std::string_view command, const ScanStats& st,
-                        std::string_view result, bool strict);
-// The input checks shared by those commands: prints the problem and returns 2 when nothing was
-// found, nothing could be read, or (strict) something was skipped; else returns 0.
-int check_evidence(std::ostream& err, std::string_view command, const ScanStats& st, bool strict);
+// What every command that reads evidence says on stderr after the scan, lines ending in a newline:
+// one summary line ("eksir hunt: 3 files, 120 events (...), 1.2 MB, <result>, 0 skipped, 0.10 s,
+// 12 MB/s"), then events filtered out, files passed over, samples, skips by reason and the first
+// skips (all of them under strict).
+std::string scan_summary(std::string_view command, const ScanStats& st, std::string_view result,
+                         bool strict);
+// The input checks shared by those commands: why the result cannot stand when nothing was found,
+// nothing could be read, or (strict) something was skipped (said after "eksir <command>: "; the
+// command exits 2); else "".
+std::string evidence_problem(const ScanStats& st, bool strict);
 
 }  // namespace eksir::sources

@@ -111,7 +111,7 @@ DetectRun detect_run(const std::vector<std::string>& rule_files, const std::stri
   o.format = detect::Format::Ndjson;
   std::ostringstream out, err;
   DetectRun r;
-  r.rc = on.empty() ? detect::run(o, out, err) : app::detect({o, on, ""}, out, err);
+  r.rc = app::detect({o, on, ""}, out, err);
   r.out = out.str();
   r.err = err.str();
   return r;

@@ -240,7 +240,7 @@ std::string detect_output(detect::DetectOptions o, const std::string& on) {
   o.quiet = true;
   o.threads = 2;
   o.format = detect::Format::Ndjson;
-  int rc = on.empty() ? detect::run(o, out, err) : app::detect({o, on, ""}, out, err);
+  int rc = app::detect({o, on, ""}, out, err);
   return "exit " + std::to_string(rc) + "\n" + out.str() + (rc == 2 ? err.str() : "");
 }
 

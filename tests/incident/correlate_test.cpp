@@ -31,12 +31,11 @@ struct Evidence {
 // investigate keeps them, without the text of those that are slices of their file.
 Evidence detect_in(const std::string& dir, bool light = false) {
   Evidence e;
-  rules::LoadResult loaded;
-  std::ostringstream err;
-  EXPECT_EQ(detect::load_rules({}, true, true, "test", err, loaded), 0) << err.str();
+  detect::RulesLoad loaded = detect::load_rules({}, true, true);
+  EXPECT_TRUE(loaded.ok()) << (loaded.messages.empty() ? "" : loaded.messages.front());
   detect::EngineOptions eo;
   eo.workers = 1;
-  detect::Engine engine(std::move(loaded.rules), eo);
+  detect::Engine engine(std::move(loaded.loaded.rules), eo);
   sources::ScanOptions so;
   so.threads = 1;
   sources::scan(

@@ -204,11 +204,9 @@ TEST(HostileInput, ACaseFolderInsideTheEvidenceIsPassedOverAndNamed) {
   EXPECT_EQ(events.size(), 1u);
   EXPECT_EQ(st.skipped, 0u);
   EXPECT_EQ(st.ignored_by_reason["eksir case"], 1u);
-  std::ostringstream summary;
-  print_scan_summary(summary, "hunt", st, "0 matched", false);
-  EXPECT_NE(summary.str().find("passed over " + dir + "/case-1: an eksir case folder"),
-            std::string::npos)
-      << summary.str();
+  std::string summary = scan_summary("hunt", st, "0 matched", false);
+  EXPECT_NE(summary.find("passed over " + dir + "/case-1: an eksir case folder"), std::string::npos)
+      << summary;
   EXPECT_EQ(list_files({dir}), std::vector<std::string>{dir + "/audit.log"});
 }
 
@@ -218,14 +216,14 @@ TEST(HostileInput, MissingPathsAreNamedAndStopTheCommandUnlessKeepGoing) {
   auto bad = unreadable_paths({dir + "/a.log", "/nonexistent", dir});
   ASSERT_EQ(bad.size(), 1u);
   EXPECT_EQ(bad[0], "/nonexistent: No such file or directory");
-  std::ostringstream err;
-  EXPECT_EQ(check_paths(err, "hunt", {dir, "/nonexistent"}, false), 2);
-  EXPECT_NE(err.str().find("eksir hunt: /nonexistent: No such file or directory"),
-            std::string::npos);
-  EXPECT_NE(err.str().find("--keep-going"), std::string::npos);
-  std::ostringstream err2;
-  EXPECT_EQ(check_paths(err2, "hunt", {dir, "/nonexistent"}, true), 0);
-  EXPECT_NE(err2.str().find("/nonexistent"), std::string::npos);
+  PathCheck stops = check_paths({dir, "/nonexistent"}, false);
+  EXPECT_TRUE(stops.stop);
+  ASSERT_EQ(stops.lines.size(), 2u);
+  EXPECT_EQ(stops.lines[0], "/nonexistent: No such file or directory");
+  EXPECT_NE(stops.lines[1].find("--keep-going"), std::string::npos);
+  PathCheck goes_on = check_paths({dir, "/nonexistent"}, true);
+  EXPECT_FALSE(goes_on.stop);
+  EXPECT_EQ(goes_on.lines[0], "/nonexistent: No such file or directory");
 }
 
 }  // namespace

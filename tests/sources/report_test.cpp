@@ -1,7 +1,7 @@
 // The stderr summary a responder reads after every scan.
 #include <gtest/gtest.h>
 
-#include <sstream>
+#include <string>
 
 #include "sources/sources.h"
 
@@ -21,9 +21,7 @@ ScanStats stats_with_skips() {
 }
 
 TEST(ScanSummary, RunsOfTheSameSkipReadAsOneLineWithACount) {
-  std::ostringstream err;
-  print_scan_summary(err, "hunt", stats_with_skips(), "", false);
-  std::string s = err.str();
+  std::string s = scan_summary("hunt", stats_with_skips(), "", false);
   EXPECT_NE(s.find("skip: index.json:1: unrecognised format: x"), std::string::npos) << s;
   EXPECT_NE(s.find("and 2 more like it in this file"), std::string::npos) << s;
   EXPECT_NE(s.find("skip: audit.log:7: invalid JSON: y"), std::string::npos) << s;
@@ -31,9 +29,7 @@ TEST(ScanSummary, RunsOfTheSameSkipReadAsOneLineWithACount) {
 }
 
 TEST(ScanSummary, StrictListsEverySkip) {
-  std::ostringstream err;
-  print_scan_summary(err, "hunt", stats_with_skips(), "", true);
-  std::string s = err.str();
+  std::string s = scan_summary("hunt", stats_with_skips(), "", true);
   EXPECT_EQ(s.find("more like it"), std::string::npos) << s;
   EXPECT_NE(s.find("index.json:1 (record 2)"), std::string::npos) << s;
 }
