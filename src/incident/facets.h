@@ -112,11 +112,11 @@ inline constexpr size_t kWhoRefSize = 1 + sizeof(const char*) + sizeof(uint32_t)
 // With an interner, the part saying who acted is held by it; without, the encoding holds all.
 std::string encode_facets(const RecordFacets& f, FacetInterner* who = nullptr);
 RecordFacets decode_facets(std::string_view encoded);
-// The encoding without interned parts, its items in one order whatever the interning: for
+// The encoding with its interned part written out: the same bytes whatever interned it, for
 // telling two records apart when their encodings may come from different interners.
 std::string canonical_facets(std::string_view encoded);
-// Calls f(tag, value) for each item of an encoding; unknown tags are skipped. In order, except
-// that an interned part's items (who acted) come first.
+// Calls f(tag, value) for each item of an encoding, in order (who acted, what was done, how);
+// unknown tags are skipped.
 template <class F>
 void for_each_facet(std::string_view s, F&& f) {
   if (s.size() >= kWhoRefSize && s[0] == kWhoRef) {

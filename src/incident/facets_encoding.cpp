@@ -51,62 +51,18 @@ void put_how(std::string& out, const RecordFacets& f) {
   put(out, T::Flags, std::string_view(flags, n));
 }
 
-// The order of the items in an encoding made without an interner.
-int rank(FacetTag tag) {
-  switch (tag) {
-    case T::Credential:
-      return 0;
-    case T::Identity:
-      return 1;
-    case T::Target:
-      return 2;
-    case T::Created:
-      return 3;
-    case T::Changed:
-      return 4;
-    case T::Revealed:
-      return 5;
-    case T::AwsAuth:
-      return 6;
-    case T::Owner:
-      return 7;
-    case T::GrantedBy:
-      return 8;
-    case T::Ip:
-      return 9;
-    case T::Agent:
-      return 10;
-    case T::Account:
-      return 11;
-    case T::Verb:
-      return 12;
-    case T::Detail:
-      return 13;
-    case T::Flags:
-      return 14;
-  }
-  return 15;
-}
-
-// The items of an encoding that `keep` accepts, in that order.
+// The items of an encoding that `keep` accepts, interned parts written out: the same bytes
+// whether or not (and by which interner) who acted was interned.
 template <class Keep>
-std::string in_order(std::string_view s, Keep&& keep) {
-  std::vector<std::pair<FacetTag, std::string_view>> items;
-  size_t size = 0;
+std::string expanded(std::string_view s, Keep&& keep) {
+  std::string out;
+  out.reserve(s.size());
   for_each_facet(s, [&](FacetTag tag, std::string_view v) {
     if (!keep(tag, v)) return;
-    items.emplace_back(tag, v);
-    size += v.size() + 2;
-  });
-  std::stable_sort(items.begin(), items.end(),
-                   [](const auto& a, const auto& b) { return rank(a.first) < rank(b.first); });
-  std::string out;
-  out.reserve(size);
-  for (const auto& [tag, v] : items) {
     out.push_back(static_cast<char>(tag));
     out.append(v);
     out.push_back('\n');
-  }
+  });
   return out;
 }
 
@@ -140,37 +96,28 @@ std::string encode_facets(const RecordFacets& f, FacetInterner* who) {
   // Made in a buffer of the thread's, then copied at its size: millions are kept.
   thread_local std::string out;
   out.clear();
-  if (who) {
-    put_who(out, f);
-    if (!out.empty()) {
-      std::string_view held = who->intern(out);
-      const char* at = held.data();
-      const auto n = static_cast<uint32_t>(held.size());
-      out.clear();
-      out.push_back(kWhoRef);
-      out.append(reinterpret_cast<const char*>(&at), sizeof at);
-      out.append(reinterpret_cast<const char*>(&n), sizeof n);
-    }
-    put_what(out, f);
-  } else {
-    for (const auto& k : f.credentials) put(out, T::Credential, k);
-    for (const auto& k : f.identities) put(out, T::Identity, k);
-    put_what(out, f);
-    put(out, T::Ip, f.source_ip);
-    put(out, T::Agent, f.user_agent);
-    put(out, T::Account, f.actor_account);
+  put_who(out, f);
+  if (who && !out.empty()) {
+    std::string_view held = who->intern(out);
+    const char* at = held.data();
+    const auto n = static_cast<uint32_t>(held.size());
+    out.clear();
+    out.push_back(kWhoRef);
+    out.append(reinterpret_cast<const char*>(&at), sizeof at);
+    out.append(reinterpret_cast<const char*>(&n), sizeof n);
   }
+  put_what(out, f);
   put_how(out, f);
   return std::string(out);
 }
 
 std::string canonical_facets(std::string_view s) {
-  return in_order(s, [](FacetTag, std::string_view) { return true; });
+  return expanded(s, [](FacetTag, std::string_view) { return true; });
 }
 
 std::string activity_key(std::string_view s) {
   // The address is its own item; the client is not who acted.
-  return in_order(s, [](FacetTag tag, std::string_view v) {
+  return expanded(s, [](FacetTag tag, std::string_view v) {
     return tag != T::Agent && !(tag == T::Credential && v.substr(0, 3) == "ip:");
   });
 }
