@@ -313,7 +313,9 @@ void spill_if_over(WorkerState& w, size_t budget) {
   if (!w.spill) w.spill = std::make_shared<TupleSpill>();
   std::sort(w.tuples.begin(), w.tuples.end(), by_rule_then_place);
   if (!w.spill->write(w.tuples)) return;
-  w.tuples = {};
+  // Freed, not just emptied: a vector kept at its capacity stays over the budget, and every
+  // tuple after would be spilled as a run of its own.
+  std::vector<Tuple>().swap(w.tuples);
   w.interned = Interned();
 }
 
@@ -562,7 +564,7 @@ std::vector<Finding> Engine::finish() {
         if (!ref.event_id.empty() && !ids.emplace(ref.source, ref.event_id).second) continue;
         mine[end++] = mine[k];
       }
-      ids = {};
+      decltype(ids)().swap(ids);
       if (!end) continue;
       correlate(c, std::span<const Tuple>(mine.data(), end),
                 ev_start == INT64_MAX ? kNoTime : ev_start, m.options.dedup_window, raw,
