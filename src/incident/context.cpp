@@ -15,6 +15,16 @@
 namespace eksir::incident {
 namespace {
 
+// A second hash of the facets, independent of std::hash's, for telling identical requests apart.
+uint64_t fnv1a(std::string_view s) {
+  uint64_t h = 1469598103934665603ULL;
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
 // Text kept in memory when no temporary file can be made (a read-only or full TMPDIR).
 constexpr uint64_t kMaxMemoryText = 256ull << 20;
 constexpr size_t kSpillBuffer = 1u << 20;
@@ -55,11 +65,12 @@ void ContextStore::keep(const EventView& ev, unsigned worker, bool hit, uint32_t
   }
   std::string facets = encode_facets(record_facets(ev), &interner_);
   // The same request again: counted on the copies kept. Keyed by a hash of the facets, checked
-  // against the first copy's (a collision is kept as a record of its own, untracked).
+  // with a second (a collision of the first is kept as a record of its own, untracked).
   const uint64_t hash = std::hash<std::string_view>{}(facets);
+  const uint64_t check = fnv1a(facets);
   auto seen = w.seen.find(hash);
-  const bool same = seen != w.seen.end() && w.records[seen->second.first].facets == facets;
-  if (same && seen->second.second >= kCopiesKept) {
+  const bool same = seen != w.seen.end() && seen->second.check == check;
+  if (same && seen->second.copies >= kCopiesKept) {
     Record& kept = w.records[seen->second.first];
     if (kept.rule == UINT32_MAX) kept.rule = rule;
     if (!kept.repeated) kept.repeated = std::make_unique<Repeats>();
@@ -117,14 +128,17 @@ void ContextStore::keep(const EventView& ev, unsigned worker, bool hit, uint32_t
     w.memory.append(text);
   }
   if (!in_evidence) w.written += text.size();
-  r.facets = std::move(facets);
+  const FacetFile::Ref at = w.facets.append(facets);
+  r.facets_at = at.offset;
+  r.facets_length = at.length;
+  r.facets_hash = hash;
   r.event_id = Id(detect::event_id(ev));
   r.node_session = node_session;
   r.rule = rule;
   if (seen == w.seen.end())
-    w.seen.emplace(hash, std::pair<size_t, uint32_t>{w.records.size(), 1});
+    w.seen.emplace(hash, Worker::Seen{w.records.size(), check, 1});
   else if (same)
-    ++seen->second.second;
+    ++seen->second.copies;
   w.records.push_back(std::move(r));
 }
 
@@ -142,6 +156,7 @@ void ContextStore::seal() {
   for (size_t k = 0; k < workers_.size(); ++k) {
     Worker& w = workers_[k];
     if (w.spill) std::fflush(w.spill);
+    w.facets.flush();
     candidates_ += w.candidates;
     dropped_ += w.dropped;
     repeats_ += w.repeats;
@@ -162,9 +177,10 @@ void ContextStore::seal() {
     std::erase_if(order_, [&](const Record* r) {
       if (!r->node_session) return false;
       std::string_view ip;
-      for_each_facet(r->facets, [&](FacetTag tag, std::string_view v) {
-        if (tag == FacetTag::Ip) ip = v;
-      });
+      for_each_facet(workers_[r->worker].facets.read({r->facets_at, r->facets_length}),
+                     [&](FacetTag tag, std::string_view v) {
+                       if (tag == FacetTag::Ip) ip = v;
+                     });
       auto it = egress_.find(std::string(ip));
       if (it == egress_.end()) return false;
       it->second += 1 + r->repeats();
@@ -175,7 +191,7 @@ void ContextStore::seal() {
   // one are all copies but the first of each distinct request, whatever the workers kept.
   std::unordered_set<uint64_t> distinct;
   distinct.reserve(order_.size());
-  for (const Record* r : order_) distinct.insert(std::hash<std::string_view>{}(r->facets));
+  for (const Record* r : order_) distinct.insert(r->facets_hash);
   repeats_ = repeats_ + order_.size() - distinct.size();
   std::sort(order_.begin(), order_.end(), [&](const Record* a, const Record* b) {
     uint32_t fa = rank[a->worker][a->file], fb = rank[b->worker][b->file];
@@ -249,6 +265,17 @@ std::string ContextStore::Id::str() const {
 const std::vector<ContextStore::Id>& ContextStore::Record::repeat_ids() const {
   static const std::vector<Id> none;
   return repeated ? repeated->ids : none;
+}
+
+std::string_view ContextStore::facets(size_t i) const {
+  const Record& r = *order_[i];
+  const FacetFile& file = workers_[r.worker].facets;
+  std::string_view v = file.read({r.facets_at, r.facets_length});
+  if (v.size() != r.facets_length) {
+    ++facets_unread_;
+    if (facets_error_.empty()) facets_error_ = file.error();
+  }
+  return v;
 }
 
 const std::string& ContextStore::file_of(size_t i) const {
@@ -326,6 +353,7 @@ void ContextStore::release() {
     w.spill = nullptr;
     std::deque<Record>().swap(w.records);
     std::string().swap(w.memory);
+    w.facets.clear();
     decltype(w.seen)().swap(w.seen);
     decltype(w.node_addresses)().swap(w.node_addresses);
   }

@@ -1,10 +1,11 @@
 // Private to incident/ (and the investigate command): the records the scope may pull in after
 // the scan — every record that could be part of an attacker's activity, whether or not a rule
 // fired on it. Filled on the scan's workers: each candidate's facets are kept in memory in a
-// compact form, and where its text is — its place in the evidence file, or, for text that is
-// not a slice of a file (events from a database, decoded from an embedded string), a temporary
-// file it is written to — so memory grows with the number of distinct activities, not with the
-// size of the evidence; the text of the few records the pivot pulls is read back afterwards.
+// compact form in a temporary file (incident/facet_file.h), and where its text is — its place in
+// the evidence file, or, for text that is not a slice of a file (events from a database, decoded
+// from an embedded string), a temporary file it is written to — so memory grows with the number of
+// distinct activities, not with the size of the evidence; the text of the few records the pivot
+// pulls is read back afterwards.
 //
 // Two things keep the count down on busy evidence, both stated in the incident:
 // - the same request again (same credential, address, action and object: identical facets) is
@@ -26,6 +27,7 @@
 #include <vector>
 
 #include "event/event.h"
+#include "incident/facet_file.h"
 #include "incident/facets.h"
 
 namespace eksir::incident {
@@ -75,12 +77,14 @@ class ContextStore {
     // it had), or else in the worker's spill (at offset).
     uint64_t evidence_offset = kNoOffset;
     uint64_t offset = 0;
-    std::string facets;                 // encoded RecordFacets
+    uint64_t facets_at = 0;             // its encoded RecordFacets, in its worker's FacetFile
+    uint64_t facets_hash = 0;           // of the encoding: identical requests hash alike
     Id event_id;                        // auditID, CloudTrail eventID
     std::unique_ptr<Repeats> repeated;  // null until the request is seen again
     uint32_t worker = 0, file = 0;
     uint32_t checksum = 0;
     uint32_t length = 0;
+    uint32_t facets_length = 0;
     uint32_t rule = UINT32_MAX;  // the rule that matched it (offer_hit), if one did
     Source source{};
     bool node_session = false;  // a node's session from a public address (maybe the egress)
@@ -93,6 +97,12 @@ class ContextStore {
   size_t size() const { return order_.size(); }
   const Record& at(size_t i) const { return *order_[i]; }
   const std::string& file_of(size_t i) const;
+  // Record i's encoded facets: a view valid until the next call for a record of the same worker
+  // (read back from the temporary file through a block buffer). Not thread-safe. Empty when it
+  // could not be read back (counted in facets_unread()).
+  std::string_view facets(size_t i) const;
+  uint64_t facets_unread() const { return facets_unread_; }
+  const std::string& facets_error() const { return facets_error_; }
   // The record as an owned Event (its text read back); source, file, line and time set.
   // ok is false when the text could not be read back (the spill failed, or the evidence file
   // changed or went away since the scan: counted in unread()).
@@ -136,8 +146,16 @@ class ContextStore {
     uint64_t candidates = 0, dropped = 0, repeats = 0;
     std::string memory;  // the text when no temporary file could be made
     std::string error;
-    // Hash of identical facets → (first kept copy, copies kept).
-    std::unordered_map<uint64_t, std::pair<size_t, uint32_t>> seen;
+    FacetFile facets;  // the records' encoded facets
+    // A hash of the facets → the first kept copy, copies kept, and a second, independent hash
+    // of the facets: identical requests are told apart from a collision of both (about 2^-128)
+    // without reading the first copy's facets back.
+    struct Seen {
+      size_t first = 0;
+      uint64_t check = 0;
+      uint32_t copies = 0;
+    };
+    std::unordered_map<uint64_t, Seen> seen;
     // Address → the nodes whose sessions act from it; and records not kept from egress ones.
     std::unordered_map<std::string, std::set<std::string>> node_addresses;
     std::map<std::string, uint64_t> egress_skipped;
@@ -154,6 +172,8 @@ class ContextStore {
   mutable std::unordered_map<size_t, std::optional<std::string>> fetched_;
   mutable uint64_t unread_ = 0;
   mutable std::string unread_error_;
+  mutable uint64_t facets_unread_ = 0;
+  mutable std::string facets_error_;
 };
 
 }  // namespace eksir::incident

@@ -1495,9 +1495,7 @@ void build(const CorrelationInput& in, Investigation& out) {
   // The rest of the evidence the scope may pull from: records no rule fired on.
   const size_t context_base = records.size();
   if (input.context)
-    for (size_t i = 0; i < input.context->size(); ++i)
-      records.emplace_back(std::string_view(input.context->at(i).facets), input.context->at(i).time,
-                           input.context->at(i).source);
+    for (size_t i = 0; i < input.context->size(); ++i) records.emplace_back(*input.context, i);
   // Records no rule fired on are read back when the scope (or a finding of the policy's)
   // needs them.
   std::deque<Event> pulled_events;

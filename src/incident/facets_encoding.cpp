@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "incident/context.h"
 #include "incident/facets.h"
 #include "incident/scope.h"
 
@@ -188,6 +189,16 @@ ScopeRecord::ScopeRecord(const RecordFacets& facets, TimeNs t, Source s)
 ScopeRecord::ScopeRecord(std::string_view encoded, TimeNs t, Source s)
     : time(t), source(s), encoded_(encoded) {}
 
+ScopeRecord::ScopeRecord(const ContextStore& store, size_t index)
+    : time(store.at(index).time),
+      source(store.at(index).source),
+      index_(static_cast<uint32_t>(index)),
+      store_(&store) {}
+
+std::string_view ScopeRecord::encoded() const {
+  return store_ ? store_->facets(index_) : encoded_;
+}
+
 ScopeRecord ScopeRecord::owning(std::string encoded, TimeNs t, Source s) {
   ScopeRecord r;
   r.time = t;
@@ -199,7 +210,7 @@ ScopeRecord ScopeRecord::owning(std::string encoded, TimeNs t, Source s) {
 
 RecordFacets ScopeRecord::facets() const {
   decoded_ = true;
-  return decode_facets(encoded_);
+  return decode_facets(encoded());
 }
 
 }  // namespace eksir::incident

@@ -174,11 +174,11 @@ Investigated investigate(const InvestigateOptions& o, RunInfo run, std::vector<r
   events_work.reserve(kept_count);
   for (auto& k : kept) {
     for (auto& e : k) events.push_back(std::move(e));
-    k = {};
+    std::vector<Event>().swap(k);
   }
   for (auto& k : kept_work) {
     for (auto& w : k) events_work.push_back(std::move(w));
-    k = {};
+    std::vector<EventPrework>().swap(k);
   }
   context.seal();
   snapshot_reader.join();
@@ -234,6 +234,12 @@ Investigated investigate(const InvestigateOptions& o, RunInfo run, std::vector<r
         "lacks them",
         util::thousands(context.unread()), context.unread() == 1 ? "" : "s",
         context.unread_error()));
+  if (context.facets_unread())
+    inv.incident.gaps.push_back(fmt::format(
+        "what {} record{} of the scope named could not be read back from the temporary file "
+        "({}): the scope may miss activity through them",
+        util::thousands(context.facets_unread()), context.facets_unread() == 1 ? "" : "s",
+        context.facets_error()));
   // What the scan kept is not read past the correlation: freed before the case is saved and
   // the reports parse the incident.
   std::vector<Event>().swap(events);

@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstring>
 #include <deque>
+#include <memory>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -121,6 +123,31 @@ std::string hub_reason(const std::string& key, const ScopeContext& ctx) {
   return {};
 }
 
+std::string_view ScopeIndex::keep(std::string_view key) {
+  constexpr size_t kChunk = 1 << 20;
+  if (key.size() > kChunk / 4) {  // a chunk of its own, before the one being filled
+    auto own = std::make_unique<char[]>(key.size());
+    std::memcpy(own.get(), key.data(), key.size());
+    std::string_view v(own.get(), key.size());
+    chunks_.insert(chunks_.empty() ? chunks_.end() : chunks_.end() - 1, std::move(own));
+    return v;
+  }
+  if (chunks_.empty() || used_ + key.size() > kChunk) {
+    chunks_.push_back(std::make_unique<char[]>(kChunk));
+    used_ = 0;
+  }
+  char* at = chunks_.back().get() + used_;
+  std::memcpy(at, key.data(), key.size());
+  used_ += key.size();
+  return {at, key.size()};
+}
+
+void ScopeIndex::post(Postings& postings, std::string_view key, uint32_t record) {
+  auto it = postings.find(key);
+  if (it == postings.end()) it = postings.emplace(keep(key), std::vector<uint32_t>()).first;
+  it->second.push_back(record);
+}
+
 ScopeIndex::ScopeIndex(const std::vector<ScopeRecord>& records, const ScopeContext& ctx) {
   std::vector<std::string_view> iam_identities;
   std::unordered_map<std::string_view, std::unordered_set<std::string_view>> people;
@@ -132,7 +159,7 @@ ScopeIndex::ScopeIndex(const std::vector<ScopeRecord>& records, const ScopeConte
     for_each_facet(records[i].encoded(), [&](FacetTag tag, std::string_view v) {
       switch (tag) {
         case FacetTag::Credential:
-          by_actor[v].push_back(u);
+          post(by_actor, v, u);
           if (starts_with(v, "session:")) {
             if (!session_instance(v).empty()) node_session = true;
             if (session.empty()) session = v;
@@ -141,18 +168,18 @@ ScopeIndex::ScopeIndex(const std::vector<ScopeRecord>& records, const ScopeConte
           }
           break;
         case FacetTag::Identity:
-          by_actor[v].push_back(u);
+          post(by_actor, v, u);
           if (starts_with(v, "iam:")) iam_identities.push_back(v);
           if (identity.empty()) identity = v;
           break;
         case FacetTag::Target:
-          by_target[v].push_back(u);
+          post(by_target, v, u);
           break;
         case FacetTag::Owner:
-          by_owner[v].push_back(u);
+          post(by_owner, v, u);
           break;
         case FacetTag::GrantedBy:
-          by_grant[v].push_back(u);
+          post(by_grant, v, u);
           break;
         case FacetTag::AwsAuth:
           aws_auth = true;
@@ -175,8 +202,11 @@ ScopeIndex::ScopeIndex(const std::vector<ScopeRecord>& records, const ScopeConte
     // does not.
     std::string_view who = !session.empty() ? session : !key.empty() ? key : identity;
     if (!ip.empty() && !service && !who.empty()) {
-      auto& set = people[ip];
-      if (set.size() < kSharedAddressCap) set.insert(who);
+      auto at = people.find(ip);
+      if (at == people.end())
+        at = people.emplace(keep(ip), std::unordered_set<std::string_view>()).first;
+      if (at->second.size() < kSharedAddressCap && !at->second.count(who))
+        at->second.insert(keep(who));
     }
   }
   std::stable_sort(aws_auth_writes.begin(), aws_auth_writes.end(),

@@ -23,6 +23,8 @@ struct Policy;
 
 namespace eksir::incident {
 
+class ContextStore;
+
 // A record as the scope sees it: its facets in their encoded form (encode_facets), decoded only
 // for the records the pivot looks into — the index is built from the encoding, so the tens of
 // thousands of records nobody pulls cost a string each, not a RecordFacets each. The decoded
@@ -31,13 +33,17 @@ namespace eksir::incident {
 struct ScopeRecord {
   ScopeRecord() = default;
   ScopeRecord(const RecordFacets& facets, TimeNs time, Source source);
-  // Encoded facets owned elsewhere (the context store), for as long as this record is used.
+  // Encoded facets owned elsewhere, for as long as this record is used.
   ScopeRecord(std::string_view encoded, TimeNs time, Source source);
+  // The context store's record `index`, its facets read back from the store when asked for.
+  ScopeRecord(const ContextStore& store, size_t index);
   // Encoded facets kept by the record.
   static ScopeRecord owning(std::string encoded, TimeNs time, Source source);
 
   RecordFacets facets() const;
-  std::string_view encoded() const { return encoded_; }
+  // For a record of the context store, a view valid until the next encoded() or facets() of a
+  // record of the store (see ContextStore::facets): not thread-safe.
+  std::string_view encoded() const;
   bool decoded() const { return decoded_; }  // whether facets() was ever called
 
   TimeNs time = kNoTime;
@@ -45,6 +51,8 @@ struct ScopeRecord {
 
  private:
   mutable bool decoded_ = false;
+  uint32_t index_ = 0;                      // in store_
+  const ContextStore* store_ = nullptr;     // where the encoding is, when not in encoded_
   std::shared_ptr<const std::string> own_;  // the encoding, when made here
   std::string_view encoded_;
 };
@@ -94,8 +102,7 @@ inline constexpr size_t kSharedAddressPeople = 4;
 inline constexpr size_t kSharedAddressCap = 100;  // counted up to this many
 
 // The records indexed by what they name, built once from the encoded facets (no record is
-// decoded to build it) for every round of the pivot. Holds views into the records' encodings:
-// the records must outlive it.
+// decoded to build it) for every round of the pivot. Holds its keys itself.
 struct ScopeIndex {
   ScopeIndex(const std::vector<ScopeRecord>& records, const ScopeContext& ctx);
   using Postings = std::unordered_map<std::string_view, std::vector<uint32_t>>;
@@ -106,6 +113,13 @@ struct ScopeIndex {
   // session, else its long-term key, else its identity), with how many, counted up to
   // kSharedAddressCap. Trusted addresses and the nodes' egress are left out: hubs already.
   std::map<std::string, size_t> shared;
+
+ private:
+  // A copy of a key the index holds: records' encodings may be read back into a reused buffer.
+  std::string_view keep(std::string_view key);
+  void post(Postings& postings, std::string_view key, uint32_t record);
+  std::vector<std::unique_ptr<char[]>> chunks_;
+  size_t used_ = 0;
 };
 
 // seeds: the records of the incident's findings (indices into records) and explicit keys.

@@ -7,6 +7,8 @@
 #include <map>
 
 #include "incident/context.h"
+#include "incident/facets.h"
+#include "incident/scope.h"
 #include "sources/sources.h"
 #include "test_paths.h"
 
@@ -128,6 +130,46 @@ TEST(ContextStore, EventIdsReadBackExactly) {
         "00000000-0000-0000-0000-000000000000"})
     EXPECT_EQ(ContextStore::Id(id).str(), id) << id;
   EXPECT_EQ(ContextStore::Id().str(), "");
+}
+
+}  // namespace
+}  // namespace eksir::incident
+
+namespace eksir::incident {
+namespace {
+
+// Each record's facets are in the worker's temporary file, not in the record: read back, they
+// name the record's own object, whatever order they are read in and however many there are.
+TEST(ContextStore, FacetsReadBackFromTheTemporaryFile) {
+  std::string dir = test::temp_dir();
+  std::string plain;
+  const int n = 40000;  // facets of more than a piece of the file
+  for (int i = 0; i < n; ++i) plain += audit_line(i) + "\n";
+  write(dir + "/audit.log", plain);
+  ContextStore store(2);
+  fill(store, {dir});
+  ASSERT_EQ(store.size(), static_cast<size_t>(n));
+  auto object_of = [&](size_t i) {
+    RecordFacets f = ScopeRecord(store, i).facets();
+    return f.targets.empty() ? std::string() : f.targets.front();
+  };
+  std::vector<size_t> all(store.size());
+  for (size_t i = 0; i < all.size(); ++i) all[i] = i;
+  store.prefetch(all);
+  for (size_t i = 0; i < store.size(); ++i) {
+    bool ok = false;
+    Event e = store.load(i, ok);
+    ASSERT_TRUE(ok);
+    std::string name = e.raw.substr(e.raw.find("\"name\":\"") + 8);
+    name = name.substr(0, name.find('"'));
+    std::string object = object_of(i);
+    ASSERT_NE(object.find("/" + name), std::string::npos) << i << " " << object;
+    // Backwards too: each read fetches its own block.
+    std::string back = object_of(store.size() - 1 - i);
+    ASSERT_FALSE(back.empty());
+  }
+  EXPECT_EQ(store.facets_unread(), 0u);
+  EXPECT_EQ(store.at(0).facets_length, store.facets(0).size());
 }
 
 }  // namespace
