@@ -33,11 +33,18 @@ struct PinOptions {
   uint64_t max = 50;             // more matches than this pins nothing (exit 2): narrow the query
   std::string command = "hunt";  // as messages name it: "hunt" or "case pin"
 };
+// What a hunt says besides its rows, and how its table is shown.
+struct HuntOutput {
+  bool quiet = false;   // no summary (nor progress) on stderr
+  size_t width = 0;     // the table's terminal columns (lines fit, cells cut); 0: nothing cut
+  bool colour = false;  // the table's header bold, severity columns coloured (util/colour.h)
+};
 struct HuntCommand {
   hunt::HuntOptions options;
   std::string case_arg;  // search the inputs of this case's latest run
   std::string on;        // search this store (clickhouse://...)
   PinOptions pin;        // with case_arg: also pin every match
+  HuntOutput output;
 };
 int hunt(const HuntCommand& cmd, std::ostream& out, std::ostream& err);
 
@@ -47,6 +54,7 @@ struct PinCommand {
   std::string target;      // case directory or id
   hunt::HuntOptions hunt;  // query, window, source; evidence is the case's
   PinOptions pin;
+  HuntOutput output;
 };
 int pin(const PinCommand& cmd, std::ostream& out, std::ostream& err);
 int unpin(const std::string& target, const std::vector<int64_t>& ids, std::ostream& out,

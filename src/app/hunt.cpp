@@ -5,6 +5,7 @@
 
 #include "app/app.h"
 #include "app/hunt_case.h"
+#include "app/hunt_run.h"
 #include "app/steps.h"
 #include "backend/backend.h"
 #include "hunt/hunt.h"
@@ -35,7 +36,7 @@ StepResult check_where(State& s) {
 
 StepResult on_case(State& s) {
   if (s.cmd.case_arg.empty()) return next();
-  return stop(hunt_case(s.cmd.case_arg, s.cmd.options, s.cmd.pin, s.out, s.err));
+  return stop(hunt_case(s.cmd.case_arg, s.cmd.options, s.cmd.output, s.cmd.pin, s.out, s.err));
 }
 
 // --on: the store is the scan; an exact query counted alone is counted on the server.
@@ -47,9 +48,9 @@ StepResult on_store(State& s) {
     s.err << "eksir hunt: " << store.error << "\n";
     return stop(2);
   }
-  if (!store.translated) return stop(hunt::run(options, s.out, s.err));
+  if (!store.translated) return stop(run_hunt(options, s.cmd.output, s.out, s.err));
   // Where the query runs: the first line names the command, the others are indented under it.
-  if (!options.quiet)
+  if (!s.cmd.output.quiet)
     for (size_t i = 0; i < store.plan.size(); ++i)
       s.err << (i == 0 ? "eksir hunt: " : "") << store.plan[i] << "\n";
   int rc = 0;
@@ -62,14 +63,14 @@ StepResult on_store(State& s) {
       s.out << counted->matched << "\n";
       s.out.flush();
       rc = counted->matched > 0 ? 0 : 1;
-      if (!options.quiet)
+      if (!s.cmd.output.quiet)
         s.err << sources::scan_summary(
             "hunt", counted->stats, util::thousands(counted->matched) + " matched", options.strict);
     }
   } else {
     hunt::HuntOptions o = options;
     o.scan = store.scan;
-    rc = hunt::run(o, s.out, s.err);
+    rc = run_hunt(std::move(o), s.cmd.output, s.out, s.err);
   }
   if (std::string failure = store.failure(); !failure.empty()) {
     s.err << "eksir hunt: " << failure << "\n";
@@ -84,7 +85,7 @@ StepResult on_files(State& s) {
              "clickhouse://...\n";
     return stop(2);
   }
-  return stop(hunt::run(s.cmd.options, s.out, s.err));
+  return stop(run_hunt(s.cmd.options, s.cmd.output, s.out, s.err));
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 
 #include "app/app.h"
 #include "app/hunt_case.h"
+#include "app/hunt_run.h"
 #include "app/steps.h"
 #include "hunt/hunt.h"
 #include "store/store.h"
@@ -44,16 +45,18 @@ std::string short_digest(const std::string& hex) {
 }
 
 struct State {
-  State(const std::string& case_arg, hunt::HuntOptions o, const PinOptions& pin, std::ostream& out,
-        std::ostream& err)
+  State(const std::string& case_arg, hunt::HuntOptions o, const HuntOutput& output,
+        const PinOptions& pin, std::ostream& out, std::ostream& err)
       : case_arg(case_arg),
         o(std::move(o)),
+        output(output),
         pin(pin),
         out(out),
         err(err),
         prefix("eksir " + pin.command + ": ") {}
   const std::string& case_arg;
   hunt::HuntOptions o;
+  const HuntOutput& output;
   const PinOptions& pin;
   std::ostream& out;
   std::ostream& err;
@@ -142,7 +145,7 @@ StepResult find_inputs(State& s) {
                  s.run_record->inputs.size(), s.run_record->id, util::visible(s.dir));
     return stop(2);
   }
-  if (!s.o.quiet)
+  if (!s.output.quiet)
     s.err << s.prefix
           << fmt::format("searching the {} {} of run {} of case {}\n", s.o.evidence.size(),
                          s.o.evidence.size() == 1 ? "input" : "inputs", s.run_record->id,
@@ -152,7 +155,8 @@ StepResult find_inputs(State& s) {
 
 StepResult search(State& s) {
   s.o.digests = true;
-  s.o.on_stats = [&s](const sources::ScanStats& stats) {
+  // Said before the summary.
+  auto check_inputs = [&s](const sources::ScanStats& stats) {
     for (const auto& [path, sha] : s.recorded) {
       auto it = stats.digests.find(path);
       std::string now =
@@ -170,7 +174,7 @@ StepResult search(State& s) {
     s.o.on_match = [&s](hunt::Match&& m) {
       if (++s.match_count <= s.pin.max) s.matches.push_back(std::move(m));
     };
-  s.rc = hunt::run(s.o, s.out, s.err);
+  s.rc = run_hunt(s.o, s.output, s.out, s.err, check_inputs);
   if (s.o.strict && (s.changed || !s.gone.empty()) && s.rc != 2) {
     s.err << s.prefix
           << fmt::format("--strict: {} of the case's inputs gone, {} changed\n", s.gone.size(),
@@ -241,9 +245,9 @@ void close_case(State& s) {
 
 }  // namespace
 
-int hunt_case(const std::string& case_arg, hunt::HuntOptions options, const PinOptions& pin,
-              std::ostream& out, std::ostream& err) {
-  State s(case_arg, std::move(options), pin, out, err);
+int hunt_case(const std::string& case_arg, hunt::HuntOptions options, const HuntOutput& output,
+              const PinOptions& pin, std::ostream& out, std::ostream& err) {
+  State s(case_arg, std::move(options), output, pin, out, err);
   return run_steps(s, {check_options, open_case, find_inputs, search, pin_matches}, close_case);
 }
 

@@ -14,7 +14,7 @@ namespace eksir::app {
 // options.strict it fails the run (exit 2). options.evidence must be empty. With pin.pin, every
 // match is also added to the case's timeline. Exit codes as hunt's; pinning: 1 when nothing
 // matched, 2 when more than pin.max did (nothing is pinned then).
-int hunt_case(const std::string& case_arg, hunt::HuntOptions options, const PinOptions& pin,
-              std::ostream& out, std::ostream& err);
+int hunt_case(const std::string& case_arg, hunt::HuntOptions options, const HuntOutput& output,
+              const PinOptions& pin, std::ostream& out, std::ostream& err);
 
 }  // namespace eksir::app

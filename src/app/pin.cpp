@@ -53,7 +53,7 @@ int pin(const PinCommand& cmd, std::ostream& out, std::ostream& err) {
   PinOptions pin = cmd.pin;
   pin.pin = true;
   pin.command = "case pin";
-  return hunt_case(cmd.target, cmd.hunt, pin, out, err);
+  return hunt_case(cmd.target, cmd.hunt, cmd.output, pin, out, err);
 }
 
 int unpin(const std::string& target, const std::vector<int64_t>& ids, std::ostream& out,

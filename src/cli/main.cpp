@@ -153,6 +153,7 @@ struct HuntCli {
   std::string format = "table", source, since, until, fields_csv, sort, on, case_arg;
   bool no_prefilter = false;
   eksir::app::PinOptions pin;
+  eksir::app::HuntOutput output;
   CLI::Option* note = nullptr;
   CLI::Option* max = nullptr;
   CLI::Option* author = nullptr;
@@ -197,7 +198,7 @@ int hunt_command(eksir::hunt::HuntOptions& o, const HuntCli& c) {
         return 2;
       }
   std::ios::sync_with_stdio(false);
-  return eksir::app::hunt({std::move(o), c.case_arg, c.on, c.pin}, std::cout, std::cerr);
+  return eksir::app::hunt({std::move(o), c.case_arg, c.on, c.pin, c.output}, std::cout, std::cerr);
 }
 
 int detect_command(eksir::detect::DetectOptions& o, const std::string& format,
@@ -283,7 +284,7 @@ CLI::App* add_case_command(CLI::App& app, eksir::app::CaseCommand& cmd, PinCli& 
   p.pin->add_flag("--keep-duplicates", p.cmd.hunt.keep_duplicates,
                   "Pin every export of a record, not the first alone");
   add_threads_option(p.pin, p.cmd.hunt.threads);
-  p.pin->add_flag("-q,--quiet", p.cmd.hunt.quiet, "No scan summary on stderr");
+  p.pin->add_flag("-q,--quiet", p.cmd.output.quiet, "No scan summary on stderr");
   p.unpin = cs->add_subcommand("unpin", "Take pinned records off a case's timeline");
   p.unpin->add_option("case", p.cmd.target, "Case directory or id")->required();
   p.unpin->add_option("ids", p.ids, "Pin ids, as `eksir case show` lists them")->required();
@@ -450,7 +451,7 @@ int dispatch(int argc, char** argv) {
               "the summary counts every event)");
   add_keep_going_option(h, hunt.keep_going);
   add_threads_option(h, hunt.threads);
-  h->add_flag("-q,--quiet", hunt.quiet, "No summary on stderr");
+  h->add_flag("-q,--quiet", hc.output.quiet, "No summary on stderr");
 
   eksir::detect::DetectOptions detect;
   std::string d_format = "table", d_min = "info", d_fail, d_since, d_until;
@@ -652,12 +653,12 @@ int dispatch(int argc, char** argv) {
   }
   // Tables and summaries fit a terminal; piped or redirected, nothing is cut.
   const size_t width = eksir::util::terminal_width(STDOUT_FILENO);
-  hunt.width = detect.width = inv.width = posture.width = case_cmd.width = width;
+  hc.output.width = detect.width = inv.width = posture.width = case_cmd.width = width;
   // Colour, decided here once for standard output: the stages only follow it.
   const bool colour = eksir::util::use_colour(
       eksir::util::parse_colour_mode(colour_mode).value_or(eksir::util::ColourMode::Auto),
       STDOUT_FILENO);
-  hunt.colour = detect.colour = inv.colour = posture.colour = case_cmd.colour = colour;
+  hc.output.colour = detect.colour = inv.colour = posture.colour = case_cmd.colour = colour;
 
   if (h->parsed()) {
     if (!hc.fields_csv.empty()) {
@@ -674,8 +675,8 @@ int dispatch(int argc, char** argv) {
     return hunt_command(hunt, hc);
   }
   if (pin_cli.pin->parsed()) {
-    pin_cli.cmd.hunt.width = width;
-    pin_cli.cmd.hunt.colour = colour;
+    pin_cli.cmd.output.width = width;
+    pin_cli.cmd.output.colour = colour;
     if (!hunt_filters("case pin", pin_cli.cmd.hunt, pin_cli.hunt)) return 2;
     std::ios::sync_with_stdio(false);
     return eksir::app::pin(pin_cli.cmd, std::cout, std::cerr);

@@ -1,14 +1,11 @@
 #include "hunt/hunt.h"
 
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
-#include <chrono>
 #include <cstring>
 #include <memory>
-#include <ostream>
 
 #include "detect/detect.h"
 #include "event/fields.h"
@@ -17,9 +14,7 @@
 #include "hunt/time_order.h"
 #include "query/query.h"
 #include "sources/sources.h"
-#include "util/colour.h"
 #include "util/json_writer.h"
-#include "util/table.h"
 #include "util/text.h"
 #include "util/time_math.h"
 #include "util/visible.h"
@@ -56,11 +51,6 @@ class Renderer {
  public:
   Renderer(const HuntOptions& o) : o_(o) {
     for (const auto& f : o.fields) fields_.emplace_back(f);
-  }
-
-  std::vector<std::string> header() const {
-    if (!fields_.empty()) return o_.fields;
-    return {"time", "source", "actor", "action", "target", "outcome"};
   }
 
   std::vector<std::string> cells(const EventView& ev) const {
@@ -134,17 +124,6 @@ class Renderer {
   const HuntOptions& o_;
   std::vector<FieldRef> fields_;
 };
-
-std::vector<std::string> split_cells(std::string_view item) {
-  std::vector<std::string> cells;
-  for (size_t at = 0; at < item.size();) {
-    size_t colon = item.find(':', at);
-    size_t n = std::stoul(std::string(item.substr(at, colon - at)));
-    cells.emplace_back(item.substr(colon + 1, n));
-    at = colon + 1 + n;
-  }
-  return cells;
-}
 
 // How a folded copy is cited in JSON output.
 std::string citation(const EventView& ev, std::string_view event_id) {
@@ -220,39 +199,37 @@ std::string fold_key(const EventView& ev, const std::string& event_id) {
 
 }  // namespace
 
-int run(const HuntOptions& o, std::ostream& out, std::ostream& err) {
+Prepared prepare(const HuntOptions& o) {
+  Prepared p;
   auto parsed = query::parse(o.query);
   if (!parsed) {
-    const auto& e = parsed.error();
-    // The caret goes under the column (counted in code points) as the query is shown.
-    size_t before = 0;
-    for (size_t chars = 1; before < o.query.size() && chars < e.column; ++chars) do
-        ++before;
-      while (before < o.query.size() &&
-             (static_cast<unsigned char>(o.query[before]) & 0xC0) == 0x80);
-    err << fmt::format("eksir hunt: query error: {}\n  {}\n  {}^\n", util::visible(e.message),
-                       util::visible(o.query),
-                       std::string(util::display_width(o.query.substr(0, before)), ' '));
-    return 2;
+    p.query_error = parsed.error();
+    return p;
   }
-  for (const auto& w : parsed->warnings) err << "eksir hunt: warning: " << util::visible(w) << "\n";
-  query::CompiledQuery compiled = query::compile(parsed->root);
+  for (const auto& w : parsed->warnings) p.notes.push_back("warning: " + util::visible(w));
   for (const auto& f : o.fields)
     if (!FieldRef(f).known())
-      err << fmt::format("eksir hunt: warning: unknown field '{}' in --fields\n", util::visible(f));
-
+      p.notes.push_back(fmt::format("warning: unknown field '{}' in --fields", util::visible(f)));
+  p.query = std::move(parsed.value());
+  p.compiled = query::compile(p.query.root);
   if (!o.scan) {
     sources::PathCheck paths = sources::check_paths(o.evidence, o.keep_going);
-    for (const auto& line : paths.lines) err << "eksir hunt: " << line << "\n";
-    if (paths.stop) return 2;
+    p.notes.insert(p.notes.end(), paths.lines.begin(), paths.lines.end());
+    p.unreadable = paths.stop;
   }
+  return p;
+}
+
+Hunt scan(const HuntOptions& o, const Prepared& prepared, Sink& sink) {
+  const query::Query& parsed = prepared.query;
+  const query::CompiledQuery& compiled = prepared.compiled;
   Renderer renderer(o);
   sources::ScanOptions so;
   so.threads = o.threads;
   so.only = o.only;
   so.since = o.since;
   so.until = o.until;
-  so.progress = o.progress && !o.quiet;
+  so.progress = o.progress;
   so.digests = o.digests;
 
   const bool fold = !o.keep_duplicates;
@@ -263,35 +240,15 @@ int run(const HuntOptions& o, std::ostream& out, std::ostream& err) {
   const bool by_time = order == Order::Time && !o.count_only;
   const bool json = o.format == Format::Json && !o.count_only;
   if (o.prefilter && !o.strict && !json && !o.scan)
-    so.prefilter = query::text_literals(parsed->root);
-  const bool marked_copies = o.format == Format::Table && o.fields.empty();
+    so.prefilter = query::text_literals(parsed.root);
 
+  Hunt result;
+  result.order = by_time ? Order::Time : Order::Evidence;
   std::atomic<uint64_t> matched_fast{0};  // counted on the workers: nothing to fold or order
-  uint64_t distinct = 0, emitted = 0, folded = 0;
+  uint64_t distinct = 0;
+  uint64_t& emitted = result.shown;
   IdentitySet seen;
-  std::vector<std::string> duplicates;  // JSON: each copy folded, cited
   TimeOrder time_order(o.sort_memory, o.limit);
-  util::TableWriter table(out, renderer.header(), o.width);
-  table.set_colour(o.colour);
-  // A severity or priority asked for with --fields is coloured as severities are everywhere.
-  for (size_t i = 0; i < o.fields.size(); ++i)
-    if (util::ascii_lower(o.fields[i]).find("severity") != std::string::npos ||
-        util::ascii_lower(o.fields[i]).find("priority") != std::string::npos)
-      table.colour_column(i, util::severity_sgr);
-  bool csv_header_done = false;
-  // JSON: {"events":[...],"duplicates":[...],"summary":{...}}, written as it goes, an element a
-  // line.
-  util::JsonWriter doc;
-  auto flush = [&] {
-    out << doc.o;
-    doc.o.clear();
-  };
-  if (json) {
-    doc.open('{');
-    doc.key("events");
-    doc.open('[');
-    flush();
-  }
 
   // The query's fields that no event read has (on a source they apply to): said after the scan,
   // since a mistyped native path (objectRef.resourse) is "known" by its top-level key and
@@ -304,9 +261,9 @@ int run(const HuntOptions& o, std::ostream& out, std::ostream& err) {
   };
   std::vector<std::unique_ptr<Presence>> presence;
   if (!o.scan)
-    for (const std::string& name : query::fields(parsed->root))
-      if (std::find(parsed->unknown_fields.begin(), parsed->unknown_fields.end(), name) ==
-          parsed->unknown_fields.end())  // already said
+    for (const std::string& name : query::fields(parsed.root))
+      if (std::find(parsed.unknown_fields.begin(), parsed.unknown_fields.end(), name) ==
+          parsed.unknown_fields.end())  // already said
         presence.push_back(std::make_unique<Presence>(name));
   std::atomic<size_t> unseen{presence.size()};
   auto note_presence = [&](const EventView& ev) {
@@ -334,7 +291,7 @@ int run(const HuntOptions& o, std::ostream& out, std::ostream& err) {
     chunk.items.push_back(pack_item(ev.time, keyed ? &id : nullptr, cite, match, row));
   };
 
-  // Writes one row; copies: the other exports folded into it, when known.
+  // Hands over one row; copies: the other exports folded into it, when known.
   auto emit = [&](const ItemHead& h, uint64_t copies) {
     ++emitted;
     if (o.on_match) {
@@ -343,46 +300,7 @@ int run(const HuntOptions& o, std::ostream& out, std::ostream& err) {
       m.copies = copies;
       o.on_match(std::move(m));
     }
-    if (o.count_only) return;
-    switch (o.format) {
-      case Format::Ndjson:
-        out << h.row << '\n';
-        break;
-      case Format::Table: {
-        auto cells = split_cells(h.row);
-        if (copies && marked_copies && cells.size() > 1)
-          cells[1] += fmt::format(" ×{}", copies + 1);
-        table.add(std::move(cells));
-        break;
-      }
-      case Format::Csv:
-        if (!csv_header_done) {
-          std::string hd;
-          for (const auto& c : renderer.header()) {
-            if (!hd.empty()) hd.push_back(',');
-            util::append_csv_field(hd, c);
-          }
-          out << hd << "\n";
-          csv_header_done = true;
-        }
-        out << h.row << "\n";
-        break;
-      case Format::Json:
-        doc.item();
-        doc.raw("\n");
-        if (copies && !h.row.empty()) {
-          // The row's object with one member more.
-          doc.raw(std::string_view(h.row).substr(0, h.row.size() - 1));
-          doc.raw(",");
-          doc.key("copies");
-          doc.num(copies);
-          doc.raw("}");
-        } else {
-          doc.raw(h.row);
-        }
-        flush();
-        break;
-    }
+    if (!o.count_only) sink.row(h.row, copies);
   };
 
   auto on_output = [&](std::vector<std::string>& items) {
@@ -392,9 +310,9 @@ int run(const HuntOptions& o, std::ostream& out, std::ostream& err) {
       if (h.keyed) {
         uint64_t first = 0;
         if (!seen.insert(h.id, 0, first)) {
-          ++folded;
+          ++result.folded;
           ++seen.value_at(h.id);
-          if (json) duplicates.emplace_back(h.cite);
+          if (json) result.duplicates.emplace_back(h.cite);
           continue;
         }
       }
@@ -409,7 +327,8 @@ int run(const HuntOptions& o, std::ostream& out, std::ostream& err) {
     return by_time || !(o.limit && emitted >= o.limit);
   };
 
-  sources::ScanStats st =
+  sources::ScanStats& st = result.stats;
+  st =
       o.scan ? o.scan(so, on_event, on_output) : sources::scan(o.evidence, so, on_event, on_output);
   if (st.events == 0 && st.filtered == 0 && (st.unparsed_lines || st.unparsed_files) &&
       (st.skipped || st.ignored)) {
@@ -418,9 +337,8 @@ int run(const HuntOptions& o, std::ostream& out, std::ostream& err) {
     so.prefilter.clear();
     st = sources::scan(o.evidence, so, on_event, on_output);
   }
-  bool sort_failed = false;
   if (by_time) {
-    sort_failed = !time_order.drain([&](std::string_view item) {
+    result.sort_failed = !time_order.drain([&](std::string_view item) {
       ItemHead h = unpack_item(item);
       emit(h, h.keyed ? seen.value_at(h.id) : 0);
       return true;
@@ -435,76 +353,19 @@ int run(const HuntOptions& o, std::ostream& out, std::ostream& err) {
         std::string close = suggest_field(p->field.name());
         const bool typo = !close.empty() && close != p->field.name();
         if (!all_parsed && !typo) continue;
-        err << fmt::format("eksir hunt: warning: no event {} has the field '{}'{}{}\n",
-                           all_parsed ? "in the evidence" : "parsed",
-                           util::visible(p->field.name()),
-                           typo ? fmt::format("; did you mean '{}'?", util::visible(close)) : "",
-                           all_parsed ? "" : " (lines without the query's words were not parsed)");
+        result.notes.push_back(
+            fmt::format("warning: no event {} has the field '{}'{}{}",
+                        all_parsed ? "in the evidence" : "parsed", util::visible(p->field.name()),
+                        typo ? fmt::format("; did you mean '{}'?", util::visible(close)) : "",
+                        all_parsed ? "" : " (lines without the query's words were not parsed)"));
       }
-  uint64_t matched = distinct + matched_fast.load();
-  if (o.count_only && o.limit) matched = std::min<uint64_t>(matched, o.limit);
-
-  if (o.count_only) {
-    out << matched << "\n";
-  } else if (o.format == Format::Table) {
-    table.finish();
-  } else if (json) {
-    if (emitted) doc.raw("\n");
-    doc.close(']');
-    doc.key("duplicates");
-    doc.open('[');
-    for (const auto& d : duplicates) {
-      doc.item();
-      doc.raw("\n");
-      doc.raw(d);
-    }
-    if (!duplicates.empty()) doc.raw("\n");
-    doc.close(']');
-    doc.key("summary");
-    doc.open('{');
-    doc.kv_num("files", st.files);
-    doc.kv_num("events", st.events);
-    doc.kv_num("bytes", st.bytes);
-    doc.kv_num("matched", matched);
-    doc.kv_num("duplicates", folded);
-    doc.kv("order", by_time ? "time" : "evidence");
-    doc.kv_num("skipped", st.skipped);
-    doc.kv_num("seconds", st.seconds, 3);
-    doc.close('}');
-    doc.close('}');
-    doc.raw("\n");
-    flush();
-  }
-  out.flush();
-  if (o.on_stats) o.on_stats(st);
-  if (!o.quiet) {
-    std::string result = util::thousands(matched) + " matched";
-    if (folded)
-      result += fmt::format(
-          " ({} duplicate {} of the same {} folded; --keep-duplicates shows "
-          "every copy)",
-          util::thousands(folded), folded == 1 ? "export" : "exports",
-          folded == 1 ? "record" : "records");
-    if (by_time && o.limit && emitted < matched)
-      result += fmt::format(", the first {} by time shown", util::thousands(emitted));
-    err << sources::scan_summary("hunt", st, result, o.strict);
-    if (time_order.runs())
-      err << fmt::format(
-          "eksir hunt: sorted by time through {} temporary {} ({} MB; --sort evidence holds "
-          "nothing)\n",
-          time_order.runs(), time_order.runs() == 1 ? "file" : "files",
-          time_order.spilled_bytes() >> 20);
-  }
-  if (sort_failed || !time_order.error().empty()) {
-    err << "eksir hunt: sorting by time: " << util::visible(time_order.error())
-        << " (--sort evidence writes the rows as they are found, holding none)\n";
-    return 2;
-  }
-  if (std::string problem = sources::evidence_problem(st, o.strict); !problem.empty()) {
-    err << "eksir hunt: " << problem << "\n";
-    return 2;
-  }
-  return matched > 0 ? 0 : 1;  // as grep: 1 when nothing matched
+  result.matched = distinct + matched_fast.load();
+  if (o.count_only && o.limit) result.matched = std::min<uint64_t>(result.matched, o.limit);
+  result.sort_runs = time_order.runs();
+  result.sort_bytes = time_order.spilled_bytes();
+  result.sort_error = time_order.error();
+  if (!result.sort_error.empty()) result.sort_failed = true;
+  return result;
 }
 
 }  // namespace eksir::hunt

@@ -229,9 +229,10 @@ const std::string& loaded() {
 
 std::string hunt_output(hunt::HuntOptions o, const std::string& on) {
   std::ostringstream out, err;
-  o.quiet = true;
   o.threads = 2;
-  int rc = on.empty() ? hunt::run(o, out, err) : app::hunt({o, "", on, {}}, out, err);
+  app::HuntCommand c{o, "", on, {}, {}};
+  c.output.quiet = true;
+  int rc = app::hunt(c, out, err);
   return "exit " + std::to_string(rc) + "\n" + out.str();
 }
 
@@ -383,7 +384,7 @@ TEST(ClickHouseLoad, UnreachableServerIsAClearError) {
   hunt::HuntOptions h;
   h.query = "*";
   std::ostringstream hout, herr;
-  EXPECT_EQ(app::hunt({h, "", o.to, {}}, hout, herr), 2);
+  EXPECT_EQ(app::hunt({h, "", o.to, {}, {}}, hout, herr), 2);
   EXPECT_NE(herr.str().find("cannot connect"), std::string::npos) << herr.str();
 }
 
@@ -412,7 +413,7 @@ TEST(ClickHouseHunt, SaysWhichPartRanWhere) {
   o.query = "verb:create and requestObject.spec.hostNetwork:true";
   o.count_only = true;
   std::ostringstream out, err;
-  EXPECT_EQ(app::hunt({o, "", servers.single_url, {}}, out, err), 0);
+  EXPECT_EQ(app::hunt({o, "", servers.single_url, {}, {}}, out, err), 0);
   EXPECT_NE(err.str().find("on the server, exactly: (match verb create)"), std::string::npos)
       << err.str();
   EXPECT_NE(err.str().find("locally, on the rows the server returns:"), std::string::npos);
