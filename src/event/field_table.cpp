@@ -13,16 +13,105 @@
 // the field does not exist on vulnerability events (its default is ""). Vulnerability events are
 // rebuilt in one flat shape (sources/unwrap_vulnerability.h): their cells name its keys.
 #include <algorithm>
+#include <array>
 #include <map>
 #include <stdexcept>
+#include <string>
+#include <string_view>
 
 #include "event/field_renames.h"
 #include "event/fields.h"
+#include "event/native_paths.h"
 #include "util/text.h"
 
 namespace eksir {
 
+namespace native {
+
+// The native paths named in native_paths.h.
+namespace guardduty {
+constexpr char kRegion[] = "region";
+constexpr char kAccountId[] = "accountId";
+constexpr char kClusterName[] = "resource.eksClusterDetails.name";
+constexpr char kClusterArn[] = "resource.eksClusterDetails.arn";
+constexpr char kKubernetesUser[] = "resource.kubernetesDetails.kubernetesUserDetails.username";
+constexpr char kAccessKeyId[] = "resource.accessKeyDetails.accessKeyId";
+constexpr char kAccessKeyUser[] = "resource.accessKeyDetails.userName";
+constexpr char kAccessKeyUserType[] = "resource.accessKeyDetails.userType";
+constexpr char kAccessKeyPrincipalId[] = "resource.accessKeyDetails.principalId";
+constexpr char kS3BucketName[] = "resource.s3BucketDetails.name";
+constexpr char kKubernetesApiRemoteIp[] =
+    "service.action.kubernetesApiCallAction.remoteIpDetails.ipAddressV4";
+constexpr char kAwsApiRemoteIp[] = "service.action.awsApiCallAction.remoteIpDetails.ipAddressV4";
+constexpr char kNetworkConnectionRemoteIp[] =
+    "service.action.networkConnectionAction.remoteIpDetails.ipAddressV4";
+constexpr char kWorkloadType[] = "resource.kubernetesDetails.kubernetesWorkloadDetails.type";
+constexpr char kWorkloadName[] = "resource.kubernetesDetails.kubernetesWorkloadDetails.name";
+constexpr char kWorkloadNamespace[] =
+    "resource.kubernetesDetails.kubernetesWorkloadDetails.namespace";
+constexpr char kWorkloadUid[] = "resource.kubernetesDetails.kubernetesWorkloadDetails.uid";
+constexpr char kWorkloadImages[] =
+    "resource.kubernetesDetails.kubernetesWorkloadDetails.containers.image";
+constexpr char kInstanceId[] = "resource.instanceDetails.instanceId";
+constexpr char kInstancePrivateDnsName[] =
+    "resource.instanceDetails.networkInterfaces.privateDnsName";
+constexpr char kInstanceAvailabilityZone[] = "resource.instanceDetails.availabilityZone";
+constexpr char kCreatedAt[] = "createdAt";
+constexpr char kFirstSeen[] = "service.eventFirstSeen";
+constexpr char kLastSeen[] = "service.eventLastSeen";
+}  // namespace guardduty
+
+namespace falco {
+constexpr char kSource[] = "source";
+constexpr char kHostname[] = "hostname";
+constexpr char kPodName[] = "output_fields.k8s.pod.name";
+constexpr char kNamespace[] = "output_fields.k8s.ns.name";
+constexpr char kAuditUser[] = "output_fields.ka.user.name";
+constexpr char kAuditTargetResource[] = "output_fields.ka.target.resource";
+constexpr char kAuditTargetName[] = "output_fields.ka.target.name";
+constexpr char kAuditTargetNamespace[] = "output_fields.ka.target.namespace";
+constexpr char kAuditResponseName[] = "output_fields.ka.resp.name";
+constexpr char kImageRepository[] = "output_fields.container.image.repository";
+constexpr char kImageTag[] = "output_fields.container.image.tag";
+constexpr char kServerIp[] = "output_fields.fd.sip";
+constexpr char kRemoteIp[] = "output_fields.fd.rip";
+}  // namespace falco
+
+namespace ocsf {
+constexpr char kDeviceHostname[] = "device.hostname";
+constexpr char kDeviceInstanceUid[] = "device.instance_uid";
+constexpr char kResources[] = "resources";
+constexpr char kResourceType[] = "type";
+constexpr char kResourceName[] = "name";
+constexpr char kResourceUid[] = "uid";
+}  // namespace ocsf
+
+}  // namespace native
+
 namespace {
+
+namespace gd = native::guardduty;
+namespace falco = native::falco;
+
+// A cell of named native paths tried in order: "a | b".
+template <const char*... Paths>
+struct AnyOf {
+  static constexpr auto cell = [] {
+    constexpr std::string_view kOr = " | ";
+    std::array<char, (std::char_traits<char>::length(Paths) + ... + 0) +
+                         kOr.size() * (sizeof...(Paths) - 1) + 1>
+        text{};
+    size_t at = 0;
+    for (std::string_view path : {std::string_view(Paths)...}) {
+      if (at)
+        for (char c : kOr) text[at++] = c;
+      for (char c : path) text[at++] = c;
+    }
+    return text;
+  }();
+};
+template <const char*... Paths>
+constexpr const char* any_of = AnyOf<Paths...>::cell.data();
 
 struct RowDef {
   const char* ecs;
@@ -50,7 +139,7 @@ constexpr RowDef kRows[] = {
    "image vulnerable (Inspector's firstObservedAt), else when the scan ran.",
    "=event_time() | first_observed_at | scanned_at"},
   {"event.provider", "keyword",
-   "eventSource", "", "service.action.awsApiCallAction.serviceName", "source",
+   "eventSource", "", "service.action.awsApiCallAction.serviceName", falco::kSource,
    "api.service.name | metadata.product.name",
    "The service that produced the event (CloudTrail eventSource, e.g. eks.amazonaws.com)."},
   {"event.source", "keyword", "@event.provider", "", "", "", "",
@@ -100,12 +189,12 @@ constexpr RowDef kRows[] = {
   {"event.severity", "long", "", "", "severity", "=falco_severity()", "severity_id",
    "Severity as a number: GuardDuty severity (1-10), Falco priority as syslog severity "
    "(Emergency 0 ... Debug 7), OCSF severity_id."},
-  {"event.created", "date", "", "", "createdAt", "", "",
+  {"event.created", "date", "", "", gd::kCreatedAt, "", "",
    "GuardDuty: when the finding was created."},
-  {"event.start", "date", "", "", "service.eventFirstSeen", "", "start_time_dt",
+  {"event.start", "date", "", "", gd::kFirstSeen, "", "start_time_dt",
    "First time the activity (vulnerabilities: the vulnerable image) was seen.",
    "first_observed_at"},
-  {"event.end", "date", "", "", "service.eventLastSeen", "", "end_time_dt",
+  {"event.end", "date", "", "", gd::kLastSeen, "", "end_time_dt",
    "Last time the activity (vulnerabilities: the vulnerable image) was seen.",
    "last_observed_at"},
   {"message", "text", "", "", "description", "output", "message",
@@ -233,17 +322,17 @@ constexpr RowDef kRows[] = {
   // ---- cloud / tls / url / http --------------------------------------------------------------
   {"cloud.provider", "keyword", "'aws'", "", "partition | 'aws'", "", "=lower(cloud.provider)",
    "Cloud provider (aws)."},
-  {"cloud.instance.id", "keyword", "", "", "resource.instanceDetails.instanceId", "", "",
+  {"cloud.instance.id", "keyword", "", "", gd::kInstanceId, "", "",
    "The EC2 instance of the finding."},
   {"cloud.machine.type", "keyword", "", "", "resource.instanceDetails.instanceType", "", "",
    "The EC2 instance type."},
   {"cloud.service.name", "keyword", "", "", "service.serviceName", "", "",
    "The service that reported the finding (guardduty)."},
-  {"cloud.region", "keyword", "awsRegion", "", "region", "", "cloud.region",
+  {"cloud.region", "keyword", "awsRegion", "", gd::kRegion, "", "cloud.region",
    "AWS region.",
    "region"},
   {"cloud.account.id", "keyword",
-   "userIdentity.accountId | recipientAccountId", "", "accountId", "", "cloud.account.uid",
+   "userIdentity.accountId | recipientAccountId", "", gd::kAccountId, "", "cloud.account.uid",
    "AWS account. CloudTrail: the caller's account (userIdentity.accountId) as Elastic maps it, "
    "else recipientAccountId (use aws.cloudtrail.recipient_account_id for the account the event "
    "happened in).",
@@ -258,24 +347,24 @@ constexpr RowDef kRows[] = {
    "service.action.kubernetesApiCallAction.statusCode", "output_fields.ka.response.code",
    "api.response.code", "HTTP status of the API call."},
   // ---- orchestrator / container / process / host ---------------------------------------------
-  {"orchestrator.cluster.name", "keyword", "", "", "resource.eksClusterDetails.name",
+  {"orchestrator.cluster.name", "keyword", "", "", gd::kClusterName,
    "output_fields.k8s.cluster.name", "", "The EKS cluster."},
   {"orchestrator.namespace", "keyword", "", "objectRef.namespace",
-   "resource.kubernetesDetails.kubernetesWorkloadDetails.namespace",
-   "output_fields.k8s.ns.name | output_fields.ka.target.namespace", "",
+   gd::kWorkloadNamespace,
+   any_of<falco::kNamespace, falco::kAuditTargetNamespace>, "",
    "Kubernetes namespace of the object or workload."},
   {"orchestrator.resource.type", "keyword", "", "objectRef.resource",
-   "resource.kubernetesDetails.kubernetesWorkloadDetails.type",
-   "output_fields.ka.target.resource", "",
+   gd::kWorkloadType,
+   falco::kAuditTargetResource, "",
    "Kubernetes resource type (pods, secrets...; GuardDuty: the workload kind)."},
   {"orchestrator.resource.name", "keyword", "", "objectRef.name",
-   "resource.kubernetesDetails.kubernetesWorkloadDetails.name",
-   "output_fields.k8s.pod.name | output_fields.ka.target.name", "",
+   gd::kWorkloadName,
+   any_of<falco::kPodName, falco::kAuditTargetName>, "",
    "Kubernetes object or pod name."},
   {"container.image.name", "keyword", "", "requestObject.spec.containers.image",
    "resource.kubernetesDetails.kubernetesWorkloadDetails.containers.image | "
    "resource.containerDetails.image",
-   "output_fields.container.image.repository", "",
+   falco::kImageRepository, "",
    "Container image(s). Vulnerabilities: the image as pulled without tag or digest "
    "(123456789012.dkr.ecr.eu-west-1.amazonaws.com/web), else the repository name.",
    "image_name | image_repository"},
@@ -327,8 +416,8 @@ constexpr RowDef kRows[] = {
    "service.ebsVolumeScanDetails.scanDetections.threatDetectedByName.threatNames.filePaths."
    "filePath",
    "", "", "GuardDuty Malware Protection: paths of the infected files."},
-  {"host.hostname", "keyword", "", "", "", "hostname", "", "Host that raised the alert."},
-  {"host.id", "keyword", "", "", "resource.instanceDetails.instanceId", "", "",
+  {"host.hostname", "keyword", "", "", "", falco::kHostname, "", "Host that raised the alert."},
+  {"host.id", "keyword", "", "", gd::kInstanceId, "", "",
    "The EC2 instance of the finding."},
   {"host.type", "keyword", "", "", "resource.instanceDetails.instanceType", "", "",
    "The EC2 instance type."},
@@ -629,8 +718,8 @@ const std::vector<FieldRename> kRenames = {
      "names.file_paths.file.path",
      "service.ebsVolumeScanDetails.scanDetections.threatDetectedByName.threatNames.filePaths."
      "filePath"},
-    {"aws.guardduty.service.event.first_seen", "service.eventFirstSeen"},
-    {"aws.guardduty.service.event.last_seen", "service.eventLastSeen"},
+    {"aws.guardduty.service.event.first_seen", gd::kFirstSeen},
+    {"aws.guardduty.service.event.last_seen", gd::kLastSeen},
     {"aws.guardduty.service.evidence.threat_intelligence_details.threat.list_name",
      "service.evidence.threatIntelligenceDetails.threatListName"},
     {"aws.guardduty.service.evidence.threat_intelligence_details.threat.names",

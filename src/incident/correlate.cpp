@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "event/native_paths.h"
 #include "incident/context.h"
 #include "incident/internal.h"
 #include "util/text.h"
@@ -1345,9 +1346,9 @@ void build(const CorrelationInput& in, Investigation& out) {
       f.failed = !path_text(doc, "errorCode").empty();
     }
     if (e.source == Source::GuardDuty) {
-      f.detected = parse_time(path_text(doc, "createdAt"));
-      f.first_seen = parse_time(path_text(doc, "service.eventFirstSeen"));
-      f.last_seen = parse_time(path_text(doc, "service.eventLastSeen"));
+      f.detected = parse_time(path_text(doc, native::guardduty::kCreatedAt));
+      f.first_seen = parse_time(path_text(doc, native::guardduty::kFirstSeen));
+      f.last_seen = parse_time(path_text(doc, native::guardduty::kLastSeen));
     } else if (e.source == Source::Falco || e.source == Source::Ocsf) {
       f.detected = e.time;
     }

@@ -5,15 +5,18 @@
 
 #include "cluster/cluster.h"
 #include "event/fields.h"
+#include "event/native_paths.h"
 #include "incident/facets.h"
 #include "incident/graph_event.h"
 #include "util/text.h"
 
 namespace eksir::incident::graph_parts {
 
+namespace ocsf = native::ocsf;
+
 void EventReader::ocsf() {
-  std::string host = path_text(d, "device.hostname");
-  std::string instance = path_text(d, "device.instance_uid");
+  std::string host = path_text(d, ocsf::kDeviceHostname);
+  std::string instance = path_text(d, ocsf::kDeviceInstanceUid);
   std::string nk, ik;
   if (!host.empty()) nk = g.add("node", host, host).key;
   if (!instance.empty()) ik = g.add("instance", instance, instance).key;
@@ -24,14 +27,14 @@ void EventReader::ocsf() {
   if (!nk.empty()) target(nk);
   if (!ik.empty()) target(ik);
   simdjson::dom::array res;
-  if (d["resources"].get(res) == simdjson::SUCCESS)
+  if (d[ocsf::kResources].get(res) == simdjson::SUCCESS)
     for (auto r : res) {
-      if (path_text(r, "type") != "Kubernetes Pod") continue;
-      std::string full = path_text(r, "name");
+      if (path_text(r, ocsf::kResourceType) != "Kubernetes Pod") continue;
+      std::string full = path_text(r, ocsf::kResourceName);
       size_t slash = full.find('/');
       if (slash == std::string::npos) continue;
       std::string pk = g.add("pod", full, full.substr(slash + 1), full.substr(0, slash)).key;
-      std::string uid = path_text(r, "uid");
+      std::string uid = path_text(r, ocsf::kResourceUid);
       if (!uid.empty()) g.entities[pk].id = uid;
       target(pk);
       if (!nk.empty()) g.link(pk, nk, "ran on", ev);

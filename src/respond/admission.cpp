@@ -6,20 +6,20 @@
 
 namespace eksir::respond {
 
-using nlohmann::json;
-
 void eradicate_pod_security(PlanContext& ctx, const std::set<std::string>& namespaces) {
   for (const auto& ns : namespaces) {
     bool system = ns == "kube-system";
-    json labels = {{"pod-security.kubernetes.io/warn", "restricted"},
-                   {"pod-security.kubernetes.io/audit", "restricted"}};
+    Manifest manifest;
+    manifest["apiVersion"] = "v1";
+    manifest["kind"] = "Namespace";
+    manifest["metadata"]["name"] = ns;
+    Manifest& labels = manifest["metadata"]["labels"];
+    labels["pod-security.kubernetes.io/warn"] = "restricted";
+    labels["pod-security.kubernetes.io/audit"] = "restricted";
     if (!system) {
       labels["pod-security.kubernetes.io/enforce"] = "baseline";
       labels["pod-security.kubernetes.io/enforce-version"] = "latest";
     }
-    json manifest = {{"apiVersion", "v1"},
-                     {"kind", "Namespace"},
-                     {"metadata", {{"name", ns}, {"labels", labels}}}};
     Step s;
     s.id = "eradicate/pod-security/" + ns;
     s.kind = "change";
@@ -56,16 +56,20 @@ void eradicate_privileged_containers(PlanContext& ctx) {
   const IncidentView& inc = ctx.incident;
   bool privileged_pod = !inc.of_kind("pod").empty();
   if ((ctx.options.gatekeeper || inc.gatekeeper) && privileged_pod) {
-    json exempt = json::array();
+    Manifest exempt = Manifest::array();
     if (command::valid(Type::region, inc.region))
       exempt.push_back("602401143452.dkr.ecr." + inc.region + ".amazonaws.com/*");
-    json manifest = {{"apiVersion", "constraints.gatekeeper.sh/v1beta1"},
-                     {"kind", "K8sPSPPrivilegedContainer"},
-                     {"metadata", {{"name", "psp-privileged-container"}}},
-                     {"spec",
-                      {{"enforcementAction", "deny"},
-                       {"match", {{"kinds", {{{"apiGroups", {""}}, {"kinds", {"Pod"}}}}}}},
-                       {"parameters", {{"exemptImages", exempt}}}}}};
+    Manifest kinds;
+    kinds["apiGroups"] = Manifest::array({""});
+    kinds["kinds"] = Manifest::array({"Pod"});
+    Manifest manifest;
+    manifest["apiVersion"] = "constraints.gatekeeper.sh/v1beta1";
+    manifest["kind"] = "K8sPSPPrivilegedContainer";
+    manifest["metadata"]["name"] = "psp-privileged-container";
+    Manifest& spec = manifest["spec"];
+    spec["enforcementAction"] = "deny";
+    spec["match"]["kinds"] = Manifest::array({kinds});
+    spec["parameters"]["exemptImages"] = exempt;
     Step s;
     s.id = "eradicate/gatekeeper/psp-privileged-container";
     s.kind = "change";

@@ -12,8 +12,6 @@ namespace eksir::respond {
 
 namespace {
 
-using nlohmann::json;
-
 struct Entry {
   bool user = false;  // mapUsers
   std::string arn, username, groups;
@@ -136,7 +134,8 @@ void contain_aws_auth(PlanContext& ctx) {
     return;
   }
   const cluster::ConfigMapCopy& cm = *inc.aws_auth;
-  json data = json::object();
+  Manifest manifest;
+  Manifest& data = manifest["data"];
   std::string problem;
   for (const auto& [key, value] : cm.data) {
     std::string text = value;
@@ -161,9 +160,12 @@ void contain_aws_auth(PlanContext& ctx) {
     ctx.add(s);
     return;
   }
-  json meta = {{"name", "aws-auth"}, {"namespace", "kube-system"}};
+  manifest["apiVersion"] = "v1";
+  manifest["kind"] = "ConfigMap";
+  Manifest& meta = manifest["metadata"];
+  meta["name"] = "aws-auth";
+  meta["namespace"] = "kube-system";
   if (!cm.resource_version.empty()) meta["resourceVersion"] = cm.resource_version;
-  json manifest = {{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", meta}, {"data", data}};
   ctx.set_manifest(s, manifest);
   s.warning =
       "built from the cluster snapshot's aws-auth (" + cm.file +

@@ -12,8 +12,6 @@ namespace eksir::respond {
 
 namespace {
 
-using nlohmann::json;
-
 std::string selector_text(const std::map<std::string, std::string>& labels) {
   std::string out;
   for (const auto& [k, v] : labels) {
@@ -196,21 +194,20 @@ void isolate_pods(PlanContext& ctx, const std::string& ns, const std::vector<con
   s.blocked = iso.blocked;
   if (!label_blocked.empty())
     s.blocked = "the quarantine label cannot be put on the pods: " + label_blocked;
-  json match = json::object();
+  Manifest manifest;
+  manifest["apiVersion"] = "networking.k8s.io/v1";
+  manifest["kind"] = "NetworkPolicy";
+  Manifest& meta = manifest["metadata"];
+  meta["name"] = name;
+  meta["namespace"] = ns;
+  meta["labels"]["app.kubernetes.io/managed-by"] = "eksir";
+  if (!ctx.incident.id.empty()) meta["annotations"]["eksir/incident"] = ctx.incident.id;
+  Manifest& spec = manifest["spec"];
+  Manifest& match = spec["podSelector"]["matchLabels"];
   for (const auto& [k, v] : iso.labels) match[k] = v;
-  json manifest = {{"apiVersion", "networking.k8s.io/v1"},
-                   {"kind", "NetworkPolicy"},
-                   {"metadata",
-                    {{"name", name},
-                     {"namespace", ns},
-                     {"labels", {{"app.kubernetes.io/managed-by", "eksir"}}}}},
-                   {"spec",
-                    {{"podSelector", {{"matchLabels", match}}},
-                     {"policyTypes", {"Ingress", "Egress"}},
-                     {"ingress", json::array()},
-                     {"egress", json::array()}}}};
-  if (!ctx.incident.id.empty())
-    manifest["metadata"]["annotations"] = {{"eksir/incident", ctx.incident.id}};
+  spec["policyTypes"] = Manifest::array({"Ingress", "Egress"});
+  spec["ingress"] = Manifest::array();
+  spec["egress"] = Manifest::array();
   s.command = ctx.finish(s, ctx.kubectl().word("apply").opt("--filename", "-"));
   if (iso.blocked.empty()) ctx.set_manifest(s, manifest);
   std::string sel_text = selector_text(iso.labels);

@@ -14,8 +14,6 @@ namespace eksir::respond {
 
 namespace {
 
-using nlohmann::json;
-
 std::string iso_seconds(TimeNs t) {
   std::string s = format_time(t);
   return s.size() >= 19 ? s.substr(0, 19) + "Z" : s;
@@ -387,12 +385,14 @@ void contain_service_accounts(PlanContext& ctx) {
     add.kind = "change";
     add.action = "Recreate the service account with a new identity";
     add.target = del.target;
-    json manifest = {{"apiVersion", "v1"},
-                     {"kind", "ServiceAccount"},
-                     {"metadata", {{"name", sa->name}, {"namespace", sa->ns}}}};
+    Manifest manifest;
+    manifest["apiVersion"] = "v1";
+    manifest["kind"] = "ServiceAccount";
+    manifest["metadata"]["name"] = sa->name;
+    manifest["metadata"]["namespace"] = sa->ns;
     std::string role_arn = sa->attr("role_arn");
     if (!role_arn.empty())
-      manifest["metadata"]["annotations"] = {{"eks.amazonaws.com/role-arn", role_arn}};
+      manifest["metadata"]["annotations"]["eks.amazonaws.com/role-arn"] = role_arn;
     add.command = ctx.finish(add, ctx.kubectl().word("apply").opt("--filename", "-"));
     ctx.set_manifest(add, manifest);
     add.reason = sa->why;

@@ -58,30 +58,28 @@ bool PlanContext::require(Step& step, Type t, std::string_view value, std::strin
   return e.empty();
 }
 
-void PlanContext::set_manifest(Step& step, const nlohmann::json& manifest) const {
-  std::string kind = manifest.value("kind", "");
-  const nlohmann::json& meta = manifest.value("metadata", nlohmann::json::object());
-  require(step, kind == "Namespace" ? Type::k8s_label_name : Type::k8s_name, meta.value("name", ""),
-          kind + " name");
-  if (meta.contains("namespace"))
-    require(step, Type::k8s_label_name, meta.value("namespace", ""), "namespace");
-  auto labels = [&](const nlohmann::json& map, std::string_view what) {
-    if (!map.is_object()) return;
-    for (auto it = map.begin(); it != map.end(); ++it) {
-      require(step, Type::label_key, it.key(), std::string(what) + " key");
-      require(step, Type::label_value, it.value().is_string() ? it.value().get<std::string>() : "",
+void PlanContext::set_manifest(Step& step, const Manifest& manifest) const {
+  std::string kind = manifest.text_at({"kind"});
+  require(step, kind == "Namespace" ? Type::k8s_label_name : Type::k8s_name,
+          manifest.text_at({"metadata", "name"}), kind + " name");
+  const Manifest* meta = manifest.find("metadata");
+  if (meta && meta->find("namespace"))
+    require(step, Type::k8s_label_name, meta->text_at({"namespace"}), "namespace");
+  auto labels = [&](const Manifest* map, std::string_view what) {
+    if (!map || !map->is_object()) return;
+    for (const auto& [key, value] : map->members()) {
+      require(step, Type::label_key, key, std::string(what) + " key");
+      require(step, Type::label_value, value.is_string() ? value.text() : "",
               std::string(what) + " value");
     }
   };
-  labels(meta.value("labels", nlohmann::json::object()), "label");
-  if (manifest.contains("spec") && manifest["spec"].contains("podSelector"))
-    labels(manifest["spec"]["podSelector"].value("matchLabels", nlohmann::json::object()),
-           "selector label");
-  std::string role =
-      meta.value("annotations", nlohmann::json::object()).value("eks.amazonaws.com/role-arn", "");
+  if (meta) labels(meta->find("labels"), "label");
+  if (const Manifest* spec = manifest.find("spec"); spec && spec->find("podSelector"))
+    labels(spec->find("podSelector")->find("matchLabels"), "selector label");
+  std::string role = manifest.text_at({"metadata", "annotations", "eks.amazonaws.com/role-arn"});
   if (!role.empty()) require(step, Type::iam_role_arn, role, "role ARN annotation");
   step.manifest_kind = kind;
-  step.manifest_json = manifest.dump(2);
+  step.manifest_json = manifest.json(2);
   step.command.stdin_text = to_yaml(manifest);
 }
 

@@ -12,14 +12,13 @@
 
 #include "command/command.h"
 #include "respond/incident_view.h"
+#include "respond/manifest.h"
 #include "respond/respond.h"
 
 namespace eksir::respond {
 
 using command::Type;
 
-// Block-style YAML of a JSON value; strings are quoted whenever YAML could read them otherwise.
-std::string to_yaml(const nlohmann::json& value);
 // The strings of a JSON array (other elements and non-arrays give nothing).
 std::vector<std::string> string_list(const nlohmann::json& j);
 
@@ -37,9 +36,9 @@ struct PlanContext {
   Command finish(Step& step, command::Builder b, std::string_view region = {}) const;
   // Blocks step unless value meets t's rule; returns whether it does.
   bool require(Step& step, Type t, std::string_view value, std::string_view what) const;
-  // Sets the manifest of step from a JSON object (YAML on stdin, JSON kept for validation),
-  // checking the names and labels it carries.
-  void set_manifest(Step& step, const nlohmann::json& manifest) const;
+  // Sets the manifest of step (YAML on stdin, JSON kept for validation), checking the names and
+  // labels it carries.
+  void set_manifest(Step& step, const Manifest& manifest) const;
   void add(Step step);
 };
 

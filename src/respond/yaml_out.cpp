@@ -5,13 +5,11 @@
 #include <cctype>
 #include <string>
 
-#include "respond/plan_internal.h"
+#include "respond/manifest.h"
 
 namespace eksir::respond {
 
 namespace {
-
-using nlohmann::json;
 
 bool plain_safe(const std::string& s) {
   if (s.empty()) return false;
@@ -29,70 +27,69 @@ bool plain_safe(const std::string& s) {
   });
 }
 
-std::string scalar(const json& v) {
-  if (v.is_string()) {
-    const auto& s = v.get_ref<const std::string&>();
-    // ASCII only: a bidi or zero-width character in a manifest shown for review is escaped.
-    return plain_safe(s) ? s : v.dump(-1, ' ', true);
-  }
-  return v.dump();  // numbers, booleans, null
+std::string scalar(const std::string& s) {
+  if (plain_safe(s)) return s;
+  // ASCII only: a bidi or zero-width character in a manifest shown for review is escaped.
+  util::JsonWriter w;
+  w.ascii = true;
+  w.str(s);
+  return std::move(w.o);
 }
 
-bool is_empty_collection(const json& v) {
-  return (v.is_object() || v.is_array()) && v.empty();
+bool is_empty_collection(const Manifest& v) {
+  return !v.is_string() && v.empty();
 }
 
-void write(const json& v, int indent, std::string& out);
+void write(const Manifest& v, int indent, std::string& out);
 
-void write_object(const json& v, int indent, std::string& out) {
+void write_object(const Manifest& v, int indent, std::string& out) {
   std::string pad(indent, ' ');
-  for (auto it = v.begin(); it != v.end(); ++it) {
-    out += pad + scalar(json(it.key())) + ":";
-    const json& child = it.value();
+  for (const auto& [key, child] : v.members()) {
+    out += pad + scalar(key) + ":";
     if (is_empty_collection(child)) {
       out += child.is_object() ? " {}\n" : " []\n";
     } else if (child.is_object()) {
       out += "\n";
       write_object(child, indent + 2, out);
-    } else if (child.is_array()) {
+    } else if (child.type() == Manifest::Type::array) {
       out += "\n";
       write(child, indent, out);
     } else {
-      out += " " + scalar(child) + "\n";
+      out += " " + scalar(child.text()) + "\n";
     }
   }
 }
 
-void write(const json& v, int indent, std::string& out) {
+void write(const Manifest& v, int indent, std::string& out) {
   std::string pad(indent, ' ');
   if (v.is_object()) {
     write_object(v, indent, out);
     return;
   }
-  if (v.is_array()) {
-    for (const auto& item : v) {
+  if (v.type() == Manifest::Type::array) {
+    for (const auto& item : v.items()) {
       if (is_empty_collection(item)) {
         out += pad + (item.is_object() ? "- {}\n" : "- []\n");
       } else if (item.is_object()) {
         std::string inner;
         write_object(item, indent + 2, inner);
         out += pad + "- " + inner.substr(indent + 2);
-      } else if (item.is_array()) {
+      } else if (item.type() == Manifest::Type::array) {
         std::string inner;
         write(item, indent + 2, inner);
         out += pad + "-\n" + inner;
       } else {
-        out += pad + "- " + scalar(item) + "\n";
+        out += pad + "- " + scalar(item.text()) + "\n";
       }
     }
     return;
   }
-  out += pad + scalar(v) + "\n";
+  out += pad + scalar(v.text()) + "\n";
 }
 
 }  // namespace
 
-std::string to_yaml(const json& value) {
+std::string to_yaml(const Manifest& value) {
   std::string out;
   write(value, 0, out);
   return out;

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "sources/unwrap_raw.h"
-#include "util/text.h"
+#include "util/json_writer.h"
 
 namespace eksir::sources::detail {
 
@@ -47,23 +47,21 @@ struct Node {
   }
   void set_string(std::string_view key, std::string_view value) {
     if (value.empty()) return;
-    Node& n = at(key);
-    n.json.clear();
-    util::append_json_string(n.json, value);
+    util::JsonWriter w;
+    w.str(value);
+    at(key).json = std::move(w.o);
   }
-  void write(std::string& out) const {
+  void write(util::JsonWriter& w) const {
     if (kids.empty()) {
-      out += json.empty() ? "null" : json;
+      w.raw(json.empty() ? "null" : json);
       return;
     }
-    out.push_back('{');
-    for (size_t i = 0; i < kids.size(); ++i) {
-      if (i) out.push_back(',');
-      util::append_json_string(out, kids[i].name);
-      out.push_back(':');
-      kids[i].write(out);
+    w.open('{');
+    for (const Node& k : kids) {
+      w.key(k.name);
+      k.write(w);
     }
-    out.push_back('}');
+    w.close('}');
   }
 };
 
@@ -199,8 +197,11 @@ void asff_to_guardduty(std::string_view raw, dom::element asff, std::string& out
 
   lower_first_letter_of_keys(raw, scratch);
   root.at("asff").json = scratch;
-  out.clear();
-  root.write(out);
+  util::JsonWriter w;
+  w.o = std::move(out);  // its buffer, reused
+  w.o.clear();
+  root.write(w);
+  out = std::move(w.o);
 }
 
 }  // namespace eksir::sources::detail

@@ -21,9 +21,17 @@ struct JsonWriter {
   std::string o;
   bool first = true;  // no member or element yet in the innermost object or array
   int indent = 0;     // spaces a level when pretty-printed; 0: compact
+  // Strings with DEL and every character past ASCII escaped too (\uXXXX, a UTF-16 surrogate pair
+  // above U+FFFF), for text shown for review where no character may hide.
+  bool ascii = false;
 
   void raw(std::string_view s) { o += s; }  // a value already JSON
-  void str(std::string_view s) { append_json_string(o, s); }
+  void str(std::string_view s) {
+    if (ascii)
+      str_ascii(s);
+    else
+      append_json_string(o, s);
+  }
   void key(std::string_view k) {
     item();
     str(k);
@@ -132,6 +140,7 @@ struct JsonWriter {
   }
 
  private:
+  void str_ascii(std::string_view s);
   // Whether each open container is on one line, a bit a level, so that a writer made per row
   // allocates nothing for it (past 64 levels the deepest share the last bit; only pretty-printing
   // reads them).

@@ -161,5 +161,22 @@ TEST(JsonWriter, InvalidUtf8IsReplacedAndTheDocumentStaysValid) {
             "b\xc3\xa9\"");
 }
 
+// ASCII only: as nlohmann's dump with ensure_ascii writes a string (DEL and every character past
+// ASCII as \u escapes, lower-case hex, surrogate pairs above U+FFFF).
+TEST(JsonWriter, AsciiOnlyEscapesAsNlohmannEnsureAscii) {
+  for (std::string s : {std::string("a\x7f\xc3\xa9\xe2\x80\xae\xf0\x9f\x92\xa3/\n\"\\"),
+                        std::string("nul\0\x1f\x08\x0c\r\t end", 13), std::string("--option"),
+                        std::string("\xef\xbb\xbf\xe4\xb8\xad\xf4\x8f\xbf\xbf")}) {
+    JsonWriter j;
+    j.ascii = true;
+    j.str(s);
+    EXPECT_EQ(j.o, nlohmann::json(s).dump(-1, ' ', true)) << s;
+  }
+  JsonWriter j;
+  j.ascii = true;
+  j.str("bad\xff");
+  EXPECT_EQ(j.o, "\"bad\\ufffd\"");
+}
+
 }  // namespace
 }  // namespace eksir::util
