@@ -81,6 +81,7 @@ struct Withheld {
 // without some of the events that had gone to it.
 struct SpillStats {
   uint64_t tuples = 0, bytes = 0;
+  uint64_t runs = 0;  // sorted runs written: one each time a worker's share of the budget filled
   std::string error;
   bool lost = false;
 };

@@ -575,6 +575,7 @@ std::vector<Finding> Engine::finish() {
   for (const auto& w : m.workers)
     if (w.spill) {
       m.spilled.tuples += w.spill->tuples();
+      m.spilled.runs += w.spill->runs();
       m.spilled.bytes += w.spill->bytes();
       if (m.spilled.error.empty()) m.spilled.error = w.spill->error();
     }

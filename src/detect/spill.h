@@ -29,6 +29,7 @@ class TupleSpill {
   // Rules with tuples in some run, each with how many.
   const std::map<uint32_t, uint64_t>& rules() const { return rules_; }
   uint64_t tuples() const { return tuples_; }
+  size_t runs() const { return runs_.size(); }
   uint64_t bytes() const { return bytes_; }
   const std::string& error() const { return error_; }
 

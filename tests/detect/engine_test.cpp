@@ -460,3 +460,30 @@ tests: {positive: [[{verb: get}]]}
 
 }  // namespace
 }  // namespace eksir::detect
+
+namespace eksir::detect {
+namespace {
+
+// A worker spills when its share of the budget fills, and starts again with nothing held: the
+// runs are about as many as the budget divides the events into, not one per event after the
+// first spill (a vector emptied but kept at its capacity stayed over the budget).
+TEST(Spill, RunsAreAsManyAsTheBudgetMakesNotOnePerEvent) {
+  std::vector<rules::Rule> rs = {rule(kCount)};
+  std::vector<std::string> evs;
+  for (int i = 0; i < 80000; ++i)
+    evs.push_back(audit(i % 20000, i % 3 ? "eve" : "bob", "list", i % 2 ? "secrets" : "pods", 403));
+  SpillStats none, spilled;
+  auto want = run_rules(rs, evs, false, 0, &none);
+  auto got = run_rules(rs, evs, false, 8 << 20, &spilled);  // 4 MiB a worker
+  EXPECT_EQ(none.runs, 0u);
+  EXPECT_GT(spilled.runs, 2u);
+  // 80,000 events of about 150 bytes held (the tuple, its id, its share of the strings), in
+  // 4 MiB shares: a few runs per worker.
+  EXPECT_LT(spilled.runs, 40u);
+  EXPECT_GT(spilled.tuples, 40000u);
+  ASSERT_EQ(want.size(), got.size());
+  for (size_t i = 0; i < want.size(); ++i) EXPECT_EQ(want[i].count, got[i].count);
+}
+
+}  // namespace
+}  // namespace eksir::detect
