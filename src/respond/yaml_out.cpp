@@ -1,9 +1,13 @@
 // A small block-style YAML writer for the manifests eksir generates. Any string YAML could read
 // as something else (a boolean, a number, null, a flow or comment character) is double-quoted
-// with JSON escapes (non-ASCII too), which YAML reads back unchanged.
+// with JSON escapes (non-ASCII too, a character above U+FFFF as YAML's \U escape), which YAML
+// reads back unchanged.
 #include <algorithm>
 #include <cctype>
 #include <string>
+#include <string_view>
+
+#include <fmt/format.h>
 
 #include "respond/manifest.h"
 
@@ -27,13 +31,52 @@ bool plain_safe(const std::string& s) {
   });
 }
 
+int hex4(std::string_view s, size_t at) {
+  if (at + 4 > s.size()) return -1;
+  int v = 0;
+  for (size_t i = at; i < at + 4; ++i) {
+    char c = s[i];
+    int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+    if (d < 0) return -1;
+    v = v * 16 + d;
+  }
+  return v;
+}
+
+// JSON writes a character above U+FFFF as a UTF-16 surrogate pair (\ud83d\udca3), which YAML
+// does not read back as that character: YAML's own escape for it is \U0001f4a3.
+std::string astral_as_yaml(std::string json) {
+  std::string out;
+  out.reserve(json.size());
+  for (size_t i = 0; i < json.size(); ++i) {
+    if (json[i] != '\\' || i + 1 >= json.size()) {
+      out.push_back(json[i]);
+      continue;
+    }
+    const int high = json[i + 1] == 'u' ? hex4(json, i + 2) : -1;
+    const int low = high >= 0xd800 && high <= 0xdbff && json.compare(i + 6, 2, "\\u") == 0
+                        ? hex4(json, i + 8)
+                        : -1;
+    if (low >= 0xdc00 && low <= 0xdfff) {
+      const unsigned cp = 0x10000u + ((static_cast<unsigned>(high) - 0xd800u) << 10) +
+                          (static_cast<unsigned>(low) - 0xdc00u);
+      out += fmt::format("\\U{:08x}", cp);
+      i += 11;
+      continue;
+    }
+    out.append(json, i, 2);  // any other escape, whole (\\ included)
+    ++i;
+  }
+  return out;
+}
+
 std::string scalar(const std::string& s) {
   if (plain_safe(s)) return s;
   // ASCII only: a bidi or zero-width character in a manifest shown for review is escaped.
   util::JsonWriter w;
   w.ascii = true;
   w.str(s);
-  return std::move(w.o);
+  return astral_as_yaml(std::move(w.o));
 }
 
 bool is_empty_collection(const Manifest& v) {

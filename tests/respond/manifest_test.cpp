@@ -102,7 +102,7 @@ TEST(Manifest, HostileNamesGiveTheYamlWrittenBefore) {
 kind: NetworkPolicy
 metadata:
   annotations:
-    eksir/incident: "quote\"dcaf\u00e9emoji\ud83d\udca3"
+    eksir/incident: "quote\"dcaf\u00e9emoji\U0001f4a3"
   labels:
     "": "# comment"
     "# comment": "key: value"
@@ -112,14 +112,14 @@ metadata:
     "back\\slash": "new\nline"
     "caf\u00e9": "rtl\u202egpj.exe"
     "del\u007f": "--option"
-    "emoji\ud83d\udca3": "true"
+    "emoji\U0001f4a3": "true"
     "key: value": plain-name.ok
     "new\nline": "tab\tcr\r"
     "nul\u0000one\u001f\u0000": "del\u007f"
     "null": ""
     plain-name.ok: "quote\"d"
     "quote\"d": "back\\slash"
-    "rtl\u202egpj.exe": "emoji\ud83d\udca3"
+    "rtl\u202egpj.exe": "emoji\U0001f4a3"
     "tab\tcr\r": "nul\u0000one\u001f\u0000"
     "true": "null"
   name: "--option"
@@ -145,14 +145,14 @@ spec:
       "back\\slash": "new\nline"
       "caf\u00e9": "rtl\u202egpj.exe"
       "del\u007f": "--option"
-      "emoji\ud83d\udca3": "true"
+      "emoji\U0001f4a3": "true"
       "key: value": plain-name.ok
       "new\nline": "tab\tcr\r"
       "nul\u0000one\u001f\u0000": "del\u007f"
       "null": ""
       plain-name.ok: "quote\"d"
       "quote\"d": "back\\slash"
-      "rtl\u202egpj.exe": "emoji\ud83d\udca3"
+      "rtl\u202egpj.exe": "emoji\U0001f4a3"
       "tab\tcr\r": "nul\u0000one\u001f\u0000"
       "true": "null"
   policyTypes:
@@ -167,7 +167,7 @@ spec:
   - "a/b</script>"
   - "caf\u00e9"
   - "rtl\u202egpj.exe"
-  - "emoji\ud83d\udca3"
+  - "emoji\U0001f4a3"
   - "true"
   - "null"
   - ""
@@ -180,13 +180,11 @@ spec:
   for (unsigned char c : yaml) EXPECT_LT(c, 0x7f) << "a character past ASCII in the YAML";
 }
 
-// YAML reads each name back as it was. (A character above U+FFFF is written as a UTF-16
-// surrogate pair, as before, which yaml-cpp refuses: it is left out here.)
+// YAML reads each name back as it was, a character above U+FFFF too.
 TEST(Manifest, HostileNamesReadBackFromTheYaml) {
   Manifest m;
   Manifest items = Manifest::array();
   for (const auto& name : hostile()) {
-    if (name == hostile()[11]) continue;
     m["metadata"]["labels"][name] = name;
     items.push_back(name);
   }
@@ -194,7 +192,6 @@ TEST(Manifest, HostileNamesReadBackFromTheYaml) {
   YAML::Node read = YAML::Load(to_yaml(m));
   size_t i = 0;
   for (const auto& name : hostile()) {
-    if (name == hostile()[11]) continue;
     EXPECT_EQ(read["metadata"]["labels"][name].as<std::string>(), name);
     EXPECT_EQ(read["spec"]["policyTypes"][i++].as<std::string>(), name);
   }
