@@ -26,8 +26,9 @@ struct Case {
   std::string where() const;
 };
 
-// Every case of every *.yaml under dir, by file name and then order in the file.
-std::vector<Case> load_cases(const std::string& dir);
+// Every case of every *.yaml under dir, by file name and then order in the file; with an id, only
+// the cases of the file that would hold it (the others are not read).
+std::vector<Case> load_cases(const std::string& dir, const std::string& id = "");
 
 // The template with each ${name} replaced by the case's field `name` ("" when absent); a value
 // of several lines takes the indentation of its placeholder on each of its lines.
