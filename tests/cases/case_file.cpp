@@ -103,7 +103,9 @@ bool Case::has(const std::string& key) const {
 }
 
 std::string Case::where() const {
-  std::string what = has("name") ? text("name") : text("query");
+  std::string what;
+  for (const char* key : {"name", "query", "pattern", "condition", "stats"})
+    if (what.empty()) what = text(key);
   return "tests/cases/" + file + ":" + std::to_string(line) +
          (what.empty() ? "" : " (" + what + ")");
 }

@@ -22,7 +22,8 @@ struct Case {
   size_t number(const std::string& key) const;
   std::vector<std::string> strings(const std::string& key) const;
   bool has(const std::string& key) const;
-  // "query/kql_eval.yaml:42 (the case's name or query)": how a failure names the case.
+  // "query/kql_eval.yaml:42 (the case's name, else its query, pattern, condition or stats)": how
+  // a failure names the case.
   std::string where() const;
 };
 

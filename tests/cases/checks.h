@@ -9,11 +9,18 @@
 
 namespace eksir::test {
 
+class SampleEvents;
+
 using Checks = std::map<std::string, std::function<void(const Case&)>>;
 
 void add_query_checks(Checks& checks);  // kql-*: query_checks.cpp
 void add_rule_checks(Checks& checks);   // rule: rule_checks.cpp
 void add_eql_checks(Checks& checks);    // eql-*: eql_checks.cpp
 void add_esql_checks(Checks& checks);   // esql-*: esql_checks.cpp
+void add_regex_checks(Checks& checks);  // regex-*: regex_checks.cpp
+
+// The case's events (a sample file, or JSON text in `events`) read as its `source`, once for
+// every case that names the same ones (query_checks.cpp).
+const SampleEvents& sample_events(const Case& c);
 
 }  // namespace eksir::test

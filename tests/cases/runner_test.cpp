@@ -25,6 +25,7 @@ const Checks& checks() {
     add_rule_checks(c);
     add_eql_checks(c);
     add_esql_checks(c);
+    add_regex_checks(c);
     return c;
   }();
   return all;
