@@ -6,6 +6,7 @@
 #include <string>
 
 #include "case_file.h"
+#include "rules/rules.h"
 
 namespace eksir::test {
 
@@ -18,6 +19,10 @@ void add_rule_checks(Checks& checks);   // rule: rule_checks.cpp
 void add_eql_checks(Checks& checks);    // eql-*: eql_checks.cpp
 void add_esql_checks(Checks& checks);   // esql-*: esql_checks.cpp
 void add_regex_checks(Checks& checks);  // regex-*: regex_checks.cpp
+
+// The case's `correlation` (type, group_by, field, threshold, window, history, until, steps_by:
+// those it gives) against a rule's (correlation_expect.cpp).
+void expect_correlation(const Case& c, const rules::Correlation& got);
 
 // The case's events (a sample file, or JSON text in `events`) read as its `source`, once for
 // every case that names the same ones (query_checks.cpp).
