@@ -123,6 +123,11 @@ std::vector<Case> load_cases(const std::string& dir, const std::string& id) {
 }
 
 std::string fill(const std::string& templ, const Case& c) {
+  return fill(templ, [&](const std::string& key) { return c.text(key); });
+}
+
+std::string fill(const std::string& templ,
+                 const std::function<std::string(const std::string&)>& lookup) {
   std::string out;
   size_t pos = 0;
   while (true) {
@@ -134,7 +139,7 @@ std::string fill(const std::string& templ, const Case& c) {
     size_t line_start = out.rfind('\n') == std::string::npos ? 0 : out.rfind('\n') + 1;
     std::string indent = out.substr(line_start);
     if (indent.find_first_not_of(' ') != std::string::npos) indent.clear();
-    std::string value = c.text(templ.substr(open + 2, close - open - 2));
+    std::string value = lookup(templ.substr(open + 2, close - open - 2));
     if (!value.empty() && value.back() == '\n') value.pop_back();
     for (size_t i = 0; i < value.size(); ++i) {
       out.push_back(value[i]);

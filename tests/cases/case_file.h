@@ -4,6 +4,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,9 @@ std::vector<Case> load_cases(const std::string& dir, const std::string& id = "")
 // The template with each ${name} replaced by the case's field `name` ("" when absent); a value
 // of several lines takes the indentation of its placeholder on each of its lines.
 std::string fill(const std::string& templ, const Case& c);
+// The same with each ${name} replaced by value(name).
+std::string fill(const std::string& templ,
+                 const std::function<std::string(const std::string&)>& value);
 
 // gtest prints a parameter with this: the case's file and line.
 void PrintTo(const Case& c, std::ostream* os);

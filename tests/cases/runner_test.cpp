@@ -26,6 +26,7 @@ const Checks& checks() {
     add_eql_checks(c);
     add_esql_checks(c);
     add_regex_checks(c);
+    add_correlation_checks(c);
     return c;
   }();
   return all;
