@@ -11,7 +11,10 @@
 
 namespace eksir::report::sections {
 
-void investigation(const CaseData& ctx, Report& rep, Found&) {
+namespace {
+
+// The runs the case records; without them, the investigation's own run.
+void runs(const CaseData& ctx, Report& rep) {
   const incident::RunInfo& run = ctx.inv.run;
   for (const auto& rr : ctx.in.runs) {
     RunInfo ri;
@@ -39,6 +42,11 @@ void investigation(const CaseData& ctx, Report& rep, Found&) {
     for (const auto& p : run.rule_paths) ri.rule_sources.push_back(t(p));
     rep.runs.push_back(std::move(ri));
   }
+}
+
+// The events of each source, the sources missing, and the input files.
+void inputs(const CaseData& ctx, Report& rep) {
+  const incident::RunInfo& run = ctx.inv.run;
   static const std::vector<std::pair<Source, const char*>> sources = {
       {Source::CloudTrail, "CloudTrail"}, {Source::K8sAudit, "Kubernetes audit"},
       {Source::GuardDuty, "GuardDuty"},   {Source::Falco, "Falco"},
@@ -62,8 +70,35 @@ void investigation(const CaseData& ctx, Report& rep, Found&) {
   }
   rep.evidence_root = common_folder(paths);
   rep.skipped = static_cast<int64_t>(std::min<uint64_t>(run.stats.skipped, INT64_MAX));
+}
 
-  // Findings of the incident, grouped by rule.
+// One finding added to its rule's result: hits, first and last match, the first evidence.
+void add_finding(const detect::Finding& f, const std::string& fid, const std::string& rid,
+                 const util::PlausibleRange& plausible, RuleResult& rr) {
+  ++rr.findings;
+  rr.hits += f.count > 0 ? f.count : 1;
+  // A rule's first and last match as the evidence dates them, implausible dates left out.
+  TimeNs first = plausible.contains(f.first_seen) ? f.first_seen : kNoTime;
+  TimeNs last = plausible.contains(f.last_seen) ? f.last_seen : kNoTime;
+  if (first != kNoTime && (rr.first == kNoTime || first < rr.first)) rr.first = first;
+  if (last != kNoTime && (rr.last == kNoTime || last > rr.last)) rr.last = last;
+  for (const auto& e : f.evidence) {
+    if (rr.evidence.size() >= 5) break;
+    EvidenceRef ref;
+    ref.source = std::string(source_name(e.source));
+    ref.file = t(e.file);
+    ref.line = e.line;
+    ref.record = e.record;
+    ref.time = e.time;
+    ref.event_id = t(e.event_id);
+    ref.finding = fid;
+    ref.rule = rid;
+    rr.evidence.push_back(std::move(ref));
+  }
+}
+
+// Findings of the incident, grouped by rule, the most severe rules first.
+void rule_results(const CaseData& ctx, Report& rep) {
   std::set<std::string> incident_ids;
   for (const auto& f : ctx.inc.findings) incident_ids.insert(t(f));
   std::map<std::string, RuleResult> by_rule;
@@ -85,26 +120,7 @@ void investigation(const CaseData& ctx, Report& rep, Found&) {
       rr.origin = t(f.origin);
       rr.severity = std::string(rules::severity_name(f.severity));
     }
-    ++rr.findings;
-    rr.hits += f.count > 0 ? f.count : 1;
-    // A rule's first and last match as the evidence dates them, implausible dates left out.
-    TimeNs first = plausible.contains(f.first_seen) ? f.first_seen : kNoTime;
-    TimeNs last = plausible.contains(f.last_seen) ? f.last_seen : kNoTime;
-    if (first != kNoTime && (rr.first == kNoTime || first < rr.first)) rr.first = first;
-    if (last != kNoTime && (rr.last == kNoTime || last > rr.last)) rr.last = last;
-    for (const auto& e : f.evidence) {
-      if (rr.evidence.size() >= 5) break;
-      EvidenceRef ref;
-      ref.source = std::string(source_name(e.source));
-      ref.file = t(e.file);
-      ref.line = e.line;
-      ref.record = e.record;
-      ref.time = e.time;
-      ref.event_id = t(e.event_id);
-      ref.finding = fid;
-      ref.rule = rid;
-      rr.evidence.push_back(std::move(ref));
-    }
+    add_finding(f, fid, rid, plausible, rr);
   }
   for (const auto& rid : order) rep.rules.push_back(std::move(by_rule[rid]));
   static const std::map<std::string, int> rank = {
@@ -116,8 +132,10 @@ void investigation(const CaseData& ctx, Report& rep, Found&) {
                      if (ra != rb) return ra < rb;
                      return a.first < b.first;
                    });
+}
 
-  // MITRE ATT&CK: the techniques the incident's findings cite (the Navigator layer's content).
+// MITRE ATT&CK: the techniques the incident's findings cite (the Navigator layer's content).
+void attack(const CaseData& ctx, Report& rep) {
   const incident::AttackView attack = incident::attack_view(ctx.inv);
   for (const auto& tac : attack.tactics) rep.attack_tactics.push_back(t(tac));
   for (const auto& tech : attack.techniques) {
@@ -131,9 +149,11 @@ void investigation(const CaseData& ctx, Report& rep, Found&) {
     row.severity = std::string(rules::severity_name(tech.severity));
     rep.attack.push_back(std::move(row));
   }
+}
 
-  // Key evidence: what the severity rests on, then what the attack chain
-  // rests on.
+// Key evidence: what the severity rests on, then what the attack chain rests on; by time, the
+// undated last.
+void key_evidence(Report& rep) {
   std::set<std::string> seen;
   auto add = [&](const std::string& text, const EvidenceRef& ref) {
     if (ref.empty()) return;
@@ -151,7 +171,11 @@ void investigation(const CaseData& ctx, Report& rep, Found&) {
                        return b.ref.time == kNoTime;
                      return a.ref.time < b.ref.time;
                    });
+}
 
+// What the conclusions are less sure of: findings likely benign, assumptions, entities not
+// followed, gaps (also the first of the missing sources).
+void confidence(const CaseData& ctx, Report& rep) {
   for (const auto& b : ctx.inc.likely_benign) {
     std::string title = t(b.title);
     if (title.empty()) title = t(b.rule);
@@ -165,6 +189,10 @@ void investigation(const CaseData& ctx, Report& rep, Found&) {
     rep.missing_sources.insert(
         rep.missing_sources.begin() + static_cast<std::ptrdiff_t>(rep.gaps.size() - 1), t(g));
   }
+}
+
+// What to look at next: the leads, the critical and high posture results, the next steps.
+void next(const CaseData& ctx, Report& rep) {
   for (const auto& l : ctx.inv.leads)
     rep.leads.push_back(
         fmt::format("{} [{}] {}", t(l.id), util::severity_title(l.severity), t(l.title)));
@@ -176,6 +204,18 @@ void investigation(const CaseData& ctx, Report& rep, Found&) {
                                       t(p.message)));
   }
   for (const auto& s : ctx.inc.next_steps) rep.next_steps.push_back(t(s));
+}
+
+}  // namespace
+
+void investigation(const CaseData& ctx, Report& rep, Found&) {
+  runs(ctx, rep);
+  inputs(ctx, rep);
+  rule_results(ctx, rep);
+  attack(ctx, rep);
+  key_evidence(rep);
+  confidence(ctx, rep);
+  next(ctx, rep);
 }
 
 }  // namespace eksir::report::sections

@@ -14,10 +14,8 @@ namespace {
 // An alert later than this after the attack began is called late.
 constexpr int64_t kLateSeconds = 300;
 
-}  // namespace
-
-void lessons(const CaseData&, Report& rep, Found& found) {
-  // How long the alerts that reached a responder took, counted from the attack's start.
+// How long the alerts that reached a responder took, counted from the attack's start.
+void alert_timing(Report& rep, const Found& found) {
   for (const auto& l : rep.timeline) {
     if (l.tag != "DETECTION" || l.time == kNoTime || l.implausible) continue;
     std::string when = "at " + time_seconds(l.time);
@@ -33,8 +31,11 @@ void lessons(const CaseData&, Report& rep, Found& found) {
                                                 l.source.empty() ? "An" : l.source, when, l.text),
                                     "High", l.evidence});
   }
-  // Rules that matched the evidence before the first alert: run live, they would have
-  // detected the attack earlier.
+}
+
+// Rules that matched the evidence before the first alert: run live, they would have detected the
+// attack earlier. Returns how many (up to 11: ten are listed).
+size_t earlier_rules(Report& rep) {
   size_t earlier = 0;
   for (const auto& rr : rep.rules) {
     if (rr.first == kNoTime || rep.discovered == kNoTime || rr.first >= rep.discovered) continue;
@@ -46,25 +47,32 @@ void lessons(const CaseData&, Report& rep, Found& found) {
                      human_duration(*util::seconds_between(rr.first, rep.discovered))),
          "High", rr.evidence.empty() ? EvidenceRef{} : rr.evidence.front()});
   }
+  return earlier;
+}
+
+// Attack steps of the timeline that no rule or finding points at.
+void undetected(Report& rep) {
   for (const auto& l : rep.timeline) {
     if (l.tag != "INCIDENT") continue;
     if (!l.evidence.rule.empty() || !l.evidence.finding.empty()) continue;
     rep.undetected.push_back(fmt::format("{} {} ({})", time_seconds(l.time), l.text, l.source));
   }
-  auto count = [&](std::string_view label) -> int64_t {
-    for (const auto& [l, n] : rep.events_by_source)
-      if (l == label) return n;
-    return -1;
-  };
-  bool runtime = count("Falco") > 0 || count("EDR (OCSF)") > 0;
-  bool runtime_known = count("Falco") >= 0 || count("EDR (OCSF)") >= 0;
-  int64_t gd = count("GuardDuty");
-  bool gd_runtime = false;
-  for (const auto& rr : rep.rules)
-    if (contains(rr.rule, "Runtime/") || contains(rr.title, "Runtime/")) gd_runtime = true;
-  bool logging_gap = std::any_of(rep.gaps.begin(), rep.gaps.end(), [](const std::string& g) {
+}
+
+// The events of a source by its label; -1 when the source was not read.
+int64_t events_of(const Report& rep, std::string_view label) {
+  for (const auto& [l, n] : rep.events_by_source)
+    if (l == label) return n;
+  return -1;
+}
+
+bool logging_gap(const Report& rep) {
+  return std::any_of(rep.gaps.begin(), rep.gaps.end(), [](const std::string& g) {
     return contains(g, "logging") || contains(g, "UpdateClusterConfig") || contains(g, "audit");
   });
+}
+
+void review_rules(Report& rep, size_t earlier) {
   std::vector<std::string> reasons;
   if (!rep.undetected.empty())
     reasons.push_back(
@@ -81,6 +89,13 @@ void lessons(const CaseData&, Report& rep, Found& found) {
                           reasons.empty() ? "always part of the review; every "
                                             "attack step had a rule fire on it"
                                           : join(reasons, "; ")});
+}
+
+void guardduty(Report& rep, bool gap) {
+  int64_t gd = events_of(rep, "GuardDuty");
+  bool gd_runtime = false;
+  for (const auto& rr : rep.rules)
+    if (contains(rr.rule, "Runtime/") || contains(rr.title, "Runtime/")) gd_runtime = true;
   if (gd < 0)
     rep.playbook.push_back(
         {"Implement additional GuardDuty EKS Protection features if not "
@@ -95,16 +110,21 @@ void lessons(const CaseData&, Report& rep, Found& found) {
     rep.playbook.push_back(
         {"Implement additional GuardDuty EKS Protection features if not "
          "already enabled",
-         !gd_runtime || logging_gap,
-         gd_runtime ? (logging_gap ? "GuardDuty reported this incident; keep "
-                                     "EKS Audit Log Monitoring on: it "
-                                     "reads the audit log even when "
-                                     "control-plane logging is turned off"
-                                   : "GuardDuty EKS audit-log and runtime "
-                                     "findings were both present")
+         !gd_runtime || gap,
+         gd_runtime ? (gap ? "GuardDuty reported this incident; keep "
+                             "EKS Audit Log Monitoring on: it "
+                             "reads the audit log even when "
+                             "control-plane logging is turned off"
+                           : "GuardDuty EKS audit-log and runtime "
+                             "findings were both present")
                     : "GuardDuty findings were present but none from Runtime "
                       "Monitoring: enable EKS Runtime "
                       "Monitoring"});
+}
+
+void runtime_monitoring(Report& rep) {
+  bool runtime = events_of(rep, "Falco") > 0 || events_of(rep, "EDR (OCSF)") > 0;
+  bool runtime_known = events_of(rep, "Falco") >= 0 || events_of(rep, "EDR (OCSF)") >= 0;
   rep.playbook.push_back(
       {"Consider implementing Kubernetes runtime monitoring if not already "
        "in place",
@@ -113,6 +133,9 @@ void lessons(const CaseData&, Report& rep, Found& found) {
                          "the attack"
        : runtime_known ? "no Falco or EDR alerts are among the inputs"
                        : "runtime monitoring coverage is not known from the inputs"});
+}
+
+void image_scanning(Report& rep, Found& found) {
   bool image = found.by_kind.count("image") > 0;
   for (const auto& a : rep.affected)
     for (const auto& [k, v] : a.attributes)
@@ -123,7 +146,10 @@ void lessons(const CaseData&, Report& rep, Found& found) {
                    list_some(found.by_kind.count("image") ? found.by_kind["image"]
                                                           : std::vector<std::string>{"see Impact"})
              : "no container image is part of the incident"});
+}
 
+// What to change, from what the incident involved.
+void recommendations(Report& rep, const Found& found, bool gap) {
   auto& out = rep.lessons;
   if (found.by_kind.count("access_key"))
     out.push_back({"recommendation",
@@ -134,7 +160,7 @@ void lessons(const CaseData&, Report& rep, Found& found) {
                    "a key from a new source address",
                    "",
                    {}});
-  if (logging_gap)
+  if (gap)
     out.push_back({"recommendation",
                    "Control-plane logging could be turned off by the "
                    "compromised identity: deny "
@@ -169,6 +195,20 @@ void lessons(const CaseData&, Report& rep, Found& found) {
                                rep.gaps.size()),
                    "",
                    {}});
+}
+
+}  // namespace
+
+void lessons(const CaseData&, Report& rep, Found& found) {
+  alert_timing(rep, found);
+  size_t earlier = earlier_rules(rep);
+  undetected(rep);
+  const bool gap = logging_gap(rep);
+  review_rules(rep, earlier);
+  guardduty(rep, gap);
+  runtime_monitoring(rep);
+  image_scanning(rep, found);
+  recommendations(rep, found, gap);
 }
 
 }  // namespace eksir::report::sections

@@ -28,9 +28,24 @@ std::string padded(size_t n) {
   return std::string(s.size() < 3 ? 3 - s.size() : 0, '0') + s;
 }
 
+// The first part of the ids of a file's cases: "query/kql_eval.yaml" -> "query_kql_eval".
+std::string stem_of(const std::string& relative) {
+  return identifier(
+      relative.substr(0, relative.size() - fs::path(relative).extension().string().size()));
+}
+
+// Whether the case of this id would be in the file of this stem: the stem, then the case's index
+// (or "unreadable"). "query_kql_eval" does not hold "query_kql_eval_delete_cluster_001".
+bool holds(const std::string& stem, const std::string& id) {
+  if (id.size() <= stem.size() + 1 || id.compare(0, stem.size(), stem) != 0 ||
+      id[stem.size()] != '_')
+    return false;
+  const std::string rest = id.substr(stem.size() + 1);
+  return rest == "unreadable" || (rest[0] >= '0' && rest[0] <= '9');
+}
+
 void read_file(const fs::path& path, const std::string& relative, std::vector<Case>& out) {
-  std::string stem =
-      identifier(relative.substr(0, relative.size() - path.extension().string().size()));
+  const std::string stem = stem_of(relative);
   YAML::Node root;
   try {
     root = YAML::LoadFile(path.string());
@@ -88,23 +103,31 @@ bool Case::has(const std::string& key) const {
 }
 
 std::string Case::where() const {
-  std::string what = has("name") ? text("name") : text("query");
+  std::string what;
+  for (const char* key : {"name", "query", "pattern", "condition", "stats"})
+    if (what.empty()) what = text(key);
   return "tests/cases/" + file + ":" + std::to_string(line) +
          (what.empty() ? "" : " (" + what + ")");
 }
 
-std::vector<Case> load_cases(const std::string& dir) {
+std::vector<Case> load_cases(const std::string& dir, const std::string& id) {
   std::vector<std::string> files;
   for (const auto& e : fs::recursive_directory_iterator(dir))
     if (e.is_regular_file() && e.path().extension() == ".yaml")
       files.push_back(fs::relative(e.path(), dir).generic_string());
   std::sort(files.begin(), files.end());
   std::vector<Case> out;
-  for (const std::string& f : files) read_file(fs::path(dir) / f, f, out);
+  for (const std::string& f : files)
+    if (id.empty() || holds(stem_of(f), id)) read_file(fs::path(dir) / f, f, out);
   return out;
 }
 
 std::string fill(const std::string& templ, const Case& c) {
+  return fill(templ, [&](const std::string& key) { return c.text(key); });
+}
+
+std::string fill(const std::string& templ,
+                 const std::function<std::string(const std::string&)>& lookup) {
   std::string out;
   size_t pos = 0;
   while (true) {
@@ -116,7 +139,7 @@ std::string fill(const std::string& templ, const Case& c) {
     size_t line_start = out.rfind('\n') == std::string::npos ? 0 : out.rfind('\n') + 1;
     std::string indent = out.substr(line_start);
     if (indent.find_first_not_of(' ') != std::string::npos) indent.clear();
-    std::string value = c.text(templ.substr(open + 2, close - open - 2));
+    std::string value = lookup(templ.substr(open + 2, close - open - 2));
     if (!value.empty() && value.back() == '\n') value.pop_back();
     for (size_t i = 0; i < value.size(); ++i) {
       out.push_back(value[i]);

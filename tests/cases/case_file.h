@@ -4,6 +4,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -22,16 +23,21 @@ struct Case {
   size_t number(const std::string& key) const;
   std::vector<std::string> strings(const std::string& key) const;
   bool has(const std::string& key) const;
-  // "query/kql_eval.yaml:42 (the case's name or query)": how a failure names the case.
+  // "query/kql_eval.yaml:42 (the case's name, else its query, pattern, condition or stats)": how
+  // a failure names the case.
   std::string where() const;
 };
 
-// Every case of every *.yaml under dir, by file name and then order in the file.
-std::vector<Case> load_cases(const std::string& dir);
+// Every case of every *.yaml under dir, by file name and then order in the file; with an id, only
+// the cases of the file that would hold it (the others are not read).
+std::vector<Case> load_cases(const std::string& dir, const std::string& id = "");
 
 // The template with each ${name} replaced by the case's field `name` ("" when absent); a value
 // of several lines takes the indentation of its placeholder on each of its lines.
 std::string fill(const std::string& templ, const Case& c);
+// The same with each ${name} replaced by value(name).
+std::string fill(const std::string& templ,
+                 const std::function<std::string(const std::string&)>& value);
 
 // gtest prints a parameter with this: the case's file and line.
 void PrintTo(const Case& c, std::ostream* os);

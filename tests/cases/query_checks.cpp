@@ -10,11 +10,8 @@
 #include "query/sample_events.h"
 
 namespace eksir::test {
-namespace {
 
-// The case's events (a sample file, or JSON text in `events`) read as its `source`, once for
-// every case that names the same ones.
-const SampleEvents& events_of(const Case& c) {
+const SampleEvents& sample_events(const Case& c) {
   static std::map<std::string, std::shared_ptr<SampleEvents>> cache;
   std::optional<Source> source = parse_source(c.text("source"));
   if (!source) throw std::runtime_error("unknown source '" + c.text("source") + "'");
@@ -26,12 +23,14 @@ const SampleEvents& events_of(const Case& c) {
   return *slot;
 }
 
+namespace {
+
 void kql_eval(const Case& c) {
   query::ParseResult r = query::parse(c.text("query"));
   ASSERT_TRUE(r.ok()) << r.error().message;
   query::CompiledQuery q = query::compile(r->root);
   size_t n = 0;
-  for (const auto& item : events_of(c))
+  for (const auto& item : sample_events(c))
     if (q.matches(item.view)) ++n;
   EXPECT_EQ(n, c.number("matches"));
 }

@@ -13,9 +13,8 @@
 #include "test_paths.h"
 
 namespace eksir::test {
-namespace {
 
-rules::LoadResult load(const Case& c) {
+rules::LoadResult load_rule(const Case& c) {
   const bool elastic = c.text("format") == "elastic";
   if (c.has("rule_file")) {
     std::string path = shared_dir() + "/" + c.text("rule_file");
@@ -33,6 +32,8 @@ std::string why_not_one_rule(const rules::LoadResult& res) {
   return std::to_string(res.rules.size()) + " rules";
 }
 
+namespace {
+
 // `events`: one JSON document, or one per line.
 std::vector<std::string> events_of(const Case& c) {
   std::string text = c.text("events");
@@ -46,7 +47,7 @@ std::vector<std::string> events_of(const Case& c) {
 }
 
 void rule(const Case& c) {
-  rules::LoadResult res = load(c);
+  rules::LoadResult res = load_rule(c);
   ASSERT_TRUE(res.ok() && res.rules.size() == 1) << why_not_one_rule(res);
   detect::EngineOptions options;
   options.workers = 1;
