@@ -6,8 +6,13 @@
 
 #include "detect/detect.h"
 #include "detect/values.h"
+#include "event/native_paths.h"
 
 namespace eksir::detect {
+
+namespace gd = native::guardduty;
+namespace falco = native::falco;
+namespace ocsf = native::ocsf;
 
 Severity guardduty_severity(double score) {
   // AWS bands: Low 1.0-3.9, Medium 4.0-6.9, High 7.0-8.9, Critical 9.0-10.0.
@@ -51,13 +56,13 @@ std::string event_id(const EventView& ev) {
     case Source::CloudTrail:
       return path_text(ev.doc, "eventID");
     case Source::GuardDuty:
-      return path_text(ev.doc, "id");
+      return path_text(ev.doc, gd::kId);
     case Source::Falco: {
-      std::string t = path_text(ev.doc, "time"), r = path_text(ev.doc, "rule");
+      std::string t = path_text(ev.doc, falco::kTime), r = path_text(ev.doc, falco::kRule);
       return t.empty() && r.empty() ? std::string() : t + " " + r;
     }
     case Source::Ocsf:
-      return first_path(ev.doc, {"metadata.uid", "finding_info.uid", "finding.uid"});
+      return first_path(ev.doc, {ocsf::kMetadataUid, ocsf::kFindingUid, ocsf::kFindingUidOld});
     case Source::Vulnerability:
       return path_text(ev.doc, "id");
   }
@@ -107,18 +112,18 @@ double number_at(simdjson::dom::element root, std::string_view path, bool& found
   return out;
 }
 
-Finding guardduty(const EventView& ev) {
+Finding guardduty_finding(const EventView& ev) {
   auto d = ev.doc;
   Finding f;
   f.rule_id = "guardduty";
   f.rule_title = "Amazon GuardDuty finding";
   f.origin = "guardduty";
-  std::string type = path_text(d, "type");
-  f.title = first_path(d, {"title"});
+  std::string type = path_text(d, gd::kType);
+  f.title = first_path(d, {gd::kTitle});
   if (f.title.empty()) f.title = type;
-  f.description = path_text(d, "description");
+  f.description = path_text(d, gd::kDescription);
   bool found = false;
-  double score = number_at(d, "severity", found);
+  double score = number_at(d, gd::kSeverity, found);
   f.severity = found ? guardduty_severity(score) : Severity::Medium;
   put(f, "type", type);
   // The finding type's threat purpose, when it is an ATT&CK tactic: "PrivilegeEscalation:..."
@@ -130,29 +135,20 @@ Finding guardduty(const EventView& ev) {
     }
     add_tactic(f, purpose);
   }
-  put(f, "cluster", path_text(d, "resource.eksClusterDetails.name"));
-  put(f, "namespace",
-      first_path(d, {"resource.kubernetesDetails.kubernetesWorkloadDetails.namespace"}));
-  put(f, "pod", first_path(d, {"resource.kubernetesDetails.kubernetesWorkloadDetails.name"}));
-  put(f, "workload_type",
-      path_text(d, "resource.kubernetesDetails.kubernetesWorkloadDetails.type"));
-  put(f, "user", path_text(d, "resource.kubernetesDetails.kubernetesUserDetails.username"));
-  put(f, "instance", path_text(d, "resource.instanceDetails.instanceId"));
-  put(f, "node",
-      first_path(d, {"resource.instanceDetails.privateDnsName",
-                     "resource.instanceDetails.networkInterfaces.privateDnsName"}));
-  put(f, "image",
-      first_path(d, {"resource.kubernetesDetails.kubernetesWorkloadDetails.containers.image",
-                     "resource.containerDetails.image",
-                     "resource.ecsClusterDetails.taskDetails.containers.image"}));
-  put(f, "process",
-      first_path(d, {"service.runtimeDetails.process.executablePath",
-                     "service.runtimeDetails.process.name"}));
+  put(f, "cluster", path_text(d, gd::kClusterName));
+  put(f, "namespace", first_path(d, {gd::kWorkloadNamespace}));
+  put(f, "pod", first_path(d, {gd::kWorkloadName}));
+  put(f, "workload_type", path_text(d, gd::kWorkloadType));
+  put(f, "user", path_text(d, gd::kKubernetesUser));
+  put(f, "instance", path_text(d, gd::kInstanceId));
+  put(f, "node", first_path(d, {gd::kInstanceDnsName, gd::kInstancePrivateDnsName}));
+  put(f, "image", first_path(d, {gd::kWorkloadImages, gd::kContainerImage, gd::kEcsTaskImages}));
+  put(f, "process", first_path(d, {gd::kProcessExecutable, gd::kProcessName}));
   put(f, "source_ip",
       first_path(d, {"service.action.kubernetesApiCallAction.remoteIpDetails.ipAddressV4",
                      "service.action.awsApiCallAction.remoteIpDetails.ipAddressV4"}));
-  put(f, "account", path_text(d, "accountId"));
-  put(f, "region", path_text(d, "region"));
+  put(f, "account", path_text(d, gd::kAccountId));
+  put(f, "region", path_text(d, gd::kRegion));
   if (found) f.note = fmt::format("GuardDuty severity {}", score);
   if (ev.sample) {
     f.sample = true;
@@ -165,84 +161,83 @@ Finding guardduty(const EventView& ev) {
   return f;
 }
 
-Finding falco(const EventView& ev) {
+Finding falco_finding(const EventView& ev) {
   auto d = ev.doc;
   Finding f;
   f.rule_id = "falco";
   f.rule_title = "Falco alert";
   f.origin = "falco";
-  std::string rule = path_text(d, "rule");
-  std::string priority = path_text(d, "priority");
+  std::string rule = path_text(d, falco::kRule);
+  std::string priority = path_text(d, falco::kPriority);
   f.title = rule;
-  f.description = path_text(d, "output");
+  f.description = path_text(d, falco::kOutput);
   f.severity = falco_severity(priority);
   f.note = "Falco priority " + priority;
   // Falco's rule tags: technique ids (T1059) and mitre_<tactic>.
-  each_text(d, "tags", [&](std::string_view t) {
+  each_text(d, falco::kTags, [&](std::string_view t) {
     add_technique(f, t);
     if (t.starts_with("mitre_")) add_tactic(f, t);
   });
   put(f, "type", rule);
-  put(f, "cluster", first_path(d, {"output_fields.k8s.cluster.name"}));
-  put(f, "namespace",
-      first_path(d, {"output_fields.k8s.ns.name", "output_fields.ka.target.namespace"}));
-  put(f, "pod", first_path(d, {"output_fields.k8s.pod.name"}));
-  std::string target = path_text(d, "output_fields.ka.target.resource");
-  std::string target_name = path_text(d, "output_fields.ka.target.name");
+  put(f, "cluster", first_path(d, {falco::kClusterName}));
+  put(f, "namespace", first_path(d, {falco::kNamespace, falco::kAuditTargetNamespace}));
+  put(f, "pod", first_path(d, {falco::kPodName}));
+  std::string target = path_text(d, falco::kAuditTargetResource);
+  std::string target_name = path_text(d, falco::kAuditTargetName);
   if (!target_name.empty()) target += (target.empty() ? "" : "/") + target_name;
   put(f, "target", target);
-  put(f, "node", first_path(d, {"hostname"}));
-  put(f, "container",
-      first_path(d, {"output_fields.container.name", "output_fields.container.id"}));
-  std::string image =
-      first_path(d, {"output_fields.container.image.repository", "output_fields.container.image"});
-  std::string tag = path_text(d, "output_fields.container.image.tag");
+  put(f, "node", first_path(d, {falco::kHostname}));
+  put(f, "container", first_path(d, {falco::kContainerName, falco::kContainerId}));
+  std::string image = first_path(d, {falco::kImageRepository, falco::kImage});
+  std::string tag = path_text(d, falco::kImageTag);
   if (!image.empty() && !tag.empty()) image += ":" + tag;
   put(f, "image", image);
   put(f, "process",
-      first_path(d, {"output_fields.proc.cmdline", "output_fields.proc.name",
-                     "output_fields.proc.exepath"}));
-  put(f, "user", first_path(d, {"output_fields.ka.user.name", "output_fields.user.name"}));
+      first_path(d, {falco::kProcessCmdline, falco::kProcessName, falco::kProcessExecutable}));
+  put(f, "user", first_path(d, {falco::kAuditUser, falco::kUserName}));
   return f;
 }
 
-std::optional<Finding> ocsf(const EventView& ev) {
+std::optional<Finding> ocsf_finding(const EventView& ev) {
   auto d = ev.doc;
-  if (path_text(d, "category_uid") != "2") return std::nullopt;  // Findings category only
+  if (path_text(d, ocsf::kCategoryUid) != "2") return std::nullopt;  // Findings category only
   Finding f;
   f.rule_id = "ocsf";
   f.rule_title = "OCSF finding";
   f.origin = "ocsf";
-  f.title = first_path(d, {"finding_info.title", "finding.title", "message"});
-  f.description = first_path(d, {"finding_info.desc", "finding.desc", "message"});
+  f.title = first_path(d, {ocsf::kFindingTitle, ocsf::kFindingTitleOld, ocsf::kMessage});
+  f.description = first_path(d, {ocsf::kFindingDesc, ocsf::kFindingDescOld, ocsf::kMessage});
   bool found = false;
-  double id = number_at(d, "severity_id", found);
+  double id = number_at(d, ocsf::kSeverityId, found);
   f.severity = found ? ocsf_severity(static_cast<int64_t>(id)) : Severity::Info;
-  std::string product = first_path(d, {"metadata.product.name"});
-  f.note = fmt::format("OCSF {} severity_id {}{}", first_path(d, {"class_name", "classname"}),
-                       found ? fmt::format("{}", id) : "unknown",
-                       product.empty() ? "" : " from " + product);
+  std::string product = first_path(d, {ocsf::kProductName});
+  f.note = fmt::format(
+      "OCSF {} severity_id {}{}", first_path(d, {ocsf::kClassName, ocsf::kClassNameOld}),
+      found ? fmt::format("{}", id) : "unknown", product.empty() ? "" : " from " + product);
   // ATT&CK as OCSF carries it: attacks[] of technique, sub-technique and tactic (finding_info in
   // OCSF 1.1 and later, the finding's top level before).
-  for (std::string_view at : {"finding_info.attacks", "attacks"}) {
-    std::string base(at);
-    each_text(d, base + ".technique.uid", [&](std::string_view t) { add_technique(f, t); });
-    each_text(d, base + ".sub_technique.uid", [&](std::string_view t) { add_technique(f, t); });
-    each_text(d, base + ".tactic.name", [&](std::string_view t) { add_tactic(f, t); });
-    each_text(d, base + ".tactic.uid", [&](std::string_view t) { add_tactic(f, t); });
-    each_text(d, base + ".tactics.name", [&](std::string_view t) { add_tactic(f, t); });
+  for (std::string_view at : {ocsf::kFindingAttacks, ocsf::kAttacksOld}) {
+    auto in = [&](const char* field) { return std::string(at) + "." + field; };
+    auto technique = [&](std::string_view t) { add_technique(f, t); };
+    auto tactic = [&](std::string_view t) { add_tactic(f, t); };
+    each_text(d, in(ocsf::kAttackTechniqueUid), technique);
+    each_text(d, in(ocsf::kAttackSubTechniqueUid), technique);
+    each_text(d, in(ocsf::kAttackTacticName), tactic);
+    each_text(d, in(ocsf::kAttackTacticUid), tactic);
+    each_text(d, in(ocsf::kAttackTacticsName), tactic);
   }
-  put(f, "type", first_path(d, {"finding_info.types", "finding.types", "type_name"}));
-  put(f, "cluster", first_path(d, {"resources.cluster_uid", "container.orchestrator.cluster"}));
-  put(f, "namespace", first_path(d, {"resources.namespace", "k8s.pod.namespace"}));
-  put(f, "pod", first_path(d, {"container.pod_uuid", "resources.pod"}));
-  put(f, "node", first_path(d, {"device.hostname", "device.name"}));
-  put(f, "instance", first_path(d, {"device.instance_uid"}));
-  put(f, "image", first_path(d, {"container.image.name"}));
-  put(f, "process", first_path(d, {"process.cmd_line", "process.name", "actor.process.name"}));
-  put(f, "resource", first_path(d, {"resources.uid", "resources.name"}));
-  put(f, "source_ip", first_path(d, {"src_endpoint.ip", "evidences.src_endpoint.ip"}));
-  put(f, "account", first_path(d, {"cloud.account.uid"}));
+  put(f, "type", first_path(d, {ocsf::kFindingTypes, ocsf::kFindingTypesOld, ocsf::kTypeName}));
+  put(f, "cluster", first_path(d, {ocsf::kResourcesClusterUid, ocsf::kOrchestratorCluster}));
+  put(f, "namespace", first_path(d, {ocsf::kResourcesNamespace, ocsf::kPodNamespace}));
+  put(f, "pod", first_path(d, {ocsf::kContainerPodUuid, ocsf::kResourcesPod}));
+  put(f, "node", first_path(d, {ocsf::kDeviceHostname, ocsf::kDeviceName}));
+  put(f, "instance", first_path(d, {ocsf::kDeviceInstanceUid}));
+  put(f, "image", first_path(d, {ocsf::kContainerImageName}));
+  put(f, "process",
+      first_path(d, {ocsf::kProcessCmdLine, ocsf::kProcessName, ocsf::kActorProcessName}));
+  put(f, "resource", first_path(d, {ocsf::kResourcesUid, ocsf::kResourcesName}));
+  put(f, "source_ip", first_path(d, {ocsf::kSourceIp, ocsf::kEvidenceSourceIp}));
+  put(f, "account", first_path(d, {ocsf::kCloudAccountUid}));
   return f;
 }
 
@@ -252,13 +247,13 @@ std::optional<Finding> alert_finding(const EventView& ev) {
   std::optional<Finding> f;
   switch (ev.source) {
     case Source::GuardDuty:
-      f = guardduty(ev);
+      f = guardduty_finding(ev);
       break;
     case Source::Falco:
-      f = falco(ev);
+      f = falco_finding(ev);
       break;
     case Source::Ocsf:
-      f = ocsf(ev);
+      f = ocsf_finding(ev);
       break;
     default:  // CloudTrail and audit events feed rules; vulnerabilities are evidence, not alerts
       return std::nullopt;

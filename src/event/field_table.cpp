@@ -31,6 +31,16 @@ namespace native {
 // The native paths named in native_paths.h.
 namespace guardduty {
 constexpr char kRegion[] = "region";
+constexpr char kId[] = "id";
+constexpr char kType[] = "type";
+constexpr char kTitle[] = "title";
+constexpr char kDescription[] = "description";
+constexpr char kSeverity[] = "severity";
+constexpr char kInstanceDnsName[] = "resource.instanceDetails.privateDnsName";
+constexpr char kContainerImage[] = "resource.containerDetails.image";
+constexpr char kEcsTaskImages[] = "resource.ecsClusterDetails.taskDetails.containers.image";
+constexpr char kProcessExecutable[] = "service.runtimeDetails.process.executablePath";
+constexpr char kProcessName[] = "service.runtimeDetails.process.name";
 constexpr char kAccountId[] = "accountId";
 constexpr char kClusterName[] = "resource.eksClusterDetails.name";
 constexpr char kClusterArn[] = "resource.eksClusterDetails.arn";
@@ -63,6 +73,19 @@ constexpr char kLastSeen[] = "service.eventLastSeen";
 
 namespace falco {
 constexpr char kSource[] = "source";
+constexpr char kTime[] = "time";
+constexpr char kRule[] = "rule";
+constexpr char kPriority[] = "priority";
+constexpr char kOutput[] = "output";
+constexpr char kTags[] = "tags";
+constexpr char kClusterName[] = "output_fields.k8s.cluster.name";
+constexpr char kContainerName[] = "output_fields.container.name";
+constexpr char kContainerId[] = "output_fields.container.id";
+constexpr char kImage[] = "output_fields.container.image";
+constexpr char kProcessCmdline[] = "output_fields.proc.cmdline";
+constexpr char kProcessName[] = "output_fields.proc.name";
+constexpr char kProcessExecutable[] = "output_fields.proc.exepath";
+constexpr char kUserName[] = "output_fields.user.name";
 constexpr char kHostname[] = "hostname";
 constexpr char kPodName[] = "output_fields.k8s.pod.name";
 constexpr char kNamespace[] = "output_fields.k8s.ns.name";
@@ -79,6 +102,50 @@ constexpr char kRemoteIp[] = "output_fields.fd.rip";
 
 namespace ocsf {
 constexpr char kDeviceHostname[] = "device.hostname";
+constexpr char kCategoryUid[] = "category_uid";
+constexpr char kSeverity[] = "severity";
+constexpr char kSeverityId[] = "severity_id";
+constexpr char kStatus[] = "status";
+constexpr char kMessage[] = "message";
+constexpr char kClassName[] = "class_name";
+constexpr char kClassNameOld[] = "classname";
+constexpr char kTypeName[] = "type_name";
+constexpr char kActivityName[] = "activity_name";
+constexpr char kMetadataUid[] = "metadata.uid";
+constexpr char kProductName[] = "metadata.product.name";
+constexpr char kFindingUid[] = "finding_info.uid";
+constexpr char kFindingTitle[] = "finding_info.title";
+constexpr char kFindingDesc[] = "finding_info.desc";
+constexpr char kFindingTypes[] = "finding_info.types";
+constexpr char kFindingAttacks[] = "finding_info.attacks";
+constexpr char kFindingUidOld[] = "finding.uid";
+constexpr char kFindingTitleOld[] = "finding.title";
+constexpr char kFindingDescOld[] = "finding.desc";
+constexpr char kFindingTypesOld[] = "finding.types";
+constexpr char kAttacksOld[] = "attacks";
+constexpr char kAttackTechniqueUid[] = "technique.uid";
+constexpr char kAttackSubTechniqueUid[] = "sub_technique.uid";
+constexpr char kAttackTacticName[] = "tactic.name";
+constexpr char kAttackTacticUid[] = "tactic.uid";
+constexpr char kAttackTacticsName[] = "tactics.name";
+constexpr char kActorUserName[] = "actor.user.name";
+constexpr char kActorUserUid[] = "actor.user.uid";
+constexpr char kActorProcessName[] = "actor.process.name";
+constexpr char kDeviceName[] = "device.name";
+constexpr char kResourcesClusterUid[] = "resources.cluster_uid";
+constexpr char kResourcesNamespace[] = "resources.namespace";
+constexpr char kResourcesPod[] = "resources.pod";
+constexpr char kResourcesName[] = "resources.name";
+constexpr char kResourcesUid[] = "resources.uid";
+constexpr char kOrchestratorCluster[] = "container.orchestrator.cluster";
+constexpr char kPodNamespace[] = "k8s.pod.namespace";
+constexpr char kContainerPodUuid[] = "container.pod_uuid";
+constexpr char kContainerImageName[] = "container.image.name";
+constexpr char kProcessCmdLine[] = "process.cmd_line";
+constexpr char kProcessName[] = "process.name";
+constexpr char kSourceIp[] = "src_endpoint.ip";
+constexpr char kEvidenceSourceIp[] = "evidences.src_endpoint.ip";
+constexpr char kCloudAccountUid[] = "cloud.account.uid";
 constexpr char kDeviceInstanceUid[] = "device.instance_uid";
 constexpr char kResources[] = "resources";
 constexpr char kResourceType[] = "type";
@@ -92,6 +159,7 @@ namespace {
 
 namespace gd = native::guardduty;
 namespace falco = native::falco;
+namespace ocsf = native::ocsf;
 
 // A cell of named native paths tried in order: "a | b".
 template <const char*... Paths>
@@ -145,7 +213,8 @@ constexpr RowDef kRows[] = {
   {"event.source", "keyword", "@event.provider", "", "", "", "",
    "Alias of event.provider (the playbook's name for CloudTrail eventSource)."},
   {"event.action", "keyword",
-   "eventName", "verb", "type", "rule", "finding_info.title | api.operation | activity_name",
+   "eventName", "verb", gd::kType, falco::kRule,
+   "finding_info.title | api.operation | activity_name",
    "What happened: CloudTrail eventName, audit verb, GuardDuty finding type, Falco rule, OCSF "
    "finding title (or API operation, or activity name)."},
   {"action.event", "keyword", "@event.action", "", "", "", "",
@@ -182,11 +251,12 @@ constexpr RowDef kRows[] = {
    "ECS type, as Elastic's CloudTrail pipeline sets it: from the same table as event.category "
    "(e.g. user and change for AttachUserPolicy), else info. EQL rules with "
    "event_category_override = \"event.type\" test it."},
-  {"event.id", "keyword", "eventID", "auditID", "id", "uuid", "metadata.uid | finding_info.uid",
+  {"event.id", "keyword", "eventID", "auditID", gd::kId, "uuid",
+   any_of<ocsf::kMetadataUid, ocsf::kFindingUid>,
    "The event's unique id (vulnerabilities: the finding ARN, else scanner:image:vulnerability, "
    "then #package@version).",
    "id"},
-  {"event.severity", "long", "", "", "severity", "=falco_severity()", "severity_id",
+  {"event.severity", "long", "", "", gd::kSeverity, "=falco_severity()", ocsf::kSeverityId,
    "Severity as a number: GuardDuty severity (1-10), Falco priority as syslog severity "
    "(Emergency 0 ... Debug 7), OCSF severity_id."},
   {"event.created", "date", "", "", gd::kCreatedAt, "", "",
@@ -197,11 +267,11 @@ constexpr RowDef kRows[] = {
   {"event.end", "date", "", "", gd::kLastSeen, "", "end_time_dt",
    "Last time the activity (vulnerabilities: the vulnerable image) was seen.",
    "last_observed_at"},
-  {"message", "text", "", "", "description", "output", "message",
+  {"message", "text", "", "", gd::kDescription, falco::kOutput, ocsf::kMessage,
    "Human-readable text of the event.",
    "description | title"},
   // ---- rule.* --------------------------------------------------------------------------------
-  {"rule.name", "keyword", "", "", "type", "rule", "finding_info.title",
+  {"rule.name", "keyword", "", "", gd::kType, falco::kRule, ocsf::kFindingTitle,
    "The detection that raised the alert."},
   {"rule.category", "keyword", "", "", "=before(type,:)", "", "",
    "GuardDuty threat purpose: the finding type before ':' (e.g. PrivilegeEscalation)."},
@@ -213,7 +283,7 @@ constexpr RowDef kRows[] = {
    "service.action.kubernetesApiCallAction.sourceIPs | "
    "service.action.awsApiCallAction.remoteIpDetails.ipAddressV4 | "
    "service.action.networkConnectionAction.remoteIpDetails.ipAddressV4",
-   "output_fields.fd.cip", "src_endpoint.ip | evidences.src_endpoint.ip",
+   "output_fields.fd.cip", any_of<ocsf::kSourceIp, ocsf::kEvidenceSourceIp>,
    "The caller's IP address (CloudTrail: sourceIPAddress when it is an address, not a service "
    "name)."},
   {"source.address", "keyword",
@@ -228,7 +298,7 @@ constexpr RowDef kRows[] = {
    "service.action.portProbeAction.portProbeDetails.localIpDetails.ipAddressV4) | "
    "service.action.rdsLoginAttemptAction.remoteIpDetails.ipAddressV4 | "
    "service.action.kubernetesApiCallAction.sourceIPs",
-   "output_fields.fd.cip", "src_endpoint.ip | evidences.src_endpoint.ip",
+   "output_fields.fd.cip", any_of<ocsf::kSourceIp, ocsf::kEvidenceSourceIp>,
    "The caller's address as logged (CloudTrail: an IP address or a service name such as "
    "eks.amazonaws.com). GuardDuty, as Elastic: every remote address of the action, the local one "
    "for an outbound connection (the caller), and a port probe's local addresses too."},
@@ -295,8 +365,8 @@ constexpr RowDef kRows[] = {
    "user.username",
    "=all(resource.kubernetesDetails.kubernetesUserDetails.username;"
    "resource.accessKeyDetails.userName;resource.rdsDbUserDetails.user)",
-   "output_fields.ka.user.name | output_fields.user.name",
-   "actor.user.name",
+   any_of<falco::kAuditUser, falco::kUserName>,
+   ocsf::kActorUserName,
    "Who acted. CloudTrail: userName, else the session issuer's (role) name, else the last part "
    "of the ARN, else (IAM Identity Center sign-ins, whose ARN is empty) "
    "additionalEventData.UserName; audit: user.username; GuardDuty: every user the finding "
@@ -305,7 +375,7 @@ constexpr RowDef kRows[] = {
    "userIdentity.principalId", "user.uid",
    "=all(resource.kubernetesDetails.kubernetesUserDetails.uid;"
    "resource.accessKeyDetails.principalId)",
-   "output_fields.user.uid", "actor.user.uid",
+   "output_fields.user.uid", ocsf::kActorUserUid,
    "The actor's unique id (CloudTrail principalId, audit user.uid)."},
   {"user.roles", "keyword", "", "user.groups",
    "resource.kubernetesDetails.kubernetesUserDetails.groups", "", "actor.user.groups.name",
@@ -332,7 +402,7 @@ constexpr RowDef kRows[] = {
    "AWS region.",
    "region"},
   {"cloud.account.id", "keyword",
-   "userIdentity.accountId | recipientAccountId", "", gd::kAccountId, "", "cloud.account.uid",
+   "userIdentity.accountId | recipientAccountId", "", gd::kAccountId, "", ocsf::kCloudAccountUid,
    "AWS account. CloudTrail: the caller's account (userIdentity.accountId) as Elastic maps it, "
    "else recipientAccountId (use aws.cloudtrail.recipient_account_id for the account the event "
    "happened in).",
@@ -348,7 +418,7 @@ constexpr RowDef kRows[] = {
    "api.response.code", "HTTP status of the API call."},
   // ---- orchestrator / container / process / host ---------------------------------------------
   {"orchestrator.cluster.name", "keyword", "", "", gd::kClusterName,
-   "output_fields.k8s.cluster.name", "", "The EKS cluster."},
+   falco::kClusterName, "", "The EKS cluster."},
   {"orchestrator.namespace", "keyword", "", "objectRef.namespace",
    gd::kWorkloadNamespace,
    any_of<falco::kNamespace, falco::kAuditTargetNamespace>, "",
@@ -362,8 +432,7 @@ constexpr RowDef kRows[] = {
    any_of<falco::kPodName, falco::kAuditTargetName>, "",
    "Kubernetes object or pod name."},
   {"container.image.name", "keyword", "", "requestObject.spec.containers.image",
-   "resource.kubernetesDetails.kubernetesWorkloadDetails.containers.image | "
-   "resource.containerDetails.image",
+   any_of<gd::kWorkloadImages, gd::kContainerImage>,
    falco::kImageRepository, "",
    "Container image(s). Vulnerabilities: the image as pulled without tag or digest "
    "(123456789012.dkr.ecr.eu-west-1.amazonaws.com/web), else the repository name.",
@@ -377,10 +446,10 @@ constexpr RowDef kRows[] = {
    "image_digest"},
   {"container.id", "keyword", "", "",
    "resource.containerDetails.id | resource.ecsClusterDetails.taskDetails.containers.id",
-   "output_fields.container.id", "", "Container id."},
+   falco::kContainerId, "", "Container id."},
   {"container.name", "keyword", "", "",
    "resource.containerDetails.name | resource.ecsClusterDetails.taskDetails.containers.name",
-   "output_fields.container.name", "", "Container name."},
+   falco::kContainerName, "", "Container name."},
   {"container.runtime", "keyword", "", "",
    "resource.containerDetails.containerRuntime | "
    "resource.ecsClusterDetails.taskDetails.containers.containerRuntime",
@@ -388,11 +457,11 @@ constexpr RowDef kRows[] = {
   {"container.security_context.privileged", "boolean", "", "",
    "resource.containerDetails.securityContext.privileged", "", "",
    "Whether the container runs privileged."},
-  {"process.name", "keyword", "", "", "service.runtimeDetails.process.name",
-   "output_fields.proc.name", "", "Process name."},
-  {"process.executable", "keyword", "", "", "service.runtimeDetails.process.executablePath",
-   "output_fields.proc.exepath", "", "Process executable path."},
-  {"process.command_line", "keyword", "", "", "", "output_fields.proc.cmdline", "",
+  {"process.name", "keyword", "", "", gd::kProcessName,
+   falco::kProcessName, "", "Process name."},
+  {"process.executable", "keyword", "", "", gd::kProcessExecutable,
+   falco::kProcessExecutable, "", "Process executable path."},
+  {"process.command_line", "keyword", "", "", "", falco::kProcessCmdline, "",
    "Process command line."},
   {"process.pid", "long", "", "", "service.runtimeDetails.process.pid", "output_fields.proc.pid",
    "", "Process id."},

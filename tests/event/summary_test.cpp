@@ -48,5 +48,35 @@ TEST(EventSummary, FalcoTargets) {
   EXPECT_EQ(host.target, "ip-10-0-0-1");
 }
 
+// Native paths are dotted; a key may hold dots itself (Falco's output_fields) and an array on the
+// way is entered at its first element (GuardDuty's network interfaces, CloudTrail's items).
+TEST(EventSummary, DottedPathsReachDottedKeysAndEnterArrays) {
+  auto falco =
+      of(Source::Falco, R"({"rule":"r","priority":"Warning","output_fields":{"ka":{"other":1},)"
+                        R"("ka.user.name":"alice","k8s.ns.name":"prod","k8s.pod.name":"web"}})");
+  EXPECT_EQ(falco.actor, "alice");
+  EXPECT_EQ(falco.target, "prod/web");
+  EXPECT_EQ(falco.outcome, "Warning");
+  auto gd =
+      of(Source::GuardDuty,
+         R"({"type":"Execution:Kubernetes/ExecInKubeSystemPod","severity":5,"resource":)"
+         R"({"eksClusterDetails":{"name":"prod"},"kubernetesDetails":{)"
+         R"("kubernetesUserDetails":{"username":"bob"},"kubernetesWorkloadDetails":)"
+         R"({"namespace":"kube-system","name":"aws-node-x"}}},"service":{"action":)"
+         R"({"kubernetesApiCallAction":{"remoteIpDetails":{"ipAddressV4":"203.0.113.9"}}}}})");
+  EXPECT_EQ(gd.actor, "bob");
+  EXPECT_EQ(gd.action, "Execution:Kubernetes/ExecInKubeSystemPod");
+  EXPECT_EQ(gd.target, "prod kube-system/aws-node-x");
+  EXPECT_EQ(gd.outcome, "severity 5");
+  EXPECT_EQ(gd.source_ip, "203.0.113.9");
+  auto ct = of(Source::CloudTrail,
+               R"({"eventSource":"ec2.amazonaws.com","eventName":"TerminateInstances",)"
+               R"("userIdentity":{"arn":"arn:aws:iam::1:user/x"},"requestParameters":)"
+               R"({"instancesSet":{"items":[{"instanceId":"i-1"},{"instanceId":"i-2"}]}}})");
+  EXPECT_EQ(ct.action, "ec2:TerminateInstances");
+  EXPECT_EQ(ct.target, "i-1");
+  EXPECT_EQ(ct.outcome, "success");
+}
+
 }  // namespace
 }  // namespace eksir
