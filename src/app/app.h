@@ -64,9 +64,17 @@ int unpin(const std::string& target, const std::vector<int64_t>& ids, std::ostre
 // Exit 0, 1 when a finding is at or above fail_on, 2 on bad rules, a policy that cannot be used
 // or unreadable evidence.
 struct DetectCommand {
-  detect::DetectOptions options;
-  std::string on;      // run on this store (clickhouse://...)
-  std::string config;  // eksir.yaml: its suppressions hide findings, counted
+  detect::DetectOptions options;        // the evidence, the window, the scan's
+  std::string on;                       // run on this store (clickhouse://...)
+  std::string config;                   // eksir.yaml: its suppressions hide findings, counted
+  std::vector<std::string> rule_paths;  // --rules
+  bool builtin = true;
+  detect::Format format = detect::Format::Table;
+  std::optional<detect::Severity> fail_on;
+  bool quiet = false;       // no summary (nor progress) on stderr
+  bool keep_going = false;  // an evidence path that cannot be read is skipped, not fatal
+  size_t width = 0;         // the table's terminal columns (lines fit, cells cut); 0: nothing cut
+  bool colour = false;      // the table's header bold and severities coloured (util/colour.h)
 };
 int detect(DetectCommand cmd, std::ostream& out, std::ostream& err);
 

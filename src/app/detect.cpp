@@ -60,31 +60,34 @@ StepResult check_evidence_paths(State& s) {
     s.err << "eksir detect: give evidence files or folders, or --on clickhouse://...\n";
     return stop(2);
   }
-  if (int rc = check_paths(s.err, "detect", s.cmd.options.evidence, s.cmd.options.keep_going))
+  if (int rc = check_paths(s.err, "detect", s.cmd.options.evidence, s.cmd.keep_going))
     return stop(rc);
   return next();
 }
 
 StepResult read_rules(State& s) {
-  const detect::DetectOptions& o = s.cmd.options;
-  if (int rc = load_rules(s.err, "detect", o.rule_paths, o.builtin, o.quiet, s.loaded))
+  const DetectCommand& c = s.cmd;
+  if (int rc = load_rules(s.err, "detect", c.rule_paths, c.builtin, c.quiet, s.loaded))
     return stop(rc);
   return next();
 }
 
 StepResult scan(State& s) {
-  s.detection = detect::detect(s.cmd.options, std::move(s.loaded.rules));
-  detect::write_findings(s.detection, s.cmd.options, s.out);
+  const DetectCommand& c = s.cmd;
+  detect::DetectOptions o = c.options;
+  o.progress = o.progress && !c.quiet;
+  s.detection = detect::detect(o, std::move(s.loaded.rules));
+  detect::write_findings(s.detection, c.format, s.out, c.width, c.colour);
   s.out.flush();
   return next();
 }
 
 StepResult print_summary(State& s) {
-  const detect::DetectOptions& o = s.cmd.options;
+  const DetectCommand& c = s.cmd;
   const detect::Detection& d = s.detection;
-  if (!o.quiet) s.err << sources::scan_summary("detect", d.stats, detect::result_text(d), false);
+  if (!c.quiet) s.err << sources::scan_summary("detect", d.stats, detect::result_text(d), false);
   const auto& withheld = d.engine->withheld();
-  if (!o.quiet && !withheld.empty()) {
+  if (!c.quiet && !withheld.empty()) {
     // Said per rule: a silent first_seen rule is not a rule that found nothing new.
     constexpr size_t kShown = 5;
     for (size_t i = 0; i < withheld.size() && i < kShown; ++i)
@@ -95,16 +98,16 @@ StepResult print_summary(State& s) {
           "\"withheld\")\n",
           withheld.size() - kShown);
   }
-  if (std::string line = detect::spill_text(d.engine->spilled(), o.memory);
-      !line.empty() && !o.quiet)
+  if (std::string line = detect::spill_text(d.engine->spilled(), c.options.memory);
+      !line.empty() && !c.quiet)
     s.err << "eksir detect: " << line << "\n";
-  if (s.policy && !o.quiet)
+  if (s.policy && !c.quiet)
     for (const auto& line : incident::suppression_report(*s.policy, s.cmd.config))
       s.err << "eksir detect: " << util::visible(line) << "\n";
   if (int rc = check_evidence(s.err, "detect", d.stats, false)) return stop(rc);
-  if (o.fail_on)
+  if (c.fail_on)
     for (const auto& f : d.findings)
-      if (f.severity >= *o.fail_on) return stop(1);
+      if (f.severity >= *c.fail_on) return stop(1);
   return next();
 }
 
@@ -116,7 +119,7 @@ void finish(State& s) {
     s.store_failed = true;
     return;
   }
-  if (!s.cmd.options.quiet) s.err << s.store->summary();
+  if (!s.cmd.quiet) s.err << s.store->summary();
 }
 
 }  // namespace

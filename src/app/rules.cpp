@@ -8,6 +8,7 @@
 #include "app/app.h"
 #include "app/steps.h"
 #include "detect/detect.h"
+#include "rules/rule_set.h"
 #include "util/colour.h"
 #include "util/table.h"
 #include "util/visible.h"
@@ -20,7 +21,7 @@ struct State {
   const RulesCommand& cmd;
   std::ostream& out;
   std::ostream& err;
-  detect::RuleSet set;
+  rules::RuleSet set;
 };
 
 StepResult check_action(State& s) {
@@ -33,7 +34,7 @@ StepResult check_action(State& s) {
 }
 
 StepResult load(State& s) {
-  s.set = detect::load_rule_set(s.cmd.paths);
+  s.set = rules::load_rule_set(s.cmd.paths);
   const rules::LoadResult& loaded = s.set.loaded;
   std::ostream& err = s.err;
   for (const auto& f : loaded.skipped_files)

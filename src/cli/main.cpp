@@ -201,16 +201,16 @@ int hunt_command(eksir::hunt::HuntOptions& o, const HuntCli& c) {
   return eksir::app::hunt({std::move(o), c.case_arg, c.on, c.pin, c.output}, std::cout, std::cerr);
 }
 
-int detect_command(eksir::detect::DetectOptions& o, const std::string& format,
+int detect_command(eksir::app::DetectCommand& cmd, const std::string& format,
                    const std::string& min_severity, const std::string& fail_on,
-                   const std::string& since, const std::string& until, const std::string& on,
-                   const std::string& config) {
+                   const std::string& since, const std::string& until) {
+  eksir::detect::DetectOptions& o = cmd.options;
   auto f = eksir::detect::parse_format(format);
   if (!f) {
     std::cerr << "eksir detect: --format must be table, json, ndjson, sarif, ecs or ocsf\n";
     return 2;
   }
-  o.format = *f;
+  cmd.format = *f;
   auto sev = eksir::rules::parse_severity(min_severity);
   if (!sev) {
     std::cerr << "eksir detect: --min-severity must be critical, high, medium, low or info\n";
@@ -218,15 +218,15 @@ int detect_command(eksir::detect::DetectOptions& o, const std::string& format,
   }
   o.min_severity = *sev;
   if (!fail_on.empty()) {
-    o.fail_on = eksir::rules::parse_severity(fail_on);
-    if (!o.fail_on) {
+    cmd.fail_on = eksir::rules::parse_severity(fail_on);
+    if (!cmd.fail_on) {
       std::cerr << "eksir detect: --fail-on must be critical, high, medium, low or info\n";
       return 2;
     }
   }
   if (!time_window("detect", since, until, o.since, o.until)) return 2;
   std::ios::sync_with_stdio(false);
-  return eksir::app::detect({std::move(o), on, config}, std::cout, std::cerr);
+  return eksir::app::detect(std::move(cmd), std::cout, std::cerr);
 }
 
 // `eksir case pin` and `eksir case unpin`.
@@ -453,22 +453,20 @@ int dispatch(int argc, char** argv) {
   add_threads_option(h, hunt.threads);
   h->add_flag("-q,--quiet", hc.output.quiet, "No summary on stderr");
 
-  eksir::detect::DetectOptions detect;
+  eksir::app::DetectCommand detect;
   std::string d_format = "table", d_min = "info", d_fail, d_since, d_until;
   bool no_builtin = false;
-  std::string d_config;
   auto* d = app.add_subcommand(
       "detect", "Run the rule packs and alert mappings over the evidence: findings out");
-  d->add_option("evidence", detect.evidence,
+  d->add_option("evidence", detect.options.evidence,
                 "Evidence files or folders (read recursively, plain or gzip)");
-  std::string detect_on;
-  d->add_option("--on", detect_on,
+  d->add_option("--on", detect.on,
                 "Run on a ClickHouse store filled by `eksir load` instead of files: "
                 "clickhouse://HOST:PORT/DB");
   d->add_option("--rules", detect.rule_paths,
                 "Rule files or folders (YAML) to run besides the built-in pack");
   d->add_flag("--no-builtin", no_builtin, "Do not load the built-in rule pack");
-  d->add_option("--config", d_config,
+  d->add_option("--config", detect.config,
                 "Organisation policy (eksir.yaml): its suppressions hide findings, counted");
   d->add_option("--min-severity", d_min,
                 "Only findings at or above: critical, high, medium, low, info")
@@ -482,8 +480,8 @@ int dispatch(int argc, char** argv) {
                 "Only events at or after this time (ISO 8601) or duration before now (24h, 7d)");
   d->add_option("--until", d_until, "Only events before this time or duration before now");
   add_keep_going_option(d, detect.keep_going);
-  add_threads_option(d, detect.threads);
-  add_memory_option(d, detect.memory);
+  add_threads_option(d, detect.options.threads);
+  add_memory_option(d, detect.options.memory);
   d->add_flag("-q,--quiet", detect.quiet, "No summary on stderr");
 
   auto* rl =
@@ -685,7 +683,7 @@ int dispatch(int argc, char** argv) {
     return eksir::app::unpin(pin_cli.cmd.target, pin_cli.ids, std::cout, std::cerr);
   if (d->parsed()) {
     detect.builtin = !no_builtin;
-    return detect_command(detect, d_format, d_min, d_fail, d_since, d_until, detect_on, d_config);
+    return detect_command(detect, d_format, d_min, d_fail, d_since, d_until);
   }
   if (iv->parsed()) {
     inv.builtin = !inv_no_builtin;

@@ -1,6 +1,6 @@
 // Detection: every rule over every event in one parallel pass, correlations after the scan,
 // GuardDuty / Falco / OCSF alerts as findings, de-duplication, and the finding writers. The one
-// public header of the detect stage; the CLI only parses flags into DetectOptions.
+// public header of the detect stage; `eksir detect` (app/detect.cpp) fills DetectOptions.
 #pragma once
 
 #include <cstdint>
@@ -13,7 +13,6 @@
 #include <vector>
 
 #include "event/event.h"
-#include "rules/elastic.h"
 #include "rules/rules.h"
 #include "sources/sources.h"
 
@@ -179,21 +178,14 @@ void write_ocsf(const std::vector<Finding>& f, std::ostream& out);
 // The default of --memory (EngineOptions::memory).
 inline constexpr size_t kDefaultMemory = size_t{128} << 20;
 
+// What one run needs besides its rules.
 struct DetectOptions {
   std::vector<std::string> evidence;
-  std::vector<std::string> rule_paths;  // --rules
-  bool builtin = true;
   Severity min_severity = Severity::Info;
-  std::optional<Severity> fail_on;
-  Format format = Format::Table;
   TimeNs since = kNoTime, until = kNoTime;
   unsigned threads = 0;
   size_t memory = kDefaultMemory;  // EngineOptions::memory
-  bool progress = true;
-  bool quiet = false;
-  bool keep_going = false;  // an evidence path that cannot be read is skipped, not fatal
-  size_t width = 0;         // the table's terminal columns (lines fit, cells cut); 0: nothing cut
-  bool colour = false;      // the table's header bold and severities coloured (util/colour.h)
+  bool progress = true;            // the scan's progress, drawn only when stderr is a terminal
   // When set, events come from it instead of the evidence files; it is given the loaded rules.
   std::function<sources::ScanFn(const std::vector<rules::Rule>&)> scan;
   // Findings for which this returns false are left out (eksir.yaml suppressions).
@@ -225,24 +217,11 @@ struct Detection {
 };
 // Scans the evidence (or options.scan) once with the rules loaded (load_rules).
 Detection detect(const DetectOptions& options, std::vector<rules::Rule> rules);
-// The findings in options.format; Format::Json with its summary of the run.
-void write_findings(const Detection& d, const DetectOptions& options, std::ostream& out);
+// The findings in format; Format::Json with its summary of the run; a table fits width (0:
+// nothing cut), colour: its header bold and severities coloured (util/colour.h).
+void write_findings(const Detection& d, Format format, std::ostream& out, size_t width = 0,
+                    bool colour = false);
 // The run's result as the scan summary says it: "12 rules, 3 findings (1 high, 2 low)".
 std::string result_text(const Detection& d);
-
-}  // namespace eksir::detect
-
-namespace eksir::detect {
-
-// The rules of paths (none: the built-in pack) as `eksir rules` shows them: YAML (built-in
-// format, Sigma, Falco) and Elastic TOML, loaded together, with what each kind gave.
-struct RuleSet {
-  rules::LoadResult loaded;    // every rule, error, warning and skipped file
-  rules::ElasticLoad elastic;  // the Elastic part (its rules and errors are in loaded)
-  bool elastic_given = false;  // a path held Elastic rules
-  uint64_t yaml_files = 0, elastic_files = 0;
-  size_t yaml_rules = 0, yaml_errors = 0, elastic_rules = 0, elastic_errors = 0;
-};
-RuleSet load_rule_set(const std::vector<std::string>& paths);
 
 }  // namespace eksir::detect

@@ -71,7 +71,7 @@ Detection detect(const DetectOptions& o, std::vector<rules::Rule> rules) {
   so.threads = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
   so.since = o.since;
   so.until = o.until;
-  so.progress = o.progress && !o.quiet;
+  so.progress = o.progress;
   EngineOptions eo;
   eo.workers = so.threads;
   eo.memory = o.memory;
@@ -143,9 +143,10 @@ std::string summary_json(const Detection& d) {
 
 }  // namespace
 
-void write_findings(const Detection& d, const DetectOptions& o, std::ostream& out) {
+void write_findings(const Detection& d, Format format, std::ostream& out, size_t width,
+                    bool colour) {
   const std::vector<Finding>& findings = d.findings;
-  switch (o.format) {
+  switch (format) {
     case Format::Json:
       write_json(findings, summary_json(d), out);
       break;
@@ -153,7 +154,7 @@ void write_findings(const Detection& d, const DetectOptions& o, std::ostream& ou
       write_ndjson(findings, out);
       break;
     case Format::Table:
-      write_table(findings, out, o.width, o.colour);
+      write_table(findings, out, width, colour);
       break;
     case Format::Sarif:
       write_sarif(findings, d.engine->rules(), out);

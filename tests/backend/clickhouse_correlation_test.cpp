@@ -102,16 +102,17 @@ struct DetectRun {
 };
 
 DetectRun detect_run(const std::vector<std::string>& rule_files, const std::string& on) {
-  detect::DetectOptions o;
-  o.evidence = evidence();
-  o.builtin = rule_files.empty();
-  o.rule_paths = rule_files;
-  o.threads = 2;
-  o.progress = false;
-  o.format = detect::Format::Ndjson;
+  app::DetectCommand c;
+  c.options.evidence = evidence();
+  c.builtin = rule_files.empty();
+  c.rule_paths = rule_files;
+  c.options.threads = 2;
+  c.options.progress = false;
+  c.format = detect::Format::Ndjson;
+  c.on = on;
   std::ostringstream out, err;
   DetectRun r;
-  r.rc = app::detect({o, on, ""}, out, err);
+  r.rc = app::detect(c, out, err);
   r.out = out.str();
   r.err = err.str();
   return r;

@@ -236,12 +236,13 @@ std::string hunt_output(hunt::HuntOptions o, const std::string& on) {
   return "exit " + std::to_string(rc) + "\n" + out.str();
 }
 
-std::string detect_output(detect::DetectOptions o, const std::string& on) {
+std::string detect_output(app::DetectCommand c, const std::string& on) {
   std::ostringstream out, err;
-  o.quiet = true;
-  o.threads = 2;
-  o.format = detect::Format::Ndjson;
-  int rc = app::detect({o, on, ""}, out, err);
+  c.quiet = true;
+  c.options.threads = 2;
+  c.format = detect::Format::Ndjson;
+  c.on = on;
+  int rc = app::detect(c, out, err);
   return "exit " + std::to_string(rc) + "\n" + out.str() + (rc == 2 ? err.str() : "");
 }
 
@@ -304,8 +305,8 @@ TEST(ClickHouseParity, HuntOptionsGiveTheSameRows) {
 
 TEST(ClickHouseParity, BuiltinPackGivesTheSameFindings) {
   REQUIRE_STORES();
-  detect::DetectOptions o;
-  o.evidence = evidence();
+  app::DetectCommand o;
+  o.options.evidence = evidence();
   std::string local = detect_output(o, "");
   EXPECT_GT(lines(local), 10u);
   EXPECT_EQ(detect_output(o, servers.single_url), local);
@@ -324,8 +325,8 @@ TEST(ClickHouseParity, EachBuiltinRuleAloneGivesTheSameFindings) {
   size_t firing = 0;
   for (const auto& f : files) {
     SCOPED_TRACE(f);
-    detect::DetectOptions o;
-    o.evidence = evidence();
+    app::DetectCommand o;
+    o.options.evidence = evidence();
     o.builtin = false;
     o.rule_paths = {f};
     std::string local = detect_output(o, "");
