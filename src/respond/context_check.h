@@ -34,13 +34,6 @@ std::string kube_mismatch(const Plan& plan, const KubeTarget& target);
 // "" when the caller's account is the plan's; else what differs, naming both sides.
 std::string account_mismatch(const Plan& plan, const AwsCaller& caller);
 
-struct ContextCheck {
-  std::vector<std::string> verified;   // what matched, for the output
-  std::vector<std::string> unchecked;  // what the case does not name
-  std::vector<std::string> problems;   // mismatches and what could not be read
-  bool ok() const { return problems.empty(); }
-};
-
 // Runs a command of the grammar (argv[0] "kubectl" or "aws"), as execution would.
 using Runner = std::function<ProcessResult(const std::vector<std::string>& argv)>;
 

@@ -1,14 +1,11 @@
-// `eksir respond`: the plan of one phase, dry-run unless --execute; with it, the kubectl context
-// and the AWS account are checked against the case's, then every step is shown, confirmed, run
-// (settings it overwrites captured first) and journaled; the first failure stops the run and says
-// what is left and how to go on (--continue, --skip).
+// Carrying out a phase's plan (`eksir respond`, app/respond.cpp): the run made ready (options,
+// policy, case, plan, each step's fate), the context check, and one step run, skipped or the
+// check overridden, each as the journal entry it makes.
 #include <fmt/format.h>
 
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <istream>
-#include <ostream>
 #include <set>
 #include <sstream>
 
@@ -43,58 +40,6 @@ command::Argv exec_argv(const std::vector<std::string>& argv, const RespondOptio
     a.words.front() = o.kubectl.empty() ? "kubectl" : o.kubectl;
   }
   return a;
-}
-
-// Output of a program, which may echo the evidence's names: each line made visible.
-std::string visible_lines(const std::string& text) {
-  std::string out;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t nl = text.find('\n', start);
-    if (!out.empty()) out += '\n';
-    out += util::visible(text.substr(start, nl == std::string::npos ? nl : nl - start));
-    if (nl == std::string::npos) break;
-    start = nl + 1;
-  }
-  return out;
-}
-
-std::string last_lines(const std::string& text, size_t max_lines = 6) {
-  size_t end = text.size();
-  while (end > 0 && text[end - 1] == '\n') --end;
-  size_t start = end, lines = 0;
-  while (start > 0 && lines < max_lines) {
-    --start;
-    if (text[start] == '\n') ++lines;
-  }
-  if (start > 0 || (start < end && text[start] == '\n')) ++start;
-  return text.substr(start, end - start);
-}
-
-// What the operator confirms: the argv exactly as they run (bash words), the rest made visible.
-void print_step(std::ostream& out, int n, const Step& s, const command::Argv& capture,
-                const command::Argv& run) {
-  out << fmt::format("\n{:>2}. [{}] {}\n    target:   {}\n", n, s.kind, util::visible(s.action),
-                     util::visible(s.target));
-  if (!capture.words.empty()) out << "    capture:  " << command::shell_join(capture.words) << "\n";
-  out << "    command:  " << command::shell_join(run.words) << "\n";
-  if (!s.command.stdin_text.empty()) {
-    std::istringstream lines(s.command.stdin_text);
-    std::string line;
-    out << "    stdin:\n";
-    while (std::getline(lines, line)) out << "      " << util::visible(line) << "\n";
-  }
-  out << "    expected: " << util::visible(s.expected)
-      << "\n    impact:   " << util::visible(s.impact) << "\n";
-  if (!s.warning.empty()) out << "    WARNING:  " << util::visible(s.warning) << "\n";
-}
-
-std::string left_text(const Plan& plan, const std::vector<size_t>& left) {
-  std::string out;
-  for (size_t i : left)
-    out += fmt::format("\n    {:>2}. {} — {}", i + 1, util::visible(plan.steps[i].action),
-                       util::visible(plan.steps[i].target));
-  return out;
 }
 
 // Values the operator gave: a bad one is a usage error before anything is planned.
@@ -208,350 +153,175 @@ LoadedCase load_case(const std::string& arg, bool create) {
   return lc;
 }
 
-Outcome carry_out(const RespondOptions& o, std::istream& in, std::ostream& out, std::ostream& err) {
+Execution prepare_execution(const RespondOptions& o) {
+  Execution x;
+  auto refuse = [&](std::string error) {
+    x.refused = true;
+    x.error = std::move(error);
+    return std::move(x);
+  };
   if (!o.only_step.empty())
-    if (auto e = check_step_number(o.only_step, "--step"); !e.empty()) {
-      err << "eksir respond: " << e << "\n";
-      return Outcome::Refused;
-    }
+    if (auto e = check_step_number(o.only_step, "--step"); !e.empty()) return refuse(e);
   std::vector<std::string> skip_refs = split_step_refs(o.skip);
   for (const auto& ref : skip_refs)
-    if (auto e = check_step_number(ref, "--skip"); !e.empty()) {
-      err << "eksir respond: " << e << "\n";
-      return Outcome::Refused;
-    }
-  if (!o.reason.empty() && skip_refs.empty() && !o.force_context) {
-    err << "eksir respond: --reason goes with --skip or --force-context\n";
-    return Outcome::Refused;
-  }
-  if (auto e = operator_values(o.plan, o.endpoint_url); !e.empty()) {
-    err << "eksir respond: " << e << "\n";
-    return Outcome::Refused;
-  }
+    if (auto e = check_step_number(ref, "--skip"); !e.empty()) return refuse(e);
+  if (!o.reason.empty() && skip_refs.empty() && !o.force_context)
+    return refuse("--reason goes with --skip or --force-context");
+  if (auto e = operator_values(o.plan, o.endpoint_url); !e.empty()) return refuse(e);
   PlanOptions po = o.plan;
-  std::vector<std::string> said;
-  auto say = [&] {
-    for (const auto& line : said) err << line;
-    said.clear();
-  };
-  bool usable = given_policy("respond", o.config, po, said);
-  say();
-  if (!usable) return Outcome::Refused;
+  if (!given_policy("respond", o.config, po, x.said)) return refuse("");  // said why
   LoadedCase lc = load_case(o.case_dir, o.execute);
-  if (!lc.error.empty()) {
-    err << "eksir respond: " << lc.error << "\n";
-    return Outcome::Refused;
-  }
-  if (o.execute && !lc.store) {
-    err << "eksir respond: " << lc.dir << ": no case database to journal into\n";
-    return Outcome::Refused;
-  }
-  if (o.config.empty()) {
-    usable = recorded_policy("respond", lc, po, said);
-    say();
-    if (!usable) return Outcome::Refused;
-  }
+  if (!lc.error.empty()) return refuse(lc.error);
+  if (o.execute && !lc.store) return refuse(lc.dir + ": no case database to journal into");
+  if (o.config.empty() && !recorded_policy("respond", lc, po, x.said))
+    return refuse("");  // said why
   if (po.base_dir.empty()) po.base_dir = lc.dir;
-  PlanResult pr = build_plan(lc.incident_json, o.phase, po, lc.journal);
-  if (!pr.ok()) {
-    err << "eksir respond: " << lc.dir << ": " << pr.error << "\n";
-    return Outcome::Refused;
-  }
-  const Plan& plan = pr.plan;
-  std::string phase(phase_name(o.phase));
+  x.dir = lc.dir;
+  x.store = std::move(lc.store);
+  x.journal = std::move(lc.journal);
+  x.phase = phase_name(o.phase);
+  PlanResult pr = build_plan(lc.incident_json, o.phase, po, x.journal);
+  if (!pr.ok()) return refuse(x.dir + ": " + pr.error);
+  x.plan = std::move(pr.plan);
+  const Plan& plan = x.plan;
   std::optional<size_t> only;
   std::set<size_t> to_skip;
-  {
-    std::string error;
-    if (!o.only_step.empty() && !(only = find_step(plan, o.only_step, "--step", error))) {
-      err << "eksir respond: " << error << "\n";
-      return Outcome::Refused;
-    }
-    for (const auto& ref : skip_refs) {
-      auto i = find_step(plan, ref, "--skip", error);
-      if (!i) {
-        err << "eksir respond: " << error << "\n";
-        return Outcome::Refused;
-      }
-      to_skip.insert(*i);
-    }
+  std::string error;
+  if (!o.only_step.empty() && !(only = find_step(plan, o.only_step, "--step", error)))
+    return refuse(error);
+  for (const auto& ref : skip_refs) {
+    auto i = find_step(plan, ref, "--skip", error);
+    if (!i) return refuse(error);
+    to_skip.insert(*i);
   }
-  if (o.execute) {
-    if (auto st = lc.store->save_plan(phase, plan_json(plan)); !st) {
-      err << "eksir respond: " << st.error << "\n";
-      return Outcome::Refused;
-    }
-  }
-  out << fmt::format("{} plan for {} ({} steps){}\n", phase,
-                     plan.incident_id.empty() ? lc.dir : plan.incident_id, plan.steps.size(),
-                     o.execute ? "" : " — dry run: nothing is run or changed; add --execute");
-  for (const auto& n : plan.notes) out << "note: " << util::visible(n) << "\n";
-
-  // What becomes of each step, decided before anything runs: the context is checked only for
-  // the programs the steps that run use.
-  enum class Fate { run, done, skip_now, skipped_before, failed_before, blocked };
-  struct Todo {
-    size_t index = 0;
-    Fate fate = Fate::run;
-    StepState state;
-    command::Argv run, capture;
-    std::string why;  // blocked
-  };
-  std::vector<Todo> todo;
-  bool uses_kubectl = false, uses_aws = false;
+  if (o.execute)
+    if (auto st = x.store->save_plan(x.phase, plan_json(plan)); !st) return refuse(st.error);
   for (size_t i = 0; i < plan.steps.size(); ++i) {
     if (only && i != *only) continue;
     const Step& s = plan.steps[i];
-    Todo t;
+    StepTodo t;
     t.index = i;
-    t.state = step_state(lc.journal, phase, s.id);
+    StepState state = step_state(x.journal, x.phase, s.id);
+    t.done = state.done;
+    t.last = state.last;
     bool named = only.has_value();  // --step runs a step that was skipped or failed before
-    if (t.state.done)
+    if (state.done)
       t.fate = Fate::done;
     else if (to_skip.count(i))
       t.fate = Fate::skip_now;
-    else if (t.state.skipped() && !named)
+    else if (state.skipped() && !named)
       t.fate = Fate::skipped_before;
-    else if (t.state.failed() && o.continue_after_failure && !named)
+    else if (state.failed() && o.continue_after_failure && !named)
       t.fate = Fate::failed_before;
     if (t.fate == Fate::run) {
-      t.run = exec_argv(s.command.argv, o);
-      if (!s.capture.empty()) t.capture = exec_argv(s.capture.argv, o);
+      command::Argv run = exec_argv(s.command.argv, o), capture;
+      if (!s.capture.empty()) capture = exec_argv(s.capture.argv, o);
       t.why = s.blocked;
-      if (t.why.empty() && !t.run.ok()) t.why = "unsafe to run: " + t.run.error;
-      if (t.why.empty() && !t.capture.ok()) t.why = "unsafe to run (capture): " + t.capture.error;
+      if (t.why.empty() && !run.ok()) t.why = "unsafe to run: " + run.error;
+      if (t.why.empty() && !capture.ok()) t.why = "unsafe to run (capture): " + capture.error;
       if (!t.why.empty()) t.fate = Fate::blocked;
+      t.run = std::move(run.words);
+      t.capture = std::move(capture.words);
     }
     if (t.fate == Fate::run)
       for (const Command* c : {&s.command, &s.capture})
-        if (!c->argv.empty()) (c->argv.front() == "aws" ? uses_aws : uses_kubectl) = true;
-    todo.push_back(std::move(t));
+        if (!c->argv.empty()) (c->argv.front() == "aws" ? x.uses_aws : x.uses_kubectl) = true;
+    x.todo.push_back(std::move(t));
   }
+  return x;
+}
 
-  if (o.execute && (uses_kubectl || uses_aws)) {
-    ContextCheck cc = check_context(plan, o.plan.kube_context, uses_kubectl, uses_aws,
-                                    [&](const std::vector<std::string>& argv) {
-                                      command::Argv a = exec_argv(argv, o);
-                                      if (!a.ok()) return ProcessResult{127, "", a.error};
-                                      return run_process(a.words, "");
-                                    });
-    for (const auto& v : cc.verified) out << "context: " << v << "\n";
-    for (const auto& u : cc.unchecked) out << "context: not checked: " << u << "\n";
-    if (!cc.ok() && !o.force_context) {
-      err << "eksir respond: refused: this is not the case's cluster or account; nothing was "
-             "run:\n";
-      for (const auto& p : cc.problems) err << "  " << p << "\n";
-      err << "  switch to the case's (kubectl config use-context, --context, AWS_PROFILE), or, to "
-             "run the steps here all the same (journaled):\n    "
-          << respond_line(o, lc.dir, {"--force-context"}) << "\n";
-      return Outcome::Refused;
-    }
-    if (!cc.ok()) {
-      store::JournalEntry e;
-      e.kind = "override";
-      e.phase = phase;
-      e.step_id = phase + "/context-check";
-      e.action =
-          "Run although the kubectl context or AWS account is not the case's "
-          "(--force-context)";
-      for (const auto& p : cc.problems) e.target += (e.target.empty() ? "" : "; ") + p;
-      e.reason = o.reason;
-      e.operator_name = store::operator_name();
-      e.started = e.finished = util::now_ns();
-      if (auto st = lc.store->append_journal(e); !st) {
-        err << "eksir respond: the context override could not be journaled: " << st.error << "\n";
-        return Outcome::Refused;
-      }
-      for (const auto& p : cc.problems)
-        out << "context: OVERRIDDEN (--force-context): " << p << "\n";
-    }
-  }
+ContextCheck check_execution_context(const Execution& x, const RespondOptions& o) {
+  if (!x.uses_kubectl && !x.uses_aws) return {};
+  return check_context(x.plan, o.plan.kube_context, x.uses_kubectl, x.uses_aws,
+                       [&](const std::vector<std::string>& argv) {
+                         command::Argv a = exec_argv(argv, o);
+                         if (!a.ok()) return ProcessResult{127, "", a.error};
+                         return run_process(a.words, "");
+                       });
+}
 
-  auto left_from = [&](size_t k) {
-    std::vector<size_t> left;
-    for (size_t j = k; j < todo.size(); ++j)
-      if (todo[j].fate == Fate::run || j == k) left.push_back(todo[j].index);
-    for (const auto& t : todo)
-      if (t.fate == Fate::blocked) left.push_back(t.index);
-    return left;
-  };
-
-  int ran = 0, done = 0, skipped = 0;
-  std::vector<size_t> blocked, not_retried;
-  for (size_t k = 0; k < todo.size(); ++k) {
-    const Todo& t = todo[k];
-    size_t i = t.index;
-    const Step& s = plan.steps[i];
-    int n = static_cast<int>(i) + 1;
-    std::string head =
-        fmt::format("\n{:>2}. {} — {}", n, util::visible(s.action), util::visible(s.target));
-    switch (t.fate) {
-      case Fate::done:
-        out << head
-            << fmt::format(": already done at {} by {}; skipped\n",
-                           format_time(t.state.done->finished),
-                           util::visible(t.state.done->operator_name));
-        ++done;
-        continue;
-      case Fate::skipped_before:
-        out << head
-            << fmt::format(
-                   ": skipped at {} by {}{}; not run (--step {} runs it)\n",
-                   format_time(t.state.last->finished), util::visible(t.state.last->operator_name),
-                   t.state.last->reason.empty() ? ""
-                                                : " (" + util::visible(t.state.last->reason) + ")",
-                   util::visible(command::shell_quote(s.id)));
-        ++skipped;
-        continue;
-      case Fate::failed_before:
-        out << head
-            << fmt::format(
-                   ": failed at {} (exit {}); not retried (--continue; --step {} "
-                   "retries it)\n",
-                   format_time(t.state.last->finished), t.state.last->exit_status,
-                   util::visible(command::shell_quote(s.id)));
-        not_retried.push_back(i);
-        continue;
-      case Fate::blocked:
-        out << head << ": BLOCKED: " << util::visible(t.why) << "\n";
-        blocked.push_back(i);
-        continue;
-      case Fate::skip_now:
-        if (!o.execute) {
-          out << head << ": would be skipped (--skip)\n";
-          ++skipped;
-          continue;
-        }
-        {
-          store::JournalEntry e;
-          e.kind = "skipped";
-          e.phase = phase;
-          e.step_id = s.id;
-          e.action = s.action;
-          e.target = s.target;
-          e.reason = o.reason;
-          e.operator_name = store::operator_name();
-          e.started = e.finished = util::now_ns();
-          if (auto st = lc.store->append_journal(e); !st) {
-            err << "eksir respond: step " << n << " could not be journaled as skipped: " << st.error
-                << "\n";
-            return Outcome::Refused;
-          }
-          out << head << ": skipped (--skip), journaled"
-              << (o.reason.empty() ? "" : ": " + util::visible(o.reason)) << "\n";
-          ++skipped;
-        }
-        continue;
-      case Fate::run:
-        break;
-    }
-    const command::Argv& run = t.run;
-    const command::Argv& capture = t.capture;
-    print_step(out, n, s, capture, run);
-    if (!o.execute) continue;
-    if (!o.yes) {
-      out << fmt::format("    run step {}? [y/N] ", n) << std::flush;
-      std::string answer;
-      if (!std::getline(in, answer) || (answer != "y" && answer != "yes" && answer != "Y")) {
-        err << fmt::format("eksir respond: step {} declined; stopped. Left:{}\n", n,
-                           left_text(plan, left_from(k)))
-            << how_to_go_on(o, lc.dir, n, s.id, false);
-        return Outcome::StepsLeft;
+StepRun run_step(const Execution& x, const StepTodo& t) {
+  const Step& s = x.plan.steps[t.index];
+  StepRun r;
+  store::JournalEntry& e = r.entry;
+  e.phase = x.phase;
+  e.step_id = s.id;
+  e.action = s.action;
+  e.target = s.target;
+  e.manifest = s.command.stdin_text;
+  e.operator_name = store::operator_name();
+  e.started = util::now_ns();
+  std::string captured;
+  if (!t.capture.empty()) {
+    ProcessResult c = run_process(t.capture, "");
+    captured = c.out;
+    if (c.exit_status != 0) {
+      // Restoring needs the capture; for the others it is evidence, and its absence is noted.
+      if (s.undo_from != UndoFrom::fixed) {
+        r.capture_failed = true;
+        e.argv = t.capture;
+        e.exit_status = c.exit_status;
+        e.stdout_text = c.out;
+        e.stderr_text = c.err;
+      } else {
+        util::JsonWriter j;
+        j.open('{');
+        j.kv_num("capture_failed", c.exit_status);
+        j.kv("stderr", c.err);
+        j.close('}');
+        captured = std::move(j.o);
       }
     }
-    store::JournalEntry e;
-    e.phase = phase;
-    e.step_id = s.id;
-    e.action = s.action;
-    e.target = s.target;
-    e.manifest = s.command.stdin_text;
-    e.operator_name = store::operator_name();
-    e.started = util::now_ns();
-    std::string captured;
-    bool capture_failed = false;
-    if (!capture.words.empty()) {
-      ProcessResult c = run_process(capture.words, "");
-      captured = c.out;
-      if (c.exit_status != 0) {
-        // Restoring needs the capture; for the others it is evidence, and its absence is noted.
-        if (s.undo_from != UndoFrom::fixed) {
-          capture_failed = true;
-          e.argv = capture.words;
-          e.exit_status = c.exit_status;
-          e.stdout_text = c.out;
-          e.stderr_text = c.err;
-        } else {
-          util::JsonWriter j;
-          j.open('{');
-          j.kv_num("capture_failed", c.exit_status);
-          j.kv("stderr", c.err);
-          j.close('}');
-          captured = std::move(j.o);
-        }
-      }
-    }
-    if (!capture_failed) {
-      Command undo = concrete_undo(s, captured);
-      if (!undo.empty() && !command::validate(undo.argv).empty()) undo = {};
-      util::JsonWriter j;  // members in the order of their names, as it has always been
-      j.open('{');
-      j.kv_list("argv", undo.argv);
-      j.kv_bool("permanent", s.permanent);
-      j.kv("stdin", undo.stdin_text);
-      j.kv("text", s.undo_text);
-      j.close('}');
-      e.undo_json = std::move(j.o);
-      e.argv = run.words;
-      ProcessResult r = run_process(e.argv, s.command.stdin_text);
-      e.exit_status = r.exit_status;
-      e.stdout_text = std::move(r.out);
-      e.stderr_text = std::move(r.err);
-    }
-    e.captured_state = captured;
-    e.finished = util::now_ns();
-    if (auto st = lc.store->append_journal(e); !st) {
-      err << "eksir respond: step " << n << " ran but could not be journaled: " << st.error << "\n";
-      return Outcome::Refused;
-    }
-    if (e.exit_status != 0) {
-      err << fmt::format(
-                 "eksir respond: step {} failed ({}exit {}): {}\n{}\nStopped; nothing after it "
-                 "ran. Left:{}\n",
-                 n, capture_failed ? "capturing the current settings, " : "", e.exit_status,
-                 command::shell_join(e.argv),
-                 visible_lines(last_lines(e.stderr_text.empty() ? e.stdout_text : e.stderr_text)),
-                 left_text(plan, left_from(k)))
-          << how_to_go_on(o, lc.dir, n, s.id, true);
-      return Outcome::StepsLeft;
-    }
-    ++ran;
-    out << "    done (exit 0)\n";
   }
-  size_t would_run = 0;
-  for (const auto& t : todo) would_run += t.fate == Fate::run;
-  std::string tally =
-      fmt::format("{} already done, {} skipped, {} blocked", done, skipped, blocked.size());
-  if (!not_retried.empty())
-    tally += fmt::format(", {} failed before and not retried", not_retried.size());
-  if (!o.execute) {
-    out << fmt::format("\ndry run: {} step(s) would run, {}\n", would_run, tally);
-    return Outcome::Done;
+  if (!r.capture_failed) {
+    Command undo = concrete_undo(s, captured);
+    if (!undo.empty() && !command::validate(undo.argv).empty()) undo = {};
+    util::JsonWriter j;  // members in the order of their names, as it has always been
+    j.open('{');
+    j.kv_list("argv", undo.argv);
+    j.kv_bool("permanent", s.permanent);
+    j.kv("stdin", undo.stdin_text);
+    j.kv("text", s.undo_text);
+    j.close('}');
+    e.undo_json = std::move(j.o);
+    e.argv = t.run;
+    ProcessResult p = run_process(e.argv, s.command.stdin_text);
+    e.exit_status = p.exit_status;
+    e.stdout_text = std::move(p.out);
+    e.stderr_text = std::move(p.err);
   }
-  out << fmt::format("\n{}: {} step(s) ran, {}\n", phase, ran, tally);
-  Outcome outcome = Outcome::Done;
-  if (!not_retried.empty()) {
-    err << "eksir respond: steps that failed before were not retried (--continue). Left:"
-        << left_text(plan, not_retried) << "\nRetry them with:\n    " << respond_line(o, lc.dir, {})
-        << "\n";
-    outcome = Outcome::StepsLeft;
-  }
-  if (!blocked.empty()) {
-    err << "eksir respond: blocked steps need more input (see above); re-run after providing "
-           "it. Left:"
-        << left_text(plan, blocked) << "\n";
-    outcome = Outcome::StepsLeft;
-  }
-  return outcome;
+  e.captured_state = captured;
+  e.finished = util::now_ns();
+  return r;
+}
+
+store::JournalEntry skip_entry(const Execution& x, const StepTodo& t, const std::string& reason) {
+  const Step& s = x.plan.steps[t.index];
+  store::JournalEntry e;
+  e.kind = "skipped";
+  e.phase = x.phase;
+  e.step_id = s.id;
+  e.action = s.action;
+  e.target = s.target;
+  e.reason = reason;
+  e.operator_name = store::operator_name();
+  e.started = e.finished = util::now_ns();
+  return e;
+}
+
+store::JournalEntry context_override_entry(const Execution& x, const ContextCheck& c,
+                                           const std::string& reason) {
+  store::JournalEntry e;
+  e.kind = "override";
+  e.phase = x.phase;
+  e.step_id = x.phase + "/context-check";
+  e.action = "Run although the kubectl context or AWS account is not the case's (--force-context)";
+  for (const auto& p : c.problems) e.target += (e.target.empty() ? "" : "; ") + p;
+  e.reason = reason;
+  e.operator_name = store::operator_name();
+  e.started = e.finished = util::now_ns();
+  return e;
 }
 
 CasePlan plan_for_case(const std::string& case_dir, Phase phase, const PlanOptions& options,

@@ -131,17 +131,72 @@ struct RespondOptions {
   std::string config;  // eksir.yaml; "" = the policy the case was investigated with, if any
 };
 
-// Carries out a phase's plan for the case (a dry run unless options.execute), the steps and
-// their results on `out` as they run, each asked for on `in` unless options.yes; problems on
-// `err`.
-enum class Outcome {
-  Done,       // every step ran, was already done or was skipped
-  StepsLeft,  // a step failed (now, or before and not retried under --continue), was declined
-              // or is blocked
-  Refused,    // usage or case errors (a case database that cannot be read), or, executing, the
-              // kubectl context or the AWS account is not the case's (nothing is run then)
+// What becomes of a step in this run, decided before anything runs.
+enum class Fate {
+  run,             // runs (a dry run shows it)
+  done,            // done before: not run again
+  skip_now,        // named by --skip: journaled as skipped
+  skipped_before,  // skipped by an earlier run: not run unless --step names it
+  failed_before,   // failed before and not retried (--continue)
+  blocked,         // cannot run as planned (why)
 };
-Outcome carry_out(const RespondOptions& o, std::istream& in, std::ostream& out, std::ostream& err);
+struct StepTodo {
+  size_t index = 0;  // in plan.steps
+  Fate fate = Fate::run;
+  const store::JournalEntry* done = nullptr;  // the step's latest successful run (in journal)
+  const store::JournalEntry* last = nullptr;  // its latest run or skip (in journal)
+  // The argv as they are executed: checked again by the grammar, the configured program in argv[0]
+  // and, for aws, the endpoint override. Set when fate is run.
+  std::vector<std::string> run, capture;
+  std::string why;  // blocked
+};
+
+// A phase's plan for the case made ready to carry out: the options checked, the policy and the
+// case loaded, the plan built (and, executing, saved in the case) and each step's fate decided.
+struct Execution {
+  std::string dir;                           // the case's folder
+  std::unique_ptr<store::Case> store;        // null when the folder has no case database
+  std::vector<store::JournalEntry> journal;  // as it was before this run
+  std::string phase;
+  Plan plan;
+  std::vector<StepTodo> todo;                   // in plan order
+  bool uses_kubectl = false, uses_aws = false;  // by the steps that run
+  std::vector<std::string> said;                // what the policy said: whole lines
+  bool refused = false;                         // usage, the policy, the case: nothing can run
+  std::string error;  // why, said after "eksir respond: " ("" when said says it)
+  bool ok() const { return !refused; }
+};
+Execution prepare_execution(const RespondOptions& o);
+
+// The kubectl context and the AWS account against the case's.
+struct ContextCheck {
+  std::vector<std::string> verified;   // what matched, for the output
+  std::vector<std::string> unchecked;  // what the case does not name
+  std::vector<std::string> problems;   // mismatches and what could not be read
+  bool ok() const { return problems.empty(); }
+};
+// Checked only for the programs the steps that run use (nothing is checked when none does).
+ContextCheck check_execution_context(const Execution& e, const RespondOptions& o);
+
+// The journal entries of a run: a step run (its capture first; an entry whose exit_status is not
+// 0 failed), a step skipped by --skip, the context check overridden by --force-context.
+struct StepRun {
+  store::JournalEntry entry;
+  bool capture_failed = false;  // the settings the step overwrites could not be captured: the
+                                // step did not run (entry holds the capture's run)
+};
+StepRun run_step(const Execution& e, const StepTodo& t);
+store::JournalEntry skip_entry(const Execution& e, const StepTodo& t, const std::string& reason);
+store::JournalEntry context_override_entry(const Execution& e, const ContextCheck& c,
+                                           const std::string& reason);
+
+// `eksir respond` for the same case, phase and options as o, followed by extra: bash words.
+std::string respond_line(const RespondOptions& o, const std::string& case_dir,
+                         const std::vector<std::string>& extra);
+
+// The lines that say how to go on after step `number` (id `step_id`) failed or was declined.
+std::string how_to_go_on(const RespondOptions& o, const std::string& case_dir, int number,
+                         const std::string& step_id, bool failed);
 
 // A phase's plan for a case, as `eksir plan` makes it: the policy's trusted CIDRs and CI/CD
 // identities from `config`, else from the policy the case's latest run was investigated with

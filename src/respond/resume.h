@@ -31,12 +31,4 @@ std::optional<size_t> find_step(const Plan& plan, std::string_view ref, std::str
 // hold commas: IAM names do).
 std::vector<std::string> split_step_refs(const std::vector<std::string>& values);
 
-// `eksir respond` for the same case, phase and options as o, followed by extra: bash words.
-std::string respond_line(const RespondOptions& o, const std::string& case_dir,
-                         const std::vector<std::string>& extra);
-
-// The lines that say how to go on after step `number` (id `step_id`) failed or was declined.
-std::string how_to_go_on(const RespondOptions& o, const std::string& case_dir, int number,
-                         const std::string& step_id, bool failed);
-
 }  // namespace eksir::respond
