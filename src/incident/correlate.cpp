@@ -14,6 +14,7 @@
 
 #include "event/native_paths.h"
 #include "incident/context.h"
+#include "incident/incident_parts.h"
 #include "incident/internal.h"
 #include "util/text.h"
 #include "util/time_math.h"
@@ -76,58 +77,6 @@ std::string sentence_of(const EventSummary& s, Source src) {
   if (!ok) out += " (" + s.outcome + ")";
   if (!s.source_ip.empty()) out += " from " + s.source_ip;
   return out;
-}
-
-bool affected_kind(const std::string& kind) {
-  static const std::set<std::string> kinds = {"cluster",
-                                              "node",
-                                              "instance",
-                                              "pod",
-                                              "workload",
-                                              "service_account",
-                                              "binding",
-                                              "role",
-                                              "secret",
-                                              "configmap",
-                                              "iam_user",
-                                              "iam_role",
-                                              "access_key",
-                                              "access_entry",
-                                              "security_group",
-                                              "image",
-                                              "ip",
-                                              "s3_bucket",
-                                              "cloudtrail_trail",
-                                              "aws_account",
-                                              "aws_auth_entry"};
-  return kinds.count(kind) > 0;
-}
-
-int kind_order(const std::string& k) {
-  static const std::vector<std::string> order = {"cluster",
-                                                 "cloudtrail_trail",
-                                                 "aws_account",
-                                                 "iam_user",
-                                                 "iam_role",
-                                                 "access_key",
-                                                 "ip",
-                                                 "k8s_user",
-                                                 "access_entry",
-                                                 "aws_auth_entry",
-                                                 "binding",
-                                                 "role",
-                                                 "service_account",
-                                                 "secret",
-                                                 "configmap",
-                                                 "s3_bucket",
-                                                 "workload",
-                                                 "pod",
-                                                 "image",
-                                                 "node",
-                                                 "instance",
-                                                 "security_group"};
-  auto it = std::find(order.begin(), order.end(), k);
-  return static_cast<int>(it - order.begin());
 }
 
 std::string hex6(std::string_view s) {
@@ -294,42 +243,6 @@ std::string_view tag_name(Tag t) {
   return "INCIDENT";
 }
 
-namespace {
-
-// The same activity done again: how many times, when (the earliest and the latest), and the
-// ids of those kept.
-struct Repeats {
-  uint64_t count = 0;
-  TimeNs from = kNoTime, until = kNoTime;
-  std::vector<std::string> also;
-  static Repeats of(const EventFacts& ef) {
-    return {ef.repeats, ef.repeats_from, ef.repeats_until, ef.also};
-  }
-  void widen(TimeNs t) {
-    if (t == kNoTime) return;
-    if (from == kNoTime || t < from) from = t;
-    if (until == kNoTime || t > until) until = t;
-  }
-};
-
-// Counts the repeats on the line that stands for them.
-void add_repeats(TimelineEntry& t, Repeats r) {
-  if (!r.count) return;
-  t.repeats = r.count;
-  // The first time is this record's own when the others all came after it.
-  t.from = r.from == kNoTime ? kNoTime : std::min(r.from, t.time);
-  t.until = r.until;
-  t.also = std::move(r.also);
-  if (t.from != kNoTime && t.from < t.time)
-    t.text += fmt::format(" — and {} more time{} between {} and {}", r.count,
-                          r.count == 1 ? "" : "s", format_time(t.from), format_time(t.until));
-  else
-    t.text += fmt::format(" — and {} more time{} until {}", r.count, r.count == 1 ? "" : "s",
-                          format_time(t.until));
-}
-
-}  // namespace
-
 std::string timeline_line(const TimelineEntry& e) {
   std::string t = format_time(e.time);
   // Whole seconds, as the documentation standard writes them.
@@ -340,13 +253,8 @@ std::string timeline_line(const TimelineEntry& e) {
 
 namespace {
 
-void build_incident(const std::vector<const FindingFacts*>& group, Graph& g,
-                    const CorrelationInput& in,
-                    const std::map<std::string, const EventFacts*>& binding_by_pod,
-                    const ScopeFacts* sc, const Implausibles& bad, Incident& inc,
-                    bool main_incident) {
-  const cluster::Policy& policy = *in.policy;
-  // Cluster and production-ness.
+// The cluster the incident is on: the graph's, with the region, account and ARN its entity holds.
+void cluster_of(Incident& inc, const Graph& g) {
   inc.cluster = g.cluster;
   if (const Entity* c = g.find("cluster:" + inc.cluster.name)) {
     if (c->attributes.count("region")) inc.cluster.region = c->attributes.at("region");
@@ -356,513 +264,109 @@ void build_incident(const std::vector<const FindingFacts*>& group, Graph& g,
   if (inc.cluster.arn.empty() && !inc.cluster.name.empty() && !inc.cluster.region.empty())
     inc.cluster.arn = fmt::format("arn:aws:eks:{}:{}:cluster/{}", inc.cluster.region,
                                   inc.cluster.account, inc.cluster.name);
-  bool non_production = false;
+}
+
+// Whether the incident is on production, by the policy's production clusters and namespaces, with
+// the assumptions made where the policy does not say. True only when the policy shows it is not.
+bool known_non_production(Incident& inc, const std::vector<const FindingFacts*>& group,
+                          const Graph& g, const CorrelationInput& in) {
+  const cluster::Policy& policy = *in.policy;
   if (!in.policy_given) {
     inc.assumptions.push_back(
         "no eksir.yaml given: every cluster and namespace is assumed production, and no CI/CD "
         "identity, admin principal, trusted CIDR or maintenance window is known, so no finding "
         "could be recognised as a likely false positive");
-  } else if (policy.production_clusters.empty() && policy.production_namespaces.empty()) {
+    return false;
+  }
+  if (policy.production_clusters.empty() && policy.production_namespaces.empty()) {
     inc.assumptions.push_back(
         "eksir.yaml names no production cluster: " +
         (inc.cluster.name.empty() ? std::string("the cluster") : inc.cluster.name) +
         " is assumed production");
-  } else {
-    bool prod = false;
-    for (const auto& p : policy.production_clusters)
-      if (!inc.cluster.name.empty() && cluster::policy_glob(p, inc.cluster.name)) prod = true;
-    if (!prod && !policy.production_namespaces.empty()) {
-      for (const FindingFacts* ff : group)
-        for (const auto& k : ff->entities)
-          if (const Entity* e = g.find(k))
-            for (const auto& p : policy.production_namespaces)
-              if (!e->ns.empty() && cluster::policy_glob(p, e->ns)) prod = true;
-    }
-    if (!prod && inc.cluster.name.empty()) {
-      prod = true;
-      inc.assumptions.push_back("the evidence names no cluster: assumed production");
-    }
-    inc.production = prod;
-    non_production = !prod;
+    return false;
   }
+  bool prod = false;
+  for (const auto& p : policy.production_clusters)
+    if (!inc.cluster.name.empty() && cluster::policy_glob(p, inc.cluster.name)) prod = true;
+  if (!prod && !policy.production_namespaces.empty()) {
+    for (const FindingFacts* ff : group)
+      for (const auto& k : ff->entities)
+        if (const Entity* e = g.find(k))
+          for (const auto& p : policy.production_namespaces)
+            if (!e->ns.empty() && cluster::policy_glob(p, e->ns)) prod = true;
+  }
+  if (!prod && inc.cluster.name.empty()) {
+    prod = true;
+    inc.assumptions.push_back("the evidence names no cluster: assumed production");
+  }
+  inc.production = prod;
+  return !prod;
+}
 
+// low.likely_false_positive, with the likely benign findings as its evidence.
+Criterion likely_false_positive(const Incident& inc) {
+  Criterion fp;
+  fp.id = "low.likely_false_positive";
+  fp.level = Level::Low;
+  fp.criterion = std::string(criterion_text(fp.id));
+  for (const auto& b : inc.likely_benign) {
+    Evidence e;
+    e.finding = b.finding;
+    e.rule = b.rule;
+    e.text = fmt::format("{}: {}", b.title, b.reason);
+    fp.evidence.push_back(std::move(e));
+  }
+  if (fp.evidence.empty()) {
+    Evidence e;
+    e.text = "no finding in the evidence";
+    fp.evidence.push_back(std::move(e));
+  }
+  return fp;
+}
+
+// The criteria met and the severity they give, the group's findings and those likely benign;
+// when no criterion counts, the incident is a likely false positive, Low. Returns how many
+// findings count (are not likely benign).
+size_t criteria_and_severity(Incident& inc, const std::vector<const FindingFacts*>& group,
+                             const Graph& g, const CorrelationInput& in, const ScopeFacts* sc,
+                             bool non_production) {
   inc.criteria = assess(group, g, non_production);
   if (sc) scope_criteria(*sc, g, in, group, inc.criteria);
   inc.severity = level_of(inc.criteria);
-  size_t benign = 0, counted = 0;
+  size_t counted = 0;
   for (const FindingFacts* ff : group) {
     inc.findings.push_back(ff->finding->id);
-    if (ff->benign) {
-      ++benign;
+    if (ff->benign)
       inc.likely_benign.push_back(*ff->benign);
-    } else {
+    else
       ++counted;
-    }
   }
   bool any_counted = std::any_of(inc.criteria.begin(), inc.criteria.end(),
                                  [](const Criterion& c) { return !c.likely_benign; });
   if (!any_counted) {
-    Criterion fp;
-    fp.id = "low.likely_false_positive";
-    fp.level = Level::Low;
-    fp.criterion = std::string(criterion_text(fp.id));
-    for (const auto& b : inc.likely_benign) {
-      Evidence e;
-      e.finding = b.finding;
-      e.rule = b.rule;
-      e.text = fmt::format("{}: {}", b.title, b.reason);
-      fp.evidence.push_back(std::move(e));
-    }
-    if (fp.evidence.empty()) {
-      Evidence e;
-      e.text = "no finding in the evidence";
-      fp.evidence.push_back(std::move(e));
-    }
-    inc.criteria.insert(inc.criteria.begin(), std::move(fp));
+    inc.criteria.insert(inc.criteria.begin(), likely_false_positive(inc));
     inc.severity = Level::Low;
   }
+  return counted;
+}
 
-  // Scope: every entity the group's findings name, then one hop to where pods ran and what
-  // keys belong to.
-  std::map<std::string, std::vector<std::string>> why_findings;  // key → finding ids
-  std::map<std::string, std::set<std::string>> why_titles;
-  for (const FindingFacts* ff : group) {
-    if (ff->benign) continue;
-    for (const auto& k : ff->entities) {
-      auto& v = why_findings[k];
-      if (std::find(v.begin(), v.end(), ff->finding->id) == v.end()) v.push_back(ff->finding->id);
-      why_titles[k].insert(ff->finding->title);
-    }
-  }
-  std::map<std::string, std::string> scope;  // key → why
-  auto titles = [&](const std::string& k) {
-    const auto& t = why_titles[k];
-    std::vector<std::string> v(t.begin(), t.end());
-    if (v.size() > 3) {
-      size_t more = v.size() - 3;
-      v.resize(3);
-      v.push_back(fmt::format("{} more", more));
-    }
-    return fmt::format("{}", fmt::join(v, "; "));
-  };
-  for (const auto& [k, ids] : why_findings) {
-    const Entity* e = g.find(k);
-    if (!e || !affected_kind(e->kind)) continue;
-    if (e->kind == "ip")
-      scope[k] = fmt::format("source address of flagged activity: {}", titles(k));
-    else
-      scope[k] = fmt::format("named by {} finding{}: {}", ids.size(), ids.size() == 1 ? "" : "s",
-                             titles(k));
-  }
-  // What the scope pulled in: the credentials, addresses and principals the attacker's records
-  // used, and what they created, changed or read — each with the record that shows it.
-  std::map<std::string, std::pair<std::string, const EventFacts*>> used_by_attacker;
-  if (sc) {
-    ScopeContext hub_ctx;
-    hub_ctx.policy = in.policy;
-    hub_ctx.account = inc.cluster.account;
-    auto cite = [](const EventFacts& ef) {
-      return fmt::format("{}:{}", ef.event->file.substr(ef.event->file.rfind('/') + 1),
-                         ef.event->line);
-    };
-    auto read_only = [](const EventFacts& ef) {
-      const std::string& v = ef.entities.verb;
-      return v == "get" || v == "list" || v == "watch" || v.rfind("Describe", 0) == 0 ||
-             v.rfind("Get", 0) == 0 || v.rfind("List", 0) == 0 || v.rfind("Head", 0) == 0;
-    };
-    for (const auto& [ef, pulled] : sc->pulled) {
-      // ef by an init-capture: clang before 16 cannot capture a structured binding.
-      auto consider = [&, ef = ef](const std::string& k, bool acted) {
-        // Named by a finding already: only what the attacker did with it is added.
-        if (scope.count(k)) {
-          if (acted && !sc->result.seeds.count(k) && !used_by_attacker.count(k))
-            used_by_attacker[k] = {"used", ef};
-          return;
-        }
-        const Entity* e = g.find(k);
-        if (!e || !affected_kind(e->kind)) return;
-        if (!hub_reason(k, hub_ctx).empty() && e->kind != "node" && e->kind != "instance") return;
-        // Reading an object does not touch it, except where reading is the harm: secrets,
-        // configuration, stored objects.
-        if (!acted && read_only(*ef) && e->kind != "secret" && e->kind != "configmap" &&
-            e->kind != "s3_bucket")
-          return;
-        if ((e->kind == "node" || e->kind == "instance") &&
-            (acted || read_only(*ef) || !ef->pod_binding))
-          return;
-        auto seed = sc->result.seeds.find(k);
-        if (seed != sc->result.seeds.end()) {
-          scope[k] = fmt::format("{} [{}]", seed->second.why, cite(*ef));
-        } else if (acted) {
-          scope[k] = fmt::format("used by the attacker: {} [{}]", ef->sentence, cite(*ef));
-          used_by_attacker[k] = {"used", ef};
-        } else {
-          scope[k] = fmt::format("{} by the attacker: {} [{}]",
-                                 read_only(*ef) ? "read" : "acted on", ef->sentence, cite(*ef));
-          used_by_attacker[k] = {read_only(*ef) ? "read" : "acted on", ef};
-        }
-      };
-      if (!pulled.by_attacker) {
-        // The machinery acting for the attacker's objects names only where their pods ran.
-        if (ef->pod_binding)
-          for (const auto& k : ef->entities.targets)
-            if (k.rfind("node:", 0) == 0) consider(k, false);
-        continue;
-      }
-      if (ef->event->source == Source::K8sAudit || ef->event->source == Source::CloudTrail) {
-        for (const auto& k : ef->entities.actors) consider(k, true);
-        if (!ef->entities.source_ip.empty()) consider("ip:" + ef->entities.source_ip, true);
-      }
-      for (const auto& k : ef->entities.targets) consider(k, false);
-    }
-    // Everything the attacker created or was handed, though no record of its use was pulled.
-    for (const auto& [k, seed] : sc->result.seeds) {
-      if (scope.count(k) || !seed.owned) continue;
-      const Entity* e = g.find(k);
-      if (!e || !affected_kind(e->kind)) continue;
-      scope[k] = seed.why;
-    }
-  }
-  // One hop from what is in scope: where pods ran, whose keys they are, who a binding grants;
-  // and down the ownership chain of a workload (CronJob → Job → Pod), as far as it goes.
-  std::vector<std::string> work;
-  for (const auto& [k, why] : scope) work.push_back(k);
-  while (!work.empty()) {
-    std::string k = std::move(work.back());
-    work.pop_back();
-    const Entity* e = g.find(k);
-    if (!e) continue;
-    for (const auto& [other, link] : g.neighbours(k)) {
-      const Entity* o = g.find(other);
-      if (!o || scope.count(other) || !affected_kind(o->kind)) continue;
-      bool hop = false;
-      if (e->kind == "pod" && link->from == k &&
-          (o->kind == "node" || (o->kind == "service_account" && o->name != "default")))
-        hop = true;
-      if (e->kind == "access_key" && (o->kind == "iam_user" || o->kind == "iam_role")) hop = true;
-      if (e->kind == "binding" && o->kind == "service_account") hop = true;
-      if (e->kind == "pod" && o->kind == "ip" && link->relation == "connected to") hop = true;
-      bool owned = e->kind == "workload" && link->to == k && link->relation == "owned by" &&
-                   (o->kind == "pod" || o->kind == "workload") &&
-                   ((sc && sc->result.seeds.count(k)) || why_findings.count(k));
-      if (hop) scope[other] = fmt::format("{} {} {}", display(*e), link->relation, display(*o));
-      if (owned) {
-        scope[other] =
-            fmt::format("{} is owned by {} {}", display(*o),
-                        e->attributes.count("kind") ? e->attributes.at("kind") : "", display(*e));
-        work.push_back(other);
-      }
-    }
-  }
-  // Nodes bring their instances.
-  std::vector<std::string> nodes;
-  for (const auto& [k, why] : scope)
-    if (k.rfind("node:", 0) == 0) nodes.push_back(k);
-  for (const auto& k : nodes)
-    for (const auto& [other, link] : g.neighbours(k))
-      if (other.rfind("instance:", 0) == 0 && !scope.count(other))
-        scope[other] = fmt::format("EC2 instance of node {}", g.find(k)->name);
-  if (!inc.cluster.name.empty() && !scope.count("cluster:" + inc.cluster.name) && counted)
-    scope["cluster:" + inc.cluster.name] = "the cluster the activity targeted";
-
-  for (const auto& [k, why] : scope) {
-    const Entity* e = g.find(k);
-    if (!e) continue;
-    Affected a;
-    a.kind = e->kind;
-    a.name = e->name;
-    a.ns = e->ns;
-    a.id = e->id;
-    a.why = why;
-    a.attributes = e->attributes;
-    a.labels = e->labels;
-    if (why_findings.count(k)) a.findings = why_findings[k];
-    // What the attacker did with it, for the planner: only what the attacker created may be
-    // deleted; a changed thing is put back; a used credential is revoked.
-    if (auto u = used_by_attacker.find(k); u != used_by_attacker.end()) {
-      a.attributes["attacker"] = u->second.first;
-      a.attributes["attacker_record"] =
-          fmt::format("{}:{}", u->second.second->event->file, u->second.second->event->line);
-      a.attributes["attacker_time"] = format_time(u->second.second->event->time);
-    }
-    if (sc) {
-      auto seed = sc->result.seeds.find(k);
-      if (seed != sc->result.seeds.end()) {
-        a.attributes["attacker"] = seed->second.role;
-        if (seed->second.record >= 0)
-          for (const auto& [ef, pulled] : sc->pulled)
-            if (ef->record == seed->second.record) {
-              a.attributes["attacker_record"] =
-                  fmt::format("{}:{}", ef->event->file, ef->event->line);
-              a.attributes["attacker_time"] = format_time(ef->event->time);
-              break;
-            }
-      }
-    }
-    if (a.kind == "iam_role" || a.kind == "iam_user") {
-      // arn:aws:iam::ACCOUNT:role/x — the account that owns it, and so the one that can act.
-      std::string arn = a.id;
-      size_t c4 = 0;
-      for (int i = 0; i < 4 && c4 != std::string::npos; ++i) c4 = arn.find(':', c4 + 1);
-      size_t c5 = c4 == std::string::npos ? c4 : arn.find(':', c4 + 1);
-      if (c5 != std::string::npos) a.attributes["account"] = arn.substr(c4 + 1, c5 - c4 - 1);
-    }
-    if (a.kind == "cluster") {
-      a.attributes["region"] = inc.cluster.region;
-      a.attributes["account"] = inc.cluster.account;
-      if (!inc.cluster.arn.empty()) a.attributes["arn"] = inc.cluster.arn;
-    }
-    if (a.kind == "service_account") {
-      std::vector<std::string> pods;
-      for (const auto& [other, link] : g.neighbours(k))
-        if (other.rfind("pod:", 0) == 0 && link->relation == "runs as")
-          pods.push_back(other.substr(4));
-      std::sort(pods.begin(), pods.end());
-      if (!pods.empty()) a.attributes["pods"] = fmt::format("{}", fmt::join(pods, ","));
-    }
-    inc.affected.push_back(std::move(a));
-  }
-  if (sc) {
-    // The exact aws-auth entries the attacker's writes added, with the write that added them.
-    for (const auto& [entry, rec] : sc->result.aws_auth_added) {
-      std::vector<std::string> parts;
-      std::string_view e = entry;
-      for (size_t bar; (bar = e.find('|')) != std::string_view::npos && parts.size() < 3;
-           e.remove_prefix(bar + 1))
-        parts.emplace_back(e.substr(0, bar));
-      parts.emplace_back(e);
-      if (parts.size() < 4) continue;
-      const EventFacts* by = nullptr;
-      for (const auto& [ef, pulled] : sc->pulled)
-        if (ef->record == static_cast<long>(rec)) by = ef;
-      Affected a;
-      a.kind = "aws_auth_entry";
-      a.name = parts[1];
-      a.ns = "kube-system";
-      a.id = entry;
-      a.why = by ? fmt::format("added to kube-system/aws-auth by the attacker: {} [{}:{}]",
-                               by->sentence, by->event->file.substr(by->event->file.rfind('/') + 1),
-                               by->event->line)
-                 : "added to kube-system/aws-auth by the attacker";
-      a.attributes["map"] = parts[0] == "user" ? "mapUsers" : "mapRoles";
-      a.attributes["arn"] = parts[1];
-      a.attributes["username"] = parts[2];
-      a.attributes["groups"] = parts[3];
-      if (by) {
-        a.attributes["file"] = by->event->file;
-        a.attributes["line"] = std::to_string(by->event->line);
-        a.attributes["event_id"] = by->event_id;
-        a.attributes["time"] = format_time(by->event->time);
-      }
-      inc.affected.push_back(std::move(a));
-    }
-    for (const auto& [k, why] : sc->result.not_expanded)
-      inc.not_expanded.emplace_back(key_display(k), why);
-    for (const auto& n : sc->result.notes) inc.assumptions.push_back(n);
-  }
-  // The images its workloads run, with what scanners report; with nothing counted, the images of
-  // every workload known (the incident is then about them).
-  assess_images(inc, group, g, in, main_incident && counted == 0);
-  std::stable_sort(inc.affected.begin(), inc.affected.end(),
-                   [](const Affected& a, const Affected& b) {
-                     int ka = kind_order(a.kind), kb = kind_order(b.kind);
-                     if (ka != kb) return ka < kb;
-                     return std::tie(a.ns, a.name) < std::tie(b.ns, b.name);
-                   });
-  inc.metrics.affected_resources = inc.affected.size();
-
-  // Entities and links of the incident (for the graph in the report).
+// Entities and links of the incident (for the graph in the report): its scope and the findings'
+// actors.
+void incident_graph(Incident& inc, const std::vector<const FindingFacts*>& group, const Graph& g,
+                    const IncidentScope& scope) {
   std::set<std::string> ek;
-  for (const auto& [k, why] : scope) ek.insert(k);
+  for (const auto& [k, why] : scope.why) ek.insert(k);
   for (const FindingFacts* ff : group)
     for (const auto& k : ff->actors) ek.insert(k);
   for (const auto& k : ek)
     if (const Entity* e = g.find(k)) inc.entities.push_back(*e);
   for (const auto& l : g.links)
     if (ek.count(l.from) && ek.count(l.to)) inc.links.push_back(l);
+}
 
-  // Timeline: one line per event behind the group's findings.
-  std::map<const EventFacts*, std::vector<const FindingFacts*>> by_event;
-  for (const FindingFacts* ff : group)
-    for (const auto* e : ff->events) by_event[e].push_back(ff);
-  struct Fold {
-    TimelineEntry line;
-    std::vector<const EventFacts*> members;
-  };
-  std::vector<Fold> folds;
-  std::unordered_map<std::string, size_t> same_line;
-  for (const auto& [ef, ffs] : by_event) {
-    std::vector<std::string> rule_titles;
-    bool all_benign = true;
-    const FindingFacts* top = ffs.front();
-    for (const auto* ff : ffs) {
-      if (std::find(rule_titles.begin(), rule_titles.end(), ff->finding->title) ==
-          rule_titles.end())
-        rule_titles.push_back(ff->finding->title);
-      if (!ff->benign) all_benign = false;
-      if (ff->finding->severity > top->finding->severity) top = ff;
-    }
-    TimelineEntry t;
-    t.source = std::string(source_label(ef->event->source));
-    t.evidence.finding = top->finding->id;
-    t.evidence.rule = top->finding->rule_id;
-    t.evidence.file = ef->event->file;
-    t.evidence.line = ef->event->line;
-    t.evidence.record = ef->event->record;
-    t.evidence.event_id = ef->event_id;
-    t.evidence.source = t.source;
-    t.confidence = confidence_of(*top->finding, all_benign);
-    t.informational = top->finding->severity == detect::Severity::Info;
-    std::string suffix = all_benign ? " — likely benign: " + top->benign->reason : "";
-    if (top->alert) {
-      t.tag = Tag::Detection;
-      t.time = ef->detected != kNoTime ? ef->detected : ef->event->time;
-      t.text = fmt::format("{}: {}{}{}", t.source, top->finding->title,
-                           ef->summary.target.empty() ? "" : " — " + ef->summary.target, suffix);
-      t.evidence.time = t.time;
-      inc.timeline.push_back(t);
-      if (ef->first_seen != kNoTime && ef->first_seen < t.time) {
-        TimelineEntry a = t;
-        a.tag = Tag::Incident;
-        a.time = ef->first_seen;
-        a.text =
-            fmt::format("activity {} later reported ({}){}", t.source, top->finding->title, suffix);
-        a.evidence.time = a.time;
-        inc.timeline.push_back(std::move(a));
-      }
-      if (ef->last_seen != kNoTime && ef->first_seen != kNoTime && ef->last_seen > ef->first_seen) {
-        // The activity went on until GuardDuty last saw it.
-        TimelineEntry a = t;
-        a.tag = Tag::Incident;
-        a.time = ef->last_seen;
-        a.text = fmt::format("activity {} reported still going on ({}){}", t.source,
-                             top->finding->title, suffix);
-        a.evidence.time = a.time;
-        inc.timeline.push_back(std::move(a));
-      }
-      continue;
-    }
-    t.tag = Tag::Incident;
-    if (rule_titles.size() > 4) {
-      size_t more = rule_titles.size() - 4;
-      rule_titles.resize(4);
-      rule_titles.push_back(fmt::format("{} more", more));
-    }
-    t.text = fmt::format("{} — {}{}", ef->sentence, fmt::join(rule_titles, "; "), suffix);
-    // Records that would read the same line (the same call again, cited by the same finding) are
-    // one line, counted.
-    std::string key = fmt::format("{}\x1f{}\x1f{}\x1f{:d}", t.text, t.evidence.finding,
-                                  t.confidence, t.informational);
-    auto [it, fresh] = same_line.try_emplace(std::move(key), folds.size());
-    if (fresh) folds.push_back({std::move(t), {}});
-    folds[it->second].members.push_back(ef);
-  }
-  for (auto& fold : folds) {
-    // Shown at its earliest record; the others, and the same call again past the records the
-    // findings cite (the main incident's scope counts those), are its repeats.
-    const EventFacts* rep = *std::min_element(
-        fold.members.begin(), fold.members.end(), [](const EventFacts* a, const EventFacts* b) {
-          return std::tie(a->event->time, a->event->file, a->event->line, a->event->record) <
-                 std::tie(b->event->time, b->event->file, b->event->line, b->event->record);
-        });
-    TimelineEntry& t = fold.line;
-    t.time = rep->event->time;
-    t.evidence.time = t.time;
-    t.evidence.file = rep->event->file;
-    t.evidence.line = rep->event->line;
-    t.evidence.record = rep->event->record;
-    t.evidence.event_id = rep->event_id;
-    Repeats r;
-    std::set<std::string> also;
-    for (const EventFacts* m : fold.members) {
-      if (m != rep) {
-        r.count += 1;
-        r.widen(m->event->time);
-        if (!m->event_id.empty()) also.insert(m->event_id);
-      }
-      if (!sc || !m->repeats) continue;
-      r.count += m->repeats;
-      r.widen(m->repeats_from);
-      r.widen(m->repeats_until);
-      also.insert(m->also.begin(), m->also.end());
-    }
-    also.erase(rep->event_id);
-    r.also.assign(also.begin(), std::next(also.begin(), std::min(also.size(), kMaxAlsoIds)));
-    add_repeats(t, r);
-    inc.timeline.push_back(std::move(t));
-  }
-  // The records the scope pulled in that no finding of the incident cites.
-  if (sc) {
-    std::set<const EventFacts*> seen;
-    for (const auto& [ef, ffs] : by_event) seen.insert(ef);
-    for (const auto& [ef, pulled] : sc->pulled) {
-      if (!seen.insert(ef).second || ef->pod_binding || !ef->event) continue;
-      Source src = ef->event->source;
-      if (src != Source::CloudTrail && src != Source::K8sAudit) continue;
-      TimelineEntry t;
-      t.tag = Tag::Incident;
-      t.time = ef->event->time;
-      t.source = std::string(source_label(src));
-      t.confidence = "Medium";
-      // A kept event is one a rule matched, past the records its finding cites.
-      if (!ef->matched)
-        t.text = fmt::format("{} — no rule fired; {}", ef->sentence, pulled.why);
-      else if (ef->matched->empty())
-        t.text = fmt::format("{} — a rule matched it (not among the records its finding cites); {}",
-                             ef->sentence, pulled.why);
-      else
-        t.text = fmt::format("{} — {} (not among the records its finding cites); {}", ef->sentence,
-                             *ef->matched, pulled.why);
-      add_repeats(t, Repeats::of(*ef));
-      t.evidence.file = ef->event->file;
-      t.evidence.line = ef->event->line;
-      t.evidence.record = ef->event->record;
-      t.evidence.event_id = ef->event_id;
-      t.evidence.source = t.source;
-      t.evidence.time = t.time;
-      t.evidence.text = pulled.why;
-      inc.timeline.push_back(std::move(t));
-    }
-  }
-  // Where the affected pods were scheduled.
-  for (const auto& a : inc.affected) {
-    if (a.kind != "pod") continue;
-    auto it = binding_by_pod.find(a.ns + "/" + a.name);
-    if (it == binding_by_pod.end()) continue;
-    const EventFacts* ef = it->second;
-    TimelineEntry t;
-    t.tag = Tag::Incident;
-    t.time = ef->event->time;
-    t.source = std::string(source_label(ef->event->source));
-    t.confidence = "High";
-    t.text = fmt::format("pod {}/{} scheduled on node {}", a.ns, a.name,
-                         a.attributes.count("node") ? a.attributes.at("node") : "?");
-    // A pod the attacker did not make (a replica they exec into) was placed by its owner: where
-    // it ran, not a step of the attack, and no bound of the attack's window.
-    if (sc) {
-      auto seed = sc->result.seeds.find("pod:" + a.ns + "/" + a.name);
-      if (seed == sc->result.seeds.end() || seed->second.role != "created") {
-        t.informational = true;
-        t.text += " (where it ran: not made by the attacker)";
-      }
-    }
-    t.evidence.file = ef->event->file;
-    t.evidence.line = ef->event->line;
-    t.evidence.record = ef->event->record;
-    t.evidence.event_id = ef->event_id;
-    t.evidence.source = t.source;
-    t.evidence.time = t.time;
-    inc.timeline.push_back(std::move(t));
-  }
-  // Ties broken by the text, so that the order does not depend on where the records came from
-  // (files or a store).
-  std::stable_sort(inc.timeline.begin(), inc.timeline.end(),
-                   [](const TimelineEntry& a, const TimelineEntry& b) {
-                     if (a.time != b.time) return a.time < b.time;
-                     if (a.tag != b.tag) return a.tag < b.tag;
-                     return a.text < b.text;
-                   });
-
+// The metrics of the timeline: the first and last malicious event, the first detection; lines at
+// implausible times are marked and left out.
+void timeline_metrics(Incident& inc, const Implausibles& bad) {
   for (auto& t : inc.timeline) {
     t.implausible_time = implausible(bad, t.time);
     if (t.implausible_time) {
@@ -883,6 +387,27 @@ void build_incident(const std::vector<const FindingFacts*>& group, Graph& g,
         (inc.metrics.first_detection == kNoTime || t.time < inc.metrics.first_detection))
       inc.metrics.first_detection = t.time;
   }
+}
+
+void build_incident(const std::vector<const FindingFacts*>& group, Graph& g,
+                    const CorrelationInput& in,
+                    const std::map<std::string, const EventFacts*>& binding_by_pod,
+                    const ScopeFacts* sc, const Implausibles& bad, Incident& inc,
+                    bool main_incident) {
+  cluster_of(inc, g);
+  bool non_production = known_non_production(inc, group, g, in);
+  size_t counted = criteria_and_severity(inc, group, g, in, sc, non_production);
+  // Scope: every entity the group's findings name, then one hop to where pods ran and what
+  // keys belong to.
+  IncidentScope scope = affected_scope(inc, group, g, in, sc, counted);
+  // The images its workloads run, with what scanners report; with nothing counted, the images of
+  // every workload known (the incident is then about them).
+  assess_images(inc, group, g, in, main_incident && counted == 0);
+  sort_affected(inc);
+  inc.metrics.affected_resources = inc.affected.size();
+  incident_graph(inc, group, g, scope);
+  build_timeline(inc, group, binding_by_pod, sc);
+  timeline_metrics(inc, bad);
 }
 
 void describe(Incident& inc, const std::vector<const FindingFacts*>& group, const Graph& g,
