@@ -410,134 +410,163 @@ void build_incident(const std::vector<const FindingFacts*>& group, Graph& g,
   timeline_metrics(inc, bad);
 }
 
-void describe(Incident& inc, const std::vector<const FindingFacts*>& group, const Graph& g,
-              const CorrelationInput& in, const ScopeFacts* sc, const Implausibles& bad) {
-  // Entry point and type from the scope.
+// What the incident's type, title and advice turn on: its entry point (an access key and its user
+// named by findings, a pod a runtime alert names), the source addresses, whether cluster-admin
+// was gained, the vulnerable images and the one a workload was exploited through.
+struct Shape {
   const Affected* key = nullptr;
   const Affected* user = nullptr;
   const Affected* pod = nullptr;
   std::vector<std::string> ips;
+  bool admin = false;
+  std::string cluster;
+  const Affected* entry_image = nullptr;
+  std::vector<const Affected*> vulnerable_images;
+};
+
+Shape shape_of(const Incident& inc, const std::vector<const FindingFacts*>& group) {
+  // Entry point and type from the scope.
+  Shape s;
   for (const auto& a : inc.affected) {
-    if (a.kind == "access_key" && !key && !a.findings.empty()) key = &a;
-    if ((a.kind == "iam_user" || a.kind == "iam_role") && !user && !a.findings.empty()) user = &a;
+    if (a.kind == "access_key" && !s.key && !a.findings.empty()) s.key = &a;
+    if ((a.kind == "iam_user" || a.kind == "iam_role") && !s.user && !a.findings.empty())
+      s.user = &a;
     if (a.kind == "pod" && !a.findings.empty()) {
       bool runtime = false;
       for (const FindingFacts* ff : group)
         if (ff->alert && !ff->benign &&
             std::find(a.findings.begin(), a.findings.end(), ff->finding->id) != a.findings.end())
           runtime = true;
-      if (runtime && !pod) pod = &a;
+      if (runtime && !s.pod) s.pod = &a;
     }
-    if (a.kind == "ip") ips.push_back(a.name);
+    if (a.kind == "ip") s.ips.push_back(a.name);
   }
-  bool admin = false;
   for (const auto& c : inc.criteria)
-    if (c.id == "critical.cluster_admin" && !c.likely_benign) admin = true;
-  std::string cluster = inc.cluster.name.empty() ? "the cluster" : inc.cluster.name;
+    if (c.id == "critical.cluster_admin" && !c.likely_benign) s.admin = true;
+  s.cluster = inc.cluster.name.empty() ? "the cluster" : inc.cluster.name;
   // The image a workload was exploited through, and the vulnerable images of the incident.
-  const Affected* entry_image = nullptr;
-  std::vector<const Affected*> vulnerable_images;
   for (const auto& a : inc.affected)
     if (a.kind == "image" && !a.attr("vulnerabilities").empty()) {
-      vulnerable_images.push_back(&a);
-      if (a.attr("exploited") == "true" && !entry_image) entry_image = &a;
+      s.vulnerable_images.push_back(&a);
+      if (a.attr("exploited") == "true" && !s.entry_image) s.entry_image = &a;
     }
+  return s;
+}
+
+// " through CVE-… (package)": the vulnerability with a public exploit a workload was exploited
+// through, and the package its fix names.
+std::string exploited_through(const Affected& entry_image) {
+  std::string cve = entry_image.attr("exploit_available");
+  cve = cve.substr(0, cve.find(','));
+  std::string fixes = entry_image.attr("fixes");
+  std::string package;
+  for (std::string_view f = fixes; !f.empty();) {
+    std::string_view part = f.substr(0, f.find("; "));
+    if (part.find(cve) != std::string_view::npos)
+      package = std::string(part.substr(0, part.find(' ')));
+    f = f.find("; ") == std::string_view::npos ? std::string_view() : f.substr(f.find("; ") + 2);
+  }
+  return fmt::format(" through {}{}", cve, package.empty() ? "" : " (" + package + ")");
+}
+
+// "CI/CD deployments, autoscaling": the kinds of expected activity the likely benign findings are.
+std::vector<std::string> expected_activity(const Incident& inc) {
+  std::set<std::string> kinds;
+  for (const auto& b : inc.likely_benign) kinds.insert(b.kind);
+  std::vector<std::string> words;
+  for (const auto& k : kinds)
+    words.push_back(k == "cicd"          ? "CI/CD deployments"
+                    : k == "maintenance" ? "administrative maintenance"
+                    : k == "autoscaling" ? "autoscaling"
+                    : k == "expected"    ? "node agents"
+                                         : k);
+  return words;
+}
+
+// The incident's type and title, by what it turns on.
+void type_and_title(Incident& inc, const std::vector<const FindingFacts*>& group, const Shape& s) {
   bool none_counted = std::all_of(group.begin(), group.end(),
                                   [](const FindingFacts* ff) { return ff->benign.has_value(); });
-  if (none_counted && !vulnerable_images.empty() && inc.severity == Level::Medium) {
+  if (none_counted && !s.vulnerable_images.empty() && inc.severity == Level::Medium) {
     inc.type = "Vulnerable components";
     inc.title = fmt::format(
         "{} running image{} with {} vulnerabilities on {}, not exploited in the evidence",
-        vulnerable_images.size(), vulnerable_images.size() == 1 ? "" : "s",
-        std::any_of(vulnerable_images.begin(), vulnerable_images.end(),
+        s.vulnerable_images.size(), s.vulnerable_images.size() == 1 ? "" : "s",
+        std::any_of(s.vulnerable_images.begin(), s.vulnerable_images.end(),
                     [](const Affected* a) { return a->attr("max_severity") == "CRITICAL"; })
             ? "critical"
             : "high-severity",
-        cluster);
+        s.cluster);
   } else if (inc.severity == Level::Low && !inc.likely_benign.empty() &&
              std::all_of(inc.criteria.begin(), inc.criteria.end(), [](const Criterion& c) {
                return c.likely_benign || c.id == "low.likely_false_positive";
              })) {
     inc.type = "Likely false positive";
-    std::set<std::string> kinds;
-    for (const auto& b : inc.likely_benign) kinds.insert(b.kind);
-    std::vector<std::string> words;
-    for (const auto& k : kinds)
-      words.push_back(k == "cicd"          ? "CI/CD deployments"
-                      : k == "maintenance" ? "administrative maintenance"
-                      : k == "autoscaling" ? "autoscaling"
-                      : k == "expected"    ? "node agents"
-                                           : k);
-    inc.title = fmt::format("Expected activity on {}: {}", cluster, fmt::join(words, ", "));
-  } else if (key && user) {
+    inc.title = fmt::format("Expected activity on {}: {}", s.cluster,
+                            fmt::join(expected_activity(inc), ", "));
+  } else if (s.key && s.user) {
     inc.type = "Credential compromise";
-    inc.title = fmt::format("IAM access key {} of {} used {}{} on {}", key->name, user->name,
-                            ips.empty() ? "" : "from " + ips.front() + " ",
-                            admin ? "to gain cluster-admin" : "for suspicious activity", cluster);
-  } else if (pod && inc.severity >= Level::High) {
+    inc.title =
+        fmt::format("IAM access key {} of {} used {}{} on {}", s.key->name, s.user->name,
+                    s.ips.empty() ? "" : "from " + s.ips.front() + " ",
+                    s.admin ? "to gain cluster-admin" : "for suspicious activity", s.cluster);
+  } else if (s.pod && inc.severity >= Level::High) {
     inc.type = "Workload compromise";
-    std::set<std::string> what;
-    for (const FindingFacts* ff : group)
-      if (ff->alert && !ff->benign && what.size() < 3) what.insert(ff->finding->title);
-    inc.title = fmt::format("Compromised pod {}/{} on {}", pod->ns, pod->name, cluster);
-    if (entry_image) {
-      std::string cve = entry_image->attr("exploit_available");
-      cve = cve.substr(0, cve.find(','));
-      std::string fixes = entry_image->attr("fixes");
-      std::string package;
-      for (std::string_view f = fixes; !f.empty();) {
-        std::string_view part = f.substr(0, f.find("; "));
-        if (part.find(cve) != std::string_view::npos)
-          package = std::string(part.substr(0, part.find(' ')));
-        f = f.find("; ") == std::string_view::npos ? std::string_view()
-                                                   : f.substr(f.find("; ") + 2);
-      }
-      inc.title += fmt::format(" through {}{}", cve, package.empty() ? "" : " (" + package + ")");
-    }
-  } else if (user) {
-    inc.type = admin ? "Privilege escalation" : "Suspicious activity";
+    inc.title = fmt::format("Compromised pod {}/{} on {}", s.pod->ns, s.pod->name, s.cluster);
+    if (s.entry_image) inc.title += exploited_through(*s.entry_image);
+  } else if (s.user) {
+    inc.type = s.admin ? "Privilege escalation" : "Suspicious activity";
     inc.title =
         fmt::format("{} by {} on {}",
                     inc.criteria.empty() ? "Suspicious activity" : inc.criteria.front().criterion,
-                    user->name, cluster);
+                    s.user->name, s.cluster);
   } else {
     inc.type = "Suspicious activity";
     const detect::Finding* top = nullptr;
     for (const FindingFacts* ff : group)
       if (!top || ff->finding->severity > top->severity) top = ff->finding;
-    inc.title = top ? fmt::format("{} on {}", top->title, cluster) : "No finding";
+    inc.title = top ? fmt::format("{} on {}", top->title, s.cluster) : "No finding";
   }
+}
 
+// INC-date-hash: the date of the first malicious event (or of the first sight of a finding before
+// it), and a hash of the cluster and the title.
+std::string incident_id(const Incident& inc, const std::vector<const FindingFacts*>& group,
+                        const Implausibles& bad) {
   TimeNs first = inc.metrics.first_malicious;
   for (const FindingFacts* ff : group) {
     TimeNs seen = ff->finding->first_seen;
     if (seen != kNoTime && !implausible(bad, seen) && (first == kNoTime || seen < first))
       first = seen;
   }
-  inc.id = fmt::format("INC-{}-{}", date_of(first != kNoTime ? first : 0),
-                       hex6(inc.cluster.name + "|" + inc.title));
+  return fmt::format("INC-{}-{}", date_of(first != kNoTime ? first : 0),
+                     hex6(inc.cluster.name + "|" + inc.title));
+}
 
-  // Gaps in the evidence.
-  if (in.stats) {
-    const auto& by = in.stats->events_by_source;
-    auto count = [&](Source s) {
-      auto it = by.find(s);
-      return it == by.end() ? uint64_t{0} : it->second;
-    };
-    if (!count(Source::CloudTrail))
-      inc.gaps.push_back(
-          "no CloudTrail events in the evidence: the AWS side (IAM, EKS, EC2 API "
-          "calls) is not seen");
-    if (!count(Source::K8sAudit))
-      inc.gaps.push_back(
-          "no Kubernetes audit events in the evidence: what was done inside the "
-          "cluster is not seen (is control-plane audit logging enabled?)");
-    if (!count(Source::GuardDuty)) inc.gaps.push_back("no GuardDuty findings in the evidence");
-    if (!count(Source::Falco) && !count(Source::Ocsf))
-      inc.gaps.push_back(
-          "no runtime alerts (Falco, EDR) in the evidence: process and network "
-          "activity inside containers is not seen");
-  }
+// The sources the evidence holds no event of.
+void source_gaps(Incident& inc, const sources::ScanStats& stats) {
+  const auto& by = stats.events_by_source;
+  auto count = [&](Source s) {
+    auto it = by.find(s);
+    return it == by.end() ? uint64_t{0} : it->second;
+  };
+  if (!count(Source::CloudTrail))
+    inc.gaps.push_back(
+        "no CloudTrail events in the evidence: the AWS side (IAM, EKS, EC2 API "
+        "calls) is not seen");
+  if (!count(Source::K8sAudit))
+    inc.gaps.push_back(
+        "no Kubernetes audit events in the evidence: what was done inside the "
+        "cluster is not seen (is control-plane audit logging enabled?)");
+  if (!count(Source::GuardDuty)) inc.gaps.push_back("no GuardDuty findings in the evidence");
+  if (!count(Source::Falco) && !count(Source::Ocsf))
+    inc.gaps.push_back(
+        "no runtime alerts (Falco, EDR) in the evidence: process and network "
+        "activity inside containers is not seen");
+}
+
+// Control-plane logging a finding shows turned off.
+void control_plane_logging_gap(Incident& inc, const std::vector<const FindingFacts*>& group) {
   for (const FindingFacts* ff : group) {
     const auto& r = ff->finding->rule_id;
     if (r.find("audit-logging-disabled") != std::string::npos ||
@@ -549,33 +578,38 @@ void describe(Incident& inc, const std::vector<const FindingFacts*>& group, cons
       break;
     }
   }
-  // Logging the attacker turned off: a gap in the evidence, and an act of the attacker.
-  if (sc) {
-    std::set<std::string> said;
-    for (const auto& [ef, pulled] : sc->pulled) {
-      if (!pulled.by_attacker || ef->failed || ef->event->source != Source::CloudTrail) continue;
-      const std::string& action = ef->entities.verb;
-      std::string what;
-      if (action == "StopLogging")
-        what = "stopped";
-      else if (action == "DeleteTrail")
-        what = "deleted";
-      else if (action == "PutEventSelectors" || action == "PutInsightSelectors")
-        what = "narrowed (its event selectors changed)";
-      else if (action == "UpdateTrail")
-        what = "changed";
-      if (what.empty()) continue;
-      std::string trail = ef->summary.target.empty() ? "?" : ef->summary.target;
-      for (const auto& t : ef->entities.targets)
-        if (t.rfind("trail:", 0) == 0) trail = t.substr(6);
-      std::string line = fmt::format(
-          "CloudTrail trail {} was {} by the attacker at {} ({}): management events after that "
-          "are missing from its delivery, not absent — lookup-events (90 days of management "
-          "events) and other trails may still hold them",
-          trail, what, format_time(ef->event->time), action);
-      if (said.insert(trail + what).second) inc.gaps.push_back(std::move(line));
-    }
+}
+
+// Logging the attacker turned off: a gap in the evidence, and an act of the attacker.
+void trail_gaps(Incident& inc, const ScopeFacts& sc) {
+  std::set<std::string> said;
+  for (const auto& [ef, pulled] : sc.pulled) {
+    if (!pulled.by_attacker || ef->failed || ef->event->source != Source::CloudTrail) continue;
+    const std::string& action = ef->entities.verb;
+    std::string what;
+    if (action == "StopLogging")
+      what = "stopped";
+    else if (action == "DeleteTrail")
+      what = "deleted";
+    else if (action == "PutEventSelectors" || action == "PutInsightSelectors")
+      what = "narrowed (its event selectors changed)";
+    else if (action == "UpdateTrail")
+      what = "changed";
+    if (what.empty()) continue;
+    std::string trail = ef->summary.target.empty() ? "?" : ef->summary.target;
+    for (const auto& t : ef->entities.targets)
+      if (t.rfind("trail:", 0) == 0) trail = t.substr(6);
+    std::string line = fmt::format(
+        "CloudTrail trail {} was {} by the attacker at {} ({}): management events after that "
+        "are missing from its delivery, not absent — lookup-events (90 days of management "
+        "events) and other trails may still hold them",
+        trail, what, format_time(ef->event->time), action);
+    if (said.insert(trail + what).second) inc.gaps.push_back(std::move(line));
   }
+}
+
+// What the cluster snapshot and the image scans leave out.
+void snapshot_gaps(Incident& inc, const CorrelationInput& in) {
   if (in.snapshot && in.snapshot->vulnerability_records == 0 && in.stats && in.stats->events > 0)
     inc.gaps.push_back(
         "no image scan results in the evidence: which images carry known vulnerabilities, and "
@@ -591,40 +625,55 @@ void describe(Incident& inc, const std::vector<const FindingFacts*>& group, cons
     inc.gaps.push_back(
         "no cluster snapshot: pods, nodes and RBAC as they are now were not "
         "checked (`eksir collect` gathers one)");
+}
+
+// Gaps in the evidence.
+void evidence_gaps(Incident& inc, const std::vector<const FindingFacts*>& group,
+                   const CorrelationInput& in, const ScopeFacts* sc, const Implausibles& bad) {
+  if (in.stats) source_gaps(inc, *in.stats);
+  control_plane_logging_gap(inc, group);
+  if (sc) trail_gaps(inc, *sc);
+  snapshot_gaps(inc, in);
   if (std::string gap = implausible_gap(inc, bad); !gap.empty()) inc.gaps.push_back(gap);
+}
 
-  if (in.stats && in.stats->events == 0) {
-    // Nothing was read, so nothing can be concluded: no severity, and no advice to close.
-    inc.undetermined = no_event_reason(*in.stats);
-    inc.criteria.clear();
-    inc.type = "Undetermined";
-    inc.title = fmt::format("No event read: the severity of {} is undetermined", cluster);
-    // No evidence time to date it by: the day of the run.
-    inc.id = fmt::format("INC-{}-{}", date_of(in.now != kNoTime ? in.now : util::now_ns()),
-                         hex6(inc.cluster.name + "|" + inc.title));
-    inc.summary = fmt::format(
-        "Nothing can be concluded about a compromise: {}. The severity is undetermined, not "
-        "Low.{}",
-        inc.undetermined,
-        in.posture && !in.posture->empty()
-            ? fmt::format(" The cluster snapshot's {} posture results describe the cluster as it "
-                          "is, not what happened.",
-                          in.posture->size())
-            : "");
-    inc.next_steps.push_back("Check the evidence given: " + inc.undetermined);
-    inc.next_steps.push_back(
-        "Collect the evidence — CloudTrail, the EKS audit log, GuardDuty findings, runtime "
-        "alerts (Falco, EDR) and a cluster snapshot — with `eksir collect --cluster NAME --region "
-        "REGION -o DIR`, then run `eksir investigate DIR -o CASE` again");
-    return;
-  }
+// Nothing was read, so nothing can be concluded: no severity, and no advice to close.
+void undetermined(Incident& inc, const CorrelationInput& in, const std::string& cluster) {
+  inc.undetermined = no_event_reason(*in.stats);
+  inc.criteria.clear();
+  inc.type = "Undetermined";
+  inc.title = fmt::format("No event read: the severity of {} is undetermined", cluster);
+  // No evidence time to date it by: the day of the run.
+  inc.id = fmt::format("INC-{}-{}", date_of(in.now != kNoTime ? in.now : util::now_ns()),
+                       hex6(inc.cluster.name + "|" + inc.title));
+  inc.summary = fmt::format(
+      "Nothing can be concluded about a compromise: {}. The severity is undetermined, not "
+      "Low.{}",
+      inc.undetermined,
+      in.posture && !in.posture->empty()
+          ? fmt::format(" The cluster snapshot's {} posture results describe the cluster as it "
+                        "is, not what happened.",
+                        in.posture->size())
+          : "");
+  inc.next_steps.push_back("Check the evidence given: " + inc.undetermined);
+  inc.next_steps.push_back(
+      "Collect the evidence — CloudTrail, the EKS audit log, GuardDuty findings, runtime "
+      "alerts (Falco, EDR) and a cluster snapshot — with `eksir collect --cluster NAME --region "
+      "REGION -o DIR`, then run `eksir investigate DIR -o CASE` again");
+}
 
-  // Summary and next steps.
-  size_t counted = 0;
+size_t counted_findings(const std::vector<const FindingFacts*>& group) {
+  return static_cast<size_t>(std::count_if(group.begin(), group.end(),
+                                           [](const FindingFacts* ff) { return !ff->benign; }));
+}
+
+// The summary when findings count: what, between when, from which sources, why this severity,
+// what is in scope, and when a detector first saw it.
+std::string counted_summary(const Incident& inc, const std::vector<const FindingFacts*>& group,
+                            size_t counted) {
   std::set<std::string> sources;
   for (const FindingFacts* ff : group) {
     if (ff->benign) continue;
-    ++counted;
     for (const auto* e : ff->events) sources.insert(std::string(source_label(e->event->source)));
   }
   std::vector<std::string> met;
@@ -641,25 +690,29 @@ void describe(Incident& inc, const std::vector<const FindingFacts*>& group, cons
                     format_time(inc.metrics.first_detection),
                     util::human_duration(*util::seconds_between(inc.metrics.first_malicious,
                                                                 inc.metrics.first_detection)));
-  else if (counted)
+  else
     detection = " No detector (GuardDuty, Falco, EDR) reported this activity in the evidence.";
-  if (counted)
-    inc.summary = fmt::format(
-        "{}. Between {} and {}, {} finding{} from {} point to this; severity {} because: {}. In "
-        "scope: {}.{}{}",
-        inc.title, format_time(inc.metrics.first_malicious),
-        format_time(inc.metrics.last_malicious), counted, counted == 1 ? "" : "s",
-        fmt::join(sources, ", "), util::severity_title(inc.severity), fmt::join(met, "; "),
-        fmt::join(scope_words, ", "), detection,
-        inc.likely_benign.empty()
-            ? ""
-            : fmt::format(" {} further finding{} were recognised as likely benign.",
-                          inc.likely_benign.size(), inc.likely_benign.size() == 1 ? "" : "s"));
-  else if (!vulnerable_images.empty() && inc.severity == Level::Medium) {
+  return fmt::format(
+      "{}. Between {} and {}, {} finding{} from {} point to this; severity {} because: {}. In "
+      "scope: {}.{}{}",
+      inc.title, format_time(inc.metrics.first_malicious), format_time(inc.metrics.last_malicious),
+      counted, counted == 1 ? "" : "s", fmt::join(sources, ", "),
+      util::severity_title(inc.severity), fmt::join(met, "; "), fmt::join(scope_words, ", "),
+      detection,
+      inc.likely_benign.empty()
+          ? ""
+          : fmt::format(" {} further finding{} were recognised as likely benign.",
+                        inc.likely_benign.size(), inc.likely_benign.size() == 1 ? "" : "s"));
+}
+
+std::string summary_of(const Incident& inc, const std::vector<const FindingFacts*>& group,
+                       const Shape& s, size_t counted) {
+  if (counted) return counted_summary(inc, group, counted);
+  if (!s.vulnerable_images.empty() && inc.severity == Level::Medium) {
     std::vector<std::string> each;
-    for (const Affected* a : vulnerable_images)
+    for (const Affected* a : s.vulnerable_images)
       each.push_back(fmt::format("{} ({}: {})", a->name, a->attr("workloads"), a->attr("fixes")));
-    inc.summary = fmt::format(
+    return fmt::format(
         "{}. Nothing in the evidence points to a compromise{}, but running workloads carry "
         "known vulnerabilities: {}.",
         inc.title,
@@ -668,48 +721,58 @@ void describe(Incident& inc, const std::vector<const FindingFacts*>& group, cons
             : fmt::format(" ({} finding{} recognised as likely benign)", inc.likely_benign.size(),
                           inc.likely_benign.size() == 1 ? "" : "s"),
         fmt::join(each, "; "));
-  } else {
-    inc.summary = fmt::format(
-        "{}. {} finding{} were all recognised as likely benign ({}); nothing in the evidence "
-        "points to a compromise.",
-        inc.title, inc.likely_benign.size(), inc.likely_benign.size() == 1 ? "" : "s",
-        inc.likely_benign.empty() ? "none" : inc.likely_benign.front().reason);
   }
+  return fmt::format(
+      "{}. {} finding{} were all recognised as likely benign ({}); nothing in the evidence "
+      "points to a compromise.",
+      inc.title, inc.likely_benign.size(), inc.likely_benign.size() == 1 ? "" : "s",
+      inc.likely_benign.empty() ? "none" : inc.likely_benign.front().reason);
+}
 
+// The hunt for everything the attacker did: by their addresses, access keys and Kubernetes users.
+void add_hunt_step(Incident& inc) {
+  std::vector<std::string> terms;
+  for (const auto& a : inc.affected) {
+    if (a.kind == "ip") terms.push_back(fmt::format("source.ip:\"{}\"", a.name));
+    if (a.kind == "access_key")
+      terms.push_back(fmt::format("aws.cloudtrail.user_identity.access_key_id:\"{}\"", a.name));
+  }
+  for (const auto& e : inc.entities)
+    if (e.kind == "k8s_user" && !e.name.empty() && e.name.rfind("system:", 0) != 0)
+      terms.push_back(fmt::format("user.name:\"{}\"", e.name));
+  if (terms.empty()) return;
+  if (terms.size() > 6) terms.resize(6);
+  inc.next_steps.push_back(fmt::format(
+      "Hunt for everything the attacker did, not only what rules flagged: `eksir hunt '{}' "
+      "EVIDENCE`",
+      fmt::join(terms, " or ")));
+}
+
+// The response to a compromise: contain, hunt, preserve, close the gaps, rebuild the way in.
+void add_response_steps(Incident& inc, const Shape& s) {
+  inc.next_steps.push_back(
+      "Contain: review and run `eksir plan CASE --phase contain` (dry run: `eksir respond CASE "
+      "--phase contain`; only `--execute` changes anything)");
+  add_hunt_step(inc);
+  inc.next_steps.push_back(
+      "Preserve evidence before deleting anything: pod logs and specs, node EBS snapshot "
+      "(the contain plan starts with these)");
+  if (!inc.gaps.empty())
+    inc.next_steps.push_back(
+        "Close the gaps in the evidence (collect the missing sources with "
+        "`eksir collect`) and re-run `eksir investigate` on the case");
+  if (s.entry_image)
+    inc.next_steps.push_back(fmt::format(
+        "The way in was a known vulnerability of {}: after containment, rebuild it on the "
+        "fixed versions ({}) and roll it out (`eksir plan CASE --phase eradicate "
+        "--rebuilt-image IMAGE=NEW`)",
+        s.entry_image->name, s.entry_image->attr("fixes")));
+}
+
+void add_next_steps(Incident& inc, const Shape& s, size_t counted) {
   if (counted && inc.severity >= Level::Medium) {
-    inc.next_steps.push_back(
-        "Contain: review and run `eksir plan CASE --phase contain` (dry run: `eksir respond CASE "
-        "--phase contain`; only `--execute` changes anything)");
-    std::vector<std::string> terms;
-    for (const auto& a : inc.affected) {
-      if (a.kind == "ip") terms.push_back(fmt::format("source.ip:\"{}\"", a.name));
-      if (a.kind == "access_key")
-        terms.push_back(fmt::format("aws.cloudtrail.user_identity.access_key_id:\"{}\"", a.name));
-    }
-    for (const auto& e : inc.entities)
-      if (e.kind == "k8s_user" && !e.name.empty() && e.name.rfind("system:", 0) != 0)
-        terms.push_back(fmt::format("user.name:\"{}\"", e.name));
-    if (!terms.empty()) {
-      if (terms.size() > 6) terms.resize(6);
-      inc.next_steps.push_back(fmt::format(
-          "Hunt for everything the attacker did, not only what rules flagged: `eksir hunt '{}' "
-          "EVIDENCE`",
-          fmt::join(terms, " or ")));
-    }
-    inc.next_steps.push_back(
-        "Preserve evidence before deleting anything: pod logs and specs, node EBS snapshot "
-        "(the contain plan starts with these)");
-    if (!inc.gaps.empty())
-      inc.next_steps.push_back(
-          "Close the gaps in the evidence (collect the missing sources with "
-          "`eksir collect`) and re-run `eksir investigate` on the case");
-    if (entry_image)
-      inc.next_steps.push_back(fmt::format(
-          "The way in was a known vulnerability of {}: after containment, rebuild it on the "
-          "fixed versions ({}) and roll it out (`eksir plan CASE --phase eradicate "
-          "--rebuilt-image IMAGE=NEW`)",
-          entry_image->name, entry_image->attr("fixes")));
-  } else if (!vulnerable_images.empty() && inc.severity == Level::Medium) {
+    add_response_steps(inc, s);
+  } else if (!s.vulnerable_images.empty() && inc.severity == Level::Medium) {
     inc.next_steps.push_back(
         "Patch: rebuild the vulnerable images on the fixed versions and roll them out — `eksir "
         "plan CASE --phase eradicate` lists the steps (give the rebuilt images with "
@@ -727,6 +790,22 @@ void describe(Incident& inc, const std::vector<const FindingFacts*>& group, cons
         "Confirm the likely-benign reasons with the owners named; close the "
         "case with `eksir case close CASE --reason ...`");
   }
+}
+
+void describe(Incident& inc, const std::vector<const FindingFacts*>& group, const Graph& g,
+              const CorrelationInput& in, const ScopeFacts* sc, const Implausibles& bad) {
+  Shape s = shape_of(inc, group);
+  type_and_title(inc, group, s);
+  inc.id = incident_id(inc, group, bad);
+  evidence_gaps(inc, group, in, sc, bad);
+  if (in.stats && in.stats->events == 0) {
+    undetermined(inc, in, s.cluster);
+    return;
+  }
+  // Summary and next steps.
+  size_t counted = counted_findings(group);
+  inc.summary = summary_of(inc, group, s, counted);
+  add_next_steps(inc, s, counted);
   (void)g;
 }
 
