@@ -14,6 +14,7 @@
 
 #include "event/native_paths.h"
 #include "incident/context.h"
+#include "incident/incident_parts.h"
 #include "incident/internal.h"
 #include "util/text.h"
 #include "util/time_math.h"
@@ -76,58 +77,6 @@ std::string sentence_of(const EventSummary& s, Source src) {
   if (!ok) out += " (" + s.outcome + ")";
   if (!s.source_ip.empty()) out += " from " + s.source_ip;
   return out;
-}
-
-bool affected_kind(const std::string& kind) {
-  static const std::set<std::string> kinds = {"cluster",
-                                              "node",
-                                              "instance",
-                                              "pod",
-                                              "workload",
-                                              "service_account",
-                                              "binding",
-                                              "role",
-                                              "secret",
-                                              "configmap",
-                                              "iam_user",
-                                              "iam_role",
-                                              "access_key",
-                                              "access_entry",
-                                              "security_group",
-                                              "image",
-                                              "ip",
-                                              "s3_bucket",
-                                              "cloudtrail_trail",
-                                              "aws_account",
-                                              "aws_auth_entry"};
-  return kinds.count(kind) > 0;
-}
-
-int kind_order(const std::string& k) {
-  static const std::vector<std::string> order = {"cluster",
-                                                 "cloudtrail_trail",
-                                                 "aws_account",
-                                                 "iam_user",
-                                                 "iam_role",
-                                                 "access_key",
-                                                 "ip",
-                                                 "k8s_user",
-                                                 "access_entry",
-                                                 "aws_auth_entry",
-                                                 "binding",
-                                                 "role",
-                                                 "service_account",
-                                                 "secret",
-                                                 "configmap",
-                                                 "s3_bucket",
-                                                 "workload",
-                                                 "pod",
-                                                 "image",
-                                                 "node",
-                                                 "instance",
-                                                 "security_group"};
-  auto it = std::find(order.begin(), order.end(), k);
-  return static_cast<int>(it - order.begin());
 }
 
 std::string hex6(std::string_view s) {
@@ -294,42 +243,6 @@ std::string_view tag_name(Tag t) {
   return "INCIDENT";
 }
 
-namespace {
-
-// The same activity done again: how many times, when (the earliest and the latest), and the
-// ids of those kept.
-struct Repeats {
-  uint64_t count = 0;
-  TimeNs from = kNoTime, until = kNoTime;
-  std::vector<std::string> also;
-  static Repeats of(const EventFacts& ef) {
-    return {ef.repeats, ef.repeats_from, ef.repeats_until, ef.also};
-  }
-  void widen(TimeNs t) {
-    if (t == kNoTime) return;
-    if (from == kNoTime || t < from) from = t;
-    if (until == kNoTime || t > until) until = t;
-  }
-};
-
-// Counts the repeats on the line that stands for them.
-void add_repeats(TimelineEntry& t, Repeats r) {
-  if (!r.count) return;
-  t.repeats = r.count;
-  // The first time is this record's own when the others all came after it.
-  t.from = r.from == kNoTime ? kNoTime : std::min(r.from, t.time);
-  t.until = r.until;
-  t.also = std::move(r.also);
-  if (t.from != kNoTime && t.from < t.time)
-    t.text += fmt::format(" — and {} more time{} between {} and {}", r.count,
-                          r.count == 1 ? "" : "s", format_time(t.from), format_time(t.until));
-  else
-    t.text += fmt::format(" — and {} more time{} until {}", r.count, r.count == 1 ? "" : "s",
-                          format_time(t.until));
-}
-
-}  // namespace
-
 std::string timeline_line(const TimelineEntry& e) {
   std::string t = format_time(e.time);
   // Whole seconds, as the documentation standard writes them.
@@ -340,13 +253,8 @@ std::string timeline_line(const TimelineEntry& e) {
 
 namespace {
 
-void build_incident(const std::vector<const FindingFacts*>& group, Graph& g,
-                    const CorrelationInput& in,
-                    const std::map<std::string, const EventFacts*>& binding_by_pod,
-                    const ScopeFacts* sc, const Implausibles& bad, Incident& inc,
-                    bool main_incident) {
-  const cluster::Policy& policy = *in.policy;
-  // Cluster and production-ness.
+// The cluster the incident is on: the graph's, with the region, account and ARN its entity holds.
+void cluster_of(Incident& inc, const Graph& g) {
   inc.cluster = g.cluster;
   if (const Entity* c = g.find("cluster:" + inc.cluster.name)) {
     if (c->attributes.count("region")) inc.cluster.region = c->attributes.at("region");
@@ -356,513 +264,109 @@ void build_incident(const std::vector<const FindingFacts*>& group, Graph& g,
   if (inc.cluster.arn.empty() && !inc.cluster.name.empty() && !inc.cluster.region.empty())
     inc.cluster.arn = fmt::format("arn:aws:eks:{}:{}:cluster/{}", inc.cluster.region,
                                   inc.cluster.account, inc.cluster.name);
-  bool non_production = false;
+}
+
+// Whether the incident is on production, by the policy's production clusters and namespaces, with
+// the assumptions made where the policy does not say. True only when the policy shows it is not.
+bool known_non_production(Incident& inc, const std::vector<const FindingFacts*>& group,
+                          const Graph& g, const CorrelationInput& in) {
+  const cluster::Policy& policy = *in.policy;
   if (!in.policy_given) {
     inc.assumptions.push_back(
         "no eksir.yaml given: every cluster and namespace is assumed production, and no CI/CD "
         "identity, admin principal, trusted CIDR or maintenance window is known, so no finding "
         "could be recognised as a likely false positive");
-  } else if (policy.production_clusters.empty() && policy.production_namespaces.empty()) {
+    return false;
+  }
+  if (policy.production_clusters.empty() && policy.production_namespaces.empty()) {
     inc.assumptions.push_back(
         "eksir.yaml names no production cluster: " +
         (inc.cluster.name.empty() ? std::string("the cluster") : inc.cluster.name) +
         " is assumed production");
-  } else {
-    bool prod = false;
-    for (const auto& p : policy.production_clusters)
-      if (!inc.cluster.name.empty() && cluster::policy_glob(p, inc.cluster.name)) prod = true;
-    if (!prod && !policy.production_namespaces.empty()) {
-      for (const FindingFacts* ff : group)
-        for (const auto& k : ff->entities)
-          if (const Entity* e = g.find(k))
-            for (const auto& p : policy.production_namespaces)
-              if (!e->ns.empty() && cluster::policy_glob(p, e->ns)) prod = true;
-    }
-    if (!prod && inc.cluster.name.empty()) {
-      prod = true;
-      inc.assumptions.push_back("the evidence names no cluster: assumed production");
-    }
-    inc.production = prod;
-    non_production = !prod;
+    return false;
   }
+  bool prod = false;
+  for (const auto& p : policy.production_clusters)
+    if (!inc.cluster.name.empty() && cluster::policy_glob(p, inc.cluster.name)) prod = true;
+  if (!prod && !policy.production_namespaces.empty()) {
+    for (const FindingFacts* ff : group)
+      for (const auto& k : ff->entities)
+        if (const Entity* e = g.find(k))
+          for (const auto& p : policy.production_namespaces)
+            if (!e->ns.empty() && cluster::policy_glob(p, e->ns)) prod = true;
+  }
+  if (!prod && inc.cluster.name.empty()) {
+    prod = true;
+    inc.assumptions.push_back("the evidence names no cluster: assumed production");
+  }
+  inc.production = prod;
+  return !prod;
+}
 
+// low.likely_false_positive, with the likely benign findings as its evidence.
+Criterion likely_false_positive(const Incident& inc) {
+  Criterion fp;
+  fp.id = "low.likely_false_positive";
+  fp.level = Level::Low;
+  fp.criterion = std::string(criterion_text(fp.id));
+  for (const auto& b : inc.likely_benign) {
+    Evidence e;
+    e.finding = b.finding;
+    e.rule = b.rule;
+    e.text = fmt::format("{}: {}", b.title, b.reason);
+    fp.evidence.push_back(std::move(e));
+  }
+  if (fp.evidence.empty()) {
+    Evidence e;
+    e.text = "no finding in the evidence";
+    fp.evidence.push_back(std::move(e));
+  }
+  return fp;
+}
+
+// The criteria met and the severity they give, the group's findings and those likely benign;
+// when no criterion counts, the incident is a likely false positive, Low. Returns how many
+// findings count (are not likely benign).
+size_t criteria_and_severity(Incident& inc, const std::vector<const FindingFacts*>& group,
+                             const Graph& g, const CorrelationInput& in, const ScopeFacts* sc,
+                             bool non_production) {
   inc.criteria = assess(group, g, non_production);
   if (sc) scope_criteria(*sc, g, in, group, inc.criteria);
   inc.severity = level_of(inc.criteria);
-  size_t benign = 0, counted = 0;
+  size_t counted = 0;
   for (const FindingFacts* ff : group) {
     inc.findings.push_back(ff->finding->id);
-    if (ff->benign) {
-      ++benign;
+    if (ff->benign)
       inc.likely_benign.push_back(*ff->benign);
-    } else {
+    else
       ++counted;
-    }
   }
   bool any_counted = std::any_of(inc.criteria.begin(), inc.criteria.end(),
                                  [](const Criterion& c) { return !c.likely_benign; });
   if (!any_counted) {
-    Criterion fp;
-    fp.id = "low.likely_false_positive";
-    fp.level = Level::Low;
-    fp.criterion = std::string(criterion_text(fp.id));
-    for (const auto& b : inc.likely_benign) {
-      Evidence e;
-      e.finding = b.finding;
-      e.rule = b.rule;
-      e.text = fmt::format("{}: {}", b.title, b.reason);
-      fp.evidence.push_back(std::move(e));
-    }
-    if (fp.evidence.empty()) {
-      Evidence e;
-      e.text = "no finding in the evidence";
-      fp.evidence.push_back(std::move(e));
-    }
-    inc.criteria.insert(inc.criteria.begin(), std::move(fp));
+    inc.criteria.insert(inc.criteria.begin(), likely_false_positive(inc));
     inc.severity = Level::Low;
   }
+  return counted;
+}
 
-  // Scope: every entity the group's findings name, then one hop to where pods ran and what
-  // keys belong to.
-  std::map<std::string, std::vector<std::string>> why_findings;  // key → finding ids
-  std::map<std::string, std::set<std::string>> why_titles;
-  for (const FindingFacts* ff : group) {
-    if (ff->benign) continue;
-    for (const auto& k : ff->entities) {
-      auto& v = why_findings[k];
-      if (std::find(v.begin(), v.end(), ff->finding->id) == v.end()) v.push_back(ff->finding->id);
-      why_titles[k].insert(ff->finding->title);
-    }
-  }
-  std::map<std::string, std::string> scope;  // key → why
-  auto titles = [&](const std::string& k) {
-    const auto& t = why_titles[k];
-    std::vector<std::string> v(t.begin(), t.end());
-    if (v.size() > 3) {
-      size_t more = v.size() - 3;
-      v.resize(3);
-      v.push_back(fmt::format("{} more", more));
-    }
-    return fmt::format("{}", fmt::join(v, "; "));
-  };
-  for (const auto& [k, ids] : why_findings) {
-    const Entity* e = g.find(k);
-    if (!e || !affected_kind(e->kind)) continue;
-    if (e->kind == "ip")
-      scope[k] = fmt::format("source address of flagged activity: {}", titles(k));
-    else
-      scope[k] = fmt::format("named by {} finding{}: {}", ids.size(), ids.size() == 1 ? "" : "s",
-                             titles(k));
-  }
-  // What the scope pulled in: the credentials, addresses and principals the attacker's records
-  // used, and what they created, changed or read — each with the record that shows it.
-  std::map<std::string, std::pair<std::string, const EventFacts*>> used_by_attacker;
-  if (sc) {
-    ScopeContext hub_ctx;
-    hub_ctx.policy = in.policy;
-    hub_ctx.account = inc.cluster.account;
-    auto cite = [](const EventFacts& ef) {
-      return fmt::format("{}:{}", ef.event->file.substr(ef.event->file.rfind('/') + 1),
-                         ef.event->line);
-    };
-    auto read_only = [](const EventFacts& ef) {
-      const std::string& v = ef.entities.verb;
-      return v == "get" || v == "list" || v == "watch" || v.rfind("Describe", 0) == 0 ||
-             v.rfind("Get", 0) == 0 || v.rfind("List", 0) == 0 || v.rfind("Head", 0) == 0;
-    };
-    for (const auto& [ef, pulled] : sc->pulled) {
-      // ef by an init-capture: clang before 16 cannot capture a structured binding.
-      auto consider = [&, ef = ef](const std::string& k, bool acted) {
-        // Named by a finding already: only what the attacker did with it is added.
-        if (scope.count(k)) {
-          if (acted && !sc->result.seeds.count(k) && !used_by_attacker.count(k))
-            used_by_attacker[k] = {"used", ef};
-          return;
-        }
-        const Entity* e = g.find(k);
-        if (!e || !affected_kind(e->kind)) return;
-        if (!hub_reason(k, hub_ctx).empty() && e->kind != "node" && e->kind != "instance") return;
-        // Reading an object does not touch it, except where reading is the harm: secrets,
-        // configuration, stored objects.
-        if (!acted && read_only(*ef) && e->kind != "secret" && e->kind != "configmap" &&
-            e->kind != "s3_bucket")
-          return;
-        if ((e->kind == "node" || e->kind == "instance") &&
-            (acted || read_only(*ef) || !ef->pod_binding))
-          return;
-        auto seed = sc->result.seeds.find(k);
-        if (seed != sc->result.seeds.end()) {
-          scope[k] = fmt::format("{} [{}]", seed->second.why, cite(*ef));
-        } else if (acted) {
-          scope[k] = fmt::format("used by the attacker: {} [{}]", ef->sentence, cite(*ef));
-          used_by_attacker[k] = {"used", ef};
-        } else {
-          scope[k] = fmt::format("{} by the attacker: {} [{}]",
-                                 read_only(*ef) ? "read" : "acted on", ef->sentence, cite(*ef));
-          used_by_attacker[k] = {read_only(*ef) ? "read" : "acted on", ef};
-        }
-      };
-      if (!pulled.by_attacker) {
-        // The machinery acting for the attacker's objects names only where their pods ran.
-        if (ef->pod_binding)
-          for (const auto& k : ef->entities.targets)
-            if (k.rfind("node:", 0) == 0) consider(k, false);
-        continue;
-      }
-      if (ef->event->source == Source::K8sAudit || ef->event->source == Source::CloudTrail) {
-        for (const auto& k : ef->entities.actors) consider(k, true);
-        if (!ef->entities.source_ip.empty()) consider("ip:" + ef->entities.source_ip, true);
-      }
-      for (const auto& k : ef->entities.targets) consider(k, false);
-    }
-    // Everything the attacker created or was handed, though no record of its use was pulled.
-    for (const auto& [k, seed] : sc->result.seeds) {
-      if (scope.count(k) || !seed.owned) continue;
-      const Entity* e = g.find(k);
-      if (!e || !affected_kind(e->kind)) continue;
-      scope[k] = seed.why;
-    }
-  }
-  // One hop from what is in scope: where pods ran, whose keys they are, who a binding grants;
-  // and down the ownership chain of a workload (CronJob → Job → Pod), as far as it goes.
-  std::vector<std::string> work;
-  for (const auto& [k, why] : scope) work.push_back(k);
-  while (!work.empty()) {
-    std::string k = std::move(work.back());
-    work.pop_back();
-    const Entity* e = g.find(k);
-    if (!e) continue;
-    for (const auto& [other, link] : g.neighbours(k)) {
-      const Entity* o = g.find(other);
-      if (!o || scope.count(other) || !affected_kind(o->kind)) continue;
-      bool hop = false;
-      if (e->kind == "pod" && link->from == k &&
-          (o->kind == "node" || (o->kind == "service_account" && o->name != "default")))
-        hop = true;
-      if (e->kind == "access_key" && (o->kind == "iam_user" || o->kind == "iam_role")) hop = true;
-      if (e->kind == "binding" && o->kind == "service_account") hop = true;
-      if (e->kind == "pod" && o->kind == "ip" && link->relation == "connected to") hop = true;
-      bool owned = e->kind == "workload" && link->to == k && link->relation == "owned by" &&
-                   (o->kind == "pod" || o->kind == "workload") &&
-                   ((sc && sc->result.seeds.count(k)) || why_findings.count(k));
-      if (hop) scope[other] = fmt::format("{} {} {}", display(*e), link->relation, display(*o));
-      if (owned) {
-        scope[other] =
-            fmt::format("{} is owned by {} {}", display(*o),
-                        e->attributes.count("kind") ? e->attributes.at("kind") : "", display(*e));
-        work.push_back(other);
-      }
-    }
-  }
-  // Nodes bring their instances.
-  std::vector<std::string> nodes;
-  for (const auto& [k, why] : scope)
-    if (k.rfind("node:", 0) == 0) nodes.push_back(k);
-  for (const auto& k : nodes)
-    for (const auto& [other, link] : g.neighbours(k))
-      if (other.rfind("instance:", 0) == 0 && !scope.count(other))
-        scope[other] = fmt::format("EC2 instance of node {}", g.find(k)->name);
-  if (!inc.cluster.name.empty() && !scope.count("cluster:" + inc.cluster.name) && counted)
-    scope["cluster:" + inc.cluster.name] = "the cluster the activity targeted";
-
-  for (const auto& [k, why] : scope) {
-    const Entity* e = g.find(k);
-    if (!e) continue;
-    Affected a;
-    a.kind = e->kind;
-    a.name = e->name;
-    a.ns = e->ns;
-    a.id = e->id;
-    a.why = why;
-    a.attributes = e->attributes;
-    a.labels = e->labels;
-    if (why_findings.count(k)) a.findings = why_findings[k];
-    // What the attacker did with it, for the planner: only what the attacker created may be
-    // deleted; a changed thing is put back; a used credential is revoked.
-    if (auto u = used_by_attacker.find(k); u != used_by_attacker.end()) {
-      a.attributes["attacker"] = u->second.first;
-      a.attributes["attacker_record"] =
-          fmt::format("{}:{}", u->second.second->event->file, u->second.second->event->line);
-      a.attributes["attacker_time"] = format_time(u->second.second->event->time);
-    }
-    if (sc) {
-      auto seed = sc->result.seeds.find(k);
-      if (seed != sc->result.seeds.end()) {
-        a.attributes["attacker"] = seed->second.role;
-        if (seed->second.record >= 0)
-          for (const auto& [ef, pulled] : sc->pulled)
-            if (ef->record == seed->second.record) {
-              a.attributes["attacker_record"] =
-                  fmt::format("{}:{}", ef->event->file, ef->event->line);
-              a.attributes["attacker_time"] = format_time(ef->event->time);
-              break;
-            }
-      }
-    }
-    if (a.kind == "iam_role" || a.kind == "iam_user") {
-      // arn:aws:iam::ACCOUNT:role/x — the account that owns it, and so the one that can act.
-      std::string arn = a.id;
-      size_t c4 = 0;
-      for (int i = 0; i < 4 && c4 != std::string::npos; ++i) c4 = arn.find(':', c4 + 1);
-      size_t c5 = c4 == std::string::npos ? c4 : arn.find(':', c4 + 1);
-      if (c5 != std::string::npos) a.attributes["account"] = arn.substr(c4 + 1, c5 - c4 - 1);
-    }
-    if (a.kind == "cluster") {
-      a.attributes["region"] = inc.cluster.region;
-      a.attributes["account"] = inc.cluster.account;
-      if (!inc.cluster.arn.empty()) a.attributes["arn"] = inc.cluster.arn;
-    }
-    if (a.kind == "service_account") {
-      std::vector<std::string> pods;
-      for (const auto& [other, link] : g.neighbours(k))
-        if (other.rfind("pod:", 0) == 0 && link->relation == "runs as")
-          pods.push_back(other.substr(4));
-      std::sort(pods.begin(), pods.end());
-      if (!pods.empty()) a.attributes["pods"] = fmt::format("{}", fmt::join(pods, ","));
-    }
-    inc.affected.push_back(std::move(a));
-  }
-  if (sc) {
-    // The exact aws-auth entries the attacker's writes added, with the write that added them.
-    for (const auto& [entry, rec] : sc->result.aws_auth_added) {
-      std::vector<std::string> parts;
-      std::string_view e = entry;
-      for (size_t bar; (bar = e.find('|')) != std::string_view::npos && parts.size() < 3;
-           e.remove_prefix(bar + 1))
-        parts.emplace_back(e.substr(0, bar));
-      parts.emplace_back(e);
-      if (parts.size() < 4) continue;
-      const EventFacts* by = nullptr;
-      for (const auto& [ef, pulled] : sc->pulled)
-        if (ef->record == static_cast<long>(rec)) by = ef;
-      Affected a;
-      a.kind = "aws_auth_entry";
-      a.name = parts[1];
-      a.ns = "kube-system";
-      a.id = entry;
-      a.why = by ? fmt::format("added to kube-system/aws-auth by the attacker: {} [{}:{}]",
-                               by->sentence, by->event->file.substr(by->event->file.rfind('/') + 1),
-                               by->event->line)
-                 : "added to kube-system/aws-auth by the attacker";
-      a.attributes["map"] = parts[0] == "user" ? "mapUsers" : "mapRoles";
-      a.attributes["arn"] = parts[1];
-      a.attributes["username"] = parts[2];
-      a.attributes["groups"] = parts[3];
-      if (by) {
-        a.attributes["file"] = by->event->file;
-        a.attributes["line"] = std::to_string(by->event->line);
-        a.attributes["event_id"] = by->event_id;
-        a.attributes["time"] = format_time(by->event->time);
-      }
-      inc.affected.push_back(std::move(a));
-    }
-    for (const auto& [k, why] : sc->result.not_expanded)
-      inc.not_expanded.emplace_back(key_display(k), why);
-    for (const auto& n : sc->result.notes) inc.assumptions.push_back(n);
-  }
-  // The images its workloads run, with what scanners report; with nothing counted, the images of
-  // every workload known (the incident is then about them).
-  assess_images(inc, group, g, in, main_incident && counted == 0);
-  std::stable_sort(inc.affected.begin(), inc.affected.end(),
-                   [](const Affected& a, const Affected& b) {
-                     int ka = kind_order(a.kind), kb = kind_order(b.kind);
-                     if (ka != kb) return ka < kb;
-                     return std::tie(a.ns, a.name) < std::tie(b.ns, b.name);
-                   });
-  inc.metrics.affected_resources = inc.affected.size();
-
-  // Entities and links of the incident (for the graph in the report).
+// Entities and links of the incident (for the graph in the report): its scope and the findings'
+// actors.
+void incident_graph(Incident& inc, const std::vector<const FindingFacts*>& group, const Graph& g,
+                    const IncidentScope& scope) {
   std::set<std::string> ek;
-  for (const auto& [k, why] : scope) ek.insert(k);
+  for (const auto& [k, why] : scope.why) ek.insert(k);
   for (const FindingFacts* ff : group)
     for (const auto& k : ff->actors) ek.insert(k);
   for (const auto& k : ek)
     if (const Entity* e = g.find(k)) inc.entities.push_back(*e);
   for (const auto& l : g.links)
     if (ek.count(l.from) && ek.count(l.to)) inc.links.push_back(l);
+}
 
-  // Timeline: one line per event behind the group's findings.
-  std::map<const EventFacts*, std::vector<const FindingFacts*>> by_event;
-  for (const FindingFacts* ff : group)
-    for (const auto* e : ff->events) by_event[e].push_back(ff);
-  struct Fold {
-    TimelineEntry line;
-    std::vector<const EventFacts*> members;
-  };
-  std::vector<Fold> folds;
-  std::unordered_map<std::string, size_t> same_line;
-  for (const auto& [ef, ffs] : by_event) {
-    std::vector<std::string> rule_titles;
-    bool all_benign = true;
-    const FindingFacts* top = ffs.front();
-    for (const auto* ff : ffs) {
-      if (std::find(rule_titles.begin(), rule_titles.end(), ff->finding->title) ==
-          rule_titles.end())
-        rule_titles.push_back(ff->finding->title);
-      if (!ff->benign) all_benign = false;
-      if (ff->finding->severity > top->finding->severity) top = ff;
-    }
-    TimelineEntry t;
-    t.source = std::string(source_label(ef->event->source));
-    t.evidence.finding = top->finding->id;
-    t.evidence.rule = top->finding->rule_id;
-    t.evidence.file = ef->event->file;
-    t.evidence.line = ef->event->line;
-    t.evidence.record = ef->event->record;
-    t.evidence.event_id = ef->event_id;
-    t.evidence.source = t.source;
-    t.confidence = confidence_of(*top->finding, all_benign);
-    t.informational = top->finding->severity == detect::Severity::Info;
-    std::string suffix = all_benign ? " — likely benign: " + top->benign->reason : "";
-    if (top->alert) {
-      t.tag = Tag::Detection;
-      t.time = ef->detected != kNoTime ? ef->detected : ef->event->time;
-      t.text = fmt::format("{}: {}{}{}", t.source, top->finding->title,
-                           ef->summary.target.empty() ? "" : " — " + ef->summary.target, suffix);
-      t.evidence.time = t.time;
-      inc.timeline.push_back(t);
-      if (ef->first_seen != kNoTime && ef->first_seen < t.time) {
-        TimelineEntry a = t;
-        a.tag = Tag::Incident;
-        a.time = ef->first_seen;
-        a.text =
-            fmt::format("activity {} later reported ({}){}", t.source, top->finding->title, suffix);
-        a.evidence.time = a.time;
-        inc.timeline.push_back(std::move(a));
-      }
-      if (ef->last_seen != kNoTime && ef->first_seen != kNoTime && ef->last_seen > ef->first_seen) {
-        // The activity went on until GuardDuty last saw it.
-        TimelineEntry a = t;
-        a.tag = Tag::Incident;
-        a.time = ef->last_seen;
-        a.text = fmt::format("activity {} reported still going on ({}){}", t.source,
-                             top->finding->title, suffix);
-        a.evidence.time = a.time;
-        inc.timeline.push_back(std::move(a));
-      }
-      continue;
-    }
-    t.tag = Tag::Incident;
-    if (rule_titles.size() > 4) {
-      size_t more = rule_titles.size() - 4;
-      rule_titles.resize(4);
-      rule_titles.push_back(fmt::format("{} more", more));
-    }
-    t.text = fmt::format("{} — {}{}", ef->sentence, fmt::join(rule_titles, "; "), suffix);
-    // Records that would read the same line (the same call again, cited by the same finding) are
-    // one line, counted.
-    std::string key = fmt::format("{}\x1f{}\x1f{}\x1f{:d}", t.text, t.evidence.finding,
-                                  t.confidence, t.informational);
-    auto [it, fresh] = same_line.try_emplace(std::move(key), folds.size());
-    if (fresh) folds.push_back({std::move(t), {}});
-    folds[it->second].members.push_back(ef);
-  }
-  for (auto& fold : folds) {
-    // Shown at its earliest record; the others, and the same call again past the records the
-    // findings cite (the main incident's scope counts those), are its repeats.
-    const EventFacts* rep = *std::min_element(
-        fold.members.begin(), fold.members.end(), [](const EventFacts* a, const EventFacts* b) {
-          return std::tie(a->event->time, a->event->file, a->event->line, a->event->record) <
-                 std::tie(b->event->time, b->event->file, b->event->line, b->event->record);
-        });
-    TimelineEntry& t = fold.line;
-    t.time = rep->event->time;
-    t.evidence.time = t.time;
-    t.evidence.file = rep->event->file;
-    t.evidence.line = rep->event->line;
-    t.evidence.record = rep->event->record;
-    t.evidence.event_id = rep->event_id;
-    Repeats r;
-    std::set<std::string> also;
-    for (const EventFacts* m : fold.members) {
-      if (m != rep) {
-        r.count += 1;
-        r.widen(m->event->time);
-        if (!m->event_id.empty()) also.insert(m->event_id);
-      }
-      if (!sc || !m->repeats) continue;
-      r.count += m->repeats;
-      r.widen(m->repeats_from);
-      r.widen(m->repeats_until);
-      also.insert(m->also.begin(), m->also.end());
-    }
-    also.erase(rep->event_id);
-    r.also.assign(also.begin(), std::next(also.begin(), std::min(also.size(), kMaxAlsoIds)));
-    add_repeats(t, r);
-    inc.timeline.push_back(std::move(t));
-  }
-  // The records the scope pulled in that no finding of the incident cites.
-  if (sc) {
-    std::set<const EventFacts*> seen;
-    for (const auto& [ef, ffs] : by_event) seen.insert(ef);
-    for (const auto& [ef, pulled] : sc->pulled) {
-      if (!seen.insert(ef).second || ef->pod_binding || !ef->event) continue;
-      Source src = ef->event->source;
-      if (src != Source::CloudTrail && src != Source::K8sAudit) continue;
-      TimelineEntry t;
-      t.tag = Tag::Incident;
-      t.time = ef->event->time;
-      t.source = std::string(source_label(src));
-      t.confidence = "Medium";
-      // A kept event is one a rule matched, past the records its finding cites.
-      if (!ef->matched)
-        t.text = fmt::format("{} — no rule fired; {}", ef->sentence, pulled.why);
-      else if (ef->matched->empty())
-        t.text = fmt::format("{} — a rule matched it (not among the records its finding cites); {}",
-                             ef->sentence, pulled.why);
-      else
-        t.text = fmt::format("{} — {} (not among the records its finding cites); {}", ef->sentence,
-                             *ef->matched, pulled.why);
-      add_repeats(t, Repeats::of(*ef));
-      t.evidence.file = ef->event->file;
-      t.evidence.line = ef->event->line;
-      t.evidence.record = ef->event->record;
-      t.evidence.event_id = ef->event_id;
-      t.evidence.source = t.source;
-      t.evidence.time = t.time;
-      t.evidence.text = pulled.why;
-      inc.timeline.push_back(std::move(t));
-    }
-  }
-  // Where the affected pods were scheduled.
-  for (const auto& a : inc.affected) {
-    if (a.kind != "pod") continue;
-    auto it = binding_by_pod.find(a.ns + "/" + a.name);
-    if (it == binding_by_pod.end()) continue;
-    const EventFacts* ef = it->second;
-    TimelineEntry t;
-    t.tag = Tag::Incident;
-    t.time = ef->event->time;
-    t.source = std::string(source_label(ef->event->source));
-    t.confidence = "High";
-    t.text = fmt::format("pod {}/{} scheduled on node {}", a.ns, a.name,
-                         a.attributes.count("node") ? a.attributes.at("node") : "?");
-    // A pod the attacker did not make (a replica they exec into) was placed by its owner: where
-    // it ran, not a step of the attack, and no bound of the attack's window.
-    if (sc) {
-      auto seed = sc->result.seeds.find("pod:" + a.ns + "/" + a.name);
-      if (seed == sc->result.seeds.end() || seed->second.role != "created") {
-        t.informational = true;
-        t.text += " (where it ran: not made by the attacker)";
-      }
-    }
-    t.evidence.file = ef->event->file;
-    t.evidence.line = ef->event->line;
-    t.evidence.record = ef->event->record;
-    t.evidence.event_id = ef->event_id;
-    t.evidence.source = t.source;
-    t.evidence.time = t.time;
-    inc.timeline.push_back(std::move(t));
-  }
-  // Ties broken by the text, so that the order does not depend on where the records came from
-  // (files or a store).
-  std::stable_sort(inc.timeline.begin(), inc.timeline.end(),
-                   [](const TimelineEntry& a, const TimelineEntry& b) {
-                     if (a.time != b.time) return a.time < b.time;
-                     if (a.tag != b.tag) return a.tag < b.tag;
-                     return a.text < b.text;
-                   });
-
+// The metrics of the timeline: the first and last malicious event, the first detection; lines at
+// implausible times are marked and left out.
+void timeline_metrics(Incident& inc, const Implausibles& bad) {
   for (auto& t : inc.timeline) {
     t.implausible_time = implausible(bad, t.time);
     if (t.implausible_time) {
@@ -885,134 +389,184 @@ void build_incident(const std::vector<const FindingFacts*>& group, Graph& g,
   }
 }
 
-void describe(Incident& inc, const std::vector<const FindingFacts*>& group, const Graph& g,
-              const CorrelationInput& in, const ScopeFacts* sc, const Implausibles& bad) {
-  // Entry point and type from the scope.
+void build_incident(const std::vector<const FindingFacts*>& group, Graph& g,
+                    const CorrelationInput& in,
+                    const std::map<std::string, const EventFacts*>& binding_by_pod,
+                    const ScopeFacts* sc, const Implausibles& bad, Incident& inc,
+                    bool main_incident) {
+  cluster_of(inc, g);
+  bool non_production = known_non_production(inc, group, g, in);
+  size_t counted = criteria_and_severity(inc, group, g, in, sc, non_production);
+  // Scope: every entity the group's findings name, then one hop to where pods ran and what
+  // keys belong to.
+  IncidentScope scope = affected_scope(inc, group, g, in, sc, counted);
+  // The images its workloads run, with what scanners report; with nothing counted, the images of
+  // every workload known (the incident is then about them).
+  assess_images(inc, group, g, in, main_incident && counted == 0);
+  sort_affected(inc);
+  inc.metrics.affected_resources = inc.affected.size();
+  incident_graph(inc, group, g, scope);
+  build_timeline(inc, group, binding_by_pod, sc);
+  timeline_metrics(inc, bad);
+}
+
+// What the incident's type, title and advice turn on: its entry point (an access key and its user
+// named by findings, a pod a runtime alert names), the source addresses, whether cluster-admin
+// was gained, the vulnerable images and the one a workload was exploited through.
+struct Shape {
   const Affected* key = nullptr;
   const Affected* user = nullptr;
   const Affected* pod = nullptr;
   std::vector<std::string> ips;
+  bool admin = false;
+  std::string cluster;
+  const Affected* entry_image = nullptr;
+  std::vector<const Affected*> vulnerable_images;
+};
+
+Shape shape_of(const Incident& inc, const std::vector<const FindingFacts*>& group) {
+  // Entry point and type from the scope.
+  Shape s;
   for (const auto& a : inc.affected) {
-    if (a.kind == "access_key" && !key && !a.findings.empty()) key = &a;
-    if ((a.kind == "iam_user" || a.kind == "iam_role") && !user && !a.findings.empty()) user = &a;
+    if (a.kind == "access_key" && !s.key && !a.findings.empty()) s.key = &a;
+    if ((a.kind == "iam_user" || a.kind == "iam_role") && !s.user && !a.findings.empty())
+      s.user = &a;
     if (a.kind == "pod" && !a.findings.empty()) {
       bool runtime = false;
       for (const FindingFacts* ff : group)
         if (ff->alert && !ff->benign &&
             std::find(a.findings.begin(), a.findings.end(), ff->finding->id) != a.findings.end())
           runtime = true;
-      if (runtime && !pod) pod = &a;
+      if (runtime && !s.pod) s.pod = &a;
     }
-    if (a.kind == "ip") ips.push_back(a.name);
+    if (a.kind == "ip") s.ips.push_back(a.name);
   }
-  bool admin = false;
   for (const auto& c : inc.criteria)
-    if (c.id == "critical.cluster_admin" && !c.likely_benign) admin = true;
-  std::string cluster = inc.cluster.name.empty() ? "the cluster" : inc.cluster.name;
+    if (c.id == "critical.cluster_admin" && !c.likely_benign) s.admin = true;
+  s.cluster = inc.cluster.name.empty() ? "the cluster" : inc.cluster.name;
   // The image a workload was exploited through, and the vulnerable images of the incident.
-  const Affected* entry_image = nullptr;
-  std::vector<const Affected*> vulnerable_images;
   for (const auto& a : inc.affected)
     if (a.kind == "image" && !a.attr("vulnerabilities").empty()) {
-      vulnerable_images.push_back(&a);
-      if (a.attr("exploited") == "true" && !entry_image) entry_image = &a;
+      s.vulnerable_images.push_back(&a);
+      if (a.attr("exploited") == "true" && !s.entry_image) s.entry_image = &a;
     }
+  return s;
+}
+
+// " through CVE-… (package)": the vulnerability with a public exploit a workload was exploited
+// through, and the package its fix names.
+std::string exploited_through(const Affected& entry_image) {
+  std::string cve = entry_image.attr("exploit_available");
+  cve = cve.substr(0, cve.find(','));
+  std::string fixes = entry_image.attr("fixes");
+  std::string package;
+  for (std::string_view f = fixes; !f.empty();) {
+    std::string_view part = f.substr(0, f.find("; "));
+    if (part.find(cve) != std::string_view::npos)
+      package = std::string(part.substr(0, part.find(' ')));
+    f = f.find("; ") == std::string_view::npos ? std::string_view() : f.substr(f.find("; ") + 2);
+  }
+  return fmt::format(" through {}{}", cve, package.empty() ? "" : " (" + package + ")");
+}
+
+// "CI/CD deployments, autoscaling": the kinds of expected activity the likely benign findings are.
+std::vector<std::string> expected_activity(const Incident& inc) {
+  std::set<std::string> kinds;
+  for (const auto& b : inc.likely_benign) kinds.insert(b.kind);
+  std::vector<std::string> words;
+  for (const auto& k : kinds)
+    words.push_back(k == "cicd"          ? "CI/CD deployments"
+                    : k == "maintenance" ? "administrative maintenance"
+                    : k == "autoscaling" ? "autoscaling"
+                    : k == "expected"    ? "node agents"
+                                         : k);
+  return words;
+}
+
+// The incident's type and title, by what it turns on.
+void type_and_title(Incident& inc, const std::vector<const FindingFacts*>& group, const Shape& s) {
   bool none_counted = std::all_of(group.begin(), group.end(),
                                   [](const FindingFacts* ff) { return ff->benign.has_value(); });
-  if (none_counted && !vulnerable_images.empty() && inc.severity == Level::Medium) {
+  if (none_counted && !s.vulnerable_images.empty() && inc.severity == Level::Medium) {
     inc.type = "Vulnerable components";
     inc.title = fmt::format(
         "{} running image{} with {} vulnerabilities on {}, not exploited in the evidence",
-        vulnerable_images.size(), vulnerable_images.size() == 1 ? "" : "s",
-        std::any_of(vulnerable_images.begin(), vulnerable_images.end(),
+        s.vulnerable_images.size(), s.vulnerable_images.size() == 1 ? "" : "s",
+        std::any_of(s.vulnerable_images.begin(), s.vulnerable_images.end(),
                     [](const Affected* a) { return a->attr("max_severity") == "CRITICAL"; })
             ? "critical"
             : "high-severity",
-        cluster);
+        s.cluster);
   } else if (inc.severity == Level::Low && !inc.likely_benign.empty() &&
              std::all_of(inc.criteria.begin(), inc.criteria.end(), [](const Criterion& c) {
                return c.likely_benign || c.id == "low.likely_false_positive";
              })) {
     inc.type = "Likely false positive";
-    std::set<std::string> kinds;
-    for (const auto& b : inc.likely_benign) kinds.insert(b.kind);
-    std::vector<std::string> words;
-    for (const auto& k : kinds)
-      words.push_back(k == "cicd"          ? "CI/CD deployments"
-                      : k == "maintenance" ? "administrative maintenance"
-                      : k == "autoscaling" ? "autoscaling"
-                      : k == "expected"    ? "node agents"
-                                           : k);
-    inc.title = fmt::format("Expected activity on {}: {}", cluster, fmt::join(words, ", "));
-  } else if (key && user) {
+    inc.title = fmt::format("Expected activity on {}: {}", s.cluster,
+                            fmt::join(expected_activity(inc), ", "));
+  } else if (s.key && s.user) {
     inc.type = "Credential compromise";
-    inc.title = fmt::format("IAM access key {} of {} used {}{} on {}", key->name, user->name,
-                            ips.empty() ? "" : "from " + ips.front() + " ",
-                            admin ? "to gain cluster-admin" : "for suspicious activity", cluster);
-  } else if (pod && inc.severity >= Level::High) {
+    inc.title =
+        fmt::format("IAM access key {} of {} used {}{} on {}", s.key->name, s.user->name,
+                    s.ips.empty() ? "" : "from " + s.ips.front() + " ",
+                    s.admin ? "to gain cluster-admin" : "for suspicious activity", s.cluster);
+  } else if (s.pod && inc.severity >= Level::High) {
     inc.type = "Workload compromise";
-    std::set<std::string> what;
-    for (const FindingFacts* ff : group)
-      if (ff->alert && !ff->benign && what.size() < 3) what.insert(ff->finding->title);
-    inc.title = fmt::format("Compromised pod {}/{} on {}", pod->ns, pod->name, cluster);
-    if (entry_image) {
-      std::string cve = entry_image->attr("exploit_available");
-      cve = cve.substr(0, cve.find(','));
-      std::string fixes = entry_image->attr("fixes");
-      std::string package;
-      for (std::string_view f = fixes; !f.empty();) {
-        std::string_view part = f.substr(0, f.find("; "));
-        if (part.find(cve) != std::string_view::npos)
-          package = std::string(part.substr(0, part.find(' ')));
-        f = f.find("; ") == std::string_view::npos ? std::string_view()
-                                                   : f.substr(f.find("; ") + 2);
-      }
-      inc.title += fmt::format(" through {}{}", cve, package.empty() ? "" : " (" + package + ")");
-    }
-  } else if (user) {
-    inc.type = admin ? "Privilege escalation" : "Suspicious activity";
+    inc.title = fmt::format("Compromised pod {}/{} on {}", s.pod->ns, s.pod->name, s.cluster);
+    if (s.entry_image) inc.title += exploited_through(*s.entry_image);
+  } else if (s.user) {
+    inc.type = s.admin ? "Privilege escalation" : "Suspicious activity";
     inc.title =
         fmt::format("{} by {} on {}",
                     inc.criteria.empty() ? "Suspicious activity" : inc.criteria.front().criterion,
-                    user->name, cluster);
+                    s.user->name, s.cluster);
   } else {
     inc.type = "Suspicious activity";
     const detect::Finding* top = nullptr;
     for (const FindingFacts* ff : group)
       if (!top || ff->finding->severity > top->severity) top = ff->finding;
-    inc.title = top ? fmt::format("{} on {}", top->title, cluster) : "No finding";
+    inc.title = top ? fmt::format("{} on {}", top->title, s.cluster) : "No finding";
   }
+}
 
+// INC-date-hash: the date of the first malicious event (or of the first sight of a finding before
+// it), and a hash of the cluster and the title.
+std::string incident_id(const Incident& inc, const std::vector<const FindingFacts*>& group,
+                        const Implausibles& bad) {
   TimeNs first = inc.metrics.first_malicious;
   for (const FindingFacts* ff : group) {
     TimeNs seen = ff->finding->first_seen;
     if (seen != kNoTime && !implausible(bad, seen) && (first == kNoTime || seen < first))
       first = seen;
   }
-  inc.id = fmt::format("INC-{}-{}", date_of(first != kNoTime ? first : 0),
-                       hex6(inc.cluster.name + "|" + inc.title));
+  return fmt::format("INC-{}-{}", date_of(first != kNoTime ? first : 0),
+                     hex6(inc.cluster.name + "|" + inc.title));
+}
 
-  // Gaps in the evidence.
-  if (in.stats) {
-    const auto& by = in.stats->events_by_source;
-    auto count = [&](Source s) {
-      auto it = by.find(s);
-      return it == by.end() ? uint64_t{0} : it->second;
-    };
-    if (!count(Source::CloudTrail))
-      inc.gaps.push_back(
-          "no CloudTrail events in the evidence: the AWS side (IAM, EKS, EC2 API "
-          "calls) is not seen");
-    if (!count(Source::K8sAudit))
-      inc.gaps.push_back(
-          "no Kubernetes audit events in the evidence: what was done inside the "
-          "cluster is not seen (is control-plane audit logging enabled?)");
-    if (!count(Source::GuardDuty)) inc.gaps.push_back("no GuardDuty findings in the evidence");
-    if (!count(Source::Falco) && !count(Source::Ocsf))
-      inc.gaps.push_back(
-          "no runtime alerts (Falco, EDR) in the evidence: process and network "
-          "activity inside containers is not seen");
-  }
+// The sources the evidence holds no event of.
+void source_gaps(Incident& inc, const sources::ScanStats& stats) {
+  const auto& by = stats.events_by_source;
+  auto count = [&](Source s) {
+    auto it = by.find(s);
+    return it == by.end() ? uint64_t{0} : it->second;
+  };
+  if (!count(Source::CloudTrail))
+    inc.gaps.push_back(
+        "no CloudTrail events in the evidence: the AWS side (IAM, EKS, EC2 API "
+        "calls) is not seen");
+  if (!count(Source::K8sAudit))
+    inc.gaps.push_back(
+        "no Kubernetes audit events in the evidence: what was done inside the "
+        "cluster is not seen (is control-plane audit logging enabled?)");
+  if (!count(Source::GuardDuty)) inc.gaps.push_back("no GuardDuty findings in the evidence");
+  if (!count(Source::Falco) && !count(Source::Ocsf))
+    inc.gaps.push_back(
+        "no runtime alerts (Falco, EDR) in the evidence: process and network "
+        "activity inside containers is not seen");
+}
+
+// Control-plane logging a finding shows turned off.
+void control_plane_logging_gap(Incident& inc, const std::vector<const FindingFacts*>& group) {
   for (const FindingFacts* ff : group) {
     const auto& r = ff->finding->rule_id;
     if (r.find("audit-logging-disabled") != std::string::npos ||
@@ -1024,33 +578,38 @@ void describe(Incident& inc, const std::vector<const FindingFacts*>& group, cons
       break;
     }
   }
-  // Logging the attacker turned off: a gap in the evidence, and an act of the attacker.
-  if (sc) {
-    std::set<std::string> said;
-    for (const auto& [ef, pulled] : sc->pulled) {
-      if (!pulled.by_attacker || ef->failed || ef->event->source != Source::CloudTrail) continue;
-      const std::string& action = ef->entities.verb;
-      std::string what;
-      if (action == "StopLogging")
-        what = "stopped";
-      else if (action == "DeleteTrail")
-        what = "deleted";
-      else if (action == "PutEventSelectors" || action == "PutInsightSelectors")
-        what = "narrowed (its event selectors changed)";
-      else if (action == "UpdateTrail")
-        what = "changed";
-      if (what.empty()) continue;
-      std::string trail = ef->summary.target.empty() ? "?" : ef->summary.target;
-      for (const auto& t : ef->entities.targets)
-        if (t.rfind("trail:", 0) == 0) trail = t.substr(6);
-      std::string line = fmt::format(
-          "CloudTrail trail {} was {} by the attacker at {} ({}): management events after that "
-          "are missing from its delivery, not absent — lookup-events (90 days of management "
-          "events) and other trails may still hold them",
-          trail, what, format_time(ef->event->time), action);
-      if (said.insert(trail + what).second) inc.gaps.push_back(std::move(line));
-    }
+}
+
+// Logging the attacker turned off: a gap in the evidence, and an act of the attacker.
+void trail_gaps(Incident& inc, const ScopeFacts& sc) {
+  std::set<std::string> said;
+  for (const auto& [ef, pulled] : sc.pulled) {
+    if (!pulled.by_attacker || ef->failed || ef->event->source != Source::CloudTrail) continue;
+    const std::string& action = ef->entities.verb;
+    std::string what;
+    if (action == "StopLogging")
+      what = "stopped";
+    else if (action == "DeleteTrail")
+      what = "deleted";
+    else if (action == "PutEventSelectors" || action == "PutInsightSelectors")
+      what = "narrowed (its event selectors changed)";
+    else if (action == "UpdateTrail")
+      what = "changed";
+    if (what.empty()) continue;
+    std::string trail = ef->summary.target.empty() ? "?" : ef->summary.target;
+    for (const auto& t : ef->entities.targets)
+      if (t.rfind("trail:", 0) == 0) trail = t.substr(6);
+    std::string line = fmt::format(
+        "CloudTrail trail {} was {} by the attacker at {} ({}): management events after that "
+        "are missing from its delivery, not absent — lookup-events (90 days of management "
+        "events) and other trails may still hold them",
+        trail, what, format_time(ef->event->time), action);
+    if (said.insert(trail + what).second) inc.gaps.push_back(std::move(line));
   }
+}
+
+// What the cluster snapshot and the image scans leave out.
+void snapshot_gaps(Incident& inc, const CorrelationInput& in) {
   if (in.snapshot && in.snapshot->vulnerability_records == 0 && in.stats && in.stats->events > 0)
     inc.gaps.push_back(
         "no image scan results in the evidence: which images carry known vulnerabilities, and "
@@ -1066,40 +625,55 @@ void describe(Incident& inc, const std::vector<const FindingFacts*>& group, cons
     inc.gaps.push_back(
         "no cluster snapshot: pods, nodes and RBAC as they are now were not "
         "checked (`eksir collect` gathers one)");
+}
+
+// Gaps in the evidence.
+void evidence_gaps(Incident& inc, const std::vector<const FindingFacts*>& group,
+                   const CorrelationInput& in, const ScopeFacts* sc, const Implausibles& bad) {
+  if (in.stats) source_gaps(inc, *in.stats);
+  control_plane_logging_gap(inc, group);
+  if (sc) trail_gaps(inc, *sc);
+  snapshot_gaps(inc, in);
   if (std::string gap = implausible_gap(inc, bad); !gap.empty()) inc.gaps.push_back(gap);
+}
 
-  if (in.stats && in.stats->events == 0) {
-    // Nothing was read, so nothing can be concluded: no severity, and no advice to close.
-    inc.undetermined = no_event_reason(*in.stats);
-    inc.criteria.clear();
-    inc.type = "Undetermined";
-    inc.title = fmt::format("No event read: the severity of {} is undetermined", cluster);
-    // No evidence time to date it by: the day of the run.
-    inc.id = fmt::format("INC-{}-{}", date_of(in.now != kNoTime ? in.now : util::now_ns()),
-                         hex6(inc.cluster.name + "|" + inc.title));
-    inc.summary = fmt::format(
-        "Nothing can be concluded about a compromise: {}. The severity is undetermined, not "
-        "Low.{}",
-        inc.undetermined,
-        in.posture && !in.posture->empty()
-            ? fmt::format(" The cluster snapshot's {} posture results describe the cluster as it "
-                          "is, not what happened.",
-                          in.posture->size())
-            : "");
-    inc.next_steps.push_back("Check the evidence given: " + inc.undetermined);
-    inc.next_steps.push_back(
-        "Collect the evidence — CloudTrail, the EKS audit log, GuardDuty findings, runtime "
-        "alerts (Falco, EDR) and a cluster snapshot — with `eksir collect --cluster NAME --region "
-        "REGION -o DIR`, then run `eksir investigate DIR -o CASE` again");
-    return;
-  }
+// Nothing was read, so nothing can be concluded: no severity, and no advice to close.
+void undetermined(Incident& inc, const CorrelationInput& in, const std::string& cluster) {
+  inc.undetermined = no_event_reason(*in.stats);
+  inc.criteria.clear();
+  inc.type = "Undetermined";
+  inc.title = fmt::format("No event read: the severity of {} is undetermined", cluster);
+  // No evidence time to date it by: the day of the run.
+  inc.id = fmt::format("INC-{}-{}", date_of(in.now != kNoTime ? in.now : util::now_ns()),
+                       hex6(inc.cluster.name + "|" + inc.title));
+  inc.summary = fmt::format(
+      "Nothing can be concluded about a compromise: {}. The severity is undetermined, not "
+      "Low.{}",
+      inc.undetermined,
+      in.posture && !in.posture->empty()
+          ? fmt::format(" The cluster snapshot's {} posture results describe the cluster as it "
+                        "is, not what happened.",
+                        in.posture->size())
+          : "");
+  inc.next_steps.push_back("Check the evidence given: " + inc.undetermined);
+  inc.next_steps.push_back(
+      "Collect the evidence — CloudTrail, the EKS audit log, GuardDuty findings, runtime "
+      "alerts (Falco, EDR) and a cluster snapshot — with `eksir collect --cluster NAME --region "
+      "REGION -o DIR`, then run `eksir investigate DIR -o CASE` again");
+}
 
-  // Summary and next steps.
-  size_t counted = 0;
+size_t counted_findings(const std::vector<const FindingFacts*>& group) {
+  return static_cast<size_t>(std::count_if(group.begin(), group.end(),
+                                           [](const FindingFacts* ff) { return !ff->benign; }));
+}
+
+// The summary when findings count: what, between when, from which sources, why this severity,
+// what is in scope, and when a detector first saw it.
+std::string counted_summary(const Incident& inc, const std::vector<const FindingFacts*>& group,
+                            size_t counted) {
   std::set<std::string> sources;
   for (const FindingFacts* ff : group) {
     if (ff->benign) continue;
-    ++counted;
     for (const auto* e : ff->events) sources.insert(std::string(source_label(e->event->source)));
   }
   std::vector<std::string> met;
@@ -1116,25 +690,29 @@ void describe(Incident& inc, const std::vector<const FindingFacts*>& group, cons
                     format_time(inc.metrics.first_detection),
                     util::human_duration(*util::seconds_between(inc.metrics.first_malicious,
                                                                 inc.metrics.first_detection)));
-  else if (counted)
+  else
     detection = " No detector (GuardDuty, Falco, EDR) reported this activity in the evidence.";
-  if (counted)
-    inc.summary = fmt::format(
-        "{}. Between {} and {}, {} finding{} from {} point to this; severity {} because: {}. In "
-        "scope: {}.{}{}",
-        inc.title, format_time(inc.metrics.first_malicious),
-        format_time(inc.metrics.last_malicious), counted, counted == 1 ? "" : "s",
-        fmt::join(sources, ", "), util::severity_title(inc.severity), fmt::join(met, "; "),
-        fmt::join(scope_words, ", "), detection,
-        inc.likely_benign.empty()
-            ? ""
-            : fmt::format(" {} further finding{} were recognised as likely benign.",
-                          inc.likely_benign.size(), inc.likely_benign.size() == 1 ? "" : "s"));
-  else if (!vulnerable_images.empty() && inc.severity == Level::Medium) {
+  return fmt::format(
+      "{}. Between {} and {}, {} finding{} from {} point to this; severity {} because: {}. In "
+      "scope: {}.{}{}",
+      inc.title, format_time(inc.metrics.first_malicious), format_time(inc.metrics.last_malicious),
+      counted, counted == 1 ? "" : "s", fmt::join(sources, ", "),
+      util::severity_title(inc.severity), fmt::join(met, "; "), fmt::join(scope_words, ", "),
+      detection,
+      inc.likely_benign.empty()
+          ? ""
+          : fmt::format(" {} further finding{} were recognised as likely benign.",
+                        inc.likely_benign.size(), inc.likely_benign.size() == 1 ? "" : "s"));
+}
+
+std::string summary_of(const Incident& inc, const std::vector<const FindingFacts*>& group,
+                       const Shape& s, size_t counted) {
+  if (counted) return counted_summary(inc, group, counted);
+  if (!s.vulnerable_images.empty() && inc.severity == Level::Medium) {
     std::vector<std::string> each;
-    for (const Affected* a : vulnerable_images)
+    for (const Affected* a : s.vulnerable_images)
       each.push_back(fmt::format("{} ({}: {})", a->name, a->attr("workloads"), a->attr("fixes")));
-    inc.summary = fmt::format(
+    return fmt::format(
         "{}. Nothing in the evidence points to a compromise{}, but running workloads carry "
         "known vulnerabilities: {}.",
         inc.title,
@@ -1143,48 +721,58 @@ void describe(Incident& inc, const std::vector<const FindingFacts*>& group, cons
             : fmt::format(" ({} finding{} recognised as likely benign)", inc.likely_benign.size(),
                           inc.likely_benign.size() == 1 ? "" : "s"),
         fmt::join(each, "; "));
-  } else {
-    inc.summary = fmt::format(
-        "{}. {} finding{} were all recognised as likely benign ({}); nothing in the evidence "
-        "points to a compromise.",
-        inc.title, inc.likely_benign.size(), inc.likely_benign.size() == 1 ? "" : "s",
-        inc.likely_benign.empty() ? "none" : inc.likely_benign.front().reason);
   }
+  return fmt::format(
+      "{}. {} finding{} were all recognised as likely benign ({}); nothing in the evidence "
+      "points to a compromise.",
+      inc.title, inc.likely_benign.size(), inc.likely_benign.size() == 1 ? "" : "s",
+      inc.likely_benign.empty() ? "none" : inc.likely_benign.front().reason);
+}
 
+// The hunt for everything the attacker did: by their addresses, access keys and Kubernetes users.
+void add_hunt_step(Incident& inc) {
+  std::vector<std::string> terms;
+  for (const auto& a : inc.affected) {
+    if (a.kind == "ip") terms.push_back(fmt::format("source.ip:\"{}\"", a.name));
+    if (a.kind == "access_key")
+      terms.push_back(fmt::format("aws.cloudtrail.user_identity.access_key_id:\"{}\"", a.name));
+  }
+  for (const auto& e : inc.entities)
+    if (e.kind == "k8s_user" && !e.name.empty() && e.name.rfind("system:", 0) != 0)
+      terms.push_back(fmt::format("user.name:\"{}\"", e.name));
+  if (terms.empty()) return;
+  if (terms.size() > 6) terms.resize(6);
+  inc.next_steps.push_back(fmt::format(
+      "Hunt for everything the attacker did, not only what rules flagged: `eksir hunt '{}' "
+      "EVIDENCE`",
+      fmt::join(terms, " or ")));
+}
+
+// The response to a compromise: contain, hunt, preserve, close the gaps, rebuild the way in.
+void add_response_steps(Incident& inc, const Shape& s) {
+  inc.next_steps.push_back(
+      "Contain: review and run `eksir plan CASE --phase contain` (dry run: `eksir respond CASE "
+      "--phase contain`; only `--execute` changes anything)");
+  add_hunt_step(inc);
+  inc.next_steps.push_back(
+      "Preserve evidence before deleting anything: pod logs and specs, node EBS snapshot "
+      "(the contain plan starts with these)");
+  if (!inc.gaps.empty())
+    inc.next_steps.push_back(
+        "Close the gaps in the evidence (collect the missing sources with "
+        "`eksir collect`) and re-run `eksir investigate` on the case");
+  if (s.entry_image)
+    inc.next_steps.push_back(fmt::format(
+        "The way in was a known vulnerability of {}: after containment, rebuild it on the "
+        "fixed versions ({}) and roll it out (`eksir plan CASE --phase eradicate "
+        "--rebuilt-image IMAGE=NEW`)",
+        s.entry_image->name, s.entry_image->attr("fixes")));
+}
+
+void add_next_steps(Incident& inc, const Shape& s, size_t counted) {
   if (counted && inc.severity >= Level::Medium) {
-    inc.next_steps.push_back(
-        "Contain: review and run `eksir plan CASE --phase contain` (dry run: `eksir respond CASE "
-        "--phase contain`; only `--execute` changes anything)");
-    std::vector<std::string> terms;
-    for (const auto& a : inc.affected) {
-      if (a.kind == "ip") terms.push_back(fmt::format("source.ip:\"{}\"", a.name));
-      if (a.kind == "access_key")
-        terms.push_back(fmt::format("aws.cloudtrail.user_identity.access_key_id:\"{}\"", a.name));
-    }
-    for (const auto& e : inc.entities)
-      if (e.kind == "k8s_user" && !e.name.empty() && e.name.rfind("system:", 0) != 0)
-        terms.push_back(fmt::format("user.name:\"{}\"", e.name));
-    if (!terms.empty()) {
-      if (terms.size() > 6) terms.resize(6);
-      inc.next_steps.push_back(fmt::format(
-          "Hunt for everything the attacker did, not only what rules flagged: `eksir hunt '{}' "
-          "EVIDENCE`",
-          fmt::join(terms, " or ")));
-    }
-    inc.next_steps.push_back(
-        "Preserve evidence before deleting anything: pod logs and specs, node EBS snapshot "
-        "(the contain plan starts with these)");
-    if (!inc.gaps.empty())
-      inc.next_steps.push_back(
-          "Close the gaps in the evidence (collect the missing sources with "
-          "`eksir collect`) and re-run `eksir investigate` on the case");
-    if (entry_image)
-      inc.next_steps.push_back(fmt::format(
-          "The way in was a known vulnerability of {}: after containment, rebuild it on the "
-          "fixed versions ({}) and roll it out (`eksir plan CASE --phase eradicate "
-          "--rebuilt-image IMAGE=NEW`)",
-          entry_image->name, entry_image->attr("fixes")));
-  } else if (!vulnerable_images.empty() && inc.severity == Level::Medium) {
+    add_response_steps(inc, s);
+  } else if (!s.vulnerable_images.empty() && inc.severity == Level::Medium) {
     inc.next_steps.push_back(
         "Patch: rebuild the vulnerable images on the fixed versions and roll them out — `eksir "
         "plan CASE --phase eradicate` lists the steps (give the rebuilt images with "
@@ -1202,6 +790,22 @@ void describe(Incident& inc, const std::vector<const FindingFacts*>& group, cons
         "Confirm the likely-benign reasons with the owners named; close the "
         "case with `eksir case close CASE --reason ...`");
   }
+}
+
+void describe(Incident& inc, const std::vector<const FindingFacts*>& group, const Graph& g,
+              const CorrelationInput& in, const ScopeFacts* sc, const Implausibles& bad) {
+  Shape s = shape_of(inc, group);
+  type_and_title(inc, group, s);
+  inc.id = incident_id(inc, group, bad);
+  evidence_gaps(inc, group, in, sc, bad);
+  if (in.stats && in.stats->events == 0) {
+    undetermined(inc, in, s.cluster);
+    return;
+  }
+  // Summary and next steps.
+  size_t counted = counted_findings(group);
+  inc.summary = summary_of(inc, group, s, counted);
+  add_next_steps(inc, s, counted);
   (void)g;
 }
 
