@@ -241,17 +241,28 @@ ContextCheck check_execution_context(const Execution& x, const RespondOptions& o
                        });
 }
 
-StepRun run_step(const Execution& x, const StepTodo& t) {
-  const Step& s = x.plan.steps[t.index];
-  StepRun r;
-  store::JournalEntry& e = r.entry;
+namespace {
+
+// The journal entry of a step of the run, begun now by the operator.
+store::JournalEntry step_entry(const Execution& x, const Step& s) {
+  store::JournalEntry e;
   e.phase = x.phase;
   e.step_id = s.id;
   e.action = s.action;
   e.target = s.target;
-  e.manifest = s.command.stdin_text;
   e.operator_name = store::operator_name();
   e.started = util::now_ns();
+  return e;
+}
+
+}  // namespace
+
+StepRun run_step(const Execution& x, const StepTodo& t) {
+  const Step& s = x.plan.steps[t.index];
+  StepRun r;
+  r.entry = step_entry(x, s);
+  store::JournalEntry& e = r.entry;
+  e.manifest = s.command.stdin_text;
   std::string captured;
   if (!t.capture.empty()) {
     ProcessResult c = run_process(t.capture, "");
@@ -297,16 +308,10 @@ StepRun run_step(const Execution& x, const StepTodo& t) {
 }
 
 store::JournalEntry skip_entry(const Execution& x, const StepTodo& t, const std::string& reason) {
-  const Step& s = x.plan.steps[t.index];
-  store::JournalEntry e;
+  store::JournalEntry e = step_entry(x, x.plan.steps[t.index]);
   e.kind = "skipped";
-  e.phase = x.phase;
-  e.step_id = s.id;
-  e.action = s.action;
-  e.target = s.target;
   e.reason = reason;
-  e.operator_name = store::operator_name();
-  e.started = e.finished = util::now_ns();
+  e.finished = e.started;
   return e;
 }
 
