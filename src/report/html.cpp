@@ -455,18 +455,27 @@ std::string html_escape(std::string_view s) {
   return out;
 }
 
-void write_html(const Report& r, std::ostream& out) {
+namespace {
+
+// The severity as the report shows it: its badge, "undetermined" and why, or "not known".
+H severity_html(const Report& r) {
+  return !r.undetermined.empty() ? "<strong>undetermined</strong> — " + e(r.undetermined)
+         : r.severity.empty()
+             ? "not known"
+             : "<span class=\"sev sev-" + a(r.severity) + "\">" + e(r.severity) + "</span>";
+}
+
+std::string report_title(const Report& r) {
+  return "Incident report " + (r.id.empty() ? std::string("(no incident)") : r.id);
+}
+
+// The document up to <body>: the policy that pins the page's one script, its title and styles.
+H head(const Report& r) {
+  H h;
   Sha256 sha;
   sha.update(kScript);
   std::string script_hash = base64(sha.digest());
-  std::string title = "Incident report " + (r.id.empty() ? std::string("(no incident)") : r.id);
-  const H severity =
-      !r.undetermined.empty() ? "<strong>undetermined</strong> — " + e(r.undetermined)
-      : r.severity.empty()
-          ? "not known"
-          : "<span class=\"sev sev-" + a(r.severity) + "\">" + e(r.severity) + "</span>";
-
-  H h;
+  const std::string title = report_title(r);
   h += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
   h += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src "
        "'none'; style-src 'unsafe-inline'; "
@@ -477,8 +486,13 @@ void write_html(const Report& r, std::ostream& out) {
   h += "<link rel=\"icon\" href=\"data:,\">\n";
   h += "<title>" + a(title + (r.title.empty() ? "" : " — " + r.title)) + "</title>\n";
   h += std::string("<style>") + kStyle + "</style>\n</head>\n<body>\n";
+  return h;
+}
 
-  // At a glance: what a manager reads first.
+// At a glance: what a manager reads first.
+H at_a_glance(const Report& r, const H& severity) {
+  H h;
+  const std::string title = report_title(r);
   h += "<header><h1><span>" + e(title) + "</span>" +
        (r.severity.empty() || !r.undetermined.empty() ? "" : " " + severity) + "</h1>\n";
   if (!r.title.empty()) h += "<p class=\"title\">" + e(r.title) + "</p>\n";
@@ -503,8 +517,12 @@ void write_html(const Report& r, std::ostream& out) {
     h += std::string("<div class=\"metric") + (m.known ? "" : " unknown") + "\" title=\"" +
          a(m.basis) + "\"><dt>" + e(m.name) + "</dt><dd>" + e(m.value) + "</dd></div>";
   h += "</dl>\n" + timeline_svg(r) + "</section>\n";
+  return h;
+}
 
-  // 1. Summary
+// 1. Incident summary.
+H summary_section(const Report& r, const H& severity) {
+  H h;
   h += "<section id=\"summary\"><h2>1. Incident summary</h2>\n<div class=\"scroll\"><table "
        "class=\"kv\">\n";
   h += kv("Incident ID", na(r.id));
@@ -547,8 +565,12 @@ void write_html(const Report& r, std::ostream& out) {
   if (!r.investigation_summary.empty())
     h += "<p>Investigation summary: " + e(r.investigation_summary) + "</p>\n";
   h += notes(r, "summary") + "</section>\n";
+  return h;
+}
 
-  // 2. Timeline (its chart is at the top)
+// 2. Timeline (its chart is at the top).
+H timeline_section(const Report& r) {
+  H h;
   h += "<section id=\"timeline\"><h2>2. Timeline</h2>\n";
   if (r.timeline.empty())
     h += "<p>No timeline events.</p>\n";
@@ -560,16 +582,12 @@ void write_html(const Report& r, std::ostream& out) {
     h += "</pre>\n";
   }
   h += notes(r, "timeline") + "</section>\n";
+  return h;
+}
 
-  // 3. Technical investigation
-  h += "<section id=\"investigation\"><h2>3. Technical investigation</h2>\n";
-  h += "<p class=\"meta\">Statements are marked " + tag("fact") +
-       " (shown by the evidence records cited), " + tag("hypothesis") + " (with a confidence), " +
-       tag("unknown") + " (the evidence does not tell) or " + tag("analyst") + ".";
-  if (!r.evidence_root.empty())
-    h += " Evidence paths are relative to the evidence root <code>" + e(r.evidence_root) +
-         "</code>; each names its whole path when pointed at.";
-  h += "</p>\n<h3>Investigation runs</h3>\n";
+// The runs of the case, and the events read by source.
+H investigation_runs(const Report& r) {
+  H h;
   if (r.runs.empty())
     h += "<p>No investigation run is recorded.</p>\n";
   else {
@@ -590,6 +608,12 @@ void write_html(const Report& r, std::ostream& out) {
            std::to_string(r.events_by_source[i].second);
     h += "; records skipped: " + std::to_string(r.skipped) + ".</p>\n";
   }
+  return h;
+}
+
+// The input files with their sizes and digests (or the inputs named, when not hashed).
+H inputs(const Report& r) {
+  H h;
   if (!r.input_files.empty()) {
     H rows;
     for (const auto& i : r.input_files)
@@ -605,6 +629,12 @@ void write_html(const Report& r, std::ostream& out) {
   } else {
     h += list("Inputs", r.inputs);
   }
+  return h;
+}
+
+// The rules that fired, with their severity, counts, first and last time and evidence.
+H rules_fired(const Report& r) {
+  H h;
   h += "<h3>Rules that fired</h3>\n";
   if (r.rules.empty())
     h += "<p>No rule fired on this incident.</p>\n";
@@ -630,6 +660,12 @@ void write_html(const Report& r, std::ostream& out) {
                "</thead>",
                rows);
   }
+  return h;
+}
+
+// The ATT&CK tactics in order and the techniques the findings cite.
+H attack(const Report& r) {
+  H h;
   h += "<h3>MITRE ATT&amp;CK</h3>\n";
   if (r.attack.empty() && r.attack_tactics.empty())
     h += "<p>No finding of this incident cites an ATT&amp;CK technique or tactic.</p>\n";
@@ -659,6 +695,12 @@ void write_html(const Report& r, std::ostream& out) {
     h += "<p class=\"meta\">The same as an ATT&amp;CK Navigator layer: <code>eksir report CASE "
          "--format navigator</code>.</p>\n";
   }
+  return h;
+}
+
+// The evidence records the incident cites.
+H key_evidence(const Report& r) {
+  H h;
   h += "<h3>Key evidence records</h3>\n";
   if (r.key_evidence.empty())
     h += "<p>No evidence record is cited.</p>\n";
@@ -674,6 +716,25 @@ void write_html(const Report& r, std::ostream& out) {
                       rows),
                 r.key_evidence.size() <= 3);
   }
+  return h;
+}
+
+// 3. Technical investigation.
+H investigation_section(const Report& r) {
+  H h;
+  h += "<section id=\"investigation\"><h2>3. Technical investigation</h2>\n";
+  h += "<p class=\"meta\">Statements are marked " + tag("fact") +
+       " (shown by the evidence records cited), " + tag("hypothesis") + " (with a confidence), " +
+       tag("unknown") + " (the evidence does not tell) or " + tag("analyst") + ".";
+  if (!r.evidence_root.empty())
+    h += " Evidence paths are relative to the evidence root <code>" + e(r.evidence_root) +
+         "</code>; each names its whole path when pointed at.";
+  h += "</p>\n<h3>Investigation runs</h3>\n";
+  h += investigation_runs(r);
+  h += inputs(r);
+  h += rules_fired(r);
+  h += attack(r);
+  h += key_evidence(r);
   h += folded_list("Recognised as likely benign", r.likely_benign, "finding", "findings");
   h += list("Assumptions", r.assumptions);
   h += folded_list("Where the scope stopped (not followed, and why)", r.not_followed, "entity",
@@ -681,8 +742,12 @@ void write_html(const Report& r, std::ostream& out) {
   h += folded_list("Leads (not part of this incident)", r.leads, "lead", "leads");
   h += folded_list("Posture results (high and critical)", r.posture, "result", "results");
   h += notes(r, "investigation") + "</section>\n";
+  return h;
+}
 
-  // 4. Impact
+// 4. Impact: statements, affected resources, vulnerable images and the entity graph.
+H impact_section(const Report& r) {
+  H h;
   h += "<section id=\"impact\"><h2>4. Impact</h2>\n" + statements(r, r.impact);
   h += "<h3>Affected resources</h3>\n";
   if (r.affected.empty())
@@ -729,8 +794,12 @@ void write_html(const Report& r, std::ostream& out) {
         graph + "</div>\n";
   h += "<h3>Entity graph</h3>\n" + graph;
   h += notes(r, "impact") + "</section>\n";
+  return h;
+}
 
-  // 5. Actions
+// 5. Containment and remediation actions, as journaled.
+H actions_section(const Report& r) {
+  H h;
   h += "<section id=\"actions\"><h2>5. Containment and remediation actions</h2>\n";
   if (r.actions.empty()) {
     h += "<p>No response action is journaled in this case.";
@@ -755,12 +824,20 @@ void write_html(const Report& r, std::ostream& out) {
            " further step(s) were shown as a dry run only.</p>\n";
   }
   h += notes(r, "actions") + "</section>\n";
+  return h;
+}
 
-  // 6. Root cause
+// 6. Root cause.
+H root_cause_section(const Report& r) {
+  H h;
   h += "<section id=\"root_cause\"><h2>6. Root cause</h2>\n" + statements(r, r.root_cause) +
        notes(r, "root_cause") + "</section>\n";
+  return h;
+}
 
-  // 7. Lessons
+// 7. Lessons learned and detection improvements.
+H lessons_section(const Report& r) {
+  H h;
   h += "<section id=\"lessons\"><h2>7. Lessons learned and detection "
        "improvements</h2>\n<h3>Lessons learned</h3>\n";
   if (r.lessons.empty() && !r.notes.count("lessons"))
@@ -777,8 +854,12 @@ void write_html(const Report& r, std::ostream& out) {
     h += std::string("<li") + (p.applies ? " class=\"applies\"" : "") + ">" + e(p.item) + " — " +
          (p.applies ? "applies: " : "not needed: ") + e(p.why) + "</li>\n";
   h += "</ul>\n</section>\n";
+  return h;
+}
 
-  // 8. Metrics
+// 8. Key metrics.
+H metrics_section(const Report& r) {
+  H h;
   H rows;
   for (const auto& m : r.metrics)
     rows += "<tr><td>" + e(m.name) + "</td><td>" + e(m.value) + "</td><td class=\"basis\">" +
@@ -786,7 +867,23 @@ void write_html(const Report& r, std::ostream& out) {
   h += "<section id=\"metrics\"><h2>8. Key metrics</h2>\n" +
        table("", "<thead><tr><th>Metric</th><th>Value</th><th>Basis</th></tr></thead>", rows) +
        notes(r, "metrics") + "</section>\n";
+  return h;
+}
 
+}  // namespace
+
+void write_html(const Report& r, std::ostream& out) {
+  const H severity = severity_html(r);
+  H h = head(r);
+  h += at_a_glance(r, severity);
+  h += summary_section(r, severity);
+  h += timeline_section(r);
+  h += investigation_section(r);
+  h += impact_section(r);
+  h += actions_section(r);
+  h += root_cause_section(r);
+  h += lessons_section(r);
+  h += metrics_section(r);
   h += std::string("<script>") + kScript + "</script>\n</body>\n</html>\n";
   out << h;
 }

@@ -361,6 +361,227 @@ std::string ct_info(element doc) {
   return info;
 }
 
+bool extract_ec2_name(const EventView& ev, Values& out) {
+  element items;
+  simdjson::dom::array arr;
+  if (!keys_at(ev.doc, {"requestParameters", "tagSpecificationSet", "items"}, 0, items) ||
+      !array_of(items, arr))
+    return false;
+  for (element item : arr) {
+    std::string_view type;
+    element tags;
+    simdjson::dom::array ta;
+    if (!string_at(item, {"resourceType"}, type) || type != "instance" ||
+        !key(item, "tags", tags) || !array_of(tags, ta))
+      continue;
+    for (element tag : ta) {
+      std::string_view k, v;
+      if (string_at(tag, {"key"}, k) && k == "Name" && string_at(tag, {"value"}, v) && !v.empty()) {
+        out.add(v);
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+bool extract_ec2_image_id(const EventView& ev, Values& out) {
+  element items;
+  simdjson::dom::array arr;
+  std::string_view id;
+  if (!keys_at(ev.doc, {"responseElements", "tagSpecificationSet", "items"}, 0, items) ||
+      !array_of(items, arr) || arr.size() == 0 ||
+      !string_at(arr.at(0).value_unsafe(), {"imageId"}, id) || id.empty())
+    return false;
+  out.add(id);
+  return true;
+}
+
+bool extract_uri_param(const Field& f, const EventView& ev, Values& out) {
+  element e;
+  if (!key(ev.doc, "requestURI", e) || e.type() != element_type::STRING) return false;
+  std::string_view uri = e.get_string().value_unsafe();
+  size_t q = uri.find('?');
+  if (q == std::string_view::npos) return false;
+  std::string_view query = uri.substr(q + 1);
+  query = query.substr(0, query.find('#'));
+  while (!query.empty()) {
+    size_t amp = query.find_first_of("&;");
+    std::string_view pair = query.substr(0, amp);
+    size_t eq = pair.find('=');
+    if (util::percent_decode(pair.substr(0, eq), true) == f.arg) {
+      out.add(eq == std::string_view::npos ? std::string()
+                                           : util::percent_decode(pair.substr(eq + 1), true));
+      return true;
+    }
+    if (amp == std::string_view::npos) break;
+    query = query.substr(amp + 1);
+  }
+  return false;
+}
+
+bool extract_pod_list(const Field& f, const EventView& ev, Values& out) {
+  simdjson::dom::array arr;
+  if (!spec_array(ev, f.keys[0], arr)) return false;
+  each(arr, f.index, [&](element item) {
+    element v;
+    if (!keys_at(item, f.keys, 1, v)) return;
+    simdjson::dom::array inner;
+    if (array_of(v, inner)) {
+      for (element x : inner) add_text(x, out);
+    } else {
+      add_text(v, out);
+    }
+  });
+  return !out.empty();
+}
+
+bool extract_images(const Field& f, const EventView& ev, Values& out) {
+  simdjson::dom::array arr;
+  if (!spec_array(ev, f.keys[0], arr)) return false;
+  bool broken = false;
+  each(arr, f.kind == FieldKind::FirstImage ? 0 : f.index, [&](element item) {
+    element img;
+    if (!key(item, "image", img) || img.type() != element_type::STRING) {
+      broken = true;
+      return;
+    }
+    std::string_view s = img.get_string().value_unsafe();
+    out.add(f.repository ? repository_of(s) : s);
+  });
+  if (broken) out.clear();
+  return !out.empty();
+}
+
+bool extract_host_ports(const Field& f, const EventView& ev, Values& out) {
+  simdjson::dom::array arr;
+  if (!spec_array(ev, f.keys[0], arr)) return false;
+  each(arr, f.index, [&](element item) {
+    element ports;
+    simdjson::dom::array pa;
+    if (!key(item, "ports", ports) || !array_of(ports, pa)) return;
+    for (element p : pa) {
+      element v;
+      if (key(p, "hostPort", v) || key(p, "containerPort", v)) add_text(v, out);
+    }
+  });
+  return !out.empty();
+}
+
+bool extract_any_privileged(const EventView& ev, Values& out) {
+  simdjson::dom::array arr;
+  if (!spec_array(ev, "containers", arr)) return false;
+  bool any = false;
+  for (element item : arr) {
+    element v;
+    bool b = false;
+    if (key(item, "securityContext", v) && key(v, "privileged", v) &&
+        v.get_bool().get(b) == simdjson::SUCCESS && b)
+      any = true;
+  }
+  out.add(any ? "true" : "false");
+  return true;
+}
+
+bool extract_eff_run_as(const Field& f, const EventView& ev, Values& out) {
+  simdjson::dom::array arr;
+  if (!spec_array(ev, f.keys[0], arr)) return false;
+  std::string pod = "0";
+  element sc, v;
+  if (key(ev.doc, "requestObject", sc) && key(sc, "spec", sc) && key(sc, "securityContext", sc) &&
+      key(sc, f.extra, v)) {
+    Values one;
+    add_text(v, one);
+    pod = std::string(one[0]);
+  }
+  each(arr, f.index, [&](element item) {
+    element c;
+    if (key(item, "securityContext", c) && key(c, f.extra, c))
+      add_text(c, out);
+    else
+      out.add(pod);
+  });
+  return !out.empty();
+}
+
+bool extract_role_rules(const Field& f, const EventView& ev, Values& out) {
+  element e;
+  simdjson::dom::array arr;
+  if (!key(ev.doc, "requestObject", e) || !key(e, "rules", e) || !array_of(e, arr)) return false;
+  each(arr, f.index, [&](element rule) {
+    element v;
+    simdjson::dom::array inner;
+    if (!key(rule, f.keys[0], v) || !array_of(v, inner)) return;
+    for (element x : inner)
+      if (x.type() != element_type::NULL_VALUE) add_text(x, out);
+  });
+  return !out.empty();
+}
+
+bool extract_subjects(const Field& f, const EventView& ev, Values& out) {
+  element e;
+  simdjson::dom::array arr;
+  if (!key(ev.doc, "requestObject", e) || !key(e, "subjects", e) || !array_of(e, arr)) return false;
+  for (element s : arr) {
+    element k, n, ns;
+    std::string_view kind_s, name_s;
+    if (!key(s, "kind", k) || k.get_string().get(kind_s) != simdjson::SUCCESS) continue;
+    if (!key(s, "name", n) || n.get_string().get(name_s) != simdjson::SUCCESS) continue;
+    if (f.extra == "ns") {
+      if (kind_s != "ServiceAccount") continue;
+      std::string_view ns_s;
+      if (key(s, "namespace", ns) && ns.get_string().get(ns_s) == simdjson::SUCCESS)
+        out.add(fmt::format("{}:{}", ns_s, name_s));
+      else
+        out.add(fmt::format(":{}", name_s));
+    } else if (kind_s == f.extra) {
+      out.add(name_s);
+    }
+  }
+  return !out.empty();
+}
+
+bool extract_hostpath_arg(const Field& f, const EventView& ev, Values& out) {
+  simdjson::dom::array arr;
+  if (!spec_array(ev, "volumes", arr)) return false;
+  const bool prefix = !f.arg.empty() && f.arg.back() == '*';
+  std::string_view want = prefix ? std::string_view(f.arg).substr(0, f.arg.size() - 1) : f.arg;
+  bool hit = false;
+  for (element v : arr) {
+    element p;
+    std::string_view path;
+    if (!key(v, "hostPath", p) || !key(p, "path", p) ||
+        p.get_string().get(path) != simdjson::SUCCESS)
+      continue;
+    if (prefix ? path.substr(0, want.size()) == want : path == want) hit = true;
+  }
+  out.add(hit ? "true" : "false");
+  return true;
+}
+
+bool extract_volume_types(const Field& f, const EventView& ev, Values& out) {
+  simdjson::dom::array arr;
+  if (!spec_array(ev, "volumes", arr)) return false;
+  each(arr, f.index, [&](element v) {
+    simdjson::dom::object o;
+    if (v.get_object().get(o) != simdjson::SUCCESS) return;
+    for (auto kv : o)
+      if (kv.key != "name") out.add(kv.key);
+  });
+  return !out.empty();
+}
+
+bool extract_target_pod_name(const EventView& ev, Values& out) {
+  element r, n;
+  std::string_view res;
+  if (!keys_at(ev.doc, {"objectRef", "resource"}, 0, r) ||
+      r.get_string().get(res) != simdjson::SUCCESS || res != "pods")
+    return false;
+  if (!keys_at(ev.doc, {"objectRef", "name"}, 0, n)) return false;
+  add_text(n, out);
+  return true;
+}
+
 }  // namespace
 
 bool Field::extract(const EventView& ev, Values& out) const {
@@ -428,41 +649,10 @@ bool Field::extract(const EventView& ev, Values& out) const {
       out.add((extra == "other" ? !io : name == extra) ? "1" : "0");
       return true;
     }
-    case FieldKind::Ec2Name: {
-      element items;
-      simdjson::dom::array arr;
-      if (!keys_at(ev.doc, {"requestParameters", "tagSpecificationSet", "items"}, 0, items) ||
-          !array_of(items, arr))
-        return false;
-      for (element item : arr) {
-        std::string_view type;
-        element tags;
-        simdjson::dom::array ta;
-        if (!string_at(item, {"resourceType"}, type) || type != "instance" ||
-            !key(item, "tags", tags) || !array_of(tags, ta))
-          continue;
-        for (element tag : ta) {
-          std::string_view k, v;
-          if (string_at(tag, {"key"}, k) && k == "Name" && string_at(tag, {"value"}, v) &&
-              !v.empty()) {
-            out.add(v);
-            return true;
-          }
-        }
-      }
-      return false;
-    }
-    case FieldKind::Ec2ImageId: {
-      element items;
-      simdjson::dom::array arr;
-      std::string_view id;
-      if (!keys_at(ev.doc, {"responseElements", "tagSpecificationSet", "items"}, 0, items) ||
-          !array_of(items, arr) || arr.size() == 0 ||
-          !string_at(arr.at(0).value_unsafe(), {"imageId"}, id) || id.empty())
-        return false;
-      out.add(id);
-      return true;
-    }
+    case FieldKind::Ec2Name:
+      return extract_ec2_name(ev, out);
+    case FieldKind::Ec2ImageId:
+      return extract_ec2_image_id(ev, out);
     case FieldKind::Keys: {
       element e;
       if (!keys_at(ev.doc, keys, 0, e)) return false;
@@ -476,183 +666,29 @@ bool Field::extract(const EventView& ev, Values& out) const {
       each(arr, index, [&](element item) { add_text(item, out); });
       return !out.empty();
     }
-    case FieldKind::UriParam: {
-      element e;
-      if (!key(ev.doc, "requestURI", e) || e.type() != element_type::STRING) return false;
-      std::string_view uri = e.get_string().value_unsafe();
-      size_t q = uri.find('?');
-      if (q == std::string_view::npos) return false;
-      std::string_view query = uri.substr(q + 1);
-      query = query.substr(0, query.find('#'));
-      while (!query.empty()) {
-        size_t amp = query.find_first_of("&;");
-        std::string_view pair = query.substr(0, amp);
-        size_t eq = pair.find('=');
-        if (util::percent_decode(pair.substr(0, eq), true) == arg) {
-          out.add(eq == std::string_view::npos ? std::string()
-                                               : util::percent_decode(pair.substr(eq + 1), true));
-          return true;
-        }
-        if (amp == std::string_view::npos) break;
-        query = query.substr(amp + 1);
-      }
-      return false;
-    }
-    case FieldKind::PodList: {
-      simdjson::dom::array arr;
-      if (!spec_array(ev, keys[0], arr)) return false;
-      each(arr, index, [&](element item) {
-        element v;
-        if (!keys_at(item, keys, 1, v)) return;
-        simdjson::dom::array inner;
-        if (array_of(v, inner)) {
-          for (element x : inner) add_text(x, out);
-        } else {
-          add_text(v, out);
-        }
-      });
-      return !out.empty();
-    }
+    case FieldKind::UriParam:
+      return extract_uri_param(*this, ev, out);
+    case FieldKind::PodList:
+      return extract_pod_list(*this, ev, out);
     case FieldKind::Images:
-    case FieldKind::FirstImage: {
-      simdjson::dom::array arr;
-      if (!spec_array(ev, keys[0], arr)) return false;
-      bool broken = false;
-      each(arr, kind == FieldKind::FirstImage ? 0 : index, [&](element item) {
-        element img;
-        if (!key(item, "image", img) || img.type() != element_type::STRING) {
-          broken = true;
-          return;
-        }
-        std::string_view s = img.get_string().value_unsafe();
-        out.add(repository ? repository_of(s) : s);
-      });
-      if (broken) out.clear();
-      return !out.empty();
-    }
-    case FieldKind::HostPorts: {
-      simdjson::dom::array arr;
-      if (!spec_array(ev, keys[0], arr)) return false;
-      each(arr, index, [&](element item) {
-        element ports;
-        simdjson::dom::array pa;
-        if (!key(item, "ports", ports) || !array_of(ports, pa)) return;
-        for (element p : pa) {
-          element v;
-          if (key(p, "hostPort", v) || key(p, "containerPort", v)) add_text(v, out);
-        }
-      });
-      return !out.empty();
-    }
-    case FieldKind::AnyPrivileged: {
-      simdjson::dom::array arr;
-      if (!spec_array(ev, "containers", arr)) return false;
-      bool any = false;
-      for (element item : arr) {
-        element v;
-        bool b = false;
-        if (key(item, "securityContext", v) && key(v, "privileged", v) &&
-            v.get_bool().get(b) == simdjson::SUCCESS && b)
-          any = true;
-      }
-      out.add(any ? "true" : "false");
-      return true;
-    }
-    case FieldKind::EffRunAs: {
-      simdjson::dom::array arr;
-      if (!spec_array(ev, keys[0], arr)) return false;
-      std::string pod = "0";
-      element sc, v;
-      if (key(ev.doc, "requestObject", sc) && key(sc, "spec", sc) &&
-          key(sc, "securityContext", sc) && key(sc, extra, v)) {
-        Values one;
-        add_text(v, one);
-        pod = std::string(one[0]);
-      }
-      each(arr, index, [&](element item) {
-        element c;
-        if (key(item, "securityContext", c) && key(c, extra, c))
-          add_text(c, out);
-        else
-          out.add(pod);
-      });
-      return !out.empty();
-    }
-    case FieldKind::RoleRules: {
-      element e;
-      simdjson::dom::array arr;
-      if (!key(ev.doc, "requestObject", e) || !key(e, "rules", e) || !array_of(e, arr))
-        return false;
-      each(arr, index, [&](element rule) {
-        element v;
-        simdjson::dom::array inner;
-        if (!key(rule, keys[0], v) || !array_of(v, inner)) return;
-        for (element x : inner)
-          if (x.type() != element_type::NULL_VALUE) add_text(x, out);
-      });
-      return !out.empty();
-    }
-    case FieldKind::Subjects: {
-      element e;
-      simdjson::dom::array arr;
-      if (!key(ev.doc, "requestObject", e) || !key(e, "subjects", e) || !array_of(e, arr))
-        return false;
-      for (element s : arr) {
-        element k, n, ns;
-        std::string_view kind_s, name_s;
-        if (!key(s, "kind", k) || k.get_string().get(kind_s) != simdjson::SUCCESS) continue;
-        if (!key(s, "name", n) || n.get_string().get(name_s) != simdjson::SUCCESS) continue;
-        if (extra == "ns") {
-          if (kind_s != "ServiceAccount") continue;
-          std::string_view ns_s;
-          if (key(s, "namespace", ns) && ns.get_string().get(ns_s) == simdjson::SUCCESS)
-            out.add(fmt::format("{}:{}", ns_s, name_s));
-          else
-            out.add(fmt::format(":{}", name_s));
-        } else if (kind_s == extra) {
-          out.add(name_s);
-        }
-      }
-      return !out.empty();
-    }
-    case FieldKind::HostpathArg: {
-      simdjson::dom::array arr;
-      if (!spec_array(ev, "volumes", arr)) return false;
-      const bool prefix = !arg.empty() && arg.back() == '*';
-      std::string_view want = prefix ? std::string_view(arg).substr(0, arg.size() - 1) : arg;
-      bool hit = false;
-      for (element v : arr) {
-        element p;
-        std::string_view path;
-        if (!key(v, "hostPath", p) || !key(p, "path", p) ||
-            p.get_string().get(path) != simdjson::SUCCESS)
-          continue;
-        if (prefix ? path.substr(0, want.size()) == want : path == want) hit = true;
-      }
-      out.add(hit ? "true" : "false");
-      return true;
-    }
-    case FieldKind::VolumeTypes: {
-      simdjson::dom::array arr;
-      if (!spec_array(ev, "volumes", arr)) return false;
-      each(arr, index, [&](element v) {
-        simdjson::dom::object o;
-        if (v.get_object().get(o) != simdjson::SUCCESS) return;
-        for (auto kv : o)
-          if (kv.key != "name") out.add(kv.key);
-      });
-      return !out.empty();
-    }
-    case FieldKind::TargetPodName: {
-      element r, n;
-      std::string_view res;
-      if (!keys_at(ev.doc, {"objectRef", "resource"}, 0, r) ||
-          r.get_string().get(res) != simdjson::SUCCESS || res != "pods")
-        return false;
-      if (!keys_at(ev.doc, {"objectRef", "name"}, 0, n)) return false;
-      add_text(n, out);
-      return true;
-    }
+    case FieldKind::FirstImage:
+      return extract_images(*this, ev, out);
+    case FieldKind::HostPorts:
+      return extract_host_ports(*this, ev, out);
+    case FieldKind::AnyPrivileged:
+      return extract_any_privileged(ev, out);
+    case FieldKind::EffRunAs:
+      return extract_eff_run_as(*this, ev, out);
+    case FieldKind::RoleRules:
+      return extract_role_rules(*this, ev, out);
+    case FieldKind::Subjects:
+      return extract_subjects(*this, ev, out);
+    case FieldKind::HostpathArg:
+      return extract_hostpath_arg(*this, ev, out);
+    case FieldKind::VolumeTypes:
+      return extract_volume_types(*this, ev, out);
+    case FieldKind::TargetPodName:
+      return extract_target_pod_name(ev, out);
     case FieldKind::Constant:
       out.add(extra);
       return true;
