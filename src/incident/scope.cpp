@@ -225,31 +225,50 @@ ScopeResult pivot(const std::vector<ScopeRecord>& records, const std::vector<siz
   return pivot(records, ScopeIndex(records, ctx), seed_records, seed_keys, ctx);
 }
 
-ScopeResult pivot(const std::vector<ScopeRecord>& records, const ScopeIndex& index,
-                  const std::vector<size_t>& seed_records, const std::vector<ScopeSeed>& seed_keys,
-                  const ScopeContext& in_ctx) {
-  ScopeContext ctx = in_ctx;
-  ctx.node_roles.insert(index.node_roles.begin(), index.node_roles.end());
-  ctx.shared.insert(index.shared.begin(), index.shared.end());
-  const auto& by_actor = index.by_actor;
-  const auto& by_target = index.by_target;
-  const auto& by_owner = index.by_owner;
-  const auto& by_grant = index.by_grant;
-  const auto& aws_auth_writes = index.aws_auth_writes;
+namespace {
 
-  ScopeResult out;
-  std::deque<std::string> queue;
+// One run of the pivot: the seeds found so far, the keys still to follow, the records pulled in.
+class Pivot {
+ public:
+  Pivot(const std::vector<ScopeRecord>& records, const ScopeIndex& index, const ScopeContext& ctx)
+      : records_(records), index_(index), ctx_(ctx) {
+    ctx_.node_roles.insert(index.node_roles.begin(), index.node_roles.end());
+    ctx_.shared.insert(index.shared.begin(), index.shared.end());
+  }
 
-  auto add_seed = [&](ScopeSeed s) {
+  ScopeResult run(const std::vector<size_t>& seed_records,
+                  const std::vector<ScopeSeed>& seed_keys) {
+    for (size_t r : seed_records) {
+      if (r >= records_.size()) continue;
+      // A finding on the cluster's machinery (a controller making a flagged pod) names what it
+      // acted on, not an attacker: the scope reaches it through what the attacker made.
+      if (machinery(records_[r].facets())) {
+        pull(r, "flagged by a finding", false);
+        continue;
+      }
+      pull(r, "flagged by a finding");
+      expand(r);
+    }
+    for (const auto& s : seed_keys) add_seed(s);
+    while (!queue_.empty()) {
+      std::string key = std::move(queue_.front());
+      queue_.pop_front();
+      follow(key);
+    }
+    return finish();
+  }
+
+ private:
+  void add_seed(ScopeSeed s) {
     if (s.key.empty()) return;
-    std::string hub = hub_reason(s.key, ctx);
+    std::string hub = hub_reason(s.key, ctx_);
     if (!hub.empty()) {
-      out.not_expanded.emplace(s.key, hub);
+      out_.not_expanded.emplace(s.key, hub);
       return;
     }
-    auto [it, inserted] = out.seeds.try_emplace(s.key, s);
+    auto [it, inserted] = out_.seeds.try_emplace(s.key, s);
     if (inserted) {
-      queue.push_back(s.key);
+      queue_.push_back(s.key);
       return;
     }
     // A record showing the attacker creating it says more than one showing its use.
@@ -267,23 +286,24 @@ ScopeResult pivot(const std::vector<ScopeRecord>& records, const ScopeIndex& ind
       it->second.why = s.why;
       if (s.role == "created" || it->second.role != "created") it->second.role = s.role;
     }
-    queue.push_back(s.key);
-  };
-  auto pull = [&](size_t i, std::string why, bool by_attacker = true) {
-    return out.pulled.emplace(i, Pulled{std::move(why), by_attacker}).second;
-  };
-  auto note_unique = [&](std::string n) {
-    if (std::find(out.notes.begin(), out.notes.end(), n) == out.notes.end())
-      out.notes.push_back(std::move(n));
-  };
-  auto note_once = [&](const std::string& key, std::string why) {
-    if (!out.seeds.count(key)) out.not_expanded.emplace(key, std::move(why));
-  };
+    queue_.push_back(s.key);
+  }
+
+  bool pull(size_t i, std::string why, bool by_attacker = true) {
+    return out_.pulled.emplace(i, Pulled{std::move(why), by_attacker}).second;
+  }
+  void note_unique(std::string n) {
+    if (std::find(out_.notes.begin(), out_.notes.end(), n) == out_.notes.end())
+      out_.notes.push_back(std::move(n));
+  }
+  void note_once(const std::string& key, std::string why) {
+    if (!out_.seeds.count(key)) out_.not_expanded.emplace(key, std::move(why));
+  }
 
   // What a record of the attacker's shows: the credentials and address it used, what it created
-  // or changed, what it handed out.
-  auto expand = [&](size_t i) {
-    const RecordFacets& f = records[i].facets();
+  // or changed, what it handed out_.
+  void expand(size_t i) {
+    const RecordFacets& f = records_[i].facets();
     const long rec = static_cast<long>(i);
     for (const auto& c : f.credentials) {
       ScopeSeed s{c, "used by the attacker", rec};
@@ -292,14 +312,15 @@ ScopeResult pivot(const std::vector<ScopeRecord>& records, const ScopeIndex& ind
       add_seed(std::move(s));
     }
     for (const auto& id : f.identities) {
-      if (out.seeds.count(id)) continue;
+      if (out_.seeds.count(id)) continue;
       std::string acct = key_account(id);
-      if (starts_with(id, "iam:") && !acct.empty() && !ctx.account.empty() && acct != ctx.account) {
+      if (starts_with(id, "iam:") && !acct.empty() && !ctx_.account.empty() &&
+          acct != ctx_.account) {
         add_seed({id, fmt::format("a principal of account {} acting as the attacker", acct), rec,
                   true, true, "used"});
         continue;
       }
-      std::string hub = hub_reason(id, ctx);
+      std::string hub = hub_reason(id, ctx_);
       note_once(id, hub.empty() ? "an identity that existed before: only the credentials, "
                                   "sessions and addresses the attacker used are followed"
                                 : hub);
@@ -319,7 +340,7 @@ ScopeResult pivot(const std::vector<ScopeRecord>& records, const ScopeIndex& ind
           {c, fmt::format("changed by the attacker ({})", f.verb), rec, false, false, "changed"});
     for (const auto& r : f.revealed) {
       std::string acct = key_account(r);
-      bool external = starts_with(r, "iam:") && !acct.empty() && acct != ctx.account;
+      bool external = starts_with(r, "iam:") && !acct.empty() && acct != ctx_.account;
       bool credential = starts_with(r, "key:") || starts_with(r, "session:");
       std::string why = credential ? fmt::format("credentials the attacker obtained ({})", f.verb)
                         : external
@@ -332,66 +353,70 @@ ScopeResult pivot(const std::vector<ScopeRecord>& records, const ScopeIndex& ind
       add_seed({r, why, rec, credential || external, true,
                 credential ? (made ? "created" : "used") : "admitted"});
     }
-    if (!f.aws_auth.empty()) {
-      // What this write added: its entries less those of the last write before it.
-      std::set<std::string> before;
-      bool known = false;
-      for (size_t w : aws_auth_writes) {
-        if (w == i || records[w].time > records[i].time ||
-            (records[w].time == records[i].time && w > i))
-          continue;
-        auto written = records[w].facets().aws_auth;
-        before = {written.begin(), written.end()};
-        known = true;
-      }
-      for (const auto& e : f.aws_auth) {
-        if (before.count(e)) continue;
-        AwsAuthEntry a = split_entry(e);
-        if (node_mapping(a)) continue;
-        std::string pk = iam_key(a.arn);
-        std::string acct = key_account(pk);
-        bool tied = out.seeds.count(pk) || (!acct.empty() && acct != ctx.account);
-        if (!known && !tied) {
-          note_unique(fmt::format(
-              "aws-auth entry for {} is in the attacker's write, but no earlier aws-auth content "
-              "is in the evidence to tell whether it was added",
-              a.arn));
-          continue;
-        }
-        if (std::none_of(out.aws_auth_added.begin(), out.aws_auth_added.end(),
-                         [&](const auto& x) { return x.first == e; }))
-          out.aws_auth_added.emplace_back(e, i);
-        add_seed({pk,
-                  fmt::format("mapped into the cluster by the attacker's aws-auth change (as "
-                              "{})",
-                              a.username.empty() ? a.arn : a.username),
-                  rec, true, true, "admitted"});
-        if (!a.username.empty() && a.username.find("{{") == std::string::npos)
-          add_seed({k8s_user_key(a.username), "Kubernetes user of the attacker's aws-auth entry",
-                    rec, true, true, "admitted"});
-      }
+    if (!f.aws_auth.empty()) expand_aws_auth(i, f, rec);
+  }
+
+  // What an aws-auth write of the attacker's added: its entries less those of the last write
+  // before it, each principal it maps a seed.
+  void expand_aws_auth(size_t i, const RecordFacets& f, long rec) {
+    std::set<std::string> before;
+    bool known = false;
+    for (size_t w : index_.aws_auth_writes) {
+      if (w == i || records_[w].time > records_[i].time ||
+          (records_[w].time == records_[i].time && w > i))
+        continue;
+      auto written = records_[w].facets().aws_auth;
+      before = {written.begin(), written.end()};
+      known = true;
     }
-  };
+    for (const auto& e : f.aws_auth) {
+      if (before.count(e)) continue;
+      AwsAuthEntry a = split_entry(e);
+      if (node_mapping(a)) continue;
+      std::string pk = iam_key(a.arn);
+      std::string acct = key_account(pk);
+      bool tied = out_.seeds.count(pk) || (!acct.empty() && acct != ctx_.account);
+      if (!known && !tied) {
+        note_unique(fmt::format(
+            "aws-auth entry for {} is in the attacker's write, but no earlier aws-auth content "
+            "is in the evidence to tell whether it was added",
+            a.arn));
+        continue;
+      }
+      if (std::none_of(out_.aws_auth_added.begin(), out_.aws_auth_added.end(),
+                       [&](const auto& x) { return x.first == e; }))
+        out_.aws_auth_added.emplace_back(e, i);
+      add_seed({pk,
+                fmt::format("mapped into the cluster by the attacker's aws-auth change (as "
+                            "{})",
+                            a.username.empty() ? a.arn : a.username),
+                rec, true, true, "admitted"});
+      if (!a.username.empty() && a.username.find("{{") == std::string::npos)
+        add_seed({k8s_user_key(a.username), "Kubernetes user of the attacker's aws-auth entry", rec,
+                  true, true, "admitted"});
+    }
+  }
 
   // Why a record of a pre-existing credential the attacker used is its owner's, if it is.
   enum class Owner { No, Trusted, OtherLogin };
   // A pre-existing credential (a stolen key, a node's session) is also used by its owner: records
   // from trusted addresses — and, for a node's session, from the VPC — are the owner's.
-  auto owner_use = [&](size_t i, const ScopeSeed& s) {
+  Owner owner_use(size_t i, const ScopeSeed& s) const {
     if (s.owned) return Owner::No;
-    const RecordFacets& f = records[i].facets();
+    const RecordFacets& f = records_[i].facets();
     // A role session's name is its owner's (an e-mail, a pipeline's run): a request signed with
     // another key than the attacker's, from an address the attacker did not use, is another
     // login of the same name — its owner's.
     if (starts_with(s.key, "session:")) {
       bool other_key = false, attacker_key = false;
       for (const auto& c : f.credentials)
-        if (starts_with(c, "key:")) (out.seeds.count(c) ? attacker_key : other_key) = true;
-      bool attacker_address = !f.source_ip.empty() && out.seeds.count("ip:" + f.source_ip);
+        if (starts_with(c, "key:")) (out_.seeds.count(c) ? attacker_key : other_key) = true;
+      bool attacker_address = !f.source_ip.empty() && out_.seeds.count("ip:" + f.source_ip);
       if (other_key && !attacker_key && !attacker_address) return Owner::OtherLogin;
     }
     if (f.aws_service) return Owner::Trusted;
-    if (trusted_ip(f.source_ip, ctx.policy) || ctx.egress.count(f.source_ip)) return Owner::Trusted;
+    if (trusted_ip(f.source_ip, ctx_.policy) || ctx_.egress.count(f.source_ip))
+      return Owner::Trusted;
     // A node's session (and its temporary key) and a pod's token are used all day from the VPC
     // by their owner.
     bool vpc = f.source_ip.empty() || !is_address(f.source_ip) || !is_public_ip(f.source_ip);
@@ -400,55 +425,50 @@ ScopeResult pivot(const std::vector<ScopeRecord>& records, const ScopeIndex& ind
       if (starts_with(c, "session:") && !session_instance(c).empty()) node_session = true;
     if (vpc && (node_session || starts_with(s.key, "token:"))) return Owner::Trusted;
     return Owner::No;
-  };
-
-  for (size_t r : seed_records) {
-    if (r >= records.size()) continue;
-    // A finding on the cluster's machinery (a controller making a flagged pod) names what it
-    // acted on, not an attacker: the scope reaches it through what the attacker made.
-    if (machinery(records[r].facets())) {
-      pull(r, "flagged by a finding", false);
-      continue;
-    }
-    pull(r, "flagged by a finding");
-    expand(r);
   }
-  for (const auto& s : seed_keys) add_seed(s);
 
-  // Counted by distinct request (a record may be reached through several seeds, and how many
-  // copies of one request the scan kept depends on how it split the evidence): by a hash of
-  // the request's facets as they read whatever interned them.
-  std::unordered_set<uint64_t> owner_skipped, other_logins;
-  while (!queue.empty()) {
-    std::string key = std::move(queue.front());
-    queue.pop_front();
-    const ScopeSeed seed = out.seeds.at(key);
-    const std::string_view k = out.seeds.find(key)->first;
+  // Every record the key reaches: as an actor, as a target, as an owner, as a grant.
+  void follow(const std::string& key) {
+    const ScopeSeed seed = out_.seeds.at(key);
+    const std::string_view k = out_.seeds.find(key)->first;
     // The same reason for every record pulled through this key.
     const std::string through = fmt::format("{} ({})", key_display(key), seed.why);
-    if (seed.as_actor)
-      if (auto it = by_actor.find(k); it != by_actor.end())
-        for (uint32_t i : it->second) {
-          if (out.pulled.count(i)) continue;
-          if (Owner o = owner_use(i, seed); o != Owner::No) {
-            (o == Owner::OtherLogin ? other_logins : owner_skipped)
-                .insert(std::hash<std::string>{}(canonical_facets(records[i].encoded())));
-            continue;
-          }
-          pull(i, through);
-          expand(i);
-        }
-    if (auto it = by_target.find(k); it != by_target.end())
+    if (seed.as_actor) follow_actor(k, seed, through);
+    follow_target(k, key, seed, through);
+    follow_owner(k, key, seed, through);
+    follow_grant(k, through);
+  }
+
+  // The records the key acts in, but its owner's own use.
+  void follow_actor(std::string_view k, const ScopeSeed& seed, const std::string& through) {
+    if (auto it = index_.by_actor.find(k); it != index_.by_actor.end())
       for (uint32_t i : it->second) {
-        if (out.pulled.count(i)) continue;
-        const RecordFacets& f = records[i].facets();
+        if (out_.pulled.count(i)) continue;
+        if (Owner o = owner_use(i, seed); o != Owner::No) {
+          (o == Owner::OtherLogin ? other_logins_ : owner_skipped_)
+              .insert(std::hash<std::string>{}(canonical_facets(records_[i].encoded())));
+          continue;
+        }
+        pull(i, through);
+        expand(i);
+      }
+  }
+
+  // The records on the key: assuming a role of the attacker's, the cluster acting on their
+  // objects.
+  void follow_target(std::string_view k, const std::string& key, const ScopeSeed& seed,
+                     const std::string& through) {
+    if (auto it = index_.by_target.find(k); it != index_.by_target.end())
+      for (uint32_t i : it->second) {
+        if (out_.pulled.count(i)) continue;
+        const RecordFacets& f = records_[i].facets();
         if (starts_with(f.verb, "AssumeRole")) {
           // Into a role the attacker made or changed: the caller is the attacker, unless it is
           // the role's own account acting from a trusted address on a role the attacker only
           // changed.
-          bool external = !f.actor_account.empty() && f.actor_account != ctx.account;
+          bool external = !f.actor_account.empty() && f.actor_account != ctx_.account;
           bool untrusted = !f.source_ip.empty() && is_public_ip(f.source_ip) &&
-                           !trusted_ip(f.source_ip, ctx.policy);
+                           !trusted_ip(f.source_ip, ctx_.policy);
           if (!seed.owned && !external && !untrusted) continue;
           if (f.failed) {
             pull(i, fmt::format("tried to assume {} ({})", key_display(key), seed.why));
@@ -460,35 +480,66 @@ ScopeResult pivot(const std::vector<ScopeRecord>& records, const ScopeIndex& ind
           pull(i, "the cluster acting on " + through, false);
         }
       }
-    if (auto it = by_owner.find(k); it != by_owner.end())
+  }
+
+  // What was made for the key (a ReplicaSet for its Deployment), and what that made.
+  void follow_owner(std::string_view k, const std::string& key, const ScopeSeed& seed,
+                    const std::string& through) {
+    if (auto it = index_.by_owner.find(k); it != index_.by_owner.end())
       for (uint32_t i : it->second) {
-        const RecordFacets& f = records[i].facets();
-        if (!out.pulled.count(i)) pull(i, "made for " + through, false);
+        const RecordFacets& f = records_[i].facets();
+        if (!out_.pulled.count(i)) pull(i, "made for " + through, false);
         for (const auto& c : f.created)
           add_seed({c, fmt::format("made by its owner {}", key_display(key)), static_cast<long>(i),
                     true, true, seed.role == "created" ? "created" : "changed"});
       }
-    if (auto it = by_grant.find(k); it != by_grant.end())
+  }
+
+  // The requests the key (a binding of the attacker's) let through.
+  void follow_grant(std::string_view k, const std::string& through) {
+    if (auto it = index_.by_grant.find(k); it != index_.by_grant.end())
       for (uint32_t i : it->second) {
-        if (out.pulled.count(i)) continue;
+        if (out_.pulled.count(i)) continue;
         pull(i, "allowed by " + through);
         expand(i);
       }
   }
-  if (!other_logins.empty())
-    out.notes.push_back(fmt::format(
-        "{} distinct request{} of the attacker's session name signed with another access key, "
-        "from addresses the attacker did not use, were left out as the session owner's own logins",
-        other_logins.size(), other_logins.size() == 1 ? "" : "s"));
-  if (!owner_skipped.empty())
-    out.notes.push_back(fmt::format(
-        "{} distinct request{} of stolen or node credentials from trusted or VPC addresses were "
-        "left out as their owner's own use",
-        owner_skipped.size(), owner_skipped.size() == 1 ? "" : "s"));
-  // A key followed after all is not "not expanded".
-  for (auto it = out.not_expanded.begin(); it != out.not_expanded.end();)
-    it = out.seeds.count(it->first) ? out.not_expanded.erase(it) : std::next(it);
-  return out;
+
+  ScopeResult finish() {
+    if (!other_logins_.empty())
+      out_.notes.push_back(fmt::format(
+          "{} distinct request{} of the attacker's session name signed with another access key, "
+          "from addresses the attacker did not use, were left out as the session owner's own "
+          "logins",
+          other_logins_.size(), other_logins_.size() == 1 ? "" : "s"));
+    if (!owner_skipped_.empty())
+      out_.notes.push_back(fmt::format(
+          "{} distinct request{} of stolen or node credentials from trusted or VPC addresses were "
+          "left out as their owner's own use",
+          owner_skipped_.size(), owner_skipped_.size() == 1 ? "" : "s"));
+    // A key followed after all is not "not expanded".
+    for (auto it = out_.not_expanded.begin(); it != out_.not_expanded.end();)
+      it = out_.seeds.count(it->first) ? out_.not_expanded.erase(it) : std::next(it);
+    return std::move(out_);
+  }
+
+  const std::vector<ScopeRecord>& records_;
+  const ScopeIndex& index_;
+  ScopeContext ctx_;
+  ScopeResult out_;
+  std::deque<std::string> queue_;
+  // Counted by distinct request (a record may be reached through several seeds, and how many
+  // copies of one request the scan kept depends on how it split the evidence): by a hash of
+  // the request's facets as they read whatever interned them.
+  std::unordered_set<uint64_t> owner_skipped_, other_logins_;
+};
+
+}  // namespace
+
+ScopeResult pivot(const std::vector<ScopeRecord>& records, const ScopeIndex& index,
+                  const std::vector<size_t>& seed_records, const std::vector<ScopeSeed>& seed_keys,
+                  const ScopeContext& ctx) {
+  return Pivot(records, index, ctx).run(seed_records, seed_keys);
 }
 
 }  // namespace eksir::incident
