@@ -18,7 +18,8 @@ for later in report/report.h incident/incident.h detect/detect.h sources/sources
   if "$cxx" "${flags[@]}" "$tmp/backward.cpp" 2> "$tmp/err"; then
     echo "FAIL: the event stage compiled with #include \"$later\""
     status=1
-  elif ! grep -q "$later: No such file or directory" "$tmp/err"; then
+  # g++: "report/report.h: No such file or directory"; clang++: "'report/report.h' file not found"
+  elif ! grep -q -e "$later: No such file or directory" -e "'$later' file not found" "$tmp/err"; then
     echo "FAIL: #include \"$later\" in the event stage failed for another reason:"
     cat "$tmp/err"
     status=1
