@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <unordered_set>
 
 #include "incident/context.h"
 #include "incident/correlation.h"
@@ -159,17 +160,45 @@ bool Correlation::joins(const Group& group, const std::set<std::string>& hosts,
   return false;
 }
 
+namespace {
+
+// The first kMaxAlsoIds of a line's repeat ids, in their sorted order. Taken again as they come
+// in, it keeps the same ones as once at the end: the first of a part are among the first of all.
+void keep_first_ids(EventFacts& f) {
+  std::sort(f.also.begin(), f.also.end());
+  if (f.also.size() > kMaxAlsoIds) f.also.resize(kMaxAlsoIds);
+}
+
+}  // namespace
+
 // The same activity done again is counted on its first record — once per request: a copy of one
 // already counted (the S3 object and lookup-events both hold it) is not another time.
 void Correlation::count_repeats() {
-  std::unordered_map<const EventFacts*, std::unordered_set<std::string>> ids_of;
+  // The ids counted on each line, as 128-bit fingerprints of the line and the id (two independent
+  // hashes: about 2^-128 to take two for one, as the context store tells requests apart): a
+  // busy day folds millions of copies, whose ids as strings took a hundred bytes each.
+  struct Print {
+    uint64_t a, b;
+    bool operator==(const Print&) const = default;
+  };
+  struct PrintHash {
+    size_t operator()(const Print& p) const { return p.a; }
+  };
+  auto print_of = [](const EventFacts* ef, std::string_view id) {
+    uint64_t b = 1469598103934665603ULL ^ reinterpret_cast<uintptr_t>(ef);
+    for (unsigned char c : id) b = (b ^ c) * 1099511628211ULL;
+    return Print{std::hash<std::string_view>{}(id) ^
+                     (reinterpret_cast<uintptr_t>(ef) * 0x9e3779b97f4a7c15ULL),
+                 b};
+  };
+  std::unordered_set<Print, PrintHash> ids;
+  std::unordered_set<const EventFacts*> started;
   auto counted = [&](EventFacts* ef, const std::string& id) {
-    auto [it, fresh] = ids_of.try_emplace(ef);
-    if (fresh) {
-      it->second.insert(ef->event_id);
-      it->second.insert(ef->also.begin(), ef->also.end());
+    if (started.insert(ef).second) {
+      ids.insert(print_of(ef, ef->event_id));
+      for (const auto& other : ef->also) ids.insert(print_of(ef, other));
     }
-    return !it->second.insert(id).second;
+    return !ids.insert(print_of(ef, id)).second;
   };
   static const std::vector<ContextStore::Id> no_ids;
   for (const auto& [idx, rep] : activity_rep) {
@@ -189,6 +218,7 @@ void Correlation::count_repeats() {
         if (more) --more;
       } else {
         ef->also.push_back(id);
+        if (ef->also.size() >= 4 * kMaxAlsoIds) keep_first_ids(*ef);
       }
     };
     add_id(r ? r->event_id.str() : d->second.event_id());
@@ -207,12 +237,8 @@ void Correlation::count_repeats() {
   // counted in, depends on how the evidence was split among workers: the ids are sorted so that
   // the same evidence gives the same incident, run after run. A line keeps the first kMaxAlsoIds
   // of them in that order, so the same ones whatever the split.
-  auto sort_ids = [](EventFacts& f) {
-    std::sort(f.also.begin(), f.also.end());
-    if (f.also.size() > kMaxAlsoIds) f.also.resize(kMaxAlsoIds);
-  };
-  for (auto& f : pulled_facts) sort_ids(f);
-  for (auto& f : facts) sort_ids(f);
+  for (auto& f : pulled_facts) keep_first_ids(f);
+  for (auto& f : facts) keep_first_ids(f);
 }
 
 // The records the scope pulled that are shown: one of each activity, in evidence order.

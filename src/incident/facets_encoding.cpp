@@ -181,31 +181,78 @@ RecordFacets decode_facets(std::string_view s) {
 }
 
 ScopeRecord::ScopeRecord(const RecordFacets& facets, TimeNs t, Source s)
-    : time(t),
-      source(s),
-      own_(std::make_shared<const std::string>(encode_facets(facets))),
-      encoded_(*own_) {}
+    : ScopeRecord(owning(encode_facets(facets), t, s)) {}
 
 ScopeRecord::ScopeRecord(std::string_view encoded, TimeNs t, Source s)
-    : time(t), source(s), encoded_(encoded) {}
+    : time(t), source(s), size_or_index_(static_cast<uint32_t>(encoded.size())) {
+  if (encoded.size() > UINT32_MAX) {  // beyond 32 bits: a copy of its own
+    where_ = Where::Owned;
+    at_ = new std::string(encoded);
+    return;
+  }
+  at_ = encoded.data();
+}
 
 ScopeRecord::ScopeRecord(const ContextStore& store, size_t index)
     : time(store.at(index).time),
       source(store.at(index).source),
-      index_(static_cast<uint32_t>(index)),
-      store_(&store) {}
-
-std::string_view ScopeRecord::encoded() const {
-  return store_ ? store_->facets(index_) : encoded_;
-}
+      where_(Where::Store),
+      size_or_index_(static_cast<uint32_t>(index)),
+      at_(&store) {}
 
 ScopeRecord ScopeRecord::owning(std::string encoded, TimeNs t, Source s) {
   ScopeRecord r;
   r.time = t;
   r.source = s;
-  r.own_ = std::make_shared<const std::string>(std::move(encoded));
-  r.encoded_ = *r.own_;
+  r.where_ = Where::Owned;
+  r.at_ = new std::string(std::move(encoded));
   return r;
+}
+
+ScopeRecord::ScopeRecord(const ScopeRecord& other)
+    : time(other.time),
+      source(other.source),
+      where_(other.where_),
+      decoded_(other.decoded_),
+      size_or_index_(other.size_or_index_),
+      at_(other.where_ == Where::Owned ? new std::string(*other.own()) : other.at_) {}
+
+ScopeRecord::ScopeRecord(ScopeRecord&& other) noexcept
+    : time(other.time),
+      source(other.source),
+      where_(other.where_),
+      decoded_(other.decoded_),
+      size_or_index_(other.size_or_index_),
+      at_(other.at_) {
+  other.where_ = Where::View;  // what it owned is this record's now
+  other.at_ = nullptr;
+  other.size_or_index_ = 0;
+}
+
+ScopeRecord& ScopeRecord::operator=(ScopeRecord other) noexcept {
+  std::swap(time, other.time);
+  std::swap(source, other.source);
+  std::swap(where_, other.where_);
+  std::swap(decoded_, other.decoded_);
+  std::swap(size_or_index_, other.size_or_index_);
+  std::swap(at_, other.at_);
+  return *this;
+}
+
+ScopeRecord::~ScopeRecord() {
+  if (where_ == Where::Owned) delete own();
+}
+
+std::string_view ScopeRecord::encoded() const {
+  switch (where_) {
+    case Where::Store:
+      return static_cast<const ContextStore*>(at_)->facets(size_or_index_);
+    case Where::Owned:
+      return *own();
+    case Where::View:
+      break;
+  }
+  return {static_cast<const char*>(at_), size_or_index_};
 }
 
 RecordFacets ScopeRecord::facets() const {

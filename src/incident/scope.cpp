@@ -125,12 +125,10 @@ std::string hub_reason(const std::string& key, const ScopeContext& ctx) {
 
 std::string_view ScopeIndex::keep(std::string_view key) {
   constexpr size_t kChunk = 1 << 20;
-  if (key.size() > kChunk / 4) {  // a chunk of its own, before the one being filled
-    auto own = std::make_unique<char[]>(key.size());
-    std::memcpy(own.get(), key.data(), key.size());
-    std::string_view v(own.get(), key.size());
-    chunks_.insert(chunks_.empty() ? chunks_.end() : chunks_.end() - 1, std::move(own));
-    return v;
+  if (key.size() > kChunk / 4) {  // a block of its own
+    big_.push_back(std::make_unique<char[]>(key.size()));
+    std::memcpy(big_.back().get(), key.data(), key.size());
+    return {big_.back().get(), key.size()};
   }
   if (chunks_.empty() || used_ + key.size() > kChunk) {
     chunks_.push_back(std::make_unique<char[]>(kChunk));
@@ -140,12 +138,6 @@ std::string_view ScopeIndex::keep(std::string_view key) {
   std::memcpy(at, key.data(), key.size());
   used_ += key.size();
   return {at, key.size()};
-}
-
-void ScopeIndex::post(Postings& postings, std::string_view key, uint32_t record) {
-  auto it = postings.find(key);
-  if (it == postings.end()) it = postings.emplace(keep(key), std::vector<uint32_t>()).first;
-  it->second.push_back(record);
 }
 
 ScopeIndex::ScopeIndex(const std::vector<ScopeRecord>& records, const ScopeContext& ctx) {
@@ -159,7 +151,7 @@ ScopeIndex::ScopeIndex(const std::vector<ScopeRecord>& records, const ScopeConte
     for_each_facet(records[i].encoded(), [&](FacetTag tag, std::string_view v) {
       switch (tag) {
         case FacetTag::Credential:
-          post(by_actor, v, u);
+          by_actor.add(v, u);
           if (starts_with(v, "session:")) {
             if (!session_instance(v).empty()) node_session = true;
             if (session.empty()) session = v;
@@ -168,18 +160,18 @@ ScopeIndex::ScopeIndex(const std::vector<ScopeRecord>& records, const ScopeConte
           }
           break;
         case FacetTag::Identity:
-          post(by_actor, v, u);
+          by_actor.add(v, u);
           if (starts_with(v, "iam:")) iam_identities.push_back(v);
           if (identity.empty()) identity = v;
           break;
         case FacetTag::Target:
-          post(by_target, v, u);
+          by_target.add(v, u);
           break;
         case FacetTag::Owner:
-          post(by_owner, v, u);
+          by_owner.add(v, u);
           break;
         case FacetTag::GrantedBy:
-          post(by_grant, v, u);
+          by_grant.add(v, u);
           break;
         case FacetTag::AwsAuth:
           aws_auth = true;
@@ -441,68 +433,64 @@ class Pivot {
 
   // The records the key acts in, but its owner's own use.
   void follow_actor(std::string_view k, const ScopeSeed& seed, const std::string& through) {
-    if (auto it = index_.by_actor.find(k); it != index_.by_actor.end())
-      for (uint32_t i : it->second) {
-        if (out_.pulled.count(i)) continue;
-        if (Owner o = owner_use(i, seed); o != Owner::No) {
-          (o == Owner::OtherLogin ? other_logins_ : owner_skipped_)
-              .insert(std::hash<std::string>{}(canonical_facets(records_[i].encoded())));
-          continue;
-        }
-        pull(i, through);
-        expand(i);
+    index_.by_actor.for_each(k, [&](uint32_t i) {
+      if (out_.pulled.count(i)) return;
+      if (Owner o = owner_use(i, seed); o != Owner::No) {
+        (o == Owner::OtherLogin ? other_logins_ : owner_skipped_)
+            .insert(std::hash<std::string>{}(canonical_facets(records_[i].encoded())));
+        return;
       }
+      pull(i, through);
+      expand(i);
+    });
   }
 
   // The records on the key: assuming a role of the attacker's, the cluster acting on their
   // objects.
   void follow_target(std::string_view k, const std::string& key, const ScopeSeed& seed,
                      const std::string& through) {
-    if (auto it = index_.by_target.find(k); it != index_.by_target.end())
-      for (uint32_t i : it->second) {
-        if (out_.pulled.count(i)) continue;
-        const RecordFacets& f = records_[i].facets();
-        if (starts_with(f.verb, "AssumeRole")) {
-          // Into a role the attacker made or changed: the caller is the attacker, unless it is
-          // the role's own account acting from a trusted address on a role the attacker only
-          // changed.
-          bool external = !f.actor_account.empty() && f.actor_account != ctx_.account;
-          bool untrusted = !f.source_ip.empty() && is_public_ip(f.source_ip) &&
-                           !trusted_ip(f.source_ip, ctx_.policy);
-          if (!seed.owned && !external && !untrusted) continue;
-          if (f.failed) {
-            pull(i, fmt::format("tried to assume {} ({})", key_display(key), seed.why));
-            continue;
-          }
-          pull(i, fmt::format("assumed {} ({})", key_display(key), seed.why));
-          expand(i);
-        } else if (machinery(f)) {
-          pull(i, "the cluster acting on " + through, false);
+    index_.by_target.for_each(k, [&](uint32_t i) {
+      if (out_.pulled.count(i)) return;
+      const RecordFacets& f = records_[i].facets();
+      if (starts_with(f.verb, "AssumeRole")) {
+        // Into a role the attacker made or changed: the caller is the attacker, unless it is
+        // the role's own account acting from a trusted address on a role the attacker only
+        // changed.
+        bool external = !f.actor_account.empty() && f.actor_account != ctx_.account;
+        bool untrusted = !f.source_ip.empty() && is_public_ip(f.source_ip) &&
+                         !trusted_ip(f.source_ip, ctx_.policy);
+        if (!seed.owned && !external && !untrusted) return;
+        if (f.failed) {
+          pull(i, fmt::format("tried to assume {} ({})", key_display(key), seed.why));
+          return;
         }
+        pull(i, fmt::format("assumed {} ({})", key_display(key), seed.why));
+        expand(i);
+      } else if (machinery(f)) {
+        pull(i, "the cluster acting on " + through, false);
       }
+    });
   }
 
   // What was made for the key (a ReplicaSet for its Deployment), and what that made.
   void follow_owner(std::string_view k, const std::string& key, const ScopeSeed& seed,
                     const std::string& through) {
-    if (auto it = index_.by_owner.find(k); it != index_.by_owner.end())
-      for (uint32_t i : it->second) {
-        const RecordFacets& f = records_[i].facets();
-        if (!out_.pulled.count(i)) pull(i, "made for " + through, false);
-        for (const auto& c : f.created)
-          add_seed({c, fmt::format("made by its owner {}", key_display(key)), static_cast<long>(i),
-                    true, true, seed.role == "created" ? "created" : "changed"});
-      }
+    index_.by_owner.for_each(k, [&](uint32_t i) {
+      const RecordFacets& f = records_[i].facets();
+      if (!out_.pulled.count(i)) pull(i, "made for " + through, false);
+      for (const auto& c : f.created)
+        add_seed({c, fmt::format("made by its owner {}", key_display(key)), static_cast<long>(i),
+                  true, true, seed.role == "created" ? "created" : "changed"});
+    });
   }
 
   // The requests the key (a binding of the attacker's) let through.
   void follow_grant(std::string_view k, const std::string& through) {
-    if (auto it = index_.by_grant.find(k); it != index_.by_grant.end())
-      for (uint32_t i : it->second) {
-        if (out_.pulled.count(i)) continue;
-        pull(i, "allowed by " + through);
-        expand(i);
-      }
+    index_.by_grant.for_each(k, [&](uint32_t i) {
+      if (out_.pulled.count(i)) return;
+      pull(i, "allowed by " + through);
+      expand(i);
+    });
   }
 
   ScopeResult finish() {

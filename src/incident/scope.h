@@ -16,6 +16,7 @@
 
 #include "event/event.h"
 #include "incident/facets.h"
+#include "incident/postings.h"
 
 namespace eksir::cluster {
 struct Policy;
@@ -39,6 +40,10 @@ struct ScopeRecord {
   ScopeRecord(const ContextStore& store, size_t index);
   // Encoded facets kept by the record.
   static ScopeRecord owning(std::string encoded, TimeNs time, Source source);
+  ScopeRecord(const ScopeRecord& other);
+  ScopeRecord(ScopeRecord&& other) noexcept;
+  ScopeRecord& operator=(ScopeRecord other) noexcept;
+  ~ScopeRecord();
 
   RecordFacets facets() const;
   // For a record of the context store, a view valid until the next encoded() or facets() of a
@@ -50,12 +55,19 @@ struct ScopeRecord {
   Source source{};
 
  private:
+  // One of these, by where: the store and the record's index in it, a view of an encoding owned
+  // elsewhere, or an encoding owned here. 24 bytes: the context store's millions of records have
+  // one each.
+  enum class Where : uint8_t { View, Store, Owned };
+  Where where_ = Where::View;
   mutable bool decoded_ = false;
-  uint32_t index_ = 0;                      // in store_
-  const ContextStore* store_ = nullptr;     // where the encoding is, when not in encoded_
-  std::shared_ptr<const std::string> own_;  // the encoding, when made here
-  std::string_view encoded_;
+  uint32_t size_or_index_ = 0;
+  // The encoding's first byte (View), the store (Store), or the encoding (Owned, deleted with the
+  // record).
+  const void* at_ = nullptr;
+  const std::string* own() const { return static_cast<const std::string*>(at_); }
 };
+static_assert(sizeof(ScopeRecord) <= 24);
 
 // Why a key is in the attacker's scope.
 struct ScopeSeed {
@@ -105,7 +117,6 @@ inline constexpr size_t kSharedAddressCap = 100;  // counted up to this many
 // decoded to build it) for every round of the pivot. Holds its keys itself.
 struct ScopeIndex {
   ScopeIndex(const std::vector<ScopeRecord>& records, const ScopeContext& ctx);
-  using Postings = std::unordered_map<std::string_view, std::vector<uint32_t>>;
   Postings by_actor, by_target, by_owner, by_grant;
   std::vector<size_t> aws_auth_writes;  // in time order, for telling what a write added
   std::set<std::string> node_roles;     // roles whose sessions are named after instances
@@ -117,8 +128,8 @@ struct ScopeIndex {
  private:
   // A copy of a key the index holds: records' encodings may be read back into a reused buffer.
   std::string_view keep(std::string_view key);
-  void post(Postings& postings, std::string_view key, uint32_t record);
   std::vector<std::unique_ptr<char[]>> chunks_;
+  std::vector<std::unique_ptr<char[]>> big_;  // keys longer than a quarter chunk
   size_t used_ = 0;
 };
 

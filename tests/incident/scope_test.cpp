@@ -215,6 +215,28 @@ TEST(Scope, HubsAreNamedButNeverFollowed) {
   EXPECT_EQ(hub_reason("ip:203.0.113.45", context(policy)), "");
 }
 
+// The index keeps the addresses and people it counts in blocks of its own. A key longer than a
+// quarter block (a hostile source address of 300 KB), met first, took a block of its own that
+// the short keys after it were then written into: past its end, and over it.
+TEST(Scope, AHugeFirstAddressDoesNotTakeTheOtherKeysBlock) {
+  cluster::Policy policy;
+  const std::string dev = "iam:arn:aws:iam::111122223333:role/Developer";
+  auto session = [](const std::string& who) {
+    return "session:arn:aws:sts::111122223333:assumed-role/Developer/" + who;
+  };
+  const std::string huge = std::string(300000, '9');
+  std::vector<ScopeRecord> rs = {rec(R().credentials({session("x")}).identities({dev}).ip(huge))};
+  // Enough short keys after it to run past the huge key's block.
+  for (int i = 0; i < 4000; ++i)
+    rs.push_back(rec(R().credentials({session("person-with-a-long-name-" + std::to_string(i))})
+                         .identities({dev})
+                         .ip("192.0.2." + std::to_string(i % 200))));
+  const ScopeIndex index(rs, context(policy));
+  ASSERT_EQ(index.shared.size(), 200u);
+  EXPECT_EQ(index.shared.at("192.0.2.7"), 20u);
+  EXPECT_EQ(index.by_actor.count("ip:" + huge), 1u);
+}
+
 // An address several people act from (an office egress): the attacker's session acting from it
 // does not make everyone else's work from it the attacker's.
 TEST(Scope, AnAddressManyPeopleShareIsNotTheAttackers) {
@@ -582,6 +604,42 @@ TEST(Scope, EncodedFacetsRoundTripAndNewlinesCannotForgeAnItem) {
   ScopeRecord copy = owned;
   EXPECT_EQ(copy.encoded(), owned.encoded());
   EXPECT_EQ(copy.facets().targets, f.targets);
+}
+
+}  // namespace
+}  // namespace eksir::incident
+
+namespace eksir::incident {
+namespace {
+
+// A record's encoding survives copies, moves and assignment, whoever owns it; the owned one is
+// the record's own (a copy does not share it), a view stays a view of the caller's text.
+TEST(ScopeRecordValue, CopiesMovesAndAssignmentKeepTheEncoding) {
+  RecordFacets f;
+  f.credentials = {"key:AKIAEXAMPLE"};
+  f.verb = "ListSecrets";
+  const std::string encoding = encode_facets(f);
+  ScopeRecord owned = ScopeRecord::owning(encoding, 5, Source::CloudTrail);
+  ScopeRecord copy = owned;
+  EXPECT_EQ(copy.encoded(), encoding);
+  EXPECT_NE(copy.encoded().data(), owned.encoded().data());
+  ScopeRecord moved = std::move(owned);
+  EXPECT_EQ(moved.encoded(), encoding);
+  EXPECT_EQ(moved.time, 5);
+  EXPECT_EQ(moved.source, Source::CloudTrail);
+  ScopeRecord view(std::string_view(encoding), 6, Source::K8sAudit);
+  EXPECT_EQ(view.encoded().data(), encoding.data());
+  view = copy;  // a view replaced by an owned copy
+  EXPECT_EQ(view.encoded(), encoding);
+  EXPECT_EQ(view.time, 5);
+  copy = ScopeRecord(std::string_view(encoding), 7, Source::K8sAudit);  // and back
+  EXPECT_EQ(copy.encoded().data(), encoding.data());
+  EXPECT_EQ(view.facets().verb, "ListSecrets");
+  EXPECT_TRUE(view.decoded());
+  std::vector<ScopeRecord> grown;
+  for (int i = 0; i < 100; ++i)
+    grown.push_back(ScopeRecord::owning(encoding, i, Source::CloudTrail));
+  for (const auto& r : grown) EXPECT_EQ(r.encoded(), encoding);
 }
 
 }  // namespace
