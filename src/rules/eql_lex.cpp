@@ -48,7 +48,7 @@ class Lexer {
       tok.begin = i_;
       if (i_ >= t_.size()) {
         tok.end = i_;
-        out.push_back(tok);
+        out.push_back(std::move(tok));
         return out;
       }
       if (!next(tok)) return out;
