@@ -31,6 +31,43 @@ constexpr size_t kSpillBuffer = 1u << 20;
 
 }  // namespace
 
+RepeatTable::Entry* RepeatTable::find(uint64_t hash) {
+  if (slots_.empty()) return nullptr;
+  const size_t mask = slots_.size() - 1;
+  for (size_t at = hash & mask;; at = (at + 1) & mask) {
+    Entry& e = slots_[at];
+    if (e.copies == 0) return nullptr;
+    if (e.hash == hash) return &e;
+  }
+}
+
+void RepeatTable::grow() {
+  std::vector<Entry> slots(slots_.empty() ? 4096 : slots_.size() * 2);
+  const size_t mask = slots.size() - 1;
+  for (const Entry& e : slots_) {
+    if (e.copies == 0) continue;
+    size_t at = e.hash & mask;
+    while (slots[at].copies != 0) at = (at + 1) & mask;
+    slots[at] = e;
+  }
+  slots_.swap(slots);
+}
+
+void RepeatTable::insert(const Entry& e) {
+  // At most three quarters full, so that a miss ends soon.
+  if ((size_ + 1) * 4 > slots_.size() * 3) grow();
+  const size_t mask = slots_.size() - 1;
+  size_t at = e.hash & mask;
+  while (slots_[at].copies != 0) at = (at + 1) & mask;
+  slots_[at] = e;
+  ++size_;
+}
+
+void RepeatTable::clear() {
+  std::vector<Entry>().swap(slots_);
+  size_ = 0;
+}
+
 ContextStore::ContextStore(unsigned workers, size_t max_records)
     : workers_(std::max(1u, workers)), max_per_worker_(max_records / std::max(1u, workers)) {}
 
@@ -68,10 +105,10 @@ void ContextStore::keep(const EventView& ev, unsigned worker, bool hit, uint32_t
   // with a second (a collision of the first is kept as a record of its own, untracked).
   const uint64_t hash = std::hash<std::string_view>{}(facets);
   const uint64_t check = fnv1a(facets);
-  auto seen = w.seen.find(hash);
-  const bool same = seen != w.seen.end() && seen->second.check == check;
-  if (same && seen->second.copies >= kCopiesKept) {
-    Record& kept = w.records[seen->second.first];
+  RepeatTable::Entry* seen = w.seen.find(hash);
+  const bool same = seen && seen->check == check;
+  if (same && seen->copies >= kCopiesKept) {
+    Record& kept = w.records[seen->first];
     if (kept.rule == UINT32_MAX) kept.rule = rule;
     if (!kept.repeated) kept.repeated = std::make_unique<Repeats>();
     Repeats& more = *kept.repeated;
@@ -98,7 +135,7 @@ void ContextStore::keep(const EventView& ev, unsigned worker, bool hit, uint32_t
   }
   Record r;
   r.source = ev.source;
-  r.worker = worker % workers_.size();
+  r.worker = static_cast<uint16_t>(worker % workers_.size());
   if (w.files.empty() || w.last_file != ev.file) {
     w.last_file.assign(ev.file);
     auto it = std::find(w.files.begin(), w.files.end(), w.last_file);
@@ -112,7 +149,8 @@ void ContextStore::keep(const EventView& ev, unsigned worker, bool hit, uint32_t
   r.offset = w.written;
   r.length = static_cast<uint32_t>(text.size());
   if (in_evidence) {
-    r.evidence_offset = ev.offset;
+    r.in_evidence = true;
+    r.offset = ev.offset;
     r.checksum = sources::checksum(text);
   } else if (w.spill) {
     if (std::fwrite(text.data(), 1, text.size(), w.spill) != text.size()) {
@@ -135,10 +173,10 @@ void ContextStore::keep(const EventView& ev, unsigned worker, bool hit, uint32_t
   r.event_id = Id(detect::event_id(ev));
   r.node_session = node_session;
   r.rule = rule;
-  if (seen == w.seen.end())
-    w.seen.emplace(hash, Worker::Seen{w.records.size(), check, 1});
+  if (!seen)
+    w.seen.insert({hash, check, static_cast<uint32_t>(w.records.size()), 1});
   else if (same)
-    ++seen->second.copies;
+    ++seen->copies;
   w.records.push_back(std::move(r));
 }
 
@@ -200,7 +238,7 @@ void ContextStore::seal() {
     return a->record < b->record;
   });
   for (auto& w : workers_) {
-    decltype(w.seen)().swap(w.seen);
+    w.seen.clear();
     decltype(w.node_addresses)().swap(w.node_addresses);
   }
 }
@@ -237,10 +275,10 @@ ContextStore::Id::Id(std::string_view id) {
     bytes[n / 2] = static_cast<uint8_t>(bytes[n / 2] | (n % 2 ? v : v << 4));
     ++n;
   }
-  if (uuid) {
+  const bool zero = std::all_of(bytes.begin(), bytes.end(), [](uint8_t b) { return b == 0; });
+  if (uuid && !zero)
     uuid_ = bytes;
-    is_uuid_ = true;
-  } else if (!id.empty())
+  else if (!id.empty())
     other_ = std::make_unique<std::string>(id);
 }
 
@@ -248,7 +286,7 @@ std::string ContextStore::Id::str() const {
   if (other_) return *other_;
   static constexpr char kDigits[] = "0123456789abcdef";
   std::string out;
-  if (!is_uuid_) return out;
+  if (std::all_of(uuid_.begin(), uuid_.end(), [](uint8_t b) { return b == 0; })) return out;
   out.reserve(kUuidText);
   for (size_t i = 0, n = 0; i < kUuidText; ++i) {
     if (dash_at(i)) {
@@ -293,7 +331,7 @@ Event ContextStore::load(size_t i, bool& ok) const {
   e.record = r.record;
   e.time = r.time;
   ok = true;
-  if (r.evidence_offset != kNoOffset) {
+  if (r.in_evidence) {
     auto it = fetched_.find(i);
     if (it == fetched_.end()) {
       prefetch({i});
@@ -321,14 +359,14 @@ void ContextStore::prefetch(const std::vector<size_t>& indices) const {
   for (size_t i : indices) {
     if (i >= order_.size() || fetched_.count(i)) continue;
     const Record& r = *order_[i];
-    if (r.evidence_offset != kNoOffset) by_file[{r.worker, r.file}].push_back(i);
+    if (r.in_evidence) by_file[{r.worker, r.file}].push_back(i);
   }
   for (auto& [file, records] : by_file) {
     const std::string& path = workers_[file.first].files[file.second];
     std::vector<sources::Slice> slices;
     slices.reserve(records.size());
     for (size_t i : records)
-      slices.push_back({order_[i]->evidence_offset, order_[i]->length, order_[i]->checksum});
+      slices.push_back({order_[i]->offset, order_[i]->length, order_[i]->checksum});
     std::vector<std::string> texts;
     std::string error = sources::read_back(path, slices, texts);
     for (size_t k = 0; k < records.size(); ++k) {
@@ -354,7 +392,7 @@ void ContextStore::release() {
     std::deque<Record>().swap(w.records);
     std::string().swap(w.memory);
     w.facets.clear();
-    decltype(w.seen)().swap(w.seen);
+    w.seen.clear();
     decltype(w.node_addresses)().swap(w.node_addresses);
   }
   interner_.clear();

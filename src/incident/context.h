@@ -32,6 +32,27 @@
 
 namespace eksir::incident {
 
+// The context store's index of the requests seen, by a hash of their facets: open addressing
+// over 24-byte entries, where a node-based map took about 56 bytes a request.
+class RepeatTable {
+ public:
+  struct Entry {
+    uint64_t hash = 0, check = 0;
+    uint32_t first = 0;   // the record of the first kept copy, in its worker
+    uint32_t copies = 0;  // 0: the slot is empty
+  };
+  // The entry of hash, or null.
+  Entry* find(uint64_t hash);
+  void insert(const Entry& e);  // for a hash not in the table
+  size_t size() const { return size_; }
+  void clear();
+
+ private:
+  void grow();
+  std::vector<Entry> slots_;
+  size_t size_ = 0;
+};
+
 class ContextStore {
  public:
   // max_records bounds the index (candidates past it are counted, not kept).
@@ -58,9 +79,9 @@ class ContextStore {
     std::string str() const;
 
    private:
+    // A UUID's bytes when other_ is null (all zero: no id; the zero UUID itself is kept as text).
     std::array<uint8_t, 16> uuid_{};
-    std::unique_ptr<std::string> other_;  // null for a UUID (or no id)
-    bool is_uuid_ = false;
+    std::unique_ptr<std::string> other_;
   };
   // The same request seen again after a record's copy and not kept: how many, the first and
   // last time, and the first kRepeatIdsKept ids. Apart, as most records never repeat.
@@ -69,31 +90,33 @@ class ContextStore {
     TimeNs first = kNoTime, last = kNoTime;
     std::vector<Id> ids;
   };
-  // Ordered by size: a busy week's evidence keeps millions of these.
+  // Ordered by size: a busy week's evidence keeps millions of these (104 bytes each).
   struct Record {
     uint64_t line = 0, record = 0;
     TimeNs time = kNoTime;
-    // Where the text is: in the evidence file's content (at evidence_offset, with the checksum
-    // it had), or else in the worker's spill (at offset).
-    uint64_t evidence_offset = kNoOffset;
+    // Where the text is: in the evidence file's content (in_evidence: at offset, with the
+    // checksum it had), or else in the worker's spill (at offset).
     uint64_t offset = 0;
     uint64_t facets_at = 0;             // its encoded RecordFacets, in its worker's FacetFile
     uint64_t facets_hash = 0;           // of the encoding: identical requests hash alike
     Id event_id;                        // auditID, CloudTrail eventID
     std::unique_ptr<Repeats> repeated;  // null until the request is seen again
-    uint32_t worker = 0, file = 0;
+    uint32_t file = 0;
     uint32_t checksum = 0;
     uint32_t length = 0;
     uint32_t facets_length = 0;
     uint32_t rule = UINT32_MAX;  // the rule that matched it (offer_hit), if one did
+    uint16_t worker = 0;
     Source source{};
-    bool node_session = false;  // a node's session from a public address (maybe the egress)
+    bool in_evidence : 1 = false;
+    bool node_session : 1 = false;  // a node's session from a public address (maybe the egress)
 
     uint64_t repeats() const { return repeated ? repeated->count : 0; }
     TimeNs repeats_first() const { return repeated ? repeated->first : kNoTime; }
     TimeNs repeats_last() const { return repeated ? repeated->last : kNoTime; }
     const std::vector<Id>& repeat_ids() const;
   };
+  static_assert(sizeof(Record) <= 104);
   size_t size() const { return order_.size(); }
   const Record& at(size_t i) const { return *order_[i]; }
   const std::string& file_of(size_t i) const;
@@ -150,12 +173,7 @@ class ContextStore {
     // A hash of the facets → the first kept copy, copies kept, and a second, independent hash
     // of the facets: identical requests are told apart from a collision of both (about 2^-128)
     // without reading the first copy's facets back.
-    struct Seen {
-      size_t first = 0;
-      uint64_t check = 0;
-      uint32_t copies = 0;
-    };
-    std::unordered_map<uint64_t, Seen> seen;
+    RepeatTable seen;
     // Address → the nodes whose sessions act from it; and records not kept from egress ones.
     std::unordered_map<std::string, std::set<std::string>> node_addresses;
     std::map<std::string, uint64_t> egress_skipped;

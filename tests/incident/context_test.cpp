@@ -75,7 +75,7 @@ TEST(ContextStore, ReadsRecordsBackFromTheEvidenceAndTheSpill) {
     ASSERT_TRUE(ok) << i;
     std::string id = e.raw.substr(e.raw.find("id-"), 7);
     EXPECT_EQ(e.raw, raw[e.file + id]) << i;
-    if (store.at(i).evidence_offset != kNoOffset) ++in_evidence;
+    if (store.at(i).in_evidence) ++in_evidence;
   }
   EXPECT_EQ(in_evidence, 300u);
   EXPECT_EQ(store.unread(), 0u);
@@ -130,6 +130,31 @@ TEST(ContextStore, EventIdsReadBackExactly) {
         "00000000-0000-0000-0000-000000000000"})
     EXPECT_EQ(ContextStore::Id(id).str(), id) << id;
   EXPECT_EQ(ContextStore::Id().str(), "");
+}
+
+// The index of requests seen: every hash inserted is found with its entry, through growth and
+// hashes that share their low bits (one probe sequence), and no other hash is.
+TEST(RepeatTable, FindsWhatWasInsertedThroughGrowthAndCollisions) {
+  RepeatTable t;
+  EXPECT_EQ(t.find(42), nullptr);
+  for (uint32_t i = 0; i < 100000; ++i) {
+    const uint64_t hash = i % 2 ? (uint64_t{i} << 40) : uint64_t{i} * 0x9e3779b97f4a7c15ULL;
+    t.insert({hash, ~hash, i, 1});
+  }
+  EXPECT_EQ(t.size(), 100000u);
+  for (uint32_t i = 0; i < 100000; ++i) {
+    const uint64_t hash = i % 2 ? (uint64_t{i} << 40) : uint64_t{i} * 0x9e3779b97f4a7c15ULL;
+    RepeatTable::Entry* e = t.find(hash);
+    ASSERT_NE(e, nullptr) << i;
+    EXPECT_EQ(e->first, i);
+    EXPECT_EQ(e->check, ~hash);
+    ++e->copies;
+    EXPECT_EQ(t.find(hash)->copies, 2u);
+  }
+  EXPECT_EQ(t.find(uint64_t{3} << 41 | 1), nullptr);
+  t.clear();
+  EXPECT_EQ(t.size(), 0u);
+  EXPECT_EQ(t.find(0), nullptr);
 }
 
 }  // namespace
