@@ -15,8 +15,9 @@ int check_paths(std::ostream& err, std::string_view command, const std::vector<s
 
 int load_rules(std::ostream& err, std::string_view command,
                const std::vector<std::string>& rule_paths, bool builtin, bool quiet,
-               rules::LoadResult& loaded) {
+               rules::LoadResult& loaded, std::string* builtin_missing) {
   detect::RulesLoad r = detect::load_rules(rule_paths, builtin, quiet);
+  if (builtin_missing) *builtin_missing = r.builtin_missing;
   for (const auto& line : r.messages) err << "eksir " << command << ": " << line << "\n";
   loaded = std::move(r.loaded);
   return loaded.ok() ? 0 : 2;

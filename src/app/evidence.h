@@ -16,9 +16,10 @@ namespace eksir::app {
 int check_paths(std::ostream& err, std::string_view command, const std::vector<std::string>& paths,
                 bool keep_going);
 // The rules (detect::load_rules) into loaded: 0 to go on, else 2 (a rule has errors).
+// builtin_missing, when given: where the built-in pack was asked for and not found ("" if found).
 int load_rules(std::ostream& err, std::string_view command,
                const std::vector<std::string>& rule_paths, bool builtin, bool quiet,
-               rules::LoadResult& loaded);
+               rules::LoadResult& loaded, std::string* builtin_missing = nullptr);
 // The scan's input checks (sources::evidence_problem): 0, else 2.
 int check_evidence(std::ostream& err, std::string_view command, const sources::ScanStats& st,
                    bool strict);

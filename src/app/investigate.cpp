@@ -43,6 +43,7 @@ struct State {
   // While the rules load, a core that would be idle starts hashing the evidence.
   std::optional<sources::DigestAhead> ahead;
   rules::LoadResult loaded;
+  std::string builtin_missing;  // the built-in pack was asked for and not found there
   incident::Investigated investigated;
   std::string dir;
   std::unique_ptr<store::Case> kase;
@@ -102,8 +103,8 @@ StepResult use_policy(State& s) {
 
 StepResult read_rules(State& s) {
   if (!s.options.evidence.empty()) s.ahead.emplace(s.options.evidence);
-  if (int rc =
-          load_rules(s.err, "investigate", s.cmd.rule_paths, s.cmd.builtin, s.cmd.quiet, s.loaded))
+  if (int rc = load_rules(s.err, "investigate", s.cmd.rule_paths, s.cmd.builtin, s.cmd.quiet,
+                          s.loaded, &s.builtin_missing))
     return stop(rc);
   return next();
 }
@@ -113,6 +114,13 @@ StepResult scan(State& s) {
   o.progress = o.progress && !s.cmd.quiet;
   s.investigated = incident::investigate(o, std::move(s.run), std::move(s.loaded.rules),
                                          s.policy.policy, s.ahead ? &*s.ahead : nullptr);
+  // An incident from no rule at all reads as one where the rules found nothing: said in it.
+  if (!s.builtin_missing.empty())
+    s.investigated.investigation.incident.gaps.push_back(fmt::format(
+        "the built-in rule pack was not found at {} (set EKSIR_RULES_DIR, or reinstall eksir): "
+        "none of its rules ran, so what they would have found is missing from this incident and "
+        "its severity",
+        s.builtin_missing));
   if (!s.cmd.quiet)
     for (const auto& line : s.investigated.suppressions)
       s.err << "eksir investigate: " << util::visible(line) << "\n";

@@ -198,6 +198,7 @@ struct DetectOptions {
 struct RulesLoad {
   rules::LoadResult loaded;
   std::vector<std::string> messages;
+  std::string builtin_missing;  // where the built-in pack was asked for and not found
   bool ok() const { return loaded.ok(); }
 };
 RulesLoad load_rules(const std::vector<std::string>& rule_paths, bool builtin, bool quiet);

@@ -31,9 +31,11 @@ RulesLoad load_rules(const std::vector<std::string>& rule_paths, bool builtin, b
     std::error_code ec;
     if (std::filesystem::is_directory(dir, ec))
       loaded = rules::load_paths({dir});
-    else
+    else {
+      result.builtin_missing = dir;
       said.push_back(
           fmt::format("warning: built-in rule pack not found at {}", util::visible(dir)));
+    }
   }
   if (!rule_paths.empty()) {
     if (!yaml_paths.empty()) loaded.merge(rules::load_paths(yaml_paths));

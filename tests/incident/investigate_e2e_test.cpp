@@ -467,3 +467,39 @@ TEST(InvestigateE2E, BadInputIsAClearError) {
 }
 
 }  // namespace
+
+namespace {
+
+// Without its rule pack (an installation problem), the incident is not one where the rules found
+// nothing: it says that no rule of the pack ran, where the pack was looked for, in its gaps.
+TEST(InvestigateE2E, AMissingRulePackIsAGapOfTheIncident) {
+  const std::string dir = eksir::test::temp_dir();
+  const std::string missing = dir + "/no-such-pack";
+  auto r = eksir::test::run_eksir_env(
+      {"investigate", eksir::test::source_dir() + "/examples/incident-2026-03-14", "-o",
+       dir + "/case", "--format", "json", "-q"},
+      {"EKSIR_RULES_DIR=" + missing});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("built-in rule pack not found at " + missing), std::string::npos) << r.err;
+  simdjson::dom::parser parser;
+  simdjson::padded_string text(r.out);
+  simdjson::dom::element doc;
+  ASSERT_EQ(parser.parse(text).get(doc), simdjson::SUCCESS) << r.out.substr(0, 200);
+  bool said = false;
+  for (auto g : doc["incident"]["gaps"].get_array()) {
+    std::string_view gap = g.get_string().value();
+    if (gap.find("built-in rule pack was not found at " + missing) != std::string_view::npos &&
+        gap.find("none of its rules ran") != std::string_view::npos)
+      said = true;
+  }
+  EXPECT_TRUE(said) << r.out.substr(0, 2000);
+  // With the pack, no such gap.
+  auto with = eksir::test::run_eksir({"investigate",
+                                      eksir::test::source_dir() + "/examples/incident-2026-03-14",
+                                      "-o", dir + "/case2", "--format", "json", "-q"});
+  ASSERT_EQ(with.exit_code, 0) << with.err;
+  EXPECT_EQ(with.out.find("rule pack was not found"), std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
