@@ -66,9 +66,8 @@ std::string cell(std::string_view s) {
   return s.empty() ? "—" : md(s);
 }
 
-}  // namespace
-
-void write_markdown(const Report& r, std::ostream& out) {
+// The title, and how to read the statements.
+void title(const Report& r, std::ostream& out) {
   out << "# Incident report: " << md(r.id.empty() ? "(no incident)" : r.id);
   if (!r.title.empty()) out << " — " << md(r.title);
   out << "\n\n";
@@ -79,8 +78,10 @@ void write_markdown(const Report& r, std::ostream& out) {
          "**[hypothesis]** (with a confidence), **[not known]** (the evidence "
          "does not tell) or "
          "**[analyst note]**. Times are UTC._\n\n";
+}
 
-  // 1. Incident summary
+// 1. Incident summary.
+void summary_section(const Report& r, std::ostream& out) {
   out << "## 1. Incident summary\n\n| | |\n|---|---|\n";
   out << "| Incident ID | " << cell(r.id) << " |\n";
   out << "| Title | " << cell(r.title) << " |\n";
@@ -114,8 +115,10 @@ void write_markdown(const Report& r, std::ostream& out) {
   if (!r.investigation_summary.empty())
     out << "Investigation summary: " << md(r.investigation_summary) << "\n\n";
   notes(out, r, "summary");
+}
 
-  // 2. Timeline
+// 2. Timeline: one line per event, verbatim in a block whose fence no line can close.
+void timeline_section(const Report& r, std::ostream& out) {
   out << "## 2. Timeline\n\n";
   if (r.timeline.empty()) {
     out << "No timeline events.\n\n";
@@ -134,9 +137,10 @@ void write_markdown(const Report& r, std::ostream& out) {
     out << fence << "\n\n";
   }
   notes(out, r, "timeline");
+}
 
-  // 3. Technical investigation
-  out << "## 3. Technical investigation\n\n### Investigation runs\n\n";
+// The runs of the case, and the events read by source.
+void investigation_runs(const Report& r, std::ostream& out) {
   if (r.runs.empty())
     out << "No investigation run is recorded.\n\n";
   else {
@@ -156,7 +160,10 @@ void write_markdown(const Report& r, std::ostream& out) {
           << r.events_by_source[i].second;
     out << "; records skipped: " << r.skipped << ".\n\n";
   }
-  bullets(out, "Inputs", r.inputs);
+}
+
+// The rules that fired, with their severity, counts, first and last time and evidence.
+void rules_fired(const Report& r, std::ostream& out) {
   out << "### Rules that fired\n\n";
   if (r.rules.empty())
     out << "No rule fired on this incident.\n\n";
@@ -174,6 +181,10 @@ void write_markdown(const Report& r, std::ostream& out) {
     }
     out << '\n';
   }
+}
+
+// The ATT&CK tactics in order and the techniques the findings cite.
+void attack(const Report& r, std::ostream& out) {
   out << "### MITRE ATT&CK\n\n";
   if (r.attack.empty() && r.attack_tactics.empty())
     out << "No finding of this incident cites an ATT&CK technique or tactic.\n\n";
@@ -195,6 +206,10 @@ void write_markdown(const Report& r, std::ostream& out) {
     }
     out << "\nThe same as an ATT&CK Navigator layer: `eksir report CASE --format navigator`.\n\n";
   }
+}
+
+// The evidence records the incident cites.
+void key_evidence(const Report& r, std::ostream& out) {
   out << "### Key evidence records\n\n";
   if (r.key_evidence.empty())
     out << "No evidence record is cited.\n\n";
@@ -205,14 +220,26 @@ void write_markdown(const Report& r, std::ostream& out) {
           << code(evidence_location(e.ref)) << " | " << cell(e.text) << " |\n";
     out << '\n';
   }
+}
+
+// 3. Technical investigation.
+void investigation_section(const Report& r, std::ostream& out) {
+  out << "## 3. Technical investigation\n\n### Investigation runs\n\n";
+  investigation_runs(r, out);
+  bullets(out, "Inputs", r.inputs);
+  rules_fired(r, out);
+  attack(r, out);
+  key_evidence(r, out);
   bullets(out, "Recognised as likely benign", r.likely_benign);
   bullets(out, "Assumptions", r.assumptions);
   bullets(out, "Where the scope stopped (not followed, and why)", r.not_followed);
   bullets(out, "Leads (not part of this incident)", r.leads);
   bullets(out, "Posture results (high and critical)", r.posture);
   notes(out, r, "investigation");
+}
 
-  // 4. Impact
+// 4. Impact: statements, affected resources and vulnerable images.
+void impact_section(const Report& r, std::ostream& out) {
   out << "## 4. Impact\n\n";
   statements(out, r.impact);
   out << "### Affected resources\n\n";
@@ -241,8 +268,10 @@ void write_markdown(const Report& r, std::ostream& out) {
     out << '\n';
   }
   notes(out, r, "impact");
+}
 
-  // 5. Containment and remediation
+// 5. Containment and remediation actions, as journaled.
+void actions_section(const Report& r, std::ostream& out) {
   out << "## 5. Containment and remediation actions\n\n";
   if (r.actions.empty()) {
     out << "No response action is journaled in this case.";
@@ -265,13 +294,17 @@ void write_markdown(const Report& r, std::ostream& out) {
     if (r.dry_runs) out << r.dry_runs << " further step(s) were shown as a dry run only.\n\n";
   }
   notes(out, r, "actions");
+}
 
-  // 6. Root cause
+// 6. Root cause.
+void root_cause_section(const Report& r, std::ostream& out) {
   out << "## 6. Root cause\n\n";
   statements(out, r.root_cause);
   notes(out, r, "root_cause");
+}
 
-  // 7. Lessons learned
+// 7. Lessons learned and detection improvements.
+void lessons_section(const Report& r, std::ostream& out) {
   out << "## 7. Lessons learned and detection improvements\n\n### Lessons "
          "learned\n\n";
   if (r.lessons.empty() && !r.notes.count("lessons")) out << "None derived from the evidence.\n\n";
@@ -288,13 +321,29 @@ void write_markdown(const Report& r, std::ostream& out) {
     out << "- [" << (p.applies ? "x" : " ") << "] " << md(p.item) << " — "
         << (p.applies ? "applies: " : "not needed: ") << md(p.why) << '\n';
   out << '\n';
+}
 
-  // 8. Key metrics
+// 8. Key metrics.
+void metrics_section(const Report& r, std::ostream& out) {
   out << "## 8. Key metrics\n\n| Metric | Value | Basis |\n|---|---|---|\n";
   for (const auto& m : r.metrics)
     out << "| " << md(m.name) << " | " << md(m.value) << " | " << md(m.basis) << " |\n";
   out << '\n';
   notes(out, r, "metrics");
+}
+
+}  // namespace
+
+void write_markdown(const Report& r, std::ostream& out) {
+  title(r, out);
+  summary_section(r, out);
+  timeline_section(r, out);
+  investigation_section(r, out);
+  impact_section(r, out);
+  actions_section(r, out);
+  root_cause_section(r, out);
+  lessons_section(r, out);
+  metrics_section(r, out);
 }
 
 }  // namespace eksir::report
