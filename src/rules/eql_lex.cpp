@@ -123,7 +123,7 @@ class Lexer {
     for (auto op : kTwo)
       if (t_.substr(i_, 2) == op) {
         tok.kind = Tok::Op;
-        tok.text = op;
+        tok.text = std::string(op);
         i_ += 2;
         return true;
       }
