@@ -201,7 +201,12 @@ void ContextStore::seal() {
     for (const auto& f : w.files)
       rank[k].push_back(
           static_cast<uint32_t>(std::lower_bound(names.begin(), names.end(), f) - names.begin()));
-    for (const auto& r : w.records) order_.push_back(&r);
+    for (auto& r : w.records) {
+      // A repeated request's ids grew by doubling: the room left over goes before the
+      // correlation, where memory peaks.
+      if (r.repeated) r.repeated->ids.shrink_to_fit();
+      order_.push_back(&r);
+    }
     for (const auto& [ip, nodes] : w.node_addresses)
       nodes_at[ip].insert(nodes.begin(), nodes.end());
     for (const auto& [ip, n] : w.egress_skipped) egress_[ip] += n;
