@@ -6,6 +6,8 @@
 #include <array>
 #include <charconv>
 
+#include "util/hash.h"
+
 namespace eksir::backend {
 
 const std::vector<TypedField>& typed_fields() {
@@ -332,12 +334,7 @@ std::string sql_string(std::string_view text) {
 }
 
 uint64_t stable_hash(std::string_view text) {
-  uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : text) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  return h;
+  return util::fnv1a(text);
 }
 
 }  // namespace eksir::backend

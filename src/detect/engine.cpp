@@ -15,6 +15,7 @@
 #include "detect/engine_impl.h"
 #include "detect/spill.h"
 #include "detect/values.h"
+#include "util/hash.h"
 #include "util/time_math.h"
 
 namespace eksir::detect {
@@ -68,18 +69,6 @@ Finding rule_finding(const rules::Rule& r) {
   f.criterion = r.criterion;
   return f;
 }
-
-namespace {
-
-uint64_t fnv1a(std::string_view s, uint64_t h = 1469598103934665603ULL) {
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  return h;
-}
-
-}  // namespace
 
 namespace {
 
@@ -148,8 +137,8 @@ std::vector<Finding> dedupe(std::vector<Finding> in, TimeNs window) {
     out.push_back(std::move(f));
   }
   for (auto& f : out) {
-    uint64_t h = fnv1a(f.dedup_key);
-    h = fnv1a(format_time(f.first_seen), h);
+    uint64_t h = util::fnv1a(f.dedup_key);
+    h = util::fnv1a(format_time(f.first_seen), h);
     f.id = fmt::format("{:016x}", h);
   }
   std::stable_sort(out.begin(), out.end(), [](const Finding& a, const Finding& b) {

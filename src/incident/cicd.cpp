@@ -9,6 +9,7 @@
 
 #include "incident/internal.h"
 #include "util/cidr.h"
+#include "util/hash.h"
 
 namespace eksir::incident {
 namespace {
@@ -49,9 +50,7 @@ std::vector<std::string> actor_names(std::string_view encoded) {
 }
 
 std::string stable_id(std::string_view s) {
-  uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : s) h = (h ^ c) * 1099511628211ULL;
-  return fmt::format("{:016x}", h);
+  return fmt::format("{:016x}", util::fnv1a(s));
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include "detect/detect.h"
 #include "incident/graph.h"
 #include "sources/sources.h"
+#include "util/hash.h"
 #include "util/read_at.h"
 
 #include <fmt/format.h>
@@ -14,16 +15,6 @@
 
 namespace eksir::incident {
 namespace {
-
-// A second hash of the facets, independent of std::hash's, for telling identical requests apart.
-uint64_t fnv1a(std::string_view s) {
-  uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  return h;
-}
 
 // Text kept in memory when no temporary file can be made (a read-only or full TMPDIR).
 constexpr uint64_t kMaxMemoryText = 256ull << 20;
@@ -104,7 +95,7 @@ void ContextStore::keep(const EventView& ev, unsigned worker, bool hit, uint32_t
   // The same request again: counted on the copies kept. Keyed by a hash of the facets, checked
   // with a second (a collision of the first is kept as a record of its own, untracked).
   const uint64_t hash = std::hash<std::string_view>{}(facets);
-  const uint64_t check = fnv1a(facets);
+  const uint64_t check = util::fnv1a(facets);  // independent of std::hash's
   RepeatTable::Entry* seen = w.seen.find(hash);
   const bool same = seen && seen->check == check;
   if (same && seen->copies >= kCopiesKept) {

@@ -8,6 +8,7 @@
 
 #include "incident/context.h"
 #include "incident/correlation.h"
+#include "util/hash.h"
 
 namespace eksir::incident {
 
@@ -185,11 +186,9 @@ void Correlation::count_repeats() {
     size_t operator()(const Print& p) const { return p.a; }
   };
   auto print_of = [](const EventFacts* ef, std::string_view id) {
-    uint64_t b = 1469598103934665603ULL ^ reinterpret_cast<uintptr_t>(ef);
-    for (unsigned char c : id) b = (b ^ c) * 1099511628211ULL;
-    return Print{std::hash<std::string_view>{}(id) ^
-                     (reinterpret_cast<uintptr_t>(ef) * 0x9e3779b97f4a7c15ULL),
-                 b};
+    const auto line = reinterpret_cast<uintptr_t>(ef);
+    return Print{std::hash<std::string_view>{}(id) ^ (line * 0x9e3779b97f4a7c15ULL),
+                 util::fnv1a(id, util::kFnvOffset ^ line)};
   };
   std::unordered_set<Print, PrintHash> ids;
   std::unordered_set<const EventFacts*> started;

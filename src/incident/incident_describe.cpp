@@ -8,6 +8,7 @@
 #include <set>
 
 #include "incident/incident_parts.h"
+#include "util/hash.h"
 #include "util/text.h"
 #include "util/time_math.h"
 
@@ -15,9 +16,7 @@ namespace eksir::incident {
 namespace {
 
 std::string hex6(std::string_view s) {
-  uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : s) h = (h ^ c) * 1099511628211ULL;
-  return fmt::format("{:06x}", h & 0xffffff);
+  return fmt::format("{:06x}", util::fnv1a(s) & 0xffffff);
 }
 
 std::string date_of(TimeNs t) {

@@ -2,17 +2,14 @@
 
 #include <functional>
 
+#include "util/hash.h"
+
 namespace eksir::incident {
 
 Postings::Print Postings::Print::of(std::string_view key) {
   Print p;
   p.a = std::hash<std::string_view>{}(key);
-  uint64_t h = 1469598103934665603ULL;  // FNV-1a: independent of std::hash's
-  for (unsigned char c : key) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  p.b = h;
+  p.b = util::fnv1a(key);  // independent of std::hash's
   return p;
 }
 
