@@ -247,6 +247,11 @@ bool dash_at(size_t i) {
   return i == 8 || i == 13 || i == 18 || i == 23;
 }
 
+// No id: a UUID of zeros is kept as text, so that these bytes mean none.
+bool all_zero(const std::array<uint8_t, 16>& bytes) {
+  return std::all_of(bytes.begin(), bytes.end(), [](uint8_t b) { return b == 0; });
+}
+
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -271,8 +276,7 @@ ContextStore::Id::Id(std::string_view id) {
     bytes[n / 2] = static_cast<uint8_t>(bytes[n / 2] | (n % 2 ? v : v << 4));
     ++n;
   }
-  const bool zero = std::all_of(bytes.begin(), bytes.end(), [](uint8_t b) { return b == 0; });
-  if (uuid && !zero)
+  if (uuid && !all_zero(bytes))
     uuid_ = bytes;
   else if (!id.empty())
     other_ = std::make_unique<std::string>(id);
@@ -282,7 +286,7 @@ std::string ContextStore::Id::str() const {
   if (other_) return *other_;
   static constexpr char kDigits[] = "0123456789abcdef";
   std::string out;
-  if (std::all_of(uuid_.begin(), uuid_.end(), [](uint8_t b) { return b == 0; })) return out;
+  if (all_zero(uuid_)) return out;
   out.reserve(kUuidText);
   for (size_t i = 0, n = 0; i < kUuidText; ++i) {
     if (dash_at(i)) {

@@ -42,7 +42,6 @@ using RecordRefs = std::unordered_set<RecordRef, RecordRefHash>;
 
 struct Group {
   std::vector<const FindingFacts*> findings;
-  std::set<std::string> keys;
 };
 
 class Correlation {
