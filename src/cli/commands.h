@@ -28,11 +28,9 @@ bool hunt_filters(std::string_view command, hunt::HuntOptions& o, const HuntFilt
 class HuntCli : public Command {
  public:
   void add(CLI::App& root) override;
-  bool parsed() const override { return sub_->parsed(); }
   int run(const Terminal& out) override;
 
  private:
-  CLI::App* sub_ = nullptr;
   hunt::HuntOptions options_;
   HuntFilters filters_;
   std::string format_ = "table", fields_csv_, on_, case_arg_;
@@ -47,11 +45,9 @@ class HuntCli : public Command {
 class DetectCli : public Command {
  public:
   void add(CLI::App& root) override;
-  bool parsed() const override { return sub_->parsed(); }
   int run(const Terminal& out) override;
 
  private:
-  CLI::App* sub_ = nullptr;
   app::DetectCommand cmd_;
   std::string format_ = "table", min_severity_ = "info", fail_on_, since_, until_;
   bool no_builtin_ = false;
@@ -60,22 +56,18 @@ class DetectCli : public Command {
 class CollectCli : public Command {
  public:
   void add(CLI::App& root) override;
-  bool parsed() const override { return sub_->parsed(); }
   int run(const Terminal& out) override;
 
  private:
-  CLI::App* sub_ = nullptr;
   app::CollectCommand cmd_;
 };
 
 class InvestigateCli : public Command {
  public:
   void add(CLI::App& root) override;
-  bool parsed() const override { return sub_->parsed(); }
   int run(const Terminal& out) override;
 
  private:
-  CLI::App* sub_ = nullptr;
   app::InvestigateCommand cmd_;
   std::string since_, until_, fail_on_;
   bool no_builtin_ = false, no_report_ = false;
@@ -84,11 +76,9 @@ class InvestigateCli : public Command {
 class LoadCli : public Command {
  public:
   void add(CLI::App& root) override;
-  bool parsed() const override { return sub_->parsed(); }
   int run(const Terminal& out) override;
 
  private:
-  CLI::App* sub_ = nullptr;
   backend::LoadOptions options_;
 };
 
@@ -96,13 +86,11 @@ class LoadCli : public Command {
 class CaseCli : public Command {
  public:
   void add(CLI::App& root) override;
-  bool parsed() const override { return sub_->parsed(); }
   int run(const Terminal& out) override;
 
  private:
   void add_pin_commands();
   void add_export();
-  CLI::App* sub_ = nullptr;
   app::CaseCommand cmd_;  // list, show, note, close, reopen: the action set by the subcommand
   CLI::App* pin_ = nullptr;
   CLI::App* unpin_ = nullptr;
@@ -134,44 +122,36 @@ class ResponseCli : public Command {
 class ReportCli : public Command {
  public:
   void add(CLI::App& root) override;
-  bool parsed() const override { return sub_->parsed(); }
   int run(const Terminal& out) override;
 
  private:
-  CLI::App* sub_ = nullptr;
   app::ReportCommand cmd_;
 };
 
 class RulesCli : public Command {
  public:
   void add(CLI::App& root) override;
-  bool parsed() const override { return sub_->parsed(); }
   int run(const Terminal& out) override;
 
  private:
-  CLI::App* sub_ = nullptr;
   app::RulesCommand cmd_;
 };
 
 class PostureCli : public Command {
  public:
   void add(CLI::App& root) override;
-  bool parsed() const override { return sub_->parsed(); }
   int run(const Terminal& out) override;
 
  private:
-  CLI::App* sub_ = nullptr;
   app::PostureOptions options_;
 };
 
 class FieldsCli : public Command {
  public:
   void add(CLI::App& root) override;
-  bool parsed() const override { return sub_->parsed(); }
   int run(const Terminal& out) override;
 
  private:
-  CLI::App* sub_ = nullptr;
   bool markdown_ = false;
 };
 

@@ -45,8 +45,12 @@ class Command {
  public:
   virtual ~Command() = default;
   virtual void add(CLI::App& root) = 0;
-  virtual bool parsed() const = 0;
+  // Whether the parse chose this command (its subcommand, set by add()).
+  virtual bool parsed() const { return sub_ && sub_->parsed(); }
   virtual int run(const Terminal& out) = 0;
+
+ protected:
+  CLI::App* sub_ = nullptr;
 };
 
 }  // namespace eksir::cli
