@@ -98,9 +98,9 @@ StepResult print_summary(State& s) {
           "\"withheld\")\n",
           withheld.size() - kShown);
   }
-  if (std::string line = detect::spill_text(d.engine->spilled(), c.options.memory);
-      !line.empty() && !c.quiet)
-    s.err << "eksir detect: " << line << "\n";
+  for (const std::string& line : {detect::spill_text(d.engine->spilled(), c.options.memory),
+                                  detect::print_spill_text(d.engine->spilled(), c.options.memory)})
+    if (!line.empty() && !c.quiet) s.err << "eksir detect: " << line << "\n";
   if (s.policy && !c.quiet)
     for (const auto& line : incident::suppression_report(*s.policy, s.cmd.config))
       s.err << "eksir detect: " << util::visible(line) << "\n";

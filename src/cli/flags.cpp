@@ -19,8 +19,9 @@ void add_threads_option(CLI::App* app, unsigned& threads) {
 
 void add_memory_option(CLI::App* app, size_t& bytes) {
   app->add_option("--memory", bytes,
-                  "Memory for the events correlation rules count (128M, 1G, ...); past it they "
-                  "go to a temporary file and are read back after the scan; 0: no limit")
+                  "Memory for the events correlation rules count (128M, 1G, ...), and a quarter "
+                  "more for the fingerprints that tell copies of a matched event apart; past it "
+                  "they go to a temporary file and are read back after the scan; 0: no limit")
       ->check([](const std::string& v) {
         return v.find('-') == std::string::npos ? std::string() : "must not be negative";
       })

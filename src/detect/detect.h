@@ -83,6 +83,10 @@ struct SpillStats {
   uint64_t runs = 0;  // sorted runs written: one each time a worker's share of the budget filled
   std::string error;
   bool lost = false;
+  // The fingerprints of single-event rules' matches (what tells copies of one event apart).
+  uint64_t prints = 0, print_bytes = 0;
+  std::string print_error;
+  bool prints_lost = false;  // could not be read back: copies of one event may count twice
 };
 
 // Evaluates rules over events. on_event may be called from `workers` threads at once, each with
@@ -206,6 +210,8 @@ RulesLoad load_rules(const std::vector<std::string>& rule_paths, bool builtin, b
 // The line a run says when correlation events went to a temporary file (or it failed); "" when
 // none did.
 std::string spill_text(const SpillStats& s, size_t memory);
+// The same for the fingerprints of matched events.
+std::string print_spill_text(const SpillStats& s, size_t memory);
 
 // What one detection run gives: the findings at or above min_severity that `keep` keeps, and
 // how the run went.

@@ -161,6 +161,7 @@ struct Engine::Impl {
   // one record dated 1700 must not make every value look new after centuries of history.
   util::PlausibleRange plausible = util::plausible_range(util::now_ns());
   size_t worker_budget = 0;  // bytes of correlation events a worker holds before it spills
+  size_t print_budget = 0;   // bytes of fingerprints likewise: a quarter more
   SpillStats spilled;
 };
 
@@ -190,7 +191,10 @@ Engine::Engine(std::vector<rules::Rule> rules, const EngineOptions& options)
   m.rules = std::move(rules);
   m.options = options;
   m.workers.resize(std::max(1u, options.workers));
-  if (options.memory) m.worker_budget = std::max<size_t>(1, options.memory / m.workers.size());
+  if (options.memory) {
+    m.worker_budget = std::max<size_t>(1, options.memory / m.workers.size());
+    m.print_budget = std::max<size_t>(1, m.worker_budget / 4);
+  }
   m.compiled.resize(m.rules.size() + options.watch.size());
   for (size_t i = 0; i < m.rules.size(); ++i) {
     const rules::Rule& r = m.rules[i];
@@ -350,10 +354,19 @@ unsigned Engine::on_event(const EventView& event, unsigned worker, uint32_t& fir
     }
     // Folded into its group's runs here, on the worker: finish() only merges the workers' runs.
     auto group = w.groups.find(key);
-    if (group == w.groups.end()) group = w.groups.emplace(key, HitGroup{}).first;
+    if (group == w.groups.end()) {
+      group = w.groups.emplace(key, HitGroup{}).first;
+      name_group(group->second, key);
+    }
     if (w.files.empty() || w.files.back() != ev.file) w.files.emplace_back(ev.file);
     HitRef at{ev.source, w.files.back(), ev.line, ev.record, ev.time, event_id(ev)};
-    if (Run* run = add_hit(group->second, std::move(at), m.options.dedup_window)) {
+    const size_t ids_before = group->second.ids.capacity();
+    Run* run = add_hit(group->second, std::move(at), m.options.dedup_window);
+    if (const size_t ids_now = group->second.ids.capacity(); ids_now != ids_before) {
+      w.print_bytes += (ids_now - ids_before) * sizeof(group->second.ids[0]);
+      if (m.print_budget && w.print_bytes > m.print_budget) spill_prints(w);
+    }
+    if (run) {
       run->rule = idx;
       run->subject.clear();
       for (const auto& kv : subject)
@@ -495,7 +508,7 @@ std::vector<Finding> Engine::finish() {
     }
     raw.push_back(std::move(a));
   }
-  findings_from_hits(m.rules, m.workers, m.options.dedup_window, raw);
+  findings_from_hits(m.rules, m.workers, m.options.dedup_window, raw, m.spilled);
 
   // One rule at a time: its tuples from each worker's memory and spill, in evidence order.
   std::set<uint32_t> rules;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "detect/detect.h"
+#include "detect/print_spill.h"
 #include "event/fields.h"
 #include "query/query.h"
 #include "util/time_math.h"
@@ -64,9 +65,14 @@ struct HitGroup {
   std::optional<Run> untimed;
   // (time, hash of source and event id) of each hit with an id: copies of one event (the same
   // log read twice, or an audit event's two stages) share all three and count once. 16 bytes a
-  // hit, the one thing here that grows with the hits.
+  // hit, the one thing here that grows with the hits: past the worker's share of the budget they
+  // go to its PrintSpill (spill_prints).
   std::vector<std::pair<TimeNs, uint64_t>> ids;
+  uint64_t key1 = 0, key2 = 0;   // the dedup key's hashes, the group's name in the spill
+  std::vector<uint64_t> copies;  // after the scan: per run, the copies taken out of its count
 };
+// The hashes a group is known by in the spill.
+void name_group(HitGroup& g, std::string_view key);
 
 class TupleSpill;
 
@@ -151,8 +157,10 @@ struct alignas(64) WorkerState {
   std::unordered_map<std::string, HitGroup> groups;  // by dedup key
   std::vector<Tuple> tuples;
   Interned interned;
-  Interned first_interned;            // the strings of `first`, which never goes to the spill
-  std::shared_ptr<TupleSpill> spill;  // tuples past the worker's share of the memory budget
+  Interned first_interned;             // the strings of `first`, which never goes to the spill
+  std::shared_ptr<TupleSpill> spill;   // tuples past the worker's share of the memory budget
+  size_t print_bytes = 0;              // what the groups' ids take
+  std::unique_ptr<PrintSpill> prints;  // ids past a quarter of the worker's share
   std::vector<Finding> alerts;
   // first_seen rules: only the earliest event per (rule, key) is kept.
   std::unordered_map<std::string, Tuple> first;
@@ -173,8 +181,12 @@ Run* add_hit(HitGroup& g, HitRef&& at, TimeNs window);
 // Hits of single-event rules become findings, appended to out (hits.cpp): one per rule and
 // subject and run of hits no further apart than `window`, in dedup-key order. Empties the
 // workers' groups.
+// Copies are counted from the groups' ids, or, when a worker spilled them, from every worker's
+// spill merged (its count and any error go to `spilled`).
 void findings_from_hits(const std::vector<rules::Rule>& rules, std::vector<WorkerState>& workers,
-                        TimeNs window, std::vector<Finding>& out);
+                        TimeNs window, std::vector<Finding>& out, SpillStats& spilled);
+// Writes the worker's ids to its spill as one sorted run and frees them; on failure they stay.
+void spill_prints(WorkerState& w);
 // Correlation evaluation over the time-sorted tuples of one rule (correlate.cpp).
 // Counts and distinct counts fold their alerts of one key within `window` as they come, as
 // dedupe() would after: a rule that fires all the time keeps one finding per key, not one per

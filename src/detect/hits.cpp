@@ -3,8 +3,11 @@
 #include <algorithm>
 #include <functional>
 #include <map>
+#include <tuple>
+#include <unordered_map>
 
 #include "detect/engine_impl.h"
+#include "util/hash.h"
 #include "util/time_math.h"
 
 namespace eksir::detect {
@@ -73,27 +76,89 @@ void merge_group(HitGroup& into, HitGroup&& from, TimeNs window) {
   from = HitGroup();
 }
 
-// The group's findings, in time order. Copies of one event (same time, source and id) count once;
-// their places stay among the evidence.
-void group_findings(const std::vector<rules::Rule>& rules, const std::string& key, HitGroup& g,
-                    std::vector<Finding>& out) {
+// The group's runs as they will be findings: untimed hits come first in time order, so they
+// open the first run. Each run's copies start at none.
+void settle_runs(HitGroup& g) {
   std::vector<Run>& runs = g.timed;
-  if (g.untimed) {  // untimed hits come first in time order, so they open the first run
+  if (g.untimed) {
     if (runs.empty())
       runs.push_back(std::move(*g.untimed));
     else
       merge_into(runs.front(), std::move(*g.untimed));
+    g.untimed.reset();
   }
-  std::vector<uint64_t> copies(runs.size(), 0);
+  g.copies.assign(runs.size(), 0);
+}
+
+// One more copy of an event at t: taken out of the count of the run it falls in.
+void count_copy(HitGroup& g, TimeNs t) {
+  auto& runs = g.timed;
+  auto run =
+      std::partition_point(runs.begin(), runs.end(), [&](const Run& r) { return r.end < t; });
+  if (t == kNoTime || run == runs.end()) run = runs.begin();
+  if (run != runs.end()) ++g.copies[static_cast<size_t>(run - runs.begin())];
+}
+
+// Copies of one event (same time, source and id) count once.
+void count_copies(HitGroup& g) {
   std::sort(g.ids.begin(), g.ids.end());
-  for (size_t i = 1; i < g.ids.size(); ++i) {
-    if (g.ids[i] != g.ids[i - 1]) continue;
-    const TimeNs t = g.ids[i].first;
-    auto run =
-        std::partition_point(runs.begin(), runs.end(), [&](const Run& r) { return r.end < t; });
-    if (t == kNoTime || run == runs.end()) run = runs.begin();
-    ++copies[static_cast<size_t>(run - runs.begin())];
+  for (size_t i = 1; i < g.ids.size(); ++i)
+    if (g.ids[i] == g.ids[i - 1]) count_copy(g, g.ids[i].first);
+  decltype(g.ids)().swap(g.ids);
+}
+
+// The same from every worker's spill and the ids still in memory, merged in order: equal prints
+// in a row are copies.
+void count_spilled_copies(std::vector<WorkerState>& workers,
+                          std::map<std::string, HitGroup>& groups, SpillStats& spilled) {
+  std::vector<PrintSpill*> spills;
+  for (auto& w : workers)
+    if (w.prints) spills.push_back(w.prints.get());
+  // A worker whose file failed kept its ids: those are merged from memory.
+  std::vector<Print> rest;
+  for (auto& [key, g] : groups) {
+    for (const auto& [t, id] : g.ids) rest.push_back({g.key1, g.key2, t, id});
+    decltype(g.ids)().swap(g.ids);
   }
+  std::sort(rest.begin(), rest.end());
+  std::unordered_map<uint64_t, std::vector<HitGroup*>> by_name;
+  for (auto& [key, g] : groups) by_name[g.key1].push_back(&g);
+  HitGroup* group = nullptr;
+  Print last;
+  bool any = false;
+  std::string error;
+  const bool ok = PrintSpill::merge(
+      spills, rest,
+      [&](const Print& p) {
+        const bool copy = any && p == last;
+        if (!any || p.key1 != last.key1 || p.key2 != last.key2) {
+          group = nullptr;
+          if (auto it = by_name.find(p.key1); it != by_name.end())
+            for (HitGroup* g : it->second)
+              if (g->key2 == p.key2) group = g;
+        }
+        last = p;
+        any = true;
+        if (copy && group) count_copy(*group, p.time);
+      },
+      error);
+  for (PrintSpill* s : spills) {
+    spilled.prints += s->prints();
+    spilled.print_bytes += s->bytes();
+    if (spilled.print_error.empty()) spilled.print_error = s->error();
+  }
+  if (!ok) {
+    spilled.prints_lost = true;
+    if (spilled.print_error.empty()) spilled.print_error = error;
+  }
+}
+
+// The group's findings, in time order, each run's copies taken out of its count; their places
+// stay among the evidence.
+void group_findings(const std::vector<rules::Rule>& rules, const std::string& key, HitGroup& g,
+                    std::vector<Finding>& out) {
+  std::vector<Run>& runs = g.timed;
+  const std::vector<uint64_t>& copies = g.copies;
   for (size_t i = 0; i < runs.size(); ++i) {
     Run& r = runs[i];
     Finding f = rule_finding(rules[r.rule]);
@@ -152,8 +217,40 @@ Run* add_hit(HitGroup& g, HitRef&& at, TimeNs window) {
   return first ? run : nullptr;
 }
 
+void name_group(HitGroup& g, std::string_view key) {
+  g.key1 = util::fnv1a(key);
+  g.key2 = std::hash<std::string_view>()(key);
+}
+
+void spill_prints(WorkerState& w) {
+  if (!w.print_bytes) return;
+  if (!w.prints) w.prints = std::make_unique<PrintSpill>();
+  PrintSpill& spill = *w.prints;
+  if (!spill.begin_run()) return;
+  // By name, each group's ids sorted: the run comes out in order without a copy of it.
+  std::vector<HitGroup*> named;
+  for (auto& [key, g] : w.groups)
+    if (!g.ids.empty()) named.push_back(&g);
+  std::sort(named.begin(), named.end(), [](const HitGroup* a, const HitGroup* b) {
+    return std::tie(a->key1, a->key2) < std::tie(b->key1, b->key2);
+  });
+  for (HitGroup* g : named) {
+    std::sort(g->ids.begin(), g->ids.end());
+    for (const auto& [t, id] : g->ids)
+      if (!spill.add({g->key1, g->key2, t, id})) return;
+  }
+  if (!spill.end_run()) return;
+  for (HitGroup* g : named) decltype(g->ids)().swap(g->ids);
+  w.print_bytes = 0;
+}
+
 void findings_from_hits(const std::vector<rules::Rule>& rules, std::vector<WorkerState>& workers,
-                        TimeNs window, std::vector<Finding>& out) {
+                        TimeNs window, std::vector<Finding>& out, SpillStats& spilled) {
+  // Once one worker spilled, every worker's ids go to a last run of its own spill.
+  bool spilt = false;
+  for (const auto& w : workers) spilt = spilt || w.prints;
+  if (spilt)
+    for (auto& w : workers) spill_prints(w);
   // In key order: the order dedupe() would give them.
   std::map<std::string, HitGroup> groups;
   for (auto& w : workers) {
@@ -166,6 +263,11 @@ void findings_from_hits(const std::vector<rules::Rule>& rules, std::vector<Worke
     }
     w.groups.clear();
   }
+  for (auto& [key, g] : groups) settle_runs(g);
+  if (spilt)
+    count_spilled_copies(workers, groups, spilled);
+  else
+    for (auto& [key, g] : groups) count_copies(g);
   for (auto& [key, g] : groups) group_findings(rules, key, g, out);
 }
 

@@ -66,6 +66,25 @@ std::string spill_text(const SpillStats& s, size_t memory) {
       util::thousands(s.tuples), util::human_bytes(s.bytes), memory_flag(memory));
 }
 
+std::string print_spill_text(const SpillStats& s, size_t memory) {
+  if (s.prints_lost)
+    return fmt::format(
+        "the fingerprints of matched events could not be read back from their temporary file "
+        "({}): copies of one event (an audit event's two stages, a log read twice) may count "
+        "twice in the findings' counts",
+        util::visible(s.print_error));
+  if (!s.print_error.empty())
+    return fmt::format(
+        "the temporary file for the fingerprints of matched events failed ({}): {} went to it "
+        "and the rest stayed in memory, past --memory",
+        util::visible(s.print_error), util::thousands(s.prints));
+  if (!s.prints) return "";
+  return fmt::format(
+      "{} fingerprints of matched events ({}, what tells copies of one event apart) went to a "
+      "temporary file to stay within --memory {}, and were merged after the scan",
+      util::thousands(s.prints), util::human_bytes(s.print_bytes), memory_flag(memory));
+}
+
 Detection detect(const DetectOptions& o, std::vector<rules::Rule> rules) {
   sources::ScanOptions so;
   so.threads = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
@@ -134,6 +153,15 @@ std::string summary_json(const Detection& d) {
     j.kv_num("bytes", sp.bytes);
     if (!sp.error.empty()) j.kv("error", sp.error);
     if (sp.lost) j.kv_bool("lost", true);
+    j.close('}');
+  }
+  if (const SpillStats& sp = engine.spilled(); sp.prints || !sp.print_error.empty()) {
+    j.key("spilled_fingerprints");
+    j.open('{');
+    j.kv_num("fingerprints", sp.prints);
+    j.kv_num("bytes", sp.print_bytes);
+    if (!sp.print_error.empty()) j.kv("error", sp.print_error);
+    if (sp.prints_lost) j.kv_bool("lost", true);
     j.close('}');
   }
   j.kv_num("seconds", st.seconds, 3);

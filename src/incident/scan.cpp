@@ -247,12 +247,11 @@ Investigated investigate(const InvestigateOptions& o, RunInfo run, std::vector<r
   std::vector<detect::Finding>().swap(findings);  // inv.findings holds them
   context.release();
   for (const auto& w : engine.withheld()) inv.incident.gaps.push_back("withheld: " + w.text());
-  if (std::string line = detect::spill_text(engine.spilled(), o.memory); !line.empty()) {
-    if (engine.spilled().error.empty())
-      inv.incident.assumptions.push_back(line);
-    else
-      inv.incident.gaps.push_back(line);
-  }
+  const detect::SpillStats& spilled = engine.spilled();
+  if (std::string line = detect::spill_text(spilled, o.memory); !line.empty())
+    (spilled.error.empty() ? inv.incident.assumptions : inv.incident.gaps).push_back(line);
+  if (std::string line = detect::print_spill_text(spilled, o.memory); !line.empty())
+    (spilled.print_error.empty() ? inv.incident.assumptions : inv.incident.gaps).push_back(line);
   // Evidence that could not be read is evidence missing from the incident.
   for (const auto& [reason, n] : info.stats.skipped_by_reason) {
     std::string where;

@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -381,6 +384,87 @@ TEST(DetectE2E, MemoryBudgetSpillsAndSaysSoWithTheSameFindings) {
     EXPECT_EQ(r.exit_code, 2) << bad;
     EXPECT_NE(r.err.find("--memory"), std::string::npos) << r.err;
   }
+}
+
+}  // namespace
+}  // namespace eksir
+
+namespace eksir {
+namespace {
+
+std::vector<std::string> counts_of(const std::string& json) {
+  std::vector<std::string> out;
+  for (size_t at = json.find("\"count\":"); at != std::string::npos;
+       at = json.find("\"count\":", at + 1))
+    out.push_back(json.substr(at, json.find_first_of(",}", at) - at));
+  return out;
+}
+
+// The audit log read twice (two copies in one folder): every event twice, counted once, whether
+// the fingerprints that tell copies apart stay in memory or go to a temporary file in runs (past
+// a quarter of --memory).
+TEST(DetectE2E, CopiesOfAnEventCountOnceWhenTheirFingerprintsSpill) {
+  const std::string log = incident() + "/k8s-audit/kube-apiserver-audit.log";
+  const std::string twice = test::temp_dir();
+  std::filesystem::copy_file(log, twice + "/a.log");
+  std::filesystem::copy_file(log, twice + "/b.log");
+  auto once = run_eksir({"detect", log, "--format", "json", "-q", "--memory", "0"});
+  auto whole = run_eksir({"detect", twice, "--format", "json", "-q", "--memory", "0"});
+  auto spilled = run_eksir({"detect", twice, "--format", "json", "--memory", "1K"});
+  for (const auto* r : {&once, &whole, &spilled}) ASSERT_EQ(r->exit_code, 0) << r->err;
+  auto findings = [](const std::string& out) { return out.substr(0, out.find("\"summary\"")); };
+  ASSERT_GT(counts_of(once.out).size(), 5u);
+  EXPECT_EQ(counts_of(once.out), counts_of(whole.out));
+  EXPECT_EQ(findings(whole.out), findings(spilled.out));
+  EXPECT_EQ(whole.out.find("\"spilled_fingerprints\""), std::string::npos);
+  EXPECT_NE(spilled.out.find("\"spilled_fingerprints\":{\"fingerprints\":"), std::string::npos);
+  EXPECT_NE(spilled.err.find("fingerprints of matched events ("), std::string::npos) << spilled.err;
+  EXPECT_NE(spilled.err.find("to stay within --memory 1K, and were merged after the scan"),
+            std::string::npos)
+      << spilled.err;
+}
+
+// The temporary file fails part way (a full disk: writes past 100 KB refused): the runs written
+// before are merged with the fingerprints that stayed in memory, the counts are the same, and the
+// run says the file failed.
+TEST(DetectE2E, AFailedFingerprintFileKeepsThemInMemoryWithTheSameCounts) {
+  const std::string dir = test::temp_dir();
+  {
+    std::ofstream a(dir + "/a.log"), b(dir + "/b.log");
+    for (int i = 0; i < 8000; ++i) {
+      const std::string line = fmt::format(
+          R"({{"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"Metadata",)"
+          R"("auditID":"00000000-0000-4000-8000-{:012d}","stage":"ResponseComplete",)"
+          R"("requestURI":"/api/v1/namespaces/payments/secrets/db-{}","verb":"get",)"
+          R"("user":{{"username":"ci-deployer","groups":["system:authenticated"]}},)"
+          R"("sourceIPs":["203.0.113.45"],"userAgent":"kubectl/v1.29.2",)"
+          R"("objectRef":{{"resource":"secrets","namespace":"payments","name":"db-{}",)"
+          R"("apiVersion":"v1"}},"responseStatus":{{"code":200}},)"
+          R"("requestReceivedTimestamp":"2026-03-14T{:02d}:{:02d}:{:02d}.000000Z",)"
+          R"("stageTimestamp":"2026-03-14T{:02d}:{:02d}:{:02d}.000000Z"}})",
+          i, i % 7, i % 7, i / 3600, i / 60 % 60, i % 60, i / 3600, i / 60 % 60, i % 60);
+      a << line << "\n";
+      b << line << "\n";
+    }
+  }
+  auto whole = run_eksir({"detect", dir, "--format", "json", "-q", "--memory", "0"});
+  auto failed =
+      run_eksir({"detect", dir, "--format", "json", "--memory", "1K"}, uint64_t{100} << 10);
+  for (const auto* r : {&whole, &failed}) ASSERT_EQ(r->exit_code, 0) << r->err;
+  auto findings = [](const std::string& out) { return out.substr(0, out.find("\"summary\"")); };
+  ASSERT_LT(whole.out.size(), size_t{80} << 10);  // stdout stays below the limit
+  const auto counts = counts_of(whole.out);
+  ASSERT_FALSE(counts.empty());
+  EXPECT_NE(std::find(counts.begin(), counts.end(), "\"count\":1143"), counts.end())
+      << whole.out.substr(0, 2000);
+  EXPECT_EQ(findings(whole.out), findings(failed.out));
+  EXPECT_NE(failed.err.find("the temporary file for the fingerprints of matched events failed"),
+            std::string::npos)
+      << failed.err;
+  const size_t at = failed.out.find("\"spilled_fingerprints\":{\"fingerprints\":");
+  ASSERT_NE(at, std::string::npos);
+  EXPECT_NE(failed.out.find("\"error\":", at), std::string::npos);
+  EXPECT_EQ(failed.out.find("\"lost\"", at), std::string::npos);
 }
 
 }  // namespace

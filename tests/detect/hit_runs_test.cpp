@@ -56,19 +56,29 @@ std::vector<Finding> reference(std::vector<TestHit> hits, TimeNs window) {
   return out;
 }
 
+// spill_every: a worker writes its fingerprints to its spill after every so many of its hits
+// (0: never), as the engine does past its share of --memory.
 std::vector<Finding> folded(const std::vector<TestHit>& hits, TimeNs window, unsigned workers,
-                            std::mt19937& rng) {
+                            std::mt19937& rng, size_t spill_every = 0,
+                            SpillStats* stats = nullptr) {
   std::vector<WorkerState> ws(workers);
+  std::vector<size_t> seen(workers, 0);
   for (const TestHit& h : hits) {
-    WorkerState& w = ws[rng() % workers];
+    const size_t i = rng() % workers;
+    WorkerState& w = ws[i];
     HitGroup& g = w.groups[h.key];
+    name_group(g, h.key);
     HitRef at = h.at;
     if (Run* run = add_hit(g, std::move(at), window))
       run->description = "line " + std::to_string(h.at.line);
+    w.print_bytes = 1;
+    if (spill_every && ++seen[i] % spill_every == 0) spill_prints(w);
   }
   std::vector<rules::Rule> rules(1);
   std::vector<Finding> out;
-  findings_from_hits(rules, ws, window, out);
+  SpillStats spilled;
+  findings_from_hits(rules, ws, window, out, spilled);
+  if (stats) *stats = spilled;
   return out;
 }
 
@@ -131,6 +141,64 @@ TEST(HitRuns, FoldedAsTheyComeEqualsSortedThenFolded) {
                 "seed " + std::to_string(seed));
     if (HasFailure()) return;
   }
+}
+
+// The fingerprints written to a spill in runs (one worker's copies of an event in two runs, or
+// in two workers' spills, or one in a spill and one still in memory) count copies as memory does.
+TEST(HitRuns, SpilledFingerprintsCountCopiesAsInMemory) {
+  const TimeNs window = 3600 * kSecond;
+  uint64_t spilled_prints = 0;
+  for (unsigned seed = 1; seed <= 120; ++seed) {
+    std::mt19937 rng(seed);
+    const size_t n = 1 + rng() % (seed % 10 == 0 ? 400 : 60);
+    auto hits = random_hits(rng, n, window);
+    const unsigned workers = 1 + seed % 3;
+    SpillStats stats;
+    const size_t every = 1 + seed % 17;
+    expect_same(reference(hits, window), folded(hits, window, workers, rng, every, &stats),
+                "seed " + std::to_string(seed) + ", a run every " + std::to_string(every));
+    if (HasFailure()) return;
+    EXPECT_TRUE(stats.print_error.empty()) << stats.print_error;
+    EXPECT_FALSE(stats.prints_lost);
+    spilled_prints += stats.prints;
+  }
+  EXPECT_GT(spilled_prints, 1000u);  // the spill was used, not bypassed
+}
+
+TEST(PrintSpill, RunsAndMemoryMergeInOrder) {
+  PrintSpill a, b;
+  std::vector<Print> want;
+  std::mt19937 rng(7);
+  auto make_run = [&](PrintSpill& s, size_t n) {
+    std::vector<Print> run;
+    for (size_t i = 0; i < n; ++i)
+      run.push_back({rng() % 3, rng() % 2, static_cast<TimeNs>(rng() % 100), rng() % 5});
+    std::sort(run.begin(), run.end());
+    ASSERT_TRUE(s.begin_run());
+    for (const Print& p : run) ASSERT_TRUE(s.add(p));
+    ASSERT_TRUE(s.end_run());
+    want.insert(want.end(), run.begin(), run.end());
+  };
+  make_run(a, 5000);  // past the read buffer
+  make_run(a, 0);
+  make_run(b, 3);
+  make_run(a, 17);
+  std::vector<Print> memory;
+  for (int i = 0; i < 40; ++i) memory.push_back({rng() % 3, 0, i, 0});
+  std::sort(memory.begin(), memory.end());
+  want.insert(want.end(), memory.begin(), memory.end());
+  std::sort(want.begin(), want.end());
+  EXPECT_EQ(a.prints(), 5017u);
+  EXPECT_EQ(a.runs(), 3u);
+  EXPECT_EQ(a.bytes(), 5017u * 32);
+  std::vector<Print> got;
+  std::string error;
+  PrintSpill* spills[] = {&a, nullptr, &b};
+  ASSERT_TRUE(PrintSpill::merge(
+      spills, memory, [&](const Print& p) { got.push_back(p); }, error))
+      << error;
+  EXPECT_EQ(got, want);
+  EXPECT_FALSE(a.add(Print{}));  // no run open: refused, not written
 }
 
 TEST(HitRuns, AHitBetweenTwoRunsJoinsThem) {
