@@ -502,4 +502,33 @@ TEST(InvestigateE2E, AMissingRulePackIsAGapOfTheIncident) {
   std::filesystem::remove_all(dir);
 }
 
+// --memory: past it, correlation events and the fingerprints of matched events go to temporary
+// files; the incident is the same but for the assumptions, which say so.
+TEST(InvestigateE2E, AMemoryBudgetSpillsWithTheSameIncidentAndSaysSo) {
+  const std::string dir = eksir::test::temp_dir();
+  const std::string evidence = eksir::test::source_dir() + "/examples/incident-2026-03-14";
+  std::string part[2][2];  // [run][the incident without its assumptions, the assumptions]
+  const char* budgets[] = {"0", "1K"};
+  for (int i = 0; i < 2; ++i) {
+    auto r = run_eksir({"investigate", evidence, "-o", dir + "/case" + budgets[i], "--format",
+                        "json", "-q", "--no-report", "--memory", budgets[i]});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    simdjson::dom::parser parser;
+    simdjson::padded_string padded(r.out);
+    simdjson::dom::element doc;
+    ASSERT_EQ(parser.parse(padded).get(doc), simdjson::SUCCESS);
+    simdjson::dom::object incident = doc["incident"].get_object();
+    for (auto [key, value] : incident)
+      (key == "assumptions" ? part[i][1] : part[i][0]) +=
+          std::string(key) + "=" + simdjson::to_string(value) + "\n";
+  }
+  ASSERT_GT(part[0][0].size(), 1000u);
+  EXPECT_EQ(part[0][0], part[1][0]);
+  EXPECT_EQ(part[0][1].find("temporary file"), std::string::npos) << part[0][1];
+  EXPECT_NE(part[1][1].find("events counted by correlation rules"), std::string::npos)
+      << part[1][1];
+  EXPECT_NE(part[1][1].find("fingerprints of matched events"), std::string::npos) << part[1][1];
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
