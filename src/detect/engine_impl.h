@@ -185,6 +185,11 @@ Run* add_hit(HitGroup& g, HitRef&& at, TimeNs window);
 // spill merged (its count and any error go to `spilled`).
 void findings_from_hits(const std::vector<rules::Rule>& rules, std::vector<WorkerState>& workers,
                         TimeNs window, std::vector<Finding>& out, SpillStats& spilled);
+// The part of a correlation rule's read-back each key bucket (spill.h's key_bucket) goes to,
+// from the workers' spills and memory, so that a part holds about half of `memory`: empty when
+// the rule is read back whole (engine.cpp).
+std::vector<uint16_t> key_parts(const std::vector<WorkerState>& workers, size_t memory,
+                                uint32_t rule);
 // Writes the worker's ids to its spill as one sorted run and frees them; on failure they stay.
 void spill_prints(WorkerState& w);
 // Correlation evaluation over the time-sorted tuples of one rule (correlate.cpp).

@@ -95,6 +95,9 @@ bool TupleSpill::write(const std::vector<Tuple>& sorted) {
     buffer_ += record;
     range->second.second = static_cast<uint64_t>(begin) + written + buffer_.size();
     ++rules_[t.rule];
+    auto& buckets = buckets_[t.rule];
+    if (buckets.empty()) buckets.assign(kKeyBuckets, 0);
+    ++buckets[key_bucket(t.key)];
     if (buffer_.size() >= kPiece || &t == &sorted.back()) {
       if (std::fwrite(buffer_.data(), 1, buffer_.size(), file_) != buffer_.size())
         return fail("temporary file");

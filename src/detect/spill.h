@@ -7,11 +7,19 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "detect/engine_impl.h"
 
 namespace eksir::detect {
+
+// Keys of correlation events are counted in so many buckets of their hash, so that a rule read
+// back in parts by key gets parts of even size (engine.cpp).
+inline constexpr size_t kKeyBuckets = 1024;
+inline size_t key_bucket(std::string_view key) {
+  return std::hash<std::string_view>()(key) % kKeyBuckets;
+}
 
 class TupleSpill {
  public:
@@ -28,6 +36,11 @@ class TupleSpill {
             std::vector<Tuple>& out);
   // Rules with tuples in some run, each with how many.
   const std::map<uint32_t, uint64_t>& rules() const { return rules_; }
+  // A rule's tuples by key_bucket() of their key (kKeyBuckets counts), or null.
+  const std::vector<uint32_t>* key_buckets(uint32_t rule) const {
+    auto it = buckets_.find(rule);
+    return it == buckets_.end() ? nullptr : &it->second;
+  }
   uint64_t tuples() const { return tuples_; }
   size_t runs() const { return runs_.size(); }
   uint64_t bytes() const { return bytes_; }
@@ -41,6 +54,7 @@ class TupleSpill {
   std::FILE* file_ = nullptr;
   std::vector<Run> runs_;
   std::map<uint32_t, uint64_t> rules_;
+  std::map<uint32_t, std::vector<uint32_t>> buckets_;
   uint64_t tuples_ = 0, bytes_ = 0;
   std::string buffer_, error_;
 };
