@@ -21,14 +21,14 @@ one() {  # compiler type dir [cmake args...]
   if ! cmake -S . -B "$dir" -G Ninja -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_BUILD_TYPE="$type" \
     -DEKSIR_WERROR=ON "${launcher[@]}" "$@" >"$log" 2>&1 ||
     ! cmake --build "$dir" -j "$(nproc)" >>"$log" 2>&1; then
-    echo "$cxx $type: build FAILED (see $log)"
+    echo "$dir: build FAILED (see $log)"
     failed=1
     return
   fi
   if (cd "$dir" && ctest -j "$(nproc)" --timeout 1800 >>compilers.log 2>&1); then
-    echo "$cxx $type: $(grep -E 'tests passed' "$log" | tail -1)"
+    echo "$dir: $(grep -E 'tests passed' "$log" | tail -1)"
   else
-    echo "$cxx $type: suite FAILED: $(grep -E 'tests passed|tests failed' "$log" | tail -1) (see $log)"
+    echo "$dir: suite FAILED: $(grep -E 'tests passed|tests failed' "$log" | tail -1) (see $log)"
     failed=1
   fi
 }
