@@ -562,8 +562,14 @@ std::vector<Finding> Engine::finish() {
       for (const auto& [rule, n] : w.spill->rules()) rules.insert(rule);
   }
   std::vector<Tuple> mine;
+  // A rule's correlation findings are merged as soon as the rule is done, so that what is held
+  // until the end is the findings, not every window that fired over weeks of evidence. Not for
+  // a rule whose id another rule shares: their findings merge with each other's.
+  std::map<std::string_view, int> ids;
+  for (const auto& r : m.rules) ++ids[r.id];
   for (uint32_t rule : rules) {
     const CompiledRule& c = m.compiled[rule];
+    const size_t rule_begin = raw.size();
     TimeNs ev_start = INT64_MAX;
     for (int s = 0; s < kSourceCount; ++s)
       if (c.applies[s]) ev_start = std::min(ev_start, start[s]);
@@ -607,6 +613,12 @@ std::vector<Finding> Engine::finish() {
       correlate(c, std::span<const Tuple>(mine.data(), end),
                 ev_start == INT64_MAX ? kNoTime : ev_start, m.options.dedup_window, raw,
                 m.withheld);
+    }
+    if (raw.size() - rule_begin > 1 && ids[c.rule->id] == 1) {
+      std::vector<Finding> own(std::make_move_iterator(raw.begin() + rule_begin),
+                               std::make_move_iterator(raw.end()));
+      raw.erase(raw.begin() + rule_begin, raw.end());
+      for (auto& f : dedupe(std::move(own), m.options.dedup_window)) raw.push_back(std::move(f));
     }
   }
   mine = {};
