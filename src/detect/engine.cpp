@@ -300,6 +300,16 @@ bool by_rule_then_place(const Tuple& a, const Tuple& b) {
   return tuple_before(a.ref, b.ref);
 }
 
+// A worker's tuples of one rule (they are sorted by rule once the scan is done).
+std::span<const Tuple> rule_tuples(const std::vector<Tuple>& tuples, uint32_t rule) {
+  Tuple probe;
+  probe.rule = rule;
+  auto [from, to] =
+      std::equal_range(tuples.begin(), tuples.end(), probe,
+                       [](const Tuple& a, const Tuple& b) { return a.rule < b.rule; });
+  return {from, to};
+}
+
 // Past its share of the budget, a worker writes its tuples to its spill as one sorted run and
 // starts again with none. Should the file fail, the tuples stay in memory: never dropped.
 void spill_if_over(WorkerState& w, size_t budget) {
@@ -484,21 +494,17 @@ std::vector<uint16_t> key_parts(const std::vector<WorkerState>& workers, size_t 
                                 uint32_t rule) {
   if (!memory) return {};
   std::vector<uint64_t> count(kKeyBuckets, 0);
-  uint64_t spilled = 0, total = 0;
+  bool spilled = false;
   for (const auto& w : workers) {
     if (w.spill)
       if (const std::vector<uint32_t>* b = w.spill->key_buckets(rule)) {
         for (size_t i = 0; i < kKeyBuckets; ++i) count[i] += (*b)[i];
-        spilled += w.spill->rules().at(rule);
+        spilled = true;
       }
-    Tuple probe;
-    probe.rule = rule;
-    auto [from, to] =
-        std::equal_range(w.tuples.begin(), w.tuples.end(), probe,
-                         [](const Tuple& a, const Tuple& b) { return a.rule < b.rule; });
-    for (auto it = from; it != to; ++it) ++count[key_bucket(it->key)];
+    for (const Tuple& t : rule_tuples(w.tuples, rule)) ++count[key_bucket(t.key)];
   }
   if (!spilled) return {};  // all of it was in memory already
+  uint64_t total = 0;
   for (uint64_t n : count) total += n;
   const uint64_t target =
       std::max<uint64_t>({1, memory / (2 * kReadBackBytes), (total + kMaxParts - 1) / kMaxParts});
@@ -581,22 +587,16 @@ std::vector<Finding> Engine::finish() {
                         c.step_by.empty() && c.until_by.empty();
     const std::vector<uint16_t> part_of =
         by_key ? key_parts(m.workers, m.options.memory, rule) : std::vector<uint16_t>();
-    const uint64_t parts =
-        part_of.empty() ? 1 : 1 + *std::max_element(part_of.begin(), part_of.end());
+    const uint64_t parts = part_of.empty() ? 1 : 1 + uint64_t{part_of.back()};  // in order
     for (uint64_t part = 0; part < parts; ++part) {
       auto keep = [&](std::string_view key) {
         return parts == 1 || part_of[key_bucket(key)] == part;
       };
       mine.clear();
-      Tuple probe;
-      probe.rule = rule;
       Interned read_back;
       for (auto& w : m.workers) {
-        auto [from, to] =
-            std::equal_range(w.tuples.begin(), w.tuples.end(), probe,
-                             [](const Tuple& a, const Tuple& b) { return a.rule < b.rule; });
-        for (auto it = from; it != to; ++it)
-          if (keep(it->key)) mine.push_back(*it);
+        for (const Tuple& t : rule_tuples(w.tuples, rule))
+          if (keep(t.key)) mine.push_back(t);
         if (w.spill && !w.spill->read(rule, keep, read_back, mine)) m.spilled.lost = true;
       }
       std::sort(mine.begin(), mine.end(), by_rule_then_place);

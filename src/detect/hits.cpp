@@ -4,7 +4,6 @@
 #include <functional>
 #include <map>
 #include <tuple>
-#include <unordered_map>
 
 #include "detect/engine_impl.h"
 #include "util/hash.h"
@@ -107,8 +106,19 @@ void count_copies(HitGroup& g) {
   decltype(g.ids)().swap(g.ids);
 }
 
+// The groups of a map by their names in the spill, the order of its runs.
+template <class Groups>
+std::vector<HitGroup*> by_name(Groups& groups) {
+  std::vector<HitGroup*> named;
+  for (auto& [key, g] : groups) named.push_back(&g);
+  std::sort(named.begin(), named.end(), [](const HitGroup* a, const HitGroup* b) {
+    return std::tie(a->key1, a->key2) < std::tie(b->key1, b->key2);
+  });
+  return named;
+}
+
 // The same from every worker's spill and the ids still in memory, merged in order: equal prints
-// in a row are copies.
+// in a row are copies. The prints come by group name, so the groups are walked alongside.
 void count_spilled_copies(std::vector<WorkerState>& workers,
                           std::map<std::string, HitGroup>& groups, SpillStats& spilled) {
   std::vector<PrintSpill*> spills;
@@ -121,9 +131,8 @@ void count_spilled_copies(std::vector<WorkerState>& workers,
     decltype(g.ids)().swap(g.ids);
   }
   std::sort(rest.begin(), rest.end());
-  std::unordered_map<uint64_t, std::vector<HitGroup*>> by_name;
-  for (auto& [key, g] : groups) by_name[g.key1].push_back(&g);
-  HitGroup* group = nullptr;
+  const std::vector<HitGroup*> named = by_name(groups);
+  auto group = named.begin();
   Print last;
   bool any = false;
   std::string error;
@@ -131,15 +140,14 @@ void count_spilled_copies(std::vector<WorkerState>& workers,
       spills, rest,
       [&](const Print& p) {
         const bool copy = any && p == last;
-        if (!any || p.key1 != last.key1 || p.key2 != last.key2) {
-          group = nullptr;
-          if (auto it = by_name.find(p.key1); it != by_name.end())
-            for (HitGroup* g : it->second)
-              if (g->key2 == p.key2) group = g;
-        }
         last = p;
         any = true;
-        if (copy && group) count_copy(*group, p.time);
+        if (!copy) return;
+        while (group != named.end() &&
+               std::tie((*group)->key1, (*group)->key2) < std::tie(p.key1, p.key2))
+          ++group;
+        if (group != named.end() && (*group)->key1 == p.key1 && (*group)->key2 == p.key2)
+          count_copy(**group, p.time);
       },
       error);
   for (PrintSpill* s : spills) {
@@ -228,12 +236,7 @@ void spill_prints(WorkerState& w) {
   PrintSpill& spill = *w.prints;
   if (!spill.begin_run()) return;
   // By name, each group's ids sorted: the run comes out in order without a copy of it.
-  std::vector<HitGroup*> named;
-  for (auto& [key, g] : w.groups)
-    if (!g.ids.empty()) named.push_back(&g);
-  std::sort(named.begin(), named.end(), [](const HitGroup* a, const HitGroup* b) {
-    return std::tie(a->key1, a->key2) < std::tie(b->key1, b->key2);
-  });
+  const std::vector<HitGroup*> named = by_name(w.groups);
   for (HitGroup* g : named) {
     std::sort(g->ids.begin(), g->ids.end());
     for (const auto& [t, id] : g->ids)
