@@ -76,6 +76,8 @@ StepResult scan(State& s) {
   const DetectCommand& c = s.cmd;
   detect::DetectOptions o = c.options;
   o.progress = o.progress && !c.quiet;
+  // The JSON summary counts every event: the prefilter stays off for it (as for hunt's).
+  o.prefilter = o.prefilter && c.format != detect::Format::Json;
   s.detection = detect::detect(o, std::move(s.loaded.rules));
   detect::write_findings(s.detection, c.format, s.out, c.width, c.colour);
   s.out.flush();

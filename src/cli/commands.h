@@ -50,7 +50,7 @@ class DetectCli : public Command {
  private:
   app::DetectCommand cmd_;
   std::string format_ = "table", min_severity_ = "info", fail_on_, since_, until_;
-  bool no_builtin_ = false;
+  bool no_builtin_ = false, no_prefilter_ = false;
 };
 
 class CollectCli : public Command {

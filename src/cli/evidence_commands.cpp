@@ -147,6 +147,9 @@ void DetectCli::add(CLI::App& root) {
   add_keep_going_option(sub_, cmd_.keep_going);
   add_threads_option(sub_, cmd_.options.threads);
   add_memory_option(sub_, cmd_.options.memory);
+  sub_->add_flag("--no-prefilter", no_prefilter_,
+                 "Parse every record, also the lines that hold none of the rules' words (the "
+                 "same findings; the summary counts every event)");
   sub_->add_flag("-q,--quiet", cmd_.quiet, "No summary on stderr");
 }
 
@@ -155,6 +158,7 @@ int DetectCli::run(const Terminal& out) {
   cmd_.width = out.width;
   cmd_.colour = out.colour;
   detect::DetectOptions& o = cmd_.options;
+  o.prefilter = !no_prefilter_;
   auto f = detect::parse_format(format_);
   if (!f) {
     std::cerr << "eksir detect: --format must be table, json, ndjson, sarif, ecs or ocsf\n";

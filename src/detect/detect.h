@@ -113,6 +113,13 @@ class Engine {
   // After finish(): the correlation events that went to a temporary file.
   const SpillStats& spilled() const;
   const std::vector<rules::Rule>& rules() const;
+  // Sets the readers' literal prefilter (sources::ScanOptions::prefilter) for these rules: the
+  // literals the text of every event one of them can match holds (query::text_literals of their
+  // trees joined by OR), with the keys of alert records as guards (EngineOptions::alerts: an alert
+  // is a finding whatever its words). Leaves it off when an event cannot be passed over unparsed:
+  // a rule that requires no literal, or a first_seen rule (its history starts at the evidence's
+  // first event, whatever that event says).
+  void prefilter(sources::ScanOptions& so) const;
 
  private:
   struct Impl;
@@ -121,6 +128,11 @@ class Engine {
 
 // The finding an alert event (GuardDuty finding, Falco alert, OCSF finding) stands for, or none.
 std::optional<Finding> alert_finding(const EventView& ev);
+// Keys the text of every alert record holds, whatever its words (sources::ScanOptions::
+// prefilter_guards): one of those the sources stage tells a Falco alert (output), a GuardDuty
+// finding (schemaVersion) and an OCSF finding (class_uid) by, the first letter in either case
+// (Security Hub and Inspector findings are the readers' guards already).
+std::vector<util::LiteralClauses> alert_marks();
 // The severity band of a GuardDuty score (0-10), a Falco priority, an OCSF severity_id.
 Severity guardduty_severity(double score);
 Severity falco_severity(std::string_view priority);
@@ -189,7 +201,10 @@ struct DetectOptions {
   TimeNs since = kNoTime, until = kNoTime;
   unsigned threads = 0;
   size_t memory = kDefaultMemory;  // EngineOptions::memory
-  bool progress = true;            // the scan's progress, drawn only when stderr is a terminal
+  // Lines that hold none of the rules' literals are not parsed (Engine::prefilter): the same
+  // findings, sooner; ScanStats::unparsed_lines counts them. Off: every record is parsed.
+  bool prefilter = true;
+  bool progress = true;  // the scan's progress, drawn only when stderr is a terminal
   // When set, events come from it instead of the evidence files; it is given the loaded rules.
   std::function<sources::ScanFn(const std::vector<rules::Rule>&)> scan;
   // Findings for which this returns false are left out (eksir.yaml suppressions).

@@ -276,6 +276,28 @@ const std::vector<rules::Rule>& Engine::rules() const {
   return impl_->rules;
 }
 
+void Engine::prefilter(sources::ScanOptions& so) const {
+  const Impl& m = *impl_;
+  std::vector<query::Node> any;
+  for (const rules::Rule& r : m.rules) {
+    if (r.correlation.type == rules::CorrelationType::FirstSeen) return;
+    // The trees an event must satisfy one of, as routed (the constructor's `trees`).
+    if (r.correlation.type == rules::CorrelationType::Sequence && r.condition.empty()) {
+      for (const auto& n : r.correlation.step_nodes) any.push_back(n);
+      if (r.correlation.until) any.push_back(*r.correlation.until);
+    } else {
+      any.push_back(r.match);
+    }
+  }
+  for (const auto& w : m.options.watch) any.push_back(w);
+  if (any.empty()) return;
+  util::LiteralClauses clauses =
+      query::text_literals(query::combine(query::NodeKind::Or, std::move(any)));
+  if (clauses.empty()) return;
+  so.prefilter = std::move(clauses);
+  if (m.options.alerts) so.prefilter_guards = alert_marks();
+}
+
 namespace {
 
 struct SourceIdHash {

@@ -98,6 +98,7 @@ Detection detect(const DetectOptions& o, std::vector<rules::Rule> rules) {
   d.rules = rules.size();
   d.engine = std::make_unique<Engine>(std::move(rules), eo);
   Engine& engine = *d.engine;
+  if (o.prefilter && !o.scan) engine.prefilter(so);
 
   auto on_event = [&](const EventView& ev, sources::ChunkOutput& chunk) {
     engine.on_event(ev, chunk.worker);

@@ -159,7 +159,9 @@ class HyperscanPrefilter final : public Prefilter {
 
 }  // namespace
 
-std::unique_ptr<Prefilter> Prefilter::make(const util::LiteralClauses& clauses, bool portable) {
+std::unique_ptr<Prefilter> Prefilter::make(const util::LiteralClauses& clauses,
+                                           const std::vector<util::LiteralClauses>& marks,
+                                           bool portable) {
   std::vector<Pattern> patterns;
   std::vector<uint64_t> sets;
   for (const auto& clause : clauses) {
@@ -176,13 +178,33 @@ std::unique_ptr<Prefilter> Prefilter::make(const util::LiteralClauses& clauses, 
   }
   if (sets.empty()) return nullptr;
   for (Pattern& g : guards()) patterns.push_back(std::move(g));
+  std::vector<std::vector<uint64_t>> mark_sets;
+  uint32_t mark_literals = 0;
+  for (const util::LiteralClauses& alt : marks) {
+    std::vector<uint64_t> alt_sets;
+    for (const auto& clause : alt) {
+      uint64_t set = 0;
+      for (const util::Literal& l : clause) {
+        // A mark that cannot be searched would pass its records over: no prefilter at all.
+        if (l.text.empty() || mark_literals >= 64) return nullptr;
+        set |= uint64_t{1} << mark_literals;
+        patterns.push_back({l.text, l.icase, kMark + mark_literals++});
+      }
+      if (!set) return nullptr;  // an empty clause: nothing could ever meet it
+      alt_sets.push_back(set);
+    }
+    if (alt.empty()) return nullptr;  // marks every text: every record is parsed anyway
+    mark_sets.push_back(std::move(alt_sets));
+  }
 #ifdef EKSIR_HAVE_HYPERSCAN
-  if (!portable)
-    if (auto p = HyperscanPrefilter::make(patterns, sets)) return p;
+  std::unique_ptr<Prefilter> p;
+  if (!portable) p = HyperscanPrefilter::make(patterns, sets);
 #else
   (void)portable;
 #endif
-  return std::make_unique<MemmemPrefilter>(std::move(patterns), std::move(sets));
+  if (!p) p = std::make_unique<MemmemPrefilter>(std::move(patterns), std::move(sets));
+  p->marks_ = std::move(mark_sets);
+  return p;
 }
 
 }  // namespace eksir::sources::detail

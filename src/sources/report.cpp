@@ -31,9 +31,9 @@ std::string scan_summary(std::string_view command, const ScanStats& st, std::str
                           util::thousands(st.unparsed_files),
                           st.unparsed_files == 1 ? "file" : "files");
     text += fmt::format(
-        "  {} without the query's words were not parsed: their events are not counted above "
+        "  {} without the {} words were not parsed: their events are not counted above "
         "(--no-prefilter parses every record)\n",
-        what);
+        what, command == "hunt" ? "query's" : "rules'");
   }
   if (st.filtered)
     text += fmt::format("  {} events outside --since/--until/--source were not searched\n",

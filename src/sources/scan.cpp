@@ -120,7 +120,7 @@ class Scanner {
     threads_ =
         options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
     max_in_flight_ = threads_ * 2 + 2;
-    prefilter_ = Prefilter::make(options.prefilter);
+    prefilter_ = Prefilter::make(options.prefilter, options.prefilter_guards);
   }
 
   ScanStats run(const std::vector<std::string>& paths) {

@@ -50,6 +50,10 @@ struct ScanOptions {
   // Security Hub finding (prefilter.h).
   // Empty: every record is parsed.
   util::LiteralClauses prefilter;
+  // More text the prefilter must never pass over, besides what it knows: text that meets every
+  // clause of one of these (a caller whose records of some sources count whatever their words:
+  // detect's alerts, each told by the keys its shape needs). 64 literals in all.
+  std::vector<util::LiteralClauses> prefilter_guards;
 };
 
 namespace detail {

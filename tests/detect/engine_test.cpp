@@ -360,5 +360,45 @@ TEST(Spill, RunsAreAsManyAsTheBudgetMakesNotOnePerEvent) {
   for (size_t i = 0; i < want.size(); ++i) EXPECT_EQ(want[i].count, got[i].count);
 }
 
+// The readers' prefilter for a rule set: the words every event some rule matches holds, joined;
+// none when one rule requires no word or keeps a first_seen history.
+TEST(Engine, PrefilterWordsOfTheRulesJoined) {
+  auto words = [](const std::vector<rules::Rule>& rs, bool alerts) {
+    EngineOptions eo;
+    eo.alerts = alerts;
+    Engine engine(rs, eo);
+    sources::ScanOptions so;
+    engine.prefilter(so);
+    return so;
+  };
+  const rules::Rule crb = rule(kSingle);
+  const rules::Rule aws_auth = rule(R"(id: aws-auth
+title: t
+severity: high
+condition: 'verb:update and objectRef.name:aws-auth'
+tests: {positive: [{verb: update}]}
+)");
+  sources::ScanOptions one = words({crb}, false);
+  EXPECT_EQ(one.prefilter, (util::LiteralClauses{{{"clusterrolebindings", false}},
+                                                 {{"create", false}}}));  // most selective first
+  EXPECT_TRUE(one.prefilter_guards.empty());
+
+  // Either rule's words: one clause, the most selective word of each.
+  sources::ScanOptions both = words({crb, aws_auth}, true);
+  EXPECT_EQ(both.prefilter,
+            (util::LiteralClauses{{{"clusterrolebindings", false}, {"aws-auth", false}}}));
+  EXPECT_EQ(both.prefilter_guards, alert_marks());  // alerts are findings whatever their words
+
+  const rules::Rule errors = rule(R"(id: errors
+title: t
+severity: low
+condition: 'responseStatus.code >= 500'
+tests: {positive: [{verb: get}]}
+)");
+  EXPECT_TRUE(words({crb, errors}, true).prefilter.empty());
+  EXPECT_TRUE(words({crb, rule(kFirstSeen)}, false).prefilter.empty());
+  EXPECT_TRUE(words({}, true).prefilter.empty());
+}
+
 }  // namespace
 }  // namespace eksir::detect

@@ -38,7 +38,7 @@ const LiteralClauses kClauses = {{{"create", false}}, {{"Pods", true}, {"secrets
 
 TEST(PrefilterEngines, SameHitsOnTheSamples) {
   auto fast = Prefilter::make(kClauses);
-  auto portable = Prefilter::make(kClauses, true);
+  auto portable = Prefilter::make(kClauses, {}, true);
   ASSERT_TRUE(fast && portable);
   for (const char* file :
        {"/k8s-audit/eks/panther-normalized/panther__aws_eks_rules_tests.jsonl",
@@ -60,7 +60,7 @@ TEST(PrefilterEngines, SameHitsOnTheSamples) {
 TEST(PrefilterEngines, ClausesAndGuards) {
   for (bool portable : {false, true}) {
     SCOPED_TRACE(portable ? "memmem" : "default");
-    auto p = Prefilter::make(kClauses, portable);
+    auto p = Prefilter::make(kClauses, {}, portable);
     ASSERT_TRUE(p);
     EXPECT_TRUE(parse(*p, R"({"verb":"create","resource":"pods"})"));
     EXPECT_TRUE(parse(*p, R"({"verb":"create","resource":"secrets"})"));
@@ -77,6 +77,32 @@ TEST(PrefilterEngines, ClausesAndGuards) {
   }
   EXPECT_EQ(Prefilter::make({}), nullptr);
   EXPECT_EQ(Prefilter::make({{}}), nullptr);
+}
+
+TEST(PrefilterEngines, TheCallersMarksToo) {
+  const std::vector<LiteralClauses> marks = {
+      {{{"rule", true}}, {{"priority", true}}, {{"output", true}}}, {{{"class_uid", false}}}};
+  for (bool portable : {false, true}) {
+    SCOPED_TRACE(portable ? "memmem" : "default");
+    auto p = Prefilter::make(kClauses, marks, portable);
+    ASSERT_TRUE(p);
+    EXPECT_FALSE(parse(*p, R"({"verb":"get","resource":"pods"})"));
+    EXPECT_TRUE(parse(*p, R"({"rule":"Terminal shell","Priority":"Notice","output":"x"})"));
+    // One key of the three (a pod spec's priority) is not a Falco alert.
+    EXPECT_FALSE(parse(*p, R"({"verb":"get","spec":{"priority":0}})"));
+    EXPECT_TRUE(parse(*p, R"({"class_uid":2004,"metadata":{}})"));
+    EXPECT_FALSE(parse(*p, R"({"CLASS_UID":2004})"));  // found as given: case-sensitive
+  }
+  // Marks alone do not make a prefilter: without clauses every record is parsed anyway.
+  EXPECT_EQ(Prefilter::make({}, marks), nullptr);
+  // Marks that cannot all be searched make none either: a record one names is never passed over.
+  EXPECT_EQ(Prefilter::make(kClauses, {{{{"", false}}}}), nullptr);
+  EXPECT_EQ(Prefilter::make(kClauses, {{}}), nullptr);
+  std::vector<LiteralClauses> many;
+  for (int i = 0; i < 65; ++i) many.push_back({{{"key" + std::to_string(i), false}}});
+  EXPECT_EQ(Prefilter::make(kClauses, many), nullptr);
+  many.pop_back();
+  EXPECT_NE(Prefilter::make(kClauses, many), nullptr);
 }
 
 }  // namespace
