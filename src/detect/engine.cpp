@@ -154,6 +154,9 @@ struct Engine::Impl {
   std::vector<CompiledRule> compiled;
   std::array<std::vector<uint32_t>, kSourceCount> single, corr;
   std::array<Buckets, kSourceCount> routes;  // single-event rules first, then correlations
+  // Per compiled index, the trees an event must satisfy one of (a rule's condition, or a
+  // sequence's steps and until; a watch query): what routing and the prefilter derive from.
+  std::vector<std::vector<const query::Node*>> trees;
   std::vector<WorkerState> workers;
   EngineOptions options;
   std::vector<Withheld> withheld;
@@ -240,25 +243,26 @@ Engine::Engine(std::vector<rules::Rule> rules, const EngineOptions& options)
       if (c.match.may_match(static_cast<Source>(s)))
         watched[s].push_back(static_cast<uint32_t>(m.rules.size() + i));
   }
-  // Route by key-field values: the trees whose constraints an event must meet.
-  std::vector<std::vector<const query::Node*>> trees(m.compiled.size());
+  // Route by key-field values: the trees whose constraints an event must meet. (m.rules and
+  // m.options.watch do not change after this: the pointers hold.)
+  m.trees.resize(m.compiled.size());
   for (size_t i = 0; i < m.rules.size(); ++i) {
     const rules::Rule& r = m.rules[i];
     if (r.correlation.type == rules::CorrelationType::Sequence && r.condition.empty()) {
-      for (const auto& n : r.correlation.step_nodes) trees[i].push_back(&n);
-      if (r.correlation.until) trees[i].push_back(&*r.correlation.until);
+      for (const auto& n : r.correlation.step_nodes) m.trees[i].push_back(&n);
+      if (r.correlation.until) m.trees[i].push_back(&*r.correlation.until);
     } else {
-      trees[i].push_back(&r.match);
+      m.trees[i].push_back(&r.match);
     }
   }
   for (size_t i = 0; i < m.options.watch.size(); ++i)
-    trees[m.rules.size() + i].push_back(&m.options.watch[i]);
+    m.trees[m.rules.size() + i].push_back(&m.options.watch[i]);
   for (int s = 0; s < kSourceCount; ++s) {
     // One routing for both kinds: the event's key fields are read once.
     std::vector<uint32_t> both = m.single[s];
     both.insert(both.end(), m.corr[s].begin(), m.corr[s].end());
     both.insert(both.end(), watched[s].begin(), watched[s].end());
-    m.routes[s].build(static_cast<Source>(s), trees, both);
+    m.routes[s].build(static_cast<Source>(s), m.trees, both);
   }
 }
 
@@ -278,18 +282,11 @@ const std::vector<rules::Rule>& Engine::rules() const {
 
 void Engine::prefilter(sources::ScanOptions& so) const {
   const Impl& m = *impl_;
-  std::vector<query::Node> any;
-  for (const rules::Rule& r : m.rules) {
+  for (const rules::Rule& r : m.rules)
     if (r.correlation.type == rules::CorrelationType::FirstSeen) return;
-    // The trees an event must satisfy one of, as routed (the constructor's `trees`).
-    if (r.correlation.type == rules::CorrelationType::Sequence && r.condition.empty()) {
-      for (const auto& n : r.correlation.step_nodes) any.push_back(n);
-      if (r.correlation.until) any.push_back(*r.correlation.until);
-    } else {
-      any.push_back(r.match);
-    }
-  }
-  for (const auto& w : m.options.watch) any.push_back(w);
+  std::vector<query::Node> any;
+  for (const auto& trees : m.trees)
+    for (const query::Node* t : trees) any.push_back(*t);
   if (any.empty()) return;
   util::LiteralClauses clauses =
       query::text_literals(query::combine(query::NodeKind::Or, std::move(any)));
