@@ -127,15 +127,19 @@ std::vector<Finding> dedupe(std::vector<Finding> in, TimeNs window) {
     if (a.dedup_key != b.dedup_key) return a.dedup_key < b.dedup_key;
     return a.first_seen < b.first_seen;
   });
-  std::vector<Finding> out;
-  for (auto& f : in) {
-    if (!out.empty() && out.back().dedup_key == f.dedup_key &&
-        within(out.back().last_seen, f.first_seen, window)) {
-      merge_finding(out.back(), std::move(f));
+  // Merged in place: a second list of findings would double what the end of a run holds.
+  size_t kept = 0;
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (kept && in[kept - 1].dedup_key == in[i].dedup_key &&
+        within(in[kept - 1].last_seen, in[i].first_seen, window)) {
+      merge_finding(in[kept - 1], std::move(in[i]));
       continue;
     }
-    out.push_back(std::move(f));
+    if (kept != i) in[kept] = std::move(in[i]);
+    ++kept;
   }
+  in.erase(in.begin() + static_cast<std::ptrdiff_t>(kept), in.end());
+  std::vector<Finding> out = std::move(in);
   for (auto& f : out) {
     uint64_t h = util::fnv1a(f.dedup_key);
     h = util::fnv1a(format_time(f.first_seen), h);
@@ -343,6 +347,17 @@ void spill_if_over(WorkerState& w, size_t budget) {
   w.interned = Interned();
 }
 
+// After the scan, the worker's tuples (sorted by rule, those of first_seen rules among them) go
+// to its spill and are freed with their strings. Should the file fail, they stay in memory.
+void spill_rest(WorkerState& w) {
+  if (w.tuples.empty() || (w.spill && !w.spill->error().empty())) return;
+  if (!w.spill) w.spill = std::make_shared<TupleSpill>();
+  if (!w.spill->write(w.tuples)) return;
+  std::vector<Tuple>().swap(w.tuples);
+  w.interned = Interned();
+  w.first_interned = Interned();
+}
+
 }  // namespace
 
 unsigned Engine::on_event(const EventView& event, unsigned worker) {
@@ -390,7 +405,8 @@ unsigned Engine::on_event(const EventView& event, unsigned worker, uint32_t& fir
       name_group(group->second, key);
     }
     if (w.files.empty() || w.files.back() != ev.file) w.files.emplace_back(ev.file);
-    HitRef at{ev.source, w.files.back(), ev.line, ev.record, ev.time, event_id(ev)};
+    HitRef at{ev.source, w.files.back(), ev.line,
+              ev.record, ev.time,        util::CompactId(event_id(ev))};
     const size_t ids_before = group->second.ids.capacity();
     Run* run = add_hit(group->second, std::move(at), m.options.dedup_window);
     if (const size_t ids_now = group->second.ids.capacity(); ids_now != ids_before) {
@@ -400,8 +416,8 @@ unsigned Engine::on_event(const EventView& event, unsigned worker, uint32_t& fir
     if (run) {
       run->rule = idx;
       run->subject.clear();
-      for (const auto& kv : subject)
-        if (!kv.second.empty()) run->subject.push_back(kv);
+      for (const auto& [k, v] : subject)
+        if (!v.empty()) run->subject.emplace_back(w.run_strings.string(k), w.run_strings.string(v));
       run->description = c.rule->render ? c.rule->render(ev) : std::string();
     }
     if (first_rule == kNoRule) first_rule = idx;
@@ -576,7 +592,17 @@ std::vector<Finding> Engine::finish() {
     }
     raw.push_back(std::move(a));
   }
-  findings_from_hits(m.rules, m.workers, m.options.dedup_window, raw, m.spilled);
+  // Once a worker has spilled, what the workers still hold goes to their spills as well: it is
+  // read back rule by rule like the rest, and does not sit beside the findings being made (a
+  // budget's worth of events, a quarter of the peak on weeks of evidence).
+  bool spilt = false;
+  for (const auto& w : m.workers) spilt = spilt || (w.spill && w.spill->error().empty());
+  if (spilt)
+    for (auto& w : m.workers) spill_rest(w);
+  // The correlation rules' findings first, into their own list: the rules' events are read back
+  // while the single-event rules' hits are still runs, which take less than the findings they
+  // become. They are joined after, in the order they always were.
+  std::vector<Finding> correlated;
 
   // One rule at a time: its tuples from each worker's memory and spill, in evidence order.
   std::set<uint32_t> rules;
@@ -594,7 +620,7 @@ std::vector<Finding> Engine::finish() {
   for (const auto& r : m.rules) ++ids[r.id];
   for (uint32_t rule : rules) {
     const CompiledRule& c = m.compiled[rule];
-    const size_t rule_begin = raw.size();
+    const size_t rule_begin = correlated.size();
     TimeNs ev_start = INT64_MAX;
     for (int s = 0; s < kSourceCount; ++s)
       if (c.applies[s]) ev_start = std::min(ev_start, start[s]);
@@ -630,17 +656,22 @@ std::vector<Finding> Engine::finish() {
       decltype(ids)().swap(ids);
       if (!end) continue;
       correlate(c, std::span<const Tuple>(mine.data(), end),
-                ev_start == INT64_MAX ? kNoTime : ev_start, m.options.dedup_window, raw,
+                ev_start == INT64_MAX ? kNoTime : ev_start, m.options.dedup_window, correlated,
                 m.withheld);
     }
-    if (raw.size() - rule_begin > 1 && ids[c.rule->id] == 1) {
-      std::vector<Finding> own(std::make_move_iterator(raw.begin() + rule_begin),
-                               std::make_move_iterator(raw.end()));
-      raw.erase(raw.begin() + rule_begin, raw.end());
-      for (auto& f : dedupe(std::move(own), m.options.dedup_window)) raw.push_back(std::move(f));
+    if (correlated.size() - rule_begin > 1 && ids[c.rule->id] == 1) {
+      std::vector<Finding> own(std::make_move_iterator(correlated.begin() + rule_begin),
+                               std::make_move_iterator(correlated.end()));
+      correlated.erase(correlated.begin() + rule_begin, correlated.end());
+      for (auto& f : dedupe(std::move(own), m.options.dedup_window))
+        correlated.push_back(std::move(f));
     }
   }
   mine = {};
+  findings_from_hits(m.rules, m.workers, m.options.dedup_window, raw, m.spilled);
+  raw.reserve(raw.size() + correlated.size());
+  for (auto& f : correlated) raw.push_back(std::move(f));
+  correlated = {};
   for (const auto& w : m.workers)
     if (w.spill) {
       m.spilled.tuples += w.spill->tuples();

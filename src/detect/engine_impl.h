@@ -15,6 +15,7 @@
 #include "detect/print_spill.h"
 #include "event/fields.h"
 #include "query/query.h"
+#include "util/compact_id.h"
 #include "util/time_math.h"
 
 namespace eksir::detect {
@@ -31,14 +32,18 @@ bool place_before(const A& a, const B& b) {
   return a.record < b.record;
 }
 
-// Where a single-event rule's hit was found; `file` points into its worker's file list.
+// Where a single-event rule's hit was found; `file` points into its worker's file list. The id
+// kept compactly: a run holds up to kMaxEvidence of these, and quiet weeks make tens of
+// thousands of runs.
 struct HitRef {
   Source source{};
   std::string_view file;
   uint64_t line = 0, record = 0;
   TimeNs time = kNoTime;
-  std::string event_id;
-  EvidenceRef ref() const { return {source, std::string(file), line, record, time, event_id}; }
+  util::CompactId event_id;
+  EvidenceRef ref() const {
+    return {source, std::string(file), line, record, time, event_id.str()};
+  }
 };
 inline bool hit_before(const HitRef& x, const HitRef& y) {
   return place_before(x, y);
@@ -53,7 +58,9 @@ struct Run {
   uint64_t hits = 0;                      // copies of one event included (see HitGroup::ids)
   HitRef first;
   std::string description;
-  Subject subject;
+  // The first hit's subject; its text is in the worker's run_strings (the same people and
+  // objects are in the subjects of many runs).
+  std::vector<std::pair<std::string_view, std::string_view>> subject;
   std::vector<HitRef> evidence;  // a max-heap by hit_before while hits come in
 };
 
@@ -158,6 +165,7 @@ struct alignas(64) WorkerState {
   std::vector<Tuple> tuples;
   Interned interned;
   Interned first_interned;             // the strings of `first`, which never goes to the spill
+  Interned run_strings;                // the text of the runs' subjects
   std::shared_ptr<TupleSpill> spill;   // tuples past the worker's share of the memory budget
   size_t print_bytes = 0;              // what the groups' ids take
   std::unique_ptr<PrintSpill> prints;  // ids past a quarter of the worker's share

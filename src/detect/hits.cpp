@@ -13,14 +13,16 @@ namespace eksir::detect {
 
 namespace {
 
-uint64_t id_hash(Source source, std::string_view id) {
-  uint64_t h = std::hash<std::string_view>()(id);
-  return h ^ (static_cast<uint64_t>(source) * 0x9e3779b97f4a7c15ULL);
+uint64_t id_hash(Source source, const util::CompactId& id) {
+  return id.hash() ^ (static_cast<uint64_t>(source) * 0x9e3779b97f4a7c15ULL);
 }
 
 // The earliest kMaxEvidence places, kept as a max-heap so that the latest is dropped first.
 void keep_evidence(std::vector<HitRef>& heap, HitRef&& at) {
   if (heap.size() < kMaxEvidence) {
+    // Grown to the bound, not past it: doubling would leave room for 64.
+    if (heap.size() == heap.capacity() && heap.size() >= kMaxEvidence / 2)
+      heap.reserve(kMaxEvidence);
     heap.push_back(std::move(at));
     std::push_heap(heap.begin(), heap.end(), hit_before);
     return;
@@ -174,7 +176,8 @@ void group_findings(const std::vector<rules::Rule>& rules, const std::string& ke
     f.first_seen = r.start;
     f.last_seen = r.end;
     f.dedup_key = key;
-    f.subject = std::move(r.subject);
+    f.subject.reserve(r.subject.size());
+    for (const auto& [k, v] : r.subject) f.subject.emplace_back(k, v);
     f.count = r.hits - copies[i];
     std::sort_heap(r.evidence.begin(), r.evidence.end(), hit_before);
     f.evidence.reserve(r.evidence.size());
@@ -271,7 +274,9 @@ void findings_from_hits(const std::vector<rules::Rule>& rules, std::vector<Worke
     count_spilled_copies(workers, groups, spilled);
   else
     for (auto& [key, g] : groups) count_copies(g);
-  for (auto& [key, g] : groups) group_findings(rules, key, g, out);
+  // Each group freed once it is findings: the runs and the findings are not held together.
+  for (auto it = groups.begin(); it != groups.end(); it = groups.erase(it))
+    group_findings(rules, it->first, it->second, out);
 }
 
 }  // namespace eksir::detect

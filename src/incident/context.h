@@ -29,6 +29,7 @@
 #include "event/event.h"
 #include "incident/facet_file.h"
 #include "incident/facets.h"
+#include "util/compact_id.h"
 
 namespace eksir::incident {
 
@@ -70,19 +71,8 @@ class ContextStore {
   // After the scan, before reading: merges the workers' records in evidence order.
   void seal();
 
-  // An event id as kept for millions of records: a UUID in its usual form (what audit IDs and
-  // CloudTrail event ids are) as its 16 bytes, any other id as its text.
-  class Id {
-   public:
-    Id() = default;
-    explicit Id(std::string_view id);
-    std::string str() const;
-
-   private:
-    // A UUID's bytes when other_ is null (all zero: no id; the zero UUID itself is kept as text).
-    std::array<uint8_t, 16> uuid_{};
-    std::unique_ptr<std::string> other_;
-  };
+  // An event id as kept for millions of records (util/compact_id.h).
+  using Id = util::CompactId;
   // The same request seen again after a record's copy and not kept: how many, the first and
   // last time, and the first kRepeatIdsKept ids. Apart, as most records never repeat.
   struct Repeats {

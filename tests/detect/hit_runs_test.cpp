@@ -34,7 +34,8 @@ std::vector<Finding> reference(std::vector<TestHit> hits, TimeNs window) {
       open = nullptr;
       seen.clear();
     }
-    const bool copy = !h.event_id.empty() && !seen.emplace(h.time, h.source, h.event_id).second;
+    const bool copy =
+        !h.event_id.empty() && !seen.emplace(h.time, h.source, h.event_id.str()).second;
     if (copy) {
       if (open->evidence.size() < kMaxEvidence) open->evidence.push_back(h.ref());
       continue;
@@ -117,7 +118,7 @@ std::vector<TestHit> random_hits(std::mt19937& rng, size_t n, TimeNs window) {
     h.at.time = kind == 0 ? kNoTime
                           : static_cast<TimeNs>(rng() % 40) * (window / 3) +
                                 static_cast<TimeNs>(rng() % 3) * kSecond;
-    if (kind != 1) h.at.event_id = "id-" + std::to_string(i);
+    if (kind != 1) h.at.event_id = util::CompactId("id-" + std::to_string(i));
     hits.push_back(h);
     if (rng() % 8 == 0) {  // a copy of this event in the other file
       TestHit copy = h;

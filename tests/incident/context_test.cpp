@@ -119,19 +119,6 @@ TEST(ContextStore, ARecordWhoseFileChangedIsUnreadNotAltered) {
 namespace eksir::incident {
 namespace {
 
-// Millions of records keep an event id each: a UUID as 16 bytes, anything else as its text, and
-// every one reads back exactly as it was written.
-TEST(ContextStore, EventIdsReadBackExactly) {
-  for (std::string id :
-       {"4a5a8b81-5ae2-49d4-99a8-f1795b46c29a", "00000000-0000-0000-0000-000000000001",
-        "4A5A8B81-5AE2-49D4-99A8-F1795B46C29A",  // upper case: kept as text
-        "4a5a8b81-5ae2-49d4-99a8-f1795b46c29", "4a5a8b81x5ae2-49d4-99a8-f1795b46c29a",
-        "4a5a8b81-5ae2-49d4-99a8-f1795b46c29g", "not-a-uuid", "",
-        "00000000-0000-0000-0000-000000000000"})
-    EXPECT_EQ(ContextStore::Id(id).str(), id) << id;
-  EXPECT_EQ(ContextStore::Id().str(), "");
-}
-
 // The index of requests seen: every hash inserted is found with its entry, through growth and
 // hashes that share their low bits (one probe sequence), and no other hash is.
 TEST(RepeatTable, FindsWhatWasInsertedThroughGrowthAndCollisions) {
