@@ -19,14 +19,14 @@ void add_threads_option(CLI::App* app, unsigned& threads) {
 
 void add_memory_option(CLI::App* app, size_t& bytes) {
   app->add_option("--memory", bytes,
-                  "Memory for the events correlation rules count (128M, 1G, ...), and a quarter "
+                  "Memory for the events correlation rules count (32M, 1G, ...), and a quarter "
                   "more for the fingerprints that tell copies of a matched event apart; past it "
                   "they go to a temporary file and are read back after the scan; 0: no limit")
       ->check([](const std::string& v) {
         return v.find('-') == std::string::npos ? std::string() : "must not be negative";
       })
       ->transform(CLI::AsSizeValue(false))
-      ->default_str("128M");
+      ->default_str("32M");
 }
 
 void add_keep_going_option(CLI::App* app, bool& keep_going) {

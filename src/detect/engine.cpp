@@ -334,16 +334,23 @@ std::span<const Tuple> rule_tuples(const std::vector<Tuple>& tuples, uint32_t ru
 }
 
 // Past its share of the budget, a worker writes its tuples to its spill as one sorted run and
-// starts again with none. Should the file fail, the tuples stay in memory: never dropped.
+// starts again with none. The list grows only up to the budget (doubling would reach past it,
+// and hold both lists while it copies) and keeps its room after a spill: refilled, not
+// reallocated and faulted in again. Should the file fail, the tuples stay in memory: never
+// dropped.
 void spill_if_over(WorkerState& w, size_t budget) {
   if (!budget || (w.spill && !w.spill->error().empty())) return;
-  if (w.tuples.capacity() * sizeof(Tuple) + w.interned.bytes() <= budget) return;
+  const size_t strings = w.interned.bytes();
+  const size_t room = budget > strings ? (budget - strings) / sizeof(Tuple) : 0;
+  if (w.tuples.size() < room) {
+    if (w.tuples.size() == w.tuples.capacity())
+      w.tuples.reserve(std::min(room, std::max<size_t>(64, 2 * w.tuples.capacity())));
+    return;
+  }
   if (!w.spill) w.spill = std::make_shared<TupleSpill>();
   std::sort(w.tuples.begin(), w.tuples.end(), by_rule_then_place);
   if (!w.spill->write(w.tuples)) return;
-  // Freed, not just emptied: a vector kept at its capacity stays over the budget, and every
-  // tuple after would be spilled as a run of its own.
-  std::vector<Tuple>().swap(w.tuples);
+  w.tuples.clear();
   w.interned = Interned();
 }
 

@@ -339,9 +339,10 @@ tests: {positive: [[{verb: get}]]}
 namespace eksir::detect {
 namespace {
 
-// A worker spills when its share of the budget fills, and starts again with nothing held: the
-// runs are about as many as the budget divides the events into, not one per event after the
-// first spill (a vector emptied but kept at its capacity stayed over the budget).
+// A worker spills when its share of the budget fills, and starts again with no events held (the
+// list keeps its room, within the budget): the runs are about as many as the budget divides the
+// events into, not one per event after the first spill (once, a list emptied but kept at its
+// capacity was counted as over the budget).
 TEST(Spill, RunsAreAsManyAsTheBudgetMakesNotOnePerEvent) {
   std::vector<rules::Rule> rs = {rule(kCount)};
   std::vector<std::string> evs;
