@@ -5,6 +5,7 @@
 #include <tuple>
 #include <vector>
 
+#include "detect/detect.h"
 #include "util/colour.h"
 #include "util/text.h"
 #include "util/time_math.h"
@@ -26,7 +27,7 @@ void add_memory_option(CLI::App* app, size_t& bytes) {
         return v.find('-') == std::string::npos ? std::string() : "must not be negative";
       })
       ->transform(CLI::AsSizeValue(false))
-      ->default_str("32M");
+      ->default_str(fmt::format("{}M", detect::kDefaultMemory >> 20));
 }
 
 void add_keep_going_option(CLI::App* app, bool& keep_going) {
