@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "util/uuid.h"
+
 namespace eksir::util {
 
 class CompactId {
@@ -27,7 +29,7 @@ class CompactId {
 
  private:
   // A UUID's bytes when other_ is null (all zero: no id; the zero UUID itself is kept as text).
-  std::array<uint8_t, 16> uuid_{};
+  Uuid uuid_{};
   std::unique_ptr<std::string> other_;
 };
 
